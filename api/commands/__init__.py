@@ -1,0 +1,16 @@
+"""CLI commands, one module per capability; `register_all` attaches them to the root."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+COMMAND_MODULES = [
+    "api.commands.store_commands",
+]
+
+
+def register_all(group: click.Group) -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(group)

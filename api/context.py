@@ -1,0 +1,67 @@
+"""What every CLI command shares: the store option, JSON output, progress bars."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from graph import open_store
+from graph.store import GraphStore
+
+
+class AppContext:
+    """Holds the store URL and opens the store on first use."""
+
+    def __init__(self, url: str | None):
+        self.url = url
+        self._store: GraphStore | None = None
+
+    @property
+    def store(self) -> GraphStore:
+        if self._store is None:
+            self._store = open_store(self.url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def cli_group(func: Callable) -> click.Group:
+    """The root group: `--db`/`--graph` select the store for every subcommand."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option("--db", "db", envvar="DUIJIE_DB", default=None, metavar="PATH",
+                  help="SQLite file of the embedded store (default ./duijie.db).")
+    @click.option("--graph", "graph_url", envvar="DUIJIE_GRAPH", default=None, metavar="URL",
+                  help="Store URL: sqlite:///path or bolt://user:pass@host:7687.")
+    @click.pass_context
+    def group(ctx: click.Context, db: str | None, graph_url: str | None) -> None:
+        app = AppContext(graph_url or db)
+        ctx.obj = app
+        ctx.call_on_close(app.close)
+
+    group.help = func.__doc__
+    group.name = func.__name__
+    return group
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str))
+
+
+def progress(items: Iterable, total: int | None = None, desc: str = "") -> Iterable:
+    """A progress bar on a terminal; silent in pipes and CI."""
+    return tqdm(items, total=total, desc=desc, disable=not sys.stderr.isatty(),
+                file=sys.stderr, unit="rec", leave=False)

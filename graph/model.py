@@ -1,0 +1,534 @@
+"""The knowledge-graph model: node and edge kinds, their properties, provenance.
+
+Records are plain dataclasses so that algorithms and backends can pass them
+around without a database; `validate_node` and `validate_edge` check them against
+the per-kind property schemas (pydantic models that refuse unknown fields).
+
+>>> need = Node(id="need:demo", kind="Need",
+...             props={"title": "红外探测器降噪", "need_type": "technology"},
+...             provenance=[Provenance(source="user:demo")])
+>>> validate_node(need).props["status"]
+'submitted'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from graph.errors import InvalidInput
+
+MAX_TEXT = 20_000
+"""Longest free-text property (characters): a whole report, not a 10 MB cell."""
+
+MAX_NAME = 300
+MAX_ID = 200
+
+NODE_KINDS = (
+    "Enterprise", "Need", "Institute", "Expert", "Programme", "Event",
+    "Meeting", "Outcome", "Topic", "Industry", "Region",
+)
+ORGANISATION_KINDS = ("Enterprise", "Institute")
+ID_PREFIX = {
+    "Enterprise": "ent", "Need": "need", "Institute": "inst", "Expert": "exp",
+    "Programme": "prog", "Event": "evt", "Meeting": "mtg", "Outcome": "out",
+    "Topic": "topic", "Industry": "ind", "Region": "reg",
+}
+
+
+class Confidentiality(StrEnum):
+    """Who may see a record: everyone, staff of the office, or named roles only."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    CONFIDENTIAL = "confidential"  # trade secrets in a need: owner and its broker only
+
+
+class NeedStatus(StrEnum):
+    SUBMITTED = "submitted"
+    MATCHED = "matched"
+    MET = "met"
+    SIGNED = "signed"
+    NOT_PURSUED = "not_pursued"
+    FOLLOWED_UP = "followed_up"
+
+
+class NeedType(StrEnum):
+    TECHNOLOGY = "technology"  # 技术需求
+    PROBLEM = "problem"  # 问题与困难, for a department to solve
+    POLICY = "policy"  # 政策咨询
+    FINANCING = "financing"  # 融资
+    TALENT = "talent"  # 人才
+
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?)?$"
+CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+ShortList = Annotated[list[Annotated[str, Field(max_length=MAX_NAME)]], Field(max_length=500)]
+IsoDate = Annotated[str, Field(pattern=ISO_DATE)]
+IsoDateTime = Annotated[str, Field(pattern=ISO_DATETIME)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class _Props(BaseModel):
+    """Fields every kind may carry."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    description: Text | None = None
+    illustrative: bool = False  # invented for demos; never a fact about a real person
+    tags: ShortList = []
+
+
+class EnterpriseProps(_Props):
+    name: Name
+    legal_name: Name | None = None
+    credit_code: str | None = None  # 统一社会信用代码: an exact key that beats fuzzy matching
+    region: Name | None = None
+    industry: Name | None = None
+    revenue_wan: NonNegative | None = None  # 营业收入, 万元
+    employees: Annotated[int, Field(ge=0)] | None = None
+    rd_ratio_pct: Annotated[float, Field(ge=0, le=100)] | None = None  # R&D spend / revenue, %
+    flags: ShortList = []  # 高新技术企业, 科技型中小企业, 单项冠军示范企业, …
+    founded_year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    listed: bool | None = None
+    group: Name | None = None  # parent group, for conflicts of interest
+    website: Name | None = None
+
+    @field_validator("credit_code")
+    @classmethod
+    def _credit_code(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        value = value.strip().upper()
+        if not CREDIT_CODE.match(value):
+            raise ValueError("must be an 18-character unified social credit code")
+        return value
+
+
+class NeedProps(_Props):
+    title: Name
+    text: Text | None = None
+    need_type: NeedType = NeedType.TECHNOLOGY
+    status: NeedStatus = NeedStatus.SUBMITTED
+    owner: Name | None = None  # the broker or user responsible for the need
+    tech_field: Name | None = None
+    trl: Annotated[int, Field(ge=1, le=9)] | None = None  # technology readiness level
+    ip_status: Literal["none", "pending", "granted", "licensed", "unknown"] | None = None
+    budget_wan: NonNegative | None = None
+    deadline: IsoDate | None = None
+    priority: Annotated[int, Field(ge=1, le=5)] = 3
+    department: Name | None = None  # for problems: the department that must act
+    submitted_at: IsoDate | None = None
+    resolution: Text | None = None
+    region: Name | None = None
+
+
+class InstituteProps(_Props):
+    name: Name
+    institute_type: Literal[
+        "university", "research_institute", "innovation_centre", "laboratory",
+        "platform", "government", "association", "company_rd", "financial", "other",
+    ] = "research_institute"
+    region: Name | None = None
+    website: Name | None = None
+    country: Name | None = None
+
+
+class ExpertDoc(BaseModel):
+    """One thing an expert did: a project, a paper, an achievement, a patent."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    id: Name
+    kind: Literal["project", "paper", "achievement", "patent", "lab", "bio"] = "project"
+    title: Name | None = None
+    text: Text
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+
+
+class ExpertProps(_Props):
+    name: Name
+    title: Name | None = None  # 职称: 教授, 研究员, 高级工程师
+    affiliation: Name | None = None
+    fields: ShortList = []
+    languages: ShortList = ["zh"]
+    region: Name | None = None
+    docs: Annotated[list[ExpertDoc], Field(max_length=1000)] = []
+    max_meetings: Annotated[int, Field(ge=0)] | None = None
+
+
+class EligibilityRule(BaseModel):
+    """One condition of a programme, as data: `rd_ratio_pct >= 3`."""
+
+    model_config = ConfigDict(extra="forbid")
+    field: Name
+    op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before"]
+    value: Any
+    label: Name | None = None  # how an organiser reads it: 研发投入占比不低于3%
+
+
+class ProgrammeProps(_Props):
+    name: Name
+    level: Literal["national", "provincial", "city", "county", "international"] = "provincial"
+    department: Name | None = None
+    rules: Annotated[list[EligibilityRule], Field(max_length=100)] = []
+    required_flags: ShortList = []
+    regions: ShortList = []
+    industries: ShortList = []
+    deadline: IsoDate | None = None
+    benefit: Text | None = None
+
+
+class EventProps(_Props):
+    name: Name
+    event_type: Literal[
+        "docking_trip", "fair", "expert_visit", "service_event", "talent_matching",
+        "conference", "other",
+    ] = "other"
+    place: Name | None = None
+    region: Name | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
+    organiser: Name | None = None
+    firms: Annotated[int, Field(ge=0)] | None = None  # published figures
+    cooperation_reached: Annotated[int, Field(ge=0)] | None = None
+    agreements: Annotated[int, Field(ge=0)] | None = None
+    experts: Annotated[int, Field(ge=0)] | None = None
+    projects: Annotated[int, Field(ge=0)] | None = None
+    status: Literal["planned", "published", "held", "closed"] = "planned"
+
+
+class MeetingProps(_Props):
+    name: Name | None = None
+    event_id: Name | None = None
+    start: IsoDateTime | None = None
+    end: IsoDateTime | None = None
+    table: Name | None = None
+    status: Literal[
+        "proposed", "scheduled", "published", "locked", "held", "no_show", "cancelled",
+    ] = "proposed"
+    score: float | None = None
+    reasons: ShortList = []
+
+
+class OutcomeProps(_Props):
+    name: Name | None = None
+    stage: Literal["post_event", "m1", "m3", "m6", "m12"] = "post_event"
+    held: bool | None = None
+    rating_need_side: Annotated[int, Field(ge=1, le=5)] | None = None
+    rating_helper_side: Annotated[int, Field(ge=1, le=5)] | None = None
+    intent: bool | None = None
+    ledger: Literal[
+        "no_contact", "negotiating", "letter_of_intent", "signed", "registered", "funded",
+    ] | None = None
+    contract_value_wan: NonNegative | None = None
+    reason: Name | None = None
+    notes: Text | None = None
+    recorded_at: IsoDateTime | None = None
+
+
+class VocabularyProps(_Props):
+    name: Name
+    name_en: Name | None = None
+    synonyms: ShortList = []
+
+
+class RegionProps(VocabularyProps):
+    level: Literal[
+        "country", "province", "city", "county", "district", "town", "zone",
+    ] | None = None
+
+
+class IndustryProps(VocabularyProps):
+    code: Name | None = None
+
+
+PROPS_SCHEMAS: dict[str, type[_Props]] = {
+    "Enterprise": EnterpriseProps, "Need": NeedProps, "Institute": InstituteProps,
+    "Expert": ExpertProps, "Programme": ProgrammeProps, "Event": EventProps,
+    "Meeting": MeetingProps, "Outcome": OutcomeProps, "Topic": VocabularyProps,
+    "Industry": IndustryProps, "Region": RegionProps,
+}
+
+_ANY_ORG = ("Enterprise", "Institute")
+_ACTORS = ("Enterprise", "Institute", "Expert")
+_HELPERS = ("Expert", "Institute", "Enterprise")
+
+EDGE_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # kind: (allowed source kinds, allowed target kinds)
+    "submitted": (("Enterprise",), ("Need",)),
+    "affiliated_with": (("Expert",), _ANY_ORG),
+    "has_expertise": (_ACTORS, ("Topic",)),
+    "about_topic": (("Need", "Programme", "Event"), ("Topic",)),
+    "in_industry": (("Enterprise", "Need", "Institute", "Event"), ("Industry",)),
+    "located_in": (("Enterprise", "Institute", "Expert", "Event", "Need"), ("Region",)),
+    "part_of": (("Region", "Topic", "Industry", "Institute", "Enterprise"),
+                ("Region", "Topic", "Industry", "Institute", "Enterprise")),
+    "collaborated_with": (_ACTORS, _ACTORS),
+    "participated_in": (_ACTORS, ("Event",)),
+    "supports": (("Programme",), ("Topic", "Industry", "Region")),
+    "awarded": (_ANY_ORG, ("Programme",)),
+    "eligible_for": (("Enterprise",), ("Programme",)),
+    "met": (("Need",), _HELPERS),
+    "signed": (("Need",), _HELPERS),
+    "has_meeting": (("Event",), ("Meeting",)),
+    "involves": (("Meeting",), ("Need", "Enterprise", "Expert", "Institute")),
+    "has_outcome": (("Meeting",), ("Outcome",)),
+    "organised_by": (("Event",), _ANY_ORG),
+}
+
+_ID_RE = re.compile(r"^[^\s\x00-\x1f]{1,200}$")  # 200 == MAX_ID
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a fact came from: a seed file and quote, an import file and row, a user."""
+
+    source: str  # "seed:000_6e910e093a9df034.txt", "import:needs.csv", "user:alice", "generated"
+    quote: str | None = None
+    row: int | None = None
+    field: str | None = None
+    user: str | None = None
+    at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Provenance:
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise InvalidInput("unknown provenance field(s)", value=sorted(unknown))
+        if not data.get("source"):
+            raise InvalidInput("provenance needs a 'source'")
+        return cls(**data)
+
+
+@dataclass
+class Node:
+    """A typed node: stable id, kind, validated props, aliases, provenance."""
+
+    id: str
+    kind: str
+    props: dict[str, Any] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)
+    confidentiality: str = Confidentiality.PUBLIC.value
+
+    @property
+    def name(self) -> str:
+        return str(self.props.get("name") or self.props.get("title") or self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "props": self.props,
+            "aliases": list(self.aliases), "confidentiality": self.confidentiality,
+            "provenance": [p.to_dict() for p in self.provenance],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Node:
+        return cls(
+            id=data["id"], kind=data["kind"], props=dict(data.get("props") or {}),
+            aliases=list(data.get("aliases") or []),
+            provenance=[Provenance.from_dict(p) for p in data.get("provenance") or []],
+            confidentiality=data.get("confidentiality") or Confidentiality.PUBLIC.value,
+        )
+
+
+@dataclass
+class Edge:
+    """A typed, directed edge; `key` tells apart parallel edges of one kind."""
+
+    src: str
+    kind: str
+    dst: str
+    props: dict[str, Any] = field(default_factory=dict)
+    provenance: list[Provenance] = field(default_factory=list)
+    key: str = ""
+
+    @property
+    def id(self) -> str:
+        return edge_id(self.src, self.kind, self.dst, self.key)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"src": self.src, "kind": self.kind, "dst": self.dst, "props": self.props,
+               "provenance": [p.to_dict() for p in self.provenance]}
+        if self.key:
+            out["key"] = self.key
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Edge:
+        return cls(
+            src=data["src"], kind=data["kind"], dst=data["dst"],
+            props=dict(data.get("props") or {}), key=data.get("key") or "",
+            provenance=[Provenance.from_dict(p) for p in data.get("provenance") or []],
+        )
+
+
+def edge_id(src: str, kind: str, dst: str, key: str = "") -> str:
+    """The stable id of an edge.
+
+    >>> edge_id("ent:a", "submitted", "need:b")
+    'ent:a|submitted|need:b'
+    """
+    base = f"{src}|{kind}|{dst}"
+    return f"{base}|{key}" if key else base
+
+
+def new_id(kind: str, *parts: str) -> str:
+    """A stable id derived from the parts that identify a record.
+
+    The same parts always give the same id, so re-importing a file updates
+    rather than duplicates.
+
+    >>> new_id("Enterprise", "浙江大立科技") == new_id("Enterprise", "浙江大立科技")
+    True
+    >>> new_id("Need", "x").startswith("need:")
+    True
+    """
+    if kind not in ID_PREFIX:
+        raise InvalidInput("is not a node kind", value=kind,
+                           where=f"known kinds: {', '.join(NODE_KINDS)}")
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=6).hexdigest()
+    return f"{ID_PREFIX[kind]}:{digest}"
+
+
+# Edge properties are few and shared across kinds; validated here as a flat allow-list.
+EDGE_PROPS: dict[str, type] = {
+    "weight": float, "year": int, "result": str, "role": str, "score": float,
+    "value_wan": float, "date": str, "meeting_id": str, "note": str, "illustrative": bool,
+    "since": str, "status": str, "source_event": str,
+}
+
+
+def check_id(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _ID_RE.match(value):
+        raise InvalidInput(
+            f"is not a valid id (1-{MAX_ID} characters, no spaces or control characters)",
+            value=value if not isinstance(value, str) else value[:80], where=where)
+    return value
+
+
+def check_kind(kind: Any, where: str = "kind") -> str:
+    if kind not in PROPS_SCHEMAS:
+        raise InvalidInput("is not a node kind", value=kind,
+                           where=f"{where} (known: {', '.join(NODE_KINDS)})")
+    return kind
+
+
+def _pydantic_problems(exc: ValidationError, where: str) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(record)"
+        value = err.get("input")
+        shown = repr(value) if not isinstance(value, str) or len(value) < 60 else (
+            repr(value[:57] + "…") + f" ({len(value)} characters)")
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown property"
+        problems.append(f"{where}, field {loc}: {shown} {message}")
+    return problems
+
+
+def validate_props(kind: str, props: dict[str, Any], where: str = "",
+                   partial: bool = False) -> dict[str, Any]:
+    """Check `props` against the schema of `kind`; return them normalised.
+
+    With `partial`, required fields may be missing (an update of some fields).
+
+    >>> validate_props("Enterprise", {"name": "巨石集团", "revenue_wan": 10})["revenue_wan"]
+    10.0
+    >>> validate_props("Enterprise", {"name": "x", "revenue_wan": -5})
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidInput: Enterprise: invalid properties
+      Enterprise, field revenue_wan: -5 Input should be greater than or equal to 0
+    """
+    check_kind(kind)
+    where = where or kind
+    schema = PROPS_SCHEMAS[kind]
+    missing = {name: "-" for name, f in schema.model_fields.items()
+               if partial and f.is_required() and name not in props}
+    try:
+        model = schema.model_validate({**props, **missing})
+    except ValidationError as exc:
+        raise InvalidInput("invalid properties", where=where,
+                           problems=_pydantic_problems(exc, where)) from None
+    data = model.model_dump(mode="json", exclude_none=True)
+    # Defaults the caller did not give are left out so that a partial update
+    # cannot reset them, and records stay small.
+    return {k: v for k, v in data.items()
+            if k not in missing and (k in props or not (v == [] or v is False))}
+
+
+def validate_node(node: Node, where: str = "", partial: bool = False) -> Node:
+    """Validate a node and return a normalised copy (`partial`: an update)."""
+    where = where or f"node {node.id!r}"
+    check_id(node.id, f"{where}, field id")
+    check_kind(node.kind, f"{where}, field kind")
+    props = validate_props(node.kind, node.props, where, partial)
+    try:
+        conf = Confidentiality(node.confidentiality).value
+    except ValueError:
+        raise InvalidInput("is not a confidentiality level (public, internal, confidential)",
+                           value=node.confidentiality, where=f"{where}, field confidentiality"
+                           ) from None
+    aliases = []
+    for alias in node.aliases:
+        if not isinstance(alias, str) or not alias.strip() or len(alias) > MAX_NAME:
+            raise InvalidInput("is not a valid alias", value=alias, where=f"{where}, aliases")
+        if alias.strip() not in aliases:
+            aliases.append(alias.strip())
+    return replace(node, props=props, aliases=aliases, confidentiality=conf)
+
+
+def validate_edge(edge: Edge, where: str = "") -> Edge:
+    """Validate an edge's id parts, kind and properties (not its endpoints' kinds)."""
+    where = where or f"edge {edge.id!r}"
+    check_id(edge.src, f"{where}, field src")
+    check_id(edge.dst, f"{where}, field dst")
+    if edge.kind not in EDGE_KINDS:
+        raise InvalidInput("is not an edge kind", value=edge.kind,
+                           where=f"{where} (known: {', '.join(EDGE_KINDS)})")
+    props: dict[str, Any] = {}
+    for name, value in edge.props.items():
+        expected = EDGE_PROPS.get(name)
+        if expected is None:
+            raise InvalidInput("unknown edge property", value=name,
+                               where=f"{where} (known: {', '.join(EDGE_PROPS)})")
+        if value is None:
+            continue
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise InvalidInput(f"must be {expected.__name__}", value=value,
+                               where=f"{where}, field {name}")
+        if name == "value_wan" and value < 0:
+            raise InvalidInput("must be >= 0", value=value, where=f"{where}, field {name}")
+        props[name] = value
+    return replace(edge, props=props)
+
+
+def check_endpoint_kinds(edge: Edge, src_kind: str, dst_kind: str, where: str = "") -> None:
+    """Raise unless `edge.kind` may join a `src_kind` node to a `dst_kind` node."""
+    sources, targets = EDGE_KINDS[edge.kind]
+    if src_kind not in sources or dst_kind not in targets:
+        raise InvalidInput(
+            f"cannot join {src_kind} to {dst_kind} (allowed: "
+            f"{'/'.join(sources)} -> {'/'.join(targets)})",
+            value=edge.kind, where=where or f"edge {edge.id!r}")
+
+
+def today_iso() -> str:
+    return date.today().isoformat()

@@ -1,0 +1,377 @@
+"""The embedded backend: one SQLite file (WAL) is the system of record.
+
+Every `apply` is one `BEGIN IMMEDIATE … COMMIT` transaction, so a crash or an
+error half-way leaves the file as it was. A networkx projection is kept in
+memory and updated with each write this process makes; writes by another
+process are noticed through `PRAGMA data_version` and trigger a rebuild.
+
+>>> store = SqliteStore(":memory:")
+>>> with store.batch() as b:
+...     b.upsert_node(Node("reg:xian", "Region", {"name": "西安", "level": "city"}))
+>>> store.get_node("reg:xian").props["name"]
+'西安'
+>>> store.counts()["nodes"]
+{'Region': 1}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import BackendUnavailable, InvalidInput, NotFound
+from graph.model import ORGANISATION_KINDS, Edge, Node, Provenance
+from graph.store import (
+    PAGE_SIZE,
+    Direction,
+    PreparedBatch,
+    ReviewItem,
+    WriteBatch,
+    WriteReport,
+    add_to_projection,
+    build_projection,
+    prepare_batch,
+    remove_from_projection,
+    utc_now,
+)
+
+# Forward migrations: (version, statements). Never edit a shipped one; add another.
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (1, [
+        "CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+        " props TEXT NOT NULL, aliases TEXT NOT NULL, provenance TEXT NOT NULL,"
+        " confidentiality TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+        "CREATE INDEX nodes_by_kind ON nodes (kind, id)",
+        "CREATE TABLE edges (id TEXT PRIMARY KEY, src TEXT NOT NULL REFERENCES nodes(id),"
+        " kind TEXT NOT NULL, dst TEXT NOT NULL REFERENCES nodes(id), key TEXT NOT NULL,"
+        " props TEXT NOT NULL, provenance TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL)",
+        "CREATE INDEX edges_by_src ON edges (src, kind)",
+        "CREATE INDEX edges_by_dst ON edges (dst, kind)",
+        "CREATE INDEX edges_by_kind ON edges (kind, id)",
+    ]),
+    (2, [
+        # Resolution keys (normalised name, core name, pinyin, credit code) computed
+        # at write time so that resolving a name is a lookup, not a scan.
+        "CREATE TABLE node_keys (node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,"
+        " key_type TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (key_type, key, node_id))",
+        "CREATE INDEX node_keys_by_node ON node_keys (node_id)",
+        "CREATE TABLE reviews (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+        " candidate_id TEXT NOT NULL, score REAL NOT NULL, kind TEXT NOT NULL,"
+        " status TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " decided_by TEXT, decided_at TEXT, reasons TEXT NOT NULL DEFAULT '[]')",
+        "CREATE INDEX reviews_by_status ON reviews (status, created_at)",
+    ]),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _node_from_row(row: sqlite3.Row | tuple) -> Node:
+    node_id, kind, props, aliases, provenance, conf = row
+    return Node(node_id, kind, json.loads(props), json.loads(aliases),
+                [Provenance(**p) for p in json.loads(provenance)], conf)
+
+
+def _edge_from_row(row: sqlite3.Row | tuple) -> Edge:
+    src, kind, dst, key, props, provenance = row
+    return Edge(src, kind, dst, json.loads(props),
+                [Provenance(**p) for p in json.loads(provenance)], key)
+
+
+_NODE_COLS = "id, kind, props, aliases, provenance, confidentiality"
+_EDGE_COLS = "src, kind, dst, key, props, provenance"
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema forward to `target`, each step in its own transaction."""
+    conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    current = int(row[0]) if row else 0
+    if current > SCHEMA_VERSION:
+        raise BackendUnavailable(
+            f"was written by a newer Duijie (schema {current}, this one knows {SCHEMA_VERSION})",
+            value="database")
+    for version, statements in MIGRATIONS:
+        if current < version <= target:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                             (str(version),))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            current = version
+    return current
+
+
+class SqliteStore:
+    """`GraphStore` on a SQLite file; `":memory:"` for a throwaway store."""
+
+    def __init__(self, path: str | Path = "duijie.db", *, timeout: float = 30.0):
+        self.path = str(path)
+        self.url = "sqlite:///" + self.path
+        if self.path != ":memory:":
+            parent = Path(self.path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise BackendUnavailable("folder does not exist", value=str(parent),
+                                         where="--db")
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                         check_same_thread=False)
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if self.path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+            self.schema_version = migrate(self._conn)
+        except sqlite3.DatabaseError as exc:
+            raise BackendUnavailable(f"cannot be opened as a Duijie database: {exc}",
+                                     value=self.path) from None
+        self._lock = threading.RLock()
+        self._graph: nx.MultiDiGraph | None = None
+        self._graph_data_version = -1
+
+    # -- writes ------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[WriteBatch]:
+        """Collect writes; they are applied atomically when the block ends cleanly."""
+        batch = WriteBatch()
+        yield batch
+        self.apply(batch)
+
+    def apply(self, batch: WriteBatch) -> WriteReport:
+        if not len(batch):
+            return WriteReport()
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                prepared = prepare_batch(self, batch)
+                report = self._write(prepared)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._update_projection(prepared)
+            return report
+
+    def _write(self, p: PreparedBatch) -> WriteReport:
+        now = utc_now()
+        c = self._conn
+        edges_deleted = 0
+        for edge_id in p.delete_edge_ids:
+            edges_deleted += c.execute("DELETE FROM edges WHERE id = ?", (edge_id,)).rowcount
+        for node_id in p.delete_node_ids:
+            edges_deleted += c.execute("DELETE FROM edges WHERE src = ? OR dst = ?",
+                                       (node_id, node_id)).rowcount
+        nodes_deleted = 0
+        if p.delete_node_ids:
+            nodes_deleted = c.executemany("DELETE FROM nodes WHERE id = ?",
+                                          [(i,) for i in p.delete_node_ids]).rowcount
+        self._write_nodes(p.nodes, now)
+        c.executemany("DELETE FROM node_keys WHERE node_id = ?", [(i,) for i in p.keys])
+        c.executemany("INSERT OR IGNORE INTO node_keys VALUES (?, ?, ?)",
+                      [(i, t, k) for i, keys in p.keys.items() for t, k in keys])
+        self._write_edges(p.edges, now)
+        return WriteReport(len(p.nodes), len(p.edges), max(nodes_deleted, 0), edges_deleted,
+                           len(p.created_ids))
+
+    def _write_nodes(self, nodes: list[Node], now: str) -> None:
+        self._conn.executemany(
+            "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+            " name = excluded.name, props = excluded.props, aliases = excluded.aliases,"
+            " provenance = excluded.provenance, confidentiality = excluded.confidentiality,"
+            " updated_at = excluded.updated_at",
+            [(n.id, n.kind, n.name, _dumps(n.props), _dumps(n.aliases),
+              _dumps([p.to_dict() for p in n.provenance]), n.confidentiality, now, now)
+             for n in nodes])
+
+    def _write_edges(self, edges: list[Edge], now: str) -> None:
+        self._conn.executemany(
+            "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+            " props = json_patch(edges.props, excluded.props), provenance = excluded.provenance,"
+            " updated_at = excluded.updated_at",
+            [(e.id, e.src, e.kind, e.dst, e.key, _dumps(e.props),
+              _dumps([p.to_dict() for p in e.provenance]), now, now) for e in edges])
+
+    # -- reads -------------------------------------------------------------
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
+    def get_node(self, node_id: str) -> Node:
+        rows = self._query(f"SELECT {_NODE_COLS} FROM nodes WHERE id = ?", (node_id,))
+        if not rows:
+            raise NotFound("is not a node in this graph", value=node_id)
+        return _node_from_row(rows[0])
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        return {n.id: n for n in (_node_from_row(r) for r in self._in_chunks(
+            f"SELECT {_NODE_COLS} FROM nodes WHERE id IN ({{}})", node_ids))}
+
+    def kinds_of(self, node_ids: Iterable[str]) -> dict[str, str]:
+        return dict(self._in_chunks("SELECT id, kind FROM nodes WHERE id IN ({})", node_ids))
+
+    def _in_chunks(self, sql: str, ids: Iterable[str], size: int = 500) -> list[tuple]:
+        ids = list(dict.fromkeys(ids))
+        out: list[tuple] = []
+        for start in range(0, len(ids), size):
+            chunk = ids[start:start + size]
+            out.extend(self._query(sql.format(",".join("?" * len(chunk))), chunk))
+        return out
+
+    def find_nodes(self, kind: str | None = None, where: dict[str, Any] | None = None,
+                   after: str | None = None, limit: int = PAGE_SIZE) -> list[Node]:
+        clauses, params = [], []
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(kind)
+        for name, value in (where or {}).items():
+            if not _FIELD.match(name):
+                raise InvalidInput("is not a property name", value=name, where="find_nodes")
+            clauses.append("json_extract(props, ?) = ?")
+            params.extend([f"$.{name}", value])
+        if after is not None:
+            clauses.append("id > ?")
+            params.append(after)
+        sql = f"SELECT {_NODE_COLS} FROM nodes"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY id LIMIT ?"
+        return [_node_from_row(r) for r in self._query(sql, [*params, int(limit)])]
+
+    def get_edge(self, edge_id: str) -> Edge:
+        rows = self._query(f"SELECT {_EDGE_COLS} FROM edges WHERE id = ?", (edge_id,))
+        if not rows:
+            raise NotFound("is not an edge in this graph", value=edge_id)
+        return _edge_from_row(rows[0])
+
+    def find_edges(self, kind: str | None = None, src: str | None = None,
+                   dst: str | None = None, after: str | None = None,
+                   limit: int = PAGE_SIZE) -> list[Edge]:
+        clauses, params = [], []
+        for column, value in (("kind", kind), ("src", src), ("dst", dst), ("id >", after)):
+            if value is not None:
+                clauses.append(f"{column} ?" if " " in column else f"{column} = ?")
+                params.append(value)
+        sql = f"SELECT {_EDGE_COLS} FROM edges"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY id LIMIT ?"
+        return [_edge_from_row(r) for r in self._query(sql, [*params, int(limit)])]
+
+    def neighbours(self, node_id: str, edge_kind: str | None = None,
+                   direction: Direction = "both") -> list[tuple[Edge, Node]]:
+        if direction not in ("out", "in", "both"):
+            raise InvalidInput("must be out, in or both", value=direction, where="direction")
+        edges: list[Edge] = []
+        if direction in ("out", "both"):
+            edges += self.find_edges(kind=edge_kind, src=node_id, limit=10**9)
+        if direction in ("in", "both"):
+            edges += [e for e in self.find_edges(kind=edge_kind, dst=node_id, limit=10**9)
+                      if e.src != e.dst or direction == "in"]
+        others = self.get_nodes(e.dst if e.src == node_id else e.src for e in edges)
+        return [(e, others[e.dst if e.src == node_id else e.src]) for e in edges]
+
+    def find_by_key(self, key_type: str, key: str) -> list[str]:
+        rows = self._query("SELECT node_id FROM node_keys WHERE key_type = ? AND key = ?",
+                           (key_type, key))
+        return [r[0] for r in rows]
+
+    def iter_keys(self, kinds: Iterable[str] = ORGANISATION_KINDS
+                  ) -> Iterator[tuple[str, str, str]]:
+        kinds = list(kinds)
+        sql = ("SELECT k.node_id, k.key_type, k.key FROM node_keys k JOIN nodes n"
+               f" ON n.id = k.node_id WHERE n.kind IN ({','.join('?' * len(kinds))})")
+        yield from self._query(sql, kinds)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {
+            "nodes": dict(self._query("SELECT kind, count(*) FROM nodes GROUP BY kind"
+                                      " ORDER BY kind")),
+            "edges": dict(self._query("SELECT kind, count(*) FROM edges GROUP BY kind"
+                                      " ORDER BY kind")),
+        }
+
+    # -- projection --------------------------------------------------------
+    def _data_version(self) -> int:
+        return self._query("PRAGMA data_version")[0][0]
+
+    def projection(self) -> nx.MultiDiGraph:
+        """The networkx projection; rebuilt only if another process wrote meanwhile."""
+        with self._lock:
+            version = self._data_version()
+            if self._graph is None or version != self._graph_data_version:
+                self._graph = build_projection(self)
+                self._graph_data_version = version
+            return self._graph
+
+    def _update_projection(self, p: PreparedBatch) -> None:
+        if self._graph is None:
+            return
+        remove_from_projection(self._graph, p.delete_node_ids, p.delete_edge_ids)
+        add_to_projection(self._graph, p.nodes, p.edges)
+
+    # -- review queue ------------------------------------------------------
+    def add_reviews(self, items: Iterable[ReviewItem]) -> None:
+        rows = [(i.id, i.name, i.candidate_id, i.score, i.kind, i.status, _dumps(i.payload),
+                 i.created_at or utc_now(), i.decided_by, i.decided_at, _dumps(i.reasons))
+                for i in items]
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def list_reviews(self, status: str | None = "open") -> list[ReviewItem]:
+        sql = ("SELECT id, name, candidate_id, score, kind, status, payload, created_at,"
+               " decided_by, decided_at, reasons FROM reviews")
+        params: tuple = ()
+        if status is not None:
+            sql += " WHERE status = ?"
+            params = (status,)
+        rows = self._query(sql + " ORDER BY created_at, id", params)
+        return [ReviewItem(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8],
+                           r[9], json.loads(r[10])) for r in rows]
+
+    def decide_review(self, review_id: str, accept: bool, user: str) -> ReviewItem:
+        items = [i for i in self.list_reviews(None) if i.id == review_id]
+        if not items:
+            raise NotFound("is not a review item", value=review_id)
+        with self._lock:
+            self._conn.execute(
+                "UPDATE reviews SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+                ("accepted" if accept else "rejected", user, utc_now(), review_id))
+        return next(i for i in self.list_reviews(None) if i.id == review_id)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.path!r})"

@@ -1,0 +1,347 @@
+"""The one storage interface every other package uses, and the behaviour both
+backends share.
+
+A `GraphStore` applies `WriteBatch`es atomically: everything in a batch is
+written, or nothing is. Backends differ only in how they persist a prepared
+batch; checking it (ids, kinds, endpoints, merges of props) happens here, once.
+
+>>> batch = WriteBatch()
+>>> batch.upsert_node(Node("reg:xian", "Region", {"name": "西安"}))
+>>> batch.upsert_node(Node("reg:xian", "Region", {"level": "city"}))
+>>> batch.nodes["reg:xian"].props == {"name": "西安", "level": "city"}
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import networkx as nx
+
+from graph.errors import Conflict, InvalidInput
+from graph.model import (
+    ORGANISATION_KINDS,
+    Edge,
+    Node,
+    Provenance,
+    check_endpoint_kinds,
+    check_id,
+    validate_edge,
+    validate_node,
+)
+from graph.normalize import organisation_keys
+
+Direction = Literal["out", "in", "both"]
+PAGE_SIZE = 1000
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _merge_provenance(old: list[Provenance], new: list[Provenance]) -> list[Provenance]:
+    out = list(old)
+    for p in new:
+        if p not in out:
+            out.append(p)
+    return out
+
+
+def merge_nodes(old: Node, new: Node, replace_props: bool = False) -> Node:
+    """The node that results from upserting `new` over `old` (same id).
+
+    Props are overlaid (or replaced), aliases and provenance are unioned, and the
+    stricter confidentiality wins unless `new` sets one explicitly lower via replace.
+
+    >>> a = Node("ent:x", "Enterprise", {"name": "恒锋工具", "employees": 10}, ["恒锋"])
+    >>> b = Node("ent:x", "Enterprise", {"employees": 12}, ["恒峰工具"])
+    >>> m = merge_nodes(a, b)
+    >>> (m.props, m.aliases)
+    ({'name': '恒锋工具', 'employees': 12}, ['恒锋', '恒峰工具'])
+    """
+    if old.kind != new.kind:
+        raise Conflict(f"is stored as a {old.kind}, cannot be written as a {new.kind}",
+                       value=old.id)
+    props = dict(new.props) if replace_props else {**old.props, **new.props}
+    aliases = list(old.aliases) + [a for a in new.aliases if a not in old.aliases]
+    conf = new.confidentiality if replace_props else _stricter(old.confidentiality,
+                                                               new.confidentiality)
+    return Node(old.id, old.kind, props, aliases,
+                _merge_provenance(old.provenance, new.provenance), conf)
+
+
+_CONF_ORDER = {"public": 0, "internal": 1, "confidential": 2}
+
+
+def _stricter(a: str, b: str) -> str:
+    return a if _CONF_ORDER.get(a, 0) >= _CONF_ORDER.get(b, 0) else b
+
+
+@dataclass
+class WriteBatch:
+    """Writes collected in memory, then applied atomically by `GraphStore.apply`.
+
+    Upserting the same id twice in one batch merges the two records; `where`
+    strings (file, row) travel with each record so errors can say where.
+    """
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    replace: set[str] = field(default_factory=set)
+    edges: dict[str, Edge] = field(default_factory=dict)
+    delete_node_ids: list[str] = field(default_factory=list)
+    delete_edge_ids: list[str] = field(default_factory=list)
+    where: dict[str, str] = field(default_factory=dict)
+
+    def upsert_node(self, node: Node, *, replace_props: bool = False, where: str = "") -> None:
+        node = validate_node(node, where, partial=not replace_props)
+        if where:
+            self.where[node.id] = where
+        if node.id in self.nodes:
+            node = merge_nodes(self.nodes[node.id], node, replace_props)
+        if replace_props:
+            self.replace.add(node.id)
+        self.nodes[node.id] = node
+
+    def upsert_edge(self, edge: Edge, *, where: str = "") -> None:
+        edge = validate_edge(edge, where)
+        if where:
+            self.where[edge.id] = where
+        if edge.id in self.edges:
+            old = self.edges[edge.id]
+            edge = Edge(edge.src, edge.kind, edge.dst, {**old.props, **edge.props},
+                        _merge_provenance(old.provenance, edge.provenance), edge.key)
+        self.edges[edge.id] = edge
+
+    def delete_node(self, node_id: str) -> None:
+        """Delete a node and every edge that touches it."""
+        self.delete_node_ids.append(check_id(node_id, "delete_node"))
+
+    def delete_edge(self, edge_id: str) -> None:
+        self.delete_edge_ids.append(edge_id)
+
+    def __len__(self) -> int:
+        return (len(self.nodes) + len(self.edges) + len(self.delete_node_ids)
+                + len(self.delete_edge_ids))
+
+
+@dataclass
+class PreparedBatch:
+    """A checked batch: final node records (merged with what was stored)."""
+
+    nodes: list[Node]
+    edges: list[Edge]
+    delete_node_ids: list[str]
+    delete_edge_ids: list[str]
+    keys: dict[str, list[tuple[str, str]]]  # node id -> [(key_type, key)] for organisations
+    created_ids: set[str]
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    nodes_written: int = 0
+    edges_written: int = 0
+    nodes_deleted: int = 0
+    edges_deleted: int = 0
+    nodes_created: int = 0
+
+
+@dataclass
+class ReviewItem:
+    """A pair of organisation records that may be one: an organiser decides."""
+
+    id: str
+    name: str  # the incoming name
+    candidate_id: str  # the stored node it may be
+    score: float
+    kind: str
+    status: Literal["open", "accepted", "rejected"] = "open"
+    payload: dict[str, Any] = field(default_factory=dict)  # the incoming record, as a dict
+    created_at: str = ""
+    decided_by: str | None = None
+    decided_at: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What Duijie asks of a graph database. No SQL, no Cypher in here."""
+
+    url: str
+
+    def apply(self, batch: WriteBatch) -> WriteReport: ...
+
+    def batch(self) -> AbstractContextManager[WriteBatch]: ...
+
+    def get_node(self, node_id: str) -> Node: ...
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]: ...
+
+    def kinds_of(self, node_ids: Iterable[str]) -> dict[str, str]: ...
+
+    def find_nodes(self, kind: str | None = None, where: dict[str, Any] | None = None,
+                   after: str | None = None, limit: int = PAGE_SIZE) -> list[Node]: ...
+
+    def find_edges(self, kind: str | None = None, src: str | None = None,
+                   dst: str | None = None, after: str | None = None,
+                   limit: int = PAGE_SIZE) -> list[Edge]: ...
+
+    def get_edge(self, edge_id: str) -> Edge: ...
+
+    def neighbours(self, node_id: str, edge_kind: str | None = None,
+                   direction: Direction = "both") -> list[tuple[Edge, Node]]: ...
+
+    def find_by_key(self, key_type: str, key: str) -> list[str]: ...
+
+    def iter_keys(self, kinds: Iterable[str] = ORGANISATION_KINDS
+                  ) -> Iterator[tuple[str, str, str]]: ...
+
+    def counts(self) -> dict[str, dict[str, int]]: ...
+
+    def projection(self) -> nx.MultiDiGraph: ...
+
+    def add_reviews(self, items: Iterable[ReviewItem]) -> None: ...
+
+    def list_reviews(self, status: str | None = "open") -> list[ReviewItem]: ...
+
+    def decide_review(self, review_id: str, accept: bool, user: str) -> ReviewItem: ...
+
+    def close(self) -> None: ...
+
+
+def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
+    """Check a batch against the store and work out the final records.
+
+    Raises `InvalidInput` listing every edge whose endpoint is unknown or of the
+    wrong kind, and `Conflict` when an id is stored under another kind.
+    """
+    stored = store.get_nodes(batch.nodes) if batch.nodes else {}
+    nodes: list[Node] = []
+    created: set[str] = set()
+    problems = []
+    for node_id, node in batch.nodes.items():
+        old = stored.get(node_id)
+        if old is None:
+            created.add(node_id)
+        else:
+            try:
+                node = merge_nodes(old, node, node_id in batch.replace)
+            except Conflict as exc:
+                raise Conflict(exc.message, value=node_id,
+                               where=batch.where.get(node_id)) from None
+        try:  # the merged record must be whole: a new node needs its name
+            nodes.append(validate_node(node, batch.where.get(node_id, "")))
+        except InvalidInput as exc:
+            problems.extend(exc.problems or [str(exc)])
+    if problems:
+        raise InvalidInput("invalid records", where="batch", problems=problems)
+    deleted = set(batch.delete_node_ids)
+    kinds = {n.id: n.kind for n in nodes}
+    unknown_ends = {e for edge in batch.edges.values() for e in (edge.src, edge.dst)
+                    if e not in kinds}
+    if unknown_ends:
+        kinds.update(store.kinds_of(unknown_ends))
+    for edge in batch.edges.values():
+        where = batch.where.get(edge.id) or f"edge {edge.id!r}"
+        for end in (edge.src, edge.dst):
+            if end not in kinds or end in deleted:
+                problems.append(f"{where}: {end!r} is not a known node")
+        if edge.src in kinds and edge.dst in kinds:
+            try:
+                check_endpoint_kinds(edge, kinds[edge.src], kinds[edge.dst], where)
+            except InvalidInput as exc:
+                problems.append(str(exc))
+    if problems:
+        raise InvalidInput("edges refer to unknown nodes or join the wrong kinds",
+                           where="batch", problems=problems)
+    keys = {n.id: organisation_keys(n.name, n.aliases, n.props.get("credit_code"))
+            for n in nodes if n.kind in ORGANISATION_KINDS}
+    return PreparedBatch(nodes, list(batch.edges.values()), list(batch.delete_node_ids),
+                         list(batch.delete_edge_ids), keys, created)
+
+
+def iter_nodes(store: GraphStore, kind: str | None = None,
+               page_size: int = PAGE_SIZE) -> Iterator[Node]:
+    """Every node (of one kind), in id order, a page at a time."""
+    after = None
+    while True:
+        page = store.find_nodes(kind=kind, after=after, limit=page_size)
+        yield from page
+        if len(page) < page_size:
+            return
+        after = page[-1].id
+
+
+def iter_edges(store: GraphStore, kind: str | None = None,
+               page_size: int = PAGE_SIZE) -> Iterator[Edge]:
+    """Every edge (of one kind), in id order, a page at a time."""
+    after = None
+    while True:
+        page = store.find_edges(kind=kind, after=after, limit=page_size)
+        yield from page
+        if len(page) < page_size:
+            return
+        after = page[-1].id
+
+
+EDGE_WEIGHTS = {
+    "signed": 3.0, "collaborated_with": 2.0, "met": 1.5, "affiliated_with": 1.5,
+    "has_expertise": 1.0, "about_topic": 1.0, "submitted": 1.0,
+}
+"""Default weight of an edge in the projection by kind; 1.0 for kinds not named."""
+
+
+def add_to_projection(graph: nx.MultiDiGraph, nodes: Iterable[Node],
+                      edges: Iterable[Edge]) -> None:
+    """Add or update nodes and edges in a networkx projection, in place."""
+    for node in nodes:
+        graph.add_node(node.id, kind=node.kind, name=node.name)
+    for edge in edges:
+        weight = edge.props.get("weight", EDGE_WEIGHTS.get(edge.kind, 1.0))
+        graph.add_edge(edge.src, edge.dst, key=edge.id, kind=edge.kind, weight=weight)
+
+
+def remove_from_projection(graph: nx.MultiDiGraph, node_ids: Iterable[str],
+                           edge_ids: Iterable[str]) -> None:
+    for edge_id in edge_ids:
+        src, _, rest = edge_id.partition("|")
+        dst = rest.split("|")[1] if "|" in rest else ""
+        if graph.has_edge(src, dst, key=edge_id):
+            graph.remove_edge(src, dst, key=edge_id)
+    for node_id in node_ids:
+        if node_id in graph:
+            graph.remove_node(node_id)
+
+
+def build_projection(store: GraphStore) -> nx.MultiDiGraph:
+    """A networkx view of the whole store: nodes with kind and name, weighted edges."""
+    graph = nx.MultiDiGraph()
+    add_to_projection(graph, iter_nodes(store), iter_edges(store))
+    return graph
+
+
+def merge_organisations(store: GraphStore, keep_id: str, drop_id: str,
+                        provenance: Provenance) -> WriteBatch:
+    """A batch that folds `drop_id` into `keep_id`: props, aliases, edges.
+
+    The kept node gains the dropped one's name as an alias; edges are re-pointed.
+    """
+    keep, drop = store.get_node(keep_id), store.get_node(drop_id)
+    if keep.kind != drop.kind:
+        raise Conflict(f"cannot merge a {drop.kind} into a {keep.kind}", value=drop_id)
+    batch = WriteBatch()
+    merged_props = {**drop.props, **keep.props}
+    batch.upsert_node(Node(keep.id, keep.kind, merged_props,
+                           [drop.name, *drop.aliases],
+                           [*drop.provenance, provenance], drop.confidentiality))
+    for edge, _ in store.neighbours(drop_id):
+        src = keep_id if edge.src == drop_id else edge.src
+        dst = keep_id if edge.dst == drop_id else edge.dst
+        if src == dst:
+            continue
+        batch.upsert_edge(Edge(src, edge.kind, dst, edge.props, edge.provenance, edge.key))
+    batch.delete_node(drop_id)
+    return batch
