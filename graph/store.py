@@ -64,7 +64,7 @@ def merge_nodes(old: Node, new: Node, replace_props: bool = False) -> Node:
     ({'name': '恒锋工具', 'employees': 12}, ['恒锋', '恒峰工具'])
     """
     if old.kind != new.kind:
-        raise Conflict(f"is stored as a {old.kind}, cannot be written as a {new.kind}",
+        raise Conflict(f"is stored as {old.kind}, cannot be written as {new.kind}",
                        value=old.id)
     props = dict(new.props) if replace_props else {**old.props, **new.props}
     aliases = list(old.aliases) + [a for a in new.aliases if a not in old.aliases]

@@ -1,0 +1,68 @@
+"""The CLI as a user meets it: a real subprocess, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from api.cli import cli
+
+
+def run(*args: str, db: Path | None = None, env: dict | None = None
+        ) -> subprocess.CompletedProcess:
+    argv = [sys.executable, "-m", "api.cli"]
+    if db is not None:
+        argv += ["--db", str(db)]
+    return subprocess.run([*argv, *args], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parents[2], timeout=300)
+
+
+def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        path = f"{prefix} {name}".strip()
+        out.append((path, command))
+        if isinstance(command, click.Group):
+            out.extend(all_commands(command, path))
+    return out
+
+
+@pytest.mark.parametrize("path,command", all_commands(cli), ids=lambda v: str(v))
+def test_every_command_has_help_with_an_example(path: str, command: click.Command) -> None:
+    text = command.help or ""
+    assert text.strip(), f"duijie {path} has no help text"
+    assert "Example" in text, f"duijie {path}: help has no Example block"
+
+
+def test_init_then_stats_json(db_path: Path) -> None:
+    assert run("init", db=db_path).returncode == 0
+    result = run("stats", "--json", db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"nodes": {}, "edges": {}}
+
+
+def test_store_error_is_one_line_and_exit_code_5(tmp_path: Path) -> None:
+    result = run("stats", db=tmp_path / "missing-folder" / "x.db")
+    assert result.returncode == 5
+    assert result.stderr.startswith("error: ")
+    assert "folder does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_store_url_is_invalid_input(tmp_path: Path) -> None:
+    result = run("--graph", "mysql://nope", "stats")
+    assert result.returncode == 2
+    assert "is not a store URL" in result.stderr
+
+
+def test_db_from_environment(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "DUIJIE_DB": str(tmp_path / "env.db")}
+    assert run("init", env=env).returncode == 0
+    assert (tmp_path / "env.db").exists()
