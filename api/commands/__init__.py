@@ -8,6 +8,7 @@ import click
 
 COMMAND_MODULES = [
     "api.commands.store_commands",
+    "api.commands.io_commands",
 ]
 
 

@@ -1,0 +1,537 @@
+"""Import spreadsheets of enterprises, needs, experts, … into the graph.
+
+Three steps, each testable on its own:
+
+1. `graph.tabular.read_table` reads a CSV (UTF-8, UTF-8 with BOM, GB18030/GBK)
+   or XLSX file into a `Table`.
+2. `parse_table(kind, table)` turns rows into nodes or edges, pure: headers in
+   Chinese or English (`graph.headers`), every problem collected with file, row
+   and field, stable ids so a re-import updates instead of duplicating.
+3. `plan_import(store, parsed)` resolves links (the enterprise a need names, the
+   institute an expert works at) and organisations against the store, and
+   builds one `WriteBatch`; `import_file` applies it, all or nothing.
+
+>>> from graph.sqlite_store import SqliteStore
+>>> from graph.tabular import parse_csv
+>>> store = SqliteStore(":memory:")
+>>> table = parse_csv("需求名称,企业名称,需求类型\\n红外探测器降噪,浙江大立科技,技术需求\\n",
+...                   "needs.csv", "utf-8")
+>>> report = import_table(store, "Need", table)
+>>> report.created, report.links
+(1, 1)
+>>> [n.name for n in store.find_nodes("Enterprise")]
+['浙江大立科技']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InvalidInput
+from graph.headers import (
+    EDGE_KIND_NAMES,
+    EDGES,
+    FALSE_WORDS,
+    LIST_SEPARATORS,
+    NOT_PROPS,
+    REQUIRED,
+    TRUE_WORDS,
+    canonical_kind,
+    field_shape,
+    header_field,
+    known_headers,
+    value_map,
+)
+from graph.model import (
+    MAX_TEXT,
+    ORGANISATION_KINDS,
+    Confidentiality,
+    Edge,
+    Node,
+    Provenance,
+    check_id,
+    validate_edge,
+    validate_props,
+)
+from graph.normalize import normalize_text
+from graph.resolution import plan_organisation_writes
+from graph.store import GraphStore, ReviewItem, WriteBatch
+from graph.tabular import Table, TooLong, read_table
+
+Progress = Callable[[Iterable], Iterable]
+
+
+@dataclass
+class ParsedRow:
+    """One row as a record: a node (with the names it links to) or an edge."""
+
+    row: int
+    where: str
+    node: Node | None = None
+    edge: Edge | None = None
+    links: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedFile:
+    kind: str
+    name: str
+    encoding: str
+    records: list[ParsedRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+
+@dataclass
+class ImportReport:
+    """What an import did; `merged` counts rows that landed on an existing organisation."""
+
+    file: str
+    kind: str
+    encoding: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    edges: int = 0
+    links: int = 0  # submitted / affiliated_with edges made from a name in a row
+    linked_created: int = 0  # enterprises created because a need named an unknown one
+    queued_for_review: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- cells -------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_NUMBER_NOISE = re.compile(r"[,，\s]|%$")
+
+
+def convert_cell(kind: str, field_name: str, value: Any) -> Any:
+    """A cell's value in the shape the model wants; raises ValueError with a reason.
+
+    >>> convert_cell("Enterprise", "revenue_wan", "1,200.5")
+    1200.5
+    >>> convert_cell("Enterprise", "flags", "高新技术企业；科技型中小企业")
+    ['高新技术企业', '科技型中小企业']
+    >>> convert_cell("Need", "deadline", "2019年5月23日"), convert_cell("Need", "need_type", "融资")
+    ('2019-05-23', 'financing')
+    """
+    shape = field_shape(kind, field_name)
+    if isinstance(value, str):
+        value = value_map(kind, field_name).get(value, value)
+    if shape == "list":
+        if isinstance(value, str):
+            return [part.strip() for part in LIST_SEPARATORS.split(value) if part.strip()]
+        return [_text(value)]
+    if shape == "bool":
+        if isinstance(value, bool):
+            return value
+        word = _text(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError("is not yes or no (是/否)")
+    if shape in ("int", "float"):
+        number = value
+        if isinstance(value, str):
+            try:
+                number = float(_NUMBER_NOISE.sub("", value))
+            except ValueError:
+                raise ValueError("is not a number") from None
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise ValueError("is not a number")
+        if shape == "int":
+            if number != int(number):
+                raise ValueError("is not a whole number")
+            return int(number)
+        return float(number)
+    if shape == "date" and isinstance(value, str):
+        match = _DATE.match(value)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return f"{year:04d}-{month:02d}-{day:02d}"
+        return value
+    if shape == "json":
+        if not isinstance(value, str):
+            raise ValueError("must be JSON text")
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"is not valid JSON ({exc.msg})") from None
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores codes and years as floats
+    return str(value)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+# -- rows -> records (pure) ---------------------------------------------------
+
+def _header_problems(kind: str, table: Table) -> tuple[dict[int, str], list[str]]:
+    columns: dict[int, str] = {}
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for index, header in enumerate(table.headers):
+        if not header:
+            if any(index < len(cells) and cells[index] is not None for _, cells in table.rows):
+                problems.append(f"{table.name}, header: column {index + 1} has values but "
+                                "no header")
+            continue
+        name = header_field(kind, header)
+        if name is None:
+            problems.append(f"{table.name}, header: unknown column {header!r} (known for "
+                            f"{kind}: {known_headers(kind)})")
+        elif name in seen:
+            problems.append(f"{table.name}, header: columns {seen[name]!r} and {header!r} "
+                            f"both mean {name}")
+        else:
+            seen[name] = header
+            columns[index] = name
+    for required in REQUIRED[kind]:
+        if required not in seen:
+            spelled = next(s for s in known_headers(kind).split(", ")
+                           if s.endswith("/" + required) or s == required)
+            problems.append(f"{table.name}, header: missing required column {spelled}")
+    return columns, problems
+
+
+def _row_values(kind: str, table: Table, columns: dict[int, str], number: int,
+                cells: list[Any], problems: list[str]) -> dict[str, Any]:
+    where = f"{table.name}, row {number}"
+    values: dict[str, Any] = {}
+    for index, cell in enumerate(cells):
+        if cell is None:
+            continue
+        if index not in columns:
+            if index >= len(table.headers):
+                problems.append(f"{where}: cell {index + 1} is beyond the last column")
+            continue
+        header, name = table.headers[index], columns[index]
+        if isinstance(cell, TooLong):
+            problems.append(f"{where}, field {header}: a cell of {cell.length} characters is "
+                            f"longer than any field may be ({MAX_TEXT})")
+            continue
+        try:
+            values[name] = convert_cell(kind, name, cell)
+        except ValueError as exc:
+            problems.append(f"{where}, field {header}: {_shown(cell)} {exc}")
+    return values
+
+
+def _name_key(text: str | None) -> str:
+    return normalize_text(text or "")
+
+
+def derived_id(kind: str, values: dict[str, Any]) -> str:
+    """The stable id of a row without an `id` column: same identity, same id.
+
+    >>> derived_id("Enterprise", {"name": "浙江大立科技"}) == derived_id(
+    ...     "Enterprise", {"name": " 浙江大立科技 "})
+    True
+    """
+    from graph.model import new_id
+
+    if kind in ORGANISATION_KINDS and values.get("credit_code"):
+        return new_id(kind, "credit", str(values["credit_code"]).strip().upper())
+    if kind == "Need":
+        owner = values.get("enterprise_credit_code") or _name_key(values.get("enterprise"))
+        return new_id(kind, str(owner).upper(), _name_key(values.get("title")))
+    if kind == "Expert":
+        return new_id(kind, _name_key(values.get("name")), _name_key(values.get("affiliation")))
+    if kind == "Event":
+        return new_id(kind, _name_key(values.get("name")), str(values.get("start_date") or ""))
+    return new_id(kind, _name_key(values.get("name")))
+
+
+IDENTITY = {"Enterprise": "credit code or name", "Institute": "credit code or name",
+            "Need": "title and enterprise", "Expert": "name and affiliation",
+            "Event": "name and start date"}
+
+
+def _props_problems(exc: InvalidInput, where: str, headers: dict[str, str],
+                    values: dict[str, Any], cells: dict[str, Any]) -> list[str]:
+    """The schema's problems, naming the column as the file does and the cell as typed."""
+    out = []
+    for problem in exc.problems or [str(exc)]:
+        for prop, header in headers.items():
+            prefix = f"{where}, field {prop}"
+            if problem.startswith(prefix + ":") or problem.startswith(prefix + "."):
+                rest = problem[len(prefix):]
+                converted = f": {_shown(values.get(prop))} "
+                if prop in cells and rest.startswith(converted):
+                    rest = f": {_shown(cells[prop])} " + rest[len(converted):]
+                problem = f"{where}, field {header}{rest}"
+                break
+        out.append(problem)
+    return out
+
+
+def _node_row(kind: str, table: Table, number: int, values: dict[str, Any],
+              cells: dict[str, Any], headers: dict[str, str],
+              problems: list[str]) -> ParsedRow | None:
+    where = f"{table.name}, row {number}"
+    props = {k: v for k, v in values.items() if k not in NOT_PROPS}
+    try:
+        props = validate_props(kind, props, where)
+    except InvalidInput as exc:
+        problems.extend(_props_problems(exc, where, headers, values, cells))
+        return None
+    conf = values.get("confidentiality", Confidentiality.PUBLIC.value)
+    if conf not in {c.value for c in Confidentiality}:
+        problems.append(f"{where}, field {headers['confidentiality']}: {_shown(conf)} is not "
+                        "a confidentiality level (公开/public, 内部/internal, 机密/confidential)")
+        return None
+    if "id" in values:
+        try:
+            node_id = check_id(values["id"], f"{where}, field {headers['id']}")
+        except InvalidInput as exc:
+            problems.append(str(exc))
+            return None
+    else:
+        node_id = derived_id(kind, values)
+    links = {k: str(values[k]) for k in ("enterprise", "enterprise_credit_code") if k in values}
+    if kind == "Expert" and props.get("affiliation"):
+        links["affiliation"] = props["affiliation"]
+    node = Node(node_id, kind, props, list(values.get("aliases", [])),
+                [Provenance(source=f"import:{table.name}", row=number)], conf)
+    return ParsedRow(number, where, node=node, links=links)
+
+
+def _edge_row(table: Table, number: int, values: dict[str, Any], headers: dict[str, str],
+              problems: list[str]) -> ParsedRow | None:
+    where = f"{table.name}, row {number}"
+    missing = [headers.get(k, k) for k in ("src", "kind", "dst") if not values.get(k)]
+    if missing:
+        problems.append(f"{where}: {', '.join(missing)} must not be empty")
+        return None
+    kind = EDGE_KIND_NAMES.get(values["kind"], values["kind"])
+    props = {k: v for k, v in values.items() if k not in ("src", "kind", "dst", "key")}
+    edge = Edge(values["src"], kind, values["dst"], props,
+                [Provenance(source=f"import:{table.name}", row=number)], values.get("key", ""))
+    try:
+        edge = validate_edge(edge, where)
+    except InvalidInput as exc:
+        problems.append(str(exc))
+        return None
+    return ParsedRow(number, where, edge=edge)
+
+
+def parse_table(kind: str, table: Table, progress: Progress | None = None) -> ParsedFile:
+    """Turn a table's rows into records of `kind`, collecting every problem.
+
+    >>> from graph.tabular import parse_csv
+    >>> t = parse_csv("name,营业收入\\nA公司,1\\nB公司,-5\\nA公司,3\\n", "firms.csv", "utf-8")
+    >>> for p in parse_table("Enterprise", t).problems: print(p)
+    firms.csv, row 3, field 营业收入: '-5' Input should be greater than or equal to 0
+    firms.csv, row 4: repeats row 2 (same credit code or name); each record may appear once per file
+    """
+    kind = canonical_kind(kind)
+    parsed = ParsedFile(kind, table.name, table.encoding)
+    columns, parsed.problems = _header_problems(kind, table)
+    if parsed.problems:
+        return parsed
+    headers = {name: table.headers[i] for i, name in columns.items()}
+    first_row: dict[str, int] = {}
+    rows = progress(table.rows) if progress else table.rows
+    for number, cells in rows:
+        parsed.rows_read += 1
+        values = _row_values(kind, table, columns, number, cells, parsed.problems)
+        if kind == EDGES:
+            record = _edge_row(table, number, values, headers, parsed.problems)
+        else:
+            raw = {name: cells[i] for i, name in columns.items() if i < len(cells)}
+            record = _node_row(kind, table, number, values, raw, headers, parsed.problems)
+        if record is None:
+            continue
+        record_id = record.node.id if record.node else record.edge.id
+        if record_id in first_row:
+            same = (f"id {record_id!r}" if "id" in headers or kind == EDGES
+                    else f"{IDENTITY.get(kind, 'name')}")
+            parsed.problems.append(f"{record.where}: repeats row {first_row[record_id]} (same "
+                                   f"{same}); each record may appear once per file")
+            continue
+        first_row[record_id] = number
+        parsed.records.append(record)
+    return parsed
+
+
+# -- records -> one write batch -------------------------------------------------
+
+@dataclass
+class ImportPlan:
+    batch: WriteBatch
+    reviews: list[ReviewItem]
+    report: ImportReport
+
+
+def _lookup_organisation(store: GraphStore, name: str, kinds: tuple[str, ...]) -> str | None:
+    """The one stored organisation a name means exactly, or None."""
+    from graph.normalize import core_name
+
+    for key_type, key in (("norm", normalize_text(name)), ("core", core_name(name))):
+        ids = store.find_by_key(key_type, key) if key else []
+        ids = [i for i, k in store.kinds_of(ids).items() if k in kinds] if ids else []
+        if len(set(ids)) == 1:
+            return ids[0]
+    return None
+
+
+def _enterprise_for(record: ParsedRow, name: str) -> Node:
+    values = {"name": name}
+    credit = record.links.get("enterprise_credit_code")
+    if credit:
+        values["credit_code"] = credit
+    return Node(derived_id("Enterprise", values), "Enterprise", dict(values), [],
+                list(record.node.provenance))
+
+
+def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
+    """Resolve a parsed file against the store and build its one write batch.
+
+    Raises `InvalidInput` listing every problem (the parse's and the links'); then
+    nothing has been written.
+    """
+    report = ImportReport(parsed.name, parsed.kind, parsed.encoding, parsed.rows_read)
+    problems = list(parsed.problems)
+    batch = WriteBatch()
+    reviews: list[ReviewItem] = []
+    if parsed.kind == EDGES:
+        _plan_edges(store, parsed, batch, problems)
+        report.edges = len(batch.edges)
+    else:
+        nodes = [r.node for r in parsed.records]
+        if parsed.kind in ORGANISATION_KINDS:
+            nodes, reviews = plan_organisation_writes(store, nodes)
+        stored = store.get_nodes({n.id for n in nodes})
+        for record, node in zip(parsed.records, nodes, strict=True):
+            if node.id != record.node.id and node.id in stored:
+                report.merged += 1  # keep the stored name; this spelling becomes an alias
+                node = replace(node, props={k: v for k, v in node.props.items()
+                                            if k != "name"})
+            elif node.id in stored:
+                report.updated += 1
+            else:
+                report.created += 1
+            _upsert(batch, node, record.where, problems)
+            record.node = node
+        if parsed.kind == "Need":
+            reviews += _plan_submitters(store, parsed, batch, report, problems)
+        if parsed.kind == "Expert":
+            _plan_affiliations(store, parsed, batch, report)
+    if problems:
+        raise InvalidInput(f"nothing was imported: {len(problems)} problem(s)",
+                           where=parsed.name, problems=problems)
+    report.queued_for_review = len(reviews)
+    return ImportPlan(batch, reviews, report)
+
+
+def _upsert(batch: WriteBatch, node: Node, where: str, problems: list[str]) -> None:
+    try:
+        batch.upsert_node(node, where=where)
+    except InvalidInput as exc:
+        problems.extend(exc.problems or [str(exc)])
+
+
+def _plan_edges(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
+                problems: list[str]) -> None:
+    from graph.model import check_endpoint_kinds
+
+    ends = {e for r in parsed.records for e in (r.edge.src, r.edge.dst)}
+    kinds = store.kinds_of(ends) if ends else {}
+    for record in parsed.records:
+        edge = record.edge
+        unknown = [f"{name} {node_id!r}" for name, node_id in (("src", edge.src),
+                                                                ("dst", edge.dst))
+                   if node_id not in kinds]
+        if unknown:
+            problems.append(f"{record.where}: {' and '.join(unknown)} is not a known node "
+                            "(import the nodes first)")
+            continue
+        try:
+            check_endpoint_kinds(edge, kinds[edge.src], kinds[edge.dst], record.where)
+        except InvalidInput as exc:
+            problems.append(str(exc))
+            continue
+        batch.upsert_edge(edge, where=record.where)
+
+
+def _plan_submitters(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
+                     report: ImportReport, problems: list[str]) -> list[ReviewItem]:
+    """Link each need to the enterprise it names: stored, earlier in the file, or new."""
+    for record in parsed.records:
+        credit = record.links.get("enterprise_credit_code")
+        if credit and not record.links.get("enterprise"):
+            ids = store.find_by_key("credit", credit.strip().upper())
+            if len(ids) != 1:
+                problems.append(f"{record.where}: no stored enterprise has the credit code "
+                                f"{credit!r}; add a column 企业名称/enterprise to create it")
+                continue
+            record.links["enterprise"] = store.get_node(ids[0]).name
+    linked = [r for r in parsed.records if r.links.get("enterprise")]
+    if not linked:
+        return []
+    candidates = [_enterprise_for(r, r.links["enterprise"]) for r in linked]
+    resolved, reviews = plan_organisation_writes(store, candidates)
+    stored = store.get_nodes({n.id for n in resolved})
+    created: set[str] = set()
+    for record, node in zip(linked, resolved, strict=True):
+        if node.id in stored:
+            old = stored[node.id]
+            name = record.links["enterprise"]
+            aliases = [] if name == old.name or name in old.aliases else [name]
+            node = Node(node.id, "Enterprise", {}, aliases, list(record.node.provenance))
+        else:
+            created.add(node.id)
+        _upsert(batch, node, record.where, problems)
+        batch.upsert_edge(Edge(node.id, "submitted", record.node.id, {},
+                               list(record.node.provenance)), where=record.where)
+        report.links += 1
+    report.linked_created = len(created)
+    return reviews
+
+
+def _plan_affiliations(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
+                       report: ImportReport) -> None:
+    """An expert's affiliation becomes an edge when it names one stored organisation."""
+    for record in parsed.records:
+        name = record.links.get("affiliation")
+        org_id = _lookup_organisation(store, name, ORGANISATION_KINDS) if name else None
+        if org_id:
+            batch.upsert_edge(Edge(record.node.id, "affiliated_with", org_id, {},
+                                   list(record.node.provenance)), where=record.where)
+            report.links += 1
+
+
+# -- the whole job ---------------------------------------------------------------
+
+def import_table(store: GraphStore, kind: str, table: Table,
+                 progress: Progress | None = None) -> ImportReport:
+    """Parse, check and write one table: all of it, or nothing."""
+    parsed = parse_table(kind, table, progress)
+    plan = plan_import(store, parsed)
+    store.apply(plan.batch)
+    if plan.reviews:
+        store.add_reviews(plan.reviews)
+    return plan.report
+
+
+def import_file(store: GraphStore, kind: str, path: str | Path, sheet: str | None = None,
+                progress: Progress | None = None) -> ImportReport:
+    """Import a CSV or XLSX file of `kind` (a node kind, a Chinese name, or "edges")."""
+    kind = canonical_kind(kind)
+    return import_table(store, kind, read_table(path, sheet), progress)

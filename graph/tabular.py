@@ -1,0 +1,206 @@
+"""Reading spreadsheets: CSV in the encodings Chinese offices use, and XLSX.
+
+A `Table` is the file as plain data (header, numbered rows, the encoding that
+was detected), so turning rows into graph records never touches a file. Rows
+are numbered as a spreadsheet shows them: the header is row 1.
+
+Encodings are tried in a fixed order: a byte-order mark (UTF-8 or UTF-16), then
+strict UTF-8, then GB18030 (a superset of GBK and GB2312, which Chinese Excel
+writes). A file that is none of these is refused with the offset of the first
+bad byte.
+
+>>> table = parse_csv("企业名称,营业收入\\n浙江大立科技,1200\\n", "firms.csv", "utf-8")
+>>> table.headers, table.rows
+(['企业名称', '营业收入'], [(2, ['浙江大立科技', '1200'])])
+>>> decode_bytes("企业".encode("gbk"), "firms.csv")
+('企业', 'gb18030')
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InvalidInput
+from graph.model import MAX_TEXT
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class TooLong:
+    """Stands in for a cell longer than any field may be, so the value is never echoed."""
+
+    length: int
+
+    def __repr__(self) -> str:
+        return f"<{self.length} characters>"
+
+
+@dataclass
+class Table:
+    """A sheet as plain data: header cells and (row number, cells) pairs."""
+
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a CSV file's bytes; return the text and the encoding used.
+
+    >>> decode_bytes(codecs.BOM_UTF8 + "名称".encode(), "x.csv")
+    ('名称', 'utf-8-sig')
+    >>> try:
+    ...     decode_bytes(b"name\\n\\xff\\xff", "x.csv")
+    ... except InvalidInput as exc:
+    ...     print(exc.where)
+    x.csv, line 2, byte 5
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    error: UnicodeDecodeError | None = None
+    for encoding in candidates:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            error = exc
+    assert error is not None
+    start = error.start
+    line = data.count(b"\n", 0, start) + 1
+    tried = " nor ".join("GB18030/GBK" if c == "gb18030" else c.upper() for c in candidates)
+    raise InvalidInput(f"cannot be decoded: the file is neither {tried} (save it as CSV UTF-8)",
+                       value=data[start:start + 2], where=f"{name}, line {line}, byte {start}")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if len(value) > MAX_TEXT:
+            return TooLong(len(value))
+        return value or None
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    return value
+
+
+def _table(name: str, encoding: str, lines: Any) -> Table:
+    """Build a table from an iterator of (row number, raw cells); blank rows are skipped."""
+    headers: list[str] | None = None
+    table = Table(name, [], [], encoding)
+    for number, raw in lines:
+        cells = [_cell(v) for v in raw]
+        if all(c is None for c in cells):
+            continue
+        if headers is None:
+            headers = ["" if c is None else str(c) for c in cells]
+            while headers and not headers[-1]:
+                headers.pop()
+            table.headers = headers
+            continue
+        table.rows.append((number, cells))
+    if headers is None:
+        raise InvalidInput("is empty: there is no header row", where=name)
+    if not table.rows:
+        raise InvalidInput("has a header row but no data rows", where=name)
+    return table
+
+
+def parse_csv(text: str, name: str, encoding: str) -> Table:
+    """Parse decoded CSV (comma- or tab-separated) into a `Table`."""
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def numbered():
+        number = 0
+        while True:
+            number += 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise InvalidInput(
+                        f"has a cell longer than {csv.field_size_limit()} characters; no field "
+                        f"may be longer than {MAX_TEXT}", where=f"{name}, row {number}",
+                    ) from None
+                raise InvalidInput(f"is not valid CSV: {exc}",
+                                   where=f"{name}, row {number}") from None
+            yield number, row
+
+    return _table(name, encoding, numbered())
+
+
+def read_csv(path: str | Path) -> Table:
+    """Read a CSV file, detecting its encoding."""
+    path = Path(path)
+    text, encoding = decode_bytes(_read_bytes(path), path.name)
+    return parse_csv(text, path.name, encoding)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput("does not exist", value=str(path), where="FILE") from None
+    except IsADirectoryError:
+        raise InvalidInput("is a folder, not a file", value=str(path), where="FILE") from None
+    except PermissionError:
+        raise InvalidInput("cannot be read (permission denied)", value=str(path),
+                           where="FILE") from None
+
+
+def read_xlsx(path: str | Path, sheet: str | None = None) -> Table:
+    """Read the first sheet (or `sheet`) of an XLSX workbook in read-only mode."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    if not path.is_file():
+        _read_bytes(path)  # raises the same message as for a CSV file
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise InvalidInput(f"is not an XLSX workbook ({exc.__class__.__name__})",
+                           where=path.name) from None
+    try:
+        if sheet is None:
+            worksheet = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            raise InvalidInput("is not a sheet of this workbook", value=sheet,
+                               where=f"{path.name} (sheets: {', '.join(book.sheetnames)})")
+        where = path.name if sheet is None else f"{path.name} [{sheet}]"
+        rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
+        return _table(where, "xlsx", rows)
+    finally:
+        book.close()
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file (chosen by suffix) into a `Table`."""
+    path = Path(path)
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        return read_xlsx(path, sheet)
+    if sheet is not None:
+        raise InvalidInput("--sheet applies to XLSX workbooks only", value=path.name,
+                           where="--sheet")
+    return read_csv(path)
