@@ -1,0 +1,220 @@
+"""Personalised PageRank against networkx and the reference loop; path explanations."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from graph.errors import InvalidInput, NotFound
+from matcher.graph_rank import (
+    RANK_EDGE_WEIGHTS,
+    GraphIndex,
+    Transition,
+    explain_paths,
+    pagerank_reference,
+    personalized_pagerank,
+)
+
+
+def weighted_graph(n: int, m: int, seed: int) -> nx.Graph:
+    g = nx.gnm_random_graph(n, m, seed=seed)
+    rng = np.random.default_rng(seed)
+    for u, v in g.edges:
+        g[u][v]["weight"] = float(rng.integers(1, 6))
+    g.add_node(n)  # an isolated (dangling) node
+    return g
+
+
+@pytest.mark.parametrize("method", ["power", "cg"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ppr_agrees_with_networkx_and_reference(method, seed):
+    g = weighted_graph(60, 150, seed)
+    nodes = list(g)
+    pers = {nodes[seed]: 1.0, nodes[seed + 10]: 0.5, nodes[-1]: 0.2}
+    adjacency = sp.csr_array(nx.to_scipy_sparse_array(g, nodelist=nodes, weight="weight"))
+    x = personalized_pagerank(adjacency, {nodes.index(k): w for k, w in pers.items()},
+                              tol=1e-10, method=method)
+    expected = nx.pagerank(g, personalization=pers, tol=1e-10)
+    reference = pagerank_reference(g, pers, tol=1e-10)
+    for i, v in enumerate(nodes):
+        assert x[i] == pytest.approx(expected[v], abs=1e-8)
+        assert reference[v] == pytest.approx(expected[v], abs=1e-8)
+    assert x.sum() == pytest.approx(1.0)
+
+
+def test_ppr_at_default_tolerance_is_as_close_to_exact_as_networkx():
+    g = weighted_graph(300, 1200, 7)
+    nodes = list(g)
+    pers = {nodes[0]: 1.0}
+    exact = nx.pagerank(g, personalization=pers, tol=1e-13)
+    loose = nx.pagerank(g, personalization=pers)  # networkx's default tol 1e-6
+    index = GraphIndex.from_graph(nx.relabel_nodes(g, str))
+    for method in ("power", "cg"):
+        x = index.pagerank({"0": 1.0}, method=method)
+        ours = sum(abs(x[str(v)] - exact[v]) for v in nodes)
+        theirs = sum(abs(loose[v] - exact[v]) for v in nodes)
+        assert ours <= theirs + 1e-12
+
+
+def test_hand_computed_star():
+    # Star: hub h with leaves a, b, c, restart at a, alpha 1/2.
+    # x_a = 1/2 + x_h/6, x_h = (x_a + x_b + x_c)/2, x_b = x_c = x_h/6
+    # => x_h = (1/2 + x_h/2)/2 => x_h = 1/3, x_a = 5/9, x_b = x_c = 1/18.
+    g = nx.Graph([("h", "a"), ("h", "b"), ("h", "c")])
+    nodes = ["h", "a", "b", "c"]
+    adjacency = sp.csr_array(nx.to_scipy_sparse_array(g, nodelist=nodes))
+    for method in ("power", "cg"):
+        x = personalized_pagerank(adjacency, {1: 1.0}, alpha=0.5, tol=1e-13, method=method)
+        assert x == pytest.approx([1 / 3, 5 / 9, 1 / 18, 1 / 18], abs=1e-9)
+
+
+def test_directed_adjacency_uses_rows_as_out_links_like_networkx():
+    g = nx.DiGraph([(0, 1), (1, 2), (2, 0), (0, 2)])
+    adjacency = sp.csr_array(nx.to_scipy_sparse_array(g, nodelist=[0, 1, 2]))
+    x = personalized_pagerank(adjacency, {0: 1.0}, tol=1e-12)
+    expected = nx.pagerank(g, personalization={0: 1}, tol=1e-12)
+    assert x == pytest.approx([expected[i] for i in range(3)], abs=1e-9)
+    with pytest.raises(InvalidInput, match="symmetric"):
+        personalized_pagerank(adjacency, {0: 1.0}, method="cg")
+
+
+def test_custom_dangling_matches_networkx():
+    g = nx.DiGraph([(0, 1), (1, 2)])  # 2 is dangling
+    adjacency = sp.csr_array(nx.to_scipy_sparse_array(g, nodelist=[0, 1, 2]))
+    x = personalized_pagerank(adjacency, {0: 1.0}, dangling={1: 1.0}, tol=1e-12,
+                              max_iter=500)
+    expected = nx.pagerank(g, personalization={0: 1}, dangling={1: 1}, tol=1e-12,
+                           max_iter=500)
+    assert x == pytest.approx([expected[i] for i in range(3)], abs=1e-9)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"alpha": 1.0}, "alpha"),
+    ({"personalization": {0: 0.0}}, "positive"),
+    ({"personalization": {5: 1.0}}, "not a node index"),
+    ({"personalization": {0: -1.0}}, ">= 0"),
+    ({"method": "magic"}, "method"),
+])
+def test_bad_parameters_are_named(kwargs, match):
+    adjacency = sp.csr_array(np.ones((2, 2)))
+    with pytest.raises(InvalidInput, match=match):
+        personalized_pagerank(adjacency, **{"personalization": {0: 1.0}, **kwargs})
+
+
+def test_not_converging_raises_like_networkx():
+    g = weighted_graph(50, 100, 4)
+    adjacency = sp.csr_array(nx.to_scipy_sparse_array(g))
+    with pytest.raises(nx.PowerIterationFailedConvergence):
+        personalized_pagerank(adjacency, {0: 1.0}, tol=1e-15, max_iter=3)
+
+
+def test_index_uses_edge_kind_weights_both_ways():
+    g = nx.MultiDiGraph()
+    g.add_edge("ent:a", "topic:t", kind="has_expertise")
+    g.add_edge("exp:x", "topic:t", kind="has_expertise")
+    g.add_edge("exp:x", "ent:a", kind="collaborated_with")
+    index = GraphIndex.from_graph(g)
+    assert index.neighbours("topic:t") == {"ent:a": 1.0, "exp:x": 1.0}
+    assert index.neighbours("ent:a")["exp:x"] == RANK_EDGE_WEIGHTS["collaborated_with"]
+    assert index.degree("exp:x") == 3.0
+
+
+def test_index_grows_without_rebuild_and_matches_fresh_build():
+    g = nx.MultiDiGraph()
+    for u, v in [("a", "b"), ("b", "c"), ("c", "d"), ("d", "a")]:
+        g.add_edge(u, v, kind="collaborated_with")
+    index = GraphIndex.from_graph(g)
+    before = index.pagerank({"a": 1.0})
+    index.add_edge("a", "e", kind="signed")  # a new node and a heavier edge
+    index.add_edge("e", "c", kind="about_topic")
+    after = index.pagerank({"a": 1.0})
+    g.add_edge("a", "e", kind="signed")
+    g.add_edge("e", "c", kind="about_topic")
+    fresh = GraphIndex.from_graph(g).pagerank({"a": 1.0})
+    assert "e" not in before and after["e"] > 0
+    assert after == pytest.approx(fresh, abs=1e-9)
+    index.remove_edge("e", "c", kind="about_topic")
+    g.remove_edge("e", "c")
+    assert index.pagerank({"a": 1.0}) == pytest.approx(
+        GraphIndex.from_graph(g).pagerank({"a": 1.0}), abs=1e-9)
+
+
+def test_index_rejects_unknown_seed():
+    index = GraphIndex.from_graph(nx.MultiDiGraph([("a", "b")]))
+    with pytest.raises(NotFound, match="zzz"):
+        index.pagerank({"zzz": 1.0})
+
+
+def test_transition_is_reused():
+    adjacency = sp.csr_array(nx.to_scipy_sparse_array(nx.path_graph(4)))
+    t = Transition.from_adjacency(adjacency)
+    assert personalized_pagerank(t, {0: 1.0}) == pytest.approx(
+        personalized_pagerank(adjacency, {0: 1.0}))
+
+
+def paper_graph() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    names = {"ent:dali": "浙江大立科技", "topic:ir": "红外探测",
+             "inst:opt": "中国科学院西安光学精密机械研究所", "reg:xian": "西安",
+             "reg:zj": "浙江", "exp:w": "王研究员", "topic:laser": "激光"}
+    for node, name in names.items():
+        g.add_node(node, name=name)
+    g.add_edge("ent:dali", "topic:ir", kind="has_expertise")
+    g.add_edge("inst:opt", "topic:ir", kind="has_expertise")
+    g.add_edge("inst:opt", "reg:xian", kind="located_in")
+    g.add_edge("ent:dali", "reg:zj", kind="located_in")
+    g.add_edge("exp:w", "inst:opt", kind="affiliated_with")
+    g.add_edge("exp:w", "topic:laser", kind="has_expertise")
+    g.add_edge("ent:dali", "exp:w", kind="collaborated_with")
+    return g
+
+
+def test_explain_paths_names_the_strongest_walks():
+    paths = explain_paths(paper_graph(), {"ent:dali": 1.0}, "inst:opt", max_paths=2)
+    assert len(paths) == 2
+    texts = [str(p) for p in paths]
+    # Via the collaborating expert (weight 2, then 1.5) beats via the topic (1, then 1).
+    assert texts[0] == "浙江大立科技 → 王研究员 → 中国科学院西安光学精密机械研究所"
+    assert texts[1] == "浙江大立科技 → 红外探测 → 中国科学院西安光学精密机械研究所"
+    assert paths[1].edge_kinds == ("has_expertise", "has_expertise")
+    assert paths[0].score > paths[1].score > 0
+    # The scores are walk probabilities: 1 * 2/(1+0.2+2) * 1.5/(1.5+1+2)
+    assert paths[0].score == pytest.approx(2 / 3.2 * 1.5 / 4.5)
+
+
+def test_explain_paths_three_hops_and_limits():
+    g = paper_graph()
+    paths = explain_paths(g, ["topic:laser"], "topic:ir", max_paths=5)
+    # 王研究员 → 浙江大立科技 (2/4.5) then → 红外探测 (1/3.2) beats the institute route
+    # (1.5/4.5 then 1/2.7).
+    assert [str(p) for p in paths] == [
+        "激光 → 王研究员 → 浙江大立科技 → 红外探测",
+        "激光 → 王研究员 → 中国科学院西安光学精密机械研究所 → 红外探测",
+    ]
+    assert paths[0].score == pytest.approx(2 / 4.5 / 3.2)
+    assert explain_paths(g, ["topic:laser"], "topic:ir", max_hops=2) == []
+    assert explain_paths(g, ["nobody"], "topic:ir") == []
+    with pytest.raises(NotFound):
+        explain_paths(g, ["topic:ir"], "nobody")
+
+
+def test_explain_paths_agrees_with_a_brute_force_search():
+    g = nx.MultiDiGraph(nx.gnm_random_graph(40, 90, seed=5, directed=True))
+    for u, v, k in g.edges(keys=True):
+        g.edges[u, v, k]["kind"] = ["signed", "met", "has_expertise"][(u + v) % 3]
+    got = explain_paths(g, {0: 1.0, 3: 0.5}, 17, max_paths=3, max_hops=3)
+    und = nx.Graph(g.to_undirected())
+    index = GraphIndex.from_graph(g)
+    best = []
+    for seed, w in ((0, 1.0), (3, 0.5)):
+        for path in nx.all_simple_paths(und, seed, 17, cutoff=3):
+            s = w
+            for a, b in pairwise(path):
+                s *= index.neighbours(a)[b] / index.degree(a)
+            best.append(s)
+    best.sort(reverse=True)
+    assert [p.score for p in got] == pytest.approx(best[:3])
