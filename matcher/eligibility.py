@@ -1,0 +1,307 @@
+"""Programme eligibility: a firm's properties checked against a programme's rules, as data.
+
+Every condition ends in one of three lists: passed, failed (with the firm's value
+and the threshold, "研发投入占比 2.1% < 3%"), or unknown (the input that is
+missing). Missing data is never a silent fail: a programme is `not_eligible` only
+when a condition fails on data the firm has, `unknown` when nothing failed but
+something could not be checked, `eligible` otherwise.
+
+>>> firm = {"name": "浙江大立科技", "rd_ratio_pct": 2.1, "region": "杭州",
+...         "flags": ["高新技术企业"]}
+>>> prog = {"name": "省重点研发计划", "regions": ["浙江"], "required_flags": ["高新技术企业"],
+...         "rules": [{"field": "rd_ratio_pct", "op": ">=", "value": 3}]}
+>>> r = evaluate_eligibility(firm, prog, region_ancestors={"杭州": ["浙江", "中国"]})
+>>> r.status, r.failed[0].text_zh, r.failed[0].text_en
+('not_eligible', '研发投入占比 2.1% < 3%', 'R&D ratio 2.1% < 3%')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from graph.errors import InvalidInput
+from graph.places import PLACE_SUFFIXES
+
+Status = Literal["eligible", "not_eligible", "unknown"]
+
+FIELDS: dict[str, tuple[str, str, str]] = {
+    # firm field: (中文, English, unit)
+    "revenue_wan": ("营业收入", "revenue", "万元"),
+    "employees": ("从业人数", "employees", "人"),
+    "rd_ratio_pct": ("研发投入占比", "R&D ratio", "%"),
+    "founded_year": ("成立年份", "founded", ""),
+    "listed": ("上市", "listed", ""),
+    "region": ("所在地区", "region", ""),
+    "industry": ("所属行业", "industry", ""),
+    "flags": ("企业资质", "flags", ""),
+    "group": ("所属集团", "group", ""),
+    "credit_code": ("统一社会信用代码", "credit code", ""),
+    "name": ("企业名称", "name", ""),
+    "today": ("申报日期", "application date", ""),
+}
+"""Fields a rule may test, with how they are named to organisers. ``today`` is the
+date of the evaluation (for ``before`` rules)."""
+
+OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before")
+
+_NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "==": "≠", "!=": "=",
+            "in": "不在", "not_in": "在", "before": "不早于"}
+_NEGATED_EN = {"in": "not in", "not_in": "in", "before": "not before"}
+_PLACE_SUFFIX = re.compile(f"({'|'.join(PLACE_SUFFIXES)})$")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition and how it went: the firm's value, the programme's, in words."""
+
+    field: str
+    op: str
+    expected: Any
+    actual: Any
+    text_zh: str
+    text_en: str
+    label: str | None = None  # the programme's own wording, if it has one
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"field": self.field, "op": self.op, "expected": self.expected,
+               "actual": self.actual, "text": self.text_zh, "text_en": self.text_en}
+        if self.label:
+            out["label"] = self.label
+        return out
+
+
+@dataclass
+class EligibilityResult:
+    """The verdict on one firm and one programme, with every condition accounted for."""
+
+    status: Status
+    passed: list[Check] = field(default_factory=list)
+    failed: list[Check] = field(default_factory=list)
+    unknown: list[Check] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        """1 eligible, 0.5 unknown, 0 not eligible, scaled by the share of checks passed."""
+        total = len(self.passed) + len(self.failed) + len(self.unknown)
+        share = len(self.passed) / total if total else 1.0
+        return {"eligible": 1.0, "unknown": 0.5, "not_eligible": 0.0}[self.status] * (
+            0.5 + 0.5 * share)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status,
+                "passed": [c.to_dict() for c in self.passed],
+                "failed": [c.to_dict() for c in self.failed],
+                "unknown": [c.to_dict() for c in self.unknown]}
+
+
+def _fmt(value: Any, unit: str = "") -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(str(v) for v in value) or "（无）"
+    if unit == "%":
+        return f"{value}%"
+    return f"{value}{unit}" if unit and unit != "%" else str(value)
+
+
+def _label(field_name: str) -> tuple[str, str, str]:
+    return FIELDS.get(field_name, (field_name, field_name, ""))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def normalise_place(name: str) -> str:
+    """A place name without its administrative suffix (浙江省 → 浙江, 绍兴市 → 绍兴).
+
+    >>> normalise_place("浙江省"), normalise_place("西安市"), normalise_place("北京")
+    ('浙江', '西安', '北京')
+    """
+    name = name.strip()
+    short = _PLACE_SUFFIX.sub("", name)
+    return short if len(short) >= 2 else name
+
+
+def region_chain(region: str, region_ancestors: Mapping[str, Iterable[str]] | None
+                 ) -> set[str]:
+    """A region and every region it lies in, as normalised names."""
+    ancestors = region_ancestors or {}
+    seen: set[str] = set()
+    todo = [region]
+    while todo:
+        place = todo.pop()
+        key = normalise_place(place)
+        if key in seen:
+            continue
+        seen.add(key)
+        todo.extend(ancestors.get(place, ()))
+        if key != place:
+            todo.extend(ancestors.get(key, ()))
+    return seen
+
+
+def _compare(op: str, actual: Any, expected: Any) -> bool:
+    if op == ">=":
+        return actual >= expected
+    if op == ">":
+        return actual > expected
+    if op == "<=":
+        return actual <= expected
+    if op == "<":
+        return actual < expected
+    if op == "==":
+        return actual == expected
+    if op == "!=":
+        return actual != expected
+    if op == "in":
+        return actual in expected
+    if op == "not_in":
+        return actual not in expected
+    if op == "has_flag":
+        return expected in actual
+    if op == "before":
+        return str(actual) < str(expected)
+    raise AssertionError(op)  # ops are checked before
+
+
+def _check_rule(rule: Mapping[str, Any], firm: Mapping[str, Any], today: date,
+                where: str) -> tuple[str, Check]:
+    name, op, expected = rule.get("field"), rule.get("op"), rule.get("value")
+    if name not in FIELDS:
+        raise InvalidInput(f"tests an unknown field (known: {', '.join(FIELDS)})",
+                           value=name, where=where)
+    if op not in OPS:
+        raise InvalidInput(f"is not a rule operator (known: {', '.join(OPS)})", value=op,
+                           where=where)
+    if op in ("in", "not_in") and not isinstance(expected, list | tuple | set):
+        raise InvalidInput("needs a list value", value=expected, where=where)
+    zh, en, unit = _label(name)
+    label = rule.get("label")
+    actual = today.isoformat() if name == "today" else firm.get(name)
+    if _missing(actual):
+        return "unknown", Check(name, op, expected, None, f"{zh}：缺少数据",
+                                f"{en}: missing", label)
+    try:
+        ok = _compare(op, actual, expected)
+    except TypeError:
+        raise InvalidInput(f"cannot compare {actual!r} with {expected!r}", value=op,
+                           where=where) from None
+    shown_op = op if ok else _NEGATED.get(op, op)
+    shown_op_en = op if ok else _NEGATED_EN.get(op, _NEGATED.get(op, op))
+    if op == "has_flag":
+        zh_text = f"{'具备' if ok else '不具备'}{expected}"
+        en_text = f"{'has' if ok else 'lacks'} {expected}"
+    else:
+        a, e = _fmt(actual, unit), _fmt(expected, unit)
+        zh_text = f"{zh} {a} {shown_op} {e}"
+        en_text = f"{en} {a} {shown_op_en} {e}"
+    return ("passed" if ok else "failed"), Check(name, op, expected, actual, zh_text,
+                                                 en_text, label)
+
+
+def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping[str, Any],
+                         today: date | str | None = None, *,
+                         region_ancestors: Mapping[str, Iterable[str]] | None = None,
+                         industry_ancestors: Mapping[str, Iterable[str]] | None = None
+                         ) -> EligibilityResult:
+    """Check a firm against a programme's rules, flags, regions, industries and deadline.
+
+    Parameters
+    ----------
+    firm_props : dict
+        An Enterprise's properties (``revenue_wan``, ``rd_ratio_pct``, ``flags``, …).
+        A field that is absent is unknown, not failed.
+    programme_props : dict
+        A Programme's properties: ``rules`` (``{"field", "op", "value", "label"}``),
+        ``required_flags``, ``regions``, ``industries``, ``deadline`` (ISO date).
+    today : date or ISO string, optional
+        The evaluation date (for the deadline and ``before`` rules); today if None.
+    region_ancestors : dict {region: [regions it lies in]}, optional
+        Lets a firm in 绍兴 qualify for a 浙江 programme. Names are compared
+        without their 省/市/区/县 suffix.
+    industry_ancestors : dict {industry: [broader industries]}, optional
+
+    Returns
+    -------
+    EligibilityResult
+
+    Raises
+    ------
+    InvalidInput
+        A rule names an unknown field or operator (naming the programme and rule).
+
+    Examples
+    --------
+    >>> evaluate_eligibility({"employees": 80}, {"name": "小微贷",
+    ...     "rules": [{"field": "employees", "op": "<", "value": 100},
+    ...               {"field": "revenue_wan", "op": "<", "value": 5000}]}).status
+    'unknown'
+    """
+    if today is None:
+        today = date.today()
+    elif isinstance(today, str):
+        today = date.fromisoformat(today)
+    programme = str(programme_props.get("name") or "programme")
+    result = EligibilityResult("eligible")
+    lists = {"passed": result.passed, "failed": result.failed, "unknown": result.unknown}
+
+    for i, rule in enumerate(programme_props.get("rules") or []):
+        rule = rule if isinstance(rule, Mapping) else dict(rule)  # pydantic models too
+        where = f"programme {programme!r}, rule {i + 1} ({rule.get('label') or rule.get('field')})"
+        outcome, check = _check_rule(rule, firm_props, today, where)
+        lists[outcome].append(check)
+
+    for flag in programme_props.get("required_flags") or []:
+        outcome, check = _check_rule({"field": "flags", "op": "has_flag", "value": flag},
+                                     firm_props, today, f"programme {programme!r}")
+        if outcome == "unknown":
+            check = Check("flags", "has_flag", flag, None, f"是否为{flag}：缺少数据",
+                          f"whether {flag}: missing")
+        lists[outcome].append(check)
+
+    regions = programme_props.get("regions") or []
+    if regions:
+        region = firm_props.get("region")
+        wanted = {normalise_place(r) for r in regions}
+        if _missing(region):
+            result.unknown.append(Check("region", "in", regions, None, "所在地区：缺少数据",
+                                        "region: missing"))
+        else:
+            ok = bool(region_chain(region, region_ancestors) & wanted)
+            text = f"所在地区 {region} {'属于' if ok else '不属于'} {_fmt(regions)}"
+            text_en = f"region {region} {'in' if ok else 'not in'} {', '.join(regions)}"
+            (result.passed if ok else result.failed).append(
+                Check("region", "in", regions, region, text, text_en))
+
+    industries = programme_props.get("industries") or []
+    if industries:
+        industry = firm_props.get("industry")
+        if _missing(industry):
+            result.unknown.append(Check("industry", "in", industries, None,
+                                        "所属行业：缺少数据", "industry: missing"))
+        else:
+            chain = {industry, *(industry_ancestors or {}).get(industry, ())}
+            ok = bool(chain & set(industries))
+            text = f"所属行业 {industry} {'属于' if ok else '不属于'} {_fmt(industries)}"
+            text_en = f"industry {industry} {'in' if ok else 'not in'} {', '.join(industries)}"
+            (result.passed if ok else result.failed).append(
+                Check("industry", "in", industries, industry, text, text_en))
+
+    deadline = programme_props.get("deadline")
+    if deadline:
+        ok = today.isoformat() <= str(deadline)
+        text = f"申报截止 {deadline}{'' if ok else ' 已过'}"
+        text_en = f"deadline {deadline}{'' if ok else ' has passed'}"
+        (result.passed if ok else result.failed).append(
+            Check("deadline", "before", deadline, today.isoformat(), text, text_en))
+
+    if result.failed:
+        result.status = "not_eligible"
+    elif result.unknown:
+        result.status = "unknown"
+    return result

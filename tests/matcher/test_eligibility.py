@@ -1,0 +1,150 @@
+"""Programme eligibility: each operator, missing data, region hierarchy, deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from graph.errors import InvalidInput
+from graph.model import EnterpriseProps, ProgrammeProps
+from matcher.eligibility import FIELDS, evaluate_eligibility, normalise_place
+
+FIRM = {"name": "浙江大立科技", "revenue_wan": 12000.0, "employees": 350,
+        "rd_ratio_pct": 2.1, "flags": ["高新技术企业"], "region": "绍兴",
+        "industry": "光电", "founded_year": 2001, "listed": True}
+ANCESTORS = {"绍兴": ["浙江"], "新昌": ["绍兴"], "浙江": ["中国"], "西安": ["陕西"]}
+
+
+def prog(**props):
+    return {"name": "测试计划", **props}
+
+
+def rule(field, op, value, label=None):
+    out = {"field": field, "op": op, "value": value}
+    if label:
+        out["label"] = label
+    return out
+
+
+@pytest.mark.parametrize("op, value, ok", [
+    (">=", 350, True), (">=", 351, False),
+    (">", 349, True), (">", 350, False),
+    ("<=", 350, True), ("<=", 349, False),
+    ("<", 351, True), ("<", 350, False),
+    ("==", 350, True), ("==", 1, False),
+    ("!=", 1, True), ("!=", 350, False),
+    ("in", [100, 350], True), ("in", [100], False),
+    ("not_in", [100], True), ("not_in", [350], False),
+])
+def test_each_comparison_operator(op, value, ok):
+    r = evaluate_eligibility(FIRM, prog(rules=[rule("employees", op, value)]))
+    assert r.status == ("eligible" if ok else "not_eligible")
+    assert len(r.passed if ok else r.failed) == 1
+    check = (r.passed if ok else r.failed)[0]
+    assert check.actual == 350 and check.expected == value
+    assert "从业人数" in check.text_zh and "employees" in check.text_en
+
+
+def test_failed_condition_is_named_with_values():
+    r = evaluate_eligibility(FIRM, prog(rules=[rule("rd_ratio_pct", ">=", 3,
+                                                    "研发投入占比不低于3%")]))
+    assert r.status == "not_eligible"
+    (check,) = r.failed
+    assert check.text_zh == "研发投入占比 2.1% < 3%"
+    assert check.text_en == "R&D ratio 2.1% < 3%"
+    assert check.label == "研发投入占比不低于3%"
+
+
+def test_has_flag_and_required_flags():
+    r = evaluate_eligibility(FIRM, prog(rules=[rule("flags", "has_flag", "高新技术企业")],
+                                        required_flags=["科技型中小企业"]))
+    assert r.status == "not_eligible"
+    assert r.passed[0].text_zh == "具备高新技术企业"
+    assert r.failed[0].text_zh == "不具备科技型中小企业"
+    assert r.failed[0].text_en == "lacks 科技型中小企业"
+
+
+def test_missing_data_is_unknown_never_failed():
+    firm = {"name": "某企业", "employees": 50}
+    r = evaluate_eligibility(firm, prog(
+        rules=[rule("rd_ratio_pct", ">=", 3), rule("employees", "<", 100)],
+        required_flags=["高新技术企业"], regions=["浙江"], industries=["光电"]))
+    assert r.status == "unknown"
+    assert not r.failed
+    assert [c.field for c in r.unknown] == ["rd_ratio_pct", "flags", "region", "industry"]
+    assert r.unknown[0].text_zh == "研发投入占比：缺少数据"
+    assert "高新技术企业" in r.unknown[1].text_zh
+    assert [c.field for c in r.passed] == ["employees"]
+
+
+def test_a_failure_beats_unknowns():
+    r = evaluate_eligibility({"employees": 500}, prog(rules=[
+        rule("employees", "<", 100), rule("revenue_wan", "<", 1000)]))
+    assert r.status == "not_eligible"
+    assert len(r.failed) == 1 and len(r.unknown) == 1
+
+
+def test_region_hierarchy():
+    zj = prog(regions=["浙江省"])
+    assert evaluate_eligibility(FIRM, zj, region_ancestors=ANCESTORS).status == "eligible"
+    xinchang = {**FIRM, "region": "新昌县"}  # county in 绍兴 in 浙江, suffix stripped
+    assert evaluate_eligibility(xinchang, zj, region_ancestors=ANCESTORS).status == "eligible"
+    xian = {**FIRM, "region": "西安市"}
+    r = evaluate_eligibility(xian, zj, region_ancestors=ANCESTORS)
+    assert r.status == "not_eligible"
+    assert r.failed[0].text_zh == "所在地区 西安市 不属于 浙江省"
+    # Without the hierarchy a city is not known to lie in the province.
+    assert evaluate_eligibility(FIRM, zj).status == "not_eligible"
+
+
+def test_industries_with_ancestors():
+    p = prog(industries=["先进制造"])
+    assert evaluate_eligibility(FIRM, p).status == "not_eligible"
+    assert evaluate_eligibility(FIRM, p, industry_ancestors={"光电": ["先进制造"]}
+                                ).status == "eligible"
+
+
+def test_deadline_and_before_rule():
+    p = prog(deadline="2025-06-30", rules=[rule("today", "before", "2025-07-01")])
+    assert evaluate_eligibility(FIRM, p, today=date(2025, 6, 30)).status == "eligible"
+    late = evaluate_eligibility(FIRM, p, today="2025-07-01")
+    assert late.status == "not_eligible"
+    assert [c.text_zh for c in late.failed] == ["申报日期 2025-07-01 不早于 2025-07-01",
+                                                "申报截止 2025-06-30 已过"]
+
+
+def test_no_rules_means_eligible():
+    assert evaluate_eligibility({}, prog()).status == "eligible"
+
+
+def test_unknown_field_names_programme_and_rule():
+    with pytest.raises(InvalidInput, match=r"测试计划.*rule 2.*rd_ratio"):
+        evaluate_eligibility(FIRM, prog(rules=[rule("employees", ">", 1),
+                                               rule("rd_ratio", ">=", 3)]))
+    with pytest.raises(InvalidInput, match="operator"):
+        evaluate_eligibility(FIRM, prog(rules=[rule("employees", "~", 1)]))
+    with pytest.raises(InvalidInput, match="cannot compare"):
+        evaluate_eligibility(FIRM, prog(rules=[rule("employees", ">", "很多")]))
+
+
+def test_rules_from_the_validated_model_work():
+    props = ProgrammeProps(name="省级专精特新", rules=[
+        {"field": "rd_ratio_pct", "op": ">=", "value": 3}]).model_dump()
+    assert evaluate_eligibility(FIRM, props).status == "not_eligible"
+
+
+def test_every_rule_field_is_an_enterprise_property():
+    assert set(FIELDS) - {"today"} <= set(EnterpriseProps.model_fields)
+
+
+def test_scores_order_the_verdicts():
+    ok = evaluate_eligibility(FIRM, prog(rules=[rule("employees", ">", 1)]))
+    unknown = evaluate_eligibility({}, prog(rules=[rule("employees", ">", 1)]))
+    no = evaluate_eligibility(FIRM, prog(rules=[rule("employees", "<", 1)]))
+    assert ok.score > unknown.score > no.score == 0
+
+
+def test_normalise_place():
+    assert normalise_place("新疆维吾尔自治区") == "新疆"
+    assert normalise_place("市") == "市"
