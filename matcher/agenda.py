@@ -1,0 +1,205 @@
+"""Agendas of a docking event: CSV, XLSX, iCalendar and printable HTML (`render_agenda`).
+
+Pure rendering: plain items in, `str` or `bytes` out; the CLI writes the
+files. One participant's agenda or the organiser's whole programme; Chinese
+labels by default, English on request. Times are wall-clock times in
+Asia/Shanghai unless they carry their own time zone.
+
+>>> from datetime import datetime as dt
+>>> item = AgendaItem("mtg:1", dt(2019, 5, 23, 9), dt(2019, 5, 23, 9, 30), "T1",
+...                   "ent:a", "某光电公司", "exp:x", "李教授", 0.82)
+>>> print(render_agenda([item], EventInfo("evt:x", "西安对接会", "西安"), "csv").splitlines()[0])
+开始,结束,桌号,企业,专家/机构,匹配度,理由
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from graph.errors import InvalidInput
+
+TZ = ZoneInfo("Asia/Shanghai")
+FORMATS = ("csv", "xlsx", "ics", "html")
+
+LABELS = {
+    "zh": {"start": "开始", "end": "结束", "table": "桌号", "firm": "企业",
+           "helper": "专家/机构", "score": "匹配度", "reasons": "理由", "agenda": "日程",
+           "meeting": "对接", "with": "与", "organiser": "组织方总日程", "place": "地点"},
+    "en": {"start": "Start", "end": "End", "table": "Table", "firm": "Firm",
+           "helper": "Expert/institute", "score": "Score", "reasons": "Reasons",
+           "agenda": "Agenda", "meeting": "Meeting", "with": "with",
+           "organiser": "Organiser's programme", "place": "Place"},
+}
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    meeting_id: str
+    start: datetime
+    end: datetime
+    table: str
+    firm_id: str
+    firm: str
+    helper_id: str
+    helper: str
+    score: float | None = None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: str
+    name: str
+    place: str | None = None
+
+
+def agenda_for(items: Sequence[AgendaItem], participant: str | None = None
+               ) -> list[AgendaItem]:
+    """The items of one participant (firm or helper id), or all of them, by time.
+
+    >>> agenda_for([], "ent:a")
+    []
+    """
+    chosen = [i for i in items if participant is None or participant in (i.firm_id, i.helper_id)]
+    return sorted(chosen, key=lambda i: (i.start, i.table, i.meeting_id))
+
+
+def render_agenda(items: Sequence[AgendaItem], event: EventInfo, fmt: str, *,
+                  participant: str | None = None, lang: str = "zh",
+                  stamp: datetime | None = None) -> str | bytes:
+    """Render the agenda in one format: csv/html give `str`, xlsx/ics give `bytes`.
+
+    Parameters
+    ----------
+    items : sequence of AgendaItem
+        The scheduled meetings of the event.
+    event : EventInfo
+    fmt : {"csv", "xlsx", "ics", "html"}
+    participant : str, optional
+        Only this participant's meetings; the organiser's programme when None.
+    lang : {"zh", "en"}
+    stamp : datetime, optional
+        DTSTAMP for the calendar (UTC now by default).
+
+    Raises
+    ------
+    InvalidInput
+        An unknown format or language, or nothing scheduled (for this participant).
+
+    Examples
+    --------
+    >>> render_agenda([], EventInfo("evt:x", "x"), "csv")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidInput: agenda of evt:x: has no scheduled meetings: run `duijie event \
+schedule evt:x` first
+    """
+    if fmt not in FORMATS:
+        raise InvalidInput(f"is not an agenda format; use one of {', '.join(FORMATS)}",
+                           value=fmt, where="agenda")
+    if lang not in LABELS:
+        raise InvalidInput("is not a language; use zh or en", value=lang, where="agenda")
+    chosen = agenda_for(items, participant)
+    if not chosen:
+        who = f" for {participant}" if participant else ""
+        raise InvalidInput(f"has no scheduled meetings{who}: run `duijie event schedule "
+                           f"{event.id}` first", where=f"agenda of {event.id}")
+    render = {"csv": _csv, "xlsx": _xlsx, "ics": _ics, "html": _html}[fmt]
+    return render(chosen, event, LABELS[lang], participant, stamp)
+
+
+def _local(t: datetime) -> datetime:
+    return t.replace(tzinfo=TZ) if t.tzinfo is None else t
+
+
+def _rows(items, labels) -> tuple[list[str], list[list[str]]]:
+    head = [labels[k] for k in ("start", "end", "table", "firm", "helper", "score", "reasons")]
+    rows = [[f"{i.start:%Y-%m-%d %H:%M}", f"{i.end:%Y-%m-%d %H:%M}", i.table, i.firm, i.helper,
+             "" if i.score is None else f"{i.score:.2f}", "；".join(i.reasons)] for i in items]
+    return head, rows
+
+
+def _csv(items, event, labels, participant, stamp) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    head, rows = _rows(items, labels)
+    writer.writerow(head)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _xlsx(items, event, labels, participant, stamp) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = labels["agenda"]
+    sheet.append([event.name, event.place or "", participant or labels["organiser"]])
+    head, rows = _rows(items, labels)
+    sheet.append(head)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for col, width in zip("ABCDEFG", (17, 17, 8, 28, 28, 8, 40), strict=True):
+        sheet.column_dimensions[col].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _ics(items, event, labels, participant, stamp) -> bytes:
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
+    cal = Calendar()
+    cal.add("prodid", "-//Duijie//docking events//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{event.name} {labels['agenda']}")
+    stamp = stamp or datetime.now(UTC)
+    for i in items:
+        ev = VEvent()
+        ev.add("uid", f"{i.meeting_id}-{participant or 'all'}@duijie")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", _local(i.start))
+        ev.add("dtend", _local(i.end))
+        ev.add("summary", f"{labels['meeting']}: {i.firm} {labels['with']} {i.helper}")
+        ev.add("location", " · ".join(x for x in (event.place, f"{labels['table']} {i.table}")
+                                      if x))
+        if i.reasons:
+            ev.add("description", "\n".join(i.reasons))
+        cal.add_component(ev)
+    cal.add_missing_timezones()  # VTIMEZONE for Asia/Shanghai, so calendars import it
+    return cal.to_ical()
+
+
+def _html(items, event, labels, participant, stamp) -> str:
+    head, rows = _rows(items, labels)
+    esc = html.escape
+    title = f"{event.name} · {participant or labels['organiser']}"
+    body = "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+    place = f"<p>{esc(labels['place'])}: {esc(event.place)}</p>" if event.place else ""
+    lang = "zh-CN" if labels is LABELS["zh"] else "en"
+    return f"""<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+       margin: 2em; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #999; padding: 4px 8px; text-align: left; vertical-align: top; }}
+th {{ background: #eee; }}
+@media print {{ body {{ margin: 0; }} tr {{ page-break-inside: avoid; }} }}
+</style></head>
+<body><h1>{esc(event.name)}</h1><h2>{esc(participant or labels['organiser'])}</h2>{place}
+<table><thead><tr>{"".join(f"<th>{esc(h)}</th>" for h in head)}</tr></thead>
+<tbody>
+{body}
+</tbody></table></body></html>
+"""
