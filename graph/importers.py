@@ -48,6 +48,7 @@ from graph.headers import (
     value_map,
 )
 from graph.model import (
+    EDGE_KINDS,
     MAX_TEXT,
     ORGANISATION_KINDS,
     Confidentiality,
@@ -110,6 +111,7 @@ class ImportReport:
 # -- cells -------------------------------------------------------------------
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_ROW = re.compile(r", row (\d+)")
 _NUMBER_NOISE = re.compile(r"[,，\s]|%$")
 
 
@@ -272,6 +274,8 @@ def _props_problems(exc: InvalidInput, where: str, headers: dict[str, str],
             prefix = f"{where}, field {prop}"
             if problem.startswith(prefix + ":") or problem.startswith(prefix + "."):
                 rest = problem[len(prefix):]
+                if rest.endswith(" Field required"):
+                    rest = ": is required but empty"
                 converted = f": {_shown(values.get(prop))} "
                 if prop in cells and rest.startswith(converted):
                     rest = f": {_shown(cells[prop])} " + rest[len(converted):]
@@ -320,6 +324,10 @@ def _edge_row(table: Table, number: int, values: dict[str, Any], headers: dict[s
         problems.append(f"{where}: {', '.join(missing)} must not be empty")
         return None
     kind = EDGE_KIND_NAMES.get(values["kind"], values["kind"])
+    if kind not in EDGE_KINDS:
+        problems.append(f"{where}, field {headers['kind']}: {_shown(kind)} is not an edge kind "
+                        f"(known: {', '.join(EDGE_KINDS)}, or 合作, 提交, 隶属, …)")
+        return None
     props = {k: v for k, v in values.items() if k not in ("src", "kind", "dst", "key")}
     edge = Edge(values["src"], kind, values["dst"], props,
                 [Provenance(source=f"import:{table.name}", row=number)], values.get("key", ""))
@@ -434,10 +442,16 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
         if parsed.kind == "Expert":
             _plan_affiliations(store, parsed, batch, report)
     if problems:
+        problems.sort(key=_row_of)  # stable: the header first, then row by row
         raise InvalidInput(f"nothing was imported: {len(problems)} problem(s)",
                            where=parsed.name, problems=problems)
     report.queued_for_review = len(reviews)
     return ImportPlan(batch, reviews, report)
+
+
+def _row_of(problem: str) -> int:
+    match = _ROW.search(problem)
+    return int(match.group(1)) if match else 0
 
 
 def _upsert(batch: WriteBatch, node: Node, where: str, problems: list[str]) -> None:

@@ -75,7 +75,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
-            error = exc
+            # Name the bad byte of the encoding that read furthest: the one the file is in.
+            if error is None or exc.start > error.start:
+                error = exc
     assert error is not None
     start = error.start
     line = data.count(b"\n", 0, start) + 1
