@@ -188,6 +188,52 @@ class ProgrammeProps(_Props):
     benefit: Text | None = None
 
 
+class _Nested(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class EventSlot(_Nested):
+    """One time slot of an event (local time, Asia/Shanghai unless an offset is given)."""
+
+    id: Name
+    start: IsoDateTime
+    end: IsoDateTime
+
+
+class EventWindow(_Nested):
+    start: IsoDateTime
+    end: IsoDateTime
+
+
+class EventParticipant(_Nested):
+    """A firm or a helper (expert, institute) taking part, with its own limits."""
+
+    id: Name
+    side: Literal["firm", "helper"]
+    max_meetings: Annotated[int, Field(ge=0)] | None = None
+    language: Name | None = None
+    availability: Annotated[list[EventWindow], Field(max_length=100)] | None = None
+    needs: ShortList = []  # the firm's needs brought to this event
+
+
+class PairRule(_Nested):
+    """A request, decline, pin, forbid or met-before exclusion between a firm and a helper."""
+
+    kind: Literal["request", "decline", "pin", "forbid", "met_before"]
+    firm: Name
+    helper: Name
+    status: Literal["pending", "accepted", "declined"] = "accepted"
+    by: Name | None = None
+    reason: Name | None = None
+
+
+class FollowUp(_Nested):
+    action: Name
+    owner: Name
+    due: IsoDate
+    done: bool = False
+
+
 class EventProps(_Props):
     name: Name
     event_type: Literal[
@@ -205,6 +251,18 @@ class EventProps(_Props):
     experts: Annotated[int, Field(ge=0)] | None = None
     projects: Annotated[int, Field(ge=0)] | None = None
     status: Literal["planned", "published", "held", "closed"] = "planned"
+    # planning settings (graph/events.py)
+    slots: Annotated[list[EventSlot], Field(max_length=2000)] = []
+    tables: ShortList = []
+    language: Literal["zh", "en"] = "zh"
+    participants: Annotated[list[EventParticipant], Field(max_length=20_000)] = []
+    pair_rules: Annotated[list[PairRule], Field(max_length=100_000)] = []
+    max_meetings_default: Annotated[int, Field(ge=0)] | None = None
+    min_score: Annotated[float, Field(ge=0, le=1)] | None = None
+    institute_per_firm: Annotated[int, Field(ge=0)] | None = None
+    one_per_organisation: bool | None = None
+    met_before_cutoff: IsoDate | None = None
+    invited: ShortList = []
 
 
 class MeetingProps(_Props):
@@ -218,6 +276,11 @@ class MeetingProps(_Props):
     ] = "proposed"
     score: float | None = None
     reasons: ShortList = []
+    firm_id: Name | None = None
+    helper_id: Name | None = None
+    slot_id: Name | None = None
+    source: Literal["planned", "pinned", "requested", "locked"] | None = None
+    follow_ups: Annotated[list[FollowUp], Field(max_length=200)] = []
 
 
 class OutcomeProps(_Props):
@@ -234,6 +297,11 @@ class OutcomeProps(_Props):
     reason: Name | None = None
     notes: Text | None = None
     recorded_at: IsoDateTime | None = None
+    reason_code: Literal[
+        "too_early", "unclear_benefit", "price", "no_capacity", "no_show", "not_relevant",
+        "other",
+    ] | None = None
+    meeting_id: Name | None = None
 
 
 class VocabularyProps(_Props):
