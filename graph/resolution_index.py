@@ -1,0 +1,463 @@
+"""An in-memory index of organisations for entity resolution, and the pair scorer.
+
+Pure structures: no store, no I/O. `OrganisationIndex.add` takes plain values
+(the write path and `graph.resolution` feed it from the store); `query` finds
+candidates by blocking and scores them with `compare`.
+
+Blocking: exact lookups of the normalised name, core name, pinyin and credit
+code, plus inverted indexes of character bigrams of core names and of pinyin
+syllable pairs, of which only the rarest few are read. At most
+`PREFILTER` candidates are then ranked with rapidfuzz in C before the full,
+explainable comparison runs on the best of them.
+
+Deciding: `compare` turns text similarity into a score and lets evidence move it.
+A same credit code decides `same`; different credit codes decide `different`.
+Region, industry and legal name agreeing or conflicting add or subtract. A match
+that rests on pinyin or on part of a name (恒峰 / 恒锋) needs at least one piece of
+agreeing evidence to be `same`; without it, it goes to `review`.
+
+>>> index = OrganisationIndex()
+>>> index.add("ent:hf", "恒锋工具股份有限公司", region="嘉兴", industry="工具")
+>>> index.add("ent:jk", "浙江金凯门业有限公司", region="金华", industry="门业")
+>>> [(c.node_id, c.decision) for c in index.query("恒峰工具", region="嘉兴")]
+[('ent:hf', 'same')]
+>>> index.query("恒峰工具")[0].decision  # pinyin alone cannot decide
+'review'
+>>> [c.decision for c in index.query("江山欧派门业", region="衢州", industry="门业")]
+['different']
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from pypinyin import Style, pinyin
+from rapidfuzz import fuzz, process
+
+from graph.normalize import (
+    INDUSTRY_WORDS,
+    brand_name,
+    core_name,
+    find_places,
+    name_places,
+    normalize_text,
+    pinyin_syllables,
+)
+
+Decision = Literal["same", "review", "different"]
+
+SAME_THRESHOLD = 0.90
+"""Score at or above which a pair is merged automatically (given the evidence rule).
+Chosen on the tuning half of tests/data/resolution/pairs.tsv: the lowest value with
+no wrong merge there; see the README's Entity resolution section for figures."""
+REVIEW_THRESHOLD = 0.70
+"""Score at or above which a pair goes to an organiser; below it, `different`."""
+
+REGION_AGREE, REGION_CONFLICT = 0.05, 0.25
+INDUSTRY_AGREE, INDUSTRY_CONFLICT = 0.05, 0.10
+LEGAL_AGREE, LEGAL_CONFLICT = 0.10, 0.30
+TAIL_CONFLICT = 0.10
+BRAND_WEIGHT = 0.7  # the distinctive words weigh more than the industry words after them
+
+MAX_BLOCKS = 3  # rarest character bigrams read per query
+MAX_PINYIN_BLOCKS = 2  # rarest pinyin syllable pairs read per query
+PREFILTER = 40  # candidates kept per rapidfuzz pass before the full comparison
+
+# Tail words that add nothing when one spelling has them and the other does not.
+_WEAK_TEXT = "科技 技术 股份 实业 控股 发展 产业 工贸 贸易 新材 智能 高新 有限 集团 制造 制品 工业"
+WEAK_WORDS = frozenset(_WEAK_TEXT.split())
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One spelling of a name, reduced to what comparison needs."""
+
+    text: str
+    norm: str
+    core: str
+    brand: str
+    tail: str  # industry words after the brand, weak words removed
+    syllables: tuple[str, ...]
+    brand_syllables: tuple[str, ...]
+    readings: tuple[frozenset[str], ...] | None  # every reading of each core character
+
+
+@lru_cache(maxsize=50_000)
+def char_readings(char: str) -> frozenset[str]:
+    """All toneless readings of one character (泊: bo and po), so a polyphonic
+    character typed in one reading still meets the other.
+
+    >>> sorted(char_readings("泊"))
+    ['bo', 'po']
+    """
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+def _readings(core: str, syl: tuple[str, ...]) -> tuple[frozenset[str], ...] | None:
+    if len(syl) != len(core):
+        return None
+    return tuple(char_readings(c) | {s} for c, s in zip(core, syl, strict=True))
+
+
+def _reading_similarity(a: NameForm, b: NameForm) -> float:
+    """Share of positions where the two cores can sound the same (equal lengths)."""
+    if a.readings is None or b.readings is None:
+        return fuzz.ratio(a.syllables, b.syllables) / 100
+    same = sum(1 for x, y in zip(a.readings, b.readings, strict=True) if x & y)
+    return same / len(a.readings)
+
+
+@lru_cache(maxsize=300_000)
+def name_form(text: str, syllables: tuple[str, ...] | None = None) -> NameForm:
+    """`text` normalised, stripped to its core and brand, with pinyin.
+
+    `syllables` of the core may be passed when already known (keys stored at write
+    time), which saves running pypinyin again.
+
+    >>> f = name_form("浙江智昌机器人科技有限公司")
+    >>> f.core, f.brand, f.tail
+    ('智昌机器人科技', '智昌', '机器人')
+    """
+    core = core_name(text)
+    syl = syllables if syllables is not None else pinyin_syllables(core)
+    brand = brand_name(core)
+    # One syllable per character: slice instead of running pypinyin again.
+    brand_syl = syl[: len(brand)] if len(syl) == len(core) else pinyin_syllables(brand)
+    return NameForm(text, normalize_text(text), core, brand, _tail_key(core[len(brand):]),
+                    syl, brand_syl, _readings(core, syl))
+
+
+def _tail_key(tail: str) -> str:
+    words, i = [], 0
+    while i < len(tail):
+        for size in (6, 5, 4, 3, 2, 1):
+            word = tail[i:i + size]
+            if len(word) == size and (word in INDUSTRY_WORDS or size == 1):
+                if word not in WEAK_WORDS:
+                    words.append(word)
+                i += size
+                break
+    return "".join(words)
+
+
+@dataclass(frozen=True)
+class OrgProfile:
+    """What is known of one organisation record: its names and evidence."""
+
+    names: tuple[NameForm, ...]
+    kind: str | None = None
+    places: frozenset[str] = frozenset()
+    industry: str | None = None
+    credit_code: str | None = None
+    legal_name: str | None = None
+
+
+def org_profile(name: str, aliases: tuple[str, ...] | list[str] = (), *,
+                kind: str | None = None, region: str | None = None,
+                industry: str | None = None, credit_code: str | None = None,
+                legal_name: str | None = None,
+                syllables: dict[str, tuple[str, ...]] | None = None) -> OrgProfile:
+    """Build an `OrgProfile` from plain values (region is free text: 嘉兴市海盐县)."""
+    texts = [t for t in dict.fromkeys([name, *aliases]) if t and t.strip()]
+    forms = []
+    for t in texts:
+        known = syllables.get(core_name(t)) if syllables else None
+        forms.append(name_form(t, known))
+    places = set()
+    for t in texts:
+        places |= name_places(t)
+    if region and region.strip():
+        region_norm = normalize_text(region)
+        places |= set(find_places(region_norm)) or {region_norm}
+    return OrgProfile(
+        tuple(forms), kind, frozenset(places),
+        normalize_text(industry) if industry and industry.strip() else None,
+        credit_code.strip().upper() if credit_code and credit_code.strip() else None,
+        normalize_text(legal_name) if legal_name and legal_name.strip() else None,
+    )
+
+
+@dataclass
+class Candidate:
+    """A stored organisation a name may refer to, with the reasons for the verdict."""
+
+    node_id: str
+    name: str
+    kind: str | None
+    score: float
+    decision: Decision
+    reasons: list[str] = field(default_factory=list)
+    matched_name: str = ""
+
+    def to_dict(self) -> dict:
+        return {"node_id": self.node_id, "name": self.name, "kind": self.kind,
+                "score": round(self.score, 3), "decision": self.decision,
+                "reasons": list(self.reasons), "matched_name": self.matched_name}
+
+
+def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]:
+    """(text score, reasons, exact core, tails conflict) of two spellings."""
+    if a.core == b.core:
+        return 1.0, [f"same core name {a.core}"], True, False
+    char = fuzz.ratio(a.brand, b.brand) / 100
+    py = fuzz.ratio(a.brand_syllables, b.brand_syllables) / 100
+    brand_sim = max(char, 0.25 * char + 0.75 * py)  # sounding alike counts, a bit less
+    tails_conflict = bool(a.tail and b.tail and a.tail != b.tail)
+    tail_sim = fuzz.ratio(a.tail, b.tail) / 100 if tails_conflict else 1.0
+    score = BRAND_WEIGHT * brand_sim + (1 - BRAND_WEIGHT) * tail_sim
+    homophones = False
+    shares_brand = char > 0 or py > 0
+    if not shares_brand:
+        reasons = [f"names {a.core} / {b.core} share only industry words"]
+        return score, reasons, False, tails_conflict
+    if len(a.core) == len(b.core):
+        # Typing errors substitute characters: compare position by position, with
+        # every reading of polyphonic characters (苏泊尔 / 苏伯尔).
+        core_char = fuzz.ratio(a.core, b.core) / 100
+        core_py = _reading_similarity(a, b)
+        score = max(score, 0.25 * core_char + 0.75 * core_py)
+        homophones = core_py == 1.0
+        char, py = max(char, core_char), max(py, core_py)
+    reasons = [f"names {a.core} / {b.core}: characters {char:.0%}, pinyin {py:.0%}"]
+    if homophones or (py == 1.0 and char < 1.0):
+        reasons.append(f"{a.core} / {b.core} sound the same: homophones are only candidates")
+    if tails_conflict:
+        reasons.append(f"lines of business differ: {a.tail} / {b.tail}")
+    return score, reasons, False, tails_conflict
+
+
+def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME_THRESHOLD,
+            review_threshold: float = REVIEW_THRESHOLD
+            ) -> tuple[float, Decision, list[str], str]:
+    """Score two organisation records and decide: (score, decision, reasons, matched).
+
+    >>> a = org_profile("嘉兴加西贝拉压缩机有限公司")
+    >>> b = org_profile("嘉西贝拉", region="嘉兴")
+    >>> score, decision, reasons, _ = compare(b, a)
+    >>> decision, reasons[-1]
+    ('same', 'same region: 嘉兴')
+    """
+    if query.credit_code and query.credit_code == cand.credit_code:
+        return 1.0, "same", [f"same credit code {cand.credit_code}"], cand.names[0].text
+    best = (-1.0, [], False, False, "")
+    for qa in query.names:
+        for cb in cand.names:
+            score, reasons, exact, tails = _similarity(qa, cb)
+            if score > best[0]:
+                best = (score, reasons, exact, tails, cb.text)
+            if exact:
+                break
+    score, reasons, exact, tails_conflict, matched = best
+    reasons = list(reasons)
+    support, conflict = 0, tails_conflict
+    if query.credit_code and cand.credit_code:
+        reasons.append(f"credit codes differ: {query.credit_code} / {cand.credit_code}")
+        return min(score, 0.3), "different", reasons, matched
+    if any(qa.norm == cb.norm for qa in query.names for cb in cand.names):
+        support += 1
+        reasons.append("same full name")
+    if tails_conflict:
+        score -= TAIL_CONFLICT
+    from graph.places import compare_regions  # local: places is a leaf module
+
+    verdict, where = compare_regions(query.places, cand.places)
+    if verdict == "agree":
+        score += REGION_AGREE
+        support += 1
+        reasons.append(f"same region: {where}")
+    elif verdict == "conflict":
+        score -= REGION_CONFLICT
+        conflict = True
+        reasons.append(f"regions differ: {where}")
+    elif verdict == "compatible":
+        reasons.append(f"regions compatible: {where}")
+    if query.industry and cand.industry:
+        if query.industry in cand.industry or cand.industry in query.industry:
+            score += INDUSTRY_AGREE
+            support += 1
+            reasons.append(f"same industry: {cand.industry}")
+        else:
+            score -= INDUSTRY_CONFLICT
+            conflict = True
+            reasons.append(f"industries differ: {query.industry} / {cand.industry}")
+    if query.legal_name and cand.legal_name:
+        if query.legal_name == cand.legal_name:
+            score += LEGAL_AGREE
+            support += 1
+            reasons.append("same legal name")
+        else:
+            score -= LEGAL_CONFLICT
+            conflict = True
+            reasons.append(f"legal names differ: {query.legal_name} / {cand.legal_name}")
+    score = max(0.0, min(1.0, score))
+    if score >= same_threshold and not conflict and (exact or support > 0):
+        return score, "same", reasons, matched
+    if score >= review_threshold:
+        if score >= same_threshold and not conflict:
+            reasons.append("nothing but the name agrees: an organiser should confirm")
+        return score, "review", reasons, matched
+    return score, "different", reasons, matched
+
+
+def _bigrams(text: str) -> set[str]:
+    if len(text) < 2:
+        return {text} if text else set()
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _syllable_pairs(form: NameForm) -> set[str]:
+    """Adjacent syllable pairs of the core, in every reading of each character."""
+    units = form.readings or tuple(frozenset([s]) for s in form.syllables)
+    if len(units) < 2:
+        return set().union(*units) if units else set()
+    return {f"{x} {y}" for i in range(len(units) - 1)
+            for x in units[i] for y in units[i + 1]}
+
+
+class OrganisationIndex:
+    """Organisations held in memory for resolving names quickly.
+
+    `add` (or re-add) a record, `remove` one, `query` a name. Ids are the store's
+    node ids; the index holds no store handle and does no I/O.
+    """
+
+    def __init__(self) -> None:
+        self._ids: list[str | None] = []  # slot -> node id (None once removed)
+        self._slot: dict[str, int] = {}
+        self._profiles: list[OrgProfile | None] = []
+        self._names: list[str] = []
+        self._exact: dict[tuple[str, str], set[int]] = {}
+        self._bigram: dict[str, list[int]] = {}
+        self._pinyin: dict[str, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._slot)
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._slot
+
+    def add(self, node_id: str, name: str, aliases: tuple[str, ...] | list[str] = (), *,
+            region: str | None = None, industry: str | None = None,
+            credit_code: str | None = None, kind: str | None = None,
+            legal_name: str | None = None,
+            syllables: dict[str, tuple[str, ...]] | None = None) -> None:
+        """Add an organisation, replacing any earlier record with the same id."""
+        profile = org_profile(name, aliases, kind=kind, region=region, industry=industry,
+                              credit_code=credit_code, legal_name=legal_name,
+                              syllables=syllables)
+        self.add_profile(node_id, name, profile)
+
+    def add_profile(self, node_id: str, name: str, profile: OrgProfile) -> None:
+        if node_id in self._slot:
+            self.remove(node_id)
+        slot = len(self._ids)
+        self._ids.append(node_id)
+        self._slot[node_id] = slot
+        self._profiles.append(profile)
+        self._names.append(name)
+        for key in self._exact_keys(profile):
+            self._exact.setdefault(key, set()).add(slot)
+        for form in profile.names:
+            for bg in _bigrams(form.core):
+                postings = self._bigram.setdefault(bg, [])
+                if not postings or postings[-1] != slot:
+                    postings.append(slot)
+            for pair in _syllable_pairs(form):
+                postings = self._pinyin.setdefault(pair, [])
+                if not postings or postings[-1] != slot:
+                    postings.append(slot)
+
+    @staticmethod
+    def _exact_keys(profile: OrgProfile) -> set[tuple[str, str]]:
+        keys = {("credit", profile.credit_code)} if profile.credit_code else set()
+        for f in profile.names:
+            keys |= {("norm", f.norm), ("core", f.core), ("pinyin", " ".join(f.syllables))}
+        return keys
+
+    def remove(self, node_id: str) -> None:
+        """Forget an organisation (postings are skipped lazily at query time)."""
+        slot = self._slot.pop(node_id, None)
+        if slot is None:
+            return
+        profile = self._profiles[slot]
+        if profile is not None:
+            for key in self._exact_keys(profile):
+                self._exact.get(key, set()).discard(slot)
+        self._ids[slot] = None
+        self._profiles[slot] = None
+
+    def profile(self, node_id: str) -> OrgProfile:
+        return self._profiles[self._slot[node_id]]  # type: ignore[return-value]
+
+    def candidate_slots(self, profile: OrgProfile) -> set[int]:
+        """Blocking: the slots worth comparing with `profile`."""
+        slots: set[int] = set()
+        for key in self._exact_keys(profile):
+            slots |= self._exact.get(key, set())
+        bigrams, pairs = set(), set()
+        for form in profile.names:
+            bigrams |= _bigrams(form.core)
+            pairs |= _syllable_pairs(form)
+        for table, grams, limit in ((self._bigram, bigrams, MAX_BLOCKS),
+                                    (self._pinyin, pairs, MAX_PINYIN_BLOCKS)):
+            lists = [table[g] for g in grams if g in table]
+            for postings in heapq.nsmallest(limit, lists, key=len):
+                slots.update(postings)
+        return slots
+
+    def query(self, name: str, aliases: tuple[str, ...] | list[str] = (), *,
+              kind: str | None = None, region: str | None = None,
+              industry: str | None = None, credit_code: str | None = None,
+              legal_name: str | None = None, k: int = 5,
+              exclude: set[str] | frozenset[str] = frozenset(),
+              same_threshold: float = SAME_THRESHOLD,
+              review_threshold: float = REVIEW_THRESHOLD) -> list[Candidate]:
+        """The `k` best candidates for a name, best first, each with a decision."""
+        profile = org_profile(name, aliases, kind=kind, region=region, industry=industry,
+                              credit_code=credit_code, legal_name=legal_name)
+        return self.query_profile(profile, k=k, exclude=exclude,
+                                  same_threshold=same_threshold,
+                                  review_threshold=review_threshold)
+
+    def query_profile(self, profile: OrgProfile, *, k: int = 5,
+                      exclude: set[str] | frozenset[str] = frozenset(),
+                      same_threshold: float = SAME_THRESHOLD,
+                      review_threshold: float = REVIEW_THRESHOLD) -> list[Candidate]:
+        if not profile.names:
+            return []
+        slots = [s for s in self.candidate_slots(profile)
+                 if self._ids[s] is not None and self._ids[s] not in exclude
+                 and (profile.kind is None or self._profiles[s].kind in (None, profile.kind))]
+        if len(slots) > PREFILTER:
+            slots = self._prefilter(profile, slots)
+        out = []
+        for slot in slots:
+            cand = self._profiles[slot]
+            score, decision, reasons, matched = compare(
+                profile, cand, same_threshold=same_threshold,
+                review_threshold=review_threshold)
+            out.append(Candidate(self._ids[slot], self._names[slot], cand.kind, score,
+                                 decision, reasons, matched))
+        order = {"same": 2, "review": 1, "different": 0}
+        out.sort(key=lambda c: (-order[c.decision], -c.score, c.node_id))
+        return out[:k]
+
+    def _prefilter(self, profile: OrgProfile, slots: list[int]) -> list[int]:
+        """Keep the slots whose core (or pinyin) is closest, ranked by rapidfuzz in C."""
+        keep = {s for s in slots
+                if self._exact_keys(self._profiles[s]) & self._exact_keys(profile)}
+        cores, pinyins, owners = [], [], []
+        for s in slots:
+            for f in self._profiles[s].names:
+                cores.append(f.core)
+                pinyins.append(" ".join(f.syllables))
+                owners.append(s)
+        for form in profile.names:
+            for query, choices in ((form.core, cores), (" ".join(form.syllables), pinyins)):
+                for _, _, i in process.extract(query, choices, scorer=fuzz.ratio,
+                                               limit=PREFILTER):
+                    keep.add(owners[i])
+        return list(keep)
