@@ -148,6 +148,7 @@ def _add_record(batch: WriteBatch, record: Any, where: str, number: int,
     if kind not in ("node", "edge"):
         problems.append(f"{where}: 'type' must be \"node\" or \"edge\"")
         return
+    counts[kind + "s"] += 1  # every record line counts, so truncation shows even with errors
     allowed = NODE_FIELDS if kind == "node" else EDGE_FIELDS
     unknown = sorted(set(record) - allowed)
     if unknown:
@@ -161,32 +162,27 @@ def _add_record(batch: WriteBatch, record: Any, where: str, number: int,
                             f"{'object' if expected is dict else 'array'}")
             return
     try:
-        if kind == "node":
-            node = Node.from_dict(body)
-            record_id = node.id
-            if record_id in seen:
-                raise InvalidInput(f"repeats the node of line {seen[record_id]}",
-                                   value=record_id, where=where)
-            batch.upsert_node(node, replace_props=True, where=where)
-        else:
-            edge = Edge.from_dict(body)
-            record_id = edge.id
-            if record_id in seen:
-                raise InvalidInput(f"repeats the edge of line {seen[record_id]}",
-                                   value=record_id, where=where)
-            batch.upsert_edge(edge, where=where)
+        record_obj: Node | Edge = (Node.from_dict(body) if kind == "node"
+                                   else Edge.from_dict(body))
     except KeyError as exc:
         problems.append(f"{where}: missing field {exc.args[0]!r}")
         return
+    except (InvalidInput, TypeError, ValueError, AttributeError) as exc:
+        problems.append(f"{where}: {exc}")
+        return
+    record_id = record_obj.id
+    if record_id in seen:
+        problems.append(f"{where}: {record_id!r} repeats the {kind} of line {seen[record_id]}")
+        return
+    seen[record_id] = number
+    try:
+        if isinstance(record_obj, Node):
+            batch.upsert_node(record_obj, replace_props=True, where=where)
+        else:
+            batch.upsert_edge(record_obj, where=where)
     except InvalidInput as exc:
         found = exc.problems or [str(exc)]
         problems.extend(p if p.startswith(where) else f"{where}: {p}" for p in found)
-        return
-    except (TypeError, ValueError, AttributeError) as exc:
-        problems.append(f"{where}: {exc}")
-        return
-    seen[record_id] = number
-    counts[kind + "s"] += 1
 
 
 def import_jsonl(store: GraphStore, path: str | Path) -> JsonlReport:
