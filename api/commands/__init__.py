@@ -9,6 +9,7 @@ import click
 COMMAND_MODULES = [
     "api.commands.store_commands",
     "api.commands.io_commands",
+    "api.commands.affinity_commands",
 ]
 
 

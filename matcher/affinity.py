@@ -1,0 +1,94 @@
+"""The generic affinity run: profiles and queries in, scored pairs out.
+
+This is how labelled data from outside goes through the same scorer as the product:
+`run_affinity` takes the records of the ``duijie affinity`` files as plain dicts and returns
+the output records, ``{"query": id, "profile": id, "score": float}``: every pair, or the
+``top`` best profiles of each query. The CLI only reads and writes the files.
+
+>>> profiles = [{"id": "sic", "docs": [{"id": "p1", "text": "碳化硅功率器件与外延生长"}]},
+...             {"id": "tex", "docs": [{"id": "p2", "text": "印染废水处理与数码印花"}]}]
+>>> queries = [{"id": "n1", "text": "我们想降低碳化硅器件的缺陷"}]
+>>> [(r["profile"], r["score"] > 0) for r in run_affinity(profiles, queries)]
+[('sic', True), ('tex', False)]
+"""
+
+from __future__ import annotations
+
+from graph.errors import InvalidInput
+from matcher.text import TextAffinity, check_profile, check_text
+
+
+def check_query(query, where: str) -> tuple[str, str]:
+    """Validate ``{"id": ..., "text": ...}``; returns ``(id, text)``.
+
+    >>> check_query({"id": 7, "text": "需求"}, "queries[0]")
+    ('7', '需求')
+    """
+    if not isinstance(query, dict):
+        raise InvalidInput("must be an object with id and text", value=query, where=where)
+    qid = query.get("id")
+    if not isinstance(qid, str | int) or isinstance(qid, bool) or str(qid).strip() == "":
+        raise InvalidInput("is not a valid query id", value=qid, where=f"{where}, field id")
+    return str(qid), check_text(query.get("text"), f"{where}, field text")
+
+
+def run_affinity(profiles: list[dict], queries: list[dict], top: int | None = None,
+                 where_profiles=None, where_queries=None, **params) -> list[dict]:
+    """Score every query against every profile with `TextAffinity`.
+
+    Parameters
+    ----------
+    profiles : list of dict
+        ``{"id": str, "docs": [{"id": str, "text": str}, ...]}``.
+    queries : list of dict
+        ``{"id": str, "text": str}``.
+    top : int, optional
+        Keep only the best ``top`` profiles of each query (all when larger than the number
+        of profiles); None keeps every pair.
+    where_profiles, where_queries : callable, optional
+        ``i -> str`` naming record ``i`` in errors (the CLI passes "file, line n").
+    **params
+        `TextAffinity` parameters.
+
+    Returns
+    -------
+    list of dict
+        ``{"query", "profile", "score"}`` per pair, queries in input order, profiles best
+        first (ties in input order).
+
+    Raises
+    ------
+    InvalidInput
+        ``top < 1``, no profiles, a malformed record, an empty text, a query without
+        searchable terms, a duplicate id: the message names the record.
+    """
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise InvalidInput("must be an integer >= 1", value=top, where="top")
+    name_p = where_profiles or (lambda i: f"profiles[{i}]")
+    name_q = where_queries or (lambda i: f"queries[{i}]")
+    for i, profile in enumerate(profiles):
+        check_profile(profile, name_p(i))
+    seen: set[str] = set()
+    checked = []
+    for i, query in enumerate(queries):
+        qid, text = check_query(query, name_q(i))
+        if qid in seen:
+            raise InvalidInput("is a duplicate query id", value=qid, where=name_q(i))
+        seen.add(qid)
+        checked.append((qid, text))
+    if not profiles:
+        raise InvalidInput("no profiles to score against", where=name_p(0).split(",")[0])
+    model = TextAffinity(**params)
+    try:
+        model.fit(profiles)
+    except InvalidInput as exc:  # name the record the way the caller numbers them
+        if exc.where and exc.where.startswith("profiles["):
+            i = int(exc.where[len("profiles["):].split("]", 1)[0])
+            exc = InvalidInput(exc.message, value=exc.value, where=name_p(i))
+        raise exc from None
+    k = len(model.profile_ids_) if top is None else min(top, len(model.profile_ids_))
+    out = []
+    for i, (qid, text) in enumerate(checked):
+        for pid, score in model._top(text, k, f"{name_q(i)}, field text"):
+            out.append({"query": qid, "profile": pid, "score": round(score, 6)})
+    return out

@@ -1,0 +1,600 @@
+"""Text affinity: BM25 or TF-IDF over profiles made of many documents.
+
+`TextAffinity` is a scikit-learn style estimator. `fit(profiles)` tokenises every document
+(`matcher.tokenize`), builds one sparse document-term matrix whose values are the final
+term weights (BM25 precomputed, or l2-normalised TF-IDF) and keeps it as CSC: each column is
+the postings list of a term, so a query is the weighted sum of its terms' columns, computed
+over those columns only. Document scores are then aggregated per profile
+(`matcher.aggregate`) and the top k are found with `np.argpartition`.
+
+Common terms (技术, 研究, 公司) would make every query touch every profile. Two knobs bound
+that, both applied at fit time:
+
+* ``max_df``: terms found in more than this fraction of documents are dropped (as in
+  scikit-learn's vectorisers); they are listed in ``pruned_terms_``;
+* ``max_postings``: a term's postings list keeps only its ``max_postings`` highest weights
+  (static impact pruning): the documents where the term matters most stay reachable by it,
+  the rest lose only that term's small contribution. ``capped_terms_`` counts such terms.
+
+Profiles added after `fit` (`add_profiles`) go to a small side index weighted with the
+fitted statistics (idf, average length), so they are rankable at once. A term the fitted
+vocabulary does not have gets an idf computed from the documents added so far (it is rare
+by construction); a term pruned at fit stays pruned. Refit when the side index grows past
+about a tenth of the main one (``n_added_`` says how many profiles it holds), so idf and
+lengths reflect the whole corpus again.
+
+>>> profiles = [
+...     {"id": "xiopm", "docs": [{"id": "d1", "text": "红外探测器与光学成像技术研究"},
+...                              {"id": "d2", "text": "空间光学遥感相机"}]},
+...     {"id": "zju-mse", "docs": [{"id": "d3", "text": "碳纤维复合材料成型工艺"}]},
+... ]
+>>> model = TextAffinity().fit(profiles)
+>>> model.kneighbors(["需要提升红外探测器的灵敏度"], k=1)  # doctest: +ELLIPSIS
+[[('xiopm', 4.41...)]]
+>>> sorted(term for term, weight, doc in model.explain("碳纤维材料", "zju-mse"))
+['材料', '碳纤', '碳纤维', '纤维']
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+
+from graph.errors import InvalidInput, NotFitted, NotFound
+from matcher.aggregate import RULES, aggregate
+from matcher.tokenize import TextTokenizer
+
+AGGREGATIONS = (*RULES, "concat")
+
+
+def check_text(text, where: str) -> str:
+    """A non-empty string, or `InvalidInput` naming where it came from."""
+    if not isinstance(text, str):
+        raise InvalidInput("must be a string", value=text, where=where)
+    if not text.strip():
+        raise InvalidInput("is empty", value=text, where=where)
+    return text
+
+
+def check_profile(profile, where: str) -> tuple[str, list[tuple[str, str]]]:
+    """Validate ``{"id": ..., "docs": [{"id": ..., "text": ...}, ...]}``.
+
+    Returns the profile id and its ``(doc_id, text)`` pairs; a missing doc id becomes the
+    document's position.
+
+    >>> check_profile({"id": "e1", "docs": [{"text": "碳纤维"}]}, "profiles[0]")
+    ('e1', [('0', '碳纤维')])
+    """
+    if not isinstance(profile, dict):
+        raise InvalidInput("must be an object with id and docs", value=profile, where=where)
+    pid = profile.get("id")
+    if not isinstance(pid, str | int) or isinstance(pid, bool) or str(pid).strip() == "":
+        raise InvalidInput("is not a valid profile id", value=pid, where=f"{where}, field id")
+    docs = profile.get("docs")
+    if not isinstance(docs, list) or not docs:
+        raise InvalidInput("must be a non-empty list of {id, text}", value=docs,
+                           where=f"{where}, field docs")
+    out = []
+    for j, doc in enumerate(docs):
+        if not isinstance(doc, dict):
+            raise InvalidInput("must be an object with text", value=doc,
+                               where=f"{where}, docs[{j}]")
+        text = check_text(doc.get("text"), f"{where}, docs[{j}], field text")
+        out.append((str(doc.get("id", j)), text))
+    return str(pid), out
+
+
+def _bm25_idf(df: np.ndarray, n: int) -> np.ndarray:
+    # Lucene's idf: always positive, so a term never lowers a score.
+    return np.log1p((n - df + 0.5) / (df + 0.5))
+
+
+# Processes of a tokenising pool read the tokenizer from here (inherited by fork).
+_POOL_TOKENIZER: TextTokenizer | None = None
+
+
+def _pool_tokenize(texts: list[str]) -> list[list[str]]:
+    assert _POOL_TOKENIZER is not None
+    return [_POOL_TOKENIZER(t) for t in texts]
+
+
+class TextAffinity(BaseEstimator):
+    """Rank profiles (experts, institutes …) by the text affinity of their documents.
+
+    Parameters
+    ----------
+    weighting : {"bm25", "tfidf"}, default "bm25"
+        BM25 (Lucene idf, query term counts as weights) or cosine of sublinear TF-IDF.
+    k1, b : float, default 1.2 and 0.75
+        BM25's term-frequency saturation and length normalisation.
+    ngram_range : tuple of int, default (2, 2)
+        Chinese character n-gram lengths (jieba words longer than these are added).
+    aggregation : str, default "max"
+        How document scores become a profile score: one of `matcher.aggregate.RULES`, or
+        ``"concat"`` (each profile indexed as one document).
+    agg_k : int, default 2
+        Documents averaged by ``"topk_mean"``.
+    temperature : float, default 0.2
+        Temperature of ``"softmax"``, relative to the query's best document score.
+    max_df : float, default 1.0
+        Drop terms found in more than this fraction of documents.
+    max_postings : int or None, default 20000
+        Keep at most this many postings (the highest weights) per term.
+    extra_terms : tuple of str or None
+        Compounds for jieba's dictionary beside the shipped vocabulary.
+    max_query_chars : int, default 10000
+        Queries are cut to this many characters, which bounds the time of a 1 MB query.
+    n_jobs : int, default 1
+        Processes that tokenise documents in `fit`.
+
+    Attributes
+    ----------
+    profile_ids_ : list of str
+    vocabulary_ : dict of str to int
+        Term → column of ``matrix_`` (terms of added profiles get columns past its end).
+    matrix_ : scipy.sparse.csc_matrix, shape (n_documents, n_terms)
+        Final term weights per document: the inverted index.
+    idf_ : ndarray
+    pruned_terms_ : frozenset of str
+    capped_terms_ : int
+    n_added_ : int
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "weighting": ("bm25", "tfidf"),
+        "k1": (Real, 0.0, None),
+        "b": (Real, 0.0, 1.0),
+        "aggregation": AGGREGATIONS,
+        "agg_k": (Integral, 1, None),
+        "temperature": (Real, 1e-6, None),
+        "max_df": (Real, 1e-9, 1.0),
+        "max_postings": (Integral, 1, None, "none"),
+        "max_query_chars": (Integral, 1, None),
+        "n_jobs": (Integral, 1, None),
+    }
+
+    def __init__(self, *, weighting: str = "bm25", k1: float = 1.2, b: float = 0.75,
+                 ngram_range: tuple[int, int] = (2, 2), aggregation: str = "max",
+                 agg_k: int = 2, temperature: float = 0.2, max_df: float = 1.0,
+                 max_postings: int | None = 20_000, extra_terms: tuple[str, ...] | None = None,
+                 max_query_chars: int = 10_000, n_jobs: int = 1):
+        self.weighting = weighting
+        self.k1 = k1
+        self.b = b
+        self.ngram_range = ngram_range
+        self.aggregation = aggregation
+        self.agg_k = agg_k
+        self.temperature = temperature
+        self.max_df = max_df
+        self.max_postings = max_postings
+        self.extra_terms = extra_terms
+        self.max_query_chars = max_query_chars
+        self.n_jobs = n_jobs
+
+    # -- parameters ---------------------------------------------------------------------
+    def _validate_params(self) -> None:
+        for name, rule in self._parameter_constraints.items():
+            value = getattr(self, name)
+            where = f"TextAffinity parameter {name}"
+            if isinstance(rule[0], str):
+                if value not in rule:
+                    raise InvalidInput(f"must be one of {list(rule)}", value=value, where=where)
+                continue
+            if value is None and "none" in rule:
+                continue
+            kind, lo, hi = rule[:3]
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise InvalidInput(f"must be {kind.__name__}", value=value, where=where)
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                raise InvalidInput(f"must be in [{lo}, {hi if hi is not None else '∞'}]",
+                                   value=value, where=where)
+        lo_hi = self.ngram_range
+        if (not isinstance(lo_hi, Sequence) or len(lo_hi) != 2
+                or not all(isinstance(n, Integral) for n in lo_hi)
+                or not 1 <= lo_hi[0] <= lo_hi[1] <= 5):
+            raise InvalidInput("must be (lo, hi) with 1 <= lo <= hi <= 5", value=lo_hi,
+                               where="TextAffinity parameter ngram_range")
+
+    # -- fitting ------------------------------------------------------------------------
+    def fit(self, profiles: Iterable[dict], y=None) -> TextAffinity:
+        """Index the profiles; returns self.
+
+        Parameters
+        ----------
+        profiles : iterable of dict
+            ``{"id": str, "docs": [{"id": str, "text": str}, ...]}``, ids unique.
+
+        Raises
+        ------
+        InvalidInput
+            A bad parameter, an empty text, a profile without documents, a duplicate id.
+        """
+        self._validate_params()
+        self.tokenizer_ = TextTokenizer(tuple(self.ngram_range), self.extra_terms or ())
+        ids: list[str] = []
+        doc_ids: list[str] = []
+        texts: list[str] = []
+        n_docs: list[int] = []
+        index: dict[str, int] = {}
+        for i, profile in enumerate(profiles):
+            pid, docs = check_profile(profile, f"profiles[{i}]")
+            if pid in index:
+                raise InvalidInput("is a duplicate profile id", value=pid,
+                                   where=f"profiles[{i}]")
+            index[pid] = len(ids)
+            ids.append(pid)
+            n_docs.append(len(docs))
+            doc_ids.extend(d for d, _ in docs)
+            texts.extend(t for _, t in docs)
+        if not ids:
+            raise InvalidInput("no profiles to index", where="TextAffinity.fit")
+        self.profile_ids_ = ids
+        self.profile_index_ = index
+        self.doc_ids_ = doc_ids
+        self.n_docs_ = np.asarray(n_docs, dtype=np.int32)
+        self.doc_start_ = np.r_[0, np.cumsum(self.n_docs_)].astype(np.int64)
+        tokens = self._tokenize_all(texts)
+        self._build(tokens)
+        self.n_added_ = 0
+        self._side_rows: list[tuple[np.ndarray, np.ndarray]] = []
+        self._side_doc_profile: list[int] = []
+        self._side_doc_ids: list[str] = []
+        self._side_df: Counter = Counter()
+        self._side_csc = None
+        return self
+
+    def partial_fit(self, profiles: Iterable[dict], y=None) -> TextAffinity:
+        """`fit` on first use, `add_profiles` afterwards; returns self."""
+        if not hasattr(self, "matrix_"):
+            return self.fit(profiles)
+        self.add_profiles(profiles)
+        return self
+
+    def _tokenize_all(self, texts: list[str]) -> list[list[str]]:
+        global _POOL_TOKENIZER
+        if self.n_jobs == 1 or len(texts) < 10_000:
+            return [self.tokenizer_(t) for t in texts]
+        _POOL_TOKENIZER = self.tokenizer_
+        step = 2_000
+        chunks = [texts[i:i + step] for i in range(0, len(texts), step)]
+        with multiprocessing.get_context("fork").Pool(self.n_jobs) as pool:
+            parts = pool.map(_pool_tokenize, chunks)
+        _POOL_TOKENIZER = None
+        return [toks for part in parts for toks in part]
+
+    def _build(self, tokens: list[list[str]]) -> None:
+        concat = self.aggregation == "concat"
+        if concat:  # each profile becomes one document
+            starts = self.doc_start_
+            tokens = [[t for j in range(starts[p], starts[p + 1]) for t in tokens[j]]
+                      for p in range(len(self.profile_ids_))]
+        vocab: defaultdict[str, int] = defaultdict()
+        vocab.default_factory = vocab.__len__
+        term_ids = array("i")
+        indptr = array("q", [0])
+        for toks in tokens:
+            term_ids.extend(map(vocab.__getitem__, toks))
+            indptr.append(len(term_ids))
+        n_rows = len(tokens)
+        indices = np.frombuffer(term_ids, dtype=np.int32)
+        counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices,
+                                np.frombuffer(indptr, dtype=np.int64)),
+                               shape=(n_rows, len(vocab)))
+        lengths = np.diff(counts.indptr).astype(np.float64)
+        counts.sum_duplicates()
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        terms = np.array(list(vocab.keys()), dtype=object)
+        keep = df <= self.max_df * n_rows if self.max_df < 1.0 else np.ones(len(df), bool)
+        self.pruned_terms_ = frozenset(terms[~keep].tolist())
+        if not keep.all():
+            counts = counts[:, np.flatnonzero(keep)]
+            terms, df = terms[keep], df[keep]
+        self.terms_ = terms.tolist()
+        self.vocabulary_ = {t: i for i, t in enumerate(self.terms_)}
+        self.n_terms_main_ = len(self.terms_)
+        self.avgdl_ = float(lengths.mean()) if n_rows else 0.0
+        self.n_rows_main_ = n_rows
+        rows = np.repeat(np.arange(n_rows), np.diff(counts.indptr))
+        tf = counts.data.astype(np.float64)
+        if self.weighting == "bm25":
+            self.idf_ = _bm25_idf(df, n_rows)
+            norm = self.k1 * (1 - self.b + self.b * lengths / max(self.avgdl_, 1e-9))
+            values = self.idf_[counts.indices] * tf * (self.k1 + 1) / (tf + norm[rows])
+        else:
+            self.idf_ = np.log((1 + n_rows) / (1 + df)) + 1.0
+            values = (1 + np.log(tf)) * self.idf_[counts.indices]
+            norms = np.sqrt(np.bincount(rows, weights=values ** 2, minlength=n_rows))
+            values = values / np.where(norms > 0, norms, 1.0)[rows]
+        counts.data = values.astype(np.float32)
+        matrix = counts.tocsc()
+        matrix.sort_indices()
+        self.matrix_ = self._cap_postings(matrix)
+        self.row_profile_ = (np.arange(n_rows, dtype=np.int32) if concat else
+                             np.repeat(np.arange(len(self.n_docs_), dtype=np.int32),
+                                       self.n_docs_))
+
+    def _cap_postings(self, matrix: sp.csc_matrix) -> sp.csc_matrix:
+        cap = self.max_postings
+        lengths = np.diff(matrix.indptr)
+        self.capped_terms_ = int((lengths > cap).sum()) if cap else 0
+        if not self.capped_terms_:
+            return matrix
+        keep = np.ones(matrix.nnz, dtype=bool)
+        for col in np.flatnonzero(lengths > cap):
+            s, e = matrix.indptr[col], matrix.indptr[col + 1]
+            drop = np.argpartition(-matrix.data[s:e], cap)[cap:]
+            keep[s + drop] = False
+        new_lengths = np.minimum(lengths, cap)
+        indptr = np.r_[0, np.cumsum(new_lengths)].astype(np.int64)
+        return sp.csc_matrix((matrix.data[keep], matrix.indices[keep], indptr),
+                             shape=matrix.shape)
+
+    # -- adding ---------------------------------------------------------------------------
+    def add_profiles(self, profiles: Iterable[dict]) -> list[str]:
+        """Make new profiles rankable at once, without a refit; returns their ids.
+
+        Weights use the fitted idf and average length; see the module notes on new terms.
+
+        Raises
+        ------
+        NotFitted, InvalidInput
+        """
+        self._check_fitted()
+        added = []
+        for i, profile in enumerate(profiles):
+            pid, docs = check_profile(profile, f"added profiles[{i}]")
+            if pid in self.profile_index_:
+                raise InvalidInput("is already indexed; refit to replace a profile",
+                                   value=pid, where=f"added profiles[{i}]")
+            p = len(self.profile_ids_)
+            token_lists = [self.tokenizer_(t) for _, t in docs]
+            if self.aggregation == "concat":
+                token_lists = [[t for toks in token_lists for t in toks]]
+                doc_ids = [None]
+            else:
+                doc_ids = [d for d, _ in docs]
+            for toks, doc_id in zip(token_lists, doc_ids, strict=True):
+                self._side_rows.append(self._weigh(Counter(toks), len(toks)))
+                self._side_doc_profile.append(p)
+                self._side_doc_ids.append(doc_id)
+            self.profile_ids_.append(pid)
+            self.profile_index_[pid] = p
+            self.n_docs_ = np.append(self.n_docs_, np.int32(len(docs)))
+            self.n_added_ += 1
+            added.append(pid)
+        self._side_csc = None
+        return added
+
+    def _weigh(self, tf: Counter, length: int) -> tuple[np.ndarray, np.ndarray]:
+        cols, vals = [], []
+        n_total = self.n_rows_main_ + len(self._side_rows) + 1
+        for term, count in tf.items():
+            if term in self.pruned_terms_:
+                continue
+            col = self.vocabulary_.get(term)
+            if col is None or col >= self.n_terms_main_:
+                self._side_df[term] += 1
+                if col is None:
+                    col = self.vocabulary_[term] = len(self.terms_)
+                    self.terms_.append(term)
+                df = self._side_df[term]
+                idf = (_bm25_idf(df, n_total) if self.weighting == "bm25"
+                       else math.log((1 + n_total) / (1 + df)) + 1.0)
+            else:
+                idf = self.idf_[col]
+            if self.weighting == "bm25":
+                norm = self.k1 * (1 - self.b + self.b * length / max(self.avgdl_, 1e-9))
+                vals.append(idf * count * (self.k1 + 1) / (count + norm))
+            else:
+                vals.append((1 + math.log(count)) * idf)
+            cols.append(col)
+        v = np.asarray(vals, dtype=np.float64)
+        if self.weighting == "tfidf" and len(v):
+            v /= np.sqrt((v ** 2).sum())
+        return np.asarray(cols, dtype=np.int32), v.astype(np.float32)
+
+    def _side(self) -> sp.csc_matrix | None:
+        if not self._side_rows:
+            return None
+        if self._side_csc is None or self._side_csc.shape[1] != len(self.terms_):
+            cols = np.concatenate([c for c, _ in self._side_rows])
+            vals = np.concatenate([v for _, v in self._side_rows])
+            rows = np.repeat(np.arange(len(self._side_rows)),
+                             [len(c) for c, _ in self._side_rows])
+            self._side_csc = sp.csc_matrix((vals, (rows, cols)),
+                                           shape=(len(self._side_rows), len(self.terms_)))
+            self._side_csc.sort_indices()
+        return self._side_csc
+
+    # -- querying -------------------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "matrix_"):
+            raise NotFitted("TextAffinity is not fitted; call fit(profiles) first")
+
+    def _query_vector(self, text, where: str = "query") -> tuple[np.ndarray, np.ndarray]:
+        text = check_text(text, where)[: self.max_query_chars]
+        tokens = self.tokenizer_(text)
+        if not tokens:
+            raise InvalidInput("has no searchable terms (only punctuation, numbers or "
+                               "stopwords)", value=text[:80], where=where)
+        tf = Counter(tokens)
+        pairs = sorted((self.vocabulary_[t], c) for t, c in tf.items() if t in self.vocabulary_)
+        cols = np.array([c for c, _ in pairs], dtype=np.int64)
+        counts = np.array([n for _, n in pairs], dtype=np.float64)
+        if self.weighting == "bm25" or not len(cols):
+            return cols, counts
+        idf = np.array([self._idf(c) for c in cols])
+        w = (1 + np.log(counts)) * idf
+        return cols, w / np.sqrt((w ** 2).sum())
+
+    def _idf(self, col: int) -> float:
+        if col < self.n_terms_main_:
+            return float(self.idf_[col])
+        n = self.n_rows_main_ + len(self._side_rows)
+        df = self._side_df[self.terms_[col]]
+        return float(_bm25_idf(df, n) if self.weighting == "bm25"
+                     else math.log((1 + n) / (1 + df)) + 1.0)
+
+    @staticmethod
+    def _gather(matrix, cols, weights) -> tuple[np.ndarray, np.ndarray]:
+        indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+        parts_i, parts_v = [], []
+        for c, w in zip(cols.tolist(), weights.tolist(), strict=True):
+            s, e = indptr[c], indptr[c + 1]
+            if e > s:
+                parts_i.append(indices[s:e])
+                parts_v.append(data[s:e] * w)
+        if not parts_i:
+            return np.empty(0, np.int64), np.empty(0)
+        return np.concatenate(parts_i), np.concatenate(parts_v)
+
+    def _doc_scores(self, cols, weights) -> tuple[np.ndarray, np.ndarray]:
+        """Touched rows (main then side, in row order) and their scores."""
+        main = cols < self.n_terms_main_
+        idx, val = self._gather(self.matrix_, cols[main], weights[main])
+        n = self.n_rows_main_
+        if len(idx) > n // 32:
+            dense = np.bincount(idx, weights=val, minlength=n)
+            rows = np.flatnonzero(dense)
+            scores = dense[rows]
+        else:
+            rows, inverse = np.unique(idx, return_inverse=True)
+            scores = np.bincount(inverse, weights=val, minlength=len(rows))
+        side = self._side()
+        if side is not None:
+            s_idx, s_val = self._gather(side, cols, weights)
+            if len(s_idx):
+                s_rows, inverse = np.unique(s_idx, return_inverse=True)
+                rows = np.r_[rows, s_rows + n]
+                scores = np.r_[scores, np.bincount(inverse, weights=s_val)]
+        return rows, scores
+
+    def _profile_scores(self, text, where: str = "query") -> tuple[np.ndarray, np.ndarray]:
+        self._check_fitted()
+        cols, weights = self._query_vector(text, where)
+        rows, scores = self._doc_scores(cols, weights)
+        keep = scores > 0
+        rows, scores = rows[keep], scores[keep]
+        row_profile = self.row_profile_
+        if self._side_rows:
+            row_profile = np.r_[row_profile, np.asarray(self._side_doc_profile, np.int32)]
+        rule = "max" if self.aggregation == "concat" else self.aggregation
+        return aggregate(row_profile[rows], scores, self.n_docs_, rule,
+                         k=self.agg_k, temperature=self.temperature)
+
+    def score(self, query: str) -> dict[str, float]:
+        """Affinity of the query to every profile, ``{profile_id: score}`` (0 = no overlap).
+
+        Raises
+        ------
+        NotFitted
+        InvalidInput
+            An empty query, or one with no searchable terms.
+        """
+        profiles, scores = self._profile_scores(query)
+        dense = np.zeros(len(self.profile_ids_))
+        dense[profiles] = scores
+        return dict(zip(self.profile_ids_, dense.tolist(), strict=True))
+
+    def kneighbors(self, queries: Sequence[str], k: int = 10) -> list[list[tuple[str, float]]]:
+        """The k best profiles of each query, best first.
+
+        Ties are broken by the order profiles were indexed. When fewer than k profiles
+        share a term with the query, the rest are filled with score-0 profiles in index
+        order, so every query gets ``min(k, n_profiles)`` rows.
+
+        Raises
+        ------
+        NotFitted
+        InvalidInput
+            ``k < 1``, an empty query or one with no searchable terms (its position named).
+        """
+        self._check_fitted()
+        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
+            raise InvalidInput("must be an integer >= 1", value=k, where="k")
+        if isinstance(queries, str):
+            raise InvalidInput("must be a list of query texts, not one string",
+                               value=queries[:80], where="queries")
+        k = min(int(k), len(self.profile_ids_))
+        return [self._top(q, k, f"queries[{i}]") for i, q in enumerate(queries)]
+
+    def _top(self, query: str, k: int, where: str) -> list[tuple[str, float]]:
+        profiles, scores = self._profile_scores(query, where)
+        if len(profiles) > k:
+            kth = -np.partition(-scores, k - 1)[k - 1]
+            sel = np.flatnonzero(scores >= kth)
+            profiles, scores = profiles[sel], scores[sel]
+        order = np.lexsort((profiles, -scores))[:k]
+        top = [(self.profile_ids_[p], float(s))
+               for p, s in zip(profiles[order].tolist(), scores[order].tolist(), strict=True)]
+        if len(top) < k:
+            seen = set(profiles.tolist())
+            for p, pid in enumerate(self.profile_ids_):
+                if len(top) == k:
+                    break
+                if p not in seen:
+                    top.append((pid, 0.0))
+        return top
+
+    def explain(self, query: str, profile_id: str) -> list[tuple[str, float, str | None]]:
+        """The terms a query and a profile share, with their contributions.
+
+        Returns ``(term, weight, doc_id)`` for every (term, document) pair that adds to the
+        document's score, largest first; the weights of one document sum to its score
+        (``doc_id`` is None with ``aggregation="concat"``).
+
+        Raises
+        ------
+        NotFitted, NotFound, InvalidInput
+        """
+        self._check_fitted()
+        p = self.profile_index_.get(profile_id)
+        if p is None:
+            raise NotFound("is not an indexed profile", value=profile_id, where="explain")
+        cols, weights = self._query_vector(query)
+        out = []
+        n_main = len(self.doc_start_) - 1
+        if p < n_main:
+            if self.aggregation == "concat":
+                lo, hi, doc_ids = p, p + 1, [None]
+            else:
+                lo, hi = int(self.doc_start_[p]), int(self.doc_start_[p + 1])
+                doc_ids = self.doc_ids_[lo:hi]
+            m = self.matrix_
+            for c, w in zip(cols.tolist(), weights.tolist(), strict=True):
+                if c >= self.n_terms_main_:
+                    continue
+                s, e = m.indptr[c], m.indptr[c + 1]
+                a, z = np.searchsorted(m.indices[s:e], [lo, hi])
+                for j in range(s + a, s + z):
+                    out.append((self.terms_[c], float(w * m.data[j]),
+                                doc_ids[m.indices[j] - lo]))
+        else:
+            wanted = dict(zip(cols.tolist(), weights.tolist(), strict=True))
+            for r, owner in enumerate(self._side_doc_profile):
+                if owner != p:
+                    continue
+                row_cols, row_vals = self._side_rows[r]
+                for c, v in zip(row_cols.tolist(), row_vals.tolist(), strict=True):
+                    if c in wanted:
+                        out.append((self.terms_[c], float(wanted[c] * v),
+                                    self._side_doc_ids[r]))
+        out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
+        return out
+
+    @property
+    def index_nbytes_(self) -> int:
+        """Bytes held by the index arrays (matrix, row owners, document counts)."""
+        self._check_fitted()
+        m = self.matrix_
+        return int(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+                   + self.row_profile_.nbytes + self.n_docs_.nbytes + self.idf_.nbytes)

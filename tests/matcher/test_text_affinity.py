@@ -1,0 +1,280 @@
+"""TextAffinity: the estimator contract, BM25 and TF-IDF by hand, aggregation, adding."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from graph.errors import InvalidInput, NotFitted, NotFound
+from matcher.aggregate import RULES, aggregate, aggregate_reference
+from matcher.text import TextAffinity
+
+PROFILES = [
+    {"id": "xiopm", "docs": [
+        {"id": "x1", "text": "非制冷红外探测器与红外热像仪研制"},
+        {"id": "x2", "text": "空间光学遥感相机与精密光学元件"}]},
+    {"id": "zju-composites", "docs": [
+        {"id": "z1", "text": "碳纤维复合材料成型工艺与预浸料"},
+        {"id": "z2", "text": "玻璃纤维增强树脂基复合材料的界面改性"},
+        {"id": "z3", "text": "复合材料无损检测"}]},
+    {"id": "motor-lab", "docs": [
+        {"id": "m1", "text": "微特电机设计与永磁电机控制"}]},
+    {"id": "tum-battery", "docs": [
+        {"id": "t1", "text": "Lithium-ion battery cell ageing and battery management systems"},
+        {"id": "t2", "text": "Solid-state batteries and electrolyte interfaces"}]},
+]
+
+
+def tiny(**params) -> TextAffinity:
+    return TextAffinity(**params).fit(PROFILES)
+
+
+# -- the estimator contract --------------------------------------------------------------
+def test_fit_returns_self_and_clone_round_trips() -> None:
+    model = TextAffinity(weighting="tfidf", aggregation="topk_mean", agg_k=3)
+    assert model.fit(PROFILES) is model
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    assert not hasattr(copy, "matrix_")
+
+
+def test_unfitted_model_raises_not_fitted() -> None:
+    model = TextAffinity()
+    for call in (lambda: model.score("红外"), lambda: model.kneighbors(["红外"]),
+                 lambda: model.explain("红外", "x"), lambda: model.add_profiles(PROFILES)):
+        with pytest.raises(NotFitted):
+            call()
+
+
+def test_same_input_gives_the_same_output() -> None:
+    queries = ["红外热像仪的探测器", "battery ageing", "复合材料检测"]
+    assert tiny().kneighbors(queries, k=4) == tiny().kneighbors(queries, k=4)
+
+
+@pytest.mark.parametrize("params", [{"weighting": "okapi"}, {"k1": -1.0}, {"b": 2.0},
+                                    {"aggregation": "median"}, {"ngram_range": (3, 2)},
+                                    {"max_postings": 0}, {"max_df": 0.0}])
+def test_bad_parameters_are_refused_at_fit(params) -> None:
+    model = TextAffinity(**params)  # __init__ stores, never validates
+    with pytest.raises(InvalidInput):
+        model.fit(PROFILES)
+
+
+# -- BM25 and TF-IDF against answers computed by hand -------------------------------------
+def test_bm25_on_a_tiny_corpus_matches_the_hand_computation() -> None:
+    corpus = [{"id": "a", "docs": [{"text": "laser welding"}]},
+              {"id": "b", "docs": [{"text": "laser cutting laser"}]},
+              {"id": "c", "docs": [{"text": "battery"}]}]
+    scores = TextAffinity(k1=1.2, b=0.75).fit(corpus).score("laser")
+    # N = 3, df = 2, avgdl = 2: idf = ln(1 + 1.5/2.5); a: tf 1, dl 2; b: tf 2, dl 3.
+    idf = math.log(1.6)
+    assert scores["a"] == pytest.approx(idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 2 / 2)),
+                                        rel=1e-6)
+    assert scores["b"] == pytest.approx(idf * 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * 3 / 2)),
+                                        rel=1e-6)
+    assert scores["c"] == 0.0
+
+
+def reference_bm25(docs: list[list[str]], query: list[str], k1=1.2, b=0.75) -> list[float]:
+    n = len(docs)
+    avgdl = sum(map(len, docs)) / n
+    out = []
+    for doc in docs:
+        s = 0.0
+        for term in query:
+            df = sum(term in d for d in docs)
+            tf = doc.count(term)
+            if tf:
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                s += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(doc) / avgdl))
+        out.append(s)
+    return out
+
+
+def test_bm25_equals_a_plain_python_reference_on_a_random_corpus() -> None:
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(30)]
+    docs = [[rng.choice(words) for _ in range(rng.randint(1, 12))] for _ in range(40)]
+    corpus = [{"id": str(i), "docs": [{"text": " ".join(d)}]} for i, d in enumerate(docs)]
+    model = TextAffinity(max_postings=None).fit(corpus)
+    query = ["w1", "w2", "w2", "w17"]
+    expected = reference_bm25(docs, query)
+    got = model.score(" ".join(query))
+    assert [got[str(i)] for i in range(40)] == pytest.approx(expected, rel=1e-5)
+
+
+def test_tfidf_is_the_cosine_of_scikit_learns_sublinear_tfidf() -> None:
+    model = tiny(weighting="tfidf", aggregation="concat")
+    texts = [" ".join(d["text"] for d in p["docs"]) for p in PROFILES]
+    vec = TfidfVectorizer(tokenizer=model.tokenizer_, lowercase=False, token_pattern=None,
+                          sublinear_tf=True)
+    # Concatenated docs tokenised separately equal the joined text's tokens here.
+    docs = vec.fit_transform(texts)
+    query = "红外探测器和复合材料 battery"
+    expected = (docs @ vec.transform([query]).T).toarray().ravel()
+    got = model.score(query)
+    assert [got[p["id"]] for p in PROFILES] == pytest.approx(expected.tolist(), abs=1e-6)
+
+
+# -- aggregation --------------------------------------------------------------------------
+@pytest.mark.parametrize("rule", RULES)
+def test_fast_aggregation_equals_the_reference(rule) -> None:
+    rng = np.random.default_rng(3)
+    n_docs = rng.integers(1, 6, size=50)
+    doc_scores = [[float(rng.random()) if rng.random() < 0.5 else 0.0 for _ in range(n)]
+                  for n in n_docs]
+    profiles, scores = [], []
+    for p, s in enumerate(doc_scores):
+        for x in s:
+            if x > 0:
+                profiles.append(p)
+                scores.append(x)
+    touched, got = aggregate(np.array(profiles), np.array(scores), n_docs, rule, k=2,
+                             temperature=0.3)
+    expected = aggregate_reference(doc_scores, rule, k=2, temperature=0.3)
+    assert got.tolist() == pytest.approx([expected[p] for p in touched.tolist()])
+    assert all(expected[p] == 0 for p in set(range(50)) - set(touched.tolist()))
+
+
+def test_aggregation_rules_rank_a_focused_profile_differently() -> None:
+    corpus = [{"id": "one-hit", "docs": [{"text": "laser welding"}] + [
+                  {"text": f"topic{i} other"} for i in range(5)]},
+              {"id": "two-hits", "docs": [{"text": "laser cutting"}, {"text": "laser optics"}]}]
+    by_max = TextAffinity(aggregation="max").fit(corpus).score("laser welding")
+    by_mean = TextAffinity(aggregation="mean").fit(corpus).score("laser welding")
+    assert by_max["one-hit"] > by_max["two-hits"]
+    assert by_mean["one-hit"] < by_mean["two-hits"]
+
+
+def test_unknown_rule_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown aggregation"):
+        aggregate(np.array([0]), np.array([1.0]), np.array([1]), "median")
+
+
+# -- ranking, explanation, pruning --------------------------------------------------------
+def test_kneighbors_finds_the_right_profile_in_chinese_and_english() -> None:
+    model = tiny()
+    top = model.kneighbors(["我们需要改进红外热像仪", "BATTERY management for EV cells",
+                            "微特電機控制"], k=2)
+    assert [rows[0][0] for rows in top] == ["xiopm", "tum-battery", "motor-lab"]
+    assert all(len(rows) == 2 for rows in top)
+
+
+def test_k_larger_than_the_corpus_pads_with_zero_scores_in_index_order() -> None:
+    rows = tiny().kneighbors(["红外热像仪"], k=1000)[0]
+    assert len(rows) == len(PROFILES)
+    assert rows[0][0] == "xiopm"
+    assert [pid for pid, s in rows[1:]] == ["zju-composites", "motor-lab", "tum-battery"]
+    assert all(s == 0.0 for _, s in rows[1:])
+
+
+@pytest.mark.parametrize("k", [0, -3, 2.5, True])
+def test_bad_k_is_refused(k) -> None:
+    with pytest.raises(InvalidInput):
+        tiny().kneighbors(["红外"], k=k)
+
+
+def test_explain_lists_matched_terms_per_document_and_sums_to_the_score() -> None:
+    model = tiny()
+    query = "红外探测器和光学元件"
+    rows = model.explain(query, "xiopm")
+    assert {doc for _, _, doc in rows} == {"x1", "x2"}
+    assert {("探测", "x1"), ("光学元件", "x2")} <= {(t, d) for t, _, d in rows}
+    per_doc = {d: sum(w for _, w, dd in rows if dd == d) for d in ("x1", "x2")}
+    assert model.score(query)["xiopm"] == pytest.approx(max(per_doc.values()), rel=1e-5)
+    assert [w for _, w, _ in rows] == sorted((w for _, w, _ in rows), reverse=True)
+    with pytest.raises(NotFound):
+        model.explain(query, "nobody")
+
+
+def test_max_df_prunes_terms_found_nearly_everywhere() -> None:
+    corpus = [{"id": str(i), "docs": [{"text": f"技术 topic{i}"}]} for i in range(10)]
+    model = TextAffinity(max_df=0.5).fit(corpus)
+    assert "技术" in model.pruned_terms_ and "技术" not in model.vocabulary_
+    assert model.score("技术 topic3") == {str(i): (0.0 if i != 3 else pytest.approx(
+        model.score("topic3")["3"])) for i in range(10)}
+
+
+def test_max_postings_keeps_the_highest_weights_of_a_common_term() -> None:
+    corpus = [{"id": str(i), "docs": [{"text": " ".join(["laser"] * (i + 1) + ["x"] * 5)}]}
+              for i in range(10)]
+    full = TextAffinity(max_postings=None).fit(corpus).score("laser")
+    capped_model = TextAffinity(max_postings=3).fit(corpus)
+    capped = capped_model.score("laser")
+    assert capped_model.capped_terms_ == 1
+    best3 = sorted(full, key=full.get, reverse=True)[:3]
+    assert {p for p, s in capped.items() if s > 0} == set(best3)
+    assert all(capped[p] == pytest.approx(full[p]) for p in best3)
+
+
+# -- adding profiles ----------------------------------------------------------------------
+def test_an_added_profile_is_rankable_at_once_and_ranks_as_after_a_refit() -> None:
+    new = {"id": "sic-lab", "docs": [{"id": "s1", "text": "碳化硅功率器件的外延生长与缺陷控制"},
+                                     {"id": "s2", "text": "Silicon carbide MOSFET reliability"}]}
+    model = tiny()
+    assert model.add_profiles([new]) == ["sic-lab"]
+    assert model.n_added_ == 1
+    refit = TextAffinity().fit([*PROFILES, new])
+    for query in ["碳化硅外延缺陷", "SiC MOSFET reliability", "红外探测器"]:
+        ranked_added = [p for p, _ in model.kneighbors([query], k=5)[0]]
+        ranked_refit = [p for p, _ in refit.kneighbors([query], k=5)[0]]
+        assert ranked_added.index("sic-lab") == ranked_refit.index("sic-lab")
+    assert model.kneighbors(["碳化硅外延缺陷"], k=1)[0][0][0] == "sic-lab"
+    assert {d for _, _, d in model.explain("碳化硅 MOSFET", "sic-lab")} == {"s1", "s2"}
+
+
+def test_adding_a_known_id_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="already indexed"):
+        tiny().add_profiles([PROFILES[0]])
+
+
+def test_partial_fit_fits_then_adds() -> None:
+    model = TextAffinity().partial_fit(PROFILES[:2]).partial_fit(PROFILES[2:])
+    assert model.profile_ids_ == [p["id"] for p in PROFILES]
+    assert model.kneighbors(["battery"], k=1)[0][0][0] == "tum-battery"
+
+
+# -- bad input ----------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   \n\t", None, 42])
+def test_empty_or_non_text_query_is_refused(text) -> None:
+    with pytest.raises(InvalidInput):
+        tiny().score(text)
+
+
+def test_punctuation_only_query_says_it_has_no_terms() -> None:
+    with pytest.raises(InvalidInput, match="no searchable terms"):
+        tiny().kneighbors(["红外", "！？。……"], k=1)
+
+
+def test_query_with_no_known_term_scores_zero_everywhere() -> None:
+    assert set(tiny().score("quantum chromodynamics").values()) == {0.0}
+
+
+def test_a_megabyte_query_is_cut_to_max_query_chars() -> None:
+    model = tiny(max_query_chars=2000)
+    huge = ("红外热像仪" + "无关内容" * 10) * 25_000
+    assert len(huge) > 1_000_000
+    assert model.score(huge) == model.score(huge[:2000])
+
+
+@pytest.mark.parametrize("profiles, message", [
+    ([], "no profiles"),
+    ([{"id": "a", "docs": []}], "non-empty list"),
+    ([{"id": "a", "docs": [{"text": "  "}]}], "is empty"),
+    ([{"docs": [{"text": "x"}]}], "profile id"),
+    ([{"id": "a", "docs": [{"text": "x"}]}, {"id": "a", "docs": [{"text": "y"}]}], "duplicate"),
+])
+def test_bad_profiles_are_refused_naming_the_record(profiles, message) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        TextAffinity().fit(profiles)
+
+
+@pytest.mark.parametrize("aggregation", [*RULES, "concat"])
+def test_every_aggregation_ranks_the_obvious_answer_first(aggregation) -> None:
+    model = tiny(aggregation=aggregation)
+    assert model.kneighbors(["碳纤维复合材料的成型"], k=1)[0][0][0] == "zju-composites"

@@ -1,0 +1,65 @@
+"""Tokenisation: Chinese words and n-grams, English words, normalisation first."""
+
+from __future__ import annotations
+
+from matcher.tokenize import TextTokenizer, normalize_for_tokens, stem_english
+
+
+def test_chinese_gives_bigrams_and_the_vocabulary_compound() -> None:
+    tokens = TextTokenizer()("红外探测器")
+    assert tokens[:4] == ["红外", "外探", "探测", "测器"]
+    assert "红外探测器" in tokens  # from tech_terms.txt through jieba
+
+
+def test_trigrams_when_asked() -> None:
+    tokens = TextTokenizer(ngram_range=(2, 3))("微特电机")
+    assert {"微特", "特电", "电机", "微特电", "特电机", "微特电机"} == set(tokens)
+
+
+def test_function_words_do_not_make_ngrams() -> None:
+    tokens = TextTokenizer()("材料的研究")
+    assert "料的" not in tokens and "的研" not in tokens
+    assert {"材料", "研究"} <= set(tokens)
+
+
+def test_english_words_lowercased_stopwords_dropped_plurals_stripped() -> None:
+    assert TextTokenizer()("The Infrared Detectors of Batteries") == [
+        "infrared", "detector", "battery"]
+
+
+def test_mixed_script_keeps_both_sides_and_word_boundaries() -> None:
+    tokens = TextTokenizer()("5G基站 antenna design")
+    assert tokens[0] == "5g"
+    assert {"基站", "antenna", "design"} <= set(tokens)
+
+
+def test_traditional_and_simplified_give_the_same_terms() -> None:
+    tok = TextTokenizer()
+    assert tok("複合材料與紅外探測") == tok("复合材料与红外探测")
+
+
+def test_full_width_letters_and_spaces_become_half_width() -> None:
+    assert normalize_for_tokens("ＣＮＣ　機床") == "cnc 机床"
+    assert TextTokenizer()("ＣＮＣ　機床") == ["cnc", "机床"]
+
+
+def test_accents_are_stripped_from_latin_words() -> None:
+    assert TextTokenizer()("Müller Lüdenscheid") == ["muller", "ludenscheid"]
+
+
+def test_punctuation_numbers_and_stopwords_only_give_nothing() -> None:
+    tok = TextTokenizer()
+    assert tok("，。！？…… --- ()") == []
+    assert tok("2019 3.5 the of and") == []
+    assert tok("") == []
+
+
+def test_extra_terms_become_whole_words() -> None:
+    text = "钙钛矿叠层电池"
+    assert "钙钛矿叠层" not in TextTokenizer()(text)
+    assert "钙钛矿叠层" in TextTokenizer(extra_terms=["鈣鈦礦疊層"])(text)  # normalised too
+
+
+def test_stemming_can_be_switched_off() -> None:
+    assert TextTokenizer(stem=False)("sensors") == ["sensors"]
+    assert stem_english("ceramics") == "ceramic"
