@@ -392,6 +392,9 @@ class OrganisationIndex:
     def profile(self, node_id: str) -> OrgProfile:
         return self._profiles[self._slot[node_id]]  # type: ignore[return-value]
 
+    def name_of(self, node_id: str) -> str:
+        return self._names[self._slot[node_id]]
+
     def candidate_slots(self, profile: OrgProfile) -> set[int]:
         """Blocking: the slots worth comparing with `profile`."""
         slots: set[int] = set()

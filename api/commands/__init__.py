@@ -7,6 +7,7 @@ import importlib
 import click
 
 COMMAND_MODULES = [
+    "api.commands.resolve_commands",
     "api.commands.store_commands",
     "api.commands.io_commands",
     "api.commands.affinity_commands",

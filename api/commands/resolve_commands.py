@@ -1,0 +1,152 @@
+"""`duijie resolve` and `duijie review …`: find which organisation a name means, and
+let an organiser decide the pairs resolution was unsure about."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from api.context import AppContext, echo_json, json_option, pass_app
+from graph.model import ORGANISATION_KINDS
+from graph.resolution import accept_review, reject_review, resolve
+from graph.resolution_index import Candidate
+from graph.store import ReviewItem
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "cli"
+
+
+@click.command("resolve")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(ORGANISATION_KINDS), default=None,
+              help="Only organisations of this kind.")
+@click.option("--region", default=None, help="Where the organisation is (嘉兴, 浙江省海盐县).")
+@click.option("--industry", default=None, help="Its industry as brokers write it (工具).")
+@click.option("--credit-code", default=None,
+              help="统一社会信用代码: an exact key that wins over any fuzzy match.")
+@click.option("-k", "k", type=int, default=5, show_default=True, help="How many candidates.")
+@json_option
+@pass_app
+def resolve_command(app: AppContext, name: str, kind: str | None, region: str | None,
+                    industry: str | None, credit_code: str | None, k: int,
+                    as_json: bool) -> None:
+    """Which stored organisation does NAME mean? Candidates with score, decision
+    (same / review / different) and reasons.
+
+    \b
+    Example:
+      duijie resolve 恒峰工具 --region 嘉兴 --industry 工具
+      duijie resolve 嘉西贝拉 --kind Enterprise --json
+    """
+    found = resolve(app.store, name, kind=kind, region=region, industry=industry,
+                    credit_code=credit_code, k=k)
+    if as_json:
+        echo_json({"query": name, "candidates": [c.to_dict() for c in found]})
+        return
+    if not found:
+        click.echo(f"no candidate for {name}: it would be a new organisation")
+        return
+    click.echo(render_candidates(found))
+
+
+def render_candidates(found: list[Candidate]) -> str:
+    """Candidates as readable lines: decision, score, id, name, then reasons.
+
+    >>> print(render_candidates([Candidate("ent:a", "恒锋工具", "Enterprise", 0.97, "same",
+    ...                                    ["same region: 嘉兴"])]))
+    same       0.97  ent:a  恒锋工具
+                 same region: 嘉兴
+    """
+    lines = []
+    for c in found:
+        lines.append(f"{c.decision:<10} {c.score:.2f}  {c.node_id}  {c.name}")
+        lines.extend(f"             {reason}" for reason in c.reasons)
+    return "\n".join(lines)
+
+
+@click.group("review")
+def review() -> None:
+    """The review queue: pairs of organisations that may be one.
+
+    \b
+    Example:
+      duijie review list
+      duijie review accept rev:0123456789abcdef --user alice
+    """
+
+
+def _item_dict(item: ReviewItem) -> dict:
+    return {"id": item.id, "name": item.name, "incoming_id": item.payload.get("id"),
+            "candidate_id": item.candidate_id, "score": item.score, "kind": item.kind,
+            "status": item.status, "reasons": item.reasons, "created_at": item.created_at,
+            "decided_by": item.decided_by, "decided_at": item.decided_at}
+
+
+@review.command("list")
+@click.option("--status", type=click.Choice(["open", "accepted", "rejected", "all"]),
+              default="open", show_default=True, help="Which items to show.")
+@json_option
+@pass_app
+def review_list(app: AppContext, status: str, as_json: bool) -> None:
+    """List review items (open ones by default).
+
+    \b
+    Example:
+      duijie review list --json
+      duijie review list --status all
+    """
+    items = app.store.list_reviews(None if status == "all" else status)
+    if as_json:
+        echo_json([_item_dict(i) for i in items])
+        return
+    if not items:
+        click.echo(f"no {'' if status == 'all' else status + ' '}review items")
+        return
+    names = app.store.get_nodes({i.candidate_id for i in items})
+    for item in items:
+        stored = names[item.candidate_id].name if item.candidate_id in names else "(gone)"
+        click.echo(f"{item.id}  {item.status:<8} {item.score:.2f}  {item.name} "
+                   f"({item.payload.get('id')}) ~ {stored} ({item.candidate_id})")
+        for reason in item.reasons:
+            click.echo(f"    {reason}")
+
+
+@review.command("accept")
+@click.argument("item_id", metavar="ID")
+@click.option("--user", default=None, help="Who decides (default: the login name).")
+@pass_app
+def review_accept(app: AppContext, item_id: str, user: str | None) -> None:
+    """The pair is one organisation: merge the incoming node into the stored one
+    (name kept as an alias, edges moved).
+
+    \b
+    Example:
+      duijie review accept rev:0123456789abcdef --user alice
+    """
+    item = accept_review(app.store, item_id, user or _default_user())
+    click.echo(f"accepted {item.id}: {item.name} merged into {item.candidate_id}")
+
+
+@review.command("reject")
+@click.argument("item_id", metavar="ID")
+@click.option("--user", default=None, help="Who decides (default: the login name).")
+@pass_app
+def review_reject(app: AppContext, item_id: str, user: str | None) -> None:
+    """The pair are different organisations; they will not be asked about again.
+
+    \b
+    Example:
+      duijie review reject rev:0123456789abcdef
+    """
+    item = reject_review(app.store, item_id, user or _default_user())
+    click.echo(f"rejected {item.id}: {item.name} and {item.candidate_id} stay apart")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(resolve_command)
+    group.add_command(review)
