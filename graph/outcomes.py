@@ -1,0 +1,240 @@
+"""What came of each meeting: outcomes in two stages, follow-ups, need status, learning edges.
+
+Right after the event an outcome says held or no-show, each side's rating and
+the intent (意向); check-ins at 1, 3, 6 and 12 months move along a fixed ledger
+(no further contact → negotiating → letter of intent → signed → registered →
+funded). The needs of the firm follow (submitted → matched → met → signed, or
+not pursued), and a signed outcome adds `signed` (need → helper) and
+`collaborated_with` (firm → helper) edges so the next ranking learns from it.
+Every record is written in one batch: an error leaves nothing half-written.
+
+>>> LEDGER.index("signed") > LEDGER.index("letter_of_intent")
+True
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime
+from typing import Any
+
+from graph.errors import InvalidInput, NotFound
+from graph.events import advance_need, event_meetings
+from graph.model import Edge, Node, Provenance, new_id
+from graph.store import GraphStore
+
+STAGES = ("post_event", "m1", "m3", "m6", "m12")
+LEDGER = ("no_contact", "negotiating", "letter_of_intent", "signed", "registered", "funded")
+SIGNED = ("signed", "registered", "funded")
+WAN_UNITS = ("万元", "万", "wan", "wan_yuan", "10k_cny")
+REASON_CODES = ("too_early", "unclear_benefit", "price", "no_capacity", "no_show",
+                "not_relevant", "other")
+MAX_CONTRACT_WAN = 10_000_000  # 1,000 亿元: anything larger is almost surely 元, not 万元
+
+
+def _meeting(store: GraphStore, meeting_id: str) -> Node:
+    try:
+        node = store.get_node(meeting_id)
+    except NotFound:
+        raise NotFound("is not a meeting: record outcomes for meetings of a planned event "
+                       "(see `duijie event plan`)", value=meeting_id, where="outcome") from None
+    if node.kind != "Meeting":
+        raise NotFound(f"is a {node.kind}, not a meeting", value=meeting_id, where="outcome")
+    return node
+
+
+def check_contract_value(value: Any, unit: str = "万元") -> float:
+    """A contract value in 万元, refusing other units, negatives and absurd sizes.
+
+    >>> check_contract_value(120, "万元")
+    120.0
+    >>> check_contract_value(1_200_000, "元")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidInput: contract value: '元' is not 万元: give the value in 万元 \
+(1,200,000 元 = 120.00 万元)
+    """
+    if unit not in WAN_UNITS:
+        shown = ""
+        if unit in ("元", "yuan", "cny", "CNY", "RMB"):
+            try:
+                shown = f" ({float(value):,.0f} 元 = {float(value) / 10_000:,.2f} 万元)"
+            except (TypeError, ValueError):
+                shown = ""
+        raise InvalidInput(f"is not 万元: give the value in 万元{shown}", value=unit,
+                           where="contract value")
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("is not a number (万元)", value=value, where="contract value") from None
+    if math.isnan(amount) or amount < 0:
+        raise InvalidInput("must be a number >= 0 (万元)", value=value, where="contract value")
+    if amount > MAX_CONTRACT_WAN:
+        raise InvalidInput(f"万元 is over {MAX_CONTRACT_WAN:,} 万元: was it given in 元? "
+                           "divide by 10,000", value=amount, where="contract value")
+    return amount
+
+
+def record_outcome(store: GraphStore, meeting_id: str, stage: str = "post_event", *,
+                   held: bool | None = None, rating_need_side: int | None = None,
+                   rating_helper_side: int | None = None, intent: bool | None = None,
+                   ledger: str | None = None, contract_value: Any = None, unit: str = "万元",
+                   reason_code: str | None = None, reason: str | None = None,
+                   notes: str | None = None, by: str = "organiser",
+                   at: str | None = None) -> Node:
+    """Record one stage of a meeting's outcome and let the graph follow.
+
+    Parameters
+    ----------
+    store : GraphStore
+    meeting_id : str
+    stage : {"post_event", "m1", "m3", "m6", "m12"}
+    held, rating_need_side, rating_helper_side, intent
+        The post-event record (held is required there; ratings 1–5).
+    ledger : one of LEDGER
+        Required at the check-ins.
+    contract_value, unit
+        The contract value; only 万元 is accepted.
+    reason_code, reason
+        Why a pair was declined or dropped (one of REASON_CODES), and free text.
+
+    Returns
+    -------
+    Node
+        The Outcome node.
+
+    Raises
+    ------
+    NotFound
+        The meeting does not exist.
+    InvalidInput
+        An unknown stage, ledger step or reason, a missing `held` or `ledger`,
+        a contract value in the wrong unit or negative.
+
+    Examples
+    --------
+    >>> from graph import open_store
+    >>> record_outcome(open_store(":memory:"), "mtg:none", held=True)
+    Traceback (most recent call last):
+    ...
+    graph.errors.NotFound: outcome: 'mtg:none' is not a meeting: record outcomes for meetings \
+of a planned event (see `duijie event plan`)
+    """
+    meeting = _meeting(store, meeting_id)
+    if stage not in STAGES:
+        raise InvalidInput(f"is not a stage; use one of {', '.join(STAGES)}", value=stage,
+                           where=f"outcome of {meeting_id}")
+    if stage == "post_event" and held is None:
+        raise InvalidInput("a post-event outcome needs held (true/false)",
+                           where=f"outcome of {meeting_id}")
+    if stage != "post_event" and ledger is None:
+        raise InvalidInput(f"a check-in needs a ledger step ({', '.join(LEDGER)})",
+                           where=f"outcome of {meeting_id}, stage {stage}")
+    if ledger is not None and ledger not in LEDGER:
+        raise InvalidInput(f"is not a ledger step; use one of {', '.join(LEDGER)}", value=ledger,
+                           where=f"outcome of {meeting_id}")
+    if reason_code is not None and reason_code not in REASON_CODES:
+        raise InvalidInput(f"is not a reason; use one of {', '.join(REASON_CODES)}",
+                           value=reason_code, where=f"outcome of {meeting_id}")
+    value = None if contract_value is None else check_contract_value(contract_value, unit)
+    at = at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    props = {"name": f"{meeting.name} · {stage}", "stage": stage, "held": held,
+             "rating_need_side": rating_need_side, "rating_helper_side": rating_helper_side,
+             "intent": intent, "ledger": ledger, "contract_value_wan": value,
+             "reason_code": reason_code, "reason": reason, "notes": notes, "recorded_at": at,
+             "meeting_id": meeting_id}
+    props = {k: v for k, v in props.items() if v is not None}
+    firm, helper = meeting.props.get("firm_id"), meeting.props.get("helper_id")
+    event_id = meeting.props.get("event_id")
+    needs = [e.dst for e in store.find_edges("involves", src=meeting_id, limit=10**6)
+             if e.props.get("role") == "need"]
+    out_id = new_id("Outcome", meeting_id, stage)
+    day = at[:10]
+    with store.batch() as batch:
+        batch.upsert_node(Node(out_id, "Outcome", props, provenance=[Provenance(
+            source=f"user:{by}", at=at)]), replace_props=True, where=f"outcome of {meeting_id}")
+        batch.upsert_edge(Edge(meeting_id, "has_outcome", out_id))
+        if stage == "post_event":
+            batch.upsert_node(Node(meeting_id, "Meeting",
+                                   {"status": "held" if held else "no_show"}))
+        for need in needs:
+            if held and stage == "post_event":
+                advance_need(store, batch, need, "met")
+                if helper:
+                    batch.upsert_edge(Edge(need, "met", helper, {
+                        "date": day, "meeting_id": meeting_id, "source_event": event_id}))
+            if ledger in SIGNED:
+                advance_need(store, batch, need, "signed")
+                if helper:
+                    batch.upsert_edge(Edge(need, "signed", helper, {
+                        "date": day, "meeting_id": meeting_id, "value_wan": value,
+                        "source_event": event_id}))
+            elif ledger == "no_contact" or (stage == "post_event" and intent is False):
+                advance_need(store, batch, need, "not_pursued")
+        if ledger in SIGNED and firm and helper:
+            batch.upsert_edge(Edge(firm, "collaborated_with", helper, {
+                "since": day, "meeting_id": meeting_id, "value_wan": value,
+                "source_event": event_id, "result": ledger}))
+    return store.get_node(out_id)
+
+
+def add_follow_up(store: GraphStore, meeting_id: str, action: str, owner: str, due: str
+                  ) -> dict[str, Any]:
+    """Give a meeting a follow-up action with an owner and a due date (YYYY-MM-DD)."""
+    meeting = _meeting(store, meeting_id)
+    try:
+        date.fromisoformat(due)
+    except (TypeError, ValueError):
+        raise InvalidInput("is not a date (YYYY-MM-DD)", value=due, where="follow-up due") from None
+    item = {"action": action, "owner": owner, "due": due, "done": False}
+    items = [*meeting.props.get("follow_ups", []), item]
+    with store.batch() as batch:
+        batch.upsert_node(Node(meeting_id, "Meeting", {"follow_ups": items}),
+                          where=f"follow-up of {meeting_id}")
+    return item
+
+
+def complete_follow_up(store: GraphStore, meeting_id: str, index: int) -> dict[str, Any]:
+    meeting = _meeting(store, meeting_id)
+    items = [dict(i) for i in meeting.props.get("follow_ups", [])]
+    if not 0 <= index < len(items):
+        raise NotFound(f"is not a follow-up of {meeting_id} (it has {len(items)})", value=index,
+                       where="follow-up")
+    items[index]["done"] = True
+    with store.batch() as batch:
+        batch.upsert_node(Node(meeting_id, "Meeting", {"follow_ups": items}))
+    return items[index]
+
+
+def overdue_follow_ups(store: GraphStore, today: str | None = None,
+                       event_id: str | None = None) -> list[dict[str, Any]]:
+    """Open follow-ups past their due date, most overdue first."""
+    today = today or date.today().isoformat()
+    meetings = (event_meetings(store, event_id) if event_id
+                else store.find_nodes("Meeting", limit=10**7))
+    out = []
+    for m in meetings:
+        for i, item in enumerate(m.props.get("follow_ups", [])):
+            if not item.get("done") and item["due"] < today:
+                days = (date.fromisoformat(today) - date.fromisoformat(item["due"])).days
+                out.append({"meeting_id": m.id, "meeting": m.name, "index": i,
+                            "event_id": m.props.get("event_id"), "action": item["action"],
+                            "owner": item["owner"], "due": item["due"], "days_overdue": days})
+    return sorted(out, key=lambda r: (-r["days_overdue"], r["meeting_id"], r["index"]))
+
+
+def outcome_summary(store: GraphStore, event_id: str) -> dict[str, Any]:
+    """Firms that met, firms that signed, contract value: the event's closed loop."""
+    meetings = event_meetings(store, event_id)
+    firms = {m.props.get("firm_id") for m in meetings}
+    held, signed, value = set(), set(), 0.0
+    for m in meetings:
+        for _, out in store.neighbours(m.id, "has_outcome", "out"):
+            if out.props.get("held"):
+                held.add(m.props.get("firm_id"))
+            if out.props.get("ledger") in SIGNED:
+                signed.add(m.props.get("firm_id"))
+                value += out.props.get("contract_value_wan", 0.0) or 0.0
+    return {"event_id": event_id, "meetings": len(meetings), "firms": len(firms - {None}),
+            "firms_met": len(held), "firms_signed": len(signed),
+            "contract_value_wan": round(value, 2)}

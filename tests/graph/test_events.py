@@ -1,0 +1,218 @@
+"""Events in a real SQLite file: plan, schedule, publish, agendas, outcomes, follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+
+from graph import open_store
+from graph.errors import Conflict, InvalidInput, NotFound
+from graph.events import (
+    add_pair_rule,
+    add_participant,
+    agenda_items,
+    create_event,
+    event_meetings,
+    plan_event_meetings,
+    publish_event,
+    schedule_event,
+    slot_grid,
+)
+from graph.model import Edge, Node
+from graph.outcomes import (
+    add_follow_up,
+    outcome_summary,
+    overdue_follow_ups,
+    record_outcome,
+)
+from matcher.agenda import render_agenda
+
+EVT = "evt:test"
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = open_store(str(tmp_path / "events.db"))
+    with store.batch() as b:
+        for t in ("红外", "复合材料", "电机"):
+            b.upsert_node(Node(f"topic:{t}", "Topic", {"name": t}))
+        for i, t in enumerate(("红外", "复合材料", "电机")):
+            b.upsert_node(Node(f"ent:{i}", "Enterprise", {"name": f"企业{i}", "region": "浙江"}))
+            b.upsert_node(Node(f"need:{i}", "Need", {"title": f"{t}需求"}))
+            b.upsert_edge(Edge(f"ent:{i}", "submitted", f"need:{i}"))
+            b.upsert_edge(Edge(f"need:{i}", "about_topic", f"topic:{t}"))
+        b.upsert_node(Node("inst:xjtu", "Institute", {"name": "西安交通大学",
+                                                      "institute_type": "university"}))
+        for j, topics in enumerate((["红外"], ["复合材料", "红外"], ["电机"])):
+            b.upsert_node(Node(f"exp:{j}", "Expert", {"name": f"专家{j}"}))
+            b.upsert_edge(Edge(f"exp:{j}", "affiliated_with", "inst:xjtu"))
+            for t in topics:
+                b.upsert_edge(Edge(f"exp:{j}", "has_expertise", f"topic:{t}"))
+    create_event(store, name="测试对接会", event_id=EVT, place="西安",
+                 slots=slot_grid(["2019-05-23", "2019-05-24"], "09:00", "10:00", 30),
+                 tables=["T1", "T2"], max_meetings_default=2)
+    for i in range(3):
+        add_participant(store, EVT, f"ent:{i}")
+    for j in range(3):
+        add_participant(store, EVT, f"exp:{j}")
+    yield store
+    store.close()
+
+
+def test_plan_schedule_publish_and_need_status(store):
+    plan = plan_event_meetings(store, EVT)
+    assert plan.covered_firms == 3
+    meetings = event_meetings(store, EVT)
+    assert {(m.props["firm_id"], m.props["helper_id"]) for m in meetings} >= {
+        ("ent:0", "exp:0"), ("ent:1", "exp:1"), ("ent:2", "exp:2")}
+    assert all(m.props["status"] == "proposed" for m in meetings)
+    assert store.get_node("need:0").props["status"] == "matched"
+    involved = {e.dst for e in store.find_edges("involves", src=meetings[0].id)}
+    assert len(involved) == 3  # firm, helper, need
+    result = schedule_event(store, EVT)
+    assert not result.unplaced
+    placed = event_meetings(store, EVT)
+    seen = set()
+    for m in placed:
+        assert m.props["status"] == "scheduled"
+        for who in (m.props["firm_id"], m.props["helper_id"]):
+            assert (who, m.props["slot_id"]) not in seen
+            seen.add((who, m.props["slot_id"]))
+    assert publish_event(store, EVT) == len(placed)
+    assert store.get_node(EVT).props["status"] == "published"
+
+
+def test_published_meetings_survive_a_replan_and_reschedule(store):
+    plan_event_meetings(store, EVT)
+    schedule_event(store, EVT)
+    publish_event(store, EVT)
+    before = {m.id: (m.props["slot_id"], m.props["table"]) for m in event_meetings(store, EVT)}
+    add_pair_rule(store, EVT, "pin", "ent:2", "exp:0")
+    plan_event_meetings(store, EVT)
+    schedule_event(store, EVT)
+    after = {m.id: m for m in event_meetings(store, EVT)}
+    for mid, place in before.items():
+        assert (after[mid].props["slot_id"], after[mid].props["table"]) == place
+        assert after[mid].props["status"] == "published"
+    pinned = [m for m in after.values() if m.props["firm_id"] == "ent:2"
+              and m.props["helper_id"] == "exp:0"]
+    assert pinned and pinned[0].props["source"] == "pinned"
+
+
+def test_rules_decline_and_forbid_are_never_planned(store):
+    add_pair_rule(store, EVT, "decline", "ent:0", "exp:0", by="exp:0", reason="too_early")
+    add_pair_rule(store, EVT, "request", "ent:1", "exp:1", status="declined")
+    plan = plan_event_meetings(store, EVT)
+    assert ("ent:0", "exp:0") not in plan.pairs()
+    assert ("ent:1", "exp:1") not in plan.pairs()
+
+
+def test_agenda_ics_from_the_store_parses(store):
+    plan_event_meetings(store, EVT)
+    schedule_event(store, EVT)
+    info, items = agenda_items(store, EVT)
+    cal = Calendar.from_ical(render_agenda(items, info, "ics", participant="ent:0"))
+    events = list(cal.walk("VEVENT"))
+    assert events and all("企业0" in str(e["summary"]) for e in events)
+
+
+def test_empty_event_agenda_is_a_clear_error(store):
+    info, items = agenda_items(store, EVT)
+    with pytest.raises(InvalidInput, match="no scheduled meetings"):
+        render_agenda(items, info, "html")
+
+
+def test_outcomes_update_need_status_and_graph_edges(store, tmp_path):
+    plan_event_meetings(store, EVT)
+    schedule_event(store, EVT)
+    m = next(m for m in event_meetings(store, EVT) if m.props["firm_id"] == "ent:0")
+    helper = m.props["helper_id"]
+    record_outcome(store, m.id, held=True, rating_need_side=5, rating_helper_side=4, intent=True)
+    assert store.get_node("need:0").props["status"] == "met"
+    assert store.get_node(m.id).props["status"] == "held"
+    record_outcome(store, m.id, "m3", ledger="signed", contract_value=120)
+    assert store.get_node("need:0").props["status"] == "signed"
+    signed = store.find_edges("signed", src="need:0")
+    assert [(e.dst, e.props["value_wan"]) for e in signed] == [(helper, 120.0)]
+    assert store.find_edges("collaborated_with", src="ent:0", dst=helper)
+    # a later "no contact" on another check-in does not undo signed
+    record_outcome(store, m.id, "m6", ledger="no_contact", reason_code="other")
+    assert store.get_node("need:0").props["status"] == "signed"
+    assert outcome_summary(store, EVT)["firms_signed"] == 1
+    # the file holds it: reopen
+    store.close()
+    again = open_store(str(tmp_path / "events.db"))
+    assert again.get_node("need:0").props["status"] == "signed"
+    again.close()
+
+
+def test_dropped_pair_keeps_reason_and_need_not_pursued(store):
+    plan_event_meetings(store, EVT)
+    m = next(m for m in event_meetings(store, EVT) if m.props["firm_id"] == "ent:1")
+    out = record_outcome(store, m.id, held=True, intent=False, reason_code="price",
+                         reason="报价过高")
+    assert out.props["reason_code"] == "price"
+    assert store.get_node("need:1").props["status"] == "not_pursued"
+
+
+def test_bad_outcomes_write_nothing(store):
+    plan_event_meetings(store, EVT)
+    m = event_meetings(store, EVT)[0]
+    counts = store.counts()
+    with pytest.raises(NotFound, match="'mtg:nope' is not a meeting"):
+        record_outcome(store, "mtg:nope", held=True)
+    with pytest.raises(InvalidInput, match="is not 万元"):
+        record_outcome(store, m.id, "m3", ledger="signed", contract_value=1_200_000, unit="元")
+    with pytest.raises(InvalidInput, match=">= 0"):
+        record_outcome(store, m.id, "m3", ledger="signed", contract_value=-5)
+    with pytest.raises(InvalidInput, match="given in 元"):
+        record_outcome(store, m.id, "m3", ledger="signed", contract_value=5e9)
+    with pytest.raises(InvalidInput, match="needs held"):
+        record_outcome(store, m.id)
+    with pytest.raises(InvalidInput, match="ledger step"):
+        record_outcome(store, m.id, "m1")
+    assert store.counts() == counts
+
+
+def test_follow_ups_overdue(store):
+    plan_event_meetings(store, EVT)
+    m = event_meetings(store, EVT)[0]
+    add_follow_up(store, m.id, "寄送样品", "张三", "2019-06-01")
+    add_follow_up(store, m.id, "签约回访", "李四", "2019-09-01")
+    overdue = overdue_follow_ups(store, today="2019-07-01")
+    assert [(r["owner"], r["days_overdue"]) for r in overdue] == [("张三", 30)]
+    with pytest.raises(InvalidInput, match="not a date"):
+        add_follow_up(store, m.id, "x", "y", "next week")
+
+
+def test_bad_event_inputs(store):
+    with pytest.raises(Conflict, match="already exists"):
+        create_event(store, name="x", event_id=EVT)
+    with pytest.raises(InvalidInput, match="overlaps"):
+        create_event(store, name="y", event_id="evt:y", slots=[
+            {"id": "a", "start": "2019-05-23T09:00", "end": "2019-05-23T10:00"},
+            {"id": "b", "start": "2019-05-23T09:30", "end": "2019-05-23T10:30"}])
+    with pytest.raises(InvalidInput, match="zero-length"):
+        create_event(store, name="z", event_id="evt:z", slots=[
+            {"id": "a", "start": "2019-05-23T09:00", "end": "2019-05-23T09:00"}])
+    with pytest.raises(NotFound):
+        store.get_node("evt:y")
+    with pytest.raises(InvalidInput, match="no availability"):
+        add_participant(store, EVT, "exp:0", availability=[])
+    add_pair_rule(store, EVT, "pin", "ent:0", "exp:0")
+    add_pair_rule(store, EVT, "pin", "ent:0", "exp:1")
+    add_participant(store, EVT, "ent:0", max_meetings=1)
+    with pytest.raises(InvalidInput, match="raise its max_meetings to 2"):
+        plan_event_meetings(store, EVT)
+    assert event_meetings(store, EVT) == []  # nothing half-written
+
+
+def test_more_meetings_than_slots_is_refused_before_writing(store):
+    add_participant(store, EVT, "exp:0", max_meetings=3,
+                    availability=[("2019-05-23T09:00", "2019-05-23T09:30")])
+    for i in range(3):
+        add_pair_rule(store, EVT, "pin", f"ent:{i}", "exp:0")
+    plan_event_meetings(store, EVT)
+    with pytest.raises(InvalidInput, match="exp:0 has 3 meetings but is available in 1"):
+        schedule_event(store, EVT)
+    assert all(m.props["status"] == "proposed" for m in event_meetings(store, EVT))
