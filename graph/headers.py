@@ -166,6 +166,9 @@ for _kind in NODE_KINDS:
     if _kind in HEADERS:
         HEADERS[_kind] = {**_COMMON, **HEADERS[_kind]}
 
+IGNORED_HEADERS = {"序号", "行号", "no", "no.", "#"}
+"""Row-number columns that Chinese forms start with: read past, never an error."""
+
 REQUIRED: dict[str, tuple[str, ...]] = {
     "Need": ("title",), EDGES: ("src", "kind", "dst"),
     **{k: ("name",) for k in ("Enterprise", "Institute", "Expert", "Programme", "Event",
@@ -268,6 +271,15 @@ def _lookup(kind: str) -> dict[str, str]:
         for spelling in spellings:
             table.setdefault(_header_key(spelling), field_name)
     return table
+
+
+def is_ignored(header: str) -> bool:
+    """True for a row-number column such as 序号.
+
+    >>> is_ignored(" 序号 "), is_ignored("名称")
+    (True, False)
+    """
+    return _header_key(header) in IGNORED_HEADERS
 
 
 def header_field(kind: str, header: str) -> str | None:

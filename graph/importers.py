@@ -44,6 +44,7 @@ from graph.headers import (
     canonical_kind,
     field_shape,
     header_field,
+    is_ignored,
     known_headers,
     value_map,
 )
@@ -55,7 +56,9 @@ from graph.model import (
     Edge,
     Node,
     Provenance,
+    check_endpoint_kinds,
     check_id,
+    new_id,
     validate_edge,
     validate_props,
 )
@@ -76,6 +79,7 @@ class ParsedRow:
     node: Node | None = None
     edge: Edge | None = None
     links: dict[str, str] = field(default_factory=dict)
+    derived: bool = False  # the id was computed from the row, not given in an id column
 
 
 @dataclass
@@ -189,6 +193,8 @@ def _header_problems(kind: str, table: Table) -> tuple[dict[int, str], list[str]
     problems: list[str] = []
     seen: dict[str, str] = {}
     for index, header in enumerate(table.headers):
+        if header and is_ignored(header):
+            continue
         if not header:
             if any(index < len(cells) and cells[index] is not None for _, cells in table.rows):
                 problems.append(f"{table.name}, header: column {index + 1} has values but "
@@ -246,11 +252,9 @@ def derived_id(kind: str, values: dict[str, Any]) -> str:
     ...     "Enterprise", {"name": " 浙江大立科技 "})
     True
     """
-    from graph.model import new_id
-
     if kind in ORGANISATION_KINDS and values.get("credit_code"):
         return new_id(kind, "credit", str(values["credit_code"]).strip().upper())
-    if kind == "Need":
+    if kind == "Need":  # the enterprise's resolved id is added by `plan_import`
         owner = values.get("enterprise_credit_code") or _name_key(values.get("enterprise"))
         return new_id(kind, str(owner).upper(), _name_key(values.get("title")))
     if kind == "Expert":
@@ -313,7 +317,7 @@ def _node_row(kind: str, table: Table, number: int, values: dict[str, Any],
         links["affiliation"] = props["affiliation"]
     node = Node(node_id, kind, props, list(values.get("aliases", [])),
                 [Provenance(source=f"import:{table.name}", row=number)], conf)
-    return ParsedRow(number, where, node=node, links=links)
+    return ParsedRow(number, where, node=node, links=links, derived="id" not in values)
 
 
 def _edge_row(table: Table, number: int, values: dict[str, Any], headers: dict[str, str],
@@ -422,6 +426,8 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
         _plan_edges(store, parsed, batch, problems)
         report.edges = len(batch.edges)
     else:
+        if parsed.kind == "Need":
+            reviews += _plan_submitters(store, parsed, batch, report, problems)
         nodes = [r.node for r in parsed.records]
         if parsed.kind in ORGANISATION_KINDS:
             nodes, reviews = plan_organisation_writes(store, nodes)
@@ -437,8 +443,6 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
                 report.created += 1
             _upsert(batch, node, record.where, problems)
             record.node = node
-        if parsed.kind == "Need":
-            reviews += _plan_submitters(store, parsed, batch, report, problems)
         if parsed.kind == "Expert":
             _plan_affiliations(store, parsed, batch, report)
     if problems:
@@ -461,32 +465,61 @@ def _upsert(batch: WriteBatch, node: Node, where: str, problems: list[str]) -> N
         problems.extend(exc.problems or [str(exc)])
 
 
+def _ids_named(store: GraphStore, name: str) -> list[str]:
+    """Ids of the nodes a cell names exactly: an organisation's name or alias, or any
+    node's name (a need's title)."""
+    ids = set(store.find_by_key("norm", normalize_text(name)))
+    for prop in ("name", "title"):
+        ids.update(n.id for n in store.find_nodes(where={prop: name}, limit=10))
+    return sorted(ids)
+
+
 def _plan_edges(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
                 problems: list[str]) -> None:
-    from graph.model import check_endpoint_kinds
-
-    ends = {e for r in parsed.records for e in (r.edge.src, r.edge.dst)}
-    kinds = store.kinds_of(ends) if ends else {}
+    """Edges between stored nodes, given by id or by exact name."""
+    cells = {e for r in parsed.records for e in (r.edge.src, r.edge.dst)}
+    kinds = store.kinds_of(cells) if cells else {}
+    ids = {cell: [cell] for cell in kinds}
+    for cell in cells - kinds.keys():
+        ids[cell] = _ids_named(store, cell)
+    kinds.update(store.kinds_of({i for found in ids.values() for i in found}))
+    first_row: dict[str, int] = {}
     for record in parsed.records:
-        edge = record.edge
-        unknown = [f"{name} {node_id!r}" for name, node_id in (("src", edge.src),
-                                                                ("dst", edge.dst))
-                   if node_id not in kinds]
-        if unknown:
-            problems.append(f"{record.where}: {' and '.join(unknown)} is not a known node "
-                            "(import the nodes first)")
+        edge, ends, bad = record.edge, {}, []
+        for end in ("src", "dst"):
+            cell = getattr(edge, end)
+            found = ids.get(cell, [])
+            if len(found) == 1:
+                ends[end] = found[0]
+            elif found:
+                bad.append(f"{end} {cell!r} names {len(found)} nodes ({', '.join(found[:5])}); "
+                           "give the id")
+            else:
+                bad.append(f"{end} {cell!r} is not a known node (import the nodes first)")
+        if bad:
+            problems.append(f"{record.where}: {' and '.join(bad)}")
             continue
+        edge = replace(edge, src=ends["src"], dst=ends["dst"])
         try:
             check_endpoint_kinds(edge, kinds[edge.src], kinds[edge.dst], record.where)
         except InvalidInput as exc:
             problems.append(str(exc))
             continue
+        if edge.id in first_row:
+            problems.append(f"{record.where}: repeats row {first_row[edge.id]} (the same edge "
+                            f"{edge.id!r}); each record may appear once per file")
+            continue
+        first_row[edge.id] = record.row
         batch.upsert_edge(edge, where=record.where)
 
 
 def _plan_submitters(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
                      report: ImportReport, problems: list[str]) -> list[ReviewItem]:
-    """Link each need to the enterprise it names: stored, earlier in the file, or new."""
+    """Link each need to the enterprise it names: stored, earlier in the file, or new.
+
+    A need without an id column takes its id from its enterprise's resolved id and
+    its title, so re-importing it under another spelling of the firm updates it.
+    """
     for record in parsed.records:
         credit = record.links.get("enterprise_credit_code")
         if credit and not record.links.get("enterprise"):
@@ -503,7 +536,16 @@ def _plan_submitters(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
     resolved, reviews = plan_organisation_writes(store, candidates)
     stored = store.get_nodes({n.id for n in resolved})
     created: set[str] = set()
+    first_row: dict[str, int] = {}
     for record, node in zip(linked, resolved, strict=True):
+        if record.derived:
+            need_id = new_id("Need", node.id, _name_key(record.node.props.get("title")))
+            if need_id in first_row:
+                problems.append(f"{record.where}: repeats row {first_row[need_id]} (same "
+                                "title and enterprise); each record may appear once per file")
+                continue
+            first_row[need_id] = record.row
+            record.node = replace(record.node, id=need_id)
         if node.id in stored:
             old = stored[node.id]
             name = record.links["enterprise"]

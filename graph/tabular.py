@@ -51,6 +51,7 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     encoding: str = "utf-8"
+    title: str | None = None  # a title row found above the header, skipped
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -102,25 +103,49 @@ def _cell(value: Any) -> Any:
 
 
 def _table(name: str, encoding: str, lines: Any) -> Table:
-    """Build a table from an iterator of (row number, raw cells); blank rows are skipped."""
-    headers: list[str] | None = None
+    """Build a table from an iterator of (row number, raw cells); blank rows are skipped.
+
+    A title row above the header (one filled cell, as in 2019年企业需求汇总表 merged
+    across the sheet) is skipped when the row after it has several filled cells.
+    """
     table = Table(name, [], [], encoding)
+    pending: list[Any] | None = None  # a one-cell first row: a title or a one-column header
+    header_found = False
     for number, raw in lines:
         cells = [_cell(v) for v in raw]
-        if all(c is None for c in cells):
+        filled = sum(c is not None for c in cells)
+        if not filled:
             continue
-        if headers is None:
-            headers = ["" if c is None else str(c) for c in cells]
-            while headers and not headers[-1]:
-                headers.pop()
-            table.headers = headers
+        if not header_found:
+            if pending is None and filled == 1:
+                pending = [number, cells]
+                continue
+            if pending is not None and filled == 1:
+                table.headers = _headers(pending[1])  # a one-column file: keep the row
+                table.rows.append((number, cells))
+            elif pending is not None:
+                table.title = str(next(c for c in pending[1] if c is not None))
+                table.headers = _headers(cells)
+            else:
+                table.headers = _headers(cells)
+            header_found = True
             continue
         table.rows.append((number, cells))
-    if headers is None:
+    if pending is not None and not header_found:
+        table.headers = _headers(pending[1])
+        header_found = True
+    if not header_found:
         raise InvalidInput("is empty: there is no header row", where=name)
     if not table.rows:
         raise InvalidInput("has a header row but no data rows", where=name)
     return table
+
+
+def _headers(cells: list[Any]) -> list[str]:
+    headers = ["" if c is None else str(c) for c in cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
 
 
 def parse_csv(text: str, name: str, encoding: str) -> Table:

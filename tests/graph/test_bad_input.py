@@ -224,3 +224,13 @@ def test_cli_exit_code_two_lists_every_problem(tmp_path, store):
                              capture_output=True, text=True, env=env, timeout=120)
     assert unknown.returncode == 2 and "'飞船' is not a kind" in unknown.stderr
     assert state(store) == before
+
+
+def test_edge_naming_two_nodes_asks_for_an_id(tmp_path, store):
+    regions = write(tmp_path, "reg.csv", "id,地区名称\nreg:a,鼓楼区\nreg:b,鼓楼区\n")
+    import_file(store, "region", regions)
+    firm = store.find_nodes("Enterprise")[0].id
+    path = write(tmp_path, "links.csv", f"起点,关系,终点\n{firm},位于,鼓楼区\n")
+    err = refused(store, "edges", path)
+    assert err.problems == ["links.csv, row 2: dst '鼓楼区' names 2 nodes (reg:a, reg:b); "
+                            "give the id"]

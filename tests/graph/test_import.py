@@ -286,3 +286,53 @@ def test_cli_help_has_examples(tmp_path):
     for command in ("import", "export"):
         done = run_cli(command, "--help", db=tmp_path / "x.db")
         assert done.returncode == 0 and "Example:" in done.stdout
+
+
+def test_title_row_and_row_number_column_of_a_chinese_form(tmp_path, sqlite_store):
+    book = Workbook()
+    ws = book.active
+    ws.append(["2019年赴西安精准对接企业技术需求汇总表"])
+    ws.merge_cells("A1:D1")
+    ws.append(["序号", "需求名称", "企业名称", "技术领域"])
+    ws.append([1, "高性能碳纤维复合材料成型", "精功（绍兴）复合材料有限公司", "复合材料"])
+    ws.append([2, "微特电机噪声控制", "湖州太平微特电机有限公司", "电机"])
+    book.save(tmp_path / "form.xlsx")
+    table = read_table(tmp_path / "form.xlsx")
+    assert table.title == "2019年赴西安精准对接企业技术需求汇总表"
+    assert [number for number, _ in table.rows] == [3, 4]  # as Excel numbers them
+    report = import_file(sqlite_store, "need", tmp_path / "form.xlsx")
+    assert (report.rows, report.created, report.links) == (2, 2, 2)
+
+
+def test_one_column_file_keeps_its_first_data_row(tmp_path, sqlite_store):
+    report = import_file(sqlite_store, "topic",
+                         write_csv(tmp_path / "t.csv", [["名称"], ["红外"], ["碳纤维"]]))
+    assert report.created == 2
+
+
+def test_need_id_follows_the_resolved_enterprise(tmp_path, sqlite_store):
+    import_file(sqlite_store, "enterprise", write_csv(tmp_path / "firms.csv", FIRMS_ZH))
+    for i, firm in enumerate(["浙江大立科技股份有限公司", "大立科技股份有限公司"]):
+        rows = [["需求名称", "企业名称", "预算"], ["红外探测器降噪", firm, str(100 + i)]]
+        import_file(sqlite_store, "need", write_csv(tmp_path / f"needs{i}.csv", rows))
+    (need,) = sqlite_store.find_nodes("Need")
+    assert need.props["budget_wan"] == 101.0  # the second import updated the first
+    assert len(sqlite_store.find_edges("submitted")) == 1
+
+
+def test_edges_may_name_their_ends(tmp_path, sqlite_store):
+    import_file(sqlite_store, "enterprise", write_csv(tmp_path / "firms.csv", FIRMS_ZH))
+    import_file(sqlite_store, "institute",
+                write_csv(tmp_path / "inst.csv", [["机构名称"], ["西安交通大学"]]))
+    import_file(sqlite_store, "region",
+                write_csv(tmp_path / "reg.csv", [["地区名称", "级别"], ["杭州", "市"]]))
+    rows = [["起点", "关系", "终点", "年份"],
+            ["大立科技", "合作", "西安交通大学", "2019"],  # an alias and a name
+            ["浙江大立科技股份有限公司", "位于", "杭州", ""]]
+    report = import_file(sqlite_store, "edges", write_csv(tmp_path / "links.csv", rows))
+    assert report.edges == 2
+    dali = new_id("Enterprise", "credit", "91330000142917542J")
+    (coop,) = sqlite_store.find_edges("collaborated_with")
+    assert (coop.src, sqlite_store.get_node(coop.dst).name) == (dali, "西安交通大学")
+    (loc,) = sqlite_store.find_edges("located_in")
+    assert loc.src == dali and sqlite_store.get_node(loc.dst).name == "杭州"
