@@ -107,6 +107,16 @@ def _pool_tokenize(texts: list[str]) -> list[list[str]]:
     return [_POOL_TOKENIZER(t) for t in texts]
 
 
+# Processes of a querying pool read the fitted model from here (inherited by fork).
+_POOL_MODEL: TextAffinity | None = None
+
+
+def _pool_top(job: tuple[list[str], int, int]) -> list[list[tuple[str, float]]]:
+    queries, k, offset = job
+    assert _POOL_MODEL is not None
+    return [_POOL_MODEL._top(q, k, f"queries[{offset + i}]") for i, q in enumerate(queries)]
+
+
 class TextAffinity(BaseEstimator):
     """Rank profiles (experts, institutes …) by the text affinity of their documents.
 
@@ -117,7 +127,9 @@ class TextAffinity(BaseEstimator):
     k1, b : float, default 1.2 and 0.75
         BM25's term-frequency saturation and length normalisation.
     ngram_range : tuple of int, default (2, 2)
-        Chinese character n-gram lengths (jieba words longer than these are added).
+        Chinese character n-gram lengths (words longer than these are added).
+    segmenter : {"jieba", "vocabulary"}, default "jieba"
+        Where those words come from (see `matcher.tokenize.TextTokenizer`).
     aggregation : str, default "max"
         How document scores become a profile score: one of `matcher.aggregate.RULES`, or
         ``"concat"`` (each profile indexed as one document).
@@ -134,7 +146,8 @@ class TextAffinity(BaseEstimator):
     max_query_chars : int, default 10000
         Queries are cut to this many characters, which bounds the time of a 1 MB query.
     n_jobs : int, default 1
-        Processes that tokenise documents in `fit`.
+        Processes that tokenise documents in `fit` (from 10,000 documents) and answer
+        `kneighbors` batches (from 2,000 queries); forked, so Linux/macOS only.
 
     Attributes
     ----------
@@ -151,6 +164,7 @@ class TextAffinity(BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {
         "weighting": ("bm25", "tfidf"),
+        "segmenter": ("jieba", "vocabulary"),
         "k1": (Real, 0.0, None),
         "b": (Real, 0.0, 1.0),
         "aggregation": AGGREGATIONS,
@@ -163,7 +177,8 @@ class TextAffinity(BaseEstimator):
     }
 
     def __init__(self, *, weighting: str = "bm25", k1: float = 1.2, b: float = 0.75,
-                 ngram_range: tuple[int, int] = (2, 2), aggregation: str = "max",
+                 ngram_range: tuple[int, int] = (2, 2), segmenter: str = "jieba",
+                 aggregation: str = "max",
                  agg_k: int = 2, temperature: float = 0.2, max_df: float = 1.0,
                  max_postings: int | None = 20_000, extra_terms: tuple[str, ...] | None = None,
                  max_query_chars: int = 10_000, n_jobs: int = 1):
@@ -171,6 +186,7 @@ class TextAffinity(BaseEstimator):
         self.k1 = k1
         self.b = b
         self.ngram_range = ngram_range
+        self.segmenter = segmenter
         self.aggregation = aggregation
         self.agg_k = agg_k
         self.temperature = temperature
@@ -219,7 +235,8 @@ class TextAffinity(BaseEstimator):
             A bad parameter, an empty text, a profile without documents, a duplicate id.
         """
         self._validate_params()
-        self.tokenizer_ = TextTokenizer(tuple(self.ngram_range), self.extra_terms or ())
+        self.tokenizer_ = TextTokenizer(tuple(self.ngram_range), self.extra_terms or (),
+                                        segmenter=self.segmenter)
         ids: list[str] = []
         doc_ids: list[str] = []
         texts: list[str] = []
@@ -266,9 +283,11 @@ class TextAffinity(BaseEstimator):
         _POOL_TOKENIZER = self.tokenizer_
         step = 2_000
         chunks = [texts[i:i + step] for i in range(0, len(texts), step)]
-        with multiprocessing.get_context("fork").Pool(self.n_jobs) as pool:
-            parts = pool.map(_pool_tokenize, chunks)
-        _POOL_TOKENIZER = None
+        try:
+            with multiprocessing.get_context("fork").Pool(self.n_jobs) as pool:
+                parts = pool.map(_pool_tokenize, chunks)
+        finally:
+            _POOL_TOKENIZER = None
         return [toks for part in parts for toks in part]
 
     def _build(self, tokens: list[list[str]]) -> None:
@@ -525,7 +544,20 @@ class TextAffinity(BaseEstimator):
             raise InvalidInput("must be a list of query texts, not one string",
                                value=queries[:80], where="queries")
         k = min(int(k), len(self.profile_ids_))
-        return [self._top(q, k, f"queries[{i}]") for i, q in enumerate(queries)]
+        queries = list(queries)
+        if self.n_jobs == 1 or len(queries) < 2_000:
+            return [self._top(q, k, f"queries[{i}]") for i, q in enumerate(queries)]
+        global _POOL_MODEL
+        self._side()  # build the side index once, before forking
+        step = -(-len(queries) // (4 * self.n_jobs))
+        jobs = [(queries[i:i + step], k, i) for i in range(0, len(queries), step)]
+        _POOL_MODEL = self
+        try:
+            with multiprocessing.get_context("fork").Pool(self.n_jobs) as pool:
+                parts = pool.map(_pool_top, jobs)
+        finally:
+            _POOL_MODEL = None
+        return [rows for part in parts for rows in part]
 
     def _top(self, query: str, k: int, where: str) -> list[tuple[str, float]]:
         profiles, scores = self._profile_scores(query, where)

@@ -127,6 +127,16 @@ def _segmenter(extra_terms: tuple[str, ...]) -> jieba.Tokenizer:
     return seg
 
 
+@lru_cache(maxsize=8)
+def _vocabulary_index(extra_terms: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Vocabulary terms of three characters or more by their first two, longest first."""
+    index: dict[str, set[str]] = {}
+    for term in (*project_terms(), *extra_terms):
+        if len(term) >= 3:
+            index.setdefault(term[:2], set()).add(term)
+    return {k: tuple(sorted(v, key=lambda t: (-len(t), t))) for k, v in index.items()}
+
+
 class TextTokenizer:
     """Turn a text into the terms the affinity index counts.
 
@@ -138,6 +148,10 @@ class TextTokenizer:
         Compounds added to jieba's dictionary beside `data/tech_terms.txt`.
     stem : bool, default True
         Strip English plural endings.
+    segmenter : {"jieba", "vocabulary"}, default "jieba"
+        Where Chinese words come from: jieba's segmentation (its dictionary plus the
+        vocabulary), or every vocabulary term found in the text, overlaps included
+        (非制冷红外探测器 → 非制冷红外, 红外探测, 红外探测器), about five times faster.
 
     Examples
     --------
@@ -147,12 +161,19 @@ class TextTokenizer:
     []
     """
 
-    def __init__(self, ngram_range: tuple[int, int] = (2, 2), extra_terms=(), stem: bool = True):
+    def __init__(self, ngram_range: tuple[int, int] = (2, 2), extra_terms=(), stem: bool = True,
+                 segmenter: str = "jieba"):
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.extra_terms = tuple(sorted({normalize_for_tokens(t).strip()
                                          for t in extra_terms if t and t.strip()}))
         self.stem = stem
-        self._segmenter = _segmenter(self.extra_terms)
+        if segmenter not in ("jieba", "vocabulary"):
+            raise ValueError(f"unknown segmenter {segmenter!r}; expected 'jieba' or 'vocabulary'")
+        self.segmenter = segmenter
+        if segmenter == "jieba":
+            self._segmenter = _segmenter(self.extra_terms)
+        else:
+            self._prefixes = _vocabulary_index(self.extra_terms)
         self._chinese = lru_cache(maxsize=200_000)(self._chinese_run)
 
     def __call__(self, text: str) -> list[str]:
@@ -169,13 +190,23 @@ class TextTokenizer:
 
     def _chinese_run(self, run: str) -> tuple[str, ...]:
         lo, hi = self.ngram_range
-        out = []
-        pieces = _NGRAM_BREAKERS.split(run) if _NGRAM_BREAKERS.search(run) else (run,)
+        pairs = list(map(str.__add__, run, run[1:]))
+        grams: list[str] = []
         for n in range(lo, hi + 1):
-            for piece in pieces:
-                out.extend(g for g in (piece[i:i + n] for i in range(len(piece) - n + 1))
-                           if g not in CHINESE_STOPWORDS)
-        if len(run) > hi:
+            if n == 2:
+                grams.extend(pairs)
+            else:
+                grams.extend(run[i:i + n] for i in range(len(run) - n + 1))
+        if _NGRAM_BREAKERS.search(run):
+            grams = [g for g in grams if not _NGRAM_BREAKERS.search(g)]
+        out = [g for g in grams if g not in CHINESE_STOPWORDS]
+        if len(run) <= hi:
+            return tuple(out)
+        if self.segmenter == "jieba":
             out.extend(w for w in self._segmenter.cut(run, HMM=False)
                        if len(w) > hi and w not in CHINESE_STOPWORDS)
+            return tuple(out)
+        prefixes = self._prefixes
+        for i in [i for i, pair in enumerate(pairs) if pair in prefixes]:
+            out.extend(t for t in prefixes[pairs[i]] if len(t) > hi and run.startswith(t, i))
         return tuple(out)
