@@ -308,6 +308,61 @@ def shared_topic_scores(store: GraphStore, firms: Sequence[str], helpers: Sequen
     return out
 
 
+def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence[str], *,
+                use_recommender: bool = True, k: int = 200
+                ) -> dict[tuple[str, str], tuple[float, list[str]]]:
+    """Need → candidate scores with reasons: `matcher.service.Recommender` (hybrid text +
+    graph), or topic overlap when `use_recommender` is False."""
+    cands = set(candidates)
+    kinds = store.kinds_of(candidates)
+    out: dict[tuple[str, str], tuple[float, list[str]]] = {}
+    if use_recommender:
+        from matcher.service import Recommender
+
+        rec = Recommender(store)
+        wanted = sorted({"expert" if kinds[c] == "Expert" else "institute" for c in cands})
+        for need in need_ids:
+            for kind in wanted:
+                result = rec.recommend(need, kind=kind, k=k, available_only=False)
+                for item in result.items:
+                    if item.id in cands:
+                        out[(need, item.id)] = (round(min(1.0, max(0.0, item.score)), 6),
+                                                item.reasons()[:5])
+        return out
+    names = {}
+    cand_topics: dict[str, set[str]] = {}
+    for c in candidates:
+        cand_topics[c] = set()
+        for _, t in store.neighbours(c, "has_expertise", "out"):
+            cand_topics[c].add(t.id)
+            names[t.id] = t.name
+    for need in need_ids:
+        topics = {}
+        for _, t in store.neighbours(need, "about_topic", "out"):
+            topics[t.id] = t.name
+        for c in candidates:
+            shared = sorted(set(topics) & cand_topics[c])
+            if shared:
+                out[(need, c)] = (round(len(shared) / len(topics), 6),
+                                  [f"共同主题: {topics[t]}" for t in shared])
+    return out
+
+
+def recommender_scores(store: GraphStore, firms: Sequence[str], helpers: Sequence[str]
+                       ) -> dict[tuple[str, str], tuple[float, list[str]]]:
+    """Firm → helper scores: the best hybrid score over the firm's needs (a `Scorer`)."""
+    needs = {f: [n.id for _, n in store.neighbours(f, "submitted", "out")] for f in firms}
+    per_need = need_scores(store, [n for ns in needs.values() for n in ns], helpers)
+    out: dict[tuple[str, str], tuple[float, list[str]]] = {}
+    for f, ns in needs.items():
+        for n in ns:
+            for h in helpers:
+                got = per_need.get((n, h))
+                if got and got[0] > out.get((f, h), (-1.0, []))[0]:
+                    out[(f, h)] = got
+    return out
+
+
 def plan_event_meetings(store: GraphStore, event_id: str, *, scorer: Scorer | None = None,
                         scores: Mapping[tuple[str, str], tuple[float, list[str]]] | None = None,
                         solver: str = "auto", by: str = "planner") -> MeetingPlan:
@@ -439,3 +494,46 @@ def agenda_items(store: GraphStore, event_id: str) -> tuple[EventInfo, list[Agen
 def list_events(store: GraphStore) -> list[Node]:
     return sorted(store.find_nodes("Event", limit=10**6),
                   key=lambda n: (n.props.get("start_date", ""), n.id))
+
+
+def invitation_plan(store: GraphStore, event_id: str, k: int, *, region: str | None = None,
+                    strong: float = 0.6, use_recommender: bool = True,
+                    candidates: Sequence[str] | None = None, add: bool = True):
+    """Choose up to `k` experts/institutes for the event's firms' needs and add them.
+
+    Candidates are every Expert and Institute (in `region`, by property or
+    `located_in`, when given: the institutes of a travel destination) unless
+    listed; helpers already in the event count as invited. Needs weigh their
+    priority. Returns the `InvitationPlan`.
+    """
+    from matcher.invitations import plan_invitations
+
+    setup = load_setup(store, event_id)
+    needs = [n for f in setup.firms for n in _firm_needs(store, setup, f)]
+    if not needs:
+        raise InvalidInput("has no firms with needs: invite firms first", value=event_id,
+                           where="invitation planning")
+    if candidates is None:
+        pool = [n for kind in HELPER_KINDS for n in store.find_nodes(kind, limit=10**6)]
+        if region:
+            pool = [n for n in pool if region in (n.props.get("region") or "")
+                    or any(region in r.name for _, r in store.neighbours(n.id, "located_in",
+                                                                         "out"))]
+        candidates = sorted({n.id for n in pool} | set(setup.helpers))
+    if not candidates:
+        raise InvalidInput(f"no experts or institutes{' in ' + region if region else ''} "
+                           "to invite: widen --candidates-region", where="invitation planning")
+    need_nodes = store.get_nodes(needs)
+    weights = {n: float(need_nodes[n].props.get("priority", 3)) for n in needs}
+    scores = need_scores(store, needs, candidates, use_recommender=use_recommender)
+    plan = plan_invitations(weights, {p: v[0] for p, v in scores.items()}, k, strong=strong,
+                            invited=[h for h in setup.helpers if h in candidates])
+    if add:
+        new = [c for c in plan.invited if c not in setup.helpers]
+        for c in new:
+            add_participant(store, event_id, c)
+        event = _event(store, event_id)
+        invited = list(dict.fromkeys([*event.props.get("invited", []), *new]))
+        with store.batch() as batch:
+            batch.upsert_node(Node(event_id, "Event", {"invited": invited}))
+    return plan

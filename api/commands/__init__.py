@@ -11,6 +11,7 @@ COMMAND_MODULES = [
     "api.commands.store_commands",
     "api.commands.io_commands",
     "api.commands.affinity_commands",
+    "api.commands.event_commands",
 ]
 
 

@@ -216,3 +216,29 @@ def test_more_meetings_than_slots_is_refused_before_writing(store):
     with pytest.raises(InvalidInput, match="exp:0 has 3 meetings but is available in 1"):
         schedule_event(store, EVT)
     assert all(m.props["status"] == "proposed" for m in event_meetings(store, EVT))
+
+
+def test_cli_end_to_end_on_a_sqlite_file(store, tmp_path, capsys):
+    from api.cli import main
+
+    store.close()
+    db = str(tmp_path / "events.db")
+    assert main(["--db", db, "event", "plan", EVT, "--simple-scores"]) == 0
+    assert main(["--db", db, "event", "schedule", EVT, "--json"]) == 0
+    ics = tmp_path / "a.ics"
+    assert main(["--db", db, "event", "agenda", EVT, "--format", "ics", "--out", str(ics)]) == 0
+    assert list(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    capsys.readouterr()
+    assert main(["--db", db, "event", "outcome", "mtg:none", "--held"]) == 3
+    assert "is not a meeting" in capsys.readouterr().err
+    assert main(["--db", db, "event", "agenda", EVT, "--format", "csv",
+                 "--participant", "ent:none"]) == 2
+    assert "no scheduled meetings for ent:none" in capsys.readouterr().err
+
+
+def test_every_event_command_has_an_example():
+    from api.commands.event_commands import event
+
+    assert "Example:" in event.help
+    for name, command in event.commands.items():
+        assert "Example:" in (command.help or ""), name
