@@ -7,10 +7,12 @@ import importlib
 import click
 
 COMMAND_MODULES = [
+    "api.commands.seed_commands",
     "api.commands.resolve_commands",
     "api.commands.store_commands",
     "api.commands.io_commands",
     "api.commands.affinity_commands",
+    "api.commands.recommend_commands",
     "api.commands.event_commands",
 ]
 

@@ -1,0 +1,133 @@
+"""`duijie recommend` and `duijie recommend-for`: who can help a need, and the reverse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from api.context import AppContext, echo_json, json_option, pass_app
+from graph.errors import InvalidInput
+from matcher.recommend import Recommendation, load_config
+from matcher.service import Recommender
+
+KIND_CHOICES = ["expert", "institute", "programme", "enterprise"]
+KIND_LABELS = {"Expert": "专家", "Institute": "院所", "Programme": "政策项目",
+               "Enterprise": "企业", "Need": "需求"}
+
+
+def render(rec: Recommendation) -> str:
+    """A recommendation as readable Chinese-first text, reasons under each line.
+
+    >>> from matcher.recommend import RecommendedItem
+    >>> item = RecommendedItem("inst:x", "Institute", "西安光机所", 0.91,
+    ...                        {"text": 1.0, "graph": 0.8}, matched_phrases=["红外探测"])
+    >>> print(render(Recommendation({"need": "need:1", "title": "红外降噪"}, [item])))
+    推荐结果：红外降噪 (need:1)
+     1. 西安光机所  [院所]  得分 0.910  (文本 1.00 · 图谱 0.80)  inst:x
+        文本匹配：红外探测
+    """
+    q = rec.query
+    head = q.get("title") or q.get("name") or q.get("text") or ""
+    ident = q.get("need") or q.get("candidate")
+    lines = [f"推荐结果：{head}" + (f" ({ident})" if ident else "")]
+    if q.get("region"):
+        lines[0] += f"  地区：{q['region']}"
+    if q.get("note"):
+        lines.append(f"注意：{q['note']}")
+    names = {"text": "文本", "graph": "图谱", "rules": "资格"}
+    for rank, item in enumerate(rec.items, start=1):
+        parts = " · ".join(f"{names.get(c, c)} {v:.2f}" for c, v in item.components.items())
+        lines.append(f"{rank:>2}. {item.name}  [{KIND_LABELS.get(item.kind, item.kind)}]  "
+                     f"得分 {item.score:.3f}  ({parts})  {item.id}")
+        lines.extend(f"    {line}" for line in item.reasons())
+    if rec.reason:
+        lines.append(f"说明：{rec.reason}")
+    if rec.excluded:
+        lines.append("已排除：" + "，".join(f"{r} {n}" for r, n in rec.excluded.items()))
+    return "\n".join(lines)
+
+
+def _recommender(app: AppContext, config: Path | None) -> Recommender:
+    return Recommender(app.store, load_config(config) if config else None)
+
+
+config_option = click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+                             default=None, metavar="JSON",
+                             help="Weights file (default matcher/config/recommend_v1.json).")
+
+
+@click.command()
+@click.argument("need_id", required=False)
+@click.option("--text", default=None, help="Describe an unsaved need instead of NEED_ID.")
+@click.option("--kind", type=click.Choice(KIND_CHOICES), default="expert", show_default=True,
+              help="What to recommend.")
+@click.option("--k", "k", type=int, default=10, show_default=True, help="How many (1-1000).")
+@click.option("--region", default=None, help="Only candidates in this region (e.g. 西安).")
+@click.option("--firm", "firm_id", default=None,
+              help="The firm asking (for --text: conflicts, eligibility, graph seeds).")
+@click.option("--include-unavailable", is_flag=True,
+              help="Also propose experts who take no meetings now.")
+@config_option
+@json_option
+@pass_app
+def recommend(app: AppContext, need_id: str | None, text: str | None, kind: str, k: int,
+              region: str | None, firm_id: str | None, include_unavailable: bool,
+              config: Path | None, as_json: bool) -> None:
+    """Recommend experts, institutes, programmes or firms for a need, with reasons.
+
+    Text affinity, graph proximity (personalised PageRank from the need's firm,
+    topics, region and past collaborators) and, for programmes, the firm's
+    eligibility are combined with the weights of the config file. Candidates of the
+    firm's own organisation or group are never proposed.
+
+    \b
+    Example:
+      duijie recommend need:1a2b3c --kind expert --k 10
+      duijie recommend need:1a2b3c --kind institute --region 西安 --json
+      duijie recommend --text "需要提升红外探测器的灵敏度" --kind institute
+    """
+    if need_id is None and text is None:
+        raise InvalidInput("give a NEED_ID or --text \"需求描述…\"", where="recommend")
+    rec = _recommender(app, config).recommend(
+        need_id, kind, k, text=text, region=region, firm_id=firm_id,
+        available_only=not include_unavailable)
+    if as_json:
+        echo_json(rec.to_dict())
+    else:
+        click.echo(render(rec))
+
+
+@click.command("recommend-for")
+@click.argument("candidate_id")
+@click.option("--kind", type=click.Choice(["need", "enterprise"]), default="need",
+              show_default=True, help="Recommend needs or firms.")
+@click.option("--k", "k", type=int, default=10, show_default=True, help="How many (1-1000).")
+@click.option("--region", default=None, help="Only needs or firms in this region.")
+@click.option("--include-closed", is_flag=True, help="Also list signed or closed needs.")
+@config_option
+@json_option
+@pass_app
+def recommend_for(app: AppContext, candidate_id: str, kind: str, k: int, region: str | None,
+                  include_closed: bool, config: Path | None, as_json: bool) -> None:
+    """List the needs or firms that fit an expert, institute or programme.
+
+    成果找需求 (an expert's or institute's results looking for needs) and 服务找企业
+    (a programme looking for eligible firms: each firm is checked against its rules).
+
+    \b
+    Example:
+      duijie recommend-for exp:3f2a1b --k 5
+      duijie recommend-for prog:9c8d7e --kind enterprise --json
+    """
+    rec = _recommender(app, config).recommend_for(
+        candidate_id, kind, k, region=region, available_only=not include_closed)
+    if as_json:
+        echo_json(rec.to_dict())
+    else:
+        click.echo(render(rec))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(recommend)
+    group.add_command(recommend_for)

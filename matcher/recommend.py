@@ -1,0 +1,389 @@
+"""Hybrid recommendation, the pure part: weights, seeds, conflicts, combination, results.
+
+A candidate's score is a weighted sum of components, each in [0, 1]:
+
+* ``text``: text affinity (BM25) divided by the best affinity any candidate of the
+  query has, so the best textual match scores 1;
+* ``graph``: personalised PageRank from the need's seeds divided by the best PPR
+  score among the candidates (seeds themselves are not candidates);
+* ``rules``: for programmes, `EligibilityResult.score` of the need's firm.
+
+The weights per candidate kind, the seed weights and the solver's settings live in a
+versioned file (``matcher/config/recommend_v1.json``) read by `load_config`; a
+`RecommendConfig` round-trips through ``to_dict``/``from_dict``. Unknown keys raise.
+
+Nothing here reads a store: `matcher.service` gathers the plain data.
+
+>>> cfg = load_config()
+>>> cfg.version, cfg.weights["Programme"]["rules"]
+(1, 0.5)
+>>> combine({"text": {"a": 1.0, "b": 0.2}, "graph": {"b": 1.0}}, {"text": 0.6, "graph": 0.4})
+{'a': 0.6, 'b': 0.52}
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InvalidInput
+
+CONFIG_DIR = Path(__file__).parent / "config"
+DEFAULT_CONFIG = CONFIG_DIR / "recommend_v1.json"
+
+KINDS = {"expert": "Expert", "institute": "Institute", "programme": "Programme",
+         "program": "Programme", "enterprise": "Enterprise", "need": "Need"}
+"""Kind names a caller may use (CLI, API) → node kinds."""
+
+COMPONENTS = ("text", "graph", "rules")
+MAX_K = 1000
+
+
+@dataclass
+class RecommendConfig:
+    """Everything that tunes `recommend`, as data (see ``recommend_v1.json``)."""
+
+    version: int = 1
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    seed_weights: dict[str, float] = field(default_factory=dict)
+    alpha: float = 0.85
+    tol: float = 1e-6
+    method: str = "cg"
+    text_pool: int = 300
+    max_paths: int = 2
+    text_params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "recommend config"
+                  ) -> RecommendConfig:
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise InvalidInput(f"unknown key(s) (known: {', '.join(cls.__dataclass_fields__)})",
+                               value=sorted(unknown), where=where)
+        cfg = cls(**copy.deepcopy(dict(data)))
+        for kind, weights in cfg.weights.items():
+            if kind not in KINDS.values():
+                raise InvalidInput("is not a candidate kind", value=kind,
+                                   where=f"{where}, weights")
+            bad = [c for c in weights if c not in COMPONENTS]
+            if bad or any(w < 0 for w in weights.values()) or not any(weights.values()):
+                raise InvalidInput(f"needs weights >= 0 for {', '.join(COMPONENTS)}, "
+                                   "not all zero", value=weights,
+                                   where=f"{where}, weights.{kind}")
+        bad_seeds = set(cfg.seed_weights) - set(SEED_ROLES)
+        if bad_seeds:
+            raise InvalidInput(f"unknown seed role(s) (known: {', '.join(SEED_ROLES)})",
+                               value=sorted(bad_seeds), where=f"{where}, seed_weights")
+        return cfg
+
+    def to_dict(self) -> dict[str, Any]:
+        return copy.deepcopy({name: getattr(self, name) for name in self.__dataclass_fields__})
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """scikit-learn's spelling of `to_dict`, so the config can sit in a param grid."""
+        return self.to_dict()
+
+    def set_params(self, **params: Any) -> RecommendConfig:
+        return RecommendConfig.from_dict({**self.to_dict(), **params})
+
+
+def load_config(path: str | Path | None = None) -> RecommendConfig:
+    """Read a recommendation config (the shipped ``recommend_v1.json`` if None)."""
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"cannot be read as a recommend config: {exc}", value=str(path)
+                           ) from None
+    return RecommendConfig.from_dict(data, where=str(path))
+
+
+SEED_ROLES = ("need", "enterprise", "topic", "region", "collaborator", "candidate",
+              "affiliation")
+"""Roles of seed nodes: the need itself, its enterprise, its topics, its region, the
+enterprise's past collaborators; for the reverse direction the candidate itself and
+its affiliation."""
+
+
+def seed_weights(roles: Mapping[str, Iterable[str]], weights: Mapping[str, float]
+                 ) -> dict[str, float]:
+    """PPR restart weights from seed nodes grouped by role.
+
+    A role's weight is shared among its nodes, so a need with five topics does not
+    drown its enterprise; a node in two roles gets both shares.
+
+    >>> seed_weights({"need": ["need:1"], "topic": ["t:a", "t:b"]},
+    ...              {"need": 1.0, "topic": 1.0})
+    {'need:1': 1.0, 't:a': 0.5, 't:b': 0.5}
+    """
+    out: dict[str, float] = {}
+    for role, nodes in roles.items():
+        if role not in SEED_ROLES:
+            raise InvalidInput(f"is not a seed role (known: {', '.join(SEED_ROLES)})",
+                               value=role, where="seeds")
+        nodes = list(dict.fromkeys(nodes))
+        w = float(weights.get(role, 0.0))
+        if not nodes or w <= 0:
+            continue
+        for node in nodes:
+            out[node] = out.get(node, 0.0) + w / len(nodes)
+    return out
+
+
+def normalise(scores: Mapping[str, float]) -> dict[str, float]:
+    """Scores divided by the largest (all zeros stay zeros).
+
+    >>> normalise({"a": 2.0, "b": 0.5, "c": 0.0})
+    {'a': 1.0, 'b': 0.25, 'c': 0.0}
+    """
+    top = max(scores.values(), default=0.0)
+    if top <= 0:
+        return {c: 0.0 for c in scores}
+    return {c: max(s, 0.0) / top for c, s in scores.items()}
+
+
+def combine(components: Mapping[str, Mapping[str, float]], weights: Mapping[str, float]
+            ) -> dict[str, float]:
+    """Weighted sum of normalised components over every candidate any component names.
+
+    Missing component values count 0; weights are divided by their sum so a score
+    stays in [0, 1].
+    """
+    total = sum(weights.get(c, 0.0) for c in components) or 1.0
+    out: dict[str, float] = {}
+    for name, scores in components.items():
+        w = weights.get(name, 0.0) / total
+        if w == 0:
+            continue
+        for cand, s in scores.items():
+            out[cand] = out.get(cand, 0.0) + w * s
+    for scores in components.values():
+        for cand in scores:
+            out.setdefault(cand, 0.0)
+    return {c: round(s, 12) for c, s in out.items()}
+
+
+def top_k(scores: Mapping[str, float], k: int) -> list[str]:
+    """The k best ids, ties broken by id so results are stable.
+
+    >>> top_k({"b": 1.0, "a": 1.0, "c": 0.5}, 2)
+    ['a', 'b']
+    """
+    return sorted(scores, key=lambda c: (-scores[c], c))[:k]
+
+
+def check_k(k: Any) -> int:
+    """k as an int in [1, MAX_K], or `InvalidInput`.
+
+    >>> check_k(0)
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidInput: k: 0 must be an integer from 1 to 1000
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InvalidInput(f"must be an integer from 1 to {MAX_K}", value=k, where="k")
+    return k
+
+
+def check_kind(kind: str) -> str:
+    """A node kind from a caller's kind name (expert, 专家 is not accepted: say expert)."""
+    key = str(kind).strip().lower()
+    if key in KINDS:
+        return KINDS[key]
+    if kind in KINDS.values():
+        return kind
+    known = ", ".join(sorted(set(KINDS) - {"program"}))
+    raise InvalidInput(f"is not a candidate kind (known: {known})", value=kind, where="kind")
+
+
+def close_names(value: str, known: Iterable[str], n: int = 5) -> list[str]:
+    """Known names that look or sound like `value`: those containing it or contained in
+    it, then the closest by characters or by pinyin (西按 sounds like 西安).
+
+    >>> close_names("西按", ["西安", "延安", "杭州", "西宁"])
+    ['西安', '西宁', '延安']
+    """
+    from pypinyin import lazy_pinyin
+
+    def sound(text: str) -> str:
+        return " ".join(lazy_pinyin(text))
+
+    known = sorted(set(known))
+    inside = [k for k in known if value and (value in k or k in value)]
+    heard = sound(value)
+    scored = []
+    for name in known:
+        ratio = max(difflib.SequenceMatcher(None, value, name).ratio(),
+                    difflib.SequenceMatcher(None, heard, sound(name)).ratio())
+        if ratio >= 0.5:
+            scored.append((-ratio, name))
+    close = [name for _, name in sorted(scored)]
+    return list(dict.fromkeys(inside + close))[:n]
+
+
+def matched_phrases(query: str, terms: Iterable[str], limit: int = 8) -> list[str]:
+    """Matched terms as readable phrases: runs of overlapping character n-grams of the
+    query joined back into the span they cover (红外, 外探, 探测 → 红外探测), then the
+    other terms (words) not inside a phrase already, longest first.
+
+    >>> matched_phrases("降低红外探测器读出电路噪声", ["红外", "外探", "探测", "电路", "噪声"])
+    ['电路噪声', '红外探测']
+    >>> matched_phrases("infrared sensor noise", ["infrared", "noise"])
+    ['infrared', 'noise']
+    """
+    text = query.lower()
+    terms = list(dict.fromkeys(t for t in terms if t))
+    covered = [False] * len(text)
+    loose = []
+    for term in terms:
+        start, hit = text.find(term), False
+        while start >= 0:
+            hit = True
+            for i in range(start, start + len(term)):
+                covered[i] = True
+            start = text.find(term, start + 1)
+        if not hit:
+            loose.append(term)
+    spans, i = [], 0
+    while i < len(text):
+        if covered[i]:
+            j = i
+            while j < len(text) and covered[j] and not text[j].isspace():
+                j += 1
+            spans.append(text[i:j])
+            i = j
+        else:
+            i += 1
+    phrases = list(dict.fromkeys(p for p in spans if len(p.strip()) > 1))
+    phrases += [t for t in loose if not any(t in p for p in phrases)]
+    return sorted(phrases, key=lambda p: (-len(p), p))[:limit]
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who a conflict of interest is checked for: an organisation and its group."""
+
+    id: str | None = None
+    name: str | None = None
+    group: str | None = None
+    org_ids: frozenset[str] = frozenset()  # the organisation and every org of its group
+
+
+def conflict_reasons(firm: Party, candidate_id: str, candidate_kind: str,
+                     candidate_props: Mapping[str, Any],
+                     affiliations: Iterable[str] = ()) -> list[str]:
+    """Why a candidate must not be proposed to a firm (empty if it may).
+
+    Same organisation, same group (``group`` property), or an expert affiliated with
+    the firm or with an organisation of its group (by edge or by ``affiliation`` name).
+
+    >>> firm = Party("ent:a", "大立科技", "大立集团", frozenset({"ent:a", "ent:b"}))
+    >>> conflict_reasons(firm, "exp:1", "Expert", {"affiliation": "大立科技"})
+    ['专家任职于需求方（大立科技）']
+    >>> conflict_reasons(firm, "ent:c", "Enterprise", {"group": "大立集团"})
+    ['与需求方同属大立集团']
+    >>> conflict_reasons(firm, "inst:x", "Institute", {})
+    []
+    """
+    reasons = []
+    if firm.id is None and not firm.name:
+        return reasons
+    if candidate_id == firm.id or (candidate_id in firm.org_ids and candidate_kind != "Expert"):
+        reasons.append("需求方自身或同集团单位")
+    group = candidate_props.get("group")
+    if firm.group and group and group == firm.group:
+        reasons.append(f"与需求方同属{firm.group}")
+    if candidate_kind == "Expert":
+        affiliated = set(affiliations)
+        if affiliated & ({firm.id} | set(firm.org_ids)):
+            reasons.append("专家任职于需求方或其集团")
+        elif firm.name and candidate_props.get("affiliation") == firm.name:
+            reasons.append(f"专家任职于需求方（{firm.name}）")
+    return list(dict.fromkeys(reasons))
+
+
+@dataclass
+class RecommendedItem:
+    """One candidate: its score, the components, and why."""
+
+    id: str
+    kind: str
+    name: str
+    score: float
+    components: dict[str, float]
+    matched_terms: list[dict[str, Any]] = field(default_factory=list)
+    paths: list[dict[str, Any]] = field(default_factory=list)
+    rules: dict[str, Any] | None = None
+    region: str | None = None
+    matched_phrases: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"id": self.id, "kind": self.kind, "name": self.name,
+               "score": round(self.score, 6),
+               "components": {k: round(v, 6) for k, v in self.components.items()},
+               "explanation": {"matched_phrases": self.matched_phrases,
+                               "matched_terms": self.matched_terms, "paths": self.paths}}
+        if self.rules is not None:
+            out["explanation"]["rules"] = self.rules
+        if self.region:
+            out["region"] = self.region
+        return out
+
+    def reasons(self) -> list[str]:
+        """The explanation as short Chinese lines for people."""
+        lines = []
+        if self.matched_phrases:
+            lines.append(f"文本匹配：{'、'.join(self.matched_phrases)}")
+        elif self.matched_terms:
+            lines.append(f"文本匹配：{'、'.join(t['term'] for t in self.matched_terms[:6])}")
+        for p in self.paths:
+            lines.append(f"图谱关联：{p['text']}")
+        if self.rules is not None:
+            verdict = {"eligible": "符合申报条件", "not_eligible": "不符合申报条件",
+                       "unknown": "资格待核实"}[self.rules["status"]]
+            lines.append(f"政策资格：{verdict}")
+            for c in self.rules["failed"]:
+                lines.append(f"  ✗ {c['text']}")
+            for c in self.rules["unknown"]:
+                lines.append(f"  ? {c['text']}")
+            for c in self.rules["passed"][:3]:
+                lines.append(f"  ✓ {c['text']}")
+        return lines
+
+
+@dataclass
+class Recommendation:
+    """A ranked list with what was asked, and why it is short or empty when it is."""
+
+    query: dict[str, Any]
+    items: list[RecommendedItem]
+    reason: str | None = None
+    excluded: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"query": self.query, "count": len(self.items),
+               "items": [i.to_dict() for i in self.items]}
+        if self.reason:
+            out["reason"] = self.reason
+        if self.excluded:
+            out["excluded"] = dict(self.excluded)
+        return out
+
+
+def empty_reason(kind: str, n_candidates: int, excluded: Mapping[str, int]) -> str:
+    """Why nothing could be recommended, in one line.
+
+    >>> empty_reason("Expert", 0, {})
+    '图中没有Expert类候选 (no Expert candidates in the graph)'
+    >>> empty_reason("Expert", 3, {"地区不在西安": 3})
+    '3个候选均被排除：地区不在西安 3 (all 3 candidates excluded)'
+    """
+    if n_candidates == 0:
+        return f"图中没有{kind}类候选 (no {kind} candidates in the graph)"
+    shown = "，".join(f"{r} {n}" for r, n in excluded.items())
+    return f"{n_candidates}个候选均被排除：{shown} (all {n_candidates} candidates excluded)"

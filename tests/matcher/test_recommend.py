@@ -1,0 +1,353 @@
+"""Hybrid recommendation: pure combination, and `Recommender` on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.errors import InvalidInput, NotFound
+from graph.model import Edge, Node, Provenance
+from matcher.recommend import (
+    MAX_K,
+    Party,
+    RecommendConfig,
+    check_k,
+    combine,
+    conflict_reasons,
+    load_config,
+    matched_phrases,
+    normalise,
+    seed_weights,
+    top_k,
+)
+from matcher.service import Recommender
+
+ROOT = Path(__file__).resolve().parents[2]
+PROV = [Provenance(source="test")]
+
+NODES = [
+    ("reg:zj", "Region", {"name": "浙江"}), ("reg:sx", "Region", {"name": "绍兴"}),
+    ("reg:hz", "Region", {"name": "杭州"}), ("reg:xa", "Region", {"name": "西安"}),
+    ("reg:sn", "Region", {"name": "陕西"}),
+    ("topic:ir", "Topic", {"name": "红外探测"}), ("topic:cf", "Topic", {"name": "碳纤维"}),
+    ("ent:dali", "Enterprise", {"name": "浙江大立科技", "region": "杭州", "group": "大立集团",
+                                "rd_ratio_pct": 2.1, "flags": ["高新技术企业"]}),
+    ("ent:dali2", "Enterprise", {"name": "大立光电", "region": "杭州", "group": "大立集团",
+                                 "description": "红外热像仪 红外探测器 生产"}),
+    ("ent:jingong", "Enterprise", {"name": "精功复合材料", "region": "绍兴", "industry": "新材料",
+                                   "rd_ratio_pct": 4.0, "flags": ["高新技术企业"]}),
+    ("need:ir", "Need", {"title": "非制冷红外探测器噪声抑制",
+                         "text": "需要降低红外探测器读出电路噪声，提升灵敏度"}),
+    ("need:cf", "Need", {"title": "碳纤维复合材料成型", "text": "碳纤维预浸料热压成型工艺优化"}),
+    ("inst:opt", "Institute", {"name": "中国科学院西安光学精密机械研究所", "region": "西安",
+                               "description": "光学成像 红外探测 空间光学"}),
+    ("inst:zju", "Institute", {"name": "浙江大学材料学院", "region": "杭州",
+                               "description": "碳纤维 复合材料 成型工艺"}),
+    ("inst:hzir", "Institute", {"name": "杭州红外技术研究院", "region": "杭州",
+                                "description": "红外探测器 读出电路 降噪"}),
+    ("exp:wang", "Expert", {"name": "王研究员", "docs": [
+        {"id": "p1", "title": "红外焦平面", "text": "红外探测器读出电路低噪声设计"}]}),
+    ("exp:li", "Expert", {"name": "李教授", "region": "杭州", "docs": [
+        {"id": "p2", "text": "碳纤维复合材料热压成型与缺陷检测"}]}),
+    ("exp:zhao", "Expert", {"name": "赵工", "affiliation": "浙江大立科技", "docs": [
+        {"id": "p3", "text": "红外探测器噪声抑制 读出电路"}]}),
+    ("exp:busy", "Expert", {"name": "钱博士", "max_meetings": 0, "docs": [
+        {"id": "p4", "text": "红外探测器 噪声"}]}),
+    ("prog:zj", "Programme", {"name": "浙江省重点研发计划", "regions": ["浙江"],
+                              "description": "支持红外探测 光电 新材料 关键技术攻关",
+                              "rules": [{"field": "rd_ratio_pct", "op": ">=", "value": 3}],
+                              "required_flags": ["高新技术企业"], "deadline": "2030-12-31"}),
+    ("prog:sn", "Programme", {"name": "陕西省科技计划", "regions": ["陕西"],
+                              "description": "支持光学 红外 项目"}),
+]
+EDGES = [
+    ("reg:sx", "part_of", "reg:zj"), ("reg:hz", "part_of", "reg:zj"),
+    ("reg:xa", "part_of", "reg:sn"),
+    ("ent:dali", "submitted", "need:ir"), ("ent:jingong", "submitted", "need:cf"),
+    ("need:ir", "about_topic", "topic:ir"), ("need:cf", "about_topic", "topic:cf"),
+    ("ent:dali", "has_expertise", "topic:ir"), ("inst:opt", "has_expertise", "topic:ir"),
+    ("inst:hzir", "has_expertise", "topic:ir"), ("inst:zju", "has_expertise", "topic:cf"),
+    ("exp:wang", "affiliated_with", "inst:opt"), ("exp:wang", "has_expertise", "topic:ir"),
+    ("exp:li", "has_expertise", "topic:cf"), ("exp:zhao", "affiliated_with", "ent:dali"),
+    ("exp:zhao", "has_expertise", "topic:ir"), ("exp:busy", "has_expertise", "topic:ir"),
+    ("ent:dali", "located_in", "reg:hz"), ("ent:jingong", "located_in", "reg:sx"),
+    ("inst:opt", "located_in", "reg:xa"), ("inst:zju", "located_in", "reg:hz"),
+    ("inst:hzir", "located_in", "reg:hz"), ("prog:zj", "about_topic", "topic:ir"),
+    ("prog:sn", "about_topic", "topic:ir"), ("ent:jingong", "collaborated_with", "exp:li"),
+]
+
+
+def write(store, nodes, edges) -> None:
+    with store.batch() as batch:
+        for node_id, kind, props in nodes:
+            batch.upsert_node(Node(node_id, kind, props, provenance=PROV))
+        for src, kind, dst in edges:
+            batch.upsert_edge(Edge(src, kind, dst, provenance=PROV))
+
+
+@pytest.fixture
+def store(sqlite_store):
+    write(sqlite_store, NODES, EDGES)
+    return sqlite_store
+
+
+@pytest.fixture
+def rec(store):
+    return Recommender(store, today=date(2026, 1, 1)).refresh()
+
+
+def ids(recommendation):
+    return [item.id for item in recommendation.items]
+
+
+# -- pure parts ------------------------------------------------------------------------
+
+def test_config_round_trips_and_rejects_unknown_keys(tmp_path):
+    cfg = load_config()
+    assert RecommendConfig.from_dict(cfg.to_dict()) == cfg
+    assert cfg.set_params(alpha=0.5).get_params()["alpha"] == 0.5
+    assert cfg.alpha == 0.85  # set_params returns a new config
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({**cfg.to_dict(), "alpah": 0.3}))
+    with pytest.raises(InvalidInput, match="alpah"):
+        load_config(path)
+    with pytest.raises(InvalidInput, match=r"weights\.Expert"):
+        RecommendConfig.from_dict({"weights": {"Expert": {"text": 0, "graph": 0}}})
+    with pytest.raises(InvalidInput, match="seed role"):
+        RecommendConfig.from_dict({"seed_weights": {"cousin": 1.0}})
+
+
+def test_seed_weights_share_a_role_among_its_nodes():
+    seeds = seed_weights({"need": ["n"], "topic": ["a", "b", "a"], "region": ["r"]},
+                         {"need": 1.0, "topic": 1.0, "region": 0.3})
+    assert seeds == {"n": 1.0, "a": 0.5, "b": 0.5, "r": 0.3}
+    assert seed_weights({"topic": []}, {"topic": 1.0}) == {}
+
+
+def test_combine_normalise_and_top_k():
+    text = normalise({"a": 4.0, "b": 2.0})
+    graph = normalise({"b": 0.02, "c": 0.01})
+    scores = combine({"text": text, "graph": graph}, {"text": 0.75, "graph": 0.25})
+    assert scores == {"a": 0.75, "b": 0.625, "c": 0.125}
+    assert top_k(scores, 2) == ["a", "b"]
+    assert top_k({"x": 1.0, "w": 1.0}, 5) == ["w", "x"]
+    assert normalise({"a": 0.0}) == {"a": 0.0}
+
+
+@pytest.mark.parametrize("k", [0, -1, MAX_K + 1, 10**9, 2.5, True, "10"])
+def test_bad_k_is_refused(k):
+    with pytest.raises(InvalidInput, match="k"):
+        check_k(k)
+
+
+def test_conflicts_of_interest():
+    firm = Party("ent:a", "甲公司", "甲集团", frozenset({"ent:a", "ent:a2"}))
+    assert conflict_reasons(firm, "ent:a2", "Enterprise", {}) != []
+    assert conflict_reasons(firm, "ent:b", "Enterprise", {"group": "甲集团"}) != []
+    assert conflict_reasons(firm, "exp:1", "Expert", {}, ["ent:a2"]) != []
+    assert conflict_reasons(firm, "exp:1", "Expert", {"affiliation": "甲公司"}) != []
+    assert conflict_reasons(firm, "exp:2", "Expert", {"affiliation": "乙大学"}, ["inst:b"]) == []
+    assert conflict_reasons(Party(), "exp:1", "Expert", {"affiliation": "甲公司"}) == []
+
+
+def test_matched_phrases_join_overlapping_ngrams():
+    assert matched_phrases("碳纤维预浸料", ["碳纤", "纤维", "碳纤维"]) == ["碳纤维"]
+    assert matched_phrases("Infrared 红外", ["infrared", "红外"]) == ["infrared", "红外"]
+
+
+# -- the service on a real SQLite file --------------------------------------------------
+
+def test_experts_for_a_need_with_conflicts_and_availability(rec):
+    result = rec.recommend("need:ir", "expert", k=5)
+    assert ids(result)[0] == "exp:wang"
+    assert "exp:zhao" not in ids(result)  # works for the firm itself
+    assert "exp:busy" not in ids(result)  # takes no meetings
+    assert result.excluded == {"专家任职于需求方或其集团": 1, "专家暂不接受对接": 1}
+    top = result.items[0]
+    assert top.components["text"] == 1.0 and top.components["graph"] > 0
+    assert "红外探测器读出电路" in "".join(top.matched_phrases)
+    assert any(p["text"] == "红外探测 → 王研究员" for p in top.paths)
+    assert any(t["doc"] == "p1" and t["doc_title"] == "红外焦平面" for t in top.matched_terms)
+    with_busy = rec.recommend("need:ir", "expert", k=5, available_only=False)
+    assert "exp:busy" in ids(with_busy)
+
+
+def test_institutes_with_region_filter(rec):
+    best = rec.recommend("need:ir", "institute", k=3)
+    assert ids(best)[:2] == ["inst:opt", "inst:hzir"]
+    xian = rec.recommend("need:ir", "institute", k=3, region="西安市")
+    assert ids(xian) == ["inst:opt"]
+    assert xian.excluded == {"地区不在西安": 2}
+    assert "inst:opt" not in ids(rec.recommend("need:ir", "institute", k=3, region="浙江"))
+
+
+def test_experts_inherit_their_institutes_region(rec):
+    assert ids(rec.recommend("need:ir", "expert", k=5, region="陕西")) == ["exp:wang"]
+
+
+def test_unknown_region_lists_close_ones(rec):
+    with pytest.raises(InvalidInput, match=r"西按.*close known regions: 西安"):
+        rec.recommend("need:ir", "institute", region="西按")
+    with pytest.raises(InvalidInput, match="empty"):
+        rec.recommend("need:ir", "institute", region="  ")
+
+
+def test_programmes_carry_the_firms_eligibility(rec):
+    result = rec.recommend("need:ir", "programme", k=5)
+    by_id = {item.id: item for item in result.items}
+    zj = by_id["prog:zj"].rules
+    assert zj["status"] == "not_eligible"
+    assert [c["text"] for c in zj["failed"]] == ["研发投入占比 2.1% < 3%"]
+    assert {c["text"] for c in zj["passed"]} >= {"具备高新技术企业", "所在地区 杭州 属于 浙江"}
+    sn = by_id["prog:sn"].rules
+    assert [c["text"] for c in sn["failed"]] == ["所在地区 杭州 不属于 陕西"]
+    assert by_id["prog:zj"].components["rules"] == by_id["prog:sn"].components["rules"] == 0
+    # 精功 (绍兴, R&D 4%, 高新) qualifies for the Zhejiang programme: rules lift it first.
+    cf = rec.recommend("need:cf", "programme", k=5)
+    assert ids(cf) == ["prog:zj", "prog:sn"]
+    assert cf.items[0].rules["status"] == "eligible"
+    assert cf.items[0].components["rules"] == 1.0 > cf.items[1].components["rules"]
+
+
+def test_enterprises_of_the_same_group_are_never_proposed(rec):
+    result = rec.recommend("need:ir", "enterprise", k=5)
+    assert "ent:dali2" not in ids(result) and "ent:dali" not in ids(result)
+    assert result.excluded
+
+
+def test_unsaved_need_text_seeds_topics_it_names(rec):
+    result = rec.recommend(text="碳纤维预浸料的热压工艺", kind="expert", k=3)
+    assert ids(result)[0] == "exp:li"
+    assert any(p["nodes"][0] == "topic:cf" for p in result.items[0].paths)
+    firm = rec.recommend(text="红外探测器降噪", kind="expert", k=5, firm_id="ent:dali")
+    assert "exp:zhao" not in ids(firm)
+
+
+def test_reverse_needs_for_an_expert_and_firms_for_a_programme(rec):
+    li = rec.recommend_for("exp:li", "need", k=5)
+    assert ids(li)[0] == "need:cf"
+    zhao = rec.recommend_for("exp:zhao", "need", k=5)
+    assert "need:ir" not in ids(zhao)  # his own firm's need
+    assert zhao.excluded.get("查询对象本身") == 1
+    firms = rec.recommend_for("prog:zj", "enterprise", k=5)
+    assert ids(firms)[0] == "ent:jingong"
+    assert firms.items[0].rules["status"] == "eligible"
+    by_id = {item.id: item for item in firms.items}
+    assert by_id["ent:dali2"].rules["status"] == "unknown"
+    with pytest.raises(InvalidInput, match="is a Need"):
+        rec.recommend_for("need:ir")
+    with pytest.raises(NotFound):
+        rec.recommend_for("exp:nobody")
+
+
+def test_a_new_need_and_expert_are_rankable_at_once(store, rec):
+    model = rec.text["Expert"]
+    write(store, [("need:sic", "Need", {"title": "碳化硅外延缺陷",
+                                        "text": "降低碳化硅外延片缺陷密度"}),
+                  ("topic:sic", "Topic", {"name": "碳化硅"})],
+          [("ent:dali", "submitted", "need:sic"), ("need:sic", "about_topic", "topic:sic")])
+    assert rec.recommend("need:sic", "expert", k=3).reason  # nobody knows SiC yet
+    new_expert = ("exp:sun", "Expert", {"name": "孙教授", "docs": [
+        {"id": "s1", "text": "碳化硅外延生长与缺陷控制"}]})
+    write(store, [new_expert], [("exp:sun", "has_expertise", "topic:sic")])
+    result = rec.recommend("need:sic", "expert", k=3)
+    assert ids(result)[0] == "exp:sun"
+    assert result.items[0].components == {"text": 1.0, "graph": 1.0}
+    assert rec.text["Expert"] is model and model.n_added_ == 1  # no refit
+    # Telling the recommender too (`add`) does not count the new edges twice: the
+    # incrementally grown index ranks exactly as one built from scratch.
+    rec.add([Node(*new_expert)], [Edge("exp:sun", "has_expertise", "topic:sic")])
+    fresh = Recommender(store).refresh()
+    seeds = {"need:sic": 1.0, "ent:dali": 0.5}
+    assert rec.index.pagerank(seeds) == pytest.approx(fresh.index.pagerank(seeds), abs=1e-9)
+    assert ids(fresh.recommend("need:sic", "expert", k=1)) == ["exp:sun"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "，。！？……", None])
+def test_bad_need_text_is_a_clear_error(rec, text):
+    with pytest.raises(InvalidInput, match=r"text|recommend"):
+        rec.recommend(text=text, kind="expert") if text is not None else rec.recommend()
+
+
+def test_one_megabyte_of_text_is_cut_not_crashing(rec):
+    result = rec.recommend(text="红外探测器噪声" * 150_000, kind="institute", k=2)
+    assert len("红外探测器噪声" * 150_000) > 1_000_000
+    assert ids(result)[0] in {"inst:opt", "inst:hzir"}
+
+
+def test_bad_ids_kinds_and_k(rec):
+    with pytest.raises(NotFound, match="need:nope"):
+        rec.recommend("need:nope", "expert")
+    with pytest.raises(NotFound):
+        rec.recommend("exp:wang", "expert")  # an expert is not a need
+    with pytest.raises(InvalidInput, match="kind"):
+        rec.recommend("need:ir", "wizard")
+    with pytest.raises(InvalidInput, match="k"):
+        rec.recommend("need:ir", "expert", k=0)
+    with pytest.raises(InvalidInput, match="not both"):
+        rec.recommend("need:ir", text="红外")
+
+
+def test_huge_k_returns_all_with_a_reason(rec):
+    result = rec.recommend("need:ir", "institute", k=MAX_K)
+    assert len(result.items) == 3
+    assert "only 3" in result.reason
+
+
+def test_empty_result_always_says_why(rec, store):
+    everyone_away = rec.recommend("need:cf", "institute", k=3, region="西藏")
+    assert everyone_away.items == [] and everyone_away.reason
+    nothing_shared = rec.recommend(text="zebra quantum pastry", kind="institute")
+    assert nothing_shared.items == []
+    assert "no Institute shares a term" in nothing_shared.reason
+
+
+def test_stored_need_with_unsearchable_text_falls_back_to_the_graph(store):
+    write(store, [("need:dots", "Need", {"title": "……", "text": "？？"})],
+          [("ent:dali", "submitted", "need:dots"), ("need:dots", "about_topic", "topic:ir")])
+    result = Recommender(store).recommend("need:dots", "institute", k=2)
+    assert "text not used" in result.query["note"]
+    assert ids(result)[0] in {"inst:opt", "inst:hzir"}
+    assert all(item.components["text"] == 0 for item in result.items)
+
+
+# -- CLI in a subprocess -----------------------------------------------------------------
+
+def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "api.cli", "--db", str(db), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_cli_recommend_and_recommend_for(store, db_path):
+    store.close()
+    out = run_cli(db_path, "recommend", "need:ir", "--kind", "institute", "--k", "2", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [i["id"] for i in data["items"]] == ["inst:opt", "inst:hzir"]
+    assert data["items"][0]["explanation"]["paths"]
+    text = run_cli(db_path, "recommend", "need:ir", "--kind", "institute", "--region", "西安")
+    assert text.returncode == 0, text.stderr
+    assert "中国科学院西安光学精密机械研究所" in text.stdout and "图谱关联" in text.stdout
+    assert "杭州红外技术研究院" not in text.stdout
+    unsaved = run_cli(db_path, "recommend", "--text", "碳纤维热压成型", "--kind", "expert")
+    assert unsaved.returncode == 0 and "李教授" in unsaved.stdout
+    reverse = run_cli(db_path, "recommend-for", "prog:zj", "--kind", "enterprise")
+    assert reverse.returncode == 0 and "研发投入占比 2.1% < 3%" in reverse.stdout
+
+
+def test_cli_errors_are_one_line_with_exit_codes(store, db_path):
+    store.close()
+    bad_region = run_cli(db_path, "recommend", "need:ir", "--region", "西按")
+    assert bad_region.returncode == 2 and "西安" in bad_region.stderr
+    missing = run_cli(db_path, "recommend", "need:nope")
+    assert missing.returncode == 3
+    nothing = run_cli(db_path, "recommend")
+    assert nothing.returncode == 2 and "--text" in nothing.stderr
+    for command in ("recommend", "recommend-for"):
+        help_text = run_cli(db_path, command, "--help")
+        assert help_text.returncode == 0 and "Example:" in help_text.stdout
