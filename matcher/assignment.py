@@ -28,7 +28,7 @@ by 10**6 to integers, so scores that differ by 0.0001 are never tied.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -99,7 +99,7 @@ class MeetingPlan:
 # ----------------------------------------------------------------------------- checks
 
 def _check_inputs(firms: Sequence[Participant], helpers: Sequence[Participant],
-                  scores: Mapping[Pair, float], rules: PlanRules, min_score: float) -> None:
+                  rules: PlanRules, min_score: float) -> None:
     problems = []
     for side, people in (("firm", firms), ("helper", helpers)):
         seen = set()
@@ -114,10 +114,6 @@ def _check_inputs(firms: Sequence[Participant], helpers: Sequence[Participant],
     helper_ids = {h.id for h in helpers}
     if firm_ids & helper_ids:
         problems.append(f"ids on both sides: {sorted(firm_ids & helper_ids)[:5]}")
-    for (f, h), s in scores.items():
-        if not (0.0 <= float(s) <= 1.0) or s != s:
-            problems.append(f"score of ({f}, {h}) is {s!r}; scores must lie in [0, 1]")
-            break
     if not 0.0 <= min_score <= 1.0:
         problems.append(f"min_score {min_score!r} must lie in [0, 1]")
     for name in ("requests", "pins", "locked", "forbidden", "declined", "met_before"):
@@ -170,104 +166,104 @@ def _forced(rules: PlanRules, firms: dict[str, Participant], helpers: dict[str, 
 
 # ----------------------------------------------------------------------------- flow path
 
-def _max_matched(free_firms: list[str], edges: list[tuple[str, str]], helper_cap: dict[str, int]
-                 ) -> int:
-    """How many of `free_firms` can get one meeting each over `edges` (a max flow)."""
+@dataclass
+class _Arrays:
+    """Acceptable pairs as index arrays (firm row, helper column, integer score), sorted."""
+
+    fids: list[str]
+    hids: list[str]
+    fi: np.ndarray
+    hi: np.ndarray
+    sc: np.ndarray
+
+    def pairs(self, mask: np.ndarray | None = None) -> list[Pair]:
+        fi, hi = (self.fi, self.hi) if mask is None else (self.fi[mask], self.hi[mask])
+        return [(self.fids[a], self.hids[b]) for a, b in zip(fi.tolist(), hi.tolist(),
+                                                               strict=True)]
+
+
+def _max_matched(n_firms: int, n_helpers: int, free: np.ndarray, fi: np.ndarray,
+                 hi: np.ndarray, helper_cap: np.ndarray) -> int:
+    """How many free firms can get one meeting each over the pairs (fi, hi): a max flow."""
     from ortools.graph.python import max_flow
 
-    if not edges:
+    if not len(fi):
         return 0
-    fi = {f: i + 2 for i, f in enumerate(free_firms)}
-    hs = sorted({h for _, h in edges})
-    hi = {h: len(fi) + 2 + i for i, h in enumerate(hs)}
+    firm_nodes = np.flatnonzero(free)
+    tails = np.concatenate([np.zeros(len(firm_nodes), np.int64), fi + 2,
+                            np.arange(n_helpers) + 2 + n_firms])
+    heads = np.concatenate([firm_nodes + 2, hi + 2 + n_firms, np.ones(n_helpers, np.int64)])
+    caps = np.concatenate([np.ones(len(firm_nodes) + len(fi), np.int64), helper_cap])
     mf = max_flow.SimpleMaxFlow()
-    tails = [0] * len(fi) + [fi[f] for f, _ in edges] + [hi[h] for h in hs]
-    heads = list(fi.values()) + [hi[h] for _, h in edges] + [1] * len(hs)
-    caps = [1] * len(fi) + [1] * len(edges) + [helper_cap[h] for h in hs]
-    mf.add_arcs_with_capacity(np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
-                              np.array(caps, dtype=np.int64))
+    mf.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), caps)
     if mf.solve(0, 1) != mf.OPTIMAL:  # pragma: no cover - only on malformed input
         raise Conflict("max flow failed", where="plan_meetings")
     return int(mf.optimal_flow())
 
 
-def _solve_flow(free_firms: list[str], firm_cap: dict[str, int], helper_cap: dict[str, int],
-                acceptable: dict[Pair, int], n_forced: dict[str, int],
-                n_acceptable_firms: int) -> tuple[list[Pair], int, int | None]:
+def _solve_flow(acc: _Arrays, firm_cap: np.ndarray, helper_cap: np.ndarray,
+                n_forced: np.ndarray, n_acceptable_firms: int, fair: bool = True
+                ) -> tuple[np.ndarray, int, int | None]:
+    """Stages 1–2 by max-flow probes, stages 3–4 by one min-cost flow; returns a pair mask."""
     from ortools.graph.python import min_cost_flow
 
-    free_set = set(free_firms)
-    cover_edges = sorted(p for p in acceptable if p[0] in free_set and firm_cap[p[0]] > 0
-                         and helper_cap[p[1]] > 0)
-    c_star = _max_matched(free_firms, cover_edges, helper_cap)
+    nf, nh = len(acc.fids), len(acc.hids)
+    free = (n_forced == 0) & (firm_cap > 0)
+    live = (firm_cap[acc.fi] > 0) & (helper_cap[acc.hi] > 0)
+    cover = live & free[acc.fi]
+    c_star = _max_matched(nf, nh, free, acc.fi[cover], acc.hi[cover], helper_cap) if fair else 0
     tau = None
     if c_star:
-        levels = sorted({acceptable[p] for p in cover_edges})
-        lo, hi = 0, len(levels) - 1  # levels[lo] always feasible (all edges)
+        levels = np.unique(acc.sc[cover])
+        lo, hi = 0, len(levels) - 1  # levels[lo] is always feasible (every pair)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            edges = [p for p in cover_edges if acceptable[p] >= levels[mid]]
-            if _max_matched(free_firms, edges, helper_cap) == c_star:
+            m = cover & (acc.sc >= levels[mid])
+            if _max_matched(nf, nh, free, acc.fi[m], acc.hi[m], helper_cap) == c_star:
                 lo = mid
             else:
                 hi = mid - 1
-        tau = levels[lo]
-    squeeze = len(n_forced) + c_star < n_acceptable_firms  # someone left out: no thirds
-    firms = sorted(firm_cap)
-    helpers = sorted(helper_cap)
-    fb = {f: 2 + i for i, f in enumerate(firms)}
-    fr = {f: 2 + len(firms) + i for i, f in enumerate(firms)}
-    hn = {h: 2 + 2 * len(firms) + i for i, h in enumerate(helpers)}
-    next_node = 2 + 2 * len(firms) + len(helpers)
-    pairs = sorted(p for p in acceptable if firm_cap[p[0]] > 0 and helper_cap[p[1]] > 0)
-    big = (sum(firm_cap.values()) + 1) * SCALE + 1
-    tails, heads, caps, costs = [], [], [], []
-
-    def arc(t: int, h: int, cap: int, cost: int) -> None:
-        tails.append(t)
-        heads.append(h)
-        caps.append(cap)
-        costs.append(cost)
-
-    supply = 0
-    for f in firms:
-        cap = firm_cap[f]
-        if squeeze:  # at most two meetings each, or the forced ones if more
-            cap = min(cap, max(0, 2 - n_forced.get(f, 0)))
-        if f in free_set and tau is not None and cap > 0:
-            arc(0, fb[f], 1, -big)
-            supply += 1
-            cap -= 1
-        if cap > 0:
-            arc(0, fr[f], cap, 0)
-            supply += cap
-    pair_arcs: list[tuple[Pair, int]] = []
-    for f, h in pairs:
-        s = acceptable[(f, h)]
-        if f in free_set and tau is not None and s >= tau:
-            node = next_node
-            next_node += 1
-            arc(fb[f], node, 1, 0)
-            arc(fr[f], node, 1, 0)
-            pair_arcs.append(((f, h), len(tails)))
-            arc(node, hn[h], 1, -s)
-        else:
-            pair_arcs.append(((f, h), len(tails)))
-            arc(fr[f], hn[h], 1, -s)
-    for h in helpers:
-        arc(hn[h], 1, helper_cap[h], 0)
-    arc(0, 1, supply, 0)  # meetings not held: lets the flow stop when pairs add nothing
+        tau = int(levels[lo])
+    squeeze = fair and int((n_forced > 0).sum()) + c_star < n_acceptable_firms
+    cap = firm_cap.copy()
+    if squeeze:  # someone with a match is left out: at most two each (or the forced ones)
+        cap = np.minimum(cap, np.maximum(0, 2 - n_forced))
+    best_tier = free & (cap > 0) if tau is not None else np.zeros(nf, bool)
+    rest = cap - best_tier
+    fb, fr, hn = 2 + np.arange(nf), 2 + nf + np.arange(nf), 2 + 2 * nf + np.arange(nh)
+    high = live & best_tier[acc.fi] & (acc.sc >= (tau or 0))
+    low = live & ~high
+    n_high = int(high.sum())
+    pair_nodes = 2 + 2 * nf + nh + np.arange(n_high)
+    big = (int(firm_cap.sum()) + 1) * SCALE + 1
+    supply = int(best_tier.sum() + rest.sum())
+    bt, rs = np.flatnonzero(best_tier), np.flatnonzero(rest > 0)
+    parts = [  # (tails, heads, caps, costs)
+        (np.zeros(len(bt)), fb[bt], np.ones(len(bt)), np.full(len(bt), -big)),
+        (np.zeros(len(rs)), fr[rs], rest[rs], np.zeros(len(rs))),
+        (fb[acc.fi[high]], pair_nodes, np.ones(n_high), np.zeros(n_high)),
+        (fr[acc.fi[high]], pair_nodes, np.ones(n_high), np.zeros(n_high)),
+        (pair_nodes, hn[acc.hi[high]], np.ones(n_high), -acc.sc[high]),
+        (fr[acc.fi[low]], hn[acc.hi[low]], np.ones(int(low.sum())), -acc.sc[low]),
+        (hn, np.ones(nh), helper_cap, np.zeros(nh)),
+        (np.zeros(1), np.ones(1), np.array([supply]), np.zeros(1)),  # meetings not held
+    ]
+    tails, heads, caps, costs = (np.concatenate([p[i] for p in parts]).astype(np.int64)
+                                 for i in range(4))
     mcf = min_cost_flow.SimpleMinCostFlow()
-    mcf.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
-        np.array(caps, dtype=np.int64), np.array(costs, dtype=np.int64))
+    mcf.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
+                                             caps, costs)
     mcf.set_node_supply(0, supply)
     mcf.set_node_supply(1, -supply)
     status = mcf.solve()
     if status != mcf.OPTIMAL:  # pragma: no cover - the bypass arc keeps it feasible
         raise Conflict(f"min-cost flow ended with status {status}", where="plan_meetings")
-    flows = mcf.flows(np.array([i for _, i in pair_arcs], dtype=np.int64))
-    chosen = [p for (p, _), fl in zip(pair_arcs, flows, strict=True) if fl > 0]
+    start_high = sum(len(p[0]) for p in parts[:4])
+    start_low = start_high + n_high
+    flows = mcf.flows(np.arange(start_high, start_low + int(low.sum()), dtype=np.int64))
+    chosen = np.zeros(len(acc.fi), bool)
+    chosen[np.flatnonzero(high)] = flows[:n_high] > 0
+    chosen[np.flatnonzero(low)] = flows[n_high:] > 0
     return chosen, c_star, tau
 
 
@@ -276,7 +272,7 @@ def _solve_flow(free_firms: list[str], firm_cap: dict[str, int], helper_cap: dic
 def _solve_cpsat(free_firms: list[str], firm_cap: dict[str, int], helper_cap: dict[str, int],
                  acceptable: dict[Pair, int], forced: dict[Pair, int],
                  helpers: dict[str, Participant], rules: PlanRules, n_acceptable_firms: int,
-                 time_limit: float) -> tuple[list[Pair], int, int | None]:
+                 time_limit: float, fair: bool = True) -> tuple[list[Pair], int, int | None]:
     from ortools.sat.python import cp_model
 
     free_set = set(free_firms)
@@ -338,11 +334,12 @@ def _solve_cpsat(free_firms: list[str], firm_cap: dict[str, int], helper_cap: di
                            problems=["raise time_limit or drop group quotas to use the "
                                      "min-cost flow path"])
 
-    model.maximize(sum(cover))
-    run("coverage")
-    c_star = round(solver.objective_value)
-    model.add(sum(cover) >= c_star)
-    tau = None
+    c_star, tau = 0, None
+    if fair:
+        model.maximize(sum(cover))
+        run("coverage")
+        c_star = round(solver.objective_value)
+        model.add(sum(cover) >= c_star)
     if c_star:
         top = max(acceptable[p] for p in pairs if p[0] in free_set)
         t = model.new_int_var(0, top, "t")
@@ -357,7 +354,7 @@ def _solve_cpsat(free_firms: list[str], firm_cap: dict[str, int], helper_cap: di
         tau = round(solver.objective_value)
         model.add(t >= tau)
     n_forced = {f: sum(1 for p in forced if p[0] == f) for f in all_firms}
-    if len({f for f, _ in forced}) + c_star < n_acceptable_firms:
+    if fair and len({f for f, _ in forced}) + c_star < n_acceptable_firms:
         for f, ps in by_firm.items():
             model.add(sum(x[p] for p in ps) + n_forced.get(f, 0) <= max(2, n_forced.get(f, 0)))
     model.maximize(sum(acceptable[p] * x[p] for p in pairs))
@@ -368,18 +365,50 @@ def _solve_cpsat(free_firms: list[str], firm_cap: dict[str, int], helper_cap: di
 
 # ----------------------------------------------------------------------------- entry point
 
+def _score_arrays(firms: Sequence[Participant], helpers: Sequence[Participant],
+                  scores: Mapping[Pair, float] | np.ndarray, fids: list[str], hids: list[str]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(firm row, helper column, score) for every scored pair of known participants."""
+    fpos = {f: i for i, f in enumerate(fids)}
+    hpos = {h: j for j, h in enumerate(hids)}
+    if isinstance(scores, np.ndarray):
+        if scores.shape != (len(firms), len(helpers)):
+            raise InvalidInput(f"score matrix has shape {scores.shape}, expected "
+                               f"({len(firms)}, {len(helpers)}) (firms × helpers)",
+                               where="plan_meetings")
+        rows, cols = np.nonzero(~np.isnan(scores))
+        val = scores[rows, cols].astype(float)
+        fi = np.array([fpos[f.id] for f in firms], np.int64)[rows]
+        hi = np.array([hpos[h.id] for h in helpers], np.int64)[cols]
+    else:
+        n = len(scores)
+        fi = np.fromiter((fpos.get(f, -1) for f, _ in scores), np.int64, n)
+        hi = np.fromiter((hpos.get(h, -1) for _, h in scores), np.int64, n)
+        val = np.fromiter(scores.values(), float, n)
+        known = (fi >= 0) & (hi >= 0)
+        fi, hi, val = fi[known], hi[known], val[known]
+    bad = np.flatnonzero(~((val >= 0) & (val <= 1)))
+    if len(bad):
+        k = int(bad[0])
+        raise InvalidInput(f"score of ({fids[fi[k]]}, {hids[hi[k]]}) is {val[k]!r}; scores must "
+                           "lie in [0, 1]", where="plan_meetings")
+    return fi, hi, val
+
+
 def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
-                  scores: Mapping[Pair, float], rules: PlanRules | None = None, *,
+                  scores: Mapping[Pair, float] | np.ndarray, rules: PlanRules | None = None, *,
                   min_score: float = 0.3, solver: Literal["auto", "flow", "cpsat"] = "auto",
-                  alternates: int = 3, time_limit: float = 60.0) -> MeetingPlan:
+                  alternates: int = 3, time_limit: float = 60.0, fair: bool = True
+                  ) -> MeetingPlan:
     """Propose meeting pairs: fair to firms, then best in total score.
 
     Parameters
     ----------
     firms, helpers : sequence of Participant
         Each with `capacity` (max meetings); helpers with `kind` and `organisation`.
-    scores : mapping (firm id, helper id) -> float in [0, 1]
-        Missing pairs are not acceptable (unless pinned, requested or locked).
+    scores : mapping (firm id, helper id) -> float in [0, 1], or array
+        Missing pairs are not acceptable (unless pinned, requested or locked). An
+        array is firms × helpers in the order given, NaN for "not scored".
     rules : PlanRules, optional
         Requests, pins, locks (must meet), forbidden/declined/met-before (never),
         group quotas.
@@ -391,6 +420,9 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
         How many ranked stand-ins to keep per firm for no-shows.
     time_limit : float
         Seconds per CP-SAT stage.
+    fair : bool
+        False skips stages 1–3 and maximises the total score alone (hard rules
+        still hold): the upper bound that fairness is measured against.
 
     Returns
     -------
@@ -414,58 +446,76 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
     ([('ent:a', 'inst:y')], 'no acceptable match')
     """
     rules = rules or PlanRules()
-    _check_inputs(firms, helpers, scores, rules, min_score)
+    _check_inputs(firms, helpers, rules, min_score)
     if solver not in ("auto", "flow", "cpsat"):
         raise InvalidInput("is not a solver; use auto, flow or cpsat", value=solver,
                            where="plan_meetings")
     fmap = {f.id: f for f in firms}
     hmap = {h.id: h for h in helpers}
+    fids, hids = sorted(fmap), sorted(hmap)
+    fpos = {f: i for i, f in enumerate(fids)}
+    hpos = {h: j for j, h in enumerate(hids)}
     forced = _forced(rules, fmap, hmap)
+    fi, hi, val = _score_arrays(firms, helpers, scores, fids, hids)
+    code = fi * len(hids) + hi
+    order = np.argsort(code, kind="stable")  # by (firm id, helper id): the same plan each run
+    fi, hi, val, code = fi[order], hi[order], val[order], code[order]
+    score_of = dict(zip(code.tolist(), val.tolist(), strict=True)) if len(code) < 10**5 else None
+
+    def lookup(pair: Pair) -> float:
+        c = fpos[pair[0]] * len(hids) + hpos[pair[1]]
+        if score_of is not None:
+            return score_of.get(c, 0.0)
+        k = np.searchsorted(code, c)
+        return float(val[k]) if k < len(code) and code[k] == c else 0.0
+
     never = rules.forbidden | rules.declined | rules.met_before
-    acceptable: dict[Pair, int] = {}
-    for (f, h), s in scores.items():
-        if f in fmap and h in hmap and s >= min_score and (f, h) not in never \
-                and (f, h) not in forced:
-            acceptable[(f, h)] = round(float(s) * SCALE)
-    if not acceptable and not forced:
-        best = max(scores.values(), default=None)
+    blocked = np.array([fpos[f] * len(hids) + hpos[h] for f, h in never | set(forced)],
+                       np.int64)
+    ok = (val >= min_score) & ~np.isin(code, blocked)
+    acc = _Arrays(fids, hids, fi[ok], hi[ok], np.rint(val[ok] * SCALE).astype(np.int64))
+    if not len(acc.fi) and not forced:
+        best = float(val.max()) if len(val) else None
         raise InvalidInput(
             f"no pair reaches min_score={min_score}"
             + (f" (the best score is {best:.3f})" if best is not None else " (no scores given)"),
             where="plan_meetings",
             problems=["lower min_score, invite other experts or institutes, or lift declines"])
-    firm_cap = {f: fmap[f].capacity for f in fmap}
-    helper_cap = {h: hmap[h].capacity for h in hmap}
+    firm_cap = np.array([fmap[f].capacity for f in fids], np.int64)
+    helper_cap = np.array([hmap[h].capacity for h in hids], np.int64)
+    n_forced = np.zeros(len(fids), np.int64)
     for f, h in forced:
-        firm_cap[f] -= 1
-        helper_cap[h] -= 1
-    forced_firms = {f for f, _ in forced}
-    has_match = {f for f, _ in acceptable if fmap[f].capacity > 0} | forced_firms
-    diagnostics = _supply_demand(fmap, hmap, acceptable, has_match, rules)
-    free_firms = sorted(f for f in fmap if f not in forced_firms and firm_cap[f] > 0)
+        n_forced[fpos[f]] += 1
+        helper_cap[hpos[h]] -= 1
+    firm_cap -= n_forced
+    has_match = set(np.unique(acc.fi[firm_cap[acc.fi] + n_forced[acc.fi] > 0]).tolist())
+    has_match |= {fpos[f] for f, _ in forced}
+    diagnostics = _supply_demand(fmap, hmap, acc, len(has_match), rules)
     use_cpsat = solver == "cpsat" or (solver == "auto" and (
         rules.institute_per_firm > 0 or rules.one_per_organisation))
     if solver == "flow" and (rules.institute_per_firm or rules.one_per_organisation):
         raise InvalidInput("group quotas need solver='cpsat' (or 'auto')", where="plan_meetings")
     if use_cpsat:
-        chosen, _, tau = _solve_cpsat(
-            free_firms, firm_cap, helper_cap, acceptable,
-            {p: round(float(scores.get(p, 0.0)) * SCALE) for p in forced}, hmap, rules,
-            len(has_match), time_limit)
+        forced_firms = {f for f, _ in forced}
+        free_firms = [f for i, f in enumerate(fids) if f not in forced_firms and firm_cap[i] > 0]
+        acceptable = dict(zip(acc.pairs(), acc.sc.tolist(), strict=True))
+        chosen_pairs, _, tau = _solve_cpsat(
+            free_firms, dict(zip(fids, firm_cap.tolist(), strict=True)),
+            dict(zip(hids, helper_cap.tolist(), strict=True)), acceptable,
+            {p: round(lookup(p) * SCALE) for p in forced}, hmap, rules,
+            len(has_match), time_limit, fair)
+        chosen_set = set(chosen_pairs)
+        chosen = np.array([p in chosen_set for p in acc.pairs()], bool)
     else:
-        n_forced: dict[str, int] = defaultdict(int)
-        for f, _ in forced:
-            n_forced[f] += 1
-        chosen, _, tau = _solve_flow(free_firms, firm_cap, helper_cap, acceptable,
-                                          dict(n_forced), len(has_match))
-    meetings = [PlannedMeeting(f, h, float(scores.get((f, h), 0.0)), src)
-                for (f, h), src in sorted(forced.items())]
-    meetings += [PlannedMeeting(f, h, float(scores[(f, h)])) for f, h in sorted(chosen)]
+        chosen, _, tau = _solve_flow(acc, firm_cap, helper_cap, n_forced, len(has_match), fair)
+    meetings = [PlannedMeeting(f, h, lookup((f, h)), src) for (f, h), src in sorted(forced.items())]
+    meetings += [PlannedMeeting(fids[a], hids[b], s / SCALE) for a, b, s in zip(
+        acc.fi[chosen].tolist(), acc.hi[chosen].tolist(), acc.sc[chosen].tolist(), strict=True)]
     meetings.sort(key=lambda m: (m.firm, -m.score, m.helper))
     return MeetingPlan(
         meetings=meetings,
-        unassigned=explain_unassigned(fmap, hmap, scores, meetings, acceptable, rules, min_score),
-        alternates=rank_alternates(fmap, hmap, meetings, acceptable, alternates),
+        unassigned=explain_unassigned(fmap, hmap, meetings, acc, never, lookup, min_score),
+        alternates=rank_alternates(hmap, meetings, acc, alternates),
         diagnostics=diagnostics,
         covered_firms=len({m.firm for m in meetings}),
         weakest_best=None if tau is None else tau / SCALE,
@@ -474,44 +524,43 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
     )
 
 
-def _supply_demand(fmap: dict[str, Participant], hmap: dict[str, Participant],
-                   acceptable: dict[Pair, int], has_match: set[str], rules: PlanRules
-                   ) -> list[str]:
+def _supply_demand(fmap: dict[str, Participant], hmap: dict[str, Participant], acc: _Arrays,
+                   n_has_match: int, rules: PlanRules) -> list[str]:
     """Supply against demand, before solving: what cannot work and what to change."""
     notes = []
     demand = sum(f.capacity for f in fmap.values())
     supply = sum(h.capacity for h in hmap.values())
-    if supply < len(has_match):
-        notes.append(f"{len(has_match)} firms have an acceptable match but helpers offer only "
+    if supply < n_has_match:
+        notes.append(f"{n_has_match} firms have an acceptable match but helpers offer only "
                      f"{supply} meetings: raise helpers' max_meetings or invite more helpers")
     elif supply < demand:
         notes.append(f"firms ask for {demand} meetings, helpers offer {supply}: some firms "
                      "get fewer meetings than their max_meetings")
     if rules.institute_per_firm:
         inst_supply = sum(h.capacity for h in hmap.values() if h.kind == "institute")
-        wanting = {f for f, h in acceptable if hmap[h].kind == "institute"}
-        if inst_supply < len(wanting) * rules.institute_per_firm:
+        is_inst = np.array([hmap[h].kind == "institute" for h in acc.hids], bool)
+        wanting = len(np.unique(acc.fi[is_inst[acc.hi]]))
+        if inst_supply < wanting * rules.institute_per_firm:
             raise InvalidInput(
                 f"institute_per_firm={rules.institute_per_firm} needs "
-                f"{len(wanting) * rules.institute_per_firm} institute meetings but institutes "
+                f"{wanting * rules.institute_per_firm} institute meetings but institutes "
                 f"offer {inst_supply}", where="plan_meetings",
                 problems=["lower institute_per_firm or raise institutes' max_meetings"])
     return notes
 
 
 def explain_unassigned(fmap: dict[str, Participant], hmap: dict[str, Participant],
-                       scores: Mapping[Pair, float], meetings: Iterable[PlannedMeeting],
-                       acceptable: Mapping[Pair, int], rules: PlanRules, min_score: float
-                       ) -> dict[str, str]:
+                       meetings: Iterable[PlannedMeeting], acc: _Arrays, never: set[Pair],
+                       score: Callable[[Pair], float], min_score: float) -> dict[str, str]:
     """Why each participant without a meeting has none: capacity, no match, or conflict."""
     met = {m.firm for m in meetings} | {m.helper for m in meetings}
-    options: dict[str, int] = defaultdict(int)
-    for f, h in acceptable:
-        options[f] += 1
-        options[h] += 1
+    options = dict(zip(acc.fids, np.bincount(acc.fi, minlength=len(acc.fids)).tolist(),
+                       strict=True))
+    options |= dict(zip(acc.hids, np.bincount(acc.hi, minlength=len(acc.hids)).tolist(),
+                        strict=True))
     blocked: dict[str, int] = defaultdict(int)
-    for pair in rules.forbidden | rules.declined | rules.met_before:
-        if scores.get(pair, 0.0) >= min_score:
+    for pair in never:
+        if score(pair) >= min_score:
             blocked[pair[0]] += 1
             blocked[pair[1]] += 1
     out = {}
@@ -529,21 +578,31 @@ def explain_unassigned(fmap: dict[str, Participant], hmap: dict[str, Participant
     return out
 
 
-def rank_alternates(fmap: dict[str, Participant], hmap: dict[str, Participant],
-                    meetings: Iterable[PlannedMeeting], acceptable: Mapping[Pair, int], n: int
-                    ) -> dict[str, list[tuple[str, float]]]:
+def rank_alternates(hmap: dict[str, Participant], meetings: Iterable[PlannedMeeting],
+                    acc: _Arrays, n: int) -> dict[str, list[tuple[str, float]]]:
     """Per firm, up to `n` stand-ins for a no-show: spare capacity first, then by score."""
-    load: dict[str, int] = defaultdict(int)
+    if n <= 0 or not len(acc.fi):
+        return {}
+    hpos = {h: j for j, h in enumerate(acc.hids)}
+    fpos = {f: i for i, f in enumerate(acc.fids)}
+    load = np.zeros(len(acc.hids), np.int64)
     planned = set()
     for m in meetings:
-        load[m.helper] += 1
-        planned.add((m.firm, m.helper))
-    by_firm: dict[str, list[tuple[bool, int, str]]] = defaultdict(list)
-    for (f, h), s in acceptable.items():
-        if (f, h) not in planned:
-            by_firm[f].append((load[h] >= hmap[h].capacity, -s, h))
-    return {f: [(h, -s / SCALE) for _, s, h in sorted(by_firm[f])[:n]]
-            for f in sorted(fmap) if by_firm.get(f)}
+        load[hpos[m.helper]] += 1
+        planned.add(fpos[m.firm] * len(acc.hids) + hpos[m.helper])
+    cap = np.array([hmap[h].capacity for h in acc.hids], np.int64)
+    free = ~np.isin(acc.fi * len(acc.hids) + acc.hi, np.array(sorted(planned), np.int64))
+    fi, hi, sc = acc.fi[free], acc.hi[free], acc.sc[free]
+    full = load[hi] >= cap[hi]
+    order = np.lexsort((hi, -sc, full, fi))  # per firm: spare capacity, score, id
+    fi, hi, sc = fi[order], hi[order], sc[order]
+    first = np.searchsorted(fi, np.arange(len(acc.fids)))
+    rank = np.arange(len(fi)) - first[fi]
+    keep = rank < n
+    out: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for a, b, s in zip(fi[keep].tolist(), hi[keep].tolist(), sc[keep].tolist(), strict=True):
+        out[acc.fids[a]].append((acc.hids[b], s / SCALE))
+    return dict(out)
 
 
 def plan_meetings_greedy(firms: Sequence[Participant], helpers: Sequence[Participant],

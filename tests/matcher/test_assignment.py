@@ -18,7 +18,7 @@ from matcher.assignment import (
 )
 
 
-def brute_force(firms, helpers, scores, rules, min_score):
+def brute_force(firms, helpers, scores, rules, min_score, fair=True):
     """The lexicographic optimum by enumerating every subset of pairs."""
     fmap = {f.id: f for f in firms}
     hmap = {h.id: h for h in helpers}
@@ -55,6 +55,9 @@ def brute_force(firms, helpers, scores, rules, min_score):
 
     def cover(ch):
         return len({f for f, _ in ch} - forced_firms)
+
+    if not fair:
+        return None, None, max(sum(ints.get(p, 0) for p in ch) for ch in feasible) / SCALE
 
     c_star = max(cover(ch) for ch in feasible)
     feasible = [ch for ch in feasible if cover(ch) == c_star]
@@ -272,3 +275,18 @@ def test_exact_total_at_least_greedy_on_random_instances():
     assert plan.covered_firms >= len({m.firm for m in greedy})
     # fairness can cost score, but coverage is never lower and every firm is served here
     assert plan.covered_firms == 15
+
+
+@pytest.mark.parametrize("seed", range(70, 90))
+@pytest.mark.parametrize("solver", ["flow", "cpsat"])
+def test_unfair_mode_is_the_max_score_and_beats_greedy(seed, solver):
+    firms, helpers, scores, rules = random_instance(seed)
+    if not any(s >= 0.3 for s in scores.values()) and not rules.pins:
+        pytest.skip("no acceptable pair")
+    plan = plan_meetings(firms, helpers, scores, rules, solver=solver, fair=False)
+    assert plan.total_score == pytest.approx(brute_force(firms, helpers, scores, rules, 0.3,
+                                                         fair=False)[2], abs=1e-6)
+    greedy = plan_meetings_greedy(firms, helpers, scores, rules)
+    assert plan.total_score >= sum(m.score for m in greedy) - 1e-9
+    fair = plan_meetings(firms, helpers, scores, rules, solver=solver)
+    assert fair.total_score <= plan.total_score + 1e-9  # fairness costs score, never adds
