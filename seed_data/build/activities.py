@@ -1,0 +1,344 @@
+# ruff: noqa: E501 - data tables: long Chinese lines read better whole
+"""Programmes, events and the real problems of the seed documents.
+
+Programmes carry their eligibility rules as data. The thresholds are a
+simplified reading of the public criteria, written for ranking demos: each
+rule's label says so, and the authoritative text is the year's call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seed_data.build.common import Q, edge, node
+from seed_data.build.organisations import industry_name, region_name
+
+
+def R(field: str, op: str, value: Any, label: str) -> dict[str, Any]:
+    return {"field": field, "op": op, "value": value, "label": label}
+
+
+SIMPLIFIED = "（规则为公开条件的简化示意，以当年申报通知为准）"
+
+# slug, name, level, department, rules, required flags, region slugs, industry slugs,
+# supported topic slugs, benefit, quotes
+PROGRAMMES: list[tuple[str, str, str, str, list, list, list, list, list, str, list]] = [
+    ("national-enterprise-tech-centre", "国家企业技术中心", "national", "国家发展改革委等",
+     [R("revenue_wan", ">=", 150000, "年营业收入不低于15亿元"),
+      R("rd_ratio_pct", ">=", 3, "研发经费占营业收入比重不低于3%"),
+      R("flags", "has_flag", "省级企业技术中心", "已认定为省级企业技术中心")],
+     ["省级企业技术中心"], [], [], ["innovation-policy"], "国家级创新平台认定，享受进口税收等政策。",
+     [Q(0, "向企业讲解单项冠军和国家企业技术中心申报条件和要求")]),
+    ("provincial-enterprise-tech-centre", "浙江省省级企业技术中心", "provincial", "浙江省经济和信息化厅",
+     [R("revenue_wan", ">=", 30000, "年营业收入不低于3亿元"),
+      R("rd_ratio_pct", ">=", 2.5, "研发经费占营业收入比重不低于2.5%")],
+     [], ["zhejiang"], [], ["innovation-policy"], "省级创新平台认定。", []),
+    ("single-champion", "制造业单项冠军示范企业", "national", "工业和信息化部",
+     [R("founded_year", "<=", 2016, "从事相关细分领域10年以上"),
+      R("revenue_wan", ">=", 40000, "主营业务收入达到一定规模（示意：4亿元以上）"),
+      R("rd_ratio_pct", ">=", 3, "研发投入占比不低于3%")],
+     [], [], ["equipment", "tools", "glass-fibre", "electric-machinery", "composites"],
+     ["innovation-policy"], "国家级荣誉，细分市场全球领先的示范企业。",
+     [Q(0, "针对企业拟申报单项冠军示范企业和国家企业技术中心事宜")]),
+    ("first-set-national", "首台（套）重大技术装备", "national", "工业和信息化部",
+     [R("industry", "in", ["高端装备制造", "工业机器人", "电机电器", "医疗器械", "光电与红外"],
+        "属于重大技术装备相关行业")],
+     [], [], ["equipment", "robotics", "electric-machinery", "medical-devices"],
+     ["industrial-robots", "cnc-machine-tools", "medical-devices"],
+     "首台（套）保险补偿与推广应用。", [Q(4, "以首台(套)产品培育和保险补偿为抓手")]),
+    ("zhejiang-first-set", "浙江省首台（套）装备认定", "provincial", "浙江省经济和信息化厅",
+     [R("industry", "in", ["高端装备制造", "工业机器人", "电机电器", "医疗器械", "光电与红外"],
+        "属于装备类行业")],
+     [], ["zhejiang"], ["equipment", "medical-devices"], ["medical-devices", "industrial-robots"],
+     "医疗设备等首台（套）认定和保险补偿。", [Q(1, "医疗设备首台(套)认定和保险补偿制度")]),
+    ("shandong-first-set", "山东省首台（套）技术装备认定及保险补偿", "provincial", "山东省工业和信息化厅",
+     [R("industry", "in", ["高端装备制造", "工业机器人", "电机电器"], "属于高端装备领域")],
+     [], ["shandong"], ["equipment", "robotics"], ["industrial-robots", "cnc-machine-tools"],
+     "2019年新培育认定首台（套）产品143个，对13家企业的13种产品保费补贴。",
+     [Q(4, "新培育认定首台(套)产品143个"), Q(4, "对13家企业的13种首台(套)产品进行保费补贴")]),
+    ("zhejiang-mfg-innovation-centre", "省制造业创新中心", "provincial", "浙江省经济和信息化厅",
+     [R("revenue_wan", ">=", 50000, "牵头企业为行业骨干（示意：营业收入5亿元以上）"),
+      R("rd_ratio_pct", ">=", 3, "研发投入占比不低于3%")],
+     [], ["zhejiang"], [], ["innovation-policy", "high-efficiency-motors", "semiconductor-test"],
+     "省级制造业创新中心创建与支持。", [Q(0, "针对卧龙集团反映省制造业创新中心创建问题")]),
+    ("national-mfg-innovation-centre", "国家制造业创新中心", "national", "工业和信息化部",
+     [R("flags", "has_flag", "省制造业创新中心", "已是省级制造业创新中心")],
+     ["省制造业创新中心"], [], [], ["video-surveillance", "additive-manufacturing"],
+     "国家级制造业创新中心。", [Q(0, "针对争创智慧视频安防国家制造业创新中心事")]),
+    ("high-tech-enterprise", "高新技术企业认定", "national", "科技部、财政部、税务总局",
+     [R("founded_year", "<=", 2025, "注册成立一年以上"),
+      R("rd_ratio_pct", ">=", 3, "近三年研发费用占销售收入比例不低于3%（按规模3%–5%）")],
+     [], [], [], ["intellectual-property", "innovation-policy"], "企业所得税减按15%征收。",
+     [Q(1, "高新技术企业9152家")]),
+    ("tech-sme", "科技型中小企业评价", "national", "科学技术部",
+     [R("employees", "<=", 500, "职工总数不超过500人"),
+      R("revenue_wan", "<=", 20000, "年销售收入不超过2亿元"),
+      R("rd_ratio_pct", ">=", 3, "研发投入占比达到评价要求（示意：3%）")],
+     [], [], [], ["innovation-policy"], "研发费用加计扣除比例提高。",
+     [Q(3, "省科技型中小企业从843 家增长到1655 家")]),
+    ("tech-enterprise-doubling", "浙江省科技企业“倍增”行动计划", "provincial", "浙江省科学技术厅",
+     [R("rd_ratio_pct", ">", 0, "有研发投入")], [], ["zhejiang"], [], ["innovation-policy"],
+     "科技企业“微成长、小升高、高壮大”梯次培育。",
+     [Q(1, "《浙江省科技企业“倍增”行动计划(2016-2020年)》")]),
+    ("smart-manufacturing-new-model", "智能制造新模式应用项目", "national", "工业和信息化部",
+     [R("revenue_wan", ">=", 20000, "具备一定规模（示意：营业收入2亿元以上）")],
+     [], [], [], ["digital-workshop", "industrial-5g"], "智能制造新模式项目支持。",
+     [Q(0, "针对巨石集团“玻璃纤维智能制造新模式”项目")]),
+    ("jianbing-lingyan", "浙江省“尖兵”“领雁”研发攻关计划", "provincial", "浙江省科学技术厅",
+     [R("flags", "has_flag", "高新技术企业", "申报企业为高新技术企业"),
+      R("rd_ratio_pct", ">=", 3, "研发投入占比不低于3%")],
+     ["高新技术企业"], ["zhejiang"], [], ["artificial-intelligence", "integrated-circuits",
+                                          "composite-materials"],
+     "省重点研发计划项目支持。", [Q(3, "引导企业申报省“尖兵”“领雁”计划等")]),
+    ("shuangjian-shuangling", "省“双尖双领”重大攻关需求征集", "provincial", "浙江省科学技术厅",
+     [R("rd_ratio_pct", ">=", 2, "规上企业且有研发投入")], [], ["zhejiang"], [], [],
+     "征集凝练“进口替代”“技术领跑”攻关榜单。", [Q(3, "组织申报省“双尖双领”重大攻关需求164 项")]),
+    ("jinhua-sixin", "金华市“四新”成果推进计划", "city", "金华市经济和信息化局",
+     [R("region", "in", ["金华", "永康", "义乌", "东阳", "武义"], "企业位于金华市")],
+     [], ["jinhua"], [], ["boilers", "energy-saving"], "以推介会形式推广新技术新产品。",
+     [Q(0, "将该项目列入金华市“四新”成果推进计划")]),
+    ("industrial-innovation-complex", "省级产业创新服务综合体", "provincial", "浙江省科学技术厅",
+     [], [], ["zhejiang"], ["wood", "medical-devices", "environment", "pharma"],
+     ["wooden-doors", "medical-devices"], "面向块状经济的公共创新服务平台。",
+     [Q(0, "江山木门产业创新服务综合体建设"), Q(3, "培育五大省级产业创新服务综合体")]),
+    ("new-product-appraisal", "浙江省省级新产品（新技术）鉴定", "provincial", "浙江省经济和信息化厅",
+     [], [], ["zhejiang"], [], ["standards-testing"], "省级新产品试产计划与鉴定。",
+     [Q(0, "浙江亚太机电省级新产品项目未能在申请期内完成鉴定")]),
+    ("shandong-whitelist", "山东省重点企业融资“白名单”推介", "provincial", "山东省工业和信息化厅",
+     [R("revenue_wan", ">=", 20000, "重点企业（示意：营业收入2亿元以上）")],
+     [], ["shandong"], [], ["tech-finance"], "向金融机构推介，协调银行对接。",
+     [Q(4, "向金融机构推介“白名单”企业311家")]),
+    ("shandong-key-enterprise-liaison", "山东省千户重点企业双向联系服务", "provincial",
+     "山东省工业和信息化厅",
+     [R("revenue_wan", ">=", 100000, "重点企业（示意：营业收入10亿元以上）")],
+     [], ["shandong"], [], [], "一对一、点对点、直通车服务。",
+     [Q(4, "筛选出1268家作为省级双向联系服务重点")]),
+    ("shandong-smart-benchmark", "山东省智能制造标杆企业", "provincial", "山东省工业和信息化厅",
+     [R("revenue_wan", ">=", 50000, "行业骨干（示意：营业收入5亿元以上）")],
+     [], ["shandong"], [], ["digital-workshop"], "智能制造“1+N”带动提升行动。",
+     [Q(4, "已培育21家智能制造标杆企业")]),
+    ("connected-vehicle-pilot-zone", "国家智能网联汽车先导区", "national", "工业和信息化部",
+     [], [], [], ["auto"], ["connected-vehicles", "geographic-information"], "区域性先导区创建。",
+     [Q(0, "目前工信部已同意并积极支持德清县创建国家智能网联汽车先导区")]),
+    ("guohe-daojia", "“国合到家”国际科技合作服务", "provincial", "浙江省科学技术厅",
+     [], [], ["zhejiang"], [], ["talent-development", "lean-management"],
+     "项目送上门、专家送上门、对接会开在家门口。", [Q(1, "“国合到家”服务项目")]),
+    ("shangyu-little-giant", "上虞区科技“小巨人”培育计划", "county", "上虞区科学技术局",
+     [R("flags", "has_flag", "高新技术企业", "已是高新技术企业")], ["高新技术企业"], ["shangyu"], [],
+     [], "科技“小巨人”梯度培育。", [Q(3, "深化科技企业“双倍增”行动和科技“小巨人”培育计划")]),
+    ("leading-innovation-team", "浙江省领军型创新创业团队", "provincial", "浙江省委人才办",
+     [R("rd_ratio_pct", ">=", 3, "依托企业研发投入占比不低于3%")], [], ["zhejiang"], [],
+     ["talent-development"], "高层次创新创业团队引进支持。",
+     [Q(3, "省领军型创新创业团队3 个")]),
+    ("keqiao-tech-policy", "柯桥区《关于加快科技创新的若干政策》", "county", "柯桥区科学技术局",
+     [R("region", "==", "柯桥", "企业位于柯桥区")], [], ["keqiao"], ["textiles"],
+     ["dyeing-finishing"], "“1+9”政策资金兑付。", [Q(3, "研究出台《关于加快科技创新的若干政策》")]),
+]
+
+
+def programme_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    nodes, edges = [], []
+    for (slug, name, level, dept, rules, flags, regions, industries, topics, benefit,
+         quotes) in PROGRAMMES:
+        pid = f"prog:{slug}"
+        nodes.append(node("Programme", pid, {
+            "name": name, "level": level, "department": dept, "rules": rules,
+            "required_flags": flags, "regions": [region_name(r) for r in regions],
+            "industries": [industry_name(i) for i in industries], "benefit": benefit,
+            "description": SIMPLIFIED if rules else None}, *quotes))
+        edges.extend(edge(pid, "supports", f"topic:{t}") for t in topics)
+        edges.extend(edge(pid, "supports", f"ind:{i}") for i in industries)
+        edges.extend(edge(pid, "supports", f"reg:{r}") for r in regions)
+    return nodes, edges
+
+
+# slug, props, quotes, participants [(actor id, role, quote or None)], organiser id or None
+EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
+    ("xian-docking-2019-05", {
+        "name": "赴西安精准对接“三服务”活动", "event_type": "docking_trip", "place": "西安",
+        "region": "西安", "start_date": "2019-05-23", "end_date": "2019-05-24",
+        "organiser": "浙江省经济和信息化厅技术创新处", "firms": 11, "cooperation_reached": 8,
+        "status": "held",
+        "description": "针对企业技术项目引接需求，组织浙江省11家企业赴西安开展精准对接，8家企业达成合作。"},
+     [Q(0, "组织浙江大立科技、精功（绍兴）复合材料、湖州太平微特电机等11家企业赴西安开展精准对接“三服务”活动"),
+      Q(0, "组织我省11家企业赴西安开展精准对接活动，8家企业达成合作")],
+     [("ent:dali-technology", "need_side", (0, "组织浙江大立科技")),
+      ("ent:jinggong-composites", "need_side", (0, "精功（绍兴）复合材料")),
+      ("ent:huzhou-taiping-motor", "need_side", (0, "湖州太平微特电机等11家企业赴西安"))],
+     "inst:zj-eit-innovation-division"),
+    ("jiaxing-zheshang-fair", {
+        "name": "天下浙商嘉兴行暨大院名校科技成果对接会", "event_type": "fair", "place": "嘉兴",
+        "region": "嘉兴", "agreements": 9, "status": "held",
+        "organiser": "省直服务组第四组协助嘉兴举办",
+        "description": "促成9家省外浙江商会与嘉兴签订战略合作框架协议。"},
+     [Q(2, "协助嘉兴举办了“天下浙商嘉兴行暨大院名校科技成果对接会”大型活动"),
+      Q(2, "促成了9家省外浙江商会与嘉兴签订了战略合作框架协议")], [], None),
+    ("international-carriers-service", {
+        "name": "国际科技合作创新载体创新服务活动", "event_type": "service_event",
+        "region": "浙江省", "firms": 130, "agreements": 20, "status": "held",
+        "organiser": "浙江省科学技术厅",
+        "description": "组织5场活动、6个小分队，55家国际科技合作创新载体参加，发布海外高层次人才、国际合作成果、"
+                       "国外合作伙伴信息300多个，服务园区、企业130家，达成合作意向和签约近20个。"},
+     [Q(1, "共55家国际科技合作创新载体参加"), Q(1, "服务园区、企业130家,达成合作意向和签约近20个")],
+     [], "inst:zj-sci-tech-dept"),
+    ("zhoushan-expert-visits", {
+        "name": "高校专家舟山产学研合作对接活动", "event_type": "expert_visit", "place": "舟山",
+        "region": "舟山", "experts": 40, "projects": 10, "status": "held",
+        "organiser": "省直服务组第十一组",
+        "description": "分两批组织40余名高校专家教授与舟山企业开展产学研合作对接，推出10多项产业技术提升科技成果。"},
+     [Q(2, "分两批组织了40余名高校专家教授"), Q(2, "推出了10多项产业技术提升科技成果")], [], None),
+    ("japan-experts-zhejiang", {
+        "name": "日本专家浙江行", "event_type": "expert_visit", "region": "浙江省", "experts": 5,
+        "status": "held", "organiser": "浙江省科学技术厅",
+        "description": "分两轮举行，邀请日本5位行业专家走进宁波、武义、嘉善等地开展定向诊断和主题讲座。"},
+     [Q(1, "以品牌活动“日本专家浙江行”为切入点"), Q(1, "共邀请日本5位行业专家走进宁波、武义、嘉善等地")],
+     [], "inst:zj-sci-tech-dept"),
+    ("zhejiang-shizuoka-seminar", {
+        "name": "浙江省·静冈县企业管理研讨会", "event_type": "conference", "place": "衢州",
+        "region": "衢州", "status": "held", "organiser": "浙江省科学技术厅"},
+     [Q(1, "还在衢州组织实施了浙江省·静冈县企业管理研讨会")], [], "inst:zj-sci-tech-dept"),
+    ("xinchang-cloud-bureau-matching", {
+        "name": "新昌县创新服务“云局”人才与产学研对接", "event_type": "talent_matching",
+        "place": "新昌", "region": "新昌", "experts": 37, "projects": 14, "status": "held",
+        "organiser": "新昌县科技局",
+        "description": "对全县规上企业“精准画像”，推进创新企业多跨培育16家，匹配科技人才37名，对接产学研项目14个，"
+                       "联动解决企业科技创新难题300余个。"},
+     [Q(3, "匹配科技人才37 名,对接产学研项目14 个"), Q(3, "联动解决企业科技创新难题300 余个")], [],
+     None),
+    ("ningbo-robot-fair-2019-04", {
+        "name": "全省工业机器人新产品暨融资融物融服务推介会", "event_type": "fair", "place": "宁波",
+        "region": "宁波", "start_date": "2019-04-24", "end_date": "2019-04-24", "status": "held",
+        "organiser": "浙江省经济和信息化厅技术创新处"},
+     [Q(0, "在宁波召开“全省工业机器人新产品暨融资融物融服务推介会”")],
+     [("ent:ningbo-siasun-robot", "exhibitor", (0, "宁波新松机器人")),
+      ("ent:ningbo-zhongke-lion-robot", "exhibitor", (0, "宁波中科莱恩机器人")),
+      ("ent:zhichang-robot", "exhibitor", (0, "浙江智昌机器人")),
+      ("ent:wanfeng-tech", "exhibitor", (0, "浙江万丰科技")),
+      ("ent:wahaha-precision", "exhibitor", (0, "杭州娃哈哈精密机械等工业机器人新产品")),
+      ("inst:czbank", "financier", (0, "浙商银行融资融物融服务"))],
+     "inst:zj-eit-innovation-division"),
+    ("lishui-service-visit-2019-04", {
+        "name": "赴丽水“三服务”走访", "event_type": "expert_visit", "place": "丽水", "region": "丽水",
+        "start_date": "2019-04-22", "end_date": "2019-04-24", "firms": 6, "status": "held"},
+     [Q(0, "厉总工带队赴丽水“三服务”")],
+     [("ent:ailaiyi", "visited", (0, "走访艾莱依集团")),
+      ("ent:xinyun-wood", "visited", (0, "浙江新云木业")),
+      ("ent:jincheng-wood", "visited", (0, "云和金成木业")),
+      ("ent:fulida-crafts", "visited", (0, "景宁富利达木制工艺品")),
+      ("ent:zhongteng-electric", "visited", (0, "浙江众腾电器")),
+      ("ent:songyang-tea-iot-base", "visited", (0, "松阳新兴镇物联网茶园种植基地等6家公司和基地"))],
+     "inst:zj-eit-innovation-division"),
+    ("longyou-service-visit-2019-04", {
+        "name": "赴龙游“三服务”走访", "event_type": "expert_visit", "place": "龙游", "region": "龙游县",
+        "start_date": "2019-04-24", "end_date": "2019-04-25", "firms": 3, "status": "held"},
+     [Q(0, "赴龙游走访浙江禾川科技有限公司、浙江耐特玻璃科技有限公司、浙江博特生物科技有限公司3家企业")],
+     [("ent:hechuan-tech", "visited", (0, "赴龙游走访浙江禾川科技有限公司")),
+      ("ent:naite-glass", "visited", (0, "浙江耐特玻璃科技有限公司")),
+      ("ent:bote-bio", "visited", (0, "浙江博特生物科技有限公司3家企业"))],
+     "inst:zj-eit-innovation-division"),
+    ("jiangshan-service-visit-2019-04", {
+        "name": "赴江山“三服务”走访及企业代表座谈会", "event_type": "expert_visit", "place": "江山",
+        "region": "江山市", "start_date": "2019-04-25", "end_date": "2019-04-26", "firms": 11,
+        "status": "held"},
+     [Q(0, "赴江山走访服务浙江天际互感器、浙江金凯门业、江山欧派门业、浙江科力等4家公司"),
+      Q(0, "等7家江山企业代表召开座谈会")],
+     [("ent:tianji-transformer", "visited", (0, "赴江山走访服务浙江天际互感器")),
+      ("ent:jinkai-door", "visited", (0, "浙江金凯门业")),
+      ("ent:oupai-door", "visited", (0, "江山欧派门业")),
+      ("ent:zhejiang-keli", "visited", (0, "浙江科力等4家公司")),
+      ("ent:wangpai-door", "symposium", (0, "邀请王牌门业")),
+      ("ent:kaiyang-door", "symposium", (0, "开洋门业")),
+      ("ent:kerun-smart", "symposium", (0, "科润智能")),
+      ("ent:zhejiang-xingcai", "symposium", (0, "浙江星菜等7家江山企业代表"))],
+     "inst:zj-eit-innovation-division"),
+    ("hangzhou-service-visit-2019-05-07", {
+        "name": "赴杭州惠优科技、虹软股份走访交流", "event_type": "expert_visit", "place": "杭州",
+        "region": "杭州", "start_date": "2019-05-07", "end_date": "2019-05-07", "firms": 2,
+        "status": "held"},
+     [Q(0, "赴杭州惠优科技、虹软股份有限公司")],
+     [("ent:huiyou-tech", "visited", (0, "赴杭州惠优科技")),
+      ("ent:arcsoft", "visited", (0, "虹软股份有限公司"))], "inst:zj-eit-innovation-division"),
+    ("keqiao-service-visit-2019-05-13", {
+        "name": "赴柯桥帮扶指导印染企业制造业创新中心建设", "event_type": "expert_visit", "place": "柯桥",
+        "region": "柯桥区", "start_date": "2019-05-13", "end_date": "2019-05-13", "status": "held"},
+     [Q(0, "赴柯桥区迎丰科技、红绿蓝等印染企业帮扶指导制造业创新中心建设")],
+     [("ent:yingfeng-tech", "visited", (0, "赴柯桥区迎丰科技")),
+      ("ent:honglvlan", "visited", (0, "红绿蓝等印染企业"))], "inst:zj-eit-innovation-division"),
+    ("tongxiang-haiyan-visit-2019-05-17", {
+        "name": "赴桐乡、海盐“三服务”走访", "event_type": "expert_visit", "place": "桐乡、海盐",
+        "region": "嘉兴", "start_date": "2019-05-17", "end_date": "2019-05-17", "firms": 4,
+        "status": "held",
+        "description": "察看智能制造新模式项目进展、5G智能车间建设应用；讲解单项冠军和国家企业技术中心申报条件。"},
+     [Q(0, "5月17日，我处赴桐乡和海盐两地开展“三服务”活动")],
+     [("ent:jushi", "visited", (0, "走访服务巨石")),
+      ("ent:xinfengming", "visited", (0, "新凤鸣")),
+      ("ent:hengfeng-tools", "visited", (0, "恒峰工具")),
+      ("ent:haili-group", "visited", (0, "浙江海利集团等4家企业"))],
+     "inst:zj-eit-innovation-division"),
+    ("am-centre-study-visit-2019", {
+        "name": "赴增材制造国家制造业创新中心调研学习", "event_type": "other", "place": "西安",
+        "region": "西安", "status": "held"},
+     [Q(0, "并带浙江省北大信息技术高等研究院赴“增材制造国家制造业创新中心”调研学习")],
+     [("inst:pku-itai-zhejiang", "visitor", (0, "并带浙江省北大信息技术高等研究院赴")),
+      ("inst:national-am-innovation-centre", "host", (0, "增材制造国家制造业创新中心"))],
+     "inst:zj-eit-innovation-division"),
+    ("zj-mfg-innovation-centre-symposium-2019-03", {
+        "name": "全省制造业创新中心企业座谈会", "event_type": "conference", "region": "浙江省",
+        "start_date": "2019-03-01", "status": "held",
+        "description": "2019年3月召开（具体日期种子文档未载，记为当月1日）。"},
+     [Q(0, "3月份召开全省制造业创新中心企业座谈会")], [], "inst:zj-eit-innovation-division"),
+    ("ai-cloud-ecosystem-conference-2019", {
+        "name": "“智涌钱塘”2019人工智能云生态大会", "event_type": "conference", "place": "杭州",
+        "region": "杭州", "status": "held", "organiser": "海康威视"},
+     [Q(0, "计划3月底举办“智涌钱塘”2019人工智能云生态大会")],
+     [("ent:zhongdian-group", "co_organiser", (0, "会同中电集团讨论形成大会议程")),
+      ("inst:yrd-im-alliance", "supporter", (0, "协调长三角智能制造联盟作为支持单位"))],
+     "ent:hikvision"),
+    ("china-intelligent-manufacturing-summit-8", {
+        "name": "第八次中国智能制造高峰论坛", "event_type": "conference", "region": "温州",
+        "status": "held", "organiser": "温州市智能制造研究院"},
+     [Q(0, "支持温州市智能制造研究院举办第八次中国智能制造高峰论坛")], [],
+     "inst:wenzhou-im-institute"),
+    ("deqing-iov-gis-seminar-2019-06-15", {
+        "name": "2019年全国“车联网+地理信息”产业高端研讨会", "event_type": "conference",
+        "place": "德清", "region": "德清县", "start_date": "2019-06-15", "end_date": "2019-06-15",
+        "status": "held", "description": "在全国率先发布全域开发等7条政策。"},
+     [Q(0, "指导德清县于6月15日召开了2019年全国“车联网+地理信息”产业高端研讨会")],
+     [("inst:cesi", "guide", (0, "协调对接电子标准院、华为等单位与德清县开展对接合作")),
+      ("ent:huawei", "guide", (0, "协调对接电子标准院、华为等单位与德清县开展对接合作"))], None),
+    ("zhejiang-innovation-contest", {
+        "name": "中国创新创业大赛(浙江赛区)暨浙江省“火炬杯”创新创业大赛", "event_type": "fair",
+        "region": "浙江省", "status": "held", "organiser": "浙江省科学技术厅"},
+     [Q(1, "中国创新创业大赛(浙江赛区)暨浙江省“火炬杯”创新创业大赛")], [], "inst:zj-sci-tech-dept"),
+    ("province-academy-docking", {
+        "name": "省院合作成果推广对接活动", "event_type": "fair", "region": "浙江省", "status": "held",
+        "description": "收集整理企业需求，以需求导向凝练合作项目，匹配科研院所；分区域、分专业组织成果推广与对接。"},
+     [Q(1, "以需求导向凝练合作项目,匹配科研院所")], [], "inst:zj-sci-tech-dept"),
+    ("shaoxing-challenge-list-2023", {
+        "name": "绍兴市“双尖双领”攻关需求征集与榜单凝练", "event_type": "other", "region": "绍兴",
+        "projects": 23, "status": "closed",
+        "description": "组织申报省“双尖双领”重大攻关需求164项，凝练“进口替代”“技术领跑”攻关榜单23项。"},
+     [Q(3, "凝练“进口替代”“技术领跑”攻关榜单23 项")], [], None),
+    ("shandong-key-firm-problem-triage-2019-12", {
+        "name": "山东省重点企业困难问题梳理与协调", "event_type": "service_event", "region": "山东省",
+        "start_date": "2019-12-01", "firms": 54, "status": "closed",
+        "description": "对54家重点企业反映的近百条困难问题进行梳理，印发各部门协调解决并台账销号管理。"},
+     [Q(4, "我们对54家重点企业反应的近百条困难问题进行梳理")], [], "inst:shandong-miit"),
+    ("shandong-whitelist-push-2019", {
+        "name": "山东省“白名单”企业金融机构推介", "event_type": "service_event", "region": "山东省",
+        "firms": 311, "status": "held",
+        "description": "联合省金融办、人民银行向金融机构推介“白名单”企业311家，资金1180亿元。"},
+     [Q(4, "向金融机构推介“白名单”企业311家,资金1180亿元")], [], "inst:shandong-miit"),
+]
+
+
+def event_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    nodes, edges = [], []
+    for slug, props, quotes, participants, organiser in EVENTS:
+        eid = f"evt:{slug}"
+        nodes.append(node("Event", eid, props, *quotes))
+        for actor, role, quote in participants:
+            edges.append(edge(actor, "participated_in", eid, {"role": role}, Q(*quote)))
+        if organiser:
+            edges.append(edge(eid, "organised_by", organiser, None, quotes[0]))
+    return nodes, edges
