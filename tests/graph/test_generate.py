@@ -1,0 +1,150 @@
+"""The synthetic graph generator: deterministic, valid, loadable, with matching text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from graph.errors import InvalidInput
+from graph.generate import generate_graph, record_to_json, seed_vocabulary, write_jsonl
+from graph.model import Edge, Node, check_endpoint_kinds, validate_edge, validate_node
+from graph.seed import load_seed
+from graph.sqlite_store import SqliteStore
+from graph.store import WriteBatch, iter_edges, iter_nodes
+
+SMALL = {"n_enterprises": 40, "n_experts": 120, "n_institutes": 10, "n_needs": 150}
+
+
+@pytest.fixture(scope="module")
+def small():
+    return list(generate_graph(**SMALL, seed=11))
+
+
+def test_same_seed_same_graph_other_seed_other_graph(small):
+    again = list(generate_graph(**SMALL, seed=11))
+    assert [record_to_json(r) for r in again] == [record_to_json(r) for r in small]
+    other = list(generate_graph(**SMALL, seed=12))
+    assert [record_to_json(r) for r in other] != [record_to_json(r) for r in small]
+
+
+def test_counts_match_the_arguments(small):
+    generated = Counter(r.kind for r in small if isinstance(r, Node) and ":gen-" in r.id)
+    assert generated == {"Enterprise": 40, "Expert": 120, "Institute": 10, "Need": 150}
+    submitted = [r for r in small if isinstance(r, Edge) and r.kind == "submitted"]
+    assert len(submitted) == 150
+
+
+def test_everything_validates_and_every_edge_joins_known_nodes_of_the_right_kinds(small):
+    kinds = {}
+    for record in small:
+        if isinstance(record, Node):
+            validate_node(record)
+            kinds[record.id] = record.kind
+        else:
+            validate_edge(record)
+            # nodes come before the edges that touch them
+            assert record.src in kinds and record.dst in kinds, record
+            check_endpoint_kinds(record, kinds[record.src], kinds[record.dst])
+
+
+def test_generated_records_are_marked_generated_and_illustrative(small):
+    vocabulary_ids = {n.id for n in seed_vocabulary()[0]}
+    for record in small:
+        if isinstance(record, Node) and record.id in vocabulary_ids:
+            continue
+        if isinstance(record, Edge) and record.kind == "part_of":
+            continue
+        assert [p.source for p in record.provenance] == ["generated"], record
+        assert record.props.get("illustrative") is True, record
+
+
+def test_experts_have_docs_and_needs_speak_the_topic_vocabulary(small):
+    vocab_nodes, _ = seed_vocabulary()
+    topics = {n.id: n for n in vocab_nodes if n.kind == "Topic"}
+    experts = [r for r in small if isinstance(r, Node) and r.kind == "Expert"]
+    assert all(2 <= len(x.props["docs"]) <= 5 for x in experts)
+    assert all(d["text"] for x in experts for d in x.props["docs"])
+    about = {r.src: r.dst for r in small if isinstance(r, Edge) and r.kind == "about_topic"}
+    needs = [r for r in small if isinstance(r, Node) and r.kind == "Need"]
+    for need in needs:
+        topic = topics[about[need.id]]
+        words = [topic.props["name"], *topic.props["synonyms"], *topic.props["tags"]]
+        text = need.props["title"] + need.props["text"]
+        assert any(w in text for w in words), (need.props, words)
+    assert {n.props["need_type"] for n in needs} == {
+        "technology", "problem", "policy", "financing", "talent"}
+    assert any(n.confidentiality == "confidential" for n in needs)
+    firms = [r for r in small if isinstance(r, Node) and r.kind == "Enterprise"]
+    assert any("revenue_wan" not in f.props for f in firms)
+
+
+def test_loads_into_a_real_store_and_leaves_the_seed_unchanged(small, db_path):
+    store = SqliteStore(db_path)
+    load_seed(store)
+    seed_topics = [n.to_dict() for n in iter_nodes(store, "Topic")]
+    before = store.counts()
+    batch = WriteBatch()
+    for record in small:
+        (batch.upsert_edge if isinstance(record, Edge) else batch.upsert_node)(record)
+    store.apply(batch)
+    store.close()
+    store = SqliteStore(db_path)
+    after = store.counts()
+    assert after["nodes"]["Expert"] == before["nodes"]["Expert"] + 120
+    assert after["nodes"]["Need"] == before["nodes"]["Need"] + 150
+    assert [n.to_dict() for n in iter_nodes(store, "Topic")] == seed_topics
+    generated_edges = [e for e in iter_edges(store) if ":gen-" in e.src]
+    assert len(generated_edges) == sum(1 for r in small if isinstance(r, Edge)
+                                       and ":gen-" in r.src)
+    store.close()
+
+
+@pytest.mark.parametrize(("kwargs", "where"), [
+    ({"n_experts": -1}, "n_experts"),
+    ({"n_institutes": 0, "n_experts": 5}, "n_institutes"),
+    ({"n_enterprises": 0, "n_needs": 5}, "n_enterprises"),
+])
+def test_bad_counts_are_refused(kwargs, where):
+    with pytest.raises(InvalidInput, match=where):
+        list(generate_graph(**{**SMALL, **kwargs}))
+
+
+def test_write_jsonl_round_trips(small, tmp_path):
+    path = tmp_path / "g.jsonl"
+    counts = write_jsonl(small, path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert counts == {"nodes": sum(isinstance(r, Node) for r in small),
+                      "edges": sum(isinstance(r, Edge) for r in small)}
+    back = [Edge.from_dict(d) if "src" in d else Node.from_dict(d)
+            for d in map(json.loads, lines)]
+    assert back == small
+    assert not (tmp_path / "g.jsonl.part").exists()
+
+
+def _duijie(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
+                          text=True, encoding="utf-8", timeout=300)
+
+
+def test_cli_generate_to_a_file_is_deterministic(tmp_path):
+    sizes = ["--enterprises", "15", "--experts", "30", "--institutes", "4", "--needs", "20"]
+    for name in ("a.jsonl", "b.jsonl"):
+        done = _duijie("generate", "--out", str(tmp_path / name), *sizes, "--seed", "5",
+                       "--json")
+        assert done.returncode == 0, done.stderr
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert json.loads(done.stdout)["nodes"] == len(seed_vocabulary()[0]) + 15 + 30 + 4 + 20
+
+
+def test_cli_generate_into_the_store(db_path):
+    done = _duijie("--db", str(db_path), "generate", "--enterprises", "10", "--experts", "25",
+                   "--institutes", "3", "--needs", "12", "--json")
+    assert done.returncode == 0, done.stderr
+    stats = json.loads(_duijie("--db", str(db_path), "stats", "--json").stdout)
+    assert stats["nodes"]["Expert"] == 25 and stats["nodes"]["Need"] == 12
+    bad = _duijie("--db", str(db_path), "generate", "--experts", "-3")
+    assert bad.returncode != 0 and "-3" in bad.stderr
