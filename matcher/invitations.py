@@ -37,8 +37,8 @@ class InvitationPlan:
 
 
 def plan_invitations(needs: Mapping[str, float], scores: Mapping[tuple[str, str], float], k: int,
-                     *, strong: float = 0.6, invited: list[str] | None = None
-                     ) -> InvitationPlan:
+                     *, strong: float = 0.6, invited: list[str] | None = None,
+                     fill_budget: bool = True) -> InvitationPlan:
     """Choose up to `k` candidates so that the most priority-weighted needs have a strong match.
 
     Parameters
@@ -51,6 +51,11 @@ def plan_invitations(needs: Mapping[str, float], scores: Mapping[tuple[str, str]
         The score at which a candidate covers a need.
     invited : list of str, optional
         Candidates already invited (kept, counted as covering).
+    fill_budget : bool
+        When no candidate adds coverage, spend what is left of the budget on the
+        candidates that most raise the priority-weighted best score of the needs
+        (a facility-location objective, also submodular, so the greedy keeps its
+        guarantee there too); False leaves it unused.
 
     Returns
     -------
@@ -68,7 +73,7 @@ def plan_invitations(needs: Mapping[str, float], scores: Mapping[tuple[str, str]
     >>> s = {("n1", "a"): .9, ("n2", "a"): .7, ("n2", "b"): .8, ("n3", "c"): .3}
     >>> p = plan_invitations({"n1": 1, "n2": 1, "n3": 1}, s, k=2)
     >>> p.invited, sorted(p.covered), p.uncovered["n3"][:30]
-    (['a'], ['n1', 'n2'], 'no candidate above the strong-')
+    (['a', 'c'], ['n1', 'n2'], 'no candidate above the strong-')
     """
     if not isinstance(k, int) or k < 0:
         raise InvalidInput("must be an integer >= 0", value=k, where="invitation budget k")
@@ -98,10 +103,12 @@ def plan_invitations(needs: Mapping[str, float], scores: Mapping[tuple[str, str]
             if gain > best_gain:
                 best, best_gain = cand, gain
         if best is None:
-            break  # nothing adds weight: leave the rest of the budget unused
+            break  # nothing adds coverage: the rest of the budget may go to filling
         chosen.append(best)
         gains[best] = best_gain
         done |= covers[best]
+    if fill_budget and len(chosen) - len(invited or []) < k:
+        _fill(needs, scores, chosen, gains, k - (len(chosen) - len(invited or [])))
     covered = {n: sorted(c for c in chosen if n in covers[c]) for n in sorted(done)}
     uncovered = {}
     for n in sorted(set(needs) - done):
@@ -116,3 +123,30 @@ def plan_invitations(needs: Mapping[str, float], scores: Mapping[tuple[str, str]
     return InvitationPlan(invited=chosen, gains=gains, covered=covered, uncovered=uncovered,
                           covered_weight=weight, total_weight=float(sum(needs.values())),
                           upper_bound=min(weight / APPROXIMATION, float(sum(needs.values()))))
+
+
+def _fill(needs: Mapping[str, float], scores: Mapping[tuple[str, str], float],
+          chosen: list[str], gains: dict[str, float], budget: int) -> None:
+    """Spend `budget` on the candidates that most raise Σ priority × best score."""
+    by_cand: dict[str, dict[str, float]] = defaultdict(dict)
+    for (need, cand), s in scores.items():
+        if need in needs:
+            by_cand[cand][need] = s
+    best = defaultdict(float)
+    for c in chosen:
+        for need, s in by_cand[c].items():
+            best[need] = max(best[need], s)
+    for _ in range(budget):
+        pick, pick_gain = None, 1e-12
+        for cand in sorted(by_cand):
+            if cand in gains:
+                continue
+            gain = sum(needs[n] * (s - best[n]) for n, s in by_cand[cand].items() if s > best[n])
+            if gain > pick_gain:
+                pick, pick_gain = cand, gain
+        if pick is None:
+            return
+        chosen.append(pick)
+        gains[pick] = 0.0  # adds no coverage, only strength
+        for need, s in by_cand[pick].items():
+            best[need] = max(best[need], s)

@@ -42,15 +42,28 @@ def test_priority_decides_between_candidates():
               ("need:b", "exp:x"): 0.7}
     plan = plan_invitations(needs, scores, k=1)
     assert plan.invited == ["inst:nwpu"]
+    assert plan_invitations(needs, scores, k=2).invited == ["inst:nwpu", "exp:x"]
     assert plan.uncovered == {"need:a": "budget exhausted: exp:x (0.90) would cover it",
                               "need:b": "budget exhausted: exp:x (0.70) would cover it"}
 
 
 def test_uncovered_reason_names_the_threshold():
-    plan = plan_invitations({"need:a": 1}, {("need:a", "exp:x"): 0.5}, k=3, strong=0.6)
+    plan = plan_invitations({"need:a": 1}, {("need:a", "exp:x"): 0.5}, k=3, strong=0.6,
+                            fill_budget=False)
     assert plan.invited == []
     assert plan.uncovered["need:a"] == ("no candidate above the strong-match threshold 0.6 "
                                         "(best 0.50)")
+
+
+def test_leftover_budget_strengthens_the_weakest_needs():
+    needs = {"n1": 1, "n2": 3}
+    scores = {("n1", "a"): 0.9, ("n2", "a"): 0.7, ("n2", "b"): 0.95, ("n1", "c"): 0.95,
+              ("n2", "d"): 0.2}
+    plan = plan_invitations(needs, scores, k=3)
+    # a covers both; b lifts n2 (weight 3) by 0.25, more than c lifts n1 (0.05)
+    assert plan.invited == ["a", "b", "c"]
+    assert plan.gains == {"a": 4.0, "b": 0.0, "c": 0.0}
+    assert plan_invitations(needs, scores, k=3, fill_budget=False).invited == ["a"]
 
 
 def test_already_invited_are_kept_and_count():
