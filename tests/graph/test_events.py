@@ -242,3 +242,28 @@ def test_every_event_command_has_an_example():
     assert "Example:" in event.help
     for name, command in event.commands.items():
         assert "Example:" in (command.help or ""), name
+
+
+def test_replay_of_the_xian_event(tmp_path):
+    from graph.replay import plan_event, render_replay
+    from graph.seed import XIAN_EVENT, load_seed
+
+    store = open_store(str(tmp_path / "seed.db"))
+    load_seed(store)
+    replay = plan_event(store, XIAN_EVENT, use_recommender=False)
+    assert (replay.recorded["firms"], replay.recorded["firms_signed"]) == (11, 8)
+    assert replay.plan.covered_firms == 11
+    assert replay.invitations.invited and len(replay.invitations.invited) <= 12
+    invited = set(replay.invitations.invited)
+    assert {p["helper"] for p in replay.pairs} <= invited
+    assert not replay.schedule.unplaced
+    assert all(p["start"][:10] in ("2019-05-23", "2019-05-24") for p in replay.pairs)
+    assert all(p["reasons"] for p in replay.pairs)
+    cal = Calendar.from_ical(render_agenda(replay.agenda, replay.event, "ics"))
+    assert len(list(cal.walk("VEVENT"))) == len(replay.pairs)
+    text = render_replay(replay)
+    assert "11 家企业中 8 家签约" in text
+    again = plan_event(store, XIAN_EVENT, use_recommender=False)  # a re-run is stable
+    assert [(p["firm"], p["helper"], p["start"]) for p in again.pairs] == [
+        (p["firm"], p["helper"], p["start"]) for p in replay.pairs]
+    store.close()

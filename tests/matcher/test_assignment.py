@@ -290,3 +290,19 @@ def test_unfair_mode_is_the_max_score_and_beats_greedy(seed, solver):
     assert plan.total_score >= sum(m.score for m in greedy) - 1e-9
     fair = plan_meetings(firms, helpers, scores, rules, solver=solver)
     assert fair.total_score <= plan.total_score + 1e-9  # fairness costs score, never adds
+
+
+def test_score_matrix_gives_the_same_plan_as_the_mapping():
+    import numpy as np
+
+    firms, helpers, scores, rules = random_instance(5, n_firms=5, n_helpers=6)
+    matrix = np.full((len(firms), len(helpers)), np.nan)
+    for i, f in enumerate(firms):
+        for j, h in enumerate(helpers):
+            if (f.id, h.id) in scores:
+                matrix[i, j] = scores[(f.id, h.id)]
+    a = plan_meetings(firms, helpers, scores, rules)
+    b = plan_meetings(firms, helpers, matrix, rules)
+    assert a.pairs() == b.pairs() and a.alternates == b.alternates
+    with pytest.raises(InvalidInput, match="shape"):
+        plan_meetings(firms, helpers, matrix[:, :2], rules)
