@@ -374,5 +374,31 @@ def followups(app: AppContext, event_id: str | None, today: str | None, meeting_
         click.echo("no overdue follow-ups")
 
 
+@event.command()
+@click.argument("event_id", default="evt:xian-docking-2019-05")
+@click.option("--budget", default=12, show_default=True, help="Invitations to plan.")
+@click.option("--simple-scores", is_flag=True,
+              help="Score by shared topics instead of the hybrid recommender.")
+@json_option
+@pass_app
+def replay(app: AppContext, event_id: str, budget: int, simple_scores: bool,
+           as_json: bool) -> None:
+    """Plan a (seed) event end to end and set it beside the recorded outcome.
+
+    \b
+    Example:
+      duijie seed && duijie event replay evt:xian-docking-2019-05
+    """
+    from graph.replay import plan_event, render_replay
+
+    result = plan_event(app.store, event_id, budget=budget, use_recommender=not simple_scores)
+    if as_json:
+        echo_json({"invited": result.invitations.invited, "pairs": result.pairs,
+                   "unassigned": result.plan.unassigned, "unplaced": result.schedule.unplaced,
+                   "recorded": result.recorded})
+        return
+    click.echo(render_replay(result))
+
+
 def register(group: click.Group) -> None:
     group.add_command(event)
