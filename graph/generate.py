@@ -92,6 +92,7 @@ FUNDERS = ("国家自然科学基金面上项目", "国家重点研发计划课�
            "产学研合作项目")
 PROBLEMS = ("精度不足", "稳定性差", "成本偏高", "长期依赖进口", "生产效率低", "批次一致性差",
             "使用寿命短", "能耗偏高")
+FINDINGS = ("性能波动", "缺陷形成", "性能退化", "失效", "尺寸偏差")
 METHODS = ("多物理场耦合仿真", "机器学习", "有限元分析", "正交试验设计", "数字孪生", "拓扑优化",
            "自适应控制", "在线监测与闭环反馈", "微观组织调控", "高通量实验筛选")
 JOURNALS = ("机械工程学报", "材料导报", "光学学报", "电工技术学报", "中国电机工程学报",
@@ -188,7 +189,7 @@ def expert_doc(rng: random.Random, term: TopicTerm, number: int,
     elif kind == "paper":
         title = f"{kw1}对{kw2}的影响机理研究"
         text = (f"发表于《{_pick(rng, JOURNALS)}》。系统研究了{field}中{kw1}与{kw2}的关系，"
-                f"采用{_pick(rng, METHODS)}揭示了{kw2}{_pick(rng, PROBLEMS)}的成因，"
+                f"采用{_pick(rng, METHODS)}揭示了{kw2}{_pick(rng, FINDINGS)}的机理，"
                 f"为{term.name}工程应用提供了依据。")
     elif kind == "patent":
         title = f"一种{kw1}的{kw2}{_pick(rng, DEVICES)}"

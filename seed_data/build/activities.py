@@ -130,6 +130,18 @@ PROGRAMMES: list[tuple[str, str, str, str, list, list, list, list, list, str, li
      [R("rd_ratio_pct", ">=", 3, "依托企业研发投入占比不低于3%")], [], ["zhejiang"], [],
      ["talent-development"], "高层次创新创业团队引进支持。",
      [Q(3, "省领军型创新创业团队3 个")]),
+    ("zj-315-programme", "浙江省“315”科技创新体系建设工程", "provincial", "浙江省委、省政府",
+     [], [], ["zhejiang"], [], ["innovation-policy"], "重大科创平台与项目建设，按五星评价考核。",
+     [Q(3, "启动实施“315”科技创新体系建设工程")]),
+    ("qianxiang-wanyi", "浙江省扩大有效投资“千项万亿”工程", "provincial", "浙江省发展改革委",
+     [R("revenue_wan", ">=", 10000, "重大项目投资主体（示意：营业收入1亿元以上）")], [], ["zhejiang"], [],
+     [], "重大项目列入省“千项万亿”工程。", [Q(3, "7项列入省扩大有效投资“千项万亿”工程")]),
+    ("west-lake-friendship-award", "浙江省西湖友谊奖", "provincial", "浙江省人民政府",
+     [], [], ["zhejiang"], [], ["talent-development"], "表彰为浙江发展作出突出贡献的外国专家。",
+     [Q(3, "2 名外国专家入选2022 年度省西湖友谊奖")]),
+    ("zj-sci-tech-commissioner", "浙江省科技特派员制度", "provincial", "浙江省科学技术厅",
+     [], [], ["zhejiang"], ["agriculture"], ["tea-iot", "talent-development"], "科技人员下沉服务企业与农村。",
+     [Q(3, "获评省科技特派员工作20 周年成绩突出集体")]),
     ("keqiao-tech-policy", "柯桥区《关于加快科技创新的若干政策》", "county", "柯桥区科学技术局",
      [R("region", "==", "柯桥", "企业位于柯桥区")], [], ["keqiao"], ["textiles"],
      ["dyeing-finishing"], "“1+9”政策资金兑付。", [Q(3, "研究出台《关于加快科技创新的若干政策》")]),
@@ -324,6 +336,25 @@ EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
         "start_date": "2019-12-01", "firms": 54, "status": "closed",
         "description": "对54家重点企业反映的近百条困难问题进行梳理，印发各部门协调解决并台账销号管理。"},
      [Q(4, "我们对54家重点企业反应的近百条困难问题进行梳理")], [], "inst:shandong-miit"),
+    ("huzhou-zheshang-support-series", {
+        "name": "“我为企业送一计”“我为企业解一难”“助力浙商”系列活动", "event_type": "service_event",
+        "place": "湖州", "region": "湖州", "status": "held", "organiser": "省直服务组第五组"},
+     [Q(2, "在湖州组织开展了“我为企业送一计”、“我为企业解一难”等“助力浙商”系列活动")], [], None),
+    ("quzhou-zheshang-return-visits", {
+        "name": "省直服务组第八组衢州“双服务”走访浙商回归企业", "event_type": "expert_visit",
+        "place": "衢州", "region": "衢州", "firms": 20, "status": "held", "organiser": "省直服务组第八组",
+        "description": "深入20余家浙商回归企业，听取意见建议，现场解决或帮助协调难题。"},
+     [Q(2, "省直服务组第八组在衢州开展“双服务”期间，深入20余家浙商回归企业")], [], None),
+    ("commerce-policy-training", {
+        "name": "商务促进政策培训班", "event_type": "conference", "place": "杭州", "region": "杭州",
+        "status": "held", "organiser": "浙江省商务厅",
+        "description": "为杭州市、县（市、区）商务管理部门人员和进出口企业负责人开办。"},
+     [Q(2, "开办了“商务促进政策培训班”")], [], None),
+    ("shandong-cadres-to-grassroots", {
+        "name": "山东省千名干部下基层服务民营企业", "event_type": "service_event", "region": "山东省",
+        "firms": 200, "status": "held", "organiser": "山东省委组织部等",
+        "description": "选派省直部门（单位）近千名党员干部，服务170户民营企业和30户省属企业，服务时间为两年。"},
+     [Q(4, "选派省直部门(单位)近千名党员干部"), Q(4, "250个村、170户民营企业和30户省属企业")], [], None),
     ("shandong-whitelist-push-2019", {
         "name": "山东省“白名单”企业金融机构推介", "event_type": "service_event", "region": "山东省",
         "firms": 311, "status": "held",
@@ -337,8 +368,19 @@ def event_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     for slug, props, quotes, participants, organiser in EVENTS:
         eid = f"evt:{slug}"
         nodes.append(node("Event", eid, props, *quotes))
+        region = _region_slug(props.get("region"))
+        if region:
+            edges.append(edge(eid, "located_in", f"reg:{region}", None, quotes[0]))
         for actor, role, quote in participants:
             edges.append(edge(actor, "participated_in", eid, {"role": role}, Q(*quote)))
         if organiser:
             edges.append(edge(eid, "organised_by", organiser, None, quotes[0]))
     return nodes, edges
+
+
+def _region_slug(name: str | None) -> str | None:
+    from seed_data.build.vocabulary import REGIONS
+    for slug, rname, _en, _level, _parent, synonyms, _q in REGIONS:
+        if name and (name == rname or name in synonyms.split("|")):
+            return slug
+    return None
