@@ -365,7 +365,9 @@ def recommender_scores(store: GraphStore, firms: Sequence[str], helpers: Sequenc
 
 def plan_event_meetings(store: GraphStore, event_id: str, *, scorer: Scorer | None = None,
                         scores: Mapping[tuple[str, str], tuple[float, list[str]]] | None = None,
-                        solver: str = "auto", by: str = "planner") -> MeetingPlan:
+                        solver: str = "auto", by: str = "planner",
+                        progress: Callable[[str], None] | None = None,
+                        cancelled: Callable[[], bool] | None = None) -> MeetingPlan:
     """Plan the event's meetings and save them as provisional Meeting nodes.
 
     Scores come from `scores` if given, else from `scorer(store, firms, helpers)`,
@@ -382,7 +384,8 @@ def plan_event_meetings(store: GraphStore, event_id: str, *, scorer: Scorer | No
         scores = (scorer or shared_topic_scores)(store, setup.firms, setup.helpers)
     plan = plan_meetings(firms, helpers, {p: v[0] for p, v in scores.items()}, rules,
                          min_score=setup.node.props.get("min_score", DEFAULT_MIN_SCORE),
-                         solver=solver)  # type: ignore[arg-type]
+                         solver=solver, progress=progress,  # type: ignore[arg-type]
+                         cancelled=cancelled)
     old = {m.id: m for m in event_meetings(store, event_id)}
     new_ids = {new_id("Meeting", event_id, m.firm, m.helper): m for m in plan.meetings}
     with store.batch() as batch:

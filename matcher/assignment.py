@@ -35,12 +35,18 @@ from typing import Literal
 
 import numpy as np
 
-from graph.errors import Conflict, InvalidInput
+from graph.errors import Conflict, DuijieError, InvalidInput
 
 SCALE = 10**6
 """Scores become integers `round(score * SCALE)`; 0.0001 apart stays 100 apart."""
 
 Pair = tuple[str, str]
+
+
+class PlanCancelled(DuijieError):
+    """`cancelled()` said stop: nothing was planned."""
+
+    exit_code = 130
 
 
 @dataclass(frozen=True)
@@ -203,7 +209,8 @@ def _max_matched(n_firms: int, n_helpers: int, free: np.ndarray, fi: np.ndarray,
 
 
 def _solve_flow(acc: _Arrays, firm_cap: np.ndarray, helper_cap: np.ndarray,
-                n_forced: np.ndarray, n_acceptable_firms: int, fair: bool = True
+                n_forced: np.ndarray, n_acceptable_firms: int, fair: bool = True,
+                step: Callable[[str], None] = lambda stage: None
                 ) -> tuple[np.ndarray, int, int | None]:
     """Stages 1–2 by max-flow probes, stages 3–4 by one min-cost flow; returns a pair mask."""
     from ortools.graph.python import min_cost_flow
@@ -212,12 +219,14 @@ def _solve_flow(acc: _Arrays, firm_cap: np.ndarray, helper_cap: np.ndarray,
     free = (n_forced == 0) & (firm_cap > 0)
     live = (firm_cap[acc.fi] > 0) & (helper_cap[acc.hi] > 0)
     cover = live & free[acc.fi]
+    step("coverage")
     c_star = _max_matched(nf, nh, free, acc.fi[cover], acc.hi[cover], helper_cap) if fair else 0
     tau = None
     if c_star:
         levels = np.unique(acc.sc[cover])
         lo, hi = 0, len(levels) - 1  # levels[lo] is always feasible (every pair)
         while lo < hi:
+            step("max-min")
             mid = (lo + hi + 1) // 2
             m = cover & (acc.sc >= levels[mid])
             if _max_matched(nf, nh, free, acc.fi[m], acc.hi[m], helper_cap) == c_star:
@@ -249,6 +258,7 @@ def _solve_flow(acc: _Arrays, firm_cap: np.ndarray, helper_cap: np.ndarray,
         (hn, np.ones(nh), helper_cap, np.zeros(nh)),
         (np.zeros(1), np.ones(1), np.array([supply]), np.zeros(1)),  # meetings not held
     ]
+    step("total score")
     tails, heads, caps, costs = (np.concatenate([p[i] for p in parts]).astype(np.int64)
                                  for i in range(4))
     mcf = min_cost_flow.SimpleMinCostFlow()
@@ -303,8 +313,9 @@ def _score_arrays(firms: Sequence[Participant], helpers: Sequence[Participant],
 def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
                   scores: Mapping[Pair, float] | np.ndarray, rules: PlanRules | None = None, *,
                   min_score: float = 0.3, solver: Literal["auto", "flow", "cpsat"] = "auto",
-                  alternates: int = 3, time_limit: float = 60.0, fair: bool = True
-                  ) -> MeetingPlan:
+                  alternates: int = 3, time_limit: float = 60.0, fair: bool = True,
+                  progress: Callable[[str], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> MeetingPlan:
     """Propose meeting pairs: fair to firms, then best in total score.
 
     Parameters
@@ -328,6 +339,10 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
     fair : bool
         False skips stages 1–3 and maximises the total score alone (hard rules
         still hold): the upper bound that fairness is measured against.
+    progress : callable(stage), optional
+        Told each stage ("coverage", "max-min", "total score") as it starts.
+    cancelled : callable() -> bool, optional
+        Asked between stages and probes; True stops with `PlanCancelled`.
 
     Returns
     -------
@@ -340,6 +355,8 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
         cannot be met, no acceptable pair at all (names the setting to change).
     Conflict
         Quotas that turn out infeasible, or CP-SAT without a proven optimum.
+    PlanCancelled
+        `cancelled()` returned True.
 
     Examples
     --------
@@ -351,6 +368,13 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
     ([('ent:a', 'inst:y')], 'no acceptable match')
     """
     rules = rules or PlanRules()
+
+    def step(stage: str) -> None:
+        if cancelled is not None and cancelled():
+            raise PlanCancelled("planning was cancelled", where=f"plan_meetings ({stage})")
+        if progress is not None:
+            progress(stage)
+
     _check_inputs(firms, helpers, rules, min_score)
     if solver not in ("auto", "flow", "cpsat"):
         raise InvalidInput("is not a solver; use auto, flow or cpsat", value=solver,
@@ -406,6 +430,7 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
         forced_firms = {f for f, _ in forced}
         free_firms = [f for i, f in enumerate(fids) if f not in forced_firms and firm_cap[i] > 0]
         acceptable = dict(zip(acc.pairs(), acc.sc.tolist(), strict=True))
+        step("coverage")
         chosen_pairs, _, tau = solve_cpsat(
             free_firms, dict(zip(fids, firm_cap.tolist(), strict=True)),
             dict(zip(hids, helper_cap.tolist(), strict=True)), acceptable,
@@ -414,7 +439,8 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
         chosen_set = set(chosen_pairs)
         chosen = np.array([p in chosen_set for p in acc.pairs()], bool)
     else:
-        chosen, _, tau = _solve_flow(acc, firm_cap, helper_cap, n_forced, len(has_match), fair)
+        chosen, _, tau = _solve_flow(acc, firm_cap, helper_cap, n_forced, len(has_match), fair,
+                                     step)
     meetings = [PlannedMeeting(f, h, lookup((f, h)), src) for (f, h), src in sorted(forced.items())]
     meetings += [PlannedMeeting(fids[a], hids[b], s / SCALE) for a, b, s in zip(
         acc.fi[chosen].tolist(), acc.hi[chosen].tolist(), acc.sc[chosen].tolist(), strict=True)]

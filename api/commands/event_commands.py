@@ -199,10 +199,18 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
     Example:
       duijie event plan evt:xian --json
     """
+    import sys
+
     from graph.events import event_meetings, plan_event_meetings, recommender_scores
 
     scorer = None if simple_scores else recommender_scores
-    result = plan_event_meetings(app.store, event_id, scorer=scorer, solver=solver)
+
+    def progress(stage: str) -> None:  # stages on a terminal; Ctrl-C cancels
+        if sys.stderr.isatty():
+            click.echo(f"\rplanning: {stage:<12}", err=True, nl=False)
+
+    result = plan_event_meetings(app.store, event_id, scorer=scorer, solver=solver,
+                                 progress=progress)
     meetings = event_meetings(app.store, event_id)
     reasons = {(m.props.get("firm_id"), m.props.get("helper_id")): m.props.get("reasons", [])
                for m in meetings}

@@ -306,3 +306,20 @@ def test_score_matrix_gives_the_same_plan_as_the_mapping():
     assert a.pairs() == b.pairs() and a.alternates == b.alternates
     with pytest.raises(InvalidInput, match="shape"):
         plan_meetings(firms, helpers, matrix[:, :2], rules)
+
+
+def test_progress_and_cancel():
+    from matcher.assignment import PlanCancelled
+
+    firms, helpers, scores, rules = random_instance(11, n_firms=6, n_helpers=6)
+    stages = []
+    plan_meetings(firms, helpers, scores, progress=stages.append)
+    assert stages[0] == "coverage" and stages[-1] == "total score"
+    calls = []
+
+    def stop_at_second():
+        calls.append(1)
+        return len(calls) >= 2
+
+    with pytest.raises(PlanCancelled, match="cancelled"):
+        plan_meetings(firms, helpers, scores, cancelled=stop_at_second)
