@@ -94,6 +94,7 @@ PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "�
                   "市", "区", "县")
 PLACES = sorted(_PATHS, key=len, reverse=True)
 """Every known place name without its 省/市/县 suffix, longest first."""
+_PLACE_LENGTHS = sorted({len(p) for p in PLACES}, reverse=True)
 
 
 def place_path(place: str) -> tuple[str, ...] | None:
@@ -109,9 +110,10 @@ def match_place(text: str) -> tuple[str, int] | None:
     >>> match_place("浙江省北大信息技术高等研究院")
     ('浙江', 3)
     """
-    for place in PLACES:
-        if text.startswith(place):
-            end = len(place)
+    for size in _PLACE_LENGTHS:  # longest first: 嘉兴市 before 嘉
+        place = text[:size]
+        if len(place) == size and place in _PATHS:
+            end = size
             for suffix in PLACE_SUFFIXES:
                 if text.startswith(suffix, end):
                     end += len(suffix)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pypinyin import Style, pinyin
 from rapidfuzz import fuzz, process
@@ -46,6 +46,7 @@ from graph.normalize import (
     normalize_text,
     pinyin_syllables,
 )
+from graph.places import compare_regions
 
 Decision = Literal["same", "review", "different"]
 
@@ -62,9 +63,10 @@ LEGAL_AGREE, LEGAL_CONFLICT = 0.10, 0.30
 TAIL_CONFLICT = 0.10
 BRAND_WEIGHT = 0.7  # the distinctive words weigh more than the industry words after them
 
-MAX_BLOCKS = 3  # rarest character bigrams read per query
+MAX_BLOCKS = 4  # rarest character bigrams (and skip-bigrams) read per query
 MAX_PINYIN_BLOCKS = 2  # rarest pinyin syllable pairs read per query
-PREFILTER = 40  # candidates kept per rapidfuzz pass before the full comparison
+MAX_POSTING = 500  # a block this common (工具, gong ju) is read only if nothing rarer is
+PREFILTER = 25  # candidates kept per rapidfuzz pass before the full comparison
 
 # Tail words that add nothing when one spelling has them and the other does not.
 _WEAK_TEXT = "科技 技术 股份 实业 控股 发展 产业 工贸 贸易 新材 智能 高新 有限 集团 制造 制品 工业"
@@ -131,16 +133,18 @@ def name_form(text: str, syllables: tuple[str, ...] | None = None) -> NameForm:
 
 
 def _tail_key(tail: str) -> str:
+    """The industry words after the brand; weak ones (科技, 股份) count only when
+    nothing else is there (海利科技 and 海立环保 are in different lines)."""
     words, i = [], 0
     while i < len(tail):
         for size in (6, 5, 4, 3, 2, 1):
             word = tail[i:i + size]
             if len(word) == size and (word in INDUSTRY_WORDS or size == 1):
-                if word not in WEAK_WORDS:
-                    words.append(word)
+                words.append(word)
                 i += size
                 break
-    return "".join(words)
+    strong = [w for w in words if w not in WEAK_WORDS]
+    return "".join(strong or words)
 
 
 @dataclass(frozen=True)
@@ -229,19 +233,33 @@ def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]
     return score, reasons, False, tails_conflict
 
 
+class Verdict(NamedTuple):
+    """What `compare` found: the score, the decision, why, and which spelling matched.
+
+    `strength` ranks `same` verdicts when several stored records qualify: (same
+    credit code, same core name, pieces of agreeing evidence).
+    """
+
+    score: float
+    decision: Decision
+    reasons: list[str]
+    matched: str
+    strength: tuple[int, int, int] = (0, 0, 0)
+
+
 def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME_THRESHOLD,
-            review_threshold: float = REVIEW_THRESHOLD
-            ) -> tuple[float, Decision, list[str], str]:
-    """Score two organisation records and decide: (score, decision, reasons, matched).
+            review_threshold: float = REVIEW_THRESHOLD) -> Verdict:
+    """Score two organisation records and decide.
 
     >>> a = org_profile("嘉兴加西贝拉压缩机有限公司")
     >>> b = org_profile("嘉西贝拉", region="嘉兴")
-    >>> score, decision, reasons, _ = compare(b, a)
+    >>> score, decision, reasons, *_ = compare(b, a)
     >>> decision, reasons[-1]
     ('same', 'same region: 嘉兴')
     """
     if query.credit_code and query.credit_code == cand.credit_code:
-        return 1.0, "same", [f"same credit code {cand.credit_code}"], cand.names[0].text
+        return Verdict(1.0, "same", [f"same credit code {cand.credit_code}"],
+                       cand.names[0].text, (1, 1, 1))
     best = (-1.0, [], False, False, "")
     for qa in query.names:
         for cb in cand.names:
@@ -255,14 +273,12 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
     support, conflict = 0, tails_conflict
     if query.credit_code and cand.credit_code:
         reasons.append(f"credit codes differ: {query.credit_code} / {cand.credit_code}")
-        return min(score, 0.3), "different", reasons, matched
+        return Verdict(min(score, 0.3), "different", reasons, matched)
     if any(qa.norm == cb.norm for qa in query.names for cb in cand.names):
         support += 1
         reasons.append("same full name")
     if tails_conflict:
         score -= TAIL_CONFLICT
-    from graph.places import compare_regions  # local: places is a leaf module
-
     verdict, where = compare_regions(query.places, cand.places)
     if verdict == "agree":
         score += REGION_AGREE
@@ -293,19 +309,41 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
             conflict = True
             reasons.append(f"legal names differ: {query.legal_name} / {cand.legal_name}")
     score = max(0.0, min(1.0, score))
+    strength = (0, int(exact), support)
     if score >= same_threshold and not conflict and (exact or support > 0):
-        return score, "same", reasons, matched
+        return Verdict(score, "same", reasons, matched, strength)
     if score >= review_threshold:
         if score >= same_threshold and not conflict:
             reasons.append("nothing but the name agrees: an organiser should confirm")
-        return score, "review", reasons, matched
-    return score, "different", reasons, matched
+        return Verdict(score, "review", reasons, matched, strength)
+    return Verdict(score, "different", reasons, matched, strength)
+
+
+def _one_same(found: list[Candidate], strengths: dict[str, tuple[int, int, int]]) -> None:
+    """One name means one organisation: if several candidates qualify as `same`, only
+    a strictly strongest one keeps it (credit code, then exact core name, then
+    evidence); the others, or all of them on a tie, go to review."""
+    same = [c for c in found if c.decision == "same"]
+    if len(same) < 2:
+        return
+    top = max(strengths[c.node_id] for c in same)
+    leaders = [c for c in same if strengths[c.node_id] == top]
+    for c in same:
+        if len(leaders) > 1:
+            c.decision = "review"
+            c.reasons.append(f"ambiguous: {len(leaders)} organisations match as well")
+        elif c is not leaders[0]:
+            c.decision = "review"
+            c.reasons.append(f"a closer match exists: {leaders[0].name}")
 
 
 def _bigrams(text: str) -> set[str]:
+    """Character bigrams, plus skip-bigrams (恒_工) that survive one wrong character."""
     if len(text) < 2:
         return {text} if text else set()
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    grams = {text[i:i + 2] for i in range(len(text) - 1)}
+    grams.update(f"{text[i]}_{text[i + 2]}" for i in range(len(text) - 2))
+    return grams
 
 
 def _syllable_pairs(form: NameForm) -> set[str]:
@@ -329,6 +367,8 @@ class OrganisationIndex:
         self._slot: dict[str, int] = {}
         self._profiles: list[OrgProfile | None] = []
         self._names: list[str] = []
+        self._core: list[str] = []  # slot -> core of the primary name (for the prefilter)
+        self._pinyin_text: list[str] = []
         self._exact: dict[tuple[str, str], set[int]] = {}
         self._bigram: dict[str, list[int]] = {}
         self._pinyin: dict[str, list[int]] = {}
@@ -358,6 +398,9 @@ class OrganisationIndex:
         self._slot[node_id] = slot
         self._profiles.append(profile)
         self._names.append(name)
+        primary = profile.names[0] if profile.names else None
+        self._core.append(primary.core if primary else "")
+        self._pinyin_text.append(" ".join(primary.syllables) if primary else "")
         for key in self._exact_keys(profile):
             self._exact.setdefault(key, set()).add(slot)
         for form in profile.names:
@@ -395,21 +438,22 @@ class OrganisationIndex:
     def name_of(self, node_id: str) -> str:
         return self._names[self._slot[node_id]]
 
-    def candidate_slots(self, profile: OrgProfile) -> set[int]:
-        """Blocking: the slots worth comparing with `profile`."""
-        slots: set[int] = set()
+    def candidate_slots(self, profile: OrgProfile) -> tuple[set[int], set[int]]:
+        """Blocking: (slots sharing an exact key, slots from the rarest blocks)."""
+        exact: set[int] = set()
         for key in self._exact_keys(profile):
-            slots |= self._exact.get(key, set())
+            exact |= self._exact.get(key, set())
         bigrams, pairs = set(), set()
         for form in profile.names:
             bigrams |= _bigrams(form.core)
             pairs |= _syllable_pairs(form)
+        blocked: set[int] = set()
         for table, grams, limit in ((self._bigram, bigrams, MAX_BLOCKS),
                                     (self._pinyin, pairs, MAX_PINYIN_BLOCKS)):
-            lists = [table[g] for g in grams if g in table]
-            for postings in heapq.nsmallest(limit, lists, key=len):
-                slots.update(postings)
-        return slots
+            lists = heapq.nsmallest(limit, (table[g] for g in grams if g in table), key=len)
+            for postings in [p for p in lists if len(p) <= MAX_POSTING] or lists[:1]:
+                blocked.update(postings)
+        return exact, blocked
 
     def query(self, name: str, aliases: tuple[str, ...] | list[str] = (), *,
               kind: str | None = None, region: str | None = None,
@@ -431,36 +475,38 @@ class OrganisationIndex:
                       review_threshold: float = REVIEW_THRESHOLD) -> list[Candidate]:
         if not profile.names:
             return []
-        slots = [s for s in self.candidate_slots(profile)
-                 if self._ids[s] is not None and self._ids[s] not in exclude
-                 and (profile.kind is None or self._profiles[s].kind in (None, profile.kind))]
+        exact, blocked = self.candidate_slots(profile)
+
+        def wanted(slot: int) -> bool:
+            node_id = self._ids[slot]
+            return node_id is not None and node_id not in exclude and (
+                profile.kind is None or self._profiles[slot].kind in (None, profile.kind))
+
+        slots = [s for s in exact | blocked if wanted(s)]
         if len(slots) > PREFILTER:
-            slots = self._prefilter(profile, slots)
-        out = []
+            slots = self._prefilter(profile, slots, exact)
+        out, strengths = [], {}
         for slot in slots:
             cand = self._profiles[slot]
-            score, decision, reasons, matched = compare(
-                profile, cand, same_threshold=same_threshold,
-                review_threshold=review_threshold)
-            out.append(Candidate(self._ids[slot], self._names[slot], cand.kind, score,
-                                 decision, reasons, matched))
+            verdict = compare(profile, cand, same_threshold=same_threshold,
+                              review_threshold=review_threshold)
+            strengths[self._ids[slot]] = verdict.strength
+            out.append(Candidate(self._ids[slot], self._names[slot], cand.kind, verdict.score,
+                                 verdict.decision, list(verdict.reasons), verdict.matched))
+        _one_same(out, strengths)
         order = {"same": 2, "review": 1, "different": 0}
         out.sort(key=lambda c: (-order[c.decision], -c.score, c.node_id))
         return out[:k]
 
-    def _prefilter(self, profile: OrgProfile, slots: list[int]) -> list[int]:
-        """Keep the slots whose core (or pinyin) is closest, ranked by rapidfuzz in C."""
-        keep = {s for s in slots
-                if self._exact_keys(self._profiles[s]) & self._exact_keys(profile)}
-        cores, pinyins, owners = [], [], []
-        for s in slots:
-            for f in self._profiles[s].names:
-                cores.append(f.core)
-                pinyins.append(" ".join(f.syllables))
-                owners.append(s)
+    def _prefilter(self, profile: OrgProfile, slots: list[int], exact: set[int]) -> list[int]:
+        """Keep exact-key hits and the slots whose core or pinyin is closest, ranked
+        by rapidfuzz in C."""
+        keep = {s for s in slots if s in exact}
+        cores = [self._core[s] for s in slots]
+        pinyins = [self._pinyin_text[s] for s in slots]
         for form in profile.names:
             for query, choices in ((form.core, cores), (" ".join(form.syllables), pinyins)):
                 for _, _, i in process.extract(query, choices, scorer=fuzz.ratio,
                                                limit=PREFILTER):
-                    keep.add(owners[i])
+                    keep.add(slots[i])
         return list(keep)

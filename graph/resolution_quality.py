@@ -1,9 +1,9 @@
 """Measuring entity resolution on labelled pairs: recall on variants, wrong merges.
 
 Each labelled pair is an incoming record `a` and a stored record `b`, labelled
-`same` (one organisation spelled two ways) or `different`. `evaluate` puts every
-`b` of the pairs into one `OrganisationIndex` (so each query also meets every
-other organisation of the set) and resolves every `a`:
+`same` (one organisation spelled two ways) or `different`. `evaluate` resolves
+every `a` against an `OrganisationIndex` holding its `b` and the other
+organisations of the set, so each query also meets the distractors:
 
 - recall: share of `same` pairs whose `b` comes back decided `same`;
 - wrong-merge rate: share of `different` pairs whose `b` comes back `same`.
@@ -94,13 +94,24 @@ def read_pairs(path: str | Path) -> list[LabelledPair]:
 
 def evaluate(pairs: Sequence[LabelledPair], *, same_threshold: float = SAME_THRESHOLD,
              review_threshold: float = REVIEW_THRESHOLD) -> Quality:
-    """Resolve each pair's `a` against an index of every pair's `b`."""
-    index = OrganisationIndex()
-    for i, p in enumerate(pairs):
-        index.add(f"b{i}", p.name_b, region=p.region_b or None,
-                  industry=p.industry_b or None, kind=p.kind)
+    """Resolve each pair's `a` against an index of its `b` and the other pairs' `b`s.
+
+    Records whose core name equals that of `a` or `b` are left out of a pair's
+    index: they are the same organisation listed again in another row, and would
+    make the query rightly ambiguous rather than wrong.
+    """
+    from graph.normalize import core_name  # local: keep the module's imports light
+
+    cores = [(core_name(p.name_a), core_name(p.name_b)) for p in pairs]
     quality = Quality()
     for i, p in enumerate(pairs):
+        index = OrganisationIndex()
+        index.add(f"b{i}", p.name_b, region=p.region_b or None,
+                  industry=p.industry_b or None, kind=p.kind)
+        for j, other in enumerate(pairs):
+            if j != i and cores[j][1] not in cores[i] and other.name_b != p.name_b:
+                index.add(f"b{j}", other.name_b, region=other.region_b or None,
+                          industry=other.industry_b or None, kind=other.kind)
         found = index.query(p.name_a, kind=p.kind, region=p.region_a or None,
                             industry=p.industry_a or None, k=10,
                             same_threshold=same_threshold, review_threshold=review_threshold)

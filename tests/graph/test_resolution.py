@@ -95,7 +95,7 @@ def test_same_core_in_conflicting_regions_is_not_merged() -> None:
 
 
 def test_reasons_explain_the_decision() -> None:
-    score, decision, reasons, _ = compare(org_profile("恒峰工具"), org_profile("恒锋工具"))
+    score, decision, reasons, *_ = compare(org_profile("恒峰工具"), org_profile("恒锋工具"))
     assert decision == "review" and 0 < score <= 1
     assert any("sound the same" in r for r in reasons)
 
@@ -281,9 +281,11 @@ def test_cli_resolve_and_review(db_path: Path) -> None:
     run = duijie(db_path, "resolve", "恒峰工具", "--region", "嘉兴", "--json")
     assert run.returncode == 0, run.stderr
     found = {c["node_id"]: c for c in json.loads(run.stdout)["candidates"]}
-    # The pending spelling matches itself exactly; the stored firm matches by evidence.
+    # The pending spelling matches exactly, so it alone is `same`; the stored firm,
+    # a match by sound and region, is left for review until an organiser decides.
     assert found["ent:hf2"]["decision"] == "same"
-    assert found["ent:hf1"]["decision"] == "same" and found["ent:hf1"]["reasons"]
+    assert found["ent:hf1"]["decision"] == "review"
+    assert any("closer match" in r for r in found["ent:hf1"]["reasons"])
     assert "ent:jk" not in found or found["ent:jk"]["decision"] == "different"
 
     listed = duijie(db_path, "review", "list", "--json")
