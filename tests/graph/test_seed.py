@@ -285,3 +285,9 @@ def test_cli_demo_seeds_an_empty_store(tmp_path):
     summary = json.loads(out.stdout)
     assert summary["seeded_now"] is True
     assert len(summary["xian"]["firms"]) == 11 and len(summary["xian"]["signed"]) == 8
+
+
+@pytest.mark.parametrize("command", ["seed", "demo", "generate"])
+def test_cli_help_has_an_example(command):
+    done = _duijie(command, "--help")
+    assert done.returncode == 0 and "Example:" in done.stdout
