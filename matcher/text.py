@@ -30,7 +30,7 @@ lengths reflect the whole corpus again.
 ... ]
 >>> model = TextAffinity().fit(profiles)
 >>> model.kneighbors(["需要提升红外探测器的灵敏度"], k=1)  # doctest: +ELLIPSIS
-[[('xiopm', 4.41...)]]
+[[('xiopm', 0.51...)]]
 >>> sorted(term for term, weight, doc in model.explain("碳纤维材料", "zju-mse"))
 ['材料', '碳纤', '碳纤维', '纤维']
 """
@@ -122,15 +122,17 @@ class TextAffinity(BaseEstimator):
 
     Parameters
     ----------
-    weighting : {"bm25", "tfidf"}, default "bm25"
+    weighting : {"bm25", "tfidf"}, default "tfidf"
         BM25 (Lucene idf, query term counts as weights) or cosine of sublinear TF-IDF.
+        The defaults of weighting, segmenter and aggregation are the best configuration on
+        the labelled set's tune split (``benchmarks/quality_text.py``; README, Text matching).
     k1, b : float, default 1.2 and 0.75
         BM25's term-frequency saturation and length normalisation.
     ngram_range : tuple of int, default (2, 2)
         Chinese character n-gram lengths (words longer than these are added).
-    segmenter : {"jieba", "vocabulary"}, default "jieba"
+    segmenter : {"jieba", "vocabulary"}, default "vocabulary"
         Where those words come from (see `matcher.tokenize.TextTokenizer`).
-    aggregation : str, default "max"
+    aggregation : str, default "concat"
         How document scores become a profile score: one of `matcher.aggregate.RULES`, or
         ``"concat"`` (each profile indexed as one document).
     agg_k : int, default 2
@@ -176,9 +178,9 @@ class TextAffinity(BaseEstimator):
         "n_jobs": (Integral, 1, None),
     }
 
-    def __init__(self, *, weighting: str = "bm25", k1: float = 1.2, b: float = 0.75,
-                 ngram_range: tuple[int, int] = (2, 2), segmenter: str = "jieba",
-                 aggregation: str = "max",
+    def __init__(self, *, weighting: str = "tfidf", k1: float = 1.2, b: float = 0.75,
+                 ngram_range: tuple[int, int] = (2, 2), segmenter: str = "vocabulary",
+                 aggregation: str = "concat",
                  agg_k: int = 2, temperature: float = 0.2, max_df: float = 1.0,
                  max_postings: int | None = 20_000, extra_terms: tuple[str, ...] | None = None,
                  max_query_chars: int = 10_000, n_jobs: int = 1):

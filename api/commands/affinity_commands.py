@@ -55,15 +55,15 @@ def read_jsonl(path: Path) -> tuple[list[dict], list[int]]:
               help='Output lines {"query": ..., "profile": ..., "score": ...}.')
 @click.option("--top", type=int, default=None, metavar="K",
               help="Keep the K best profiles of each query (default: every pair).")
-@click.option("--weighting", type=click.Choice(["bm25", "tfidf"]), default="bm25",
-              show_default=True, help="Term weighting.")
+@click.option("--weighting", type=click.Choice(["bm25", "tfidf"]), default=None,
+              help="Term weighting (default: the matcher's, TF-IDF).")
 def affinity(profiles_path: Path, queries_path: Path, out_path: Path, top: int | None,
              weighting: str) -> None:
     """Score every query against every profile by text affinity.
 
     Profiles are experts, institutes or anything described by documents; each query is a
-    need text. Scores are the matcher's own (BM25 by default, per-document scores
-    aggregated per profile), so labelled data from outside runs through the same scorer.
+    need text. Scores are the matcher's own (TextAffinity, its default parameters), so
+    labelled data from outside runs through the same scorer.
 
     \b
     Example:
@@ -71,8 +71,9 @@ def affinity(profiles_path: Path, queries_path: Path, out_path: Path, top: int |
     """
     profiles, p_lines = read_jsonl(profiles_path)
     queries, q_lines = read_jsonl(queries_path)
+    params = {"weighting": weighting} if weighting else {}
     rows = run_affinity(
-        profiles, queries, top=top, weighting=weighting,
+        profiles, queries, top=top, **params,
         where_profiles=lambda i: f"{profiles_path.name}, line {p_lines[min(i, len(p_lines) - 1)]}",
         where_queries=lambda i: f"{queries_path.name}, line {q_lines[i]}")
     with out_path.open("w", encoding="utf-8") as out:

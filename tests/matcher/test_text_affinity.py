@@ -70,7 +70,7 @@ def test_bm25_on_a_tiny_corpus_matches_the_hand_computation() -> None:
     corpus = [{"id": "a", "docs": [{"text": "laser welding"}]},
               {"id": "b", "docs": [{"text": "laser cutting laser"}]},
               {"id": "c", "docs": [{"text": "battery"}]}]
-    scores = TextAffinity(k1=1.2, b=0.75).fit(corpus).score("laser")
+    scores = TextAffinity(weighting="bm25", k1=1.2, b=0.75).fit(corpus).score("laser")
     # N = 3, df = 2, avgdl = 2: idf = ln(1 + 1.5/2.5); a: tf 1, dl 2; b: tf 2, dl 3.
     idf = math.log(1.6)
     assert scores["a"] == pytest.approx(idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 2 / 2)),
@@ -101,7 +101,7 @@ def test_bm25_equals_a_plain_python_reference_on_a_random_corpus() -> None:
     words = [f"w{i}" for i in range(30)]
     docs = [[rng.choice(words) for _ in range(rng.randint(1, 12))] for _ in range(40)]
     corpus = [{"id": str(i), "docs": [{"text": " ".join(d)}]} for i, d in enumerate(docs)]
-    model = TextAffinity(max_postings=None).fit(corpus)
+    model = TextAffinity(weighting="bm25", max_postings=None).fit(corpus)
     query = ["w1", "w2", "w2", "w17"]
     expected = reference_bm25(docs, query)
     got = model.score(" ".join(query))
@@ -145,8 +145,9 @@ def test_aggregation_rules_rank_a_focused_profile_differently() -> None:
     corpus = [{"id": "one-hit", "docs": [{"text": "laser welding"}] + [
                   {"text": f"topic{i} other"} for i in range(5)]},
               {"id": "two-hits", "docs": [{"text": "laser cutting"}, {"text": "laser optics"}]}]
-    by_max = TextAffinity(aggregation="max").fit(corpus).score("laser welding")
-    by_mean = TextAffinity(aggregation="mean").fit(corpus).score("laser welding")
+    by_max = TextAffinity(weighting="bm25", aggregation="max").fit(corpus).score("laser welding")
+    by_mean = TextAffinity(weighting="bm25", aggregation="mean").fit(corpus).score(
+        "laser welding")
     assert by_max["one-hit"] > by_max["two-hits"]
     assert by_mean["one-hit"] < by_mean["two-hits"]
 
@@ -180,7 +181,7 @@ def test_bad_k_is_refused(k) -> None:
 
 
 def test_explain_lists_matched_terms_per_document_and_sums_to_the_score() -> None:
-    model = tiny()
+    model = tiny(weighting="bm25", aggregation="max")
     query = "红外探测器和光学元件"
     rows = model.explain(query, "xiopm")
     assert {doc for _, _, doc in rows} == {"x1", "x2"}
@@ -190,6 +191,14 @@ def test_explain_lists_matched_terms_per_document_and_sums_to_the_score() -> Non
     assert [w for _, w, _ in rows] == sorted((w for _, w, _ in rows), reverse=True)
     with pytest.raises(NotFound):
         model.explain(query, "nobody")
+
+
+def test_concat_explanations_have_no_document_and_sum_to_the_score() -> None:
+    model = tiny(weighting="bm25", aggregation="concat")
+    rows = model.explain("红外探测器和光学元件", "xiopm")
+    assert rows and {d for _, _, d in rows} == {None}
+    assert sum(w for _, w, _ in rows) == pytest.approx(
+        model.score("红外探测器和光学元件")["xiopm"], rel=1e-5)
 
 
 def test_max_df_prunes_terms_found_nearly_everywhere() -> None:
@@ -203,8 +212,8 @@ def test_max_df_prunes_terms_found_nearly_everywhere() -> None:
 def test_max_postings_keeps_the_highest_weights_of_a_common_term() -> None:
     corpus = [{"id": str(i), "docs": [{"text": " ".join(["laser"] * (i + 1) + ["x"] * 5)}]}
               for i in range(10)]
-    full = TextAffinity(max_postings=None).fit(corpus).score("laser")
-    capped_model = TextAffinity(max_postings=3).fit(corpus)
+    full = TextAffinity(weighting="bm25", max_postings=None).fit(corpus).score("laser")
+    capped_model = TextAffinity(weighting="bm25", max_postings=3).fit(corpus)
     capped = capped_model.score("laser")
     assert capped_model.capped_terms_ == 1
     best3 = sorted(full, key=full.get, reverse=True)[:3]
@@ -216,10 +225,10 @@ def test_max_postings_keeps_the_highest_weights_of_a_common_term() -> None:
 def test_an_added_profile_is_rankable_at_once_and_ranks_as_after_a_refit() -> None:
     new = {"id": "sic-lab", "docs": [{"id": "s1", "text": "碳化硅功率器件的外延生长与缺陷控制"},
                                      {"id": "s2", "text": "Silicon carbide MOSFET reliability"}]}
-    model = tiny()
+    model = tiny(aggregation="max")
     assert model.add_profiles([new]) == ["sic-lab"]
     assert model.n_added_ == 1
-    refit = TextAffinity().fit([*PROFILES, new])
+    refit = TextAffinity(aggregation="max").fit([*PROFILES, new])
     for query in ["碳化硅外延缺陷", "SiC MOSFET reliability", "红外探测器"]:
         ranked_added = [p for p, _ in model.kneighbors([query], k=5)[0]]
         ranked_refit = [p for p, _ in refit.kneighbors([query], k=5)[0]]
