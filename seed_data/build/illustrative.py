@@ -105,6 +105,8 @@ def illustrative_records(taken_names: set[str]) -> tuple[list[dict[str, Any]], l
 
     # -- firms -------------------------------------------------------------------
     firm_topics: dict[str, list[str]] = {}
+    firm_industry: dict[str, str] = {f"ent:{slug}": industry_name(ind) for slug, _n, _r, ind, *_x
+                                     in ENTERPRISES if ind}
     for n, (name, region, industry, topics) in enumerate(FIRMS, start=1):
         eid = f"ent:ill-firm-{n:03d}"
         revenue = round(rng.lognormvariate(9.3, 1.2), 0)
@@ -124,12 +126,14 @@ def illustrative_records(taken_names: set[str]) -> tuple[list[dict[str, Any]], l
         edges.append(edge(eid, "in_industry", f"ind:{industry}"))
         edges.extend(edge(eid, "has_expertise", f"topic:{t}") for t in topics.split())
         firm_topics[eid] = topics.split()
+        firm_industry[eid] = industry_name(industry)
         for flag, prog in (("高新技术企业", "high-tech-enterprise"), ("科技型中小企业", "tech-sme"),
                            ("省级企业技术中心", "provincial-enterprise-tech-centre")):
             if flag in props["flags"]:
                 edges.append(edge(eid, "awarded", f"prog:{prog}", {"year": rng.randint(2015, 2022)}))
-    for slug, *_r, topics, _rev, _emp, _rd, flags, _f in XIAN_FIRMS:
+    for slug, _firm, _region, industry, topics, _rev, _emp, _rd, flags, _f in XIAN_FIRMS:
         firm_topics[f"ent:ill-{slug}"] = topics.split()
+        firm_industry[f"ent:ill-{slug}"] = industry_name(industry)
         for flag, prog in (("高新技术企业", "high-tech-enterprise"), ("科技型中小企业", "tech-sme")):
             if flag in flags:
                 edges.append(edge(f"ent:ill-{slug}", "awarded", f"prog:{prog}", {"year": 2018}))
@@ -187,7 +191,8 @@ def illustrative_records(taken_names: set[str]) -> tuple[list[dict[str, Any]], l
     for n, (firm, topics) in enumerate(submitters, start=1):
         slug = rng.choice(topics)
         need_type = rng.choice(types)
-        title, text, extra = need_text(rng, terms[slug], need_type)
+        title, text, extra = need_text(rng, terms[slug], need_type,
+                                       firm_industry.get(firm, "制造"))
         year = rng.choice((2019, 2020, 2021, 2022, 2023))
         nid = f"need:ill-{n:04d}"
         status = rng.choice(("submitted", "submitted", "matched", "matched", "met", "signed",
