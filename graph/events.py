@@ -386,6 +386,11 @@ def plan_event_meetings(store: GraphStore, event_id: str, *, scorer: Scorer | No
                          min_score=setup.node.props.get("min_score", DEFAULT_MIN_SCORE),
                          solver=solver, progress=progress,  # type: ignore[arg-type]
                          cancelled=cancelled)
+    pending = [f"{r['firm']} → {r['helper']}" for r in setup.rules
+               if r["kind"] == "request" and r.get("status") == "pending"]
+    if pending:
+        plan.diagnostics.append(f"{len(pending)} request(s) still await an answer and were not "
+                                f"planned: {', '.join(pending[:5])}")
     old = {m.id: m for m in event_meetings(store, event_id)}
     new_ids = {new_id("Meeting", event_id, m.firm, m.helper): m for m in plan.meetings}
     with store.batch() as batch:
@@ -396,12 +401,13 @@ def plan_event_meetings(store: GraphStore, event_id: str, *, scorer: Scorer | No
             if mid in old and old[mid].props.get("status") not in REPLACEABLE:
                 continue
             reasons = list(scores.get((pm.firm, pm.helper), (0.0, []))[1])[:20]
+            stand_ins = [h for h, _ in plan.alternates.get(pm.firm, []) if h != pm.helper]
             batch.upsert_node(Node(mid, "Meeting", {
                 "name": f"{setup.nodes[pm.firm].name} × {setup.nodes[pm.helper].name}",
                 "event_id": event_id, "status": "proposed", "score": pm.score,
                 "reasons": reasons, "firm_id": pm.firm, "helper_id": pm.helper,
-                "source": pm.source}, provenance=[Provenance(source=f"user:{by}")]),
-                replace_props=True)
+                "source": pm.source, "alternates": stand_ins},
+                provenance=[Provenance(source=f"user:{by}")]), replace_props=True)
             batch.upsert_edge(Edge(event_id, "has_meeting", mid))
             batch.upsert_edge(Edge(mid, "involves", pm.firm, {"role": "firm"}))
             batch.upsert_edge(Edge(mid, "involves", pm.helper, {"role": "helper"}))

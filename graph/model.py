@@ -279,7 +279,9 @@ class MeetingProps(_Props):
     firm_id: Name | None = None
     helper_id: Name | None = None
     slot_id: Name | None = None
-    source: Literal["planned", "pinned", "requested", "locked"] | None = None
+    source: Literal["planned", "pinned", "requested", "locked", "alternate"] | None = None
+    alternates: ShortList = []  # ranked stand-ins for the helper if it does not show
+    replaces: Name | None = None  # the no-show meeting an alternate meeting stands in for
     follow_ups: Annotated[list[FollowUp], Field(max_length=200)] = []
 
 

@@ -178,6 +178,50 @@ of a planned event (see `duijie event plan`)
     return store.get_node(out_id)
 
 
+def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -> Node | None:
+    """On the day: mark a meeting no-show and seat the firm's first free alternate instead.
+
+    The alternates are the plan's ranked stand-ins; the first one that is a
+    participant, has no meeting in that slot and does not already meet the firm
+    gets a locked meeting at the same slot and table. Returns it, or None when
+    no alternate is free (the meeting is still marked no-show). One batch.
+    """
+    meeting = _meeting(store, meeting_id)
+    p = meeting.props
+    if not p.get("slot_id"):
+        raise InvalidInput("is not scheduled: only a scheduled meeting can have a no-show",
+                           value=meeting_id, where="no-show")
+    event_id = p["event_id"]
+    others = [m for m in event_meetings(store, event_id) if m.id != meeting_id
+              and m.props.get("status") not in ("cancelled", "no_show")]
+    busy = {m.props.get("helper_id") for m in others if m.props.get("slot_id") == p["slot_id"]}
+    meets = {m.props.get("helper_id") for m in others if m.props.get("firm_id") == p["firm_id"]}
+    event = store.get_node(event_id)
+    helpers = {x["id"] for x in event.props.get("participants", []) if x["side"] == "helper"}
+    choice = next((h for h in p.get("alternates", [])
+                   if h in helpers and h not in busy and h not in meets), None)
+    new = None
+    with store.batch() as batch:
+        batch.upsert_node(Node(meeting_id, "Meeting", {"status": "no_show"}))
+        if choice:
+            names = store.get_nodes([p["firm_id"], choice])
+            new = new_id("Meeting", event_id, p["firm_id"], choice)
+            batch.upsert_node(Node(new, "Meeting", {
+                "name": f"{names[p['firm_id']].name} × {names[choice].name}",
+                "event_id": event_id, "status": "locked", "firm_id": p["firm_id"],
+                "helper_id": choice, "slot_id": p["slot_id"], "table": p.get("table"),
+                "start": p.get("start"), "end": p.get("end"), "source": "alternate",
+                "replaces": meeting_id, "reasons": [f"替补：{meeting.name} 未到场"]},
+                provenance=[Provenance(source=f"user:{by}")]), replace_props=True)
+            batch.upsert_edge(Edge(event_id, "has_meeting", new))
+            batch.upsert_edge(Edge(new, "involves", p["firm_id"], {"role": "firm"}))
+            batch.upsert_edge(Edge(new, "involves", choice, {"role": "helper"}))
+            for e in store.find_edges("involves", src=meeting_id, limit=10**6):
+                if e.props.get("role") == "need":
+                    batch.upsert_edge(Edge(new, "involves", e.dst, {"role": "need"}))
+    return store.get_node(new) if new else None
+
+
 def add_follow_up(store: GraphStore, meeting_id: str, action: str, owner: str, due: str
                   ) -> dict[str, Any]:
     """Give a meeting a follow-up action with an owner and a due date (YYYY-MM-DD)."""

@@ -345,6 +345,29 @@ def outcome(app: AppContext, meeting_id: str, stage: str, held: bool | None,
         click.echo(f"recorded {node.id}")
 
 
+@event.command("no-show")
+@click.argument("meeting_id")
+@json_option
+@pass_app
+def no_show(app: AppContext, meeting_id: str, as_json: bool) -> None:
+    """On the day: mark a no-show and seat the firm's first free alternate in that slot.
+
+    \b
+    Example:
+      duijie event no-show mtg:abc
+    """
+    from graph.outcomes import replace_no_show
+
+    node = replace_no_show(app.store, meeting_id)
+    if as_json:
+        echo_json(node.to_dict() if node else None)
+    elif node:
+        click.echo(f"{meeting_id} no-show; {node.props['helper_id']} takes its place "
+                   f"({node.props.get('start')}, {node.props.get('table')}) as {node.id}")
+    else:
+        click.echo(f"{meeting_id} no-show; no alternate is free in that slot")
+
+
 @event.command()
 @click.option("--event", "event_id", default=None, help="Only this event's follow-ups.")
 @click.option("--today", default=None, help="Date to compare with (YYYY-MM-DD).")

@@ -267,3 +267,34 @@ def test_replay_of_the_xian_event(tmp_path):
     assert [(p["firm"], p["helper"], p["start"]) for p in again.pairs] == [
         (p["firm"], p["helper"], p["start"]) for p in replay.pairs]
     store.close()
+
+
+def test_no_show_is_replaced_by_a_free_alternate(store):
+    from graph.outcomes import replace_no_show
+
+    add_participant(store, EVT, "ent:0", max_meetings=1)
+    add_pair_rule(store, EVT, "forbid", "ent:1", "exp:1")  # keeps exp:1 free all day
+    plan_event_meetings(store, EVT)
+    schedule_event(store, EVT)
+    mine = [m for m in event_meetings(store, EVT) if m.props["firm_id"] == "ent:0"]
+    assert len(mine) == 1
+    m = mine[0]
+    other = "exp:1" if m.props["helper_id"] == "exp:0" else "exp:0"
+    assert m.props["alternates"] == [other]
+    new = replace_no_show(store, m.id)
+    assert store.get_node(m.id).props["status"] == "no_show"
+    assert new.props["helper_id"] == other and new.props["replaces"] == m.id
+    assert (new.props["slot_id"], new.props["table"]) == (m.props["slot_id"], m.props["table"])
+    assert new.props["status"] == "locked" and new.props["source"] == "alternate"
+    assert {e.dst for e in store.find_edges("involves", src=new.id)} == {"ent:0", other,
+                                                                        "need:0"}
+    assert replace_no_show(store, new.id) is None  # no stand-in left: only marked no-show
+    with pytest.raises(NotFound):
+        replace_no_show(store, "mtg:none")
+
+
+def test_pending_requests_are_reported_not_planned(store):
+    add_pair_rule(store, EVT, "request", "ent:2", "exp:0", status="pending")
+    plan = plan_event_meetings(store, EVT)
+    assert ("ent:2", "exp:0") not in plan.pairs()
+    assert any("await an answer" in d and "ent:2 → exp:0" in d for d in plan.diagnostics)
