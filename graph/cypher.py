@@ -1,0 +1,277 @@
+"""The Cypher the Neo4j backend runs, and how records become Bolt parameters.
+
+Only portable openCypher is used, so the same text runs on Neo4j and on the
+FalkorDB test server. Values always travel as parameters; the only names put
+into statement text are labels and relationship types taken from the fixed kind
+lists of `graph.model` (checked by `node_label` / `edge_type`).
+
+Layout in the graph database:
+
+- a node is `(:DuijieNode:<Kind> {id, kind, name, props_json, aliases_json,
+  provenance_json, confidentiality, created_at, updated_at, p_<field>…})`.
+  `props_json` (canonical JSON) is the record and is what is read back, so
+  structured props (an expert's `docs`, a programme's `rules`) survive intact;
+  the `p_<field>` copies of scalar and list-of-scalar props exist only so that
+  `find_nodes(where=…)` and people in Neo4j Browser can query them;
+- an edge is `(a)-[:<kind> {id, key, provenance_json, p_<prop>…}]->(b)`; edge props
+  are flat scalars (`graph.model.EDGE_PROPS`), so `SET r += …` merges them as the
+  SQLite backend's `json_patch` does;
+- resolution keys are `(:DuijieKey {node_id, kind, key_type, key})`, the review
+  queue `(:DuijieReview {…})`, and `(:DuijieMeta {id: 'graph', version})` counts
+  writes so a process knows when its projection is stale.
+
+>>> text, params = write_statement([(DELETE_NODES, [{"id": "a"}])])
+>>> print(text.splitlines()[0])
+UNWIND $p0 AS r MATCH (n:DuijieNode {id: r.id}) DETACH DELETE n
+>>> params
+{'p0': [{'id': 'a'}]}
+>>> flat_props({"name": "巨石", "tags": ["a", "b"], "docs": [{"id": "d"}], "x": [1, "a"]})
+{'p_name': '巨石', 'p_tags': ['a', 'b']}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from graph.errors import InvalidInput
+from graph.model import EDGE_KINDS, NODE_KINDS, Edge, Node
+
+NODE = "DuijieNode"
+KEY = "DuijieKey"
+REVIEW = "DuijieReview"
+META = "DuijieMeta"
+PREFIX = "p_"
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, Chinese kept readable."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def node_label(kind: str) -> str:
+    if kind not in NODE_KINDS:  # never put an unchecked name into statement text
+        raise InvalidInput("is not a node kind", value=kind, where="Neo4j label")
+    return kind
+
+
+def edge_type(kind: str) -> str:
+    if kind not in EDGE_KINDS:
+        raise InvalidInput("is not an edge kind", value=kind, where="Neo4j relationship type")
+    return kind
+
+
+_SCALARS = (str, bool, int, float)
+
+
+def storable(value: Any) -> bool:
+    """Whether Neo4j can hold `value` as a property: a scalar or a list of one scalar type.
+
+    >>> storable(["a", "b"]), storable([1, "a"]), storable({"k": 1}), storable(None)
+    (True, False, False, False)
+    """
+    if isinstance(value, _SCALARS):
+        return True
+    if isinstance(value, list):
+        types = {bool if isinstance(v, bool) else type(v) for v in value}
+        # An empty list has no element type; Neo4j keeps it, but it says nothing to query.
+        return len(types) == 1 and types <= {str, bool, int, float}
+    return False
+
+
+def flat_props(props: dict[str, Any]) -> dict[str, Any]:
+    """The `p_<field>` copies of the props Neo4j can store as they are."""
+    return {PREFIX + k: v for k, v in props.items() if storable(v)}
+
+
+def node_row(node: Node) -> dict[str, Any]:
+    """The properties a node is stored with (created_at is set by the statement)."""
+    return {
+        **flat_props(node.props),
+        "id": node.id, "kind": node.kind, "name": node.name,
+        "props_json": dumps(node.props), "aliases_json": dumps(node.aliases),
+        "provenance_json": dumps([p.to_dict() for p in node.provenance]),
+        "confidentiality": node.confidentiality,
+    }
+
+
+def edge_row(edge: Edge) -> dict[str, Any]:
+    for name, value in edge.props.items():
+        if not isinstance(value, _SCALARS):  # validate_edge allows scalars only; stay sure
+            raise InvalidInput("cannot be stored as an edge property (scalars only)",
+                               value=value, where=f"edge {edge.id!r}, field {name}")
+    return {**flat_props(edge.props), "id": edge.id, "key": edge.key,
+            "stage_src": edge.src, "stage_dst": edge.dst,
+            "provenance_json": dumps([p.to_dict() for p in edge.provenance])}
+
+
+def edge_source(edge_id: str) -> list[str]:
+    """The possible source ids of an edge id `src|kind|dst[|key]`.
+
+    >>> edge_source("ent:a|submitted|need:b")
+    ['ent:a']
+    """
+    return sorted({edge_id.split(f"|{kind}|", 1)[0] for kind in EDGE_KINDS
+                   if f"|{kind}|" in edge_id})
+
+
+# -- writes ------------------------------------------------------------------
+# Every write part reads flat rows `r` from `{rows}`: `UNWIND $p<i> AS r` when the
+# rows travel as a parameter, or the `:DuijieStage` nodes of this batch when they
+# were uploaded first in small messages (FalkorDB: see `Neo4jStore._stage`). The
+# `stage_*` keys that staging adds are removed from what is written.
+STAGE = "DuijieStage"
+_UNSTAGE = "stage_batch, {v}.stage_part, {v}.stage_seq, {v}.stage_src, {v}.stage_dst"
+
+
+def unstage(var: str) -> str:
+    return f"REMOVE {var}." + _UNSTAGE.format(v=var)
+
+
+DELETE_EDGES = ("{rows} MATCH (a:DuijieNode)-[e]->() WHERE a.id IN r.srcs AND e.id = r.id"
+                " DELETE e")
+DELETE_NODES = "{rows} MATCH (n:DuijieNode {{id: r.id}}) DETACH DELETE n"
+DELETE_KEYS = "{rows} MATCH (k:DuijieKey {{node_id: r.id}}) DELETE k"
+CREATE_KEYS = ("{rows} CREATE (:DuijieKey {{node_id: r.node_id, kind: r.kind,"
+               " key_type: r.key_type, key: r.key}})")
+ADD_REVIEWS = ("{rows} MERGE (x:DuijieReview {{id: r.id}}) ON CREATE SET x = properties(r)"
+               " WITH x " + unstage("x"))
+
+
+def upsert_nodes(kind: str) -> str:
+    # SET n = … replaces every property: the row is the whole merged record.
+    return (f"{{rows}} MERGE (n:{NODE}:{node_label(kind)} {{{{id: r.id}}}})"
+            " WITH n, r, coalesce(n.created_at, $now) AS created"
+            f" SET n = properties(r) {unstage('n')}"
+            " SET n.created_at = created, n.updated_at = $now")
+
+
+def upsert_edges(kind: str) -> str:
+    # SET e += … merges edge props with the stored ones, as SQLite's json_patch does.
+    return (f"{{rows}} MATCH (a:{NODE} {{{{id: r.stage_src}}}})"
+            f" MATCH (b:{NODE} {{{{id: r.stage_dst}}}})"
+            f" MERGE (a)-[e:{edge_type(kind)} {{{{id: r.id}}}}]->(b)"
+            f" SET e += properties(r) {unstage('e')}"
+            " SET e.created_at = coalesce(e.created_at, $now), e.updated_at = $now")
+
+
+BUMP_VERSION = (f"MERGE (m:{META} {{id: 'graph'}})"
+                " SET m.version = coalesce(m.version, 0) + 1 RETURN m.version AS version")
+CREATE_STAGE = f"UNWIND $rows AS r CREATE (s:{STAGE}) SET s = r"
+DROP_STAGE = f"MATCH (s:{STAGE} {{stage_batch: $batch}}) DELETE s"
+
+
+def append_to_stage(key: str) -> str:
+    """Append a piece to one staged value (a long text sent in several messages)."""
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,80}$", key):
+        raise InvalidInput("is not a property name", value=key, where="staging")
+    return (f"MATCH (s:{STAGE} {{stage_batch: $batch, stage_part: $part, stage_seq: $seq}})"
+            f" SET s.`{key}` = s.`{key}` + $piece")
+
+
+def write_statement(parts: list[tuple[str, list[dict[str, Any]]]], staged: bool = False,
+                    bump: bool = True) -> tuple[str, dict[str, Any]]:
+    """Join write parts into ONE statement.
+
+    One statement is atomic on every server we run on; FalkorDB does not roll back
+    an explicit multi-statement transaction. `WITH count(*)` between the parts
+    always yields one row, so a part that matches nothing does not stop the rest.
+    With `staged`, part i reads the batch's `:DuijieStage` nodes of part i, which
+    the statement deletes as it ends; otherwise it reads parameter `$p<i>`.
+    """
+    lines, params = [], {}
+    for i, (text, rows) in enumerate(parts):
+        source = (f"MATCH (r:{STAGE} {{stage_batch: $batch, stage_part: {i}}})" if staged
+                  else f"UNWIND $p{i} AS r")
+        if not staged:
+            params[f"p{i}"] = rows
+        lines.append(text.format(rows=source))
+        lines.append(f"WITH count(*) AS done{i}")
+    if staged:
+        lines += [DROP_STAGE, "WITH count(*) AS staged"]
+    lines.append(BUMP_VERSION if bump else "RETURN 0 AS version")
+    return "\n".join(lines), params
+
+
+# -- reads -------------------------------------------------------------------
+NODE_FIELDS = ("n.id, n.kind, n.props_json, n.aliases_json, n.provenance_json,"
+               " n.confidentiality")
+EDGE_FIELDS = "a.id, type(r), b.id, r.key, properties(r)"
+GET_NODES = f"MATCH (n:{NODE}) WHERE n.id IN $ids RETURN {NODE_FIELDS}"
+KINDS_OF = f"MATCH (n:{NODE}) WHERE n.id IN $ids RETURN n.id, n.kind"
+GET_EDGE = (f"MATCH (a:{NODE})-[r]->(b:{NODE}) WHERE a.id IN $srcs AND r.id = $id"
+            f" RETURN {EDGE_FIELDS}")
+FIND_BY_KEY = f"MATCH (k:{KEY}) WHERE k.key = $key AND k.key_type = $key_type RETURN k.node_id"
+ITER_KEYS = (f"MATCH (k:{KEY}) WHERE k.kind IN $kinds"
+             " RETURN k.node_id, k.key_type, k.key ORDER BY k.node_id, k.key_type, k.key")
+COUNT_NODES = f"MATCH (n:{NODE}) RETURN n.kind, count(n)"
+COUNT_EDGES = f"MATCH (:{NODE})-[r]->(:{NODE}) RETURN type(r), count(r)"
+VERSION = f"MATCH (m:{META} {{id: 'graph'}}) RETURN m.version"
+PROJECTION_NODES = (f"MATCH (n:{NODE}) WHERE n.id > $after RETURN n.id, n.kind, n.name"
+                    " ORDER BY n.id LIMIT $limit")
+PROJECTION_EDGES = (f"MATCH (a:{NODE})-[r]->(b:{NODE}) WHERE a.id IN $ids"
+                    " RETURN a.id, type(r), b.id, r.key, r.p_weight")
+REVIEW_FIELDS = ("r.id, r.name, r.candidate_id, r.score, r.kind, r.status, r.payload_json,"
+                 " r.created_at, r.decided_by, r.decided_at, r.reasons_json")
+DECIDE_REVIEW = (f"MATCH (r:{REVIEW} {{id: $id}}) SET r.status = $status,"
+                 f" r.decided_by = $user, r.decided_at = $at RETURN {REVIEW_FIELDS}")
+WIPE = ("MATCH (n) WHERE n:DuijieNode OR n:DuijieKey OR n:DuijieReview OR n:DuijieMeta"
+        " OR n:DuijieStage DETACH DELETE n")
+
+
+def find_nodes_query(kind: str | None, where: dict[str, Any], after: str | None
+                     ) -> tuple[str, dict[str, Any]]:
+    """`find_nodes` as Cypher: only fixed fragments; names and values are parameters."""
+    clauses, params = [], {}
+    if kind is not None:
+        clauses.append("n.kind = $kind")
+        params["kind"] = kind
+    for i, (name, value) in enumerate(where.items()):
+        clauses.append(f"n[$w{i}] = $v{i}")
+        params[f"w{i}"], params[f"v{i}"] = PREFIX + name, value
+    if after is not None:
+        clauses.append("n.id > $after")
+        params["after"] = after
+    text = f"MATCH (n:{NODE})"
+    if clauses:
+        text += " WHERE " + " AND ".join(clauses)
+    return text + f" RETURN {NODE_FIELDS} ORDER BY n.id LIMIT $limit", params
+
+
+def find_edges_query(kind: str | None, src: str | None, dst: str | None,
+                     after: str | None) -> tuple[str, dict[str, Any]]:
+    rel = f"r:{edge_type(kind)}" if kind is not None else "r"
+    clauses, params = [], {}
+    for name, column, value in (("src", "a.id", src), ("dst", "b.id", dst)):
+        if value is not None:
+            clauses.append(f"{column} = ${name}")
+            params[name] = value
+    if after is not None:
+        clauses.append("r.id > $after")
+        params["after"] = after
+    text = f"MATCH (a:{NODE})-[{rel}]->(b:{NODE})"
+    if clauses:
+        text += " WHERE " + " AND ".join(clauses)
+    return text + f" RETURN {EDGE_FIELDS} ORDER BY r.id LIMIT $limit", params
+
+
+# Indexes both servers build: `CREATE INDEX FOR … ON …` is portable openCypher.
+# Neo4j proper also gets uniqueness constraints (`CREATE CONSTRAINT … IF NOT EXISTS`),
+# which FalkorDB's Cypher does not parse; there it makes unique ids by MERGE alone.
+NODE_INDEXES = [(NODE, "id"), (NODE, "kind"), (KEY, "key"), (KEY, "node_id"), (REVIEW, "id"),
+                (META, "id"), (STAGE, "stage_batch")]
+NEO4J_CONSTRAINTS = [
+    f"CREATE CONSTRAINT duijie_node_id IF NOT EXISTS FOR (n:{NODE}) REQUIRE n.id IS UNIQUE",
+    f"CREATE CONSTRAINT duijie_review_id IF NOT EXISTS FOR (n:{REVIEW}) REQUIRE n.id IS UNIQUE",
+]
+
+
+def node_index(label: str, prop: str, neo4j: bool) -> str:
+    guard = f"duijie_{label.lower()}_{prop} IF NOT EXISTS " if neo4j else ""
+    return f"CREATE INDEX {guard}FOR (n:{label}) ON (n.{prop})"
+
+
+def edge_index(kind: str, neo4j: bool) -> str:
+    guard = f"duijie_rel_{kind}_id IF NOT EXISTS " if neo4j else ""
+    return f"CREATE INDEX {guard}FOR ()-[r:{edge_type(kind)}]-() ON (r.id)"

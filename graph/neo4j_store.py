@@ -1,0 +1,581 @@
+"""The Neo4j backend: the `GraphStore` interface over Bolt, with the official driver.
+
+Checks and merges happen in `graph.store.prepare_batch`, as for SQLite; this
+module only turns a prepared batch into ONE parameterised Cypher statement
+(`graph.cypher.write_statement`), which the server applies whole or not at all,
+and reads records back. Writes and reads run as managed transactions
+(`execute_write` / `execute_read`), which the driver retries on transient errors
+(leader switch, lost connection) for up to `retry_seconds`; a batch statement
+is made of MERGEs, so a retry after a lost reply writes the same records again.
+
+Tested against FalkorDB, which speaks Bolt (see `tests/bolt_server.py`). Where
+it differs from Neo4j the code says so; look for "FalkorDB".
+
+Example (needs a server, so not run as a doctest)::
+
+    >>> store = Neo4jStore.from_url("bolt://neo4j:secret@localhost:7687?database=duijie")
+    ... # doctest: +SKIP
+    >>> with store.batch() as b:  # doctest: +SKIP
+    ...     b.upsert_node(Node("reg:xian", "Region", {"name": "西安"}))
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+
+import neo4j
+import networkx as nx
+from neo4j import exceptions as neo4j_errors
+
+from graph import cypher
+from graph.errors import BackendUnavailable, DuijieError, InvalidInput, NotFound
+from graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node, Provenance
+from graph.sqlite_store import _FIELD
+from graph.store import (
+    PAGE_SIZE,
+    Direction,
+    PreparedBatch,
+    ReviewItem,
+    WriteBatch,
+    WriteReport,
+    add_to_projection,
+    prepare_batch,
+    remove_from_projection,
+    utc_now,
+)
+
+URL_OPTIONS = {"database", "timeout", "retry_seconds"}
+MESSAGE_BYTES = 3000
+"""Largest parameter payload sent to FalkorDB in one message (it crashes past ~4 KB)."""
+PIECE_BYTES = 1500
+_IN_CHUNK = 1000
+_PROJECTION_PAGE = 5000
+
+
+def _size(value: Any) -> int:
+    """About how many bytes `value` takes once FalkorDB has it in its query text."""
+    return len(json.dumps(value, ensure_ascii=False).encode()) * 2 if not isinstance(
+        value, str) else len(value.encode()) * 2 + 4
+
+
+def _pieces(value: str | list) -> Iterator[str | list]:
+    """`value` cut into pieces of at most PIECE_BYTES (a long text in several messages)."""
+    if isinstance(value, str):
+        step = PIECE_BYTES // 8  # a character is at most 4 bytes, doubled by escaping
+        yield from (value[i:i + step] for i in range(0, len(value), step))
+        return
+    piece: Any = value[:0]
+    for item in value:
+        step = [item]
+        if piece and _size(piece + step) > PIECE_BYTES:
+            yield piece
+            piece = value[:0]
+        piece = piece + step
+    if piece:
+        yield piece
+
+
+def _node(row: list[Any]) -> Node:
+    node_id, kind, props, aliases, provenance, conf = row
+    return Node(node_id, kind, json.loads(props), json.loads(aliases),
+                [Provenance(**p) for p in json.loads(provenance)], conf)
+
+
+def _edge(row: list[Any]) -> Edge:
+    src, kind, dst, key, stored = row
+    props = {k[len(cypher.PREFIX):]: v for k, v in stored.items()
+             if k.startswith(cypher.PREFIX)}
+    return Edge(src, kind, dst, props,
+                [Provenance(**p) for p in json.loads(stored.get("provenance_json") or "[]")],
+                key or "")
+
+
+def _review(row: list[Any]) -> ReviewItem:
+    (rid, name, candidate, score, kind, status, payload, created, by, at, reasons) = row
+    return ReviewItem(rid, name, candidate, score, kind, status, json.loads(payload or "{}"),
+                      created or "", by, at, json.loads(reasons or "[]"))
+
+
+def _unavailable(exc: Exception, url: str) -> BackendUnavailable:
+    """One readable line for a driver error: what failed, and where."""
+    if isinstance(exc, neo4j_errors.AuthError):
+        message = "refused the credentials (check user and password in the URL)"
+    elif isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+        first = str(exc).strip().splitlines()[0][:200]
+        message = f"cannot be reached (server down, wrong host or port?): {first}"
+    elif isinstance(exc, neo4j_errors.ConfigurationError | ValueError):
+        message = f"is not a usable Neo4j URL: {exc}"
+    else:
+        code = getattr(exc, "code", None) or type(exc).__name__
+        detail = getattr(exc, "message", None) or str(exc)
+        message = f"refused the request ({code}: {str(detail)[:200]}); nothing was written"
+    return BackendUnavailable(message, value=url)
+
+
+def falkordb_params(value: Any) -> Any:
+    r"""Parameters as FalkorDB's Bolt bridge needs them: backslashes and single quotes escaped.
+
+    FalkorDB 4.16 pastes string parameters into a single-quoted prefix of the query
+    and unescapes them there, so `a\"b` arrived as `a"b` and a lone `'` broke the
+    statement (a door to injection). Neo4j keeps parameters apart: they go as they are.
+
+    >>> print(falkordb_params({"rows": [{"name": "O'Brien \\ 中文"}]})["rows"][0]["name"])
+    O\'Brien \\ 中文
+    """
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, list):
+        return [falkordb_params(v) for v in value]
+    if isinstance(value, dict):
+        return {k: falkordb_params(v) for k, v in value.items()}
+    return value
+
+
+class Neo4jStore:
+    """`GraphStore` on Neo4j (or any server speaking Bolt and openCypher)."""
+
+    def __init__(self, uri: str, auth: tuple[str, str] | None = None, *,
+                 database: str | None = None, timeout: float = 5.0,
+                 retry_seconds: float = 15.0):
+        netloc = urlsplit(uri).netloc.rsplit("@", 1)[-1]
+        self.url = f"{urlsplit(uri).scheme}://{netloc}" + (
+            f"?database={database}" if database else "")
+        self.database = database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=timeout,
+                connection_acquisition_timeout=2 * timeout,
+                max_transaction_retry_time=retry_seconds, max_connection_pool_size=20)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, ValueError) as exc:
+            raise _unavailable(exc, self.url) from None
+        self._lock = threading.RLock()
+        self._graph: nx.MultiDiGraph | None = None
+        self._graph_version: int | None = None
+        self.is_neo4j = False
+        try:
+            self._connect()
+        except BaseException:
+            self._kill_connections()
+            self._driver.close()
+            raise
+
+    @classmethod
+    def from_url(cls, url: str) -> Neo4jStore:
+        """Open `bolt://user:pass@host:7687?database=x&timeout=5&retry_seconds=15`.
+
+        >>> Neo4jStore.from_url("bolt://localhost:7687?colour=red")
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout)
+        """  # noqa: E501
+        parts = urlsplit(url)
+        options = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        for name in options:
+            if name not in URL_OPTIONS:
+                raise InvalidInput(f"is not an option (known: {', '.join(sorted(URL_OPTIONS))})",
+                                   value=name, where="--graph")
+        numbers = {}
+        for name in ("timeout", "retry_seconds"):
+            if name in options:
+                try:
+                    numbers[name] = float(options[name])
+                except ValueError:
+                    raise InvalidInput("must be a number of seconds", value=options[name],
+                                       where=f"--graph option {name}") from None
+        if not parts.hostname:
+            raise InvalidInput("has no host (use bolt://user:pass@host:7687)", value=url,
+                               where="--graph")
+        auth = None
+        if parts.username is not None:  # a user with no password is allowed (FalkorDB)
+            auth = (unquote(parts.username), unquote(parts.password or ""))
+        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+        uri = urlunsplit((parts.scheme, host, "", "", ""))
+        return cls(uri, auth, database=options.get("database") or None, **numbers)
+
+    # -- connection --------------------------------------------------------
+    def _session(self, write: bool = False) -> neo4j.Session:
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def _connect(self) -> None:
+        """Check the server answers, learn which server it is, build indexes."""
+        for attempt in range(2):
+            try:
+                with self._session() as session:
+                    session.run("RETURN 1 AS ok").consume()
+                break
+            except neo4j_errors.ServiceUnavailable as exc:
+                # FalkorDB sometimes stalls the first handshake after another client's
+                # GOODBYE; a second try gets through. A refused port fails at once.
+                if attempt or "refused" in str(exc).lower():
+                    raise _unavailable(exc, self.url) from None
+            except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+                # FalkorDB answers a wrong password with a generic error, not AuthError.
+                if isinstance(exc, neo4j_errors.AuthError):
+                    raise _unavailable(exc, self.url) from None
+                raise BackendUnavailable(
+                    "answered a trivial query with an error; are the credentials right?"
+                    f" ({getattr(exc, 'code', type(exc).__name__)})", value=self.url) from None
+        try:  # dbms.components is Neo4j's; FalkorDB does not know it.
+            with self._session() as session:
+                session.run("CALL dbms.components() YIELD name RETURN name").consume()
+            self.is_neo4j = True
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError):
+            self.is_neo4j = False
+        self._ensure_indexes()
+
+    def _ensure_indexes(self) -> None:
+        if self.is_neo4j:
+            statements = list(cypher.NEO4J_CONSTRAINTS)
+            covered = {(cypher.NODE, "id"), (cypher.REVIEW, "id")}  # by the constraints
+            statements += [cypher.node_index(label, prop, True)
+                           for label, prop in cypher.NODE_INDEXES if (label, prop) not in covered]
+            statements += [cypher.edge_index(kind, True) for kind in EDGE_KINDS]
+        else:
+            # FalkorDB has no IF NOT EXISTS and fails on an existing index: ask first.
+            existing = {(r[0], tuple(r[1]))
+                        for r in self._read("CALL db.indexes() YIELD label, properties"
+                                            " RETURN label, properties")}
+            statements = [cypher.node_index(label, prop, False)
+                          for label, prop in cypher.NODE_INDEXES
+                          if (label, (prop,)) not in existing]
+            statements += [cypher.edge_index(kind, False) for kind in EDGE_KINDS
+                           if (kind, ("id",)) not in existing]
+        for statement in statements:
+            try:
+                self._write(statement, {})
+            except BackendUnavailable:
+                # Another process created it meanwhile; reads still work without it.
+                continue
+
+    def _kill_connections(self) -> None:
+        """Drop pooled sockets without a Bolt GOODBYE.
+
+        FalkorDB stalls the next client's handshake after a GOODBYE (tried with
+        FalkorDB 4.16); closing the socket is harmless for Neo4j too.
+        """
+        pool = getattr(self._driver, "_pool", None)
+        for connections in list(getattr(pool, "connections", {}).values()):
+            for connection in list(connections):
+                kill = getattr(connection, "kill", None)
+                if kill is not None:
+                    kill()
+
+    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
+        return self._run(query, params or {}, write=False)
+
+    def _write(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
+        return self._run(query, params, write=True)
+
+    def _run(self, query: str, params: dict[str, Any], write: bool) -> list[list[Any]]:
+        if not self.is_neo4j:
+            params = falkordb_params(params)
+
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
+            return [record.values() for record in tx.run(query, params)]
+
+        try:
+            with self._session(write) as session:
+                runner: Callable = session.execute_write if write else session.execute_read
+                return runner(work)
+        except DuijieError:
+            raise
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
+            raise _unavailable(exc, self.url) from None
+
+    # -- writes ------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[WriteBatch]:
+        """Collect writes; they are applied atomically when the block ends cleanly."""
+        batch = WriteBatch()
+        yield batch
+        self.apply(batch)
+
+    def apply(self, batch: WriteBatch) -> WriteReport:
+        if not len(batch):
+            return WriteReport()
+        prepared = prepare_batch(self, batch)
+        before = self._deletion_counts(prepared)
+        with self._lock:
+            version = self._apply_parts(self._write_parts(prepared))
+            self._update_projection(prepared, version)
+        return WriteReport(len(prepared.nodes), len(prepared.edges), before[0], before[1],
+                           len(prepared.created_ids))
+
+    def _write_parts(self, p: PreparedBatch) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The parts of the one write statement, in the order the SQLite backend writes."""
+        parts: list[tuple[str, list[dict[str, Any]]]] = []
+        if p.delete_edge_ids:
+            parts.append((cypher.DELETE_EDGES, [{"id": i, "srcs": cypher.edge_source(i)}
+                                                for i in p.delete_edge_ids]))
+        if p.delete_node_ids:
+            parts.append((cypher.DELETE_NODES, [{"id": i} for i in p.delete_node_ids]))
+            parts.append((cypher.DELETE_KEYS, [{"id": i} for i in p.delete_node_ids]))
+        by_kind: dict[str, list[dict[str, Any]]] = {}
+        for node in p.nodes:
+            by_kind.setdefault(node.kind, []).append(cypher.node_row(node))
+        parts += [(cypher.upsert_nodes(kind), rows) for kind, rows in sorted(by_kind.items())]
+        if p.keys:
+            kinds = {n.id: n.kind for n in p.nodes}
+            parts.append((cypher.DELETE_KEYS, [{"id": i} for i in p.keys]))
+            rows = {(i, t, k): {"node_id": i, "kind": kinds.get(i), "key_type": t, "key": k}
+                    for i, keys in p.keys.items() for t, k in keys}
+            if rows:
+                parts.append((cypher.CREATE_KEYS, list(rows.values())))
+        edges: dict[str, list[dict[str, Any]]] = {}
+        for edge in p.edges:
+            edges.setdefault(edge.kind, []).append(cypher.edge_row(edge))
+        parts += [(cypher.upsert_edges(kind), rows) for kind, rows in sorted(edges.items())]
+        return parts
+
+    def _apply_parts(self, parts: list[tuple[str, list[dict[str, Any]]]],
+                     bump: bool = True) -> int:
+        """Run the parts as one atomic statement; return the graph's new write version.
+
+        FalkorDB 4.16 crashes on a Bolt message over about 4 KB, so there a batch
+        bigger than that is first uploaded as `:DuijieStage` nodes in small messages,
+        then applied, and its stage deleted, by one statement (still all or nothing:
+        a stage that was never applied changes nothing and is swept by its batch id).
+        """
+        staged = not self.is_neo4j and _size([rows for _, rows in parts]) > MESSAGE_BYTES
+        query, params = cypher.write_statement(parts, staged=staged, bump=bump)
+        params["now"] = utc_now()
+        if not staged:
+            return self._write(query, params)[0][0]
+        params["batch"] = batch_id = uuid.uuid4().hex
+        try:
+            self._stage(batch_id, [rows for _, rows in parts])
+            return self._write(query, params)[0][0]
+        except BaseException:
+            with suppress(DuijieError):  # if the server is gone, the stale stage is inert
+                self._write(cypher.DROP_STAGE, {"batch": batch_id})
+            raise
+
+    def _stage(self, batch_id: str, parts: list[list[dict[str, Any]]]) -> None:
+        """Upload rows as `:DuijieStage` nodes, each message under MESSAGE_BYTES."""
+        pending: list[dict[str, Any]] = []
+        size = 0
+
+        def flush() -> None:
+            nonlocal pending, size
+            if pending:
+                self._write(cypher.CREATE_STAGE, {"rows": pending})
+            pending, size = [], 0
+
+        for part, rows in enumerate(parts):
+            for seq, row in enumerate(rows):
+                row = {**row, "stage_batch": batch_id, "stage_part": part, "stage_seq": seq}
+                big = {k: v for k, v in row.items() if _size(v) > PIECE_BYTES}
+                row.update({k: v[:0] for k, v in big.items()})  # "" or [] for now
+                row_size = _size(row)
+                if size + row_size > MESSAGE_BYTES:
+                    flush()
+                pending.append(row)
+                size += row_size
+                if big:
+                    flush()
+                for key, value in big.items():
+                    for piece in _pieces(value):
+                        self._write(cypher.append_to_stage(key), {
+                            "batch": batch_id, "part": part, "seq": seq, "piece": piece})
+        flush()
+
+    def _deletion_counts(self, p: PreparedBatch) -> tuple[int, int]:
+        """Nodes and edges a batch will delete, for the report (read just before)."""
+        if not p.delete_node_ids and not p.delete_edge_ids:
+            return 0, 0
+        nodes = len(self.kinds_of(p.delete_node_ids))
+        touching = self._read(
+            f"MATCH (n:{cypher.NODE})-[r]-() WHERE n.id IN $ids RETURN collect(DISTINCT r.id)",
+            {"ids": list(p.delete_node_ids)})[0][0] if p.delete_node_ids else []
+        by_id = [i for i in p.delete_edge_ids if i not in set(touching) and self._has_edge(i)]
+        return nodes, len(set(touching)) + len(set(by_id))
+
+    def _has_edge(self, edge_id: str) -> bool:
+        try:
+            self.get_edge(edge_id)
+            return True
+        except NotFound:
+            return False
+
+    # -- reads -------------------------------------------------------------
+    def _in_chunks(self, query: str, ids: Iterable[str]) -> list[list[Any]]:
+        """Ask for ids a chunk at a time; on FalkorDB each chunk under MESSAGE_BYTES."""
+        limit = _IN_CHUNK * 100 if self.is_neo4j else MESSAGE_BYTES
+        out: list[list[Any]] = []
+        chunk: list[str] = []
+        size = 0
+        for node_id in dict.fromkeys(ids):
+            if chunk and (size + len(node_id) * 2 + 4 > limit or len(chunk) >= _IN_CHUNK):
+                out += self._read(query, {"ids": chunk})
+                chunk, size = [], 0
+            chunk.append(node_id)
+            size += len(node_id.encode()) * 2 + 4
+        if chunk:
+            out += self._read(query, {"ids": chunk})
+        return out
+
+    def get_node(self, node_id: str) -> Node:
+        found = self.get_nodes([node_id])
+        if node_id not in found:
+            raise NotFound("is not a node in this graph", value=node_id)
+        return found[node_id]
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        return {n.id: n for n in map(_node, self._in_chunks(cypher.GET_NODES, node_ids))}
+
+    def kinds_of(self, node_ids: Iterable[str]) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._in_chunks(cypher.KINDS_OF, node_ids)}
+
+    def find_nodes(self, kind: str | None = None, where: dict[str, Any] | None = None,
+                   after: str | None = None, limit: int = PAGE_SIZE) -> list[Node]:
+        for name in where or {}:
+            if not _FIELD.match(name):
+                raise InvalidInput("is not a property name", value=name, where="find_nodes")
+        query, params = cypher.find_nodes_query(kind, where or {}, after)
+        params["limit"] = int(limit)
+        return [_node(r) for r in self._read(query, params)]
+
+    def get_edge(self, edge_id: str) -> Edge:
+        rows = self._read(cypher.GET_EDGE, {"srcs": cypher.edge_source(edge_id), "id": edge_id})
+        if not rows:
+            raise NotFound("is not an edge in this graph", value=edge_id)
+        return _edge(rows[0])
+
+    def find_edges(self, kind: str | None = None, src: str | None = None,
+                   dst: str | None = None, after: str | None = None,
+                   limit: int = PAGE_SIZE) -> list[Edge]:
+        if kind is not None and kind not in EDGE_KINDS:
+            return []  # as SQLite: no edge has an unknown kind
+        query, params = cypher.find_edges_query(kind, src, dst, after)
+        params["limit"] = int(limit)
+        return [_edge(r) for r in self._read(query, params)]
+
+    def neighbours(self, node_id: str, edge_kind: str | None = None,
+                   direction: Direction = "both") -> list[tuple[Edge, Node]]:
+        if direction not in ("out", "in", "both"):
+            raise InvalidInput("must be out, in or both", value=direction, where="direction")
+        edges: list[Edge] = []
+        if direction in ("out", "both"):
+            edges += self.find_edges(kind=edge_kind, src=node_id, limit=10**9)
+        if direction in ("in", "both"):
+            edges += [e for e in self.find_edges(kind=edge_kind, dst=node_id, limit=10**9)
+                      if e.src != e.dst or direction == "in"]
+        others = self.get_nodes(e.dst if e.src == node_id else e.src for e in edges)
+        return [(e, others[e.dst if e.src == node_id else e.src]) for e in edges]
+
+    def find_by_key(self, key_type: str, key: str) -> list[str]:
+        return sorted(r[0] for r in self._read(cypher.FIND_BY_KEY,
+                                               {"key_type": key_type, "key": key}))
+
+    def iter_keys(self, kinds: Iterable[str] = ORGANISATION_KINDS
+                  ) -> Iterator[tuple[str, str, str]]:
+        for row in self._read(cypher.ITER_KEYS, {"kinds": list(kinds)}):
+            yield tuple(row)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {"nodes": dict(sorted(tuple(r) for r in self._read(cypher.COUNT_NODES))),
+                "edges": dict(sorted(tuple(r) for r in self._read(cypher.COUNT_EDGES)))}
+
+    # -- projection --------------------------------------------------------
+    def _version(self) -> int | None:
+        rows = self._read(cypher.VERSION)
+        return rows[0][0] if rows else None
+
+    def projection(self) -> nx.MultiDiGraph:
+        """The networkx projection, read in pages; rebuilt only if the graph changed."""
+        with self._lock:
+            version = self._version()
+            if self._graph is None or version != self._graph_version:
+                self._graph = self._read_projection()
+                self._graph_version = version
+            return self._graph
+
+    def _read_projection(self) -> nx.MultiDiGraph:
+        """Same structure as `graph.store.build_projection`, in fewer round trips:
+        a page of nodes, then the edges leaving them (found through the id index)."""
+        graph = nx.MultiDiGraph()
+        after = ""
+        while True:
+            rows = self._read(cypher.PROJECTION_NODES,
+                              {"after": after, "limit": _PROJECTION_PAGE})
+            nodes = [Node(i, kind, {"name": name}) for i, kind, name in rows]
+            add_to_projection(graph, nodes, [])
+            if not rows:
+                break
+            edges = [Edge(src, kind, dst, {} if w is None else {"weight": w}, key=key or "")
+                     for src, kind, dst, key, w in self._read(
+                         cypher.PROJECTION_EDGES, {"ids": [n.id for n in nodes]})]
+            # Edges to nodes of later pages: add_edge creates the end node, which the
+            # later page then fills with kind and name.
+            add_to_projection(graph, [], edges)
+            if len(rows) < _PROJECTION_PAGE:
+                break
+            after = rows[-1][0]
+        return graph
+
+    def _update_projection(self, p: PreparedBatch, version: int) -> None:
+        if self._graph is None:
+            return
+        if self._graph_version is None or version != self._graph_version + 1:
+            self._graph = None  # another process wrote in between: rebuild on next use
+            return
+        remove_from_projection(self._graph, p.delete_node_ids, p.delete_edge_ids)
+        add_to_projection(self._graph, p.nodes, p.edges)
+        self._graph_version = version
+
+    # -- review queue ------------------------------------------------------
+    def add_reviews(self, items: Iterable[ReviewItem]) -> None:
+        rows = [{"id": i.id, "name": i.name, "candidate_id": i.candidate_id,
+                 "score": float(i.score), "kind": i.kind, "status": i.status,
+                 "payload_json": cypher.dumps(i.payload), "created_at": i.created_at or utc_now(),
+                 "decided_by": i.decided_by, "decided_at": i.decided_at,
+                 "reasons_json": cypher.dumps(i.reasons)} for i in items]
+        rows = [{k: v for k, v in row.items() if v is not None} for row in rows]
+        if rows:
+            with self._lock:
+                self._apply_parts([(cypher.ADD_REVIEWS, rows)], bump=False)
+
+    def list_reviews(self, status: str | None = "open") -> list[ReviewItem]:
+        query = f"MATCH (r:{cypher.REVIEW})"
+        params: dict[str, Any] = {}
+        if status is not None:
+            query += " WHERE r.status = $status"
+            params["status"] = status
+        rows = self._read(query + f" RETURN {cypher.REVIEW_FIELDS}"
+                          " ORDER BY r.created_at, r.id", params)
+        return [_review(r) for r in rows]
+
+    def decide_review(self, review_id: str, accept: bool, user: str) -> ReviewItem:
+        rows = self._write(cypher.DECIDE_REVIEW, {
+            "id": review_id, "status": "accepted" if accept else "rejected", "user": user,
+            "at": utc_now()})
+        if not rows:
+            raise NotFound("is not a review item", value=review_id)
+        return _review(rows[0])
+
+    # -- housekeeping ------------------------------------------------------
+    def wipe(self) -> None:
+        """Delete every Duijie record in this database (tests, and `graph copy --fresh`)."""
+        self._write(cypher.WIPE, {})
+        with self._lock:
+            self._graph = None
+
+    def close(self) -> None:
+        self._kill_connections()
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.url!r})"
