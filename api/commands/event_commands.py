@@ -62,6 +62,12 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
 @click.option("--max-meetings", default=3, show_default=True, type=int,
               help="Default max meetings per participant.")
 @click.option("--min-score", default=0.3, show_default=True, type=float)
+@click.option("--institute-per-firm", default=0, show_default=True, type=int,
+              help="Group quota: at least this many institutes for every served firm.")
+@click.option("--one-per-organisation", is_flag=True,
+              help="Group quota: at most one person of one employer per firm.")
+@click.option("--met-before", "met_before_cutoff", default=None, metavar="DATE",
+              help="Exclude pairs that met before this date (YYYY-MM-DD).")
 @click.option("--organiser", default=None)
 @click.option("--language", default="zh", type=click.Choice(["zh", "en"]), show_default=True)
 @json_option
@@ -69,6 +75,7 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
 def create(app: AppContext, name: str, event_id: str | None, place: str | None,
            region: str | None, event_type: str, days: str, day_start: str, day_end: str,
            slot_minutes: int, tables: str, max_meetings: int, min_score: float,
+           institute_per_firm: int, one_per_organisation: bool, met_before_cutoff: str | None,
            organiser: str | None, language: str, as_json: bool) -> None:
     """Create an event with its slots (a grid over the days) and tables.
 
@@ -86,7 +93,10 @@ def create(app: AppContext, name: str, event_id: str | None, place: str | None,
         "place": place, "region": region, "event_type": event_type, "organiser": organiser,
         "start_date": day_list[0] if day_list else None,
         "end_date": day_list[-1] if day_list else None, "language": language,
-        "max_meetings_default": max_meetings, "min_score": min_score}.items() if v is not None}
+        "max_meetings_default": max_meetings, "min_score": min_score,
+        "institute_per_firm": institute_per_firm or None,
+        "one_per_organisation": one_per_organisation or None,
+        "met_before_cutoff": met_before_cutoff}.items() if v is not None}
     node = create_event(app.store, name=name, event_id=event_id,
                         slots=slot_grid(day_list, day_start, day_end, slot_minutes),
                         tables=table_list, **props)

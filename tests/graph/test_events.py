@@ -298,3 +298,28 @@ def test_pending_requests_are_reported_not_planned(store):
     plan = plan_event_meetings(store, EVT)
     assert ("ent:2", "exp:0") not in plan.pairs()
     assert any("await an answer" in d and "ent:2 → exp:0" in d for d in plan.diagnostics)
+
+
+def test_pairs_that_met_before_the_cutoff_are_excluded(store):
+    from graph.events import update_event
+
+    with store.batch() as b:
+        b.upsert_edge(Edge("need:0", "met", "exp:0", {"date": "2019-01-10"}))
+        b.upsert_edge(Edge("need:2", "met", "exp:2", {"date": "2019-06-01"}))
+    update_event(store, EVT, met_before_cutoff="2019-05-01")
+    plan = plan_event_meetings(store, EVT)
+    assert ("ent:0", "exp:0") not in plan.pairs()
+    assert ("ent:2", "exp:2") in plan.pairs()  # met after the cutoff: allowed again
+
+
+def test_cli_create_with_quotas(tmp_path, capsys):
+    from api.cli import main
+
+    db = str(tmp_path / "q.db")
+    assert main(["--db", db, "event", "create", "配额会", "--id", "evt:q", "--days",
+                 "2019-05-23", "--tables", "A,B", "--institute-per-firm", "1",
+                 "--one-per-organisation", "--met-before", "2019-01-01", "--json"]) == 0
+    props = open_store(db).get_node("evt:q").props
+    assert (props["institute_per_firm"], props["one_per_organisation"],
+            props["met_before_cutoff"], props["tables"]) == (1, True, "2019-01-01", ["A", "B"])
+    assert len(props["slots"]) == 6
