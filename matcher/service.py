@@ -15,6 +15,7 @@ else (a deletion, a changed property) needs `refresh()`.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -26,7 +27,8 @@ import numpy as np
 from graph.errors import InvalidInput, NotFound
 from graph.places import PLACES, place_path
 from matcher.eligibility import evaluate_eligibility, normalise_place
-from matcher.graph_rank import GraphIndex, explain_paths
+from matcher.graph_rank import GraphIndex
+from matcher.paths import explain_paths_indexed
 from matcher.recommend import (
     Party,
     Recommendation,
@@ -86,14 +88,19 @@ class Recommender:
         `matcher.recommend.load_config()` if None.
     today : date, optional
         For programme deadlines; the current date if None.
+    check_interval : float, default 2.0
+        Seconds between full checks of the projection for edges written between
+        existing nodes (new nodes are noticed on every call).
     """
 
     def __init__(self, store, config: RecommendConfig | None = None,
-                 today: date | None = None):
+                 today: date | None = None, check_interval: float = 2.0):
         self.store = store
         self.config = config or load_config()
         self.today = today
+        self.check_interval = check_interval
         self._graph: nx.MultiDiGraph | None = None
+        self._checked = 0.0
 
     # -- building ------------------------------------------------------------------
     def refresh(self) -> Recommender:
@@ -102,6 +109,7 @@ class Recommender:
         self._graph = graph
         self.index = GraphIndex.from_graph(graph)
         self._seen = (graph.number_of_nodes(), graph.number_of_edges())
+        self._checked = time.monotonic()
         self.props: dict[str, dict[str, Any]] = {}
         self.kind_of: dict[str, str] = {}
         for kind in CANDIDATE_KINDS:
@@ -138,6 +146,7 @@ class Recommender:
             if a.get("kind") == "Region" and a.get("name"):
                 self._region_nodes_by_name[normalise_place(str(a["name"]))].append(n)
         self._ancestor_cache: dict[str, list[str]] = {}
+        self._affiliation_cache: dict[str, list[str]] = {}
         self._known_regions: set[str] | None = None
 
     def _ensure(self) -> None:
@@ -145,6 +154,13 @@ class Recommender:
             self.refresh()
             return
         graph = self.store.projection()
+        now = time.monotonic()
+        # Counting a multigraph's edges walks all of them, so it is done when the node
+        # count moved or every `check_interval` seconds; nodes are counted in O(1).
+        if (graph is self._graph and graph.number_of_nodes() == self._seen[0]
+                and now - self._checked < self.check_interval):
+            return
+        self._checked = now
         counts = (graph.number_of_nodes(), graph.number_of_edges())
         if graph is self._graph and counts == self._seen:
             return
@@ -189,6 +205,7 @@ class Recommender:
         for src, dst, kind in edges:
             self.index.add_edge(src, dst, kind=kind)
             self._seen = (self._seen[0], self._seen[1] + 1)
+            self._affiliation_cache.pop(src, None)
         if any(n.kind in ("Topic", "Region") for n in nodes):
             self._topics = self._topic_names()
             self._regions_cache()
@@ -258,6 +275,13 @@ class Recommender:
             docs.insert(0, {"id": "profile", "text": head})
         docs = [d for d in docs if d["text"].strip()]
         return {"id": node_id, "docs": docs} if docs else None
+
+    def affiliations(self, node_id: str) -> list[str]:
+        """Organisations a node is `affiliated_with` (cached until the next write)."""
+        if node_id not in self._affiliation_cache:
+            self._affiliation_cache[node_id] = _nbrs(self._graph, node_id,
+                                                     "affiliated_with", "out")
+        return self._affiliation_cache[node_id]
 
     def firm_of(self, need_id: str) -> str | None:
         firms = _nbrs(self._graph, need_id, "submitted", "in", "Enterprise")
@@ -398,8 +422,8 @@ class Recommender:
             elif available_only and kind == "Need" and props.get("status") in CLOSED_NEED:
                 why = "需求已关闭"
             else:
-                reasons = conflict_reasons(firm, c, kind, props,
-                                           _nbrs(self._graph, c, "affiliated_with", "out"))
+                reasons = conflict_reasons(firm, c, kind, props, self.affiliations(c)
+                                           if kind == "Expert" and firm.id else ())
                 why = reasons[0] if reasons else None
             if why:
                 excluded[why] += 1
@@ -460,10 +484,11 @@ class Recommender:
                 terms.append({"term": term, "weight": round(w, 4), "doc": doc,
                               "doc_title": titles.get(doc)})
         paths = []
-        if seeds and c in self._graph:
-            paths = [p.to_dict() for p in explain_paths(
-                self._graph, seeds, c, max_paths=self.config.max_paths,
-                degree=self.index.degree)]
+        if seeds and c in self.index:
+            # The strongest seeds carry nearly all of a path's score; five bound the work.
+            strong = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:5])
+            paths = [p.to_dict() for p in explain_paths_indexed(
+                self.index, self._graph, strong, c, max_paths=self.config.max_paths)]
         props = self.props.get(c, {})
         region = props.get("region")
         phrases = matched_phrases(query_text, [t["term"] for t in terms]) if terms else []

@@ -14,10 +14,10 @@ from matcher.graph_rank import (
     RANK_EDGE_WEIGHTS,
     GraphIndex,
     Transition,
-    explain_paths,
     pagerank_reference,
     personalized_pagerank,
 )
+from matcher.paths import explain_paths, explain_paths_indexed
 
 
 def weighted_graph(n: int, m: int, seed: int) -> nx.Graph:
@@ -218,3 +218,35 @@ def test_explain_paths_agrees_with_a_brute_force_search():
             best.append(s)
     best.sort(reverse=True)
     assert [p.score for p in got] == pytest.approx(best[:3])
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_indexed_paths_match_the_reference(seed):
+    g = nx.MultiDiGraph(nx.gnm_random_graph(60, 200, seed=seed, directed=True))
+    for u, v, k in g.edges(keys=True):
+        g.edges[u, v, k]["kind"] = ["signed", "met", "has_expertise", "located_in"][(u * v) % 4]
+    for v in g:
+        g.nodes[v]["name"] = f"n{v}"
+    index = GraphIndex.from_graph(g)
+    for target in (11, 29, 42):
+        seeds = {0: 1.0, 3: 0.5, 8: 0.25}
+        slow = explain_paths(g, seeds, target, max_paths=3)
+        fast = explain_paths_indexed(index, g, seeds, target, max_paths=3)
+        assert [p.score for p in fast] == pytest.approx([p.score for p in slow])
+        for p in fast:  # each fast path is a real walk with the right names and kinds
+            assert p.names == tuple(f"n{v}" for v in p.nodes)
+            for (u, v), kind in zip(pairwise(p.nodes), p.edge_kinds, strict=True):
+                assert g.has_edge(u, v) or g.has_edge(v, u)
+                assert kind in {d["kind"] for d in g.get_edge_data(u, v, default={}).values()} | {
+                    d["kind"] for d in g.get_edge_data(v, u, default={}).values()}
+
+
+def test_indexed_paths_on_the_paper_example():
+    g = paper_graph()
+    paths = explain_paths_indexed(GraphIndex.from_graph(g), g, {"ent:dali": 1.0}, "inst:opt")
+    assert [str(p) for p in paths] == [
+        "浙江大立科技 → 王研究员 → 中国科学院西安光学精密机械研究所",
+        "浙江大立科技 → 红外探测 → 中国科学院西安光学精密机械研究所"]
+    assert paths[1].edge_kinds == ("has_expertise", "has_expertise")
+    with pytest.raises(NotFound):
+        explain_paths_indexed(GraphIndex.from_graph(g), g, ["ent:dali"], "nobody")

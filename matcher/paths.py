@@ -1,0 +1,316 @@
+"""Why a candidate is close to a need: the one or two walks that carry its PPR score.
+
+A path's score is the chance that a random walk from its seed follows it: the seed's
+restart weight times, for each step, the edge's weight over the weighted degree of the
+node it leaves (the same walk `matcher.graph_rank` ranks with). Two implementations:
+
+* `explain_paths` walks a networkx graph with dictionaries: slow, plain, the reference;
+* `explain_paths_indexed` reads the neighbours from a `GraphIndex`'s CSR rows and
+  scores every 1-, 2- and 3-step path at once with numpy (2 steps: the intersection
+  of two rows; 3 steps: the block of the matrix between the seed's and the target's
+  neighbours). It is tested to find the same path scores as the reference.
+
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("ent:dali", name="浙江大立科技")
+>>> g.add_node("topic:ir", name="红外探测")
+>>> g.add_node("inst:opt", name="中国科学院西安光学精密机械研究所")
+>>> _ = g.add_edge("ent:dali", "topic:ir", kind="has_expertise")
+>>> _ = g.add_edge("inst:opt", "topic:ir", kind="has_expertise")
+>>> index = GraphIndex.from_graph(g)
+>>> [str(p) for p in explain_paths_indexed(index, g, {"ent:dali": 1.0}, "inst:opt")]
+['浙江大立科技 → 红外探测 → 中国科学院西安光学精密机械研究所']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+
+import networkx as nx
+import numpy as np
+
+from graph.errors import NotFound
+from matcher.graph_rank import RANK_EDGE_WEIGHTS, GraphIndex, _edge_weight
+
+
+@dataclass(frozen=True)
+class GraphPath:
+    """One walk from a seed to a candidate: node ids, their names, the edge kinds."""
+
+    nodes: tuple[str, ...]
+    names: tuple[str, ...]
+    edge_kinds: tuple[str, ...]
+    score: float
+
+    def __str__(self) -> str:
+        return " → ".join(self.names)
+
+    def to_dict(self) -> dict:
+        return {"nodes": list(self.nodes), "names": list(self.names),
+                "edges": list(self.edge_kinds), "score": self.score, "text": str(self)}
+
+
+def _links(graph: nx.MultiDiGraph, u, edge_weights: Mapping[str, float]) -> dict:
+    """{neighbour: (total weight, heaviest edge kind)} of `u`, both directions."""
+    out: dict = {}
+    adjs = [graph._adj[u]]
+    if graph.is_directed():
+        adjs.append(graph._pred[u])
+    for adj in adjs:
+        for v, data in adj.items():
+            if v == u:
+                continue
+            items = data.values() if graph.is_multigraph() else [data]
+            for attrs in items:
+                kind = attrs.get("kind")
+                w = _edge_weight(kind, attrs, edge_weights)
+                total, best_kind, best_w = out.get(v, (0.0, kind, -1.0))
+                if w > best_w:
+                    best_kind, best_w = kind, w
+                out[v] = (total + w, best_kind, best_w)
+    return {v: (t, k) for v, (t, k, _) in out.items()}
+
+
+def explain_paths(graph: nx.MultiDiGraph, source_nodes: Mapping[str, float] | Iterable[str],
+                  target: str, *, max_paths: int = 2, max_hops: int = 3,
+                  edge_weights: Mapping[str, float] | None = None,
+                  degree: Callable[[str], float] | None = None,
+                  max_checks: int = 20_000) -> list[GraphPath]:
+    """The one or two short paths that carry most of a target's PPR score.
+
+    A path's score is the chance that a walk from its seed follows it: the seed's
+    restart weight times, for each step, the edge's weight over the weighted degree
+    of the node it leaves. Paths of up to `max_hops` edges are searched from both
+    ends, and at most `max_checks` adjacency look-ups are made, so hubs (a province,
+    a big industry) cannot make an explanation slow.
+
+    Parameters
+    ----------
+    graph : networkx graph
+        Nodes may carry ``name``; edges ``kind`` (and ``weight``). Directions are ignored.
+    source_nodes : dict {node: seed weight} or iterable of nodes
+    target : node
+    max_paths : int, default 2
+    max_hops : int, default 3 (at most 3)
+    edge_weights : dict, optional
+        Weights by edge kind; `RANK_EDGE_WEIGHTS` if None.
+    degree : callable, optional
+        Weighted degree of a node (e.g. `GraphIndex.degree`); summed here if None.
+    max_checks : int
+        Budget of neighbour look-ups.
+
+    Returns
+    -------
+    list of GraphPath, best first (empty if no path within `max_hops`).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("ent:dali", name="浙江大立科技")
+    >>> g.add_node("topic:ir", name="红外探测")
+    >>> g.add_node("inst:opt", name="中国科学院西安光学精密机械研究所")
+    >>> _ = g.add_edge("ent:dali", "topic:ir", kind="has_expertise")
+    >>> _ = g.add_edge("inst:opt", "topic:ir", kind="has_expertise")
+    >>> str(explain_paths(g, ["ent:dali"], "inst:opt")[0])
+    '浙江大立科技 → 红外探测 → 中国科学院西安光学精密机械研究所'
+    """
+    if target not in graph:
+        raise NotFound("is not in the graph", value=target, where="explain_paths")
+    weights = RANK_EDGE_WEIGHTS if edge_weights is None else edge_weights
+    seeds = (dict(source_nodes) if isinstance(source_nodes, Mapping)
+             else dict.fromkeys(source_nodes, 1.0))
+    seeds = {s: w for s, w in seeds.items() if s in graph and s != target and w > 0}
+    if not seeds:
+        return []
+    budget = [max_checks]
+    links_cache: dict = {}
+
+    def links(u) -> dict:
+        if u not in links_cache:
+            budget[0] -= 1
+            links_cache[u] = _links(graph, u, weights)
+        return links_cache[u]
+
+    degree_cache: dict = {}
+
+    def deg(u) -> float:
+        if u not in degree_cache:
+            degree_cache[u] = (degree(u) if degree is not None
+                               else sum(w for w, _ in links(u).values()))
+        return degree_cache[u] or 1.0
+
+    def score(path: list) -> float:
+        s = seeds[path[0]]
+        for u, v in pairwise(path):
+            s *= links(u)[v][0] / deg(u)
+        return s
+
+    found: list[list] = []
+    near_target = links(target)
+    for seed in seeds:
+        near_seed = links(seed)
+        if target in near_seed:
+            found.append([seed, target])
+        if max_hops < 2:
+            continue
+        small, large = sorted((near_seed, near_target), key=len)
+        found.extend([seed, m, target] for m in small if m in large and m not in (seed, target))
+        if max_hops < 3:
+            continue
+        # s - u - v - t: walk out of the smaller side, look up the other side's links.
+        if len(near_seed) * 4 > budget[0] and len(near_target) * 4 > budget[0]:
+            continue
+        if len(near_seed) <= len(near_target):
+            for u in list(near_seed):
+                if budget[0] <= 0:
+                    break
+                if u == target:
+                    continue
+                for v in links(u):
+                    if v in near_target and v not in (seed, u, target):
+                        found.append([seed, u, v, target])
+        else:
+            for v in list(near_target):
+                if budget[0] <= 0:
+                    break
+                if v == seed:
+                    continue
+                for u in links(v):
+                    if u in near_seed and u not in (seed, v, target):
+                        found.append([seed, u, v, target])
+    ranked = sorted(((score(p), p) for p in found), key=lambda sp_: (-sp_[0], len(sp_[1])))
+    out = []
+    for s, path in ranked[:max_paths]:
+        kinds = tuple(links(u)[v][1] or "" for u, v in pairwise(path))
+        names = tuple(str(graph.nodes[v].get("name") or v) for v in path)
+        out.append(GraphPath(tuple(path), names, kinds, float(s)))
+    return out
+
+
+def _edge_kind(graph: nx.Graph, u, v, edge_weights: Mapping[str, float]) -> str:
+    """The heaviest edge kind between u and v, either direction ("" if none)."""
+    best, best_w = "", -1.0
+    adjs = [(graph._adj, u, v)]
+    if graph.is_directed():
+        adjs.append((graph._adj, v, u))
+    for adj, a, b in adjs:
+        data = adj.get(a, {}).get(b)
+        if data is None:
+            continue
+        for attrs in (data.values() if graph.is_multigraph() else [data]):
+            w = _edge_weight(attrs.get("kind"), attrs, edge_weights)
+            if w > best_w:
+                best, best_w = attrs.get("kind") or "", w
+    return best
+
+
+def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | None,
+                          source_nodes: Mapping[str, float] | Iterable[str], target: str, *,
+                          max_paths: int = 2, max_hops: int = 3,
+                          max_entries: int = 500_000) -> list[GraphPath]:
+    """`explain_paths` on a `GraphIndex`: the same paths and scores, vectorised.
+
+    Parameters
+    ----------
+    index : GraphIndex
+        Gives neighbours, weights and degrees.
+    graph : networkx graph or None
+        Only for node names and edge kinds of the chosen paths.
+    source_nodes, target, max_paths, max_hops
+        As in `explain_paths`.
+    max_entries : int
+        Three-step paths are skipped for a seed whose neighbours' rows hold more
+        entries than this (a province with all its firms), bounding the time.
+
+    Returns
+    -------
+    list of GraphPath, best first.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph([("a", "t"), ("t", "b"), ("a", "b")])
+    >>> index = GraphIndex.from_graph(g)
+    >>> [p.nodes for p in explain_paths_indexed(index, None, ["a"], "b", max_paths=3)]
+    [('a', 'b'), ('a', 't', 'b')]
+    """
+    if target not in index:
+        raise NotFound("is not in the graph", value=target, where="explain_paths")
+    seeds = (dict(source_nodes) if isinstance(source_nodes, Mapping)
+             else dict.fromkeys(source_nodes, 1.0))
+    seeds = {s: w for s, w in seeds.items() if s in index and s != target and w > 0}
+    if not seeds:
+        return []
+    a = index.adjacency
+    if not a.has_sorted_indices:
+        a.sort_indices()
+    inv = index.transition.inv_degree
+    t = index.index[target]
+
+    def row(i: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = a.indptr[i], a.indptr[i + 1]
+        return a.indices[lo:hi], a.data[lo:hi]
+
+    nt, wt = row(t)
+    step_to_t = wt * inv[nt]  # P[v, t] for v in N(t), by symmetry A[v, t] = A[t, v]
+    found: list[tuple[float, tuple[int, ...]]] = []
+
+    def keep(scores: np.ndarray, *columns: np.ndarray | int) -> None:
+        if len(scores) > max_paths:
+            best = np.argpartition(-scores, max_paths - 1)[:max_paths]
+        else:
+            best = range(len(scores))
+        for i in best:
+            path = tuple(c if isinstance(c, int) else int(c[i]) for c in columns)
+            found.append((float(scores[i]), path))
+
+    for seed, w0 in seeds.items():
+        s = index.index[seed]
+        ns, ws = row(s)
+        ps = w0 * ws * inv[s]  # seed weight times P[s, u] for u in N(s)
+        pos = np.searchsorted(ns, t)
+        if pos < len(ns) and ns[pos] == t:
+            found.append((float(ps[pos]), (s, t)))
+        if max_hops < 2:
+            continue
+        _, ia, ib = np.intersect1d(ns, nt, assume_unique=True, return_indices=True)
+        mids = ns[ia]
+        ok = (mids != s) & (mids != t)
+        if ok.any():
+            ia, ib, mids = ia[ok], ib[ok], mids[ok]
+            keep(ps[ia] * step_to_t[ib], s, mids, t)
+        if max_hops < 3:
+            continue
+        starts = a.indptr[ns].astype(np.int64)
+        lens = a.indptr[ns + 1].astype(np.int64) - starts
+        total = int(lens.sum())
+        if total > max_entries or not len(nt):
+            continue
+        # Every entry A[u, x] of the rows u in N(s), then keep x in N(t): the block
+        # between the two neighbourhoods, gathered without scipy's fancy indexing.
+        first = np.cumsum(lens) - lens
+        pos = np.repeat(starts - first, lens) + np.arange(total)
+        x = a.indices[pos]
+        at = np.minimum(np.searchsorted(nt, x), len(nt) - 1)
+        hit = nt[at] == x
+        urow = np.repeat(np.arange(len(ns)), lens)[hit]
+        u, v, col, w = ns[urow], x[hit], at[hit], a.data[pos][hit]
+        ok = (u != t) & (v != s)
+        if ok.any():
+            urow, u, v, col, w = urow[ok], u[ok], v[ok], col[ok], w[ok]
+            scores = ps[urow] * w * inv[u] * step_to_t[col]
+            keep(scores, s, u, v, t)
+    found.sort(key=lambda f: (-f[0], len(f[1]), f[1]))
+    out = []
+    ids = index.node_ids
+    for score, path in found[:max_paths]:
+        nodes = tuple(ids[i] for i in path)
+        if graph is not None:
+            names = tuple(str(graph.nodes[n].get("name") or n) if n in graph else str(n)
+                          for n in nodes)
+            kinds = tuple(_edge_kind(graph, x, y, index.edge_weights)
+                          for x, y in pairwise(nodes))
+        else:
+            names, kinds = tuple(str(n) for n in nodes), ("",) * (len(nodes) - 1)
+        out.append(GraphPath(nodes, names, kinds, score))
+    return out
