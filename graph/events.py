@@ -32,7 +32,8 @@ from matcher.scheduling import MeetingToPlace, Schedule, Slot, schedule, validat
 
 FIRM_KINDS = ("Enterprise",)
 HELPER_KINDS = ("Expert", "Institute")
-FIXED = ("locked", "published", "held", "no_show")  # kept as they are on a re-run
+FIXED = ("locked", "published", "held")  # kept, slot and all, on a re-run
+DONE = ("no_show", "cancelled")  # kept as records; the pair is not proposed again
 REPLACEABLE = ("proposed", "scheduled")
 NEED_ORDER = {"submitted": 0, "followed_up": 0, "matched": 1, "met": 2, "signed": 3}
 DEFAULT_MAX_MEETINGS = 3
@@ -258,8 +259,11 @@ def planning_input(store: GraphStore, setup: EventSetup
                     if edge.dst in helper_ids and str(edge.props.get("date", "")) < cutoff:
                         rules.met_before.add((f.id, edge.dst))
     for m in event_meetings(store, setup.node.id):
-        if m.props.get("status") in FIXED and m.props.get("firm_id"):
-            rules.locked.add((m.props["firm_id"], m.props["helper_id"]))
+        pair = (m.props.get("firm_id"), m.props.get("helper_id"))
+        if m.props.get("status") in FIXED and pair[0]:
+            rules.locked.add(pair)
+        elif m.props.get("status") in DONE and pair[0]:
+            rules.declined.add(pair)
     return firms, helpers, rules
 
 

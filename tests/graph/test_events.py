@@ -323,3 +323,15 @@ def test_cli_create_with_quotas(tmp_path, capsys):
     assert (props["institute_per_firm"], props["one_per_organisation"],
             props["met_before_cutoff"], props["tables"]) == (1, True, "2019-01-01", ["A", "B"])
     assert len(props["slots"]) == 6
+
+
+def test_replan_after_a_no_show_keeps_the_record_and_frees_the_capacity(store):
+    from graph.outcomes import replace_no_show
+
+    plan_event_meetings(store, EVT)
+    schedule_event(store, EVT)
+    m = next(m for m in event_meetings(store, EVT) if m.props["firm_id"] == "ent:2")
+    replace_no_show(store, m.id)
+    plan = plan_event_meetings(store, EVT)
+    assert (m.props["firm_id"], m.props["helper_id"]) not in plan.pairs()
+    assert store.get_node(m.id).props["status"] == "no_show"
