@@ -29,7 +29,6 @@ agreeing evidence to be `same`; without it, it goes to `review`.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -71,6 +70,7 @@ BRAND_WEIGHT = 0.7  # the distinctive words weigh more than the industry words a
 
 MAX_BLOCKS = 4  # rarest character bigrams (and skip-bigrams) read per query
 MAX_PINYIN_BLOCKS = 2  # rarest pinyin syllable pairs read per query
+BLOCK_BUDGET = 300  # further blocks are read while the candidates stay under this
 MAX_POSTING = 500  # a block this common (工具, gong ju) is read only if nothing rarer is
 PREFILTER = 25  # candidates kept per rapidfuzz pass before the full comparison
 
@@ -456,9 +456,18 @@ class OrganisationIndex:
         blocked: set[int] = set()
         for table, grams, limit in ((self._bigram, bigrams, MAX_BLOCKS),
                                     (self._pinyin, pairs, MAX_PINYIN_BLOCKS)):
-            lists = heapq.nsmallest(limit, (table[g] for g in grams if g in table), key=len)
-            for postings in [p for p in lists if len(p) <= MAX_POSTING] or lists[:1]:
-                blocked.update(postings)
+            # Rarest first (ties broken by the gram, so a query always reads the same
+            # blocks): the first `limit`, then more while they fit the budget, so that
+            # rare blocks all naming one record do not hide the others.
+            sizes = sorted((len(table[g]), g) for g in grams if g in table)
+            found: set[int] = set()
+            for n, (size, gram) in enumerate(sizes):
+                if size > MAX_POSTING and found:
+                    break
+                if n >= limit and len(found) + size > BLOCK_BUDGET:
+                    break
+                found.update(table[gram])
+            blocked |= found
         return exact, blocked
 
     def query(self, name: str, aliases: tuple[str, ...] | list[str] = (), *,
@@ -488,7 +497,7 @@ class OrganisationIndex:
             return node_id is not None and node_id not in exclude and (
                 profile.kind is None or self._profiles[slot].kind in (None, profile.kind))
 
-        slots = [s for s in exact | blocked if wanted(s)]
+        slots = sorted(s for s in exact | blocked if wanted(s))
         if len(slots) > PREFILTER:
             slots = self._prefilter(profile, slots, exact)
         out, strengths = [], {}
