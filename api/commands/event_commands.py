@@ -111,6 +111,8 @@ def create(app: AppContext, name: str, event_id: str | None, place: str | None,
 @click.argument("event_id")
 @click.argument("participants", nargs=-1)
 @click.option("--max-meetings", type=int, default=None)
+@click.option("--language", default=None, type=click.Choice(["zh", "en"]),
+              help="The participants' agenda language.")
 @click.option("--available", "windows", multiple=True, metavar="START/END",
               help="An availability window, e.g. 2019-05-23T09:00/2019-05-23T12:00.")
 @click.option("--budget", type=int, default=None,
@@ -124,7 +126,8 @@ def create(app: AppContext, name: str, event_id: str | None, place: str | None,
 @json_option
 @pass_app
 def invite(app: AppContext, event_id: str, participants: tuple[str, ...],
-           max_meetings: int | None, windows: tuple[str, ...], budget: int | None,
+           max_meetings: int | None, language: str | None, windows: tuple[str, ...],
+           budget: int | None,
            candidates_region: str | None, strong: float, simple_scores: bool,
            as_json: bool) -> None:
     """Add firms, experts or institutes to an event, or plan invitations with --budget.
@@ -145,7 +148,8 @@ def invite(app: AppContext, event_id: str, participants: tuple[str, ...],
             raise click.BadParameter("use START/END", param_hint="--available")
         parsed.append(tuple(w.split("/", 1)))
     added = [add_participant(app.store, event_id, p, max_meetings=max_meetings,
-                             availability=parsed or None) for p in participants]
+                             language=language, availability=parsed or None)
+             for p in participants]
     result: dict = {"added": added}
     if budget is not None:
         plan = invitation_plan(app.store, event_id, budget, region=candidates_region,
@@ -299,7 +303,10 @@ def agenda(app: AppContext, event_id: str, fmt: str, participant: str | None,
     from matcher.agenda import render_agenda
 
     info, items = agenda_items(app.store, event_id)
-    lang = lang or app.store.get_node(event_id).props.get("language", "zh")
+    event_props = app.store.get_node(event_id).props
+    own = next((p.get("language") for p in event_props.get("participants", [])
+                if p["id"] == participant), None)
+    lang = lang or (own if own in ("zh", "en") else None) or event_props.get("language", "zh")
     data = render_agenda(items, info, fmt, participant=participant, lang=lang)
     if out is None:
         if isinstance(data, bytes) and fmt == "xlsx":

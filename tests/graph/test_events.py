@@ -335,3 +335,20 @@ def test_replan_after_a_no_show_keeps_the_record_and_frees_the_capacity(store):
     plan = plan_event_meetings(store, EVT)
     assert (m.props["firm_id"], m.props["helper_id"]) not in plan.pairs()
     assert store.get_node(m.id).props["status"] == "no_show"
+
+
+def test_cli_agenda_in_the_participants_language(store, tmp_path, capsys):
+    from api.cli import main
+
+    add_participant(store, EVT, "exp:0", language="en")
+    plan_event_meetings(store, EVT)
+    schedule_event(store, EVT)
+    store.close()
+    db = str(tmp_path / "events.db")
+    capsys.readouterr()
+    assert main(["--db", db, "event", "agenda", EVT, "--format", "csv",
+                 "--participant", "exp:0"]) == 0
+    assert capsys.readouterr().out.startswith("Start,End,Table")
+    assert main(["--db", db, "event", "agenda", EVT, "--format", "csv",
+                 "--participant", "ent:0"]) == 0
+    assert capsys.readouterr().out.startswith("开始,结束,桌号")
