@@ -351,3 +351,56 @@ def test_cli_errors_are_one_line_with_exit_codes(store, db_path):
     for command in ("recommend", "recommend-for"):
         help_text = run_cli(db_path, command, "--help")
         assert help_text.returncode == 0 and "Example:" in help_text.stdout
+
+
+# -- the seed data on a real SQLite file ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    from graph.seed import XIAN_EVENT, load_seed
+    from graph.sqlite_store import SqliteStore
+
+    store = SqliteStore(tmp_path_factory.mktemp("seed") / "duijie.db")
+    load_seed(store)
+    yield store, Recommender(store, today=date(2026, 1, 1)).refresh(), XIAN_EVENT
+    store.close()
+
+
+def test_seed_xian_trip_firms_get_xian_institutes(seeded):
+    store, rec, xian_event = seeded
+    graph = store.projection()
+    firms = [u for u in graph.predecessors(xian_event) if graph.nodes[u]["kind"] == "Enterprise"]
+    assert len(firms) == 11
+    checked = 0
+    for firm in firms:
+        for need in (v for v in graph.successors(firm) if graph.nodes[v]["kind"] == "Need"):
+            result = rec.recommend(need, "institute", k=5, region="西安")
+            assert result.items, result.reason
+            for item in result.items:
+                assert "西安" in rec.regions_of(item.id), (need, item.name)
+            checked += 1
+    assert checked >= 11
+
+
+def test_seed_dali_infrared_need_finds_the_xian_optics_institute(seeded):
+    _, rec, _ = seeded
+    result = rec.recommend("need:xian-dali-uncooled-fpa-noise", "institute", k=3, region="西安")
+    by_id = {item.id: item for item in result.items}
+    assert "inst:xian-institute-of-optics" in by_id
+    optics = by_id["inst:xian-institute-of-optics"]
+    assert optics.components["graph"] == 1.0 and optics.paths
+    assert any("红外" in phrase for phrase in optics.matched_phrases)
+    # Without the filter, the top institutes are still about infrared or optics.
+    unfiltered = rec.recommend("need:xian-dali-uncooled-fpa-noise", "institute", k=3)
+    assert all(item.matched_phrases for item in unfiltered.items)
+
+
+def test_seed_programmes_explain_eligibility_and_experts_reverse(seeded):
+    _, rec, _ = seeded
+    programmes = rec.recommend("need:xian-dali-uncooled-fpa-noise", "programme", k=5)
+    assert programmes.items
+    assert all(item.rules is not None and item.rules["status"] in
+               {"eligible", "not_eligible", "unknown"} for item in programmes.items)
+    reverse = rec.recommend_for("inst:xian-institute-of-optics", "need", k=5)
+    assert reverse.items
+    assert any("红外" in item.name for item in reverse.items)
