@@ -15,21 +15,8 @@ the output records, ``{"query": id, "profile": id, "score": float}``: every pair
 from __future__ import annotations
 
 from graph.errors import InvalidInput
-from matcher.text import TextAffinity, check_profile, check_text
-
-
-def check_query(query, where: str) -> tuple[str, str]:
-    """Validate ``{"id": ..., "text": ...}``; returns ``(id, text)``.
-
-    >>> check_query({"id": 7, "text": "需求"}, "queries[0]")
-    ('7', '需求')
-    """
-    if not isinstance(query, dict):
-        raise InvalidInput("must be an object with id and text", value=query, where=where)
-    qid = query.get("id")
-    if not isinstance(qid, str | int) or isinstance(qid, bool) or str(qid).strip() == "":
-        raise InvalidInput("is not a valid query id", value=qid, where=f"{where}, field id")
-    return str(qid), check_text(query.get("text"), f"{where}, field text")
+from matcher.records import check_profile, check_query
+from matcher.text import TextAffinity
 
 
 def run_affinity(profiles: list[dict], queries: list[dict], top: int | None = None,

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
 from typing import ClassVar
@@ -51,46 +51,11 @@ from sklearn.base import BaseEstimator
 
 from graph.errors import InvalidInput, NotFitted, NotFound
 from matcher.aggregate import RULES, aggregate
+from matcher.batch_tokenize import count_terms
+from matcher.records import check_profile, check_text
 from matcher.tokenize import TextTokenizer
 
 AGGREGATIONS = (*RULES, "concat")
-
-
-def check_text(text, where: str) -> str:
-    """A non-empty string, or `InvalidInput` naming where it came from."""
-    if not isinstance(text, str):
-        raise InvalidInput("must be a string", value=text, where=where)
-    if not text.strip():
-        raise InvalidInput("is empty", value=text, where=where)
-    return text
-
-
-def check_profile(profile, where: str) -> tuple[str, list[tuple[str, str]]]:
-    """Validate ``{"id": ..., "docs": [{"id": ..., "text": ...}, ...]}``.
-
-    Returns the profile id and its ``(doc_id, text)`` pairs; a missing doc id becomes the
-    document's position.
-
-    >>> check_profile({"id": "e1", "docs": [{"text": "碳纤维"}]}, "profiles[0]")
-    ('e1', [('0', '碳纤维')])
-    """
-    if not isinstance(profile, dict):
-        raise InvalidInput("must be an object with id and docs", value=profile, where=where)
-    pid = profile.get("id")
-    if not isinstance(pid, str | int) or isinstance(pid, bool) or str(pid).strip() == "":
-        raise InvalidInput("is not a valid profile id", value=pid, where=f"{where}, field id")
-    docs = profile.get("docs")
-    if not isinstance(docs, list) or not docs:
-        raise InvalidInput("must be a non-empty list of {id, text}", value=docs,
-                           where=f"{where}, field docs")
-    out = []
-    for j, doc in enumerate(docs):
-        if not isinstance(doc, dict):
-            raise InvalidInput("must be an object with text", value=doc,
-                               where=f"{where}, docs[{j}]")
-        text = check_text(doc.get("text"), f"{where}, docs[{j}], field text")
-        out.append((str(doc.get("id", j)), text))
-    return str(pid), out
 
 
 def _bm25_idf(df: np.ndarray, n: int) -> np.ndarray:
@@ -98,13 +63,18 @@ def _bm25_idf(df: np.ndarray, n: int) -> np.ndarray:
     return np.log1p((n - df + 0.5) / (df + 0.5))
 
 
+# Below these sizes a pool of processes costs more than it saves.
+_POOL_MIN_TEXTS = 10_000
+_POOL_MIN_QUERIES = 2_000
 # Processes of a tokenising pool read the tokenizer from here (inherited by fork).
 _POOL_TOKENIZER: TextTokenizer | None = None
 
 
-def _pool_tokenize(texts: list[str]) -> list[list[str]]:
+def _pool_count(texts: list[str]) -> tuple[list[str], bytes, bytes]:
     assert _POOL_TOKENIZER is not None
-    return [_POOL_TOKENIZER(t) for t in texts]
+    vocab: dict[str, int] = {}
+    ids, indptr = count_terms(_POOL_TOKENIZER, texts, vocab)
+    return list(vocab), ids.tobytes(), indptr.tobytes()
 
 
 # Processes of a querying pool read the fitted model from here (inherited by fork).
@@ -261,8 +231,7 @@ class TextAffinity(BaseEstimator):
         self.doc_ids_ = doc_ids
         self.n_docs_ = np.asarray(n_docs, dtype=np.int32)
         self.doc_start_ = np.r_[0, np.cumsum(self.n_docs_)].astype(np.int64)
-        tokens = self._tokenize_all(texts)
-        self._build(tokens)
+        self._build(*self._count(texts))
         self.n_added_ = 0
         self._side_rows: list[tuple[np.ndarray, np.ndarray]] = []
         self._side_doc_profile: list[int] = []
@@ -278,42 +247,54 @@ class TextAffinity(BaseEstimator):
         self.add_profiles(profiles)
         return self
 
-    def _tokenize_all(self, texts: list[str]) -> list[list[str]]:
-        global _POOL_TOKENIZER
-        if self.n_jobs == 1 or len(texts) < 10_000:
-            return [self.tokenizer_(t) for t in texts]
-        _POOL_TOKENIZER = self.tokenizer_
-        step = 2_000
-        chunks = [texts[i:i + step] for i in range(0, len(texts), step)]
-        try:
-            with multiprocessing.get_context("fork").Pool(self.n_jobs) as pool:
-                parts = pool.map(_pool_tokenize, chunks)
-        finally:
-            _POOL_TOKENIZER = None
-        return [toks for part in parts for toks in part]
+    def _count(self, texts: list[str], step: int = 5_000
+               ) -> tuple[dict[str, int], array, array]:
+        """Tokenise and number the terms: (vocabulary, term ids, row pointer per text).
 
-    def _build(self, tokens: list[list[str]]) -> None:
-        concat = self.aggregation == "concat"
-        if concat:  # each profile becomes one document
-            starts = self.doc_start_
-            tokens = [[t for j in range(starts[p], starts[p + 1]) for t in tokens[j]]
-                      for p in range(len(self.profile_ids_))]
-        vocab: defaultdict[str, int] = defaultdict()
-        vocab.default_factory = vocab.__len__
+        Only term ids are kept, never the token strings (4 bytes a token). Chunks of texts
+        go through `matcher.batch_tokenize.count_terms`, on `n_jobs` processes if many;
+        each process numbers its chunk's terms and the parent maps them to its vocabulary.
+        """
+        global _POOL_TOKENIZER
+        vocab: dict[str, int] = {}
         term_ids = array("i")
         indptr = array("q", [0])
-        for toks in tokens:
-            term_ids.extend(map(vocab.__getitem__, toks))
-            indptr.append(len(term_ids))
-        n_rows = len(tokens)
-        indices = np.frombuffer(term_ids, dtype=np.int32)
-        counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices,
-                                np.frombuffer(indptr, dtype=np.int64)),
+        chunks = (texts[i:i + step] for i in range(0, len(texts), step))
+        if self.n_jobs == 1 or len(texts) < _POOL_MIN_TEXTS:
+            for chunk in chunks:
+                ids, offsets = count_terms(self.tokenizer_, chunk, vocab)
+                base = len(term_ids)
+                term_ids.extend(ids)
+                indptr.extend(o + base for o in offsets[1:])
+            return vocab, term_ids, indptr
+        _POOL_TOKENIZER = self.tokenizer_
+        try:
+            with multiprocessing.get_context("fork").Pool(self.n_jobs) as pool:
+                for terms, ids_bytes, offsets_bytes in pool.imap(_pool_count, chunks):
+                    remap = np.array([vocab.setdefault(t, len(vocab)) for t in terms],
+                                     dtype=np.int32)
+                    local = np.frombuffer(ids_bytes, dtype=np.int32)
+                    base = len(term_ids)
+                    term_ids.frombytes(remap[local].tobytes() if len(local) else b"")
+                    offsets = np.frombuffer(offsets_bytes, dtype=np.int64)[1:] + base
+                    indptr.frombytes(offsets.tobytes())
+        finally:
+            _POOL_TOKENIZER = None
+        return vocab, term_ids, indptr
+
+    def _build(self, vocab: dict[str, int], term_ids: array, doc_indptr: array) -> None:
+        concat = self.aggregation == "concat"
+        indptr = np.frombuffer(doc_indptr, dtype=np.int64)
+        if concat:  # each profile becomes one document: its documents' terms are contiguous
+            indptr = indptr[self.doc_start_]
+        n_rows = len(indptr) - 1
+        indices = np.frombuffer(term_ids, dtype=np.int32).copy()  # scipy sorts in place
+        counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
                                shape=(n_rows, len(vocab)))
         lengths = np.diff(counts.indptr).astype(np.float64)
         counts.sum_duplicates()
         df = np.bincount(counts.indices, minlength=counts.shape[1])
-        terms = np.array(list(vocab.keys()), dtype=object)
+        terms = np.array(list(vocab), dtype=object)
         keep = df <= self.max_df * n_rows if self.max_df < 1.0 else np.ones(len(df), bool)
         self.pruned_terms_ = frozenset(terms[~keep].tolist())
         if not keep.all():
@@ -547,7 +528,7 @@ class TextAffinity(BaseEstimator):
                                value=queries[:80], where="queries")
         k = min(int(k), len(self.profile_ids_))
         queries = list(queries)
-        if self.n_jobs == 1 or len(queries) < 2_000:
+        if self.n_jobs == 1 or len(queries) < _POOL_MIN_QUERIES:
             return [self._top(q, k, f"queries[{i}]") for i, q in enumerate(queries)]
         global _POOL_MODEL
         self._side()  # build the side index once, before forking

@@ -66,7 +66,8 @@ def normalize_for_tokens(text: str) -> str:
     >>> normalize_for_tokens("ＡＩ　芯片 與 光電")
     'ai 芯片 与 光电'
     """
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):  # the check is much cheaper
+        text = unicodedata.normalize("NFKC", text)
     return _T2S.convert(text).lower()
 
 

@@ -248,6 +248,16 @@ def test_partial_fit_fits_then_adds() -> None:
     assert model.kneighbors(["battery"], k=1)[0][0][0] == "tum-battery"
 
 
+def test_two_processes_give_the_same_index_and_answers(monkeypatch) -> None:
+    import matcher.text as text
+    monkeypatch.setattr(text, "_POOL_MIN_TEXTS", 1)
+    monkeypatch.setattr(text, "_POOL_MIN_QUERIES", 1)
+    one, two = tiny(), tiny(n_jobs=2)
+    assert (one.matrix_ != two.matrix_).nnz == 0 and one.terms_ == two.terms_
+    queries = ["红外热像仪", "battery ageing", "复合材料"]
+    assert one.kneighbors(queries, k=3) == two.kneighbors(queries, k=3)
+
+
 # -- bad input ----------------------------------------------------------------------------
 @pytest.mark.parametrize("text", ["", "   \n\t", None, 42])
 def test_empty_or_non_text_query_is_refused(text) -> None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
+import pytest
+
+from matcher.batch_tokenize import count_terms
 from matcher.tokenize import TextTokenizer, normalize_for_tokens, stem_english
 
 
@@ -63,3 +69,31 @@ def test_extra_terms_become_whole_words() -> None:
 def test_stemming_can_be_switched_off() -> None:
     assert TextTokenizer(stem=False)("sensors") == ["sensors"]
     assert stem_english("ceramics") == "ceramic"
+
+
+# -- the batch path gives the same terms as the one-text path ------------------------------
+def _batch_counts(tok: TextTokenizer, texts: list[str]) -> list[Counter]:
+    vocab: dict[str, int] = {}
+    ids, indptr = count_terms(tok, texts, vocab)
+    term = {i: t for t, i in vocab.items()}
+    return [Counter(term[i] for i in ids[indptr[k]:indptr[k + 1]]) for k in range(len(texts))]
+
+
+MIXED = ["非制冷红外探测器的研究了", "Infrared Detectors for 紅外探測 lab\nsecond line", "，。",
+         "ＣＮＣ　機床 Müller 5G基站 rv减速器 3d打印 2019年", "我们需要碳纤维复合材料", "a",
+         "的的了了", "Ｌａｓｅｒ welding 激光焊接 of copper busbars", "智能网联汽车车路协同"]
+
+
+@pytest.mark.parametrize("ngram_range", [(2, 2), (2, 3), (1, 2)])
+def test_batch_counting_equals_tokenizing_each_text(ngram_range) -> None:
+    rng = random.Random(5)
+    alphabet = "红外探测器碳纤维复合材料的了我们 laser 3D，。研究技术微特电机"
+    texts = MIXED + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+                     for _ in range(200)]
+    tok = TextTokenizer(ngram_range=ngram_range, segmenter="vocabulary")
+    assert _batch_counts(tok, texts) == [Counter(tok(t)) for t in texts]
+
+
+def test_batch_counting_with_jieba_takes_the_plain_path() -> None:
+    tok = TextTokenizer()
+    assert _batch_counts(tok, MIXED) == [Counter(tok(t)) for t in MIXED]
