@@ -64,6 +64,7 @@ _INDUSTRY_TEXT = """
 空调 制冷 电梯 安防 消防 自动化 系统 集成电路 芯片 显示 银行 证券 保险 地产 置业 房地产
 电工 电源 新材 高新 工贸 商贸 热电 燃气 风电 核电 车业 车辆 摩托车 电动车 轮胎 钢构 钢管
 线业 工业大学 科技大学 理工大学 商学院 职业技术学院 医院 研究 协会 商会 联合会 平台
+创新 处 厅 局 办公室 委员会 管委会
 """
 INDUSTRY_WORDS = frozenset(_INDUSTRY_TEXT.split())
 _WORD_LENGTHS = sorted({len(w) for w in INDUSTRY_WORDS}, reverse=True)

@@ -41,32 +41,31 @@ from graph.normalize import (
     brand_name,
     core_name,
     find_places,
+    is_generic,
     name_places,
     normalize_text,
     pinyin_syllables,
 )
-from graph.places import compare_regions
+from graph.places import compare_regions, match_place
 
 Decision = Literal["same", "review", "different"]
 
 SAME_THRESHOLD = 0.90
 """Score at or above which a pair is merged automatically (given the evidence rule).
-Measured on the tuning half of tests/data/resolution/pairs.tsv with names alone:
-same pairs score 0.912 and up, distinct pairs 0.80 and below; 0.90 sits at the top
-of that gap. Sweeping 0.80-0.95 with region evidence keeps recall 1.0 and no wrong
-merge on that half; 0.98 loses 13% of recall (README, Entity resolution)."""
-REVIEW_THRESHOLD = 0.70
+Measured on the tuning half of tests/data/resolution/pairs.tsv: with region as the
+only evidence, values up to 0.92 keep recall 1.0 with no wrong merge and 0.95 loses
+10 %; 0.90 leaves a margin (figures in the README, Entity resolution)."""
+REVIEW_THRESHOLD = 0.80
 """Score at or above which a pair goes to an organiser; below it, `different`.
-Every value from 0.50 to 0.80 keeps all tuning same pairs at `review` or better;
-0.70 sends 2 of 22 distinct pairs to review (0.60: 4) and leaves room below for
-typos worse than the labelled ones (one wrong, non-homophone character in a short
-brand scores about 0.75)."""
+On the tuning half with names alone, same pairs score 0.875 and up and distinct
+pairs 0.75 and below: 0.80 is the lowest value that sends no distinct pair there to
+review (0.70 sends one) while every same pair still reaches review or better."""
 
 REGION_AGREE, REGION_CONFLICT = 0.05, 0.25
 INDUSTRY_AGREE, INDUSTRY_CONFLICT = 0.05, 0.10
 LEGAL_AGREE, LEGAL_CONFLICT = 0.10, 0.30
-TAIL_CONFLICT = 0.10
-BRAND_WEIGHT = 0.7  # the distinctive words weigh more than the industry words after them
+TAIL_CONFLICT = 0.25  # 西安理工大学 / 西安工业大学: same brand, different institutions
+BRAND_WEIGHT = 0.6  # share of the score the brand alone carries; tails scale the rest
 
 MAX_BLOCKS = 4  # rarest character bigrams (and skip-bigrams) read per query
 MAX_PINYIN_BLOCKS = 2  # rarest pinyin syllable pairs read per query
@@ -208,6 +207,12 @@ class Candidate:
                 "reasons": list(self.reasons), "matched_name": self.matched_name}
 
 
+def _plain(brand: str) -> bool:
+    """A brand made only of industry words or of one place name."""
+    hit = match_place(brand)
+    return is_generic(brand) or (hit is not None and hit[1] == len(brand))
+
+
 def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]:
     """(text score, reasons, exact core, tails conflict) of two spellings."""
     if a.core == b.core:
@@ -217,20 +222,29 @@ def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]
     brand_sim = max(char, 0.25 * char + 0.75 * py)  # sounding alike counts, a bit less
     tails_conflict = bool(a.tail and b.tail and a.tail != b.tail)
     tail_sim = fuzz.ratio(a.tail, b.tail) / 100 if tails_conflict else 1.0
-    score = BRAND_WEIGHT * brand_sim + (1 - BRAND_WEIGHT) * tail_sim
+    # Multiplicative: industry words in common add nothing when the brands differ.
+    score = brand_sim * (BRAND_WEIGHT + (1 - BRAND_WEIGHT) * tail_sim)
+    if _plain(a.brand) or _plain(b.brand):
+        # No distinctive words (技术创新处 / 技术创新服务中心, 西安 of 西安理工大学):
+        # only the whole name counts.
+        score = min(score, fuzz.ratio(a.core, b.core) / 100)
+        reasons = [f"names {a.core} / {b.core} have no distinctive words; "
+                   f"characters {score:.0%}"]
+        if tails_conflict:
+            reasons.append(f"lines of business differ: {a.tail} / {b.tail}")
+        return score, reasons, False, tails_conflict
     homophones = False
     shares_brand = char > 0 or py > 0
     if not shares_brand:
         reasons = [f"names {a.core} / {b.core} share only industry words"]
         return score, reasons, False, tails_conflict
-    if len(a.core) == len(b.core):
-        # Typing errors substitute characters: compare position by position, with
-        # every reading of polyphonic characters (苏泊尔 / 苏伯尔).
+    if len(a.core) == len(b.core) and _reading_similarity(a, b) == 1.0:
+        # A pinyin typing error swaps characters that sound alike: position by
+        # position, with every reading of polyphonic characters (苏泊尔 / 苏伯尔).
         core_char = fuzz.ratio(a.core, b.core) / 100
-        core_py = _reading_similarity(a, b)
-        score = max(score, 0.25 * core_char + 0.75 * core_py)
-        homophones = core_py == 1.0
-        char, py = max(char, core_char), max(py, core_py)
+        score = max(score, 0.25 * core_char + 0.75)
+        homophones = True
+        char, py = max(char, core_char), 1.0
     reasons = [f"names {a.core} / {b.core}: characters {char:.0%}, pinyin {py:.0%}"]
     if homophones or (py == 1.0 and char < 1.0):
         reasons.append(f"{a.core} / {b.core} sound the same: homophones are only candidates")
