@@ -108,24 +108,23 @@ def graph_corpus(n_profiles: int, n_queries: int, seed: int = 0):
     from graph.generate import generate_graph
     from graph.model import Node
 
-    profiles, queries, expert_field, need_field = [], [], {}, {}
+    profiles, queries, by_field, need_field = [], [], {}, {}
     for r in generate_graph(n_enterprises=max(1, n_queries // 4), n_experts=n_profiles,
-                            n_institutes=max(1, n_profiles // 10), n_needs=n_queries,
+                            n_institutes=max(1, n_profiles // 10), n_needs=2 * n_queries,
                             seed=seed, include_vocabulary=False):
         if not isinstance(r, Node):
             continue
         if r.kind == "Expert":
             profiles.append({"id": r.id, "docs": [{"id": d["id"], "text": d["text"]}
                                                    for d in r.props["docs"]]})
-            expert_field[r.id] = r.props.get("main_topic") or r.props.get("field")
-        elif r.kind == "Need" and r.props.get("text"):
-            queries.append({"id": r.id, "text": r.props["text"]})
-            need_field[r.id] = r.props.get("tech_field")
-    by_field: dict = {}
-    for pid, f in expert_field.items():
-        by_field.setdefault(f, set()).add(pid)
-    truth = [by_field.get(need_field.get(q["id"]), set()) for q in queries]
-    return profiles, queries[:n_queries], truth[:n_queries], "graph.generate"
+            for field in r.props.get("fields") or ():
+                by_field.setdefault(field, set()).add(r.id)
+        elif r.kind == "Need" and r.props.get("text") and r.props.get("tech_field"):
+            queries.append({"id": r.id, "text": r.props["text"]})  # technology needs only
+            need_field[r.id] = r.props["tech_field"]
+    queries = queries[:n_queries]
+    truth = [by_field.get(need_field[q["id"]], set()) for q in queries]
+    return profiles, queries, truth, "graph.generate (truth: experts listing the need's field)"
 
 
 def peak_rss_mb() -> float:
@@ -197,19 +196,21 @@ def main() -> None:
     rows.append(("terms / terms capped at max_postings", f"{len(model.terms_):,} / "
                  f"{model.capped_terms_}", ""))
 
-    lat, ours_top = [], []
-    cpu = time.process_time()
+    lat, cpu_lat, ours_top = [], [], []
     for text in qtexts:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         top = model.kneighbors([text], k=10)[0]
+        cpu_lat.append(time.thread_time() - c)
         lat.append(time.perf_counter() - t)
         ours_top.append([p for p, s in top if s > 0])
-    cpu = time.process_time() - cpu
     p50, p95 = np.percentile(lat, 50) * 1e3, np.percentile(lat, 95) * 1e3
-    rows.append(("top-10 single query p50 / p95, default", f"{p50:.2f} / {p95:.2f} ms",
+    rows.append(("top-10 single query p50 / p95, default (wall)", f"{p50:.2f} / {p95:.2f} ms",
                  "≤ 5 / ≤ 10 ms"))
-    rows.append(("  one after another, by CPU time of 1 core", f"{len(qtexts) / cpu:,.0f} q/s",
-                 ""))
+    c50, c95 = np.percentile(cpu_lat, 50) * 1e3, np.percentile(cpu_lat, 95) * 1e3
+    rows.append(("  the same by CPU time (what the load does not change)",
+                 f"{c50:.2f} / {c95:.2f} ms", ""))
+    rows.append(("  one after another, by CPU time of 1 core",
+                 f"{len(qtexts) / sum(cpu_lat):,.0f} q/s", ""))
     model.n_jobs = 2
     reps = max(1, 4000 // len(qtexts))
     _, t_batch = timed(lambda: model.kneighbors(qtexts * reps, k=10))
