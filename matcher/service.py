@@ -51,7 +51,6 @@ from matcher.text import TextAffinity
 CANDIDATE_KINDS = ("Expert", "Institute", "Programme", "Enterprise", "Need")
 MAX_QUERY_CHARS = 10_000
 CLOSED_NEED = {"signed", "not_pursued", "followed_up"}
-_ORG_EDGES = ("affiliated_with",)
 
 
 def _text(*parts: Any) -> str:

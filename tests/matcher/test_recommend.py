@@ -404,3 +404,17 @@ def test_seed_programmes_explain_eligibility_and_experts_reverse(seeded):
     reverse = rec.recommend_for("inst:xian-institute-of-optics", "need", k=5)
     assert reverse.items
     assert any("红外" in item.name for item in reverse.items)
+
+
+def test_an_empty_store_says_so(sqlite_store):
+    result = Recommender(sqlite_store).recommend(text="红外探测", kind="expert")
+    assert result.items == [] and "no Expert candidates" in result.reason
+    with pytest.raises(NotFound):
+        Recommender(sqlite_store).recommend("need:x")
+
+
+def test_programme_to_needs_checks_each_needs_firm(rec):
+    result = rec.recommend_for("prog:zj", "need", k=5)
+    status = {item.id: item.rules["status"] for item in result.items}
+    assert status == {"need:cf": "eligible", "need:ir": "not_eligible"}
+    assert ids(result) == ["need:cf", "need:ir"]
