@@ -13,9 +13,9 @@ other, a match score per pair. The plan is lexicographically optimal:
 Requested, pinned and locked pairs are hard in every solver mode; forbidden,
 declined and met-before pairs are never proposed. Without group quotas the plan
 is an OR-Tools min-cost flow (max-flow probes find the max-min threshold); with
-quotas (institute per firm, one person per organisation) it is a CP-SAT model
-(`matcher.assignment_cpsat`)
-solved in the same stages. Both are exact and deterministic. Scores are scaled
+quotas (institute per firm, one person per organisation) it is an integer
+program solved in the same stages on HiGHS (`matcher.assignment_milp`) or CP-SAT
+(`matcher.assignment_cpsat`). Both are exact and deterministic. Scores are scaled
 by 10**6 to integers, so scores that differ by 0.0001 are never tied.
 
 >>> firms = [Participant("ent:a", capacity=1), Participant("ent:b", capacity=1)]
@@ -312,7 +312,7 @@ def _score_arrays(firms: Sequence[Participant], helpers: Sequence[Participant],
 
 def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
                   scores: Mapping[Pair, float] | np.ndarray, rules: PlanRules | None = None, *,
-                  min_score: float = 0.3, solver: Literal["auto", "flow", "cpsat"] = "auto",
+                  min_score: float = 0.3, solver: Literal["auto", "flow", "milp", "cpsat"] = "auto",
                   alternates: int = 3, time_limit: float = 60.0, fair: bool = True,
                   progress: Callable[[str], None] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> MeetingPlan:
@@ -330,8 +330,10 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
         group quotas.
     min_score : float
         Pairs scoring below it are not proposed.
-    solver : {"auto", "flow", "cpsat"}
-        "auto" uses the min-cost flow unless a group quota needs CP-SAT.
+    solver : {"auto", "flow", "milp", "cpsat"}
+        "auto" uses the min-cost flow unless a group quota needs an integer
+        program: "milp" (HiGHS, the default there) or "cpsat" (OR-Tools CP-SAT,
+        for small instances).
     alternates : int
         How many ranked stand-ins to keep per firm for no-shows.
     time_limit : float
@@ -376,8 +378,8 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
             progress(stage)
 
     _check_inputs(firms, helpers, rules, min_score)
-    if solver not in ("auto", "flow", "cpsat"):
-        raise InvalidInput("is not a solver; use auto, flow or cpsat", value=solver,
+    if solver not in ("auto", "flow", "milp", "cpsat"):
+        raise InvalidInput("is not a solver; use auto, flow, milp or cpsat", value=solver,
                            where="plan_meetings")
     fmap = {f.id: f for f in firms}
     hmap = {h.id: h for h in helpers}
@@ -420,18 +422,20 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
     has_match = set(np.unique(acc.fi[firm_cap[acc.fi] + n_forced[acc.fi] > 0]).tolist())
     has_match |= {fpos[f] for f, _ in forced}
     diagnostics = _supply_demand(fmap, hmap, acc, len(has_match), rules)
-    use_cpsat = solver == "cpsat" or (solver == "auto" and (
-        rules.institute_per_firm > 0 or rules.one_per_organisation))
-    if solver == "flow" and (rules.institute_per_firm or rules.one_per_organisation):
-        raise InvalidInput("group quotas need solver='cpsat' (or 'auto')", where="plan_meetings")
-    if use_cpsat:
+    quotas = rules.institute_per_firm > 0 or rules.one_per_organisation
+    if solver == "flow" and quotas:
+        raise InvalidInput("group quotas need solver='milp', 'cpsat' or 'auto'",
+                           where="plan_meetings")
+    used = "milp" if solver == "auto" and quotas else ("flow" if solver == "auto" else solver)
+    if used != "flow":
         from matcher.assignment_cpsat import solve_cpsat
+        from matcher.assignment_milp import solve_milp
 
         forced_firms = {f for f, _ in forced}
         free_firms = [f for i, f in enumerate(fids) if f not in forced_firms and firm_cap[i] > 0]
         acceptable = dict(zip(acc.pairs(), acc.sc.tolist(), strict=True))
         step("coverage")
-        chosen_pairs, _, tau = solve_cpsat(
+        chosen_pairs, _, tau = (solve_milp if used == "milp" else solve_cpsat)(
             free_firms, dict(zip(fids, firm_cap.tolist(), strict=True)),
             dict(zip(hids, helper_cap.tolist(), strict=True)), acceptable,
             {p: round(lookup(p) * SCALE) for p in forced}, hmap, rules,
@@ -453,7 +457,7 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
         covered_firms=len({m.firm for m in meetings}),
         weakest_best=None if tau is None else tau / SCALE,
         total_score=round(sum(m.score for m in meetings), 6),
-        solver="cpsat" if use_cpsat else "flow",
+        solver=used,
     )
 
 

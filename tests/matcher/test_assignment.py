@@ -115,17 +115,20 @@ def test_flow_plan_is_optimal_against_brute_force(seed):
     assert plan.covered_firms == covered
     assert plan.weakest_best == tau
     assert plan.total_score == pytest.approx(total, abs=1e-6)
-    cpsat = plan_meetings(firms, helpers, scores, rules, min_score=0.3, solver="cpsat")
-    assert cpsat.total_score == pytest.approx(total, abs=1e-6)
+    for solver in ("milp", "cpsat"):
+        other = plan_meetings(firms, helpers, scores, rules, min_score=0.3, solver=solver)
+        assert (other.covered_firms, other.weakest_best) == (covered, tau)
+        assert other.total_score == pytest.approx(total, abs=1e-6)
 
 
 @pytest.mark.parametrize("seed", range(40, 70))
-def test_quota_plan_is_optimal_against_brute_force(seed):
+@pytest.mark.parametrize("solver", ["milp", "cpsat"])
+def test_quota_plan_is_optimal_against_brute_force(seed, solver):
     firms, helpers, scores, rules = random_instance(seed, quotas=True)
     if not any(s >= 0.3 for s in scores.values()) and not rules.pins:
         pytest.skip("no acceptable pair")
     try:
-        plan = plan_meetings(firms, helpers, scores, rules, min_score=0.3)
+        plan = plan_meetings(firms, helpers, scores, rules, min_score=0.3, solver=solver)
     except InvalidInput as err:  # quota supply check refused: must name the setting
         assert "institute_per_firm" in str(err)
         return
@@ -177,7 +180,7 @@ def test_plan_is_deterministic():
         assert again.pairs() == first.pairs()
 
 
-@pytest.mark.parametrize("solver", ["flow", "cpsat"])
+@pytest.mark.parametrize("solver", ["flow", "milp", "cpsat"])
 def test_hard_rules_hold_in_every_mode(solver):
     firms = [Participant("ent:a", capacity=2), Participant("ent:b", capacity=2)]
     helpers = [Participant("exp:x"), Participant("exp:y"), Participant("exp:z")]
@@ -204,7 +207,8 @@ def test_one_per_organisation_and_institute_quota():
     rules = PlanRules(one_per_organisation=True, institute_per_firm=1)
     plan = plan_meetings(firms, helpers, scores, rules)
     assert set(plan.pairs()) == {("ent:a", "exp:1"), ("ent:a", "inst:nwpu")}
-    assert plan.solver == "cpsat"
+    assert plan.solver == "milp"
+    assert plan_meetings(firms, helpers, scores, rules, solver="cpsat").pairs() == plan.pairs()
 
 
 def test_pin_that_breaks_a_capacity_names_the_setting():
@@ -278,7 +282,7 @@ def test_exact_total_at_least_greedy_on_random_instances():
 
 
 @pytest.mark.parametrize("seed", range(70, 90))
-@pytest.mark.parametrize("solver", ["flow", "cpsat"])
+@pytest.mark.parametrize("solver", ["flow", "milp", "cpsat"])
 def test_unfair_mode_is_the_max_score_and_beats_greedy(seed, solver):
     firms, helpers, scores, rules = random_instance(seed)
     if not any(s >= 0.3 for s in scores.values()) and not rules.pins:
@@ -311,7 +315,7 @@ def test_score_matrix_gives_the_same_plan_as_the_mapping():
 def test_progress_and_cancel():
     from matcher.assignment import PlanCancelled
 
-    firms, helpers, scores, rules = random_instance(11, n_firms=6, n_helpers=6)
+    firms, helpers, scores, _ = random_instance(11, n_firms=6, n_helpers=6)
     stages = []
     plan_meetings(firms, helpers, scores, progress=stages.append)
     assert stages[0] == "coverage" and stages[-1] == "total score"
