@@ -9,11 +9,27 @@ a Meeting node (`has_meeting` from the event, `involves` the firm, the helper
 and the firm's needs). Outcomes and follow-ups live in `graph.outcomes`.
 
 >>> from graph import open_store
+>>> from graph.model import Edge, Node
 >>> store = open_store(":memory:")
+>>> with store.batch() as b:
+...     b.upsert_node(Node("topic:ir", "Topic", {"name": "红外"}))
+...     b.upsert_node(Node("ent:a", "Enterprise", {"name": "甲公司"}))
+...     b.upsert_node(Node("need:a", "Need", {"title": "红外降噪"}))
+...     b.upsert_edge(Edge("ent:a", "submitted", "need:a"))
+...     b.upsert_edge(Edge("need:a", "about_topic", "topic:ir"))
+...     b.upsert_node(Node("exp:x", "Expert", {"name": "李教授"}))
+...     b.upsert_edge(Edge("exp:x", "has_expertise", "topic:ir"))
 >>> event = create_event(store, name="西安对接会", event_id="evt:demo",
 ...                      slots=slot_grid(["2019-05-23"], "09:00", "10:00", 30), tables=["T1"])
 >>> [s["id"] for s in event.props["slots"]]
 ['2019-05-23T09:00', '2019-05-23T09:30']
+>>> _ = add_participant(store, "evt:demo", "ent:a"); _ = add_participant(store, "evt:demo", "exp:x")
+>>> plan_event_meetings(store, "evt:demo").pairs()
+[('ent:a', 'exp:x')]
+>>> [p.slot_id for p in schedule_event(store, "evt:demo").placements]
+['2019-05-23T09:00']
+>>> store.get_node("need:a").props["status"]
+'matched'
 """
 
 from __future__ import annotations
