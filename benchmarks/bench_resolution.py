@@ -99,7 +99,8 @@ def misspell(record: tuple[str, str, str, str], rng: random.Random,
         return plain, how
     if how == "traditional":
         return T2S_REVERSE.convert(name), how
-    return name.replace("有限公司", "　有限公司").replace(place, f"（{place}）", 1), how
+    # Full-width brackets round the place (and its 市), a full-width space before the form.
+    return f"（{place}）" + name[brand_at:].replace("有限公司", "　有限公司"), how
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -524,7 +524,11 @@ class OrganisationIndex:
                                  verdict.decision, list(verdict.reasons), verdict.matched))
         _one_same(out, strengths)
         order = {"same": 2, "review": 1, "different": 0}
-        out.sort(key=lambda c: (-order[c.decision], -c.score, c.node_id))
+        query_norm = profile.names[0].norm
+        # Among equal scores, the closer full spelling (place and all) ranks first.
+        out.sort(key=lambda c: (-order[c.decision], -c.score,
+                                -fuzz.ratio(query_norm, normalize_text(c.matched_name)),
+                                c.node_id))
         return out[:k]
 
     def _prefilter(self, profile: OrgProfile, slots: list[int], exact: set[int]) -> list[int]:
