@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,8 +46,7 @@ def _line(record: dict[str, Any]) -> str:
 def export_jsonl(store: GraphStore, path_or_stream: str | Path | IO[str]) -> dict[str, int]:
     """Write every node then every edge of `store`; return the counts written."""
     if isinstance(path_or_stream, str | Path):
-        with open(path_or_stream, "w", encoding="utf-8", newline="\n") as stream:
-            return export_jsonl(store, stream)
+        return _export_to_file(store, Path(path_or_stream))
     stream = path_or_stream
     counts = store.counts()
     declared = {"nodes": sum(counts.get("nodes", {}).values()),
@@ -63,6 +63,21 @@ def export_jsonl(store: GraphStore, path_or_stream: str | Path | IO[str]) -> dic
         raise InvalidInput(f"the store changed during the export (header says {declared}, "
                            f"wrote {written}); export again", where="export")
     return written
+
+
+def _export_to_file(store: GraphStore, path: Path) -> dict[str, int]:
+    """Write beside the target and rename, so a failed export never leaves half a file."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="\n") as stream:
+            counts = export_jsonl(store, stream)
+        os.replace(partial, path)
+    except OSError as exc:
+        raise InvalidInput(f"cannot be written: {exc.strerror or exc}", value=str(path),
+                           where="FILE") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return counts
 
 
 @dataclass
@@ -100,7 +115,11 @@ def _check_header(record: Any, where: str, problems: list[str]) -> dict[str, int
         problems.append(f"{where}: format {record.get('format')!r} version "
                         f"{record.get('version')!r} is not {FORMAT!r} version {VERSION}")
         return None
-    return {"nodes": record.get("nodes"), "edges": record.get("edges")}
+    counts = {"nodes": record.get("nodes"), "edges": record.get("edges")}
+    if not all(isinstance(n, int) and n >= 0 for n in counts.values()):
+        problems.append(f"{where}: the header must give the counts \"nodes\" and \"edges\"")
+        return None
+    return counts
 
 
 def parse_jsonl(path: str | Path) -> tuple[WriteBatch, list[str], dict[str, int]]:

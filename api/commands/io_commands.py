@@ -78,6 +78,9 @@ def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
     store = app.store
     try:
         if kind.strip().lower() in GRAPH_KINDS:
+            if sheet is not None:
+                raise InvalidInput("--sheet applies to XLSX workbooks, not to a JSONL graph",
+                                   value=sheet, where="--sheet")
             report: ImportReport | JsonlReport = import_jsonl(store, file)
         else:
             def bar(rows):

@@ -225,3 +225,25 @@ def test_bytes_that_are_not_utf8(rich_store, tmp_path):
         import_jsonl(rich_store, path)
     assert "g.jsonl, line 3: byte 0 is not UTF-8" in caught.value.problems
     assert dumps_graph(rich_store) == before
+
+
+def test_export_into_a_missing_folder_is_a_clear_error(rich_store, tmp_path):
+    target = tmp_path / "no" / "such" / "folder" / "g.jsonl"
+    with pytest.raises(InvalidInput) as caught:
+        export_jsonl(rich_store, target)
+    assert caught.value.where == "FILE" and "cannot be written" in str(caught.value)
+    assert not target.parent.exists()
+
+
+def test_export_leaves_no_partial_file(rich_store, tmp_path):
+    target = tmp_path / "g.jsonl"
+    export_jsonl(rich_store, target)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("g.jsonl")] == ["g.jsonl"]
+
+
+def test_header_without_counts(rich_store, tmp_path):
+    lines = _lines(rich_store)
+    lines[0] = '{"type":"header","format":"duijie-graph","version":1}'
+    err = refused(rich_store, tmp_path / "g.jsonl", "\n".join(lines))
+    assert err.problems == ['g.jsonl, line 1: the header must give the counts "nodes" and '
+                            '"edges"']
