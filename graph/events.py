@@ -153,52 +153,70 @@ def update_event(store: GraphStore, event_id: str, **props: Any) -> Node:
     return store.get_node(event_id)
 
 
-def add_participant(store: GraphStore, event_id: str, participant_id: str, *,
-                    max_meetings: int | None = None, language: str | None = None,
-                    availability: Sequence[tuple[str, str]] | None = None,
-                    needs: Sequence[str] | None = None, role: str | None = None) -> dict:
-    """Add (or update) a firm or helper: its limits, availability windows, needs.
+def add_participant(store: GraphStore, event_id: str, participant_id: str, **options: Any
+                    ) -> dict:
+    """Add (or update) one firm or helper; see `add_participants`."""
+    return add_participants(store, event_id, [participant_id], **options)[0]
+
+
+def add_participants(store: GraphStore, event_id: str, participant_ids: Sequence[str], *,
+                     max_meetings: int | None = None, language: str | None = None,
+                     availability: Sequence[tuple[str, str]] | None = None,
+                     needs: Sequence[str] | None = None, role: str | None = None
+                     ) -> list[dict]:
+    """Add (or update) firms and helpers: limits, availability windows, needs; one batch.
 
     The side follows the node's kind: an Enterprise is a firm, an Expert or
-    Institute a helper. An empty availability list is refused.
+    Institute a helper. Options left as None keep what an earlier call set; a
+    firm's needs default to the needs it submitted. An empty availability list
+    is refused.
     """
     event = _event(store, event_id)
-    node = store.get_node(participant_id)
-    if node.kind in FIRM_KINDS:
-        side = "firm"
-    elif node.kind in HELPER_KINDS:
-        side = "helper"
-    else:
-        raise InvalidInput(f"is a {node.kind}; participants are Enterprise, Expert or Institute",
-                           value=participant_id, where=f"event {event_id}")
-    entry: dict[str, Any] = {"id": participant_id, "side": side}
-    if max_meetings is not None:
-        entry["max_meetings"] = max_meetings
-    if language:
-        entry["language"] = language
+    nodes = store.get_nodes(participant_ids)
+    missing = [p for p in participant_ids if p not in nodes]
+    if missing:
+        raise NotFound("are not nodes in this graph", value=missing, where=f"event {event_id}")
+    windows = None
     if availability is not None:
         if not list(availability):
             raise InvalidInput("has no availability: give at least one window (start, end)",
-                               value=participant_id, where=f"event {event_id}")
+                               value=list(participant_ids), where=f"event {event_id}")
         windows = []
         for a, b in availability:
-            if _dt(b, participant_id) <= _dt(a, participant_id):
+            if _dt(b, "availability") <= _dt(a, "availability"):
                 raise InvalidInput("availability window ends before it starts",
-                                   value=f"{a} – {b}", where=participant_id)
+                                   value=f"{a} – {b}", where=f"event {event_id}")
             windows.append({"start": a, "end": b})
-        entry["availability"] = windows
-    if needs is not None:
-        entry["needs"] = list(needs)
-    elif side == "firm":
-        entry["needs"] = [n.id for _, n in store.neighbours(participant_id, "submitted", "out")]
-    others = [p for p in event.props.get("participants", []) if p["id"] != participant_id]
+    current = {p["id"]: p for p in event.props.get("participants", [])}
+    entries = []
+    for pid in participant_ids:
+        node = nodes[pid]
+        if node.kind in FIRM_KINDS:
+            side = "firm"
+        elif node.kind in HELPER_KINDS:
+            side = "helper"
+        else:
+            raise InvalidInput(f"is a {node.kind}; participants are Enterprise, Expert or "
+                               "Institute", value=pid, where=f"event {event_id}")
+        entry = {**current.get(pid, {}), "id": pid, "side": side}
+        for key, value in (("max_meetings", max_meetings), ("language", language),
+                           ("availability", windows)):
+            if value is not None:
+                entry[key] = value
+        if needs is not None:
+            entry["needs"] = list(needs)
+        elif side == "firm" and "needs" not in entry:
+            entry["needs"] = [n.id for _, n in store.neighbours(pid, "submitted", "out")]
+        current[pid] = entry
+        entries.append(entry)
     with store.batch() as batch:
         batch.upsert_node(Node(event_id, "Event",
-                               {**event.props, "participants": [*others, entry]}),
+                               {**event.props, "participants": list(current.values())}),
                           replace_props=True, where=f"event {event_id}")
-        batch.upsert_edge(Edge(participant_id, "participated_in", event_id,
-                               {"role": role or ("need_side" if side == "firm" else "helper")}))
-    return entry
+        for e in entries:
+            batch.upsert_edge(Edge(e["id"], "participated_in", event_id, {
+                "role": role or ("need_side" if e["side"] == "firm" else "helper")}))
+    return entries
 
 
 def add_pair_rule(store: GraphStore, event_id: str, kind: str, firm: str, helper: str, *,
@@ -559,8 +577,8 @@ def invitation_plan(store: GraphStore, event_id: str, k: int, *, region: str | N
                             invited=[h for h in setup.helpers if h in candidates])
     if add:
         new = [c for c in plan.invited if c not in setup.helpers]
-        for c in new:
-            add_participant(store, event_id, c)
+        if new:
+            add_participants(store, event_id, new)
         event = _event(store, event_id)
         invited = list(dict.fromkeys([*event.props.get("invited", []), *new]))
         with store.batch() as batch:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.events import (
-    add_participant,
+    add_participants,
     agenda_items,
     event_meetings,
     invitation_plan,
@@ -101,9 +101,8 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     firms = sorted(e.src for e in links if kinds.get(e.src) == "Enterprise")
     candidates = sorted(e.src for e in links if kinds.get(e.src) in ("Expert", "Institute"))
     known = {p["id"] for p in load_setup(store, event_id).participants}
-    for f in firms:
-        if f not in known:
-            add_participant(store, event_id, f, role="need_side")
+    if [f for f in firms if f not in known]:
+        add_participants(store, event_id, [f for f in firms if f not in known], role="need_side")
     invitations = invitation_plan(store, event_id, budget, candidates=candidates,
                                   use_recommender=use_recommender)
     scorer = recommender_scores if use_recommender else shared_topic_scores

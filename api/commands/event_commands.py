@@ -140,16 +140,16 @@ def invite(app: AppContext, event_id: str, participants: tuple[str, ...],
       duijie event invite evt:xian ent:dali exp:li --max-meetings 4
       duijie event invite evt:xian --budget 5 --candidates-region 西安 --json
     """
-    from graph.events import add_participant, invitation_plan
+    from graph.events import add_participants, invitation_plan
 
     parsed = []
     for w in windows:
         if "/" not in w:
             raise click.BadParameter("use START/END", param_hint="--available")
         parsed.append(tuple(w.split("/", 1)))
-    added = [add_participant(app.store, event_id, p, max_meetings=max_meetings,
-                             language=language, availability=parsed or None)
-             for p in participants]
+    added = (add_participants(app.store, event_id, list(participants),
+                              max_meetings=max_meetings, language=language,
+                              availability=parsed or None) if participants else [])
     result: dict = {"added": added}
     if budget is not None:
         plan = invitation_plan(app.store, event_id, budget, region=candidates_region,

@@ -352,3 +352,22 @@ def test_cli_agenda_in_the_participants_language(store, tmp_path, capsys):
     assert main(["--db", db, "event", "agenda", EVT, "--format", "csv",
                  "--participant", "ent:0"]) == 0
     assert capsys.readouterr().out.startswith("开始,结束,桌号")
+
+
+def test_participant_updates_merge_and_unknown_ids_are_refused(store):
+    from graph.events import add_participants, load_setup
+
+    add_participant(store, EVT, "exp:1", max_meetings=1,
+                    availability=[("2019-05-23T09:00", "2019-05-23T10:00")])
+    add_participant(store, EVT, "exp:1", language="en")
+    entry = next(p for p in load_setup(store, EVT).participants if p["id"] == "exp:1")
+    assert (entry["max_meetings"], entry["language"], len(entry["availability"])) == (1, "en", 1)
+    before = store.get_node(EVT).props["participants"]
+    with pytest.raises(NotFound, match="exp:nobody"):
+        add_participants(store, EVT, ["exp:2", "exp:nobody"], max_meetings=5)
+    assert store.get_node(EVT).props["participants"] == before
+    with pytest.raises(InvalidInput, match="ends before it starts"):
+        add_participant(store, EVT, "exp:2",
+                        availability=[("2019-05-23T10:00", "2019-05-23T09:00")])
+    with pytest.raises(InvalidInput, match="participants are Enterprise"):
+        add_participant(store, EVT, "need:0")
