@@ -391,6 +391,13 @@ def recommender_scores(store: GraphStore, firms: Sequence[str], helpers: Sequenc
     """Firm → helper scores: the best hybrid score over the firm's needs (a `Scorer`)."""
     needs = {f: [n.id for _, n in store.neighbours(f, "submitted", "out")] for f in firms}
     per_need = need_scores(store, [n for ns in needs.values() for n in ns], helpers)
+    return firm_scores(needs, helpers, per_need)
+
+
+def firm_scores(needs: Mapping[str, Sequence[str]], helpers: Sequence[str],
+                per_need: Mapping[tuple[str, str], tuple[float, list[str]]]
+                ) -> dict[tuple[str, str], tuple[float, list[str]]]:
+    """Firm → helper: the best of the firm's needs' scores (with that need's reasons)."""
     out: dict[tuple[str, str], tuple[float, list[str]]] = {}
     for f, ns in needs.items():
         for n in ns:
@@ -545,7 +552,8 @@ def list_events(store: GraphStore) -> list[Node]:
 
 def invitation_plan(store: GraphStore, event_id: str, k: int, *, region: str | None = None,
                     strong: float = 0.6, use_recommender: bool = True,
-                    candidates: Sequence[str] | None = None, add: bool = True):
+                    candidates: Sequence[str] | None = None, add: bool = True,
+                    scores: Mapping[tuple[str, str], tuple[float, list[str]]] | None = None):
     """Choose up to `k` experts/institutes for the event's firms' needs and add them.
 
     Candidates are every Expert and Institute (in `region`, by property or
@@ -572,7 +580,8 @@ def invitation_plan(store: GraphStore, event_id: str, k: int, *, region: str | N
                            "to invite: widen --candidates-region", where="invitation planning")
     need_nodes = store.get_nodes(needs)
     weights = {n: float(need_nodes[n].props.get("priority", 3)) for n in needs}
-    scores = need_scores(store, needs, candidates, use_recommender=use_recommender)
+    if scores is None:
+        scores = need_scores(store, needs, candidates, use_recommender=use_recommender)
     plan = plan_invitations(weights, {p: v[0] for p, v in scores.items()}, k, strong=strong,
                             invited=[h for h in setup.helpers if h in candidates])
     if add:

@@ -17,12 +17,12 @@ from graph.events import (
     add_participants,
     agenda_items,
     event_meetings,
+    firm_scores,
     invitation_plan,
     load_setup,
+    need_scores,
     plan_event_meetings,
-    recommender_scores,
     schedule_event,
-    shared_topic_scores,
     slot_grid,
     update_event,
 )
@@ -103,10 +103,15 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     known = {p["id"] for p in load_setup(store, event_id).participants}
     if [f for f in firms if f not in known]:
         add_participants(store, event_id, [f for f in firms if f not in known], role="need_side")
+    setup = load_setup(store, event_id)
+    needs = {f: list(p.get("needs", [])) for f in firms for p in setup.participants
+             if p["id"] == f}
+    helpers = sorted(set(candidates) | set(setup.helpers))
+    per_need = need_scores(store, [n for ns in needs.values() for n in ns], helpers,
+                           use_recommender=use_recommender)  # scored once, used twice
     invitations = invitation_plan(store, event_id, budget, candidates=candidates,
-                                  use_recommender=use_recommender)
-    scorer = recommender_scores if use_recommender else shared_topic_scores
-    plan = plan_event_meetings(store, event_id, scorer=scorer)
+                                  scores=per_need)
+    plan = plan_event_meetings(store, event_id, scores=firm_scores(needs, helpers, per_need))
     sched = schedule_event(store, event_id)
     info, items = agenda_items(store, event_id)
     names = store.get_nodes({*firms, *candidates})
