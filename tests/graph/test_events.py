@@ -371,3 +371,15 @@ def test_participant_updates_merge_and_unknown_ids_are_refused(store):
                         availability=[("2019-05-23T10:00", "2019-05-23T09:00")])
     with pytest.raises(InvalidInput, match="participants are Enterprise"):
         add_participant(store, EVT, "need:0")
+
+
+def test_one_person_per_organisation_from_affiliations(store):
+    from graph.events import update_event
+
+    plain = plan_event_meetings(store, EVT)
+    assert {h for f, h in plain.pairs() if f == "ent:0"} == {"exp:0", "exp:1"}
+    update_event(store, EVT, one_per_organisation=True)  # all three work at inst:xjtu
+    plan = plan_event_meetings(store, EVT)
+    assert plan.solver == "milp"
+    assert len([h for f, h in plan.pairs() if f == "ent:0"]) == 1
+    assert {f for f, _ in plan.pairs()} == {"ent:0", "ent:1", "ent:2"}
