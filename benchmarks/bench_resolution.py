@@ -149,13 +149,20 @@ def main(argv: list[str] | None = None) -> int:
 
     indexed_ms, scan_ms = [], []
     indexed_hits = scan_hits = decided_same = wrong_same = wrong_same_exact = 0
-    for ((query, _how), truth), region_given in zip(queries, with_region, strict=True):
+    by_error: dict[str, list[int]] = {}  # error -> [queries, indexed top-1, scan top-1,
+    #                                              true firm same, review, different/missing]
+    for ((query, how), truth), region_given in zip(queries, with_region, strict=True):
+        row = by_error.setdefault(how, [0, 0, 0, 0, 0, 0])
+        row[0] += 1
         region = records[truth][2] if region_given else None
         t0 = time.perf_counter()
         found = resolve(index, query, region=region, k=5)
         indexed_ms.append((time.perf_counter() - t0) * 1000)
         if found and found[0].node_id == records[truth][0]:
             indexed_hits += 1
+            row[1] += 1
+        verdict = next((c.decision for c in found if c.node_id == records[truth][0]), "")
+        row[3 + ("same", "review").index(verdict) if verdict in ("same", "review") else 5] += 1
         decided_same += sum(c.decision == "same" for c in found[:1])
         for c in found:
             if c.decision == "same" and c.node_id != records[truth][0]:
@@ -169,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         best = process.extractOne(normalize_text(query), scan_names, scorer=fuzz.ratio)
         scan_ms.append((time.perf_counter() - t0) * 1000)
         scan_hits += best is not None and best[2] == truth
+        row[2] += best is not None and best[2] == truth
 
     p50_i, p95_i = statistics.median(indexed_ms), percentile(indexed_ms, 0.95)
     p50_s, p95_s = statistics.median(scan_ms), percentile(scan_ms, 0.95)
@@ -183,6 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# indexed: top candidate decided `same` for {decided_same / n_queries:.1%} of "
           f"queries; `same` for a wrong firm {wrong_same} times, plus {wrong_same_exact} times "
           "where the misspelt name is exactly another firm's registered name")
+
+    print(f"\n{'error in the query':<20}{'queries':>8}{'index top-1':>13}{'scan top-1':>12}"
+          f"{'→same':>7}{'→review':>9}{'→other':>8}")
+    for how, (n, hit, scan_hit, same, review, other) in sorted(by_error.items()):
+        print(f"{how:<20}{n:>8}{hit / n:>13.1%}{scan_hit / n:>12.1%}{same:>7}{review:>9}"
+              f"{other:>8}")
 
     print("\n# labelled pairs (tests/data/resolution/pairs.tsv)")
     print(f"{'split':<9}{'same':>6}{'recall':>8}{'→review':>9}{'diff':>6}{'wrong':>7}"

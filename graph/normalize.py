@@ -30,11 +30,12 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 from graph.places import PROVINCES, find_places, match_place
 
-__all__ = ["LEGAL_SUFFIXES", "PROVINCES", "brand_name", "core_name", "is_generic",
+__all__ = ["LEGAL_SUFFIXES", "PROVINCES", "brand_name", "char_readings", "core_name",
+           "is_generic",
            "name_places", "normalize_text", "organisation_keys", "pinyin_key",
            "pinyin_syllables"]
 
@@ -168,11 +169,30 @@ def name_places(name: str) -> frozenset[str]:
     return frozenset(find_places(normalize_text(name)))
 
 
+@lru_cache(maxsize=50_000)
+def char_readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading of one character, the most common first (泊: po, bo).
+
+    >>> char_readings("锋"), char_readings("泊")
+    (('feng',), ('po', 'bo'))
+    """
+    return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
 @lru_cache(maxsize=200_000)
 def pinyin_syllables(text: str) -> tuple[str, ...]:
-    """Toneless pinyin syllables of a normalised text; runs of letters/digits pass whole."""
-    return tuple(s for s in lazy_pinyin(normalize_text(text), style=Style.NORMAL,
-                                        errors="default") if s.strip())
+    """Toneless pinyin syllables of a normalised text; runs of letters/digits pass whole.
+
+    Names whose characters each have one reading are read character by character
+    (cached, fast); the others go through pypinyin's phrase-aware reading (长江 …).
+    """
+    norm = normalize_text(text)
+    if norm and all("\u4e00" <= c <= "\u9fff" for c in norm):
+        readings = [char_readings(c) for c in norm]
+        if all(len(r) == 1 for r in readings):
+            return tuple(r[0] for r in readings)
+    return tuple(s for s in lazy_pinyin(norm, style=Style.NORMAL, errors="default")
+                 if s.strip())
 
 
 @lru_cache(maxsize=200_000)

@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from pypinyin import Style, pinyin
 from rapidfuzz import fuzz, process
 
 from graph.normalize import (
     INDUSTRY_WORDS,
     brand_name,
+    char_readings,
     core_name,
     find_places,
     is_generic,
@@ -92,21 +92,14 @@ class NameForm:
     readings: tuple[frozenset[str], ...] | None  # every reading of each core character
 
 
-@lru_cache(maxsize=50_000)
-def char_readings(char: str) -> frozenset[str]:
-    """All toneless readings of one character (泊: bo and po), so a polyphonic
-    character typed in one reading still meets the other.
-
-    >>> sorted(char_readings("泊"))
-    ['bo', 'po']
-    """
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+def _reading_set(char: str) -> frozenset[str]:
+    return frozenset(char_readings(char))
 
 
 def _readings(core: str, syl: tuple[str, ...]) -> tuple[frozenset[str], ...] | None:
     if len(syl) != len(core):
         return None
-    return tuple(char_readings(c) | {s} for c, s in zip(core, syl, strict=True))
+    return tuple(_reading_set(c) | {s} for c, s in zip(core, syl, strict=True))
 
 
 def _reading_similarity(a: NameForm, b: NameForm) -> float:
