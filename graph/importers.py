@@ -115,6 +115,7 @@ class ImportReport:
 # -- cells -------------------------------------------------------------------
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+CODE_FIELDS = {"credit_code", "enterprise_credit_code"}
 _ROW = re.compile(r", row (\d+)")
 _NUMBER_NOISE = re.compile(r"[,，\s]|%$")
 
@@ -130,6 +131,9 @@ def convert_cell(kind: str, field_name: str, value: Any) -> Any:
     ('2019-05-23', 'financing')
     """
     shape = field_shape(kind, field_name)
+    if field_name in CODE_FIELDS and isinstance(value, float) and abs(value) >= 1e15:
+        raise ValueError("was stored by Excel as a number and has lost digits; format the "
+                         "column as text and type the code again")
     if isinstance(value, str):
         value = value_map(kind, field_name).get(value, value)
     if shape == "list":

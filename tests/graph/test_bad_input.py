@@ -234,3 +234,15 @@ def test_edge_naming_two_nodes_asks_for_an_id(tmp_path, store):
     err = refused(store, "edges", path)
     assert err.problems == ["links.csv, row 2: dst '鼓楼区' names 2 nodes (reg:a, reg:b); "
                             "give the id"]
+
+
+def test_credit_code_that_excel_turned_into_a_number(tmp_path, store):
+    book = Workbook()
+    book.active.append(["企业名称", "统一社会信用代码"])
+    # Excel keeps 15 significant digits: an 18-digit code typed into a number cell
+    book.active.append(["巨石集团", 9.13304007199858e17])
+    book.save(tmp_path / "firms.xlsx")
+    err = refused(store, "enterprise", tmp_path / "firms.xlsx")
+    (problem,) = err.problems
+    assert problem.startswith("firms.xlsx, row 2, field 统一社会信用代码:")
+    assert "stored by Excel as a number" in problem

@@ -336,3 +336,13 @@ def test_edges_may_name_their_ends(tmp_path, sqlite_store):
     assert (coop.src, sqlite_store.get_node(coop.dst).name) == (dali, "西安交通大学")
     (loc,) = sqlite_store.find_edges("located_in")
     assert loc.src == dali and sqlite_store.get_node(loc.dst).name == "杭州"
+
+
+def test_whole_number_cells_of_text_fields_lose_their_point_zero(tmp_path, sqlite_store):
+    book = Workbook()
+    book.active.append(["行业名称", "行业代码", "同义词"])
+    book.active.append(["通用设备制造业", 34.0, 3411])  # Excel keeps numbers as floats
+    book.save(tmp_path / "ind.xlsx")
+    import_file(sqlite_store, "industry", tmp_path / "ind.xlsx")
+    (industry,) = sqlite_store.find_nodes("Industry")
+    assert (industry.props["code"], industry.props["synonyms"]) == ("34", ["3411"])
