@@ -17,6 +17,7 @@ revenue_wan, technology). This module maps both onto the property names of
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import typing
@@ -343,6 +344,78 @@ def field_shape(kind: str, field_name: str) -> str:
         if annotation is python_type:
             return shape
     return "str"
+
+
+# -- cells ----------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+CODE_FIELDS = {"credit_code", "enterprise_credit_code"}
+_NUMBER_NOISE = re.compile(r"[,，\s]|%$")
+
+
+def convert_cell(kind: str, field_name: str, value: Any) -> Any:
+    """A cell's value in the shape the model wants; raises ValueError with a reason.
+
+    >>> convert_cell("Enterprise", "revenue_wan", "1,200.5")
+    1200.5
+    >>> convert_cell("Enterprise", "flags", "高新技术企业；科技型中小企业")
+    ['高新技术企业', '科技型中小企业']
+    >>> convert_cell("Need", "deadline", "2019年5月23日"), convert_cell("Need", "need_type", "融资")
+    ('2019-05-23', 'financing')
+    """
+    shape = field_shape(kind, field_name)
+    if field_name in CODE_FIELDS and isinstance(value, float) and abs(value) >= 1e15:
+        raise ValueError("was stored by Excel as a number and has lost digits; format the "
+                         "column as text and type the code again")
+    if isinstance(value, str):
+        value = value_map(kind, field_name).get(value, value)
+    if shape == "list":
+        if isinstance(value, str):
+            return [part.strip() for part in LIST_SEPARATORS.split(value) if part.strip()]
+        return [_text(value)]
+    if shape == "bool":
+        if isinstance(value, bool):
+            return value
+        word = _text(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError("is not yes or no (是/否)")
+    if shape in ("int", "float"):
+        number = value
+        if isinstance(value, str):
+            try:
+                number = float(_NUMBER_NOISE.sub("", value))
+            except ValueError:
+                raise ValueError("is not a number") from None
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise ValueError("is not a number")
+        if shape == "int":
+            if number != int(number):
+                raise ValueError("is not a whole number")
+            return int(number)
+        return float(number)
+    if shape == "date" and isinstance(value, str):
+        match = _DATE.match(value)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return f"{year:04d}-{month:02d}-{day:02d}"
+        return value
+    if shape == "json":
+        if not isinstance(value, str):
+            raise ValueError("must be JSON text")
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"is not valid JSON ({exc.msg})") from None
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores codes and years as floats
+    return str(value)
 
 
 def _check_maps() -> None:
