@@ -57,7 +57,7 @@ from graph.model import (
     validate_edge,
     validate_props,
 )
-from graph.normalize import normalize_text
+from graph.normalize import core_name, normalize_text
 from graph.resolution import plan_organisation_writes
 from graph.store import GraphStore, ReviewItem, WriteBatch
 from graph.tabular import Table, TooLong, read_table
@@ -324,8 +324,6 @@ class ImportPlan:
 
 def _lookup_organisation(store: GraphStore, name: str, kinds: tuple[str, ...]) -> str | None:
     """The one stored organisation a name means exactly, or None."""
-    from graph.normalize import core_name
-
     for key_type, key in (("norm", normalize_text(name)), ("core", core_name(name))):
         ids = store.find_by_key(key_type, key) if key else []
         ids = [i for i, k in store.kinds_of(ids).items() if k in kinds] if ids else []
