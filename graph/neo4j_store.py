@@ -343,15 +343,16 @@ class Neo4jStore:
         then applied, and its stage deleted, by one statement (still all or nothing:
         a stage that was never applied changes nothing and is swept by its batch id).
         """
-        staged = not self.is_neo4j and _size([rows for _, rows in parts]) > MESSAGE_BYTES
-        query, params = cypher.write_statement(parts, staged=staged, bump=bump)
+        query, params = cypher.write_statement(parts, bump=bump)
         params["now"] = utc_now()
-        if not staged:
+        if self.is_neo4j or _size(params) + len(query.encode()) <= MESSAGE_BYTES:
             return self._write(query, params)[0][0]
-        params["batch"] = batch_id = uuid.uuid4().hex
+        batch_id = uuid.uuid4().hex
+        query = cypher.inline_own_values(cypher.write_statement(parts, staged=True, bump=bump)[0],
+                                         {"batch": batch_id, "now": params["now"]})
         try:
             self._stage(batch_id, [rows for _, rows in parts])
-            return self._write(query, params)[0][0]
+            return self._write(query, {})[0][0]
         except BaseException:
             with suppress(DuijieError):  # if the server is gone, the stale stage is inert
                 self._write(cypher.DROP_STAGE, {"batch": batch_id})
@@ -391,9 +392,9 @@ class Neo4jStore:
         if not p.delete_node_ids and not p.delete_edge_ids:
             return 0, 0
         nodes = len(self.kinds_of(p.delete_node_ids))
-        touching = self._read(
-            f"MATCH (n:{cypher.NODE})-[r]-() WHERE n.id IN $ids RETURN collect(DISTINCT r.id)",
-            {"ids": list(p.delete_node_ids)})[0][0] if p.delete_node_ids else []
+        touching = [r[0] for r in self._in_chunks(
+            f"MATCH (n:{cypher.NODE})-[r]-() WHERE n.id IN $ids RETURN DISTINCT r.id",
+            p.delete_node_ids)]
         by_id = [i for i in p.delete_edge_ids if i not in set(touching) and self._has_edge(i)]
         return nodes, len(set(touching)) + len(set(by_id))
 
@@ -510,8 +511,8 @@ class Neo4jStore:
             if not rows:
                 break
             edges = [Edge(src, kind, dst, {} if w is None else {"weight": w}, key=key or "")
-                     for src, kind, dst, key, w in self._read(
-                         cypher.PROJECTION_EDGES, {"ids": [n.id for n in nodes]})]
+                     for src, kind, dst, key, w in self._in_chunks(
+                         cypher.PROJECTION_EDGES, [n.id for n in nodes])]
             # Edges to nodes of later pages: add_edge creates the end node, which the
             # later page then fills with kind and name.
             add_to_projection(graph, [], edges)
