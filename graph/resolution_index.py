@@ -382,6 +382,7 @@ class OrganisationIndex:
         self._names: list[str] = []
         self._core: list[str] = []  # slot -> core of the primary name (for the prefilter)
         self._pinyin_text: list[str] = []
+        self._norm: list[str] = []
         self._exact: dict[tuple[str, str], set[int]] = {}
         self._bigram: dict[str, list[int]] = {}
         self._pinyin: dict[str, list[int]] = {}
@@ -414,6 +415,7 @@ class OrganisationIndex:
         primary = profile.names[0] if profile.names else None
         self._core.append(primary.core if primary else "")
         self._pinyin_text.append(" ".join(primary.syllables) if primary else "")
+        self._norm.append(primary.norm if primary else "")
         for key in self._exact_keys(profile):
             self._exact.setdefault(key, set()).add(slot)
         for form in profile.names:
@@ -530,8 +532,10 @@ class OrganisationIndex:
         keep = {s for s in slots if s in exact}
         cores = [self._core[s] for s in slots]
         pinyins = [self._pinyin_text[s] for s in slots]
+        norms = [self._norm[s] for s in slots]  # place and legal form break ties of cores
         for form in profile.names:
-            for query, choices in ((form.core, cores), (" ".join(form.syllables), pinyins)):
+            for query, choices in ((form.core, cores), (" ".join(form.syllables), pinyins),
+                                   (form.norm, norms)):
                 for _, _, i in process.extract(query, choices, scorer=fuzz.ratio,
                                                limit=PREFILTER):
                     keep.add(slots[i])
