@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -246,3 +247,18 @@ def test_credit_code_that_excel_turned_into_a_number(tmp_path, store):
     (problem,) = err.problems
     assert problem.startswith("firms.xlsx, row 2, field 统一社会信用代码:")
     assert "stored by Excel as a number" in problem
+
+
+def test_cli_json_output_lists_problems_for_machines(tmp_path, store):
+    path = write(tmp_path, "needs.csv", "需求名称,预算（万元）,截止日期\n降噪,-3,明年\n")
+    before = state(store)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DUIJIE_DB": str(store.path)}
+    env.pop("DUIJIE_GRAPH", None)
+    done = subprocess.run([sys.executable, "-m", "api.cli", "import", "need", str(path),
+                           "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2
+    answer = json.loads(done.stdout)
+    assert answer["ok"] is False and answer["where"] == "needs.csv"
+    assert [p.split(":")[0] for p in answer["problems"]] == [
+        "needs.csv, row 2, field 预算（万元）", "needs.csv, row 2, field 截止日期"]
+    assert state(store) == before

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,3 +246,19 @@ def test_header_without_counts(rich_store, tmp_path):
     err = refused(rich_store, tmp_path / "g.jsonl", "\n".join(lines))
     assert err.problems == ['g.jsonl, line 1: the header must give the counts "nodes" and '
                             '"edges"']
+
+
+def test_cli_import_of_a_bad_graph_file_exits_2_naming_the_line(rich_store, tmp_path):
+    lines = _lines(rich_store)
+    lines[5] = "{not json"
+    path = tmp_path / "g.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    before = dumps_graph(rich_store)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "DUIJIE_DB": str(rich_store.path)}
+    env.pop("DUIJIE_GRAPH", None)
+    done = subprocess.run([sys.executable, "-m", "api.cli", "import", "graph", str(path)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2
+    assert "g.jsonl, line 6: not valid JSON" in done.stderr
+    assert dumps_graph(rich_store) == before
