@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -116,7 +117,13 @@ def export_command(app: AppContext, file: str) -> None:
       duijie export backup.jsonl
       duijie export - | head -3
     """
-    counts = export_jsonl(app.store, sys.stdout if file == "-" else file)
+    try:
+        counts = export_jsonl(app.store, sys.stdout if file == "-" else file)
+    except BrokenPipeError:
+        # The reader (head, less) stopped early: not an error. Point stdout at devnull
+        # so that Python's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
     click.echo(f"exported {counts['nodes']} nodes and {counts['edges']} edges to "
                f"{'stdout' if file == '-' else file}", err=True)
 

@@ -262,3 +262,22 @@ def test_cli_import_of_a_bad_graph_file_exits_2_naming_the_line(rich_store, tmp_
     assert done.returncode == 2
     assert "g.jsonl, line 6: not valid JSON" in done.stderr
     assert dumps_graph(rich_store) == before
+
+
+def test_cli_export_to_a_reader_that_stops_early(tmp_path):
+    db = tmp_path / "many.db"
+    with SqliteStore(db) as store:
+        batch = WriteBatch()
+        for i in range(3000):  # well over a pipe's 64 KB buffer
+            batch.upsert_node(Node(f"topic:t{i}", "Topic", {"name": f"技术领域{i}"}))
+        store.apply(batch)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "DUIJIE_DB": str(db)}
+    env.pop("DUIJIE_GRAPH", None)
+    reader = subprocess.Popen([sys.executable, "-m", "api.cli", "export", "-"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = reader.stdout.readline()
+    reader.stdout.close()  # like `| head -1`
+    _, err = reader.communicate(timeout=120)
+    assert json.loads(first)["nodes"] == 3000
+    assert reader.returncode == 0 and b"Traceback" not in err
