@@ -281,3 +281,14 @@ def test_cli_export_to_a_reader_that_stops_early(tmp_path):
     _, err = reader.communicate(timeout=120)
     assert json.loads(first)["nodes"] == 3000
     assert reader.returncode == 0 and b"Traceback" not in err
+
+
+def test_ten_megabyte_property_is_refused_without_echo(rich_store, tmp_path):
+    lines = _lines(rich_store)
+    node = json.loads(lines[1])
+    node["props"]["description"] = "长" * (10 * 1024 * 1024)
+    lines[1] = json.dumps(node, ensure_ascii=False)
+    err = refused(rich_store, tmp_path / "g.jsonl", "\n".join(lines))
+    (problem,) = err.problems
+    assert problem.startswith("g.jsonl, line 2, field description:")
+    assert "(10485760 characters)" in problem and len(str(err)) < 500
