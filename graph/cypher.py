@@ -13,9 +13,9 @@ Layout in the graph database:
   structured props (an expert's `docs`, a programme's `rules`) survive intact;
   the `p_<field>` copies of scalar and list-of-scalar props exist only so that
   `find_nodes(where=…)` and people in Neo4j Browser can query them;
-- an edge is `(a)-[:<kind> {id, key, provenance_json, p_<prop>…}]->(b)`; edge props
-  are flat scalars (`graph.model.EDGE_PROPS`), so `SET r += …` merges them as the
-  SQLite backend's `json_patch` does;
+- an edge is `(a)-[:<kind> {id, key, props_json, provenance_json, p_<prop>…}]->(b)`;
+  `props_json` is read back (FalkorDB's Bolt bridge keeps 6 digits of a float
+  parameter, JSON text keeps them all) and merged with the new props in Python;
 - resolution keys are `(:DuijieKey {node_id, kind, key_type, key})`, the review
   queue `(:DuijieReview {…})`, and `(:DuijieMeta {id: 'graph', version})` counts
   writes so a process knows when its projection is stale.
@@ -102,7 +102,7 @@ def edge_row(edge: Edge) -> dict[str, Any]:
             raise InvalidInput("cannot be stored as an edge property (scalars only)",
                                value=value, where=f"edge {edge.id!r}, field {name}")
     return {**flat_props(edge.props), "id": edge.id, "key": edge.key,
-            "stage_src": edge.src, "stage_dst": edge.dst,
+            "stage_src": edge.src, "stage_dst": edge.dst, "props_json": dumps(edge.props),
             "provenance_json": dumps([p.to_dict() for p in edge.provenance])}
 
 
@@ -120,13 +120,9 @@ def edge_source(edge_id: str) -> list[str]:
 # Every write part reads flat rows `r` from `{rows}`: `UNWIND $p<i> AS r` when the
 # rows travel as a parameter, or the `:DuijieStage` nodes of this batch when they
 # were uploaded first in small messages (FalkorDB: see `Neo4jStore._stage`). The
-# `stage_*` keys that staging adds are removed from what is written.
+# `stage_*` keys that staging adds stay on the written records (reads ignore them):
+# FalkorDB 4.16's REMOVE on a relationship dropped other properties than those named.
 STAGE = "DuijieStage"
-_UNSTAGE = "stage_batch, {v}.stage_part, {v}.stage_seq, {v}.stage_src, {v}.stage_dst"
-
-
-def unstage(var: str) -> str:
-    return f"REMOVE {var}." + _UNSTAGE.format(v=var)
 
 
 DELETE_EDGES = ("{rows} MATCH (a:DuijieNode)-[e]->() WHERE a.id IN r.srcs AND e.id = r.id"
@@ -135,25 +131,24 @@ DELETE_NODES = "{rows} MATCH (n:DuijieNode {{id: r.id}}) DETACH DELETE n"
 DELETE_KEYS = "{rows} MATCH (k:DuijieKey {{node_id: r.id}}) DELETE k"
 CREATE_KEYS = ("{rows} CREATE (:DuijieKey {{node_id: r.node_id, kind: r.kind,"
                " key_type: r.key_type, key: r.key}})")
-ADD_REVIEWS = ("{rows} MERGE (x:DuijieReview {{id: r.id}}) ON CREATE SET x = properties(r)"
-               " WITH x " + unstage("x"))
+ADD_REVIEWS = "{rows} MERGE (x:DuijieReview {{id: r.id}}) ON CREATE SET x = properties(r)"
 
 
 def upsert_nodes(kind: str) -> str:
     # SET n = … replaces every property: the row is the whole merged record.
     return (f"{{rows}} MERGE (n:{NODE}:{node_label(kind)} {{{{id: r.id}}}})"
             " WITH n, r, coalesce(n.created_at, $now) AS created"
-            f" SET n = properties(r) {unstage('n')}"
+            " SET n = properties(r)"
             " SET n.created_at = created, n.updated_at = $now")
 
 
 def upsert_edges(kind: str) -> str:
-    # SET e += … merges edge props with the stored ones, as SQLite's json_patch does.
+    # The row holds the merged props (see Neo4jStore.apply), so SET e = … is whole.
     return (f"{{rows}} MATCH (a:{NODE} {{{{id: r.stage_src}}}})"
             f" MATCH (b:{NODE} {{{{id: r.stage_dst}}}})"
             f" MERGE (a)-[e:{edge_type(kind)} {{{{id: r.id}}}}]->(b)"
-            f" SET e += properties(r) {unstage('e')}"
-            " SET e.created_at = coalesce(e.created_at, $now), e.updated_at = $now")
+            " WITH e, r, coalesce(e.created_at, $now) AS created"
+            " SET e = properties(r) SET e.created_at = created, e.updated_at = $now")
 
 
 BUMP_VERSION = (f"MERGE (m:{META} {{id: 'graph'}})"
@@ -235,7 +230,9 @@ VERSION = f"MATCH (m:{META} {{id: 'graph'}}) RETURN m.version"
 PROJECTION_NODES = (f"MATCH (n:{NODE}) WHERE n.id > $after RETURN n.id, n.kind, n.name"
                     " ORDER BY n.id LIMIT $limit")
 PROJECTION_EDGES = (f"MATCH (a:{NODE})-[r]->(b:{NODE}) WHERE a.id IN $ids"
-                    " RETURN a.id, type(r), b.id, r.key, r.p_weight")
+                    " RETURN a.id, type(r), b.id, r.key, r.props_json")
+EDGE_PROPS = (f"MATCH (a:{NODE})-[r]->() WHERE a.id IN $srcs AND r.id IN $ids"
+              " RETURN r.id, r.props_json")
 REVIEW_FIELDS = ("r.id, r.name, r.candidate_id, r.score, r.kind, r.status, r.payload_json,"
                  " r.created_at, r.decided_by, r.decided_at, r.reasons_json")
 DECIDE_REVIEW = (f"MATCH (r:{REVIEW} {{id: $id}}) SET r.status = $status,"

@@ -26,6 +26,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
@@ -89,8 +90,7 @@ def _node(row: list[Any]) -> Node:
 
 def _edge(row: list[Any]) -> Edge:
     src, kind, dst, key, stored = row
-    props = {k[len(cypher.PREFIX):]: v for k, v in stored.items()
-             if k.startswith(cypher.PREFIX)}
+    props = json.loads(stored.get("props_json") or "{}")
     return Edge(src, kind, dst, props,
                 [Provenance(**p) for p in json.loads(stored.get("provenance_json") or "[]")],
                 key or "")
@@ -302,6 +302,10 @@ class Neo4jStore:
             return WriteReport()
         prepared = prepare_batch(self, batch)
         before = self._deletion_counts(prepared)
+        stored = self._edge_props([e.id for e in prepared.edges])
+        # Edge props merge with the stored ones, as SQLite's json_patch does.
+        prepared.edges = [replace(e, props={**stored.get(e.id, {}), **e.props})
+                          for e in prepared.edges]
         with self._lock:
             version = self._apply_parts(self._write_parts(prepared))
             self._update_projection(prepared, version)
@@ -398,6 +402,11 @@ class Neo4jStore:
         by_id = [i for i in p.delete_edge_ids if i not in set(touching) and self._has_edge(i)]
         return nodes, len(set(touching)) + len(set(by_id))
 
+    def _edge_props(self, edge_ids: list[str]) -> dict[str, dict[str, Any]]:
+        rows = self._in_chunks(cypher.EDGE_PROPS, edge_ids, lambda chunk: {
+            "ids": chunk, "srcs": sorted({s for i in chunk for s in cypher.edge_source(i)})})
+        return {edge_id: json.loads(props or "{}") for edge_id, props in rows}
+
     def _has_edge(self, edge_id: str) -> bool:
         try:
             self.get_edge(edge_id)
@@ -406,20 +415,24 @@ class Neo4jStore:
             return False
 
     # -- reads -------------------------------------------------------------
-    def _in_chunks(self, query: str, ids: Iterable[str]) -> list[list[Any]]:
-        """Ask for ids a chunk at a time; on FalkorDB each chunk under MESSAGE_BYTES."""
-        limit = _IN_CHUNK * 100 if self.is_neo4j else MESSAGE_BYTES
+    def _in_chunks(self, query: str, ids: Iterable[str],
+                   params: Callable[[list[str]], dict[str, Any]] | None = None
+                   ) -> list[list[Any]]:
+        """Ask for ids a chunk at a time; on FalkorDB each chunk's parameters small
+        enough (`params` makes them from a chunk; default `{"ids": chunk}`)."""
+        params = params or (lambda chunk: {"ids": chunk})
+        limit = _IN_CHUNK * 100 if self.is_neo4j else MESSAGE_BYTES // 2
         out: list[list[Any]] = []
         chunk: list[str] = []
         size = 0
         for node_id in dict.fromkeys(ids):
             if chunk and (size + len(node_id) * 2 + 4 > limit or len(chunk) >= _IN_CHUNK):
-                out += self._read(query, {"ids": chunk})
+                out += self._read(query, params(chunk))
                 chunk, size = [], 0
             chunk.append(node_id)
             size += len(node_id.encode()) * 2 + 4
         if chunk:
-            out += self._read(query, {"ids": chunk})
+            out += self._read(query, params(chunk))
         return out
 
     def get_node(self, node_id: str) -> Node:
@@ -510,8 +523,8 @@ class Neo4jStore:
             add_to_projection(graph, nodes, [])
             if not rows:
                 break
-            edges = [Edge(src, kind, dst, {} if w is None else {"weight": w}, key=key or "")
-                     for src, kind, dst, key, w in self._in_chunks(
+            edges = [Edge(src, kind, dst, json.loads(props or "{}"), key=key or "")
+                     for src, kind, dst, key, props in self._in_chunks(
                          cypher.PROJECTION_EDGES, [n.id for n in nodes])]
             # Edges to nodes of later pages: add_edge creates the end node, which the
             # later page then fills with kind and name.

@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "api.commands.affinity_commands",
     "api.commands.recommend_commands",
     "api.commands.event_commands",
+    "api.commands.graph_commands",
 ]
 
 
