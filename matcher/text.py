@@ -30,7 +30,7 @@ lengths reflect the whole corpus again.
 ... ]
 >>> model = TextAffinity().fit(profiles)
 >>> model.kneighbors(["需要提升红外探测器的灵敏度"], k=1)  # doctest: +ELLIPSIS
-[[('xiopm', 0.51...)]]
+[[('xiopm', 3.71...)]]
 >>> sorted(term for term, weight, doc in model.explain("碳纤维材料", "zju-mse"))
 ['材料', '碳纤', '碳纤维', '纤维']
 """
@@ -92,10 +92,10 @@ class TextAffinity(BaseEstimator):
 
     Parameters
     ----------
-    weighting : {"bm25", "tfidf"}, default "tfidf"
+    weighting : {"bm25", "tfidf"}, default "bm25"
         BM25 (Lucene idf, query term counts as weights) or cosine of sublinear TF-IDF.
-        The defaults of weighting, segmenter and aggregation are the best configuration on
-        the labelled set's tune split (``benchmarks/quality_text.py``; README, Text matching).
+        The defaults of weighting, segmenter and aggregation were chosen by measurement
+        (``benchmarks/quality_text.py``, ``benchmarks/bench_text.py``; README, Text matching).
     k1, b : float, default 1.2 and 0.75
         BM25's term-frequency saturation and length normalisation.
     ngram_range : tuple of int, default (2, 2)
@@ -126,6 +126,9 @@ class TextAffinity(BaseEstimator):
     profile_ids_ : list of str
     vocabulary_ : dict of str to int
         Term → column of ``matrix_`` (terms of added profiles get columns past its end).
+    postings_ptr_, postings_row_, postings_weight_ : ndarray
+        The inverted index: column ``t``'s rows and weights are at
+        ``postings_ptr_[t]:postings_ptr_[t + 1]``; ``matrix_`` shows them as a CSC matrix.
     matrix_ : scipy.sparse.csc_matrix, shape (n_documents, n_terms)
         Final term weights per document: the inverted index.
     idf_ : ndarray
@@ -148,7 +151,7 @@ class TextAffinity(BaseEstimator):
         "n_jobs": (Integral, 1, None),
     }
 
-    def __init__(self, *, weighting: str = "tfidf", k1: float = 1.2, b: float = 0.75,
+    def __init__(self, *, weighting: str = "bm25", k1: float = 1.2, b: float = 0.75,
                  ngram_range: tuple[int, int] = (2, 2), segmenter: str = "vocabulary",
                  aggregation: str = "concat",
                  agg_k: int = 2, temperature: float = 0.2, max_df: float = 1.0,
@@ -242,7 +245,7 @@ class TextAffinity(BaseEstimator):
 
     def partial_fit(self, profiles: Iterable[dict], y=None) -> TextAffinity:
         """`fit` on first use, `add_profiles` afterwards; returns self."""
-        if not hasattr(self, "matrix_"):
+        if not hasattr(self, "postings_ptr_"):
             return self.fit(profiles)
         self.add_profiles(profiles)
         return self
@@ -319,7 +322,11 @@ class TextAffinity(BaseEstimator):
         counts.data = values.astype(np.float32)
         matrix = counts.tocsc()
         matrix.sort_indices()
-        self.matrix_ = self._cap_postings(matrix)
+        matrix = self._cap_postings(matrix)
+        # The inverted index proper, in the types bincount takes without a conversion pass.
+        self.postings_ptr_ = matrix.indptr.astype(np.int64)
+        self.postings_row_ = matrix.indices.astype(np.intp)
+        self.postings_weight_ = matrix.data.astype(np.float64)
         self.row_profile_ = (np.arange(n_rows, dtype=np.int32) if concat else
                              np.repeat(np.arange(len(self.n_docs_), dtype=np.int32),
                                        self.n_docs_))
@@ -419,7 +426,7 @@ class TextAffinity(BaseEstimator):
 
     # -- querying -------------------------------------------------------------------------
     def _check_fitted(self) -> None:
-        if not hasattr(self, "matrix_"):
+        if not hasattr(self, "postings_ptr_"):
             raise NotFitted("TextAffinity is not fitted; call fit(profiles) first")
 
     def _query_vector(self, text, where: str = "query") -> tuple[np.ndarray, np.ndarray]:
@@ -447,14 +454,15 @@ class TextAffinity(BaseEstimator):
                      else math.log((1 + n) / (1 + df)) + 1.0)
 
     @staticmethod
-    def _gather(matrix, cols, weights) -> tuple[np.ndarray, np.ndarray]:
-        indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    def _gather(index: sp.csc_matrix, cols, weights) -> tuple[np.ndarray, np.ndarray]:
+        """Postings of the given columns, weighted: (rows, contributions)."""
+        indptr, indices, data = index.indptr, index.indices, index.data
         parts_i, parts_v = [], []
         for c, w in zip(cols.tolist(), weights.tolist(), strict=True):
             s, e = indptr[c], indptr[c + 1]
             if e > s:
                 parts_i.append(indices[s:e])
-                parts_v.append(data[s:e] * w)
+                parts_v.append(data[s:e] if w == 1.0 else data[s:e] * w)
         if not parts_i:
             return np.empty(0, np.int64), np.empty(0)
         return np.concatenate(parts_i), np.concatenate(parts_v)
@@ -462,15 +470,16 @@ class TextAffinity(BaseEstimator):
     def _doc_scores(self, cols, weights) -> tuple[np.ndarray, np.ndarray]:
         """Touched rows (main then side, in row order) and their scores."""
         main = cols < self.n_terms_main_
-        idx, val = self._gather(self.matrix_, cols[main], weights[main])
         n = self.n_rows_main_
-        if len(idx) > n // 32:
-            dense = np.bincount(idx, weights=val, minlength=n)
-            rows = np.flatnonzero(dense)
-            scores = dense[rows]
-        else:
-            rows, inverse = np.unique(idx, return_inverse=True)
-            scores = np.bincount(inverse, weights=val, minlength=len(rows))
+        dense = np.zeros(n)
+        ptr, row, weight = self.postings_ptr_, self.postings_row_, self.postings_weight_
+        # np.add.at column by column beats concatenating the postings for one bincount
+        # by about three times (fewer passes over the postings).
+        for c, w in zip(cols[main].tolist(), weights[main].tolist(), strict=True):
+            s, e = ptr[c], ptr[c + 1]
+            np.add.at(dense, row[s:e], weight[s:e] if w == 1.0 else weight[s:e] * w)
+        rows = np.flatnonzero(dense)
+        scores = dense[rows]
         side = self._side()
         if side is not None:
             s_idx, s_val = self._gather(side, cols, weights)
@@ -483,14 +492,13 @@ class TextAffinity(BaseEstimator):
     def _profile_scores(self, text, where: str = "query") -> tuple[np.ndarray, np.ndarray]:
         self._check_fitted()
         cols, weights = self._query_vector(text, where)
-        rows, scores = self._doc_scores(cols, weights)
-        keep = scores > 0
-        rows, scores = rows[keep], scores[keep]
+        rows, scores = self._doc_scores(cols, weights)  # weights are > 0, so scores are
         row_profile = self.row_profile_
         if self._side_rows:
             row_profile = np.r_[row_profile, np.asarray(self._side_doc_profile, np.int32)]
-        rule = "max" if self.aggregation == "concat" else self.aggregation
-        return aggregate(row_profile[rows], scores, self.n_docs_, rule,
+        if self.aggregation == "concat":  # one row a profile: nothing to aggregate
+            return row_profile[rows].astype(np.int64), scores
+        return aggregate(row_profile[rows], scores, self.n_docs_, self.aggregation,
                          k=self.agg_k, temperature=self.temperature)
 
     def score(self, query: str) -> dict[str, float]:
@@ -607,9 +615,16 @@ class TextAffinity(BaseEstimator):
         return out
 
     @property
-    def index_nbytes_(self) -> int:
-        """Bytes held by the index arrays (matrix, row owners, document counts)."""
+    def matrix_(self) -> sp.csc_matrix:
+        """The document-term weights as a CSC matrix (a view of the postings arrays)."""
         self._check_fitted()
-        m = self.matrix_
-        return int(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
-                   + self.row_profile_.nbytes + self.n_docs_.nbytes + self.idf_.nbytes)
+        return sp.csc_matrix((self.postings_weight_, self.postings_row_, self.postings_ptr_),
+                             shape=(self.n_rows_main_, self.n_terms_main_), copy=False)
+
+    @property
+    def index_nbytes_(self) -> int:
+        """Bytes held by the index arrays (postings, row owners, document counts, idf)."""
+        self._check_fitted()
+        return int(self.postings_ptr_.nbytes + self.postings_row_.nbytes
+                   + self.postings_weight_.nbytes + self.row_profile_.nbytes
+                   + self.n_docs_.nbytes + self.idf_.nbytes)

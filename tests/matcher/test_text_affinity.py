@@ -40,7 +40,7 @@ def test_fit_returns_self_and_clone_round_trips() -> None:
     assert model.fit(PROFILES) is model
     copy = clone(model)
     assert copy.get_params() == model.get_params()
-    assert not hasattr(copy, "matrix_")
+    assert not hasattr(copy, "postings_ptr_")
 
 
 def test_unfitted_model_raises_not_fitted() -> None:
