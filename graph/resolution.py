@@ -14,8 +14,9 @@
 
 The in-memory `OrganisationIndex` of a store is cached and kept current by this
 module's own writes; it is rebuilt when the store's organisation counts differ
-from what it expects (another process wrote), so edits made elsewhere that keep the
-counts (a changed region) are seen after `invalidate(store)` or a restart.
+from what it expects (another process wrote). `resolve` checks the counts at most
+once per `FRESHNESS_SECONDS`; the write path checks them on every call. Edits made
+elsewhere that keep the counts (a changed region) are seen after `invalidate(store)`.
 
 >>> from graph.sqlite_store import SqliteStore
 >>> store = SqliteStore(":memory:")
@@ -31,6 +32,7 @@ counts (a changed region) are seen after `invalidate(store)` or a restart.
 from __future__ import annotations
 
 import hashlib
+import time
 import weakref
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -46,15 +48,23 @@ from graph.resolution_index import (
 )
 from graph.store import GraphStore, ReviewItem, WriteBatch, iter_nodes, merge_organisations, utc_now
 
-__all__ = ["REVIEW_THRESHOLD", "SAME_THRESHOLD", "accept_review", "build_index",
+__all__ = ["FRESHNESS_SECONDS", "REVIEW_THRESHOLD", "SAME_THRESHOLD", "accept_review",
+           "build_index",
            "index_for", "invalidate", "plan_organisation_writes", "reject_review",
            "resolve", "retargeted_ids", "review_id"]
+
+
+FRESHNESS_SECONDS = 1.0
+"""How long `resolve` trusts the cached index before asking the store for its counts
+again (a count costs several ms on 100,000 nodes; this module's own writes update
+the index at once)."""
 
 
 @dataclass
 class _Cached:
     index: OrganisationIndex
     expected: dict[str, int]  # organisation counts per kind the index reflects
+    checked_at: float = 0.0  # time.monotonic() of the last count check
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -98,13 +108,20 @@ def build_index(store: GraphStore) -> OrganisationIndex:
     return index
 
 
-def index_for(store: GraphStore) -> OrganisationIndex:
-    """The cached index of `store`, rebuilt if the store's counts moved under it."""
-    counts = _org_counts(store)
+def index_for(store: GraphStore, max_age: float = 0.0) -> OrganisationIndex:
+    """The cached index of `store`, rebuilt if the store's counts moved under it.
+
+    The counts are not asked again within `max_age` seconds of the last check.
+    """
     cached = _CACHE.get(store)
+    now = time.monotonic()
+    if cached is not None and now - cached.checked_at < max_age:
+        return cached.index
+    counts = _org_counts(store)
     if cached is None or cached.expected != counts:
         cached = _Cached(build_index(store), counts)
         _CACHE[store] = cached
+    cached.checked_at = now
     return cached.index
 
 
@@ -142,7 +159,7 @@ def resolve(store_or_index: GraphStore | OrganisationIndex, name: str, kind: str
     """
     _check_query(name, kind, k)
     index = store_or_index if isinstance(store_or_index, OrganisationIndex) \
-        else index_for(store_or_index)
+        else index_for(store_or_index, max_age=FRESHNESS_SECONDS)
     return index.query(name, kind=kind, region=region, industry=industry,
                        credit_code=credit_code, legal_name=legal_name, k=k,
                        same_threshold=same_threshold, review_threshold=review_threshold)

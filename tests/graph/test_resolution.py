@@ -255,6 +255,8 @@ def test_index_is_kept_current_by_writes_and_rebuilt_after_others_write(
     assert "ent:tp" in index
     with SqliteStore(sqlite_store.path) as other:  # another writer bypassing the cache
         other.apply(_batch_of(ent("ent:jg", "精功（绍兴）复合材料有限公司")))
+    rebuilt = index_for(sqlite_store)  # the write path's check: counts on every call
+    assert rebuilt is not index and "ent:jg" in rebuilt
     assert resolve(sqlite_store, "精功复合材料")[0].node_id == "ent:jg"
 
 
