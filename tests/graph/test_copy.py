@@ -78,10 +78,21 @@ def test_interrupted_copy_resumes(tmp_path, bolt_store):
         n.id for n in source.find_nodes(limit=10**6))[119]
     assert sum(bolt_store.counts()["nodes"].values()) == 120
     written = []
+
+    def stop_in_edges(phase: str, n: int) -> None:
+        written.append((phase, n))
+        if sum(n for p, n in written if p == "edges") >= 80:
+            raise KeyboardInterrupt  # and again, in the middle of the has_expertise edges
+
+    with pytest.raises(KeyboardInterrupt):
+        copy_graph(source, bolt_store, batch_size=40, state=state, progress=stop_in_edges)
+    assert sum(n for phase, n in written if phase == "nodes") == 203 - 120
+    assert json.loads(state.read_text())["edge_kind"] == "has_expertise"
+    written.clear()
     report = copy_graph(source, bolt_store, batch_size=40, state=state,
                         progress=lambda phase, n: written.append((phase, n)))
-    assert report.resumed_from["phase"] == "nodes"
-    assert sum(n for phase, n in written if phase == "nodes") == 203 - 120
+    assert report.resumed_from["phase"] == "edges"
+    assert sum(n for phase, n in written if phase == "edges") == 201 - 81
     assert report.nodes == 203 and report.edges == 201
     assert verify(source, bolt_store).same
     source.close()
