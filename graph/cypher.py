@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from graph.errors import InvalidInput
@@ -211,6 +212,54 @@ def write_statement(parts: list[tuple[str, list[dict[str, Any]]]], staged: bool 
         lines += [DROP_STAGE, "WITH count(*) AS staged"]
     lines.append(BUMP_VERSION if bump else "RETURN 0 AS version")
     return "\n".join(lines), params
+
+
+# -- parameters for FalkorDB ----------------------------------------------------
+MESSAGE_BYTES = 3000
+"""Largest parameter payload sent to FalkorDB in one message (it crashes past ~4 KB)."""
+PIECE_BYTES = 1500
+
+
+def falkordb_params(value: Any) -> Any:
+    r"""Parameters as FalkorDB's Bolt bridge needs them: backslashes and single quotes escaped.
+
+    FalkorDB 4.16 pastes string parameters into a single-quoted prefix of the query
+    and unescapes them there, so `a\"b` arrived as `a"b` and a lone `'` broke the
+    statement (a door to injection). Neo4j keeps parameters apart: they go as they are.
+
+    >>> print(falkordb_params({"rows": [{"name": "O'Brien \\ 中文"}]})["rows"][0]["name"])
+    O\'Brien \\ 中文
+    """
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, list):
+        return [falkordb_params(v) for v in value]
+    if isinstance(value, dict):
+        return {k: falkordb_params(v) for k, v in value.items()}
+    return value
+
+
+def message_size(value: Any) -> int:
+    """About how many bytes `value` takes once FalkorDB has it in its query text."""
+    return len(json.dumps(value, ensure_ascii=False).encode()) * 2 if not isinstance(
+        value, str) else len(value.encode()) * 2 + 4
+
+
+def pieces(value: str | list) -> Iterator[str | list]:
+    """`value` cut into pieces of at most PIECE_BYTES (a long text in several messages)."""
+    if isinstance(value, str):
+        step = PIECE_BYTES // 8  # a character is at most 4 bytes, doubled by escaping
+        yield from (value[i:i + step] for i in range(0, len(value), step))
+        return
+    piece: Any = value[:0]
+    for item in value:
+        step = [item]
+        if piece and message_size(piece + step) > PIECE_BYTES:
+            yield piece
+            piece = value[:0]
+        piece = piece + step
+    if piece:
+        yield piece
 
 
 # -- reads -------------------------------------------------------------------

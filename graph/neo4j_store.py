@@ -35,6 +35,7 @@ import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
 from graph import cypher
+from graph.cypher import MESSAGE_BYTES, PIECE_BYTES
 from graph.errors import BackendUnavailable, DuijieError, InvalidInput, NotFound
 from graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node, Provenance
 from graph.sqlite_store import _FIELD
@@ -52,34 +53,8 @@ from graph.store import (
 )
 
 URL_OPTIONS = {"database", "timeout", "retry_seconds"}
-MESSAGE_BYTES = 3000
-"""Largest parameter payload sent to FalkorDB in one message (it crashes past ~4 KB)."""
-PIECE_BYTES = 1500
 _IN_CHUNK = 1000
 _PROJECTION_PAGE = 5000
-
-
-def _size(value: Any) -> int:
-    """About how many bytes `value` takes once FalkorDB has it in its query text."""
-    return len(json.dumps(value, ensure_ascii=False).encode()) * 2 if not isinstance(
-        value, str) else len(value.encode()) * 2 + 4
-
-
-def _pieces(value: str | list) -> Iterator[str | list]:
-    """`value` cut into pieces of at most PIECE_BYTES (a long text in several messages)."""
-    if isinstance(value, str):
-        step = PIECE_BYTES // 8  # a character is at most 4 bytes, doubled by escaping
-        yield from (value[i:i + step] for i in range(0, len(value), step))
-        return
-    piece: Any = value[:0]
-    for item in value:
-        step = [item]
-        if piece and _size(piece + step) > PIECE_BYTES:
-            yield piece
-            piece = value[:0]
-        piece = piece + step
-    if piece:
-        yield piece
 
 
 def _node(row: list[Any]) -> Node:
@@ -116,25 +91,6 @@ def _unavailable(exc: Exception, url: str) -> BackendUnavailable:
         detail = getattr(exc, "message", None) or str(exc)
         message = f"refused the request ({code}: {str(detail)[:200]}); nothing was written"
     return BackendUnavailable(message, value=url)
-
-
-def falkordb_params(value: Any) -> Any:
-    r"""Parameters as FalkorDB's Bolt bridge needs them: backslashes and single quotes escaped.
-
-    FalkorDB 4.16 pastes string parameters into a single-quoted prefix of the query
-    and unescapes them there, so `a\"b` arrived as `a"b` and a lone `'` broke the
-    statement (a door to injection). Neo4j keeps parameters apart: they go as they are.
-
-    >>> print(falkordb_params({"rows": [{"name": "O'Brien \\ 中文"}]})["rows"][0]["name"])
-    O\'Brien \\ 中文
-    """
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("'", "\\'")
-    if isinstance(value, list):
-        return [falkordb_params(v) for v in value]
-    if isinstance(value, dict):
-        return {k: falkordb_params(v) for k, v in value.items()}
-    return value
 
 
 class Neo4jStore:
@@ -275,7 +231,7 @@ class Neo4jStore:
 
     def _run(self, query: str, params: dict[str, Any], write: bool) -> list[list[Any]]:
         if not self.is_neo4j:
-            params = falkordb_params(params)
+            params = cypher.falkordb_params(params)
 
         def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
             return [record.values() for record in tx.run(query, params)]
@@ -349,7 +305,7 @@ class Neo4jStore:
         """
         query, params = cypher.write_statement(parts, bump=bump)
         params["now"] = utc_now()
-        if self.is_neo4j or _size(params) + len(query.encode()) <= MESSAGE_BYTES:
+        if self.is_neo4j or cypher.message_size(params) + len(query.encode()) <= MESSAGE_BYTES:
             return self._write(query, params)[0][0]
         batch_id = uuid.uuid4().hex
         query = cypher.inline_own_values(cypher.write_statement(parts, staged=True, bump=bump)[0],
@@ -376,9 +332,9 @@ class Neo4jStore:
         for part, rows in enumerate(parts):
             for seq, row in enumerate(rows):
                 row = {**row, "stage_batch": batch_id, "stage_part": part, "stage_seq": seq}
-                big = {k: v for k, v in row.items() if _size(v) > PIECE_BYTES}
+                big = {k: v for k, v in row.items() if cypher.message_size(v) > PIECE_BYTES}
                 row.update({k: v[:0] for k, v in big.items()})  # "" or [] for now
-                row_size = _size(row)
+                row_size = cypher.message_size(row)
                 if size + row_size > MESSAGE_BYTES:
                     flush()
                 pending.append(row)
@@ -386,7 +342,7 @@ class Neo4jStore:
                 if big:
                     flush()
                 for key, value in big.items():
-                    for piece in _pieces(value):
+                    for piece in cypher.pieces(value):
                         self._write(cypher.append_to_stage(key), {
                             "batch": batch_id, "part": part, "seq": seq, "piece": piece})
         flush()

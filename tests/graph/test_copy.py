@@ -137,3 +137,16 @@ def test_cli_copy_and_verify(tmp_path, bolt_url, bolt_store, capsys):
         b.delete_node("topic:主题0003")
     assert main(["graph", "verify", "--from", str(tmp_path / "cli.db"), "--to", bolt_url]) == 4
     assert "nodes Topic: 10 in source, 9 in target" in capsys.readouterr().err
+
+
+def test_cli_copy_between_files(tmp_path, capsys):
+    source = SqliteStore(tmp_path / "a.db")
+    chinese_graph(source, n=3)
+    source.close()
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    assert main(["graph", "copy", "--from", a, "--to", b, "--state",
+                 str(tmp_path / "s.json")]) == 0
+    out = capsys.readouterr().out
+    assert "copied: 6 nodes, 4 edges, 1 review items" in out and "verified: same" in out
+    assert main(["graph", "copy", "--from", a, "--to", a]) == 4
+    assert main(["graph", "copy", "--from", a, "--to", b, "--batch-size", "0"]) == 2
