@@ -237,6 +237,15 @@ def test_an_added_profile_is_rankable_at_once_and_ranks_as_after_a_refit() -> No
     assert {d for _, _, d in model.explain("碳化硅 MOSFET", "sic-lab")} == {"s1", "s2"}
 
 
+def test_added_profiles_keep_pruned_terms_pruned_and_index_new_terms() -> None:
+    corpus = [{"id": str(i), "docs": [{"text": f"技术 topic{i}"}]} for i in range(10)]
+    model = TextAffinity(max_df=0.5).fit(corpus)
+    model.add_profiles([{"id": "new", "docs": [{"text": "技术 graphene"}]}])
+    assert "技术" not in model.vocabulary_  # pruned at fit, stays pruned
+    scores = model.score("graphene")  # a term the fit never saw
+    assert scores["new"] > 0 and all(v == 0 for p, v in scores.items() if p != "new")
+
+
 def test_adding_a_known_id_is_refused() -> None:
     with pytest.raises(InvalidInput, match="already indexed"):
         tiny().add_profiles([PROFILES[0]])
