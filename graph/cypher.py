@@ -135,12 +135,18 @@ CREATE_KEYS = ("{rows} CREATE (:DuijieKey {{node_id: r.node_id, kind: r.kind,"
 ADD_REVIEWS = "{rows} MERGE (x:DuijieReview {{id: r.id}}) ON CREATE SET x = properties(r)"
 
 
+# Optimistic locking: a row carries the revision it was computed from; if the stored
+# record moved on meanwhile, `r.rev / 0` fails the whole statement (portable: Neo4j and
+# FalkorDB both refuse an integer division by zero) and Neo4jStore.apply retries.
+_REV_OK = "CASE WHEN coalesce({v}.rev, 0) = r.stage_expected THEN 1 ELSE 0 END AS ok"
+
+
 def upsert_nodes(kind: str) -> str:
     # SET n = … replaces every property: the row is the whole merged record.
     return (f"{{rows}} MERGE (n:{NODE}:{node_label(kind)} {{{{id: r.id}}}})"
-            " WITH n, r, coalesce(n.created_at, $now) AS created"
+            f" WITH n, r, coalesce(n.created_at, $now) AS created, {_REV_OK.format(v='n')}"
             " SET n = properties(r)"
-            " SET n.created_at = created, n.updated_at = $now")
+            " SET n.created_at = created, n.updated_at = $now, n.rev = r.rev / ok")
 
 
 def upsert_edges(kind: str) -> str:
@@ -148,8 +154,9 @@ def upsert_edges(kind: str) -> str:
     return (f"{{rows}} MATCH (a:{NODE} {{{{id: r.stage_src}}}})"
             f" MATCH (b:{NODE} {{{{id: r.stage_dst}}}})"
             f" MERGE (a)-[e:{edge_type(kind)} {{{{id: r.id}}}}]->(b)"
-            " WITH e, r, coalesce(e.created_at, $now) AS created"
-            " SET e = properties(r) SET e.created_at = created, e.updated_at = $now")
+            f" WITH e, r, coalesce(e.created_at, $now) AS created, {_REV_OK.format(v='e')}"
+            " SET e = properties(r)"
+            " SET e.created_at = created, e.updated_at = $now, e.rev = r.rev / ok")
 
 
 BUMP_VERSION = (f"MERGE (m:{META} {{id: 'graph'}})"
@@ -281,7 +288,8 @@ PROJECTION_NODES = (f"MATCH (n:{NODE}) WHERE n.id > $after RETURN n.id, n.kind, 
 PROJECTION_EDGES = (f"MATCH (a:{NODE})-[r]->(b:{NODE}) WHERE a.id IN $ids"
                     " RETURN a.id, type(r), b.id, r.key, r.props_json")
 EDGE_PROPS = (f"MATCH (a:{NODE})-[r]->() WHERE a.id IN $srcs AND r.id IN $ids"
-              " RETURN r.id, r.props_json")
+              " RETURN r.id, r.props_json, r.rev")
+NODE_REVS = f"MATCH (n:{NODE}) WHERE n.id IN $ids RETURN n.id, n.rev"
 REVIEW_FIELDS = ("r.id, r.name, r.candidate_id, r.score, r.kind, r.status, r.payload_json,"
                  " r.created_at, r.decided_by, r.decided_at, r.reasons_json")
 DECIDE_REVIEW = (f"MATCH (r:{REVIEW} {{id: $id}}) SET r.status = $status,"

@@ -22,7 +22,9 @@ Example (needs a server, so not run as a doctest)::
 from __future__ import annotations
 
 import json
+import random
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -36,7 +38,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph import cypher
 from graph.cypher import MESSAGE_BYTES, PIECE_BYTES
-from graph.errors import BackendUnavailable, DuijieError, InvalidInput, NotFound
+from graph.errors import BackendUnavailable, Conflict, DuijieError, InvalidInput, NotFound
 from graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node, Provenance
 from graph.sqlite_store import _FIELD
 from graph.store import (
@@ -54,6 +56,7 @@ from graph.store import (
 
 URL_OPTIONS = {"database", "timeout", "retry_seconds"}
 _IN_CHUNK = 1000
+WRITE_ATTEMPTS = 8
 _PROJECTION_PAGE = 5000
 
 
@@ -256,19 +259,44 @@ class Neo4jStore:
     def apply(self, batch: WriteBatch) -> WriteReport:
         if not len(batch):
             return WriteReport()
-        prepared = prepare_batch(self, batch)
-        before = self._deletion_counts(prepared)
-        stored = self._edge_props([e.id for e in prepared.edges])
-        # Edge props merge with the stored ones, as SQLite's json_patch does.
-        prepared.edges = [replace(e, props={**stored.get(e.id, {}), **e.props})
-                          for e in prepared.edges]
-        with self._lock:
-            version = self._apply_parts(self._write_parts(prepared))
-            self._update_projection(prepared, version)
-        return WriteReport(len(prepared.nodes), len(prepared.edges), before[0], before[1],
-                           len(prepared.created_ids))
+        for attempt in range(WRITE_ATTEMPTS):
+            # Revisions first, records second: a write in between shows as a newer rev.
+            revs = self._node_revs(batch.nodes)
+            prepared = prepare_batch(self, batch)
+            before = self._deletion_counts(prepared)
+            stored = self._edge_state([e.id for e in prepared.edges])
+            # Edge props merge with the stored ones, as SQLite's json_patch does.
+            prepared.edges = [replace(e, props={**stored.get(e.id, ({}, 0))[0], **e.props})
+                              for e in prepared.edges]
+            edge_revs = {i: rev for i, (_, rev) in stored.items()}
+            try:
+                with self._lock:
+                    version = self._apply_parts(self._write_parts(prepared, revs, edge_revs))
+                    self._update_projection(prepared, version)
+            except BackendUnavailable:
+                # The statement refuses to overwrite a record whose rev moved (another
+                # process wrote it since we read it): read again and retry. FalkorDB's
+                # errors do not say which error it was, so look at the revs.
+                if (self._node_revs(revs) == revs
+                        and {i: r for i, (_, r) in self._edge_state(list(edge_revs)).items()}
+                        == edge_revs):
+                    raise
+                time.sleep(random.uniform(0, 0.05 * (attempt + 1)))
+                continue
+            return WriteReport(len(prepared.nodes), len(prepared.edges), before[0], before[1],
+                               len(prepared.created_ids))
+        raise Conflict(f"records kept changing under this batch ({WRITE_ATTEMPTS} tries);"
+                       " try again", value=self.url)
 
-    def _write_parts(self, p: PreparedBatch) -> list[tuple[str, list[dict[str, Any]]]]:
+    def _node_revs(self, node_ids: Iterable[str]) -> dict[str, int]:
+        """Each node's revision (0 for a node not stored), bumped by every write."""
+        ids = list(node_ids)
+        found = {r[0]: r[1] or 0 for r in self._in_chunks(cypher.NODE_REVS, ids)}
+        return {i: found.get(i, 0) for i in ids}
+
+    def _write_parts(self, p: PreparedBatch, revs: dict[str, int] | None = None,
+                     edge_revs: dict[str, int] | None = None
+                     ) -> list[tuple[str, list[dict[str, Any]]]]:
         """The parts of the one write statement, in the order the SQLite backend writes."""
         parts: list[tuple[str, list[dict[str, Any]]]] = []
         if p.delete_edge_ids:
@@ -279,7 +307,9 @@ class Neo4jStore:
             parts.append((cypher.DELETE_KEYS, [{"id": i} for i in p.delete_node_ids]))
         by_kind: dict[str, list[dict[str, Any]]] = {}
         for node in p.nodes:
-            by_kind.setdefault(node.kind, []).append(cypher.node_row(node))
+            rev = (revs or {}).get(node.id, 0)
+            by_kind.setdefault(node.kind, []).append(
+                {**cypher.node_row(node), "rev": rev + 1, "stage_expected": rev})
         parts += [(cypher.upsert_nodes(kind), rows) for kind, rows in sorted(by_kind.items())]
         if p.keys:
             kinds = {n.id: n.kind for n in p.nodes}
@@ -290,7 +320,9 @@ class Neo4jStore:
                 parts.append((cypher.CREATE_KEYS, list(rows.values())))
         edges: dict[str, list[dict[str, Any]]] = {}
         for edge in p.edges:
-            edges.setdefault(edge.kind, []).append(cypher.edge_row(edge))
+            rev = (edge_revs or {}).get(edge.id, 0)
+            edges.setdefault(edge.kind, []).append(
+                {**cypher.edge_row(edge), "rev": rev + 1, "stage_expected": rev})
         parts += [(cypher.upsert_edges(kind), rows) for kind, rows in sorted(edges.items())]
         return parts
 
@@ -358,10 +390,11 @@ class Neo4jStore:
         by_id = [i for i in p.delete_edge_ids if i not in set(touching) and self._has_edge(i)]
         return nodes, len(set(touching)) + len(set(by_id))
 
-    def _edge_props(self, edge_ids: list[str]) -> dict[str, dict[str, Any]]:
+    def _edge_state(self, edge_ids: list[str]) -> dict[str, tuple[dict[str, Any], int]]:
+        """Stored props and revision of the edges that exist among `edge_ids`."""
         rows = self._in_chunks(cypher.EDGE_PROPS, edge_ids, lambda chunk: {
             "ids": chunk, "srcs": sorted({s for i in chunk for s in cypher.edge_source(i)})})
-        return {edge_id: json.loads(props or "{}") for edge_id, props in rows}
+        return {edge_id: (json.loads(props or "{}"), rev or 0) for edge_id, props, rev in rows}
 
     def _has_edge(self, edge_id: str) -> bool:
         try:

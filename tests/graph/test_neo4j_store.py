@@ -186,3 +186,37 @@ def test_projection_edges_between_pages(bolt_store, monkeypatch):
     graph = bolt_store._read_projection()
     assert graph.number_of_nodes() == 30 and graph.number_of_edges() == 29
     assert all(data.get("kind") == "Topic" for _, data in graph.nodes(data=True))
+
+
+def test_a_write_in_between_is_not_lost(bolt_url, bolt_store, monkeypatch):
+    """Another process updates a node after this one read it: the statement refuses,
+    the batch is read again and retried, and both updates stay."""
+    with bolt_store.batch() as b:
+        b.upsert_node(Node("reg:hz", "Region", {"name": "杭州"}))
+        b.upsert_node(Node("reg:nb", "Region", {"name": "宁波"}))
+        b.upsert_edge(Edge("reg:hz", "part_of", "reg:nb", {"weight": 1.0}))
+    other = Neo4jStore.from_url(bolt_url)
+    original = Neo4jStore._write_parts
+    calls = []
+
+    def interleave(self, *args):
+        calls.append(1)
+        if self is bolt_store and len(calls) == 1:  # between our read and our write
+            with other.batch() as b:
+                b.upsert_node(Node("reg:hz", "Region", {"level": "city"}, ["杭城"]))
+                b.upsert_edge(Edge("reg:hz", "part_of", "reg:nb", {"note": "别处写的"}))
+        return original(self, *args)
+
+    monkeypatch.setattr(Neo4jStore, "_write_parts", interleave)
+    try:
+        with bolt_store.batch() as b:
+            b.upsert_node(Node("reg:hz", "Region", {"name_en": "Hangzhou"}, ["临安"]))
+            b.upsert_edge(Edge("reg:hz", "part_of", "reg:nb", {"score": 0.5}))
+    finally:
+        other.close()
+    node = bolt_store.get_node("reg:hz")
+    assert node.props == {"name": "杭州", "level": "city", "name_en": "Hangzhou"}
+    assert node.aliases == ["杭城", "临安"]
+    assert bolt_store.get_edge("reg:hz|part_of|reg:nb").props == {
+        "weight": 1.0, "note": "别处写的", "score": 0.5}
+    assert len(calls) >= 3  # ours, the other's, ours again

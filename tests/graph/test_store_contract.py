@@ -235,6 +235,8 @@ def test_concurrent_writers(store_factory):
     assert not errors
     reader = store_factory()
     assert reader.counts()["nodes"] == {"Region": 1, "Topic": 4 * 5 * 40}
+    # Four writers merged aliases into one node at the same time: none was lost.
+    assert sorted(reader.get_node("reg:shared").aliases) == [f"别名{n}" for n in range(4)]
 
 
 def test_unicode_ids_and_props(store):
