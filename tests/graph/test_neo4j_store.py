@@ -220,3 +220,33 @@ def test_a_write_in_between_is_not_lost(bolt_url, bolt_store, monkeypatch):
     assert bolt_store.get_edge("reg:hz|part_of|reg:nb").props == {
         "weight": 1.0, "note": "别处写的", "score": 0.5}
     assert len(calls) >= 3  # ours, the other's, ours again
+
+
+def test_event_planning_gives_the_same_meetings_on_both_backends(sqlite_store, bolt_store):
+    events = pytest.importorskip("graph.events")
+    from graph.copy import copy_graph
+
+    evt = "evt:对接会"
+    with sqlite_store.batch() as b:
+        for i, topic in enumerate(("红外", "复合材料", "电机")):
+            b.upsert_node(Node(f"topic:{topic}", "Topic", {"name": topic}))
+            b.upsert_node(Node(f"ent:{i}", "Enterprise", {"name": f"企业{i}"}))
+            b.upsert_node(Node(f"need:{i}", "Need", {"title": f"{topic}需求"}))
+            b.upsert_edge(Edge(f"ent:{i}", "submitted", f"need:{i}"))
+            b.upsert_edge(Edge(f"need:{i}", "about_topic", f"topic:{topic}"))
+            b.upsert_node(Node(f"exp:{i}", "Expert", {"name": f"专家{i}"}))
+            b.upsert_edge(Edge(f"exp:{i}", "has_expertise", f"topic:{topic}"))
+    events.create_event(sqlite_store, name="测试对接会", event_id=evt, place="西安",
+                        slots=events.slot_grid(["2019-05-23"], "09:00", "10:00", 30),
+                        tables=["T1", "T2"], max_meetings_default=2)
+    events.add_participants(sqlite_store, evt, [f"ent:{i}" for i in range(3)])
+    events.add_participants(sqlite_store, evt, [f"exp:{i}" for i in range(3)])
+    copy_graph(sqlite_store, bolt_store)
+    results = []
+    for store in (sqlite_store, bolt_store):
+        events.plan_event_meetings(store, evt)
+        events.schedule_event(store, evt)
+        results.append(sorted((m.props["firm_id"], m.props["helper_id"], m.props.get("slot_id"),
+                               m.props.get("table"), m.props["status"])
+                              for m in events.event_meetings(store, evt)))
+    assert results[0] == results[1] and results[0]
