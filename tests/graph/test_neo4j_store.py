@@ -13,6 +13,7 @@ from graph import cypher, open_store
 from graph.errors import BackendUnavailable, InvalidInput
 from graph.model import Edge, Node
 from graph.neo4j_store import MESSAGE_BYTES, Neo4jStore
+from graph.sqlite_store import SqliteStore
 from graph.store import WriteBatch
 from tests.bolt_server import BoltServer, bolt_unavailable_reason, free_port
 
@@ -250,3 +251,27 @@ def test_event_planning_gives_the_same_meetings_on_both_backends(sqlite_store, b
                                m.props.get("table"), m.props["status"])
                               for m in events.event_meetings(store, evt)))
     assert results[0] == results[1] and results[0]
+
+
+def test_cli_import_gives_the_same_graph_on_both_backends(tmp_path, bolt_url, bolt_store,
+                                                          capsys):
+    from api.cli import main
+    from graph.copy import summarise
+
+    firms = tmp_path / "企业名录.csv"
+    firms.write_text("企业名称,统一社会信用代码,所在地区,营业收入（万元）,别名\n"
+                     "浙江大立科技股份有限公司,91330000143044722X,杭州,12345.6,大立科技\n"
+                     "恒锋工具股份有限公司,,嘉兴,800,\n"
+                     "\"O'Brien \\\\ \"\"}) DETACH DELETE n //\"\"\",,宁波,1,\n",
+                     encoding="utf-8")
+    sqlite_url = f"sqlite:///{tmp_path / 'import.db'}"
+    for url in (sqlite_url, bolt_url):
+        assert main(["--graph", url, "import", "enterprise", str(firms)]) == 0
+    capsys.readouterr()
+    sqlite = SqliteStore(tmp_path / "import.db")
+    try:
+        assert bolt_store.counts()["nodes"] == {"Enterprise": 3}
+        assert summarise(bolt_store) == summarise(sqlite)
+        assert sorted(bolt_store.iter_keys()) == sorted(sqlite.iter_keys())
+    finally:
+        sqlite.close()
