@@ -475,8 +475,9 @@ class TextAffinity(BaseEstimator):
         ptr, row, weight = self.postings_ptr_, self.postings_row_, self.postings_weight_
         # np.add.at column by column beats concatenating the postings for one bincount
         # by about three times (fewer passes over the postings).
-        for c, w in zip(cols[main].tolist(), weights[main].tolist(), strict=True):
-            s, e = ptr[c], ptr[c + 1]
+        main_cols = cols[main]
+        for s, e, w in zip(ptr[main_cols].tolist(), ptr[main_cols + 1].tolist(),
+                           weights[main].tolist(), strict=True):
             np.add.at(dense, row[s:e], weight[s:e] if w == 1.0 else weight[s:e] * w)
         rows = np.flatnonzero(dense)
         scores = dense[rows]
