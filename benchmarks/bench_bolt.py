@@ -77,8 +77,9 @@ def main() -> None:
     parser.add_argument("--url", help="an existing Bolt server (its Duijie graph is wiped)")
     args = parser.parse_args()
     n = 5000 if args.quick else args.nodes
-    folder = Path(tempfile.mkdtemp(prefix="bench-bolt-"))
-    results = {"sqlite": measure(lambda: SqliteStore(folder / "bench.db"), n, args.batch)}
+    with tempfile.TemporaryDirectory(prefix="bench-bolt-") as tmp:
+        db = Path(tmp) / "bench.db"
+        results = {"sqlite": measure(lambda: SqliteStore(db), n, args.batch)}
     server = None
     try:
         url = args.url
