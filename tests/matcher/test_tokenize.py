@@ -49,6 +49,16 @@ def test_full_width_letters_and_spaces_become_half_width() -> None:
     assert TextTokenizer()("ＣＮＣ　機床") == ["cnc", "机床"]
 
 
+def test_normalisation_equals_nfkc_then_simplified_then_lower_case() -> None:
+    import unicodedata
+
+    from matcher.tokenize import _T2S
+    samples = ["ＡＢＣ，１２３％（測試）", "Ａ\u0301ｂ", "①②㎡ﬁ", "全角　空格", "ｶﾀｶﾅ", "普通文本"]
+    for text in samples:
+        expected = _T2S.convert(unicodedata.normalize("NFKC", text)).lower()
+        assert normalize_for_tokens(text) == expected, text
+
+
 def test_accents_are_stripped_from_latin_words() -> None:
     assert TextTokenizer()("Müller Lüdenscheid") == ["muller", "ludenscheid"]
 
