@@ -174,9 +174,14 @@ def main() -> None:
 
     # The default model from raw text (tokenising on 2 processes), then its parts.
     model = TextAffinity(n_jobs=2)
+    before = os.times()
     _, t_fit = timed(lambda: model.fit(profiles))
+    after = os.times()
+    cpu_fit = sum(after[:4]) - sum(before[:4])  # this process and its pool's children
     rows.append((f"TextAffinity() fit, raw text → index, 2 procs ({model.weighting}, "
                  f"{model.aggregation})", f"{t_fit:.1f} s", "≤ 30 s"))
+    rows.append(("  its CPU time, all processes (÷ 2 = wall time on 2 free cores)",
+                 f"{cpu_fit:.1f} s", ""))
     texts = [d["text"] for p in profiles for d in p["docs"]]
     counted, t_tok = timed(lambda: model._count(texts))
     rows.append(("  of which tokenising (vocabulary words + bigrams, 2 procs)",
