@@ -5,7 +5,7 @@ Every command takes `--db PATH` (env `DUIJIE_DB`, default `./duijie.db`) or
 `--json`), and maps Duijie's errors to one line on stderr and an exit code:
 0 ok, 1 error, 2 invalid input, 3 not found, 4 conflict, 5 store unavailable.
 
-Commands live in `api/commands/`, one module per capability.
+Commands live in `api/commands/`, one module per capability, imported on first use.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import sys
 
 import click
 
-from api.commands import register_all
 from api.context import cli_group
 from graph.errors import DuijieError
 
@@ -28,8 +27,6 @@ def cli() -> None:
       duijie seed && duijie stats
     """
 
-
-register_all(cli)
 
 
 def main(argv: list[str] | None = None) -> int:

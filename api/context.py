@@ -36,7 +36,9 @@ class AppContext:
 def cli_group(func: Callable) -> click.Group:
     """The root group: `--db`/`--graph` select the store for every subcommand."""
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    from api.commands import LazyGroup
+
+    @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.option("--db", "db", envvar="DUIJIE_DB", default=None, metavar="PATH",
                   help="SQLite file of the embedded store (default ./duijie.db).")
     @click.option("--graph", "graph_url", envvar="DUIJIE_GRAPH", default=None, metavar="URL",

@@ -11,6 +11,7 @@ import click
 import pytest
 
 from api.cli import cli
+from api.commands import COMMAND_MODULES, COMMANDS, commands_of
 
 
 def run(*args: str, db: Path | None = None, env: dict | None = None
@@ -23,8 +24,11 @@ def run(*args: str, db: Path | None = None, env: dict | None = None
 
 
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    ctx = click.Context(group)
     out = []
-    for name, command in sorted(group.commands.items()):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"duijie {prefix} {name} is listed but cannot be loaded"
         path = f"{prefix} {name}".strip()
         out.append((path, command))
         if isinstance(command, click.Group):
@@ -66,3 +70,20 @@ def test_db_from_environment(tmp_path: Path) -> None:
     env = {**os.environ, "DUIJIE_DB": str(tmp_path / "env.db")}
     assert run("init", env=env).returncode == 0
     assert (tmp_path / "env.db").exists()
+
+
+@pytest.mark.parametrize("module_name", COMMAND_MODULES)
+def test_lazy_command_table_matches_what_modules_register(module_name: str) -> None:
+    registered = set(commands_of(module_name))
+    listed = {name for name, module in COMMANDS.items() if module == module_name}
+    assert registered == listed
+
+
+def test_startup_does_not_load_heavy_libraries() -> None:
+    code = ("import sys; from api.cli import main; main(['--db', ':memory:', 'stats']);"
+            "heavy = ('sklearn', 'ortools', 'jieba', 'neo4j');"
+            "print(sorted(m for m in heavy if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
