@@ -62,10 +62,12 @@ def seed(app: AppContext, as_json: bool) -> None:
 @json_option
 @pass_app
 def demo(app: AppContext, as_json: bool) -> None:
-    """Seed the store if it is empty, then summarise the graph in Chinese and English.
+    """Seed the store if it is empty, summarise the graph, then plan the Xi'an trip.
 
-    Shows counts by kind, the docking events with their published figures, and
-    who took part in the Xi'an precise docking trip of 23–24 May 2019.
+    Shows counts by kind, the docking events with their published figures, who
+    took part in the Xi'an precise docking trip of 23–24 May 2019, and then plans
+    that trip end to end: invitations, meeting pairs with their scores and
+    reasons, the two-day schedule, and the recorded outcome (8 of 11 firms).
     Records marked * are illustrative (invented for the demo).
 
     \b
@@ -79,10 +81,16 @@ def demo(app: AppContext, as_json: bool) -> None:
         seeded = True
     summary = demo_summary(store)
     summary["seeded_now"] = seeded
+    from graph.replay import plan_event, render_replay
+
+    replay = plan_event(store, XIAN_EVENT)
     if as_json:
+        summary["xian_plan"] = {"pairs": replay.pairs, "recorded": replay.recorded}
         echo_json(summary)
         return
     click.echo(render_demo(summary, store.url))
+    click.echo("\n西安精准对接方案 (plan for the Xi'an docking trip)")
+    click.echo(render_replay(replay))
 
 
 @click.command()
