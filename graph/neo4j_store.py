@@ -49,6 +49,7 @@ from graph.store import (
     WriteBatch,
     WriteReport,
     add_to_projection,
+    neighbours_by_edges,
     prepare_batch,
     remove_from_projection,
     utc_now,
@@ -462,16 +463,7 @@ class Neo4jStore:
 
     def neighbours(self, node_id: str, edge_kind: str | None = None,
                    direction: Direction = "both") -> list[tuple[Edge, Node]]:
-        if direction not in ("out", "in", "both"):
-            raise InvalidInput("must be out, in or both", value=direction, where="direction")
-        edges: list[Edge] = []
-        if direction in ("out", "both"):
-            edges += self.find_edges(kind=edge_kind, src=node_id, limit=10**9)
-        if direction in ("in", "both"):
-            edges += [e for e in self.find_edges(kind=edge_kind, dst=node_id, limit=10**9)
-                      if e.src != e.dst or direction == "in"]
-        others = self.get_nodes(e.dst if e.src == node_id else e.src for e in edges)
-        return [(e, others[e.dst if e.src == node_id else e.src]) for e in edges]
+        return neighbours_by_edges(self, node_id, edge_kind, direction)
 
     def find_by_key(self, key_type: str, key: str) -> list[str]:
         return sorted(r[0] for r in self._read(cypher.FIND_BY_KEY,

@@ -287,6 +287,25 @@ def iter_edges(store: GraphStore, kind: str | None = None,
         after = page[-1].id
 
 
+def neighbours_by_edges(store: GraphStore, node_id: str, edge_kind: str | None = None,
+                        direction: Direction = "both") -> list[tuple[Edge, Node]]:
+    """A node's edges (of one kind, one way) with the node at the other end.
+
+    Both backends answer `neighbours` with this, through their `find_edges`.
+    A self-loop is listed once.
+    """
+    if direction not in ("out", "in", "both"):
+        raise InvalidInput("must be out, in or both", value=direction, where="direction")
+    edges: list[Edge] = []
+    if direction in ("out", "both"):
+        edges += store.find_edges(kind=edge_kind, src=node_id, limit=10**9)
+    if direction in ("in", "both"):
+        edges += [e for e in store.find_edges(kind=edge_kind, dst=node_id, limit=10**9)
+                  if e.src != e.dst or direction == "in"]
+    others = store.get_nodes(e.dst if e.src == node_id else e.src for e in edges)
+    return [(e, others[e.dst if e.src == node_id else e.src]) for e in edges]
+
+
 EDGE_WEIGHTS = {
     "signed": 3.0, "collaborated_with": 2.0, "met": 1.5, "affiliated_with": 1.5,
     "has_expertise": 1.0, "about_topic": 1.0, "submitted": 1.0,
