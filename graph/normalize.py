@@ -21,6 +21,8 @@ apart; `pinyin_key` finds homophones (恒峰 / 恒锋), which are only candidate
 True
 >>> brand_name("新松机器人"), brand_name("加西贝拉压缩机")
 ('新松', '加西贝拉')
+>>> name_numbers("浙江测试12号科技有限公司"), name_numbers("杭州第十二机床厂")
+((12,), (12,))
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from graph.places import PROVINCES, find_places, match_place
 
 __all__ = ["LEGAL_SUFFIXES", "PROVINCES", "brand_name", "char_readings", "core_name",
            "is_generic",
-           "name_places", "normalize_text", "organisation_keys", "pinyin_key",
+           "name_numbers", "name_places", "normalize_text", "organisation_keys", "pinyin_key",
            "pinyin_syllables"]
 
 _T2S = opencc.OpenCC("t2s")
@@ -155,6 +157,49 @@ def brand_name(core: str) -> str:
                 break
         else:
             return text
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+_CN_NUMERAL = "".join(_CN_DIGITS) + "".join(_CN_UNITS)
+# A Chinese numeral counts as a number only as an ordinal (第三) or before a counter
+# (四中, 二分厂, 七〇一研究所): 三一重工, 一汽 and 万向 are brands, not numbers.
+_NUMBER = re.compile(rf"\d+|第[{_CN_NUMERAL}]+|[{_CN_NUMERAL}]+(?=[号厂所院期队中小分局处团]|研究)")
+
+
+def _cn_number(text: str) -> int:
+    """The value of a Chinese numeral: 十二 → 12, 一百零五 → 105, 七〇一 → 701."""
+    if not any(c in _CN_UNITS for c in text):  # read digit by digit
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    total, section, digit = 0, 0, 0
+    for c in text:
+        if c in _CN_DIGITS:
+            digit = _CN_DIGITS[c]
+        elif c == "万":
+            total += (section + digit) * 10_000
+            section, digit = 0, 0
+        else:
+            section += (digit or 1) * _CN_UNITS[c]
+            digit = 0
+    return total + section + digit
+
+
+@lru_cache(maxsize=200_000)
+def name_numbers(name: str) -> tuple[int, ...]:
+    """The numbers a name carries, in order: digits, ordinals (第二) and numbered units
+    (四中, 一分厂). Names that differ only by them are different organisations.
+
+    >>> name_numbers("测试1号"), name_numbers("第二机床厂"), name_numbers("七〇一所")
+    ((1,), (2,), (701,))
+    >>> name_numbers("三一重工"), name_numbers("一汽解放")
+    ((), ())
+    """
+    out = []
+    for match in _NUMBER.finditer(normalize_text(name)):
+        text = match.group().removeprefix("第")
+        out.append(int(text) if text.isdigit() else _cn_number(text))
+    return tuple(out)
 
 
 @lru_cache(maxsize=200_000)

@@ -12,7 +12,8 @@ explainable comparison runs on the best of them.
 
 Deciding: `compare` turns text similarity into a score and lets evidence move it.
 A same credit code decides `same`; different credit codes decide `different`.
-Region, industry and legal name agreeing or conflicting add or subtract. A match
+Region, industry and legal name agreeing or conflicting add or subtract, and so do
+numbers: 测试1号 / 测试12号 and 第一 / 第二 are different organisations. A match
 that rests on pinyin or on part of a name (恒峰 / 恒锋) needs at least one piece of
 agreeing evidence to be `same`; without it, it goes to `review`.
 
@@ -25,10 +26,19 @@ agreeing evidence to be `same`; without it, it goes to `review`.
 'review'
 >>> [c.decision for c in index.query("江山欧派门业", region="衢州", industry="门业")]
 ['different']
+>>> index.add("ent:t1", "浙江测试1号科技有限公司", region="杭州")
+>>> [(c.node_id, c.decision) for c in index.query("浙江测试12号科技有限公司", region="杭州")]
+[]
+
+Names with digits (测试12号) are blocked apart: their digit-free bigrams (测试, 科技)
+go to separate postings that a query carrying digits does not read, since stored
+names with other numbers could only be `different`; so thousands of firms numbered
+1…5000 cost a query a handful of candidates, not thousands.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -42,6 +52,7 @@ from graph.normalize import (
     core_name,
     find_places,
     is_generic,
+    name_numbers,
     name_places,
     normalize_text,
     pinyin_syllables,
@@ -64,6 +75,7 @@ review (0.70 sends one) while every same pair still reaches review or better."""
 REGION_AGREE, REGION_CONFLICT = 0.05, 0.25
 INDUSTRY_AGREE, INDUSTRY_CONFLICT = 0.05, 0.10
 LEGAL_AGREE, LEGAL_CONFLICT = 0.10, 0.30
+NUMBER_CONFLICT = 0.40  # 测试1号 / 测试12号: more than any agreeing evidence can add back
 TAIL_CONFLICT = 0.25  # 西安理工大学 / 西安工业大学: same brand, different institutions
 BRAND_WEIGHT = 0.6  # share of the score the brand alone carries; tails scale the rest
 
@@ -90,6 +102,7 @@ class NameForm:
     syllables: tuple[str, ...]
     brand_syllables: tuple[str, ...]
     readings: tuple[frozenset[str], ...] | None  # every reading of each core character
+    numbers: tuple[int, ...] = ()  # 12 of 测试12号, 2 of 第二机床厂
 
 
 def _reading_set(char: str) -> frozenset[str]:
@@ -127,7 +140,7 @@ def name_form(text: str, syllables: tuple[str, ...] | None = None) -> NameForm:
     # One syllable per character: slice instead of running pypinyin again.
     brand_syl = syl[: len(brand)] if len(syl) == len(core) else pinyin_syllables(brand)
     return NameForm(text, normalize_text(text), core, brand, _tail_key(core[len(brand):]),
-                    syl, brand_syl, _readings(core, syl))
+                    syl, brand_syl, _readings(core, syl), name_numbers(text))
 
 
 def _tail_key(tail: str) -> str:
@@ -273,17 +286,25 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
     if query.credit_code and query.credit_code == cand.credit_code:
         return Verdict(1.0, "same", [f"same credit code {cand.credit_code}"],
                        cand.names[0].text, (1, 1, 1))
-    best = (-1.0, [], False, False, "")
+    best = (-1.0, [], False, False, "", "")
     for qa in query.names:
         for cb in cand.names:
             score, reasons, exact, tails = _similarity(qa, cb)
+            numbers = ""
+            if qa.numbers and cb.numbers and qa.numbers != cb.numbers:
+                score -= NUMBER_CONFLICT
+                numbers = (f"numbers differ: {'-'.join(map(str, qa.numbers))} / "
+                           f"{'-'.join(map(str, cb.numbers))}")
             if score > best[0]:
-                best = (score, reasons, exact, tails, cb.text)
-            if exact:
+                best = (score, reasons, exact, tails, cb.text, numbers)
+            if exact and not numbers:
                 break
-    score, reasons, exact, tails_conflict, matched = best
+    score, reasons, exact, tails_conflict, matched, numbers = best
     reasons = list(reasons)
     support, conflict = 0, tails_conflict
+    if numbers:
+        conflict = True
+        reasons.append(numbers)
     if query.credit_code and cand.credit_code:
         reasons.append(f"credit codes differ: {query.credit_code} / {cand.credit_code}")
         return Verdict(min(score, 0.3), "different", reasons, matched)
@@ -350,13 +371,28 @@ def _one_same(found: list[Candidate], strengths: dict[str, tuple[int, int, int]]
             c.reasons.append(f"a closer match exists: {leaders[0].name}")
 
 
+_UNITS = re.compile(r"\d+|\D")
+_DIGIT = re.compile(r"\d")
+
+
 def _bigrams(text: str) -> set[str]:
-    """Character bigrams, plus skip-bigrams (恒_工) that survive one wrong character."""
-    if len(text) < 2:
+    """Character bigrams, plus skip-bigrams (恒_工) that survive one wrong character.
+
+    A run of digits is one unit (试12, 12号), so numbered names share no digit grams.
+
+    >>> sorted(_bigrams("试12号"))
+    ['12号', '试12', '试_号']
+    """
+    units = _UNITS.findall(text)
+    if len(units) < 2:
         return {text} if text else set()
-    grams = {text[i:i + 2] for i in range(len(text) - 1)}
-    grams.update(f"{text[i]}_{text[i + 2]}" for i in range(len(text) - 2))
+    grams = {units[i] + units[i + 1] for i in range(len(units) - 1)}
+    grams.update(f"{units[i]}_{units[i + 2]}" for i in range(len(units) - 2))
     return grams
+
+
+def _numbered(form: NameForm) -> bool:
+    return bool(_DIGIT.search(form.core))
 
 
 def _syllable_pairs(form: NameForm) -> set[str]:
@@ -386,6 +422,10 @@ class OrganisationIndex:
         self._exact: dict[tuple[str, str], set[int]] = {}
         self._bigram: dict[str, list[int]] = {}
         self._pinyin: dict[str, list[int]] = {}
+        # Digit-free grams of names with digits (测试, ce shi of 测试12号): read only by
+        # queries without digits, so numbered firms do not crowd each other's blocks.
+        self._numbered_bigram: dict[str, list[int]] = {}
+        self._numbered_pinyin: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._slot)
@@ -419,14 +459,16 @@ class OrganisationIndex:
         for key in self._exact_keys(profile):
             self._exact.setdefault(key, set()).add(slot)
         for form in profile.names:
-            for bg in _bigrams(form.core):
-                postings = self._bigram.setdefault(bg, [])
-                if not postings or postings[-1] != slot:
-                    postings.append(slot)
-            for pair in _syllable_pairs(form):
-                postings = self._pinyin.setdefault(pair, [])
-                if not postings or postings[-1] != slot:
-                    postings.append(slot)
+            numbered = _numbered(form)
+            for grams, plain, apart in ((_bigrams(form.core), self._bigram,
+                                         self._numbered_bigram),
+                                        (_syllable_pairs(form), self._pinyin,
+                                         self._numbered_pinyin)):
+                for gram in grams:
+                    table = apart if numbered and not _DIGIT.search(gram) else plain
+                    postings = table.setdefault(gram, [])
+                    if not postings or postings[-1] != slot:
+                        postings.append(slot)
 
     @staticmethod
     def _exact_keys(profile: OrgProfile) -> set[tuple[str, str]]:
@@ -462,20 +504,28 @@ class OrganisationIndex:
         for form in profile.names:
             bigrams |= _bigrams(form.core)
             pairs |= _syllable_pairs(form)
+        # Stored names with other numbers could only be `different`: a query whose
+        # names all carry digits skips their digit-free grams.
+        numbered = all(_numbered(f) for f in profile.names)
         blocked: set[int] = set()
-        for table, grams, limit in ((self._bigram, bigrams, MAX_BLOCKS),
-                                    (self._pinyin, pairs, MAX_PINYIN_BLOCKS)):
+        for tables, grams, limit in (
+                ((self._bigram,) if numbered else (self._bigram, self._numbered_bigram),
+                 bigrams, MAX_BLOCKS),
+                ((self._pinyin,) if numbered else (self._pinyin, self._numbered_pinyin),
+                 pairs, MAX_PINYIN_BLOCKS)):
             # Rarest first (ties broken by the gram, so a query always reads the same
             # blocks): the first `limit`, then more while they fit the budget, so that
             # rare blocks all naming one record do not hide the others.
-            sizes = sorted((len(table[g]), g) for g in grams if g in table)
+            sizes = sorted((sum(len(t.get(g, ())) for t in tables), g) for g in grams
+                           if any(g in t for t in tables))
             found: set[int] = set()
             for n, (size, gram) in enumerate(sizes):
                 if size > MAX_POSTING and found:
                     break
                 if n >= limit and len(found) + size > BLOCK_BUDGET:
                     break
-                found.update(table[gram])
+                for table in tables:
+                    found.update(table.get(gram, ()))
             blocked |= found
         return exact, blocked
 

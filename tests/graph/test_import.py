@@ -346,3 +346,14 @@ def test_whole_number_cells_of_text_fields_lose_their_point_zero(tmp_path, sqlit
     import_file(sqlite_store, "industry", tmp_path / "ind.xlsx")
     (industry,) = sqlite_store.find_nodes("Industry")
     assert (industry.props["code"], industry.props["synonyms"]) == ("34", ["3411"])
+
+
+def test_firms_numbered_alike_are_all_created_without_review(tmp_path, sqlite_store):
+    rows = [["企业名称", "所在地区"], *[[f"浙江测试{i}号科技有限公司", "杭州"] for i in range(300)]]
+    report = import_file(sqlite_store, "企业", write_csv(tmp_path / "numbered.csv", rows))
+    assert (report.created, report.merged, report.queued_for_review) == (300, 0, 0)
+    assert sqlite_store.list_reviews() == []
+    # The same file again lands on the same 300 nodes.
+    again = import_file(sqlite_store, "企业", write_csv(tmp_path / "numbered.csv", rows))
+    assert (again.created, again.updated) == (0, 300)
+    assert sqlite_store.counts()["nodes"] == {"Enterprise": 300}

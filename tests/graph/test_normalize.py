@@ -8,6 +8,7 @@ from graph.normalize import (
     brand_name,
     core_name,
     is_generic,
+    name_numbers,
     name_places,
     normalize_text,
     organisation_keys,
@@ -88,3 +89,18 @@ def test_organisation_keys_cover_every_name_and_the_credit_code() -> None:
     assert ("pinyin", "heng feng gong ju") in keys
     assert keys.count(("pinyin", "heng feng gong ju")) == 1  # no duplicate keys
     assert ("credit", "91330400704757867X") in keys
+
+
+@pytest.mark.parametrize(("name", "numbers"), [
+    ("浙江测试12号科技有限公司", (12,)),
+    ("浙江测试１２号科技", (12,)),  # full-width digits
+    ("杭州第二十一中学", (21,)),
+    ("七〇一研究所", (701,)),
+    ("一百零五号仓库", (105,)),
+    ("1号2车间", (1, 2)),
+    ("三一重工", ()),  # a brand, not a number
+    ("一汽解放", ()),
+    ("万向集团", ()),
+])
+def test_name_numbers(name: str, numbers: tuple[int, ...]) -> None:
+    assert name_numbers(name) == numbers

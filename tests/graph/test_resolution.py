@@ -73,6 +73,46 @@ def test_firms_sharing_words_or_pinyin_do_not_merge(a: dict, b: dict) -> None:
     assert decide(b, a) != "same"
 
 
+NUMBERED = [
+    ("浙江测试1号科技有限公司", "浙江测试12号科技有限公司"),
+    ("杭州第一机床厂", "杭州第二机床厂"),
+    ("宁波四中", "宁波十四中"),
+    ("浙江测试1号科技有限公司", "浙江测试一号科技有限公司".replace("一", "2")),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), NUMBERED)
+def test_names_differing_only_by_numbers_are_different(a: str, b: str) -> None:
+    evidence = {"region": "杭州", "industry": "科技"}
+    assert decide({"name": a, **evidence}, {"name": b, **evidence}) == "different"
+    assert decide({"name": b, **evidence}, {"name": a, **evidence}) == "different"
+    assert decide({"name": a, **evidence}, {"name": a, **evidence}) == "same"
+
+
+def test_the_same_number_still_matches() -> None:
+    assert decide({"name": "测试12号科技", "region": "杭州"},
+                  {"name": "浙江测试１２号科技有限公司", "region": "杭州"}) == "same"
+    _, decision, reasons, *_ = compare(org_profile("测试1号科技", region="杭州"),
+                                           org_profile("测试12号科技", region="杭州"))
+    assert decision == "different" and "numbers differ: 1 / 12" in reasons
+
+
+def test_numbered_firms_do_not_crowd_each_others_blocks() -> None:
+    index = OrganisationIndex()
+    for i in range(3000):
+        index.add(f"ent:{i}", f"浙江测试{i}号科技有限公司", region="杭州")
+    index.add("ent:plain", "浙江测试科技有限公司", region="杭州")
+    exact, blocked = index.candidate_slots(org_profile("浙江测试4321号科技有限公司"))
+    assert len(exact | blocked) <= 5  # a new number: no stored firm it could be
+    exact, blocked = index.candidate_slots(org_profile("浙江测试1234号科技有限公司"))
+    assert len(exact | blocked) <= 20 and index._slot["ent:1234"] in exact | blocked
+    # A name without digits still finds the numbered ones (its own blocks are read).
+    exact, blocked = index.candidate_slots(org_profile("测试1234号科技"[:2] + "科技"))
+    assert index._slot["ent:plain"] in exact
+    best = index.query("浙江測試1234號科技有限公司", region="杭州")[0]  # traditional spelling
+    assert (best.node_id, best.decision) == ("ent:1234", "same")
+
+
 def test_pinyin_alone_goes_to_review_and_evidence_decides() -> None:
     stored = {"name": "恒锋工具股份有限公司"}
     assert decide({"name": "恒峰工具"}, stored) == "review"
