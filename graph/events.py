@@ -347,21 +347,29 @@ def shared_topic_scores(store: GraphStore, firms: Sequence[str], helpers: Sequen
 
 
 def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence[str], *,
-                use_recommender: bool = True, k: int = 200
+                use_recommender: bool = True, k: int = 200, exclude_event: str | None = None
                 ) -> dict[tuple[str, str], tuple[float, list[str]]]:
     """Need → candidate scores with reasons: `matcher.service.Recommender` (hybrid text +
-    graph), or topic overlap when `use_recommender` is False."""
+    graph), or topic overlap when `use_recommender` is False.
+
+    With `exclude_event`, the graph side ignores that event's own record
+    (`graph.outcomes.event_record`): planning an event never ranks or explains
+    through the event, its meetings or the outcomes recorded for it. Only the
+    candidates are scored and explained (at most `k` per need and kind)."""
     cands = set(candidates)
     kinds = store.kinds_of(candidates)
     out: dict[tuple[str, str], tuple[float, list[str]]] = {}
     if use_recommender:
+        from graph.outcomes import event_record
         from matcher.service import Recommender
 
-        rec = Recommender(store)
+        nodes, edges = event_record(store, exclude_event) if exclude_event else ((), ())
+        rec = Recommender(store, exclude_nodes=nodes, exclude_edges=edges)
         wanted = sorted({"expert" if kinds[c] == "Expert" else "institute" for c in cands})
         for need in need_ids:
             for kind in wanted:
-                result = rec.recommend(need, kind=kind, k=k, available_only=False)
+                result = rec.recommend(need, kind=kind, k=k, available_only=False,
+                                       within=cands)
                 for item in result.items:
                     if item.id in cands:
                         out[(need, item.id)] = (round(min(1.0, max(0.0, item.score)), 6),
@@ -386,11 +394,14 @@ def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence
     return out
 
 
-def recommender_scores(store: GraphStore, firms: Sequence[str], helpers: Sequence[str]
+def recommender_scores(store: GraphStore, firms: Sequence[str], helpers: Sequence[str], *,
+                       exclude_event: str | None = None
                        ) -> dict[tuple[str, str], tuple[float, list[str]]]:
-    """Firm → helper scores: the best hybrid score over the firm's needs (a `Scorer`)."""
+    """Firm → helper scores: the best hybrid score over the firm's needs (a `Scorer`;
+    bind `exclude_event` with `functools.partial` when planning that event)."""
     needs = {f: [n.id for _, n in store.neighbours(f, "submitted", "out")] for f in firms}
-    per_need = need_scores(store, [n for ns in needs.values() for n in ns], helpers)
+    per_need = need_scores(store, [n for ns in needs.values() for n in ns], helpers,
+                           exclude_event=exclude_event)
     return firm_scores(needs, helpers, per_need)
 
 
@@ -486,8 +497,10 @@ def schedule_event(store: GraphStore, event_id: str) -> Schedule:
     """
     setup = load_setup(store, event_id)
     props = setup.node.props
+    # A meeting recorded as held without a slot (a replayed record) has no place to get.
     meetings = [m for m in event_meetings(store, event_id)
-                if m.props.get("status") not in ("cancelled", "no_show")]
+                if m.props.get("status") not in ("cancelled", "no_show")
+                and not (m.props.get("status") == "held" and not m.props.get("slot_id"))]
     if not meetings:
         raise InvalidInput("has no meetings to schedule: run `duijie event plan` first",
                            value=event_id, where="schedule")
@@ -581,7 +594,8 @@ def invitation_plan(store: GraphStore, event_id: str, k: int, *, region: str | N
     need_nodes = store.get_nodes(needs)
     weights = {n: float(need_nodes[n].props.get("priority", 3)) for n in needs}
     if scores is None:
-        scores = need_scores(store, needs, candidates, use_recommender=use_recommender)
+        scores = need_scores(store, needs, candidates, use_recommender=use_recommender,
+                             exclude_event=event_id)
     plan = plan_invitations(weights, {p: v[0] for p, v in scores.items()}, k, strong=strong,
                             invited=[h for h in setup.helpers if h in candidates])
     if add:

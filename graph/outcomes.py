@@ -121,6 +121,30 @@ def record_outcome(store: GraphStore, meeting_id: str, stage: str = "post_event"
 of a planned event (see `duijie event plan`)
     """
     meeting = _meeting(store, meeting_id)
+    needs = [e.dst for e in store.find_edges("involves", src=meeting_id, limit=10**6)
+             if e.props.get("role") == "need"]
+    with store.batch() as batch:
+        out_id = write_outcome(store, batch, meeting, needs, stage, held=held,
+                               rating_need_side=rating_need_side,
+                               rating_helper_side=rating_helper_side, intent=intent,
+                               ledger=ledger, contract_value=contract_value, unit=unit,
+                               reason_code=reason_code, reason=reason, notes=notes, by=by,
+                               at=at)
+    return store.get_node(out_id)
+
+
+def write_outcome(store: GraphStore, batch: Any, meeting: Node, needs: list[str],
+                  stage: str = "post_event", *, held: bool | None = None,
+                  rating_need_side: int | None = None, rating_helper_side: int | None = None,
+                  intent: bool | None = None, ledger: str | None = None,
+                  contract_value: Any = None, unit: str = "万元",
+                  reason_code: str | None = None, reason: str | None = None,
+                  notes: str | None = None, by: str = "organiser", at: str | None = None
+                  ) -> str:
+    """`record_outcome` into a caller's batch (for many records at once); returns the
+    Outcome id. `meeting` may be one written earlier in the same batch; `needs` are
+    the needs it involves. Everything is checked before anything is added."""
+    meeting_id = meeting.id
     if stage not in STAGES:
         raise InvalidInput(f"is not a stage; use one of {', '.join(STAGES)}", value=stage,
                            where=f"outcome of {meeting_id}")
@@ -146,36 +170,66 @@ of a planned event (see `duijie event plan`)
     props = {k: v for k, v in props.items() if v is not None}
     firm, helper = meeting.props.get("firm_id"), meeting.props.get("helper_id")
     event_id = meeting.props.get("event_id")
-    needs = [e.dst for e in store.find_edges("involves", src=meeting_id, limit=10**6)
-             if e.props.get("role") == "need"]
     out_id = new_id("Outcome", meeting_id, stage)
     day = at[:10]
-    with store.batch() as batch:
-        batch.upsert_node(Node(out_id, "Outcome", props, provenance=[Provenance(
-            source=f"user:{by}", at=at)]), replace_props=True, where=f"outcome of {meeting_id}")
-        batch.upsert_edge(Edge(meeting_id, "has_outcome", out_id))
-        if stage == "post_event":
-            batch.upsert_node(Node(meeting_id, "Meeting",
-                                   {"status": "held" if held else "no_show"}))
-        for need in needs:
-            if held and stage == "post_event":
-                advance_need(store, batch, need, "met")
-                if helper:
-                    batch.upsert_edge(Edge(need, "met", helper, {
-                        "date": day, "meeting_id": meeting_id, "source_event": event_id}))
-            if ledger in SIGNED:
-                advance_need(store, batch, need, "signed")
-                if helper:
-                    batch.upsert_edge(Edge(need, "signed", helper, {
-                        "date": day, "meeting_id": meeting_id, "value_wan": value,
-                        "source_event": event_id}))
-            elif ledger == "no_contact" or (stage == "post_event" and intent is False):
-                advance_need(store, batch, need, "not_pursued")
-        if ledger in SIGNED and firm and helper:
-            batch.upsert_edge(Edge(firm, "collaborated_with", helper, {
-                "since": day, "meeting_id": meeting_id, "value_wan": value,
-                "source_event": event_id, "result": ledger}))
-    return store.get_node(out_id)
+    batch.upsert_node(Node(out_id, "Outcome", props, provenance=[Provenance(
+        source=f"user:{by}", at=at)]), replace_props=True, where=f"outcome of {meeting_id}")
+    batch.upsert_edge(Edge(meeting_id, "has_outcome", out_id))
+    if stage == "post_event":
+        batch.upsert_node(Node(meeting_id, "Meeting",
+                               {"status": "held" if held else "no_show"}))
+    for need in needs:
+        if held and stage == "post_event":
+            advance_need(store, batch, need, "met")
+            if helper:
+                batch.upsert_edge(Edge(need, "met", helper, {
+                    "date": day, "meeting_id": meeting_id, "source_event": event_id}))
+        if ledger in SIGNED:
+            advance_need(store, batch, need, "signed")
+            if helper:
+                batch.upsert_edge(Edge(need, "signed", helper, {
+                    "date": day, "meeting_id": meeting_id, "value_wan": value,
+                    "source_event": event_id}))
+        elif ledger == "no_contact" or (stage == "post_event" and intent is False):
+            advance_need(store, batch, need, "not_pursued")
+    if ledger in SIGNED and firm and helper:
+        batch.upsert_edge(Edge(firm, "collaborated_with", helper, {
+            "since": day, "meeting_id": meeting_id, "value_wan": value,
+            "source_event": event_id, "result": ledger}))
+    return out_id
+
+
+LEARNED_EDGES = ("met", "signed", "collaborated_with")
+
+
+def event_record(store: GraphStore, event_id: str
+                 ) -> tuple[set[str], set[tuple[str, str, str]]]:
+    """What a plan for `event_id` must not learn from: the event's own record.
+
+    Nodes: the event, its meetings and their outcomes (so their `participated_in`,
+    `has_meeting` and `involves` edges go too). Edges, as ``(src, kind, dst)``: the
+    `met`, `signed` and `collaborated_with` edges recorded for the event (their
+    ``source_event``, or a ``meeting_id`` of one of its meetings). Pass them to
+    `matcher.service.Recommender` (``exclude_nodes``, ``exclude_edges``).
+
+    >>> from graph import open_store
+    >>> from graph.seed import XIAN_EVENT, load_seed
+    >>> store = open_store(":memory:"); _ = load_seed(store)
+    >>> nodes, edges = event_record(store, XIAN_EVENT)
+    >>> sorted(nodes), sum(1 for e in edges if e[1] == "signed")
+    (['evt:xian-docking-2019-05'], 8)
+    """
+    meetings = {m.id for m in event_meetings(store, event_id)}
+    nodes = {event_id, *meetings}
+    for mid in meetings:
+        nodes |= {n.id for _, n in store.neighbours(mid, "has_outcome", "out")}
+    edges = set()
+    for kind in LEARNED_EDGES:
+        for e in store.find_edges(kind, limit=10**7):
+            if (e.props.get("source_event") == event_id
+                    or e.props.get("meeting_id") in meetings):
+                edges.add((e.src, e.kind, e.dst))
+    return nodes, edges
 
 
 def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -> Node | None:

@@ -90,14 +90,22 @@ class Recommender:
     check_interval : float, default 2.0
         Seconds between full checks of the projection for edges written between
         existing nodes (new nodes are noticed on every call).
+    exclude_nodes, exclude_edges : iterables, optional
+        Nodes and ``(src, kind, dst)`` edges the graph side must not rank or explain
+        through, nor take collaborators from (an event being planned, its meetings
+        and its recorded outcomes: see `GraphIndex.excluding`).
     """
 
     def __init__(self, store, config: RecommendConfig | None = None,
-                 today: date | None = None, check_interval: float = 2.0):
+                 today: date | None = None, check_interval: float = 2.0,
+                 exclude_nodes: Iterable[str] = (),
+                 exclude_edges: Iterable[tuple[str, str, str]] = ()):
         self.store = store
         self.config = config or load_config()
         self.today = today
         self.check_interval = check_interval
+        self.exclude_nodes = frozenset(exclude_nodes)
+        self.exclude_edges = frozenset(tuple(e) for e in exclude_edges)
         self._graph: nx.MultiDiGraph | None = None
         self._checked = 0.0
 
@@ -107,6 +115,8 @@ class Recommender:
         graph = self.store.projection()
         self._graph = graph
         self.index = GraphIndex.from_graph(graph)
+        if self.exclude_nodes or self.exclude_edges:
+            self.index = self.index.excluding(self.exclude_nodes, self.exclude_edges)
         self._seen = (graph.number_of_nodes(), graph.number_of_edges())
         self._checked = time.monotonic()
         self.props: dict[str, dict[str, Any]] = {}
@@ -391,7 +401,8 @@ class Recommender:
     def _rank(self, kind: str, query_text: str | None, seeds: dict[str, float], k: int,
               *, region: str | None, available_only: bool, firm: Party,
               exclude: set[str], rules_for: str | None, query: dict[str, Any],
-              weights: Mapping[str, float], strict_text: bool) -> Recommendation:
+              weights: Mapping[str, float], strict_text: bool,
+              within: frozenset[str] | None = None) -> Recommendation:
         wanted = self.check_region(region) if region else None
         try:
             text_scores = self._text_scores(kind, query_text, narrowed=wanted is not None)
@@ -402,8 +413,8 @@ class Recommender:
             query_text, text_scores = None, {}
         pool = None if wanted else max(self.config.text_pool, 3 * k)
         graph_scores, ppr = self._graph_scores(kind, seeds, pool)
-        if ppr is not None:  # every text candidate gets its exact graph score
-            for c in text_scores:
+        if ppr is not None:  # every text (or listed) candidate gets its exact graph score
+            for c in [*text_scores, *(within or ())]:
                 if c not in graph_scores and c in self.index and c not in seeds:
                     graph_scores[c] = float(ppr[self.index.index[c]])
         candidates = set(text_scores) | set(graph_scores)
@@ -438,7 +449,10 @@ class Recommender:
                                    if r is not None}
         used = {n: s for n, s in components.items() if n != "rules" or rule_results}
         scores = combine(used, weights)
-        chosen = top_k({c: s for c, s in scores.items() if c in allowed}, k)
+        # `within` narrows what is returned (and explained), not what is normalised
+        # against, so scores mean what they mean in an unrestricted call.
+        chosen = top_k({c: s for c, s in scores.items() if c in allowed
+                        and (within is None or c in within)}, k)
         items = [self._item(c, kind, scores[c], {n: used[n].get(c, 0.0) for n in used},
                             query_text, seeds, rule_results.get(c)) for c in chosen]
         reason = None
@@ -498,9 +512,12 @@ class Recommender:
     # -- the two directions -----------------------------------------------------------
     def recommend(self, need_id: str | None = None, kind: str = "expert", k: int = 10, *,
                   text: str | None = None, region: str | None = None,
-                  available_only: bool = True, firm_id: str | None = None
-                  ) -> Recommendation:
+                  available_only: bool = True, firm_id: str | None = None,
+                  within: Iterable[str] | None = None) -> Recommendation:
         """Candidates of one kind for a stored need (`need_id`) or an unsaved one (`text`).
+
+        `within` keeps only those candidates in the answer (e.g. an event's invited
+        experts and institutes); scores are still relative to every candidate.
 
         Raises
         ------
@@ -543,7 +560,9 @@ class Recommender:
             roles["enterprise"] = [firm_id]
             roles["collaborator"] = [
                 c for edge_kind in ("collaborated_with", "signed", "met")
-                for c in _nbrs(self._graph, firm_id, edge_kind)]
+                for c in _nbrs(self._graph, firm_id, edge_kind)
+                if c not in self.exclude_nodes and (firm_id, edge_kind, c)
+                not in self.exclude_edges and (c, edge_kind, firm_id) not in self.exclude_edges]
             if not roles.get("region"):
                 roles["region"] = _nbrs(self._graph, firm_id, "located_in", "out")
             query["firm"] = firm_id
@@ -556,7 +575,8 @@ class Recommender:
                           exclude={need_id} if need_id else set(),
                           rules_for=firm_id, query=query,
                           weights=self.config.weights.get(kind, {"text": 0.6, "graph": 0.4}),
-                          strict_text=text is not None)
+                          strict_text=text is not None,
+                          within=None if within is None else frozenset(within))
 
     def recommend_for(self, candidate_id: str, kind: str = "need", k: int = 10, *,
                       region: str | None = None, available_only: bool = True

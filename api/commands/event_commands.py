@@ -214,10 +214,12 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
       duijie event plan evt:xian --json
     """
     import sys
+    from functools import partial
 
     from graph.events import event_meetings, plan_event_meetings, recommender_scores
 
-    scorer = None if simple_scores else recommender_scores
+    # Planning an event never learns from its own record (its node, meetings, outcomes).
+    scorer = None if simple_scores else partial(recommender_scores, exclude_event=event_id)
 
     def progress(stage: str) -> None:  # stages on a terminal; Ctrl-C cancels
         if sys.stderr.isatty():
