@@ -166,6 +166,29 @@ def test_kneighbors_finds_the_right_profile_in_chinese_and_english() -> None:
     assert all(len(rows) == 2 for rows in top)
 
 
+def test_top_k_equals_sorting_every_score_on_a_corpus_of_many_blocks() -> None:
+    # The concat path keeps only rows above a bound from block maxima (128 rows a block);
+    # it must give exactly the full sort: ties in index order, zero scores padded.
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(60)]
+    corpus = [{"id": f"p{i}", "docs": [{"text": " ".join(rng.choice(words) for _ in
+                                                         range(rng.randint(1, 6)))}]}
+              for i in range(1000)]
+    corpus += [{"id": f"twin{i}", "docs": [{"text": "w1 w2 w3"}]} for i in range(20)]
+    model = TextAffinity().fit(corpus)
+    model.add_profiles([{"id": "late", "docs": [{"text": "w1 w2 w3 w59"}]}])
+    for query in ["w1 w2 w3", "w59", "w7 w7 w8", "w1 nothingelse"]:
+        scores = model.score(query)
+        order = sorted(range(len(model.profile_ids_)),
+                       key=lambda p: (-scores[model.profile_ids_[p]], p))
+        for k in (1, 10, 25, 2000):
+            expected = [(model.profile_ids_[p], scores[model.profile_ids_[p]])
+                        for p in order[:k]]
+            got = model.kneighbors([query], k=k)[0]
+            assert [p for p, _ in got] == [p for p, _ in expected]
+            assert [s for _, s in got] == pytest.approx([s for _, s in expected])
+
+
 def test_k_larger_than_the_corpus_pads_with_zero_scores_in_index_order() -> None:
     rows = tiny().kneighbors(["红外热像仪"], k=1000)[0]
     assert len(rows) == len(PROFILES)
