@@ -62,6 +62,9 @@ def _days(start: str, end: str) -> list[str]:
 
 
 
+RECORDED = "按记录回放的实际会谈"  # the description of a meeting only the record has
+
+
 def _record_edges(store: GraphStore, event_id: str, firms: list[str], kind: str
                   ) -> dict[tuple[str, str], list[Edge]]:
     """The event's recorded `met` or `signed` edges (need → helper), by (firm, helper)."""
@@ -86,18 +89,21 @@ def recorded_outcome(store: GraphStore, event_id: str, firms: list[str]) -> dict
 
 
 def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
-                          by: str = "replay") -> dict[str, Any]:
+                          by: str = "replay", statuses: dict[str, str] | None = None
+                          ) -> dict[str, Any]:
     """Write the seed's recorded outcome of an event through `graph.outcomes`, one batch.
 
     Each recorded pair (a `met` edge of the event) becomes a meeting (the planned
-    one if the plan has that pair, else a ``source: recorded`` one) with a
+    one if the plan has that pair, else a locked one described as `RECORDED`) with a
     post-event outcome (held; no intent when the need's status says not pursued)
     on its `met` date, and for a `signed` edge a first check-in with ledger
     ``signed`` on its date: Outcome nodes, need statuses, `met`, `signed` and
     `collaborated_with` edges, as `record_outcome` writes them, for the needs the
     record names. Each meeting gets a follow-up (register the contract, or ask
     about the intent) due 30 days later. Ids and dates come from the record, so a
-    second run writes the same again.
+    second run writes the same again. `statuses` are the needs' statuses as
+    recorded (read before planning, which reopens a not-pursued need as matched);
+    the store's current ones if None.
     """
     met = _record_edges(store, event_id, firms, "met")
     signed = _record_edges(store, event_id, firms, "signed")
@@ -115,7 +121,8 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
                 meeting = Node(mid, "Meeting", {
                     "name": f"{nodes[firm].name} × {nodes[helper].name}", "event_id": event_id,
                     "status": "held", "firm_id": firm, "helper_id": helper,
-                    "source": "recorded", "reasons": ["记录中的实际对接"]})
+                    "source": "locked", "description": RECORDED,
+                    "reasons": ["记录中的实际对接"]})
                 batch.upsert_node(meeting, replace_props=True)
                 batch.upsert_edge(Edge(event_id, "has_meeting", mid))
                 batch.upsert_edge(Edge(mid, "involves", firm, {"role": "firm"}))
@@ -129,7 +136,8 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
             day = min((str(e.props.get("date") or event.props.get("start_date"))
                        for e in met_edges + sign_edges), default=event.props["start_date"])
             dropped = not sign_edges and all(
-                nodes[n].props.get("status") == "not_pursued" for n in needs)
+                (statuses or {}).get(n, nodes[n].props.get("status")) == "not_pursued"
+                for n in needs)
             write_outcome(store, batch, meeting, needs, "post_event", held=True,
                           intent=False if dropped else None, by=by,
                           reason_code="other" if dropped else None,
@@ -197,6 +205,12 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     True
     """
     event = store.get_node(event_id)
+    if record:  # the record's statuses, before planning moves the needs to matched
+        firms0 = sorted(e.src for e in store.find_edges("participated_in", dst=event_id,
+                                                        limit=10**6))
+        record_needs = {e.src for es in _record_edges(store, event_id, firms0, "met").values()
+                        for e in es}
+        statuses = {n: v.props.get("status") for n, v in store.get_nodes(record_needs).items()}
     if not event.props.get("slots"):
         days = _days(event.props["start_date"], event.props.get("end_date")
                      or event.props["start_date"])
@@ -227,7 +241,7 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     pairs = []
     for m in event_meetings(store, event_id):
         p = m.props
-        if p.get("source") == "recorded":
+        if p.get("description") == RECORDED:
             continue  # written by an earlier `record`, not planned
         pairs.append({"meeting_id": m.id, "firm": p["firm_id"], "helper": p["helper_id"],
                       "firm_name": names[p["firm_id"]].name,
@@ -239,7 +253,8 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     planned = {(r["firm"], r["helper"]) for r in pairs}
     recorded["signed_pairs_planned"] = sum(1 for p in recorded["signed_pairs"] if p in planned)
     recorded["met_pairs_planned"] = sum(1 for p in recorded["met_pairs"] if p in planned)
-    written = record_replay_outcome(store, event_id, firms) if record else None
+    written = (record_replay_outcome(store, event_id, firms, statuses=statuses) if record
+               else None)
     return EventReplay(info, invitations, plan, pairs, sched, items, recorded,
                        _covers(store, invitations), written)
 

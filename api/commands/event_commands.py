@@ -419,7 +419,7 @@ def followups(app: AppContext, event_id: str | None, today: str | None, meeting_
         return
     for r in rows:
         click.echo(f"{r['due']} ({r['days_overdue']} days) {r['owner']:<8} {r['action']}  "
-                   f"[{r['meeting_id']}]")
+                   f"{r['meeting']} [{r['meeting_id']}]")
     if not rows:
         click.echo("no overdue follow-ups")
 
@@ -429,23 +429,30 @@ def followups(app: AppContext, event_id: str | None, today: str | None, meeting_
 @click.option("--budget", default=12, show_default=True, help="Invitations to plan.")
 @click.option("--simple-scores", is_flag=True,
               help="Score by shared topics instead of the hybrid recommender.")
+@click.option("--record", is_flag=True,
+              help="Also write the recorded outcome (meetings, outcomes, need statuses, "
+                   "follow-ups) through the outcome path; safe to repeat.")
 @json_option
 @pass_app
-def replay(app: AppContext, event_id: str, budget: int, simple_scores: bool,
+def replay(app: AppContext, event_id: str, budget: int, simple_scores: bool, record: bool,
            as_json: bool) -> None:
     """Plan a (seed) event end to end and set it beside the recorded outcome.
+
+    Scores never use the event's own record (its node, meetings, met/signed edges).
 
     \b
     Example:
       duijie seed && duijie event replay evt:xian-docking-2019-05
+      duijie event replay evt:xian-docking-2019-05 --record && duijie event followups
     """
     from graph.replay import plan_event, render_replay
 
-    result = plan_event(app.store, event_id, budget=budget, use_recommender=not simple_scores)
+    result = plan_event(app.store, event_id, budget=budget, use_recommender=not simple_scores,
+                        record=record)
     if as_json:
-        echo_json({"invited": result.invitations.invited, "pairs": result.pairs,
+        echo_json({"invited": result.invited, "pairs": result.pairs,
                    "unassigned": result.plan.unassigned, "unplaced": result.schedule.unplaced,
-                   "recorded": result.recorded})
+                   "recorded": result.recorded, "written": result.written})
         return
     click.echo(render_replay(result))
 

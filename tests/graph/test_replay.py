@@ -1,0 +1,136 @@
+"""Replaying the seed Xi'an trip: no leakage from its own record, recording its outcome."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from graph import open_store
+from graph.model import Node
+from graph.outcomes import event_record, overdue_follow_ups
+from graph.replay import plan_event, render_replay
+from graph.seed import XIAN_EVENT, load_seed
+
+
+@pytest.fixture()
+def seeded(tmp_path):
+    def make(name: str = "seed.db"):
+        path = tmp_path / name
+        store = open_store(str(path))
+        load_seed(store)
+        return store, path
+
+    return make
+
+
+def _xian_needs(store) -> list[str]:
+    firms = [e.src for e in store.find_edges("participated_in", dst=XIAN_EVENT, limit=10**6)
+             if e.src.startswith("ent:")]
+    return sorted(n.id for f in firms for _, n in store.neighbours(f, "submitted", "out"))
+
+
+def test_event_record_names_the_event_and_its_outcome_edges(seeded):
+    store, _ = seeded()
+    nodes, edges = event_record(store, XIAN_EVENT)
+    assert nodes == {XIAN_EVENT}
+    assert sum(1 for e in edges if e[1] == "signed") == 8
+    assert sum(1 for e in edges if e[1] == "met") == 12
+    store.close()
+
+
+def test_no_path_of_the_xian_plan_goes_through_the_event(seeded):
+    from matcher.service import Recommender
+
+    store, _ = seeded()
+    event = store.get_node(XIAN_EVENT)
+    cands = {e.src for e in store.find_edges("participated_in", dst=XIAN_EVENT, limit=10**6)
+             if not e.src.startswith("ent:")}
+    nodes, edges = event_record(store, XIAN_EVENT)
+    leaky, clean = Recommender(store), Recommender(store, exclude_nodes=nodes,
+                                                   exclude_edges=edges)
+
+    def path_nodes(rec) -> set[str]:
+        seen = set()
+        for need in _xian_needs(store):
+            for item in rec.recommend(need, kind="institute", k=20, available_only=False,
+                                      within=cands).items:
+                seen |= {n for p in item.paths for n in p["nodes"]}
+        return seen
+
+    assert XIAN_EVENT in path_nodes(leaky)  # the leak this guards against is real
+    assert XIAN_EVENT not in path_nodes(clean)
+
+    replay = plan_event(store, XIAN_EVENT)
+    text = render_replay(replay)
+    assert replay.pairs and all(event.name not in r for p in replay.pairs
+                                for r in p["reasons"])
+    assert event.name not in "\n".join(text.splitlines()[1:])  # only the title names it
+    lines = text.splitlines()
+    assert len(lines) < 80
+    assert " 5月23日" in lines and " 5月24日" in lines  # grouped by day
+    assert all(c["covers"] for c in replay.invited)  # each invited one covers a need
+    store.close()
+
+
+def test_the_events_recorded_outcome_does_not_change_its_plan(seeded):
+    with_record, _ = seeded("with.db")
+    without, _ = seeded("without.db")
+    with without.batch() as b:
+        for kind in ("met", "signed"):
+            for e in without.find_edges(kind, limit=10**6):
+                if e.props.get("source_event") == XIAN_EVENT:
+                    b.delete_edge(e.id)
+    assert not event_record(without, XIAN_EVENT)[1]
+
+    def plan(store):
+        r = plan_event(store, XIAN_EVENT)
+        return (r.invitations.invited,
+                [(p["firm"], p["helper"], p["score"], p["start"], p["table"], p["reasons"])
+                 for p in r.pairs])
+
+    assert plan(with_record) == plan(without)
+    with_record.close()
+    without.close()
+
+
+def test_record_writes_the_seed_outcome_through_the_outcome_path(seeded):
+    store, path = seeded()
+    needs = _xian_needs(store)
+    recorded = {n.id: n.props.get("status") for n in store.get_nodes(needs).values()}
+    met_needs = {e.src for e in store.find_edges("met", limit=10**6)
+                 if e.props.get("source_event") == XIAN_EVENT}
+    # Forget the statuses the record implies (keep the one dropped need's own record).
+    with store.batch() as b:
+        for n in met_needs:
+            if recorded[n] != "not_pursued":
+                b.upsert_node(Node(n, "Need", {"status": "submitted"}))
+    replay = plan_event(store, XIAN_EVENT, use_recommender=False, record=True)
+    status = {n.id: n.props.get("status") for n in store.get_nodes(met_needs).values()}
+    signed = {e.src for e in store.find_edges("signed", limit=10**6)
+              if e.props.get("source_event") == XIAN_EVENT}
+    assert len(signed) == 8 and {n for n, s in status.items() if s == "signed"} == signed
+    assert sorted(s for n, s in status.items() if n not in signed) == [
+        "met", "met", "met", "not_pursued"]
+    outcomes = store.find_nodes("Outcome", limit=10**6)
+    assert len(outcomes) == replay.written["outcomes"] == 12 + 8
+    collab = [e for e in store.find_edges("collaborated_with", limit=10**6)
+              if e.props.get("source_event") == XIAN_EVENT]
+    assert len(collab) == 8 and all(e.props.get("meeting_id") for e in collab)
+    follow = overdue_follow_ups(store, today="2020-01-01", event_id=XIAN_EVENT)
+    assert len(follow) == 11  # every recorded meeting but the dropped one
+    assert "已记录结果" in render_replay(replay)
+
+    again = plan_event(store, XIAN_EVENT, use_recommender=False, record=True)  # idempotent
+    assert len(store.find_nodes("Outcome", limit=10**6)) == len(outcomes)
+    assert again.written["need_status"] == replay.written["need_status"]
+    assert len(overdue_follow_ups(store, today="2020-01-01", event_id=XIAN_EVENT)) == 11
+    store.close()
+
+    out = subprocess.run([sys.executable, "-m", "api.cli", "--db", str(path), "event",
+                          "followups", "--event", XIAN_EVENT, "--today", "2020-01-01",
+                          "--json"], capture_output=True, text=True, check=True)
+    rows = json.loads(out.stdout)
+    assert len(rows) == 11 and {r["action"] for r in rows} == {"技术合同认定登记", "回访合作意向"}
