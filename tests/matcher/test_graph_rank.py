@@ -143,6 +143,72 @@ def test_index_grows_without_rebuild_and_matches_fresh_build():
         GraphIndex.from_graph(g).pagerank({"a": 1.0}), abs=1e-9)
 
 
+def event_graph(seed: int) -> nx.MultiDiGraph:
+    """Firms, labs and topics, an event all attend, and its recorded outcomes."""
+    rng = np.random.default_rng(seed)
+    g = nx.MultiDiGraph()
+    firms, labs, topics = ([f"{p}{i}" for i in range(n)]
+                           for p, n in (("ent:", 8), ("inst:", 6), ("topic:", 5)))
+    for x in firms + labs:
+        for t in rng.choice(topics, 2, replace=False):
+            g.add_edge(x, str(t), kind="has_expertise")
+        g.add_edge(x, "evt:x", kind="participated_in")
+    for f in firms[:4]:
+        lab = str(rng.choice(labs))
+        g.add_edge(f, lab, kind="signed")
+        g.add_edge(f, lab, kind="met")
+    g.add_edge(firms[0], labs[0], kind="collaborated_with")  # older, not the event's
+    return g
+
+
+@pytest.mark.parametrize("method", ["power", "cg"])
+def test_excluding_matches_a_graph_built_without_the_event(method):
+    g = event_graph(3)
+    record = [(u, k, v) for u, v, k in g.edges(data="kind") if k in ("signed", "met")]
+    index = GraphIndex.from_graph(g).excluding(["evt:x"], record)
+    bare = g.copy()
+    bare.remove_edges_from([(u, v, key) for u, v, key, k in g.edges(keys=True, data="kind")
+                            if k in ("signed", "met") or v == "evt:x"])
+    fresh = GraphIndex.from_graph(bare)
+    assert index.node_ids == fresh.node_ids
+    seeds = {"ent:0": 1.0, "topic:1": 0.5, "evt:x": 1.0}  # a seed on the event is ignored
+    got = index.pagerank(seeds, method=method, tol=1e-12, max_iter=1000)
+    want = fresh.pagerank({"ent:0": 1.0, "topic:1": 0.5}, method=method, tol=1e-12,
+                          max_iter=1000)
+    assert got == pytest.approx(want, abs=1e-10)
+    assert got["evt:x"] == 0.0
+    assert index.neighbours("ent:0") == fresh.neighbours("ent:0")  # the older edge stays
+    for lab in (f"inst:{i}" for i in range(6)):
+        for p in explain_paths_indexed(index, g, {"ent:0": 1.0, "ent:1": 1.0}, lab,
+                                       max_paths=5):
+            assert "evt:x" not in p.nodes
+            assert all(k not in ("signed", "met") or (a, b) == ("ent:0", "inst:0")
+                       for a, b, k in zip(p.nodes, p.nodes[1:], p.edge_kinds, strict=False))
+    index.add_edge("ent:5", "evt:x", kind="participated_in")  # later writes skip it too
+    index.add_edge(*record[0][::2], kind=record[0][1])
+    assert index.pagerank(seeds, method=method, tol=1e-12, max_iter=1000) == pytest.approx(
+        want, abs=1e-10)
+
+
+def test_cg_stopping_rules():
+    g = weighted_graph(300, 1200, 5)
+    adjacency = sp.csr_array(nx.to_scipy_sparse_array(g, weight="weight"))
+    exact = personalized_pagerank(adjacency, {0: 1.0}, tol=1e-14, method="cg")
+    errors = {}
+    for stop in ("residual", "bound"):
+        x = personalized_pagerank(adjacency, {0: 1.0}, method="cg", stop=stop)
+        errors[stop] = np.abs(x - exact).sum()
+    power = personalized_pagerank(adjacency, {0: 1.0}, method="power")
+    # networkx's rule on the same residual guarantees an L1 error < N tol / (1 - alpha),
+    # as it does for power iteration (here both land near 2e-4); the bound rule < N tol.
+    n_tol = adjacency.shape[0] * 1e-6
+    assert errors["residual"] < n_tol / 0.15
+    assert errors["residual"] <= 2 * np.abs(power - exact).sum()
+    assert errors["bound"] <= errors["residual"] and errors["bound"] < n_tol
+    with pytest.raises(InvalidInput, match="stopping rule"):
+        personalized_pagerank(adjacency, {0: 1.0}, method="cg", stop="never")
+
+
 def test_index_rejects_unknown_seed():
     index = GraphIndex.from_graph(nx.MultiDiGraph([("a", "b")]))
     with pytest.raises(NotFound, match="zzz"):
