@@ -54,6 +54,7 @@ from graph.model import (
     check_endpoint_kinds,
     check_id,
     new_id,
+    validate_aliases,
     validate_edge,
     validate_props,
 )
@@ -246,7 +247,13 @@ def _node_row(kind: str, table: Table, number: int, values: dict[str, Any],
     links = {k: str(values[k]) for k in ("enterprise", "enterprise_credit_code") if k in values}
     if kind == "Expert" and props.get("affiliation"):
         links["affiliation"] = props["affiliation"]
-    node = Node(node_id, kind, props, list(values.get("aliases", [])),
+    try:
+        aliases = validate_aliases(list(values.get("aliases", [])), where)
+    except InvalidInput as exc:
+        problems.append(str(exc))
+        return None
+    # Checked whole here, so the write batch need not check it again.
+    node = Node(node_id, kind, props, aliases,
                 [Provenance(source=f"import:{table.name}", row=number)], conf)
     return ParsedRow(number, where, node=node, links=links, derived="id" not in values)
 
@@ -370,7 +377,7 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
                 report.updated += 1
             else:
                 report.created += 1
-            _upsert(batch, node, record.where, problems)
+            _upsert(batch, node, record.where, problems, validated=True)
             record.node = node
         if parsed.kind == "Expert":
             _plan_affiliations(store, parsed, batch, report)
@@ -387,9 +394,10 @@ def _row_of(problem: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _upsert(batch: WriteBatch, node: Node, where: str, problems: list[str]) -> None:
+def _upsert(batch: WriteBatch, node: Node, where: str, problems: list[str],
+            validated: bool = False) -> None:
     try:
-        batch.upsert_node(node, where=where)
+        batch.upsert_node(node, where=where, validated=validated)
     except InvalidInput as exc:
         problems.extend(exc.problems or [str(exc)])
 

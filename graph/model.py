@@ -328,6 +328,8 @@ PROPS_SCHEMAS: dict[str, type[_Props]] = {
     "Meeting": MeetingProps, "Outcome": OutcomeProps, "Topic": VocabularyProps,
     "Industry": IndustryProps, "Region": RegionProps,
 }
+_REQUIRED = {kind: tuple(name for name, f in schema.model_fields.items() if f.is_required())
+             for kind, schema in PROPS_SCHEMAS.items()}
 
 _ANY_ORG = ("Enterprise", "Institute")
 _ACTORS = ("Enterprise", "Institute", "Expert")
@@ -554,13 +556,32 @@ def validate_node(node: Node, where: str = "", partial: bool = False) -> Node:
         raise InvalidInput("is not a confidentiality level (public, internal, confidential)",
                            value=node.confidentiality, where=f"{where}, field confidentiality"
                            ) from None
-    aliases = []
-    for alias in node.aliases:
+    return replace(node, props=props, aliases=validate_aliases(node.aliases, where),
+                   confidentiality=conf)
+
+
+def validate_aliases(aliases: list[str], where: str) -> list[str]:
+    """Aliases stripped and without repeats; raises on an empty or over-long one.
+
+    >>> validate_aliases([" 大立 ", "大立", "大立科技"], "row 2")
+    ['大立', '大立科技']
+    """
+    out: list[str] = []
+    for alias in aliases:
         if not isinstance(alias, str) or not alias.strip() or len(alias) > MAX_NAME:
             raise InvalidInput("is not a valid alias", value=alias, where=f"{where}, aliases")
-        if alias.strip() not in aliases:
-            aliases.append(alias.strip())
-    return replace(node, props=props, aliases=aliases, confidentiality=conf)
+        if alias.strip() not in out:
+            out.append(alias.strip())
+    return out
+
+
+def has_required(kind: str, props: dict[str, Any]) -> bool:
+    """True if `props` has every field the schema of `kind` requires (name, title).
+
+    >>> has_required("Need", {"title": "降噪"}), has_required("Need", {"trl": 3})
+    (True, False)
+    """
+    return all(name in props for name in _REQUIRED[check_kind(kind)])
 
 
 def validate_edge(edge: Edge, where: str = "") -> Edge:

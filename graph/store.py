@@ -30,6 +30,7 @@ from graph.model import (
     Provenance,
     check_endpoint_kinds,
     check_id,
+    has_required,
     validate_edge,
     validate_node,
 )
@@ -96,8 +97,12 @@ class WriteBatch:
     delete_edge_ids: list[str] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)
 
-    def upsert_node(self, node: Node, *, replace_props: bool = False, where: str = "") -> None:
-        node = validate_node(node, where, partial=not replace_props)
+    def upsert_node(self, node: Node, *, replace_props: bool = False, where: str = "",
+                    validated: bool = False) -> None:
+        """Add a node to the batch. `validated`: the caller already ran `validate_node`
+        (or `validate_props` and `validate_aliases`) on it, so it is not checked again."""
+        if not validated:
+            node = validate_node(node, where, partial=not replace_props)
         if where:
             self.where[node.id] = where
         if node.id in self.nodes:
@@ -226,6 +231,11 @@ def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
         old = stored.get(node_id)
         if old is None:
             created.add(node_id)
+            # Checked field by field on upsert: only completeness is left (a new node
+            # needs its name); validate_node words the error when it is not.
+            if has_required(node.kind, node.props):
+                nodes.append(node)
+                continue
         else:
             try:
                 node = merge_nodes(old, node, node_id in batch.replace)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from graph.errors import InvalidInput
 from graph.importers import import_file, parse_table
 from graph.jsonl import dumps_graph
 from graph.model import new_id
@@ -357,3 +358,34 @@ def test_firms_numbered_alike_are_all_created_without_review(tmp_path, sqlite_st
     again = import_file(sqlite_store, "企业", write_csv(tmp_path / "numbered.csv", rows))
     assert (again.created, again.updated) == (0, 300)
     assert sqlite_store.counts()["nodes"] == {"Enterprise": 300}
+
+
+def test_each_row_is_validated_once(tmp_path, sqlite_store, monkeypatch):
+    import graph.importers
+    import graph.model
+
+    calls = []
+    real = graph.model.validate_props
+
+    def counted(kind, props, where="", partial=False):
+        calls.append(where)
+        return real(kind, props, where, partial)
+
+    monkeypatch.setattr(graph.model, "validate_props", counted)
+    monkeypatch.setattr(graph.importers, "validate_props", counted)
+    rows = [["领域名称", "同义词"], *[[f"领域{i}", f"方向{i}"] for i in range(50)]]
+    import_file(sqlite_store, "Topic", write_csv(tmp_path / "topics.csv", rows))
+    assert len(calls) == 50  # parse only: the write batch trusts the parsed records
+    calls.clear()
+    import_file(sqlite_store, "Topic", write_csv(tmp_path / "topics.csv", rows))
+    assert len(calls) == 100  # a re-import: records merged with stored ones are checked again
+    assert sqlite_store.counts()["nodes"] == {"Topic": 50}
+
+
+def test_over_long_alias_is_reported_at_its_row(tmp_path, sqlite_store):
+    rows = [["企业名称", "别名"], ["浙江大立科技", "大立"], ["湖州太平微特电机", "太" * 301]]
+    with pytest.raises(InvalidInput) as caught:
+        import_file(sqlite_store, "企业", write_csv(tmp_path / "firms.csv", rows))
+    assert caught.value.problems == [
+        f"firms.csv, row 3, aliases: {'太' * 301!r} is not a valid alias"]
+    assert sqlite_store.counts()["nodes"] == {}
