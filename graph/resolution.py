@@ -277,7 +277,42 @@ def accept_review(store: GraphStore, item_id: str, user: str) -> ReviewItem:
             cached.index.remove(drop_id)
             _add_aliases(cached.index, item.candidate_id, [dropped.name, *dropped.aliases])
             cached.expected[dropped.kind] = cached.expected.get(dropped.kind, 0) - 1
-    return store.decide_review(item_id, True, user)
+    decided = store.decide_review(item_id, True, user)
+    if drop_id != item.candidate_id:
+        _repoint_reviews(store, item_id, item.candidate_id, drop_id, user)
+    return decided
+
+
+def _repoint_reviews(store: GraphStore, accepted_id: str, keep_id: str, drop_id: str,
+                     user: str) -> None:
+    """Open items about the node merged away now ask about the kept one.
+
+    Each is replaced by an item for the re-pointed pair (unless that pair was already
+    asked or decided) and closed, its `decided_by` saying where it went and why, so
+    accepting it later says so instead of failing with "no longer exists".
+    """
+    items = {i.id: i for i in store.list_reviews(None)}
+    note = f"{drop_id} was merged into {keep_id} (review {accepted_id})"
+    moved: list[tuple[ReviewItem, str]] = []
+    for item in items.values():
+        incoming = str(item.payload.get("id", ""))
+        if item.status != "open" or drop_id not in (incoming, item.candidate_id):
+            continue
+        if incoming == drop_id:  # the kept record, as it now is, asks the question
+            incoming, candidate = keep_id, item.candidate_id
+            payload = store.get_node(keep_id).to_dict()
+        else:
+            candidate, payload = keep_id, item.payload
+        new_id = review_id(incoming, candidate)
+        if incoming != candidate and new_id not in items:
+            store.add_reviews([ReviewItem(
+                id=new_id, name=item.name, candidate_id=candidate, score=item.score,
+                kind=item.kind, payload=payload, created_at=utc_now(),
+                reasons=[*item.reasons, f"re-pointed: {note}"])])
+        where = f"moved to {new_id}" if incoming != candidate else "closed"
+        moved.append((item, f"{user}; {where}: {note}"))
+    for item, decided_by in moved:
+        store.decide_review(item.id, False, decided_by)
 
 
 def reject_review(store: GraphStore, item_id: str, user: str) -> ReviewItem:

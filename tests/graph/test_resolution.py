@@ -264,6 +264,25 @@ def test_review_accept_merges_and_moves_edges(sqlite_store: SqliteStore) -> None
     assert [c.node_id for c in resolve(sqlite_store, "恒峰工具")][:1] == ["ent:hf1"]
 
 
+def test_accepting_a_review_re_points_the_others_about_the_merged_node(
+        sqlite_store: SqliteStore) -> None:
+    write(sqlite_store, [ent("ent:hf1", "恒锋工具股份有限公司", region="嘉兴")])
+    write(sqlite_store, [ent("ent:hf2", "恒峰工具", industry="工具")])
+    write(sqlite_store, [ent("ent:hf3", "恒峰工具", region="宁波", industry="刀具")])
+    first, second = sorted(sqlite_store.list_reviews(), key=lambda i: i.payload["id"])
+    assert (first.payload["id"], first.candidate_id) == ("ent:hf2", "ent:hf1")
+    assert (second.payload["id"], second.candidate_id) == ("ent:hf3", "ent:hf2")
+    accept_review(sqlite_store, first.id, "alice")  # ent:hf2 is folded into ent:hf1
+    [moved] = sqlite_store.list_reviews()
+    assert moved.id == review_id("ent:hf3", "ent:hf1") and moved.candidate_id == "ent:hf1"
+    assert moved.reasons[-1] == f"re-pointed: ent:hf2 was merged into ent:hf1 (review {first.id})"
+    with pytest.raises(Conflict, match=f"moved to {moved.id}"):
+        accept_review(sqlite_store, second.id, "bob")
+    accept_review(sqlite_store, moved.id, "bob")
+    assert sqlite_store.counts()["nodes"]["Enterprise"] == 1
+    assert {"恒峰工具"} <= set(sqlite_store.get_node("ent:hf1").aliases)
+
+
 def test_review_reject_sticks(sqlite_store: SqliteStore) -> None:
     write(sqlite_store, [ent("ent:hf1", "恒锋工具股份有限公司")])
     write(sqlite_store, [ent("ent:hf2", "恒峰工具")])
