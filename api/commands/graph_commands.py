@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -68,8 +69,7 @@ def copy_command(source_url: str, target_url: str, batch_size: int, state: Path 
         bar = None
         if not as_json:
             total = sum(sum(v.values()) for v in source.counts().values())
-            bar = click.progressbar(length=total, label="copying", file=click.get_text_stream(
-                "stderr"))
+            bar = click.progressbar(length=total, label="copying", file=sys.stderr)
         with bar or _NoBar() as shown:
             report = copy_graph(source, target, batch_size=batch_size, state=path,
                                 progress=lambda phase, n: shown.update(n))
