@@ -76,11 +76,11 @@ def count_terms(tokenizer: TextTokenizer, texts: list[str], vocab: dict[str, int
     # One normalisation call per chunk; newlines separate texts (and are spaces anyway).
     joined = normalize_for_tokens("\n".join(t.replace("\n", " ") for t in texts))
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    starts = np.r_[0, np.flatnonzero(cp == 10) + 1]  # position where each text begins
+    text_of = np.cumsum(cp == 10, dtype=np.int32)  # the text each position belongs to
     cjk = np.zeros(len(cp), dtype=bool)
     for a, b in _CJK_RANGES:
         cjk |= (cp >= a) & (cp <= b)
-    usable = cjk & ~np.isin(cp, _BREAKERS)
+    usable = cjk & (cp != _BREAKERS[0]) & (cp != _BREAKERS[1])
     docs, terms = [], []
     for n in range(lo, hi + 1):
         m = len(cp) - n + 1
@@ -95,26 +95,33 @@ def count_terms(tokenizer: TextTokenizer, texts: list[str], vocab: dict[str, int
         code = code[pos]
         stop = _encode(w for w in CHINESE_STOPWORDS if len(w) == n)
         if len(stop):
-            keep = ~np.isin(code, stop)
+            keep = ~_member(stop, code, cp[pos])
             pos, code = pos[keep], code[keep]
         uniq, inverse = np.unique(code, return_inverse=True)
-        uniq_ids = np.array([_id(vocab, _decode(c, n)) for c in uniq.tolist()], dtype=np.int32)
-        docs.append(np.searchsorted(starts, pos, side="right") - 1)
+        uniq_ids = np.array([_id(vocab, t) for t in _decode_all(uniq, n)], dtype=np.int32)
+        docs.append(text_of[pos])
         terms.append(uniq_ids[inverse])
-    # Vocabulary words: only where a term's first two characters stand.
-    table, heads = _word_table(tokenizer)
+    # Vocabulary words: only where a term's first two characters stand, compared as arrays.
+    words, heads = _word_table(tokenizer)
     m = len(cp) - 1
     if m > 0 and len(heads):
         pair = (cp[:m].astype(np.int64) << _SHIFT) | cp[1:]
-        w_pos, w_ids = [], []
-        for i in np.flatnonzero(np.isin(pair, heads)).tolist():
-            for term in table[joined[i:i + 2]]:
-                if joined.startswith(term, i):
-                    w_pos.append(i)
-                    w_ids.append(_id(vocab, term))
-        if w_pos:
-            docs.append(np.searchsorted(starts, np.array(w_pos), side="right") - 1)
-            terms.append(np.array(w_ids, dtype=np.int32))
+        cand = np.flatnonzero(_member(heads, pair, cp[:m]))
+        for length, (hashes, word_cps, word_list) in words.items():
+            at = cand[cand <= len(cp) - length]
+            if not len(at):
+                continue
+            window = cp[at[:, None] + np.arange(length)]
+            h = _hash(window)
+            w = np.minimum(np.searchsorted(hashes, h), len(hashes) - 1)
+            hit = (hashes[w] == h) & (word_cps[w] == window).all(axis=1)  # exact, not hash
+            if hit.any():
+                w_hit = w[hit]
+                found, inverse = np.unique(w_hit, return_inverse=True)
+                ids_found = np.array([_id(vocab, word_list[i]) for i in found.tolist()],
+                                     dtype=np.int32)
+                docs.append(text_of[at[hit]])
+                terms.append(ids_found[inverse])
     # Latin-script words, by the tokenizer's rules.
     l_pos, l_ids = [], []
     for match in _LATIN.finditer(joined):
@@ -127,7 +134,7 @@ def count_terms(tokenizer: TextTokenizer, texts: list[str], vocab: dict[str, int
         l_pos.append(match.start())
         l_ids.append(_id(vocab, stem_english(word) if tokenizer.stem else word))
     if l_pos:
-        docs.append(np.searchsorted(starts, np.array(l_pos), side="right") - 1)
+        docs.append(text_of[np.array(l_pos)])
         terms.append(np.array(l_ids, dtype=np.int32))
     if docs:
         doc = np.concatenate(docs)
@@ -141,21 +148,71 @@ def count_terms(tokenizer: TextTokenizer, texts: list[str], vocab: dict[str, int
     return ids, indptr
 
 
-def _word_table(tokenizer: TextTokenizer) -> tuple[dict[str, tuple[str, ...]], np.ndarray]:
-    """Vocabulary words longer than the n-grams and all Chinese, by their first two."""
+def _word_table(tokenizer: TextTokenizer) -> tuple[dict, np.ndarray]:
+    """Vocabulary words longer than the n-grams and all Chinese, grouped by length.
+
+    Returns ``({length: (sorted hashes, code points per hash, words)}, sorted head codes)``.
+    """
     key = (tokenizer.ngram_range[1], id(tokenizer._prefixes))
     if key not in _TABLES:
         hi = tokenizer.ngram_range[1]
+        by_length: dict[int, list[str]] = {}
+        for words in tokenizer._prefixes.values():
+            for w in words:
+                if len(w) > hi and all(map(_is_cjk, w)):
+                    by_length.setdefault(len(w), []).append(w)
         table = {}
-        for head, words in tokenizer._prefixes.items():
-            kept = tuple(w for w in words if len(w) > hi and all(map(_is_cjk, w)))
-            if kept:
-                table[head] = kept
-        _TABLES[key] = (table, _encode(table))
+        for length, words in sorted(by_length.items()):
+            cps = np.array([[ord(c) for c in w] for w in words], dtype=np.uint32)
+            h = _hash(cps)
+            order = np.argsort(h, kind="stable")
+            table[length] = (h[order], cps[order], [words[i] for i in order.tolist()])
+        heads = _encode({w[:2] for ws in by_length.values() for w in ws})
+        _TABLES[key] = (table, heads)
     return _TABLES[key]
 
 
-_TABLES: dict[tuple[int, int], tuple[dict[str, tuple[str, ...]], np.ndarray]] = {}
+def _hash(windows: np.ndarray) -> np.ndarray:
+    """A 64-bit polynomial hash of each row of code points (wrapping is intended)."""
+    h = np.zeros(len(windows), dtype=np.uint64)
+    for j in range(windows.shape[1]):
+        h = h * np.uint64(1_000_003) + windows[:, j].astype(np.uint64)
+    return h
+
+
+def _member(sorted_codes: np.ndarray, values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a small sorted array of n-gram codes.
+
+    ``first`` holds each value's first code point: a table lookup on it discards most
+    values before the binary search (which costs more than the lookup).
+    """
+    lead = np.zeros(0x110000, dtype=bool)
+    lead[(sorted_codes >> (_SHIFT * _length(sorted_codes))).astype(np.int64)] = True
+    out = lead[first]
+    idx = np.flatnonzero(out)
+    if len(idx):
+        v = values[idx]
+        i = np.minimum(np.searchsorted(sorted_codes, v), len(sorted_codes) - 1)
+        out[idx] = sorted_codes[i] == v
+    return out
+
+
+def _length(codes: np.ndarray) -> int:
+    """Characters per code minus one (all codes of an array have the same length)."""
+    return (int(codes.max()).bit_length() - 1) // _SHIFT
+
+
+def _decode_all(codes: np.ndarray, n: int) -> list[str]:
+    """`_decode` of many n-gram codes at once (one string built, then sliced)."""
+    mask = (1 << _SHIFT) - 1
+    cps = np.empty((len(codes), n), dtype=np.uint32)
+    for j in range(n):
+        cps[:, j] = (codes >> (_SHIFT * (n - 1 - j))) & mask
+    text = cps.tobytes().decode("utf-32-le")
+    return [text[i:i + n] for i in range(0, len(text), n)]
+
+
+_TABLES: dict[tuple[int, int], tuple[dict, np.ndarray]] = {}
 
 
 def _is_cjk(ch: str) -> bool:

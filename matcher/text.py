@@ -293,12 +293,16 @@ class TextAffinity(BaseEstimator):
         if concat:  # each profile becomes one document: its documents' terms are contiguous
             indptr = indptr[self.doc_start_]
         n_rows = len(indptr) - 1
-        indices = np.frombuffer(term_ids, dtype=np.int32).copy()  # scipy sorts in place
+        indices = np.frombuffer(term_ids, dtype=np.int32)
         counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
                                shape=(n_rows, len(vocab)))
         lengths = np.diff(counts.indptr).astype(np.float64)
+        # To CSC first: its rows come out sorted within each column, so repeated terms of a
+        # document are adjacent and summing them is one linear pass (no per-row sort).
+        counts = counts.tocsc()
+        counts.has_sorted_indices = True
         counts.sum_duplicates()
-        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        df = np.diff(counts.indptr)
         terms = np.array(list(vocab), dtype=object)
         keep = df <= self.max_df * n_rows if self.max_df < 1.0 else np.ones(len(df), bool)
         self.pruned_terms_ = frozenset(terms[~keep].tolist())
@@ -310,20 +314,20 @@ class TextAffinity(BaseEstimator):
         self.n_terms_main_ = len(self.terms_)
         self.avgdl_ = float(lengths.mean()) if n_rows else 0.0
         self.n_rows_main_ = n_rows
-        rows = np.repeat(np.arange(n_rows), np.diff(counts.indptr))
+        rows = counts.indices
+        term_of = np.repeat(np.arange(len(df)), df)
         tf = counts.data.astype(np.float64)
         if self.weighting == "bm25":
             self.idf_ = _bm25_idf(df, n_rows)
             norm = self.k1 * (1 - self.b + self.b * lengths / max(self.avgdl_, 1e-9))
-            values = self.idf_[counts.indices] * tf * (self.k1 + 1) / (tf + norm[rows])
+            values = self.idf_[term_of] * tf * (self.k1 + 1) / (tf + norm[rows])
         else:
             self.idf_ = np.log((1 + n_rows) / (1 + df)) + 1.0
-            values = (1 + np.log(tf)) * self.idf_[counts.indices]
+            values = (1 + np.log(tf)) * self.idf_[term_of]
             norms = np.sqrt(np.bincount(rows, weights=values ** 2, minlength=n_rows))
             values = values / np.where(norms > 0, norms, 1.0)[rows]
         counts.data = values.astype(np.float32)
-        matrix = counts.tocsc()
-        matrix.sort_indices()
+        matrix = counts
         matrix = self._cap_postings(matrix)
         # The inverted index proper, in the types bincount takes without a conversion pass.
         self.postings_ptr_ = matrix.indptr.astype(np.int64)
