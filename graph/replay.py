@@ -188,8 +188,9 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     firms; candidate side: experts and institutes to choose from). Writes the
     event's slots (09:00–12:00 and 14:00–17:00, 30 minutes, over its dates) and
     tables if it has none, the invited participants, the Meeting nodes and
-    their placements. Scores ignore the event's own record (see the module
-    docstring). With `record`, the recorded outcome is then written as well
+    their placements; the needs keep the statuses they had (the event is past).
+    Scores ignore the event's own record (see the module docstring). With
+    `record`, the recorded outcome is then written as well
     (`record_replay_outcome`; `EventReplay.written` says what).
 
     Examples
@@ -205,12 +206,6 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     True
     """
     event = store.get_node(event_id)
-    if record:  # the record's statuses, before planning moves the needs to matched
-        firms0 = sorted(e.src for e in store.find_edges("participated_in", dst=event_id,
-                                                        limit=10**6))
-        record_needs = {e.src for es in _record_edges(store, event_id, firms0, "met").values()
-                        for e in es}
-        statuses = {n: v.props.get("status") for n, v in store.get_nodes(record_needs).items()}
     if not event.props.get("slots"):
         days = _days(event.props["start_date"], event.props.get("end_date")
                      or event.props["start_date"])
@@ -229,6 +224,10 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     needs = {f: list(p.get("needs", [])) for f in firms for p in setup.participants
              if p["id"] == f}
     helpers = sorted(set(candidates) | set(setup.helpers))
+    # The event is past: its needs keep their recorded statuses (planning would move
+    # them to matched, reopening a dropped one), put back after planning.
+    statuses = {n.id: n.props.get("status") for n in store.get_nodes(
+        [n for ns in needs.values() for n in ns]).values()}
     per_need = need_scores(store, [n for ns in needs.values() for n in ns], helpers,
                            use_recommender=use_recommender,  # scored once, used twice
                            exclude_event=event_id)
@@ -236,6 +235,10 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
                                   scores=per_need)
     plan = plan_event_meetings(store, event_id, scores=firm_scores(needs, helpers, per_need))
     sched = schedule_event(store, event_id)
+    with store.batch() as batch:
+        for need, node in store.get_nodes(statuses).items():
+            if node.props.get("status") != statuses[need] and statuses[need]:
+                batch.upsert_node(Node(need, "Need", {"status": statuses[need]}))
     info, items = agenda_items(store, event_id)
     names = store.get_nodes({*firms, *candidates})
     pairs = []

@@ -107,6 +107,9 @@ def test_record_writes_the_seed_outcome_through_the_outcome_path(seeded):
         for n in met_needs:
             if recorded[n] != "not_pursued":
                 b.upsert_node(Node(n, "Need", {"status": "submitted"}))
+    before = {n.id: n.props.get("status") for n in store.get_nodes(needs).values()}
+    plan_event(store, XIAN_EVENT, use_recommender=False)  # a plain replay keeps them
+    assert {n.id: n.props.get("status") for n in store.get_nodes(needs).values()} == before
     replay = plan_event(store, XIAN_EVENT, use_recommender=False, record=True)
     status = {n.id: n.props.get("status") for n in store.get_nodes(met_needs).values()}
     signed = {e.src for e in store.find_edges("signed", limit=10**6)
