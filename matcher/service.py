@@ -576,7 +576,8 @@ class Recommender:
                           rules_for=firm_id, query=query,
                           weights=self.config.weights.get(kind, {"text": 0.6, "graph": 0.4}),
                           strict_text=text is not None,
-                          within=None if within is None else frozenset(within))
+                          within=None if within is None else frozenset(
+                              c for c in within if self.kind_of.get(c) == kind))
 
     def recommend_for(self, candidate_id: str, kind: str = "need", k: int = 10, *,
                       region: str | None = None, available_only: bool = True

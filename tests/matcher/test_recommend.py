@@ -418,3 +418,11 @@ def test_programme_to_needs_checks_each_needs_firm(rec):
     status = {item.id: item.rules["status"] for item in result.items}
     assert status == {"need:cf": "eligible", "need:ir": "not_eligible"}
     assert ids(result) == ["need:cf", "need:ir"]
+
+
+def test_within_narrows_the_answer_not_the_scores(rec):
+    full = {i.id: i.score for i in rec.recommend("need:ir", kind="institute", k=50).items}
+    listed = ["inst:hzir", "inst:zju", "exp:wang"]  # an expert is not an institute
+    got = rec.recommend("need:ir", kind="institute", k=50, within=listed)
+    assert {i.id for i in got.items} == {"inst:hzir", "inst:zju"} & set(full)
+    assert all(i.score == full[i.id] for i in got.items)  # normalised as before
