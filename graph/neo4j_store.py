@@ -50,6 +50,7 @@ from graph.store import (
     WriteReport,
     add_to_projection,
     neighbours_by_edges,
+    notify_written,
     prepare_batch,
     remove_from_projection,
     utc_now,
@@ -284,6 +285,7 @@ class Neo4jStore:
                     raise
                 time.sleep(random.uniform(0, 0.05 * (attempt + 1)))
                 continue
+            notify_written(self, prepared)
             return WriteReport(len(prepared.nodes), len(prepared.edges), before[0], before[1],
                                len(prepared.created_ids))
         raise Conflict(f"records kept changing under this batch ({WRITE_ATTEMPTS} tries);"

@@ -12,11 +12,14 @@
 - `accept_review` merges the pair (`merge_organisations`: props, aliases, edges);
   `reject_review` records the decision so the same pair is not asked again.
 
-The in-memory `OrganisationIndex` of a store is cached and kept current by this
-module's own writes; it is rebuilt when the store's organisation counts differ
-from what it expects (another process wrote). `resolve` checks the counts at most
-once per `FRESHNESS_SECONDS`; the write path checks them on every call. Edits made
-elsewhere that keep the counts (a changed region) are seen after `invalidate(store)`.
+The in-memory `OrganisationIndex` of a store is cached. Every batch the store
+commits in this process reaches it through `graph.store.on_write` (the hook the
+backends call after a commit, beside their projection update), so an organisation
+written by any `store.apply` (a changed region too) is current at once. Writes by
+other processes are noticed when the store's organisation counts differ from what
+the index expects: `resolve` checks them at most once per `FRESHNESS_SECONDS`, the
+write path on every call; `invalidate(store)` forces a rebuild. One lock guards
+the cache, so a thread pool may resolve and write concurrently.
 
 >>> from graph.sqlite_store import SqliteStore
 >>> store = SqliteStore(":memory:")
@@ -32,6 +35,7 @@ elsewhere that keep the counts (a changed region) are seen after `invalidate(sto
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import weakref
 from collections import Counter
@@ -46,7 +50,16 @@ from graph.resolution_index import (
     OrganisationIndex,
     name_form,
 )
-from graph.store import GraphStore, ReviewItem, WriteBatch, iter_nodes, merge_organisations, utc_now
+from graph.store import (
+    GraphStore,
+    PreparedBatch,
+    ReviewItem,
+    WriteBatch,
+    iter_nodes,
+    merge_organisations,
+    on_write,
+    utc_now,
+)
 
 __all__ = ["FRESHNESS_SECONDS", "REVIEW_THRESHOLD", "SAME_THRESHOLD", "accept_review",
            "build_index",
@@ -68,6 +81,7 @@ class _Cached:
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOCK = threading.RLock()  # the cache and every index in it: queries read what writes change
 
 
 def _org_counts(store: GraphStore) -> dict[str, int]:
@@ -112,7 +126,13 @@ def index_for(store: GraphStore, max_age: float = 0.0) -> OrganisationIndex:
     """The cached index of `store`, rebuilt if the store's counts moved under it.
 
     The counts are not asked again within `max_age` seconds of the last check.
+    Callers that go on to read the index hold `_LOCK` (this module's functions do).
     """
+    with _LOCK:
+        return _index_for(store, max_age)
+
+
+def _index_for(store: GraphStore, max_age: float) -> OrganisationIndex:
     cached = _CACHE.get(store)
     now = time.monotonic()
     if cached is not None and now - cached.checked_at < max_age:
@@ -126,8 +146,32 @@ def index_for(store: GraphStore, max_age: float = 0.0) -> OrganisationIndex:
 
 
 def invalidate(store: GraphStore) -> None:
-    """Forget the cached index of `store` (after edits made behind this module)."""
-    _CACHE.pop(store, None)
+    """Forget the cached index of `store` (after edits made behind its back)."""
+    with _LOCK:
+        _CACHE.pop(store, None)
+
+
+@on_write
+def _follow_write(store: GraphStore, prepared: PreparedBatch) -> None:
+    """Bring the cached index of `store` up to date with a committed batch: final
+    records of organisations (merged with what was stored) and deletions."""
+    orgs = [n for n in prepared.nodes if n.kind in ORGANISATION_KINDS]
+    if not orgs and not prepared.delete_node_ids:
+        return
+    with _LOCK:
+        cached = _CACHE.get(store)
+        if cached is None:
+            return
+        index, expected = cached.index, cached.expected
+        for node_id in prepared.delete_node_ids:
+            if node_id in index:
+                kind = index.profile(node_id).kind or ""
+                index.remove(node_id)
+                expected[kind] = expected.get(kind, 0) - 1
+        for node in orgs:
+            if node.id not in index:  # the write path adds (and counts) its own first
+                expected[node.kind] = expected.get(node.kind, 0) + 1
+            _add_node(index, node)
 
 
 def _check_query(name: str, kind: str | None, k: int) -> None:
@@ -158,11 +202,12 @@ def resolve(store_or_index: GraphStore | OrganisationIndex, name: str, kind: str
     [('inst:pku', 'same')]
     """
     _check_query(name, kind, k)
-    index = store_or_index if isinstance(store_or_index, OrganisationIndex) \
-        else index_for(store_or_index, max_age=FRESHNESS_SECONDS)
-    return index.query(name, kind=kind, region=region, industry=industry,
-                       credit_code=credit_code, legal_name=legal_name, k=k,
-                       same_threshold=same_threshold, review_threshold=review_threshold)
+    with _LOCK:
+        index = store_or_index if isinstance(store_or_index, OrganisationIndex) \
+            else _index_for(store_or_index, FRESHNESS_SECONDS)
+        return index.query(name, kind=kind, region=region, industry=industry,
+                           credit_code=credit_code, legal_name=legal_name, k=k,
+                           same_threshold=same_threshold, review_threshold=review_threshold)
 
 
 def review_id(incoming_id: str, candidate_id: str) -> str:
@@ -198,7 +243,13 @@ def plan_organisation_writes(store: GraphStore, nodes: list[Node]
     orgs = [n for n in nodes if n.kind in ORGANISATION_KINDS]
     if not orgs:
         return list(nodes), []
-    index = index_for(store)
+    with _LOCK:
+        return _plan_writes(store, nodes, orgs)
+
+
+def _plan_writes(store: GraphStore, nodes: list[Node], orgs: list[Node]
+                 ) -> tuple[list[Node], list[ReviewItem]]:
+    index = _index_for(store, 0.0)
     cached = _CACHE[store]
     stored_ids = set(store.get_nodes({n.id for n in orgs}))
     rejected = {review_id(r.payload.get("id", ""), r.candidate_id)
@@ -271,12 +322,6 @@ def accept_review(store: GraphStore, item_id: str, user: str) -> ReviewItem:
                                 quote=f"review {item_id}: {item.name} is "
                                       f"{present[item.candidate_id].name}")
         store.apply(merge_organisations(store, item.candidate_id, drop_id, provenance))
-        cached = _CACHE.get(store)
-        if cached is not None and drop_id in cached.index:
-            dropped = present[drop_id]
-            cached.index.remove(drop_id)
-            _add_aliases(cached.index, item.candidate_id, [dropped.name, *dropped.aliases])
-            cached.expected[dropped.kind] = cached.expected.get(dropped.kind, 0) - 1
     decided = store.decide_review(item_id, True, user)
     if drop_id != item.candidate_id:
         _repoint_reviews(store, item_id, item.candidate_id, drop_id, user)

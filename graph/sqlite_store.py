@@ -39,6 +39,7 @@ from graph.store import (
     add_to_projection,
     build_projection,
     neighbours_by_edges,
+    notify_written,
     prepare_batch,
     remove_from_projection,
     utc_now,
@@ -169,7 +170,8 @@ class SqliteStore:
                 self._conn.execute("ROLLBACK")
                 raise
             self._update_projection(prepared)
-            return report
+        notify_written(self, prepared)  # outside the lock: hooks may read the store
+        return report
 
     def _write(self, p: PreparedBatch) -> WriteReport:
         now = utc_now()

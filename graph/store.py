@@ -14,7 +14,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -271,6 +271,27 @@ def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
             for n in nodes if n.kind in ORGANISATION_KINDS}
     return PreparedBatch(nodes, list(batch.edges.values()), list(batch.delete_node_ids),
                          list(batch.delete_edge_ids), keys, created)
+
+
+WriteHook = Callable[["GraphStore", PreparedBatch], None]
+_WRITE_HOOKS: list[WriteHook] = []
+
+
+def on_write(hook: WriteHook) -> WriteHook:
+    """Register `hook(store, prepared)`, called after each batch a store commits.
+
+    Caches derived from the store (the resolution index) use it to follow this
+    process's writes, as the projection does; writes by other processes are for
+    them to detect. Usable as a decorator.
+    """
+    _WRITE_HOOKS.append(hook)
+    return hook
+
+
+def notify_written(store: GraphStore, prepared: PreparedBatch) -> None:
+    """Called by backends after a commit, outside their own locks."""
+    for hook in _WRITE_HOOKS:
+        hook(store, prepared)
 
 
 def iter_nodes(store: GraphStore, kind: str | None = None,

@@ -319,6 +319,66 @@ def test_index_is_kept_current_by_writes_and_rebuilt_after_others_write(
     assert resolve(sqlite_store, "精功复合材料")[0].node_id == "ent:jg"
 
 
+def test_any_store_write_reaches_the_cached_index(sqlite_store: SqliteStore) -> None:
+    write(sqlite_store, [ent("ent:hf", "恒锋工具股份有限公司", region="嘉兴", industry="工具")])
+    index = index_for(sqlite_store)
+    assert resolve(sqlite_store, "恒峰工具", region="宁波")[0].decision != "same"
+    # An edit that keeps the counts, written behind the resolution module's back.
+    sqlite_store.apply(_batch_of(Node("ent:hf", "Enterprise", {"region": "宁波"})))
+    assert index_for(sqlite_store) is index  # followed, not rebuilt
+    best = resolve(sqlite_store, "恒峰工具", region="宁波")[0]
+    assert (best.node_id, best.decision) == ("ent:hf", "same")
+    sqlite_store.apply(_batch_of(ent("ent:dl", "浙江大立科技股份有限公司")))  # a new one
+    assert resolve(sqlite_store, "大立科技")[0].node_id == "ent:dl"
+    with sqlite_store.batch() as batch:
+        batch.delete_node("ent:dl")
+    assert all(c.node_id != "ent:dl" for c in resolve(sqlite_store, "大立科技"))
+    assert index_for(sqlite_store) is index  # the counts it expects followed too
+
+
+def test_threads_resolve_while_others_write(sqlite_store: SqliteStore) -> None:
+    import threading
+
+    write(sqlite_store, [ent("ent:hf", "恒锋工具股份有限公司", region="嘉兴")])
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def writer(w: int) -> None:
+        try:
+            start.wait()
+            for i in range(40):
+                write(sqlite_store, [ent(f"ent:w{w}-{i}", f"浙江测试{w}组{i}号科技有限公司")])
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            start.wait()
+            for _ in range(150):
+                assert resolve(sqlite_store, "恒峰工具", region="嘉兴")[0].node_id == "ent:hf"
+                resolve(sqlite_store, "浙江测试1组7号科技")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(2)]
+    threads += [threading.Thread(target=reader) for _ in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often: unguarded, this fails every run
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    index = index_for(sqlite_store)
+    assert len(index) == 81 == sqlite_store.counts()["nodes"]["Enterprise"]
+    assert sqlite_store.list_reviews() == []
+    best = resolve(sqlite_store, "浙江测试1组7号科技有限公司")[0]
+    assert (best.node_id, best.decision) == ("ent:w1-7", "same")
+
+
 def _batch_of(*nodes: Node) -> WriteBatch:
     batch = WriteBatch()
     for node in nodes:
