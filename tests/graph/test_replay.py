@@ -139,3 +139,15 @@ def test_record_writes_the_seed_outcome_through_the_outcome_path(seeded):
                           "--json"], capture_output=True, text=True, check=True)
     rows = json.loads(out.stdout)
     assert len(rows) == 11 and {r["action"] for r in rows} == {"技术合同认定登记", "回访合作意向"}
+
+
+def test_cli_event_plan_ignores_the_events_record(seeded):
+    store, path = seeded()
+    plan_event(store, XIAN_EVENT, use_recommender=False)  # participants, slots, tables
+    name = store.get_node(XIAN_EVENT).name
+    store.close()
+    out = subprocess.run([sys.executable, "-m", "api.cli", "--db", str(path), "event", "plan",
+                          XIAN_EVENT, "--json"], capture_output=True, text=True, check=True)
+    meetings = json.loads(out.stdout)["meetings"]
+    assert meetings and all(m["reasons"] for m in meetings)
+    assert not [r for m in meetings for r in m["reasons"] if name in r or "mtg:" in r]
