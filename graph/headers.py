@@ -118,6 +118,9 @@ HEADERS: dict[str, dict[str, list[str]]] = {
         "languages": ["languages", "语言", "工作语言"],
         "region": ["region", "所在地区", "地区"],
         "max_meetings": ["max_meetings", "最多会谈数"],
+        # One document per line or per ；, or a JSON list of ExpertDoc records.
+        "docs": ["docs", "代表性成果/项目", "代表性成果", "代表性项目", "主要成果", "科研项目",
+                 "代表作"],
     },
     "Programme": {
         "name": ["name", "项目名称", "政策名称", "名称"],
@@ -364,6 +367,9 @@ def convert_cell(kind: str, field_name: str, value: Any) -> Any:
     ('2019-05-23', 'financing')
     """
     shape = field_shape(kind, field_name)
+    if shape == "json" and field_name == "docs" and isinstance(value, str) \
+            and not value.lstrip().startswith(("[", "{")):
+        return split_docs(value)
     if field_name in CODE_FIELDS and isinstance(value, float) and abs(value) >= 1e15:
         raise ValueError("was stored by Excel as a number and has lost digits; format the "
                          "column as text and type the code again")
@@ -410,6 +416,34 @@ def convert_cell(kind: str, field_name: str, value: Any) -> Any:
         except json.JSONDecodeError as exc:
             raise ValueError(f"is not valid JSON ({exc.msg})") from None
     return _text(value)
+
+
+_DOC_SEPARATORS = re.compile(r"[\r\n；;]+")
+_DOC_YEAR = re.compile(r"\s*[(（]((?:19|20)\d{2})\s*年?[)）]\s*$")
+
+
+def split_docs(cell: str) -> list[dict[str, Any]]:
+    """An expert's documents typed in one cell: one per line or separated by ；, a
+    trailing year in brackets read as the year. 、 does not separate (it lists
+    things inside one title).
+
+    >>> for doc in split_docs("碳纤维预浸料工艺、装备（2018）；红外读出电路"): print(doc)
+    {'id': 'd1', 'text': '碳纤维预浸料工艺、装备', 'year': 2018}
+    {'id': 'd2', 'text': '红外读出电路'}
+    """
+    docs: list[dict[str, Any]] = []
+    for part in _DOC_SEPARATORS.split(cell):
+        text = part.strip()
+        if not text:
+            continue
+        doc: dict[str, Any] = {"id": f"d{len(docs) + 1}"}
+        year = _DOC_YEAR.search(text)
+        if year and year.start() > 0:
+            doc["text"], doc["year"] = text[:year.start()], int(year.group(1))
+        else:
+            doc["text"] = text
+        docs.append(doc)
+    return docs
 
 
 def _text(value: Any) -> str:

@@ -59,8 +59,9 @@ from graph.model import (
     validate_props,
 )
 from graph.normalize import core_name, normalize_text
+from graph.places import find_places, match_place
 from graph.resolution import plan_organisation_writes
-from graph.store import GraphStore, ReviewItem, WriteBatch
+from graph.store import GraphStore, ReviewItem, WriteBatch, iter_nodes
 from graph.tabular import Table, TooLong, read_table
 
 Progress = Callable[[Iterable], Iterable]
@@ -100,7 +101,7 @@ class ImportReport:
     updated: int = 0
     merged: int = 0
     edges: int = 0
-    links: int = 0  # submitted / affiliated_with edges made from a name in a row
+    links: int = 0  # submitted / affiliated_with / located_in edges made from a name in a row
     linked_created: int = 0  # enterprises created because a need named an unknown one
     queued_for_review: int = 0
 
@@ -381,6 +382,8 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
             record.node = node
         if parsed.kind == "Expert":
             _plan_affiliations(store, parsed, batch, report)
+        if parsed.kind == "Need":
+            _plan_need_regions(store, parsed, batch, report)
     if problems:
         problems.sort(key=_row_of)  # stable: the header first, then row by row
         raise InvalidInput(f"nothing was imported: {len(problems)} problem(s)",
@@ -506,6 +509,47 @@ def _plan_affiliations(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
         org_id = _lookup_organisation(store, name, ORGANISATION_KINDS) if name else None
         if org_id:
             batch.upsert_edge(Edge(record.node.id, "affiliated_with", org_id, {},
+                                   list(record.node.provenance)), where=record.where)
+            report.links += 1
+
+
+def region_lookup(store: GraphStore) -> dict[str, str]:
+    """{name: Region id} for every stored region: name, synonyms, and the bare place
+    (萧山 of 萧山区). A name two regions share is left out (it decides nothing)."""
+    ids: dict[str, set[str]] = {}
+    for node in iter_nodes(store, "Region"):
+        for text in [node.name, *node.props.get("synonyms", []), *node.aliases]:
+            norm = normalize_text(text)
+            hit = match_place(norm)
+            for key in {norm, hit[0] if hit and hit[1] == len(norm) else norm}:
+                ids.setdefault(key, set()).add(node.id)
+    return {key: next(iter(found)) for key, found in ids.items() if len(found) == 1}
+
+
+def find_region(lookup: dict[str, str], text: str) -> str | None:
+    """The Region id a free-text region means: the whole text, else the finest
+    known place named in it (海盐 of 嘉兴市海盐县), else None.
+
+    >>> find_region({"嘉兴": "reg:jx", "海盐": "reg:hy"}, "嘉兴市海盐县")
+    'reg:hy'
+    >>> find_region({"嘉兴": "reg:jx"}, "嘉兴市海盐县"), find_region({}, "西安")
+    ('reg:jx', None)
+    """
+    norm = normalize_text(text)
+    if norm in lookup:
+        return lookup[norm]
+    return next((lookup[p] for p in reversed(find_places(norm)) if p in lookup), None)
+
+
+def _plan_need_regions(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
+                       report: ImportReport) -> None:
+    """A need's region becomes a `located_in` edge when it names a stored Region."""
+    regions = [r for r in parsed.records if r.node.props.get("region")]
+    lookup = region_lookup(store) if regions else {}
+    for record in regions:
+        region_id = find_region(lookup, record.node.props["region"])
+        if region_id:
+            batch.upsert_edge(Edge(record.node.id, "located_in", region_id, {},
                                    list(record.node.provenance)), where=record.where)
             report.links += 1
 

@@ -389,3 +389,40 @@ def test_over_long_alias_is_reported_at_its_row(tmp_path, sqlite_store):
     assert caught.value.problems == [
         f"firms.csv, row 3, aliases: {'太' * 301!r} is not a valid alias"]
     assert sqlite_store.counts()["nodes"] == {}
+
+
+def test_expert_documents_from_a_spreadsheet(tmp_path, sqlite_store):
+    experts = [["专家姓名", "所在单位", "代表性成果/项目"],
+               ["张伟", "西安交通大学",
+                "碳纤维缠绕成型工艺（2018）\n大型复合材料构件无损检测；风电叶片、储氢瓶"],
+               ["李娜", "西北工业大学",
+                '[{"id": "p1", "kind": "paper", "text": "微特电机噪声分析", "year": 2016}]']]
+    path = write_xlsx(tmp_path / "experts.xlsx", experts)
+    import_file(sqlite_store, "专家", path)
+    docs = {n.name: n.props["docs"] for n in sqlite_store.find_nodes("Expert")}
+    assert docs["张伟"] == [
+        {"id": "d1", "kind": "project", "text": "碳纤维缠绕成型工艺", "year": 2018},
+        {"id": "d2", "kind": "project", "text": "大型复合材料构件无损检测"},
+        {"id": "d3", "kind": "project", "text": "风电叶片、储氢瓶"}]
+    assert docs["李娜"] == [{"id": "p1", "kind": "paper", "text": "微特电机噪声分析",
+                             "year": 2016}]
+    # The same column in CSV, English header; a bad JSON list names its row and column.
+    rows = [["name", "docs"], ["王强", '[{"id": "x"}]']]
+    with pytest.raises(InvalidInput) as caught:
+        import_file(sqlite_store, "expert", write_csv(tmp_path / "bad.csv", rows))
+    assert any(p.startswith("bad.csv, row 2, field docs") for p in caught.value.problems)
+
+
+def test_a_needs_region_becomes_a_located_in_edge(tmp_path, sqlite_store):
+    regions = [["地区名称", "级别", "同义词"], ["嘉兴", "市", "嘉兴市"], ["海盐县", "县", "海盐"],
+               ["西安", "市", ""]]
+    import_file(sqlite_store, "地区", write_csv(tmp_path / "regions.csv", regions))
+    needs = [["需求名称", "企业名称", "所在地区"],
+             ["压缩机降噪", "嘉西贝拉", "嘉兴市海盐县"],
+             ["复材中试", "精功复材", "绍兴"],  # no Region node: no edge, no error
+             ["红外测温", "大立科技", "西安市"]]
+    report = import_file(sqlite_store, "需求", write_csv(tmp_path / "needs.csv", needs))
+    located = {sqlite_store.get_node(e.src).props["title"]: sqlite_store.get_node(e.dst).name
+               for e in sqlite_store.find_edges("located_in")}
+    assert located == {"压缩机降噪": "海盐县", "红外测温": "西安"}
+    assert report.links == 3 + 2  # three submitters, two regions
