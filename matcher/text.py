@@ -31,8 +31,10 @@ lengths reflect the whole corpus again.
 >>> model = TextAffinity().fit(profiles)
 >>> model.kneighbors(["需要提升红外探测器的灵敏度"], k=1)  # doctest: +ELLIPSIS
 [[('xiopm', 3.71...)]]
->>> sorted(term for term, weight, doc in model.explain("碳纤维材料", "zju-mse"))
+>>> sorted(term for term, weight, doc in model.contributions("碳纤维材料", "zju-mse"))
 ['材料', '碳纤', '碳纤维', '纤维']
+>>> [word for word, weight, doc in model.explain("碳纤维材料", "zju-mse")]
+['碳纤维', '材料']
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ from sklearn.base import BaseEstimator
 from graph.errors import InvalidInput, NotFitted, NotFound
 from matcher.aggregate import RULES, aggregate
 from matcher.batch_tokenize import count_terms
+from matcher.explain_terms import whole_words
 from matcher.records import check_profile, check_text
-from matcher.tokenize import TextTokenizer
+from matcher.tokenize import TextTokenizer, _segmenter
 
 AGGREGATIONS = (*RULES, "concat")
 
@@ -611,7 +614,26 @@ class TextAffinity(BaseEstimator):
         return rows.astype(np.int64), scores
 
     def explain(self, query: str, profile_id: str) -> list[tuple[str, float, str | None]]:
-        """The terms a query and a profile share, with their contributions.
+        """The words of the query a profile matched, for people to read.
+
+        Returns ``(word, weight, doc_id)``, largest weight first: whole words of the query
+        (jieba with the project vocabulary), each spanned by index terms the document holds,
+        weighted by what those terms add to its score; no bigram fragments, no words under
+        two characters, no stopwords or generic words (`matcher.explain_terms`). ``doc_id``
+        is None with ``aggregation="concat"``. `contributions` gives the exact split.
+
+        Raises
+        ------
+        NotFitted, NotFound, InvalidInput
+        """
+        rows = self.contributions(query, profile_id)
+        seg = _segmenter(self.tokenizer_.extra_terms)
+        return whole_words(query[: self.max_query_chars], rows,
+                           lambda text: seg.lcut(text, HMM=False))
+
+    def contributions(self, query: str, profile_id: str
+                      ) -> list[tuple[str, float, str | None]]:
+        """The index terms a query and a profile share, with their contributions.
 
         Returns ``(term, weight, doc_id)`` for every (term, document) pair that adds to the
         document's score, largest first; the weights of one document sum to its score

@@ -206,7 +206,7 @@ def test_bad_k_is_refused(k) -> None:
 def test_explain_lists_matched_terms_per_document_and_sums_to_the_score() -> None:
     model = tiny(weighting="bm25", aggregation="max")
     query = "红外探测器和光学元件"
-    rows = model.explain(query, "xiopm")
+    rows = model.contributions(query, "xiopm")
     assert {doc for _, _, doc in rows} == {"x1", "x2"}
     assert {("探测", "x1"), ("光学元件", "x2")} <= {(t, d) for t, _, d in rows}
     per_doc = {d: sum(w for _, w, dd in rows if dd == d) for d in ("x1", "x2")}
@@ -218,7 +218,7 @@ def test_explain_lists_matched_terms_per_document_and_sums_to_the_score() -> Non
 
 def test_concat_explanations_have_no_document_and_sum_to_the_score() -> None:
     model = tiny(weighting="bm25", aggregation="concat")
-    rows = model.explain("红外探测器和光学元件", "xiopm")
+    rows = model.contributions("红外探测器和光学元件", "xiopm")
     assert rows and {d for _, _, d in rows} == {None}
     assert sum(w for _, w, _ in rows) == pytest.approx(
         model.score("红外探测器和光学元件")["xiopm"], rel=1e-5)
@@ -329,3 +329,58 @@ def test_bad_profiles_are_refused_naming_the_record(profiles, message) -> None:
 def test_every_aggregation_ranks_the_obvious_answer_first(aggregation) -> None:
     model = tiny(aggregation=aggregation)
     assert model.kneighbors(["碳纤维复合材料的成型"], k=1)[0][0][0] == "zju-composites"
+
+
+# -- explanations people read ---------------------------------------------------------------
+EXPERTS = [
+    {"id": "cao", "docs": [
+        {"id": "d1", "text": "SiC功率模块高效逆变器。研究SiC功率器件驱动与软开关拓扑，逆变器效率"
+                             "提升至99%，并解决高频开关电磁兼容问题。"},
+        {"id": "d2", "text": "高效电机系统损耗分析。建立电机与变频器一体化损耗模型。"}]},
+    {"id": "duan", "docs": [
+        {"id": "d1", "text": "激光选区熔化后处理成套技术及应用。突破后处理、拓扑优化等关键技术，"
+                             "采用高通量实验筛选，项目成果已在多家企业应用。"},
+        {"id": "d2", "text": "选区激光熔化对后处理的影响机理研究。系统研究了增材制造中选区激光熔化"
+                             "与后处理的关系，为增材制造工程应用提供了依据。"}]},
+    {"id": "xiopm", "docs": [
+        {"id": "d1", "text": "红外光学系统无热化设计与光学设计软件开发，非球面加工与检测。"}]},
+    {"id": "other", "docs": [{"id": "d1", "text": "印染废水处理与数码印花，企业项目研究。"}]},
+]
+NEEDS = {
+    "cao": "SiC功率模块逆变器效率提升。公司光伏逆变器拟采用SiC功率器件，面临驱动设计与电磁兼容"
+           "难题，希望合作开发高效软开关拓扑。",
+    "duan": "拓扑优化国产化替代。公司主营增材制造产品，在激光选区熔化方面已有一定研发基础。目前"
+            "拓扑优化成本偏高，影响产品良率，企业希望采用高效方法解决，开展后处理研究项目。",
+    "xiopm": "红外锗镜头无热化光学设计。热像仪出现离焦，需要红外光学系统无热化设计与非球面加工"
+             "方面的支持。",
+}
+
+
+@pytest.mark.parametrize("aggregation", ["max", "concat"])
+def test_explain_gives_whole_words_not_fragments_or_generic_words(aggregation) -> None:
+    model = TextAffinity(aggregation=aggregation).fit(EXPERTS)
+    words = {pid: [w for w, _, _ in model.explain(query, pid)] for pid, query in NEEDS.items()}
+    assert {"SiC功率模块", "逆变器", "软开关", "电磁兼容"} <= set(words["cao"])
+    assert {"拓扑优化", "增材制造", "激光选区熔化", "后处理"} <= set(words["duan"])
+    assert {"红外光学", "光学设计", "非球面"} <= set(words["xiopm"])
+    shown = {w for ws in words.values() for w in ws}
+    # fragments across word boundaries, bare bigram pieces, generic words: never shown
+    for bad in ["拓扑优化成", "用高", "后处", "sic功率模块逆变器效率提", "SiC功率模块逆变器效率提",
+                "化成", "扑优", "企业", "影响", "项目", "研究", "解决", "技术", "公司"]:
+        assert bad not in shown, bad
+    assert all(len(w) >= 2 for w in shown)
+    # every word is a stretch of the query the profile's terms span
+    for pid, ws in words.items():
+        assert all(w in NEEDS[pid] for w in ws)
+
+
+def test_explain_weights_come_from_the_contributions_inside_each_word() -> None:
+    model = TextAffinity(aggregation="concat").fit(EXPERTS)
+    query = NEEDS["duan"]
+    raw = {t: w for t, w, _ in model.contributions(query, "duan")}
+    shown = dict((w, s) for w, s, _ in model.explain(query, "duan"))
+    inside = sum(w for t, w in raw.items() if t in "拓扑优化" and len(t) >= 2)
+    assert shown["拓扑优化"] == pytest.approx(inside)
+    assert sum(shown.values()) < sum(raw.values())  # generic words and fragments left out
+    assert list(shown.values()) == sorted(shown.values(), reverse=True)
+    assert model.explain("quantum chromodynamics", "duan") == []

@@ -1,0 +1,156 @@
+"""Matched terms organisers can read: whole words, not index fragments.
+
+The index counts character bigrams (拓扑, 扑优, 优化) beside vocabulary words, so the raw
+contributions of a query to a profile (`TextAffinity.contributions`) are full of fragments
+(扑优, 化成, 用高) and of words every text shares (企业, 项目). `whole_words` turns them into
+the words of the query that the profile matched:
+
+1. the query is cut into words by jieba (a private tokenizer with the project vocabulary,
+   `matcher.tokenize`), so every candidate ends on a word boundary;
+2. two neighbouring characters of the query are *linked* when a matched index term covers
+   both (or when they are a Latin and a Chinese character both covered: SiC功率);
+3. a query word is kept when all its characters are linked, i.e. the matched terms span it
+   (拓扑优化 from 拓扑, 扑优, 优化; the fragment 化成 of 拓扑优化成本 links 化 to 成, but 成本
+   is not spanned, so only 拓扑优化 is kept); matched vocabulary terms are kept as they are;
+4. words inside a longer kept word, words under two characters, stopwords and the generic
+   words of `data/generic_words.txt` (企业, 项目, 研究, 技术, 解决 …) are dropped.
+
+The index does not keep the profiles' texts, so "the profile matched the word" means: the
+profile's postings hold every index term spanning it. A word's weight is the sum of the
+contributions of the index terms inside it, so the words are ranked by what they add to the
+score; what fragments and generic words add is left out (it is in `contributions`).
+
+>>> rows = [("拓扑", 2.0, "d1"), ("扑优", 1.5, "d1"), ("优化", 0.5, "d1"), ("化成", 0.4, "d1"),
+...         ("企业", 0.3, "d1")]
+>>> whole_words("企业目前拓扑优化成本偏高", rows, lambda text: ["企业", "目前", "拓扑优化",
+...                                                    "成本", "偏高"])
+[('拓扑优化', 4.0, 'd1')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib import resources
+
+from matcher.tokenize import (
+    _CJK,
+    CHINESE_STOPWORDS,
+    ENGLISH_STOPWORDS,
+    normalize_for_tokens,
+    read_terms,
+    stem_english,
+)
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    """The words of `matcher/data/generic_words.txt`, normalised.
+
+    >>> {"企业", "项目", "研究", "技术"} <= generic_words()
+    True
+    """
+    text = resources.files("matcher").joinpath("data/generic_words.txt").read_text("utf-8")
+    return frozenset(normalize_for_tokens(w) for line in read_terms(text) for w in line.split())
+
+
+def _is_cjk(ch: str) -> bool:
+    return any(a <= ch <= b for a, b in zip(_CJK[::3], _CJK[2::3], strict=True))
+
+
+def _latin(ch: str) -> bool:
+    """A letter or digit of a Latin-script word (one that continues a word like sic)."""
+    return ch.isalnum() and not _is_cjk(ch)
+
+
+def _hidden(word: str) -> bool:
+    w = word.strip()
+    return (len(w) < 2 or w in CHINESE_STOPWORDS or w in ENGLISH_STOPWORDS
+            or w in generic_words() or stem_english(w) in generic_words()
+            or not any(c.isalpha() for c in w))
+
+
+def whole_words(query: str, contributions: Iterable[tuple[str, float, str | None]],
+                segment: Callable[[str], list[str]]) -> list[tuple[str, float, str | None]]:
+    """Readable matched words of a query, per document, from raw index contributions.
+
+    Parameters
+    ----------
+    query : str
+        The query text as given.
+    contributions : iterable of (term, weight, doc_id)
+        What each index term adds to each document's score (`TextAffinity.contributions`).
+    segment : callable
+        Cuts a normalised text into words whose concatenation is the text (jieba's cut).
+
+    Returns
+    -------
+    list of (word, weight, doc_id)
+        Largest weight first; words as written in the query when normalisation kept its
+        length (SiC, not sic), else normalised.
+    """
+    text = normalize_for_tokens(query)
+    surface = query if len(query) == len(text) else text
+    words, pos = [], 0
+    for w in segment(text):
+        at = text.find(w, pos)
+        if w and at >= 0:
+            words.append((at, at + len(w)))
+            pos = at + len(w)
+    by_doc: dict[str | None, dict[str, float]] = {}
+    for term, weight, doc in contributions:
+        by_doc.setdefault(doc, {})[term] = by_doc.get(doc, {}).get(term, 0.0) + weight
+    out = []
+    for doc, weights in by_doc.items():
+        out.extend((surface[a:b], w, doc) for a, b, w in _kept(text, words, weights))
+    out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
+    return out
+
+
+def _kept(text: str, words: list[tuple[int, int]], weights: dict[str, float]
+          ) -> list[tuple[int, int, float]]:
+    n = len(text)
+    linked = [False] * max(n - 1, 0)
+    covered = [False] * n
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for term in weights:
+        start = text.find(term)
+        while start >= 0:
+            end = start + len(term)
+            latin_word = not _is_cjk(term[0])
+            if not latin_word or ((start == 0 or not _latin(text[start - 1]))
+                                  and (end == n or not _latin(text[end]))):
+                spans.setdefault(term, []).append((start, end))
+                for i in range(start, end):
+                    covered[i] = True
+                for i in range(start, end - 1):
+                    linked[i] = True
+            start = text.find(term, start + 1)
+    for i in range(n - 1):  # SiC功率: a script boundary inside a word, both sides matched
+        if covered[i] and covered[i + 1] and _is_cjk(text[i]) != _is_cjk(text[i + 1]):
+            linked[i] = True
+    candidates = {(a, b) for a, b in words if b - a >= 2 and all(linked[a:b - 1])}
+    for term, places in spans.items():  # vocabulary words and Latin words, as matched
+        if len(term) > 2 or not _is_cjk(term[0]):
+            candidates.update(places)
+    for a, b in [w for w in words if w not in candidates]:  # detectors ← detector
+        word = text[a:b]
+        if not _is_cjk(word[0]) and stem_english(word) in spans:
+            candidates.add((a, b))
+    # Longest first; a word inside a longer kept word adds to it instead.
+    ordered = sorted(candidates, key=lambda s: (-(s[1] - s[0]), s[0]))
+    kept: list[tuple[int, int]] = []
+    for a, b in ordered:
+        if not any(x <= a and b <= y for x, y in kept):
+            kept.append((a, b))
+    result, seen = [], set()
+    for a, b in kept:
+        word = text[a:b]
+        inside = [t for t, places in spans.items()
+                  if t not in seen and any(a <= x and y <= b for x, y in places)]
+        if word not in spans and not _is_cjk(word[0]):
+            inside += [stem_english(word)] if stem_english(word) in spans else []
+        seen.update(inside)
+        if inside and not _hidden(word) and not any(text[x:y] == word for x, y, _ in result):
+            result.append((a, b, sum(weights[t] for t in set(inside))))
+    return result
