@@ -267,7 +267,14 @@ STATUS_LABEL = {"signed": "签约", "met": "已对接", "not_pursued": "未继�
 
 
 def _short_reasons(reasons: list[str], terms: int = 3) -> str:
-    """The 2–3 best reasons on one line: a few matched terms and the best path."""
+    """The 2–3 best reasons on one line: a few matched terms and the best path.
+
+    >>> _short_reasons(["文本匹配：红外探测、读出电路、噪声、像元", "图谱关联：红外探测 → 西电",
+    ...                 "图谱关联：大立 → 李教授 → 西电"])
+    '红外探测、读出电路、噪声 ｜ 红外探测 → 西电'
+    >>> _short_reasons(["共同主题: 红外", "同一地区: 西安", "另一条"])
+    '共同主题: 红外；同一地区: 西安'
+    """
     text = next((r for r in reasons if r.startswith("文本匹配：")), None)
     path = next((r for r in reasons if r.startswith("图谱关联：")), None)
     parts = []
@@ -283,6 +290,16 @@ def render_replay(replay: EventReplay) -> str:
     with each pair's score and best reasons, and the plan beside the record.
 
     About 3 + invited + 2 × meetings + days lines (under 80 for the Xi'an trip).
+
+    >>> from graph import open_store
+    >>> from graph.seed import XIAN_EVENT, load_seed
+    >>> store = open_store(":memory:")
+    >>> _ = load_seed(store)
+    >>> text = render_replay(plan_event(store, XIAN_EVENT, use_recommender=False))
+    >>> print(text.splitlines()[0])
+    赴西安精准对接“三服务”活动 · 西安 · 2019-05-23 – 2019-05-23
+    >>> len(text.splitlines()) < 80
+    True
     """
     r = replay
     days = sorted({p["start"][:10] for p in r.pairs if p["start"]})
