@@ -345,7 +345,10 @@ def _enterprise_for(record: ParsedRow, name: str) -> Node:
     credit = record.links.get("enterprise_credit_code")
     if credit:
         values["credit_code"] = credit
-    return Node(derived_id("Enterprise", values), "Enterprise", dict(values), [],
+    props = dict(values)
+    if record.node.props.get("region"):  # evidence for resolving a short name
+        props["region"] = record.node.props["region"]
+    return Node(derived_id("Enterprise", values), "Enterprise", props, [],
                 list(record.node.provenance))
 
 

@@ -313,7 +313,7 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
         reasons.append("same full name")
     if tails_conflict:
         score -= TAIL_CONFLICT
-    verdict, where = compare_regions(query.places, cand.places)
+    verdict, where = _compare_places(query.places, cand.places)
     if verdict == "agree":
         score += REGION_AGREE
         support += 1
@@ -351,6 +351,12 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
             reasons.append("nothing but the name agrees: an organiser should confirm")
         return Verdict(score, "review", reasons, matched, strength)
     return Verdict(score, "different", reasons, matched, strength)
+
+
+@lru_cache(maxsize=100_000)
+def _compare_places(a: frozenset[str], b: frozenset[str]) -> tuple[str, str]:
+    """`compare_regions`, cached: an import compares the same few places many times."""
+    return compare_regions(a, b)
 
 
 def _one_same(found: list[Candidate], strengths: dict[str, tuple[int, int, int]]) -> None:
