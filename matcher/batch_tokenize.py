@@ -20,6 +20,7 @@ segmenter or n-grams longer than 3 takes the plain path, one text at a time.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from array import array
 
@@ -55,6 +56,60 @@ def _encode(grams) -> np.ndarray:
 def _decode(code: int, n: int) -> str:
     mask = (1 << _SHIFT) - 1
     return "".join(chr((code >> (_SHIFT * (n - 1 - j))) & mask) for j in range(n))
+
+
+# Below this many texts a pool of processes costs more than it saves.
+_POOL_MIN_TEXTS = 10_000
+# Processes of a tokenising pool read the tokenizer from here (inherited by fork).
+_POOL_TOKENIZER: TextTokenizer | None = None
+
+
+def count_texts(tokenizer: TextTokenizer, texts: list[str], n_jobs: int = 1,
+                step: int = 5_000) -> tuple[dict[str, int], array, array]:
+    """Tokenise and number the terms: (vocabulary, term ids, row pointer per text).
+
+    Only term ids are kept, never the token strings (4 bytes a token). Chunks of `step`
+    texts go through `count_terms`, on `n_jobs` forked processes when there are many;
+    each process numbers its chunk's terms and the parent maps them to its vocabulary in
+    chunk order, so the result does not depend on `n_jobs`.
+
+    >>> vocab, ids, indptr = count_texts(TextTokenizer(segmenter="vocabulary"), ["碳纤维"])
+    >>> sorted(vocab), list(indptr)
+    (['碳纤', '碳纤维', '纤维'], [0, 3])
+    """
+    global _POOL_TOKENIZER
+    vocab: dict[str, int] = {}
+    term_ids = array("i")
+    indptr = array("q", [0])
+    chunks = (texts[i:i + step] for i in range(0, len(texts), step))
+    if n_jobs == 1 or len(texts) < _POOL_MIN_TEXTS:
+        for chunk in chunks:
+            ids, offsets = count_terms(tokenizer, chunk, vocab)
+            base = len(term_ids)
+            term_ids.extend(ids)
+            indptr.extend(o + base for o in offsets[1:])
+        return vocab, term_ids, indptr
+    _POOL_TOKENIZER = tokenizer
+    try:
+        with multiprocessing.get_context("fork").Pool(n_jobs) as pool:
+            for terms, ids_bytes, offsets_bytes in pool.imap(_pool_count, chunks):
+                remap = np.array([vocab.setdefault(t, len(vocab)) for t in terms],
+                                 dtype=np.int32)
+                local = np.frombuffer(ids_bytes, dtype=np.int32)
+                base = len(term_ids)
+                term_ids.frombytes(remap[local].tobytes() if len(local) else b"")
+                offsets = np.frombuffer(offsets_bytes, dtype=np.int64)[1:] + base
+                indptr.frombytes(offsets.tobytes())
+    finally:
+        _POOL_TOKENIZER = None
+    return vocab, term_ids, indptr
+
+
+def _pool_count(texts: list[str]) -> tuple[list[str], bytes, bytes]:
+    assert _POOL_TOKENIZER is not None
+    vocab: dict[str, int] = {}
+    ids, indptr = count_terms(_POOL_TOKENIZER, texts, vocab)
+    return list(vocab), ids.tobytes(), indptr.tobytes()
 
 
 def count_terms(tokenizer: TextTokenizer, texts: list[str], vocab: dict[str, int]

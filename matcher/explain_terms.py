@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from matcher.tokenize import (
     _CJK,
     CHINESE_STOPWORDS,
@@ -154,3 +156,39 @@ def _kept(text: str, words: list[tuple[int, int]], weights: dict[str, float]
         if inside and not _hidden(word) and not any(text[x:y] == word for x, y, _ in result):
             result.append((a, b, sum(weights[t] for t in set(inside))))
     return result
+
+
+def index_contributions(model, cols, weights, p: int) -> list[tuple[str, float, str | None]]:
+    """What each query term adds to each document of profile ``p`` of a fitted
+    `matcher.text.TextAffinity` (``cols``, ``weights``: the query's term columns and weights);
+    the body of `TextAffinity.contributions`, kept here to keep that module short.
+    """
+    out = []
+    n_main = len(model.doc_start_) - 1
+    if p < n_main:
+        if model.aggregation == "concat":
+            lo, hi, doc_ids = p, p + 1, [None]
+        else:
+            lo, hi = int(model.doc_start_[p]), int(model.doc_start_[p + 1])
+            doc_ids = model.doc_ids_[lo:hi]
+        m = model.matrix_
+        for c, w in zip(cols.tolist(), weights.tolist(), strict=True):
+            if c >= model.n_terms_main_:
+                continue
+            s, e = m.indptr[c], m.indptr[c + 1]
+            a, z = np.searchsorted(m.indices[s:e], [lo, hi])
+            for j in range(s + a, s + z):
+                out.append((model.terms_[c], float(w * m.data[j]),
+                            doc_ids[m.indices[j] - lo]))
+    else:
+        wanted = dict(zip(cols.tolist(), weights.tolist(), strict=True))
+        for r, owner in enumerate(model._side_doc_profile):
+            if owner != p:
+                continue
+            row_cols, row_vals = model._side_rows[r]
+            for c, v in zip(row_cols.tolist(), row_vals.tolist(), strict=True):
+                if c in wanted:
+                    out.append((model.terms_[c], float(wanted[c] * v),
+                                model._side_doc_ids[r]))
+    out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
+    return out

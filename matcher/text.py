@@ -53,8 +53,8 @@ from sklearn.base import BaseEstimator
 
 from graph.errors import InvalidInput, NotFitted, NotFound
 from matcher.aggregate import RULES, aggregate
-from matcher.batch_tokenize import count_terms
-from matcher.explain_terms import whole_words
+from matcher.batch_tokenize import count_texts
+from matcher.explain_terms import index_contributions, whole_words
 from matcher.records import check_profile, check_text
 from matcher.tokenize import TextTokenizer, _segmenter
 
@@ -66,20 +66,8 @@ def _bm25_idf(df: np.ndarray, n: int) -> np.ndarray:
     return np.log1p((n - df + 0.5) / (df + 0.5))
 
 
-# Below these sizes a pool of processes costs more than it saves.
-_POOL_MIN_TEXTS = 10_000
+# Below this many queries a pool of processes costs more than it saves.
 _POOL_MIN_QUERIES = 2_000
-# Processes of a tokenising pool read the tokenizer from here (inherited by fork).
-_POOL_TOKENIZER: TextTokenizer | None = None
-
-
-def _pool_count(texts: list[str]) -> tuple[list[str], bytes, bytes]:
-    assert _POOL_TOKENIZER is not None
-    vocab: dict[str, int] = {}
-    ids, indptr = count_terms(_POOL_TOKENIZER, texts, vocab)
-    return list(vocab), ids.tobytes(), indptr.tobytes()
-
-
 # Rows per block of the top-k bound in `TextAffinity._concat_candidates`.
 _TOPK_BLOCK = 128
 # Processes of a querying pool read the fitted model from here (inherited by fork).
@@ -255,40 +243,9 @@ class TextAffinity(BaseEstimator):
         self.add_profiles(profiles)
         return self
 
-    def _count(self, texts: list[str], step: int = 5_000
-               ) -> tuple[dict[str, int], array, array]:
-        """Tokenise and number the terms: (vocabulary, term ids, row pointer per text).
-
-        Only term ids are kept, never the token strings (4 bytes a token). Chunks of texts
-        go through `matcher.batch_tokenize.count_terms`, on `n_jobs` processes if many;
-        each process numbers its chunk's terms and the parent maps them to its vocabulary.
-        """
-        global _POOL_TOKENIZER
-        vocab: dict[str, int] = {}
-        term_ids = array("i")
-        indptr = array("q", [0])
-        chunks = (texts[i:i + step] for i in range(0, len(texts), step))
-        if self.n_jobs == 1 or len(texts) < _POOL_MIN_TEXTS:
-            for chunk in chunks:
-                ids, offsets = count_terms(self.tokenizer_, chunk, vocab)
-                base = len(term_ids)
-                term_ids.extend(ids)
-                indptr.extend(o + base for o in offsets[1:])
-            return vocab, term_ids, indptr
-        _POOL_TOKENIZER = self.tokenizer_
-        try:
-            with multiprocessing.get_context("fork").Pool(self.n_jobs) as pool:
-                for terms, ids_bytes, offsets_bytes in pool.imap(_pool_count, chunks):
-                    remap = np.array([vocab.setdefault(t, len(vocab)) for t in terms],
-                                     dtype=np.int32)
-                    local = np.frombuffer(ids_bytes, dtype=np.int32)
-                    base = len(term_ids)
-                    term_ids.frombytes(remap[local].tobytes() if len(local) else b"")
-                    offsets = np.frombuffer(offsets_bytes, dtype=np.int64)[1:] + base
-                    indptr.frombytes(offsets.tobytes())
-        finally:
-            _POOL_TOKENIZER = None
-        return vocab, term_ids, indptr
+    def _count(self, texts: list[str]) -> tuple[dict[str, int], array, array]:
+        """Tokenise and number the terms (`matcher.batch_tokenize.count_texts`)."""
+        return count_texts(self.tokenizer_, texts, self.n_jobs)
 
     def _build(self, vocab: dict[str, int], term_ids: array, doc_indptr: array) -> None:
         concat = self.aggregation == "concat"
@@ -647,36 +604,7 @@ class TextAffinity(BaseEstimator):
         p = self.profile_index_.get(profile_id)
         if p is None:
             raise NotFound("is not an indexed profile", value=profile_id, where="explain")
-        cols, weights = self._query_vector(query)
-        out = []
-        n_main = len(self.doc_start_) - 1
-        if p < n_main:
-            if self.aggregation == "concat":
-                lo, hi, doc_ids = p, p + 1, [None]
-            else:
-                lo, hi = int(self.doc_start_[p]), int(self.doc_start_[p + 1])
-                doc_ids = self.doc_ids_[lo:hi]
-            m = self.matrix_
-            for c, w in zip(cols.tolist(), weights.tolist(), strict=True):
-                if c >= self.n_terms_main_:
-                    continue
-                s, e = m.indptr[c], m.indptr[c + 1]
-                a, z = np.searchsorted(m.indices[s:e], [lo, hi])
-                for j in range(s + a, s + z):
-                    out.append((self.terms_[c], float(w * m.data[j]),
-                                doc_ids[m.indices[j] - lo]))
-        else:
-            wanted = dict(zip(cols.tolist(), weights.tolist(), strict=True))
-            for r, owner in enumerate(self._side_doc_profile):
-                if owner != p:
-                    continue
-                row_cols, row_vals = self._side_rows[r]
-                for c, v in zip(row_cols.tolist(), row_vals.tolist(), strict=True):
-                    if c in wanted:
-                        out.append((self.terms_[c], float(wanted[c] * v),
-                                    self._side_doc_ids[r]))
-        out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
-        return out
+        return index_contributions(self, *self._query_vector(query), p)
 
     @property
     def matrix_(self) -> sp.csc_matrix:

@@ -281,8 +281,9 @@ def test_partial_fit_fits_then_adds() -> None:
 
 
 def test_two_processes_give_the_same_index_and_answers(monkeypatch) -> None:
+    import matcher.batch_tokenize as batch_tokenize
     import matcher.text as text
-    monkeypatch.setattr(text, "_POOL_MIN_TEXTS", 1)
+    monkeypatch.setattr(batch_tokenize, "_POOL_MIN_TEXTS", 1)
     monkeypatch.setattr(text, "_POOL_MIN_QUERIES", 1)
     one, two = tiny(), tiny(n_jobs=2)
     assert (one.matrix_ != two.matrix_).nnz == 0 and one.terms_ == two.terms_
