@@ -89,9 +89,20 @@ def _org_counts(store: GraphStore) -> dict[str, int]:
     return {kind: nodes.get(kind, 0) for kind in ORGANISATION_KINDS}
 
 
+def _signature(node: Node) -> tuple:
+    """What the index knows of a record: an unchanged one need not be added again."""
+    props = node.props
+    return (node.kind, node.name, tuple(node.aliases), props.get("region"),
+            props.get("industry"), props.get("credit_code"), props.get("legal_name"))
+
+
+_SIGNATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # index -> {id: sig}
+
+
 def _add_node(index: OrganisationIndex, node: Node,
               syllables: dict[str, tuple[str, ...]] | None = None) -> None:
     props = node.props
+    _SIGNATURES.setdefault(index, {})[node.id] = _signature(node)
     index.add(node.id, node.name, node.aliases, kind=node.kind, region=props.get("region"),
               industry=props.get("industry"), credit_code=props.get("credit_code"),
               legal_name=props.get("legal_name"), syllables=syllables)
@@ -168,9 +179,12 @@ def _follow_write(store: GraphStore, prepared: PreparedBatch) -> None:
                 kind = index.profile(node_id).kind or ""
                 index.remove(node_id)
                 expected[kind] = expected.get(kind, 0) - 1
+        known = _SIGNATURES.get(index, {})
         for node in orgs:
             if node.id not in index:  # the write path adds (and counts) its own first
                 expected[node.kind] = expected.get(node.kind, 0) + 1
+            elif known.get(node.id) == _signature(node):
+                continue
             _add_node(index, node)
 
 
