@@ -213,6 +213,7 @@ class Candidate:
                 "reasons": list(self.reasons), "matched_name": self.matched_name}
 
 
+@lru_cache(maxsize=100_000)
 def _plain(brand: str) -> bool:
     """A brand made only of industry words or of one place name."""
     hit = match_place(brand)
@@ -557,12 +558,10 @@ class OrganisationIndex:
             return []
         exact, blocked = self.candidate_slots(profile)
 
-        def wanted(slot: int) -> bool:
-            node_id = self._ids[slot]
-            return node_id is not None and node_id not in exclude and (
-                profile.kind is None or self._profiles[slot].kind in (None, profile.kind))
-
-        slots = sorted(s for s in exact | blocked if wanted(s))
+        ids, profiles, kind = self._ids, self._profiles, profile.kind
+        slots = sorted(s for s in exact | blocked
+                       if (node_id := ids[s]) is not None and node_id not in exclude
+                       and (kind is None or profiles[s].kind in (None, kind)))
         if len(slots) > PREFILTER:
             slots = self._prefilter(profile, slots, exact)
         out, strengths = [], {}
