@@ -25,7 +25,7 @@ from graph.resolution import (
 from graph.resolution_index import OrganisationIndex, compare, org_profile
 from graph.resolution_quality import by_split, evaluate, read_pairs
 from graph.sqlite_store import SqliteStore
-from graph.store import WriteBatch
+from graph.store import ReviewItem, WriteBatch
 
 ROOT = Path(__file__).resolve().parents[2]
 PAIRS = ROOT / "tests" / "data" / "resolution" / "pairs.tsv"
@@ -281,6 +281,24 @@ def test_accepting_a_review_re_points_the_others_about_the_merged_node(
     accept_review(sqlite_store, moved.id, "bob")
     assert sqlite_store.counts()["nodes"]["Enterprise"] == 1
     assert {"恒峰工具"} <= set(sqlite_store.get_node("ent:hf1").aliases)
+
+
+def test_accepting_re_points_items_whose_incoming_record_was_merged(
+        sqlite_store: SqliteStore) -> None:
+    write(sqlite_store, [ent("ent:hf1", "恒锋工具股份有限公司")])
+    write(sqlite_store, [ent("ent:hf2", "恒峰工具")])
+    write(sqlite_store, [ent("ent:hy", "衡峰刀具有限公司", region="宁波")])
+    [first] = sqlite_store.list_reviews()
+    incoming = sqlite_store.get_node("ent:hf2")
+    other = ReviewItem(review_id("ent:hf2", "ent:hy"), incoming.name, "ent:hy", 0.81,
+                       "Enterprise", payload=incoming.to_dict(), reasons=["by hand"])
+    sqlite_store.add_reviews([other])
+    accept_review(sqlite_store, first.id, "alice")
+    [moved] = sqlite_store.list_reviews()
+    assert moved.id == review_id("ent:hf1", "ent:hy") and moved.candidate_id == "ent:hy"
+    assert moved.payload["id"] == "ent:hf1" and "恒峰工具" in moved.payload["aliases"]
+    [closed] = [i for i in sqlite_store.list_reviews("rejected") if i.id == other.id]
+    assert closed.decided_by.startswith(f"alice; moved to {moved.id}: ent:hf2 was merged")
 
 
 def test_review_reject_sticks(sqlite_store: SqliteStore) -> None:
