@@ -170,22 +170,29 @@ def _follow_write(store: GraphStore, prepared: PreparedBatch) -> None:
     if not orgs and not prepared.delete_node_ids:
         return
     with _LOCK:
-        cached = _CACHE.get(store)
-        if cached is None:
-            return
-        index, expected = cached.index, cached.expected
-        for node_id in prepared.delete_node_ids:
-            if node_id in index:
-                kind = index.profile(node_id).kind or ""
-                index.remove(node_id)
-                expected[kind] = expected.get(kind, 0) - 1
-        known = _SIGNATURES.get(index, {})
-        for node in orgs:
-            if node.id not in index:  # the write path adds (and counts) its own first
-                expected[node.kind] = expected.get(node.kind, 0) + 1
-            elif known.get(node.id) == _signature(node):
-                continue
-            _add_node(index, node)
+        try:
+            _follow(store, prepared, orgs)
+        except Exception:  # the batch is committed: never fail it, rebuild instead
+            _CACHE.pop(store, None)
+
+
+def _follow(store: GraphStore, prepared: PreparedBatch, orgs: list[Node]) -> None:
+    cached = _CACHE.get(store)
+    if cached is None:
+        return
+    index, expected = cached.index, cached.expected
+    for node_id in prepared.delete_node_ids:
+        if node_id in index:
+            kind = index.profile(node_id).kind or ""
+            index.remove(node_id)
+            expected[kind] = expected.get(kind, 0) - 1
+    known = _SIGNATURES.get(index, {})
+    for node in orgs:
+        if node.id not in index:  # the write path adds (and counts) its own first
+            expected[node.kind] = expected.get(node.kind, 0) + 1
+        elif known.get(node.id) == _signature(node):
+            continue
+        _add_node(index, node)
 
 
 def _check_query(name: str, kind: str | None, k: int) -> None:

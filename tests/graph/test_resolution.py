@@ -354,6 +354,23 @@ def test_any_store_write_reaches_the_cached_index(sqlite_store: SqliteStore) -> 
     assert index_for(sqlite_store) is index  # the counts it expects followed too
 
 
+def test_a_failing_cache_update_never_fails_a_committed_write(
+        sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.resolution
+
+    write(sqlite_store, [ent("ent:hf", "恒锋工具股份有限公司")])
+    index = index_for(sqlite_store)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise MemoryError("a fault that cannot be produced for real here")
+
+    monkeypatch.setattr(graph.resolution, "_add_node", broken)
+    sqlite_store.apply(_batch_of(ent("ent:dl", "浙江大立科技股份有限公司")))  # does not raise
+    monkeypatch.undo()
+    assert index_for(sqlite_store) is not index  # dropped, rebuilt from the store
+    assert resolve(sqlite_store, "大立科技")[0].node_id == "ent:dl"
+
+
 def test_threads_resolve_while_others_write(sqlite_store: SqliteStore) -> None:
     import threading
 
