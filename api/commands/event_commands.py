@@ -240,13 +240,21 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
     if as_json:
         echo_json(data)
         return
+    ids = [i for m in data["meetings"] for i in (m["firm"], m["helper"])]
+    names = display_names(app.store, ids)
     for m in data["meetings"]:
-        click.echo(f"{m['firm']:<32} {m['helper']:<32} {m['score']:.3f} {m['source']:<9} "
-                   f"{'；'.join(m['reasons'][:2])}")
+        click.echo(f"{names[m['firm']]} × {names[m['helper']]}  {m['score']:.2f}  "
+                   f"[{m['source']}]  {'；'.join(m['reasons'][:2])}")
     for note in result.diagnostics:
         click.echo(f"note: {note}")
     for pid, why in result.unassigned.items():
         click.echo(f"unassigned {pid}: {why}")
+
+
+def display_names(store, node_ids) -> dict[str, str]:
+    """Names to show for ids; an id that is not stored shows as itself."""
+    nodes = store.get_nodes(node_ids)
+    return {i: nodes[i].name if i in nodes else i for i in node_ids}
 
 
 @event.command("schedule")
@@ -273,8 +281,14 @@ def schedule_cmd(app: AppContext, event_id: str, publish: bool, as_json: bool) -
     if as_json:
         echo_json(data)
         return
+    meetings = app.store.get_nodes(p.meeting_id for p in result.placements)
+    pairs = {mid: (m.props.get("firm_id", ""), m.props.get("helper_id", ""))
+             for mid, m in meetings.items()}
+    names = display_names(app.store, [i for pair in pairs.values() for i in pair if i])
     for p in result.placements:
-        click.echo(f"{p.start:%m-%d %H:%M}-{p.end:%H:%M} {p.table:<6} {p.meeting_id}")
+        firm, helper = pairs.get(p.meeting_id, ("", ""))
+        who = f"{names.get(firm, firm)} × {names.get(helper, helper)}" if firm else p.meeting_id
+        click.echo(f"{p.start:%m-%d %H:%M}-{p.end:%H:%M} {p.table:<5} {who}  ({p.meeting_id})")
     for mid, why in result.unplaced.items():
         click.echo(f"not placed {mid}: {why}")
     click.echo(f"{len(result.placements)} placed, {len(result.unplaced)} not placed, "
