@@ -171,15 +171,15 @@ def index_contributions(model, cols, weights, p: int) -> list[tuple[str, float, 
         else:
             lo, hi = int(model.doc_start_[p]), int(model.doc_start_[p + 1])
             doc_ids = model.doc_ids_[lo:hi]
-        m = model.matrix_
+        # The postings arrays, not `matrix_`: building a scipy matrix checks every index.
+        ptr, row, data = model.postings_ptr_, model.postings_row_, model.postings_weight_
         for c, w in zip(cols.tolist(), weights.tolist(), strict=True):
             if c >= model.n_terms_main_:
                 continue
-            s, e = m.indptr[c], m.indptr[c + 1]
-            a, z = np.searchsorted(m.indices[s:e], [lo, hi])
+            s, e = ptr[c], ptr[c + 1]
+            a, z = np.searchsorted(row[s:e], [lo, hi])
             for j in range(s + a, s + z):
-                out.append((model.terms_[c], float(w * m.data[j]),
-                            doc_ids[m.indices[j] - lo]))
+                out.append((model.terms_[c], float(w * data[j]), doc_ids[row[j] - lo]))
     else:
         wanted = dict(zip(cols.tolist(), weights.tolist(), strict=True))
         for r, owner in enumerate(model._side_doc_profile):
