@@ -226,44 +226,6 @@ def close_names(value: str, known: Iterable[str], n: int = 5) -> list[str]:
     return list(dict.fromkeys(inside + close))[:n]
 
 
-def matched_phrases(query: str, terms: Iterable[str], limit: int = 8) -> list[str]:
-    """Matched terms as readable phrases: runs of overlapping character n-grams of the
-    query joined back into the span they cover (红外, 外探, 探测 → 红外探测), then the
-    other terms (words) not inside a phrase already, longest first.
-
-    >>> matched_phrases("降低红外探测器读出电路噪声", ["红外", "外探", "探测", "电路", "噪声"])
-    ['电路噪声', '红外探测']
-    >>> matched_phrases("infrared sensor noise", ["infrared", "noise"])
-    ['infrared', 'noise']
-    """
-    text = query.lower()
-    terms = list(dict.fromkeys(t for t in terms if t))
-    covered = [False] * len(text)
-    loose = []
-    for term in terms:
-        start, hit = text.find(term), False
-        while start >= 0:
-            hit = True
-            for i in range(start, start + len(term)):
-                covered[i] = True
-            start = text.find(term, start + 1)
-        if not hit:
-            loose.append(term)
-    spans, i = [], 0
-    while i < len(text):
-        if covered[i]:
-            j = i
-            while j < len(text) and covered[j] and not text[j].isspace():
-                j += 1
-            spans.append(text[i:j])
-            i = j
-        else:
-            i += 1
-    phrases = list(dict.fromkeys(p for p in spans if len(p.strip()) > 1))
-    phrases += [t for t in loose if not any(t in p for p in phrases)]
-    return sorted(phrases, key=lambda p: (-len(p), p))[:limit]
-
-
 @dataclass(frozen=True)
 class Party:
     """Who a conflict of interest is checked for: an organisation and its group."""

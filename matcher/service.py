@@ -41,7 +41,6 @@ from matcher.recommend import (
     conflict_reasons,
     empty_reason,
     load_config,
-    matched_phrases,
     normalise,
     seed_weights,
     top_k,
@@ -504,7 +503,10 @@ class Recommender:
                 self.index, self._graph, strong, c, max_paths=self.config.max_paths)]
         props = self.props.get(c, {})
         region = props.get("region")
-        phrases = matched_phrases(query_text, [t["term"] for t in terms]) if terms else []
+        # `explain` already gives whole words of the need, strongest first; a word
+        # inside a longer matched word (红外探测 in 红外探测器) adds nothing.
+        words = list(dict.fromkeys(t["term"] for t in terms))
+        phrases = [w for w in words if not any(w != o and w in o for o in words)][:8]
         return RecommendedItem(c, kind, self.name(c), score, components, terms, paths,
                                rules.to_dict() if rules is not None else None, region,
                                phrases)
