@@ -216,17 +216,20 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
     import sys
     from functools import partial
 
+    from api.jobs import Job, run_in_foreground
     from graph.events import event_meetings, plan_event_meetings, recommender_scores
 
     # Planning an event never learns from its own record (its node, meetings, outcomes).
     scorer = None if simple_scores else partial(recommender_scores, exclude_event=event_id)
 
-    def progress(stage: str) -> None:  # stages on a terminal; Ctrl-C cancels
+    def show(stage: str) -> None:  # stages on a terminal; Ctrl-C cancels the job
         if sys.stderr.isatty():
             click.echo(f"\rplanning: {stage:<12}", err=True, nl=False)
 
-    result = plan_event_meetings(app.store, event_id, scorer=scorer, solver=solver,
-                                 progress=progress)
+    job = Job(lambda progress, cancelled: plan_event_meetings(
+        app.store, event_id, scorer=scorer, solver=solver, progress=progress,
+        cancelled=cancelled), name=f"plan {event_id}")
+    result = run_in_foreground(job, show)
     meetings = event_meetings(app.store, event_id)
     reasons = {(m.props.get("firm_id"), m.props.get("helper_id")): m.props.get("reasons", [])
                for m in meetings}

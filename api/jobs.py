@@ -1,0 +1,107 @@
+"""Long tasks (planning a large event) as jobs: progress, cancel, result.
+
+A `Job` runs a function on a worker thread and hands it two callbacks: one to
+report the stage it has reached, one to ask whether it should stop. The CLI
+shows the stage and cancels on Ctrl-C; the web service will keep jobs by id
+and answer their status. A cancelled plan writes nothing (the planners check
+`cancelled()` between stages and write in one batch at the end).
+
+>>> def count(progress, cancelled):
+...     progress("counting")
+...     return 42
+>>> job = Job(count, name="demo").start()
+>>> job.wait()
+42
+>>> job.status, job.stage
+('done', 'counting')
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+Progress = Callable[[str], None]
+Cancelled = Callable[[], bool]
+Status = Literal["pending", "running", "done", "failed", "cancelled"]
+
+
+class Job:
+    """One task on a worker thread; `wait` returns its result or raises its error."""
+
+    def __init__(self, target: Callable[[Progress, Cancelled], Any], *, name: str = ""):
+        self.id = uuid.uuid4().hex[:12]
+        self.name = name
+        self.status: Status = "pending"
+        self.stage = ""
+        self.started_at: str | None = None
+        self.finished_at: str | None = None
+        self._target = target
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"job-{self.id}", daemon=True)
+
+    def start(self) -> Job:
+        self.status = "running"
+        self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self._result = self._target(self._report, self._cancel.is_set)
+            self.status = "cancelled" if self._cancel.is_set() else "done"
+        except BaseException as exc:  # handed to whoever waits
+            self._error = exc
+            self.status = "cancelled" if self._cancel.is_set() else "failed"
+        finally:
+            self.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+            self._done.set()
+
+    def _report(self, stage: str) -> None:
+        self.stage = stage
+
+    def cancel(self) -> None:
+        """Ask the task to stop at its next check; `wait` then raises its error."""
+        self._cancel.set()
+
+    def wait(self, timeout: float | None = None) -> Any:
+        """The task's result; its exception if it failed or was cancelled.
+
+        Raises TimeoutError if it is still running after `timeout` seconds.
+        """
+        if not self._done.wait(timeout):
+            raise TimeoutError(f"job {self.id} ({self.name}) still running at stage "
+                               f"{self.stage!r}")
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "status": self.status, "stage": self.stage,
+                "started_at": self.started_at, "finished_at": self.finished_at,
+                "error": str(self._error) if self._error is not None else None}
+
+
+def run_in_foreground(job: Job, show: Progress | None = None, poll: float = 0.2) -> Any:
+    """Start `job`, show its stage while it runs, cancel it on Ctrl-C, return its result."""
+    job.start()
+    last = None
+    try:
+        while not job.finished:
+            job._done.wait(poll)
+            if show is not None and job.stage != last:
+                last = job.stage
+                show(job.stage)
+    except KeyboardInterrupt:
+        job.cancel()
+    return job.wait()
