@@ -56,7 +56,9 @@ def generic_words() -> frozenset[str]:
     return frozenset(normalize_for_tokens(w) for line in read_terms(text) for w in line.split())
 
 
+@lru_cache(maxsize=8192)
 def _is_cjk(ch: str) -> bool:
+    # Cached: explaining one institute walks the same few hundred characters per document.
     return any(a <= ch <= b for a, b in zip(_CJK[::3], _CJK[2::3], strict=True))
 
 
@@ -73,7 +75,8 @@ def _hidden(word: str) -> bool:
 
 
 def whole_words(query: str, contributions: Iterable[tuple[str, float, str | None]],
-                segment: Callable[[str], list[str]]) -> list[tuple[str, float, str | None]]:
+                segment: Callable[[str], list[str]], max_docs: int = 8
+                ) -> list[tuple[str, float, str | None]]:
     """Readable matched words of a query, per document, from raw index contributions.
 
     Parameters
@@ -84,6 +87,9 @@ def whole_words(query: str, contributions: Iterable[tuple[str, float, str | None
         What each index term adds to each document's score (`TextAffinity.contributions`).
     segment : callable
         Cuts a normalised text into words whose concatenation is the text (jieba's cut).
+    max_docs : int
+        Only the documents that contribute most are explained: an institute may have
+        hundreds, and an organiser reads the few that carry the match.
 
     Returns
     -------
@@ -102,8 +108,9 @@ def whole_words(query: str, contributions: Iterable[tuple[str, float, str | None
     by_doc: dict[str | None, dict[str, float]] = {}
     for term, weight, doc in contributions:
         by_doc.setdefault(doc, {})[term] = by_doc.get(doc, {}).get(term, 0.0) + weight
+    strongest = sorted(by_doc.items(), key=lambda kv: (-sum(kv[1].values()), str(kv[0])))
     out = []
-    for doc, weights in by_doc.items():
+    for doc, weights in strongest[:max_docs]:
         out.extend((surface[a:b], w, doc) for a, b, w in _kept(text, words, weights))
     out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
     return out
