@@ -27,7 +27,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
@@ -46,6 +46,7 @@ from graph.store import (
     Direction,
     PreparedBatch,
     ReviewItem,
+    StoreBase,
     WriteBatch,
     WriteReport,
     add_to_projection,
@@ -98,7 +99,7 @@ def _unavailable(exc: Exception, url: str) -> BackendUnavailable:
     return BackendUnavailable(message, value=url)
 
 
-class Neo4jStore:
+class Neo4jStore(StoreBase):
     """`GraphStore` on Neo4j (or any server speaking Bolt and openCypher)."""
 
     def __init__(self, uri: str, auth: tuple[str, str] | None = None, *,
@@ -251,13 +252,6 @@ class Neo4jStore:
             raise _unavailable(exc, self.url) from None
 
     # -- writes ------------------------------------------------------------
-    @contextmanager
-    def batch(self) -> Iterator[WriteBatch]:
-        """Collect writes; they are applied atomically when the block ends cleanly."""
-        batch = WriteBatch()
-        yield batch
-        self.apply(batch)
-
     def apply(self, batch: WriteBatch) -> WriteReport:
         if not len(batch):
             return WriteReport()
@@ -567,12 +561,6 @@ class Neo4jStore:
     def close(self) -> None:
         self._kill_connections()
         self._driver.close()
-
-    def __enter__(self) -> Neo4jStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self.url!r})"

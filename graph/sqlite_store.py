@@ -21,7 +21,6 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from graph.store import (
     Direction,
     PreparedBatch,
     ReviewItem,
+    StoreBase,
     WriteBatch,
     WriteReport,
     add_to_projection,
@@ -122,7 +122,7 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     return current
 
 
-class SqliteStore:
+class SqliteStore(StoreBase):
     """`GraphStore` on a SQLite file; `":memory:"` for a throwaway store."""
 
     def __init__(self, path: str | Path = "duijie.db", *, timeout: float = 30.0):
@@ -150,13 +150,6 @@ class SqliteStore:
         self._graph_data_version = -1
 
     # -- writes ------------------------------------------------------------
-    @contextmanager
-    def batch(self) -> Iterator[WriteBatch]:
-        """Collect writes; they are applied atomically when the block ends cleanly."""
-        batch = WriteBatch()
-        yield batch
-        self.apply(batch)
-
     def apply(self, batch: WriteBatch) -> WriteReport:
         if not len(batch):
             return WriteReport()
@@ -360,12 +353,6 @@ class SqliteStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
-
-    def __enter__(self) -> SqliteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SqliteStore({self.path!r})"

@@ -15,10 +15,10 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 import networkx as nx
 
@@ -215,6 +215,37 @@ class GraphStore(Protocol):
     def decide_review(self, review_id: str, accept: bool, user: str) -> ReviewItem: ...
 
     def close(self) -> None: ...
+
+
+class StoreBase:
+    """What both backends share beyond the Protocol: the batch block, `with` use.
+
+    >>> from graph.sqlite_store import SqliteStore
+    >>> with SqliteStore(":memory:") as store:
+    ...     with store.batch() as b:
+    ...         b.upsert_node(Node("reg:zs", "Region", {"name": "舟山"}))
+    ...     store.counts()["nodes"]
+    {'Region': 1}
+    """
+
+    def apply(self, batch: WriteBatch) -> WriteReport:  # pragma: no cover - each backend's
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - each backend's
+        raise NotImplementedError
+
+    @contextmanager
+    def batch(self) -> Iterator[WriteBatch]:
+        """Collect writes; they are applied atomically when the block ends cleanly."""
+        batch = WriteBatch()
+        yield batch
+        self.apply(batch)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
