@@ -325,28 +325,27 @@ def notify_written(store: GraphStore, prepared: PreparedBatch) -> None:
         hook(store, prepared)
 
 
-def iter_nodes(store: GraphStore, kind: str | None = None,
-               page_size: int = PAGE_SIZE) -> Iterator[Node]:
-    """Every node (of one kind), in id order, a page at a time."""
+def _paged(find: Callable[..., list], kind: str | None, page_size: int) -> Iterator:
+    """Keyset pagination by id over a `find_nodes`/`find_edges` method."""
     after = None
     while True:
-        page = store.find_nodes(kind=kind, after=after, limit=page_size)
+        page = find(kind=kind, after=after, limit=page_size)
         yield from page
         if len(page) < page_size:
             return
         after = page[-1].id
+
+
+def iter_nodes(store: GraphStore, kind: str | None = None,
+               page_size: int = PAGE_SIZE) -> Iterator[Node]:
+    """Every node (of one kind), in id order, a page at a time."""
+    return _paged(store.find_nodes, kind, page_size)
 
 
 def iter_edges(store: GraphStore, kind: str | None = None,
                page_size: int = PAGE_SIZE) -> Iterator[Edge]:
     """Every edge (of one kind), in id order, a page at a time."""
-    after = None
-    while True:
-        page = store.find_edges(kind=kind, after=after, limit=page_size)
-        yield from page
-        if len(page) < page_size:
-            return
-        after = page[-1].id
+    return _paged(store.find_edges, kind, page_size)
 
 
 def neighbours_by_edges(store: GraphStore, node_id: str, edge_kind: str | None = None,
