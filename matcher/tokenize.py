@@ -9,8 +9,8 @@ of other letters and digits:
 * a Chinese run gives its character n-grams (bigrams by default), which find compounds no
   dictionary knows, plus the jieba words longer than the longest n-gram, which keep whole
   compounds (碳纤维, 智能网联汽车) as one strong term. A word as long as an n-gram is not
-  emitted twice: it *is* that n-gram. jieba runs on a `jieba.Tokenizer` of our own (never
-  the global one) with `data/tech_terms.txt` and the caller's terms as its user dictionary;
+  emitted twice: it *is* that n-gram. jieba runs as jieba-rs (`rjieba`), a segmenter of our
+  own with `data/tech_terms.txt` and the caller's terms as its user dictionary;
 * a Latin-script run gives lower-cased words, English stopwords and bare numbers dropped,
   plural endings stripped (sensors → sensor, batteries → battery).
 
@@ -25,16 +25,15 @@ Unlike `graph.normalize.normalize_text`, spaces are kept, so English words stay 
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-import jieba
 import numpy as np
 import opencc
+import rjieba
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _T2S = opencc.OpenCC("t2s")
@@ -62,7 +61,6 @@ _NGRAM_BREAKERS = re.compile("[的了]")
 ENGLISH_STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"need", "needs", "want", "looking",
                                                      "company", "use", "using", "used"}
 
-logging.getLogger("jieba").setLevel(logging.WARNING)
 _jieba_lock = threading.Lock()
 
 
@@ -131,16 +129,31 @@ def project_terms() -> tuple[str, ...]:
     return tuple(normalize_for_tokens(t) for t in read_terms(text))
 
 
-@lru_cache(maxsize=8)
-def _segmenter(extra_terms: tuple[str, ...]) -> jieba.Tokenizer:
-    """A private jieba tokenizer with the project's vocabulary, built once per term set."""
-    seg = jieba.Tokenizer()
-    with _jieba_lock:
-        seg.initialize()
+class WordSegmenter:
+    """jieba's segmentation (jieba-rs, the Rust port of the same algorithm and dictionary,
+    through `rjieba`: about 16× faster than the Python package) with the project's
+    vocabulary as its user dictionary.
+
+    >>> WordSegmenter(("红外探测器读出电路",)).cut("红外探测器读出电路噪声抑制")
+    ['红外探测器读出电路', '噪声', '抑制']
+    """
+
+    def __init__(self, extra_terms: tuple[str, ...] = ()):
+        self._jieba = rjieba.Jieba()
         for term in (*project_terms(), *extra_terms):
             # A high frequency makes jieba keep the compound whole rather than split it.
-            seg.add_word(term, freq=100_000)
-    return seg
+            self._jieba.add_word(term, 100_000, None)
+
+    def cut(self, text: str) -> list[str]:
+        """Words whose concatenation is `text` (no HMM guessing of unknown words)."""
+        return self._jieba.cut(text, False)
+
+
+@lru_cache(maxsize=8)
+def _segmenter(extra_terms: tuple[str, ...]) -> WordSegmenter:
+    """The segmenter for a term set, built once."""
+    with _jieba_lock:
+        return WordSegmenter(extra_terms)
 
 
 @lru_cache(maxsize=8)
@@ -167,7 +180,8 @@ class TextTokenizer:
     segmenter : {"jieba", "vocabulary"}, default "jieba"
         Where Chinese words come from: jieba's segmentation (its dictionary plus the
         vocabulary), or every vocabulary term found in the text, overlaps included
-        (非制冷红外探测器 → 非制冷红外, 红外探测, 红外探测器), about five times faster.
+        (非制冷红外探测器 → 非制冷红外, 红外探测, 红外探测器), which index builds can run as
+        numpy array operations.
 
     Examples
     --------
@@ -219,7 +233,7 @@ class TextTokenizer:
         if len(run) <= hi:
             return tuple(out)
         if self.segmenter == "jieba":
-            out.extend(w for w in self._segmenter.cut(run, HMM=False)
+            out.extend(w for w in self._segmenter.cut(run)
                        if len(w) > hi and w not in CHINESE_STOPWORDS)
             return tuple(out)
         prefixes = self._prefixes
