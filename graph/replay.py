@@ -231,8 +231,11 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     per_need = need_scores(store, [n for ns in needs.values() for n in ns], helpers,
                            use_recommender=use_recommender,  # scored once, used twice
                            exclude_event=event_id)
-    invitations = invitation_plan(store, event_id, budget, candidates=candidates,
-                                  scores=per_need)
+    # `budget` is the whole invitation list: helpers invited by an earlier run count
+    # against it, so planning the event again gives the same plan.
+    already = [h for h in setup.helpers if h in candidates]
+    invitations = invitation_plan(store, event_id, max(0, budget - len(already)),
+                                  candidates=candidates, scores=per_need)
     plan = plan_event_meetings(store, event_id, scores=firm_scores(needs, helpers, per_need))
     sched = schedule_event(store, event_id)
     with store.batch() as batch:

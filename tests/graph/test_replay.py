@@ -152,3 +152,19 @@ def test_cli_event_plan_ignores_the_events_record(seeded):
     assert meetings and all(m["reasons"] for m in meetings)
     # a path through a meeting shows its name, "firm × helper"
     assert not [r for m in meetings for r in m["reasons"] if name in r or " × " in r]
+
+
+def test_planning_the_event_again_gives_the_same_plan(tmp_path):
+    from graph import open_store
+    from graph.replay import plan_event
+    from graph.seed import XIAN_EVENT, load_seed
+
+    store = open_store(str(tmp_path / "again.db"))
+    load_seed(store)
+    first = plan_event(store, XIAN_EVENT)
+    again = plan_event(store, XIAN_EVENT)
+    assert sorted(again.invitations.invited) == sorted(first.invitations.invited)
+    assert [(p["firm"], p["helper"], p["start"]) for p in again.pairs] == \
+        [(p["firm"], p["helper"], p["start"]) for p in first.pairs]
+    assert again.recorded == first.recorded
+    store.close()
