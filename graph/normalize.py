@@ -36,12 +36,32 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from graph.places import PROVINCES, find_places, match_place
 
-__all__ = ["LEGAL_SUFFIXES", "PROVINCES", "brand_name", "char_readings", "core_name",
-           "is_generic",
-           "name_numbers", "name_places", "normalize_text", "organisation_keys", "pinyin_key",
-           "pinyin_syllables"]
+__all__ = [
+    "LEGAL_SUFFIXES",
+    "PROVINCES",
+    "brand_name",
+    "char_readings",
+    "core_name",
+    "is_generic",
+    "name_numbers",
+    "name_places",
+    "normalize_text",
+    "organisation_keys",
+    "pinyin_key",
+    "pinyin_syllables",
+    "to_simplified",
+]
 
 _T2S = opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC t2s); other text passes unchanged.
+
+    >>> to_simplified("紅外探測")
+    '红外探测'
+    """
+    return _T2S.convert(text)
 
 # Longest first, so 股份有限公司 is removed whole rather than leaving 股份.
 LEGAL_SUFFIXES = sorted({
@@ -84,7 +104,7 @@ def normalize_text(text: str) -> str:
     '嘉兴加西贝拉压缩机'
     """
     text = unicodedata.normalize("NFKC", text or "")
-    text = _T2S.convert(text)
+    text = to_simplified(text)
     text = text.replace("（", "(").replace("）", ")").replace("【", "[").replace("】", "]")
     return _PUNCT.sub("", text.lower())
 

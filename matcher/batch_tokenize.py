@@ -28,6 +28,7 @@ import numpy as np
 
 from matcher.tokenize import (
     _CJK,
+    _CJK_RANGES,
     _DIGITS,
     CHINESE_STOPWORDS,
     ENGLISH_STOPWORDS,
@@ -38,7 +39,6 @@ from matcher.tokenize import (
 )
 
 _LATIN = re.compile(rf"[^\W_{_CJK}]+(?:['\-][^\W_{_CJK}]+)*")
-_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _BREAKERS = np.array([ord("的"), ord("了")], dtype=np.uint32)
 _SHIFT = 21  # bits of a code point
 

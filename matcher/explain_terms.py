@@ -36,7 +36,7 @@ from importlib import resources
 import numpy as np
 
 from matcher.tokenize import (
-    _CJK,
+    _CJK_RANGES,
     CHINESE_STOPWORDS,
     ENGLISH_STOPWORDS,
     normalize_for_tokens,
@@ -59,7 +59,7 @@ def generic_words() -> frozenset[str]:
 @lru_cache(maxsize=8192)
 def _is_cjk(ch: str) -> bool:
     # Cached: explaining one institute walks the same few hundred characters per document.
-    return any(a <= ch <= b for a, b in zip(_CJK[::3], _CJK[2::3], strict=True))
+    return any(a <= ord(ch) <= b for a, b in _CJK_RANGES)
 
 
 def _latin(ch: str) -> bool:

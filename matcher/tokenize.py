@@ -32,17 +32,18 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-import opencc
 import rjieba
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-_T2S = opencc.OpenCC("t2s")
+from graph.normalize import to_simplified
+
 _FULL_WIDTH = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = " "
 # The numpy path of `normalize_for_tokens` relies on this (full-width ! … ~ are ASCII + 0xFEE0).
 assert all(v == chr(c - 0xFEE0) for c, v in _FULL_WIDTH.items() if c != 0x3000)
 _NUMPY_FROM = 2_000  # characters; below, str.translate is quicker than a numpy round trip
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_CJK = "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES)  # the same, as a regex class
 # A Chinese run, or a run of other letters/digits (Latin, Cyrillic, kana …) with inner - or '.
 _RUN = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+(?:['\-][^\W_{_CJK}]+)*)")
 _DIGITS = re.compile(r"^[\d\-']+$")
@@ -81,7 +82,7 @@ def normalize_for_tokens(text: str) -> str:
         text = cp.tobytes().decode("utf-32-le")
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    return _T2S.convert(text).lower()
+    return to_simplified(text).lower()
 
 
 def _strip_accents(word: str) -> str:
