@@ -52,11 +52,12 @@ def test_full_width_letters_and_spaces_become_half_width() -> None:
 def test_normalisation_equals_nfkc_then_simplified_then_lower_case() -> None:
     import unicodedata
 
-    from matcher.tokenize import _T2S
+    from graph.normalize import to_simplified
+
     samples = ["ＡＢＣ，１２３％（測試）", "Ａ\u0301ｂ", "①②㎡ﬁ", "全角　空格", "ｶﾀｶﾅ", "普通文本"]
     samples.append("".join(samples) * 200)  # long texts take the numpy path
     for text in samples:
-        expected = _T2S.convert(unicodedata.normalize("NFKC", text)).lower()
+        expected = to_simplified(unicodedata.normalize("NFKC", text)).lower()
         assert normalize_for_tokens(text) == expected, text
 
 
