@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.model import Edge, Node
-from graph.neo4j_store import Neo4jStore
-from graph.sqlite_store import SqliteStore
-from graph.store import WriteBatch
+from duijie.graph.model import Edge, Node
+from duijie.graph.neo4j_store import Neo4jStore
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import WriteBatch
 from tests.bolt_server import BoltServer
 
 

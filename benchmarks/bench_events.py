@@ -26,8 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matcher.assignment import Participant, plan_meetings, plan_meetings_greedy
-from matcher.scheduling import MeetingToPlace, Slot, schedule
+from duijie.matcher.assignment import Participant, plan_meetings, plan_meetings_greedy
+from duijie.matcher.scheduling import MeetingToPlace, Slot, schedule
 
 
 def instance(n_firms: int, n_experts: int, shortlist: int, seed: int = 0):
@@ -89,7 +89,7 @@ def run(n_firms: int, n_experts: int, shortlist: int, min_score: float) -> dict:
 
 def run_quotas(n_firms: int, n_experts: int, shortlist: int, min_score: float) -> dict:
     """Group quotas (one institute per firm, one person per organisation) on HiGHS."""
-    from matcher.assignment import PlanRules
+    from duijie.matcher.assignment import PlanRules
 
     rng = np.random.default_rng(1)
     firms, experts, scores = instance(n_firms, n_experts, shortlist or 20)

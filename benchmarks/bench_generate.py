@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.generate import generate_graph, write_jsonl
-from graph.model import Edge
-from graph.sqlite_store import SqliteStore
-from graph.store import WriteBatch
+from duijie.graph.generate import generate_graph, write_jsonl
+from duijie.graph.model import Edge
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import WriteBatch
 
 FULL = {"n_enterprises": 50_000, "n_experts": 200_000, "n_institutes": 2_000, "n_needs": 100_000}
 

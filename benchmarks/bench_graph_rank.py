@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matcher.graph_rank import GraphIndex, _ppr_cg
+from duijie.matcher.graph_rank import GraphIndex, _ppr_cg
 
 
 def _restart(index: GraphIndex, seeds: dict[str, float]) -> np.ndarray:

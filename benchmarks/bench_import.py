@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_resolution import LEGAL_FORMS, generate  # noqa: E402
 
-from graph.importers import import_file  # noqa: E402
-from graph.model import validate_props  # noqa: E402
-from graph.sqlite_store import SqliteStore  # noqa: E402
+from duijie.graph.importers import import_file  # noqa: E402
+from duijie.graph.model import validate_props  # noqa: E402
+from duijie.graph.sqlite_store import SqliteStore  # noqa: E402
 
 FIRM_HEADERS = ["企业名称", "统一社会信用代码", "所在地区", "所属行业", "营业收入（万元）",
                 "员工人数"]

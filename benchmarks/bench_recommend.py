@@ -31,11 +31,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.generate import generate_graph
-from graph.model import Edge, Node, Provenance
-from graph.sqlite_store import SqliteStore
-from matcher.recommend import seed_weights
-from matcher.service import Recommender
+from duijie.graph.generate import generate_graph
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.matcher.recommend import seed_weights
+from duijie.matcher.service import Recommender
 
 PROGRAMMES = [
     ("省重点研发计划", ["浙江"], [{"field": "rd_ratio_pct", "op": ">=", "value": 3}]),

@@ -32,13 +32,13 @@ import opencc  # noqa: E402
 from pypinyin import Style, lazy_pinyin  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from graph.model import Node, Provenance  # noqa: E402
-from graph.normalize import core_name, normalize_text  # noqa: E402
-from graph.places import CITIES, ZHEJIANG  # noqa: E402
-from graph.resolution import build_index, resolve  # noqa: E402
-from graph.resolution_quality import by_split, evaluate, read_pairs  # noqa: E402
-from graph.sqlite_store import SqliteStore  # noqa: E402
-from graph.store import WriteBatch  # noqa: E402
+from duijie.graph.model import Node, Provenance  # noqa: E402
+from duijie.graph.normalize import core_name, normalize_text  # noqa: E402
+from duijie.graph.places import CITIES, ZHEJIANG  # noqa: E402
+from duijie.graph.resolution import build_index, resolve  # noqa: E402
+from duijie.graph.resolution_quality import by_split, evaluate, read_pairs  # noqa: E402
+from duijie.graph.sqlite_store import SqliteStore  # noqa: E402
+from duijie.graph.store import WriteBatch  # noqa: E402
 
 BRAND_CHARS = ("恒锋峰丰衡华海天金鑫新信星兴宏鸿泰太达大利立力盛胜晟荣龙隆康凯安博创德东方光广"
                "国汇佳嘉加建锦晶精巨俊开科蓝联明铭鹏启瑞润森山尚圣顺舜思斯通同万伟维卫祥翔欣亚"

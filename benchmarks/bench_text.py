@@ -36,10 +36,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluation.metrics import mean_metrics
-from matcher.batch_tokenize import count_texts
-from matcher.text import TextAffinity
-from matcher.tokenize import project_terms
+from duijie.evaluation.metrics import mean_metrics
+from duijie.matcher.batch_tokenize import count_texts
+from duijie.matcher.text import TextAffinity
+from duijie.matcher.tokenize import project_terms
 
 KEYWORDS = ("结构设计", "可靠性", "使用寿命", "加工精度", "一致性", "表面处理", "热处理",
             "疲劳寿命", "失效机理", "仿真建模", "在线检测", "工艺参数", "控制算法", "噪声",
@@ -106,8 +106,8 @@ def own_corpus(n_profiles: int, n_queries: int, seed: int = 0):
 
 def graph_corpus(n_profiles: int, n_queries: int, seed: int = 0):
     """Experts and needs from `graph.generate` (needs the seed vocabulary files)."""
-    from graph.generate import generate_graph
-    from graph.model import Node
+    from duijie.graph.generate import generate_graph
+    from duijie.graph.model import Node
 
     profiles, queries, by_field, need_field = [], [], {}, {}
     for r in generate_graph(n_enterprises=max(1, n_queries // 4), n_experts=n_profiles,

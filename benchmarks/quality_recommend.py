@@ -29,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluation.metrics import METRICS
-from graph.generate import seed_vocabulary, topic_terms
-from graph.model import Edge, Node, Provenance
-from graph.sqlite_store import SqliteStore
-from matcher.recommend import load_config
-from matcher.service import Recommender
-from matcher.tokenize import TextTokenizer
+from duijie.evaluation.metrics import METRICS
+from duijie.graph.generate import seed_vocabulary, topic_terms
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.matcher.recommend import load_config
+from duijie.matcher.service import Recommender
+from duijie.matcher.tokenize import TextTokenizer
 
 DATA = Path(__file__).resolve().parents[1] / "evaluation" / "data" / "text_quality"
 PROV = [Provenance(source="evaluation:text_quality")]

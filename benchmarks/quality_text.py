@@ -20,9 +20,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evaluation.metrics import mean_metrics
-from matcher.aggregate import RULES
-from matcher.text import TextAffinity
+from duijie.evaluation.metrics import mean_metrics
+from duijie.matcher.aggregate import RULES
+from duijie.matcher.text import TextAffinity
 
 DATA = Path(__file__).resolve().parents[1] / "evaluation" / "data" / "text_quality"
 K = 10

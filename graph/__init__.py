@@ -6,15 +6,30 @@ the embedded SQLite store, `bolt://` or `neo4j://` for Neo4j (loaded only then).
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import TYPE_CHECKING, Any
 
-from graph.errors import BackendUnavailable, InvalidInput
-from graph.model import Edge, Node, Provenance
-from graph.store import GraphStore, WriteBatch
+from duijie.graph.errors import BackendUnavailable, InvalidInput
+
+if TYPE_CHECKING:
+    from duijie.graph.store import GraphStore
 
 DEFAULT_DB = "duijie.db"
 
+# Loaded on first use, so that `duijie.graph.errors` or `duijie.graph.vocab` (which the
+# pure matcher imports) do not bring pydantic, the store and networkx with them.
+_LAZY = {"Edge": "duijie.graph.model", "Node": "duijie.graph.model",
+         "Provenance": "duijie.graph.model", "GraphStore": "duijie.graph.store",
+         "WriteBatch": "duijie.graph.store"}
+
 __all__ = ["DEFAULT_DB", "Edge", "GraphStore", "Node", "Provenance", "WriteBatch", "open_store"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(url: str | None = None) -> GraphStore:
@@ -28,15 +43,32 @@ def open_store(url: str | None = None) -> GraphStore:
     if url.startswith(("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://",
                        "neo4j+ssc://")):
         try:
-            from graph.neo4j_store import Neo4jStore
-        except ImportError as exc:  # pragma: no cover - the backend ships with the package
-            raise BackendUnavailable(f"the Neo4j backend cannot be loaded: {exc}") from None
+            import neo4j  # noqa: F401  (an optional extra: duijie[neo4j])
+        except ImportError:
+            raise BackendUnavailable(
+                "a Bolt URL needs the Neo4j driver, which is not installed: "
+                "pip install 'duijie[neo4j]'", value=_safe_url(url), where="--graph") from None
+        from duijie.graph.neo4j_store import Neo4jStore
+
         return Neo4jStore.from_url(url)
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///"):]
     elif "://" in url:
         raise InvalidInput("is not a store URL (use a path, sqlite:///path or bolt://…)",
                            value=url, where="--graph")
-    from graph.sqlite_store import SqliteStore
+    from duijie.graph.sqlite_store import SqliteStore
 
     return SqliteStore(url)
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages.
+
+    >>> _safe_url("bolt://neo4j:secret@host:7687")
+    'bolt://neo4j@host:7687'
+    """
+    scheme, _, rest = url.partition("://")
+    if "@" in rest:
+        auth, _, host = rest.rpartition("@")
+        rest = f"{auth.split(':', 1)[0]}@{host}"
+    return f"{scheme}://{rest}"

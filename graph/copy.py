@@ -7,8 +7,8 @@ resumes where it stopped. Resolution keys are not copied: the target computes
 them from the nodes, as every write does. `verify` counts nodes and edges by kind
 on both sides and compares an order-independent checksum of every record.
 
->>> from graph.model import Node
->>> from graph.sqlite_store import SqliteStore
+>>> from duijie.graph.model import Node
+>>> from duijie.graph.sqlite_store import SqliteStore
 >>> source, target = SqliteStore(":memory:"), SqliteStore(":memory:")
 >>> with source.batch() as b:
 ...     b.upsert_node(Node("reg:hz", "Region", {"name": "杭州"}))
@@ -29,9 +29,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InvalidInput
-from graph.model import EDGE_KINDS
-from graph.store import GraphStore, WriteBatch, iter_nodes
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import EDGE_KINDS
+from duijie.graph.store import GraphStore, WriteBatch, iter_nodes
 
 PHASES = ("nodes", "edges", "reviews", "done")
 DEFAULT_BATCH = 1000
@@ -207,7 +207,7 @@ def summarise(store: GraphStore, page_size: int = DEFAULT_BATCH) -> Summary:
     A checksum is the sum (mod 2**256) of the SHA-256 of each record's canonical
     JSON, so it does not depend on the order a backend returns records in.
 
-    >>> from graph.sqlite_store import SqliteStore
+    >>> from duijie.graph.sqlite_store import SqliteStore
     >>> summarise(SqliteStore(":memory:")).checksums["nodes"][:8]
     '00000000'
     """

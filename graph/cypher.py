@@ -36,8 +36,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from graph.errors import InvalidInput
-from graph.model import EDGE_KINDS, NODE_KINDS, Edge, Node
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import EDGE_KINDS, NODE_KINDS, Edge, Node
 
 NODE = "DuijieNode"
 KEY = "DuijieKey"
@@ -188,7 +188,7 @@ def inline_own_values(text: str, params: dict[str, str]) -> str:
     >>> inline_own_values("x", {"now": "' DETACH DELETE n"})
     Traceback (most recent call last):
     ...
-    graph.errors.InvalidInput: staging: "' DETACH DELETE n" is not a value Duijie made
+    duijie.graph.errors.InvalidInput: staging: "' DETACH DELETE n" is not a value Duijie made
     """
     for name, value in params.items():
         if name not in _OWN_VALUES or not re.match(_OWN_VALUES[name], value):

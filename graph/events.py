@@ -8,8 +8,8 @@ declines, pins, forbids) are properties of its Event node; each planned pair is
 a Meeting node (`has_meeting` from the event, `involves` the firm, the helper
 and the firm's needs). Outcomes and follow-ups live in `graph.outcomes`.
 
->>> from graph import open_store
->>> from graph.model import Edge, Node
+>>> from duijie.graph import open_store
+>>> from duijie.graph.model import Edge, Node
 >>> store = open_store(":memory:")
 >>> with store.batch() as b:
 ...     b.upsert_node(Node("topic:ir", "Topic", {"name": "红外"}))
@@ -39,12 +39,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from graph.errors import Conflict, InvalidInput, NotFound
-from graph.model import Edge, Node, Provenance, new_id
-from graph.store import GraphStore
-from matcher.agenda import AgendaItem, EventInfo
-from matcher.assignment import MeetingPlan, Participant, PlanRules, plan_meetings
-from matcher.scheduling import MeetingToPlace, Schedule, Slot, schedule, validate_slots
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.model import Edge, Node, Provenance, new_id
+from duijie.graph.store import GraphStore
+from duijie.matcher.agenda import AgendaItem, EventInfo
+from duijie.matcher.assignment import MeetingPlan, Participant, PlanRules, plan_meetings
+from duijie.matcher.scheduling import MeetingToPlace, Schedule, Slot, schedule, validate_slots
 
 FIRM_KINDS = ("Enterprise",)
 HELPER_KINDS = ("Expert", "Institute")
@@ -360,8 +360,8 @@ def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence
     kinds = store.kinds_of(candidates)
     out: dict[tuple[str, str], tuple[float, list[str]]] = {}
     if use_recommender:
-        from graph.outcomes import event_record
-        from matcher.service import Recommender
+        from duijie.graph.outcomes import event_record
+        from duijie.matcher.service import Recommender
 
         nodes, edges = event_record(store, exclude_event) if exclude_event else ((), ())
         rec = Recommender(store, exclude_nodes=nodes, exclude_edges=edges)
@@ -574,7 +574,7 @@ def invitation_plan(store: GraphStore, event_id: str, k: int, *, region: str | N
     listed; helpers already in the event count as invited. Needs weigh their
     priority. Returns the `InvitationPlan`.
     """
-    from matcher.invitations import plan_invitations
+    from duijie.matcher.invitations import plan_invitations
 
     setup = load_setup(store, event_id)
     needs = [n for f in setup.firms for n in _firm_needs(store, setup, f)]

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InvalidInput
-from graph.model import Edge, Node, Provenance
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import Edge, Node, Provenance
 
 GENERATED = Provenance(source="generated")
 
@@ -67,7 +67,7 @@ def topic_terms(nodes: Iterable[Node], edges: Iterable[Edge] = ()) -> list[Topic
 
 def seed_vocabulary() -> tuple[list[Node], list[Edge]]:
     """The seed dataset's Region, Industry and Topic nodes and the edges among them."""
-    from seed_data import data_dir
+    from duijie.seed_data import data_dir
 
     folder = data_dir()
     nodes: list[Node] = []

@@ -27,8 +27,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graph.errors import InvalidInput
-from graph.model import EDGE_KINDS, EDGE_PROPS, NODE_KINDS, PROPS_SCHEMAS
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import EDGE_KINDS, EDGE_PROPS, NODE_KINDS, PROPS_SCHEMAS
 
 EDGES = "edges"
 """The pseudo-kind of a file of edges (columns src, kind, dst)."""

@@ -11,8 +11,8 @@ Three steps, each testable on its own:
    institute an expert works at) and organisations against the store, and
    builds one `WriteBatch`; `import_file` applies it, all or nothing.
 
->>> from graph.sqlite_store import SqliteStore
->>> from graph.tabular import parse_csv
+>>> from duijie.graph.sqlite_store import SqliteStore
+>>> from duijie.graph.tabular import parse_csv
 >>> store = SqliteStore(":memory:")
 >>> table = parse_csv("需求名称,企业名称,需求类型\\n红外探测器降噪,浙江大立科技,技术需求\\n",
 ...                   "needs.csv", "utf-8")
@@ -31,8 +31,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InvalidInput
-from graph.headers import (
+from duijie.graph.errors import InvalidInput
+from duijie.graph.headers import (
     EDGE_KIND_NAMES,
     EDGES,
     NOT_PROPS,
@@ -43,7 +43,7 @@ from graph.headers import (
     is_ignored,
     known_headers,
 )
-from graph.model import (
+from duijie.graph.model import (
     EDGE_KINDS,
     MAX_TEXT,
     ORGANISATION_KINDS,
@@ -58,11 +58,11 @@ from graph.model import (
     validate_edge,
     validate_props,
 )
-from graph.normalize import core_name, normalize_text
-from graph.places import find_places, match_place
-from graph.resolution import plan_organisation_writes
-from graph.store import GraphStore, ReviewItem, WriteBatch, iter_nodes
-from graph.tabular import Table, TooLong, read_table
+from duijie.graph.normalize import core_name, normalize_text
+from duijie.graph.places import find_places, match_place
+from duijie.graph.resolution import plan_organisation_writes
+from duijie.graph.store import GraphStore, ReviewItem, WriteBatch, iter_nodes
+from duijie.graph.tabular import Table, TooLong, read_table
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -285,7 +285,7 @@ def _edge_row(table: Table, number: int, values: dict[str, Any], headers: dict[s
 def parse_table(kind: str, table: Table, progress: Progress | None = None) -> ParsedFile:
     """Turn a table's rows into records of `kind`, collecting every problem.
 
-    >>> from graph.tabular import parse_csv
+    >>> from duijie.graph.tabular import parse_csv
     >>> t = parse_csv("name,营业收入\\nA公司,1\\nB公司,-5\\nA公司,3\\n", "firms.csv", "utf-8")
     >>> for p in parse_table("Enterprise", t).problems: print(p)
     firms.csv, row 3, field 营业收入: '-5' Input should be greater than or equal to 0

@@ -6,7 +6,7 @@ tag. Keys are sorted and ids come in order, so exporting the same graph twice
 gives the same bytes, and export → import → export is byte-identical.
 
 >>> import io
->>> from graph.sqlite_store import SqliteStore
+>>> from duijie.graph.sqlite_store import SqliteStore
 >>> store = SqliteStore(":memory:")
 >>> with store.batch() as b:
 ...     b.upsert_node(Node("reg:xian", "Region", {"name": "西安"}))
@@ -28,9 +28,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from graph.errors import InvalidInput
-from graph.model import Edge, Node
-from graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import Edge, Node
+from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes
 
 FORMAT = "duijie-graph"
 VERSION = 1

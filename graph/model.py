@@ -17,12 +17,26 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput
+from duijie.graph.vocab import (
+    Confidentiality,
+    EventStatus,
+    EventType,
+    LedgerStep,
+    MeetingSource,
+    MeetingStatus,
+    NeedStatus,
+    NeedType,
+    OutcomeStage,
+    PairRuleKind,
+    ReasonCode,
+    RequestStatus,
+    values,
+)
 
 MAX_TEXT = 20_000
 """Longest free-text property (characters): a whole report, not a 10 MB cell."""
@@ -40,31 +54,6 @@ ID_PREFIX = {
     "Programme": "prog", "Event": "evt", "Meeting": "mtg", "Outcome": "out",
     "Topic": "topic", "Industry": "ind", "Region": "reg",
 }
-
-
-class Confidentiality(StrEnum):
-    """Who may see a record: everyone, staff of the office, or named roles only."""
-
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    CONFIDENTIAL = "confidential"  # trade secrets in a need: owner and its broker only
-
-
-class NeedStatus(StrEnum):
-    SUBMITTED = "submitted"
-    MATCHED = "matched"
-    MET = "met"
-    SIGNED = "signed"
-    NOT_PURSUED = "not_pursued"
-    FOLLOWED_UP = "followed_up"
-
-
-class NeedType(StrEnum):
-    TECHNOLOGY = "technology"  # 技术需求
-    PROBLEM = "problem"  # 问题与困难, for a department to solve
-    POLICY = "policy"  # 政策咨询
-    FINANCING = "financing"  # 融资
-    TALENT = "talent"  # 人才
 
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -219,10 +208,10 @@ class EventParticipant(_Nested):
 class PairRule(_Nested):
     """A request, decline, pin, forbid or met-before exclusion between a firm and a helper."""
 
-    kind: Literal["request", "decline", "pin", "forbid", "met_before"]
+    kind: Literal[values(PairRuleKind)]
     firm: Name
     helper: Name
-    status: Literal["pending", "accepted", "declined"] = "accepted"
+    status: Literal[values(RequestStatus)] = "accepted"
     by: Name | None = None
     reason: Name | None = None
 
@@ -236,10 +225,7 @@ class FollowUp(_Nested):
 
 class EventProps(_Props):
     name: Name
-    event_type: Literal[
-        "docking_trip", "fair", "expert_visit", "service_event", "talent_matching",
-        "conference", "other",
-    ] = "other"
+    event_type: Literal[values(EventType)] = "other"
     place: Name | None = None
     region: Name | None = None
     start_date: IsoDate | None = None
@@ -250,7 +236,7 @@ class EventProps(_Props):
     agreements: Annotated[int, Field(ge=0)] | None = None
     experts: Annotated[int, Field(ge=0)] | None = None
     projects: Annotated[int, Field(ge=0)] | None = None
-    status: Literal["planned", "published", "held", "closed"] = "planned"
+    status: Literal[values(EventStatus)] = "planned"
     # planning settings (graph/events.py)
     slots: Annotated[list[EventSlot], Field(max_length=2000)] = []
     tables: ShortList = []
@@ -271,15 +257,13 @@ class MeetingProps(_Props):
     start: IsoDateTime | None = None
     end: IsoDateTime | None = None
     table: Name | None = None
-    status: Literal[
-        "proposed", "scheduled", "published", "locked", "held", "no_show", "cancelled",
-    ] = "proposed"
+    status: Literal[values(MeetingStatus)] = "proposed"
     score: float | None = None
     reasons: ShortList = []
     firm_id: Name | None = None
     helper_id: Name | None = None
     slot_id: Name | None = None
-    source: Literal["planned", "pinned", "requested", "locked", "alternate"] | None = None
+    source: Literal[values(MeetingSource)] | None = None
     alternates: ShortList = []  # ranked stand-ins for the helper if it does not show
     replaces: Name | None = None  # the no-show meeting an alternate meeting stands in for
     follow_ups: Annotated[list[FollowUp], Field(max_length=200)] = []
@@ -287,22 +271,17 @@ class MeetingProps(_Props):
 
 class OutcomeProps(_Props):
     name: Name | None = None
-    stage: Literal["post_event", "m1", "m3", "m6", "m12"] = "post_event"
+    stage: Literal[values(OutcomeStage)] = "post_event"
     held: bool | None = None
     rating_need_side: Annotated[int, Field(ge=1, le=5)] | None = None
     rating_helper_side: Annotated[int, Field(ge=1, le=5)] | None = None
     intent: bool | None = None
-    ledger: Literal[
-        "no_contact", "negotiating", "letter_of_intent", "signed", "registered", "funded",
-    ] | None = None
+    ledger: Literal[values(LedgerStep)] | None = None
     contract_value_wan: NonNegative | None = None
     reason: Name | None = None
     notes: Text | None = None
     recorded_at: IsoDateTime | None = None
-    reason_code: Literal[
-        "too_early", "unclear_benefit", "price", "no_capacity", "no_show", "not_relevant",
-        "other",
-    ] | None = None
+    reason_code: Literal[values(ReasonCode)] | None = None
     meeting_id: Name | None = None
 
 
@@ -524,7 +503,7 @@ def validate_props(kind: str, props: dict[str, Any], where: str = "",
     >>> validate_props("Enterprise", {"name": "x", "revenue_wan": -5})
     Traceback (most recent call last):
     ...
-    graph.errors.InvalidInput: Enterprise: invalid properties
+    duijie.graph.errors.InvalidInput: Enterprise: invalid properties
       Enterprise, field revenue_wan: -5 Input should be greater than or equal to 0
     """
     check_kind(kind)

@@ -36,12 +36,12 @@ import neo4j
 import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
-from graph import cypher
-from graph.cypher import MESSAGE_BYTES, PIECE_BYTES
-from graph.errors import BackendUnavailable, Conflict, DuijieError, InvalidInput, NotFound
-from graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node, Provenance
-from graph.sqlite_store import _FIELD
-from graph.store import (
+from duijie.graph import cypher
+from duijie.graph.cypher import MESSAGE_BYTES, PIECE_BYTES
+from duijie.graph.errors import BackendUnavailable, Conflict, DuijieError, InvalidInput, NotFound
+from duijie.graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node, Provenance
+from duijie.graph.sqlite_store import _FIELD
+from duijie.graph.store import (
     PAGE_SIZE,
     Direction,
     PreparedBatch,
@@ -134,7 +134,7 @@ class Neo4jStore(StoreBase):
         >>> Neo4jStore.from_url("bolt://localhost:7687?colour=red")
         Traceback (most recent call last):
         ...
-        graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout)
+        duijie.graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout)
         """  # noqa: E501
         parts = urlsplit(url)
         options = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}

@@ -34,7 +34,7 @@ from functools import lru_cache
 import opencc
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from graph.places import PROVINCES, find_places, match_place
+from duijie.graph.places import PROVINCES, find_places, match_place
 
 __all__ = [
     "LEGAL_SUFFIXES",

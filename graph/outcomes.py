@@ -18,10 +18,10 @@ import math
 from datetime import UTC, date, datetime
 from typing import Any
 
-from graph.errors import InvalidInput, NotFound
-from graph.events import advance_need, event_meetings
-from graph.model import Edge, Node, Provenance, new_id
-from graph.store import GraphStore
+from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.events import advance_need, event_meetings
+from duijie.graph.model import Edge, Node, Provenance, new_id
+from duijie.graph.store import GraphStore
 
 STAGES = ("post_event", "m1", "m3", "m6", "m12")
 LEDGER = ("no_contact", "negotiating", "letter_of_intent", "signed", "registered", "funded")
@@ -51,7 +51,7 @@ def check_contract_value(value: Any, unit: str = "万元") -> float:
     >>> check_contract_value(1_200_000, "元")
     Traceback (most recent call last):
     ...
-    graph.errors.InvalidInput: contract value: '元' is not 万元: give the value in 万元 \
+    duijie.graph.errors.InvalidInput: contract value: '元' is not 万元: give the value in 万元 \
 (1,200,000 元 = 120.00 万元)
     """
     if unit not in WAN_UNITS:
@@ -113,12 +113,11 @@ def record_outcome(store: GraphStore, meeting_id: str, stage: str = "post_event"
 
     Examples
     --------
-    >>> from graph import open_store
+    >>> from duijie.graph import open_store
     >>> record_outcome(open_store(":memory:"), "mtg:none", held=True)
     Traceback (most recent call last):
     ...
-    graph.errors.NotFound: outcome: 'mtg:none' is not a meeting: record outcomes for meetings \
-of a planned event (see `duijie event plan`)
+    duijie.graph.errors.NotFound: outcome: 'mtg:none' is not a meeting: record outcomes for ...
     """
     meeting = _meeting(store, meeting_id)
     needs = [e.dst for e in store.find_edges("involves", src=meeting_id, limit=10**6)
@@ -212,8 +211,8 @@ def event_record(store: GraphStore, event_id: str
     ``source_event``, or a ``meeting_id`` of one of its meetings). Pass them to
     `matcher.service.Recommender` (``exclude_nodes``, ``exclude_edges``).
 
-    >>> from graph import open_store
-    >>> from graph.seed import XIAN_EVENT, load_seed
+    >>> from duijie.graph import open_store
+    >>> from duijie.graph.seed import XIAN_EVENT, load_seed
     >>> store = open_store(":memory:"); _ = load_seed(store)
     >>> nodes, edges = event_record(store, XIAN_EVENT)
     >>> sorted(nodes), sum(1 for e in edges if e[1] == "signed")

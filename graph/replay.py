@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from graph.errors import NotFound
-from graph.events import (
+from duijie.graph.errors import NotFound
+from duijie.graph.events import (
     add_participants,
     agenda_items,
     event_meetings,
@@ -34,13 +34,13 @@ from graph.events import (
     slot_grid,
     update_event,
 )
-from graph.model import Edge, Node, new_id
-from graph.outcomes import overdue_follow_ups, write_outcome
-from graph.store import GraphStore
-from matcher.agenda import AgendaItem, EventInfo
-from matcher.assignment import MeetingPlan
-from matcher.invitations import InvitationPlan
-from matcher.scheduling import Schedule
+from duijie.graph.model import Edge, Node, new_id
+from duijie.graph.outcomes import overdue_follow_ups, write_outcome
+from duijie.graph.store import GraphStore
+from duijie.matcher.agenda import AgendaItem, EventInfo
+from duijie.matcher.assignment import MeetingPlan
+from duijie.matcher.invitations import InvitationPlan
+from duijie.matcher.scheduling import Schedule
 
 
 @dataclass
@@ -195,8 +195,8 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
 
     Examples
     --------
-    >>> from graph import open_store
-    >>> from graph.seed import XIAN_EVENT, load_seed
+    >>> from duijie.graph import open_store
+    >>> from duijie.graph.seed import XIAN_EVENT, load_seed
     >>> store = open_store(":memory:")
     >>> _ = load_seed(store)
     >>> replay = plan_event(store, XIAN_EVENT, use_recommender=False)
@@ -294,8 +294,8 @@ def render_replay(replay: EventReplay) -> str:
 
     About 3 + invited + 2 × meetings + days lines (under 80 for the Xi'an trip).
 
-    >>> from graph import open_store
-    >>> from graph.seed import XIAN_EVENT, load_seed
+    >>> from duijie.graph import open_store
+    >>> from duijie.graph.seed import XIAN_EVENT, load_seed
     >>> store = open_store(":memory:")
     >>> _ = load_seed(store)
     >>> text = render_replay(plan_event(store, XIAN_EVENT, use_recommender=False))

@@ -21,7 +21,7 @@ the index expects: `resolve` checks them at most once per `FRESHNESS_SECONDS`, t
 write path on every call; `invalidate(store)` forces a rebuild. One lock guards
 the cache, so a thread pool may resolve and write concurrently.
 
->>> from graph.sqlite_store import SqliteStore
+>>> from duijie.graph.sqlite_store import SqliteStore
 >>> store = SqliteStore(":memory:")
 >>> stored = Node("ent:hf", "Enterprise", {"name": "恒锋工具股份有限公司", "region": "嘉兴"})
 >>> planned, reviews = plan_organisation_writes(store, [stored])
@@ -41,16 +41,16 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from graph.errors import Conflict, InvalidInput, NotFound
-from graph.model import ORGANISATION_KINDS, Node, Provenance
-from graph.resolution_index import (
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.model import ORGANISATION_KINDS, Node, Provenance
+from duijie.graph.resolution_index import (
     REVIEW_THRESHOLD,
     SAME_THRESHOLD,
     Candidate,
     OrganisationIndex,
     name_form,
 )
-from graph.store import (
+from duijie.graph.store import (
     GraphStore,
     PreparedBatch,
     ReviewItem,

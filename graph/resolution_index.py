@@ -45,7 +45,7 @@ from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from graph.normalize import (
+from duijie.graph.normalize import (
     INDUSTRY_WORDS,
     brand_name,
     char_readings,
@@ -57,7 +57,7 @@ from graph.normalize import (
     normalize_text,
     pinyin_syllables,
 )
-from graph.places import compare_regions, match_place
+from duijie.graph.places import compare_regions, match_place
 
 Decision = Literal["same", "review", "different"]
 

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import InvalidInput
-from graph.resolution_index import REVIEW_THRESHOLD, SAME_THRESHOLD, OrganisationIndex
+from duijie.graph.errors import InvalidInput
+from duijie.graph.resolution_index import REVIEW_THRESHOLD, SAME_THRESHOLD, OrganisationIndex
 
 COLUMNS = ("split", "label", "kind", "name_a", "region_a", "industry_a",
            "name_b", "region_b", "industry_b", "note")
@@ -100,7 +100,7 @@ def evaluate(pairs: Sequence[LabelledPair], *, same_threshold: float = SAME_THRE
     index: they are the same organisation listed again in another row, and would
     make the query rightly ambiguous rather than wrong.
     """
-    from graph.normalize import core_name  # local: keep the module's imports light
+    from duijie.graph.normalize import core_name  # local: keep the module's imports light
 
     cores = [(core_name(p.name_a), core_name(p.name_b)) for p in pairs]
     quality = Quality()

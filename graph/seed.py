@@ -9,7 +9,7 @@ Seed ids are fixed, so the loader does not run entity resolution: a firm
 imported earlier under another id stays a separate node until an organiser
 merges the two (`graph.store.merge_organisations`).
 
->>> from graph import open_store
+>>> from duijie.graph import open_store
 >>> store = open_store(":memory:")
 >>> report = load_seed(store)
 >>> store.get_node("evt:xian-docking-2019-05").props["cooperation_reached"]
@@ -24,9 +24,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from graph.errors import DuijieError, InvalidInput
-from graph.model import Edge, Node
-from graph.store import GraphStore, WriteBatch, WriteReport
+from duijie.graph.errors import DuijieError, InvalidInput
+from duijie.graph.model import Edge, Node
+from duijie.graph.store import GraphStore, WriteBatch, WriteReport
 
 XIAN_EVENT = "evt:xian-docking-2019-05"
 """The Xi'an precise docking trip of 23–24 May 2019 (seed 000)."""
@@ -34,7 +34,7 @@ XIAN_EVENT = "evt:xian-docking-2019-05"
 
 def seed_folder() -> Path:
     """Where the seed JSON Lines files are (inside the installed `seed_data` package)."""
-    from seed_data import data_dir
+    from duijie.seed_data import data_dir
 
     return data_dir()
 
@@ -45,7 +45,7 @@ def seed_records(folder: str | Path | None = None) -> Iterator[tuple[str, Node |
     ``where`` is ``"needs.jsonl, line 17"``. Raises `InvalidInput` naming the file
     and line of a line that is not JSON or not a node/edge record.
     """
-    from seed_data import EDGE_FILE, NODE_FILES
+    from duijie.seed_data import EDGE_FILE, NODE_FILES
 
     folder = Path(folder) if folder is not None else seed_folder()
     for name in (*NODE_FILES, EDGE_FILE):

@@ -26,9 +26,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import BackendUnavailable, InvalidInput, NotFound
-from graph.model import ORGANISATION_KINDS, Edge, Node, Provenance
-from graph.store import (
+from duijie.graph.errors import BackendUnavailable, InvalidInput, NotFound
+from duijie.graph.model import ORGANISATION_KINDS, Edge, Node, Provenance
+from duijie.graph.store import (
     PAGE_SIZE,
     Direction,
     PreparedBatch,

@@ -22,8 +22,8 @@ from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 import networkx as nx
 
-from graph.errors import Conflict, InvalidInput
-from graph.model import (
+from duijie.graph.errors import Conflict, InvalidInput
+from duijie.graph.model import (
     ORGANISATION_KINDS,
     Edge,
     Node,
@@ -34,7 +34,7 @@ from graph.model import (
     validate_edge,
     validate_node,
 )
-from graph.normalize import organisation_keys
+from duijie.graph.normalize import organisation_keys
 
 Direction = Literal["out", "in", "both"]
 PAGE_SIZE = 1000
@@ -220,7 +220,7 @@ class GraphStore(Protocol):
 class StoreBase:
     """What both backends share beyond the Protocol: the batch block, `with` use.
 
-    >>> from graph.sqlite_store import SqliteStore
+    >>> from duijie.graph.sqlite_store import SqliteStore
     >>> with SqliteStore(":memory:") as store:
     ...     with store.batch() as b:
     ...         b.upsert_node(Node("reg:zs", "Region", {"name": "舟山"}))

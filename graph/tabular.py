@@ -27,8 +27,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InvalidInput
-from graph.model import MAX_TEXT
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import MAX_TEXT
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 

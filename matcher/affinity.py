@@ -14,9 +14,9 @@ the output records, ``{"query": id, "profile": id, "score": float}``: every pair
 
 from __future__ import annotations
 
-from graph.errors import InvalidInput
-from matcher.records import check_profile, check_query
-from matcher.text import TextAffinity
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.records import check_profile, check_query
+from duijie.matcher.text import TextAffinity
 
 
 def run_affinity(profiles: list[dict], queries: list[dict], top: int | None = None,

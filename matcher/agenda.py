@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput
 
 TZ = ZoneInfo("Asia/Shanghai")
 FORMATS = ("csv", "xlsx", "ics", "html")
@@ -97,8 +97,7 @@ def render_agenda(items: Sequence[AgendaItem], event: EventInfo, fmt: str, *,
     >>> render_agenda([], EventInfo("evt:x", "x"), "csv")
     Traceback (most recent call last):
     ...
-    graph.errors.InvalidInput: agenda of evt:x: has no scheduled meetings: run `duijie event \
-schedule evt:x` first
+    duijie.graph.errors.InvalidInput: agenda of evt:x: has no scheduled meetings: run ...
     """
     if fmt not in FORMATS:
         raise InvalidInput(f"is not an agenda format; use one of {', '.join(FORMATS)}",

@@ -35,7 +35,7 @@ from typing import Literal
 
 import numpy as np
 
-from graph.errors import Conflict, DuijieError, InvalidInput
+from duijie.graph.errors import Conflict, DuijieError, InvalidInput
 
 SCALE = 10**6
 """Scores become integers `round(score * SCALE)`; 0.0001 apart stays 100 apart."""
@@ -428,8 +428,8 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
                            where="plan_meetings")
     used = "milp" if solver == "auto" and quotas else ("flow" if solver == "auto" else solver)
     if used != "flow":
-        from matcher.assignment_cpsat import solve_cpsat
-        from matcher.assignment_milp import solve_milp
+        from duijie.matcher.assignment_cpsat import solve_cpsat
+        from duijie.matcher.assignment_milp import solve_milp
 
         forced_firms = {f for f, _ in forced}
         free_firms = [f for i, f in enumerate(fids) if f not in forced_firms and firm_cap[i] > 0]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from graph.errors import Conflict
+from duijie.graph.errors import Conflict
 
 if TYPE_CHECKING:
-    from matcher.assignment import Participant, PlanRules
+    from duijie.matcher.assignment import Participant, PlanRules
 
 Pair = tuple[str, str]
 

@@ -19,10 +19,10 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from graph.errors import Conflict
+from duijie.graph.errors import Conflict
 
 if TYPE_CHECKING:
-    from matcher.assignment import Participant, PlanRules
+    from duijie.matcher.assignment import Participant, PlanRules
 
 Pair = tuple[str, str]
 

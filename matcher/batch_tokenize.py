@@ -8,7 +8,7 @@ over tokens. Vocabulary words are looked up only where their first two character
 and Latin-script words go through the tokenizer's own rules. A tokenizer with the jieba
 segmenter or n-grams longer than 3 takes the plain path, one text at a time.
 
->>> from matcher.tokenize import TextTokenizer
+>>> from duijie.matcher.tokenize import TextTokenizer
 >>> vocab = {}
 >>> ids, indptr = count_terms(TextTokenizer(segmenter="vocabulary"),
 ...                           ["碳纤维 fibres", "纤维"], vocab)
@@ -26,7 +26,7 @@ from array import array
 
 import numpy as np
 
-from matcher.tokenize import (
+from duijie.matcher.tokenize import (
     _CJK,
     _CJK_RANGES,
     _DIGITS,

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from graph.errors import InvalidInput
-from graph.places import PLACE_SUFFIXES
+from duijie.graph.errors import InvalidInput
+from duijie.graph.places import PLACE_SUFFIXES
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 

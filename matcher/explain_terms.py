@@ -35,7 +35,7 @@ from importlib import resources
 
 import numpy as np
 
-from matcher.tokenize import (
+from duijie.matcher.tokenize import (
     _CJK_RANGES,
     CHINESE_STOPWORDS,
     ENGLISH_STOPWORDS,
@@ -52,7 +52,7 @@ def generic_words() -> frozenset[str]:
     >>> {"企业", "项目", "研究", "技术"} <= generic_words()
     True
     """
-    text = resources.files("matcher").joinpath("data/generic_words.txt").read_text("utf-8")
+    text = resources.files("duijie.matcher").joinpath("data/generic_words.txt").read_text("utf-8")
     return frozenset(normalize_for_tokens(w) for line in read_terms(text) for w in line.split())
 
 

@@ -46,7 +46,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from graph.errors import InvalidInput, NotFound
+from duijie.graph.errors import InvalidInput, NotFound
 
 RANK_EDGE_WEIGHTS: dict[str, float] = {
     # Strong evidence that two actors work together.

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput
 
 APPROXIMATION = 1 - 1 / 2.718281828459045
 """The greedy's guarantee: covered weight >= (1 - 1/e) × the optimum."""

@@ -30,8 +30,8 @@ from itertools import pairwise
 import networkx as nx
 import numpy as np
 
-from graph.errors import NotFound
-from matcher.graph_rank import RANK_EDGE_WEIGHTS, GraphIndex, _edge_weight
+from duijie.graph.errors import NotFound
+from duijie.matcher.graph_rank import RANK_EDGE_WEIGHTS, GraphIndex, _edge_weight
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput
 
 CONFIG_DIR = Path(__file__).parent / "config"
 DEFAULT_CONFIG = CONFIG_DIR / "recommend_v1.json"
@@ -183,7 +183,7 @@ def check_k(k: Any) -> int:
     >>> check_k(0)
     Traceback (most recent call last):
     ...
-    graph.errors.InvalidInput: k: 0 must be an integer from 1 to 1000
+    duijie.graph.errors.InvalidInput: k: 0 must be an integer from 1 to 1000
     """
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise InvalidInput(f"must be an integer from 1 to {MAX_K}", value=k, where="k")

@@ -6,7 +6,7 @@ so the CLI can say "P.jsonl, line 4, docs[0], field text: '  ' is empty".
 
 from __future__ import annotations
 
-from graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput
 
 
 def check_text(text, where: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 
-from graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput
 
 Window = tuple[datetime, datetime]
 
@@ -74,7 +74,7 @@ def validate_slots(slots: Sequence[Slot]) -> list[Slot]:
     >>> validate_slots([Slot("a", dt(2019, 5, 23, 9), dt(2019, 5, 23, 9))])
     Traceback (most recent call last):
     ...
-    graph.errors.InvalidInput: slot a: 'starts 2019-05-23 09:00, ends 2019-05-23 09:00' is \
+    duijie.graph.errors.InvalidInput: slot a: 'starts 2019-05-23 09:00, ends 2019-05-23 09:00' is \
 zero-length or ends before it starts
     """
     if not slots:

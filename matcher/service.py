@@ -24,12 +24,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graph.errors import InvalidInput, NotFound
-from graph.places import PLACES, place_path
-from matcher.eligibility import evaluate_eligibility, normalise_place
-from matcher.graph_rank import GraphIndex
-from matcher.paths import explain_paths_indexed
-from matcher.recommend import (
+from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.places import PLACES, place_path
+from duijie.matcher.eligibility import evaluate_eligibility, normalise_place
+from duijie.matcher.graph_rank import GraphIndex
+from duijie.matcher.paths import explain_paths_indexed
+from duijie.matcher.recommend import (
     Party,
     Recommendation,
     RecommendConfig,
@@ -45,7 +45,7 @@ from matcher.recommend import (
     seed_weights,
     top_k,
 )
-from matcher.text import TextAffinity
+from duijie.matcher.text import TextAffinity
 
 CANDIDATE_KINDS = ("Expert", "Institute", "Programme", "Enterprise", "Need")
 MAX_QUERY_CHARS = 10_000

@@ -51,12 +51,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
-from graph.errors import InvalidInput, NotFitted, NotFound
-from matcher.aggregate import RULES, aggregate
-from matcher.batch_tokenize import count_texts
-from matcher.explain_terms import index_contributions, whole_words
-from matcher.records import check_profile, check_text
-from matcher.tokenize import TextTokenizer, _segmenter
+from duijie.graph.errors import InvalidInput, NotFitted, NotFound
+from duijie.matcher.aggregate import RULES, aggregate
+from duijie.matcher.batch_tokenize import count_texts
+from duijie.matcher.explain_terms import index_contributions, whole_words
+from duijie.matcher.records import check_profile, check_text
+from duijie.matcher.tokenize import TextTokenizer, _segmenter
 
 AGGREGATIONS = (*RULES, "concat")
 

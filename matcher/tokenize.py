@@ -35,7 +35,7 @@ import numpy as np
 import rjieba
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from graph.normalize import to_simplified
+from duijie.graph.normalize import to_simplified
 
 _FULL_WIDTH = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = " "
@@ -126,7 +126,7 @@ def read_terms(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def project_terms() -> tuple[str, ...]:
     """The technology compounds shipped in `matcher/data/tech_terms.txt`, normalised."""
-    text = resources.files("matcher").joinpath("data/tech_terms.txt").read_text("utf-8")
+    text = resources.files("duijie.matcher").joinpath("data/tech_terms.txt").read_text("utf-8")
     return tuple(normalize_for_tokens(t) for t in read_terms(text))
 
 

@@ -20,25 +20,25 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from graph.model import (  # noqa: E402
+from duijie.graph.model import (  # noqa: E402
     Edge,
     Node,
     check_endpoint_kinds,
     validate_edge,
     validate_node,
 )
-from seed_data import EDGE_FILE  # noqa: E402
-from seed_data.build.activities import event_records, programme_records  # noqa: E402
-from seed_data.build.common import SEED_FILES  # noqa: E402
-from seed_data.build.illustrative import REAL_PEOPLE, illustrative_records  # noqa: E402
-from seed_data.build.needs import seed_need_records  # noqa: E402
-from seed_data.build.organisations import enterprise_records, institute_records  # noqa: E402
-from seed_data.build.vocabulary import (  # noqa: E402
+from duijie.seed_data import EDGE_FILE  # noqa: E402
+from duijie.seed_data.build.activities import event_records, programme_records  # noqa: E402
+from duijie.seed_data.build.common import SEED_FILES  # noqa: E402
+from duijie.seed_data.build.illustrative import REAL_PEOPLE, illustrative_records  # noqa: E402
+from duijie.seed_data.build.needs import seed_need_records  # noqa: E402
+from duijie.seed_data.build.organisations import enterprise_records, institute_records  # noqa: E402
+from duijie.seed_data.build.vocabulary import (  # noqa: E402
     industry_records,
     region_records,
     topic_records,
 )
-from seed_data.build.xian import xian_records  # noqa: E402
+from duijie.seed_data.build.xian import xian_records  # noqa: E402
 
 FILE_OF_KIND = {
     "Region": "regions.jsonl", "Industry": "industries.jsonl", "Topic": "topics.jsonl",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.sqlite_store import SqliteStore
+from duijie.graph.sqlite_store import SqliteStore
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def bolt_url():
 @pytest.fixture
 def bolt_store(bolt_url):
     """A Neo4jStore on the session's Bolt server, emptied before and after the test."""
-    from graph.neo4j_store import Neo4jStore
+    from duijie.graph.neo4j_store import Neo4jStore
 
     store = Neo4jStore.from_url(bolt_url)
     store.wipe()

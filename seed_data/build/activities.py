@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from seed_data.build.common import Q, edge, node
-from seed_data.build.organisations import industry_name, region_name
+from duijie.seed_data.build.common import Q, edge, node
+from duijie.seed_data.build.organisations import industry_name, region_name
 
 
 def R(field: str, op: str, value: Any, label: str) -> dict[str, Any]:
@@ -379,7 +379,7 @@ def event_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def _region_slug(name: str | None) -> str | None:
-    from seed_data.build.vocabulary import REGIONS
+    from duijie.seed_data.build.vocabulary import REGIONS
     for slug, rname, _en, _level, _parent, synonyms, _q in REGIONS:
         if name and (name == rname or name in synonyms.split("|")):
             return slug

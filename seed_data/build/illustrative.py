@@ -11,11 +11,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from graph.generate import TopicTerm, expert_doc, need_text
-from seed_data.build.common import edge, node
-from seed_data.build.organisations import ENTERPRISES, INSTITUTES, industry_name, region_name
-from seed_data.build.vocabulary import TOPICS
-from seed_data.build.xian import FIRMS as XIAN_FIRMS
+from duijie.graph.generate import TopicTerm, expert_doc, need_text
+from duijie.seed_data.build.common import edge, node
+from duijie.seed_data.build.organisations import ENTERPRISES, INSTITUTES, industry_name, region_name
+from duijie.seed_data.build.vocabulary import TOPICS
+from duijie.seed_data.build.xian import FIRMS as XIAN_FIRMS
 
 SEED = 20190523
 REAL_PEOPLE = {"高从塔", "余浩", "厉敏", "金永辉", "冯飞", "高兴夫", "刘家义"}
@@ -89,7 +89,7 @@ def _terms() -> dict[str, TopicTerm]:
 
 
 def _name(rng: random.Random, taken: set[str]) -> str:
-    from graph.generate import GIVEN, SURNAMES
+    from duijie.graph.generate import GIVEN, SURNAMES
     while True:
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
         if name not in taken and name not in REAL_PEOPLE:

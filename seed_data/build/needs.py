@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from seed_data.build.common import Q, edge, node
+from duijie.seed_data.build.common import Q, edge, node
 
 # slug, props, quotes, submitting enterprise, topic slugs, region slug, helpers [(id, kind)]
 SEED_NEEDS: list[tuple[str, dict[str, Any], list, str | None, str, str, list]] = [

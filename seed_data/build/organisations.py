@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from seed_data.build.common import Q, edge, node
+from duijie.seed_data.build.common import Q, edge, node
 
 PUBLIC_FIELDS = "真实公开机构（种子文档未提及，作为对接候选方收录）；研究方向为公开信息概述："
 
@@ -370,10 +370,10 @@ def enterprise_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def region_name(slug: str) -> str:
-    from seed_data.build.vocabulary import REGIONS
+    from duijie.seed_data.build.vocabulary import REGIONS
     return next(r[1] for r in REGIONS if r[0] == slug)
 
 
 def industry_name(slug: str) -> str:
-    from seed_data.build.vocabulary import INDUSTRIES
+    from duijie.seed_data.build.vocabulary import INDUSTRIES
     return next(r[1] for r in INDUSTRIES if r[0] == slug)

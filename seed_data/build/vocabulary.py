@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from seed_data.build.common import Q, edge, node
+from duijie.seed_data.build.common import Q, edge, node
 
 TRIPS = "先后赴萧山、龙游、江山、丽水、德清、桐乡、海盐、滨江、柯桥、宁波、湖州等地"
 

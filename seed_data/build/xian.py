@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from seed_data.build.common import edge, node
-from seed_data.build.organisations import INSTITUTES, industry_name, region_name
+from duijie.seed_data.build.common import edge, node
+from duijie.seed_data.build.organisations import INSTITUTES, industry_name, region_name
 
 EVENT = "evt:xian-docking-2019-05"
 SIGNED_ON = "2019-05-24"
@@ -160,5 +160,5 @@ def xian_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def _topic_name(slug: str) -> str:
-    from seed_data.build.vocabulary import TOPICS
+    from duijie.seed_data.build.vocabulary import TOPICS
     return next(t[1] for t in TOPICS if t[0] == slug)

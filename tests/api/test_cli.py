@@ -10,13 +10,13 @@ from pathlib import Path
 import click
 import pytest
 
-from api.cli import cli
-from api.commands import COMMAND_MODULES, COMMANDS, commands_of
+from duijie.api.cli import cli
+from duijie.api.cli.commands import COMMAND_MODULES, COMMANDS, commands_of
 
 
 def run(*args: str, db: Path | None = None, env: dict | None = None
         ) -> subprocess.CompletedProcess:
-    argv = [sys.executable, "-m", "api.cli"]
+    argv = [sys.executable, "-m", "duijie.api.cli"]
     if db is not None:
         argv += ["--db", str(db)]
     return subprocess.run([*argv, *args], capture_output=True, text=True, env=env,

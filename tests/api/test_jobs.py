@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from api.jobs import Job
-from graph.events import event_meetings, plan_event_meetings
-from matcher.assignment import PlanCancelled
+from duijie.api.jobs import Job
+from duijie.graph.events import event_meetings, plan_event_meetings
+from duijie.matcher.assignment import PlanCancelled
 from tests.graph.test_events import EVT
 from tests.graph.test_events import store as events_store  # noqa: F401 - the fixture
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from evaluation.metrics import METRICS, mean_metrics, ndcg_at_k, precision_at_k
+from duijie.evaluation.metrics import METRICS, mean_metrics, ndcg_at_k, precision_at_k
 
 
 def test_hand_computed_values() -> None:

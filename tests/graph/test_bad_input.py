@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from graph.errors import InvalidInput
-from graph.importers import import_file
-from graph.jsonl import dumps_graph
-from graph.sqlite_store import SqliteStore
+from duijie.graph.errors import InvalidInput
+from duijie.graph.importers import import_file
+from duijie.graph.jsonl import dumps_graph
+from duijie.graph.sqlite_store import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRMS = "企业名称,所在地区,营业收入（万元）\n浙江大立科技,杭州,1200\n恒锋工具,嘉兴,600\n"
@@ -215,13 +215,13 @@ def test_cli_exit_code_two_lists_every_problem(tmp_path, store):
     before = state(store)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DUIJIE_DB": str(store.path)}
     env.pop("DUIJIE_GRAPH", None)
-    done = subprocess.run([sys.executable, "-m", "api.cli", "import", "企业", str(path)],
+    done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "企业", str(path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("error: firms.csv: nothing was imported: 25 problem(s)")
     for i in range(25):
         assert f"firms.csv, row {i + 2}, field 营业收入: '-{i + 1}'" in done.stderr
-    unknown = subprocess.run([sys.executable, "-m", "api.cli", "import", "飞船", str(path)],
+    unknown = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "飞船", str(path)],
                              capture_output=True, text=True, env=env, timeout=120)
     assert unknown.returncode == 2 and "'飞船' is not a kind" in unknown.stderr
     assert state(store) == before
@@ -254,7 +254,7 @@ def test_cli_json_output_lists_problems_for_machines(tmp_path, store):
     before = state(store)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DUIJIE_DB": str(store.path)}
     env.pop("DUIJIE_GRAPH", None)
-    done = subprocess.run([sys.executable, "-m", "api.cli", "import", "need", str(path),
+    done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "need", str(path),
                            "--json"], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2
     answer = json.loads(done.stdout)

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from api.cli import main
-from graph.copy import copy_graph, summarise, verify
-from graph.errors import InvalidInput
-from graph.model import Edge, Node, Provenance
-from graph.sqlite_store import SqliteStore
-from graph.store import ReviewItem
+from duijie.api.cli import main
+from duijie.graph.copy import copy_graph, summarise, verify
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import ReviewItem
 
 
 def chinese_graph(store, n: int = 120) -> None:
@@ -51,7 +51,7 @@ def test_round_trip_through_bolt_is_lossless(tmp_path, bolt_store):
 
 
 def test_seed_round_trip(tmp_path, bolt_store):
-    import graph.seed as seed
+    import duijie.graph.seed as seed
     original, back = SqliteStore(tmp_path / "seed.db"), SqliteStore(tmp_path / "back.db")
     seed.load_seed(original)
     copy_graph(original, bolt_store, batch_size=500)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from icalendar import Calendar
 
-from graph import open_store
-from graph.errors import Conflict, InvalidInput, NotFound
-from graph.events import (
+from duijie.graph import open_store
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.events import (
     add_pair_rule,
     add_participant,
     agenda_items,
@@ -18,14 +18,14 @@ from graph.events import (
     schedule_event,
     slot_grid,
 )
-from graph.model import Edge, Node
-from graph.outcomes import (
+from duijie.graph.model import Edge, Node
+from duijie.graph.outcomes import (
     add_follow_up,
     outcome_summary,
     overdue_follow_ups,
     record_outcome,
 )
-from matcher.agenda import render_agenda
+from duijie.matcher.agenda import render_agenda
 
 EVT = "evt:test"
 
@@ -219,7 +219,7 @@ def test_more_meetings_than_slots_is_refused_before_writing(store):
 
 
 def test_cli_end_to_end_on_a_sqlite_file(store, tmp_path, capsys):
-    from api.cli import main
+    from duijie.api.cli import main
 
     store.close()
     db = str(tmp_path / "events.db")
@@ -237,7 +237,7 @@ def test_cli_end_to_end_on_a_sqlite_file(store, tmp_path, capsys):
 
 
 def test_every_event_command_has_an_example():
-    from api.commands.event_commands import event
+    from duijie.api.cli.commands.event_commands import event
 
     assert "Example:" in event.help
     for name, command in event.commands.items():
@@ -245,8 +245,8 @@ def test_every_event_command_has_an_example():
 
 
 def test_replay_of_the_xian_event(tmp_path):
-    from graph.replay import plan_event, render_replay
-    from graph.seed import XIAN_EVENT, load_seed
+    from duijie.graph.replay import plan_event, render_replay
+    from duijie.graph.seed import XIAN_EVENT, load_seed
 
     store = open_store(str(tmp_path / "seed.db"))
     load_seed(store)
@@ -270,7 +270,7 @@ def test_replay_of_the_xian_event(tmp_path):
 
 
 def test_no_show_is_replaced_by_a_free_alternate(store):
-    from graph.outcomes import replace_no_show
+    from duijie.graph.outcomes import replace_no_show
 
     add_participant(store, EVT, "ent:0", max_meetings=1)
     add_pair_rule(store, EVT, "forbid", "ent:1", "exp:1")  # keeps exp:1 free all day
@@ -301,7 +301,7 @@ def test_pending_requests_are_reported_not_planned(store):
 
 
 def test_pairs_that_met_before_the_cutoff_are_excluded(store):
-    from graph.events import update_event
+    from duijie.graph.events import update_event
 
     with store.batch() as b:
         b.upsert_edge(Edge("need:0", "met", "exp:0", {"date": "2019-01-10"}))
@@ -313,7 +313,7 @@ def test_pairs_that_met_before_the_cutoff_are_excluded(store):
 
 
 def test_cli_create_with_quotas(tmp_path, capsys):
-    from api.cli import main
+    from duijie.api.cli import main
 
     db = str(tmp_path / "q.db")
     assert main(["--db", db, "event", "create", "配额会", "--id", "evt:q", "--days",
@@ -326,7 +326,7 @@ def test_cli_create_with_quotas(tmp_path, capsys):
 
 
 def test_replan_after_a_no_show_keeps_the_record_and_frees_the_capacity(store):
-    from graph.outcomes import replace_no_show
+    from duijie.graph.outcomes import replace_no_show
 
     plan_event_meetings(store, EVT)
     schedule_event(store, EVT)
@@ -338,7 +338,7 @@ def test_replan_after_a_no_show_keeps_the_record_and_frees_the_capacity(store):
 
 
 def test_cli_agenda_in_the_participants_language(store, tmp_path, capsys):
-    from api.cli import main
+    from duijie.api.cli import main
 
     add_participant(store, EVT, "exp:0", language="en")
     plan_event_meetings(store, EVT)
@@ -355,7 +355,7 @@ def test_cli_agenda_in_the_participants_language(store, tmp_path, capsys):
 
 
 def test_participant_updates_merge_and_unknown_ids_are_refused(store):
-    from graph.events import add_participants, load_setup
+    from duijie.graph.events import add_participants, load_setup
 
     add_participant(store, EVT, "exp:1", max_meetings=1,
                     availability=[("2019-05-23T09:00", "2019-05-23T10:00")])
@@ -374,7 +374,7 @@ def test_participant_updates_merge_and_unknown_ids_are_refused(store):
 
 
 def test_one_person_per_organisation_from_affiliations(store):
-    from graph.events import update_event
+    from duijie.graph.events import update_event
 
     plain = plan_event_meetings(store, EVT)
     assert {h for f, h in plain.pairs() if f == "ent:0"} == {"exp:0", "exp:1"}

@@ -9,12 +9,12 @@ from collections import Counter
 
 import pytest
 
-from graph.errors import InvalidInput
-from graph.generate import generate_graph, record_to_json, seed_vocabulary, write_jsonl
-from graph.model import Edge, Node, check_endpoint_kinds, validate_edge, validate_node
-from graph.seed import load_seed
-from graph.sqlite_store import SqliteStore
-from graph.store import WriteBatch, iter_edges, iter_nodes
+from duijie.graph.errors import InvalidInput
+from duijie.graph.generate import generate_graph, record_to_json, seed_vocabulary, write_jsonl
+from duijie.graph.model import Edge, Node, check_endpoint_kinds, validate_edge, validate_node
+from duijie.graph.seed import load_seed
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import WriteBatch, iter_edges, iter_nodes
 
 SMALL = {"n_enterprises": 40, "n_experts": 120, "n_institutes": 10, "n_needs": 150}
 
@@ -126,7 +126,7 @@ def test_write_jsonl_round_trips(small, tmp_path):
 
 
 def _duijie(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "duijie.api.cli", *args], capture_output=True,
                           text=True, encoding="utf-8", timeout=300)
 
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from graph.errors import InvalidInput
-from graph.importers import import_file, parse_table
-from graph.jsonl import dumps_graph
-from graph.model import new_id
-from graph.normalize import normalize_text
-from graph.sqlite_store import SqliteStore
-from graph.store import iter_edges, iter_nodes
-from graph.tabular import read_table
+from duijie.graph.errors import InvalidInput
+from duijie.graph.importers import import_file, parse_table
+from duijie.graph.jsonl import dumps_graph
+from duijie.graph.model import new_id
+from duijie.graph.normalize import normalize_text
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import iter_edges, iter_nodes
+from duijie.graph.tabular import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -256,7 +256,7 @@ def test_tab_separated_utf16_from_excel_unicode_text(tmp_path, sqlite_store):
 def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DUIJIE_DB": str(db)}
     env.pop("DUIJIE_GRAPH", None)
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "duijie.api.cli", *args], capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=120)
 
 
@@ -361,18 +361,17 @@ def test_firms_numbered_alike_are_all_created_without_review(tmp_path, sqlite_st
 
 
 def test_each_row_is_validated_once(tmp_path, sqlite_store, monkeypatch):
-    import graph.importers
-    import graph.model
-
+    import duijie.graph.importers as importers
+    import duijie.graph.model as model
     calls = []
-    real = graph.model.validate_props
+    real = model.validate_props
 
     def counted(kind, props, where="", partial=False):
         calls.append(where)
         return real(kind, props, where, partial)
 
-    monkeypatch.setattr(graph.model, "validate_props", counted)
-    monkeypatch.setattr(graph.importers, "validate_props", counted)
+    monkeypatch.setattr(model, "validate_props", counted)
+    monkeypatch.setattr(importers, "validate_props", counted)
     rows = [["领域名称", "同义词"], *[[f"领域{i}", f"方向{i}"] for i in range(50)]]
     import_file(sqlite_store, "Topic", write_csv(tmp_path / "topics.csv", rows))
     assert len(calls) == 50  # parse only: the write batch trusts the parsed records

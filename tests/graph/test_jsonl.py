@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InvalidInput
-from graph.jsonl import dumps_graph, export_jsonl, import_jsonl
-from graph.model import Edge, Node, Provenance
-from graph.sqlite_store import SqliteStore
-from graph.store import WriteBatch, iter_edges, iter_nodes
+from duijie.graph.errors import InvalidInput
+from duijie.graph.jsonl import dumps_graph, export_jsonl, import_jsonl
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import WriteBatch, iter_edges, iter_nodes
 
 
 def rich_batch() -> WriteBatch:
@@ -129,7 +129,7 @@ def test_export_to_a_stream(rich_store, tmp_path):
 
 
 def test_seed_data_round_trip(tmp_path):
-    import graph.seed as seed
+    import duijie.graph.seed as seed
     with SqliteStore(tmp_path / "seed.db") as store:
         seed.load_seed(store)
         first = dumps_graph(store)
@@ -257,7 +257,7 @@ def test_cli_import_of_a_bad_graph_file_exits_2_naming_the_line(rich_store, tmp_
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root), "DUIJIE_DB": str(rich_store.path)}
     env.pop("DUIJIE_GRAPH", None)
-    done = subprocess.run([sys.executable, "-m", "api.cli", "import", "graph", str(path)],
+    done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "graph", str(path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2
     assert "g.jsonl, line 6: not valid JSON" in done.stderr
@@ -274,7 +274,7 @@ def test_cli_export_to_a_reader_that_stops_early(tmp_path):
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root), "DUIJIE_DB": str(db)}
     env.pop("DUIJIE_GRAPH", None)
-    reader = subprocess.Popen([sys.executable, "-m", "api.cli", "export", "-"],
+    reader = subprocess.Popen([sys.executable, "-m", "duijie.api.cli", "export", "-"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     first = reader.stdout.readline()
     reader.stdout.close()  # like `| head -1`

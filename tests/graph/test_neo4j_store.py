@@ -9,12 +9,12 @@ from datetime import date
 
 import pytest
 
-from graph import cypher, open_store
-from graph.errors import BackendUnavailable, InvalidInput
-from graph.model import Edge, Node
-from graph.neo4j_store import MESSAGE_BYTES, Neo4jStore
-from graph.sqlite_store import SqliteStore
-from graph.store import WriteBatch
+from duijie.graph import cypher, open_store
+from duijie.graph.errors import BackendUnavailable, InvalidInput
+from duijie.graph.model import Edge, Node
+from duijie.graph.neo4j_store import MESSAGE_BYTES, Neo4jStore
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import WriteBatch
 from tests.bolt_server import BoltServer, bolt_unavailable_reason, free_port
 
 pytestmark = pytest.mark.bolt
@@ -159,8 +159,8 @@ def test_server_killed_mid_batch_leaves_nothing(own_server):
 
 
 def test_seed_gives_the_same_results_on_both_backends(sqlite_store, bolt_store):
-    import graph.seed as seed
-    import matcher.service as service
+    import duijie.graph.seed as seed
+    import duijie.matcher.service as service
     for store in (sqlite_store, bolt_store):
         seed.load_seed(store)
     assert bolt_store.counts() == sqlite_store.counts()
@@ -179,7 +179,7 @@ def test_seed_gives_the_same_results_on_both_backends(sqlite_store, bolt_store):
 
 
 def test_projection_edges_between_pages(bolt_store, monkeypatch):
-    monkeypatch.setattr("graph.neo4j_store._PROJECTION_PAGE", 7)
+    monkeypatch.setattr("duijie.graph.neo4j_store._PROJECTION_PAGE", 7)
     batch = topics("p", 30)
     for i in range(29):
         batch.upsert_edge(Edge(f"topic:p{i + 1:05d}", "part_of", f"topic:p{i:05d}"))
@@ -224,8 +224,8 @@ def test_a_write_in_between_is_not_lost(bolt_url, bolt_store, monkeypatch):
 
 
 def test_event_planning_gives_the_same_meetings_on_both_backends(sqlite_store, bolt_store):
-    import graph.events as events
-    from graph.copy import copy_graph
+    import duijie.graph.events as events
+    from duijie.graph.copy import copy_graph
 
     evt = "evt:对接会"
     with sqlite_store.batch() as b:
@@ -255,8 +255,8 @@ def test_event_planning_gives_the_same_meetings_on_both_backends(sqlite_store, b
 
 def test_cli_import_gives_the_same_graph_on_both_backends(tmp_path, bolt_url, bolt_store,
                                                           capsys):
-    from api.cli import main
-    from graph.copy import summarise
+    from duijie.api.cli import main
+    from duijie.graph.copy import summarise
 
     firms = tmp_path / "企业名录.csv"
     firms.write_text("企业名称,统一社会信用代码,所在地区,营业收入（万元）,别名\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.normalize import (
+from duijie.graph.normalize import (
     brand_name,
     core_name,
     is_generic,
@@ -14,7 +14,7 @@ from graph.normalize import (
     organisation_keys,
     pinyin_key,
 )
-from graph.places import compare_regions
+from duijie.graph.places import compare_regions
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

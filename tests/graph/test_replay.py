@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from graph import open_store
-from graph.model import Node
-from graph.outcomes import event_record, overdue_follow_ups
-from graph.replay import plan_event, render_replay
-from graph.seed import XIAN_EVENT, load_seed
+from duijie.graph import open_store
+from duijie.graph.model import Node
+from duijie.graph.outcomes import event_record, overdue_follow_ups
+from duijie.graph.replay import plan_event, render_replay
+from duijie.graph.seed import XIAN_EVENT, load_seed
 
 
 @pytest.fixture()
@@ -42,7 +42,7 @@ def test_event_record_names_the_event_and_its_outcome_edges(seeded):
 
 
 def test_no_path_of_the_xian_plan_goes_through_the_event(seeded):
-    from matcher.service import Recommender
+    from duijie.matcher.service import Recommender
 
     store, _ = seeded()
     event = store.get_node(XIAN_EVENT)
@@ -134,7 +134,7 @@ def test_record_writes_the_seed_outcome_through_the_outcome_path(seeded):
     assert len(overdue_follow_ups(store, today="2020-01-01", event_id=XIAN_EVENT)) == 11
     store.close()
 
-    out = subprocess.run([sys.executable, "-m", "api.cli", "--db", str(path), "event",
+    out = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(path), "event",
                           "followups", "--event", XIAN_EVENT, "--today", "2020-01-01",
                           "--json"], capture_output=True, text=True, check=True)
     rows = json.loads(out.stdout)
@@ -146,8 +146,8 @@ def test_cli_event_plan_ignores_the_events_record(seeded):
     plan_event(store, XIAN_EVENT, use_recommender=False)  # participants, slots, tables
     name = store.get_node(XIAN_EVENT).name
     store.close()
-    out = subprocess.run([sys.executable, "-m", "api.cli", "--db", str(path), "event", "plan",
-                          XIAN_EVENT, "--json"], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(path), "event",
+                          "plan", XIAN_EVENT, "--json"], capture_output=True, text=True, check=True)
     meetings = json.loads(out.stdout)["meetings"]
     assert meetings and all(m["reasons"] for m in meetings)
     # a path through a meeting shows its name, "firm × helper"
@@ -155,9 +155,9 @@ def test_cli_event_plan_ignores_the_events_record(seeded):
 
 
 def test_planning_the_event_again_gives_the_same_plan(tmp_path):
-    from graph import open_store
-    from graph.replay import plan_event
-    from graph.seed import XIAN_EVENT, load_seed
+    from duijie.graph import open_store
+    from duijie.graph.replay import plan_event
+    from duijie.graph.seed import XIAN_EVENT, load_seed
 
     store = open_store(str(tmp_path / "again.db"))
     load_seed(store)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import Conflict, InvalidInput, NotFound
-from graph.model import Edge, Node, Provenance
-from graph.resolution import (
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.resolution import (
     accept_review,
     index_for,
     plan_organisation_writes,
@@ -22,10 +22,10 @@ from graph.resolution import (
     retargeted_ids,
     review_id,
 )
-from graph.resolution_index import OrganisationIndex, compare, org_profile
-from graph.resolution_quality import by_split, evaluate, read_pairs
-from graph.sqlite_store import SqliteStore
-from graph.store import ReviewItem, WriteBatch
+from duijie.graph.resolution_index import OrganisationIndex, compare, org_profile
+from duijie.graph.resolution_quality import by_split, evaluate, read_pairs
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import ReviewItem, WriteBatch
 
 ROOT = Path(__file__).resolve().parents[2]
 PAIRS = ROOT / "tests" / "data" / "resolution" / "pairs.tsv"
@@ -356,15 +356,14 @@ def test_any_store_write_reaches_the_cached_index(sqlite_store: SqliteStore) -> 
 
 def test_a_failing_cache_update_never_fails_a_committed_write(
         sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    import graph.resolution
-
+    import duijie.graph.resolution as resolution
     write(sqlite_store, [ent("ent:hf", "恒锋工具股份有限公司")])
     index = index_for(sqlite_store)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise MemoryError("a fault that cannot be produced for real here")
 
-    monkeypatch.setattr(graph.resolution, "_add_node", broken)
+    monkeypatch.setattr(resolution, "_add_node", broken)
     sqlite_store.apply(_batch_of(ent("ent:dl", "浙江大立科技股份有限公司")))  # does not raise
     monkeypatch.undo()
     assert index_for(sqlite_store) is not index  # dropped, rebuilt from the store
@@ -425,7 +424,7 @@ def _batch_of(*nodes: Node) -> WriteBatch:
 
 def duijie(db: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DUIJIE_DB": str(db)}
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "duijie.api.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

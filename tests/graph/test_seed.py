@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InvalidInput
-from graph.model import EnterpriseProps, Node
-from graph.normalize import organisation_keys
-from graph.seed import XIAN_EVENT, load_seed, seed_folder, seed_records
-from graph.sqlite_store import SqliteStore
-from graph.store import iter_edges, iter_nodes
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import EnterpriseProps, Node
+from duijie.graph.normalize import organisation_keys
+from duijie.graph.seed import XIAN_EVENT, load_seed, seed_folder, seed_records
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import iter_edges, iter_nodes
 
 SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_SOURCES = {f"seed:{p}" for p in (
@@ -248,7 +248,7 @@ def test_a_bad_line_is_named_and_the_store_is_unchanged(sqlite_store, tmp_path, 
 
 
 def test_committed_files_match_the_build_script(records):
-    from seed_data.build_seed import check, collect
+    from duijie.seed_data.build_seed import check, collect
 
     built_nodes, built_edges = collect()
     assert check(built_nodes, built_edges, None) == []
@@ -259,7 +259,7 @@ def test_committed_files_match_the_build_script(records):
 
 
 def _duijie(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "duijie.api.cli", *args], capture_output=True,
                           text=True, encoding="utf-8", timeout=300)
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import BackendUnavailable, Conflict, InvalidInput
-from graph.model import Edge, Node, Provenance
-from graph.sqlite_store import MIGRATIONS, SCHEMA_VERSION, SqliteStore, migrate
+from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.sqlite_store import MIGRATIONS, SCHEMA_VERSION, SqliteStore, migrate
 
 PROV = [Provenance(source="test")]
 REPO = Path(__file__).resolve().parents[2]
@@ -113,8 +113,8 @@ def test_projection_follows_own_and_foreign_writes(db_path: Path) -> None:
 CRASH_SCRIPT = textwrap.dedent("""
     import os, sys
     sys.path.insert(0, {repo!r})
-    from graph.model import Node, Provenance
-    from graph.sqlite_store import SqliteStore
+    from duijie.graph.model import Node, Provenance
+    from duijie.graph.sqlite_store import SqliteStore
 
     class CrashingStore(SqliteStore):
         def _write_edges(self, edges, now):
@@ -122,7 +122,7 @@ CRASH_SCRIPT = textwrap.dedent("""
             os._exit(17)
 
     store = CrashingStore({path!r})
-    from graph.model import Edge
+    from duijie.graph.model import Edge
     with store.batch() as b:
         b.upsert_node(Node("ent:late", "Enterprise", {{"name": "后来者"}},
                            provenance=[Provenance("test")]))

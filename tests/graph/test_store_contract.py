@@ -11,11 +11,11 @@ import threading
 import networkx as nx
 import pytest
 
-from graph.errors import Conflict, InvalidInput, NotFound
-from graph.model import Edge, Node, Provenance
-from graph.normalize import organisation_keys
-from graph.sqlite_store import SqliteStore
-from graph.store import (
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.normalize import organisation_keys
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.store import (
     GraphStore,
     ReviewItem,
     WriteBatch,
@@ -40,7 +40,7 @@ def store_factory(request, tmp_path):
             return opened[-1]
     else:
         url = request.getfixturevalue("bolt_url")
-        from graph.neo4j_store import Neo4jStore
+        from duijie.graph.neo4j_store import Neo4jStore
 
         def factory() -> GraphStore:
             opened.append(Neo4jStore.from_url(url))

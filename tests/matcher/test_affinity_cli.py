@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InvalidInput
-from matcher.affinity import run_affinity
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.affinity import run_affinity
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = [
@@ -30,7 +30,7 @@ def write_jsonl(path: Path, records: list) -> Path:
 
 
 def duijie(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "duijie.api.cli", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=300)
 
 

@@ -10,8 +10,8 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from graph.errors import InvalidInput
-from matcher.agenda import AgendaItem, EventInfo, render_agenda
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.agenda import AgendaItem, EventInfo, render_agenda
 
 EVENT = EventInfo("evt:xian", "西安科技对接会", "西安高新区")
 ITEMS = [

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from graph.errors import InvalidInput
-from matcher.assignment import (
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.assignment import (
     SCALE,
     Participant,
     PlanRules,
@@ -313,7 +313,7 @@ def test_score_matrix_gives_the_same_plan_as_the_mapping():
 
 
 def test_progress_and_cancel():
-    from matcher.assignment import PlanCancelled
+    from duijie.matcher.assignment import PlanCancelled
 
     firms, helpers, scores, _ = random_instance(11, n_firms=6, n_helpers=6)
     stages = []

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from graph.errors import InvalidInput
-from graph.model import EnterpriseProps, ProgrammeProps
-from matcher.eligibility import FIELDS, evaluate_eligibility, normalise_place
+from duijie.graph.errors import InvalidInput
+from duijie.graph.model import EnterpriseProps, ProgrammeProps
+from duijie.matcher.eligibility import FIELDS, evaluate_eligibility, normalise_place
 
 FIRM = {"name": "浙江大立科技", "revenue_wan": 12000.0, "employees": 350,
         "rd_ratio_pct": 2.1, "flags": ["高新技术企业"], "region": "绍兴",

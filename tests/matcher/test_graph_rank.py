@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from graph.errors import InvalidInput, NotFound
-from matcher.graph_rank import (
+from duijie.graph.errors import InvalidInput, NotFound
+from duijie.matcher.graph_rank import (
     RANK_EDGE_WEIGHTS,
     GraphIndex,
     Transition,
     pagerank_reference,
     personalized_pagerank,
 )
-from matcher.paths import explain_paths, explain_paths_indexed
+from duijie.matcher.paths import explain_paths, explain_paths_indexed
 
 
 def weighted_graph(n: int, m: int, seed: int) -> nx.Graph:

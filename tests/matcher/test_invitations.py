@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from graph.errors import InvalidInput
-from matcher.invitations import APPROXIMATION, plan_invitations
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.invitations import APPROXIMATION, plan_invitations
 
 
 def best_coverage(needs, scores, k, strong):

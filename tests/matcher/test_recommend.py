@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InvalidInput, NotFound
-from graph.model import Edge, Node, Provenance
-from matcher.recommend import (
+from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.matcher.recommend import (
     MAX_K,
     Party,
     RecommendConfig,
@@ -24,7 +24,7 @@ from matcher.recommend import (
     seed_weights,
     top_k,
 )
-from matcher.service import Recommender
+from duijie.matcher.service import Recommender
 
 ROOT = Path(__file__).resolve().parents[2]
 PROV = [Provenance(source="test")]
@@ -314,7 +314,7 @@ def test_stored_need_with_unsearchable_text_falls_back_to_the_graph(store):
 # -- CLI in a subprocess -----------------------------------------------------------------
 
 def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "api.cli", "--db", str(db), *args],
+    return subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), *args],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
@@ -352,8 +352,8 @@ def test_cli_errors_are_one_line_with_exit_codes(store, db_path):
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    from graph.seed import XIAN_EVENT, load_seed
-    from graph.sqlite_store import SqliteStore
+    from duijie.graph.seed import XIAN_EVENT, load_seed
+    from duijie.graph.sqlite_store import SqliteStore
 
     store = SqliteStore(tmp_path_factory.mktemp("seed") / "duijie.db")
     load_seed(store)

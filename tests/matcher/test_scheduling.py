@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from graph.errors import InvalidInput
-from matcher.scheduling import MeetingToPlace, Slot, schedule
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.scheduling import MeetingToPlace, Slot, schedule
 
 
 def two_days(per_day=8, minutes=30):

@@ -10,9 +10,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from graph.errors import InvalidInput, NotFitted, NotFound
-from matcher.aggregate import RULES, aggregate, aggregate_reference
-from matcher.text import TextAffinity
+from duijie.graph.errors import InvalidInput, NotFitted, NotFound
+from duijie.matcher.aggregate import RULES, aggregate, aggregate_reference
+from duijie.matcher.text import TextAffinity
 
 PROFILES = [
     {"id": "xiopm", "docs": [
@@ -281,8 +281,8 @@ def test_partial_fit_fits_then_adds() -> None:
 
 
 def test_two_processes_give_the_same_index_and_answers(monkeypatch) -> None:
-    import matcher.batch_tokenize as batch_tokenize
-    import matcher.text as text
+    import duijie.matcher.batch_tokenize as batch_tokenize
+    import duijie.matcher.text as text
     monkeypatch.setattr(batch_tokenize, "_POOL_MIN_TEXTS", 1)
     monkeypatch.setattr(text, "_POOL_MIN_QUERIES", 1)
     one, two = tiny(), tiny(n_jobs=2)

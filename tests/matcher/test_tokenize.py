@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from matcher.batch_tokenize import count_terms
-from matcher.tokenize import TextTokenizer, normalize_for_tokens, stem_english
+from duijie.matcher.batch_tokenize import count_terms
+from duijie.matcher.tokenize import TextTokenizer, normalize_for_tokens, stem_english
 
 
 def test_chinese_gives_bigrams_and_the_vocabulary_compound() -> None:
@@ -52,7 +52,7 @@ def test_full_width_letters_and_spaces_become_half_width() -> None:
 def test_normalisation_equals_nfkc_then_simplified_then_lower_case() -> None:
     import unicodedata
 
-    from graph.normalize import to_simplified
+    from duijie.graph.normalize import to_simplified
 
     samples = ["ＡＢＣ，１２３％（測試）", "Ａ\u0301ｂ", "①②㎡ﬁ", "全角　空格", "ｶﾀｶﾅ", "普通文本"]
     samples.append("".join(samples) * 200)  # long texts take the numpy path

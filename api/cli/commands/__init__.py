@@ -12,20 +12,20 @@ import importlib
 import click
 
 COMMANDS: dict[str, str] = {
-    "init": "api.commands.store_commands",
-    "stats": "api.commands.store_commands",
-    "seed": "api.commands.seed_commands",
-    "demo": "api.commands.seed_commands",
-    "generate": "api.commands.seed_commands",
-    "resolve": "api.commands.resolve_commands",
-    "review": "api.commands.resolve_commands",
-    "import": "api.commands.io_commands",
-    "export": "api.commands.io_commands",
-    "affinity": "api.commands.affinity_commands",
-    "recommend": "api.commands.recommend_commands",
-    "recommend-for": "api.commands.recommend_commands",
-    "event": "api.commands.event_commands",
-    "graph": "api.commands.graph_commands",
+    "init": "duijie.api.cli.commands.store_commands",
+    "stats": "duijie.api.cli.commands.store_commands",
+    "seed": "duijie.api.cli.commands.seed_commands",
+    "demo": "duijie.api.cli.commands.seed_commands",
+    "generate": "duijie.api.cli.commands.seed_commands",
+    "resolve": "duijie.api.cli.commands.resolve_commands",
+    "review": "duijie.api.cli.commands.resolve_commands",
+    "import": "duijie.api.cli.commands.io_commands",
+    "export": "duijie.api.cli.commands.io_commands",
+    "affinity": "duijie.api.cli.commands.affinity_commands",
+    "recommend": "duijie.api.cli.commands.recommend_commands",
+    "recommend-for": "duijie.api.cli.commands.recommend_commands",
+    "event": "duijie.api.cli.commands.event_commands",
+    "graph": "duijie.api.cli.commands.graph_commands",
 }
 COMMAND_MODULES = sorted(set(COMMANDS.values()))
 

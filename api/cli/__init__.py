@@ -14,8 +14,8 @@ import sys
 
 import click
 
-from api.context import cli_group
-from graph.errors import DuijieError
+from duijie.api.cli.context import cli_group
+from duijie.graph.errors import DuijieError
 
 
 @cli_group

@@ -7,11 +7,11 @@ import getpass
 
 import click
 
-from api.context import AppContext, echo_json, json_option, pass_app
-from graph.model import ORGANISATION_KINDS
-from graph.resolution import accept_review, reject_review, resolve
-from graph.resolution_index import Candidate
-from graph.store import ReviewItem
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.graph.model import ORGANISATION_KINDS
+from duijie.graph.resolution import accept_review, reject_review, resolve
+from duijie.graph.resolution_index import Candidate
+from duijie.graph.store import ReviewItem
 
 
 def _default_user() -> str:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from api.context import echo_json, json_option
-from graph import open_store
-from graph.copy import DEFAULT_BATCH, copy_graph, default_state_path, verify
-from graph.errors import Conflict
+from duijie.api.cli.context import echo_json, json_option
+from duijie.graph import open_store
+from duijie.graph.copy import DEFAULT_BATCH, copy_graph, default_state_path, verify
+from duijie.graph.errors import Conflict
 
 
 @click.group("graph")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from graph.errors import InvalidInput
-from matcher.affinity import run_affinity
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.affinity import run_affinity
 
 
 def read_jsonl(path: Path) -> tuple[list[dict], list[int]]:

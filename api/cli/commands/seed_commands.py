@@ -7,12 +7,12 @@ from typing import Any
 
 import click
 
-from api.context import AppContext, echo_json, json_option, pass_app, progress
-from graph.errors import NotFound
-from graph.generate import generate_graph, write_jsonl
-from graph.model import Edge
-from graph.seed import XIAN_EVENT, load_seed
-from graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
+from duijie.graph.errors import NotFound
+from duijie.graph.generate import generate_graph, write_jsonl
+from duijie.graph.model import Edge
+from duijie.graph.seed import XIAN_EVENT, load_seed
+from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes
 
 KIND_ZH = {
     "Enterprise": "企业", "Need": "需求", "Institute": "院所", "Expert": "专家",
@@ -81,7 +81,7 @@ def demo(app: AppContext, as_json: bool) -> None:
         seeded = True
     summary = demo_summary(store)
     summary["seeded_now"] = seeded
-    from graph.replay import plan_event, render_replay
+    from duijie.graph.replay import plan_event, render_replay
 
     replay = plan_event(store, XIAN_EVENT)
     if as_json:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from api.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 
 
 @click.group()
@@ -31,7 +31,7 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
     Example:
       duijie event list --json
     """
-    from graph.events import event_meetings, list_events
+    from duijie.graph.events import event_meetings, list_events
 
     rows = [{"id": n.id, "name": n.name, "place": n.props.get("place"),
              "start_date": n.props.get("start_date"), "status": n.props.get("status", "planned"),
@@ -84,7 +84,7 @@ def create(app: AppContext, name: str, event_id: str | None, place: str | None,
       duijie event create 西安对接会 --id evt:xian --place 西安 --days 2019-05-23,2019-05-24 \\
         --from 09:00 --to 12:00 --slot-minutes 30 --tables 6
     """
-    from graph.events import create_event, slot_grid
+    from duijie.graph.events import create_event, slot_grid
 
     day_list = [d.strip() for d in days.split(",") if d.strip()]
     table_list = ([f"T{i + 1}" for i in range(int(tables))] if tables.isdigit()
@@ -140,7 +140,7 @@ def invite(app: AppContext, event_id: str, participants: tuple[str, ...],
       duijie event invite evt:xian ent:dali exp:li --max-meetings 4
       duijie event invite evt:xian --budget 5 --candidates-region 西安 --json
     """
-    from graph.events import add_participants, invitation_plan
+    from duijie.graph.events import add_participants, invitation_plan
 
     parsed = []
     for w in windows:
@@ -191,7 +191,7 @@ def rule(app: AppContext, event_id: str, kind: str, firm: str, helper: str, stat
       duijie event rule evt:xian pin ent:dali inst:xjtu
       duijie event rule evt:xian request ent:dali exp:li --status declined --reason too_early
     """
-    from graph.events import add_pair_rule
+    from duijie.graph.events import add_pair_rule
 
     add_pair_rule(app.store, event_id, kind, firm, helper, status=status, by=by, reason=reason)
     click.echo(f"{kind} ({firm}, {helper}) recorded")
@@ -216,8 +216,8 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
     import sys
     from functools import partial
 
-    from api.jobs import Job, run_in_foreground
-    from graph.events import event_meetings, plan_event_meetings, recommender_scores
+    from duijie.api.jobs import Job, run_in_foreground
+    from duijie.graph.events import event_meetings, plan_event_meetings, recommender_scores
 
     # Planning an event never learns from its own record (its node, meetings, outcomes).
     scorer = None if simple_scores else partial(recommender_scores, exclude_event=event_id)
@@ -272,7 +272,7 @@ def schedule_cmd(app: AppContext, event_id: str, publish: bool, as_json: bool) -
     Example:
       duijie event schedule evt:xian --publish
     """
-    from graph.events import publish_event, schedule_event
+    from duijie.graph.events import publish_event, schedule_event
 
     result = schedule_event(app.store, event_id)
     published = publish_event(app.store, event_id) if publish else 0
@@ -318,8 +318,8 @@ def agenda(app: AppContext, event_id: str, fmt: str, participant: str | None,
       duijie event agenda evt:xian --format ics --participant ent:dali --out dali.ics
       duijie event agenda evt:xian --format html --lang en --out programme.html
     """
-    from graph.events import agenda_items
-    from matcher.agenda import render_agenda
+    from duijie.graph.events import agenda_items
+    from duijie.matcher.agenda import render_agenda
 
     info, items = agenda_items(app.store, event_id)
     event_props = app.store.get_node(event_id).props
@@ -369,7 +369,7 @@ def outcome(app: AppContext, meeting_id: str, stage: str, held: bool | None,
       duijie event outcome mtg:abc --held --rating-need 5 --rating-helper 4 --intent
       duijie event outcome mtg:abc --stage m3 --ledger signed --value 120
     """
-    from graph.outcomes import record_outcome
+    from duijie.graph.outcomes import record_outcome
 
     node = record_outcome(app.store, meeting_id, stage, held=held, rating_need_side=rating_need,
                           rating_helper_side=rating_helper, intent=intent, ledger=ledger,
@@ -392,7 +392,7 @@ def no_show(app: AppContext, meeting_id: str, as_json: bool) -> None:
     Example:
       duijie event no-show mtg:abc
     """
-    from graph.outcomes import replace_no_show
+    from duijie.graph.outcomes import replace_no_show
 
     node = replace_no_show(app.store, meeting_id)
     if as_json:
@@ -422,7 +422,7 @@ def followups(app: AppContext, event_id: str | None, today: str | None, meeting_
       duijie event followups --add mtg:abc --action 寄送样品 --owner 张三 --due 2019-06-30
       duijie event followups --event evt:xian --json
     """
-    from graph.outcomes import add_follow_up, overdue_follow_ups
+    from duijie.graph.outcomes import add_follow_up, overdue_follow_ups
 
     if meeting_id:
         if not (action and owner and due):
@@ -462,7 +462,7 @@ def replay(app: AppContext, event_id: str, budget: int, simple_scores: bool, rec
       duijie seed && duijie event replay evt:xian-docking-2019-05
       duijie event replay evt:xian-docking-2019-05 --record && duijie event followups
     """
-    from graph.replay import plan_event, render_replay
+    from duijie.graph.replay import plan_event, render_replay
 
     result = plan_event(app.store, event_id, budget=budget, use_recommender=not simple_scores,
                         record=record)

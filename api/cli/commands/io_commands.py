@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from api.context import AppContext, echo_json, json_option, pass_app, progress
-from graph.errors import InvalidInput
-from graph.importers import ImportReport, import_file
-from graph.jsonl import JsonlReport, export_jsonl, import_jsonl
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
+from duijie.graph.errors import InvalidInput
+from duijie.graph.importers import ImportReport, import_file
+from duijie.graph.jsonl import JsonlReport, export_jsonl, import_jsonl
 
 GRAPH_KINDS = ("graph", "jsonl", "图谱")
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from api.context import AppContext, echo_json, json_option, pass_app
-from graph.errors import InvalidInput
-from matcher.recommend import Recommendation, load_config
-from matcher.service import Recommender
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.recommend import Recommendation, load_config
+from duijie.matcher.service import Recommender
 
 KIND_CHOICES = ["expert", "institute", "programme", "enterprise"]
 KIND_LABELS = {"Expert": "专家", "Institute": "院所", "Programme": "政策项目",
@@ -19,7 +19,7 @@ KIND_LABELS = {"Expert": "专家", "Institute": "院所", "Programme": "政策�
 def render(rec: Recommendation) -> str:
     """A recommendation as readable Chinese-first text, reasons under each line.
 
-    >>> from matcher.recommend import RecommendedItem
+    >>> from duijie.matcher.recommend import RecommendedItem
     >>> item = RecommendedItem("inst:x", "Institute", "西安光机所", 0.91,
     ...                        {"text": 1.0, "graph": 0.8}, matched_phrases=["红外探测"])
     >>> print(render(Recommendation({"need": "need:1", "title": "红外降噪"}, [item])))

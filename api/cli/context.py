@@ -10,8 +10,8 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from graph import open_store
-from graph.store import GraphStore
+from duijie.graph import open_store
+from duijie.graph.store import GraphStore
 
 
 class AppContext:
@@ -36,7 +36,7 @@ class AppContext:
 def cli_group(func: Callable) -> click.Group:
     """The root group: `--db`/`--graph` select the store for every subcommand."""
 
-    from api.commands import LazyGroup
+    from duijie.api.cli.commands import LazyGroup
 
     @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.option("--db", "db", envvar="DUIJIE_DB", default=None, metavar="PATH",

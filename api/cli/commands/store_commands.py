@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from api.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 
 
 @click.command()

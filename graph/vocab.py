@@ -1,0 +1,179 @@
+"""The product's vocabularies, written once: the model validates against them, the
+matcher and the application use them, the CLI offers them as choices.
+
+Each is a `StrEnum`, so a member is its string (``EventType.FAIR == "fair"``) and JSON
+holds plain strings. Labels for people are here too, in Chinese and English.
+
+>>> [s.value for s in OutcomeStage]
+['post_event', 'm1', 'm3', 'm6', 'm12']
+>>> list(LedgerStep).index("signed") > list(LedgerStep).index("letter_of_intent")
+True
+>>> kind_label("Institute"), kind_label("Institute", "en")
+('院所', 'institute')
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+DEFAULT_MAX_MEETINGS = 3
+"""Meetings a participant takes when neither the event nor the participant says."""
+
+DEFAULT_MIN_SCORE = 0.3
+"""The weakest match score an event's planner proposes as a meeting."""
+
+
+class Confidentiality(StrEnum):
+    """Who may see a record: everyone, staff of the office, or named roles only."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    CONFIDENTIAL = "confidential"  # trade secrets in a need: owner and its broker only
+
+
+class NeedStatus(StrEnum):
+    SUBMITTED = "submitted"
+    MATCHED = "matched"
+    MET = "met"
+    SIGNED = "signed"
+    NOT_PURSUED = "not_pursued"
+    FOLLOWED_UP = "followed_up"
+
+
+NEED_PROGRESS = {NeedStatus.SUBMITTED: 0, NeedStatus.FOLLOWED_UP: 0, NeedStatus.MATCHED: 1,
+                 NeedStatus.MET: 2, NeedStatus.SIGNED: 3}
+"""How far a need has come; a need never moves back (not_pursued stands apart)."""
+
+
+class NeedType(StrEnum):
+    TECHNOLOGY = "technology"  # 技术需求
+    PROBLEM = "problem"  # 问题与困难, for a department to solve
+    POLICY = "policy"  # 政策咨询
+    FINANCING = "financing"  # 融资
+    TALENT = "talent"  # 人才
+
+
+class EventType(StrEnum):
+    DOCKING_TRIP = "docking_trip"
+    FAIR = "fair"
+    EXPERT_VISIT = "expert_visit"
+    SERVICE_EVENT = "service_event"
+    TALENT_MATCHING = "talent_matching"
+    CONFERENCE = "conference"
+    OTHER = "other"
+
+
+class EventStatus(StrEnum):
+    PLANNED = "planned"
+    PUBLISHED = "published"
+    HELD = "held"
+    CLOSED = "closed"
+
+
+class PairRuleKind(StrEnum):
+    """What an organiser records about one firm–helper pair of an event."""
+
+    REQUEST = "request"
+    DECLINE = "decline"
+    PIN = "pin"
+    FORBID = "forbid"
+    MET_BEFORE = "met_before"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class MeetingStatus(StrEnum):
+    PROPOSED = "proposed"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    LOCKED = "locked"
+    HELD = "held"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+FIXED_MEETINGS = (MeetingStatus.LOCKED, MeetingStatus.PUBLISHED, MeetingStatus.HELD)
+"""Meetings a re-plan keeps, slot and all."""
+
+DONE_MEETINGS = (MeetingStatus.NO_SHOW, MeetingStatus.CANCELLED)
+"""Meetings kept as records whose pair is not proposed again."""
+
+REPLACEABLE_MEETINGS = (MeetingStatus.PROPOSED, MeetingStatus.SCHEDULED)
+"""Meetings a re-plan may replace (when nothing was recorded on them)."""
+
+
+class MeetingSource(StrEnum):
+    PLANNED = "planned"
+    PINNED = "pinned"
+    REQUESTED = "requested"
+    LOCKED = "locked"
+    ALTERNATE = "alternate"
+
+
+class OutcomeStage(StrEnum):
+    """When an outcome is recorded: after the event, then check-ins at 1/3/6/12 months."""
+
+    POST_EVENT = "post_event"
+    M1 = "m1"
+    M3 = "m3"
+    M6 = "m6"
+    M12 = "m12"
+
+
+class LedgerStep(StrEnum):
+    """The cooperation ledger, in order: each step implies the ones before."""
+
+    NO_CONTACT = "no_contact"
+    NEGOTIATING = "negotiating"
+    LETTER_OF_INTENT = "letter_of_intent"
+    SIGNED = "signed"
+    REGISTERED = "registered"
+    FUNDED = "funded"
+
+
+class ReasonCode(StrEnum):
+    """Why a pair did not go on."""
+
+    TOO_EARLY = "too_early"
+    UNCLEAR_BENEFIT = "unclear_benefit"
+    PRICE = "price"
+    NO_CAPACITY = "no_capacity"
+    NO_SHOW = "no_show"
+    NOT_RELEVANT = "not_relevant"
+    OTHER = "other"
+
+
+def values(vocabulary: type[StrEnum]) -> tuple[str, ...]:
+    """The plain strings of a vocabulary, in order (for `Literal[...]` and CLI choices).
+
+    >>> values(RequestStatus)
+    ('pending', 'accepted', 'declined')
+    """
+    return tuple(member.value for member in vocabulary)
+
+
+KIND_LABELS = {
+    "zh": {"Enterprise": "企业", "Need": "需求", "Institute": "院所", "Expert": "专家",
+           "Programme": "政策项目", "Event": "活动", "Meeting": "会谈", "Outcome": "结果",
+           "Topic": "主题", "Industry": "行业", "Region": "地区"},
+    "en": {"Enterprise": "enterprise", "Need": "need", "Institute": "institute",
+           "Expert": "expert", "Programme": "programme", "Event": "event",
+           "Meeting": "meeting", "Outcome": "outcome", "Topic": "topic",
+           "Industry": "industry", "Region": "region"},
+}
+
+NEED_STATUS_LABELS = {
+    "zh": {"submitted": "已提交", "followed_up": "已跟进", "matched": "已匹配", "met": "已对接",
+           "signed": "签约", "not_pursued": "未继续"},
+    "en": {"submitted": "submitted", "followed_up": "followed up", "matched": "matched",
+           "met": "met", "signed": "signed", "not_pursued": "not pursued"},
+}
+
+
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """A node kind as a person reads it; an unknown kind shows as itself."""
+    return KIND_LABELS.get(lang, KIND_LABELS["zh"]).get(kind, kind)
