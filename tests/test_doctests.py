@@ -21,7 +21,8 @@ def modules() -> list[str]:
     for package in PACKAGES:
         names.append(package)
         path = importlib.import_module(package).__path__
-        names += [m.name for m in pkgutil.walk_packages(path, package + ".")]
+        names += [m.name for m in pkgutil.walk_packages(path, package + ".")
+                  if not m.name.endswith(".__main__")]  # running it would run the CLI
     return sorted(names)
 
 
