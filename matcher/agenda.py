@@ -1,15 +1,17 @@
 """Agendas of a docking event: CSV, XLSX, iCalendar and printable HTML (`render_agenda`).
 
 Pure rendering: plain items in, `str` or `bytes` out; the CLI writes the
-files. One participant's agenda or the organiser's whole programme; Chinese
+files. Spreadsheets are safe to open: no cell runs as a formula
+(`duijie.graph.cells.safe_cell`), and CSV starts with a BOM so Excel reads UTF-8. One participant's agenda or the organiser's whole programme; Chinese
 labels by default, English on request. Times are wall-clock times in
 Asia/Shanghai unless they carry their own time zone.
 
 >>> from datetime import datetime as dt
 >>> item = AgendaItem("mtg:1", dt(2019, 5, 23, 9), dt(2019, 5, 23, 9, 30), "T1",
 ...                   "ent:a", "某光电公司", "exp:x", "李教授", 0.82)
->>> print(render_agenda([item], EventInfo("evt:x", "西安对接会", "西安"), "csv").splitlines()[0])
-开始,结束,桌号,企业,专家/机构,匹配度,理由
+>>> csv_text = render_agenda([item], EventInfo("evt:x", "西安对接会", "西安"), "csv")
+>>> csv_text.startswith(EXCEL_CSV_BOM), csv_text.splitlines()[0][1:]
+(True, '开始,结束,桌号,企业,专家/机构,匹配度,理由')
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from duijie.graph.cells import EXCEL_CSV_BOM, safe_cell
 from duijie.graph.errors import InvalidInput
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -126,10 +129,11 @@ def _rows(items, labels) -> tuple[list[str], list[list[str]]]:
 
 def _csv(items, event, labels, participant, stamp) -> str:
     out = io.StringIO()
+    out.write(EXCEL_CSV_BOM)
     writer = csv.writer(out, lineterminator="\n")
     head, rows = _rows(items, labels)
     writer.writerow(head)
-    writer.writerows(rows)
+    writer.writerows([[safe_cell(c) for c in row] for row in rows])
     return out.getvalue()
 
 
@@ -140,13 +144,15 @@ def _xlsx(items, event, labels, participant, stamp) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = labels["agenda"]
-    sheet.append([event.name, event.place or "", participant or labels["organiser"]])
     head, rows = _rows(items, labels)
-    sheet.append(head)
+    lines = [[event.name, event.place or "", participant or labels["organiser"]], head, *rows]
+    for r, line in enumerate(lines, start=1):
+        for c, value in enumerate(line, start=1):
+            cell = sheet.cell(row=r, column=c)
+            cell.value = safe_cell(value)
+            cell.data_type = "s"  # a string cell, whatever the text looks like
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
     for col, width in zip("ABCDEFG", (17, 17, 8, 28, 28, 8, 40), strict=True):
         sheet.column_dimensions[col].width = width
     out = io.BytesIO()

@@ -42,13 +42,18 @@ def test_ics_parses_with_a_real_icalendar_parser():
     assert list(cal.walk("VTIMEZONE"))  # calendars can import it without guessing the zone
 
 
+def csv_rows(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")  # a BOM, so Excel reads the UTF-8
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
 def test_csv_in_chinese_and_english():
-    rows = list(csv.reader(io.StringIO(render_agenda(ITEMS, EVENT, "csv"))))
+    rows = csv_rows(render_agenda(ITEMS, EVENT, "csv"))
     assert rows[0][0] == "开始" and len(rows) == 4
     assert [r[0] for r in rows[1:]] == ["2019-05-23 09:00", "2019-05-23 10:00",
                                         "2019-05-24 09:00"]
     assert rows[2][6] == "红外；材料"
-    en = list(csv.reader(io.StringIO(render_agenda(ITEMS, EVENT, "csv", lang="en"))))
+    en = csv_rows(render_agenda(ITEMS, EVENT, "csv", lang="en"))
     assert en[0][:3] == ["Start", "End", "Table"]
 
 
@@ -83,3 +88,29 @@ def test_unknown_format_and_language():
         render_agenda(ITEMS, EVENT, "pdf")
     with pytest.raises(InvalidInput, match="not a language"):
         render_agenda(ITEMS, EVENT, "csv", lang="fr")
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example","点击")', "=cmd|' /C calc'!A0", "+1+1", "-2+3",
+           "@SUM(1,1)", "＝1+1", "\t=1"]
+
+
+def hostile_items() -> list[AgendaItem]:
+    return [AgendaItem(f"mtg:{i}", datetime(2019, 5, 23, 9 + i), datetime(2019, 5, 23, 10 + i),
+                       "T1", f"ent:{i}", name, "exp:x", "李教授", 0.5, (name,))
+            for i, name in enumerate(HOSTILE)]
+
+
+def test_csv_never_holds_a_live_formula():
+    rows = csv_rows(render_agenda(hostile_items(), EVENT, "csv"))
+    firms = [r[3] for r in rows[1:]]
+    assert firms == ["'" + name for name in HOSTILE]
+    assert all(r[6] == "'" + r[3][1:] for r in rows[1:])  # reasons too
+
+
+def test_xlsx_writes_names_as_text_cells_never_formulas():
+    data = render_agenda(hostile_items(), EventInfo("evt:x", "=1+1", "@地点"), "xlsx")
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type == "s" for c in cells), [(c.coordinate, c.data_type) for c in cells]
+    assert [c.value for c in sheet["D"][2:]] == ["'" + name for name in HOSTILE]
+    assert sheet["A1"].value == "'=1+1"
