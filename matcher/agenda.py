@@ -2,7 +2,8 @@
 
 Pure rendering: plain items in, `str` or `bytes` out; the CLI writes the
 files. Spreadsheets are safe to open: no cell runs as a formula
-(`duijie.graph.cells.safe_cell`), and CSV starts with a BOM so Excel reads UTF-8. One participant's agenda or the organiser's whole programme; Chinese
+(`duijie.graph.cells.safe_cell`), and CSV starts with a BOM so Excel reads UTF-8.
+One participant's agenda or the organiser's whole programme; Chinese
 labels by default, English on request. Times are wall-clock times in
 Asia/Shanghai unless they carry their own time zone.
 

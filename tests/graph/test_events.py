@@ -348,10 +348,10 @@ def test_cli_agenda_in_the_participants_language(store, tmp_path, capsys):
     capsys.readouterr()
     assert main(["--db", db, "event", "agenda", EVT, "--format", "csv",
                  "--participant", "exp:0"]) == 0
-    assert capsys.readouterr().out.startswith("Start,End,Table")
+    assert capsys.readouterr().out.startswith("\ufeffStart,End,Table")  # BOM for Excel
     assert main(["--db", db, "event", "agenda", EVT, "--format", "csv",
                  "--participant", "ent:0"]) == 0
-    assert capsys.readouterr().out.startswith("开始,结束,桌号")
+    assert capsys.readouterr().out.startswith("\ufeff开始,结束,桌号")
 
 
 def test_participant_updates_merge_and_unknown_ids_are_refused(store):
