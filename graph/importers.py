@@ -62,7 +62,7 @@ from duijie.graph.normalize import core_name, normalize_text
 from duijie.graph.places import find_places, match_place
 from duijie.graph.resolution import plan_organisation_writes
 from duijie.graph.store import GraphStore, ReviewItem, WriteBatch, iter_nodes
-from duijie.graph.tabular import Table, TooLong, read_table
+from duijie.graph.tabular import LIMITS, Table, TooLong, read_table
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -300,6 +300,10 @@ def parse_table(kind: str, table: Table, progress: Progress | None = None) -> Pa
     first_row: dict[str, int] = {}
     rows = progress(table.rows) if progress else table.rows
     for number, cells in rows:
+        if len(parsed.problems) >= LIMITS.problems:
+            parsed.problems.append(f"{table.name}: stopped looking after {LIMITS.problems} "
+                                   f"problems (row {number}); fix these and import again")
+            break
         parsed.rows_read += 1
         values = _row_values(kind, table, columns, number, cells, parsed.problems)
         if kind == EDGES:

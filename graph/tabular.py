@@ -14,6 +14,12 @@ bad byte.
 (['企业名称', '营业收入'], [(2, ['浙江大立科技', '1200'])])
 >>> decode_bytes("企业".encode("gbk"), "firms.csv")
 ('企业', 'gb18030')
+
+Limits, the same for CSV and XLSX and checked while reading, so that a hostile file
+is refused in seconds with bounded memory (`FileLimits`): 256 MiB of CSV, 512 MiB
+of XLSX once uncompressed (checked in the zip directory before anything is parsed),
+500,000 data rows, 256 cells a row, 20,000 characters a cell (a longer cell is kept
+as its length, never echoed), and an import lists at most 100 problems.
 """
 
 from __future__ import annotations
@@ -31,6 +37,21 @@ from duijie.graph.errors import InvalidInput
 from duijie.graph.model import MAX_TEXT
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """What a spreadsheet Duijie reads may hold; past a limit the file is refused whole."""
+
+    csv_bytes: int = 256 * 2**20
+    xlsx_uncompressed_bytes: int = 512 * 2**20
+    rows: int = 500_000
+    cells_per_row: int = 256
+    cell_chars: int = MAX_TEXT
+    problems: int = 100  # listed before an import stops looking
+
+
+LIMITS = FileLimits()
 
 
 @dataclass(frozen=True)
@@ -102,7 +123,16 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _table(name: str, encoding: str, lines: Any) -> Table:
+def _check_row(name: str, number: int, raw: Any, data_rows: int, limits: FileLimits) -> None:
+    if len(raw) > limits.cells_per_row:
+        raise InvalidInput(f"has {len(raw):,} cells; a row may have at most "
+                           f"{limits.cells_per_row}", where=f"{name}, row {number}")
+    if data_rows > limits.rows:
+        raise InvalidInput(f"has more than {limits.rows:,} data rows; split the file",
+                           where=f"{name}, row {number}")
+
+
+def _table(name: str, encoding: str, lines: Any, limits: FileLimits = LIMITS) -> Table:
     """Build a table from an iterator of (row number, raw cells); blank rows are skipped.
 
     A title row above the header (one filled cell, as in 2019年企业需求汇总表 merged
@@ -112,6 +142,7 @@ def _table(name: str, encoding: str, lines: Any) -> Table:
     pending: list[Any] | None = None  # a one-cell first row: a title or a one-column header
     header_found = False
     for number, raw in lines:
+        _check_row(name, number, raw, len(table.rows) + 1, limits)
         cells = [_cell(v) for v in raw]
         filled = sum(c is not None for c in cells)
         if not filled:
@@ -148,10 +179,12 @@ def _headers(cells: list[Any]) -> list[str]:
     return headers
 
 
-def parse_csv(text: str, name: str, encoding: str) -> Table:
+def parse_csv(text: str, name: str, encoding: str, limits: FileLimits = LIMITS) -> Table:
     """Parse decoded CSV (comma- or tab-separated) into a `Table`."""
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    # A cell may be a little over the field limit so that its length can be reported.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.cell_chars * 4 + 1024))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def numbered():
@@ -172,14 +205,17 @@ def parse_csv(text: str, name: str, encoding: str) -> Table:
                                    where=f"{name}, row {number}") from None
             yield number, row
 
-    return _table(name, encoding, numbered())
+    return _table(name, encoding, numbered(), limits)
 
 
-def read_csv(path: str | Path) -> Table:
+def read_csv(path: str | Path, limits: FileLimits = LIMITS) -> Table:
     """Read a CSV file, detecting its encoding."""
     path = Path(path)
+    if path.is_file() and path.stat().st_size > limits.csv_bytes:
+        raise InvalidInput(f"is {path.stat().st_size / 2**20:,.0f} MiB; a CSV file may be at "
+                           f"most {limits.csv_bytes // 2**20} MiB: split it", where=path.name)
     text, encoding = decode_bytes(_read_bytes(path), path.name)
-    return parse_csv(text, path.name, encoding)
+    return parse_csv(text, path.name, encoding, limits)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -194,7 +230,23 @@ def _read_bytes(path: Path) -> bytes:
                            where="FILE") from None
 
 
-def read_xlsx(path: str | Path, sheet: str | None = None) -> Table:
+def _check_xlsx_size(path: Path, limits: FileLimits) -> None:
+    """Refuse a workbook whose parts unpack past the limit, before parsing any of it
+    (a 1 MB file may hold a 1 GiB cell; openpyxl would read it whole)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidInput(f"is not an XLSX workbook ({exc.__class__.__name__})",
+                           where=path.name) from None
+    if unpacked > limits.xlsx_uncompressed_bytes:
+        raise InvalidInput(f"unpacks to {unpacked / 2**20:,.0f} MiB; a workbook may unpack to "
+                           f"at most {limits.xlsx_uncompressed_bytes // 2**20} MiB",
+                           where=path.name)
+
+
+def read_xlsx(path: str | Path, sheet: str | None = None, limits: FileLimits = LIMITS
+              ) -> Table:
     """Read the first sheet (or `sheet`) of an XLSX workbook in read-only mode."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -202,6 +254,7 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> Table:
     path = Path(path)
     if not path.is_file():
         _read_bytes(path)  # raises the same message as for a CSV file
+    _check_xlsx_size(path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
@@ -216,8 +269,16 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> Table:
             raise InvalidInput("is not a sheet of this workbook", value=sheet,
                                where=f"{path.name} (sheets: {', '.join(book.sheetnames)})")
         where = path.name if sheet is None else f"{path.name} [{sheet}]"
+        # The sheet's own dimension tells a 3-million-row file before it is streamed.
+        declared = worksheet.max_row or 0
+        if declared > limits.rows + 2:
+            raise InvalidInput(f"declares {declared:,} rows; a sheet may have at most "
+                               f"{limits.rows:,} data rows: split the file", where=where)
+        if (worksheet.max_column or 0) > limits.cells_per_row:
+            raise InvalidInput(f"declares {worksheet.max_column:,} columns; a row may have at "
+                               f"most {limits.cells_per_row}", where=where)
         rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
-        return _table(where, "xlsx", rows)
+        return _table(where, "xlsx", rows, limits)
     finally:
         book.close()
 
