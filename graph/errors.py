@@ -69,3 +69,15 @@ class NotFitted(DuijieError):
     """A scorer or index used before `fit`."""
 
     exit_code = 6
+
+
+class Unauthorized(DuijieError):
+    """No valid session: log in (again)."""
+
+    exit_code = 7
+
+
+class Forbidden(DuijieError):
+    """A signed-in user asking for something their role may not do."""
+
+    exit_code = 8

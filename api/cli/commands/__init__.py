@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "recommend-for": "duijie.api.cli.commands.recommend_commands",
     "event": "duijie.api.cli.commands.event_commands",
     "graph": "duijie.api.cli.commands.graph_commands",
+    "serve": "duijie.api.cli.commands.web_commands",
+    "user": "duijie.api.cli.commands.web_commands",
 }
 COMMAND_MODULES = sorted(set(COMMANDS.values()))
 

@@ -1,0 +1,1 @@
+"""The web service (FastAPI): routes over the same use cases as the command line."""

@@ -1,0 +1,57 @@
+"""The web service: `create_app()` builds it, `duijie serve` runs it.
+
+>>> app = create_app(Settings(db=":memory:", seed_on_empty=False))
+>>> sorted(app.openapi()["paths"])
+['/api/session', '/health', '/ready']
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from duijie.api.web import problems
+from duijie.api.web.limits import BodyLimit
+from duijie.api.web.routes import health, session
+from duijie.api.web.settings import Settings
+
+
+def open_backends(settings: Settings):
+    """The store and the accounts for these settings (the store seeded if asked and empty)."""
+    from duijie.api.services.accounts import accounts_path
+    from duijie.graph import open_store
+    from duijie.graph.accounts import AccountStore
+
+    store = open_store(settings.store_url)
+    if settings.seed_on_empty and not store.counts()["nodes"]:
+        from duijie.graph.seed import load_seed
+
+        load_seed(store)
+    path = settings.accounts or accounts_path(settings.store_url)
+    return store, AccountStore(path)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The FastAPI application; the store opens when the app starts."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.store, app.state.accounts = open_backends(settings)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+            app.state.accounts.close()
+
+    app = FastAPI(title="Duijie 对接", version="0.1.0", lifespan=lifespan,
+                  description="Match enterprise technology needs to experts, institutes and "
+                              "programmes; plan docking events; learn from outcomes.")
+    app.state.settings = settings
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(session.router)
+    app.add_middleware(BodyLimit, max_body=settings.max_body_bytes,
+                       max_upload=settings.max_upload_bytes)
+    return app

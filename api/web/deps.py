@@ -1,0 +1,78 @@
+"""What routes depend on, as `Annotated` aliases: the store, the accounts, the session.
+
+A request is signed in by the ``duijie_session`` cookie (pages) or an
+``Authorization: Bearer`` token (scripts). A cookie-signed write must also carry the
+session's CSRF token (header ``X-CSRF-Token`` or form field ``csrf_token``); a bearer
+token is not sent by browsers on their own, so it needs none.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from duijie.api.services.accounts import current_session
+from duijie.graph.accounts import AccountStore, Role, Session
+from duijie.graph.errors import Forbidden, Unauthorized
+from duijie.graph.store import GraphStore
+
+SESSION_COOKIE = "duijie_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_store(request: Request) -> GraphStore:
+    return request.app.state.store
+
+
+def get_accounts(request: Request) -> AccountStore:
+    return request.app.state.accounts
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+AccountsDep = Annotated[AccountStore, Depends(get_accounts)]
+
+
+def _token(request: Request) -> tuple[str | None, bool]:
+    """(token, came from a cookie)."""
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip(), False
+    return request.cookies.get(SESSION_COOKIE), True
+
+
+async def get_session(request: Request, accounts: AccountsDep) -> Session:
+    token, by_cookie = _token(request)
+    session = current_session(accounts, token)
+    if by_cookie and request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.headers.get("content-type", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")):
+            sent = (await request.form()).get("csrf_token")
+        if not sent or not hmac.compare_digest(str(sent), session.csrf):
+            raise Forbidden("this form is stale or was not sent by Duijie's page: reload the "
+                            "page and try again", where="csrf")
+    request.state.session = session
+    return session
+
+
+CurrentSession = Annotated[Session, Depends(get_session)]
+
+
+def require_role(*roles: Role):
+    """A dependency that lets only these roles through."""
+
+    def check(session: CurrentSession) -> Session:
+        if session.user.role not in roles:
+            raise Forbidden(f"needs the role {' or '.join(r.value for r in roles)}",
+                            where="role")
+        return session
+
+    return Depends(check)
+
+
+OrganiserSession = Annotated[Session, require_role(Role.ORGANISER)]
+
+__all__ = ["AccountsDep", "CurrentSession", "OrganiserSession", "StoreDep", "Unauthorized"]

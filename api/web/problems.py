@@ -1,0 +1,78 @@
+"""Errors as RFC 9457 problem details, mapped from Duijie's error classes in one place.
+
+Routes raise `DuijieError`s (or let the use cases raise them); the handlers here turn
+each into ``application/problem+json`` with the same what-and-where message as the
+command line.
+
+>>> STATUS[NotFound], STATUS[Conflict]
+(404, 409)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from duijie.graph.errors import (
+    BackendUnavailable,
+    Conflict,
+    DuijieError,
+    Forbidden,
+    InvalidInput,
+    NotFitted,
+    NotFound,
+    Unauthorized,
+)
+
+STATUS: dict[type[DuijieError], int] = {
+    InvalidInput: 422, NotFound: 404, Conflict: 409, BackendUnavailable: 503,
+    Unauthorized: 401, Forbidden: 403, NotFitted: 503,
+}
+TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
+          405: "Method not allowed", 409: "Conflict", 413: "Too large",
+          415: "Unsupported media type", 422: "Invalid input", 500: "Internal error",
+          503: "Unavailable"}
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, detail: str, *, instance: str | None = None,
+            **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status,
+            "detail": detail, **({"instance": instance} if instance else {}), **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def status_of(exc: DuijieError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+
+    @app.exception_handler(DuijieError)
+    async def duijie_error(request: Request, exc: DuijieError) -> JSONResponse:
+        return problem(status_of(exc), str(exc), instance=request.url.path,
+                       where=exc.where, problems=exc.problems)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+                    for e in exc.errors()]
+        return problem(422, "; ".join(problems[:5]) or "invalid request",
+                       instance=request.url.path, where="request", problems=problems[:100])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail), instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
+        return problem(500, "something went wrong on our side; it has been logged",
+                       instance=request.url.path)

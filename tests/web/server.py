@@ -1,0 +1,67 @@
+"""A real `duijie serve` process on a loopback port, for HTTP and browser tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.bolt_server import free_port
+
+
+class Server:
+    """`duijie --db PATH serve --port N` in a subprocess; `url` once it answers /health."""
+
+    def __init__(self, db: Path, *, seed: bool = True, workers: int = 1,
+                 env: dict[str, str] | None = None):
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [sys.executable, "-m", "duijie.api.cli", "--db", str(db), "serve",
+                "--port", str(self.port), "--workers", str(workers)]
+        if not seed:
+            args.append("--no-seed")
+        self.log = db.with_suffix(".serve.log")
+        self._log_file = self.log.open("wb")
+        self.process = subprocess.Popen(args, stdout=self._log_file, stderr=subprocess.STDOUT,
+                                        env={**os.environ, **(env or {})})
+        self._wait()
+
+    def _wait(self, seconds: float = 120) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"duijie serve exited: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.close()
+        raise RuntimeError(f"duijie serve did not answer in {seconds} s")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_file.close()
+
+
+def add_user(db: Path, username: str, role: str, password: str, *extra: str) -> dict:
+    """Create an account through the real CLI."""
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user", "add",
+                           username, "--role", role, "--password-stdin", "--json", *extra],
+                          input=password + "\n", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
