@@ -135,10 +135,14 @@ CREATE_KEYS = ("{rows} CREATE (:DuijieKey {{node_id: r.node_id, kind: r.kind,"
 ADD_REVIEWS = "{rows} MERGE (x:DuijieReview {{id: r.id}}) ON CREATE SET x = properties(r)"
 
 
-# Optimistic locking: a row carries the revision it was computed from; if the stored
-# record moved on meanwhile, `r.rev / 0` fails the whole statement (portable: Neo4j and
-# FalkorDB both refuse an integer division by zero) and Neo4jStore.apply retries.
-_REV_OK = "CASE WHEN coalesce({v}.rev, 0) = r.stage_expected THEN 1 ELSE 0 END AS ok"
+# Optimistic locking: a row carries the revision it was computed from (or the one
+# the caller expects, `expect_rev`); if the stored record moved on meanwhile,
+# `r.rev / 0` fails the whole statement (portable: Neo4j and FalkorDB both refuse an
+# integer division by zero) and Neo4jStore.apply retries or reports the conflict.
+# A record MERGE has just created has no created_at yet: revision 0. A record
+# stored before revisions were kept has created_at but no rev: revision 1.
+_REV_OK = ("CASE WHEN (CASE WHEN {v}.created_at IS NULL THEN 0 ELSE coalesce({v}.rev, 1) END)"
+           " = r.stage_expected THEN 1 ELSE 0 END AS ok")
 
 
 def upsert_nodes(kind: str) -> str:
@@ -271,7 +275,7 @@ def pieces(value: str | list) -> Iterator[str | list]:
 
 # -- reads -------------------------------------------------------------------
 NODE_FIELDS = ("n.id, n.kind, n.props_json, n.aliases_json, n.provenance_json,"
-               " n.confidentiality")
+               " n.confidentiality, coalesce(n.rev, 1)")
 EDGE_FIELDS = "a.id, type(r), b.id, r.key, properties(r)"
 GET_NODES = f"MATCH (n:{NODE}) WHERE n.id IN $ids RETURN {NODE_FIELDS}"
 KINDS_OF = f"MATCH (n:{NODE}) WHERE n.id IN $ids RETURN n.id, n.kind"
@@ -289,7 +293,7 @@ PROJECTION_EDGES = (f"MATCH (a:{NODE})-[r]->(b:{NODE}) WHERE a.id IN $ids"
                     " RETURN a.id, type(r), b.id, r.key, r.props_json")
 EDGE_PROPS = (f"MATCH (a:{NODE})-[r]->() WHERE a.id IN $srcs AND r.id IN $ids"
               " RETURN r.id, r.props_json, r.rev")
-NODE_REVS = f"MATCH (n:{NODE}) WHERE n.id IN $ids RETURN n.id, n.rev"
+NODE_REVS = f"MATCH (n:{NODE}) WHERE n.id IN $ids RETURN n.id, coalesce(n.rev, 1)"
 REVIEW_FIELDS = ("r.id, r.name, r.candidate_id, r.score, r.kind, r.status, r.payload_json,"
                  " r.created_at, r.decided_by, r.decided_at, r.reasons_json")
 DECIDE_REVIEW = (f"MATCH (r:{REVIEW} {{id: $id}}) SET r.status = $status,"

@@ -59,6 +59,29 @@ class Conflict(DuijieError):
     exit_code = 4
 
 
+class StaleRevision(Conflict):
+    """A write made from a record that someone else changed (or created, or deleted)
+    after it was read: the whole batch was refused; read again and redo the change.
+
+    >>> str(StaleRevision("evt:x", expected=3, actual=4))
+    "'evt:x' was changed by someone else since it was read (revision 3, now 4): reload and try again"
+    >>> str(StaleRevision("evt:x", expected=0, actual=1))
+    "'evt:x' was created by someone else meanwhile (it must not exist yet; now revision 1): reload and try again"
+    """  # noqa: E501
+
+    def __init__(self, node_id: str, *, expected: int, actual: int, where: str | None = None):
+        self.node_id, self.expected, self.actual = node_id, expected, actual
+        if expected == 0:
+            what = ("was created by someone else meanwhile"
+                    f" (it must not exist yet; now revision {actual})")
+        elif actual == 0:
+            what = f"was deleted by someone else since it was read (revision {expected})"
+        else:
+            what = (f"was changed by someone else since it was read"
+                    f" (revision {expected}, now {actual})")
+        super().__init__(f"{what}: reload and try again", value=node_id, where=where)
+
+
 class BackendUnavailable(DuijieError):
     """The store cannot be reached (server down, bad credentials, locked file)."""
 

@@ -366,7 +366,13 @@ class Provenance:
 
 @dataclass
 class Node:
-    """A typed node: stable id, kind, validated props, aliases, provenance."""
+    """A typed node: stable id, kind, validated props, aliases, provenance.
+
+    `rev` is the stored revision a store read the node at (bumped by every write
+    of it; 0 for a node not read from a store). It is bookkeeping, not content:
+    it is left out of equality, `repr` and `to_dict` (so exports do not change),
+    and a write passes it back as `WriteBatch.upsert_node(..., expect_rev=…)`.
+    """
 
     id: str
     kind: str
@@ -374,6 +380,7 @@ class Node:
     aliases: list[str] = field(default_factory=list)
     provenance: list[Provenance] = field(default_factory=list)
     confidentiality: str = Confidentiality.PUBLIC.value
+    rev: int = field(default=0, compare=False, repr=False, kw_only=True)
 
     @property
     def name(self) -> str:

@@ -50,6 +50,7 @@ from duijie.graph.store import (
     WriteBatch,
     WriteReport,
     add_to_projection,
+    check_revisions,
     neighbours_by_edges,
     notify_written,
     prepare_batch,
@@ -64,9 +65,9 @@ _PROJECTION_PAGE = 5000
 
 
 def _node(row: list[Any]) -> Node:
-    node_id, kind, props, aliases, provenance, conf = row
+    node_id, kind, props, aliases, provenance, conf, rev = row
     return Node(node_id, kind, json.loads(props), json.loads(aliases),
-                [Provenance(**p) for p in json.loads(provenance)], conf)
+                [Provenance(**p) for p in json.loads(provenance)], conf, rev=rev)
 
 
 def _edge(row: list[Any]) -> Edge:
@@ -257,8 +258,9 @@ class Neo4jStore(StoreBase):
             return WriteReport()
         for attempt in range(WRITE_ATTEMPTS):
             # Revisions first, records second: a write in between shows as a newer rev.
-            revs = self._node_revs(batch.nodes)
-            prepared = prepare_batch(self, batch)
+            # A node the caller expects at a revision is written only at that one.
+            revs = {**self._node_revs(batch.nodes), **batch.expected_revs}
+            prepared = prepare_batch(self, batch)  # refuses a stale expect_rev early
             before = self._deletion_counts(prepared)
             stored = self._edge_state([e.id for e in prepared.edges])
             # Edge props merge with the stored ones, as SQLite's json_patch does.
@@ -273,7 +275,9 @@ class Neo4jStore(StoreBase):
                 # The statement refuses to overwrite a record whose rev moved (another
                 # process wrote it since we read it): read again and retry. FalkorDB's
                 # errors do not say which error it was, so look at the revs.
-                if (self._node_revs(revs) == revs
+                now = self._node_revs(revs)
+                check_revisions(batch.expected_revs, now, batch.where)
+                if (now == revs
                         and {i: r for i, (_, r) in self._edge_state(list(edge_revs)).items()}
                         == edge_revs):
                     raise

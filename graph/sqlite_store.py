@@ -1,9 +1,12 @@
 """The embedded backend: one SQLite file (WAL) is the system of record.
 
 Every `apply` is one `BEGIN IMMEDIATE … COMMIT` transaction, so a crash or an
-error half-way leaves the file as it was. A networkx projection is kept in
-memory and updated with each write this process makes; writes by another
-process are noticed through `PRAGMA data_version` and trigger a rebuild.
+error half-way leaves the file as it was. The batch is checked (`prepare_batch`,
+including the revisions it expects) inside that transaction, which holds the
+file's write lock: no other writer can slip in between the check and the write.
+A networkx projection is kept in memory and updated with each write this process
+makes; writes by another process are noticed through `PRAGMA data_version` and
+trigger a rebuild.
 
 >>> store = SqliteStore(":memory:")
 >>> with store.batch() as b:
@@ -72,6 +75,11 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         " decided_by TEXT, decided_at TEXT, reasons TEXT NOT NULL DEFAULT '[]')",
         "CREATE INDEX reviews_by_status ON reviews (status, created_at)",
     ]),
+    (3, [
+        # Each node's revision, bumped by every write of it, for optimistic locking
+        # (`expect_rev`). Nodes written before count as revision 1: they exist.
+        "ALTER TABLE nodes ADD COLUMN rev INTEGER NOT NULL DEFAULT 1",
+    ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -82,9 +90,9 @@ def _dumps(value: Any) -> str:
 
 
 def _node_from_row(row: sqlite3.Row | tuple) -> Node:
-    node_id, kind, props, aliases, provenance, conf = row
+    node_id, kind, props, aliases, provenance, conf, rev = row
     return Node(node_id, kind, json.loads(props), json.loads(aliases),
-                [Provenance(**p) for p in json.loads(provenance)], conf)
+                [Provenance(**p) for p in json.loads(provenance)], conf, rev=rev)
 
 
 def _edge_from_row(row: sqlite3.Row | tuple) -> Edge:
@@ -93,7 +101,7 @@ def _edge_from_row(row: sqlite3.Row | tuple) -> Edge:
                 [Provenance(**p) for p in json.loads(provenance)], key)
 
 
-_NODE_COLS = "id, kind, props, aliases, provenance, confidentiality"
+_NODE_COLS = "id, kind, props, aliases, provenance, confidentiality, rev"
 _EDGE_COLS = "src, kind, dst, key, props, provenance"
 
 
@@ -189,10 +197,12 @@ class SqliteStore(StoreBase):
 
     def _write_nodes(self, nodes: list[Node], now: str) -> None:
         self._conn.executemany(
-            "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+            "INSERT INTO nodes (id, kind, name, props, aliases, provenance, confidentiality,"
+            " created_at, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+            " ON CONFLICT(id) DO UPDATE SET"
             " name = excluded.name, props = excluded.props, aliases = excluded.aliases,"
             " provenance = excluded.provenance, confidentiality = excluded.confidentiality,"
-            " updated_at = excluded.updated_at",
+            " updated_at = excluded.updated_at, rev = nodes.rev + 1",
             [(n.id, n.kind, n.name, _dumps(n.props), _dumps(n.aliases),
               _dumps([p.to_dict() for p in n.provenance]), n.confidentiality, now, now)
              for n in nodes])

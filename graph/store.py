@@ -14,15 +14,17 @@ True
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 import networkx as nx
 
-from duijie.graph.errors import Conflict, InvalidInput
+from duijie.graph.errors import Conflict, InvalidInput, StaleRevision
 from duijie.graph.model import (
     ORGANISATION_KINDS,
     Edge,
@@ -96,15 +98,28 @@ class WriteBatch:
     delete_node_ids: list[str] = field(default_factory=list)
     delete_edge_ids: list[str] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)
+    expected_revs: dict[str, int] = field(default_factory=dict)  # node id -> rev
 
     def upsert_node(self, node: Node, *, replace_props: bool = False, where: str = "",
-                    validated: bool = False) -> None:
+                    validated: bool = False, expect_rev: int | None = None) -> None:
         """Add a node to the batch. `validated`: the caller already ran `validate_node`
-        (or `validate_props` and `validate_aliases`) on it, so it is not checked again."""
+        (or `validate_props` and `validate_aliases`) on it, so it is not checked again.
+
+        `expect_rev`: the revision the node was read at (`Node.rev`), or 0 for "must
+        not exist yet". If the stored node is at another revision when the batch
+        commits, the whole batch is refused with `StaleRevision` (a `Conflict`).
+
+        >>> batch = WriteBatch()
+        >>> batch.upsert_node(Node("reg:hz", "Region", {"name": "杭州"}), expect_rev=0)
+        >>> batch.expected_revs
+        {'reg:hz': 0}
+        """
         if not validated:
             node = validate_node(node, where, partial=not replace_props)
         if where:
             self.where[node.id] = where
+        if expect_rev is not None:
+            self._expect(node.id, expect_rev)
         if node.id in self.nodes:
             node = merge_nodes(self.nodes[node.id], node, replace_props)
         if replace_props:
@@ -120,6 +135,16 @@ class WriteBatch:
             edge = Edge(edge.src, edge.kind, edge.dst, {**old.props, **edge.props},
                         _merge_provenance(old.provenance, edge.provenance), edge.key)
         self.edges[edge.id] = edge
+
+    def _expect(self, node_id: str, rev: int) -> None:
+        # Only for nodes the batch writes: the Bolt backend checks a revision in the
+        # statement that writes the node. Two different expectations are an error.
+        if isinstance(rev, bool) or not isinstance(rev, int) or rev < 0:
+            raise InvalidInput("must be a revision (an int >= 0)", value=rev,
+                               where=f"expect_rev of {node_id!r}")
+        if self.expected_revs.setdefault(node_id, rev) != rev:
+            raise InvalidInput(f"is expected at revision {self.expected_revs[node_id]}"
+                               f" and {rev} in one batch", value=node_id, where="batch")
 
     def delete_node(self, node_id: str) -> None:
         """Delete a node and every edge that touches it."""
@@ -143,6 +168,7 @@ class PreparedBatch:
     delete_edge_ids: list[str]
     keys: dict[str, list[tuple[str, str]]]  # node id -> [(key_type, key)] for organisations
     created_ids: set[str]
+    expected_revs: dict[str, int] = field(default_factory=dict)  # checked again on commit
 
 
 @dataclass(frozen=True)
@@ -252,9 +278,14 @@ def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
     """Check a batch against the store and work out the final records.
 
     Raises `InvalidInput` listing every edge whose endpoint is unknown or of the
-    wrong kind, and `Conflict` when an id is stored under another kind.
+    wrong kind, `Conflict` when an id is stored under another kind, and
+    `StaleRevision` when a node is not at the revision the batch expects. (SQLite
+    calls this inside its write transaction, so that check is final there; the
+    Bolt backend repeats it inside its write statement.)
     """
-    stored = store.get_nodes(batch.nodes) if batch.nodes else {}
+    wanted = [*batch.nodes, *(i for i in batch.expected_revs if i not in batch.nodes)]
+    stored = store.get_nodes(wanted) if wanted else {}
+    check_revisions(batch.expected_revs, {i: n.rev for i, n in stored.items()}, batch.where)
     nodes: list[Node] = []
     created: set[str] = set()
     problems = []
@@ -301,7 +332,73 @@ def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
     keys = {n.id: organisation_keys(n.name, n.aliases, n.props.get("credit_code"))
             for n in nodes if n.kind in ORGANISATION_KINDS}
     return PreparedBatch(nodes, list(batch.edges.values()), list(batch.delete_node_ids),
-                         list(batch.delete_edge_ids), keys, created)
+                         list(batch.delete_edge_ids), keys, created, dict(batch.expected_revs))
+
+
+def check_revisions(expected: dict[str, int], stored: dict[str, int],
+                    where: dict[str, str] | None = None) -> None:
+    """Raise `StaleRevision` for the first node whose stored revision (absent: 0)
+    is not the expected one.
+
+    >>> check_revisions({"evt:a": 2}, {"evt:a": 2})
+    >>> check_revisions({"evt:a": 2}, {"evt:a": 3})
+    Traceback (most recent call last):
+    ...
+    duijie.graph.errors.StaleRevision: 'evt:a' was changed by someone else since it was read (revision 2, now 3): reload and try again
+    """  # noqa: E501
+    for node_id, rev in expected.items():
+        actual = stored.get(node_id, 0)
+        if actual != rev:
+            raise StaleRevision(node_id, expected=rev, actual=actual,
+                                where=(where or {}).get(node_id))
+
+
+def edit_node(store: GraphStore, node_id: str, change: Callable[[Node], dict[str, Any]], *,
+              retries: int = 8, replace_props: bool = False) -> Node:
+    """Change one node while others may be changing it too, losing nobody's change.
+
+    Reads the node, calls `change(node)` for the props to set (overlaid on the
+    stored ones; with `replace_props`, all of them), and writes them only if
+    nobody wrote the node in between (`expect_rev`). If somebody did, it reads
+    the node again and re-applies `change`, up to `retries` more times, then
+    raises `StaleRevision` (a `Conflict`). So `change` must be pure: it may run
+    several times and must compute from the node it is given. A change that
+    leaves the props as they are writes nothing. Returns the node as written,
+    with its new `rev`; raises `NotFound` if there is no such node.
+
+    >>> from duijie.graph.sqlite_store import SqliteStore
+    >>> store = SqliteStore(":memory:")
+    >>> with store.batch() as b:
+    ...     b.upsert_node(Node("evt:x", "Event", {"name": "对接会"}))
+    >>> def invite(firm):
+    ...     return lambda event: {"invited": [*event.props.get("invited", []), firm]}
+    >>> edit_node(store, "evt:x", invite("ent:a")).rev
+    2
+    >>> node = edit_node(store, "evt:x", invite("ent:b"))
+    >>> node.props["invited"], node.rev
+    (['ent:a', 'ent:b'], 3)
+    """
+    for attempt in range(retries + 1):
+        node = store.get_node(node_id)
+        new = validate_node(Node(node.id, node.kind, change(node)), f"edit of {node_id!r}",
+                            partial=not replace_props)
+        written = validate_node(merge_nodes(node, new, replace_props), f"edit of {node_id!r}")
+        if written == node:
+            return node
+        batch = WriteBatch()
+        batch.upsert_node(new, replace_props=replace_props, validated=True,
+                          expect_rev=node.rev)
+        try:
+            store.apply(batch)
+        except StaleRevision:
+            if attempt == retries:
+                raise
+            # Others are writing this node: back off a little, at random, so that
+            # the writers do not keep colliding in step.
+            time.sleep(random.uniform(0, min(0.25, 0.002 * 2 ** attempt)))
+            continue
+        return replace(written, rev=node.rev + 1)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 WriteHook = Callable[["GraphStore", PreparedBatch], None]

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from duijie.graph import cypher, open_store
-from duijie.graph.errors import BackendUnavailable, InvalidInput
+from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput
 from duijie.graph.model import Edge, Node
 from duijie.graph.neo4j_store import MESSAGE_BYTES, Neo4jStore
 from duijie.graph.sqlite_store import SqliteStore
@@ -221,6 +221,38 @@ def test_a_write_in_between_is_not_lost(bolt_url, bolt_store, monkeypatch):
     assert bolt_store.get_edge("reg:hz|part_of|reg:nb").props == {
         "weight": 1.0, "note": "别处写的", "score": 0.5}
     assert len(calls) >= 3  # ours, the other's, ours again
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["one-message", "staged"])
+def test_the_statement_itself_checks_expect_rev(bolt_url, bolt_store, monkeypatch, staged):
+    """A write lands after the batch was checked and before it is sent: the statement
+    (not the check before it) refuses the batch, whole, on both write paths."""
+    with bolt_store.batch() as b:
+        b.upsert_node(Node("evt:q", "Event", {"name": "对接会", "invited": ["ent:a"]}))
+    read = bolt_store.get_node("evt:q")
+    other = Neo4jStore.from_url(bolt_url)
+    original = Neo4jStore._write_parts
+
+    def interleave(self, *args):
+        if self is bolt_store:  # prepare_batch has passed: the rev was still 1
+            with other.batch() as b:
+                b.upsert_node(Node("evt:q", "Event", {"invited": ["ent:a", "ent:b"]}))
+        return original(self, *args)
+
+    monkeypatch.setattr(Neo4jStore, "_write_parts", interleave)
+    batch = topics("t", 40 if staged else 2)
+    batch.upsert_node(Node("evt:q", "Event", {"invited": [*read.props["invited"], "ent:c"]}),
+                      expect_rev=read.rev)
+    rows = [cypher.node_row(n) for n in batch.nodes.values()]
+    assert (cypher.message_size(rows) > MESSAGE_BYTES) == staged
+    try:
+        with pytest.raises(Conflict, match=r"'evt:q' was changed .* \(revision 1, now 2\)"):
+            bolt_store.apply(batch)
+    finally:
+        other.close()
+    assert bolt_store.get_node("evt:q").props["invited"] == ["ent:a", "ent:b"]
+    assert bolt_store.counts()["nodes"] == {"Event": 1}
+    assert bolt_store._read("MATCH (s:DuijieStage) RETURN count(s)") == [[0]]
 
 
 def test_event_planning_gives_the_same_meetings_on_both_backends(sqlite_store, bolt_store):

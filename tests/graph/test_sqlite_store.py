@@ -43,7 +43,11 @@ def test_forward_migration_keeps_data(db_path: Path) -> None:
     store = SqliteStore(db_path)
     assert store.schema_version == SCHEMA_VERSION == MIGRATIONS[-1][0]
     assert store.get_node("ent:old").props == {"name": "巨石集团"}
+    assert store.get_node("ent:old").rev == 1  # stored before revisions: it exists
     assert store.list_reviews() == []
+    with store.batch() as b:
+        b.upsert_node(firm("ent:old", "巨石集团", employees=9), expect_rev=1)
+    assert store.get_node("ent:old").rev == 2
     store.close()
 
 
