@@ -46,6 +46,23 @@ def problem(status: int, detail: str, *, instance: str | None = None,
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def wants_html(request: Request) -> bool:
+    """A page request (a browser asking for HTML outside /api) gets an HTML error page."""
+    return (not request.url.path.startswith("/api")
+            and "text/html" in request.headers.get("accept", ""))
+
+
+def html_problem(request: Request, status: int, detail: str):
+    from duijie.api.web.pages import render
+
+    if status == 401:
+        from fastapi.responses import RedirectResponse
+
+        return RedirectResponse("/login", status_code=303)
+    key = {403: "forbidden", 404: "not_found"}.get(status, "error")
+    return render(request, "error.html", status_code=status, message_key=key, detail=detail)
+
+
 def status_of(exc: DuijieError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
@@ -58,6 +75,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DuijieError)
     async def duijie_error(request: Request, exc: DuijieError) -> JSONResponse:
+        if wants_html(request):
+            return html_problem(request, status_of(exc), str(exc))
         return problem(status_of(exc), str(exc), instance=request.url.path,
                        where=exc.where, problems=exc.problems)
 
@@ -70,6 +89,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if wants_html(request):
+            return html_problem(request, exc.status_code, str(exc.detail))
         return problem(exc.status_code, str(exc.detail), instance=request.url.path)
 
     @app.exception_handler(Exception)

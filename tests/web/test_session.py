@@ -114,3 +114,9 @@ def test_user_add_checks_the_party_and_never_shows_the_hash(tmp_path):
     listed = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user",
                              "list"], capture_output=True, text=True, timeout=120)
     assert "firm1" in listed.stdout and "argon2" not in listed.stdout
+
+
+def test_the_two_languages_have_the_same_words():
+    from duijie.api.web.i18n import CATALOG
+
+    assert set(CATALOG["zh"]) == set(CATALOG["en"])

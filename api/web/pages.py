@@ -1,0 +1,107 @@
+"""Server-rendered pages (Jinja2): the shared look, language and sign-in.
+
+Pages call the same use cases as the JSON routes; they add no rules of their own.
+Every page is rendered with `render(request, name, **context)`, which adds the
+language, the `t()` translator, the signed-in user and the CSRF token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from duijie.api.services.accounts import log_in, log_out
+from duijie.api.web.deps import SESSION_COOKIE, AccountsDep
+from duijie.api.web.i18n import pick_language, translate
+from duijie.graph.accounts import Session
+from duijie.graph.errors import Unauthorized
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+LOGIN_CSRF_COOKIE = "duijie_login_csrf"
+LANG_COOKIE = "duijie_lang"
+
+router = APIRouter(include_in_schema=False)
+
+
+def language(request: Request) -> str:
+    return pick_language(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE))
+
+
+def page_session(request: Request) -> Session | None:
+    """The signed-in session of a page request, or None (pages redirect to sign in)."""
+    from duijie.api.services.accounts import current_session
+
+    try:
+        return current_session(request.app.state.accounts, request.cookies.get(SESSION_COOKIE))
+    except Unauthorized:
+        return None
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any
+           ) -> HTMLResponse:
+    lang = language(request)
+    session = context.pop("session", None) or page_session(request)
+    response = templates.TemplateResponse(request, name, {
+        "lang": lang, "t": lambda key: translate(key, lang), "session": session,
+        "user": session.user if session else None, "csrf": session.csrf if session else "",
+        **context}, status_code=status_code)
+    if request.query_params.get("lang") in ("zh", "en"):
+        response.set_cookie(LANG_COOKIE, lang, samesite="lax", max_age=365 * 86400)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    session = page_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "home.html", session=session)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, error: str | None = None) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)  # double-submit: the form and a cookie must agree
+    response = render(request, "login.html", login_csrf=token, error=error)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        max_age=3600)
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(request: Request, accounts: AccountsDep, username: str = Form(...),
+                 password: str = Form(...), login_csrf: str = Form("")) -> HTMLResponse:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not login_csrf or not secrets.compare_digest(login_csrf, cookie):
+        return login_page(request, error="stale_form")
+    settings = request.app.state.settings
+    try:
+        login = log_in(accounts, username, password, hours=settings.session_hours)
+    except Unauthorized:
+        response = login_page(request, error="wrong_login")
+        response.status_code = 401
+        return response
+    accounts.audit(login.user["id"], "sign_in")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, login.token, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies,
+                        max_age=int(settings.session_hours * 3600), path="/")
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout_submit(request: Request, accounts: AccountsDep,
+                  csrf_token: str = Form("")) -> RedirectResponse:
+    session = page_session(request)
+    if session is not None and secrets.compare_digest(csrf_token, session.csrf):
+        log_out(accounts, request.cookies.get(SESSION_COOKIE, ""))
+        accounts.audit(session.user.id, "sign_out")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

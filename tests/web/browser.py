@@ -1,0 +1,37 @@
+"""Playwright driving Debian's chromium (never a downloaded browser), screenshots kept."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(os.environ.get("DUIJIE_ARTIFACTS", Path(__file__).resolve().parents[2]
+                                / "test-artifacts"))
+CHROMIUM = os.environ.get("DUIJIE_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless chromium; the tests fail in CI without it and skip elsewhere."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium is required in CI: {CHROMIUM} is missing")
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save what the page shows as a test artifact (and for the README)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
