@@ -1,0 +1,138 @@
+"""Who may see what: the rules every use case applies before it answers a person.
+
+A `Viewer` is who asks: an organiser (of the whole office or one region), an
+enterprise (speaking for one Enterprise node) or an expert (one Expert node). The
+command line runs as `Viewer.operator()`, who sees everything.
+
+- Organisers see every record in their scope, confidential needs included.
+- An enterprise sees its own needs, and of everything else only what concerns it:
+  never another firm's need, name in a graph path, or score.
+- An expert sees the needs shared with them (a meeting or an explicit share), never a
+  confidential one, and no other firm's data in explanations.
+- A confidential need never reaches anyone outside its firm and the organisers,
+  by any path: lists, search, recommendations both ways, explanations, graph paths,
+  agendas, exports, counts or error messages (an unseen need is "not found", never
+  "forbidden", so its existence does not leak).
+
+>>> firm = Viewer.enterprise("usr:1", "ent:a")
+>>> need = NeedFacts("need:1", owner="ent:a", confidentiality="confidential")
+>>> can_read_need(firm, need), can_read_need(Viewer.enterprise("usr:2", "ent:b"), need)
+(True, False)
+>>> can_read_need(Viewer.expert("usr:3", "exp:x"), need.shared("exp:x"))
+False
+>>> path_is_visible(firm, ["need:1", "topic:ir", "exp:x"], ["Need", "Topic", "Expert"],
+...                 own={"ent:a", "need:1"})
+True
+>>> path_is_visible(firm, ["need:1", "ent:b", "exp:x"], ["Need", "Enterprise", "Expert"],
+...                 own={"ent:a", "need:1"})
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from duijie.graph.accounts import Role
+from duijie.graph.vocab import Confidentiality
+
+PRIVATE_KINDS = frozenset({"Enterprise", "Need", "Meeting", "Outcome"})
+"""Kinds that belong to one firm: shown to others only when they are the viewer's own."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking. `role` None is the operator at the command line (sees all)."""
+
+    user_id: str | None
+    role: Role | None
+    party_id: str | None = None
+    scope: str | None = None  # an organiser's region
+    show_scores: bool = True
+
+    @classmethod
+    def operator(cls) -> Viewer:
+        return cls(None, None)
+
+    @classmethod
+    def organiser(cls, user_id: str, scope: str | None = None) -> Viewer:
+        return cls(user_id, Role.ORGANISER, scope=scope)
+
+    @classmethod
+    def enterprise(cls, user_id: str, firm_id: str) -> Viewer:
+        return cls(user_id, Role.ENTERPRISE, firm_id, show_scores=False)
+
+    @classmethod
+    def expert(cls, user_id: str, expert_id: str) -> Viewer:
+        return cls(user_id, Role.EXPERT, expert_id, show_scores=False)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role is None or (self.role is Role.ORGANISER and not self.scope)
+
+    @property
+    def is_staff(self) -> bool:
+        """The operator or an organiser: may see confidential needs (in scope)."""
+        return self.role in (None, Role.ORGANISER)
+
+
+@dataclass(frozen=True)
+class NeedFacts:
+    """What the rules need to know of a need: its firm, level, region and shares."""
+
+    id: str
+    owner: str | None
+    confidentiality: str = Confidentiality.PUBLIC
+    regions: frozenset[str] = frozenset()
+    shared_with: frozenset[str] = field(default_factory=frozenset)
+
+    def shared(self, *party_ids: str) -> NeedFacts:
+        return replace(self, shared_with=self.shared_with | set(party_ids))
+
+    @property
+    def confidential(self) -> bool:
+        return self.confidentiality == Confidentiality.CONFIDENTIAL
+
+
+def in_scope(viewer: Viewer, regions: Iterable[str]) -> bool:
+    """An organiser with a region scope sees records of that region (or inside it).
+
+    >>> in_scope(Viewer.organiser("u", "嘉兴"), {"嘉兴市海盐县"}), in_scope(
+    ...     Viewer.organiser("u", "嘉兴"), {"西安"})
+    (True, False)
+    """
+    if not viewer.scope:
+        return True
+    return any(viewer.scope in region for region in regions)
+
+
+def can_read_need(viewer: Viewer, need: NeedFacts) -> bool:
+    if viewer.role is None:
+        return True
+    if viewer.role is Role.ORGANISER:
+        return in_scope(viewer, need.regions)
+    if viewer.role is Role.ENTERPRISE:
+        return need.owner is not None and need.owner == viewer.party_id
+    return not need.confidential and viewer.party_id in need.shared_with
+
+
+def can_edit_need(viewer: Viewer, need: NeedFacts) -> bool:
+    """Organisers (in scope) and the firm that submitted it."""
+    if viewer.role is Role.EXPERT:
+        return False
+    return can_read_need(viewer, need)
+
+
+def path_is_visible(viewer: Viewer, node_ids: Sequence[str], kinds: Sequence[str], *,
+                    own: Iterable[str] = (), hidden: Iterable[str] = ()) -> bool:
+    """May this viewer read an explanation path? Staff see every path that does not pass
+    a need they may not read (`hidden`); others see only paths whose firm-owned nodes
+    (firms, needs, meetings, outcomes) are their own."""
+    hidden = set(hidden)
+    if any(n in hidden for n in node_ids):
+        return False
+    if viewer.is_staff:
+        return True
+    own = set(own)
+    return all(kind not in PRIVATE_KINDS or node in own
+               for node, kind in zip(node_ids, kinds, strict=True))
