@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from duijie.api.services.seeding import seed_vocabulary
 from duijie.graph.generate import generate_graph, write_jsonl
 from duijie.graph.model import Edge
 from duijie.graph.sqlite_store import SqliteStore
@@ -51,7 +52,7 @@ def baseline(path: Path, lines: int) -> None:
 def into_sqlite(path: Path, sizes: dict[str, int]) -> int:
     store = SqliteStore(path)
     batch = WriteBatch()
-    for record in generate_graph(**sizes, seed=1):
+    for record in generate_graph(**sizes, seed=1, vocabulary=seed_vocabulary()):
         (batch.upsert_edge if isinstance(record, Edge) else batch.upsert_node)(record)
     report = store.apply(batch)
     store.close()
@@ -66,10 +67,11 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "g.jsonl"
+        vocab = seed_vocabulary()
         for scale in scales:
             sizes = {k: max(1, int(v * scale)) for k, v in FULL.items()}
-            counts, wall, cpu = timed(lambda s=sizes: write_jsonl(generate_graph(**s, seed=1),
-                                                                  out))
+            counts, wall, cpu = timed(lambda s=sizes: write_jsonl(
+                generate_graph(**s, seed=1, vocabulary=vocab), out))
             records = counts["nodes"] + counts["edges"]
             _, b_wall, b_cpu = timed(lambda n=records: baseline(Path(tmp) / "b.jsonl", n))
             label = f"{sizes['n_experts']:,} experts / {sizes['n_needs']:,} needs"

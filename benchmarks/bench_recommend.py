@@ -31,6 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from duijie.api.services.seeding import seed_vocabulary
 from duijie.graph.generate import generate_graph
 from duijie.graph.model import Edge, Node, Provenance
 from duijie.graph.sqlite_store import SqliteStore
@@ -47,7 +48,8 @@ PROGRAMMES = [
 
 def load(store: SqliteStore, args: argparse.Namespace) -> dict[str, int]:
     records = generate_graph(n_enterprises=args.enterprises, n_experts=args.experts,
-                             n_institutes=args.institutes, n_needs=args.needs, seed=3)
+                             n_institutes=args.institutes, n_needs=args.needs, seed=3,
+                             vocabulary=seed_vocabulary())
     counts = {"nodes": 0, "edges": 0}
     topics = []
     batch_nodes, batch_edges = [], []

@@ -106,13 +106,15 @@ def own_corpus(n_profiles: int, n_queries: int, seed: int = 0):
 
 def graph_corpus(n_profiles: int, n_queries: int, seed: int = 0):
     """Experts and needs from `graph.generate` (needs the seed vocabulary files)."""
+    from duijie.api.services.seeding import seed_vocabulary
     from duijie.graph.generate import generate_graph
     from duijie.graph.model import Node
 
     profiles, queries, by_field, need_field = [], [], {}, {}
     for r in generate_graph(n_enterprises=max(1, n_queries // 4), n_experts=n_profiles,
                             n_institutes=max(1, n_profiles // 10), n_needs=2 * n_queries,
-                            seed=seed, include_vocabulary=False):
+                            seed=seed, vocabulary=seed_vocabulary(),
+                            include_vocabulary=False):
         if not isinstance(r, Node):
             continue
         if r.kind == "Expert":

@@ -4,8 +4,8 @@ The labelled set is `evaluation/data/text_quality/` (public research fields and 
 profiles, need texts written as firms write them, the right profiles as answers, split
 into `tune` and `heldout`). It has no graph, so one is built the way the product builds
 one for new records, without looking at the answers: every profile document and every
-need text is tagged with the topics of the seed vocabulary (`graph.generate.
-seed_vocabulary`: names, English names, synonyms, keywords) whose words it contains;
+need text is tagged with the topics of the seed vocabulary (`api.services.
+seeding.seed_vocabulary`: names, English names, synonyms, keywords) whose words it contains;
 profiles get `has_expertise` edges, needs `about_topic` edges, topics keep their
 `part_of` hierarchy. Profiles are loaded as experts with their documents into a real
 SQLite file and ranked by `Recommender.recommend(need, "expert")`:
@@ -29,8 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from duijie.api.services.seeding import seed_vocabulary
 from duijie.evaluation.metrics import METRICS
-from duijie.graph.generate import seed_vocabulary, topic_terms
+from duijie.graph.generate import topic_terms
 from duijie.graph.model import Edge, Node, Provenance
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.matcher.recommend import load_config

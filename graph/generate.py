@@ -11,15 +11,23 @@ Every generated record carries provenance ``generated`` and ``illustrative: true
 ids are ``ent:gen-000001``, ``exp:gen-000001``, … so they never collide with the
 seed data, and loading a generated graph into a seeded store only adds to it.
 
+The vocabulary is an argument: the application passes the seed dataset's
+(`duijie.api.services.seeding.seed_vocabulary`); here, a small one:
+
+>>> vocabulary = ([Node("reg:hz", "Region", {"name": "杭州", "level": "city"}),
+...                Node("ind:tool", "Industry", {"name": "工具"}),
+...                Node("topic:opt", "Topic", {"name": "光学"}),
+...                Node("topic:laser", "Topic", {"name": "激光", "tags": ["激光器", "光纤"]})],
+...               [Edge("topic:laser", "part_of", "topic:opt")])
 >>> records = list(generate_graph(n_enterprises=3, n_experts=4, n_institutes=2,
-...                               n_needs=5, seed=7))
+...                               n_needs=5, seed=7, vocabulary=vocabulary))
 >>> sorted({r.kind for r in records if isinstance(r, Node)})[:4]
 ['Enterprise', 'Expert', 'Industry', 'Institute']
 >>> experts = [r for r in records if isinstance(r, Node) and r.kind == "Expert"]
 >>> len(experts), all(2 <= len(e.props["docs"]) <= 5 for e in experts)
 (4, True)
 >>> records == list(generate_graph(n_enterprises=3, n_experts=4, n_institutes=2,
-...                                n_needs=5, seed=7))
+...                                n_needs=5, seed=7, vocabulary=vocabulary))
 True
 """
 
@@ -63,26 +71,6 @@ def topic_terms(nodes: Iterable[Node], edges: Iterable[Edge] = ()) -> list[Topic
                       tuple(n.props.get("synonyms") or ()), tuple(n.props.get("tags") or ()),
                       parents.get(n.id))
             for n in nodes if n.kind == "Topic"]
-
-
-def seed_vocabulary() -> tuple[list[Node], list[Edge]]:
-    """The seed dataset's Region, Industry and Topic nodes and the edges among them."""
-    from duijie.seed_data import data_dir
-
-    folder = data_dir()
-    nodes: list[Node] = []
-    for name in ("regions.jsonl", "industries.jsonl", "topics.jsonl"):
-        with open(folder / name, encoding="utf-8") as fh:
-            nodes.extend(Node.from_dict(json.loads(line)) for line in fh if line.strip())
-    ids = {n.id for n in nodes}
-    edges = []
-    with open(folder / "edges.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            if '"part_of"' in line:
-                e = Edge.from_dict(json.loads(line))
-                if e.src in ids and e.dst in ids:
-                    edges.append(e)
-    return nodes, edges
 
 
 # -- text ---------------------------------------------------------------------------
@@ -265,7 +253,7 @@ def _person_name(rng: random.Random) -> str:
 
 def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institutes: int = 100,
                    n_needs: int = 1000, seed: int = 0, *,
-                   vocabulary: tuple[list[Node], list[Edge]] | None = None,
+                   vocabulary: tuple[Sequence[Node], Sequence[Edge]],
                    include_vocabulary: bool = True) -> Iterator[Node | Edge]:
     """Yield a synthetic graph: vocabulary, institutes, experts, enterprises, needs, edges.
 
@@ -275,9 +263,9 @@ def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institute
         How many of each to make (>= 0; experts need an institute, needs an enterprise).
     seed : int
         The random seed: equal arguments yield equal records, in the same order.
-    vocabulary : (nodes, edges), optional
-        Region, Industry and Topic nodes and their `part_of` edges; the seed
-        dataset's (`seed_vocabulary()`) by default.
+    vocabulary : (nodes, edges)
+        Region, Industry and Topic nodes and their `part_of` edges (the seed
+        dataset's: `duijie.api.services.seeding.seed_vocabulary()`).
     include_vocabulary : bool
         Also yield the vocabulary records first, so the output loads into an
         empty store (they are identical to the seed records, so loading them into
@@ -296,13 +284,19 @@ def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institute
 
     Example
     -------
-    >>> recs = list(generate_graph(n_enterprises=2, n_experts=3, n_institutes=1, n_needs=4))
+    >>> vocabulary = ([Node("reg:hz", "Region", {"name": "杭州", "level": "city"}),
+    ...                Node("ind:tool", "Industry", {"name": "工具"}),
+    ...                Node("topic:opt", "Topic", {"name": "光学"}),
+    ...                Node("topic:laser", "Topic", {"name": "激光", "tags": ["激光器"]})],
+    ...               [Edge("topic:laser", "part_of", "topic:opt")])
+    >>> recs = list(generate_graph(n_enterprises=2, n_experts=3, n_institutes=1, n_needs=4,
+    ...                            vocabulary=vocabulary))
     >>> sum(1 for r in recs if isinstance(r, Edge) and r.kind == "submitted")
     4
     """
     _check_counts(n_enterprises=n_enterprises, n_experts=n_experts, n_institutes=n_institutes,
                   n_needs=n_needs)
-    vocab_nodes, vocab_edges = vocabulary if vocabulary is not None else seed_vocabulary()
+    vocab_nodes, vocab_edges = vocabulary
     terms = [t for t in topic_terms(vocab_nodes, vocab_edges) if t.parent and t.keywords]
     if not terms:
         raise InvalidInput("has no topics with a parent and keywords", where="vocabulary")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -605,7 +604,3 @@ def check_endpoint_kinds(edge: Edge, src_kind: str, dst_kind: str, where: str = 
             f"cannot join {src_kind} to {dst_kind} (allowed: "
             f"{'/'.join(sources)} -> {'/'.join(targets)})",
             value=edge.kind, where=where or f"edge {edge.id!r}")
-
-
-def today_iso() -> str:
-    return date.today().isoformat()

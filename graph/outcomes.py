@@ -212,7 +212,7 @@ def event_record(store: GraphStore, event_id: str
     `matcher.service.Recommender` (``exclude_nodes``, ``exclude_edges``).
 
     >>> from duijie.graph import open_store
-    >>> from duijie.graph.seed import XIAN_EVENT, load_seed
+    >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
     >>> store = open_store(":memory:"); _ = load_seed(store)
     >>> nodes, edges = event_record(store, XIAN_EVENT)
     >>> sorted(nodes), sum(1 for e in edges if e[1] == "signed")

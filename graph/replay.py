@@ -196,7 +196,7 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     Examples
     --------
     >>> from duijie.graph import open_store
-    >>> from duijie.graph.seed import XIAN_EVENT, load_seed
+    >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
     >>> store = open_store(":memory:")
     >>> _ = load_seed(store)
     >>> replay = plan_event(store, XIAN_EVENT, use_recommender=False)
@@ -295,7 +295,7 @@ def render_replay(replay: EventReplay) -> str:
     About 3 + invited + 2 × meetings + days lines (under 80 for the Xi'an trip).
 
     >>> from duijie.graph import open_store
-    >>> from duijie.graph.seed import XIAN_EVENT, load_seed
+    >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
     >>> store = open_store(":memory:")
     >>> _ = load_seed(store)
     >>> text = render_replay(plan_event(store, XIAN_EVENT, use_recommender=False))

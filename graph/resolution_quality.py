@@ -137,20 +137,3 @@ def by_split(pairs: Iterable[LabelledPair]) -> dict[str, list[LabelledPair]]:
         out.setdefault(p.split, []).append(p)
     return out
 
-
-def tune_thresholds(pairs: Sequence[LabelledPair], *, max_wrong_merge_rate: float = 0.0,
-                    grid: Sequence[float] = tuple(x / 100 for x in range(70, 100))
-                    ) -> tuple[float, Quality]:
-    """The `same` threshold with the best recall whose wrong-merge rate stays within
-    `max_wrong_merge_rate` (ties: the higher, safer threshold)."""
-    best: tuple[float, Quality] | None = None
-    for threshold in grid:
-        quality = evaluate(pairs, same_threshold=threshold)
-        if quality.wrong_merge_rate > max_wrong_merge_rate:
-            continue
-        if best is None or quality.recall > best[1].recall:
-            best = (threshold, quality)
-    if best is None:
-        raise InvalidInput("no threshold keeps wrong merges within the limit",
-                           value=max_wrong_merge_rate, where="tune_thresholds")
-    return best

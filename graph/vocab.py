@@ -177,3 +177,22 @@ NEED_STATUS_LABELS = {
 def kind_label(kind: str, lang: str = "zh") -> str:
     """A node kind as a person reads it; an unknown kind shows as itself."""
     return KIND_LABELS.get(lang, KIND_LABELS["zh"]).get(kind, kind)
+
+
+EDGE_LABELS = {
+    "zh": {"submitted": "提交", "affiliated_with": "任职于", "has_expertise": "擅长领域",
+           "about_topic": "涉及领域", "in_industry": "所属行业", "located_in": "位于",
+           "part_of": "隶属", "collaborated_with": "合作过", "participated_in": "参加",
+           "supports": "支持", "awarded": "获得认定", "eligible_for": "符合条件",
+           "met": "洽谈", "signed": "签约", "has_meeting": "安排洽谈", "involves": "涉及",
+           "has_outcome": "成效", "organised_by": "主办"},
+}
+
+
+def edge_label(kind: str, lang: str = "zh") -> str:
+    """An edge kind as a person reads it (Chinese; other languages show the kind itself).
+
+    >>> edge_label("signed"), edge_label("signed", "en")
+    ('签约', 'signed')
+    """
+    return EDGE_LABELS.get(lang, {}).get(kind, kind)

@@ -53,11 +53,6 @@ def _encode(grams) -> np.ndarray:
     return np.array(sorted(codes), dtype=np.int64)
 
 
-def _decode(code: int, n: int) -> str:
-    mask = (1 << _SHIFT) - 1
-    return "".join(chr((code >> (_SHIFT * (n - 1 - j))) & mask) for j in range(n))
-
-
 # Below this many texts a pool of processes costs more than it saves.
 _POOL_MIN_TEXTS = 10_000
 # Processes of a tokenising pool read the tokenizer from here (inherited by fork).
@@ -258,7 +253,7 @@ def _length(codes: np.ndarray) -> int:
 
 
 def _decode_all(codes: np.ndarray, n: int) -> list[str]:
-    """`_decode` of many n-gram codes at once (one string built, then sliced)."""
+    """N-gram codes back to their text, all at once (one string built, then sliced)."""
     mask = (1 << _SHIFT) - 1
     cps = np.empty((len(codes), n), dtype=np.uint32)
     for j in range(n):

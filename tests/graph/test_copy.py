@@ -51,7 +51,7 @@ def test_round_trip_through_bolt_is_lossless(tmp_path, bolt_store):
 
 
 def test_seed_round_trip(tmp_path, bolt_store):
-    import duijie.graph.seed as seed
+    import duijie.api.services.seeding as seed
     original, back = SqliteStore(tmp_path / "seed.db"), SqliteStore(tmp_path / "back.db")
     seed.load_seed(original)
     copy_graph(original, bolt_store, batch_size=500)

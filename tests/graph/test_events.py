@@ -245,8 +245,8 @@ def test_every_event_command_has_an_example():
 
 
 def test_replay_of_the_xian_event(tmp_path):
+    from duijie.api.services.seeding import XIAN_EVENT, load_seed
     from duijie.graph.replay import plan_event, render_replay
-    from duijie.graph.seed import XIAN_EVENT, load_seed
 
     store = open_store(str(tmp_path / "seed.db"))
     load_seed(store)

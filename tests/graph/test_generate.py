@@ -9,25 +9,26 @@ from collections import Counter
 
 import pytest
 
+from duijie.api.services.seeding import load_seed, seed_vocabulary
 from duijie.graph.errors import InvalidInput
-from duijie.graph.generate import generate_graph, record_to_json, seed_vocabulary, write_jsonl
+from duijie.graph.generate import generate_graph, record_to_json, write_jsonl
 from duijie.graph.model import Edge, Node, check_endpoint_kinds, validate_edge, validate_node
-from duijie.graph.seed import load_seed
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import WriteBatch, iter_edges, iter_nodes
 
 SMALL = {"n_enterprises": 40, "n_experts": 120, "n_institutes": 10, "n_needs": 150}
+VOCABULARY = seed_vocabulary()
 
 
 @pytest.fixture(scope="module")
 def small():
-    return list(generate_graph(**SMALL, seed=11))
+    return list(generate_graph(**SMALL, seed=11, vocabulary=VOCABULARY))
 
 
 def test_same_seed_same_graph_other_seed_other_graph(small):
-    again = list(generate_graph(**SMALL, seed=11))
+    again = list(generate_graph(**SMALL, seed=11, vocabulary=VOCABULARY))
     assert [record_to_json(r) for r in again] == [record_to_json(r) for r in small]
-    other = list(generate_graph(**SMALL, seed=12))
+    other = list(generate_graph(**SMALL, seed=12, vocabulary=VOCABULARY))
     assert [record_to_json(r) for r in other] != [record_to_json(r) for r in small]
 
 
@@ -110,7 +111,7 @@ def test_loads_into_a_real_store_and_leaves_the_seed_unchanged(small, db_path):
 ])
 def test_bad_counts_are_refused(kwargs, where):
     with pytest.raises(InvalidInput, match=where):
-        list(generate_graph(**{**SMALL, **kwargs}))
+        list(generate_graph(**{**SMALL, **kwargs}, vocabulary=VOCABULARY))
 
 
 def test_write_jsonl_round_trips(small, tmp_path):

@@ -129,7 +129,7 @@ def test_export_to_a_stream(rich_store, tmp_path):
 
 
 def test_seed_data_round_trip(tmp_path):
-    import duijie.graph.seed as seed
+    import duijie.api.services.seeding as seed
     with SqliteStore(tmp_path / "seed.db") as store:
         seed.load_seed(store)
         first = dumps_graph(store)

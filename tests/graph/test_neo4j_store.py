@@ -159,7 +159,7 @@ def test_server_killed_mid_batch_leaves_nothing(own_server):
 
 
 def test_seed_gives_the_same_results_on_both_backends(sqlite_store, bolt_store):
-    import duijie.graph.seed as seed
+    import duijie.api.services.seeding as seed
     import duijie.matcher.service as service
     for store in (sqlite_store, bolt_store):
         seed.load_seed(store)

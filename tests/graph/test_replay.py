@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
+from duijie.api.services.seeding import XIAN_EVENT, load_seed
 from duijie.graph import open_store
 from duijie.graph.model import Node
 from duijie.graph.outcomes import event_record, overdue_follow_ups
 from duijie.graph.replay import plan_event, render_replay
-from duijie.graph.seed import XIAN_EVENT, load_seed
 
 
 @pytest.fixture()
@@ -155,9 +155,9 @@ def test_cli_event_plan_ignores_the_events_record(seeded):
 
 
 def test_planning_the_event_again_gives_the_same_plan(tmp_path):
+    from duijie.api.services.seeding import XIAN_EVENT, load_seed
     from duijie.graph import open_store
     from duijie.graph.replay import plan_event
-    from duijie.graph.seed import XIAN_EVENT, load_seed
 
     store = open_store(str(tmp_path / "again.db"))
     load_seed(store)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from duijie.api.services.seeding import XIAN_EVENT, load_seed, seed_folder, seed_records
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import EnterpriseProps, Node
 from duijie.graph.normalize import organisation_keys
-from duijie.graph.seed import XIAN_EVENT, load_seed, seed_folder, seed_records
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import iter_edges, iter_nodes
 

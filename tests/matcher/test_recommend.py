@@ -352,7 +352,7 @@ def test_cli_errors_are_one_line_with_exit_codes(store, db_path):
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    from duijie.graph.seed import XIAN_EVENT, load_seed
+    from duijie.api.services.seeding import XIAN_EVENT, load_seed
     from duijie.graph.sqlite_store import SqliteStore
 
     store = SqliteStore(tmp_path_factory.mktemp("seed") / "duijie.db")

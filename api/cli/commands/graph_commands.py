@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import echo_json, json_option
-from duijie.graph import open_store
-from duijie.graph.copy import DEFAULT_BATCH, copy_graph, default_state_path, verify
-from duijie.graph.errors import Conflict
+from duijie.api.services.copy import VerifyResult, compare_stores, copy_stores
+from duijie.graph.copy import DEFAULT_BATCH
 
 
 @click.group("graph")
@@ -23,18 +22,9 @@ def graph_group() -> None:
     """
 
 
-def _verification(source, target) -> dict:
-    """Compare the stores; print nothing, raise `Conflict` listing what differs."""
-    result = verify(source, target)
-    if not result.same:
-        raise Conflict("the stores differ", where=f"{source.url} vs {target.url}",
-                       problems=result.differences())
-    return {"same": True, "counts": result.source.counts, "checksums": result.source.checksums}
-
-
-def _render(check: dict) -> str:
-    total = sum(sum(v.values()) for v in check["counts"].values())
-    sums = check["checksums"]
+def _render(check: VerifyResult) -> str:
+    total = sum(sum(v.values()) for v in check.counts.values())
+    sums = check.checksums
     return (f"verified: same {total} records; checksums nodes {sums['nodes'][:12]}…,"
             f" edges {sums['edges'][:12]}…")
 
@@ -61,45 +51,21 @@ def copy_command(source_url: str, target_url: str, batch_size: int, state: Path 
       duijie graph copy --from sqlite:///office.db --to bolt://localhost:7687 --batch-size 500
       duijie graph copy --from bolt://localhost:7687 --to sqlite:///back.db
     """
-    if source_url == target_url:
-        raise Conflict("is both --from and --to", value=source_url)
-    source, target = open_store(source_url), open_store(target_url)
-    try:
-        path = state or default_state_path(source, target)
-        bar = None
-        if not as_json:
-            total = sum(sum(v.values()) for v in source.counts().values())
-            bar = click.progressbar(length=total, label="copying", file=sys.stderr)
-        with bar or _NoBar() as shown:
-            report = copy_graph(source, target, batch_size=batch_size, state=path,
-                                progress=lambda phase, n: shown.update(n))
-        out = {"nodes": report.nodes, "edges": report.edges, "reviews": report.reviews,
-               "resumed_from": report.resumed_from}
-        if not as_json:
-            resumed = " (resumed)" if report.resumed_from else ""
-            click.echo(f"copied{resumed}: {report.nodes} nodes, {report.edges} edges,"
-                       f" {report.reviews} review items")
-        if not no_verify:
-            out["verify"] = _verification(source, target)
-            if not as_json:
-                click.echo(_render(out["verify"]))
-        if as_json:
-            echo_json(out)
-        path.unlink(missing_ok=True)
-    finally:
-        source.close()
-        target.close()
+    def bar(total: int):
+        return click.progressbar(length=total, label="copying", file=sys.stderr)
 
-
-class _NoBar:
-    def __enter__(self) -> _NoBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, n: int) -> None:
-        return None
+    result = copy_stores(source_url, target_url, batch_size=batch_size, state=state,
+                         check=not no_verify, progress=None if as_json else bar)
+    if not as_json:
+        resumed = " (resumed)" if result.resumed_from else ""
+        click.echo(f"copied{resumed}: {result.nodes} nodes, {result.edges} edges,"
+                   f" {result.reviews} review items")
+    if result.verify is not None:
+        result.verify.check()  # exit code 4 when the stores differ
+    if as_json:
+        echo_json(result.to_dict())
+    elif result.verify is not None:
+        click.echo(_render(result.verify))
 
 
 @graph_group.command("verify")
@@ -113,16 +79,11 @@ def verify_command(source_url: str, target_url: str, as_json: bool) -> None:
     Example:
       duijie graph verify --from sqlite:///office.db --to bolt://localhost:7687
     """
-    source, target = open_store(source_url), open_store(target_url)
-    try:
-        check = _verification(source, target)
-        if as_json:
-            echo_json(check)
-        else:
-            click.echo(_render(check))
-    finally:
-        source.close()
-        target.close()
+    check = compare_stores(source_url, target_url).check()
+    if as_json:
+        echo_json(check.to_dict())
+    else:
+        click.echo(_render(check))
 
 
 def register(group: click.Group) -> None:

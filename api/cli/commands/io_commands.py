@@ -9,11 +9,8 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
+from duijie.api.services.io import ImportResult, export_graph, import_data
 from duijie.graph.errors import InvalidInput
-from duijie.graph.importers import ImportReport, import_file
-from duijie.graph.jsonl import JsonlReport, export_jsonl, import_jsonl
-
-GRAPH_KINDS = ("graph", "jsonl", "图谱")
 
 REPORT_LINES = (
     ("rows", "rows read"), ("created", "created"), ("updated", "updated"),
@@ -23,10 +20,12 @@ REPORT_LINES = (
 )
 
 
-def render_report(report: ImportReport) -> str:
-    """An import report as aligned lines.
+def render_report(report: ImportResult) -> str:
+    """An import of a table as aligned lines (a graph import is one line).
 
-    >>> print(render_report(ImportReport("needs.csv", "Need", "gb18030", rows=3, created=3)))
+    >>> print(render_report(ImportResult(True, "needs.csv", "table", "Need", "gb18030", rows=3,
+    ...     created=3, updated=0, merged=0, queued_for_review=0, nodes=3, edges=0, links=0,
+    ...     linked_created=0)))
     imported needs.csv as Need (encoding: gb18030)
       rows read                           3
       created                             3
@@ -37,6 +36,9 @@ def render_report(report: ImportReport) -> str:
       links to named organisations        0
       enterprises created for needs       0
     """
+    if report.format == "graph":
+        return (f"imported {report.file}: {report.nodes} nodes ({report.created} new) "
+                f"and {report.edges} edges")
     lines = [f"imported {report.file} as {report.kind} (encoding: {report.encoding})"]
     lines += [f"  {label:<30}{getattr(report, name):>7}" for name, label in REPORT_LINES]
     return "\n".join(lines)
@@ -76,28 +78,18 @@ def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
       duijie import edges links.csv
       duijie import graph backup.jsonl
     """
-    store = app.store
-    try:
-        if kind.strip().lower() in GRAPH_KINDS:
-            if sheet is not None:
-                raise InvalidInput("--sheet applies to XLSX workbooks, not to a JSONL graph",
-                                   value=sheet, where="--sheet")
-            report: ImportReport | JsonlReport = import_jsonl(store, file)
-        else:
-            def bar(rows):
-                return progress(rows, total=len(rows), desc=f"importing {file.name}")
+    def bar(rows):
+        return progress(rows, total=len(rows), desc=f"importing {file.name}")
 
-            report = import_file(store, kind, file, sheet, progress=bar)
+    try:
+        report = import_data(app.store, kind, file, sheet, progress=bar)
     except InvalidInput as exc:
         if as_json:
             echo_json({"ok": False, "error": exc.message, "where": exc.where,
                        "problems": exc.problems})
         raise _every_problem(exc) from None
     if as_json:
-        echo_json({"ok": True, **report.to_dict()})
-    elif isinstance(report, JsonlReport):
-        click.echo(f"imported {report.file}: {report.nodes} nodes ({report.created} new) "
-                   f"and {report.edges} edges")
+        echo_json(report.to_dict())
     else:
         click.echo(render_report(report))
 
@@ -118,13 +110,13 @@ def export_command(app: AppContext, file: str) -> None:
       duijie export - | head -3
     """
     try:
-        counts = export_jsonl(app.store, sys.stdout if file == "-" else file)
+        result = export_graph(app.store, sys.stdout if file == "-" else file)
     except BrokenPipeError:
         # The reader (head, less) stopped early: not an error. Point stdout at devnull
         # so that Python's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
-    click.echo(f"exported {counts['nodes']} nodes and {counts['edges']} edges to "
+    click.echo(f"exported {result.nodes} nodes and {result.edges} edges to "
                f"{'stdout' if file == '-' else file}", err=True)
 
 

@@ -8,10 +8,16 @@ import getpass
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.services.resolve import (
+    REVIEW_STATUSES,
+    ReviewEntry,
+    accept_review_item,
+    list_review_items,
+    reject_review_item,
+    resolve_name,
+)
 from duijie.graph.model import ORGANISATION_KINDS
-from duijie.graph.resolution import accept_review, reject_review, resolve
 from duijie.graph.resolution_index import Candidate
-from duijie.graph.store import ReviewItem
 
 
 def _default_user() -> str:
@@ -43,15 +49,15 @@ def resolve_command(app: AppContext, name: str, kind: str | None, region: str | 
       duijie resolve 恒峰工具 --region 嘉兴 --industry 工具
       duijie resolve 嘉西贝拉 --kind Enterprise --json
     """
-    found = resolve(app.store, name, kind=kind, region=region, industry=industry,
-                    credit_code=credit_code, k=k)
+    found = resolve_name(app.store, name, kind=kind, region=region, industry=industry,
+                         credit_code=credit_code, k=k)
     if as_json:
-        echo_json({"query": name, "candidates": [c.to_dict() for c in found]})
+        echo_json(found.to_dict())
         return
-    if not found:
+    if not found.candidates:
         click.echo(f"no candidate for {name}: it would be a new organisation")
         return
-    click.echo(render_candidates(found))
+    click.echo(render_candidates(found.candidates))
 
 
 def render_candidates(found: list[Candidate]) -> str:
@@ -80,15 +86,8 @@ def review() -> None:
     """
 
 
-def _item_dict(item: ReviewItem) -> dict:
-    return {"id": item.id, "name": item.name, "incoming_id": item.payload.get("id"),
-            "candidate_id": item.candidate_id, "score": item.score, "kind": item.kind,
-            "status": item.status, "reasons": item.reasons, "created_at": item.created_at,
-            "decided_by": item.decided_by, "decided_at": item.decided_at}
-
-
 @review.command("list")
-@click.option("--status", type=click.Choice(["open", "accepted", "rejected", "all"]),
+@click.option("--status", type=click.Choice([*REVIEW_STATUSES, "all"]),
               default="open", show_default=True, help="Which items to show.")
 @json_option
 @pass_app
@@ -100,20 +99,27 @@ def review_list(app: AppContext, status: str, as_json: bool) -> None:
       duijie review list --json
       duijie review list --status all
     """
-    items = app.store.list_reviews(None if status == "all" else status)
+    listed = list_review_items(app.store, status)
     if as_json:
-        echo_json([_item_dict(i) for i in items])
+        # The items alone, as this command has always printed (the list's status is
+        # the option the caller gave).
+        echo_json(listed.to_dict()["items"])
         return
-    if not items:
+    if not listed.items:
         click.echo(f"no {'' if status == 'all' else status + ' '}review items")
         return
-    names = app.store.get_nodes({i.candidate_id for i in items})
+    click.echo(render_review_items(listed.items))
+
+
+def render_review_items(items: list[ReviewEntry]) -> str:
+    """Review items as readable lines: id, status, score, both names and ids, reasons."""
+    lines = []
     for item in items:
-        stored = names[item.candidate_id].name if item.candidate_id in names else "(gone)"
-        click.echo(f"{item.id}  {item.status:<8} {item.score:.2f}  {item.name} "
-                   f"({item.payload.get('id')}) ~ {stored} ({item.candidate_id})")
-        for reason in item.reasons:
-            click.echo(f"    {reason}")
+        stored = item.candidate_name if item.candidate_name is not None else "(gone)"
+        lines.append(f"{item.id}  {item.status:<8} {item.score:.2f}  {item.name} "
+                     f"({item.incoming_id}) ~ {stored} ({item.candidate_id})")
+        lines.extend(f"    {reason}" for reason in item.reasons)
+    return "\n".join(lines)
 
 
 @review.command("accept")
@@ -128,7 +134,7 @@ def review_accept(app: AppContext, item_id: str, user: str | None) -> None:
     Example:
       duijie review accept rev:0123456789abcdef --user alice
     """
-    item = accept_review(app.store, item_id, user or _default_user())
+    item = accept_review_item(app.store, item_id, user or _default_user())
     click.echo(f"accepted {item.id}: {item.name} merged into {item.candidate_id}")
 
 
@@ -143,7 +149,7 @@ def review_reject(app: AppContext, item_id: str, user: str | None) -> None:
     Example:
       duijie review reject rev:0123456789abcdef
     """
-    item = reject_review(app.store, item_id, user or _default_user())
+    item = reject_review_item(app.store, item_id, user or _default_user())
     click.echo(f"rejected {item.id}: {item.name} and {item.candidate_id} stay apart")
 
 

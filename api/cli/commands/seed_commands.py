@@ -8,24 +8,12 @@ from typing import Any
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
+from duijie.api.services.generate import generate_synthetic
+from duijie.api.services.seeding import XIAN_EVENT, load_seed
 from duijie.graph.errors import NotFound
-from duijie.graph.generate import generate_graph, write_jsonl
-from duijie.graph.model import Edge
-from duijie.graph.seed import XIAN_EVENT, load_seed
-from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes
+from duijie.graph.store import GraphStore, iter_edges, iter_nodes
+from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS
 
-KIND_ZH = {
-    "Enterprise": "企业", "Need": "需求", "Institute": "院所", "Expert": "专家",
-    "Programme": "政策项目", "Event": "对接活动", "Meeting": "洽谈", "Outcome": "成效",
-    "Topic": "技术领域", "Industry": "行业", "Region": "地区",
-}
-EDGE_ZH = {
-    "submitted": "提交", "affiliated_with": "任职于", "has_expertise": "擅长领域",
-    "about_topic": "涉及领域", "in_industry": "所属行业", "located_in": "位于", "part_of": "隶属",
-    "collaborated_with": "合作过", "participated_in": "参加", "supports": "支持",
-    "awarded": "获得认定", "eligible_for": "符合条件", "met": "洽谈", "signed": "签约",
-    "has_meeting": "安排洽谈", "involves": "涉及", "has_outcome": "成效", "organised_by": "主办",
-}
 FIGURES_ZH = (
     ("firms", "企业 {} 家"), ("cooperation_reached", "达成合作 {} 家"),
     ("agreements", "签约/合作意向 {} 个"), ("experts", "专家/人才 {} 名"),
@@ -47,15 +35,13 @@ def seed(app: AppContext, as_json: bool) -> None:
       duijie --db office.db seed
       duijie seed --json
     """
-    report = load_seed(app.store)
-    counts = app.store.counts()
+    result = load_seed(app.store)
     if as_json:
-        echo_json({"nodes_written": report.nodes_written, "nodes_created": report.nodes_created,
-                   "edges_written": report.edges_written, "counts": counts})
+        echo_json(result.to_dict())
         return
-    click.echo(f"种子数据已载入 seed data loaded: {report.nodes_written} nodes "
-               f"({report.nodes_created} new), {report.edges_written} edges")
-    click.echo(render_kind_counts(counts))
+    click.echo(f"种子数据已载入 seed data loaded: {result.nodes_written} nodes "
+               f"({result.nodes_created} new), {result.edges_written} edges")
+    click.echo(render_kind_counts(result.counts))
 
 
 @click.command()
@@ -121,30 +107,18 @@ def generate(app: AppContext, out: Path | None, n_enterprises: int, n_experts: i
       duijie generate --out big.jsonl --experts 200000 --needs 100000 --seed 1
       duijie --db bench.db generate --enterprises 500 --experts 2000 --needs 1000
     """
-    records = generate_graph(n_enterprises=n_enterprises, n_experts=n_experts,
-                             n_institutes=n_institutes, n_needs=n_needs, seed=seed_value)
-    # A rough count for the bar: nodes plus their usual edges.
-    total = (n_institutes * 4 + n_experts * 5 + n_enterprises * 4 + n_needs * 3
-             + n_experts // 10 + 300)
-    records = progress(records, total=total, desc="generate")
-    if out is not None:
-        counts = write_jsonl(records, out)
-        result: dict[str, Any] = {"out": str(out), **counts}
-    else:
-        batch = WriteBatch()
-        for record in records:
-            if isinstance(record, Edge):
-                batch.upsert_edge(record)
-            else:
-                batch.upsert_node(record)
-        report = app.store.apply(batch)
-        result = {"store": app.store.url, "nodes": report.nodes_written,
-                  "edges": report.edges_written, "nodes_created": report.nodes_created}
+    def bar(records, total):
+        return progress(records, total=total, desc="generate")
+
+    result = generate_synthetic(store=None if out is not None else app.store, out=out,
+                                enterprises=n_enterprises, experts=n_experts,
+                                institutes=n_institutes, needs=n_needs, seed=seed_value,
+                                progress=bar)
     if as_json:
-        echo_json(result)
+        echo_json(result.to_dict())
     else:
-        where = result.get("out") or result["store"]
-        click.echo(f"generated {result['nodes']} nodes and {result['edges']} edges -> {where}")
+        click.echo(f"generated {result.nodes} nodes and {result.edges} edges -> "
+                   f"{result.out or result.store}")
 
 
 def demo_summary(store: GraphStore) -> dict[str, Any]:
@@ -198,9 +172,11 @@ def render_kind_counts(counts: dict[str, dict[str, int]]) -> str:
           8  签约 signed
     """
     lines = [f"节点 nodes: {sum(counts['nodes'].values())}"]
-    lines += [f"  {n:>5}  {KIND_ZH.get(k, '')} {k}" for k, n in counts["nodes"].items()]
+    lines += [f"  {n:>5}  {KIND_LABELS['zh'].get(k, '')} {k}"
+              for k, n in counts["nodes"].items()]
     lines.append(f"边 edges: {sum(counts['edges'].values())}")
-    lines += [f"  {n:>5}  {EDGE_ZH.get(k, '')} {k}" for k, n in counts["edges"].items()]
+    lines += [f"  {n:>5}  {EDGE_LABELS['zh'].get(k, '')} {k}"
+              for k, n in counts["edges"].items()]
     return "\n".join(lines)
 
 

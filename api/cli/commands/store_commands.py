@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.services.store import StoreCounts, init_store, store_stats
 
 
 @click.command()
@@ -16,8 +17,7 @@ def init(app: AppContext) -> None:
     Example:
       duijie --db office.db init
     """
-    store = app.store
-    click.echo(f"store ready: {store.url}")
+    click.echo(f"store ready: {init_store(app.store).store}")
 
 
 @click.command()
@@ -30,25 +30,24 @@ def stats(app: AppContext, as_json: bool) -> None:
     Example:
       duijie stats --json
     """
-    counts = app.store.counts()
+    counts = store_stats(app.store)
     if as_json:
-        echo_json(counts)
+        echo_json(counts.to_dict())
         return
     click.echo(render_counts(counts))
 
 
-def render_counts(counts: dict[str, dict[str, int]]) -> str:
+def render_counts(counts: StoreCounts) -> str:
     """Counts as one aligned table: totals, then each kind.
 
-    >>> print(render_counts({"nodes": {"Expert": 3}, "edges": {"submitted": 12}}))
+    >>> print(render_counts(StoreCounts({"Expert": 3}, {"submitted": 12})))
     nodes                   3
       Expert                3
     edges                  12
       submitted            12
     """
     lines = []
-    for section in ("nodes", "edges"):
-        rows = counts.get(section, {})
+    for section, rows in (("nodes", counts.nodes), ("edges", counts.edges)):
         lines.append(f"{section:<18}{sum(rows.values()):>7}")
         lines.extend(f"  {kind:<16}{n:>7}" for kind, n in rows.items())
     return "\n".join(lines)

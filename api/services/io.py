@@ -1,0 +1,119 @@
+"""Import and export: spreadsheets of one kind and JSON Lines of the whole graph in,
+the whole graph out. Each import is all or nothing.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from duijie.graph import open_store
+>>> folder = Path(tempfile.mkdtemp())
+>>> _ = (folder / "firms.csv").write_text("企业名称,所在地区\\n恒锋工具,嘉兴\\n", encoding="utf-8")
+>>> store = open_store(":memory:")
+>>> result = import_data(store, "企业", folder / "firms.csv")
+>>> result.kind, result.rows, result.created
+('Enterprise', 1, 1)
+>>> export_graph(store, folder / "graph.jsonl").nodes
+1
+>>> again = import_data(open_store(":memory:"), "graph", folder / "graph.jsonl")
+>>> again.kind, again.nodes, again.created
+('graph', 1, 1)
+>>> sorted(again.to_dict()) == sorted(result.to_dict())
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal
+
+from duijie.api.services import Result
+from duijie.graph.errors import InvalidInput
+from duijie.graph.importers import Progress, import_file
+from duijie.graph.jsonl import export_jsonl, import_jsonl
+from duijie.graph.store import GraphStore
+
+GRAPH_KINDS = ("graph", "jsonl", "图谱")
+"""Kind names that mean "a JSON Lines export of the whole graph"."""
+
+
+@dataclass
+class ImportResult(Result):
+    """What an import wrote. `kind` is the model kind of a table (or "edges"), or
+    "graph" for a JSON Lines export; counts that do not apply to a format are 0.
+
+    rows: rows (or lines) read; created / updated / merged: nodes new, replaced, or
+    landed on an existing organisation; nodes: node records written; edges: edge
+    records of an edges file or a graph; links: edges made from a name in a row
+    (a need's enterprise, an expert's institute); linked_created: enterprises created
+    for needs; queued_for_review: pairs an organiser is asked about.
+    """
+
+    ok: bool
+    file: str
+    format: Literal["table", "graph"]
+    kind: str
+    encoding: str
+    rows: int
+    created: int
+    updated: int
+    merged: int
+    queued_for_review: int
+    nodes: int
+    edges: int
+    links: int
+    linked_created: int
+
+
+@dataclass
+class ExportResult(Result):
+    """Where the graph went (None for a stream) and how many records were written."""
+
+    file: str | None
+    nodes: int
+    edges: int
+
+
+def is_graph_kind(kind: str) -> bool:
+    """Does a KIND name a JSON Lines export of the whole graph?
+
+    >>> is_graph_kind(" Graph "), is_graph_kind("企业")
+    (True, False)
+    """
+    return kind.strip().lower() in GRAPH_KINDS
+
+
+def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | None = None,
+                progress: Progress | None = None) -> ImportResult:
+    """Import a CSV/XLSX file of one kind, or (kind "graph") a JSON Lines export.
+
+    `kind` is a model kind, its Chinese name (企业, 需求, …) or "edges"/关系. On any
+    problem nothing is written and `InvalidInput` lists every problem with its
+    file, row and field. `progress` wraps the rows of a table as they are read.
+    """
+    if is_graph_kind(kind):
+        if sheet is not None:
+            raise InvalidInput("--sheet applies to XLSX workbooks, not to a JSONL graph",
+                               value=sheet, where="--sheet")
+        graph = import_jsonl(store, path)
+        return ImportResult(True, graph.file, "graph", "graph", "utf-8",
+                            rows=graph.nodes + graph.edges, created=graph.created,
+                            updated=graph.nodes - graph.created, merged=0,
+                            queued_for_review=0, nodes=graph.nodes, edges=graph.edges,
+                            links=0, linked_created=0)
+    table = import_file(store, kind, path, sheet, progress=progress)
+    nodes = table.created + table.updated + table.merged + table.linked_created
+    return ImportResult(True, table.file, "table", table.kind, table.encoding,
+                        rows=table.rows, created=table.created, updated=table.updated,
+                        merged=table.merged, queued_for_review=table.queued_for_review,
+                        nodes=nodes, edges=table.edges, links=table.links,
+                        linked_created=table.linked_created)
+
+
+def export_graph(store: GraphStore, path_or_stream: str | Path | IO[str]) -> ExportResult:
+    """Write the whole graph as JSON Lines: a header line, every node, every edge.
+
+    `graph import` reads it back; the round trip is lossless. A file is written
+    beside its name and renamed, so a failed export leaves no half file.
+    """
+    counts = export_jsonl(store, path_or_stream)
+    file = None if not isinstance(path_or_stream, str | Path) else str(path_or_stream)
+    return ExportResult(file, counts["nodes"], counts["edges"])
