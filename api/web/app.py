@@ -26,7 +26,7 @@ def open_backends(settings: Settings):
 
     store = open_store(settings.store_url)
     if settings.seed_on_empty and not store.counts()["nodes"]:
-        from duijie.graph.seed import load_seed
+        from duijie.api.services.seeding import load_seed
 
         load_seed(store)
     path = settings.accounts or accounts_path(settings.store_url)
