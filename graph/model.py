@@ -236,7 +236,7 @@ class EventProps(_Props):
     experts: Annotated[int, Field(ge=0)] | None = None
     projects: Annotated[int, Field(ge=0)] | None = None
     status: Literal[values(EventStatus)] = "planned"
-    # planning settings (graph/events.py)
+    # planning settings (api/services/events.py)
     slots: Annotated[list[EventSlot], Field(max_length=2000)] = []
     tables: ShortList = []
     language: Literal["zh", "en"] = "zh"

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -98,9 +98,38 @@ class MeetingPlan:
     weakest_best: float | None  # the weakest covered firm's best score (max-min value)
     total_score: float
     solver: str
+    names: dict[str, str] = field(default_factory=dict)  # participant id -> name, if given
 
     def pairs(self) -> list[Pair]:
         return [(m.firm, m.helper) for m in self.meetings]
+
+    def to_dict(self, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """JSON-safe, with each participant's name beside its id (from the plan's
+        participants, or `names`; None when neither knows it).
+
+        >>> plan = plan_meetings([Participant("ent:a", 1, name="甲")],
+        ...                      [Participant("exp:x", 1, name="李")], {("ent:a", "exp:x"): .8})
+        >>> plan.to_dict()["meetings"]
+        [{'firm': 'ent:a', 'firm_name': '甲', 'helper': 'exp:x', 'helper_name': '李', \
+'score': 0.8, 'source': 'planned'}]
+        """
+        known = {**self.names, **(names or {})}
+        mentioned = {i for m in self.meetings for i in (m.firm, m.helper)}
+        mentioned |= set(self.unassigned) | set(self.alternates)
+        mentioned |= {h for alts in self.alternates.values() for h, _ in alts}
+        return {
+            "meetings": [{"firm": m.firm, "firm_name": known.get(m.firm), "helper": m.helper,
+                          "helper_name": known.get(m.helper), "score": m.score,
+                          "source": m.source} for m in self.meetings],
+            "unassigned": dict(self.unassigned),
+            "alternates": {f: [[h, s] for h, s in alts] for f, alts in self.alternates.items()},
+            "diagnostics": list(self.diagnostics),
+            "covered_firms": self.covered_firms,
+            "weakest_best": self.weakest_best,
+            "total_score": self.total_score,
+            "solver": self.solver,
+            "names": {i: known.get(i) for i in sorted(mentioned)},
+        }
 
 
 # ----------------------------------------------------------------------------- checks
@@ -458,6 +487,7 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
         weakest_best=None if tau is None else tau / SCALE,
         total_score=round(sum(m.score for m in meetings), 6),
         solver=used,
+        names={p.id: p.name for p in (*firms, *helpers) if p.name},
     )
 
 

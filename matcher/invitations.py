@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from duijie.graph.errors import InvalidInput
 
@@ -34,6 +35,22 @@ class InvitationPlan:
     covered_weight: float
     total_weight: float
     upper_bound: float  # covered_weight / (1 - 1/e): no k invitations can cover more
+
+    def to_dict(self, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """JSON-safe, with a `names` map (id -> name, None when not given) for the
+        invited candidates and the needs.
+
+        >>> plan_invitations({"n1": 1}, {("n1", "a"): .9}, k=1).to_dict({"a": "李教授"})["names"]
+        {'a': '李教授', 'n1': None}
+        """
+        names = names or {}
+        mentioned = set(self.invited) | set(self.covered) | set(self.uncovered)
+        mentioned |= {c for cs in self.covered.values() for c in cs}
+        return {"invited": list(self.invited), "covered": {n: list(c) for n, c in
+                                                           self.covered.items()},
+                "uncovered": dict(self.uncovered), "covered_weight": self.covered_weight,
+                "total_weight": self.total_weight, "upper_bound": self.upper_bound,
+                "gains": dict(self.gains), "names": {i: names.get(i) for i in sorted(mentioned)}}
 
 
 def plan_invitations(needs: Mapping[str, float], scores: Mapping[tuple[str, str], float], k: int,

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
+from typing import Any
 
 from duijie.graph.errors import InvalidInput
 
@@ -65,6 +66,27 @@ class Schedule:
     @property
     def total_idle_gaps(self) -> int:
         return sum(self.idle_gaps.values())
+
+    def to_dict(self, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """JSON-safe: placements with the meeting's name (from `names`, else None),
+        what could not be placed and why, idle gaps in all and per participant.
+
+        >>> from datetime import datetime as dt
+        >>> at = Placement("mtg:1", "s1", "T1", dt(2019, 5, 23, 9), dt(2019, 5, 23, 9, 30))
+        >>> Schedule([at], {}).to_dict({"mtg:1": "甲 × 李"})["placements"][0]["meeting_name"]
+        '甲 × 李'
+        """
+        names = names or {}
+        return {
+            "placements": [{"meeting": p.meeting_id, "meeting_name": names.get(p.meeting_id),
+                            "slot": p.slot_id, "table": p.table, "start": p.start.isoformat(),
+                            "end": p.end.isoformat(), "fixed": p.fixed}
+                           for p in self.placements],
+            "unplaced": dict(self.unplaced),
+            "unplaced_names": {m: names.get(m) for m in self.unplaced},
+            "idle_gaps": self.total_idle_gaps,
+            "idle_gaps_by_participant": dict(self.idle_gaps),
+        }
 
 
 def validate_slots(slots: Sequence[Slot]) -> list[Slot]:

@@ -1,15 +1,15 @@
-"""Docking events in the store: setup, plans, schedules, publishing.
+"""Docking events: their settings, participants and pair rules (`duijie event create/
+invite/rule/list`).
 
-The algorithms are pure (`matcher.assignment`, `matcher.scheduling`,
-`matcher.agenda`); this module reads their plain inputs from the graph and
-writes their results back, each multi-step write in one `WriteBatch`. An
-event's settings (slots, tables, participants with their limits, requests,
-declines, pins, forbids) are properties of its Event node; each planned pair is
-a Meeting node (`has_meeting` from the event, `involves` the firm, the helper
-and the firm's needs). Outcomes and follow-ups live in `graph.outcomes`.
+An event's settings (slots, tables, participants with their limits, requests,
+declines, pins, forbids) are properties of its Event node; each planned pair is a
+Meeting node (`has_meeting` from the event, `involves` the firm, the helper and the
+firm's needs). Planning and scheduling are in `api.services.planning`, invitations
+in `api.services.invitations`, outcomes and follow-ups in `api.services.outcomes`.
 
 >>> from duijie.graph import open_store
 >>> from duijie.graph.model import Edge, Node
+>>> from duijie.api.services.planning import plan_event_meetings, schedule_event
 >>> store = open_store(":memory:")
 >>> with store.batch() as b:
 ...     b.upsert_node(Node("topic:ir", "Topic", {"name": "红外"}))
@@ -39,24 +39,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from duijie.api.services import Result
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.model import Edge, Node, Provenance, new_id
-from duijie.graph.store import GraphStore
-from duijie.matcher.agenda import AgendaItem, EventInfo
-from duijie.matcher.assignment import MeetingPlan, Participant, PlanRules, plan_meetings
-from duijie.matcher.scheduling import MeetingToPlace, Schedule, Slot, schedule, validate_slots
+from duijie.graph.store import GraphStore, WriteBatch
+from duijie.graph.vocab import (
+    DEFAULT_MAX_MEETINGS,
+    DEFAULT_MIN_SCORE,
+    NEED_PROGRESS,
+    EventStatus,
+    NeedStatus,
+    PairRuleKind,
+    RequestStatus,
+)
+from duijie.matcher.scheduling import Slot, validate_slots
 
 FIRM_KINDS = ("Enterprise",)
 HELPER_KINDS = ("Expert", "Institute")
-FIXED = ("locked", "published", "held")  # kept, slot and all, on a re-run
-DONE = ("no_show", "cancelled")  # kept as records; the pair is not proposed again
-REPLACEABLE = ("proposed", "scheduled")
-NEED_ORDER = {"submitted": 0, "followed_up": 0, "matched": 1, "met": 2, "signed": 3}
-DEFAULT_MAX_MEETINGS = 3
-DEFAULT_MIN_SCORE = 0.3
-
-Scorer = Callable[[GraphStore, Sequence[str], Sequence[str]],
-                  Mapping[tuple[str, str], tuple[float, list[str]]]]
 
 
 @dataclass
@@ -98,23 +97,40 @@ def slot_grid(days: Iterable[str], start: str = "09:00", end: str = "12:00",
     return out
 
 
-def _slots(props: Mapping[str, Any]) -> list[Slot]:
-    return [Slot(s["id"], _dt(s["start"], f"slot {s['id']}"), _dt(s["end"], f"slot {s['id']}"))
-            for s in props.get("slots", [])]
+def event_slots(props: Mapping[str, Any]) -> list[Slot]:
+    """The event's slots as the scheduler takes them."""
+    return [Slot(s["id"], parse_time(s["start"], f"slot {s['id']}"),
+                 parse_time(s["end"], f"slot {s['id']}")) for s in props.get("slots", [])]
 
 
-def _dt(text: str, where: str) -> datetime:
+def parse_time(text: str, where: str) -> datetime:
+    """An ISO date-time, or `InvalidInput` naming `where`."""
     try:
         return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput("is not an ISO date-time", value=text, where=where) from None
 
 
-def _event(store: GraphStore, event_id: str) -> Node:
+def get_event(store: GraphStore, event_id: str) -> Node:
+    """The Event node, or `NotFound`/`InvalidInput` when the id is not an event."""
     node = store.get_node(event_id)
     if node.kind != "Event":
         raise InvalidInput(f"is a {node.kind}, not an Event", value=event_id, where="event")
     return node
+
+
+def edit_event(store: GraphStore, event_id: str,
+               change: Callable[[dict[str, Any]], dict[str, Any]],
+               extra: Callable[[WriteBatch], None] | None = None, *, where: str) -> Node:
+    """Read the event's props, apply `change` (returns the new props), write them back
+    in one batch (with whatever `extra` adds); every whole-props edit goes through here."""
+    event = get_event(store, event_id)
+    props = change(dict(event.props))
+    with store.batch() as batch:
+        batch.upsert_node(Node(event_id, "Event", props), replace_props=True, where=where)
+        if extra is not None:
+            extra(batch)
+    return store.get_node(event_id)
 
 
 def create_event(store: GraphStore, *, name: str, event_id: str | None = None,
@@ -135,7 +151,7 @@ def create_event(store: GraphStore, *, name: str, event_id: str | None = None,
                        where="create_event")
     slot_list = [dict(s) for s in slots]
     node_props = {"name": name, **props, "slots": slot_list, "tables": list(tables)}
-    validate_slots(_slots(node_props)) if slot_list else None
+    validate_slots(event_slots(node_props)) if slot_list else None
     node = Node(event_id, "Event", node_props, provenance=[Provenance(source=f"user:{by}")])
     with store.batch() as batch:
         batch.upsert_node(node, replace_props=True, where="create_event")
@@ -144,19 +160,45 @@ def create_event(store: GraphStore, *, name: str, event_id: str | None = None,
 
 def update_event(store: GraphStore, event_id: str, **props: Any) -> Node:
     """Change an event's settings (slots are re-validated)."""
-    node = _event(store, event_id)
-    merged = {**node.props, **props}
-    if props.get("slots"):
-        validate_slots(_slots(merged))
-    with store.batch() as batch:
-        batch.upsert_node(Node(event_id, "Event", merged), replace_props=True)
-    return store.get_node(event_id)
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        merged = {**current, **props}
+        if props.get("slots"):
+            validate_slots(event_slots(merged))
+        return merged
+
+    return edit_event(store, event_id, change, where=f"event {event_id}")
 
 
 def add_participant(store: GraphStore, event_id: str, participant_id: str, **options: Any
                     ) -> dict:
     """Add (or update) one firm or helper; see `add_participants`."""
     return add_participants(store, event_id, [participant_id], **options)[0]
+
+
+def _windows(availability: Sequence[tuple[str, str]] | None, participant_ids: Sequence[str],
+             event_id: str) -> list[dict[str, str]] | None:
+    if availability is None:
+        return None
+    if not list(availability):
+        raise InvalidInput("has no availability: give at least one window (start, end)",
+                           value=list(participant_ids), where=f"event {event_id}")
+    windows = []
+    for a, b in availability:
+        if parse_time(b, "availability") <= parse_time(a, "availability"):
+            raise InvalidInput("availability window ends before it starts",
+                               value=f"{a} – {b}", where=f"event {event_id}")
+        windows.append({"start": a, "end": b})
+    return windows
+
+
+def side_of(node: Node, event_id: str) -> str:
+    """"firm" for an Enterprise, "helper" for an Expert or Institute."""
+    if node.kind in FIRM_KINDS:
+        return "firm"
+    if node.kind in HELPER_KINDS:
+        return "helper"
+    raise InvalidInput(f"is a {node.kind}; participants are Enterprise, Expert or Institute",
+                       value=node.id, where=f"event {event_id}")
 
 
 def add_participants(store: GraphStore, event_id: str, participant_ids: Sequence[str], *,
@@ -171,75 +213,69 @@ def add_participants(store: GraphStore, event_id: str, participant_ids: Sequence
     firm's needs default to the needs it submitted. An empty availability list
     is refused.
     """
-    event = _event(store, event_id)
+    get_event(store, event_id)
     nodes = store.get_nodes(participant_ids)
     missing = [p for p in participant_ids if p not in nodes]
     if missing:
         raise NotFound("are not nodes in this graph", value=missing, where=f"event {event_id}")
-    windows = None
-    if availability is not None:
-        if not list(availability):
-            raise InvalidInput("has no availability: give at least one window (start, end)",
-                               value=list(participant_ids), where=f"event {event_id}")
-        windows = []
-        for a, b in availability:
-            if _dt(b, "availability") <= _dt(a, "availability"):
-                raise InvalidInput("availability window ends before it starts",
-                                   value=f"{a} – {b}", where=f"event {event_id}")
-            windows.append({"start": a, "end": b})
-    current = {p["id"]: p for p in event.props.get("participants", [])}
-    entries = []
-    for pid in participant_ids:
-        node = nodes[pid]
-        if node.kind in FIRM_KINDS:
-            side = "firm"
-        elif node.kind in HELPER_KINDS:
-            side = "helper"
-        else:
-            raise InvalidInput(f"is a {node.kind}; participants are Enterprise, Expert or "
-                               "Institute", value=pid, where=f"event {event_id}")
-        entry = {**current.get(pid, {}), "id": pid, "side": side}
-        for key, value in (("max_meetings", max_meetings), ("language", language),
-                           ("availability", windows)):
-            if value is not None:
-                entry[key] = value
-        if needs is not None:
-            entry["needs"] = list(needs)
-        elif side == "firm" and "needs" not in entry:
-            entry["needs"] = [n.id for _, n in store.neighbours(pid, "submitted", "out")]
-        current[pid] = entry
-        entries.append(entry)
-    with store.batch() as batch:
-        batch.upsert_node(Node(event_id, "Event",
-                               {**event.props, "participants": list(current.values())}),
-                          replace_props=True, where=f"event {event_id}")
+    windows = _windows(availability, participant_ids, event_id)
+    sides = {pid: side_of(nodes[pid], event_id) for pid in participant_ids}
+    submitted = {pid: [n.id for _, n in store.neighbours(pid, "submitted", "out")]
+                 for pid in participant_ids if sides[pid] == "firm"}
+    entries: list[dict] = []
+
+    def change(props: dict[str, Any]) -> dict[str, Any]:
+        current = {p["id"]: p for p in props.get("participants", [])}
+        entries.clear()
+        for pid in participant_ids:
+            entry = {**current.get(pid, {}), "id": pid, "side": sides[pid]}
+            for key, value in (("max_meetings", max_meetings), ("language", language),
+                               ("availability", windows)):
+                if value is not None:
+                    entry[key] = value
+            if needs is not None:
+                entry["needs"] = list(needs)
+            elif sides[pid] == "firm" and "needs" not in entry:
+                entry["needs"] = submitted[pid]
+            current[pid] = entry
+            entries.append(entry)
+        return {**props, "participants": list(current.values())}
+
+    def links(batch: WriteBatch) -> None:
         for e in entries:
             batch.upsert_edge(Edge(e["id"], "participated_in", event_id, {
                 "role": role or ("need_side" if e["side"] == "firm" else "helper")}))
+
+    edit_event(store, event_id, change, links, where=f"event {event_id}")
     return entries
 
 
 def add_pair_rule(store: GraphStore, event_id: str, kind: str, firm: str, helper: str, *,
-                  status: str = "accepted", by: str | None = None,
+                  status: str = RequestStatus.ACCEPTED, by: str | None = None,
                   reason: str | None = None) -> dict:
     """Record a request (with its answer), decline, pin, forbid or met-before exclusion."""
-    event = _event(store, event_id)
-    sides = {p["id"]: p["side"] for p in event.props.get("participants", [])}
-    if sides.get(firm) != "firm" or sides.get(helper) != "helper":
-        raise InvalidInput(f"pair ({firm}, {helper}) must be a firm and a helper of the event; "
-                           "add them with add_participant first", where=f"event {event_id}")
-    rule = {"kind": kind, "firm": firm, "helper": helper, "status": status}
+    if kind not in set(PairRuleKind):
+        raise InvalidInput(f"is not a pair rule; use one of {', '.join(PairRuleKind)}",
+                           value=kind, where=f"event {event_id}")
+    rule = {"kind": str(kind), "firm": firm, "helper": helper, "status": str(status)}
     rule |= {k: v for k, v in (("by", by), ("reason", reason)) if v}
-    rules = [r for r in event.props.get("pair_rules", [])
-             if (r["kind"], r["firm"], r["helper"]) != (kind, firm, helper)]
-    with store.batch() as batch:
-        batch.upsert_node(Node(event_id, "Event", {**event.props, "pair_rules": [*rules, rule]}),
-                          replace_props=True, where=f"event {event_id}, pair rule")
+
+    def change(props: dict[str, Any]) -> dict[str, Any]:
+        sides = {p["id"]: p["side"] for p in props.get("participants", [])}
+        if sides.get(firm) != "firm" or sides.get(helper) != "helper":
+            raise InvalidInput(f"pair ({firm}, {helper}) must be a firm and a helper of the "
+                               "event; add them with add_participant first",
+                               where=f"event {event_id}")
+        rules = [r for r in props.get("pair_rules", [])
+                 if (r["kind"], r["firm"], r["helper"]) != (kind, firm, helper)]
+        return {**props, "pair_rules": [*rules, rule]}
+
+    edit_event(store, event_id, change, where=f"event {event_id}, pair rule")
     return rule
 
 
 def load_setup(store: GraphStore, event_id: str) -> EventSetup:
-    event = _event(store, event_id)
+    event = get_event(store, event_id)
     participants = list(event.props.get("participants", []))
     nodes = store.get_nodes(p["id"] for p in participants)
     return EventSetup(event, participants, list(event.props.get("pair_rules", [])), nodes)
@@ -251,226 +287,12 @@ def event_meetings(store: GraphStore, event_id: str) -> list[Node]:
                   key=lambda n: n.id)
 
 
-def _organisation(store: GraphStore, node: Node) -> str | None:
-    if node.kind == "Institute":
-        return node.id
-    orgs = sorted(n.id for _, n in store.neighbours(node.id, "affiliated_with", "out"))
-    return orgs[0] if orgs else node.props.get("affiliation")
-
-
-def planning_input(store: GraphStore, setup: EventSetup
-                   ) -> tuple[list[Participant], list[Participant], PlanRules]:
-    """Participants and rules as the pure planner takes them."""
-    props = setup.node.props
-    default = props.get("max_meetings_default", DEFAULT_MAX_MEETINGS)
-    firms, helpers = [], []
-    for p in setup.participants:
-        node = setup.nodes[p["id"]]
-        cap = p.get("max_meetings", node.props.get("max_meetings", default))
-        if p["side"] == "firm":
-            firms.append(Participant(p["id"], cap, "firm", name=node.name))
-        else:
-            kind = "institute" if node.kind == "Institute" else "expert"
-            helpers.append(Participant(p["id"], cap, kind, _organisation(store, node), node.name))
-    rules = PlanRules(institute_per_firm=props.get("institute_per_firm", 0),
-                      one_per_organisation=bool(props.get("one_per_organisation", False)))
-    for r in setup.rules:
-        pair = (r["firm"], r["helper"])
-        if r["kind"] == "request":
-            if r.get("status") == "accepted":
-                rules.requests.add(pair)
-            elif r.get("status") == "declined":
-                rules.declined.add(pair)
-        else:
-            {"decline": rules.declined, "pin": rules.pins, "forbid": rules.forbidden,
-             "met_before": rules.met_before}[r["kind"]].add(pair)
-    cutoff = props.get("met_before_cutoff")
-    if cutoff:
-        helper_ids = {h.id for h in helpers}
-        for f in firms:
-            for need in _firm_needs(store, setup, f.id):
-                for edge in store.find_edges("met", src=need, limit=10**6):
-                    if edge.dst in helper_ids and str(edge.props.get("date", "")) < cutoff:
-                        rules.met_before.add((f.id, edge.dst))
-    for m in event_meetings(store, setup.node.id):
-        pair = (m.props.get("firm_id"), m.props.get("helper_id"))
-        if m.props.get("status") in FIXED and pair[0]:
-            rules.locked.add(pair)
-        elif m.props.get("status") in DONE and pair[0]:
-            rules.declined.add(pair)
-    return firms, helpers, rules
-
-
-def _firm_needs(store: GraphStore, setup: EventSetup, firm: str) -> list[str]:
+def firm_needs(store: GraphStore, setup: EventSetup, firm: str) -> list[str]:
+    """The needs a firm brings to the event (as invited, else all it submitted)."""
     for p in setup.participants:
         if p["id"] == firm and p.get("needs") is not None:
             return list(p["needs"])
     return [n.id for _, n in store.neighbours(firm, "submitted", "out")]
-
-
-def shared_topic_scores(store: GraphStore, firms: Sequence[str], helpers: Sequence[str]
-                        ) -> dict[tuple[str, str], tuple[float, list[str]]]:
-    """A simple, clearly-named fallback scorer: topic overlap of needs and expertise.
-
-    Score = |topics shared| / |topics of the firm's needs| (0 when the firm has
-    none), plus 0.1 when both sit in the same region; reasons name the topics.
-    The planner does not care where scores come from; `matcher.recommend`'s
-    hybrid scores can be passed instead.
-    """
-    def topics(node_id: str, kinds: tuple[str, ...]) -> dict[str, str]:
-        out = {}
-        for kind in kinds:
-            for _, t in store.neighbours(node_id, kind, "out"):
-                out[t.id] = t.name
-        return out
-
-    firm_topics = {}
-    for f in firms:
-        acc: dict[str, str] = {}
-        for _, need in store.neighbours(f, "submitted", "out"):
-            acc |= topics(need.id, ("about_topic",))
-        firm_topics[f] = acc | topics(f, ("has_expertise",))
-    helper_topics = {h: topics(h, ("has_expertise",)) for h in helpers}
-    nodes = store.get_nodes([*firms, *helpers])
-    out = {}
-    for f in firms:
-        for h in helpers:
-            shared = sorted(set(firm_topics[f]) & set(helper_topics[h]))
-            score = len(shared) / len(firm_topics[f]) if firm_topics[f] else 0.0
-            reasons = [f"共同主题: {firm_topics[f][t]}" for t in shared]
-            region = nodes[f].props.get("region")
-            if region and region == nodes[h].props.get("region"):
-                score += 0.1
-                reasons.append(f"同一地区: {region}")
-            out[(f, h)] = (round(min(score, 1.0), 6), reasons)
-    return out
-
-
-def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence[str], *,
-                use_recommender: bool = True, k: int = 200, exclude_event: str | None = None
-                ) -> dict[tuple[str, str], tuple[float, list[str]]]:
-    """Need → candidate scores with reasons: `matcher.service.Recommender` (hybrid text +
-    graph), or topic overlap when `use_recommender` is False.
-
-    With `exclude_event`, the graph side ignores that event's own record
-    (`graph.outcomes.event_record`): planning an event never ranks or explains
-    through the event, its meetings or the outcomes recorded for it. Only the
-    candidates are scored and explained (at most `k` per need and kind)."""
-    cands = set(candidates)
-    kinds = store.kinds_of(candidates)
-    out: dict[tuple[str, str], tuple[float, list[str]]] = {}
-    if use_recommender:
-        from duijie.graph.outcomes import event_record
-        from duijie.matcher.service import Recommender
-
-        nodes, edges = event_record(store, exclude_event) if exclude_event else ((), ())
-        rec = Recommender(store, exclude_nodes=nodes, exclude_edges=edges)
-        wanted = sorted({"expert" if kinds[c] == "Expert" else "institute" for c in cands})
-        for need in need_ids:
-            for kind in wanted:
-                result = rec.recommend(need, kind=kind, k=k, available_only=False,
-                                       within=cands)
-                for item in result.items:
-                    if item.id in cands:
-                        out[(need, item.id)] = (round(min(1.0, max(0.0, item.score)), 6),
-                                                item.reasons()[:5])
-        return out
-    names = {}
-    cand_topics: dict[str, set[str]] = {}
-    for c in candidates:
-        cand_topics[c] = set()
-        for _, t in store.neighbours(c, "has_expertise", "out"):
-            cand_topics[c].add(t.id)
-            names[t.id] = t.name
-    for need in need_ids:
-        topics = {}
-        for _, t in store.neighbours(need, "about_topic", "out"):
-            topics[t.id] = t.name
-        for c in candidates:
-            shared = sorted(set(topics) & cand_topics[c])
-            if shared:
-                out[(need, c)] = (round(len(shared) / len(topics), 6),
-                                  [f"共同主题: {topics[t]}" for t in shared])
-    return out
-
-
-def recommender_scores(store: GraphStore, firms: Sequence[str], helpers: Sequence[str], *,
-                       exclude_event: str | None = None
-                       ) -> dict[tuple[str, str], tuple[float, list[str]]]:
-    """Firm → helper scores: the best hybrid score over the firm's needs (a `Scorer`;
-    bind `exclude_event` with `functools.partial` when planning that event)."""
-    needs = {f: [n.id for _, n in store.neighbours(f, "submitted", "out")] for f in firms}
-    per_need = need_scores(store, [n for ns in needs.values() for n in ns], helpers,
-                           exclude_event=exclude_event)
-    return firm_scores(needs, helpers, per_need)
-
-
-def firm_scores(needs: Mapping[str, Sequence[str]], helpers: Sequence[str],
-                per_need: Mapping[tuple[str, str], tuple[float, list[str]]]
-                ) -> dict[tuple[str, str], tuple[float, list[str]]]:
-    """Firm → helper: the best of the firm's needs' scores (with that need's reasons)."""
-    out: dict[tuple[str, str], tuple[float, list[str]]] = {}
-    for f, ns in needs.items():
-        for n in ns:
-            for h in helpers:
-                got = per_need.get((n, h))
-                if got and got[0] > out.get((f, h), (-1.0, []))[0]:
-                    out[(f, h)] = got
-    return out
-
-
-def plan_event_meetings(store: GraphStore, event_id: str, *, scorer: Scorer | None = None,
-                        scores: Mapping[tuple[str, str], tuple[float, list[str]]] | None = None,
-                        solver: str = "auto", by: str = "planner",
-                        progress: Callable[[str], None] | None = None,
-                        cancelled: Callable[[], bool] | None = None) -> MeetingPlan:
-    """Plan the event's meetings and save them as provisional Meeting nodes.
-
-    Scores come from `scores` if given, else from `scorer(store, firms, helpers)`,
-    else `shared_topic_scores`. Locked, published and held meetings are kept
-    (as locked pairs); earlier proposed or scheduled ones are replaced. The
-    firms' needs move from submitted to matched. All in one batch.
-    """
-    setup = load_setup(store, event_id)
-    if not setup.firms or not setup.helpers:
-        raise InvalidInput("needs firms and experts or institutes before planning; add them "
-                           "with `duijie event invite`", where=f"event {event_id}")
-    firms, helpers, rules = planning_input(store, setup)
-    if scores is None:
-        scores = (scorer or shared_topic_scores)(store, setup.firms, setup.helpers)
-    plan = plan_meetings(firms, helpers, {p: v[0] for p, v in scores.items()}, rules,
-                         min_score=setup.node.props.get("min_score", DEFAULT_MIN_SCORE),
-                         solver=solver, progress=progress,  # type: ignore[arg-type]
-                         cancelled=cancelled)
-    pending = [f"{r['firm']} → {r['helper']}" for r in setup.rules
-               if r["kind"] == "request" and r.get("status") == "pending"]
-    if pending:
-        plan.diagnostics.append(f"{len(pending)} request(s) still await an answer and were not "
-                                f"planned: {', '.join(pending[:5])}")
-    old = {m.id: m for m in event_meetings(store, event_id)}
-    new_ids = {new_id("Meeting", event_id, m.firm, m.helper): m for m in plan.meetings}
-    with store.batch() as batch:
-        for m in old.values():  # a re-run replaces what was only proposed or scheduled
-            if m.props.get("status") in REPLACEABLE and m.id not in new_ids:
-                batch.delete_node(m.id)
-        for mid, pm in new_ids.items():
-            if mid in old and old[mid].props.get("status") not in REPLACEABLE:
-                continue
-            reasons = list(scores.get((pm.firm, pm.helper), (0.0, []))[1])[:20]
-            stand_ins = [h for h, _ in plan.alternates.get(pm.firm, []) if h != pm.helper]
-            batch.upsert_node(Node(mid, "Meeting", {
-                "name": f"{setup.nodes[pm.firm].name} × {setup.nodes[pm.helper].name}",
-                "event_id": event_id, "status": "proposed", "score": pm.score,
-                "reasons": reasons, "firm_id": pm.firm, "helper_id": pm.helper,
-                "source": pm.source, "alternates": stand_ins},
-                provenance=[Provenance(source=f"user:{by}")]), replace_props=True)
-            batch.upsert_edge(Edge(event_id, "has_meeting", mid))
-            batch.upsert_edge(Edge(mid, "involves", pm.firm, {"role": "firm"}))
-            batch.upsert_edge(Edge(mid, "involves", pm.helper, {"role": "helper"}))
-            for need in _firm_needs(store, setup, pm.firm):
-                batch.upsert_edge(Edge(mid, "involves", need, {"role": "need"}))
-                advance_need(store, batch, need, "matched")
-    return plan
 
 
 def advance_need(store: GraphStore, batch: Any, need_id: str, status: str) -> None:
@@ -479,131 +301,136 @@ def advance_need(store: GraphStore, batch: Any, need_id: str, status: str) -> No
     `not_pursued` applies unless the need is already signed.
     """
     node = batch.nodes.get(need_id) or store.get_node(need_id)
-    current = node.props.get("status", "submitted")
-    if status == "not_pursued":
-        if current == "signed":
+    current = node.props.get("status", NeedStatus.SUBMITTED)
+    if status == NeedStatus.NOT_PURSUED:
+        if current == NeedStatus.SIGNED:
             return
-    elif NEED_ORDER.get(status, 0) <= NEED_ORDER.get(current, 0) and current != "not_pursued":
+    elif (NEED_PROGRESS.get(status, 0) <= NEED_PROGRESS.get(current, 0)
+          and current != NeedStatus.NOT_PURSUED):
         return
-    batch.upsert_node(Node(need_id, "Need", {"status": status}))
+    batch.upsert_node(Node(need_id, "Need", {"status": str(status)}))
 
 
-def schedule_event(store: GraphStore, event_id: str) -> Schedule:
-    """Place the event's meetings in slots and tables and save the placements.
+# ----------------------------------------------------------------------------- use cases
 
-    Locked and published meetings keep their slot and table; the rest are
-    (re)placed. Raises `InvalidInput` for bad slots, no tables, no availability
-    or more meetings than places, before anything is written.
+@dataclass
+class EventSummary(Result):
+    id: str
+    name: str
+    place: str | None
+    start_date: str | None
+    end_date: str | None
+    status: str
+    participants: int
+    meetings: int
+
+
+@dataclass
+class EventList(Result):
+    """`duijie event list`: every event, by start date."""
+
+    events: list[EventSummary]
+
+
+def event_list(store: GraphStore) -> EventList:
+    """Events with dates, place, status and the number of participants and meetings."""
+    nodes = sorted(store.find_nodes("Event", limit=10**6),
+                   key=lambda n: (n.props.get("start_date", ""), n.id))
+    return EventList([EventSummary(
+        n.id, n.name, n.props.get("place"), n.props.get("start_date"), n.props.get("end_date"),
+        n.props.get("status", EventStatus.PLANNED), len(n.props.get("participants", [])),
+        len(event_meetings(store, n.id))) for n in nodes])
+
+
+@dataclass
+class EventCreated(Result):
+    """`duijie event create`: the new Event node (as `Node.to_dict`) and its grid."""
+
+    id: str
+    kind: str
+    props: dict[str, Any]
+    aliases: list[str]
+    confidentiality: str
+    provenance: list[dict[str, Any]]
+    slots: int
+    tables: list[str]
+
+
+def table_names(tables: str | int | Sequence[str]) -> list[str]:
+    """A number of tables (T1…Tn), or their names, comma-separated or listed.
+
+    >>> table_names("3"), table_names("A, B")
+    (['T1', 'T2', 'T3'], ['A', 'B'])
     """
-    setup = load_setup(store, event_id)
-    props = setup.node.props
-    # A meeting recorded as held without a slot (a replayed record) has no place to get.
-    meetings = [m for m in event_meetings(store, event_id)
-                if m.props.get("status") not in ("cancelled", "no_show")
-                and not (m.props.get("status") == "held" and not m.props.get("slot_id"))]
-    if not meetings:
-        raise InvalidInput("has no meetings to schedule: run `duijie event plan` first",
-                           value=event_id, where="schedule")
-    slots = _slots(props)
-    if not slots:
-        raise InvalidInput("has no time slots: give slots when creating the event",
-                           value=event_id, where="schedule")
-    availability = {p["id"]: [(_dt(w["start"], p["id"]), _dt(w["end"], p["id"]))
-                              for w in p["availability"]]
-                    for p in setup.participants if p.get("availability") is not None}
-    fixed = {m.id: (m.props["slot_id"], m.props["table"]) for m in meetings
-             if m.props.get("status") in FIXED and m.props.get("slot_id")
-             and m.props.get("table")}
-    todo = [MeetingToPlace(m.id, (m.props["firm_id"], m.props["helper_id"])) for m in meetings]
-    result = schedule(todo, slots, props.get("tables", []), availability, fixed)
-    by_id = {m.id: m for m in meetings}
-    with store.batch() as batch:
-        for p in result.placements:
-            m = by_id[p.meeting_id]
-            status = m.props["status"] if p.fixed else "scheduled"
-            batch.upsert_node(Node(m.id, "Meeting", {
-                "slot_id": p.slot_id, "table": p.table, "status": status,
-                "start": f"{p.start:%Y-%m-%dT%H:%M}", "end": f"{p.end:%Y-%m-%dT%H:%M}"}))
-        for mid in result.unplaced:
-            batch.upsert_node(Node(mid, "Meeting", {"status": "proposed"}))
-    return result
+    if isinstance(tables, int) or (isinstance(tables, str) and tables.strip().isdigit()):
+        return [f"T{i + 1}" for i in range(int(tables))]
+    if isinstance(tables, str):
+        tables = tables.split(",")
+    return [t.strip() for t in tables if t.strip()]
 
 
-def publish_event(store: GraphStore, event_id: str) -> int:
-    """Publish the schedule: scheduled meetings become published (kept on re-runs)."""
-    event = _event(store, event_id)
-    meetings = [m for m in event_meetings(store, event_id) if m.props.get("status") == "scheduled"]
-    if not meetings:
-        raise InvalidInput("has no scheduled meetings to publish: run `duijie event schedule` "
-                           "first", value=event_id, where="publish")
-    with store.batch() as batch:
-        for m in meetings:
-            batch.upsert_node(Node(m.id, "Meeting", {"status": "published"}))
-        batch.upsert_node(Node(event.id, "Event", {"status": "published"}))
-    return len(meetings)
+def event_create(store: GraphStore, name: str, *, event_id: str | None = None,
+                 days: Sequence[str] = (), day_start: str = "09:00", day_end: str = "12:00",
+                 slot_minutes: int = 30, tables: str | int | Sequence[str] = 5,
+                 max_meetings: int = DEFAULT_MAX_MEETINGS, min_score: float = DEFAULT_MIN_SCORE,
+                 institute_per_firm: int = 0, one_per_organisation: bool = False,
+                 met_before_cutoff: str | None = None, place: str | None = None,
+                 region: str | None = None, event_type: str = "other",
+                 organiser: str | None = None, language: str = "zh") -> EventCreated:
+    """Create an event with a grid of slots over `days` and its tables.
 
-
-def agenda_items(store: GraphStore, event_id: str) -> tuple[EventInfo, list[AgendaItem]]:
-    """The event's placed meetings as agenda items (names resolved), for `render_agenda`."""
-    event = _event(store, event_id)
-    meetings = [m for m in event_meetings(store, event_id)
-                if m.props.get("start") and m.props.get("status") != "cancelled"]
-    names = store.get_nodes({m.props[k] for m in meetings for k in ("firm_id", "helper_id")})
-    items = [AgendaItem(m.id, _dt(m.props["start"], m.id), _dt(m.props["end"], m.id),
-                        m.props.get("table", ""), m.props["firm_id"],
-                        names[m.props["firm_id"]].name, m.props["helper_id"],
-                        names[m.props["helper_id"]].name, m.props.get("score"),
-                        tuple(m.props.get("reasons", [])))
-             for m in meetings]
-    return EventInfo(event.id, event.name, event.props.get("place")), items
-
-
-def list_events(store: GraphStore) -> list[Node]:
-    return sorted(store.find_nodes("Event", limit=10**6),
-                  key=lambda n: (n.props.get("start_date", ""), n.id))
-
-
-def invitation_plan(store: GraphStore, event_id: str, k: int, *, region: str | None = None,
-                    strong: float = 0.6, use_recommender: bool = True,
-                    candidates: Sequence[str] | None = None, add: bool = True,
-                    scores: Mapping[tuple[str, str], tuple[float, list[str]]] | None = None):
-    """Choose up to `k` experts/institutes for the event's firms' needs and add them.
-
-    Candidates are every Expert and Institute (in `region`, by property or
-    `located_in`, when given: the institutes of a travel destination) unless
-    listed; helpers already in the event count as invited. Needs weigh their
-    priority. Returns the `InvitationPlan`.
+    >>> from duijie.graph import open_store
+    >>> made = event_create(open_store(":memory:"), "对接会", event_id="evt:a",
+    ...                     days=["2019-05-23"], tables="2")
+    >>> made.slots, made.tables
+    (6, ['T1', 'T2'])
     """
-    from duijie.matcher.invitations import plan_invitations
+    day_list = [d.strip() for d in days if d.strip()]
+    table_list = table_names(tables)
+    props = {k: v for k, v in {
+        "place": place, "region": region, "event_type": event_type, "organiser": organiser,
+        "start_date": day_list[0] if day_list else None,
+        "end_date": day_list[-1] if day_list else None, "language": language,
+        "max_meetings_default": max_meetings, "min_score": min_score,
+        "institute_per_firm": institute_per_firm or None,
+        "one_per_organisation": one_per_organisation or None,
+        "met_before_cutoff": met_before_cutoff}.items() if v is not None}
+    node = create_event(store, name=name, event_id=event_id,
+                        slots=slot_grid(day_list, day_start, day_end, slot_minutes),
+                        tables=table_list, **props)
+    return EventCreated(**node.to_dict(), slots=len(node.props.get("slots", [])),
+                        tables=table_list)
 
-    setup = load_setup(store, event_id)
-    needs = [n for f in setup.firms for n in _firm_needs(store, setup, f)]
-    if not needs:
-        raise InvalidInput("has no firms with needs: invite firms first", value=event_id,
-                           where="invitation planning")
-    if candidates is None:
-        pool = [n for kind in HELPER_KINDS for n in store.find_nodes(kind, limit=10**6)]
-        if region:
-            pool = [n for n in pool if region in (n.props.get("region") or "")
-                    or any(region in r.name for _, r in store.neighbours(n.id, "located_in",
-                                                                         "out"))]
-        candidates = sorted({n.id for n in pool} | set(setup.helpers))
-    if not candidates:
-        raise InvalidInput(f"no experts or institutes{' in ' + region if region else ''} "
-                           "to invite: widen --candidates-region", where="invitation planning")
-    need_nodes = store.get_nodes(needs)
-    weights = {n: float(need_nodes[n].props.get("priority", 3)) for n in needs}
-    if scores is None:
-        scores = need_scores(store, needs, candidates, use_recommender=use_recommender,
-                             exclude_event=event_id)
-    plan = plan_invitations(weights, {p: v[0] for p, v in scores.items()}, k, strong=strong,
-                            invited=[h for h in setup.helpers if h in candidates])
-    if add:
-        new = [c for c in plan.invited if c not in setup.helpers]
-        if new:
-            add_participants(store, event_id, new)
-        event = _event(store, event_id)
-        invited = list(dict.fromkeys([*event.props.get("invited", []), *new]))
-        with store.batch() as batch:
-            batch.upsert_node(Node(event_id, "Event", {"invited": invited}))
-    return plan
+
+@dataclass
+class RuleRecorded(Result):
+    """`duijie event rule`: the rule as stored, with the pair's names."""
+
+    event_id: str
+    kind: str
+    firm: str
+    firm_name: str
+    helper: str
+    helper_name: str
+    status: str
+    by: str | None
+    reason: str | None
+
+
+def event_rule(store: GraphStore, event_id: str, kind: str, firm: str, helper: str, *,
+               status: str = RequestStatus.ACCEPTED, by: str | None = None,
+               reason: str | None = None) -> RuleRecorded:
+    """Record a request, decline, pin, forbid or met-before exclusion for one pair."""
+    rule = add_pair_rule(store, event_id, kind, firm, helper, status=status, by=by,
+                         reason=reason)
+    names = display_names(store, [firm, helper])
+    return RuleRecorded(event_id, rule["kind"], firm, names[firm], helper, names[helper],
+                        rule["status"], rule.get("by"), rule.get("reason"))
+
+
+def display_names(store: GraphStore, node_ids: Iterable[str]) -> dict[str, str]:
+    """Names to show for ids; an id that is not stored shows as itself."""
+    ids = list(dict.fromkeys(i for i in node_ids if i))
+    nodes = store.get_nodes(ids)
+    return {i: nodes[i].name if i in nodes else i for i in ids}
+

@@ -15,20 +15,31 @@ True
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from duijie.api.services import Result
+from duijie.api.services.events import advance_need, event_meetings
 from duijie.graph.errors import InvalidInput, NotFound
-from duijie.graph.events import advance_need, event_meetings
 from duijie.graph.model import Edge, Node, Provenance, new_id
 from duijie.graph.store import GraphStore
+from duijie.graph.vocab import (
+    DONE_MEETINGS,
+    LedgerStep,
+    MeetingSource,
+    MeetingStatus,
+    NeedStatus,
+    OutcomeStage,
+    ReasonCode,
+    values,
+)
 
-STAGES = ("post_event", "m1", "m3", "m6", "m12")
-LEDGER = ("no_contact", "negotiating", "letter_of_intent", "signed", "registered", "funded")
-SIGNED = ("signed", "registered", "funded")
+STAGES = values(OutcomeStage)
+LEDGER = values(LedgerStep)
+SIGNED = (LedgerStep.SIGNED, LedgerStep.REGISTERED, LedgerStep.FUNDED)
 WAN_UNITS = ("万元", "万", "wan", "wan_yuan", "10k_cny")
-REASON_CODES = ("too_early", "unclear_benefit", "price", "no_capacity", "no_show",
-                "not_relevant", "other")
+REASON_CODES = values(ReasonCode)
 MAX_CONTRACT_WAN = 10_000_000  # 1,000 亿元: anything larger is almost surely 元, not 万元
 
 
@@ -88,7 +99,7 @@ def record_outcome(store: GraphStore, meeting_id: str, stage: str = "post_event"
     ----------
     store : GraphStore
     meeting_id : str
-    stage : {"post_event", "m1", "m3", "m6", "m12"}
+    stage : an `OutcomeStage`
     held, rating_need_side, rating_helper_side, intent
         The post-event record (held is required there; ratings 1–5).
     ledger : one of LEDGER
@@ -147,10 +158,10 @@ def write_outcome(store: GraphStore, batch: Any, meeting: Node, needs: list[str]
     if stage not in STAGES:
         raise InvalidInput(f"is not a stage; use one of {', '.join(STAGES)}", value=stage,
                            where=f"outcome of {meeting_id}")
-    if stage == "post_event" and held is None:
+    if stage == OutcomeStage.POST_EVENT and held is None:
         raise InvalidInput("a post-event outcome needs held (true/false)",
                            where=f"outcome of {meeting_id}")
-    if stage != "post_event" and ledger is None:
+    if stage != OutcomeStage.POST_EVENT and ledger is None:
         raise InvalidInput(f"a check-in needs a ledger step ({', '.join(LEDGER)})",
                            where=f"outcome of {meeting_id}, stage {stage}")
     if ledger is not None and ledger not in LEDGER:
@@ -160,6 +171,7 @@ def write_outcome(store: GraphStore, batch: Any, meeting: Node, needs: list[str]
         raise InvalidInput(f"is not a reason; use one of {', '.join(REASON_CODES)}",
                            value=reason_code, where=f"outcome of {meeting_id}")
     value = None if contract_value is None else check_contract_value(contract_value, unit)
+    stage, ledger = str(stage), None if ledger is None else str(ledger)  # enums as stored
     at = at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     props = {"name": f"{meeting.name} · {stage}", "stage": stage, "held": held,
              "rating_need_side": rating_need_side, "rating_helper_side": rating_helper_side,
@@ -174,23 +186,24 @@ def write_outcome(store: GraphStore, batch: Any, meeting: Node, needs: list[str]
     batch.upsert_node(Node(out_id, "Outcome", props, provenance=[Provenance(
         source=f"user:{by}", at=at)]), replace_props=True, where=f"outcome of {meeting_id}")
     batch.upsert_edge(Edge(meeting_id, "has_outcome", out_id))
-    if stage == "post_event":
-        batch.upsert_node(Node(meeting_id, "Meeting",
-                               {"status": "held" if held else "no_show"}))
+    if stage == OutcomeStage.POST_EVENT:
+        batch.upsert_node(Node(meeting_id, "Meeting", {
+            "status": (MeetingStatus.HELD if held else MeetingStatus.NO_SHOW).value}))
     for need in needs:
-        if held and stage == "post_event":
-            advance_need(store, batch, need, "met")
+        if held and stage == OutcomeStage.POST_EVENT:
+            advance_need(store, batch, need, NeedStatus.MET)
             if helper:
                 batch.upsert_edge(Edge(need, "met", helper, {
                     "date": day, "meeting_id": meeting_id, "source_event": event_id}))
         if ledger in SIGNED:
-            advance_need(store, batch, need, "signed")
+            advance_need(store, batch, need, NeedStatus.SIGNED)
             if helper:
                 batch.upsert_edge(Edge(need, "signed", helper, {
                     "date": day, "meeting_id": meeting_id, "value_wan": value,
                     "source_event": event_id}))
-        elif ledger == "no_contact" or (stage == "post_event" and intent is False):
-            advance_need(store, batch, need, "not_pursued")
+        elif ledger == LedgerStep.NO_CONTACT or (stage == OutcomeStage.POST_EVENT
+                                                 and intent is False):
+            advance_need(store, batch, need, NeedStatus.NOT_PURSUED)
     if ledger in SIGNED and firm and helper:
         batch.upsert_edge(Edge(firm, "collaborated_with", helper, {
             "since": day, "meeting_id": meeting_id, "value_wan": value,
@@ -209,7 +222,7 @@ def event_record(store: GraphStore, event_id: str
     `has_meeting` and `involves` edges go too). Edges, as ``(src, kind, dst)``: the
     `met`, `signed` and `collaborated_with` edges recorded for the event (their
     ``source_event``, or a ``meeting_id`` of one of its meetings). Pass them to
-    `matcher.service.Recommender` (``exclude_nodes``, ``exclude_edges``).
+    the recommender (``exclude_nodes``, ``exclude_edges``).
 
     >>> from duijie.graph import open_store
     >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
@@ -246,7 +259,7 @@ def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -
                            value=meeting_id, where="no-show")
     event_id = p["event_id"]
     others = [m for m in event_meetings(store, event_id) if m.id != meeting_id
-              and m.props.get("status") not in ("cancelled", "no_show")]
+              and m.props.get("status") not in DONE_MEETINGS]
     busy = {m.props.get("helper_id") for m in others if m.props.get("slot_id") == p["slot_id"]}
     meets = {m.props.get("helper_id") for m in others if m.props.get("firm_id") == p["firm_id"]}
     event = store.get_node(event_id)
@@ -255,15 +268,17 @@ def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -
                    if h in helpers and h not in busy and h not in meets), None)
     new = None
     with store.batch() as batch:
-        batch.upsert_node(Node(meeting_id, "Meeting", {"status": "no_show"}))
+        batch.upsert_node(Node(meeting_id, "Meeting", {"status": MeetingStatus.NO_SHOW.value}))
         if choice:
             names = store.get_nodes([p["firm_id"], choice])
             new = new_id("Meeting", event_id, p["firm_id"], choice)
             batch.upsert_node(Node(new, "Meeting", {
                 "name": f"{names[p['firm_id']].name} × {names[choice].name}",
-                "event_id": event_id, "status": "locked", "firm_id": p["firm_id"],
+                "event_id": event_id, "status": MeetingStatus.LOCKED.value,
+                "firm_id": p["firm_id"],
                 "helper_id": choice, "slot_id": p["slot_id"], "table": p.get("table"),
-                "start": p.get("start"), "end": p.get("end"), "source": "alternate",
+                "start": p.get("start"), "end": p.get("end"),
+                "source": MeetingSource.ALTERNATE.value,
                 "replaces": meeting_id, "reasons": [f"替补：{meeting.name} 未到场"]},
                 provenance=[Provenance(source=f"user:{by}")]), replace_props=True)
             batch.upsert_edge(Edge(event_id, "has_meeting", new))
@@ -289,18 +304,6 @@ def add_follow_up(store: GraphStore, meeting_id: str, action: str, owner: str, d
         batch.upsert_node(Node(meeting_id, "Meeting", {"follow_ups": items}),
                           where=f"follow-up of {meeting_id}")
     return item
-
-
-def complete_follow_up(store: GraphStore, meeting_id: str, index: int) -> dict[str, Any]:
-    meeting = _meeting(store, meeting_id)
-    items = [dict(i) for i in meeting.props.get("follow_ups", [])]
-    if not 0 <= index < len(items):
-        raise NotFound(f"is not a follow-up of {meeting_id} (it has {len(items)})", value=index,
-                       where="follow-up")
-    items[index]["done"] = True
-    with store.batch() as batch:
-        batch.upsert_node(Node(meeting_id, "Meeting", {"follow_ups": items}))
-    return items[index]
 
 
 def overdue_follow_ups(store: GraphStore, today: str | None = None,
@@ -335,3 +338,106 @@ def outcome_summary(store: GraphStore, event_id: str) -> dict[str, Any]:
     return {"event_id": event_id, "meetings": len(meetings), "firms": len(firms - {None}),
             "firms_met": len(held), "firms_signed": len(signed),
             "contract_value_wan": round(value, 2)}
+
+
+# ----------------------------------------------------------------------------- use cases
+
+@dataclass
+class OutcomeRecorded(Result):
+    """`duijie event outcome`: the Outcome node (as `Node.to_dict`), its meeting with
+    names, and the statuses the meeting's needs have now."""
+
+    id: str
+    kind: str
+    props: dict[str, Any]
+    aliases: list[str]
+    confidentiality: str
+    provenance: list[dict[str, Any]]
+    meeting: dict[str, Any]  # id, name, status, firm, firm_name, helper, helper_name
+    need_status: dict[str, str]
+
+
+def _meeting_summary(store: GraphStore, meeting: Node) -> dict[str, Any]:
+    p = meeting.props
+    ids = [i for i in (p.get("firm_id"), p.get("helper_id")) if i]
+    nodes = store.get_nodes(ids)
+    name = {i: nodes[i].name if i in nodes else i for i in ids}
+    return {"id": meeting.id, "name": meeting.name, "event_id": p.get("event_id"),
+            "status": p.get("status"), "firm": p.get("firm_id"),
+            "firm_name": name.get(p.get("firm_id")), "helper": p.get("helper_id"),
+            "helper_name": name.get(p.get("helper_id")), "slot": p.get("slot_id"),
+            "table": p.get("table"), "start": p.get("start")}
+
+
+def event_outcome(store: GraphStore, meeting_id: str, stage: str = OutcomeStage.POST_EVENT, *,
+                  held: bool | None = None, rating_need_side: int | None = None,
+                  rating_helper_side: int | None = None, intent: bool | None = None,
+                  ledger: str | None = None, contract_value: Any = None, unit: str = "万元",
+                  reason_code: str | None = None, reason: str | None = None,
+                  notes: str | None = None, by: str = "organiser") -> OutcomeRecorded:
+    """Record one stage of a meeting's outcome (see `record_outcome`)."""
+    node = record_outcome(store, meeting_id, stage, held=held,
+                          rating_need_side=rating_need_side,
+                          rating_helper_side=rating_helper_side, intent=intent, ledger=ledger,
+                          contract_value=contract_value, unit=unit, reason_code=reason_code,
+                          reason=reason, notes=notes, by=by)
+    needs = [e.dst for e in store.find_edges("involves", src=meeting_id, limit=10**6)
+             if e.props.get("role") == "need"]
+    status = {n.id: n.props.get("status", NeedStatus.SUBMITTED.value)
+              for n in store.get_nodes(needs).values()}
+    return OutcomeRecorded(**node.to_dict(),
+                           meeting=_meeting_summary(store, store.get_node(meeting_id)),
+                           need_status=dict(sorted(status.items())))
+
+
+@dataclass
+class NoShow(Result):
+    """`duijie event no-show`: the meeting marked no-show and the stand-in meeting (as
+    `Node.to_dict`), or None when no alternate was free."""
+
+    meeting: dict[str, Any]
+    replacement: dict[str, Any] | None
+    replacement_meeting: dict[str, Any] | None
+
+
+def event_no_show(store: GraphStore, meeting_id: str, *, by: str = "organiser") -> NoShow:
+    """Mark a meeting no-show and seat the firm's first free alternate in its slot."""
+    new = replace_no_show(store, meeting_id, by=by)
+    return NoShow(_meeting_summary(store, store.get_node(meeting_id)),
+                  new.to_dict() if new else None,
+                  _meeting_summary(store, new) if new else None)
+
+
+@dataclass
+class FollowUps(Result):
+    """`duijie event followups`: open follow-ups past their due date, most overdue first."""
+
+    today: str
+    event_id: str | None
+    follow_ups: list[dict[str, Any]]
+
+
+def event_followups(store: GraphStore, *, event_id: str | None = None,
+                    today: str | None = None) -> FollowUps:
+    """Overdue follow-ups (of one event, or all), as of `today` (default: today)."""
+    today = today or date.today().isoformat()
+    return FollowUps(today, event_id, overdue_follow_ups(store, today, event_id))
+
+
+@dataclass
+class FollowUpAdded(Result):
+    """`duijie event followups --add`: the follow-up as stored, and its meeting."""
+
+    action: str
+    owner: str
+    due: str
+    done: bool
+    meeting: dict[str, Any]
+
+
+def event_add_follow_up(store: GraphStore, meeting_id: str, action: str, owner: str,
+                        due: str) -> FollowUpAdded:
+    """Give a meeting a follow-up action with an owner and a due date (YYYY-MM-DD)."""
+    item = add_follow_up(store, meeting_id, action, owner, due)
+    return FollowUpAdded(item["action"], item["owner"], item["due"], item["done"],
+                         _meeting_summary(store, store.get_node(meeting_id)))

@@ -1,17 +1,24 @@
-"""Replay a seed event end to end (`plan_event`): invite, pair, schedule, agendas, outcome.
+"""Replay a seed event end to end (`duijie event replay`): invite, pair, schedule,
+agendas, and the plan beside the recorded outcome.
 
 For the Xi'an trip of 23–24 May 2019 (11 firms, 8 reached cooperation) the
 candidates are the Xi'an experts and institutes the seed lists; `plan_event`
 gives the event slots over its dates if it has none, chooses whom to invite
 for the firms' needs, plans fair pairs with scores and reasons, schedules them,
 builds the agenda items and sets the plan beside the recorded outcome (the
-seed's `signed` edges from that event). The lead hooks it into `duijie demo`.
+seed's `signed` edges from that event).
 
 Planning never learns from the event's own record: the graph side ignores the
 event node, its meetings and the `met`/`signed`/`collaborated_with` edges
-recorded for it (`graph.outcomes.event_record`), so "covered k/8 signed pairs"
-is a fair figure. With ``record=True`` the recorded outcome is then written
-through the real outcome path (`record_replay_outcome`).
+recorded for it (`api.services.outcomes.event_record`), so "covered k/8 signed
+pairs" is a fair figure.
+
+A replay never deletes a record. Without ``record`` it works on an in-memory copy
+of the store and writes nothing; with ``record=True`` it plans in the store (a
+re-plan keeps every held, published or recorded meeting, see
+`api.services.planning`) and writes the recorded outcome through the outcome path
+(`record_replay_outcome`), adding or updating, never replacing an outcome that is
+already there.
 """
 
 from __future__ import annotations
@@ -20,23 +27,32 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from duijie.graph.errors import NotFound
-from duijie.graph.events import (
+from duijie.api.services import Result, plain
+from duijie.api.services.events import (
     add_participants,
-    agenda_items,
     event_meetings,
-    firm_scores,
-    invitation_plan,
     load_setup,
-    need_scores,
-    plan_event_meetings,
-    schedule_event,
     slot_grid,
     update_event,
 )
+from duijie.api.services.invitations import invitation_plan
+from duijie.api.services.outcomes import overdue_follow_ups, write_outcome
+from duijie.api.services.planning import agenda_items, plan_event_meetings, schedule_event
+from duijie.api.services.scores import firm_scores, need_scores
+from duijie.graph import open_store
+from duijie.graph.copy import copy_graph
+from duijie.graph.errors import NotFound
 from duijie.graph.model import Edge, Node, new_id
-from duijie.graph.outcomes import overdue_follow_ups, write_outcome
 from duijie.graph.store import GraphStore
+from duijie.graph.vocab import (
+    DEFAULT_MAX_MEETINGS,
+    LedgerStep,
+    MeetingSource,
+    MeetingStatus,
+    NeedStatus,
+    OutcomeStage,
+    ReasonCode,
+)
 from duijie.matcher.agenda import AgendaItem, EventInfo
 from duijie.matcher.assignment import MeetingPlan
 from duijie.matcher.invitations import InvitationPlan
@@ -44,7 +60,10 @@ from duijie.matcher.scheduling import Schedule
 
 
 @dataclass
-class EventReplay:
+class EventReplay(Result):
+    """What `plan_event` gives: the invitations, the plan and its schedule and agenda,
+    the plan beside the record, and what ``record=True`` wrote (None otherwise)."""
+
     event: EventInfo
     invitations: InvitationPlan
     plan: MeetingPlan
@@ -54,12 +73,22 @@ class EventReplay:
     recorded: dict[str, Any] = field(default_factory=dict)
     invited: list[dict[str, Any]] = field(default_factory=list)  # id, name, kind, covers
     written: dict[str, Any] | None = None  # what `record=True` wrote
+    names: dict[str, str] = field(default_factory=dict)  # id -> name, meetings too
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of `duijie event replay --json` and of the web."""
+        return {"event": plain(self.event), "invited": plain(self.invited),
+                "pairs": plain(self.pairs), "unassigned": dict(self.plan.unassigned),
+                "unplaced": dict(self.schedule.unplaced), "recorded": plain(self.recorded),
+                "written": plain(self.written),
+                "invitations": self.invitations.to_dict(self.names),
+                "plan": self.plan.to_dict(self.names),
+                "schedule": self.schedule.to_dict(self.names), "agenda": plain(self.agenda)}
 
 
 def _days(start: str, end: str) -> list[str]:
     d0, d1 = date.fromisoformat(start), date.fromisoformat(end)
     return [(d0 + timedelta(days=i)).isoformat() for i in range((d1 - d0).days + 1)]
-
 
 
 RECORDED = "按记录回放的实际会谈"  # the description of a meeting only the record has
@@ -91,19 +120,21 @@ def recorded_outcome(store: GraphStore, event_id: str, firms: list[str]) -> dict
 def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
                           by: str = "replay", statuses: dict[str, str] | None = None
                           ) -> dict[str, Any]:
-    """Write the seed's recorded outcome of an event through `graph.outcomes`, one batch.
+    """Write the seed's recorded outcome of an event through the outcome path, one batch.
 
     Each recorded pair (a `met` edge of the event) becomes a meeting (the planned
-    one if the plan has that pair, else a locked one described as `RECORDED`) with a
+    one if the plan has that pair, else a held one described as `RECORDED`) with a
     post-event outcome (held; no intent when the need's status says not pursued)
     on its `met` date, and for a `signed` edge a first check-in with ledger
     ``signed`` on its date: Outcome nodes, need statuses, `met`, `signed` and
     `collaborated_with` edges, as `record_outcome` writes them, for the needs the
     record names. Each meeting gets a follow-up (register the contract, or ask
     about the intent) due 30 days later. Ids and dates come from the record, so a
-    second run writes the same again. `statuses` are the needs' statuses as
-    recorded (read before planning, which reopens a not-pursued need as matched);
-    the store's current ones if None.
+    second run writes the same again. An outcome already recorded for a meeting
+    and stage (by hand, or by an earlier run) is kept as it is, and so are the
+    meeting's other follow-ups: nothing is deleted or replaced. `statuses` are the
+    needs' statuses as recorded (read before planning, which reopens a not-pursued
+    need as matched); the store's current ones if None.
     """
     met = _record_edges(store, event_id, firms, "met")
     signed = _record_edges(store, event_id, firms, "signed")
@@ -111,7 +142,8 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
     owner = event.props.get("organiser") or "organiser"
     nodes = store.get_nodes({x for pair in met | signed for x in pair}
                             | {e.src for es in (met | signed).values() for e in es})
-    written: dict[str, Any] = {"meetings": [], "outcomes": 0, "new_meetings": 0}
+    written: dict[str, Any] = {"meetings": [], "outcomes": 0, "new_meetings": 0,
+                               "kept_outcomes": 0}
     with store.batch() as batch:
         for firm, helper in sorted(met | signed):
             mid = new_id("Meeting", event_id, firm, helper)
@@ -120,14 +152,15 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
             except NotFound:
                 meeting = Node(mid, "Meeting", {
                     "name": f"{nodes[firm].name} × {nodes[helper].name}", "event_id": event_id,
-                    "status": "held", "firm_id": firm, "helper_id": helper,
-                    "source": "locked", "description": RECORDED,
+                    "status": MeetingStatus.HELD.value, "firm_id": firm, "helper_id": helper,
+                    "source": MeetingSource.LOCKED.value, "description": RECORDED,
                     "reasons": ["记录中的实际对接"]})
                 batch.upsert_node(meeting, replace_props=True)
                 batch.upsert_edge(Edge(event_id, "has_meeting", mid))
                 batch.upsert_edge(Edge(mid, "involves", firm, {"role": "firm"}))
                 batch.upsert_edge(Edge(mid, "involves", helper, {"role": "helper"}))
                 written["new_meetings"] += 1
+            stages = {o.props.get("stage") for _, o in store.neighbours(mid, "has_outcome", "out")}
             met_edges = met.get((firm, helper), [])
             sign_edges = signed.get((firm, helper), [])
             needs = sorted({e.src for e in met_edges + sign_edges})
@@ -136,28 +169,36 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
             day = min((str(e.props.get("date") or event.props.get("start_date"))
                        for e in met_edges + sign_edges), default=event.props["start_date"])
             dropped = not sign_edges and all(
-                (statuses or {}).get(n, nodes[n].props.get("status")) == "not_pursued"
+                (statuses or {}).get(n, nodes[n].props.get("status")) == NeedStatus.NOT_PURSUED
                 for n in needs)
-            write_outcome(store, batch, meeting, needs, "post_event", held=True,
-                          intent=False if dropped else None, by=by,
-                          reason_code="other" if dropped else None,
-                          notes="按记录回放" + ("：未继续" if dropped else ""),
-                          at=f"{day}T18:00:00Z")
-            written["outcomes"] += 1
+            if OutcomeStage.POST_EVENT in stages:
+                written["kept_outcomes"] += 1
+            else:
+                write_outcome(store, batch, meeting, needs, OutcomeStage.POST_EVENT, held=True,
+                              intent=False if dropped else None, by=by,
+                              reason_code=ReasonCode.OTHER if dropped else None,
+                              notes="按记录回放" + ("：未继续" if dropped else ""),
+                              at=f"{day}T18:00:00Z")
+                written["outcomes"] += 1
             follow = ("技术合同认定登记", "回访合作意向")[not sign_edges]
             due = date.fromisoformat(day) + timedelta(days=30)
             if sign_edges:
                 sign_day = max(str(e.props.get("date") or day) for e in sign_edges)
-                write_outcome(store, batch, meeting, needs, "m1", ledger="signed", by=by,
-                              notes="按记录回放：签约", at=f"{sign_day}T18:00:00Z")
-                written["outcomes"] += 1
+                if OutcomeStage.M1 in stages:
+                    written["kept_outcomes"] += 1
+                else:
+                    write_outcome(store, batch, meeting, needs, OutcomeStage.M1,
+                                  ledger=LedgerStep.SIGNED, by=by, notes="按记录回放：签约",
+                                  at=f"{sign_day}T18:00:00Z")
+                    written["outcomes"] += 1
                 due = date.fromisoformat(sign_day) + timedelta(days=30)
             if not dropped:
                 item = {"action": follow, "owner": owner, "due": due.isoformat(),
                         "done": False}
-                kept = [f for f in meeting.props.get("follow_ups", [])
-                        if (f["action"], f["due"]) != (item["action"], item["due"])]
-                batch.upsert_node(Node(mid, "Meeting", {"follow_ups": [*kept, item]}))
+                have = [f for f in meeting.props.get("follow_ups", [])]
+                if not any((f["action"], f["due"]) == (item["action"], item["due"])
+                           for f in have):
+                    batch.upsert_node(Node(mid, "Meeting", {"follow_ups": [*have, item]}))
             written["meetings"].append(mid)
     status = {n.id: n.props.get("status") for n in store.get_nodes(
         {e.src for es in (met | signed).values() for e in es}).values()}
@@ -180,30 +221,11 @@ def _covers(store: GraphStore, invitations: InvitationPlan) -> list[dict[str, An
             for h in invitations.invited if h in nodes]
 
 
-def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: int = 6,
-               use_recommender: bool = True, record: bool = False) -> EventReplay:
-    """Plan a (seed) event end to end and set the plan beside its recorded outcome.
-
-    Participants come from the event's `participated_in` edges (need side:
-    firms; candidate side: experts and institutes to choose from). Writes the
-    event's slots (09:00–12:00 and 14:00–17:00, 30 minutes, over its dates) and
-    tables if it has none, the invited participants, the Meeting nodes and
-    their placements; the needs keep the statuses they had (the event is past).
-    Scores ignore the event's own record (see the module docstring). With
-    `record`, the recorded outcome is then written as well
-    (`record_replay_outcome`; `EventReplay.written` says what).
-
-    Examples
-    --------
-    >>> from duijie.graph import open_store
-    >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
-    >>> store = open_store(":memory:")
-    >>> _ = load_seed(store)
-    >>> replay = plan_event(store, XIAN_EVENT, use_recommender=False)
-    >>> replay.recorded["firms"], replay.recorded["firms_signed"]
-    (11, 8)
-    >>> replay.plan.covered_firms == replay.recorded["firms"]
-    True
+def prepare_replay(store: GraphStore, event_id: str, *, tables: int = 6
+                   ) -> tuple[list[str], list[str]]:
+    """Make a (seed) event plannable: slots (09:00–12:00 and 14:00–17:00, 30 minutes,
+    over its dates) and tables if it has none, and the firms of its `participated_in`
+    edges as participants. Returns the firms and the candidate experts and institutes.
     """
     event = store.get_node(event_id)
     if not event.props.get("slots"):
@@ -212,7 +234,8 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
         slots = slot_grid(days, "09:00", "12:00", 30) + slot_grid(days, "14:00", "17:00", 30)
         update_event(store, event_id, slots=sorted(slots, key=lambda s: s["start"]),
                      tables=[f"T{i + 1}" for i in range(tables)],
-                     max_meetings_default=event.props.get("max_meetings_default", 3))
+                     max_meetings_default=event.props.get("max_meetings_default",
+                                                          DEFAULT_MAX_MEETINGS))
     links = store.find_edges("participated_in", dst=event_id, limit=10**6)
     kinds = store.kinds_of(e.src for e in links)
     firms = sorted(e.src for e in links if kinds.get(e.src) == "Enterprise")
@@ -220,6 +243,53 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     known = {p["id"] for p in load_setup(store, event_id).participants}
     if [f for f in firms if f not in known]:
         add_participants(store, event_id, [f for f in firms if f not in known], role="need_side")
+    return firms, candidates
+
+
+def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: int = 6,
+               use_recommender: bool = True, record: bool = False) -> EventReplay:
+    """Plan a (seed) event end to end and set the plan beside its recorded outcome.
+
+    Participants come from the event's `participated_in` edges (need side:
+    firms; candidate side: experts and institutes to choose from); see
+    `prepare_replay`. Then: whom to invite, the meeting pairs, their placements
+    and the agenda; the needs keep the statuses they had (the event is past).
+    Scores ignore the event's own record (see the module docstring).
+
+    Without `record` all of this happens on an in-memory copy of the store: the
+    store is not written. With `record` the plan is written into the store (a
+    re-plan keeps every recorded meeting) and then the recorded outcome
+    (`record_replay_outcome`; `EventReplay.written` says what).
+
+    Examples
+    --------
+    >>> from duijie.graph import open_store
+    >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
+    >>> store = open_store(":memory:")
+    >>> _ = load_seed(store)
+    >>> counts = store.counts()
+    >>> replay = plan_event(store, XIAN_EVENT, use_recommender=False)
+    >>> replay.recorded["firms"], replay.recorded["firms_signed"]
+    (11, 8)
+    >>> replay.plan.covered_firms == replay.recorded["firms"], store.counts() == counts
+    (True, True)
+    """
+    if record:
+        return _replay(store, event_id, budget=budget, tables=tables,
+                       use_recommender=use_recommender, record=True)
+    scratch = open_store(":memory:")
+    try:
+        copy_graph(store, scratch)
+        return _replay(scratch, event_id, budget=budget, tables=tables,
+                       use_recommender=use_recommender, record=False)
+    finally:
+        scratch.close()
+
+
+def _replay(store: GraphStore, event_id: str, *, budget: int, tables: int,
+            use_recommender: bool, record: bool) -> EventReplay:
+    store.get_node(event_id)  # NotFound before anything is written
+    firms, candidates = prepare_replay(store, event_id, tables=tables)
     setup = load_setup(store, event_id)
     needs = {f: list(p.get("needs", [])) for f in firms for p in setup.participants
              if p["id"] == f}
@@ -243,9 +313,10 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
             if node.props.get("status") != statuses[need] and statuses[need]:
                 batch.upsert_node(Node(need, "Need", {"status": statuses[need]}))
     info, items = agenda_items(store, event_id)
-    names = store.get_nodes({*firms, *candidates})
+    meetings = event_meetings(store, event_id)
+    names = store.get_nodes({*firms, *candidates, *(m.props["helper_id"] for m in meetings)})
     pairs = []
-    for m in event_meetings(store, event_id):
+    for m in meetings:
         p = m.props
         if p.get("description") == RECORDED:
             continue  # written by an earlier `record`, not planned
@@ -261,87 +332,16 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     recorded["met_pairs_planned"] = sum(1 for p in recorded["met_pairs"] if p in planned)
     written = (record_replay_outcome(store, event_id, firms, statuses=statuses) if record
                else None)
+    display = {i: n.name for i, n in names.items()} | {m.id: m.name for m in meetings}
+    need_ids = [*invitations.covered, *invitations.uncovered]
+    display |= {n.id: n.name for n in store.get_nodes(need_ids).values()}
     return EventReplay(info, invitations, plan, pairs, sched, items, recorded,
-                       _covers(store, invitations), written)
+                       _covers(store, invitations), written, display)
 
 
-KIND_LABEL = {"Institute": "院所", "Expert": "专家"}
-STATUS_LABEL = {"signed": "签约", "met": "已对接", "not_pursued": "未继续", "matched": "已匹配"}
-
-
-def _short_reasons(reasons: list[str], terms: int = 3) -> str:
-    """The 2–3 best reasons on one line: a few matched terms and the best path.
-
-    >>> _short_reasons(["文本匹配：红外探测、读出电路、噪声、像元", "图谱关联：红外探测 → 西电",
-    ...                 "图谱关联：大立 → 李教授 → 西电"])
-    '红外探测、读出电路、噪声 ｜ 红外探测 → 西电'
-    >>> _short_reasons(["共同主题: 红外", "同一地区: 西安", "另一条"])
-    '共同主题: 红外；同一地区: 西安'
-    """
-    text = next((r for r in reasons if r.startswith("文本匹配：")), None)
-    path = next((r for r in reasons if r.startswith("图谱关联：")), None)
-    parts = []
-    if text:
-        parts.append("、".join(text.removeprefix("文本匹配：").split("、")[:terms]))
-    if path:
-        parts.append(path.removeprefix("图谱关联："))
-    return " ｜ ".join(parts) if parts else "；".join(reasons[:2])
-
-
-def render_replay(replay: EventReplay) -> str:
-    """The replay for an organiser: whom to invite and why, the day-by-day schedule
-    with each pair's score and best reasons, and the plan beside the record.
-
-    About 3 + invited + 2 × meetings + days lines (under 80 for the Xi'an trip).
-
-    >>> from duijie.graph import open_store
-    >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
-    >>> store = open_store(":memory:")
-    >>> _ = load_seed(store)
-    >>> text = render_replay(plan_event(store, XIAN_EVENT, use_recommender=False))
-    >>> print(text.splitlines()[0])
-    赴西安精准对接“三服务”活动 · 西安 · 2019-05-23 – 2019-05-23
-    >>> len(text.splitlines()) < 80
-    True
-    """
-    r = replay
-    days = sorted({p["start"][:10] for p in r.pairs if p["start"]})
-    span = f" · {days[0]} – {days[-1]}" if days else ""
-    lines = [f"{r.event.name} · {r.event.place or ''}{span}",
-             f"邀请 {len(r.invitations.invited)} 位专家/机构（覆盖需求权重 "
-             f"{r.invitations.covered_weight:g}/{r.invitations.total_weight:g}）："]
-    for c in r.invited:
-        covers = "、".join(c["covers"]) or "（未强覆盖任何需求）"
-        lines.append(f"  {c['name']} [{KIND_LABEL.get(c['kind'], c['kind'])}]：{covers}")
-    tables = sorted({p["table"] for p in r.pairs if p["table"]})
-    lines.append(f"日程（{len(r.pairs)} 场会谈，{len(tables)} 张桌；得分 0–1，"
-                 "理由：匹配词 ｜ 图谱路径）：")
-    day = None
-    for p in r.pairs:
-        when = p["start"] or ""
-        if when[:10] != day:
-            day = when[:10]
-            label = f"{int(day[5:7])}月{int(day[8:10])}日" if day else "未排期"
-            lines.append(f" {label}")
-        lines.append(f"  {when[11:16] or '--:--'} {p['table'] or '-':<3} {p['firm_name']} × "
-                     f"{p['helper_name']}  {p['score'] or 0:.2f}")
-        lines.append(f"        {_short_reasons(p['reasons'])}")
-    for pid, why in r.plan.unassigned.items():
-        lines.append(f"  未安排 {pid}：{why}")
-    rec = r.recorded
-    lines.append(f"实际结果：{rec['firms']} 家企业中 {rec['firms_signed']} 家签约"
-                 f"（公开数字 {rec['published_cooperation']}/{rec['published_firms']}）；"
-                 f"本方案安排了 {rec['signed_pairs_planned']}/{len(rec['signed_pairs'])} "
-                 f"个实际签约对、{rec.get('met_pairs_planned', 0)}/"
-                 f"{len(rec.get('met_pairs', []))} 个实际会谈对（评分未使用该活动的记录）")
-    if r.written is not None:
-        counts: dict[str, int] = {}
-        for s in r.written["need_status"].values():
-            counts[s] = counts.get(s, 0) + 1
-        shown = " · ".join(f"{STATUS_LABEL.get(s, s)} {n}" for s, n in sorted(counts.items()))
-        follow = r.written["follow_ups"]
-        lines.append(f"已记录结果：{len(r.written['meetings'])} 场会谈、"
-                     f"{r.written['outcomes']} 条结果；需求状态 {shown}；"
-                     f"逾期待跟进 {len(follow)} 项（duijie event followups --event "
-                     f"{r.event.id}）")
-    return "\n".join(lines)
+def event_replay(store: GraphStore, event_id: str, *, budget: int = 12,
+                 use_recommender: bool = True, record: bool = False) -> EventReplay:
+    """`duijie event replay`: plan a seed event end to end beside its record (on a copy
+    of the store unless `record`); see `plan_event`."""
+    return plan_event(store, event_id, budget=budget, use_recommender=use_recommender,
+                      record=record)

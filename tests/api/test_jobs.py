@@ -7,10 +7,11 @@ import threading
 import pytest
 
 from duijie.api.jobs import Job
-from duijie.graph.events import event_meetings, plan_event_meetings
+from duijie.api.services.events import event_meetings
+from duijie.api.services.planning import plan_event_meetings
 from duijie.matcher.assignment import PlanCancelled
-from tests.graph.test_events import EVT
-from tests.graph.test_events import store as events_store  # noqa: F401 - the fixture
+from tests.api.test_events import EVT
+from tests.api.test_events import store as events_store  # noqa: F401 - the fixture
 
 
 def test_a_job_reports_stages_and_returns_the_plan(events_store) -> None:  # noqa: F811

@@ -256,7 +256,8 @@ def test_the_statement_itself_checks_expect_rev(bolt_url, bolt_store, monkeypatc
 
 
 def test_event_planning_gives_the_same_meetings_on_both_backends(sqlite_store, bolt_store):
-    import duijie.graph.events as events
+    import duijie.api.services.events as events
+    from duijie.api.services.planning import plan_event_meetings, schedule_event
     from duijie.graph.copy import copy_graph
 
     evt = "evt:对接会"
@@ -277,8 +278,8 @@ def test_event_planning_gives_the_same_meetings_on_both_backends(sqlite_store, b
     copy_graph(sqlite_store, bolt_store)
     results = []
     for store in (sqlite_store, bolt_store):
-        events.plan_event_meetings(store, evt)
-        events.schedule_event(store, evt)
+        plan_event_meetings(store, evt)
+        schedule_event(store, evt)
         results.append(sorted((m.props["firm_id"], m.props["helper_id"], m.props.get("slot_id"),
                                m.props.get("table"), m.props["status"])
                               for m in events.event_meetings(store, evt)))

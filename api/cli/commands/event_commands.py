@@ -7,6 +7,17 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.graph.vocab import (
+    DEFAULT_MAX_MEETINGS,
+    DEFAULT_MIN_SCORE,
+    EventType,
+    LedgerStep,
+    OutcomeStage,
+    PairRuleKind,
+    ReasonCode,
+    RequestStatus,
+    values,
+)
 
 
 @click.group()
@@ -31,14 +42,11 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
     Example:
       duijie event list --json
     """
-    from duijie.graph.events import event_meetings, list_events
+    from duijie.api.services.events import event_list
 
-    rows = [{"id": n.id, "name": n.name, "place": n.props.get("place"),
-             "start_date": n.props.get("start_date"), "status": n.props.get("status", "planned"),
-             "participants": len(n.props.get("participants", [])),
-             "meetings": len(event_meetings(app.store, n.id))} for n in list_events(app.store)]
+    rows = event_list(app.store).to_dict()["events"]
     if as_json:
-        echo_json(rows)
+        echo_json(rows)  # a JSON array, as this command has always printed
         return
     for r in rows:
         click.echo(f"{r['id']:<36} {r['start_date'] or '':<10} {r['status']:<9} "
@@ -51,17 +59,16 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
 @click.option("--place", default=None)
 @click.option("--region", default=None)
 @click.option("--type", "event_type", default="other", show_default=True,
-              type=click.Choice(["docking_trip", "fair", "expert_visit", "service_event",
-                                 "talent_matching", "conference", "other"]))
+              type=click.Choice(values(EventType)))
 @click.option("--days", default="", help="Comma-separated dates YYYY-MM-DD.")
 @click.option("--from", "day_start", default="09:00", show_default=True)
 @click.option("--to", "day_end", default="12:00", show_default=True)
 @click.option("--slot-minutes", default=30, show_default=True, type=int)
 @click.option("--tables", default="5", show_default=True,
               help="A number of tables, or comma-separated table names.")
-@click.option("--max-meetings", default=3, show_default=True, type=int,
+@click.option("--max-meetings", default=DEFAULT_MAX_MEETINGS, show_default=True, type=int,
               help="Default max meetings per participant.")
-@click.option("--min-score", default=0.3, show_default=True, type=float)
+@click.option("--min-score", default=DEFAULT_MIN_SCORE, show_default=True, type=float)
 @click.option("--institute-per-firm", default=0, show_default=True, type=int,
               help="Group quota: at least this many institutes for every served firm.")
 @click.option("--one-per-organisation", is_flag=True,
@@ -84,27 +91,19 @@ def create(app: AppContext, name: str, event_id: str | None, place: str | None,
       duijie event create 西安对接会 --id evt:xian --place 西安 --days 2019-05-23,2019-05-24 \\
         --from 09:00 --to 12:00 --slot-minutes 30 --tables 6
     """
-    from duijie.graph.events import create_event, slot_grid
+    from duijie.api.services.events import event_create
 
-    day_list = [d.strip() for d in days.split(",") if d.strip()]
-    table_list = ([f"T{i + 1}" for i in range(int(tables))] if tables.isdigit()
-                  else [t.strip() for t in tables.split(",") if t.strip()])
-    props = {k: v for k, v in {
-        "place": place, "region": region, "event_type": event_type, "organiser": organiser,
-        "start_date": day_list[0] if day_list else None,
-        "end_date": day_list[-1] if day_list else None, "language": language,
-        "max_meetings_default": max_meetings, "min_score": min_score,
-        "institute_per_firm": institute_per_firm or None,
-        "one_per_organisation": one_per_organisation or None,
-        "met_before_cutoff": met_before_cutoff}.items() if v is not None}
-    node = create_event(app.store, name=name, event_id=event_id,
-                        slots=slot_grid(day_list, day_start, day_end, slot_minutes),
-                        tables=table_list, **props)
+    result = event_create(app.store, name, event_id=event_id, days=days.split(","),
+                          day_start=day_start, day_end=day_end, slot_minutes=slot_minutes,
+                          tables=tables, max_meetings=max_meetings, min_score=min_score,
+                          institute_per_firm=institute_per_firm,
+                          one_per_organisation=one_per_organisation,
+                          met_before_cutoff=met_before_cutoff, place=place, region=region,
+                          event_type=event_type, organiser=organiser, language=language)
     if as_json:
-        echo_json(node.to_dict())
+        echo_json(result.to_dict())
     else:
-        click.echo(f"created {node.id}: {len(node.props.get('slots', []))} slots, "
-                   f"{len(table_list)} tables")
+        click.echo(f"created {result.id}: {result.slots} slots, {len(result.tables)} tables")
 
 
 @event.command()
@@ -140,50 +139,44 @@ def invite(app: AppContext, event_id: str, participants: tuple[str, ...],
       duijie event invite evt:xian ent:dali exp:li --max-meetings 4
       duijie event invite evt:xian --budget 5 --candidates-region 西安 --json
     """
-    from duijie.graph.events import add_participants, invitation_plan
+    from duijie.api.services.invitations import event_invite
 
     parsed = []
     for w in windows:
         if "/" not in w:
             raise click.BadParameter("use START/END", param_hint="--available")
         parsed.append(tuple(w.split("/", 1)))
-    added = (add_participants(app.store, event_id, list(participants),
-                              max_meetings=max_meetings, language=language,
-                              availability=parsed or None) if participants else [])
-    result: dict = {"added": added}
-    if budget is not None:
-        plan = invitation_plan(app.store, event_id, budget, region=candidates_region,
-                               strong=strong, use_recommender=not simple_scores)
-        result["invitations"] = {"invited": plan.invited, "covered": plan.covered,
-                                 "uncovered": plan.uncovered,
-                                 "covered_weight": plan.covered_weight,
-                                 "total_weight": plan.total_weight}
+    result = event_invite(app.store, event_id, participants, max_meetings=max_meetings,
+                          language=language, availability=parsed or None, budget=budget,
+                          region=candidates_region, strong=strong,
+                          use_recommender=not simple_scores)
     if as_json:
-        echo_json(result)
+        echo_json(result.to_dict())
         return
-    for a in added:
-        click.echo(f"added {a['id']} ({a['side']})")
-    if budget is not None:
-        inv = result["invitations"]
-        click.echo(f"invited {len(inv['invited'])}: {', '.join(inv['invited'])}")
-        click.echo(f"covered {inv['covered_weight']:g} of {inv['total_weight']:g} priority")
-        for need, why in inv["uncovered"].items():
-            click.echo(f"  uncovered {need}: {why}")
+    for a in result.added:
+        click.echo(f"added {a['name']} [{a['id']}] ({a['side']})")
+    if result.invitations is not None:
+        inv, names = result.invitations, result.names
+        click.echo(f"invited {len(inv.invited)}: "
+                   + ", ".join(f"{names.get(i, i)} [{i}]" for i in inv.invited))
+        click.echo(f"covered {inv.covered_weight:g} of {inv.total_weight:g} priority")
+        for need, why in inv.uncovered.items():
+            click.echo(f"  uncovered {names.get(need, need)} [{need}]: {why}")
 
 
 @event.command()
 @click.argument("event_id")
-@click.argument("kind", type=click.Choice(["request", "decline", "pin", "forbid",
-                                           "met_before"]))
+@click.argument("kind", type=click.Choice(values(PairRuleKind)))
 @click.argument("firm")
 @click.argument("helper")
-@click.option("--status", default="accepted", show_default=True,
-              type=click.Choice(["pending", "accepted", "declined"]))
+@click.option("--status", default=RequestStatus.ACCEPTED.value, show_default=True,
+              type=click.Choice(values(RequestStatus)))
 @click.option("--reason", default=None)
 @click.option("--by", default=None)
+@json_option
 @pass_app
 def rule(app: AppContext, event_id: str, kind: str, firm: str, helper: str, status: str,
-         reason: str | None, by: str | None) -> None:
+         reason: str | None, by: str | None, as_json: bool) -> None:
     """Record a request, decline, pin, forbid or met-before exclusion for a pair.
 
     \b
@@ -191,10 +184,14 @@ def rule(app: AppContext, event_id: str, kind: str, firm: str, helper: str, stat
       duijie event rule evt:xian pin ent:dali inst:xjtu
       duijie event rule evt:xian request ent:dali exp:li --status declined --reason too_early
     """
-    from duijie.graph.events import add_pair_rule
+    from duijie.api.services.events import event_rule
 
-    add_pair_rule(app.store, event_id, kind, firm, helper, status=status, by=by, reason=reason)
-    click.echo(f"{kind} ({firm}, {helper}) recorded")
+    result = event_rule(app.store, event_id, kind, firm, helper, status=status, by=by,
+                        reason=reason)
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        click.echo(f"{kind} ({firm}, {helper}) recorded")
 
 
 @event.command()
@@ -214,50 +211,31 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
       duijie event plan evt:xian --json
     """
     import sys
-    from functools import partial
 
     from duijie.api.jobs import Job, run_in_foreground
-    from duijie.graph.events import event_meetings, plan_event_meetings, recommender_scores
-
-    # Planning an event never learns from its own record (its node, meetings, outcomes).
-    scorer = None if simple_scores else partial(recommender_scores, exclude_event=event_id)
+    from duijie.api.services.planning import event_plan
 
     def show(stage: str) -> None:  # stages on a terminal; Ctrl-C cancels the job
         if sys.stderr.isatty():
             click.echo(f"\rplanning: {stage:<12}", err=True, nl=False)
 
-    job = Job(lambda progress, cancelled: plan_event_meetings(
-        app.store, event_id, scorer=scorer, solver=solver, progress=progress,
-        cancelled=cancelled), name=f"plan {event_id}")
+    job = Job(lambda progress, cancelled: event_plan(
+        app.store, event_id, use_recommender=not simple_scores, solver=solver,
+        progress=progress, cancelled=cancelled), name=f"plan {event_id}")
     result = run_in_foreground(job, show)
-    meetings = event_meetings(app.store, event_id)
-    reasons = {(m.props.get("firm_id"), m.props.get("helper_id")): m.props.get("reasons", [])
-               for m in meetings}
-    data = {"meetings": [{"firm": m.firm, "helper": m.helper, "score": m.score,
-                          "source": m.source, "reasons": reasons.get((m.firm, m.helper), [])}
-                         for m in result.meetings],
-            "unassigned": result.unassigned, "alternates": result.alternates,
-            "diagnostics": result.diagnostics, "covered_firms": result.covered_firms,
-            "weakest_best": result.weakest_best, "total_score": result.total_score,
-            "solver": result.solver}
+    data = result.to_dict()
     if as_json:
         echo_json(data)
         return
-    ids = [i for m in data["meetings"] for i in (m["firm"], m["helper"])]
-    names = display_names(app.store, ids)
     for m in data["meetings"]:
-        click.echo(f"{names[m['firm']]} × {names[m['helper']]}  {m['score']:.2f}  "
-                   f"[{m['source']}]  {'；'.join(m['reasons'][:2])}")
-    for note in result.diagnostics:
+        click.echo(f"{m['firm_name'] or m['firm']} × {m['helper_name'] or m['helper']}  "
+                   f"{m['score']:.2f}  [{m['source']}]  {'；'.join(m['reasons'][:2])}")
+    if data["kept"]:
+        click.echo(f"kept {len(data['kept'])} recorded meeting(s) and planned around them")
+    for note in data["diagnostics"]:
         click.echo(f"note: {note}")
-    for pid, why in result.unassigned.items():
-        click.echo(f"unassigned {pid}: {why}")
-
-
-def display_names(store, node_ids) -> dict[str, str]:
-    """Names to show for ids; an id that is not stored shows as itself."""
-    nodes = store.get_nodes(node_ids)
-    return {i: nodes[i].name if i in nodes else i for i in node_ids}
+    for pid, why in data["unassigned"].items():
+        click.echo(f"unassigned {data['names'].get(pid) or pid}: {why}")
 
 
 @event.command("schedule")
@@ -272,31 +250,23 @@ def schedule_cmd(app: AppContext, event_id: str, publish: bool, as_json: bool) -
     Example:
       duijie event schedule evt:xian --publish
     """
-    from duijie.graph.events import publish_event, schedule_event
+    from duijie.api.services.planning import event_schedule
 
-    result = schedule_event(app.store, event_id)
-    published = publish_event(app.store, event_id) if publish else 0
-    data = {"placements": [{"meeting": p.meeting_id, "slot": p.slot_id, "table": p.table,
-                            "start": p.start.isoformat(), "end": p.end.isoformat(),
-                            "fixed": p.fixed} for p in result.placements],
-            "unplaced": result.unplaced, "idle_gaps": result.total_idle_gaps,
-            "published": published}
+    result = event_schedule(app.store, event_id, publish=publish)
+    data = result.to_dict()
     if as_json:
         echo_json(data)
         return
-    meetings = app.store.get_nodes(p.meeting_id for p in result.placements)
-    pairs = {mid: (m.props.get("firm_id", ""), m.props.get("helper_id", ""))
-             for mid, m in meetings.items()}
-    names = display_names(app.store, [i for pair in pairs.values() for i in pair if i])
-    for p in result.placements:
-        firm, helper = pairs.get(p.meeting_id, ("", ""))
-        who = f"{names.get(firm, firm)} × {names.get(helper, helper)}" if firm else p.meeting_id
-        click.echo(f"{p.start:%m-%d %H:%M}-{p.end:%H:%M} {p.table:<5} {who}  ({p.meeting_id})")
-    for mid, why in result.unplaced.items():
+    for p, placed in zip(data["placements"], result.schedule.placements, strict=True):
+        who = (f"{p['firm_name']} × {p['helper_name']}" if p["firm"]
+               else p["meeting_name"] or p["meeting"])
+        click.echo(f"{placed.start:%m-%d %H:%M}-{placed.end:%H:%M} {p['table']:<5} {who}  "
+                   f"({p['meeting']})")
+    for mid, why in data["unplaced"].items():
         click.echo(f"not placed {mid}: {why}")
-    click.echo(f"{len(result.placements)} placed, {len(result.unplaced)} not placed, "
-               f"{result.total_idle_gaps} idle gaps" + (f", {published} published"
-                                                         if publish else ""))
+    click.echo(f"{len(data['placements'])} placed, {len(data['unplaced'])} not placed, "
+               f"{data['idle_gaps']} idle gaps" + (f", {data['published']} published"
+                                                   if publish else ""))
 
 
 @event.command()
@@ -318,17 +288,12 @@ def agenda(app: AppContext, event_id: str, fmt: str, participant: str | None,
       duijie event agenda evt:xian --format ics --participant ent:dali --out dali.ics
       duijie event agenda evt:xian --format html --lang en --out programme.html
     """
-    from duijie.graph.events import agenda_items
-    from duijie.matcher.agenda import render_agenda
+    from duijie.api.services.planning import event_agenda
 
-    info, items = agenda_items(app.store, event_id)
-    event_props = app.store.get_node(event_id).props
-    own = next((p.get("language") for p in event_props.get("participants", [])
-                if p["id"] == participant), None)
-    lang = lang or (own if own in ("zh", "en") else None) or event_props.get("language", "zh")
-    data = render_agenda(items, info, fmt, participant=participant, lang=lang)
+    result = event_agenda(app.store, event_id, fmt, participant=participant, lang=lang)
+    data = result.content
     if out is None:
-        if isinstance(data, bytes) and fmt == "xlsx":
+        if result.binary:
             raise click.UsageError("xlsx is binary: give --out FILE")
         click.echo(data.decode() if isinstance(data, bytes) else data, nl=False)
         return
@@ -342,18 +307,15 @@ def agenda(app: AppContext, event_id: str, fmt: str, participant: str | None,
 @event.command()
 @click.argument("meeting_id")
 @click.option("--stage", default="post_event", show_default=True,
-              type=click.Choice(["post_event", "m1", "m3", "m6", "m12"]))
+              type=click.Choice(values(OutcomeStage)))
 @click.option("--held/--no-show", default=None)
 @click.option("--rating-need", type=click.IntRange(1, 5), default=None)
 @click.option("--rating-helper", type=click.IntRange(1, 5), default=None)
 @click.option("--intent/--no-intent", default=None)
-@click.option("--ledger", default=None, type=click.Choice(
-    ["no_contact", "negotiating", "letter_of_intent", "signed", "registered", "funded"]))
+@click.option("--ledger", default=None, type=click.Choice(values(LedgerStep)))
 @click.option("--value", "value", default=None, type=float, help="Contract value.")
 @click.option("--unit", default="万元", show_default=True, help="Only 万元 is accepted.")
-@click.option("--reason-code", default=None, type=click.Choice(
-    ["too_early", "unclear_benefit", "price", "no_capacity", "no_show", "not_relevant",
-     "other"]))
+@click.option("--reason-code", default=None, type=click.Choice(values(ReasonCode)))
 @click.option("--reason", default=None)
 @click.option("--notes", default=None)
 @json_option
@@ -369,16 +331,16 @@ def outcome(app: AppContext, meeting_id: str, stage: str, held: bool | None,
       duijie event outcome mtg:abc --held --rating-need 5 --rating-helper 4 --intent
       duijie event outcome mtg:abc --stage m3 --ledger signed --value 120
     """
-    from duijie.graph.outcomes import record_outcome
+    from duijie.api.services.outcomes import event_outcome
 
-    node = record_outcome(app.store, meeting_id, stage, held=held, rating_need_side=rating_need,
-                          rating_helper_side=rating_helper, intent=intent, ledger=ledger,
-                          contract_value=value, unit=unit, reason_code=reason_code,
-                          reason=reason, notes=notes)
+    result = event_outcome(app.store, meeting_id, stage, held=held,
+                           rating_need_side=rating_need, rating_helper_side=rating_helper,
+                           intent=intent, ledger=ledger, contract_value=value, unit=unit,
+                           reason_code=reason_code, reason=reason, notes=notes)
     if as_json:
-        echo_json(node.to_dict())
+        echo_json(result.to_dict())
     else:
-        click.echo(f"recorded {node.id}")
+        click.echo(f"recorded {result.id}")
 
 
 @event.command("no-show")
@@ -392,14 +354,15 @@ def no_show(app: AppContext, meeting_id: str, as_json: bool) -> None:
     Example:
       duijie event no-show mtg:abc
     """
-    from duijie.graph.outcomes import replace_no_show
+    from duijie.api.services.outcomes import event_no_show
 
-    node = replace_no_show(app.store, meeting_id)
+    result = event_no_show(app.store, meeting_id)
     if as_json:
-        echo_json(node.to_dict() if node else None)
-    elif node:
-        click.echo(f"{meeting_id} no-show; {node.props['helper_id']} takes its place "
-                   f"({node.props.get('start')}, {node.props.get('table')}) as {node.id}")
+        echo_json(result.to_dict())
+    elif result.replacement_meeting:
+        new = result.replacement_meeting
+        click.echo(f"{meeting_id} no-show; {new['helper_name']} [{new['helper']}] takes its "
+                   f"place ({new['start']}, {new['table']}) as {new['id']}")
     else:
         click.echo(f"{meeting_id} no-show; no alternate is free in that slot")
 
@@ -422,17 +385,20 @@ def followups(app: AppContext, event_id: str | None, today: str | None, meeting_
       duijie event followups --add mtg:abc --action 寄送样品 --owner 张三 --due 2019-06-30
       duijie event followups --event evt:xian --json
     """
-    from duijie.graph.outcomes import add_follow_up, overdue_follow_ups
+    from duijie.api.services.outcomes import event_add_follow_up, event_followups
 
     if meeting_id:
         if not (action and owner and due):
             raise click.UsageError("--add needs --action, --owner and --due")
-        item = add_follow_up(app.store, meeting_id, action, owner, due)
-        echo_json(item) if as_json else click.echo(f"follow-up added to {meeting_id}")
+        added = event_add_follow_up(app.store, meeting_id, action, owner, due)
+        if as_json:
+            echo_json(added.to_dict())
+        else:
+            click.echo(f"follow-up added to {meeting_id}")
         return
-    rows = overdue_follow_ups(app.store, today, event_id)
+    rows = event_followups(app.store, event_id=event_id, today=today).to_dict()["follow_ups"]
     if as_json:
-        echo_json(rows)
+        echo_json(rows)  # a JSON array, as this command has always printed
         return
     for r in rows:
         click.echo(f"{r['due']} ({r['days_overdue']} days) {r['owner']:<8} {r['action']}  "
@@ -456,20 +422,21 @@ def replay(app: AppContext, event_id: str, budget: int, simple_scores: bool, rec
     """Plan a (seed) event end to end and set it beside the recorded outcome.
 
     Scores never use the event's own record (its node, meetings, met/signed edges).
+    Without --record the plan is made on a copy and nothing is written; with it,
+    recorded meetings, outcomes and follow-ups are kept, never deleted.
 
     \b
     Example:
       duijie seed && duijie event replay evt:xian-docking-2019-05
       duijie event replay evt:xian-docking-2019-05 --record && duijie event followups
     """
-    from duijie.graph.replay import plan_event, render_replay
+    from duijie.api.cli.replay_text import render_replay
+    from duijie.api.services.replay import event_replay
 
-    result = plan_event(app.store, event_id, budget=budget, use_recommender=not simple_scores,
-                        record=record)
+    result = event_replay(app.store, event_id, budget=budget, use_recommender=not simple_scores,
+                          record=record)
     if as_json:
-        echo_json({"invited": result.invited, "pairs": result.pairs,
-                   "unassigned": result.plan.unassigned, "unplaced": result.schedule.unplaced,
-                   "recorded": result.recorded, "written": result.written})
+        echo_json(result.to_dict())
         return
     click.echo(render_replay(result))
 

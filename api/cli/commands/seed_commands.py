@@ -9,9 +9,7 @@ import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
 from duijie.api.services.generate import generate_synthetic
-from duijie.api.services.seeding import XIAN_EVENT, load_seed
-from duijie.graph.errors import NotFound
-from duijie.graph.store import GraphStore, iter_edges, iter_nodes
+from duijie.api.services.seeding import load_seed
 from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS
 
 FIGURES_ZH = (
@@ -60,23 +58,17 @@ def demo(app: AppContext, as_json: bool) -> None:
     Example:
       duijie --db demo.db demo
     """
-    store = app.store
-    seeded = False
-    if not store.counts()["nodes"]:
-        load_seed(store)
-        seeded = True
-    summary = demo_summary(store)
-    summary["seeded_now"] = seeded
-    from duijie.graph.replay import plan_event, render_replay
+    from duijie.api.cli.replay_text import render_replay
+    from duijie.api.services.demo import run_demo
 
-    replay = plan_event(store, XIAN_EVENT)
+    result = run_demo(app.store)
     if as_json:
-        summary["xian_plan"] = {"pairs": replay.pairs, "recorded": replay.recorded}
-        echo_json(summary)
+        echo_json(result.to_dict())
         return
-    click.echo(render_demo(summary, store.url))
-    click.echo("\n西安精准对接方案 (plan for the Xi'an docking trip)")
-    click.echo(render_replay(replay))
+    click.echo(render_demo({**result.summary, "seeded_now": result.seeded_now}, result.store))
+    if result.replay is not None:
+        click.echo("\n西安精准对接方案 (plan for the Xi'an docking trip)")
+        click.echo(render_replay(result.replay))
 
 
 @click.command()
@@ -119,47 +111,6 @@ def generate(app: AppContext, out: Path | None, n_enterprises: int, n_experts: i
     else:
         click.echo(f"generated {result.nodes} nodes and {result.edges} edges -> "
                    f"{result.out or result.store}")
-
-
-def demo_summary(store: GraphStore) -> dict[str, Any]:
-    """What `duijie demo` shows, as plain data: counts, events, the Xi'an trip."""
-    events = []
-    for event in iter_nodes(store, "Event"):
-        p = event.props
-        events.append({"id": event.id, "name": event.name, "region": p.get("region"),
-                       "start_date": p.get("start_date"), "end_date": p.get("end_date"),
-                       "figures": {k: p[k] for k, _ in FIGURES_ZH if k in p}})
-    events.sort(key=lambda e: (e["start_date"] or "9999", e["name"]))
-    xian: dict[str, Any] = {"firms": [], "institutes": [], "experts": [], "signed": []}
-    try:
-        xian["event"] = store.get_node(XIAN_EVENT).props
-    except NotFound:  # a store without the seed simply has no trip
-        xian["event"] = None
-    if xian["event"] is not None:
-        for edge, other in store.neighbours(XIAN_EVENT, "participated_in", "in"):
-            # Marked when the participation or the participant is not in the seeds.
-            entry = {"id": other.id, "name": other.name,
-                     "illustrative": bool(other.props.get("illustrative")
-                                          or edge.props.get("illustrative")),
-                     "role": edge.props.get("role")}
-            if other.kind == "Enterprise":
-                xian["firms"].append(entry)
-            elif other.kind == "Institute":
-                xian["institutes"].append(entry)
-            else:
-                entry["affiliation"] = other.props.get("affiliation")
-                entry["title"] = other.props.get("title")
-                xian["experts"].append(entry)
-        signed = [e for e in iter_edges(store, "signed")
-                  if e.props.get("source_event") == XIAN_EVENT]
-        names = store.get_nodes({e.src for e in signed} | {e.dst for e in signed})
-        for e in signed:
-            xian["signed"].append({"need": names[e.src].name, "helper": names[e.dst].name,
-                                   "date": e.props.get("date"),
-                                   "illustrative": bool(e.props.get("illustrative"))})
-        for group in ("firms", "institutes", "experts"):
-            xian[group].sort(key=lambda x: (x["illustrative"], x["id"]))
-    return {"counts": store.counts(), "events": events, "xian": xian}
 
 
 def render_kind_counts(counts: dict[str, dict[str, int]]) -> str:

@@ -8,11 +8,13 @@ import sys
 
 import pytest
 
+from duijie.api.cli.replay_text import render_replay
+from duijie.api.services.invitations import invitation_plan
+from duijie.api.services.outcomes import event_record, overdue_follow_ups
+from duijie.api.services.replay import plan_event, prepare_replay
 from duijie.api.services.seeding import XIAN_EVENT, load_seed
 from duijie.graph import open_store
 from duijie.graph.model import Node
-from duijie.graph.outcomes import event_record, overdue_follow_ups
-from duijie.graph.replay import plan_event, render_replay
 
 
 @pytest.fixture()
@@ -143,7 +145,9 @@ def test_record_writes_the_seed_outcome_through_the_outcome_path(seeded):
 
 def test_cli_event_plan_ignores_the_events_record(seeded):
     store, path = seeded()
-    plan_event(store, XIAN_EVENT, use_recommender=False)  # participants, slots, tables
+    prepare_replay(store, XIAN_EVENT)  # participants, slots, tables
+    invitation_plan(store, XIAN_EVENT, 12, use_recommender=False,
+                    candidates=prepare_replay(store, XIAN_EVENT)[1])
     name = store.get_node(XIAN_EVENT).name
     store.close()
     out = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(path), "event",
@@ -155,10 +159,6 @@ def test_cli_event_plan_ignores_the_events_record(seeded):
 
 
 def test_planning_the_event_again_gives_the_same_plan(tmp_path):
-    from duijie.api.services.seeding import XIAN_EVENT, load_seed
-    from duijie.graph import open_store
-    from duijie.graph.replay import plan_event
-
     store = open_store(str(tmp_path / "again.db"))
     load_seed(store)
     first = plan_event(store, XIAN_EVENT)

@@ -5,26 +5,28 @@ from __future__ import annotations
 import pytest
 from icalendar import Calendar
 
-from duijie.graph import open_store
-from duijie.graph.errors import Conflict, InvalidInput, NotFound
-from duijie.graph.events import (
+from duijie.api.services.events import (
     add_pair_rule,
     add_participant,
-    agenda_items,
     create_event,
     event_meetings,
-    plan_event_meetings,
-    publish_event,
-    schedule_event,
     slot_grid,
 )
-from duijie.graph.model import Edge, Node
-from duijie.graph.outcomes import (
+from duijie.api.services.outcomes import (
     add_follow_up,
     outcome_summary,
     overdue_follow_ups,
     record_outcome,
 )
+from duijie.api.services.planning import (
+    agenda_items,
+    plan_event_meetings,
+    publish_event,
+    schedule_event,
+)
+from duijie.graph import open_store
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.model import Edge, Node
 from duijie.matcher.agenda import render_agenda
 
 EVT = "evt:test"
@@ -245,8 +247,9 @@ def test_every_event_command_has_an_example():
 
 
 def test_replay_of_the_xian_event(tmp_path):
+    from duijie.api.cli.replay_text import render_replay
+    from duijie.api.services.replay import plan_event
     from duijie.api.services.seeding import XIAN_EVENT, load_seed
-    from duijie.graph.replay import plan_event, render_replay
 
     store = open_store(str(tmp_path / "seed.db"))
     load_seed(store)
@@ -270,7 +273,7 @@ def test_replay_of_the_xian_event(tmp_path):
 
 
 def test_no_show_is_replaced_by_a_free_alternate(store):
-    from duijie.graph.outcomes import replace_no_show
+    from duijie.api.services.outcomes import replace_no_show
 
     add_participant(store, EVT, "ent:0", max_meetings=1)
     add_pair_rule(store, EVT, "forbid", "ent:1", "exp:1")  # keeps exp:1 free all day
@@ -301,7 +304,7 @@ def test_pending_requests_are_reported_not_planned(store):
 
 
 def test_pairs_that_met_before_the_cutoff_are_excluded(store):
-    from duijie.graph.events import update_event
+    from duijie.api.services.events import update_event
 
     with store.batch() as b:
         b.upsert_edge(Edge("need:0", "met", "exp:0", {"date": "2019-01-10"}))
@@ -326,7 +329,7 @@ def test_cli_create_with_quotas(tmp_path, capsys):
 
 
 def test_replan_after_a_no_show_keeps_the_record_and_frees_the_capacity(store):
-    from duijie.graph.outcomes import replace_no_show
+    from duijie.api.services.outcomes import replace_no_show
 
     plan_event_meetings(store, EVT)
     schedule_event(store, EVT)
@@ -355,7 +358,7 @@ def test_cli_agenda_in_the_participants_language(store, tmp_path, capsys):
 
 
 def test_participant_updates_merge_and_unknown_ids_are_refused(store):
-    from duijie.graph.events import add_participants, load_setup
+    from duijie.api.services.events import add_participants, load_setup
 
     add_participant(store, EVT, "exp:1", max_meetings=1,
                     availability=[("2019-05-23T09:00", "2019-05-23T10:00")])
@@ -374,7 +377,7 @@ def test_participant_updates_merge_and_unknown_ids_are_refused(store):
 
 
 def test_one_person_per_organisation_from_affiliations(store):
-    from duijie.graph.events import update_event
+    from duijie.api.services.events import update_event
 
     plain = plan_event_meetings(store, EVT)
     assert {h for f, h in plain.pairs() if f == "ent:0"} == {"exp:0", "exp:1"}

@@ -1,0 +1,86 @@
+"""The replay of an event as an organiser reads it (`duijie event replay`, `duijie demo`)."""
+
+from __future__ import annotations
+
+from duijie.api.services.replay import EventReplay
+from duijie.graph.vocab import NEED_STATUS_LABELS, kind_label
+
+
+def _short_reasons(reasons: list[str], terms: int = 3) -> str:
+    """The 2–3 best reasons on one line: a few matched terms and the best path.
+
+    >>> _short_reasons(["文本匹配：红外探测、读出电路、噪声、像元", "图谱关联：红外探测 → 西电",
+    ...                 "图谱关联：大立 → 李教授 → 西电"])
+    '红外探测、读出电路、噪声 ｜ 红外探测 → 西电'
+    >>> _short_reasons(["共同主题: 红外", "同一地区: 西安", "另一条"])
+    '共同主题: 红外；同一地区: 西安'
+    """
+    text = next((r for r in reasons if r.startswith("文本匹配：")), None)
+    path = next((r for r in reasons if r.startswith("图谱关联：")), None)
+    parts = []
+    if text:
+        parts.append("、".join(text.removeprefix("文本匹配：").split("、")[:terms]))
+    if path:
+        parts.append(path.removeprefix("图谱关联："))
+    return " ｜ ".join(parts) if parts else "；".join(reasons[:2])
+
+
+def render_replay(replay: EventReplay) -> str:
+    """The replay for an organiser: whom to invite and why, the day-by-day schedule
+    with each pair's score and best reasons, and the plan beside the record.
+
+    About 3 + invited + 2 × meetings + days lines (under 80 for the Xi'an trip).
+
+    >>> from duijie.api.services.replay import plan_event
+    >>> from duijie.graph import open_store
+    >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
+    >>> store = open_store(":memory:")
+    >>> _ = load_seed(store)
+    >>> text = render_replay(plan_event(store, XIAN_EVENT, use_recommender=False))
+    >>> print(text.splitlines()[0])
+    赴西安精准对接“三服务”活动 · 西安 · 2019-05-23 – 2019-05-23
+    >>> len(text.splitlines()) < 80
+    True
+    """
+    r = replay
+    days = sorted({p["start"][:10] for p in r.pairs if p["start"]})
+    span = f" · {days[0]} – {days[-1]}" if days else ""
+    lines = [f"{r.event.name} · {r.event.place or ''}{span}",
+             f"邀请 {len(r.invitations.invited)} 位专家/机构（覆盖需求权重 "
+             f"{r.invitations.covered_weight:g}/{r.invitations.total_weight:g}）："]
+    for c in r.invited:
+        covers = "、".join(c["covers"]) or "（未强覆盖任何需求）"
+        lines.append(f"  {c['name']} [{kind_label(c['kind'])}]：{covers}")
+    tables = sorted({p["table"] for p in r.pairs if p["table"]})
+    lines.append(f"日程（{len(r.pairs)} 场会谈，{len(tables)} 张桌；得分 0–1，"
+                 "理由：匹配词 ｜ 图谱路径）：")
+    day = None
+    for p in r.pairs:
+        when = p["start"] or ""
+        if when[:10] != day:
+            day = when[:10]
+            label = f"{int(day[5:7])}月{int(day[8:10])}日" if day else "未排期"
+            lines.append(f" {label}")
+        lines.append(f"  {when[11:16] or '--:--'} {p['table'] or '-':<3} {p['firm_name']} × "
+                     f"{p['helper_name']}  {p['score'] or 0:.2f}")
+        lines.append(f"        {_short_reasons(p['reasons'])}")
+    for pid, why in r.plan.unassigned.items():
+        lines.append(f"  未安排 {pid}：{why}")
+    rec = r.recorded
+    lines.append(f"实际结果：{rec['firms']} 家企业中 {rec['firms_signed']} 家签约"
+                 f"（公开数字 {rec['published_cooperation']}/{rec['published_firms']}）；"
+                 f"本方案安排了 {rec['signed_pairs_planned']}/{len(rec['signed_pairs'])} "
+                 f"个实际签约对、{rec.get('met_pairs_planned', 0)}/"
+                 f"{len(rec.get('met_pairs', []))} 个实际会谈对（评分未使用该活动的记录）")
+    if r.written is not None:
+        counts: dict[str, int] = {}
+        for s in r.written["need_status"].values():
+            counts[s] = counts.get(s, 0) + 1
+        labels = NEED_STATUS_LABELS["zh"]
+        shown = " · ".join(f"{labels.get(s, s)} {n}" for s, n in sorted(counts.items()))
+        follow = r.written["follow_ups"]
+        lines.append(f"已记录结果：{len(r.written['meetings'])} 场会谈、"
+                     f"{r.written['outcomes']} 条结果；需求状态 {shown}；"
+                     f"逾期待跟进 {len(follow)} 项（duijie event followups --event "
+                     f"{r.event.id}）")
+    return "\n".join(lines)
