@@ -297,7 +297,7 @@ def event_plan(store: GraphStore, event_id: str, *, use_recommender: bool = True
             return recommender_scores(s, firms, helpers, exclude_event=exclude)
     else:
         scorer = shared_topic_scores
-    before = {m.id for m in recorded_meetings(store, event_meetings(store, event_id))}
+    before = sorted(recorded_meetings(store, event_meetings(store, event_id)))
     plan = plan_event_meetings(store, event_id, scorer=scorer, solver=solver,
                                progress=progress, cancelled=cancelled)
     meetings = event_meetings(store, event_id)
@@ -307,7 +307,7 @@ def event_plan(store: GraphStore, event_id: str, *, use_recommender: bool = True
     return PlanResult(event_id, get_event(store, event_id).name, plan,
                       {p: m.id for p, m in by_pair.items()},
                       {p: list(m.props.get("reasons", [])) for p, m in by_pair.items()},
-                      sorted(before), display_names(store, ids))
+                      before, display_names(store, ids))
 
 
 @dataclass
