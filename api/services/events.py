@@ -40,9 +40,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from duijie.api.services import Result
-from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.errors import Conflict, InvalidInput, NotFound, StaleRevision
 from duijie.graph.model import Edge, Node, Provenance, new_id
-from duijie.graph.store import GraphStore, WriteBatch
+from duijie.graph.store import GraphStore, edit_node
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
     DEFAULT_MIN_SCORE,
@@ -120,17 +120,15 @@ def get_event(store: GraphStore, event_id: str) -> Node:
 
 
 def edit_event(store: GraphStore, event_id: str,
-               change: Callable[[dict[str, Any]], dict[str, Any]],
-               extra: Callable[[WriteBatch], None] | None = None, *, where: str) -> Node:
-    """Read the event's props, apply `change` (returns the new props), write them back
-    in one batch (with whatever `extra` adds); every whole-props edit goes through here."""
-    event = get_event(store, event_id)
-    props = change(dict(event.props))
-    with store.batch() as batch:
-        batch.upsert_node(Node(event_id, "Event", props), replace_props=True, where=where)
-        if extra is not None:
-            extra(batch)
-    return store.get_node(event_id)
+               change: Callable[[dict[str, Any]], dict[str, Any]]) -> Node:
+    """Apply `change` (the event's props in, the new props out) so that two organisers
+    editing one event at once lose neither's change: `graph.store.edit_node` re-reads
+    and re-applies it when someone else wrote the event in between (so `change` must
+    compute from the props it is given), and raises `StaleRevision` after its retries.
+    Every edit of an event's settings, participants or rules goes through here."""
+    get_event(store, event_id)
+    return edit_node(store, event_id, lambda node: change(dict(node.props)),
+                     replace_props=True)
 
 
 def create_event(store: GraphStore, *, name: str, event_id: str | None = None,
@@ -153,8 +151,12 @@ def create_event(store: GraphStore, *, name: str, event_id: str | None = None,
     node_props = {"name": name, **props, "slots": slot_list, "tables": list(tables)}
     validate_slots(event_slots(node_props)) if slot_list else None
     node = Node(event_id, "Event", node_props, provenance=[Provenance(source=f"user:{by}")])
-    with store.batch() as batch:
-        batch.upsert_node(node, replace_props=True, where="create_event")
+    try:  # expect_rev=0: refused if someone created the id since the check above
+        with store.batch() as batch:
+            batch.upsert_node(node, replace_props=True, where="create_event", expect_rev=0)
+    except StaleRevision:
+        raise Conflict("already exists; pick another id or edit it", value=event_id,
+                       where="create_event") from None
     return store.get_node(event_id)
 
 
@@ -166,7 +168,7 @@ def update_event(store: GraphStore, event_id: str, **props: Any) -> Node:
             validate_slots(event_slots(merged))
         return merged
 
-    return edit_event(store, event_id, change, where=f"event {event_id}")
+    return edit_event(store, event_id, change)
 
 
 def add_participant(store: GraphStore, event_id: str, participant_id: str, **options: Any
@@ -206,12 +208,14 @@ def add_participants(store: GraphStore, event_id: str, participant_ids: Sequence
                      availability: Sequence[tuple[str, str]] | None = None,
                      needs: Sequence[str] | None = None, role: str | None = None
                      ) -> list[dict]:
-    """Add (or update) firms and helpers: limits, availability windows, needs; one batch.
+    """Add (or update) firms and helpers: limits, availability windows, needs.
 
     The side follows the node's kind: an Enterprise is a firm, an Expert or
     Institute a helper. Options left as None keep what an earlier call set; a
     firm's needs default to the needs it submitted. An empty availability list
-    is refused.
+    is refused. The event's participant list is edited safely against other
+    writers (`edit_event`); the `participated_in` edges follow in a second batch
+    (upserts: calling again repairs a failure in between).
     """
     get_event(store, event_id)
     nodes = store.get_nodes(participant_ids)
@@ -241,12 +245,11 @@ def add_participants(store: GraphStore, event_id: str, participant_ids: Sequence
             entries.append(entry)
         return {**props, "participants": list(current.values())}
 
-    def links(batch: WriteBatch) -> None:
+    edit_event(store, event_id, change)
+    with store.batch() as batch:
         for e in entries:
             batch.upsert_edge(Edge(e["id"], "participated_in", event_id, {
                 "role": role or ("need_side" if e["side"] == "firm" else "helper")}))
-
-    edit_event(store, event_id, change, links, where=f"event {event_id}")
     return entries
 
 
@@ -270,7 +273,7 @@ def add_pair_rule(store: GraphStore, event_id: str, kind: str, firm: str, helper
                  if (r["kind"], r["firm"], r["helper"]) != (kind, firm, helper)]
         return {**props, "pair_rules": [*rules, rule]}
 
-    edit_event(store, event_id, change, where=f"event {event_id}, pair rule")
+    edit_event(store, event_id, change)
     return rule
 
 

@@ -68,7 +68,7 @@ def invitation_plan(store: GraphStore, event_id: str, k: int, *, region: str | N
         def remember(props: dict[str, Any]) -> dict[str, Any]:
             return {**props, "invited": list(dict.fromkeys([*props.get("invited", []), *new]))}
 
-        edit_event(store, event_id, remember, where=f"event {event_id}, invited")
+        edit_event(store, event_id, remember)
     return plan
 
 

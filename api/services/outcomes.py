@@ -23,7 +23,7 @@ from duijie.api.services import Result
 from duijie.api.services.events import advance_need, event_meetings
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import Edge, Node, Provenance, new_id
-from duijie.graph.store import GraphStore
+from duijie.graph.store import GraphStore, edit_node
 from duijie.graph.vocab import (
     DONE_MEETINGS,
     LedgerStep,
@@ -299,10 +299,9 @@ def add_follow_up(store: GraphStore, meeting_id: str, action: str, owner: str, d
     except (TypeError, ValueError):
         raise InvalidInput("is not a date (YYYY-MM-DD)", value=due, where="follow-up due") from None
     item = {"action": action, "owner": owner, "due": due, "done": False}
-    items = [*meeting.props.get("follow_ups", []), item]
-    with store.batch() as batch:
-        batch.upsert_node(Node(meeting_id, "Meeting", {"follow_ups": items}),
-                          where=f"follow-up of {meeting_id}")
+    # Two people adding follow-ups at once both keep theirs (see `edit_node`).
+    edit_node(store, meeting.id,
+              lambda node: {"follow_ups": [*node.props.get("follow_ups", []), item]})
     return item
 
 
