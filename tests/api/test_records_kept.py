@@ -22,11 +22,11 @@ from duijie.api.services.planning import (
     schedule_event,
 )
 from duijie.api.services.replay import plan_event, prepare_replay, recorded_outcome
+from duijie.api.services.seeding import XIAN_EVENT, load_seed
 from duijie.graph import open_store
 from duijie.graph.copy import summarise
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import new_id
-from duijie.graph.seed import XIAN_EVENT, load_seed
 from tests.api.test_events import EVT
 from tests.api.test_events import store as events_store  # noqa: F401 - the fixture
 
