@@ -5,7 +5,7 @@ a `Node.to_dict()` or `Edge.to_dict()`. Facts from the documents carry a
 `seed:<file>` provenance with a short exact quote; everything invented for the
 demo carries provenance `illustrative` and `illustrative: true`. The files are
 written by `seed_data/build_seed.py` (run by hand, never imported at run time) and
-read by `graph.seed.load_seed`.
+read by `api.services.seeding.load_seed` (through `graph.seed.load_folder`).
 
 >>> (data_dir() / "enterprises.jsonl").is_file()
 True
