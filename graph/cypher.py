@@ -20,9 +20,9 @@ Layout in the graph database:
   queue `(:DuijieReview {…})`, and `(:DuijieMeta {id: 'graph', version})` counts
   writes so a process knows when its projection is stale.
 
->>> text, params = write_statement([(DELETE_NODES, [{"id": "a"}])])
+>>> text, params = write_statement([(DELETE_KEYS, [{"id": "a"}])])
 >>> print(text.splitlines()[0])
-UNWIND $p0 AS r MATCH (n:DuijieNode {id: r.id}) DETACH DELETE n
+UNWIND $p0 AS r MATCH (k:DuijieKey {node_id: r.id}) DELETE k
 >>> params
 {'p0': [{'id': 'a'}]}
 >>> flat_props({"name": "巨石", "tags": ["a", "b"], "docs": [{"id": "d"}], "x": [1, "a"]})
@@ -128,7 +128,6 @@ STAGE = "DuijieStage"
 
 DELETE_EDGES = ("{rows} MATCH (a:DuijieNode)-[e]->() WHERE a.id IN r.srcs AND e.id = r.id"
                 " DELETE e")
-DELETE_NODES = "{rows} MATCH (n:DuijieNode {{id: r.id}}) DETACH DELETE n"
 DELETE_KEYS = "{rows} MATCH (k:DuijieKey {{node_id: r.id}}) DELETE k"
 CREATE_KEYS = ("{rows} CREATE (:DuijieKey {{node_id: r.node_id, kind: r.kind,"
                " key_type: r.key_type, key: r.key}})")
@@ -143,6 +142,12 @@ ADD_REVIEWS = "{rows} MERGE (x:DuijieReview {{id: r.id}}) ON CREATE SET x = prop
 # stored before revisions were kept has created_at but no rev: revision 1.
 _REV_OK = ("CASE WHEN (CASE WHEN {v}.created_at IS NULL THEN 0 ELSE coalesce({v}.rev, 1) END)"
            " = r.stage_expected THEN 1 ELSE 0 END AS ok")
+
+
+# Deleting checks the revision too when the row expects one (else stage_expected = -1).
+DELETE_NODES = ("{rows} MATCH (n:DuijieNode {{id: r.id}}) WITH n, r, CASE WHEN"
+                " r.stage_expected < 0 OR coalesce(n.rev, 1) = r.stage_expected THEN 1"
+                " ELSE 0 END AS ok SET n.rev = coalesce(n.rev, 1) / ok DETACH DELETE n")
 
 
 def upsert_nodes(kind: str) -> str:

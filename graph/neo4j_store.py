@@ -284,8 +284,10 @@ class Neo4jStore(StoreBase):
                 time.sleep(random.uniform(0, 0.05 * (attempt + 1)))
                 continue
             notify_written(self, prepared)
+            # The statement wrote each node only at revision revs[id]: it is now one more.
             return WriteReport(len(prepared.nodes), len(prepared.edges), before[0], before[1],
-                               len(prepared.created_ids))
+                               len(prepared.created_ids),
+                               {n.id: revs.get(n.id, 0) + 1 for n in prepared.nodes})
         raise Conflict(f"records kept changing under this batch ({WRITE_ATTEMPTS} tries);"
                        " try again", value=self.url)
 
@@ -304,7 +306,9 @@ class Neo4jStore(StoreBase):
             parts.append((cypher.DELETE_EDGES, [{"id": i, "srcs": cypher.edge_source(i)}
                                                 for i in p.delete_edge_ids]))
         if p.delete_node_ids:
-            parts.append((cypher.DELETE_NODES, [{"id": i} for i in p.delete_node_ids]))
+            parts.append((cypher.DELETE_NODES, [  # -1: delete whatever the revision
+                {"id": i, "stage_expected": p.expected_revs.get(i, -1)}
+                for i in p.delete_node_ids]))
             parts.append((cypher.DELETE_KEYS, [{"id": i} for i in p.delete_node_ids]))
         by_kind: dict[str, list[dict[str, Any]]] = {}
         for node in p.nodes:

@@ -192,8 +192,10 @@ class SqliteStore(StoreBase):
         c.executemany("INSERT OR IGNORE INTO node_keys VALUES (?, ?, ?)",
                       [(i, t, k) for i, keys in p.keys.items() for t, k in keys])
         self._write_edges(p.edges, now)
+        # Read in this transaction, so the revisions just written are these.
+        revs = {n.id: p.stored_revs.get(n.id, 0) + 1 for n in p.nodes}
         return WriteReport(len(p.nodes), len(p.edges), max(nodes_deleted, 0), edges_deleted,
-                           len(p.created_ids))
+                           len(p.created_ids), revs)
 
     def _write_nodes(self, nodes: list[Node], now: str) -> None:
         self._conn.executemany(

@@ -137,8 +137,8 @@ class WriteBatch:
         self.edges[edge.id] = edge
 
     def _expect(self, node_id: str, rev: int) -> None:
-        # Only for nodes the batch writes: the Bolt backend checks a revision in the
-        # statement that writes the node. Two different expectations are an error.
+        # Only for nodes the batch writes or deletes: the Bolt backend checks a revision
+        # in the statement that writes it. Two different expectations are an error.
         if isinstance(rev, bool) or not isinstance(rev, int) or rev < 0:
             raise InvalidInput("must be a revision (an int >= 0)", value=rev,
                                where=f"expect_rev of {node_id!r}")
@@ -146,9 +146,15 @@ class WriteBatch:
             raise InvalidInput(f"is expected at revision {self.expected_revs[node_id]}"
                                f" and {rev} in one batch", value=node_id, where="batch")
 
-    def delete_node(self, node_id: str) -> None:
-        """Delete a node and every edge that touches it."""
+    def delete_node(self, node_id: str, *, expect_rev: int | None = None) -> None:
+        """Delete a node and every edge that touches it.
+
+        `expect_rev`: refuse the whole batch if the node was written after it was
+        read at that revision (a node already gone is not an error: it stays gone).
+        """
         self.delete_node_ids.append(check_id(node_id, "delete_node"))
+        if expect_rev is not None:
+            self._expect(node_id, expect_rev)
 
     def delete_edge(self, edge_id: str) -> None:
         self.delete_edge_ids.append(edge_id)
@@ -169,6 +175,7 @@ class PreparedBatch:
     keys: dict[str, list[tuple[str, str]]]  # node id -> [(key_type, key)] for organisations
     created_ids: set[str]
     expected_revs: dict[str, int] = field(default_factory=dict)  # checked again on commit
+    stored_revs: dict[str, int] = field(default_factory=dict)  # as read; absent: not stored
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,7 @@ class WriteReport:
     nodes_deleted: int = 0
     edges_deleted: int = 0
     nodes_created: int = 0
+    node_revs: dict[str, int] = field(default_factory=dict)  # written node id -> its new rev
 
 
 @dataclass
@@ -285,7 +293,8 @@ def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
     """
     wanted = [*batch.nodes, *(i for i in batch.expected_revs if i not in batch.nodes)]
     stored = store.get_nodes(wanted) if wanted else {}
-    check_revisions(batch.expected_revs, {i: n.rev for i, n in stored.items()}, batch.where)
+    stored_revs = {i: n.rev for i, n in stored.items()}
+    check_revisions(batch.expected_revs, stored_revs, batch.where)
     nodes: list[Node] = []
     created: set[str] = set()
     problems = []
@@ -332,7 +341,8 @@ def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
     keys = {n.id: organisation_keys(n.name, n.aliases, n.props.get("credit_code"))
             for n in nodes if n.kind in ORGANISATION_KINDS}
     return PreparedBatch(nodes, list(batch.edges.values()), list(batch.delete_node_ids),
-                         list(batch.delete_edge_ids), keys, created, dict(batch.expected_revs))
+                         list(batch.delete_edge_ids), keys, created, dict(batch.expected_revs),
+                         stored_revs)
 
 
 def check_revisions(expected: dict[str, int], stored: dict[str, int],
@@ -389,7 +399,7 @@ def edit_node(store: GraphStore, node_id: str, change: Callable[[Node], dict[str
         batch.upsert_node(new, replace_props=replace_props, validated=True,
                           expect_rev=node.rev)
         try:
-            store.apply(batch)
+            report = store.apply(batch)
         except StaleRevision:
             if attempt == retries:
                 raise
@@ -397,7 +407,7 @@ def edit_node(store: GraphStore, node_id: str, change: Callable[[Node], dict[str
             # the writers do not keep colliding in step.
             time.sleep(random.uniform(0, min(0.25, 0.002 * 2 ** attempt)))
             continue
-        return replace(written, rev=node.rev + 1)
+        return replace(written, rev=report.node_revs[node_id])
     raise AssertionError("unreachable")  # pragma: no cover
 
 

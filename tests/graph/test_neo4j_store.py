@@ -223,8 +223,10 @@ def test_a_write_in_between_is_not_lost(bolt_url, bolt_store, monkeypatch):
     assert len(calls) >= 3  # ours, the other's, ours again
 
 
-@pytest.mark.parametrize("staged", [False, True], ids=["one-message", "staged"])
-def test_the_statement_itself_checks_expect_rev(bolt_url, bolt_store, monkeypatch, staged):
+@pytest.mark.parametrize(("staged", "delete"), [(False, False), (True, False), (False, True)],
+                         ids=["one-message", "staged", "delete"])
+def test_the_statement_itself_checks_expect_rev(bolt_url, bolt_store, monkeypatch, staged,
+                                                delete):
     """A write lands after the batch was checked and before it is sent: the statement
     (not the check before it) refuses the batch, whole, on both write paths."""
     with bolt_store.batch() as b:
@@ -241,8 +243,11 @@ def test_the_statement_itself_checks_expect_rev(bolt_url, bolt_store, monkeypatc
 
     monkeypatch.setattr(Neo4jStore, "_write_parts", interleave)
     batch = topics("t", 40 if staged else 2)
-    batch.upsert_node(Node("evt:q", "Event", {"invited": [*read.props["invited"], "ent:c"]}),
-                      expect_rev=read.rev)
+    if delete:
+        batch.delete_node("evt:q", expect_rev=read.rev)
+    else:
+        batch.upsert_node(Node("evt:q", "Event", {"invited": [*read.props["invited"], "ent:c"]}),
+                          expect_rev=read.rev)
     rows = [cypher.node_row(n) for n in batch.nodes.values()]
     assert (cypher.message_size(rows) > MESSAGE_BYTES) == staged
     try:
