@@ -7,14 +7,15 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from duijie.api.web import pages, problems
+from duijie.api.web import pages, problems, routes
 from duijie.api.web.limits import BodyLimit
-from duijie.api.web.routes import health, session
 from duijie.api.web.settings import Settings
 
 
@@ -31,6 +32,12 @@ def open_backends(settings: Settings):
         load_seed(store)
     path = settings.accounts or accounts_path(settings.store_url)
     return store, AccountStore(path)
+
+
+def route_modules() -> list:
+    """Every module of `api/web/routes/` (each defines `router`), in name order."""
+    return [importlib.import_module(f"{routes.__name__}.{m.name}")
+            for m in sorted(pkgutil.iter_modules(routes.__path__), key=lambda m: m.name)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,8 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "programmes; plan docking events; learn from outcomes.")
     app.state.settings = settings
     problems.install(app)
-    app.include_router(health.router)
-    app.include_router(session.router)
+    for module in route_modules():
+        app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.add_middleware(BodyLimit, max_body=settings.max_body_bytes,

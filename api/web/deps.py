@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from duijie.api.services.access import Viewer
 from duijie.api.services.accounts import current_session
 from duijie.graph.accounts import AccountStore, Role, Session
 from duijie.graph.errors import Forbidden, Unauthorized
@@ -75,4 +76,22 @@ def require_role(*roles: Role):
 
 OrganiserSession = Annotated[Session, require_role(Role.ORGANISER)]
 
-__all__ = ["AccountsDep", "CurrentSession", "OrganiserSession", "StoreDep", "Unauthorized"]
+
+def viewer_of(session: Session) -> Viewer:
+    """The use cases' `Viewer` for a signed-in account."""
+    user = session.user
+    if user.role is Role.ORGANISER:
+        return Viewer.organiser(user.id, user.scope)
+    if user.role is Role.ENTERPRISE:
+        return Viewer.enterprise(user.id, user.party_id or "")
+    return Viewer.expert(user.id, user.party_id or "")
+
+
+def get_viewer(session: CurrentSession) -> Viewer:
+    return viewer_of(session)
+
+
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+__all__ = ["AccountsDep", "CurrentSession", "OrganiserSession", "StoreDep", "Unauthorized",
+           "ViewerDep"]

@@ -1,8 +1,11 @@
 """The pages' words in Simplified Chinese (the default) and English.
 
-Every string a page shows comes from `CATALOG` by key, so switching language
-translates everything; a key missing in one language fails the test that compares
-the catalogs. Names of firms, experts and needs are data and are shown as stored.
+Every string a page shows comes from the catalog by key, so switching language
+translates everything. The catalog is data: one TOML file per area of the product in
+`api/web/messages/` (``common.toml``, ``needs.toml``, ``events.toml`` …), each with a
+``[zh]`` and an ``[en]`` table holding the same keys (a test compares them, and no key
+may be defined by two files). Names of firms, experts and needs are data and are shown
+as stored.
 
 >>> translate("sign_in", "zh"), translate("sign_in", "en")
 ('登录', 'Sign in')
@@ -12,46 +15,39 @@ the catalogs. Names of firms, experts and needs are data and are shown as stored
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache
+from importlib import resources
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
-CATALOG: dict[str, dict[str, str]] = {
-    "zh": {
-        "app_name": "对接", "app_tagline": "技术需求与专家、院所、政策的精准对接",
-        "sign_in": "登录", "sign_out": "退出", "username": "用户名", "password": "密码",
-        "signed_in_as": "当前用户", "language": "语言", "switch_language": "English",
-        "role_organiser": "组织方", "role_enterprise": "企业", "role_expert": "专家",
-        "home": "首页", "needs": "需求", "events": "对接活动", "reviews": "待核对机构",
-        "imports": "导入", "dashboard": "工作台", "my_needs": "我的需求",
-        "my_meetings": "我的会谈", "error": "出错了", "back": "返回",
-        "not_found": "没有找到这个页面", "forbidden": "没有权限",
-        "session_ended": "登录已过期，请重新登录",
-        "wrong_login": "用户名或密码不正确",
-        "stale_form": "表单已过期，请刷新页面后重试",
-        "welcome": "欢迎使用对接", "health_ok": "服务正常",
-    },
-    "en": {
-        "app_name": "Duijie", "app_tagline": "Matching technology needs to experts, institutes "
-                                              "and programmes",
-        "sign_in": "Sign in", "sign_out": "Sign out", "username": "Username",
-        "password": "Password", "signed_in_as": "Signed in as", "language": "Language",
-        "switch_language": "中文",
-        "role_organiser": "Organiser", "role_enterprise": "Enterprise", "role_expert": "Expert",
-        "home": "Home", "needs": "Needs", "events": "Docking events",
-        "reviews": "Organisations to check", "imports": "Imports", "dashboard": "Dashboard",
-        "my_needs": "My needs", "my_meetings": "My meetings", "error": "Something went wrong",
-        "back": "Back", "not_found": "This page does not exist", "forbidden": "Not allowed",
-        "session_ended": "Your session has ended: please sign in again",
-        "wrong_login": "Wrong username or password",
-        "stale_form": "This form is out of date: reload the page and try again",
-        "welcome": "Welcome to Duijie", "health_ok": "Service is up",
-    },
-}
+
+def message_files() -> dict[str, dict[str, dict[str, str]]]:
+    """Each messages file's tables: {file name: {"zh": {...}, "en": {...}}}."""
+    folder = resources.files("duijie.api.web").joinpath("messages")
+    return {f.name: tomllib.loads(f.read_text("utf-8")) for f in sorted(
+        folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".toml")}
 
 
-def translate(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The text of `key` in `lang`; the key itself if it is missing (the test catches it)."""
-    return CATALOG.get(lang, CATALOG[DEFAULT_LANGUAGE]).get(key, key)
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    for tables in message_files().values():
+        for lang in LANGUAGES:
+            merged[lang].update(tables.get(lang, {}))
+    return merged
+
+
+def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The text of `key` in `lang`, with ``{name}`` fields filled from `values`; the key
+    itself if it is missing (the catalog test catches that).
+
+    >>> translate("signed_in_as", "en")
+    'Signed in as'
+    """
+    text = catalog().get(lang, catalog()[DEFAULT_LANGUAGE]).get(key, key)
+    return text.format(**values) if values else text
 
 
 def pick_language(chosen: str | None) -> str:

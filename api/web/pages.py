@@ -8,6 +8,8 @@ language, the `t()` translator, the signed-in user and the CSRF token.
 from __future__ import annotations
 
 import secrets
+import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,12 @@ LANG_COOKIE = "duijie_lang"
 router = APIRouter(include_in_schema=False)
 
 
+@cache
+def navigation() -> dict[str, list[dict[str, str]]]:
+    """The header links by role (`api/web/nav.toml`)."""
+    return tomllib.loads((HERE / "nav.toml").read_text("utf-8"))
+
+
 def language(request: Request) -> str:
     return pick_language(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE))
 
@@ -48,7 +56,9 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any
     lang = language(request)
     session = context.pop("session", None) or page_session(request)
     response = templates.TemplateResponse(request, name, {
-        "lang": lang, "t": lambda key: translate(key, lang), "session": session,
+        "lang": lang, "t": lambda key, **values: translate(key, lang, **values),
+        "session": session, "path": request.url.path,
+        "nav": navigation().get(session.user.role.value, []) if session else [],
         "user": session.user if session else None, "csrf": session.csrf if session else "",
         **context}, status_code=status_code)
     if request.query_params.get("lang") in ("zh", "en"):
