@@ -523,11 +523,10 @@ def validate_props(kind: str, props: dict[str, Any], where: str = "",
         raise InvalidInput("invalid properties", where=where,
                            problems=_pydantic_problems(exc, where)) from None
     data = model.model_dump(mode="json", exclude_none=True)
-    # Defaults the caller did not give are left out: a partial update must not reset
-    # them (a follow-up added to a published meeting would make it "proposed" again),
-    # and empty or false ones keep whole records small.
+    # Defaults the caller did not give are left out so that a partial update
+    # cannot reset them, and records stay small.
     return {k: v for k, v in data.items()
-            if k not in missing and (k in props or not (partial or v == [] or v is False))}
+            if k not in missing and (k in props or not (v == [] or v is False))}
 
 
 def validate_node(node: Node, where: str = "", partial: bool = False) -> Node:

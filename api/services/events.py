@@ -42,7 +42,7 @@ from typing import Any
 from duijie.api.services import Result
 from duijie.graph.errors import Conflict, InvalidInput, NotFound, StaleRevision
 from duijie.graph.model import Edge, Node, Provenance, new_id
-from duijie.graph.store import GraphStore, edit_node
+from duijie.graph.store import GraphStore, WriteBatch, edit_node
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
     DEFAULT_MIN_SCORE,
@@ -298,6 +298,22 @@ def firm_needs(store: GraphStore, setup: EventSetup, firm: str) -> list[str]:
     return [n.id for _, n in store.neighbours(firm, "submitted", "out")]
 
 
+def set_props(store: GraphStore, batch: WriteBatch, node_id: str, kind: str,
+              changes: Mapping[str, Any]) -> None:
+    """Change some props of a node inside `batch`, keeping every other prop it has.
+
+    Written whole (``replace_props``): a partial upsert also writes the schema's
+    defaults for the props it does not name (a need's type and priority, an event's
+    language, a meeting's status), overwriting what is stored.
+    """
+    pending = batch.nodes.get(node_id)
+    if pending is not None and node_id in batch.replace:
+        current = dict(pending.props)
+    else:
+        current = {**store.get_node(node_id).props, **(pending.props if pending else {})}
+    batch.upsert_node(Node(node_id, kind, {**current, **changes}), replace_props=True)
+
+
 def advance_need(store: GraphStore, batch: Any, need_id: str, status: str) -> None:
     """Move a need forward (submitted → matched → met → signed); never backwards.
 
@@ -311,7 +327,7 @@ def advance_need(store: GraphStore, batch: Any, need_id: str, status: str) -> No
     elif (NEED_PROGRESS.get(status, 0) <= NEED_PROGRESS.get(current, 0)
           and current != NeedStatus.NOT_PURSUED):
         return
-    batch.upsert_node(Node(need_id, "Need", {"status": str(status)}))
+    set_props(store, batch, need_id, "Need", {"status": str(status)})
 
 
 # ----------------------------------------------------------------------------- use cases

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from duijie.api.services import Result
-from duijie.api.services.events import advance_need, event_meetings
+from duijie.api.services.events import advance_need, event_meetings, set_props
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import Edge, Node, Provenance, new_id
 from duijie.graph.store import GraphStore, edit_node
@@ -187,8 +187,8 @@ def write_outcome(store: GraphStore, batch: Any, meeting: Node, needs: list[str]
         source=f"user:{by}", at=at)]), replace_props=True, where=f"outcome of {meeting_id}")
     batch.upsert_edge(Edge(meeting_id, "has_outcome", out_id))
     if stage == OutcomeStage.POST_EVENT:
-        batch.upsert_node(Node(meeting_id, "Meeting", {
-            "status": (MeetingStatus.HELD if held else MeetingStatus.NO_SHOW).value}))
+        set_props(store, batch, meeting_id, "Meeting", {
+            "status": (MeetingStatus.HELD if held else MeetingStatus.NO_SHOW).value})
     for need in needs:
         if held and stage == OutcomeStage.POST_EVENT:
             advance_need(store, batch, need, NeedStatus.MET)
@@ -268,7 +268,7 @@ def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -
                    if h in helpers and h not in busy and h not in meets), None)
     new = None
     with store.batch() as batch:
-        batch.upsert_node(Node(meeting_id, "Meeting", {"status": MeetingStatus.NO_SHOW.value}))
+        set_props(store, batch, meeting_id, "Meeting", {"status": MeetingStatus.NO_SHOW.value})
         if choice:
             names = store.get_nodes([p["firm_id"], choice])
             new = new_id("Meeting", event_id, p["firm_id"], choice)
@@ -300,8 +300,9 @@ def add_follow_up(store: GraphStore, meeting_id: str, action: str, owner: str, d
         raise InvalidInput("is not a date (YYYY-MM-DD)", value=due, where="follow-up due") from None
     item = {"action": action, "owner": owner, "due": due, "done": False}
     # Two people adding follow-ups at once both keep theirs (see `edit_node`).
-    edit_node(store, meeting.id,
-              lambda node: {"follow_ups": [*node.props.get("follow_ups", []), item]})
+    edit_node(store, meeting.id, lambda node: {
+        **node.props, "follow_ups": [*node.props.get("follow_ups", []), item]},
+        replace_props=True)
     return item
 
 

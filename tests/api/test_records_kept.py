@@ -154,14 +154,24 @@ def test_replay_after_a_manual_outcome_keeps_it(seeded):
     _no_orphan_outcomes(store)
 
 
-def test_a_partial_update_keeps_what_it_does_not_name(tmp_path):
+def test_status_changes_keep_the_other_props(events_store):  # noqa: F811
+    """Moving a need or publishing an event changes the status only (a partial write
+    would also write the schema's defaults: need type, priority, event language)."""
     from duijie.graph.model import Node
 
-    store = open_store(str(tmp_path / "partial.db"))
+    store = events_store
     with store.batch() as b:
-        b.upsert_node(Node("mtg:x", "Meeting", {"status": "published", "table": "T1"}))
-    with store.batch() as b:  # a follow-up alone, as `add_follow_up` writes it
-        b.upsert_node(Node("mtg:x", "Meeting", {"follow_ups": [
-            {"action": "回访", "owner": "张三", "due": "2019-06-01"}]}))
-    assert store.get_node("mtg:x").props["status"] == "published"
-    store.close()
+        b.upsert_node(Node("need:0", "Need", {"need_type": "policy", "priority": 5}))
+    update_event(store, EVT, language="en", event_type="fair")
+    plan_event_meetings(store, EVT)
+    schedule_event(store, EVT)
+    m = next(m for m in event_meetings(store, EVT) if m.props["firm_id"] == "ent:0")
+    add_follow_up(store, m.id, "回访", "张三", "2019-06-01")
+    event_schedule(store, EVT, publish=True)
+    record_outcome(store, m.id, held=True)
+    need = store.get_node("need:0").props
+    assert (need["status"], need["need_type"], need["priority"]) == ("met", "policy", 5)
+    event = store.get_node(EVT).props
+    assert (event["status"], event["language"], event["event_type"]) == (
+        "published", "en", "fair")
+    assert store.get_node(m.id).props["follow_ups"][0]["owner"] == "张三"
