@@ -8,7 +8,7 @@ need text is tagged with the topics of the seed vocabulary (`api.services.
 seeding.seed_vocabulary`: names, English names, synonyms, keywords) whose words it contains;
 profiles get `has_expertise` edges, needs `about_topic` edges, topics keep their
 `part_of` hierarchy. Profiles are loaded as experts with their documents into a real
-SQLite file and ranked by `Recommender.recommend(need, "expert")`:
+SQLite file and ranked by `shared_recommender(store).recommend(need, "expert")`:
 
 * text-only: weights text 1, graph 0;
 * graph-only: weights text 0, graph 1 (PPR from the need and its topics);
@@ -29,13 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from duijie.api.services.recommendations import shared_recommender
 from duijie.api.services.seeding import seed_vocabulary
 from duijie.evaluation.metrics import METRICS
 from duijie.graph.generate import topic_terms
 from duijie.graph.model import Edge, Node, Provenance
 from duijie.graph.sqlite_store import SqliteStore
-from duijie.matcher.recommend import load_config
-from duijie.matcher.service import Recommender
+from duijie.matcher.recommend import default_config
+from duijie.matcher.recommender import Recommender
 from duijie.matcher.tokenize import TextTokenizer
 
 DATA = Path(__file__).resolve().parents[1] / "evaluation" / "data" / "text_quality"
@@ -129,8 +130,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tagged = build_store(Path(tmp) / "quality.db", profiles, queries)
         store = SqliteStore(Path(tmp) / "quality.db")
-        rec = Recommender(store, today=date(2026, 1, 1)).refresh()
-        shipped = dict(load_config().weights["Expert"])
+        rec = shared_recommender(store, today=date(2026, 1, 1)).current()
+        shipped = dict(default_config().weights["Expert"])
         grid = [round(0.1 * i, 1) for i in range(1, 10)]
         tuned = {w: score(rank_all(rec, tune, {"text": w, "graph": round(1 - w, 1)}))
                  for w in grid}

@@ -120,6 +120,7 @@ class Neo4jStore(StoreBase):
         self._lock = threading.RLock()
         self._graph: nx.MultiDiGraph | None = None
         self._graph_version: int | None = None
+        self._commits = 0  # batches applied through this object (`version`)
         self.is_neo4j = False
         try:
             self._connect()
@@ -270,6 +271,7 @@ class Neo4jStore(StoreBase):
             try:
                 with self._lock:
                     version = self._apply_parts(self._write_parts(prepared, revs, edge_revs))
+                    self._commits += 1
                     self._update_projection(prepared, version)
             except BackendUnavailable:
                 # The statement refuses to overwrite a record whose rev moved (another
@@ -486,6 +488,13 @@ class Neo4jStore(StoreBase):
     def _version(self) -> int | None:
         rows = self._read(cypher.VERSION)
         return rows[0][0] if rows else None
+
+    def version(self) -> tuple[int, int]:
+        """``(writes by others, batches applied here)``: `:DuijieMeta.version` counts every
+        batch by anyone, so the writes of others are it minus ours. See
+        `GraphStore.version`."""
+        with self._lock:
+            return (self._version() or 0) - self._commits, self._commits
 
     def projection(self) -> nx.MultiDiGraph:
         """The networkx projection, read in pages; rebuilt only if the graph changed."""

@@ -156,6 +156,7 @@ class SqliteStore(StoreBase):
         self._lock = threading.RLock()
         self._graph: nx.MultiDiGraph | None = None
         self._graph_data_version = -1
+        self._commits = 0  # batches applied through this object (`version`)
 
     # -- writes ------------------------------------------------------------
     def apply(self, batch: WriteBatch) -> WriteReport:
@@ -170,6 +171,7 @@ class SqliteStore(StoreBase):
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            self._commits += 1
             self._update_projection(prepared)
         notify_written(self, prepared)  # outside the lock: hooks may read the store
         return report
@@ -310,6 +312,11 @@ class SqliteStore(StoreBase):
     # -- projection --------------------------------------------------------
     def _data_version(self) -> int:
         return self._query("PRAGMA data_version")[0][0]
+
+    def version(self) -> tuple[int, int]:
+        """``(PRAGMA data_version, batches applied here)``: see `GraphStore.version`."""
+        with self._lock:
+            return self._data_version(), self._commits
 
     def projection(self) -> nx.MultiDiGraph:
         """The networkx projection; rebuilt only if another process wrote meanwhile."""

@@ -242,6 +242,14 @@ class GraphStore(Protocol):
 
     def projection(self) -> nx.MultiDiGraph: ...
 
+    def version(self) -> tuple[int, int]:
+        """``(others, mine)``: changes after every committed write. ``mine`` counts the
+        batches applied through this store object; ``others`` changes only when another
+        connection or process commits. Read under the store's lock, so never between a
+        commit and the projection's update: equal versions around a read of the
+        projection mean no write touched it meanwhile."""
+        ...
+
     def add_reviews(self, items: Iterable[ReviewItem]) -> None: ...
 
     def list_reviews(self, status: str | None = "open") -> list[ReviewItem]: ...

@@ -386,6 +386,45 @@ class GraphIndex:
         return self
 
     @classmethod
+    def from_edges(cls, nodes: Iterable[tuple[str, str | None]],
+                   edges: Iterable[tuple[str, str | None, str, float]],
+                   edge_weights: Mapping[str, float] | None = None) -> GraphIndex:
+        """Index ``(id, kind)`` nodes and ``(src, kind, dst, weight)`` edges (the
+        weight counts for kinds `edge_weights` does not name), e.g. a
+        `matcher.snapshot.GraphSnapshot`'s."""
+        self = cls(dict(RANK_EDGE_WEIGHTS if edge_weights is None else edge_weights))
+        for node, kind in nodes:
+            self.add_node(node, kind)
+        rows, cols, vals = [], [], []
+        for u, kind, v, weight in edges:
+            if u == v:
+                continue
+            rows.append(self.add_node(u))
+            cols.append(self.add_node(v))
+            vals.append(_edge_weight(kind, {"weight": weight}, self.edge_weights))
+        self._adjacency = _symmetric(rows, cols, vals, len(self.node_ids))
+        return self
+
+    def copy(self) -> GraphIndex:
+        """An index that can grow (`add_node`, `add_edge`) without changing this one."""
+        a = self.adjacency  # folds pending writes into a matrix neither copy changes
+        return GraphIndex(self.edge_weights, list(self.node_ids), dict(self.index),
+                          list(self.kinds), a, [], self._transition,
+                          self.excluded_nodes, self.excluded_edges)
+
+    def ready(self) -> GraphIndex:
+        """Build now every cache a query would build on first use (the matrix with
+        pending writes, sorted; the transition and its symmetric forms), so threads
+        can then share the index read-only. Returns the index.
+        """
+        a = self.adjacency
+        if not a.has_sorted_indices:
+            a.sort_indices()
+        t = self.transition
+        _ = t.matrix_t, t.symmetric, t.symmetric32
+        return self
+
+    @classmethod
     def from_arrays(cls, n: int, rows: np.ndarray, cols: np.ndarray,
                     weights: np.ndarray | None = None) -> GraphIndex:
         """Index a graph of nodes 0..n-1 given as edge arrays (for generated graphs)."""

@@ -32,6 +32,7 @@ import numpy as np
 
 from duijie.graph.errors import NotFound
 from duijie.matcher.graph_rank import RANK_EDGE_WEIGHTS, GraphIndex, _edge_weight
+from duijie.matcher.snapshot import GraphSnapshot
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ class GraphPath:
 def _links(graph: nx.MultiDiGraph, u, edge_weights: Mapping[str, float]) -> dict:
     """{neighbour: (total weight, heaviest edge kind)} of `u`, both directions."""
     out: dict = {}
-    adjs = [graph._adj[u]]
+    adjs = [graph.adj[u]]
     if graph.is_directed():
-        adjs.append(graph._pred[u])
+        adjs.append(graph.pred[u])
     for adj in adjs:
         for v, data in adj.items():
             if v == u:
@@ -188,14 +189,13 @@ def explain_paths(graph: nx.MultiDiGraph, source_nodes: Mapping[str, float] | It
     return out
 
 
-def _edge_kind(graph: nx.Graph, u, v, edge_weights: Mapping[str, float]) -> str:
+def _edge_kind(graph, u, v, edge_weights: Mapping[str, float]) -> str:
     """The heaviest edge kind between u and v, either direction ("" if none)."""
+    if not isinstance(graph, nx.Graph):  # a `GraphSnapshot`
+        return graph.edge_kind(u, v, edge_weights)
     best, best_w = "", -1.0
-    adjs = [(graph._adj, u, v)]
-    if graph.is_directed():
-        adjs.append((graph._adj, v, u))
-    for adj, a, b in adjs:
-        data = adj.get(a, {}).get(b)
+    for a, b in ((u, v), (v, u)) if graph.is_directed() else ((u, v),):
+        data = graph.get_edge_data(a, b)
         if data is None:
             continue
         for attrs in (data.values() if graph.is_multigraph() else [data]):
@@ -205,7 +205,13 @@ def _edge_kind(graph: nx.Graph, u, v, edge_weights: Mapping[str, float]) -> str:
     return best
 
 
-def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | None,
+def _node_name(graph, node: str) -> str:
+    if not isinstance(graph, nx.Graph):  # a `GraphSnapshot`
+        return graph.name(node)
+    return str(graph.nodes[node].get("name") or node) if node in graph else str(node)
+
+
+def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | GraphSnapshot | None,
                           source_nodes: Mapping[str, float] | Iterable[str], target: str, *,
                           max_paths: int = 2, max_hops: int = 3,
                           max_entries: int = 500_000) -> list[GraphPath]:
@@ -215,7 +221,7 @@ def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | None,
     ----------
     index : GraphIndex
         Gives neighbours, weights and degrees.
-    graph : networkx graph or None
+    graph : networkx graph, GraphSnapshot or None
         Only for node names and edge kinds of the chosen paths.
     source_nodes, target, max_paths, max_hops
         As in `explain_paths`.
@@ -306,8 +312,7 @@ def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | None,
     for score, path in found[:max_paths]:
         nodes = tuple(ids[i] for i in path)
         if graph is not None:
-            names = tuple(str(graph.nodes[n].get("name") or n) if n in graph else str(n)
-                          for n in nodes)
+            names = tuple(_node_name(graph, n) for n in nodes)
             kinds = tuple(_edge_kind(graph, x, y, index.edge_weights)
                           for x, y in pairwise(nodes))
         else:

@@ -9,12 +9,14 @@ A candidate's score is a weighted sum of components, each in [0, 1]:
 * ``rules``: for programmes, `EligibilityResult.score` of the need's firm.
 
 The weights per candidate kind, the seed weights and the solver's settings live in a
-versioned file (``matcher/config/recommend_v1.json``) read by `load_config`; a
-`RecommendConfig` round-trips through ``to_dict``/``from_dict``. Unknown keys raise.
+versioned file; the packaged one (``matcher/config/recommend_v1.json``) is
+`default_config()`, a user's file is read by `api.services.recommendations.load_config`.
+A `RecommendConfig` round-trips through ``to_dict``/``from_dict``; unknown keys, and
+weights that leave out a candidate kind, raise.
 
-Nothing here reads a store: `matcher.service` gathers the plain data.
+Nothing here reads a store: `matcher.recommender` ranks from a plain snapshot.
 
->>> cfg = load_config()
+>>> cfg = default_config()
 >>> cfg.version, cfg.weights["Programme"]["rules"]
 (1, 0.5)
 >>> combine({"text": {"a": 1.0, "b": 0.2}, "graph": {"b": 1.0}}, {"text": 0.6, "graph": 0.4})
@@ -28,17 +30,21 @@ import difflib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
 
-CONFIG_DIR = Path(__file__).parent / "config"
-DEFAULT_CONFIG = CONFIG_DIR / "recommend_v1.json"
+DEFAULT_CONFIG = "config/recommend_v1.json"
+"""The packaged config, relative to the `duijie.matcher` package."""
 
 KINDS = {"expert": "Expert", "institute": "Institute", "programme": "Programme",
          "program": "Programme", "enterprise": "Enterprise", "need": "Need"}
 """Kind names a caller may use (CLI, API) → node kinds."""
+
+CANDIDATE_KINDS = ("Expert", "Institute", "Programme", "Enterprise", "Need")
+"""Kinds a config gives weights for: every kind `KINDS` names."""
 
 COMPONENTS = ("text", "graph", "rules")
 MAX_K = 1000
@@ -79,6 +85,11 @@ class RecommendConfig:
         if bad_seeds:
             raise InvalidInput(f"unknown seed role(s) (known: {', '.join(SEED_ROLES)})",
                                value=sorted(bad_seeds), where=f"{where}, seed_weights")
+        missing = [kind for kind in CANDIDATE_KINDS if kind not in cfg.weights]
+        if missing:
+            raise InvalidInput(f"leaves out {', '.join(missing)}: give weights for every "
+                               f"candidate kind ({', '.join(CANDIDATE_KINDS)})",
+                               value=sorted(cfg.weights), where=f"{where}, weights")
         return cfg
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,15 +103,15 @@ class RecommendConfig:
         return RecommendConfig.from_dict({**self.to_dict(), **params})
 
 
-def load_config(path: str | Path | None = None) -> RecommendConfig:
-    """Read a recommendation config (the shipped ``recommend_v1.json`` if None)."""
-    path = Path(path) if path is not None else DEFAULT_CONFIG
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"cannot be read as a recommend config: {exc}", value=str(path)
-                           ) from None
-    return RecommendConfig.from_dict(data, where=str(path))
+@cache
+def _packaged_config() -> str:
+    return resources.files("duijie.matcher").joinpath(DEFAULT_CONFIG).read_text("utf-8")
+
+
+def default_config() -> RecommendConfig:
+    """The packaged recommendation config (``matcher/config/recommend_v1.json``)."""
+    return RecommendConfig.from_dict(json.loads(_packaged_config()),
+                                     where=DEFAULT_CONFIG.rsplit("/", 1)[-1])
 
 
 SEED_ROLES = ("need", "enterprise", "topic", "region", "collaborator", "candidate",
@@ -285,16 +296,13 @@ class RecommendedItem:
     matched_phrases: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"id": self.id, "kind": self.kind, "name": self.name,
-               "score": round(self.score, 6),
-               "components": {k: round(v, 6) for k, v in self.components.items()},
-               "explanation": {"matched_phrases": self.matched_phrases,
-                               "matched_terms": self.matched_terms, "paths": self.paths}}
-        if self.rules is not None:
-            out["explanation"]["rules"] = self.rules
-        if self.region:
-            out["region"] = self.region
-        return out
+        return {"id": self.id, "kind": self.kind, "name": self.name,
+                "score": round(self.score, 6),
+                "components": {k: round(v, 6) for k, v in self.components.items()},
+                "region": self.region or None,
+                "explanation": {"matched_phrases": self.matched_phrases,
+                                "matched_terms": self.matched_terms, "paths": self.paths,
+                                "rules": self.rules}}
 
     def reasons(self) -> list[str]:
         """The explanation as short Chinese lines for people."""
@@ -318,6 +326,25 @@ class RecommendedItem:
         return lines
 
 
+QUERY_KEYS = ("kind", "need", "title", "text", "candidate", "name", "firm", "firm_name",
+              "region", "note")
+"""What a `Recommendation.query` holds (None when not given): the candidate kind asked
+for, the need (id and title) or the text, or the candidate (id and name) of the reverse
+direction; the firm asking (id and name), the region filter, a note on the query."""
+
+
+def query_dict(**given: Any) -> dict[str, Any]:
+    """A query with every key of `QUERY_KEYS`.
+
+    >>> query_dict(kind="Expert", need="need:1")["text"] is None
+    True
+    """
+    unknown = set(given) - set(QUERY_KEYS)
+    if unknown:
+        raise InvalidInput("are not query keys", value=sorted(unknown), where="query")
+    return {key: given.get(key) for key in QUERY_KEYS}
+
+
 @dataclass
 class Recommendation:
     """A ranked list with what was asked, and why it is short or empty when it is."""
@@ -328,13 +355,9 @@ class Recommendation:
     excluded: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"query": self.query, "count": len(self.items),
-               "items": [i.to_dict() for i in self.items]}
-        if self.reason:
-            out["reason"] = self.reason
-        if self.excluded:
-            out["excluded"] = dict(self.excluded)
-        return out
+        return {"query": self.query, "count": len(self.items),
+                "items": [i.to_dict() for i in self.items], "reason": self.reason or None,
+                "excluded": dict(self.excluded)}
 
 
 def empty_reason(kind: str, n_candidates: int, excluded: Mapping[str, int]) -> str:

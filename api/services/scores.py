@@ -61,7 +61,7 @@ def shared_topic_scores(store: GraphStore, firms: Sequence[str], helpers: Sequen
 def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence[str], *,
                 use_recommender: bool = True, k: int = 200, exclude_event: str | None = None
                 ) -> dict[tuple[str, str], tuple[float, list[str]]]:
-    """Need → candidate scores with reasons: `matcher.service.Recommender` (hybrid text +
+    """Need → candidate scores with reasons: the store's shared recommender (hybrid text +
     graph), or topic overlap when `use_recommender` is False.
 
     With `exclude_event`, the graph side ignores that event's own record
@@ -129,7 +129,8 @@ def firm_scores(needs: Mapping[str, Sequence[str]], helpers: Sequence[str],
 
 
 def _recommender(store: GraphStore, nodes, edges):
-    """The hybrid recommender over `store` without the given nodes and edges."""
-    from duijie.matcher.service import Recommender  # scikit-learn and jieba: load late
+    """The store's shared hybrid recommender without the given nodes and edges."""
+    # scikit-learn and jieba: load late
+    from duijie.api.services.recommendations import shared_recommender
 
-    return Recommender(store, exclude_nodes=nodes, exclude_edges=edges)
+    return shared_recommender(store, exclude_nodes=nodes, exclude_edges=edges).current()

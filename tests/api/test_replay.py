@@ -44,15 +44,15 @@ def test_event_record_names_the_event_and_its_outcome_edges(seeded):
 
 
 def test_no_path_of_the_xian_plan_goes_through_the_event(seeded):
-    from duijie.matcher.service import Recommender
+    from duijie.api.services.recommendations import shared_recommender
 
     store, _ = seeded()
     event = store.get_node(XIAN_EVENT)
     cands = {e.src for e in store.find_edges("participated_in", dst=XIAN_EVENT, limit=10**6)
              if not e.src.startswith("ent:")}
     nodes, edges = event_record(store, XIAN_EVENT)
-    leaky, clean = Recommender(store), Recommender(store, exclude_nodes=nodes,
-                                                   exclude_edges=edges)
+    leaky = shared_recommender(store)
+    clean = shared_recommender(store, exclude_nodes=nodes, exclude_edges=edges)
 
     def path_nodes(rec) -> set[str]:
         seen = set()

@@ -160,7 +160,7 @@ def test_server_killed_mid_batch_leaves_nothing(own_server):
 
 def test_seed_gives_the_same_results_on_both_backends(sqlite_store, bolt_store):
     import duijie.api.services.seeding as seed
-    import duijie.matcher.service as service
+    from duijie.api.services.recommendations import shared_recommender
     for store in (sqlite_store, bolt_store):
         seed.load_seed(store)
     assert bolt_store.counts() == sqlite_store.counts()
@@ -170,8 +170,8 @@ def test_seed_gives_the_same_results_on_both_backends(sqlite_store, bolt_store):
         sqlite_graph.edges(keys=True, data=True))
     needs = [n.id for n in sqlite_store.find_nodes("Need", limit=5)]
     assert needs
-    on_sqlite = service.Recommender(sqlite_store, today=date(2026, 1, 1)).refresh()
-    on_bolt = service.Recommender(bolt_store, today=date(2026, 1, 1)).refresh()
+    on_sqlite = shared_recommender(sqlite_store, today=date(2026, 1, 1))
+    on_bolt = shared_recommender(bolt_store, today=date(2026, 1, 1))
     for need in needs:
         for kind in ("expert", "institute", "programme"):
             assert (on_bolt.recommend(need, kind, k=5).to_dict()

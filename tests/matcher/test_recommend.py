@@ -1,4 +1,5 @@
-"""Hybrid recommendation: pure combination, and `Recommender` on a real SQLite file."""
+"""Hybrid recommendation: pure combination, and the shared recommender on a real SQLite
+file (`api.services.recommendations`, over the pure `matcher.recommender`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from duijie.api.services.recommendations import load_config, read_snapshot, shared_recommender
 from duijie.graph.errors import InvalidInput, NotFound
-from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.model import Edge, Node, Provenance, edge_id
 from duijie.matcher.recommend import (
     MAX_K,
     Party,
@@ -19,12 +21,12 @@ from duijie.matcher.recommend import (
     check_k,
     combine,
     conflict_reasons,
-    load_config,
+    default_config,
     normalise,
     seed_weights,
     top_k,
 )
-from duijie.matcher.service import Recommender
+from duijie.matcher.recommender import Recommender
 
 ROOT = Path(__file__).resolve().parents[2]
 PROV = [Provenance(source="test")]
@@ -97,7 +99,7 @@ def store(sqlite_store):
 
 @pytest.fixture
 def rec(store):
-    return Recommender(store, today=date(2026, 1, 1)).refresh()
+    return shared_recommender(store, today=date(2026, 1, 1))
 
 
 def ids(recommendation):
@@ -108,6 +110,7 @@ def ids(recommendation):
 
 def test_config_round_trips_and_rejects_unknown_keys(tmp_path):
     cfg = load_config()
+    assert cfg == default_config()
     assert RecommendConfig.from_dict(cfg.to_dict()) == cfg
     assert cfg.set_params(alpha=0.5).get_params()["alpha"] == 0.5
     assert cfg.alpha == 0.85  # set_params returns a new config
@@ -119,6 +122,24 @@ def test_config_round_trips_and_rejects_unknown_keys(tmp_path):
         RecommendConfig.from_dict({"weights": {"Expert": {"text": 0, "graph": 0}}})
     with pytest.raises(InvalidInput, match="seed role"):
         RecommendConfig.from_dict({"seed_weights": {"cousin": 1.0}})
+
+
+def test_a_config_that_leaves_out_a_kind_names_it(tmp_path):
+    data = default_config().to_dict()
+    del data["weights"]["Need"]
+    with pytest.raises(InvalidInput, match=r"weights.*leaves out Need"):
+        RecommendConfig.from_dict(data)
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(InvalidInput, match=r"weights\.json, weights.*leaves out Need"):
+        load_config(path)
+    with pytest.raises(InvalidInput, match="cannot be read"):
+        load_config(tmp_path / "missing.json")
+
+
+def test_the_recommender_takes_a_snapshot_not_a_store(store):
+    with pytest.raises(TypeError, match="shared_recommender"):
+        Recommender(store)
 
 
 def test_seed_weights_share_a_role_among_its_nodes():
@@ -241,7 +262,8 @@ def test_reverse_needs_for_an_expert_and_firms_for_a_programme(rec):
 
 
 def test_a_new_need_and_expert_are_rankable_at_once(store, rec):
-    model = rec.text["Expert"]
+    before = rec.current()
+    model = before.text["Expert"]
     write(store, [("need:sic", "Need", {"title": "碳化硅外延缺陷",
                                         "text": "降低碳化硅外延片缺陷密度"}),
                   ("topic:sic", "Topic", {"name": "碳化硅"})],
@@ -253,14 +275,27 @@ def test_a_new_need_and_expert_are_rankable_at_once(store, rec):
     result = rec.recommend("need:sic", "expert", k=3)
     assert ids(result)[0] == "exp:sun"
     assert result.items[0].components == {"text": 1.0, "graph": 1.0}
-    assert rec.text["Expert"] is model and model.n_added_ == 1  # no refit
-    # Telling the recommender too (`add`) does not count the new edges twice: the
-    # incrementally grown index ranks exactly as one built from scratch.
-    rec.add([Node(*new_expert)], [Edge("exp:sun", "has_expertise", "topic:sic")])
-    fresh = Recommender(store).refresh()
+    now = rec.current()
+    assert rec.base.full_builds == 1 and rec.base.incremental_builds == 2  # no refit
+    assert now.text["Expert"].n_added_ == 1
+    assert model.n_added_ == 0 and "exp:sun" not in before.snapshot  # the old one as it was
+    with pytest.raises(NotFound):
+        before.recommend("need:sic", "expert")
+    # The incrementally grown index ranks exactly as one built from scratch.
+    fresh = Recommender(read_snapshot(store))
     seeds = {"need:sic": 1.0, "ent:dali": 0.5}
-    assert rec.index.pagerank(seeds) == pytest.approx(fresh.index.pagerank(seeds), abs=1e-9)
+    assert now.index.pagerank(seeds) == pytest.approx(fresh.index.pagerank(seeds), abs=1e-9)
     assert ids(fresh.recommend("need:sic", "expert", k=1)) == ["exp:sun"]
+
+
+def test_a_changed_record_reads_the_store_again(store, rec):
+    assert "inst:opt" in ids(rec.recommend("need:ir", "institute", k=3, region="西安"))
+    write(store, [("inst:opt", "Institute", {"name": "中国科学院西安光学精密机械研究所",
+                                             "region": "杭州"})], [])
+    with store.batch() as batch:
+        batch.delete_edge(edge_id("inst:opt", "located_in", "reg:xa"))
+    assert "inst:opt" not in ids(rec.recommend("need:ir", "institute", k=3, region="西安"))
+    assert rec.base.full_builds == 2
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "，。！？……", None])
@@ -305,7 +340,7 @@ def test_empty_result_always_says_why(rec, store):
 def test_stored_need_with_unsearchable_text_falls_back_to_the_graph(store):
     write(store, [("need:dots", "Need", {"title": "……", "text": "？？"})],
           [("ent:dali", "submitted", "need:dots"), ("need:dots", "about_topic", "topic:ir")])
-    result = Recommender(store).recommend("need:dots", "institute", k=2)
+    result = shared_recommender(store).recommend("need:dots", "institute", k=2)
     assert "text not used" in result.query["note"]
     assert ids(result)[0] in {"inst:opt", "inst:hzir"}
     assert all(item.components["text"] == 0 for item in result.items)
@@ -357,7 +392,7 @@ def seeded(tmp_path_factory):
 
     store = SqliteStore(tmp_path_factory.mktemp("seed") / "duijie.db")
     load_seed(store)
-    yield store, Recommender(store, today=date(2026, 1, 1)).refresh(), XIAN_EVENT
+    yield store, shared_recommender(store, today=date(2026, 1, 1)).current(), XIAN_EVENT
     store.close()
 
 
@@ -402,10 +437,10 @@ def test_seed_programmes_explain_eligibility_and_experts_reverse(seeded):
 
 
 def test_an_empty_store_says_so(sqlite_store):
-    result = Recommender(sqlite_store).recommend(text="红外探测", kind="expert")
+    result = shared_recommender(sqlite_store).recommend(text="红外探测", kind="expert")
     assert result.items == [] and "no Expert candidates" in result.reason
     with pytest.raises(NotFound):
-        Recommender(sqlite_store).recommend("need:x")
+        shared_recommender(sqlite_store).recommend("need:x")
 
 
 def test_programme_to_needs_checks_each_needs_firm(rec):

@@ -7,16 +7,22 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.services.recommendations import (
+    RecommendResult,
+    load_config,
+    recommend_for_candidate,
+    recommend_for_need,
+    recommend_for_text,
+)
 from duijie.graph.errors import InvalidInput
-from duijie.matcher.recommend import Recommendation, load_config
-from duijie.matcher.service import Recommender
+from duijie.matcher.recommend import Recommendation
 
 KIND_CHOICES = ["expert", "institute", "programme", "enterprise"]
 KIND_LABELS = {"Expert": "专家", "Institute": "院所", "Programme": "政策项目",
                "Enterprise": "企业", "Need": "需求"}
 
 
-def render(rec: Recommendation) -> str:
+def render(rec: RecommendResult | Recommendation) -> str:
     """A recommendation as readable Chinese-first text, reasons under each line.
 
     >>> from duijie.matcher.recommend import RecommendedItem
@@ -48,8 +54,11 @@ def render(rec: Recommendation) -> str:
     return "\n".join(lines)
 
 
-def _recommender(app: AppContext, config: Path | None) -> Recommender:
-    return Recommender(app.store, load_config(config) if config else None)
+def _show(result: RecommendResult, as_json: bool) -> None:
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        click.echo(render(result))
 
 
 config_option = click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
@@ -89,13 +98,12 @@ def recommend(app: AppContext, need_id: str | None, text: str | None, kind: str,
     """
     if need_id is None and text is None:
         raise InvalidInput("give a NEED_ID or --text \"需求描述…\"", where="recommend")
-    rec = _recommender(app, config).recommend(
-        need_id, kind, k, text=text, region=region, firm_id=firm_id,
-        available_only=not include_unavailable)
-    if as_json:
-        echo_json(rec.to_dict())
-    else:
-        click.echo(render(rec))
+    if need_id is not None and text is not None:
+        raise InvalidInput("give a NEED_ID or --text, not both", where="recommend")
+    options = {"kind": kind, "k": k, "region": region, "firm_id": firm_id,
+               "available_only": not include_unavailable, "config": load_config(config)}
+    _show(recommend_for_need(app.store, need_id, **options) if need_id is not None
+          else recommend_for_text(app.store, text, **options), as_json)
 
 
 @click.command("recommend-for")
@@ -120,12 +128,9 @@ def recommend_for(app: AppContext, candidate_id: str, kind: str, k: int, region:
       duijie recommend-for exp:3f2a1b --k 5
       duijie recommend-for prog:9c8d7e --kind enterprise --json
     """
-    rec = _recommender(app, config).recommend_for(
-        candidate_id, kind, k, region=region, available_only=not include_closed)
-    if as_json:
-        echo_json(rec.to_dict())
-    else:
-        click.echo(render(rec))
+    _show(recommend_for_candidate(app.store, candidate_id, kind=kind, k=k, region=region,
+                                  available_only=not include_closed,
+                                  config=load_config(config)), as_json)
 
 
 def register(group: click.Group) -> None:

@@ -1,0 +1,313 @@
+"""Recommend both ways, from one shared recommender per store that keeps up with writes.
+
+`shared_recommender(store)` gives the one `SharedRecommender` of that store (and
+config, date and exclusions): every thread of a process (CLI, web workers, planning
+jobs) asks it, and it answers from an immutable `matcher.recommender.Recommender`
+over a `GraphSnapshot` of the store. Before answering it compares the store's
+`version()` with its snapshot's:
+
+* unchanged: the current recommender answers (no lock taken);
+* changed only by this process's batches that add records (new nodes, and edges
+  touching them), which the store reports through `graph.store.on_write`: a new
+  recommender is derived with them (`Recommender.with_records`: copies grow, no
+  refit), so a need just imported is rankable at once;
+* anything else (another process wrote, a record changed or was deleted, an edge
+  between known nodes): the snapshot is read again, whole.
+
+The new recommender is built aside and swapped in under a lock; a query that started
+on the old one finishes on it. The use cases below return `Result`s.
+
+>>> from duijie.graph import open_store
+>>> from duijie.graph.seed import load_seed
+>>> store = open_store(":memory:"); _ = load_seed(store)
+>>> shared_recommender(store) is shared_recommender(store)
+True
+>>> result = recommend_for_need(store, "need:xian-dali-uncooled-fpa-noise", kind="institute",
+...                             k=1, region="西安")
+>>> result.to_dict()["items"][0]["name"]
+'中国科学院西安光学精密机械研究所'
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from duijie.api.services import Result
+from duijie.graph.errors import Conflict, InvalidInput
+from duijie.graph.store import (
+    EDGE_WEIGHTS,
+    GraphStore,
+    PreparedBatch,
+    iter_nodes,
+    on_write,
+)
+from duijie.matcher.recommend import (
+    Recommendation,
+    RecommendConfig,
+    RecommendedItem,
+    default_config,
+)
+from duijie.matcher.recommender import Recommender
+from duijie.matcher.snapshot import CANDIDATE_KINDS, GraphSnapshot
+
+READ_ATTEMPTS = 5
+
+
+def load_config(path: str | Path | None = None) -> RecommendConfig:
+    """A recommendation config from a JSON file (the packaged one if None).
+
+    Raises `InvalidInput` naming the file when it cannot be read or breaks a rule
+    (unknown key, a candidate kind without weights, …).
+    """
+    if path is None:
+        return default_config()
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"cannot be read as a recommend config: {exc}", value=str(path)
+                           ) from None
+    if not isinstance(data, dict):
+        raise InvalidInput("must hold a JSON object", value=str(path))
+    return RecommendConfig.from_dict(data, where=str(path))
+
+
+# -- reading a store into a snapshot ----------------------------------------------------
+
+def read_snapshot(store: GraphStore) -> GraphSnapshot:
+    """The store's graph as a `GraphSnapshot`, tagged with the store's `version()`.
+
+    The projection and the candidates' properties are read between two version
+    reads; if a write landed in between, the read is done again. A store that keeps
+    changing gets a snapshot tagged None (never current, so the next query reads
+    again); one whose projection changes under every read raises `Conflict`.
+    """
+    for attempt in range(READ_ATTEMPTS):
+        before = store.version()
+        try:
+            props = {n.id: n.props for kind in CANDIDATE_KINDS for n in iter_nodes(store, kind)}
+            snapshot = GraphSnapshot.from_projection(store.projection(), props, before)
+        except RuntimeError:  # the projection changed size while it was read
+            continue
+        if store.version() == before:
+            return snapshot
+        if attempt == READ_ATTEMPTS - 1:
+            return GraphSnapshot(snapshot.kinds, snapshot.names, snapshot.props,
+                                 snapshot.out_links, snapshot.in_links, None)
+    raise Conflict(f"the graph kept changing while it was read ({READ_ATTEMPTS} tries); "
+                   "try again", value=getattr(store, "url", None))
+
+
+def _additions(batches: list[PreparedBatch], snapshot: GraphSnapshot
+               ) -> tuple[list, list] | None:
+    """The new nodes and edges of `batches` as snapshot records, or None if any batch
+    does more than add records (a deletion, a changed node, an edge between known
+    nodes)."""
+    nodes, edges = [], []
+    for batch in batches:
+        if batch.delete_node_ids or batch.delete_edge_ids:
+            return None
+        nodes += [(n.id, n.kind, n.props) for n in batch.nodes]
+        edges += [(e.src, e.kind, e.dst, float(e.props.get("weight", EDGE_WEIGHTS.get(
+            e.kind, 1.0)))) for e in batch.edges]
+    fresh = {n[0] for n in nodes}
+    if len(fresh) < len(nodes) or fresh & snapshot.kinds.keys():
+        return None
+    if any(e[0] not in fresh and e[2] not in fresh for e in edges):
+        return None
+    return nodes, edges
+
+
+class _Base:
+    """The recommender of one store without exclusions, kept current (see module)."""
+
+    def __init__(self, store: GraphStore, config: RecommendConfig, today: date | None):
+        self._store = weakref.ref(store)
+        self.config, self.today = config, today
+        self._current: Recommender | None = None
+        self._build_lock = threading.Lock()
+        self._pending: list[PreparedBatch] = []
+        self._pending_lock = threading.Lock()
+        self.full_builds = 0
+        self.incremental_builds = 0
+
+    def written(self, batch: PreparedBatch) -> None:
+        with self._pending_lock:
+            self._pending.append(batch)
+
+    def get(self, *, force: bool = False) -> Recommender:
+        store = self._store()
+        if store is None:
+            raise InvalidInput("the store of this recommender was closed and dropped")
+        rec = self._current
+        if not force and rec is not None and rec.snapshot.version == store.version():
+            return rec
+        with self._build_lock:  # one builder; the others wait for its result
+            version = store.version()
+            rec = self._current
+            if not force and rec is not None and rec.snapshot.version == version:
+                return rec
+            with self._pending_lock:
+                batches, self._pending = self._pending, []
+            rec = None if force else self._derived(rec, version, batches)
+            if rec is None:
+                rec = Recommender(read_snapshot(store), self.config, self.today)
+                self.full_builds += 1
+            self._current = rec
+            return rec
+
+    def _derived(self, rec: Recommender | None, version: Any,
+                 batches: list[PreparedBatch]) -> Recommender | None:
+        if rec is None or rec.snapshot.version is None or not batches:
+            return None
+        then = rec.snapshot.version
+        # Only this process wrote (`others` unchanged), and every batch it applied
+        # since has been reported.
+        if version[0] != then[0] or version[1] - then[1] != len(batches):
+            return None
+        added = _additions(batches, rec.snapshot)
+        if added is None:
+            return None
+        self.incremental_builds += 1
+        return rec.with_records(*added, version=version)
+
+
+@dataclass
+class SharedRecommender:
+    """One store's recommender for one set of exclusions, current at every call.
+
+    `current()` gives the immutable `Recommender` to answer from; `recommend` and
+    `recommend_for` ask it (see `matcher.recommender.Recommender` for the arguments).
+    """
+
+    base: _Base
+    exclude_nodes: frozenset[str] = frozenset()
+    exclude_edges: frozenset[tuple[str, str, str]] = frozenset()
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _from: Recommender | None = field(default=None, repr=False)
+    _rec: Recommender | None = field(default=None, repr=False)
+
+    def current(self) -> Recommender:
+        """The recommender over the store as it is now (built or grown if it changed)."""
+        base = self.base.get()
+        if not (self.exclude_nodes or self.exclude_edges):
+            return base
+        with self._lock:
+            if self._from is not base:
+                self._rec = base.excluding(self.exclude_nodes, self.exclude_edges)
+                self._from = base
+            return self._rec  # type: ignore[return-value]
+
+    def refresh(self) -> SharedRecommender:
+        """Read the whole store again now (other processes' edits are noticed anyway)."""
+        self.base.get(force=True)
+        return self
+
+    def recommend(self, need_id: str | None = None, kind: str = "expert", k: int = 10,
+                  **options: Any) -> Recommendation:
+        return self.current().recommend(need_id, kind, k, **options)
+
+    def recommend_for(self, candidate_id: str, kind: str = "need", k: int = 10,
+                      **options: Any) -> Recommendation:
+        return self.current().recommend_for(candidate_id, kind, k, **options)
+
+
+_SHARED: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_recommender(store: GraphStore, *, exclude_nodes: Iterable[str] = (),
+                       exclude_edges: Iterable[tuple[str, str, str]] = (),
+                       config: RecommendConfig | None = None, today: date | None = None
+                       ) -> SharedRecommender:
+    """The one shared recommender of `store` for this config, date and exclusions.
+
+    Safe to call from any thread, and to query from many at once. Recommenders of one
+    store with the same config and date share their text models: exclusions only
+    change the graph side. `today` (for programme deadlines) is the current date if
+    None.
+    """
+    config = config or default_config()
+    config_key = json.dumps(config.to_dict(), sort_keys=True)
+    nodes = frozenset(exclude_nodes)
+    edges = frozenset(tuple(e) for e in exclude_edges)
+    with _SHARED_LOCK:
+        per_store = _SHARED.setdefault(store, {})
+        base = per_store.get(("base", config_key, today))
+        if base is None:
+            base = per_store[("base", config_key, today)] = _Base(store, config, today)
+        key = ("shared", config_key, today, nodes, edges)
+        shared = per_store.get(key)
+        if shared is None:
+            shared = per_store[key] = SharedRecommender(base, nodes, edges)
+        return shared
+
+
+@on_write
+def _tell_recommenders(store: GraphStore, batch: PreparedBatch) -> None:
+    """Every batch this process commits reaches the store's recommenders."""
+    try:
+        per_store = _SHARED.get(store)
+    except TypeError:  # a store that cannot be weakly referenced has no recommenders
+        return
+    for key, value in list((per_store or {}).items()):
+        if key[0] == "base":
+            value.written(batch)
+
+
+# -- use cases ----------------------------------------------------------------------------
+
+@dataclass
+class RecommendResult(Result):
+    """A ranked list, with what was asked and why it is short or empty when it is.
+
+    ``query`` always has kind, need, title, text, candidate, name, firm, firm_name,
+    region and note (None when not given); each item has id, kind, name, score,
+    components, region and explanation (matched phrases and terms, graph paths,
+    programme rules or None).
+    """
+
+    query: dict[str, Any]
+    count: int
+    items: list[RecommendedItem]
+    reason: str | None
+    excluded: dict[str, int]
+
+    @classmethod
+    def of(cls, rec: Recommendation) -> RecommendResult:
+        return cls(rec.query, len(rec.items), rec.items, rec.reason, dict(rec.excluded))
+
+
+def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert", k: int = 10,
+                       region: str | None = None, firm_id: str | None = None,
+                       available_only: bool = True, config: RecommendConfig | None = None
+                       ) -> RecommendResult:
+    """Experts, institutes, programmes or firms for a stored need, with reasons."""
+    return RecommendResult.of(shared_recommender(store, config=config).recommend(
+        need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only))
+
+
+def recommend_for_text(store: GraphStore, text: str, *, kind: str = "expert", k: int = 10,
+                       region: str | None = None, firm_id: str | None = None,
+                       available_only: bool = True, config: RecommendConfig | None = None
+                       ) -> RecommendResult:
+    """Candidates for an unsaved need described in `text` (optionally of a stored firm)."""
+    return RecommendResult.of(shared_recommender(store, config=config).recommend(
+        None, kind, k, text=text, region=region, firm_id=firm_id,
+        available_only=available_only))
+
+
+def recommend_for_candidate(store: GraphStore, candidate_id: str, *, kind: str = "need",
+                            k: int = 10, region: str | None = None,
+                            available_only: bool = True,
+                            config: RecommendConfig | None = None) -> RecommendResult:
+    """Needs or firms that fit an expert, institute or programme (成果找需求, 服务找企业)."""
+    return RecommendResult.of(shared_recommender(store, config=config).recommend_for(
+        candidate_id, kind, k, region=region, available_only=available_only))
