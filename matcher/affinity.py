@@ -3,7 +3,9 @@
 This is how labelled data from outside goes through the same scorer as the product:
 `run_affinity` takes the records of the ``duijie affinity`` files as plain dicts and returns
 the output records, ``{"query": id, "profile": id, "score": float}``: every pair, or the
-``top`` best profiles of each query. The CLI only reads and writes the files.
+``top`` best profiles of each query. `api.services.affinity` reads and writes the files.
+Term weighting is `DEFAULT_WEIGHTING` (BM25) unless a ``weighting`` parameter says
+otherwise.
 
 >>> profiles = [{"id": "sic", "docs": [{"id": "p1", "text": "碳化硅功率器件与外延生长"}]},
 ...             {"id": "tex", "docs": [{"id": "p2", "text": "印染废水处理与数码印花"}]}]
@@ -17,6 +19,9 @@ from __future__ import annotations
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.records import check_profile, check_query
 from duijie.matcher.text import TextAffinity
+
+DEFAULT_WEIGHTING: str = TextAffinity().get_params()["weighting"]
+"""The term weighting `run_affinity` uses when not told: `TextAffinity`'s default."""
 
 
 def run_affinity(profiles: list[dict], queries: list[dict], top: int | None = None,

@@ -164,7 +164,11 @@ class GraphSnapshot:
     def edge_kind(self, u: str, v: str, edge_weights: Mapping[str, float]) -> str:
         """The heaviest edge kind between two nodes, either direction ("" if none)."""
         best, best_w = "", -1.0
-        for link_kind, other, weight in self.out_links.get(u, ()) + self.in_links.get(u, ()):
+        links_u = self.out_links.get(u, ()) + self.in_links.get(u, ())
+        links_v = self.out_links.get(v, ()) + self.in_links.get(v, ())
+        if len(links_v) < len(links_u):  # scan the smaller side (a hub has thousands)
+            u, v, links_u = v, u, links_v
+        for link_kind, other, weight in links_u:
             if other == v:
                 w = float(edge_weights.get(link_kind, weight))
                 if w > best_w:

@@ -23,15 +23,16 @@ on the old one finishes on it. The use cases below return `Result`s.
 >>> shared_recommender(store) is shared_recommender(store)
 True
 >>> result = recommend_for_need(store, "need:xian-dali-uncooled-fpa-noise", kind="institute",
-...                             k=1, region="西安")
->>> result.to_dict()["items"][0]["name"]
-'中国科学院西安光学精密机械研究所'
+...                             k=3, region="西安")
+>>> "中国科学院西安光学精密机械研究所" in [item["name"] for item in result.to_dict()["items"]]
+True
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,7 +58,8 @@ from duijie.matcher.recommend import (
 from duijie.matcher.recommender import Recommender
 from duijie.matcher.snapshot import CANDIDATE_KINDS, GraphSnapshot
 
-READ_ATTEMPTS = 5
+READ_ATTEMPTS = 3
+REPORT_WAIT = 0.2  # seconds a query waits for a batch committed here to be reported
 
 
 def load_config(path: str | Path | None = None) -> RecommendConfig:
@@ -133,14 +135,17 @@ class _Base:
         self.config, self.today = config, today
         self._current: Recommender | None = None
         self._build_lock = threading.Lock()
-        self._pending: list[PreparedBatch] = []
+        # This process's batches since the last build, each with the store's version
+        # read after it (which counts it, and maybe later ones).
+        self._pending: list[tuple[PreparedBatch, Any]] = []
         self._pending_lock = threading.Lock()
         self.full_builds = 0
         self.incremental_builds = 0
 
-    def written(self, batch: PreparedBatch) -> None:
+    def written(self, store: GraphStore, batch: PreparedBatch) -> None:
+        version = store.version()
         with self._pending_lock:
-            self._pending.append(batch)
+            self._pending.append((batch, version))
 
     def get(self, *, force: bool = False) -> Recommender:
         store = self._store()
@@ -154,23 +159,43 @@ class _Base:
             rec = self._current
             if not force and rec is not None and rec.snapshot.version == version:
                 return rec
-            with self._pending_lock:
-                batches, self._pending = self._pending, []
-            rec = None if force else self._derived(rec, version, batches)
+            if rec is not None and not force:
+                self._await_reports(rec.snapshot.version, version)
+            with self._pending_lock:  # batches after `version` wait for the next build
+                pending = [p for p in self._pending if p[1][1] <= version[1]]
+                self._pending = [p for p in self._pending if p[1][1] > version[1]]
+            rec = None if force else self._derived(rec, version, pending)
             if rec is None:
                 rec = Recommender(read_snapshot(store), self.config, self.today)
                 self.full_builds += 1
             self._current = rec
             return rec
 
+    def _await_reports(self, then: Any, version: Any) -> None:
+        """Wait (briefly) for the reports of this process's batches counted in `version`:
+        a store reports a batch just after its commit, and a query arriving in between
+        would otherwise read the whole store again."""
+        if then is None or version[0] != then[0]:
+            return
+        deadline = time.monotonic() + REPORT_WAIT
+        while time.monotonic() < deadline:
+            with self._pending_lock:
+                reported = sum(1 for _, after in self._pending
+                               if then[1] < after[1] <= version[1])
+            if reported >= version[1] - then[1]:
+                return
+            time.sleep(0.001)
+
     def _derived(self, rec: Recommender | None, version: Any,
-                 batches: list[PreparedBatch]) -> Recommender | None:
-        if rec is None or rec.snapshot.version is None or not batches:
+                 pending: list[tuple[PreparedBatch, Any]]) -> Recommender | None:
+        if rec is None or rec.snapshot.version is None:
             return None
         then = rec.snapshot.version
+        # A batch whose version-after is not past the snapshot's is in it already.
+        batches = [batch for batch, after in pending if after[1] > then[1]]
         # Only this process wrote (`others` unchanged), and every batch it applied
         # since has been reported.
-        if version[0] != then[0] or version[1] - then[1] != len(batches):
+        if not batches or version[0] != then[0] or version[1] - then[1] != len(batches):
             return None
         added = _additions(batches, rec.snapshot)
         if added is None:
@@ -259,7 +284,7 @@ def _tell_recommenders(store: GraphStore, batch: PreparedBatch) -> None:
         return
     for key, value in list((per_store or {}).items()):
         if key[0] == "base":
-            value.written(batch)
+            value.written(store, batch)
 
 
 # -- use cases ----------------------------------------------------------------------------

@@ -122,3 +122,19 @@ def test_bad_queries_raise_naming_the_record(query, message) -> None:
 def test_duplicate_query_ids_are_refused() -> None:
     with pytest.raises(InvalidInput, match="duplicate"):
         run_affinity(PROFILES, [QUERIES[0], QUERIES[0]])
+
+
+def test_help_states_the_default_weighting_it_uses(files) -> None:
+    from duijie.matcher.text import TextAffinity
+
+    assert TextAffinity().weighting == "bm25"
+    help_text = " ".join(duijie("affinity", "--help").stdout.split())
+    assert "default bm25: Okapi BM25" in help_text and "TF-IDF)" in help_text
+    p, q, out = files
+    result = duijie("affinity", "--profiles", str(p), "--queries", str(q), "--out", str(out),
+                    "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"out": str(out), "scores": 6, "queries": 2,
+                                         "profiles": 3, "top": None, "weighting": "bm25"}
+    assert read_out(out) == run_affinity(PROFILES, QUERIES, weighting="bm25")
+    assert read_out(out) != run_affinity(PROFILES, QUERIES, weighting="tfidf")
