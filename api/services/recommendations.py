@@ -18,7 +18,7 @@ The new recommender is built aside and swapped in under a lock; a query that sta
 on the old one finishes on it. The use cases below return `Result`s.
 
 >>> from duijie.graph import open_store
->>> from duijie.graph.seed import load_seed
+>>> from duijie.api.services.seeding import load_seed
 >>> store = open_store(":memory:"); _ = load_seed(store)
 >>> shared_recommender(store) is shared_recommender(store)
 True
