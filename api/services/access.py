@@ -136,3 +136,30 @@ def path_is_visible(viewer: Viewer, node_ids: Sequence[str], kinds: Sequence[str
     own = set(own)
     return all(kind not in PRIVATE_KINDS or node in own
                for node, kind in zip(node_ids, kinds, strict=True))
+
+
+def can_read_meeting(viewer: Viewer, firm_id: str | None, helper_id: str | None,
+                     regions: Iterable[str] = ()) -> bool:
+    """Staff (in scope) read every meeting; a firm or an expert only the meetings it sits in.
+
+    >>> can_read_meeting(Viewer.enterprise("u", "ent:a"), "ent:a", "exp:x")
+    True
+    >>> can_read_meeting(Viewer.enterprise("u", "ent:b"), "ent:a", "exp:x")
+    False
+    """
+    if viewer.is_staff:
+        return in_scope(viewer, regions)
+    return viewer.party_id is not None and viewer.party_id in (firm_id, helper_id)
+
+
+def reasons_for(viewer: Viewer, reasons: Sequence[str]) -> list[str]:
+    """The reasons of a match as this viewer may read them: staff all of them; a firm or
+    an expert the plain ones, without graph paths (a path may pass another firm).
+
+    >>> reasons_for(Viewer.enterprise("u", "ent:a"),
+    ...             ["共同主题: 红外", "图谱关联：红外 → 乙公司 → 西电"])
+    ['共同主题: 红外']
+    """
+    if viewer.is_staff:
+        return list(reasons)
+    return [r for r in reasons if "→" not in r]

@@ -387,10 +387,14 @@ MEDIA_TYPES = {"csv": "text/csv", "html": "text/html", "ics": "text/calendar",
 
 
 def event_agenda(store: GraphStore, event_id: str, fmt: str = "html", *,
-                 participant: str | None = None, lang: str | None = None) -> Agenda:
+                 participant: str | None = None, lang: str | None = None,
+                 scrub: Callable[[AgendaItem], AgendaItem] | None = None) -> Agenda:
     """Render an agenda (one participant's, or the whole programme) as CSV, XLSX,
-    iCalendar or HTML, in `lang`, else the participant's language, else the event's."""
+    iCalendar or HTML, in `lang`, else the participant's language, else the event's.
+    `scrub` rewrites each item first (what a firm may not read: scores, paths)."""
     info, items = agenda_items(store, event_id)
+    if scrub is not None:
+        items = [scrub(i) for i in items]
     props = get_event(store, event_id).props
     own = next((p.get("language") for p in props.get("participants", [])
                 if p["id"] == participant), None)
