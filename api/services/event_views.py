@@ -43,7 +43,13 @@ from duijie.api.services.planning import Agenda, event_agenda
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import Node
 from duijie.graph.store import GraphStore
-from duijie.graph.vocab import DEFAULT_MAX_MEETINGS, DEFAULT_MIN_SCORE, EventStatus
+from duijie.graph.vocab import (
+    DEFAULT_MAX_MEETINGS,
+    DEFAULT_MIN_SCORE,
+    EventStatus,
+    OutcomeStage,
+    values,
+)
 from duijie.matcher.agenda import AgendaItem
 
 __all__ = ["event_create"]  # re-exported for the doctest above
@@ -243,8 +249,10 @@ def _view(store: GraphStore, m: Node, event: Node, viewer: Viewer) -> MeetingVie
     if not viewer.is_staff and viewer.party_id != firm:  # an expert: no confidential need
         needs = {k: n for k, n in needs.items() if n.confidentiality != "confidential"}
     names = display_names(store, [firm, helper])
+    order = {stage: i for i, stage in enumerate(values(OutcomeStage))}
     outcomes = sorted((o for _, o in store.neighbours(m.id, "has_outcome", "out")),
-                      key=lambda o: str(o.props.get("recorded_at", "")))
+                      key=lambda o: (order.get(o.props.get("stage"), 99),
+                                     str(o.props.get("recorded_at", ""))))
     return MeetingView(
         m.id, m.name, event.id, event.name, str(p.get("status", "")), p.get("source"),
         firm, names.get(firm, firm), helper, names.get(helper, helper), p.get("slot_id"),
