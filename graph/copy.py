@@ -155,8 +155,9 @@ def copy_graph(source: GraphStore, target: GraphStore, *, batch_size: int = DEFA
     if point.phase == "nodes":
         for chunk in _batches(_from(source.find_nodes, point.after, batch_size), batch_size):
             batch = WriteBatch()
-            for node in chunk:  # replace: the target holds exactly the source's props
-                batch.upsert_node(node, replace_props=True, where=f"node {node.id!r}")
+            for node in chunk:  # replace, as stored: the target holds exactly the source's props
+                batch.upsert_node(node, replace_props=True, validated=True,
+                                  where=f"node {node.id!r}")
             target.apply(batch)
             done_batch("nodes", chunk[-1].id, len(chunk))
         point.phase, point.after = "edges", None
