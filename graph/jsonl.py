@@ -24,12 +24,12 @@ import io
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from duijie.graph.errors import InvalidInput
-from duijie.graph.model import Edge, Node, validate_node
+from duijie.graph.model import Edge, Node
 from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes
 
 FORMAT = "duijie-graph"
@@ -161,17 +161,6 @@ def parse_jsonl(path: str | Path) -> tuple[WriteBatch, list[str], dict[str, int]
     return batch, problems, counts
 
 
-def as_given(node: Node, where: str = "") -> Node:
-    """The node checked in full (required fields too) and normalised, holding only the
-    properties it was given: a restore writes what was exported, no schema default added.
-
-    >>> as_given(Node("exp:w", "Expert", {"name": "王研究员"})).props
-    {'name': '王研究员'}
-    """
-    checked = validate_node(node, where)
-    return replace(checked, props={k: v for k, v in checked.props.items() if k in node.props})
-
-
 def _add_record(batch: WriteBatch, record: Any, where: str, number: int,
                 seen: dict[str, int], counts: dict[str, int], problems: list[str]) -> None:
     kind = record.get("type") if isinstance(record, dict) else None
@@ -207,8 +196,7 @@ def _add_record(batch: WriteBatch, record: Any, where: str, number: int,
     seen[record_id] = number
     try:
         if isinstance(record_obj, Node):
-            batch.upsert_node(as_given(record_obj, where), replace_props=True,
-                              validated=True, where=where)
+            batch.upsert_node(record_obj, replace_props=True, where=where)
         else:
             batch.upsert_edge(record_obj, where=where)
     except InvalidInput as exc:

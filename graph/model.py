@@ -14,8 +14,10 @@ the per-kind property schemas (pydantic models that refuse unknown fields).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -527,6 +529,28 @@ def validate_props(kind: str, props: dict[str, Any], where: str = "",
     # cannot reset them, and records stay small.
     return {k: v for k, v in data.items()
             if k not in missing and (k in props or not (v == [] or v is False))}
+
+
+@cache
+def _schema_defaults(kind: str) -> dict[str, Any]:
+    schema = PROPS_SCHEMAS[kind]
+    required = {name for name, f in schema.model_fields.items() if f.is_required()}
+    data = schema.model_validate({name: "-" for name in required}).model_dump(
+        mode="json", exclude_none=True)
+    return {k: v for k, v in data.items() if k not in required and not (v == [] or v is False)}
+
+
+def with_defaults(node: Node) -> Node:
+    """The node with the schema defaults it does not hold, as full validation adds them
+    (a node checked field by field on upsert is then stored like a merged one).
+
+    >>> with_defaults(Node("exp:w", "Expert", {"name": "王"})).props["languages"]
+    ['zh']
+    """
+    missing = {k: v for k, v in _schema_defaults(node.kind).items() if k not in node.props}
+    if not missing:
+        return node
+    return replace(node, props={**json.loads(json.dumps(missing)), **node.props})
 
 
 def validate_node(node: Node, where: str = "", partial: bool = False) -> Node:

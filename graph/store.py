@@ -35,6 +35,7 @@ from duijie.graph.model import (
     has_required,
     validate_edge,
     validate_node,
+    with_defaults,
 )
 from duijie.graph.normalize import organisation_keys
 
@@ -313,7 +314,7 @@ def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
             # Checked field by field on upsert: only completeness is left (a new node
             # needs its name); validate_node words the error when it is not.
             if has_required(node.kind, node.props):
-                nodes.append(node)
+                nodes.append(with_defaults(node))  # stored as a merged record would be
                 continue
         else:
             try:
