@@ -138,18 +138,27 @@ def path_is_visible(viewer: Viewer, node_ids: Sequence[str], kinds: Sequence[str
                for node, kind in zip(node_ids, kinds, strict=True))
 
 
+SHOWN_TO_PARTIES = frozenset({"published", "locked", "held", "no_show"})
+"""Meeting statuses a firm or an expert sees: a proposal is the organisers' draft until
+it is published."""
+
+
 def can_read_meeting(viewer: Viewer, firm_id: str | None, helper_id: str | None,
-                     regions: Iterable[str] = ()) -> bool:
-    """Staff (in scope) read every meeting; a firm or an expert only the meetings it sits in.
+                     regions: Iterable[str] = (), status: str = "published") -> bool:
+    """Staff (in scope) read every meeting; a firm or an expert only the meetings it sits
+    in, once published.
 
     >>> can_read_meeting(Viewer.enterprise("u", "ent:a"), "ent:a", "exp:x")
     True
+    >>> can_read_meeting(Viewer.enterprise("u", "ent:a"), "ent:a", "exp:x", status="proposed")
+    False
     >>> can_read_meeting(Viewer.enterprise("u", "ent:b"), "ent:a", "exp:x")
     False
     """
     if viewer.is_staff:
         return in_scope(viewer, regions)
-    return viewer.party_id is not None and viewer.party_id in (firm_id, helper_id)
+    return (viewer.party_id is not None and viewer.party_id in (firm_id, helper_id)
+            and status in SHOWN_TO_PARTIES)
 
 
 def reasons_for(viewer: Viewer, reasons: Sequence[str]) -> list[str]:

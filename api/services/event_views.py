@@ -25,7 +25,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from duijie.api.services import Result
-from duijie.api.services.access import Viewer, can_read_meeting, in_scope, reasons_for
+from duijie.api.services.access import (
+    SHOWN_TO_PARTIES,
+    Viewer,
+    can_read_meeting,
+    in_scope,
+    reasons_for,
+)
 from duijie.api.services.events import (
     EventList,
     EventSummary,
@@ -273,7 +279,7 @@ class MeetingList(Result):
 def meeting_list(store: GraphStore, event_id: str | None = None, *,
                  viewer: Viewer = OPERATOR) -> MeetingList:
     """The meetings of one event (or of every event the viewer may read), by start then
-    name: staff all of them, a firm or an expert its own."""
+    name: staff all of them, a firm or an expert its own once published."""
     if event_id is not None:
         events = [readable_event(store, event_id, viewer)]
     else:
@@ -284,7 +290,7 @@ def meeting_list(store: GraphStore, event_id: str | None = None, *,
         regions = _regions(event)
         for m in event_meetings(store, event.id):
             if can_read_meeting(viewer, m.props.get("firm_id"), m.props.get("helper_id"),
-                                regions):
+                                regions, str(m.props.get("status", ""))):
                 out.append(_view(store, m, event, viewer))
     out.sort(key=lambda v: (v.start or "~", v.table or "", v.name))
     return MeetingList(event_id, out)
@@ -305,7 +311,7 @@ def meeting_detail(store: GraphStore, meeting_id: str, *,
     except NotFound:
         raise unseen from None
     if not can_read_meeting(viewer, m.props.get("firm_id"), m.props.get("helper_id"),
-                            _regions(event)):
+                            _regions(event), str(m.props.get("status", ""))):
         raise unseen
     return _view(store, m, event, viewer)
 
@@ -321,14 +327,18 @@ def agenda_for(store: GraphStore, event_id: str, fmt: str = "html", *,
                participant: str | None = None, lang: str | None = None,
                viewer: Viewer = OPERATOR) -> Agenda:
     """`event_agenda` as this viewer may have it: staff any participant's or the whole
-    programme; a firm or an expert only its own, without scores."""
+    programme; a firm or an expert only its own published meetings, without scores."""
     readable_event(store, event_id, viewer)
     if viewer.is_staff:
         return event_agenda(store, event_id, fmt, participant=participant, lang=lang)
     if participant not in (None, viewer.party_id):
         raise NotFound("is not a participant you can see", value=participant,
                        where="agenda")
-    def scrub(item: AgendaItem) -> AgendaItem:
+    status = {m.id: str(m.props.get("status", "")) for m in event_meetings(store, event_id)}
+
+    def scrub(item: AgendaItem) -> AgendaItem | None:
+        if status.get(item.meeting_id) not in SHOWN_TO_PARTIES:
+            return None  # not published yet: still the organisers' draft
         return replace(item, score=None, reasons=tuple(reasons_for(viewer, item.reasons)))
 
     return event_agenda(store, event_id, fmt, participant=viewer.party_id, lang=lang,

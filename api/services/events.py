@@ -308,10 +308,14 @@ def set_props(store: GraphStore, batch: WriteBatch, node_id: str, kind: str,
     """
     pending = batch.nodes.get(node_id)
     if pending is not None and node_id in batch.replace:
-        current = dict(pending.props)
+        current, level = dict(pending.props), pending.confidentiality
     else:
-        current = {**store.get_node(node_id).props, **(pending.props if pending else {})}
-    batch.upsert_node(Node(node_id, kind, {**current, **changes}), replace_props=True)
+        stored = store.get_node(node_id)
+        current = {**stored.props, **(pending.props if pending else {})}
+        level = stored.confidentiality
+    # Written whole, the node would take the default level: a confidential need stays so.
+    batch.upsert_node(Node(node_id, kind, {**current, **changes}, confidentiality=level),
+                      replace_props=True)
 
 
 def advance_need(store: GraphStore, batch: Any, need_id: str, status: str) -> None:

@@ -388,13 +388,13 @@ MEDIA_TYPES = {"csv": "text/csv", "html": "text/html", "ics": "text/calendar",
 
 def event_agenda(store: GraphStore, event_id: str, fmt: str = "html", *,
                  participant: str | None = None, lang: str | None = None,
-                 scrub: Callable[[AgendaItem], AgendaItem] | None = None) -> Agenda:
+                 scrub: Callable[[AgendaItem], AgendaItem | None] | None = None) -> Agenda:
     """Render an agenda (one participant's, or the whole programme) as CSV, XLSX,
     iCalendar or HTML, in `lang`, else the participant's language, else the event's.
-    `scrub` rewrites each item first (what a firm may not read: scores, paths)."""
+    `scrub` rewrites each item first, or leaves it out (None): what a firm may not read."""
     info, items = agenda_items(store, event_id)
     if scrub is not None:
-        items = [scrub(i) for i in items]
+        items = [kept for kept in map(scrub, items) if kept is not None]
     props = get_event(store, event_id).props
     own = next((p.get("language") for p in props.get("participants", [])
                 if p["id"] == participant), None)
