@@ -198,8 +198,9 @@ def test_outcomes_and_follow_ups_are_recorded_and_audited(office, planned):
 def test_a_firm_reads_only_its_own_meetings(office, planned):
     with client(office, "wang") as http:
         everything = http.get(f"/api/events/{XIAN}/meetings").json()["meetings"]
-    own = [m for m in everything if m["firm"] == DALI and m["status"] == "published"]
-    assert all(m["status"] == "published" for m in everything if m["start"])
+    shown = ("published", "held")  # a proposal is the organisers' draft
+    own = [m for m in everything if m["firm"] == DALI and m["status"] in shown]
+    assert all(m["status"] in shown for m in everything if m["start"])
     others = [m for m in everything if m["firm"] != DALI]
     assert own and others
     with client(office, "dali") as http:
@@ -232,6 +233,22 @@ def test_a_firm_reads_only_its_own_meetings(office, planned):
         assert http.get(f"/api/meetings/{own[0]['id']}").status_code == 404
         assert http.get("/api/meetings").json()["meetings"] == []
         assert XIAN not in {e["id"] for e in http.get("/api/events").json()["events"]}
+
+
+def test_invitations_are_chosen_as_a_job_with_their_coverage(office, planned):
+    with client(office, "wang") as http:
+        started = http.post(f"/api/events/{XIAN}/invitations",
+                            json={"budget": 3, "region": "西安"})
+        assert started.status_code == 202, started.text
+        job = wait_for(http, started.json()["id"])
+        assert job["status"] == "done" and job["kind"] == "invite", job
+        plan = job["result"]["invitations"]
+        assert 0 < len(plan["invited"]) <= 3 + len(HELPERS)
+        assert plan["covered"] and all(plan["names"][n] for n in plan["covered"])
+        assert all(plan["names"][h] for h in plan["invited"])
+        assert 0 < plan["covered_weight"] <= plan["total_weight"]
+        taking_part = {p["id"] for p in http.get(f"/api/events/{XIAN}").json()["participants"]}
+        assert set(plan["invited"]) <= taking_part
 
 
 @pytest.mark.parametrize(("method", "path", "body"), [
