@@ -150,8 +150,10 @@ class WriteBatch:
     def delete_node(self, node_id: str, *, expect_rev: int | None = None) -> None:
         """Delete a node and every edge that touches it.
 
-        `expect_rev`: refuse the whole batch if the node was written after it was
-        read at that revision (a node already gone is not an error: it stays gone).
+        `expect_rev`: refuse the whole batch (`StaleRevision`) unless the node is
+        still at the revision it was read at: not changed, not already deleted.
+        (On Bolt, a node someone else deletes in the instant between the check and
+        the write is simply gone: the statement can only check nodes it finds.)
         """
         self.delete_node_ids.append(check_id(node_id, "delete_node"))
         if expect_rev is not None:
@@ -312,7 +314,8 @@ def prepare_batch(store: GraphStore, batch: WriteBatch) -> PreparedBatch:
         if old is None:
             created.add(node_id)
             # Checked field by field on upsert: only completeness is left (a new node
-            # needs its name); validate_node words the error when it is not.
+            # needs its name), and the defaults a partial check leaves out (so that an
+            # update cannot reset them); validate_node words the error when incomplete.
             if has_required(node.kind, node.props):
                 nodes.append(with_defaults(node))  # stored as a merged record would be
                 continue
@@ -398,9 +401,12 @@ def edit_node(store: GraphStore, node_id: str, change: Callable[[Node], dict[str
     (['ent:a', 'ent:b'], 3)
     """
     for attempt in range(retries + 1):
+        started = time.monotonic()
         node = store.get_node(node_id)
-        new = validate_node(Node(node.id, node.kind, change(node)), f"edit of {node_id!r}",
-                            partial=not replace_props)
+        # Same confidentiality: a replace would otherwise reset it to the default.
+        new = validate_node(Node(node.id, node.kind, change(node),
+                                 confidentiality=node.confidentiality),
+                            f"edit of {node_id!r}", partial=not replace_props)
         written = validate_node(merge_nodes(node, new, replace_props), f"edit of {node_id!r}")
         if written == node:
             return node
@@ -412,9 +418,11 @@ def edit_node(store: GraphStore, node_id: str, change: Callable[[Node], dict[str
         except StaleRevision:
             if attempt == retries:
                 raise
-            # Others are writing this node: back off a little, at random, so that
-            # the writers do not keep colliding in step.
-            time.sleep(random.uniform(0, min(0.25, 0.002 * 2 ** attempt)))
+            # Others are writing this node: back off at random, for up to a growing
+            # number of times one try took (slow backends, big records), so that the
+            # writers stop colliding in step and the one who lost gets a turn.
+            took = max(time.monotonic() - started, 0.002)
+            time.sleep(random.uniform(0, min(1.0, took * 2 ** attempt)))
             continue
         return replace(written, rev=report.node_revs[node_id])
     raise AssertionError("unreachable")  # pragma: no cover

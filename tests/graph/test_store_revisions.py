@@ -110,6 +110,13 @@ def test_edit_node_reapplies_a_change_over_a_write_in_between(store_factory):
     assert edited == mine.get_node("evt:q") and edited.rev == mine.get_node("evt:q").rev == 3
     assert edited.props["invited"] == ["ent:a", "ent:b", "ent:c"]
     assert edit_node(mine, "evt:q", lambda n: {"invited": n.props["invited"]}).rev == 3
+    with mine.batch() as b:
+        b.upsert_node(Node("need:secret", "Need", {"title": "保密需求", "trl": 3},
+                           confidentiality="confidential"))
+    replaced = edit_node(mine, "need:secret", lambda n: {"title": n.props["title"]},
+                         replace_props=True)
+    assert mine.get_node("need:secret") == replaced
+    assert (replaced.props.get("trl"), replaced.confidentiality) == (None, "confidential")
 
     def always_raced(node: Node) -> dict:
         with theirs.batch() as b:
