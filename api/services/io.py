@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import IO, Literal
 
 from duijie.api.services import Result
-from duijie.graph.errors import InvalidInput
+from duijie.api.services.access import Viewer
+from duijie.graph.errors import Forbidden, InvalidInput
 from duijie.graph.importers import Progress, import_file
 from duijie.graph.jsonl import export_jsonl, import_jsonl
 from duijie.graph.store import GraphStore
 
+OPERATOR = Viewer.operator()  # the command line: sees everything
 GRAPH_KINDS = ("graph", "jsonl", "图谱")
 """Kind names that mean "a JSON Lines export of the whole graph"."""
 
@@ -108,12 +110,18 @@ def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | Non
                         linked_created=table.linked_created)
 
 
-def export_graph(store: GraphStore, path_or_stream: str | Path | IO[str]) -> ExportResult:
+def export_graph(store: GraphStore, path_or_stream: str | Path | IO[str], *,
+                 viewer: Viewer = OPERATOR) -> ExportResult:
     """Write the whole graph as JSON Lines: a header line, every node, every edge.
 
     `graph import` reads it back; the round trip is lossless. A file is written
-    beside its name and renamed, so a failed export leaves no half file.
+    beside its name and renamed, so a failed export leaves no half file. The export
+    holds every record, confidential needs included: only the operator and an
+    office-wide organiser (no region scope) may take it (`Forbidden` otherwise).
     """
+    if not viewer.sees_everything:
+        raise Forbidden("an export holds every record of the office: only an organiser "
+                        "without a region scope may take it", where="export")
     counts = export_jsonl(store, path_or_stream)
     file = None if not isinstance(path_or_stream, str | Path) else str(path_or_stream)
     return ExportResult(file, counts["nodes"], counts["edges"])

@@ -17,15 +17,18 @@ pairs resolution was unsure about, for an organiser to decide.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from duijie.api.services import Result
-from duijie.graph.errors import InvalidInput
+from duijie.api.services.access import Viewer, in_scope
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound
 from duijie.graph.resolution import accept_review, reject_review, resolve
 from duijie.graph.resolution_index import Candidate
 from duijie.graph.store import GraphStore, ReviewItem
 
+OPERATOR = Viewer.operator()  # the command line: sees everything
 REVIEW_STATUSES = ("open", "accepted", "rejected")
 """The states of a review item; `list_review_items` also takes "all"."""
 
@@ -104,3 +107,161 @@ def accept_review_item(store: GraphStore, item_id: str, user: str) -> ReviewEntr
 def reject_review_item(store: GraphStore, item_id: str, user: str) -> ReviewEntry:
     """The pair are different organisations; they will not be asked about again."""
     return _entries(store, [reject_review(store, item_id, user)])[0]
+
+
+# -- the review queue as an organiser reads it ------------------------------------
+
+REASON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(pattern)) for code, pattern in (
+        ("same_credit_code", r"^same credit code (?P<code>.+)$"),
+        ("credit_codes_differ", r"^credit codes differ: (?P<a>.+) / (?P<b>.+)$"),
+        ("same_core_name", r"^same core name (?P<a>.+)$"),
+        ("no_distinctive_words",
+         r"^names (?P<a>.+) / (?P<b>.+) have no distinctive words; characters (?P<chars>\d+%)$"),
+        ("industry_words_only", r"^names (?P<a>.+) / (?P<b>.+) share only industry words$"),
+        ("name_similarity",
+         r"^names (?P<a>.+) / (?P<b>.+): characters (?P<chars>\d+%), pinyin (?P<pinyin>\d+%)$"),
+        ("homophones", r"^(?P<a>.+) / (?P<b>.+) sound the same: homophones are only candidates$"),
+        ("business_differs", r"^lines of business differ: (?P<a>.+) / (?P<b>.+)$"),
+        ("numbers_differ", r"^numbers differ: (?P<a>.+) / (?P<b>.+)$"),
+        ("same_full_name", r"^same full name$"),
+        ("same_region", r"^same region: (?P<where>.+)$"),
+        ("regions_differ", r"^regions differ: (?P<where>.+)$"),
+        ("regions_compatible", r"^regions compatible: (?P<where>.+)$"),
+        ("same_industry", r"^same industry: (?P<industry>.+)$"),
+        ("industries_differ", r"^industries differ: (?P<a>.+) / (?P<b>.+)$"),
+        ("same_legal_name", r"^same legal name$"),
+        ("legal_names_differ", r"^legal names differ: (?P<a>.+) / (?P<b>.+)$"),
+        ("repointed", r"^re-pointed: "),
+    ))
+
+
+@dataclass
+class Evidence(Result):
+    """One reason of resolution as data: a `code` (a message key's tail, for the pages'
+    languages), the names and figures it quotes, and the English text as written.
+
+    >>> evidence("names 大立 / 大力: characters 50%, pinyin 100%").to_dict()
+    {'code': 'name_similarity', 'values': {'a': '大立', 'b': '大力', 'chars': '50%', \
+'pinyin': '100%'}, 'text': 'names 大立 / 大力: characters 50%, pinyin 100%'}
+    >>> evidence("something new").code
+    'other'
+    """
+
+    code: str
+    values: dict[str, str]
+    text: str
+
+
+def evidence(reason: str) -> Evidence:
+    for code, pattern in REASON_PATTERNS:
+        match = pattern.match(reason)
+        if match:
+            return Evidence(code, match.groupdict(), reason)
+    return Evidence("other", {}, reason)
+
+
+@dataclass
+class OrganisationFacts(Result):
+    """What an organiser compares of each side: the id, name and a few facts (None
+    where the record has none)."""
+
+    id: str | None
+    name: str | None
+    kind: str
+    region: str | None
+    industry: str | None
+    credit_code: str | None
+    aliases: list[str]
+
+
+@dataclass
+class ReviewCase(Result):
+    """An open (or decided) pair as the review queue shows it, with its evidence."""
+
+    id: str
+    status: Literal["open", "accepted", "rejected"]
+    kind: str
+    score: float
+    incoming: OrganisationFacts
+    candidate: OrganisationFacts
+    evidence: list[Evidence]
+    created_at: str
+    decided_by: str | None
+    decided_at: str | None
+
+
+@dataclass
+class ReviewQueue(Result):
+    status: str
+    total: int
+    items: list[ReviewCase]
+
+
+def _facts(node_id: str | None, props: dict, kind: str, aliases: list[str]) -> OrganisationFacts:
+    return OrganisationFacts(node_id, props.get("name"), kind, props.get("region"),
+                             props.get("industry"), props.get("credit_code"), list(aliases))
+
+
+def _case(item: ReviewItem, stored: dict) -> ReviewCase:
+    incoming_id = item.payload.get("id")
+    node = stored.get(incoming_id) if incoming_id else None
+    incoming = (_facts(node.id, node.props, node.kind, node.aliases) if node is not None else
+                _facts(incoming_id, {"name": item.name, **item.payload.get("props", {})},
+                       item.kind, item.payload.get("aliases", [])))
+    cand = stored.get(item.candidate_id)
+    candidate = (_facts(cand.id, cand.props, cand.kind, cand.aliases) if cand is not None
+                 else _facts(item.candidate_id, {}, item.kind, []))
+    return ReviewCase(item.id, item.status, item.kind, item.score, incoming, candidate,
+                      [evidence(r) for r in item.reasons], item.created_at, item.decided_by,
+                      item.decided_at)
+
+
+def _visible(viewer: Viewer, case: ReviewCase) -> bool:
+    regions = {r for r in (case.incoming.region, case.candidate.region) if r}
+    return viewer.is_staff and in_scope(viewer, regions)
+
+
+def _check_staff(viewer: Viewer) -> None:
+    if not viewer.is_staff:
+        raise Forbidden("only an organiser decides which organisations are one",
+                        where="review")
+
+
+def review_queue(store: GraphStore, status: str = "open", *,
+                 viewer: Viewer = OPERATOR) -> ReviewQueue:
+    """The review items of one status (or "all") with both sides' facts and the evidence,
+    in the viewer's scope. Only staff (organisers, the operator) may read it."""
+    _check_staff(viewer)
+    if status != "all" and status not in REVIEW_STATUSES:
+        raise InvalidInput(f"is not a review status ({', '.join(REVIEW_STATUSES)}, all)",
+                           value=status, where="status")
+    items = store.list_reviews(None if status == "all" else status)
+    ids = {i.candidate_id for i in items} | {str(i.payload.get("id")) for i in items
+                                              if i.payload.get("id")}
+    stored = store.get_nodes(ids) if ids else {}
+    cases = [c for c in (_case(i, stored) for i in items) if _visible(viewer, c)]
+    return ReviewQueue(status, len(cases), cases)
+
+
+def _case_of(store: GraphStore, item_id: str, viewer: Viewer) -> ReviewCase:
+    found = [c for c in review_queue(store, "all", viewer=viewer).items if c.id == item_id]
+    if not found:
+        raise NotFound("is not a review item", value=item_id, where="review")
+    return found[0]
+
+
+def decide_review_item(store: GraphStore, item_id: str, accept: bool, *,
+                       viewer: Viewer = OPERATOR) -> ReviewCase:
+    """Accept (merge the pair into the stored organisation) or reject an item, as the
+    viewer; `NotFound` for an item outside their scope, `Conflict` if already decided."""
+    _check_staff(viewer)
+    before = _case_of(store, item_id, viewer)
+    user = viewer.user_id or "operator"
+    decided = (accept_review(store, item_id, user) if accept
+               else reject_review(store, item_id, user))
+    stored = store.get_nodes({before.candidate.id or "", before.incoming.id or ""} - {""})
+    case = _case(decided, stored)
+    if accept and case.incoming.id not in stored:  # merged away: show it as it was
+        case.incoming = before.incoming
+    return case

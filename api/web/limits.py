@@ -2,14 +2,14 @@
 
 A declared ``Content-Length`` over the limit is answered 413 at once; a body sent
 in chunks is counted as it arrives and cut off at the limit. Upload routes (path
-prefix ``/api/imports``) get the larger upload limit.
+prefix ``/api/imports``, and the page form at ``/imports``) get the larger upload limit.
 """
 
 from __future__ import annotations
 
 import json
 
-UPLOAD_PREFIXES = ("/api/imports",)
+UPLOAD_PREFIXES = ("/api/imports", "/imports")
 
 
 class BodyLimit:

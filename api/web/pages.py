@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from duijie.api.services.accounts import log_in, log_out
 from duijie.api.web.deps import SESSION_COOKIE, AccountsDep
 from duijie.api.web.i18n import pick_language, translate
-from duijie.graph.accounts import Session
+from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Unauthorized
 
 HERE = Path(__file__).parent
@@ -71,6 +71,10 @@ def home(request: Request) -> HTMLResponse:
     session = page_session(request)
     if session is None:
         return RedirectResponse("/login", status_code=303)
+    if session.user.role is Role.ORGANISER:
+        from duijie.api.web.routes.dashboard import dashboard_page
+
+        return dashboard_page(request, session)
     return render(request, "home.html", session=session)
 
 

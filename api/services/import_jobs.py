@@ -1,0 +1,282 @@
+"""Import jobs: an upload previewed, then confirmed, each step a `Job` with its stage
+and progress, cancellable, kept by id.
+
+The upload and the job's state live in a folder (one sub-folder per job) so that
+every worker process of `duijie serve --workers N` answers for every job: a preview
+started by one worker can be read and confirmed through another. The thread doing
+the work runs in the process that started it; it writes its state file at each
+stage. A confirm is claimed once (an exclusive file create), so the same upload is
+never written twice however many requests confirm it at once.
+
+>>> import tempfile, time
+>>> from duijie.graph import open_store
+>>> store = open_store(":memory:")
+>>> jobs = ImportJobs(tempfile.mkdtemp(), store)
+>>> job = jobs.preview("企业", "firms.csv", "企业名称\\n恒锋工具\\n".encode(), user="usr:1")
+>>> jobs.wait(job.id).preview.created
+1
+>>> jobs.wait(jobs.confirm(job.id, user="usr:1").id).result.created
+1
+>>> jobs.confirm(job.id, user="usr:1")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+duijie.graph.errors.Conflict: import: '...' was confirmed already
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from duijie.api.jobs import Job
+from duijie.api.services import Result
+from duijie.api.services.imports import (
+    COMPARED,
+    ImportPreview,
+    ImportProblem,
+    PlannedRecord,
+    confirm_import,
+    preview_import,
+    upload_name,
+)
+from duijie.api.services.io import ImportResult
+from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
+from duijie.graph.headers import canonical_kind
+from duijie.graph.store import GraphStore, utc_now
+
+JobStatus = Literal["pending", "running", "done", "failed", "cancelled"]
+Phase = Literal["preview", "confirm"]
+
+
+@dataclass
+class ImportJobError(Result):
+    """Why a job failed: the HTTP status a request would have had, what and where,
+    and every problem line."""
+
+    status: int
+    title: str
+    detail: str
+    problems: list[str]
+
+
+@dataclass
+class ImportJob(Result):
+    """An import as its page and `GET /api/imports/{id}` show it. `phase` is the step
+    running or last run; `done`/`total` count rows (total 0 while unknown); `preview`
+    appears once the preview has run, `result` once the confirm has written."""
+
+    id: str
+    kind: str
+    file: str
+    sheet: str | None
+    created_by: str
+    created_at: str
+    confirmed_by: str | None
+    updated_at: str
+    phase: Phase
+    status: JobStatus
+    stage: str
+    done: int
+    total: int
+    preview: ImportPreview | None
+    result: ImportResult | None
+    error: ImportJobError | None
+
+
+@dataclass
+class ImportJobList(Result):
+    items: list[ImportJob]
+
+
+def _preview_from(data: dict[str, Any] | None) -> ImportPreview | None:
+    if data is None:
+        return None
+    return ImportPreview(**{**data, "problems": [ImportProblem(**p) for p in data["problems"]],
+                            "records": [PlannedRecord(**r) for r in data["records"]]})
+
+
+def _job_from(data: dict[str, Any]) -> ImportJob:
+    return ImportJob(**{**data, "preview": _preview_from(data["preview"]),
+                        "result": ImportResult(**data["result"]) if data["result"] else None,
+                        "error": ImportJobError(**data["error"]) if data["error"] else None})
+
+
+def _error_of(exc: BaseException) -> ImportJobError:
+    if isinstance(exc, DuijieError):
+        return ImportJobError(exc.status, exc.title, str(exc), list(exc.problems or []))
+    return ImportJobError(500, "Internal error", f"{type(exc).__name__}: the import failed",
+                          [])
+
+
+class ImportJobs:
+    """Import jobs of one store, kept in `folder` (shared by the server's workers)."""
+
+    KEEP = 200  # jobs listed, newest first
+
+    def __init__(self, folder: str | Path, store: GraphStore):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.store = store
+        self.running: dict[str, Job] = {}  # this process's threads, by job id
+        self._lock = threading.Lock()
+
+    # -- files ----------------------------------------------------------------------
+    def _dir(self, job_id: str) -> Path:
+        if not job_id.isalnum():  # ids are hex: never a path
+            raise NotFound("is not an import", value=job_id, where="import")
+        return self.folder / job_id
+
+    def _save(self, job: ImportJob) -> None:
+        job.updated_at = utc_now()
+        path = self._dir(job.id) / "state.json"
+        temp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        temp.write_text(json.dumps(job.to_dict(), ensure_ascii=False), "utf-8")
+        os.replace(temp, path)
+
+    def get(self, job_id: str) -> ImportJob:
+        """The job as last saved; `NotFound` for an unknown id."""
+        path = self._dir(job_id) / "state.json"
+        try:
+            return _job_from(json.loads(path.read_text("utf-8")))
+        except FileNotFoundError:
+            raise NotFound("is not an import", value=job_id, where="import") from None
+
+    def list(self) -> ImportJobList:
+        states = sorted(self.folder.glob("*/state.json"), key=lambda p: p.stat().st_mtime,
+                        reverse=True)[:self.KEEP]
+        jobs = []
+        for path in states:
+            try:
+                jobs.append(_job_from(json.loads(path.read_text("utf-8"))))
+            except (FileNotFoundError, json.JSONDecodeError):
+                continue  # being replaced right now
+        return ImportJobList(jobs)
+
+    def _upload(self, job: ImportJob) -> bytes:
+        return (self._dir(job.id) / "upload").read_bytes()
+
+    # -- steps ----------------------------------------------------------------------
+    def preview(self, kind: str, file: str | None, data: bytes, *, user: str,
+                sheet: str | None = None) -> ImportJob:
+        """Keep the upload and start checking it (nothing is written)."""
+        file = upload_name(file)
+        kind = canonical_kind(kind)
+        if not data:
+            raise InvalidInput("is empty", value=file, where="file")
+        job_id = secrets.token_hex(8)
+        folder = self._dir(job_id)
+        folder.mkdir()
+        (folder / "upload").write_bytes(data)
+        now = utc_now()
+        job = ImportJob(job_id, kind, file, sheet, user, now, None, now, "preview", "pending", "",
+                        0, 0, None, None, None)
+        self._save(job)
+        self._run(job, "preview")
+        return self.get(job_id)
+
+    def confirm(self, job_id: str, *, user: str) -> ImportJob:
+        """Write a previewed upload: `Conflict` unless its preview is done, without
+        problems, and not confirmed already (by anyone, in any worker)."""
+        job = self.get(job_id)
+        if job.phase == "preview" and job.status in ("pending", "running"):
+            raise Conflict("is still being checked: wait for the preview", value=job_id,
+                           where="import")
+        if job.status == "cancelled":
+            raise Conflict("was cancelled: upload the file again", value=job_id,
+                           where="import")
+        if job.preview is None or not job.preview.ok:
+            raise Conflict("has problems: fix the file and upload it again", value=job_id,
+                           where="import")
+        try:
+            fd = os.open(self._dir(job_id) / "confirm.claim", os.O_CREAT | os.O_EXCL)
+        except FileExistsError:
+            raise Conflict("was confirmed already", value=job_id, where="import") from None
+        os.close(fd)
+        job.phase, job.status, job.stage, job.done = "confirm", "pending", "", 0
+        job.confirmed_by = user
+        self._save(job)
+        self._run(job, "confirm")
+        return self.get(job_id)
+
+    def cancel(self, job_id: str) -> ImportJob:
+        """Stop a job at its next check: a preview, or a confirm before it writes. A job
+        that has finished is left as it is."""
+        job = self.get(job_id)
+        (self._dir(job_id) / "cancel").touch()
+        running = self.running.get(job_id)
+        if running is not None:
+            running.cancel()
+            return self.get(job_id)
+        if job.status in ("pending", "running") and job.phase == "preview":
+            job.status = "cancelled"  # its worker will see the file and stop
+            self._save(job)
+        return job
+
+    def wait(self, job_id: str, timeout: float = 60) -> ImportJob:
+        """The job once it has finished (for tests and scripts)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.get(job_id)
+            if job.status not in ("pending", "running"):
+                return job
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"import {job_id} still at stage {job.stage!r}")
+            time.sleep(0.05)
+
+    def _run(self, job: ImportJob, phase: Phase) -> None:
+        cancel_file = self._dir(job.id) / "cancel"
+        state = {"job": job, "last": 0.0}
+
+        def task(stage_of, cancelled) -> Any:
+            def progress(stage: str, done: int, total: int) -> None:
+                if cancelled() or cancel_file.exists():
+                    raise Conflict("was cancelled", value=job.id, where="import")
+                stage_of(stage)
+                current = state["job"]
+                current.status, current.stage, current.done, current.total = (
+                    "running", stage, done, total)
+                now = time.monotonic()
+                if now - state["last"] > 0.2 or stage != "checking":
+                    state["last"] = now
+                    self._save(current)
+
+            data = self._upload(job)
+            if phase == "preview":
+                return preview_import(self.store, job.kind, job.file, data, job.sheet,
+                                      progress)
+            return confirm_import(self.store, job.kind, job.file, data, job.sheet,
+                                  expect={k: getattr(job.preview, k) for k in COMPARED},
+                                  progress=progress)
+
+        def finish(outcome: Job) -> None:
+            current = state["job"]
+            try:
+                value = outcome.wait()
+            except BaseException as exc:  # kept for whoever asks about the job
+                current.status = "cancelled" if cancel_file.exists() else "failed"
+                current.error = None if current.status == "cancelled" else _error_of(exc)
+            else:
+                current.status, current.error = "done", None
+                if phase == "preview":
+                    current.preview = value
+                    current.stage = "ready" if value.ok else "problems"
+                else:
+                    current.result = value
+                    current.stage = "written"
+            self._save(current)
+            with self._lock:
+                self.running.pop(current.id, None)
+
+        runner = Job(task, name=f"import {phase} {job.file}")
+        with self._lock:
+            self.running[job.id] = runner
+        job.status = "running"
+        self._save(job)
+        runner.start()
+        threading.Thread(target=lambda: finish(runner), daemon=True,
+                         name=f"import-{job.id}-{phase}").start()

@@ -1,0 +1,32 @@
+"""The organiser's dashboard: `GET /api/dashboard` and the organisers' home page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from duijie.api.services.dashboard import Dashboard, dashboard
+from duijie.api.web.deps import OrganiserSession, StoreDep, viewer_of
+from duijie.graph.accounts import Session
+from duijie.graph.vocab import NEED_STATUS_LABELS
+
+router = APIRouter(tags=["dashboard"])
+
+
+@router.get("/api/dashboard", response_model=Dashboard)
+def dashboard_api(store: StoreDep, session: OrganiserSession,
+                  today: str | None = None) -> dict:
+    """Needs by status and region, overdue follow-ups, upcoming and recent events, in the
+    organiser's scope. `today` (YYYY-MM-DD) replaces the real date."""
+    return dashboard(store, viewer=viewer_of(session), today=today).to_dict()
+
+
+def dashboard_page(request: Request, session: Session) -> HTMLResponse:
+    """The organisers' home page (`/`)."""
+    from duijie.api.web.pages import language, render
+
+    board = dashboard(request.app.state.store, viewer=viewer_of(session))
+    labels = NEED_STATUS_LABELS.get(language(request), NEED_STATUS_LABELS["zh"])
+    top = max((s.count for s in board.needs_by_status), default=0) or 1
+    return render(request, "dashboard.html", session=session, board=board,
+                  status_labels=labels, bar_scale=top)
