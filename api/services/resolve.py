@@ -132,6 +132,7 @@ REASON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("industries_differ", r"^industries differ: (?P<a>.+) / (?P<b>.+)$"),
         ("same_legal_name", r"^same legal name$"),
         ("legal_names_differ", r"^legal names differ: (?P<a>.+) / (?P<b>.+)$"),
+        ("name_only", r"^nothing but the name agrees"),
         ("repointed", r"^re-pointed: "),
     ))
 
