@@ -13,20 +13,34 @@ ARTIFACTS = Path(os.environ.get("DUIJIE_ARTIFACTS", Path(__file__).resolve().par
 CHROMIUM = os.environ.get("DUIJIE_CHROMIUM", "/usr/bin/chromium")
 
 
+_shared: dict = {}  # one Playwright for the run: see `browser`
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """A headless chromium; the tests fail in CI without it and skip elsewhere."""
+    """A headless chromium; the tests fail in CI without it and skip elsewhere.
+
+    Each test module imports this fixture, and pytest then keeps one session fixture
+    per module; two sync Playwrights in one thread refuse to start, so they share one.
+    """
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"chromium is required in CI: {CHROMIUM} is missing")
         pytest.skip(f"no chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
+    if not _shared:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=["--no-sandbox"])
-        yield launched
-        launched.close()
+        manager = sync_playwright()
+        playwright = manager.start()
+        _shared.update(manager=manager, users=0, browser=playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]))
+    _shared["users"] += 1
+    yield _shared["browser"]
+    _shared["users"] -= 1
+    if not _shared["users"]:
+        _shared["browser"].close()
+        _shared.pop("manager").__exit__(None, None, None)
+        _shared.clear()
 
 
 def screenshot(page, name: str) -> Path:

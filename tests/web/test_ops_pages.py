@@ -1,0 +1,117 @@
+"""The organiser's pages in a real browser against a real server on the seed graph:
+the dashboard, an import previewed (problems by row and column) and confirmed, and
+the review queue decided by clicking accept and reject."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
+from tests.web.server import Server, add_user
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("ops-pages") / "office.db"
+    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
+    running = Server(db, seed=True)
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def page(browser, server):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", "wang")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.url + "/")
+    yield page
+    page.close()
+
+
+def api(server) -> httpx.Client:
+    token = httpx.post(server.url + "/api/session",
+                       json={"username": "wang", "password": PASSWORD}).json()["token"]
+    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"})
+
+
+def upload(page, server, tmp_path, name: str, text: str, encoding: str = "gbk") -> None:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    page.goto(server.url + "/imports")
+    page.select_option("select[name=kind]", "Enterprise")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("form.upload button[type=submit]")
+    page.wait_for_url(server.url + "/imports/*")
+    page.wait_for_selector("#import-status[data-status=done]")
+
+
+def test_the_dashboard_shows_needs_follow_ups_and_events(page):
+    assert page.locator("h1").inner_text().startswith("工作台")
+    statuses = page.locator("#needs-by-status tr")
+    assert statuses.count() == 6
+    assert "已匹配" in page.locator("#needs-by-status").inner_text()
+    assert "杭州" in page.locator("#needs-by-region").inner_text()
+    assert page.locator("#recent li").count() > 0  # the seed's events are all past
+    screenshot(page, "dashboard-zh")
+    page.click("header a.lang")
+    assert page.locator("h1").inner_text().startswith("Dashboard")
+    assert "matched" in page.locator("#needs-by-status").inner_text()
+    page.click("header a.lang")
+
+
+def test_an_import_is_previewed_then_confirmed_and_the_review_queue_decided(page, server,
+                                                                            tmp_path):
+    before = httpx.get(server.url + "/ready").json()["nodes"]
+    upload(page, server, tmp_path, "企业名单.csv",
+           "企业名称,营业收入\n海康微视,abc\n大力科技,10\n")
+    problems = page.locator("#problems tr.row-problem")
+    assert problems.count() == 1
+    assert problems.first.locator("td").nth(0).inner_text() == "2"
+    assert problems.first.locator("td").nth(1).inner_text() == "营业收入"
+    assert page.locator("#confirm").count() == 0
+    screenshot(page, "import-problems-zh")
+    assert httpx.get(server.url + "/ready").json()["nodes"] == before
+
+    upload(page, server, tmp_path, "企业名单.csv",
+           "企业名称,营业收入\n海康微视,12\n大力科技,10\n")
+    assert "待核对 2" in page.locator("#plan").inner_text()
+    screenshot(page, "import-preview-zh")
+    page.click("#confirm")
+    page.wait_for_selector("#import-status[data-phase=confirm][data-status=done]")
+    assert "已导入" in page.locator(".notice").inner_text()
+
+    page.goto(server.url + "/reviews")
+    cards = page.locator("article.review")
+    assert cards.count() == 2
+    text = page.locator("main").inner_text()
+    assert "海康微视" in text and "海康威视" in text and "浙江大立科技" in text
+    assert "ent:" not in text  # names, never ids
+    assert "拼音相似" in text  # the evidence, in Chinese
+    screenshot(page, "reviews-zh")
+    dali = cards.filter(has_text="大力科技")
+    dali.locator("button.accept").click()
+    page.wait_for_url("**/reviews?decided=*")
+    assert page.locator(".notice").inner_text() == "已合并为同一机构。"
+    cards.filter(has_text="海康微视").locator("button.reject").click()
+    page.wait_for_url("**/reviews?decided=*&outcome=reject")
+    assert "不再询问" in page.locator(".notice").inner_text()
+    assert page.locator("article.review").count() == 0
+    page.goto(server.url + "/reviews?status=all&lang=en")
+    assert "pinyin" in page.locator("main").inner_text()
+    screenshot(page, "reviews-decided-en")
+    page.goto(server.url + "/reviews?lang=zh")
+
+    with api(server) as http:
+        decided = {c["incoming"]["name"]: c["status"]
+                   for c in http.get("/api/reviews", params={"status": "all"}).json()["items"]}
+        assert decided == {"大力科技": "accepted", "海康微视": "rejected"}
+        graph = http.get("/api/export").text
+    dali_line = next(line for line in graph.splitlines() if '"id":"ent:dali-tech"' in line
+                     or ('"浙江大立科技"' in line and '"Enterprise"' in line))
+    assert "大力科技" in dali_line  # merged: the spelling kept as an alias
