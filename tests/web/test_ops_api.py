@@ -173,6 +173,7 @@ def test_the_review_queue_shows_names_and_evidence_and_decides_once(server):
 def test_the_dashboard_counts_only_the_organisers_scope(server):
     with client(server, "wang") as http:
         office = http.get("/api/dashboard", params={"today": "2019-05-01"}).json()
+        assert http.get("/api/dashboard", params={"today": "May 1st"}).status_code == 422
     with client(server, "jiaxing") as http:
         jiaxing = http.get("/api/dashboard", params={"today": "2019-05-01"}).json()
     statuses = [s["status"] for s in office["needs_by_status"]]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from duijie.api.services.dashboard import Dashboard, dashboard
@@ -15,10 +18,12 @@ router = APIRouter(tags=["dashboard"])
 
 @router.get("/api/dashboard", response_model=Dashboard)
 def dashboard_api(store: StoreDep, session: OrganiserSession,
-                  today: str | None = None) -> dict:
+                  today: Annotated[date | None, Query(description="YYYY-MM-DD")] = None
+                  ) -> dict:
     """Needs by status and region, overdue follow-ups, upcoming and recent events, in the
     organiser's scope. `today` (YYYY-MM-DD) replaces the real date."""
-    return dashboard(store, viewer=viewer_of(session), today=today).to_dict()
+    return dashboard(store, viewer=viewer_of(session),
+                     today=today.isoformat() if today else None).to_dict()
 
 
 def dashboard_page(request: Request, session: Session) -> HTMLResponse:
