@@ -251,6 +251,27 @@ def test_invitations_are_chosen_as_a_job_with_their_coverage(office, planned):
         assert set(plan["invited"]) <= taking_part
 
 
+def test_an_event_is_created_and_changed(office):
+    with client(office, "wang") as http:
+        made = http.post("/api/events", json={
+            "name": "嘉兴科技对接会", "event_id": "evt:jiaxing-test", "days": ["2024-09-10"],
+            "day_start": "14:00", "day_end": "16:00", "slot_minutes": 20, "tables": 3,
+            "place": "嘉兴", "event_type": "fair"})
+        assert made.status_code == 201, made.text
+        assert made.json()["slots"] == 6 and made.json()["tables"] == ["T1", "T2", "T3"]
+        again = http.post("/api/events", json={"name": "重复", "event_id": "evt:jiaxing-test"})
+        assert again.status_code == 409
+        changed = http.patch("/api/events/evt:jiaxing-test", json={"min_score": 0.5,
+                                                                  "name": "嘉兴对接会"})
+        assert changed.status_code == 200, changed.text
+        assert (changed.json()["name"], changed.json()["min_score"]) == ("嘉兴对接会", 0.5)
+        assert changed.json()["event_type"] == "fair"  # what was not named is kept
+        assert "evt:jiaxing-test" in {e["id"] for e in http.get("/api/events").json()["events"]}
+    with client(office, "dali") as http:
+        assert http.post("/api/events", json={"name": "企业自建"}).status_code == 403
+        assert http.patch("/api/events/evt:jiaxing-test", json={"name": "x"}).status_code == 403
+
+
 @pytest.mark.parametrize(("method", "path", "body"), [
     ("post", "/api/events", {"name": ""}),
     ("post", "/api/events", {"name": "会", "days": ["2019-02-30"]}),

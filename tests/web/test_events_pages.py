@@ -124,6 +124,12 @@ def test_an_organiser_plans_schedules_publishes_and_records(server, browser, tmp
     page.select_option("select[name=ledger]", value="signed")
     submit(page, "record_outcome")
     assert "未能完成" in page.locator(".notice.warn").inner_text()
+
+    page.goto(server.url + f"/events/{XIAN}?lang=en")  # everything switches, names stay
+    assert page.locator("#pairs h2").inner_text() == "Proposed pairs"
+    assert page.locator("button[name=publish]").count() == 0  # all published already
+    assert "Table T1" in page.locator("table.schedule-grid thead").inner_text()
+    screenshot(page, "event-planner-en")
     page.close()
 
 

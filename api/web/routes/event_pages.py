@@ -94,11 +94,15 @@ def _choices(store, detail) -> dict[str, list[dict[str, str]]]:
     return out
 
 
-def _grid(detail, meetings) -> list[dict[str, Any]]:
-    """Rows of the schedule grid: one per slot, a cell per table (the meeting or None)."""
+def _grid(detail, meetings) -> tuple[list[dict[str, Any]], int]:
+    """Rows of the schedule grid, one per slot up to the last one used, a cell per table
+    (the meeting or None), and how many free slots follow."""
     at = {(m.slot, m.table): m for m in meetings if m.slot and m.table}
-    return [{"slot": s, "cells": [at.get((s["id"], table)) for table in detail.tables]}
+    rows = [{"slot": s, "cells": [at.get((s["id"], table)) for table in detail.tables]}
             for s in detail.slots]
+    used = [i for i, row in enumerate(rows) if any(row["cells"])]
+    last = used[-1] + 1 if used else 0
+    return rows[:last], len(rows) - last
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
@@ -116,6 +120,7 @@ def planner_page(event_id: str, request: Request, store: StoreDep) -> Response:
     if request.query_params.get("job"):
         found = job_board(request).get(request.query_params["job"])
         job = found.to_dict() if found and found.subject == event_id else None
+    grid, free_slots = _grid(detail, meetings)
     firms = [p for p in detail.participants if p.side == "firm"]
     helpers = [p for p in detail.participants if p.side == "helper"]
     days = sorted({s["start"][:10] for s in detail.slots}) or [
@@ -123,7 +128,7 @@ def planner_page(event_id: str, request: Request, store: StoreDep) -> Response:
     return render(
         request, "event_planner.html", session=session, event=detail, meetings=meetings,
         firms=firms, helpers=helpers, choices=_choices(store, detail),
-        grid=_grid(detail, meetings), unplaced=[m for m in meetings if not m.slot],
+        grid=grid, free_slots=free_slots, unplaced=[m for m in meetings if not m.slot],
         scheduled=[m for m in meetings if m.status == "scheduled"],
         placed=[m for m in meetings if m.slot], job=job, days=", ".join(dict.fromkeys(days)),
         formats=AGENDA_FORMATS, error=request.query_params.get("error"),
