@@ -143,6 +143,12 @@ def test_organisers_filter_the_needs_list(server, browser, submitted):  # noqa: 
                                      for i in range(rows.count()))
     page.goto(server.url + "/needs?q=" + SECRET)
     assert page.locator(f"tr[data-need='{need_id}']").inner_text().count("艾莱依集团") == 1
+    page.goto(server.url + f"/needs/{need_id}")
+    page.click("dl.facts a")  # the firm's needs
+    page.wait_for_url(re.compile(r".*/needs\?firm=ent(%3A|:)ailaiyi.*"))
+    rows = page.locator("table.needs tbody tr")
+    assert rows.count() >= 2 and all("艾莱依集团" in rows.nth(i).inner_text()
+                                     for i in range(rows.count()))
     page.goto(server.url + "/needs")
     screenshot(page, "needs-organiser-zh")
     page.goto(server.url + "/needs/new")

@@ -118,6 +118,7 @@ def needs_page(request: Request) -> Response:
               "confidentiality": params.get("confidentiality") if params.get(
                   "confidentiality") in CHOICES["levels"] else None,
               "region": (params.get("region") or "").strip()[:100] or None,
+              "firm_id": (params.get("firm") or "").strip()[:200] or None,
               "q": (params.get("q") or "").strip()[:use.MAX_QUERY_CHARS] or None}
     sort = params.get("sort") if params.get("sort") in SORTS else "-submitted_at"
     page = int(params["page"]) if params.get("page", "").isdigit() else 1
@@ -125,7 +126,8 @@ def needs_page(request: Request) -> Response:
     query = use.NeedQuery(**chosen, sort=sort, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     found = use.list_needs(request.app.state.store, query, viewer=viewer_of(session),
                            audit=_audit(request, session))
-    kept = {k: v for k, v in {**chosen, "sort": sort}.items() if v}
+    kept = {("firm" if k == "firm_id" else k): v
+            for k, v in {**chosen, "sort": sort}.items() if v}
 
     def link(**change: Any) -> str:
         return "/needs?" + urlencode({**kept, **change})
