@@ -88,6 +88,10 @@ class Job:
             raise self._error
         return self._result
 
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait until the job has ended (at most `timeout` s); whether it has."""
+        return self._done.wait(timeout)
+
     @property
     def finished(self) -> bool:
         return self._done.is_set()

@@ -243,7 +243,7 @@ def cancel_job(job_id: str, session: OrganiserSession, jobs: JobsDep) -> dict:
     """Cancel a job; answers its state once it has stopped (or after 10 s)."""
     job = _job(jobs, job_id)
     job.cancel()
-    job._done.wait(10)
+    job.join(10)
     return job_out(job)
 
 
