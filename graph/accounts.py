@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
+from duijie.graph.sqlite_store import connect
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS account_users (id TEXT PRIMARY KEY, username TEXT NOT NULL "
@@ -108,12 +109,7 @@ class AccountStore:
     def __init__(self, path: str | Path, *, timeout: float = 30.0):
         self.path = str(path)
         try:
-            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
-                                         check_same_thread=False)
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            if self.path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn = connect(self.path, timeout)
             for statement in SCHEMA:
                 self._conn.execute(statement)
         except sqlite3.DatabaseError as exc:

@@ -130,6 +130,20 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     return current
 
 
+def connect(path: str, timeout: float) -> sqlite3.Connection:
+    """A connection as Duijie uses SQLite: autocommit (explicit BEGIN IMMEDIATE for
+    writes), shared between threads under the caller's lock, foreign keys, a busy
+    timeout, and WAL for files so readers never wait for a writer."""
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    if path != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
 class SqliteStore(StoreBase):
     """`GraphStore` on a SQLite file; `":memory:"` for a throwaway store."""
 
@@ -142,13 +156,7 @@ class SqliteStore(StoreBase):
                 raise BackendUnavailable("folder does not exist", value=str(parent),
                                          where="--db")
         try:
-            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
-                                         check_same_thread=False)
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            if self.path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode = WAL")
-                self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn = connect(self.path, timeout)
             self.schema_version = migrate(self._conn)
         except sqlite3.DatabaseError as exc:
             raise BackendUnavailable(f"cannot be opened as a Duijie database: {exc}",
