@@ -337,11 +337,13 @@ class Recommender:
                         c for c in within if self.kind_of.get(c) == kind))
 
     def recommend_for(self, candidate_id: str, kind: str = "need", k: int = 10, *,
-                      region: str | None = None, available_only: bool = True
-                      ) -> Recommendation:
+                      region: str | None = None, available_only: bool = True,
+                      within: Iterable[str] | None = None) -> Recommendation:
         """Needs (or firms) that fit an expert, institute or programme (成果找需求, 服务找企业).
 
-        For a programme, firms are also checked against its rules.
+        For a programme, firms are also checked against its rules. `within` keeps only
+        those candidates in the answer (e.g. the needs a viewer may read), as in
+        `recommend`.
         """
         k = check_k(k)
         kind = check_kind(kind)
@@ -384,4 +386,6 @@ class Recommender:
         return rank(self, kind, query_text, seeds, k, region=region,
                     available_only=available_only, firm=Party(), exclude=exclude,
                     rules_for=candidate_id if own == "Programme" else None,
-                    query=query, weights=weights, strict_text=False)
+                    query=query, weights=weights, strict_text=False,
+                    within=None if within is None else frozenset(
+                        c for c in within if self.kind_of.get(c) == kind))

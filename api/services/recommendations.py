@@ -35,13 +35,15 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from duijie.api.services import Result
-from duijie.graph.errors import Conflict, InvalidInput
+from duijie.api.services.access import Viewer, path_is_visible
+from duijie.api.services.needs import need_record, visible_needs
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.store import (
     EDGE_WEIGHTS,
     GraphStore,
@@ -58,6 +60,7 @@ from duijie.matcher.recommend import (
 from duijie.matcher.recommender import Recommender
 from duijie.matcher.snapshot import CANDIDATE_KINDS, GraphSnapshot
 
+OPERATOR = Viewer.operator()  # the command line: sees everything
 READ_ATTEMPTS = 3
 REPORT_WAIT = 0.2  # seconds a query waits for a batch committed here to be reported
 
@@ -289,6 +292,11 @@ def _tell_recommenders(store: GraphStore, batch: PreparedBatch) -> None:
 
 # -- use cases ----------------------------------------------------------------------------
 
+NOTHING_SHOWN = "没有可以显示的结果 (nothing to show)"
+"""The reason of an empty list a filtered viewer gets: the recommender's own reason
+counts candidates, and those counts may include needs the viewer may not see."""
+
+
 @dataclass
 class RecommendResult(Result):
     """A ranked list, with what was asked and why it is short or empty when it is.
@@ -296,7 +304,8 @@ class RecommendResult(Result):
     ``query`` always has kind, need, title, text, candidate, name, firm, firm_name,
     region and note (None when not given); each item has id, kind, name, score,
     components, region and explanation (matched phrases and terms, graph paths,
-    programme rules or None).
+    programme rules or None). For a viewer who may not see scores, every score and
+    weight is None and ``components`` is empty; the keys stay.
     """
 
     query: dict[str, Any]
@@ -304,35 +313,135 @@ class RecommendResult(Result):
     items: list[RecommendedItem]
     reason: str | None
     excluded: dict[str, int]
+    show_scores: bool = field(default=True, repr=False)
 
     @classmethod
     def of(cls, rec: Recommendation) -> RecommendResult:
         return cls(rec.query, len(rec.items), rec.items, rec.reason, dict(rec.excluded))
 
+    def to_dict(self) -> dict[str, Any]:
+        items = [item.to_dict() for item in self.items]
+        if not self.show_scores:
+            items = [_without_scores(item) for item in items]
+        return {"query": dict(self.query), "count": self.count, "items": items,
+                "reason": self.reason, "excluded": dict(self.excluded)}
+
+
+def _without_scores(item: dict[str, Any]) -> dict[str, Any]:
+    explanation = item["explanation"]
+    return {**item, "score": None, "components": {},
+            "explanation": {**explanation,
+                            "matched_terms": [{**t, "weight": None}
+                                              for t in explanation["matched_terms"]],
+                            "paths": [{**p, "score": None} for p in explanation["paths"]]}}
+
+
+@dataclass(frozen=True)
+class _Sight:
+    """What one viewer may see of a recommendation: the needs they may read, their own
+    firm-owned nodes (for paths) and the needs paths must not pass."""
+
+    viewer: Viewer
+    readable: frozenset[str]
+    own: frozenset[str]
+    hidden: frozenset[str]
+
+    @classmethod
+    def of(cls, store: GraphStore, viewer: Viewer) -> _Sight:
+        if viewer.sees_everything:  # nothing to filter: spare reading every need
+            return cls(viewer, frozenset(), frozenset(), frozenset())
+        readable = frozenset(r.node.id for r in visible_needs(store, viewer))
+        hidden = frozenset(n.id for n in iter_nodes(store, "Need")) - readable
+        own = readable | ({viewer.party_id} if viewer.party_id else set())
+        return cls(viewer, readable, frozenset(own), hidden)
+
+    def within(self, kind: str) -> frozenset[str] | None:
+        """The candidates of `kind` this viewer may be shown (None: all of them)."""
+        kind = kind.lower()
+        if kind == "need" and not self.viewer.sees_everything:
+            return self.readable
+        if kind == "enterprise" and not self.viewer.is_staff:
+            return frozenset({self.viewer.party_id} if self.viewer.party_id else ())
+        return None
+
+    def shown(self, store: GraphStore, rec: Recommendation) -> RecommendResult:
+        """The recommendation as this viewer may read it: paths they may see, scores
+        only if they may see them, and counts of nothing else."""
+        if self.viewer.sees_everything:
+            return RecommendResult.of(rec)
+        path_nodes = {n for item in rec.items for p in item.paths for n in p["nodes"]}
+        kinds = {n.id: n.kind for n in store.get_nodes(path_nodes).values()}
+        items = [replace(item, paths=[
+            p for p in item.paths if path_is_visible(
+                self.viewer, p["nodes"], [kinds.get(n, "Need") for n in p["nodes"]],
+                own=self.own, hidden=self.hidden)]) for item in rec.items]
+        # The recommender's reasons count candidates the viewer may not see.
+        reason = None if items else NOTHING_SHOWN
+        return RecommendResult(rec.query, len(items), items, reason, {},
+                               show_scores=self.viewer.is_staff or self.viewer.show_scores)
+
+
+def _is_operator(viewer: Viewer) -> bool:
+    return viewer.role is None
+
 
 def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert", k: int = 10,
                        region: str | None = None, firm_id: str | None = None,
-                       available_only: bool = True, config: RecommendConfig | None = None
-                       ) -> RecommendResult:
-    """Experts, institutes, programmes or firms for a stored need, with reasons."""
-    return RecommendResult.of(shared_recommender(store, config=config).recommend(
-        need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only))
+                       available_only: bool = True, config: RecommendConfig | None = None,
+                       viewer: Viewer = OPERATOR) -> RecommendResult:
+    """Experts, institutes, programmes or firms for a stored need, with reasons.
+
+    A need the viewer may not read is `NotFound`, worded as for an unknown id."""
+    if _is_operator(viewer):
+        return RecommendResult.of(shared_recommender(store, config=config).recommend(
+            need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only))
+    need_record(store, need_id, viewer)
+    _check_firm(viewer, firm_id)
+    sight = _Sight.of(store, viewer)
+    rec = shared_recommender(store, config=config).recommend(
+        need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only,
+        within=sight.within(kind))
+    return sight.shown(store, rec)
 
 
 def recommend_for_text(store: GraphStore, text: str, *, kind: str = "expert", k: int = 10,
                        region: str | None = None, firm_id: str | None = None,
-                       available_only: bool = True, config: RecommendConfig | None = None
-                       ) -> RecommendResult:
+                       available_only: bool = True, config: RecommendConfig | None = None,
+                       viewer: Viewer = OPERATOR) -> RecommendResult:
     """Candidates for an unsaved need described in `text` (optionally of a stored firm)."""
-    return RecommendResult.of(shared_recommender(store, config=config).recommend(
+    if _is_operator(viewer):
+        return RecommendResult.of(shared_recommender(store, config=config).recommend(
+            None, kind, k, text=text, region=region, firm_id=firm_id,
+            available_only=available_only))
+    _check_firm(viewer, firm_id)
+    sight = _Sight.of(store, viewer)
+    rec = shared_recommender(store, config=config).recommend(
         None, kind, k, text=text, region=region, firm_id=firm_id,
-        available_only=available_only))
+        available_only=available_only, within=sight.within(kind))
+    return sight.shown(store, rec)
 
 
 def recommend_for_candidate(store: GraphStore, candidate_id: str, *, kind: str = "need",
                             k: int = 10, region: str | None = None,
                             available_only: bool = True,
-                            config: RecommendConfig | None = None) -> RecommendResult:
-    """Needs or firms that fit an expert, institute or programme (成果找需求, 服务找企业)."""
-    return RecommendResult.of(shared_recommender(store, config=config).recommend_for(
-        candidate_id, kind, k, region=region, available_only=available_only))
+                            config: RecommendConfig | None = None,
+                            viewer: Viewer = OPERATOR) -> RecommendResult:
+    """Needs or firms that fit an expert, institute or programme (成果找需求, 服务找企业).
+
+    A viewer gets only the needs they may read: a confidential need, its title and its
+    matched words reach nobody outside its firm and the organisers."""
+    if _is_operator(viewer):
+        return RecommendResult.of(shared_recommender(store, config=config).recommend_for(
+            candidate_id, kind, k, region=region, available_only=available_only))
+    sight = _Sight.of(store, viewer)
+    rec = shared_recommender(store, config=config).recommend_for(
+        candidate_id, kind, k, region=region, available_only=available_only,
+        within=sight.within(kind))
+    return sight.shown(store, rec)
+
+
+def _check_firm(viewer: Viewer, firm_id: str | None) -> None:
+    """A firm or an expert may ask only as themselves (another firm's profile shapes the
+    seeds and the paths)."""
+    if firm_id is not None and not viewer.is_staff and firm_id != viewer.party_id:
+        raise NotFound("is not a firm you can open", value=str(firm_id)[:80], where="firm")
