@@ -145,6 +145,16 @@ def test_text_recommendations_are_for_organisers(server):
         assert firm.post("/api/recommendations/text", json=body).status_code == 403
 
 
+def test_the_schema_documents_every_recommendation_route(server):
+    paths = httpx.get(server.url + "/openapi.json").json()["paths"]
+    for path, method in (("/api/needs/{need_id}/recommendations", "get"),
+                         ("/api/candidates/{candidate_id}/needs", "get"),
+                         ("/api/recommendations/text", "post")):
+        answer = paths[path][method]["responses"]["200"]["content"]["application/json"]
+        assert answer["schema"]["$ref"].endswith("/RecommendOut")
+    assert paths["/api/recommendations/text"]["post"]["requestBody"]
+
+
 def test_the_matches_page_speaks_plainly_to_a_firm_and_ranks_for_organisers(server):
     with client_for(server, "ailaiyi") as api:
         data = api.get(f"/api/needs/{OWN_NEED}/recommendations",
