@@ -32,9 +32,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def open_store(url: str | None = None) -> GraphStore:
+def open_store(url: str | None = None, *, create: bool = True) -> GraphStore:
     """Open a store from a URL or path; `None` means `$DUIJIE_GRAPH`, `$DUIJIE_DB`,
-    then `./duijie.db`.
+    then `./duijie.db`. With `create=False` a SQLite file that does not exist is
+    `NotFound` instead of a new empty store.
 
     >>> open_store(":memory:").counts()
     {'nodes': {}, 'edges': {}}
@@ -56,6 +57,12 @@ def open_store(url: str | None = None) -> GraphStore:
     elif "://" in url:
         raise InvalidInput("is not a store URL (use a path, sqlite:///path or bolt://…)",
                            value=url, where="--graph")
+    if not create and url != ":memory:" and not os.path.exists(url):
+        from duijie.graph.errors import NotFound
+
+        # A mistyped --db must not quietly become a new, empty database.
+        raise NotFound("does not exist: create it with `duijie init` or `duijie seed`, or "
+                       "check the path", value=url, where="--db")
     from duijie.graph.sqlite_store import SqliteStore
 
     return SqliteStore(url)

@@ -56,7 +56,7 @@ def test_the_cli_without_the_driver_exits_5_and_the_embedded_store_still_works(t
     assert bolt.returncode == 5
     assert "duijie[neo4j]" in bolt.stderr and "pw@" not in bolt.stderr
     embedded = subprocess.run([sys.executable, "-c", code, "--db", str(tmp_path / "d.db"),
-                               "stats", "--json"], capture_output=True, text=True, cwd=tmp_path,
+                               "init"], capture_output=True, text=True, cwd=tmp_path,
                               timeout=120)
     assert embedded.returncode == 0, embedded.stderr
     assert "neo4j" not in embedded.stderr

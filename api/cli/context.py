@@ -13,18 +13,22 @@ from tqdm import tqdm
 from duijie.graph import open_store
 from duijie.graph.store import GraphStore
 
+CREATING_COMMANDS = frozenset({"init", "seed", "demo", "import", "generate", "serve"})
+"""Commands that may start a new embedded store; the others need an existing one."""
+
 
 class AppContext:
     """Holds the store URL and opens the store on first use."""
 
-    def __init__(self, url: str | None):
+    def __init__(self, url: str | None, *, create: bool = True):
         self.url = url
+        self.create = create
         self._store: GraphStore | None = None
 
     @property
     def store(self) -> GraphStore:
         if self._store is None:
-            self._store = open_store(self.url)
+            self._store = open_store(self.url, create=self.create)
         return self._store
 
     def close(self) -> None:
@@ -45,7 +49,7 @@ def cli_group(func: Callable) -> click.Group:
                   help="Store URL: sqlite:///path or bolt://user:pass@host:7687.")
     @click.pass_context
     def group(ctx: click.Context, db: str | None, graph_url: str | None) -> None:
-        app = AppContext(graph_url or db)
+        app = AppContext(graph_url or db, create=ctx.invoked_subcommand in CREATING_COMMANDS)
         ctx.obj = app
         ctx.call_on_close(app.close)
 

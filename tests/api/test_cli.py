@@ -51,7 +51,7 @@ def test_init_then_stats_json(db_path: Path) -> None:
 
 
 def test_store_error_is_one_line_and_exit_code_5(tmp_path: Path) -> None:
-    result = run("stats", db=tmp_path / "missing-folder" / "x.db")
+    result = run("init", db=tmp_path / "missing-folder" / "x.db")
     assert result.returncode == 5
     assert result.stderr.startswith("error: ")
     assert "folder does not exist" in result.stderr
@@ -87,3 +87,15 @@ def test_startup_does_not_load_heavy_libraries() -> None:
                             cwd=Path(__file__).resolve().parents[2], timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_mistyped_db_for_a_read_command_is_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "offfice.db"
+    for args in (["stats"], ["event", "list"], ["recommend", "--text", "红外", "--kind", "expert"],
+                 ["export", str(tmp_path / "out.jsonl")]):
+        done = run(*args, db=missing)
+        assert done.returncode == 3, (args, done.stderr)
+        assert "does not exist: create it with `duijie init`" in done.stderr
+        assert not missing.exists()
+    assert run("init", db=missing).returncode == 0 and missing.exists()
+    assert run("stats", db=missing).returncode == 0
