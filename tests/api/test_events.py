@@ -319,6 +319,7 @@ def test_cli_create_with_quotas(tmp_path, capsys):
     from duijie.api.cli import main
 
     db = str(tmp_path / "q.db")
+    assert main(["--db", db, "init"]) == 0  # event commands need an existing store
     assert main(["--db", db, "event", "create", "配额会", "--id", "evt:q", "--days",
                  "2019-05-23", "--tables", "A,B", "--institute-per-firm", "1",
                  "--one-per-organisation", "--met-before", "2019-01-01", "--json"]) == 0
