@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from duijie.api.services import Result
-from duijie.api.services.access import NeedFacts, Viewer, can_read_need, in_scope
+from duijie.api.services.access import Viewer, in_scope
+from duijie.api.services.needs import visible_needs
 from duijie.api.services.outcomes import overdue_follow_ups
 from duijie.graph.model import Node
-from duijie.graph.store import GraphStore, iter_edges, iter_nodes
+from duijie.graph.store import GraphStore, iter_nodes
 from duijie.graph.vocab import NeedStatus
 
 OPERATOR = Viewer.operator()  # the command line: sees everything
@@ -91,17 +92,6 @@ class Dashboard(Result):
     recent_events: list[EventDate]
 
 
-def firm_of_needs(store: GraphStore) -> dict[str, str]:
-    """{need id: the enterprise that submitted it}."""
-    return {edge.dst: edge.src for edge in iter_edges(store, "submitted")}
-
-
-def need_facts(need: Node, owner: str | None, firm_region: str | None) -> NeedFacts:
-    """What the access rules need to know of a stored need."""
-    regions = {r for r in (need.props.get("region"), firm_region) if r}
-    return NeedFacts(need.id, owner, need.confidentiality, frozenset(regions))
-
-
 def _event_date(node: Node) -> EventDate:
     props = node.props
     return EventDate(node.id, node.name, props.get("start_date"), props.get("end_date"),
@@ -117,16 +107,12 @@ def dashboard(store: GraphStore, *, viewer: Viewer = OPERATOR,
     """
     today = today or date.today().isoformat()
     firms = {n.id: n for n in iter_nodes(store, "Enterprise")}
-    owners = firm_of_needs(store)
     by_status: Counter[str] = Counter()
     by_region: Counter[str | None] = Counter()
-    for need in iter_nodes(store, "Need"):
-        owner = owners.get(need.id)
-        firm_region = firms[owner].props.get("region") if owner in firms else None
-        if not can_read_need(viewer, need_facts(need, owner, firm_region)):
-            continue
+    for record in visible_needs(store, viewer):  # the same rule as every needs list
+        need, firm = record.node, record.firm
         by_status[need.props.get("status") or NeedStatus.SUBMITTED] += 1
-        by_region[need.props.get("region") or firm_region] += 1
+        by_region[need.props.get("region") or (firm.props.get("region") if firm else None)] += 1
     statuses = [StatusCount(s.value, by_status.get(s.value, 0)) for s in NeedStatus]
     regions = [RegionCount(r, c) for r, c in
                sorted(by_region.items(), key=lambda rc: (-rc[1], rc[0] is None, rc[0] or ""))]
