@@ -525,10 +525,12 @@ def validate_props(kind: str, props: dict[str, Any], where: str = "",
         raise InvalidInput("invalid properties", where=where,
                            problems=_pydantic_problems(exc, where)) from None
     data = model.model_dump(mode="json", exclude_none=True)
-    # Defaults the caller did not give are left out so that a partial update
-    # cannot reset them, and records stay small.
-    return {k: v for k, v in data.items()
-            if k not in missing and (k in props or not (v == [] or v is False))}
+    # A partial update holds only what the caller gave, so that merging it can never
+    # reset a stored prop to its default; a whole record gets its non-empty defaults
+    # (empty lists and False are left out to keep records small).
+    if partial:
+        return {k: v for k, v in data.items() if k in props and k not in missing}
+    return {k: v for k, v in data.items() if k in props or not (v == [] or v is False)}
 
 
 @cache

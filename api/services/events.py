@@ -298,24 +298,11 @@ def firm_needs(store: GraphStore, setup: EventSetup, firm: str) -> list[str]:
     return [n.id for _, n in store.neighbours(firm, "submitted", "out")]
 
 
-def set_props(store: GraphStore, batch: WriteBatch, node_id: str, kind: str,
+def set_props(batch: WriteBatch, node_id: str, kind: str,
               changes: Mapping[str, Any]) -> None:
-    """Change some props of a node inside `batch`, keeping every other prop it has.
-
-    Written whole (``replace_props``): a partial upsert also writes the schema's
-    defaults for the props it does not name (a need's type and priority, an event's
-    language, a meeting's status), overwriting what is stored.
-    """
-    pending = batch.nodes.get(node_id)
-    if pending is not None and node_id in batch.replace:
-        current, level = dict(pending.props), pending.confidentiality
-    else:
-        stored = store.get_node(node_id)
-        current = {**stored.props, **(pending.props if pending else {})}
-        level = stored.confidentiality
-    # Written whole, the node would take the default level: a confidential need stays so.
-    batch.upsert_node(Node(node_id, kind, {**current, **changes}, confidentiality=level),
-                      replace_props=True)
+    """Change some props of a node inside `batch`, keeping every other prop it has
+    (a partial upsert: the store merges it over the stored record)."""
+    batch.upsert_node(Node(node_id, kind, dict(changes)))
 
 
 def advance_need(store: GraphStore, batch: Any, need_id: str, status: str) -> None:
@@ -331,7 +318,7 @@ def advance_need(store: GraphStore, batch: Any, need_id: str, status: str) -> No
     elif (NEED_PROGRESS.get(status, 0) <= NEED_PROGRESS.get(current, 0)
           and current != NeedStatus.NOT_PURSUED):
         return
-    set_props(store, batch, need_id, "Need", {"status": str(status)})
+    set_props(batch, need_id, "Need", {"status": str(status)})
 
 
 # ----------------------------------------------------------------------------- use cases

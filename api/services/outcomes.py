@@ -187,7 +187,7 @@ def write_outcome(store: GraphStore, batch: Any, meeting: Node, needs: list[str]
         source=f"user:{by}", at=at)]), replace_props=True, where=f"outcome of {meeting_id}")
     batch.upsert_edge(Edge(meeting_id, "has_outcome", out_id))
     if stage == OutcomeStage.POST_EVENT:
-        set_props(store, batch, meeting_id, "Meeting", {
+        set_props(batch, meeting_id, "Meeting", {
             "status": (MeetingStatus.HELD if held else MeetingStatus.NO_SHOW).value})
     for need in needs:
         if held and stage == OutcomeStage.POST_EVENT:
@@ -268,7 +268,7 @@ def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -
                    if h in helpers and h not in busy and h not in meets), None)
     new = None
     with store.batch() as batch:
-        set_props(store, batch, meeting_id, "Meeting", {"status": MeetingStatus.NO_SHOW.value})
+        set_props(batch, meeting_id, "Meeting", {"status": MeetingStatus.NO_SHOW.value})
         if choice:
             names = store.get_nodes([p["firm_id"], choice])
             new = new_id("Meeting", event_id, p["firm_id"], choice)

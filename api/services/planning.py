@@ -217,12 +217,12 @@ def schedule_event(store: GraphStore, event_id: str) -> Schedule:
             status = by_id[p.meeting_id].props.get("status")
             if status in REPLACEABLE_MEETINGS:
                 status = MeetingStatus.SCHEDULED.value
-            set_props(store, batch, p.meeting_id, "Meeting", {
+            set_props(batch, p.meeting_id, "Meeting", {
                 "slot_id": p.slot_id, "table": p.table, "status": status,
                 "start": f"{p.start:%Y-%m-%dT%H:%M}", "end": f"{p.end:%Y-%m-%dT%H:%M}"})
         for mid in result.unplaced:  # a published or recorded meeting keeps its status
             if by_id[mid].props.get("status") in REPLACEABLE_MEETINGS:
-                set_props(store, batch, mid, "Meeting", {"status": MeetingStatus.PROPOSED.value})
+                set_props(batch, mid, "Meeting", {"status": MeetingStatus.PROPOSED.value})
     return result
 
 
@@ -236,8 +236,8 @@ def publish_event(store: GraphStore, event_id: str) -> int:
                            "first", value=event_id, where="publish")
     with store.batch() as batch:
         for m in meetings:
-            set_props(store, batch, m.id, "Meeting", {"status": MeetingStatus.PUBLISHED.value})
-        set_props(store, batch, event.id, "Event", {"status": EventStatus.PUBLISHED.value})
+            set_props(batch, m.id, "Meeting", {"status": MeetingStatus.PUBLISHED.value})
+        set_props(batch, event.id, "Event", {"status": EventStatus.PUBLISHED.value})
     return len(meetings)
 
 

@@ -199,7 +199,7 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
                 have = [f for f in meeting.props.get("follow_ups", [])]
                 if not any((f["action"], f["due"]) == (item["action"], item["due"])
                            for f in have):
-                    set_props(store, batch, mid, "Meeting", {"follow_ups": [*have, item]})
+                    set_props(batch, mid, "Meeting", {"follow_ups": [*have, item]})
             written["meetings"].append(mid)
     status = {n.id: n.props.get("status") for n in store.get_nodes(
         {e.src for es in (met | signed).values() for e in es}).values()}
@@ -312,7 +312,7 @@ def _replay(store: GraphStore, event_id: str, *, budget: int, tables: int,
     with store.batch() as batch:
         for need, node in store.get_nodes(statuses).items():
             if node.props.get("status") != statuses[need] and statuses[need]:
-                set_props(store, batch, need, "Need", {"status": statuses[need]})
+                set_props(batch, need, "Need", {"status": statuses[need]})
     info, items = agenda_items(store, event_id)
     meetings = event_meetings(store, event_id)
     names = store.get_nodes({*firms, *candidates, *(m.props["helper_id"] for m in meetings)})

@@ -147,3 +147,17 @@ def test_crash_between_writes_leaves_no_partial_batch(db_path: Path) -> None:
     assert reopened.counts() == {"nodes": {"Enterprise": 1}, "edges": {}}
     assert reopened.find_nodes(kind="Enterprise")[0].id == "ent:first"
     reopened.close()
+
+
+def test_a_partial_update_never_resets_stored_props_to_defaults(sqlite_store):
+    from duijie.graph.model import Node
+
+    with sqlite_store.batch() as b:
+        b.upsert_node(Node("need:p", "Need", {"title": "红外降噪", "need_type": "problem",
+                                              "priority": 5}, confidentiality="confidential"))
+    with sqlite_store.batch() as b:
+        b.upsert_node(Node("need:p", "Need", {"status": "matched"}))
+    stored = sqlite_store.get_node("need:p")
+    assert (stored.props["need_type"], stored.props["priority"], stored.props["status"]) == (
+        "problem", 5, "matched")
+    assert stored.confidentiality == "confidential"
