@@ -197,18 +197,6 @@ class RuleIn(In):
     reason: str | None = Field(None, max_length=500)
 
 
-class RuleOut(BaseModel):
-    event_id: str
-    kind: str
-    firm: str
-    firm_name: str
-    helper: str
-    helper_name: str
-    status: str
-    by: str | None
-    reason: str | None
-
-
 # ----------------------------------------------------------------------------- plan, jobs
 
 class PlanIn(In):
@@ -281,11 +269,6 @@ class ScheduleOut(BaseModel):
     unplaced_names: dict[str, str | None]
     idle_gaps: int
     idle_gaps_by_participant: dict[str, int]
-    published: int
-
-
-class PublishedOut(BaseModel):
-    event_id: str
     published: int
 
 

@@ -31,10 +31,10 @@ from duijie.api.services.event_views import (
     meeting_detail,
     meeting_list,
 )
-from duijie.api.services.events import event_create, event_rule, update_event
+from duijie.api.services.events import RuleRecorded, event_create, event_rule, update_event
 from duijie.api.services.invitations import event_invite
 from duijie.api.services.outcomes import event_add_follow_up, event_outcome
-from duijie.api.services.planning import event_plan, event_publish, event_schedule
+from duijie.api.services.planning import Published, event_plan, event_publish, event_schedule
 from duijie.api.web.deps import AccountsDep, OrganiserSession, StoreDep, ViewerDep
 from duijie.api.web.event_models import (
     EventCreatedOut,
@@ -55,9 +55,7 @@ from duijie.api.web.event_models import (
     OutcomeIn,
     OutcomeOut,
     PlanIn,
-    PublishedOut,
     RuleIn,
-    RuleOut,
     ScheduleIn,
     ScheduleOut,
 )
@@ -199,7 +197,7 @@ def choose_invitations(event_id: str, body: InvitationIn, store: StoreDep, viewe
     return job_out(start_invitations(store, accounts, jobs, event_id, session.user.id, body))
 
 
-@router.post("/events/{event_id}/rules", response_model=RuleOut, status_code=201)
+@router.post("/events/{event_id}/rules", response_model=RuleRecorded, status_code=201)
 def add_rule(event_id: str, body: RuleIn, store: StoreDep, viewer: ViewerDep,
              session: OrganiserSession, accounts: AccountsDep) -> dict:
     """Pin, forbid, request (with its answer) or decline one firm–expert pair."""
@@ -260,7 +258,7 @@ def schedule(event_id: str, store: StoreDep, viewer: ViewerDep, session: Organis
     return result.to_dict()
 
 
-@router.post("/events/{event_id}/publish", response_model=PublishedOut)
+@router.post("/events/{event_id}/publish", response_model=Published)
 def publish(event_id: str, store: StoreDep, viewer: ViewerDep, session: OrganiserSession,
             accounts: AccountsDep) -> dict:
     """Publish the schedule: scheduled meetings become published."""
