@@ -23,13 +23,19 @@ _LAZY = {"Edge": "duijie.graph.model", "Node": "duijie.graph.model",
          "Provenance": "duijie.graph.model", "GraphStore": "duijie.graph.store",
          "WriteBatch": "duijie.graph.store"}
 
-__all__ = ["DEFAULT_DB", "Edge", "GraphStore", "Node", "Provenance", "WriteBatch", "open_store"]
+__all__ = ["DEFAULT_DB", "Edge", "GraphStore", "Node", "Provenance", "WriteBatch", "open_store",
+           "store_url"]
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def store_url(url: str | None = None) -> str:
+    """The store a command means: `url`, else `$DUIJIE_GRAPH`, `$DUIJIE_DB`, `./duijie.db`."""
+    return url or os.environ.get("DUIJIE_GRAPH") or os.environ.get("DUIJIE_DB") or DEFAULT_DB
 
 
 def open_store(url: str | None = None, *, create: bool = True) -> GraphStore:
@@ -40,7 +46,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> GraphStore:
     >>> open_store(":memory:").counts()
     {'nodes': {}, 'edges': {}}
     """
-    url = url or os.environ.get("DUIJIE_GRAPH") or os.environ.get("DUIJIE_DB") or DEFAULT_DB
+    url = store_url(url)
     if url.startswith(("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://",
                        "neo4j+ssc://")):
         try:

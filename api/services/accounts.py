@@ -123,7 +123,9 @@ def accounts_path(store_url: str | None) -> str:
     """
     import os
 
-    url = store_url or os.environ.get("DUIJIE_GRAPH") or os.environ.get("DUIJIE_DB") or "duijie.db"
+    from duijie.graph import store_url as default_url
+
+    url = default_url(store_url)
     if os.environ.get("DUIJIE_ACCOUNTS"):
         return os.environ["DUIJIE_ACCOUNTS"]
     if url.startswith("sqlite:///"):
