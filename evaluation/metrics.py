@@ -1,8 +1,10 @@
-"""Ranking metrics: small pure functions with one signature.
+"""Ranking metrics: small pure functions with one signature, and measures of a whole list.
 
 Every metric is ``metric(relevant, ranked, k) -> float`` in [0, 1]: ``relevant`` the set (or
 any collection) of right answers, ``ranked`` the system's answers best first, ``k`` the cut-off
-(k >= 1). `METRICS` maps names to functions, so reports loop over them.
+(k >= 1). `METRICS` maps names to functions, so reports loop over them. Graded labels
+(0–5) use `ndcg_graded`; a catalogue's use, a list's variety and the fairness of a plan
+across firms use `coverage`, `diversity` and `fairness`.
 
 >>> relevant, ranked = {"a", "c"}, ["b", "a", "c", "d"]
 >>> {name: round(f(relevant, ranked, 2), 3) for name, f in METRICS.items()}
@@ -12,7 +14,8 @@ any collection) of right answers, ``ranked`` the system's answers best first, ``
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Sequence
+import statistics
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 
 def _check(k: int) -> None:
@@ -103,3 +106,68 @@ def mean_metrics(runs: list[tuple[Collection, Sequence]], k: int,
         raise ValueError("no runs to average")
     return {n: sum(METRICS[n](rel, ranked, k) for rel, ranked in runs) / len(runs)
             for n in names}
+
+
+def ndcg_graded(gains: Mapping, ranked: Sequence, k: int) -> float:
+    """NDCG with graded gains (labels 0–5), the gain being the label itself as in
+    scikit-learn's ``ndcg_score`` (tests compare the two). Items without a label count 0;
+    0 when no item has a positive label.
+
+    >>> round(ndcg_graded({"a": 3, "b": 1}, ["b", "a"], 2), 4)  # (1 + 3/log2 3) / (3 + 1/log2 3)
+    0.7967
+    """
+    _check(k)
+    dcg = sum(gains.get(item, 0) / math.log2(i + 2) for i, item in enumerate(ranked[:k]))
+    best = sorted((g for g in gains.values() if g > 0), reverse=True)[:k]
+    ideal = sum(g / math.log2(i + 2) for i, g in enumerate(best))
+    return dcg / ideal if ideal else 0.0
+
+
+def coverage(lists: Iterable[Sequence], catalogue: Collection, k: int) -> float:
+    """Catalogue coverage: the share of the catalogue that appears in some top-k list.
+
+    >>> coverage([["a", "b"], ["a", "c"]], {"a", "b", "c", "d"}, 1)
+    0.25
+    """
+    _check(k)
+    if not catalogue:
+        raise ValueError("the catalogue is empty: coverage of nothing")
+    items = set(catalogue)
+    shown = {item for ranked in lists for item in ranked[:k] if item in items}
+    return len(shown) / len(items)
+
+
+def diversity(ranked: Sequence, features: Mapping[str, Collection], k: int) -> float:
+    """Intra-list diversity: mean Jaccard distance between the feature sets (topics,
+    regions) of every two items in the first k places; 0 for fewer than two items.
+
+    >>> diversity(["a", "b", "c"], {"a": {"x"}, "b": {"x"}, "c": {"y"}}, 3)  # (0+1+1)/3
+    0.6666666666666666
+    """
+    _check(k)
+    top = list(ranked[:k])
+    if len(top) < 2:
+        return 0.0
+    total, pairs = 0.0, 0
+    for i, first in enumerate(top):
+        for second in top[i + 1:]:
+            a, b = set(features.get(first, ())), set(features.get(second, ()))
+            union = a | b
+            total += 1 - len(a & b) / len(union) if union else 0.0
+            pairs += 1
+    return total / pairs
+
+
+def fairness(best_scores: Mapping[str, float], meetings: Mapping[str, int]) -> dict[str, float]:
+    """How evenly a plan serves firms: the minimum and median best-match score and the
+    minimum and median meetings per firm (firms in `best_scores` without meetings count 0).
+
+    >>> fairness({"f1": 0.9, "f2": 0.3, "f3": 0.6}, {"f1": 3, "f2": 1})
+    {'min_best_score': 0.3, 'median_best_score': 0.6, 'min_meetings': 0, 'median_meetings': 1}
+    """
+    if not best_scores:
+        raise ValueError("no firms: fairness of nothing")
+    counts = [meetings.get(firm, 0) for firm in best_scores]
+    return {"min_best_score": min(best_scores.values()),
+            "median_best_score": statistics.median(best_scores.values()),
+            "min_meetings": min(counts), "median_meetings": statistics.median(counts)}
