@@ -34,8 +34,9 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
          k: int, *, region: str | None, available_only: bool, firm: Party,
          exclude: set[str], rules_for: str | None, query: dict[str, Any],
          weights: Mapping[str, float], strict_text: bool,
-         within: frozenset[str] | None = None) -> Recommendation:
-    """The best `k` candidates of `kind` for a query's text and graph seeds."""
+         within: frozenset[str] | None = None, explain: bool = True) -> Recommendation:
+    """The best `k` candidates of `kind` for a query's text and graph seeds (without
+    matched terms and graph paths when not `explain`: for evaluation over many ranks)."""
     wanted = rec.facts.check_region(region) if region else None
     try:
         text_scores = rec.text_scores(kind, query_text, narrowed=wanted is not None)
@@ -73,7 +74,10 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     chosen = top_k({c: s for c, s in scores.items() if c in allowed
                     and (within is None or c in within)}, k)
     items = [_item(rec, c, kind, scores[c], {n: used[n].get(c, 0.0) for n in used},
-                   query_text, seeds, rule_results.get(c)) for c in chosen]
+                   query_text, seeds, rule_results.get(c)) if explain else
+             RecommendedItem(c, kind, rec.name(c), scores[c],
+                             {n: used[n].get(c, 0.0) for n in used})
+             for c in chosen]
     reason = None
     if not items and not candidates:
         n_all = len(rec.rows.get(kind, ()))

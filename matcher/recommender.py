@@ -272,11 +272,13 @@ class Recommender:
     def recommend(self, need_id: str | None = None, kind: str = "expert", k: int = 10, *,
                   text: str | None = None, region: str | None = None,
                   available_only: bool = True, firm_id: str | None = None,
-                  within: Iterable[str] | None = None) -> Recommendation:
+                  within: Iterable[str] | None = None, explain: bool = True
+                  ) -> Recommendation:
         """Candidates of one kind for a stored need (`need_id`) or an unsaved one (`text`).
 
         `within` keeps only those candidates in the answer (e.g. an event's invited
-        experts and institutes); scores are still relative to every candidate.
+        experts and institutes); scores are still relative to every candidate. Without
+        `explain` the items carry scores and components only (evaluation ranks many).
 
         Raises
         ------
@@ -334,7 +336,7 @@ class Recommender:
                     weights=self.config.weights[kind],
                     strict_text=text is not None,
                     within=None if within is None else frozenset(
-                        c for c in within if self.kind_of.get(c) == kind))
+                        c for c in within if self.kind_of.get(c) == kind), explain=explain)
 
     def recommend_for(self, candidate_id: str, kind: str = "need", k: int = 10, *,
                       region: str | None = None, available_only: bool = True,

@@ -1,0 +1,261 @@
+"""Where the partner ranked: the honest measure of the matcher after an event.
+
+For each pair an event produced (a meeting that was held, an intent, a signing), the
+rank and score the partner had in the recommendation that could have been made
+*before* the event: on a copy of the graph without anything written at or after the
+event's start date. `pre_event_cut` decides what goes (the event, its meetings and
+outcomes; later events and theirs; outcomes recorded since; `met`, `signed` and
+`collaborated_with` edges dated at or after the start, or in a later year);
+`pre_event_recommender` builds a recommender on that copy, text models included. A
+`recommend` on today's full graph has seen the outcome it is judged by and must not be
+used for this.
+
+>>> from duijie.graph import open_store
+>>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
+>>> store = open_store(":memory:"); _ = load_seed(store)
+>>> ranks = partner_ranks(store, XIAN_EVENT)
+>>> ranks.cutoff, len(ranks.pairs), ranks.summary["signed"]
+('2019-05-23', 12, 8)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from duijie.api.services import Result
+from duijie.api.services.events import event_meetings
+from duijie.api.services.outcomes import LEARNED_EDGES, SIGNED, event_record
+from duijie.evaluation.intervals import bootstrap_mean, wilson
+from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.model import Edge, Node
+from duijie.graph.store import GraphStore, iter_edges, iter_nodes
+from duijie.matcher.recommend import MAX_K, RecommendConfig
+from duijie.matcher.recommender import Recommender
+from duijie.matcher.snapshot import CANDIDATE_KINDS, GraphSnapshot
+
+STAGE_ORDER = ("met", "intent", "signed")
+KIND_OF = {"Expert": "expert", "Institute": "institute", "Programme": "programme"}
+SHOWN = 10
+"""An organiser reads the first ten recommendations: a partner there was "found"."""
+
+
+def is_illustrative(record: Node | Edge) -> bool:
+    """Invented for demos (``illustrative: true``, or provenance ``illustrative`` or
+    ``generated``), not a recorded fact."""
+    if record.props.get("illustrative") or getattr(record, "illustrative", False):
+        return True
+    return any(p.source in ("illustrative", "generated") for p in record.provenance)
+
+
+def event_cutoff(store: GraphStore, event_id: str) -> str:
+    """The event's start date (YYYY-MM-DD); `InvalidInput` when it has none."""
+    event = store.get_node(event_id)
+    if event.kind != "Event":
+        raise NotFound(f"is a {event.kind}, not an event", value=event_id, where="event")
+    start = event.props.get("start_date")
+    try:
+        return date.fromisoformat(str(start)[:10]).isoformat()
+    except ValueError:
+        raise InvalidInput("has no start date: what was known before it cannot be told "
+                           "(set start_date)", value=event_id, where="event") from None
+
+
+def _on_or_after(props: dict[str, Any], cutoff: str) -> bool:
+    day = props.get("date") or props.get("since") or props.get("recorded_at")
+    if day:
+        return str(day)[:10] >= cutoff
+    year = props.get("year")
+    return year is not None and int(year) >= int(cutoff[:4])
+
+
+@dataclass(frozen=True)
+class PreEventCut:
+    """What the pre-event copy leaves out: nodes, ``(src, kind, dst)`` edges, and how
+    many learned edges without any date were kept (background facts from documents)."""
+
+    event_id: str
+    cutoff: str
+    nodes: frozenset[str]
+    edges: frozenset[tuple[str, str, str]]
+    undated_kept: int
+
+
+def pre_event_cut(store: GraphStore, event_id: str) -> PreEventCut:
+    """Everything written at or after the event's start: see the module docstring."""
+    cutoff = event_cutoff(store, event_id)
+    nodes, edges = event_record(store, event_id)
+    nodes, edges = set(nodes), set(edges)
+    for event in iter_nodes(store, "Event"):
+        start = str(event.props.get("start_date") or "")[:10]
+        if event.id != event_id and start and start >= cutoff:
+            later_nodes, later_edges = event_record(store, event.id)
+            nodes |= later_nodes
+            edges |= later_edges
+    nodes |= {o.id for o in iter_nodes(store, "Outcome")
+              if str(o.props.get("recorded_at", ""))[:10] >= cutoff}
+    undated = 0
+    for kind in LEARNED_EDGES:
+        for e in iter_edges(store, kind):
+            if _on_or_after(e.props, cutoff):
+                edges.add((e.src, e.kind, e.dst))
+            elif not any(e.props.get(k) for k in ("date", "since", "year")):
+                undated += 1
+    return PreEventCut(event_id, cutoff, frozenset(nodes), frozenset(edges), undated)
+
+
+def pre_event_recommender(store: GraphStore, cut: PreEventCut,
+                          config: RecommendConfig | None = None) -> Recommender:
+    """A recommender over a copy of the graph without what `cut` leaves out (its text
+    models are fitted on that copy too), dated the day before the event."""
+    graph = store.projection().copy()
+    graph.remove_nodes_from([n for n in cut.nodes if n in graph])
+    for u, v, key, kind in list(graph.edges(keys=True, data="kind")):
+        if (u, kind, v) in cut.edges:
+            graph.remove_edge(u, v, key)
+    props = {n.id: n.props for kind in CANDIDATE_KINDS for n in iter_nodes(store, kind)
+             if n.id not in cut.nodes}
+    return Recommender(GraphSnapshot.from_projection(graph, props), config,
+                       today=date.fromisoformat(cut.cutoff))
+
+
+def recorded_pairs(store: GraphStore, event_id: str) -> list[dict[str, Any]]:
+    """The pairs the event produced, furthest stage first: from its meetings' outcomes
+    (held → met, intent, a signed ledger step) and from `met`/`signed` edges recorded for
+    it (need → partner) where no meeting says more."""
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def note(firm: str, helper: str, stage: str, needs: Iterable[str], meeting: str | None,
+             illustrative: bool) -> None:
+        row = pairs.setdefault((firm, helper), {"firm": firm, "helper": helper, "stage": stage,
+                                                "needs": [], "meeting_id": meeting,
+                                                "illustrative": False})
+        if STAGE_ORDER.index(stage) > STAGE_ORDER.index(row["stage"]):
+            row["stage"] = stage
+        row["needs"] = sorted({*row["needs"], *needs})
+        row["meeting_id"] = row["meeting_id"] or meeting
+        row["illustrative"] = row["illustrative"] or illustrative
+
+    for m in event_meetings(store, event_id):
+        firm, helper = m.props.get("firm_id"), m.props.get("helper_id")
+        outcomes = [o for _, o in store.neighbours(m.id, "has_outcome", "out")]
+        stage = ("signed" if any(o.props.get("ledger") in SIGNED for o in outcomes) else
+                 "intent" if any(o.props.get("intent") for o in outcomes) else
+                 "met" if any(o.props.get("held") for o in outcomes) else None)
+        if not (firm and helper and stage):
+            continue
+        needs = [e.dst for e in store.find_edges("involves", src=m.id, limit=10**6)
+                 if e.props.get("role") == "need"]
+        note(firm, helper, stage, needs, m.id,
+             any(is_illustrative(r) for r in [m, *outcomes]))
+    for kind in ("met", "signed"):
+        for e in iter_edges(store, kind):
+            if e.props.get("source_event") != event_id:
+                continue
+            firms = [n.id for _, n in store.neighbours(e.src, "submitted", "in")]
+            for firm in firms[:1]:
+                note(firm, e.dst, kind, [e.src], e.props.get("meeting_id"), is_illustrative(e))
+    return sorted(pairs.values(), key=lambda r: (-STAGE_ORDER.index(r["stage"]), r["firm"],
+                                                 r["helper"]))
+
+
+def _position(items: list, helper: str, key) -> int | None:
+    ordered = sorted(items, key=lambda i: (-key(i), i.id))
+    return next((n for n, item in enumerate(ordered, start=1) if item.id == helper), None)
+
+
+def rank_pair(rec: Recommender, pair: dict[str, Any], kind: str, needs: list[str],
+              cache: dict) -> dict[str, Any]:
+    """The partner's best rank over the firm's needs, by the hybrid score and by its
+    text and graph components alone (None when it was not among the candidates)."""
+    best: dict[str, Any] = {"rank": None, "score": None, "components": {}, "need": None,
+                            "rank_text": None, "rank_graph": None, "candidates": 0}
+    for need in needs:
+        if (need, kind) not in cache:
+            cache[(need, kind)] = rec.recommend(need, kind=kind, k=MAX_K, available_only=False,
+                                                firm_id=pair["firm"], explain=False).items
+        items = cache[(need, kind)]
+        rank = _position(items, pair["helper"], lambda i: i.score)
+        if rank is not None and (best["rank"] is None or rank < best["rank"]):
+            item = next(i for i in items if i.id == pair["helper"])
+            best = {"rank": rank, "score": round(item.score, 6),
+                    "components": {k: round(v, 6) for k, v in item.components.items()},
+                    "need": need, "candidates": len(items),
+                    "rank_text": _position(items, pair["helper"],
+                                           lambda i: i.components.get("text", 0.0)),
+                    "rank_graph": _position(items, pair["helper"],
+                                            lambda i: i.components.get("graph", 0.0))}
+        best["candidates"] = max(best["candidates"], len(items))
+    return best
+
+
+@dataclass
+class PartnerRanks(Result):
+    """`duijie report`'s "where the partner ranked" for one event: each recorded pair with
+    names, its stage, the partner's pre-event rank and score (hybrid, text alone, graph
+    alone), what the copy left out, and a summary (found in the first ten, MRR)."""
+
+    event_id: str
+    event_name: str
+    cutoff: str
+    pairs: list[dict[str, Any]]
+    left_out: dict[str, int]
+    summary: dict[str, Any]
+
+
+def summarise_ranks(pairs: list[dict[str, Any]], stage: str = "signed") -> dict[str, Any]:
+    """Found in the first `SHOWN` (Wilson) and mean reciprocal rank (bootstrap) of the
+    partners that reached `stage`, for the hybrid, text and graph ranks."""
+    chosen = [p for p in pairs if STAGE_ORDER.index(p["stage"]) >= STAGE_ORDER.index(stage)]
+    out: dict[str, Any] = {stage: len(chosen), "shown": SHOWN}
+    for key in ("rank", "rank_text", "rank_graph"):
+        ranks = [p[key] for p in chosen]
+        name = key.replace("rank", "hybrid") if key == "rank" else key.removeprefix("rank_")
+        if not ranks:
+            out[name] = None
+            continue
+        found = sum(1 for r in ranks if r is not None and r <= SHOWN)
+        out[name] = {"found": wilson(found, len(ranks)).to_dict(),
+                     "mrr": bootstrap_mean([1 / r if r else 0.0 for r in ranks]).to_dict(),
+                     "median_rank": _median([r for r in ranks if r is not None])}
+    return out
+
+
+def _median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    mid = len(values) // 2
+    return float(values[mid]) if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def partner_ranks(store: GraphStore, event_id: str, *,
+                  config: RecommendConfig | None = None) -> PartnerRanks:
+    """Where each partner the event produced ranked before the event (see the module
+    docstring). An event without recorded pairs gives an empty list, said so in the
+    summary (``signed: 0``), never a made-up rank."""
+    cut = pre_event_cut(store, event_id)
+    pairs = recorded_pairs(store, event_id)
+    names = store.get_nodes({event_id, *(x for p in pairs for x in (p["firm"], p["helper"])),
+                             *(n for p in pairs for n in p["needs"])})
+    rec = pre_event_recommender(store, cut, config) if pairs else None
+    cache: dict = {}
+    rows = []
+    for p in pairs:
+        helper = names.get(p["helper"])
+        kind = KIND_OF.get(helper.kind) if helper else None
+        needs = [n for n in p["needs"] if n in rec.kind_of] or (
+            [n for n in rec.snapshot.neighbours(p["firm"], "submitted", "out")])
+        ranked = rank_pair(rec, p, kind, needs, cache) if kind else rank_pair(
+            rec, p, "expert", [], cache)
+        rows.append({**p, "firm_name": names[p["firm"]].name if p["firm"] in names else None,
+                     "helper_name": helper.name if helper else None,
+                     "helper_kind": helper.kind if helper else None,
+                     "need_names": {n: names[n].name for n in p["needs"] if n in names},
+                     **ranked})
+    return PartnerRanks(event_id, names[event_id].name, cut.cutoff, rows,
+                        {"nodes": len(cut.nodes), "edges": len(cut.edges),
+                         "undated_edges_kept": cut.undated_kept},
+                        summarise_ranks(rows))
