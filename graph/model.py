@@ -47,13 +47,13 @@ MAX_ID = 200
 
 NODE_KINDS = (
     "Enterprise", "Need", "Institute", "Expert", "Programme", "Event",
-    "Meeting", "Outcome", "Topic", "Industry", "Region",
+    "Meeting", "Outcome", "Topic", "Industry", "Region", "Official",
 )
 ORGANISATION_KINDS = ("Enterprise", "Institute")
 ID_PREFIX = {
     "Enterprise": "ent", "Need": "need", "Institute": "inst", "Expert": "exp",
     "Programme": "prog", "Event": "evt", "Meeting": "mtg", "Outcome": "out",
-    "Topic": "topic", "Industry": "ind", "Region": "reg",
+    "Topic": "topic", "Industry": "ind", "Region": "reg", "Official": "off",
 }
 
 
@@ -105,6 +105,37 @@ class EnterpriseProps(_Props):
         return value
 
 
+class ProblemStep(BaseModel):
+    """One dated step of handling a problem (协调推进): who did what, when."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    on: IsoDate
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    by: Name | None = None
+
+
+class ProblemLedger(BaseModel):
+    """A problem's place in the ledger (台账): who answers for it, by when, what was done.
+
+    The responsible department is the need's `department` and the answer its
+    `resolution`; a problem is closed (销号) only with an answer the firm has seen.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    opened_on: IsoDate | None = None
+    person: Name | None = None  # an Official's id, or a person's name
+    due: IsoDate | None = None
+    steps: Annotated[list[ProblemStep], Field(max_length=1000)] = []
+    answered_on: IsoDate | None = None
+    firm_seen_on: IsoDate | None = None  # the firm has seen the answer
+    closed_on: IsoDate | None = None
+    escalated_on: IsoDate | None = None
+    escalated_to: Name | None = None
+    raised_in: Name | None = None  # the Event or Meeting where the firm raised it
+    raised_by: Name | None = None  # the Official who heard it on a contact visit
+    routed_by: Name | None = None  # the routing rule that chose the department
+
+
 class NeedProps(_Props):
     title: Name
     text: Text | None = None
@@ -121,6 +152,7 @@ class NeedProps(_Props):
     submitted_at: IsoDate | None = None
     resolution: Text | None = None
     region: Name | None = None
+    ledger: ProblemLedger | None = None
 
 
 class InstituteProps(_Props):
@@ -176,6 +208,8 @@ class ProgrammeProps(_Props):
     industries: ShortList = []
     deadline: IsoDate | None = None
     benefit: Text | None = None
+    value_wan: NonNegative | None = None  # typical support to one firm, 万元: ranks pushes
+    grants_flag: Name | None = None  # the flag a firm holds once awarded (高新技术企业)
 
 
 class _Nested(BaseModel):
@@ -286,6 +320,27 @@ class OutcomeProps(_Props):
     meeting_id: Name | None = None
 
 
+class ContactRecord(_Nested):
+    """One contact an official made with a firm (双向联系), and the problems it raised."""
+
+    firm: Name
+    on: IsoDate
+    note: Text | None = None
+    problems: ShortList = []  # ids of the Needs raised on this contact
+
+
+class OfficialProps(_Props):
+    """A person of the office who keeps contact with firms and answers for problems."""
+
+    name: Name
+    department: Name
+    title: Name | None = None
+    fields: ShortList = []  # topics and industries the official knows
+    regions: ShortList = []
+    capacity: Annotated[int, Field(ge=0, le=10_000)] = 20  # firms they can keep contact with
+    contacts: Annotated[list[ContactRecord], Field(max_length=20_000)] = []
+
+
 class VocabularyProps(_Props):
     name: Name
     name_en: Name | None = None
@@ -306,7 +361,7 @@ PROPS_SCHEMAS: dict[str, type[_Props]] = {
     "Enterprise": EnterpriseProps, "Need": NeedProps, "Institute": InstituteProps,
     "Expert": ExpertProps, "Programme": ProgrammeProps, "Event": EventProps,
     "Meeting": MeetingProps, "Outcome": OutcomeProps, "Topic": VocabularyProps,
-    "Industry": IndustryProps, "Region": RegionProps,
+    "Industry": IndustryProps, "Region": RegionProps, "Official": OfficialProps,
 }
 _REQUIRED = {kind: tuple(name for name, f in schema.model_fields.items() if f.is_required())
              for kind, schema in PROPS_SCHEMAS.items()}
@@ -329,6 +384,8 @@ EDGE_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "participated_in": (_ACTORS, ("Event",)),
     "supports": (("Programme",), ("Topic", "Industry", "Region")),
     "awarded": (_ANY_ORG, ("Programme",)),
+    "applied_for": (("Enterprise",), ("Programme",)),
+    "contact_for": (("Official",), ("Enterprise",)),
     "eligible_for": (("Enterprise",), ("Programme",)),
     "met": (("Need",), _HELPERS),
     "signed": (("Need",), _HELPERS),

@@ -159,11 +159,12 @@ def values(vocabulary: type[StrEnum]) -> tuple[str, ...]:
 KIND_LABELS = {
     "zh": {"Enterprise": "企业", "Need": "需求", "Institute": "院所", "Expert": "专家",
            "Programme": "政策项目", "Event": "活动", "Meeting": "会谈", "Outcome": "结果",
-           "Topic": "主题", "Industry": "行业", "Region": "地区"},
+           "Topic": "主题", "Industry": "行业", "Region": "地区",
+           "Official": "联系干部"},
     "en": {"Enterprise": "enterprise", "Need": "need", "Institute": "institute",
            "Expert": "expert", "Programme": "programme", "Event": "event",
            "Meeting": "meeting", "Outcome": "outcome", "Topic": "topic",
-           "Industry": "industry", "Region": "region"},
+           "Industry": "industry", "Region": "region", "Official": "official"},
 }
 
 NEED_STATUS_LABELS = {
@@ -185,7 +186,8 @@ EDGE_LABELS = {
            "part_of": "隶属", "collaborated_with": "合作过", "participated_in": "参加",
            "supports": "支持", "awarded": "获得认定", "eligible_for": "符合条件",
            "met": "洽谈", "signed": "签约", "has_meeting": "安排洽谈", "involves": "涉及",
-           "has_outcome": "成效", "organised_by": "主办"},
+           "has_outcome": "成效", "organised_by": "主办",
+           "applied_for": "已申报", "contact_for": "联系服务"},
 }
 
 
@@ -196,3 +198,36 @@ def edge_label(kind: str, lang: str = "zh") -> str:
     ('签约', 'signed')
     """
     return EDGE_LABELS.get(lang, {}).get(kind, kind)
+
+
+class ProblemState(StrEnum):
+    """Where a problem stands in the ledger (台账), in order; derived from its record."""
+
+    UNASSIGNED = "unassigned"  # no responsible department yet
+    ASSIGNED = "assigned"  # a department (and perhaps a person) answers for it
+    IN_PROGRESS = "in_progress"  # dated steps recorded (协调推进)
+    ANSWERED = "answered"  # an answer recorded, the firm has not seen it yet
+    CLOSED = "closed"  # 销号: the answer recorded and seen by the firm
+
+
+PROBLEM_NEED_TYPES = (NeedType.PROBLEM, NeedType.POLICY, NeedType.FINANCING, NeedType.TALENT)
+"""Need types that are problems for a department to answer, not technology to match."""
+
+PROBLEM_LABELS = {
+    "zh": {"unassigned": "待分办", "assigned": "已交办", "in_progress": "办理中",
+           "answered": "已答复", "closed": "已销号", "problem": "问题", "policy": "政策",
+           "financing": "融资", "talent": "人才", "technology": "技术"},
+    "en": {"unassigned": "unassigned", "assigned": "assigned", "in_progress": "in progress",
+           "answered": "answered", "closed": "closed", "problem": "problem",
+           "policy": "policy", "financing": "financing", "talent": "talent",
+           "technology": "technology"},
+}
+
+
+def problem_label(value: str, lang: str = "zh") -> str:
+    """A problem state or need type as a person reads it.
+
+    >>> problem_label("closed"), problem_label("financing", "en")
+    ('已销号', 'financing')
+    """
+    return PROBLEM_LABELS.get(lang, PROBLEM_LABELS["zh"]).get(value, value)

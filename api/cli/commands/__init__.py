@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "graph": "duijie.api.cli.commands.graph_commands",
     "serve": "duijie.api.cli.commands.web_commands",
     "user": "duijie.api.cli.commands.web_commands",
+    "problem": "duijie.api.cli.commands.problem_commands",
 }
 COMMAND_MODULES = sorted(set(COMMANDS.values()))
 

@@ -1,0 +1,204 @@
+"""The problem ledger: routing as data, states from problem to closure, refusals that
+write nothing, a department's XLSX ledger, and the CLI as a user meets it."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from duijie.api.services.access import Viewer
+from duijie.api.services.problems import (
+    LEDGER_COLUMNS,
+    add_problem,
+    add_step,
+    assign_problem,
+    close_problem,
+    ledger_workbook,
+    list_problems,
+)
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.model import Node
+from duijie.graph.sqlite_store import SqliteStore
+from duijie.matcher.problems import parse_routing, route_problem
+from tests.api.test_cli import run
+
+ROUTING = parse_routing("""
+escalate_after_days = 10
+[[rule]]
+need_type = "*"
+region = "*"
+department = "综合处"
+due_days = 30
+[[rule]]
+need_type = "financing"
+region = "*"
+department = "金融办"
+due_days = 20
+[[rule]]
+need_type = "financing"
+region = "浙江"
+department = "省金融办"
+due_days = 15
+[[rule]]
+need_type = "financing"
+region = "绍兴"
+department = "绍兴市金融办"
+due_days = 10
+""")
+
+
+@pytest.fixture
+def store(db_path: Path):
+    store = SqliteStore(db_path)
+    with store.batch() as b:
+        b.upsert_node(Node("ent:shaoxing", "Enterprise", {"name": "绍兴某轴承", "region": "新昌"}))
+        b.upsert_node(Node("ent:jinan", "Enterprise", {"name": "济南某机床", "region": "济南"}))
+        b.upsert_node(Node("ent:evil", "Enterprise", {"name": '=HYPERLINK("http://x","点")'}))
+    yield store
+    store.close()
+
+
+def test_routing_takes_the_most_specific_rule() -> None:
+    ancestors = {"新昌": ["绍兴", "浙江"], "杭州": ["浙江"], "济南": ["山东"]}
+    route = lambda t, r: route_problem(t, r, ROUTING, region_ancestors=ancestors)  # noqa: E731
+    assert route("financing", "新昌").department == "绍兴市金融办"  # nearest region wins
+    assert route("financing", "杭州").department == "省金融办"
+    assert route("financing", "济南").department == "金融办"  # type beats region "*"
+    assert route("talent", "新昌").department == "综合处"
+    assert route("financing", "新昌").due_days == 10
+
+
+def test_bad_routing_tables_say_where() -> None:
+    with pytest.raises(InvalidInput, match=r"rule 1.*department"):
+        parse_routing('[[rule]]\nneed_type = "policy"\n')
+    with pytest.raises(InvalidInput, match="rule 1, due_days"):
+        parse_routing('[[rule]]\ndepartment = "x"\ndue_days = 0\n')
+    with pytest.raises(InvalidInput, match="not valid TOML"):
+        parse_routing("[[rule]\n")
+
+
+def test_a_problem_goes_from_routing_to_closure(store: SqliteStore) -> None:
+    p = add_problem(store, firm_id="ent:shaoxing", title="技改贷款难", need_type="financing",
+                    opened_on="2019-12-02", routing=ROUTING)
+    # the firm's region 新昌 lies in 绍兴 (gazetteer): the 绍兴 rule, due in 10 days
+    assert (p.department, p.due, p.state) == ("绍兴市金融办", "2019-12-12", "assigned")
+    assert p.routed_by == "financing @ 绍兴 → 绍兴市金融办"
+    p = assign_problem(store, p.id, person="王处长", due="2019-12-20")
+    assert (p.person_name, p.due, p.state) == ("王处长", "2019-12-20", "assigned")
+    p = add_step(store, p.id, text="协调两家银行上门对接", on="2019-12-10", by="王处长")
+    assert p.state == "in_progress" and [s.on for s in p.steps] == ["2019-12-10"]
+    p = add_step(store, p.id, text="银行授信方案送企业", on="2019-12-15", answer="获授信500万元")
+    assert (p.state, p.answer, p.answered_on) == ("answered", "获授信500万元", "2019-12-15")
+    p = close_problem(store, p.id, seen="2019-12-16")
+    assert (p.state, p.firm_seen_on, p.closed_on) == ("closed", "2019-12-16", "2019-12-16")
+    stored = store.get_node(p.id).props
+    assert stored["ledger"]["closed_on"] == "2019-12-16" and stored["resolution"] == "获授信500万元"
+
+
+def test_overdue_and_escalated_lists(store: SqliteStore) -> None:
+    late = add_problem(store, firm_id="ent:jinan", title="用地指标", opened_on="2019-11-01",
+                       due="2019-11-20", routing=ROUTING)
+    slightly = add_problem(store, firm_id="ent:jinan", title="用电扩容", opened_on="2019-11-01",
+                           due="2019-12-10", routing=ROUTING)
+    add_problem(store, firm_id="ent:jinan", title="认证费用", opened_on="2019-11-01",
+                due="2020-03-01", routing=ROUTING)
+    today = "2019-12-15"
+    overdue = list_problems(store, overdue=True, today=today, routing=ROUTING)
+    assert [(p.id, p.overdue_days) for p in overdue.items] == [(late.id, 25), (slightly.id, 5)]
+    escalated = list_problems(store, escalated=True, today=today, routing=ROUTING)
+    assert [p.id for p in escalated.items] == [late.id]  # 25 > 10 days; 5 is not
+    assign_problem(store, slightly.id, escalate_to="分管厅领导", on="2019-12-14")
+    escalated = list_problems(store, escalated=True, today=today, routing=ROUTING)
+    assert {p.id for p in escalated.items} == {late.id, slightly.id}
+    add_step(store, late.id, text="答复", on="2019-12-14", answer="已协调")
+    close_problem(store, late.id, seen="2019-12-15")
+    assert [p.id for p in list_problems(store, escalated=True, today=today,
+                                        routing=ROUTING).items] == [slightly.id]
+
+
+def test_refusals_write_nothing(store: SqliteStore) -> None:
+    p = add_problem(store, firm_id="ent:jinan", title="审批慢", opened_on="2019-12-02",
+                    routing=ROUTING)
+    rev = store.get_node(p.id).rev
+    with pytest.raises(InvalidInput, match="before the problem was opened"):
+        add_step(store, p.id, text="走访", on="2019-11-30")
+    with pytest.raises(InvalidInput, match="closing needs a recorded answer"):
+        close_problem(store, p.id, seen="2019-12-05")
+    with pytest.raises(InvalidInput, match="the day the firm saw the answer"):
+        close_problem(store, p.id, answer="已答复")
+    with pytest.raises(InvalidInput, match="before the firm saw the answer"):
+        close_problem(store, p.id, answer="已答复", seen="2019-12-05", closed_on="2019-12-04")
+    with pytest.raises(InvalidInput, match=r"due.*before the problem was opened"):
+        assign_problem(store, p.id, due="2019-12-01")
+    with pytest.raises(InvalidInput, match="not an official"):
+        assign_problem(store, p.id, person="off:nobody")
+    with pytest.raises(InvalidInput, match="not a problem type"):
+        add_problem(store, firm_id="ent:jinan", title="x", need_type="technology")
+    with pytest.raises(InvalidInput, match="not an enterprise"):
+        add_problem(store, firm_id="ent:none", title="x")
+    assert store.get_node(p.id).rev == rev  # nothing half-written
+    close_problem(store, p.id, answer="已答复", seen="2019-12-05")
+    with pytest.raises(InvalidInput, match="closed problem takes no more steps"):
+        add_step(store, p.id, text="再走访", on="2019-12-06")
+    with pytest.raises(InvalidInput, match="already closed"):
+        close_problem(store, p.id, answer="x", seen="2019-12-06")
+
+
+def test_a_firm_sees_its_own_problems_only(store: SqliteStore) -> None:
+    mine = add_problem(store, firm_id="ent:jinan", title="用地", routing=ROUTING)
+    theirs = add_problem(store, firm_id="ent:shaoxing", title="融资", routing=ROUTING)
+    firm = Viewer.enterprise("usr:1", "ent:jinan")
+    assert [p.id for p in list_problems(store, viewer=firm).items] == [mine.id]
+    with pytest.raises(NotFound):
+        add_step(store, theirs.id, text="x", viewer=firm)
+    with pytest.raises(Forbidden):
+        add_step(store, mine.id, text="x", viewer=firm)  # the office keeps the ledger
+
+
+def test_department_ledger_xlsx_in_the_offices_layout(store: SqliteStore) -> None:
+    p = add_problem(store, firm_id="ent:evil", title="=1+1 审批", opened_on="2019-12-01",
+                    department="综合处", due="2019-12-05", routing=ROUTING)
+    add_step(store, p.id, text="走访企业", on="2019-12-03")
+    add_problem(store, firm_id="ent:jinan", title="别的处", department="其他处", routing=ROUTING)
+    ledger = list_problems(store, department="综合处", today="2019-12-10", routing=ROUTING)
+    sheet = load_workbook(io.BytesIO(ledger_workbook(ledger))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert tuple(rows[1]) == LEDGER_COLUMNS
+    assert rows[2] == ["1", '\'=HYPERLINK("http://x","点")', "'=1+1 审批", "综合处",
+                       "2019-12-03 走访企业", "办理中（逾期5天）"]
+    assert len(rows) == 3  # the other department's problem is not in this ledger
+    assert all(c.data_type == "s" for row in sheet.iter_rows(min_row=3) for c in row)
+
+
+def test_cli_problem_commands(db_path: Path, tmp_path: Path) -> None:
+    store = SqliteStore(db_path)
+    with store.batch() as b:
+        b.upsert_node(Node("ent:a", "Enterprise", {"name": "甲公司", "region": "杭州"}))
+    store.close()
+    added = run("problem", "add", "ent:a", "政策咨询", "--type", "policy", "--opened",
+                "2019-05-01", "--json", db=db_path)
+    assert added.returncode == 0, added.stderr
+    problem = json.loads(added.stdout)
+    assert problem["department"] == "浙江省经济和信息化厅技术创新处"  # the packaged rules
+    assert problem["firm_name"] == "甲公司" and problem["due"] == "2019-05-16"
+    bad = run("problem", "step", problem["id"], "走访", "--on", "2019-04-01", db=db_path)
+    assert bad.returncode == 2 and "before the problem was opened" in bad.stderr
+    assert bad.stderr.count("\n") == 1
+    refused = run("problem", "close", problem["id"], "--seen", "2019-05-03", db=db_path)
+    assert refused.returncode == 2 and "recorded answer" in refused.stderr
+    closed = run("problem", "close", problem["id"], "--answer", "已解读政策", "--seen",
+                 "2019-05-03", db=db_path)
+    assert closed.returncode == 0 and "已销号" in closed.stdout
+    out = tmp_path / "台账.xlsx"
+    listed = run("problem", "list", "--department", "浙江省经济和信息化厅技术创新处", "--xlsx",
+                 str(out), db=db_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "甲公司｜政策咨询" in listed.stdout
+    assert load_workbook(out).active["F3"].value == "已销号"
+    missing = run("problem", "close", "need:none", "--answer", "x", "--seen", "2019-05-03",
+                  db=db_path)
+    assert missing.returncode == 3
