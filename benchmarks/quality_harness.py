@@ -1,0 +1,110 @@
+"""Text matching quality on every labelled set: choose on tune, report held-out with 95% CIs.
+
+Runs the methods of `METHODS` (the product's scorer under many settings, fusions, LSA and
+pseudo-relevance feedback) over the sets of `duijie.evaluation.sets`, chooses the method
+with the best tune NDCG@10 averaged over the monolingual sets (never one set, never the
+held-out split), and prints a Markdown table of held-out NDCG@10 with bootstrap intervals
+for the baselines, the choice and the best of each family.
+
+    python benchmarks/quality_harness.py            # the table (about a minute)
+    python benchmarks/quality_harness.py --all      # every method, tune and held-out
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from duijie.evaluation.harness import bootstrap_interval, choose, per_query, run_method
+from duijie.evaluation.methods import as_method, fuse, lexical, lsa, prf
+from duijie.evaluation.sets import all_sets
+
+METRIC = "ndcg@10"
+BASELINES = ("BM25 (concat)", "TF-IDF (concat)")
+
+
+def methods() -> dict[str, object]:
+    """Every method tried, baselines first (ties go to the first listed)."""
+    out: dict[str, object] = {
+        "BM25 (concat)": lexical(),
+        "TF-IDF (concat)": lexical(weighting="tfidf"),
+    }
+    for weighting in ("bm25", "tfidf"):
+        for rule in ("max", "mean", "sum_sqrt", "topk_mean", "softmax"):
+            extra = {"agg_k": 3} if rule == "topk_mean" else {}
+            out[f"{weighting} {rule}"] = lexical(weighting=weighting, aggregation=rule,
+                                                 **extra)
+    out["bm25 k1=0.9 b=0.4"] = lexical(k1=0.9, b=0.4)
+    out["bm25 1-2-grams"] = lexical(ngram_range=(1, 2))
+    out["bm25 2-3-grams"] = lexical(ngram_range=(2, 3))
+    for ngrams in ((2, 2), (1, 2)):
+        tag = "" if ngrams == (2, 2) else ", 1-2-grams"
+        concat = lexical(ngram_range=ngrams)
+        for rule in ("max", "sum_sqrt", "topk_mean"):
+            per_doc = lexical(ngram_range=ngrams, aggregation=rule,
+                              **({"agg_k": 3} if rule == "topk_mean" else {}))
+            for a in (0.3, 0.5, 0.7):
+                out[f"bm25 concat {a} + {rule} {1 - a:.1f}{tag}"] = fuse(
+                    [(concat, a), (per_doc, 1 - a)])
+        for w in (0.1, 0.2, 0.3):
+            out[f"bm25 concat + LSA-200 {w}{tag}"] = fuse([(concat, 1 - w), (lsa(200), w)])
+        out[f"bm25 concat + PRF 3 docs 0.2{tag}"] = prf(concat, 3, 0.2)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--all", action="store_true", help="print every method")
+    args = parser.parse_args()
+    sets = all_sets()
+    choose_on = [n for n, s in sets.items() if "→" not in s.language]
+    runs: dict[str, dict[str, list[list[str]]]] = {}
+    start = time.perf_counter()
+    for name, scorer in methods().items():
+        runs[name] = {s: run_method(as_method(scorer), labelled)
+                      for s, labelled in sets.items()}
+    took = time.perf_counter() - start
+
+    def mean_of(method: str, set_name: str, split: str) -> float:
+        return float(per_query(sets[set_name], runs[method][set_name], split, METRIC).mean())
+
+    tune = {m: {s: mean_of(m, s, "tune") for s in sets} for m in runs}
+    chosen = choose(tune, choose_on)
+    print(f"{len(runs)} methods × {len(sets)} sets in {took:.0f} s; chosen on the tune split, "
+          f"mean {METRIC} over {', '.join(choose_on)}: **{chosen}**\n")
+
+    def family(m: str) -> str:
+        return ("LSA" if "LSA" in m else "PRF" if "PRF" in m else
+                "fusion" if " + " in m else "single")
+    shown = [*BASELINES, chosen]
+    for fam in ("single", "fusion", "LSA", "PRF"):
+        members = [m for m in runs if family(m) == fam and m not in shown]
+        if members:
+            shown.append(max(members, key=lambda m: np.mean([tune[m][s] for s in choose_on])))
+    if args.all:
+        shown = list(runs)
+
+    head = " | ".join(sets)
+    print(f"| method | tune mean | {head} |")
+    print("|---|---:|" + "---:|" * len(sets))
+    for m in shown:
+        cells = []
+        for s, labelled in sets.items():
+            mean, lo, hi = bootstrap_interval(per_query(labelled, runs[m][s], "heldout", METRIC))
+            cells.append(f"{mean:.3f} [{lo:.3f}, {hi:.3f}]")
+        tag = " (chosen)" if m == chosen else " (baseline)" if m in BASELINES else ""
+        print(f"| {m}{tag} | {np.mean([tune[m][s] for s in choose_on]):.3f} | "
+              + " | ".join(cells) + " |")
+    counts = ", ".join(f"{n} {s.count('tune')}/{s.count('heldout')}" for n, s in sets.items())
+    print(f"\nheld-out {METRIC} with 95% percentile-bootstrap intervals over queries; "
+          f"queries tune/held-out: {counts}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The quality harness: run ranking methods over labelled sets, with intervals, and choose.
+
+Pure: plain data in (a `LabelledSet`, a method), plain data out. A *method* is a callable
+``method(profiles) -> rank`` where ``rank(texts, k) -> [[profile_id, ...], ...]`` (best first,
+at most k); `duijie.evaluation.methods` builds them from the matcher's parts.
+
+Protocol, so that a default is chosen by measurement and reported honestly:
+
+1. every method ranks every query of every set (`run_method`);
+2. per-query metric values (`per_query`) are averaged per split; a 95% interval comes from a
+   percentile bootstrap over the queries (`bootstrap_interval`, scipy's);
+3. the choice (`choose`) uses the **tune** split only, averaged over the sets given (not one
+   set), ties broken by the order the methods were listed (simpler first);
+4. the held-out split is reported beside it and never used to choose.
+
+>>> from duijie.evaluation.sets import LabelledSet
+>>> s = LabelledSet("toy", "zh", "need → field", "made up",
+...     [{"id": "a", "docs": [{"id": "1", "text": "x"}]},
+...      {"id": "b", "docs": [{"id": "2", "text": "y"}]}],
+...     [{"id": "q1", "text": "x", "relevant": ["a"], "split": "tune"},
+...      {"id": "q2", "text": "y", "relevant": ["b"], "split": "tune"}])
+>>> right = lambda profiles: (lambda texts, k: [["a", "b"] if t == "x" else ["b", "a"]
+...                                             for t in texts])
+>>> wrong = lambda profiles: (lambda texts, k: [["b", "a"] for t in texts])
+>>> runs = {"right": run_method(right, s), "wrong": run_method(wrong, s)}
+>>> per_query(s, runs["wrong"], "tune", "mrr@10").tolist()
+[0.5, 1.0]
+>>> choose({name: {"toy": summary(s, r, "tune")["ndcg@10"]} for name, r in runs.items()},
+...        ["toy"])
+'right'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from duijie.evaluation.metrics import METRICS
+from duijie.evaluation.sets import LabelledSet
+
+Ranker = Callable[[Sequence[str], int], list[list[str]]]
+Method = Callable[[list[dict]], Ranker]
+K = 10
+REPORTED = ("ndcg@10", "mrr@10", "hit@1")
+
+
+def run_method(method: Method, labelled: LabelledSet, k: int = K) -> list[list[str]]:
+    """Rankings of every query of the set (both splits), in query order.
+
+    The method is fitted on the set's profiles once; queries are ranked in one batch.
+    """
+    rank = method(labelled.profiles)
+    rankings = rank([q["text"] for q in labelled.queries], k)
+    if len(rankings) != len(labelled.queries):
+        raise ValueError(f"{labelled.name}: the method returned {len(rankings)} rankings for "
+                         f"{len(labelled.queries)} queries")
+    return rankings
+
+
+def per_query(labelled: LabelledSet, rankings: list[list[str]], split: str,
+              metric: str = "ndcg@10") -> np.ndarray:
+    """One metric value per query of a split (``name@k``: a name of `METRICS` and a cut-off).
+
+    >>> from duijie.evaluation.sets import LabelledSet
+    >>> s = LabelledSet("t", "zh", "", "", [], [
+    ...     {"id": "q", "text": "", "relevant": ["a"], "split": "heldout"}])
+    >>> per_query(s, [["b", "a"]], "heldout", "hit@1").tolist()
+    [0.0]
+    """
+    name, _, k = metric.partition("@")
+    if name not in METRICS or not k.isdigit():
+        raise ValueError(f"metric must be name@k with name in {sorted(METRICS)}: {metric!r}")
+    fn = METRICS[name]
+    return np.array([fn(q["relevant"], r, int(k))
+                     for q, r in zip(labelled.queries, rankings, strict=True)
+                     if q["split"] == split], dtype=np.float64)
+
+
+def bootstrap_interval(values: Sequence[float], confidence: float = 0.95,
+                       n_resamples: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """Mean and percentile-bootstrap interval of the mean, resampling queries.
+
+    >>> m, lo, hi = bootstrap_interval([0.0, 1.0] * 50)
+    >>> m, lo < 0.5 < hi, round(hi - lo, 1)
+    (0.5, True, 0.2)
+    """
+    from scipy.stats import bootstrap
+
+    data = np.asarray(values, dtype=np.float64)
+    if data.size == 0:
+        raise ValueError("no values to bootstrap")
+    mean = float(data.mean())
+    if np.all(data == data[0]):
+        return mean, mean, mean
+    res = bootstrap((data,), np.mean, confidence_level=confidence, n_resamples=n_resamples,
+                    method="percentile", random_state=np.random.default_rng(seed))
+    return mean, float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def summary(labelled: LabelledSet, rankings: list[list[str]], split: str,
+            metrics: Sequence[str] = REPORTED) -> dict[str, float]:
+    """Mean of each metric over the split's queries."""
+    return {m: float(per_query(labelled, rankings, split, m).mean()) for m in metrics}
+
+
+def choose(tune_scores: dict[str, dict[str, float]], set_names: Sequence[str]) -> str:
+    """The method with the best mean tune score over the named sets (first listed on ties).
+
+    ``tune_scores[method][set]`` is the method's tune-split score on that set.
+
+    >>> choose({"a": {"s1": 0.5, "s2": 0.7}, "b": {"s1": 0.9, "s2": 0.2}}, ["s1", "s2"])
+    'a'
+    """
+    if not tune_scores or not set_names:
+        raise ValueError("nothing to choose from")
+    best, best_mean = None, -np.inf
+    for method, by_set in tune_scores.items():
+        mean = float(np.mean([by_set[s] for s in set_names]))
+        if mean > best_mean + 1e-12:
+            best, best_mean = method, mean
+    return best

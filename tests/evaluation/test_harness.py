@@ -1,0 +1,124 @@
+"""The quality harness: sets built from shipped data, metrics per query, intervals, choice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from duijie.evaluation.harness import bootstrap_interval, choose, per_query, run_method, summary
+from duijie.evaluation.methods import as_method, fuse, lexical, lsa, prf
+from duijie.evaluation.sets import LabelledSet, all_sets, nsfc_sets, split_of
+
+
+@pytest.fixture(scope="module")
+def sets() -> dict[str, LabelledSet]:
+    return all_sets()
+
+
+def test_every_set_is_well_formed(sets):
+    for name, s in sets.items():
+        ids = [p["id"] for p in s.profiles]
+        assert len(ids) == len(set(ids)), name
+        known = set(ids)
+        for q in s.queries:
+            assert q["split"] in ("tune", "heldout"), (name, q)
+            assert q["relevant"] and set(q["relevant"]) <= known, (name, q)
+            assert q["text"].strip()
+        assert s.count("tune") >= 50 and s.count("heldout") >= 50, name
+
+
+def test_a_held_out_leaf_is_never_in_a_profile(sets):
+    s = sets["nsfc-l2-zh"]
+    doc_ids = {d["id"] for p in s.profiles for d in p["docs"]}
+    assert not doc_ids & {q["id"] for q in s.queries}
+    # every query's field keeps at least one leaf of its own besides its name
+    by_id = {p["id"]: p for p in s.profiles}
+    assert all(len(by_id[q["relevant"][0]]["docs"]) >= 2 for q in s.queries)
+
+
+def test_splits_are_fixed_by_id_and_balanced():
+    queries = nsfc_sets()["nsfc-l1-en"].queries
+    assert all(q["split"] == split_of(q["id"]) for q in queries)
+    tune = sum(q["split"] == "tune" for q in queries) / len(queries)
+    assert 0.4 < tune < 0.6
+
+
+def test_cross_language_sets_pair_languages(sets):
+    zh_en = sets["nsfc-l2-zh→en"]
+    assert all(not any("\u4e00" <= c <= "\u9fff" for c in d["text"])
+               for p in zh_en.profiles for d in p["docs"])
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in q["text"]) for q in zh_en.queries)
+
+
+def test_a_lexical_scorer_finds_most_fields_and_a_shuffled_one_does_not(sets):
+    s = sets["nsfc-l1-zh"]
+    rankings = run_method(as_method(lexical()), s)
+    real = summary(s, rankings, "tune")["ndcg@10"]
+    rng = np.random.default_rng(0)
+    shuffled = [list(rng.permutation([p["id"] for p in s.profiles])[:10]) for _ in rankings]
+    chance = summary(s, shuffled, "tune")["ndcg@10"]
+    assert real > 0.6 > 0.3 > chance
+
+
+def test_lexical_scores_match_the_product_scorer(sets):
+    from duijie.matcher.text import TextAffinity
+
+    s = sets["built-here"]
+    texts = [q["text"] for q in s.queries[:5]]
+    matrix = lexical(aggregation="max")(s.profiles, texts)
+    model = TextAffinity(aggregation="max").fit(s.profiles)
+    for i, text in enumerate(texts):
+        expected = model.score(text)
+        got = dict(zip((p["id"] for p in s.profiles), matrix[i], strict=True))
+        assert got == pytest.approx(expected)
+
+
+def test_fusion_normalises_each_part_by_its_best_score():
+    profiles = [{"id": "a", "docs": [{"id": "1", "text": "红外探测器 噪声"}]},
+                {"id": "b", "docs": [{"id": "2", "text": "红外"}]}]
+    scores = fuse([(lexical(), 1.0), (lexical(weighting="tfidf"), 1.0)])(profiles, ["红外探测器"])
+    assert scores[0].max() == pytest.approx(2.0)
+
+
+def test_lsa_alone_ranks_far_better_than_chance(sets):
+    s = sets["built-here"]
+    ndcg = summary(s, run_method(as_method(lsa(100)), s), "tune")["ndcg@10"]
+    assert ndcg > 0.5  # chance is about 0.05 with 58 profiles
+
+
+def test_prf_ranks_the_obvious_answer_first():
+    profiles = [{"id": "ir", "docs": [{"id": "1", "text": "红外探测器 热像仪 噪声"},
+                                      {"id": "2", "text": "焦平面 读出电路"}]},
+                {"id": "cf", "docs": [{"id": "3", "text": "碳纤维 复合材料 固化"}]},
+                {"id": "mo", "docs": [{"id": "4", "text": "永磁 电机 驱动"}]}]
+    assert as_method(prf(lexical(), 1, 0.3))(profiles)(["热像仪噪声大"], 3)[0][0] == "ir"
+
+
+def test_bootstrap_interval_contains_the_mean_and_narrows_with_more_queries():
+    rng = np.random.default_rng(1)
+    small = rng.random(30)
+    large = rng.random(3000)
+    m1, lo1, hi1 = bootstrap_interval(small)
+    m2, lo2, hi2 = bootstrap_interval(large)
+    assert lo1 < m1 < hi1 and lo2 < m2 < hi2
+    assert hi2 - lo2 < (hi1 - lo1) / 5
+    assert bootstrap_interval([1.0, 1.0]) == (1.0, 1.0, 1.0)
+    with pytest.raises(ValueError):
+        bootstrap_interval([])
+
+
+def test_choice_uses_the_mean_over_sets_and_the_first_listed_on_ties():
+    scores = {"simple": {"s1": 0.6, "s2": 0.6}, "fancy": {"s1": 0.9, "s2": 0.1},
+              "same": {"s1": 0.6, "s2": 0.6}}
+    assert choose(scores, ["s1", "s2"]) == "simple"
+    assert choose(scores, ["s1"]) == "fancy"
+    with pytest.raises(ValueError):
+        choose(scores, [])
+
+
+def test_per_query_rejects_an_unknown_metric(sets):
+    s = sets["built-here"]
+    with pytest.raises(ValueError, match="name@k"):
+        per_query(s, [[]] * len(s.queries), "tune", "ndcg")
+    with pytest.raises(ValueError, match="name@k"):
+        per_query(s, [[]] * len(s.queries), "tune", "bleu@4")
