@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "import": "duijie.api.cli.commands.io_commands",
     "export": "duijie.api.cli.commands.io_commands",
     "affinity": "duijie.api.cli.commands.affinity_commands",
+    "evaluate": "duijie.api.cli.commands.evaluate_commands",
     "recommend": "duijie.api.cli.commands.recommend_commands",
     "recommend-for": "duijie.api.cli.commands.recommend_commands",
     "event": "duijie.api.cli.commands.event_commands",

@@ -1,0 +1,128 @@
+"""`duijie evaluate affinity`: measure score files against labelled pairs.
+
+Labels are JSON lines ``{"query", "profile", "label": 0-5}``; score files are what
+`duijie affinity` writes, ``{"query", "profile", "score"}``, from this product or from
+anywhere else, so external labelled data is measured the same way. Each file is checked
+line by line before anything is measured: a label outside 0–5 or not a whole number, a
+NaN or infinite score, a pair given twice, a labelled pair a score file leaves out: one
+error naming the file and line, and no metric.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from duijie.api.services import Result
+from duijie.api.services.affinity import read_jsonl
+from duijie.evaluation.protocol import RELEVANT_FROM, compare
+from duijie.graph.errors import InvalidInput
+
+
+def _pair(record: dict, where: str) -> tuple[str, str]:
+    query, profile = record.get("query"), record.get("profile")
+    for name, value in (("query", query), ("profile", profile)):
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(f'needs "{name}" as a non-empty string', value=value,
+                               where=where)
+    return query, profile
+
+
+def read_labels(path: Path) -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], int]]:
+    """Labels by query and profile, and the line of each labelled pair."""
+    records, lines = read_jsonl(Path(path))
+    labels: dict[str, dict[str, int]] = {}
+    where_of: dict[tuple[str, str], int] = {}
+    for record, line in zip(records, lines, strict=True):
+        where = f"{Path(path).name}, line {line}"
+        query, profile = _pair(record, where)
+        label = record.get("label")
+        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label <= 5:
+            raise InvalidInput("is not a label: give a whole number from 0 to 5", value=label,
+                               where=f"{where}, label")
+        if (query, profile) in where_of:
+            raise InvalidInput(f"is labelled twice (first on line {where_of[query, profile]})",
+                               value=f"{query} × {profile}", where=where)
+        labels.setdefault(query, {})[profile] = label
+        where_of[query, profile] = line
+    return labels, where_of
+
+
+def read_scores(path: Path) -> dict[str, dict[str, float]]:
+    """Scores by query and profile; NaN, infinities and repeated pairs are refused."""
+    records, lines = read_jsonl(Path(path))
+    scores: dict[str, dict[str, float]] = {}
+    for record, line in zip(records, lines, strict=True):
+        where = f"{Path(path).name}, line {line}"
+        query, profile = _pair(record, where)
+        score = record.get("score")
+        if isinstance(score, bool) or not isinstance(score, int | float):
+            raise InvalidInput("is not a number", value=score, where=f"{where}, score")
+        if not math.isfinite(score):
+            raise InvalidInput("is not a finite number (NaN or infinite)", value=score,
+                               where=f"{where}, score")
+        if profile in scores.get(query, {}):
+            raise InvalidInput("is scored twice", value=f"{query} × {profile}", where=where)
+        scores.setdefault(query, {})[profile] = float(score)
+    return scores
+
+
+def _scorer_name(spec: str | Path) -> tuple[str, Path]:
+    text = str(spec)
+    if "=" in text and not Path(text).exists():
+        name, _, path = text.partition("=")
+        return name, Path(path)
+    return Path(text).stem, Path(text)
+
+
+@dataclass
+class AffinityEvaluation(Result):
+    """Each score file measured on the labelled queries (NDCG@k, precision, recall, MRR,
+    hit rate, each with its 95% bootstrap interval) and, beside the first file, the
+    paired difference; how many scored pairs nobody labelled (counted as label 0)."""
+
+    labels: str
+    score_files: dict[str, str]
+    k: int
+    relevant_from: int
+    queries: int
+    labelled_pairs: int
+    unlabelled_scored: dict[str, int]
+    comparison: dict[str, Any]
+    table: list[dict[str, Any]]
+
+
+def evaluate_affinity(labels_path: str | Path, score_specs: list[str | Path], *, k: int = 10,
+                      relevant_from: int = RELEVANT_FROM, resamples: int = 2000
+                      ) -> AffinityEvaluation:
+    """Measure one or more score files (``NAME=PATH`` or a path, named by its stem) on
+    the labels; the first file is the reference of the paired comparison."""
+    if not score_specs:
+        raise InvalidInput("give at least one score file", where="--scores")
+    if not isinstance(k, int) or k < 1:
+        raise InvalidInput("must be a whole number >= 1", value=k, where="k")
+    labels, line_of = read_labels(Path(labels_path))
+    runs, files, unlabelled = {}, {}, {}
+    for spec in score_specs:
+        name, path = _scorer_name(spec)
+        if name in runs:
+            raise InvalidInput("names two score files: name them NAME=PATH", value=name,
+                               where="--scores")
+        scores = read_scores(path)
+        missing = [(q, p) for q, row in labels.items() for p in row
+                   if p not in scores.get(q, {})]
+        if missing:
+            q, p = min(missing, key=lambda pair: line_of[pair])
+            raise InvalidInput(
+                f"{len(missing)} labelled pair(s) have no score, first {q} × {p} "
+                f"({Path(labels_path).name}, line {line_of[q, p]}): score every labelled pair "
+                "(duijie affinity without --top)", value=str(path), where="scores")
+        runs[name], files[name] = scores, str(path)
+        unlabelled[name] = sum(1 for q in labels for p in scores.get(q, {})
+                               if p not in labels[q])
+    comparison = compare(runs, labels, k=k, relevant_from=relevant_from, resamples=resamples)
+    return AffinityEvaluation(str(labels_path), files, k, relevant_from, len(labels),
+                              len(line_of), unlabelled, comparison.to_dict(),
+                              comparison.table("ndcg"))
