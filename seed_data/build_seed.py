@@ -31,6 +31,7 @@ from duijie.seed_data import EDGE_FILE  # noqa: E402
 from duijie.seed_data.build.activities import event_records, programme_records  # noqa: E402
 from duijie.seed_data.build.common import SEED_FILES  # noqa: E402
 from duijie.seed_data.build.illustrative import REAL_PEOPLE, illustrative_records  # noqa: E402
+from duijie.seed_data.build.ledger import apply_ledger  # noqa: E402
 from duijie.seed_data.build.needs import seed_need_records  # noqa: E402
 from duijie.seed_data.build.organisations import enterprise_records, institute_records  # noqa: E402
 from duijie.seed_data.build.vocabulary import (  # noqa: E402
@@ -60,6 +61,7 @@ def collect() -> tuple[list[dict], list[dict]]:
         more_nodes, more_edges = build()
         nodes += more_nodes
         edges += more_edges
+    apply_ledger(nodes)
     taken = {n["props"]["name"] for n in nodes if n["kind"] == "Expert"}
     more_nodes, more_edges = illustrative_records(taken)
     return nodes + more_nodes, edges + more_edges

@@ -148,6 +148,15 @@ PROGRAMMES: list[tuple[str, str, str, str, list, list, list, list, list, str, li
 ]
 
 
+GRANTS_FLAG = {
+    "high-tech-enterprise": "高新技术企业", "tech-sme": "科技型中小企业",
+    "provincial-enterprise-tech-centre": "省级企业技术中心",
+    "zhejiang-mfg-innovation-centre": "省制造业创新中心",
+}
+"""The qualification a firm holds once a programme recognised it: a firm with the flag
+holds the programme, so it is not pushed to it again (a definition, not a claim)."""
+
+
 def programme_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     nodes, edges = [], []
     for (slug, name, level, dept, rules, flags, regions, industries, topics, benefit,
@@ -157,7 +166,8 @@ def programme_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "name": name, "level": level, "department": dept, "rules": rules,
             "required_flags": flags, "regions": [region_name(r) for r in regions],
             "industries": [industry_name(i) for i in industries], "benefit": benefit,
-            "description": SIMPLIFIED if rules else None}, *quotes))
+            "description": SIMPLIFIED if rules else None,
+            "grants_flag": GRANTS_FLAG.get(slug)}, *quotes))
         edges.extend(edge(pid, "supports", f"topic:{t}") for t in topics)
         edges.extend(edge(pid, "supports", f"ind:{i}") for i in industries)
         edges.extend(edge(pid, "supports", f"reg:{r}") for r in regions)

@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "serve": "duijie.api.cli.commands.web_commands",
     "user": "duijie.api.cli.commands.web_commands",
     "problem": "duijie.api.cli.commands.problem_commands",
+    "firm": "duijie.api.cli.commands.firm_commands",
+    "push": "duijie.api.cli.commands.firm_commands",
 }
 COMMAND_MODULES = sorted(set(COMMANDS.values()))
 

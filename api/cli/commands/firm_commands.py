@@ -1,0 +1,95 @@
+"""`duijie firm` (a firm's profile, 精准画像) and `duijie push` (服务找企业)."""
+
+from __future__ import annotations
+
+import click
+
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.graph.vocab import NEED_STATUS_LABELS, problem_label
+
+FACT_LABELS = {"legal_name": "全称", "region": "地区", "industry": "行业",
+               "revenue_wan": "营业收入（万元）", "employees": "从业人数",
+               "rd_ratio_pct": "研发投入占比（%）", "flags": "资质", "founded_year": "成立年份",
+               "listed": "上市", "group": "所属集团", "website": "网站", "description": "简介"}
+
+
+@click.command()
+@click.argument("firm_id")
+@click.option("--today", metavar="YYYY-MM-DD", help="Judge deadlines and overdue days as of.")
+@json_option
+@pass_app
+def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> None:
+    """A firm's profile: facts, needs, meetings, problems, programmes now and one step away.
+
+    \b
+    Example:
+      duijie firm ent:dali-technology
+      duijie firm ent:ailaiyi --json
+    """
+    from duijie.api.services.firms import firm_profile
+
+    profile = firm_profile(app.store, firm_id, today=today)
+    if as_json:
+        echo_json(profile.to_dict())
+        return
+    d = profile.to_dict()
+    click.echo(f"{d['name']} [{d['id']}]{'（示例数据）' if d['illustrative'] else ''}")
+    for fact in d["facts"]:
+        value = fact["value"]
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        value = "、".join(value) if isinstance(value, list) else value
+        click.echo(f"  {FACT_LABELS.get(fact['field'], fact['field'])}：{value}")
+    click.echo(f"需求（{len(d['needs'])}）：")
+    for need in d["needs"]:
+        status = NEED_STATUS_LABELS["zh"].get(need["status"], need["status"])
+        click.echo(f"  {need['title']}（{status}）")
+    click.echo(f"洽谈（{len(d['meetings'])}）：")
+    for m in d["meetings"]:
+        click.echo(f"  {m['start'] or '—'} {m['helper_name'] or '—'} · {m['event_name'] or '—'}")
+    click.echo(f"问题（{len(d['problems'])}）：")
+    for p in d["problems"]:
+        department = p["department"] or "（未分办）"
+        click.echo(f"  {p['title']}｜{department}｜{problem_label(p['state'])}")
+    click.echo("已获认定：" + ("、".join(n["name"] for n in d["programmes_held"]) or "—"))
+    click.echo(f"现可申报（{len(d['programmes_now'])}，按价值排序）：")
+    for offer in d["programmes_now"]:
+        click.echo(f"  {offer['programme_name']}")
+    click.echo(f"差一项条件（{len(d['programmes_near'])}）：")
+    for offer in d["programmes_near"]:
+        click.echo(f"  {offer['change']}")
+
+
+@click.command()
+@click.argument("programme_id")
+@click.option("--today", metavar="YYYY-MM-DD", help="Judge deadlines as of this day.")
+@json_option
+@pass_app
+def push(app: AppContext, programme_id: str, today: str | None, as_json: bool) -> None:
+    """Every firm that qualifies for a programme and neither holds it nor applied.
+
+    \b
+    Example:
+      duijie push prog:high-tech-enterprise
+      duijie push prog:tech-sme --json
+    """
+    from duijie.api.services.firms import push_programme
+
+    result = push_programme(app.store, programme_id, today=today)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    d = result.to_dict()
+    click.echo(f"{d['programme_name']}：可推送 {d['count']} 家（查验 {d['checked']} 家，"
+               f"已获认定 {d['holders']} 家、已申报 {d['applied']} 家不再推送）")
+    for f in d["firms"]:
+        click.echo(f"  {f['name']}（{f['region'] or '—'}，{f['industry'] or '—'}）[{f['id']}]")
+    if d["to_check"]:
+        click.echo(f"数据不全、需核实 {len(d['to_check'])} 家：")
+        for f in d["to_check"]:
+            click.echo(f"  {f['name']}：缺 {'、'.join(f['missing'])}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(firm)
+    group.add_command(push)

@@ -1,0 +1,217 @@
+"""A firm's profile (精准画像) and pushing a programme to the firms that qualify (服务找企业).
+
+The profile gathers what the graph knows of one firm: what it is (with where each
+fact came from), its needs and their status, its meetings and outcomes, its
+problems in the ledger, and the programmes it qualifies for now or with one
+condition changed, ranked by value. The push lists every firm that qualifies for
+a programme and neither holds it nor has applied.
+
+>>> from duijie.graph import open_store
+>>> from duijie.api.services.seeding import load_seed
+>>> store = open_store(":memory:"); _ = load_seed(store)
+>>> push = push_programme(store, "prog:high-tech-enterprise", today="2024-01-01")
+>>> push.holders > 0 and all(f.id not in push.held_by for f in push.firms)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from duijie.api.services import Result
+from duijie.api.services.access import Viewer, in_scope
+from duijie.api.services.needs import OPERATOR, office_today, visible_needs
+from duijie.api.services.problems import ProblemView, list_problems
+from duijie.api.services.regions import ancestor_map
+from duijie.graph.accounts import Role
+from duijie.graph.errors import NotFound
+from duijie.graph.model import Node
+from duijie.graph.store import GraphStore, iter_nodes
+from duijie.matcher.programme_push import Offer, programmes_for_firm
+from duijie.matcher.programme_push import push_programme as push_list
+
+PROFILE_FIELDS = ("legal_name", "region", "industry", "revenue_wan", "employees",
+                  "rd_ratio_pct", "flags", "founded_year", "listed", "group", "website",
+                  "description")
+
+
+@dataclass
+class Fact(Result):
+    field: str
+    value: object
+
+
+@dataclass
+class Named(Result):
+    id: str
+    name: str
+
+
+@dataclass
+class FirmNeed(Result):
+    id: str
+    title: str
+    need_type: str
+    status: str
+
+
+@dataclass
+class FirmMeeting(Result):
+    id: str
+    event_id: str | None
+    event_name: str | None
+    helper_id: str | None
+    helper_name: str | None
+    status: str
+    start: str | None
+    outcomes: list[dict]
+
+
+@dataclass
+class FirmProfile(Result):
+    id: str
+    name: str
+    facts: list[Fact]
+    sources: list[dict]
+    illustrative: bool
+    needs: list[FirmNeed]
+    meetings: list[FirmMeeting]
+    problems: list[ProblemView]
+    programmes_held: list[Named]
+    programmes_applied: list[Named]
+    programmes_now: list[Offer]
+    programmes_near: list[Offer]
+    today: str
+
+
+@dataclass
+class PushedFirm(Result):
+    id: str
+    name: str
+    region: str | None
+    industry: str | None
+    missing: list[str] = field(default_factory=list)  # data to check (status unknown)
+
+
+@dataclass
+class PushResult(Result):
+    programme_id: str
+    programme_name: str
+    today: str
+    checked: int
+    holders: int
+    applied: int
+    count: int
+    firms: list[PushedFirm]
+    to_check: list[PushedFirm]
+    held_by: list[str]
+
+
+def _programme(store: GraphStore, programme_id: str) -> Node:
+    node = store.get_nodes([programme_id]).get(programme_id)
+    if node is None or node.kind != "Programme":
+        raise NotFound("is not a programme", value=programme_id[:80], where="programme")
+    return node
+
+
+def _edges_to(store: GraphStore, kind: str, dst: str) -> set[str]:
+    return {e.src for e in store.find_edges(kind, dst=dst, limit=10**7)}
+
+
+def push_programme(store: GraphStore, programme_id: str, *, today: str | None = None,
+                   viewer: Viewer = OPERATOR) -> PushResult:
+    """Every firm that qualifies for the programme now and neither holds it nor applied.
+
+    Firms whose data leaves a condition unchecked are listed apart (`to_check`),
+    with the data to ask for. An organiser with a region scope sees firms of
+    that region only.
+    """
+    programme = _programme(store, programme_id)
+    today = today or office_today()
+    holders = _edges_to(store, "awarded", programme_id)
+    applied = _edges_to(store, "applied_for", programme_id)
+    firms = [f for f in iter_nodes(store, "Enterprise", page_size=5000)
+             if in_scope(viewer, [f.props.get("region") or ""])]
+    ancestors = ancestor_map(store, [f.props.get("region") for f in firms])
+    result = push_list(programme_id, programme.props, ((f.id, f.props) for f in firms),
+                       holders=holders, applied=applied, today=date.fromisoformat(today),
+                       region_ancestors=ancestors)
+    by_id = {f.id: f for f in firms}
+
+    def shown(firm_id: str, missing: list[str] | None = None) -> PushedFirm:
+        p = by_id[firm_id].props
+        return PushedFirm(firm_id, by_id[firm_id].name, p.get("region"), p.get("industry"),
+                          missing or [])
+
+    eligible = sorted((shown(f) for f in result.eligible), key=lambda f: (f.region or "", f.name))
+    to_check = [shown(f, missing) for f, missing in result.unknown]
+    flag = programme.props.get("grants_flag")
+    held_by = sorted(f.id for f in firms if f.id in holders
+                     or (flag and flag in (f.props.get("flags") or [])))
+    return PushResult(programme_id, programme.name, today, result.checked, result.holders,
+                      result.applied, len(eligible), eligible, to_check, held_by)
+
+
+def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
+                 viewer: Viewer = OPERATOR) -> FirmProfile:
+    """What the office knows of one firm, and the programmes it could apply for.
+
+    An enterprise account sees its own profile only (another firm answers "not
+    found", as an unknown id does); organisers see firms in their scope.
+    """
+    missing = NotFound("is not an enterprise you can open", value=str(firm_id)[:80],
+                       where="firm")
+    firm = store.get_nodes([firm_id]).get(firm_id)
+    if firm is None or firm.kind != "Enterprise":
+        raise missing
+    if viewer.role is Role.ENTERPRISE and viewer.party_id != firm_id:
+        raise missing
+    if viewer.role is Role.EXPERT or not in_scope(viewer, [firm.props.get("region") or ""]):
+        raise missing
+    today = today or office_today()
+    p = firm.props
+    facts = [Fact(k, p[k]) for k in PROFILE_FIELDS if p.get(k) not in (None, "", [])]
+    sources = [pr.to_dict() for pr in firm.provenance]
+    needs = [FirmNeed(r.node.id, r.node.props.get("title", r.node.id),
+                      r.node.props.get("need_type", "technology"),
+                      r.node.props.get("status", "submitted"))
+             for r in visible_needs(store, viewer) if r.firm is not None and r.firm.id == firm_id]
+    meetings = _meetings(store, firm_id, viewer)
+    problems = list_problems(store, firm_id=firm_id, today=today, viewer=viewer).items
+    held_ids = {e.dst for e in store.find_edges("awarded", src=firm_id, limit=10_000)}
+    applied_ids = {e.dst for e in store.find_edges("applied_for", src=firm_id, limit=10_000)}
+    programmes = {n.id: n for n in iter_nodes(store, "Programme")}
+    offers = programmes_for_firm(
+        p, {pid: n.props for pid, n in programmes.items() if pid not in applied_ids},
+        today=today, held=held_ids, region_ancestors=ancestor_map(store, [p.get("region")]))
+    named = lambda ids: sorted((Named(i, programmes[i].name) for i in ids  # noqa: E731
+                                if i in programmes), key=lambda n: n.name)
+    return FirmProfile(firm.id, firm.name, facts, sources, bool(p.get("illustrative")), needs,
+                       meetings, problems, named(held_ids), named(applied_ids), offers.now,
+                       offers.near, today)
+
+
+def _meetings(store: GraphStore, firm_id: str, viewer: Viewer) -> list[FirmMeeting]:
+    from duijie.api.services.access import can_read_meeting
+
+    meeting_ids = [e.src for e in store.find_edges("involves", dst=firm_id, limit=10_000)]
+    meetings = store.get_nodes(meeting_ids)
+    others = {m.props.get(k) for m in meetings.values() for k in ("event_id", "helper_id")}
+    names = {i: n.name for i, n in store.get_nodes(others - {None}).items()}
+    out = []
+    for mid in sorted(meetings):
+        m = meetings[mid].props
+        if not can_read_meeting(viewer, m.get("firm_id"), m.get("helper_id"),
+                                status=m.get("status", "proposed")):
+            continue
+        outcomes = [{"stage": o.props.get("stage"), "held": o.props.get("held"),
+                     "ledger": o.props.get("ledger"),
+                     "contract_value_wan": o.props.get("contract_value_wan")}
+                    for _, o in store.neighbours(mid, "has_outcome", "out")]
+        out.append(FirmMeeting(mid, m.get("event_id"), names.get(m.get("event_id")),
+                               m.get("helper_id"), names.get(m.get("helper_id")),
+                               m.get("status", "proposed"), m.get("start"),
+                               sorted(outcomes, key=lambda o: o["stage"] or "")))
+    return sorted(out, key=lambda x: (x.start or "", x.id))
+

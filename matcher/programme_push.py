@@ -1,0 +1,219 @@
+"""Programmes for a firm, and firms for a programme (服务找企业), on top of eligibility.
+
+`programmes_for_firm` sorts every programme into those the firm qualifies for now
+and those one condition away ("研发投入占比 2.1% → 3% 即可申报 …"), ranked by value.
+`push_programme` lists every firm that qualifies for one programme and neither
+holds it nor has applied, so an office can push it.
+
+A condition is "one away" only when it is the single failed one, nothing is
+unknown, and a firm can change it: a figure (revenue, staff, R&D ratio) or a
+qualification (a flag). Its region, industry, age or a passed deadline are not
+offered as changes.
+
+>>> firm = {"name": "甲", "rd_ratio_pct": 2.1, "flags": []}
+>>> prog = {"name": "高新技术企业认定", "rules": [
+...     {"field": "rd_ratio_pct", "op": ">=", "value": 3}]}
+>>> offer = programmes_for_firm(firm, {"prog:ht": prog}, today="2020-01-01")
+>>> offer.now, offer.near[0].change_zh
+([], '研发投入占比 2.1% → 3% 即可申报 高新技术企业认定')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.eligibility import Check, EligibilityResult, _fmt, _label, evaluate_eligibility
+
+CHANGEABLE_FIELDS = ("revenue_wan", "employees", "rd_ratio_pct", "flags", "listed")
+"""What a firm can change about itself (its region, industry or age it cannot)."""
+
+LEVEL_ORDER = {"national": 0, "international": 1, "provincial": 2, "city": 3, "county": 4}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One programme for one firm: eligible now, or what one change would make it."""
+
+    programme_id: str
+    programme_name: str
+    level: str | None
+    value_wan: float | None
+    benefit: str | None
+    status: str  # "eligible" or "near"
+    change_zh: str | None = None
+    change_en: str | None = None
+    field: str | None = None
+    actual: Any = None
+    target: Any = None
+    passed: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"programme_id": self.programme_id, "programme_name": self.programme_name,
+                "level": self.level, "value_wan": self.value_wan, "benefit": self.benefit,
+                "status": self.status, "change": self.change_zh, "change_en": self.change_en,
+                "field": self.field, "actual": self.actual, "target": self.target,
+                "passed": list(self.passed)}
+
+
+@dataclass
+class FirmOffers:
+    now: list[Offer] = field(default_factory=list)
+    near: list[Offer] = field(default_factory=list)
+
+
+def has_conditions(programme: Mapping[str, Any]) -> bool:
+    """True when a programme says who qualifies (rules, flags, regions or industries).
+
+    >>> has_conditions({"name": "x"}), has_conditions({"name": "x", "regions": ["浙江"]})
+    (False, True)
+    """
+    return any(programme.get(k) for k in ("rules", "required_flags", "regions", "industries"))
+
+
+def single_change(result: EligibilityResult) -> Check | None:
+    """The one failed condition a firm could change, or None.
+
+    >>> r = evaluate_eligibility({"rd_ratio_pct": 2.0, "region": "杭州"},
+    ...     {"rules": [{"field": "rd_ratio_pct", "op": ">=", "value": 3}], "regions": ["山东"]})
+    >>> single_change(r) is None   # two conditions fail
+    True
+    """
+    if result.status != "not_eligible" or len(result.failed) != 1 or result.unknown:
+        return None
+    check = result.failed[0]
+    if check.field not in CHANGEABLE_FIELDS or check.op in ("in", "not_in", "before"):
+        return None
+    return check
+
+
+def _change_words(check: Check, programme: str) -> tuple[str, str]:
+    if check.op == "has_flag":
+        return (f"取得“{check.expected}”即可申报 {programme}",
+                f"holding {check.expected} would make it eligible for {programme}")
+    zh, en, unit = _label(check.field)
+    arrow = {">=": "", ">": "以上", "<=": "", "<": "以下"}.get(check.op, "")
+    arrow_en = {">": " (more than)", "<": " (less than)"}.get(check.op, "")
+    actual, target = _fmt(check.actual, unit), _fmt(check.expected, unit)
+    return (f"{zh} {actual} → {target}{arrow} 即可申报 {programme}",
+            f"{en} {actual} → {target}{arrow_en} would make it eligible for {programme}")
+
+
+def _rank(offer: Offer) -> tuple:
+    return (-(offer.value_wan or 0.0), offer.value_wan is None,
+            LEVEL_ORDER.get(offer.level or "", 9), offer.programme_name, offer.programme_id)
+
+
+def offer_for(programme_id: str, programme: Mapping[str, Any], result: EligibilityResult
+              ) -> Offer | None:
+    """An `Offer` when the firm qualifies now or is one change away; else None."""
+    name = str(programme.get("name") or programme_id)
+    base = dict(programme_id=programme_id, programme_name=name, level=programme.get("level"),
+                value_wan=programme.get("value_wan"), benefit=programme.get("benefit"))
+    if result.status == "eligible":
+        return Offer(**base, status="eligible", passed=tuple(c.text_zh for c in result.passed))
+    check = single_change(result)
+    if check is None:
+        return None
+    zh, en = _change_words(check, name)
+    return Offer(**base, status="near", change_zh=zh, change_en=en, field=check.field,
+                 actual=check.actual, target=check.expected,
+                 passed=tuple(c.text_zh for c in result.passed))
+
+
+def programmes_for_firm(firm: Mapping[str, Any], programmes: Mapping[str, Mapping[str, Any]],
+                        *, today: date | str | None = None, held: Iterable[str] = (),
+                        region_ancestors: Mapping[str, Iterable[str]] | None = None
+                        ) -> FirmOffers:
+    """Programmes the firm qualifies for now, and those one change away, by value.
+
+    Programmes it holds (`held`) and programmes without any condition are left out:
+    the first need no push, the second would be offered to everyone.
+    """
+    held = set(held)
+    out = FirmOffers()
+    for pid, programme in programmes.items():
+        if pid in held or not has_conditions(programme):
+            continue
+        if programme.get("grants_flag") and programme["grants_flag"] in (firm.get("flags") or []):
+            continue
+        result = evaluate_eligibility(firm, programme, today, region_ancestors=region_ancestors)
+        offer = offer_for(pid, programme, result)
+        if offer is not None:
+            (out.now if offer.status == "eligible" else out.near).append(offer)
+    out.now.sort(key=_rank)
+    out.near.sort(key=_rank)
+    return out
+
+
+@dataclass
+class PushList:
+    """Who to push a programme to: qualifying firms, and those to check (data missing)."""
+
+    eligible: list[str] = field(default_factory=list)
+    unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # firm, missing data
+    near: list[tuple[str, Offer]] = field(default_factory=list)
+    holders: int = 0
+    applied: int = 0
+    checked: int = 0
+
+
+def push_programme(programme_id: str, programme: Mapping[str, Any],
+                   firms: Iterable[tuple[str, Mapping[str, Any]]], *,
+                   holders: Iterable[str] = (), applied: Iterable[str] = (),
+                   today: date | str | None = None,
+                   region_ancestors: Mapping[str, Iterable[str]] | None = None,
+                   near: bool = False) -> PushList:
+    """Every firm that qualifies for `programme` and neither holds it nor has applied.
+
+    A firm holds it when it is in `holders` (an ``awarded`` edge) or carries the
+    flag the programme grants (``grants_flag``, 高新技术企业 for 高新技术企业认定).
+
+    Raises
+    ------
+    InvalidInput
+        The programme has no conditions: a push would reach every firm.
+
+    Examples
+    --------
+    >>> prog = {"name": "高新技术企业认定", "grants_flag": "高新技术企业",
+    ...         "rules": [{"field": "rd_ratio_pct", "op": ">=", "value": 3}]}
+    >>> firms = [("ent:a", {"rd_ratio_pct": 4}), ("ent:b", {"rd_ratio_pct": 5,
+    ...          "flags": ["高新技术企业"]}), ("ent:c", {"rd_ratio_pct": 6}), ("ent:d", {})]
+    >>> out = push_programme("prog:ht", prog, firms, applied={"ent:c"})
+    >>> out.eligible, out.unknown, out.holders, out.applied
+    (['ent:a'], [('ent:d', ['rd_ratio_pct'])], 1, 1)
+    """
+    name = str(programme.get("name") or programme_id)
+    if not has_conditions(programme):
+        raise InvalidInput("has no eligibility rules (rules, required flags, regions or "
+                           "industries): a push would reach every firm; add its conditions "
+                           "first", value=name, where=f"programme {programme_id}")
+    holders, applied = set(holders), set(applied)
+    flag = programme.get("grants_flag")
+    if isinstance(today, str):
+        today = date.fromisoformat(today)
+    today = today or date.today()
+    out = PushList()
+    for firm_id, props in firms:
+        out.checked += 1
+        if firm_id in holders or (flag and flag in (props.get("flags") or [])):
+            out.holders += 1
+            continue
+        if firm_id in applied:
+            out.applied += 1
+            continue
+        result = evaluate_eligibility(props, programme, today,
+                                      region_ancestors=region_ancestors)
+        if result.status == "eligible":
+            out.eligible.append(firm_id)
+        elif result.status == "unknown":
+            out.unknown.append((firm_id, [c.field for c in result.unknown]))
+        elif near:
+            offer = offer_for(programme_id, programme, result)
+            if offer is not None:
+                out.near.append((firm_id, offer))
+    return out

@@ -1,0 +1,94 @@
+"""A firm's profile and a programme push, on a real SQLite file and through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from duijie.api.services.access import Viewer
+from duijie.api.services.firms import firm_profile, push_programme
+from duijie.api.services.problems import add_problem
+from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.model import Edge, Node
+from duijie.graph.sqlite_store import SqliteStore
+from tests.api.test_cli import run
+
+RULES = [{"field": "rd_ratio_pct", "op": ">=", "value": 3, "label": "研发投入占比不低于3%"}]
+
+
+@pytest.fixture
+def store(db_path: Path):
+    store = SqliteStore(db_path)
+    with store.batch() as b:
+        b.upsert_node(Node("prog:ht", "Programme", {
+            "name": "高新技术企业认定", "level": "national", "rules": RULES,
+            "grants_flag": "高新技术企业", "value_wan": 50}))
+        b.upsert_node(Node("prog:open", "Programme", {"name": "没有条件的计划"}))
+        for fid, name, props in (
+                ("ent:new", "新申报公司", {"rd_ratio_pct": 3.4, "region": "杭州"}),
+                ("ent:holder", "已认定公司", {"rd_ratio_pct": 5.0, "flags": ["高新技术企业"]}),
+                ("ent:edge", "有认定记录公司", {"rd_ratio_pct": 5.0}),
+                ("ent:applied", "已申报公司", {"rd_ratio_pct": 4.0}),
+                ("ent:low", "研发偏低公司", {"rd_ratio_pct": 2.1, "region": "杭州"})):
+            b.upsert_node(Node(fid, "Enterprise", {"name": name, **props}))
+        b.upsert_edge(Edge("ent:edge", "awarded", "prog:ht"))
+        b.upsert_edge(Edge("ent:applied", "applied_for", "prog:ht"))
+        b.upsert_node(Node("need:low-1", "Need", {"title": "红外降噪"}))
+        b.upsert_edge(Edge("ent:low", "submitted", "need:low-1"))
+    yield store
+    store.close()
+
+
+def test_push_lists_qualifying_firms_that_neither_hold_nor_applied(store: SqliteStore) -> None:
+    result = push_programme(store, "prog:ht", today="2020-01-01")
+    assert [(f.id, f.name) for f in result.firms] == [("ent:new", "新申报公司")]
+    assert (result.checked, result.holders, result.applied) == (5, 2, 1)
+    assert result.held_by == ["ent:edge", "ent:holder"]
+    with pytest.raises(InvalidInput, match="no eligibility rules"):
+        push_programme(store, "prog:open")
+    with pytest.raises(NotFound):
+        push_programme(store, "prog:nothing")
+
+
+def test_profile_shows_needs_problems_and_the_programme_one_step_away(
+        store: SqliteStore) -> None:
+    add_problem(store, firm_id="ent:low", title="用地指标", opened_on="2019-12-01")
+    profile = firm_profile(store, "ent:low", today="2020-01-01")
+    assert sorted(n.title for n in profile.needs) == ["用地指标", "红外降噪"]
+    assert [p.title for p in profile.problems] == ["用地指标"]
+    assert profile.programmes_now == []
+    assert [o.change_zh for o in profile.programmes_near] == [
+        "研发投入占比 2.1% → 3% 即可申报 高新技术企业认定"]
+    data = profile.to_dict()
+    assert data["programmes_near"][0]["programme_name"] == "高新技术企业认定"
+    assert {"field": "region", "value": "杭州"} in data["facts"]
+    held = firm_profile(store, "ent:edge", today="2020-01-01")
+    assert [n.name for n in held.programmes_held] == ["高新技术企业认定"]
+    assert held.programmes_now == [] and held.programmes_near == []
+
+
+def test_a_firm_sees_its_own_profile_only(store: SqliteStore) -> None:
+    own = firm_profile(store, "ent:low", viewer=Viewer.enterprise("usr:1", "ent:low"))
+    assert own.id == "ent:low"
+    with pytest.raises(NotFound):
+        firm_profile(store, "ent:new", viewer=Viewer.enterprise("usr:1", "ent:low"))
+    with pytest.raises(NotFound):
+        firm_profile(store, "ent:new", viewer=Viewer.organiser("usr:2", scope="西安"))
+
+
+def test_seed_push_of_high_tech_skips_every_firm_holding_the_flag(tmp_path: Path) -> None:
+    db = tmp_path / "seed.db"
+    assert run("seed", db=db).returncode == 0
+    result = run("push", "prog:high-tech-enterprise", "--today", "2024-01-01", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    pushed = {f["id"] for f in json.loads(result.stdout)["firms"]}
+    store = SqliteStore(db)
+    flagged = {n.id for n in store.find_nodes("Enterprise", limit=10_000)
+               if "高新技术企业" in n.props.get("flags", [])}
+    store.close()
+    assert pushed and flagged and not pushed & flagged
+    shown = run("firm", "ent:ailaiyi", db=db)
+    assert shown.returncode == 0 and "艾莱依集团" in shown.stdout and "问题（" in shown.stdout
+    assert run("push", "prog:nothing", db=db).returncode == 3
