@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "problem": "duijie.api.cli.commands.problem_commands",
     "firm": "duijie.api.cli.commands.firm_commands",
     "push": "duijie.api.cli.commands.firm_commands",
+    "official": "duijie.api.cli.commands.contact_commands",
+    "contact": "duijie.api.cli.commands.contact_commands",
 }
 COMMAND_MODULES = sorted(set(COMMANDS.values()))
 

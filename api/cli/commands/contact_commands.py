@@ -1,0 +1,185 @@
+"""`duijie official` and `duijie contact`: contact duty (双向联系, 一对一服务)."""
+
+from __future__ import annotations
+
+import click
+
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.graph.vocab import PROBLEM_NEED_TYPES
+
+
+def _split(text: str | None) -> list[str]:
+    return [w.strip() for w in (text or "").replace("，", ",").replace("、", ",").split(",")
+            if w.strip()]
+
+
+@click.group()
+def official() -> None:
+    """Officials who keep contact with firms: department, fields, regions, capacity.
+
+    \b
+    Example:
+      duijie official add 王明 --department 技术创新处 --fields 红外,集成电路 --capacity 15
+      duijie official list
+    """
+
+
+@official.command("add")
+@click.argument("name")
+@click.option("--department", required=True, help="The official's department (处室).")
+@click.option("--fields", help="Industries and topics they know, comma-separated.")
+@click.option("--regions", help="Regions they cover, comma-separated.")
+@click.option("--capacity", type=int, default=20, show_default=True,
+              help="How many firms they can keep contact with.")
+@click.option("--title", help="Their title (职务).")
+@click.option("--id", "official_id", help="A stable id (default: from department and name).")
+@json_option
+@pass_app
+def official_add(app: AppContext, name: str, department: str, fields: str | None,
+                 regions: str | None, capacity: int, title: str | None,
+                 official_id: str | None, as_json: bool) -> None:
+    """Add or update an official.
+
+    \b
+    Example:
+      duijie official add 李华 --department 金融处 --fields 融资,新材料 --regions 绍兴 --capacity 10
+    """
+    from duijie.api.services.contacts import add_official
+
+    view = add_official(app.store, name=name, department=department, fields=_split(fields),
+                        regions=_split(regions), capacity=capacity, title=title,
+                        official_id=official_id)
+    if as_json:
+        echo_json(view.to_dict())
+    else:
+        click.echo(f"已保存 {view.name}（{view.department}，可联系 {view.capacity} 家）[{view.id}]")
+
+
+@official.command("list")
+@json_option
+@pass_app
+def official_list(app: AppContext, as_json: bool) -> None:
+    """List the officials.
+
+    \b
+    Example:
+      duijie official list --json
+    """
+    from duijie.api.services.contacts import list_officials
+
+    rows = list_officials(app.store)
+    if as_json:
+        echo_json({"officials": [r.to_dict() for r in rows], "count": len(rows)})
+        return
+    for r in rows:
+        fields, regions = "、".join(r.fields) or "—", "、".join(r.regions) or "—"
+        click.echo(f"{r.department}｜{r.name}｜可联系 {r.capacity} 家｜领域：{fields}"
+                   f"｜地区：{regions} [{r.id}]")
+
+
+@click.group()
+def contact() -> None:
+    """Contact duty: assign firms to officials by fit, record contacts, see who did what.
+
+    \b
+    Example:
+      duijie contact plan
+      duijie contact duty
+    """
+
+
+@contact.command("plan")
+@click.option("--firm", "firm_ids", multiple=True, help="Only these firms (repeatable).")
+@click.option("--fresh", is_flag=True, help="Start afresh instead of keeping earlier pairs.")
+@click.option("--fair", is_flag=True,
+              help="Also run the fairness stages (slower at scale).")
+@json_option
+@pass_app
+def contact_plan(app: AppContext, firm_ids: tuple[str, ...], fresh: bool, fair: bool,
+                 as_json: bool) -> None:
+    """Give every firm one official by fit (fields, department, region) under capacity.
+
+    \b
+    Example:
+      duijie contact plan --json
+    """
+    from duijie.api.services.contacts import plan_contacts
+
+    result = plan_contacts(app.store, firm_ids=list(firm_ids) or None, fresh=fresh, fair=fair)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(f"{result.firms} 家企业分给 {result.officials} 位干部：按匹配 "
+               f"{result.covered_by_fit} 家，按剩余容量 {result.by_capacity} 家，"
+               f"保留原有 {result.kept} 家")
+    for a in sorted(result.assignments, key=lambda a: (a.official_name, a.firm_name)):
+        click.echo(f"  {a.firm_name} → {a.official_name}（{a.department}）{a.score:.2f}  "
+                   f"{'；'.join(a.reasons)}")
+    for load in result.load:
+        click.echo(f"  {load.name}：{load.assigned}/{load.capacity}")
+
+
+@contact.command("record")
+@click.argument("official_id")
+@click.argument("firm_id")
+@click.option("--on", metavar="YYYY-MM-DD", help="Day of the contact (default today).")
+@click.option("--note", help="What was discussed.")
+@click.option("--problem", "problems", multiple=True,
+              help="A problem the firm raised (repeatable): enters the ledger.")
+@click.option("--problem-type", type=click.Choice([t.value for t in PROBLEM_NEED_TYPES]),
+              default="problem", show_default=True, help="Type of the problems given.")
+@json_option
+@pass_app
+def contact_record(app: AppContext, official_id: str, firm_id: str, on: str | None,
+                   note: str | None, problems: tuple[str, ...], problem_type: str,
+                   as_json: bool) -> None:
+    """Record a contact with a firm, and the problems it raised (into the ledger).
+
+    \b
+    Example:
+      duijie contact record off:abc ent:ailaiyi --on 2019-12-05 --problem 用地指标紧张
+    """
+    from duijie.api.services.contacts import record_contact
+
+    result = record_contact(app.store, official_id, firm_id, on=on, note=note, problems=[
+        {"title": p, "need_type": problem_type} for p in problems])
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(f"{result.on} {result.official_name} 联系 {result.firm_name}"
+               f"{'' if result.on_duty else '（非其联系企业）'}")
+    for p in result.problems:
+        click.echo(f"  问题入账：{p.title} → {p.department or '（未分办）'}，时限 {p.due} [{p.id}]")
+
+
+@contact.command("duty")
+@click.option("--official", "official_id", help="One official, with their firms.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Judge overdue problems as of.")
+@json_option
+@pass_app
+def contact_duty_cmd(app: AppContext, official_id: str | None, today: str | None,
+                     as_json: bool) -> None:
+    """Per official: firms assigned and contacted, contacts made, problems raised.
+
+    \b
+    Example:
+      duijie contact duty --official off:abc
+    """
+    from duijie.api.services.contacts import contact_duty
+
+    report = contact_duty(app.store, official_id=official_id, today=today)
+    if as_json:
+        echo_json(report.to_dict())
+        return
+    for r in report.officials:
+        click.echo(f"{r.department}｜{r.name}：联系企业 {r.firms_contacted}/{r.firms_assigned}，"
+                   f"联系 {r.contacts_made} 次（最近 {r.last_contact or '—'}），"
+                   f"反映问题 {r.problems_raised} 件（未销号 {r.problems_open}）")
+    for f in report.firms:
+        click.echo(f"  {f.name}：最近联系 {f.last_contact or '未联系'}，"
+                   f"联系 {f.contacts} 次，未销号问题 {f.open_problems}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(official)
+    group.add_command(contact)
