@@ -30,11 +30,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import opencc
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from duijie.graph.places import PROVINCES, find_places, match_place
+from duijie.graph.places import PROVINCES, match_place, place_path
 
 __all__ = [
     "LEGAL_SUFFIXES",
@@ -47,6 +48,7 @@ __all__ = [
     "name_places",
     "normalize_text",
     "organisation_keys",
+    "parse_name",
     "pinyin_key",
     "pinyin_syllables",
     "to_simplified",
@@ -66,7 +68,7 @@ def to_simplified(text: str) -> str:
 # Longest first, so 股份有限公司 is removed whole rather than leaving 股份.
 LEGAL_SUFFIXES = sorted({
     "股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团有限公司", "集团股份有限公司",
-    "集团公司", "集团", "公司", "总公司", "分公司", "有限合伙", "股份合作公司", "控股集团",
+    "集团公司", "集团", "公司", "总公司", "有限合伙", "股份合作公司", "控股集团",
     "co.,ltd.", "co.,ltd", "co.ltd", "coltd", "co.", "ltd.", "ltd", "inc.", "inc",
     "corporation", "corp.", "corp", "limited", "group", "gmbh", "llc", "plc",
 }, key=len, reverse=True)
@@ -88,8 +90,15 @@ _INDUSTRY_TEXT = """
 电工 电源 新材 高新 工贸 商贸 热电 燃气 风电 核电 车业 车辆 摩托车 电动车 轮胎 钢构 钢管
 线业 工业大学 科技大学 理工大学 商学院 职业技术学院 医院 研究 协会 商会 联合会 平台
 创新 处 厅 局 办公室 委员会 管委会
+职业 职业技术 技术学院 工学院 师范 医学 医学院 中医药 中医 药科 外国语 外语 财经 政法 艺术 体育
+民族 音乐 美术 戏剧 戏曲 舞蹈 电影 工商 经贸 经济 管理 商务 商业 林业 水利 矿业 警察 警官
+司法 幼儿 高等专科学校 专科学校 专科 学校 城市 轻工 旅游 外事 海洋 海事 航运 应用 文理
+开放大学 广播电视大学 技师 职工大学 职工 铁路局 铁路 铁道 邮电 石油 地质 冶金 城建 农林 畜牧
+兽医 水产 粮食 药品 护理 卫生 康复 公安 安全 科学 动漫 演艺 新闻 出版 机电 民航 运输 商学
+人文 社会 煤炭 城投 高速 机场 港口 港务 黄金 路桥 旅游 酒店 建工 交投 城建 水泥 煤业 煤电 电力
 """
 INDUSTRY_WORDS = frozenset(_INDUSTRY_TEXT.split())
+_CHINESE_SUFFIXES = frozenset(s for s in LEGAL_SUFFIXES if not s.isascii() and s != "公司")
 _WORD_LENGTHS = sorted({len(w) for w in INDUSTRY_WORDS}, reverse=True)
 
 _PUNCT = re.compile(r"[\s\-_·•.,，。、;；:：'\"“”‘’!！?？/\\|]+")
@@ -125,10 +134,24 @@ def is_generic(text: str) -> bool:
 
 
 def _strip_suffix(text: str) -> str | None:
-    for suffix in LEGAL_SUFFIXES:
-        if text.endswith(suffix) and len(text) - len(suffix) >= 2:
+    if text.endswith(("分公司", "子公司")):  # a branch is not its company: never strip it
+        return None
+    for suffix in LEGAL_SUFFIXES:  # longest first; a typo in one too (有限工司, 股分有限公司)
+        if len(text) - len(suffix) >= 2 and (
+                text.endswith(suffix) or (suffix in _CHINESE_SUFFIXES
+                                          and _misspelt(text[-len(suffix):], suffix))):
             return text[: -len(suffix)]
     return None
+
+
+def _misspelt(tail: str, word: str) -> bool:
+    """One character of `word` swapped: for a homophone (公司 / 工司), or any
+    character in a word of four or more (股份有限公可)."""
+    wrong = [(a, b) for a, b in zip(tail, word, strict=True) if a != b]
+    if len(wrong) != 1:
+        return False
+    a, b = wrong[0]
+    return len(word) >= 4 or bool(set(char_readings(a)) & set(char_readings(b)))
 
 
 def _strip_place(text: str) -> str | None:
@@ -136,10 +159,76 @@ def _strip_place(text: str) -> str | None:
     if hit is None:
         return None
     rest = text[hit[1]:]
-    # 浙江大学 keeps 浙江: without it only industry words would be left.
-    if len(rest) < 2 or is_generic(rest):
+    # 浙江大学 keeps 浙江: without it only industry words would be left; 四川路桥 keeps
+    # 四川: what is left (路桥) is itself only a place.
+    if len(rest) < 2 or is_generic(rest) or _only_place(rest):
         return None
     return rest
+
+
+def _only_place(text: str) -> bool:
+    hit = match_place(text)
+    return hit is not None and hit[1] == len(text)
+
+
+_LEGAL_WORDS = frozenset({"集团", "股份", "控股", "有限", "有限公司", "集团公司"})
+
+
+class ParsedName(NamedTuple):
+    """A name taken apart: the core, the places it carries (leading or bracketed),
+    what its brackets qualify it with (华东, 苏州校区), and its stem (the name
+    without brackets and legal forms, places kept)."""
+
+    core: str
+    places: tuple[str, ...]
+    qualifiers: tuple[str, ...]
+    stem: str
+
+
+@lru_cache(maxsize=200_000)
+def parse_name(name: str) -> ParsedName:
+    """Split an organisation name into core, places, bracket qualifiers and stem.
+
+    >>> parse_name("中国石油大学（华东）")
+    ParsedName(core='中国石油大学', places=(), qualifiers=('华东',), stem='中国石油大学')
+    >>> parse_name("四川路桥建设集团股份有限公司")
+    ParsedName(core='四川路桥建设', places=('四川',), qualifiers=(), stem='四川路桥建设')
+    >>> parse_name("精功（绍兴）复合材料有限公司").places
+    ('绍兴',)
+    """
+    text = normalize_text(name)
+    places: list[str] = []
+    qualifiers: list[str] = []
+    for bracket in _BRACKETED.findall(text):
+        inner = bracket[1:-1]
+        if not inner or inner in _LEGAL_WORDS:
+            continue
+        if _only_place(inner):
+            places.append(match_place(inner)[0])  # type: ignore[index]
+        qualifiers.append(inner)
+    unbracketed = _BRACKETED.sub("", text)
+    if len(unbracketed) >= 2:
+        text = unbracketed
+    stem = text
+    while (shorter := _strip_suffix(stem)) is not None:
+        stem = shorter
+    rest = stem
+    leading: list[str] = []  # 浙江省杭州市: each place inside the one before
+    while (hit := match_place(rest)) is not None and len(rest) - hit[1] >= 2:
+        if leading and (place_path(hit[0]) or ())[:len(place_path(leading[-1]) or ())] \
+                != place_path(leading[-1]):
+            break  # 四川路桥建设: 路桥 is no place in 四川, it is the name
+        leading.append(hit[0])
+        rest = rest[hit[1]:]
+    places.extend(leading)
+    while True:
+        shorter = _strip_suffix(text)
+        if shorter is None:
+            shorter = _strip_place(text)
+        if shorter is None:
+            break
+        text = shorter
+    return ParsedName(text, tuple(dict.fromkeys(places)), tuple(qualifiers), stem)
 
 
 @lru_cache(maxsize=200_000)
@@ -147,20 +236,11 @@ def core_name(name: str) -> str:
     """The distinctive part of an organisation name: no legal form, no leading place.
 
     Bracketed parts (精功（绍兴）复合材料, 海利（集团）) are dropped too. A place is
-    kept when only industry words would remain (西安交通大学), and nothing is stripped
-    that would leave fewer than two characters.
+    kept when only industry words, or only another place, would remain
+    (西安交通大学, 四川路桥), and nothing is stripped that would leave fewer than two
+    characters.
     """
-    text = normalize_text(name)
-    unbracketed = _BRACKETED.sub("", text)
-    if len(unbracketed) >= 2:
-        text = unbracketed
-    while True:
-        shorter = _strip_suffix(text)
-        if shorter is None:
-            shorter = _strip_place(text)
-        if shorter is None:
-            return text
-        text = shorter
+    return parse_name(name).core
 
 
 @lru_cache(maxsize=200_000)
@@ -224,14 +304,16 @@ def name_numbers(name: str) -> tuple[int, ...]:
 
 @lru_cache(maxsize=200_000)
 def name_places(name: str) -> frozenset[str]:
-    """Places a name carries: a leading one, a bracketed one, or one inside it.
+    """Places a name carries at its start or in brackets; a place inside the name
+    (路桥 of 四川路桥, 江山 of 江山化工 after 浙江) is part of what it is called, not
+    where it is, unless it leads.
 
     >>> sorted(name_places("精功（绍兴）复合材料有限公司"))
     ['绍兴']
-    >>> sorted(name_places("西安交通大学"))
-    ['西安']
+    >>> sorted(name_places("西安交通大学")), sorted(name_places("四川路桥"))
+    (['西安'], ['四川'])
     """
-    return frozenset(find_places(normalize_text(name)))
+    return frozenset(parse_name(name).places)
 
 
 @lru_cache(maxsize=50_000)

@@ -82,6 +82,7 @@ CITIES = {
 }
 
 _PATHS: dict[str, tuple[str, ...]] = {p: (p,) for p in PROVINCES}
+_PATHS["内蒙"] = ("内蒙古",)  # as listings write it
 for _city, _counties in ZHEJIANG.items():
     _PATHS[_city] = ("浙江", _city)
     for _county in _counties:

@@ -47,19 +47,20 @@ from rapidfuzz import fuzz, process
 
 from duijie.graph.normalize import (
     INDUSTRY_WORDS,
+    LEGAL_SUFFIXES,
     brand_name,
     char_readings,
     core_name,
-    find_places,
     is_generic,
     name_numbers,
     name_places,
     normalize_text,
+    parse_name,
     pinyin_syllables,
 )
-from duijie.graph.places import compare_regions, match_place
+from duijie.graph.places import compare_regions, find_places, match_place
 
-Decision = Literal["same", "review", "different"]
+Decision = Literal["same", "part_of", "review", "different"]
 
 SAME_THRESHOLD = 0.90
 """Score at or above which a pair is merged automatically (given the evidence rule).
@@ -76,6 +77,8 @@ REGION_AGREE, REGION_CONFLICT = 0.05, 0.25
 INDUSTRY_AGREE, INDUSTRY_CONFLICT = 0.05, 0.10
 LEGAL_AGREE, LEGAL_CONFLICT = 0.10, 0.30
 NUMBER_CONFLICT = 0.40  # 测试1号 / 测试12号: more than any agreeing evidence can add back
+DIFFERENT_KINDS_SCORE = 0.60  # below review: 临沂职业学院 / 临沂科技职业学院
+QUALIFIER_CONFLICT = 0.40  # 中国石油大学（华东） / （北京）: two universities
 TAIL_CONFLICT = 0.25  # 西安理工大学 / 西安工业大学: same brand, different institutions
 BRAND_WEIGHT = 0.6  # share of the score the brand alone carries; tails scale the rest
 
@@ -84,6 +87,24 @@ MAX_PINYIN_BLOCKS = 2  # rarest pinyin syllable pairs read per query
 BLOCK_BUDGET = 300  # further blocks are read while the candidates stay under this
 MAX_POSTING = 500  # a block this common (工具, gong ju) is read only if nothing rarer is
 PREFILTER = 25  # candidates kept per rapidfuzz pass before the full comparison
+
+PART_OF_SCORE = 0.95  # a part found by its parent's whole name: as sure as a same core
+UNIT_WORDS = ("学院", "系", "研究所", "研究院", "研究中心", "实验室", "中心", "医院", "分公司",
+              "子公司", "分厂", "分院", "办事处", "分校", "校区", "事业部", "图书馆", "分部",
+              "分行", "支行", "营业部", "研究生院")
+"""What a part of an organisation is called after its parent's name."""
+CAMPUS_WORDS = ("校区", "分校", "分院")
+BARE_UNITS = ("研究院", "研究所", "研究中心", "实验室", "研究生院")
+"""Units a name may add alone: 格力电器研究院 is the firm's institute."""
+
+
+def _without_leading_legal_form(text: str) -> str:
+    """云南白药股份有限公司杭州分公司 → 杭州分公司 once 云南白药 is taken off."""
+    for suffix in LEGAL_SUFFIXES:
+        if text.startswith(suffix) and len(text) > len(suffix):
+            return text[len(suffix):]
+    return text
+
 
 # Tail words that add nothing when one spelling has them and the other does not.
 _WEAK_TEXT = "科技 技术 股份 实业 控股 发展 产业 工贸 贸易 新材 智能 高新 有限 集团 制造 制品 工业"
@@ -103,6 +124,8 @@ class NameForm:
     brand_syllables: tuple[str, ...]
     readings: tuple[frozenset[str], ...] | None  # every reading of each core character
     numbers: tuple[int, ...] = ()  # 12 of 测试12号, 2 of 第二机床厂
+    stem: str = ""  # the name without brackets and legal forms, places kept
+    qualifiers: tuple[str, ...] = ()  # what brackets add: 华东, 北京, 苏州校区
 
 
 def _reading_set(char: str) -> frozenset[str]:
@@ -139,8 +162,10 @@ def name_form(text: str, syllables: tuple[str, ...] | None = None) -> NameForm:
     brand = brand_name(core)
     # One syllable per character: slice instead of running pypinyin again.
     brand_syl = syl[: len(brand)] if len(syl) == len(core) else pinyin_syllables(brand)
+    parsed = parse_name(text)
     return NameForm(text, normalize_text(text), core, brand, _tail_key(core[len(brand):]),
-                    syl, brand_syl, _readings(core, syl), name_numbers(text))
+                    syl, brand_syl, _readings(core, syl), name_numbers(text), parsed.stem,
+                    parsed.qualifiers)
 
 
 def _tail_key(tail: str) -> str:
@@ -164,10 +189,12 @@ class OrgProfile:
 
     names: tuple[NameForm, ...]
     kind: str | None = None
-    places: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()  # from the names and the region
     industry: str | None = None
     credit_code: str | None = None
     legal_name: str | None = None
+    name_places: frozenset[str] = frozenset()  # leading or bracketed places of the names
+    region_places: frozenset[str] = frozenset()  # the record's region alone
 
 
 def org_profile(name: str, aliases: tuple[str, ...] | list[str] = (), *,
@@ -181,17 +208,19 @@ def org_profile(name: str, aliases: tuple[str, ...] | list[str] = (), *,
     for t in texts:
         known = syllables.get(core_name(t)) if syllables else None
         forms.append(name_form(t, known))
-    places = set()
+    in_names: set[str] = set()
     for t in texts:
-        places |= name_places(t)
+        in_names |= name_places(t)
+    regional: set[str] = set()
     if region and region.strip():
         region_norm = normalize_text(region)
-        places |= set(find_places(region_norm)) or {region_norm}
+        regional = set(find_places(region_norm)) or {region_norm}
     return OrgProfile(
-        tuple(forms), kind, frozenset(places),
+        tuple(forms), kind, frozenset(in_names | regional),
         normalize_text(industry) if industry and industry.strip() else None,
         credit_code.strip().upper() if credit_code and credit_code.strip() else None,
         normalize_text(legal_name) if legal_name and legal_name.strip() else None,
+        frozenset(in_names), frozenset(regional),
     )
 
 
@@ -237,6 +266,11 @@ def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]
         score = min(score, fuzz.ratio(a.core, b.core) / 100)
         reasons = [f"names {a.core} / {b.core} have no distinctive words; "
                    f"characters {score:.0%}"]
+        kind_a, kind_b = _unplaced(a.core), _unplaced(b.core)
+        if kind_a != kind_b and is_generic(kind_a) and is_generic(kind_b):
+            # 职业学院 / 科技职业学院, 工学院 / 理工学院: another kind of institution.
+            score = min(score, DIFFERENT_KINDS_SCORE)
+            reasons.append(f"kinds of organisation differ: {kind_a} / {kind_b}")
         if tails_conflict:
             reasons.append(f"lines of business differ: {a.tail} / {b.tail}")
         return score, reasons, False, tails_conflict
@@ -245,12 +279,14 @@ def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]
     if not shares_brand:
         reasons = [f"names {a.core} / {b.core} share only industry words"]
         return score, reasons, False, tails_conflict
-    if len(a.core) == len(b.core) and _reading_similarity(a, b) == 1.0:
+    if len(a.core) == len(b.core) and _reading_similarity(a, b) == 1.0 \
+            and sum(x != y for x, y in zip(a.core, b.core, strict=True)) == 1:
         # A pinyin typing error swaps characters that sound alike: position by
-        # position, with every reading of polyphonic characters (苏泊尔 / 苏伯尔).
+        # position, with every reading of polyphonic characters (苏泊尔 / 苏伯尔); a
+        # swap in a business word (工夜 / 工业) is no other line of business.
         core_char = fuzz.ratio(a.core, b.core) / 100
         score = max(score, 0.25 * core_char + 0.75)
-        homophones = True
+        homophones, tails_conflict = True, False
         char, py = max(char, core_char), 1.0
     reasons = [f"names {a.core} / {b.core}: characters {char:.0%}, pinyin {py:.0%}"]
     if homophones or (py == 1.0 and char < 1.0):
@@ -258,6 +294,30 @@ def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]
     if tails_conflict:
         reasons.append(f"lines of business differ: {a.tail} / {b.tail}")
     return score, reasons, False, tails_conflict
+
+
+@lru_cache(maxsize=100_000)
+def _unplaced(core: str) -> str:
+    """A core without the places it leads with (东营科技职业学院 → 科技职业学院)."""
+    while (hit := match_place(core)) is not None and len(core) - hit[1] >= 2:
+        core = core[hit[1]:]
+    return core
+
+
+def _stems_sound_alike(a: NameForm, b: NameForm) -> float:
+    """The score of two whole names (places kept) that sound the same position by
+    position (云男白药 / 云南白药, 上孩海洋大学 / 上海海洋大学), else 0."""
+    if a.stem == b.stem or len(a.stem) != len(b.stem) or len(a.stem) < 3:
+        return 0.0
+    same = 0
+    for x, y in zip(a.stem, b.stem, strict=True):
+        if x == y:
+            same += 1
+        elif not set(char_readings(x)) & set(char_readings(y)):
+            return 0.0
+    if same < len(a.stem) - 1:  # one typo: two would make 荣盛 / 融晟 one firm
+        return 0.0
+    return 0.25 * same / len(a.stem) + 0.75
 
 
 class Verdict(NamedTuple):
@@ -287,25 +347,37 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
     if query.credit_code and query.credit_code == cand.credit_code:
         return Verdict(1.0, "same", [f"same credit code {cand.credit_code}"],
                        cand.names[0].text, (1, 1, 1))
-    best = (-1.0, [], False, False, "", "")
+    best = (-1.0, [], False, False, "", "", False)
     for qa in query.names:
         for cb in cand.names:
             score, reasons, exact, tails = _similarity(qa, cb)
+            alike = _stems_sound_alike(qa, cb)
+            if alike > score:
+                score, tails = alike, False
+                reasons = [f"names {qa.stem} / {cb.stem} differ by one character that "
+                           "sounds the same: homophones are only candidates"]
             numbers = ""
             if qa.numbers and cb.numbers and qa.numbers != cb.numbers:
                 score -= NUMBER_CONFLICT
                 numbers = (f"numbers differ: {'-'.join(map(str, qa.numbers))} / "
                            f"{'-'.join(map(str, cb.numbers))}")
             if score > best[0]:
-                best = (score, reasons, exact, tails, cb.text, numbers)
+                best = (score, reasons, exact, tails, cb.text, numbers,
+                        _plain(qa.brand) or _plain(cb.brand))
             if exact and not numbers:
                 break
-    score, reasons, exact, tails_conflict, matched, numbers = best
+    score, reasons, exact, tails_conflict, matched, numbers, plain = best
     reasons = list(reasons)
     support, conflict = 0, tails_conflict
     if numbers:
         conflict = True
         reasons.append(numbers)
+    qualified = _compare_qualifiers(query, cand)
+    if qualified:
+        reasons.append(qualified[1])
+        if qualified[0] == "conflict":
+            score -= QUALIFIER_CONFLICT
+        conflict = True
     if query.credit_code and cand.credit_code:
         reasons.append(f"credit codes differ: {query.credit_code} / {cand.credit_code}")
         return Verdict(min(score, 0.3), "different", reasons, matched)
@@ -314,7 +386,7 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
         reasons.append("same full name")
     if tails_conflict:
         score -= TAIL_CONFLICT
-    verdict, where = _compare_places(query.places, cand.places)
+    verdict, where = _place_evidence(query, cand, plain)
     if verdict == "agree":
         score += REGION_AGREE
         support += 1
@@ -326,9 +398,9 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
     elif verdict == "compatible":
         reasons.append(f"regions compatible: {where}")
     if query.industry and cand.industry:
+        # Many firms share an industry: it moves the score but is no evidence alone.
         if query.industry in cand.industry or cand.industry in query.industry:
             score += INDUSTRY_AGREE
-            support += 1
             reasons.append(f"same industry: {cand.industry}")
         else:
             score -= INDUSTRY_CONFLICT
@@ -352,6 +424,53 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
             reasons.append("nothing but the name agrees: an organiser should confirm")
         return Verdict(score, "review", reasons, matched, strength)
     return Verdict(score, "different", reasons, matched, strength)
+
+
+def _place_evidence(query: OrgProfile, cand: OrgProfile, plain: bool) -> tuple[str, str]:
+    """How the two records' places compare. A conflict counts between the places
+    the names lead with, or between the regions; a name's place against the other
+    record's region only agrees (北京中医药大学东方学院 lies in 河北). When the
+    names have no distinctive words (东营职业学院), their places are what they are
+    called, so only the regions can agree."""
+    named = _compare_places(query.name_places, cand.name_places)
+    regional = _compare_places(query.region_places, cand.region_places)
+    for verdict in (named, regional):
+        if verdict[0] == "conflict":
+            return verdict
+    if named[0] == "compatible" and query.name_places != cand.name_places \
+            and "Institute" in (query.kind, cand.kind):
+        # 山西煤炭职业技术学院 / 大同煤炭职业技术学院: an institution's place is its name.
+        return "conflict", (f"{'、'.join(sorted(query.name_places))} / "
+                            f"{'、'.join(sorted(cand.name_places))}")
+    if regional[0] == "agree":
+        return regional
+    crossed = _compare_places(query.places, cand.places)
+    if crossed[0] == "conflict" and not (query.name_places and cand.name_places):
+        return crossed  # 四川长江职业学院 / 长江职业学院 in 湖北
+    if crossed[0] == "agree" and not plain:
+        return crossed
+    for verdict in (regional, named, crossed):
+        if verdict[0] == "compatible":
+            return verdict
+    return "unknown", ""
+
+
+def _compare_qualifiers(query: OrgProfile, cand: OrgProfile) -> tuple[str, str] | None:
+    """What the brackets say: ("conflict", why) when both names are qualified
+    differently (中国石油大学（华东） / （北京））, ("one-sided", why) when only one is
+    and the qualifier is not a place an enterprise merely registered in (精功（绍兴）);
+    None when they agree or say nothing."""
+    qa = {q for f in query.names for q in f.qualifiers}
+    qb = {q for f in cand.names for q in f.qualifiers}
+    if qa & qb or (not qa and not qb):
+        return None
+    if qa and qb:
+        return "conflict", f"brackets differ: {'、'.join(sorted(qa))} / {'、'.join(sorted(qb))}"
+    one = qa or qb
+    institute = "Institute" in (query.kind, cand.kind)
+    if not institute and all(match_place(q) and match_place(q)[1] == len(q) for q in one):
+        return None
+    return "one-sided", f"only one name says which: {'、'.join(sorted(one))}"
 
 
 @lru_cache(maxsize=100_000)
@@ -481,7 +600,8 @@ class OrganisationIndex:
     def _exact_keys(profile: OrgProfile) -> set[tuple[str, str]]:
         keys = {("credit", profile.credit_code)} if profile.credit_code else set()
         for f in profile.names:
-            keys |= {("norm", f.norm), ("core", f.core), ("pinyin", " ".join(f.syllables))}
+            keys |= {("norm", f.norm), ("core", f.core), ("pinyin", " ".join(f.syllables)),
+                     ("stem", f.stem)}
         return keys
 
     def remove(self, node_id: str) -> None:
@@ -509,7 +629,8 @@ class OrganisationIndex:
             exact |= self._exact.get(key, set())
         bigrams, pairs = set(), set()
         for form in profile.names:
-            bigrams |= _bigrams(form.core)
+            # The query's whole stem too: a typo in a place (云男白药) keeps it unstripped.
+            bigrams |= _bigrams(form.core) | _bigrams(form.stem)
             pairs |= _syllable_pairs(form)
         # Stored names with other numbers could only be `different`: a query whose
         # names all carry digits skips their digit-free grams.
@@ -573,13 +694,63 @@ class OrganisationIndex:
             out.append(Candidate(self._ids[slot], self._names[slot], cand.kind, verdict.score,
                                  verdict.decision, list(verdict.reasons), verdict.matched))
         _one_same(out, strengths)
-        order = {"same": 2, "review": 1, "different": 0}
+        if not any(c.decision == "same" for c in out):
+            out = self._with_parents(profile, out, exclude)
+        order = {"same": 3, "part_of": 2, "review": 1, "different": 0}
         query_norm = profile.names[0].norm
         # Among equal scores, the closer full spelling (place and all) ranks first.
         out.sort(key=lambda c: (-order[c.decision], -c.score,
                                 -fuzz.ratio(query_norm, normalize_text(c.matched_name)),
                                 c.node_id))
         return out[:k]
+
+    def parents(self, profile: OrgProfile) -> dict[int, tuple[str, str]]:
+        """Stored organisations a name is a part of: {slot: (parent's name as written
+        in the query, the part)}. The longest stored name the query starts with, when
+        what follows names a unit (南京大学 + 新闻传播学院, 云南白药 + 杭州分公司), or
+        the same name with a campus in brackets (北京邮电大学(宏福校区))."""
+        out: dict[int, tuple[str, str]] = {}
+        for form in profile.names:
+            stem = form.stem
+            for size in range(len(stem) - 2, 1, -1):
+                slots = self._exact.get(("stem", stem[:size]))
+                if not slots:
+                    continue
+                part = _without_leading_legal_form(stem[size:])
+                unit = next((u for u in UNIT_WORDS if part.endswith(u)), "")
+                # 新闻传播学院, not 学院 alone (桂林旅游学院 is no school of 桂林旅游)
+                if unit and (len(part) > len(unit) or unit in BARE_UNITS):
+                    for slot in slots:
+                        out.setdefault(slot, (stem[:size], part))
+                break
+            campus = [q for q in form.qualifiers if q.endswith(CAMPUS_WORDS)]
+            if campus:
+                for slot in self._exact.get(("stem", stem), ()):
+                    out.setdefault(slot, (stem, campus[0]))
+        return out
+
+    def _with_parents(self, profile: OrgProfile, out: list[Candidate],
+                      exclude: set[str] | frozenset[str]) -> list[Candidate]:
+        kind = profile.kind
+        found = {s: p for s, p in self.parents(profile).items()
+                 if (node_id := self._ids[s]) is not None and node_id not in exclude
+                 and (parent := self._profiles[s]) is not None
+                 and (kind is None or parent.kind in (None, kind))}
+        # A misspelt sibling (三峡大学科鸡学院 for 三峡大学科技学院) is a review, not a part.
+        stems = {p[0] for p in found.values()}
+        if not found or any(c.decision == "review" and any(
+                f.stem.startswith(stem) and len(f.stem) > len(stem)
+                for f in self._profiles[self._slot[c.node_id]].names
+                for stem in stems) for c in out):
+            return out
+        ids = {self._ids[s] for s in found}
+        kept = [c for c in out if c.node_id not in ids]
+        for slot, (parent, part) in found.items():
+            cand = self._profiles[slot]
+            kept.append(Candidate(
+                self._ids[slot], self._names[slot], cand.kind, PART_OF_SCORE, "part_of",
+                [f"part of {parent}: {part}"], self._names[slot]))
+        return kept
 
     def _prefilter(self, profile: OrgProfile, slots: list[int], exact: set[int]) -> list[int]:
         """Keep exact-key hits and the slots whose core or pinyin is closest, ranked
