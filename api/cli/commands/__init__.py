@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "export": "duijie.api.cli.commands.io_commands",
     "affinity": "duijie.api.cli.commands.affinity_commands",
     "evaluate": "duijie.api.cli.commands.evaluate_commands",
+    "report": "duijie.api.cli.commands.report_commands",
     "recommend": "duijie.api.cli.commands.recommend_commands",
     "recommend-for": "duijie.api.cli.commands.recommend_commands",
     "event": "duijie.api.cli.commands.event_commands",

@@ -1,0 +1,323 @@
+"""The analyst's report: what came of an event (or of every event) and what to change.
+
+`event_report(store, EVENT_ID)` and `all_events_report(store)` gather, from the outcome
+ledger, the funnel (invited → met → intent → signed → collaborated, and by check-in),
+the firms' sign rate with its Wilson interval, each firm's record and contract value,
+where the partners ranked before the event (`api.services.partner_rank`), the
+pre-event score of signed against unsigned pairs, the comparison of text, graph and
+hybrid ranks, the state of the learned ranking (`evaluation.learning`) and the
+follow-ups overdue; then `findings`: what went well and what to change, as message keys
+with values (the page and the HTML file put them into words in the reader's language).
+
+Pairs come from the event's meetings and their outcomes; an event planned outside
+Duijie (a seed event) whose record is only `met`/`signed` edges gets its pairs from
+them, and the report says so (``pairs_from``). Invented (illustrative) records are
+counted and named in ``data`` and on every figure. An event with nothing recorded
+gives a report that says so (``empty``), never a rate on nothing.
+
+>>> from duijie.graph import open_store
+>>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
+>>> store = open_store(":memory:"); _ = load_seed(store)
+>>> report = event_report(store, XIAN_EVENT, today="2019-12-31")
+>>> report.firm_sign_rate["successes"], report.firm_sign_rate["n"], report.data
+(8, 11, 'illustrative')
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from duijie.api.services import Result
+from duijie.api.services.access import Viewer, in_scope
+from duijie.api.services.outcomes import SIGNED, overdue_follow_ups
+from duijie.api.services.partner_rank import (
+    SHOWN,
+    is_illustrative,
+    partner_ranks,
+)
+from duijie.evaluation.funnel import (
+    PairRecord,
+    by_check_in,
+    contract_value,
+    firm_sign_rate,
+    funnel,
+    per_firm,
+)
+from duijie.evaluation.learning import MIN_OUTCOMES, MIN_SIGNED
+from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.store import GraphStore, iter_edges, iter_nodes
+from duijie.graph.vocab import MeetingStatus, OutcomeStage
+
+RANK_EVENTS = 20
+"""`duijie report --all` ranks partners for the latest this many events with pairs (each
+needs its own pre-event graph); the report says how many it ranked."""
+
+
+def _meeting_pairs(store: GraphStore, event_ids: set[str] | None) -> dict[str, list[PairRecord]]:
+    outcomes: dict[str, list] = {}
+    for o in iter_nodes(store, "Outcome"):
+        outcomes.setdefault(o.props.get("meeting_id"), []).append(o)
+    pairs: dict[str, list[PairRecord]] = {}
+    for m in iter_nodes(store, "Meeting"):
+        p = m.props
+        event = p.get("event_id")
+        if (event_ids is not None and event not in event_ids) or not p.get("firm_id"):
+            continue
+        if p.get("status") == MeetingStatus.CANCELLED:
+            continue
+        mine = outcomes.get(m.id, [])
+        post = [o for o in mine if o.props.get("stage") == OutcomeStage.POST_EVENT]
+        held = (any(o.props.get("held") for o in post) if post else
+                True if p.get("status") == MeetingStatus.HELD else
+                False if p.get("status") == MeetingStatus.NO_SHOW else None)
+        ledger = {o.props["stage"]: o.props["ledger"] for o in mine if o.props.get("ledger")}
+        value = sum(o.props.get("contract_value_wan") or 0.0 for o in mine
+                    if o.props.get("ledger") in SIGNED)
+        pairs.setdefault(event, []).append(PairRecord(
+            event, p["firm_id"], p.get("helper_id"), held=held,
+            intent=any(o.props.get("intent") for o in post) if post else None,
+            ledger=ledger, contract_value_wan=float(value), score=p.get("score"),
+            illustrative=is_illustrative(m) or any(is_illustrative(o) for o in mine),
+            meeting_id=m.id))
+    return pairs
+
+
+def _edge_pairs(store: GraphStore, event_ids: set[str] | None) -> dict[str, list[PairRecord]]:
+    """Pairs of events recorded only as `met`/`signed` edges (need → partner)."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    firm_of: dict[str, str | None] = {}
+    for kind in ("met", "signed"):
+        for e in iter_edges(store, kind):
+            event = e.props.get("source_event")
+            if not event or (event_ids is not None and event not in event_ids):
+                continue
+            if e.src not in firm_of:
+                firms = [n.id for _, n in store.neighbours(e.src, "submitted", "in")]
+                firm_of[e.src] = firms[0] if firms else None
+            if firm_of[e.src] is None:
+                continue
+            row = found.setdefault((event, firm_of[e.src], e.dst), {
+                "signed": False, "value": 0.0, "illustrative": False, "day": None})
+            row["illustrative"] |= is_illustrative(e)
+            if kind == "signed":
+                row["signed"] = True
+                row["value"] += float(e.props.get("value_wan") or 0.0)
+    pairs: dict[str, list[PairRecord]] = {}
+    for (event, firm, helper), row in sorted(found.items()):
+        pairs.setdefault(event, []).append(PairRecord(
+            event, firm, helper, held=True, ledger={"m1": "signed"} if row["signed"] else {},
+            contract_value_wan=row["value"], illustrative=row["illustrative"]))
+    return pairs
+
+
+def gather_pairs(store: GraphStore, event_ids: set[str] | None = None
+                 ) -> tuple[dict[str, list[PairRecord]], dict[str, str]]:
+    """Pairs by event (from meetings, else from recorded edges) and where each event's
+    pairs came from (``meetings`` or ``edges``)."""
+    meetings = _meeting_pairs(store, event_ids)
+    recorded = {e: ps for e, ps in meetings.items()
+                if any(p.held is not None or p.ledger for p in ps)}
+    edges = _edge_pairs(store, event_ids)
+    out, source = dict(recorded), {e: "meetings" for e in recorded}
+    for event, ps in edges.items():
+        if event not in out:
+            out[event], source[event] = ps, "edges"
+    return out, source
+
+
+def data_kind(pairs: list[PairRecord]) -> str:
+    """``recorded``, ``illustrative``, ``mixed`` or ``none``."""
+    kinds = {p.illustrative for p in pairs}
+    if not kinds:
+        return "none"
+    return "mixed" if len(kinds) > 1 else "illustrative" if True in kinds else "recorded"
+
+
+@dataclass
+class AnalysisReport(Result):
+    """`duijie report`: one event's (or every event's) evaluation; see the module
+    docstring. Ids and names throughout; rates as {successes, n, value, low, high}."""
+
+    scope: str  # an event id, or "all"
+    title: str
+    today: str
+    events: list[dict[str, Any]]  # id, name, start_date, pairs, pairs_from, published
+    data: str  # recorded | illustrative | mixed | none
+    empty: bool
+    funnel: list[dict[str, Any]]
+    by_check_in: list[dict[str, Any]]
+    firm_sign_rate: dict[str, Any] | None
+    firms: list[dict[str, Any]]
+    contract_value: dict[str, Any]
+    partner_ranks: dict[str, Any]  # pairs, summary, events ranked
+    score_by_outcome: dict[str, Any]
+    learning: dict[str, Any]
+    follow_ups: list[dict[str, Any]]
+    findings: list[dict[str, Any]] = field(default_factory=list)  # kind, key, values
+
+
+def _ranks(store: GraphStore, events: list[str]) -> dict[str, Any]:
+    rows, summaries = [], {}
+    for event in events:
+        try:
+            ranked = partner_ranks(store, event)
+        except InvalidInput:  # no date: nothing is known to precede it
+            summaries[event] = None
+            continue
+        rows.extend({**p, "event_id": event} for p in ranked.pairs)
+        summaries[event] = ranked.summary
+    from duijie.api.services.partner_rank import summarise_ranks
+
+    return {"events_ranked": [e for e in events if summaries.get(e) is not None],
+            "events_without_date": [e for e in events if summaries.get(e) is None],
+            "pairs": rows, "summary": summarise_ranks(rows), "shown": SHOWN}
+
+
+def _score_by_outcome(rank_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    signed = [r["score"] for r in rank_rows if r["stage"] == "signed" and r["score"] is not None]
+    unsigned = [r["score"] for r in rank_rows if r["stage"] != "signed"
+                and r["score"] is not None]
+    return {"source": "pre_event_recommendation", "signed": signed, "unsigned": unsigned,
+            "median_signed": statistics.median(signed) if signed else None,
+            "median_unsigned": statistics.median(unsigned) if unsigned else None}
+
+
+def _learning(pairs: list[PairRecord]) -> dict[str, Any]:
+    met = [p for p in pairs if p.reached("met")]
+    signed = sum(1 for p in met if p.reached("signed"))
+    ready = len(met) >= MIN_OUTCOMES and signed >= MIN_SIGNED
+    return {"outcomes": len(met), "signed": signed, "min_outcomes": MIN_OUTCOMES,
+            "min_signed": MIN_SIGNED, "ready": ready, "data": data_kind(met),
+            "in_use": False, "reliability": None, "choice": None}
+
+
+def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+
+    def add(kind: str, key: str, **values: Any) -> None:
+        out.append({"kind": kind, "key": key, "values": values})
+
+    if report.empty:
+        add("note", "analysis_find_empty")
+        return out
+    if report.data in ("illustrative", "mixed"):
+        add("note", f"analysis_find_data_{report.data}")
+    rate = report.firm_sign_rate
+    if rate:
+        add("good" if rate["value"] >= 0.5 else "change", "analysis_find_sign_rate",
+            signed=rate["successes"], firms=rate["n"], rate=round(100 * rate["value"]),
+            low=round(100 * rate["low"]), high=round(100 * rate["high"]))
+        if rate["n"] < 30:
+            add("note", "analysis_find_small_numbers", n=rate["n"],
+                width=round(100 * (rate["high"] - rate["low"])))
+    if published.get("cooperation_reached") is not None and rate:
+        add("note", "analysis_find_published", published=published["cooperation_reached"],
+            firms=published.get("firms") or rate["n"], recorded=rate["successes"])
+    steps = {s["stage"]: s["count"] for s in report.funnel}
+    no_show = steps["invited"] - steps["met"]
+    if no_show:
+        add("change", "analysis_find_no_show", n=no_show, of=steps["invited"])
+    stalled = steps["intent"] - steps["signed"]
+    if stalled:
+        add("change", "analysis_find_intent_unsigned", n=stalled)
+    summary = report.partner_ranks.get("summary", {})
+    hybrid = summary.get("hybrid")
+    if hybrid:
+        found = hybrid["found"]
+        add("good" if found["value"] >= 0.7 else "change", "analysis_find_ranked",
+            found=found["successes"], signed=found["n"], shown=SHOWN,
+            median=hybrid["median_rank"] if hybrid["median_rank"] is not None else "—")
+        text, graph = summary.get("text"), summary.get("graph")
+        if text and graph:
+            better = "text" if text["mrr"]["value"] > graph["mrr"]["value"] else "graph"
+            add("note", f"analysis_find_better_{better}",
+                text=round(text["mrr"]["value"], 2), graph=round(graph["mrr"]["value"], 2))
+    scores = report.score_by_outcome
+    if scores["median_signed"] is not None and scores["median_unsigned"] is not None:
+        gap = scores["median_signed"] - scores["median_unsigned"]
+        add("good" if gap > 0 else "change", "analysis_find_score_gap",
+            signed=round(scores["median_signed"], 2),
+            unsigned=round(scores["median_unsigned"], 2))
+    checked = {row["stage"]: row["recorded"] for row in report.by_check_in}
+    if steps["met"] and not any(checked.values()) and report.events and all(
+            e["pairs_from"] == "meetings" for e in report.events):
+        add("change", "analysis_find_no_check_ins", n=steps["met"])
+    if report.follow_ups:
+        oldest = report.follow_ups[0]
+        add("change", "analysis_find_overdue", n=len(report.follow_ups),
+            days=oldest["days_overdue"], owner=oldest["owner"], action=oldest["action"])
+    learning = report.learning
+    add("note", "analysis_find_learning_ready" if learning["ready"] else
+        "analysis_find_learning_wait", outcomes=learning["outcomes"], signed=learning["signed"],
+        min_outcomes=learning["min_outcomes"], min_signed=learning["min_signed"])
+    return out
+
+
+def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today: str,
+            rank_events: int) -> AnalysisReport:
+    ids = {e.id for e in event_nodes}
+    by_event, source = gather_pairs(store, ids)
+    pairs = [p for e in sorted(by_event) for p in by_event[e]]
+    names = store.get_nodes({x for p in pairs for x in (p.firm, p.helper) if x})
+    events = sorted(({"id": e.id, "name": e.name, "start_date": e.props.get("start_date"),
+                      "pairs": len(by_event.get(e.id, [])),
+                      "pairs_from": source.get(e.id),
+                      "data": data_kind(by_event.get(e.id, [])),
+                      "published": {k: e.props.get(k) for k in ("firms", "cooperation_reached")
+                                    if e.props.get(k) is not None}}
+                     for e in event_nodes), key=lambda r: (r["start_date"] or "", r["id"]))
+    with_pairs = [e["id"] for e in events if e["pairs"]]
+    ranked_events = with_pairs[-rank_events:] if rank_events else []
+    ranks = _ranks(store, ranked_events) if ranked_events else {
+        "events_ranked": [], "events_without_date": [], "pairs": [], "summary": {},
+        "shown": SHOWN}
+    firms = [{**row, "firm_name": names[row["firm"]].name if row["firm"] in names else None}
+             for row in per_firm(pairs)]
+    follow = []
+    for event in sorted(ids):
+        follow += overdue_follow_ups(store, today, event)
+    follow.sort(key=lambda r: (-r["days_overdue"], r["meeting_id"], r["index"]))
+    report = AnalysisReport(
+        scope, title, today, events, data_kind(pairs), not pairs,
+        [s.to_dict() for s in funnel(pairs)], by_check_in(pairs),
+        firm_sign_rate(pairs).to_dict() if pairs else None, firms, contract_value(pairs),
+        ranks, _score_by_outcome(ranks["pairs"]), _learning(pairs), follow)
+    published = events[0]["published"] if len(events) == 1 else {}
+    report.findings = _findings(report, published)
+    return report
+
+
+OPERATOR = Viewer.operator()
+
+
+def _visible(viewer: Viewer, event) -> bool:
+    """Organisers with a region scope see the events held there."""
+    return in_scope(viewer, {r for r in (event.props.get("region"), event.props.get("place"))
+                             if r})
+
+
+def event_report(store: GraphStore, event_id: str, *, today: str | None = None,
+                 viewer: Viewer = OPERATOR) -> AnalysisReport:
+    """One event's report (`duijie report EVENT_ID`); `today` dates the overdue list."""
+    try:
+        event = store.get_node(event_id)
+    except NotFound:
+        event = None
+    if event is None or event.kind != "Event" or not _visible(viewer, event):
+        raise NotFound("is not an event (see `duijie event list`)", value=event_id,
+                       where="report")
+    return _report(store, event_id, event.name, [event], today or date.today().isoformat(),
+                   rank_events=1)
+
+
+def all_events_report(store: GraphStore, *, today: str | None = None,
+                      rank_events: int = RANK_EVENTS, viewer: Viewer = OPERATOR
+                      ) -> AnalysisReport:
+    """Every event's outcomes together (`duijie report --all`); partners are ranked for
+    the latest `rank_events` events with pairs."""
+    events = [e for e in iter_nodes(store, "Event") if _visible(viewer, e)]
+    return _report(store, "all", "all", events, today or date.today().isoformat(),
+                   rank_events=rank_events)

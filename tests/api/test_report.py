@@ -1,0 +1,126 @@
+"""The analyst's report: on the seed as it is, after the Xi'an record is written through
+the outcome path, for an event with nothing recorded; and `duijie report` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from duijie.api.services.events import create_event
+from duijie.api.services.replay import plan_event
+from duijie.api.services.report import all_events_report, event_report
+from duijie.api.services.seeding import XIAN_EVENT, load_seed
+from duijie.api.web.report_html import report_file_html
+from duijie.graph.errors import NotFound
+from duijie.graph.sqlite_store import SqliteStore
+from tests.api.test_cli import run
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = Path(tmp_path_factory.mktemp("report")) / "duijie.db"
+    store = SqliteStore(db)
+    load_seed(store)
+    store.close()
+    return db
+
+
+def _keys(report) -> list[str]:
+    return [f["key"] for f in report.findings]
+
+
+def test_the_seed_event_from_its_recorded_edges(seeded):
+    store = SqliteStore(seeded)
+    report = event_report(store, XIAN_EVENT, today="2019-12-31")
+    store.close()
+    assert report.events[0]["pairs_from"] == "edges" and report.data == "illustrative"
+    rate = report.firm_sign_rate
+    assert (rate["successes"], rate["n"]) == (8, 11)
+    assert (round(rate["low"], 2), round(rate["high"], 2)) == (0.43, 0.9)
+    assert {s["stage"]: s["count"] for s in report.funnel}["signed"] == 8
+    assert len(report.partner_ranks["pairs"]) == 12
+    assert report.partner_ranks["summary"]["signed"] == 8
+    assert not report.learning["ready"] and report.learning["outcomes"] == 12
+    keys = _keys(report)
+    assert keys[0] == "analysis_find_data_illustrative"
+    assert {"analysis_find_sign_rate", "analysis_find_small_numbers", "analysis_find_published",
+            "analysis_find_ranked", "analysis_find_learning_wait"} <= set(keys)
+    names = {f["firm_name"] for f in report.firms}
+    assert "浙江大立科技" in names and None not in names
+
+
+def test_after_the_record_is_written_the_report_reads_the_meetings(seeded, tmp_path):
+    db = tmp_path / "recorded.db"
+    db.write_bytes(seeded.read_bytes())
+    store = SqliteStore(db)
+    plan_event(store, XIAN_EVENT, record=True)
+    report = event_report(store, XIAN_EVENT, today="2019-12-31")
+    store.close()
+    assert report.events[0]["pairs_from"] == "meetings"
+    steps = {s["stage"]: s["count"] for s in report.funnel}
+    assert steps["met"] == 12 and steps["signed"] == 8
+    assert steps["invited"] >= steps["met"]  # the planned meetings no record says were held
+    assert report.firm_sign_rate["successes"] == 8
+    assert report.by_check_in[0] == {"stage": "m1", "recorded": 8, "signed": 8,
+                                     "collaborated": 0}
+    assert report.follow_ups and report.follow_ups[0]["days_overdue"] > 0
+    overdue = next(f for f in report.findings if f["key"] == "analysis_find_overdue")
+    assert overdue["kind"] == "change" and overdue["values"]["n"] == len(report.follow_ups)
+    assert all(p["meeting_id"] for p in report.partner_ranks["pairs"])
+
+
+def test_nothing_recorded_is_said_plainly_and_unknown_events_are_not_found(tmp_path):
+    store = SqliteStore(tmp_path / "empty.db")
+    create_event(store, name="空活动", event_id="evt:empty", start_date="2020-01-01")
+    report = event_report(store, "evt:empty", today="2020-02-01")
+    assert report.empty and report.firm_sign_rate is None and report.data == "none"
+    assert _keys(report) == ["analysis_find_empty"]
+    assert all(s["of_previous"] is None for s in report.funnel)
+    everything = all_events_report(store, today="2020-02-01")
+    assert everything.empty and everything.scope == "all"
+    with pytest.raises(NotFound, match="is not an event"):
+        event_report(store, "evt:nope")
+    store.close()
+
+
+def test_the_html_file_is_one_language_with_every_figure(seeded):
+    store = SqliteStore(seeded)
+    data = event_report(store, XIAN_EVENT, today="2019-12-31").to_dict()
+    store.close()
+    zh = report_file_html(data, "zh", simulation=False)
+    en = report_file_html(data, "en", simulation=False)
+    for html in (zh, en):
+        assert html.count("<svg") == 5  # funnel, sign rate, rank, score, comparison
+        assert "analysis_" not in re.sub(r"<[^>]+>", " ", html)  # every key has words
+        assert "<link" not in html and "http" not in re.sub(r'xmlns[^"]*"[^"]*"', "", html)
+    assert "示例（虚构）数据" in zh and "对接漏斗" in zh
+    assert "illustrative (invented) data" in en and "Funnel" in en
+    words = re.sub(r"<[^>]+>", " ", en)
+    names = {f["firm_name"] for f in data["firms"]} | {
+        p[k] for p in data["partner_ranks"]["pairs"] for k in ("firm_name", "helper_name")}
+    for name in sorted(names, key=len, reverse=True):
+        words = words.replace(name, " ")
+    words = words.replace(data["title"], " ")
+    assert not re.search(r"[\u4e00-\u9fff]", words), "Chinese words left on the English page"
+
+
+def test_duijie_report_writes_html_and_prints_json(seeded, tmp_path):
+    out = tmp_path / "xian.html"
+    done = run("report", XIAN_EVENT, "--out", str(out), "--today", "2019-12-31", db=seeded)
+    assert done.returncode == 0, done.stderr
+    assert "11 家企业中 8 家签约（73%，95% 区间 43–90%）" in done.stdout
+    html = out.read_text(encoding="utf-8")
+    assert html.count("<svg") == 6 and "模拟" in html  # and the simulator's learning curve
+    as_json = run("report", "--all", "--json", "--today", "2019-12-31", "--lang", "en",
+                  db=seeded)
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert data["scope"] == "all" and data["firm_sign_rate"]["successes"] == 8
+    assert [e["id"] for e in data["events"] if e["pairs"]] == [XIAN_EVENT]
+    both = run("report", XIAN_EVENT, "--all", db=seeded)
+    assert both.returncode == 2 and "EVENT_ID or --all" in both.stderr
+    missing = run("report", "evt:nope", db=seeded)
+    assert missing.returncode == 3 and "evt:nope" in missing.stderr

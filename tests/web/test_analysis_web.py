@@ -1,0 +1,80 @@
+"""The analyst's report on the web: the JSON routes and the page, against a real server
+on the seed graph, in a real browser."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
+from tests.web.server import Server, add_user
+
+PASSWORD = "correct horse battery"
+XIAN = "evt:xian-docking-2019-05"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("analysis") / "office.db"
+    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
+    running = Server(db, seed=True)
+    add_user(db, "ailaiyi", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
+    yield running
+    running.close()
+
+
+def client(server, username: str) -> httpx.Client:
+    token = httpx.post(server.url + "/api/session",
+                       json={"username": username, "password": PASSWORD}).json()["token"]
+    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"},
+                        timeout=120)
+
+
+def test_the_json_report_for_organisers_only(server):
+    with client(server, "wang") as api:
+        got = api.get(f"/api/analysis/{XIAN}", params={"today": "2019-12-31"})
+        assert got.status_code == 200, got.text
+        data = got.json()
+        assert data["scope"] == XIAN and data["data"] == "illustrative"
+        assert (data["firm_sign_rate"]["successes"], data["firm_sign_rate"]["n"]) == (8, 11)
+        assert all(p["firm_name"] and p["helper_name"] for p in data["partner_ranks"]["pairs"])
+        everything = api.get("/api/analysis", params={"rank_events": 0})
+        assert everything.status_code == 200 and everything.json()["scope"] == "all"
+        assert everything.json()["partner_ranks"]["events_ranked"] == []
+        missing = api.get("/api/analysis/evt:nope")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("application/problem+json")
+        schema = api.get("/openapi.json").json()
+        assert "/api/analysis/{event_id}" in schema["paths"]
+    with client(server, "ailaiyi") as firm:
+        assert firm.get(f"/api/analysis/{XIAN}").status_code == 403
+        assert firm.get("/api/analysis").status_code == 403
+
+
+def test_the_report_page_reads_as_a_report(browser, server):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", "wang")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.url + "/")
+    page.click("header nav a[href='/analysis']")
+    page.wait_for_url(server.url + "/analysis", timeout=120_000)
+    assert page.locator("h1").inner_text().startswith("全部活动成效分析")
+    page.click(f"#events a[href='/analysis/{XIAN}']")
+    page.wait_for_url(server.url + f"/analysis/{XIAN}", timeout=120_000)
+    assert "赴西安精准对接" in page.locator("h1").inner_text()
+    assert "示例（虚构）数据" in page.locator("h1").inner_text()
+    findings = page.locator("#findings").inner_text()
+    assert "11 家企业中 8 家签约（73%，95% 区间 43–90%）" in findings
+    assert page.locator("#funnel svg").count() == 1
+    assert page.locator("#ranks tr").count() == 13  # header and twelve pairs
+    assert page.locator("#learning svg").count() == 1
+    screenshot(page, "analysis-zh")
+    page.click("header a.lang")
+    assert page.locator("h1").inner_text().startswith("Outcomes of")
+    assert "8 of 11 firms signed (73%, 95% interval 43–90%)" in page.locator(
+        "#findings").inner_text()
+    screenshot(page, "analysis-en")
+    page.click("header a.lang")
+    page.close()
