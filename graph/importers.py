@@ -60,7 +60,7 @@ from duijie.graph.model import (
 )
 from duijie.graph.normalize import core_name, normalize_text
 from duijie.graph.places import find_places, match_place
-from duijie.graph.resolution import plan_organisation_writes
+from duijie.graph.resolution import OrganisationPlan, plan_organisation_writes
 from duijie.graph.store import GraphStore, ReviewItem, WriteBatch, iter_nodes
 from duijie.graph.tabular import LIMITS, Table, TooLong, read_table
 
@@ -104,6 +104,11 @@ class ImportReport:
     links: int = 0  # submitted / affiliated_with / located_in edges made from a name in a row
     linked_created: int = 0  # enterprises created because a need named an unknown one
     queued_for_review: int = 0
+    parts: int = 0  # part_of edges: a row is a school, branch or campus of another
+    # Every row written onto an organisation already there (stored, or an earlier row
+    # of this file), by name, with the evidence: {row, name, into_id, into_name,
+    # within_file, evidence}.
+    merges: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -373,12 +378,16 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
         if parsed.kind == "Need":
             reviews += _plan_submitters(store, parsed, batch, report, problems)
         nodes = [r.node for r in parsed.records]
+        organisations = OrganisationPlan()
         if parsed.kind in ORGANISATION_KINDS:
-            nodes, reviews = plan_organisation_writes(store, nodes)
+            nodes, reviews = plan_organisation_writes(store, nodes, organisations)
+            _report_merges(report, organisations, [r.row for r in parsed.records])
         stored = store.get_nodes({n.id for n in nodes})
         for record, node in zip(parsed.records, nodes, strict=True):
-            if node.id != record.node.id and node.id in stored:
-                report.merged += 1  # keep the stored name; this spelling becomes an alias
+            if node.id != record.node.id:
+                # Onto a stored record or an earlier row's: keep that name, this
+                # spelling becomes an alias; either way it is a merge, and reported.
+                report.merged += 1
                 node = replace(node, props={k: v for k, v in node.props.items()
                                             if k != "name"})
             elif node.id in stored:
@@ -387,6 +396,11 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
                 report.created += 1
             _upsert(batch, node, record.where, problems, validated=True)
             record.node = node
+        for part in organisations.parts:
+            record = parsed.records[part.position]
+            batch.upsert_edge(Edge(part.node_id, "part_of", part.parent_id, {},
+                                   list(record.node.provenance)), where=record.where)
+            report.parts += 1
         if parsed.kind == "Expert":
             _plan_affiliations(store, parsed, batch, report)
         if parsed.kind == "Need":
@@ -397,6 +411,14 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
                            where=parsed.name, problems=problems)
     report.queued_for_review = len(reviews)
     return ImportPlan(batch, reviews, report)
+
+
+def _report_merges(report: ImportReport, plan: OrganisationPlan, rows: list[int]) -> None:
+    for merge in plan.merges:
+        report.merges.append({
+            "row": rows[merge.position], "name": merge.name, "into_id": merge.into_id,
+            "into_name": merge.into_name, "within_file": merge.within_file,
+            "evidence": list(merge.reasons)})
 
 
 def _row_of(problem: str) -> int:
@@ -480,7 +502,12 @@ def _plan_submitters(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
     if not linked:
         return []
     candidates = [_enterprise_for(r, r.links["enterprise"]) for r in linked]
-    resolved, reviews = plan_organisation_writes(store, candidates)
+    organisations = OrganisationPlan()
+    resolved, reviews = plan_organisation_writes(store, candidates, organisations)
+    # Two needs naming one firm in the same spelling are one firm, not a merge.
+    organisations.merges = [m for m in organisations.merges
+                            if normalize_text(m.name) != normalize_text(m.into_name)]
+    _report_merges(report, organisations, [r.row for r in linked])
     stored = store.get_nodes({n.id for n in resolved})
     created: set[str] = set()
     first_row: dict[str, int] = {}
@@ -564,10 +591,13 @@ def _plan_need_regions(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
 # -- the whole job ---------------------------------------------------------------
 
 def import_table(store: GraphStore, kind: str, table: Table,
-                 progress: Progress | None = None) -> ImportReport:
-    """Parse, check and write one table: all of it, or nothing."""
+                 progress: Progress | None = None, *, dry_run: bool = False) -> ImportReport:
+    """Parse, check and write one table: all of it, or nothing (`dry_run`: nothing,
+    the report saying what would be written)."""
     parsed = parse_table(kind, table, progress)
     plan = plan_import(store, parsed)
+    if dry_run:
+        return plan.report
     store.apply(plan.batch)
     if plan.reviews:
         store.add_reviews(plan.reviews)
@@ -575,7 +605,7 @@ def import_table(store: GraphStore, kind: str, table: Table,
 
 
 def import_file(store: GraphStore, kind: str, path: str | Path, sheet: str | None = None,
-                progress: Progress | None = None) -> ImportReport:
+                progress: Progress | None = None, *, dry_run: bool = False) -> ImportReport:
     """Import a CSV or XLSX file of `kind` (a node kind, a Chinese name, or "edges")."""
     kind = canonical_kind(kind)
-    return import_table(store, kind, read_table(path, sheet), progress)
+    return import_table(store, kind, read_table(path, sheet), progress, dry_run=dry_run)

@@ -39,7 +39,7 @@ import threading
 import time
 import weakref
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.model import ORGANISATION_KINDS, Node, Provenance
@@ -61,7 +61,8 @@ from duijie.graph.store import (
     utc_now,
 )
 
-__all__ = ["FRESHNESS_SECONDS", "REVIEW_THRESHOLD", "SAME_THRESHOLD", "accept_review",
+__all__ = ["FRESHNESS_SECONDS", "REVIEW_THRESHOLD", "SAME_THRESHOLD", "OrganisationPlan",
+           "PlannedMerge", "PlannedPart", "accept_review",
            "build_index",
            "index_for", "invalidate", "plan_organisation_writes", "reject_review",
            "resolve", "retargeted_ids", "review_id"]
@@ -71,6 +72,41 @@ FRESHNESS_SECONDS = 1.0
 """How long `resolve` trusts the cached index before asking the store for its counts
 again (a count costs several ms on 100,000 nodes; this module's own writes update
 the index at once)."""
+
+
+@dataclass
+class PlannedMerge:
+    """An incoming record written onto an organisation already there: a stored one
+    or (`within_file`) one created by an earlier record of the same call."""
+
+    position: int  # index of the record in the list given to plan_organisation_writes
+    name: str
+    into_id: str
+    into_name: str
+    within_file: bool
+    reasons: list[str]
+
+
+@dataclass
+class PlannedPart:
+    """An incoming record written as a new node that is part of another (a school of
+    a university, a branch of a firm): a `part_of` edge to link."""
+
+    position: int
+    name: str
+    node_id: str
+    parent_id: str
+    parent_name: str
+    reasons: list[str]
+
+
+@dataclass
+class OrganisationPlan:
+    """What `plan_organisation_writes` decided besides the nodes: every merge, with
+    its evidence, and every part found."""
+
+    merges: list[PlannedMerge] = field(default_factory=list)
+    parts: list[PlannedPart] = field(default_factory=list)
 
 
 @dataclass
@@ -252,24 +288,27 @@ def _add_aliases(index: OrganisationIndex, node_id: str, names: list[str]) -> No
                           replace(profile, names=profile.names + new))
 
 
-def plan_organisation_writes(store: GraphStore, nodes: list[Node]
+def plan_organisation_writes(store: GraphStore, nodes: list[Node],
+                             plan: OrganisationPlan | None = None
                              ) -> tuple[list[Node], list[ReviewItem]]:
     """Re-target incoming organisations at stored ones that are the same firm.
 
     Returns the nodes to write, aligned with `nodes` (ids possibly changed to the
     stored id, the incoming name kept as an alias) and the review items to queue
     with `store.add_reviews`. Nodes of other kinds pass through unchanged. Records
-    whose id is already stored (a re-import) are written as they are.
+    whose id is already stored (a re-import) are written as they are. `plan`, when
+    given, receives every merge (against the store or an earlier record of `nodes`)
+    with its evidence, and every record found to be part of another.
     """
     orgs = [n for n in nodes if n.kind in ORGANISATION_KINDS]
     if not orgs:
         return list(nodes), []
     with _LOCK:
-        return _plan_writes(store, nodes, orgs)
+        return _plan_writes(store, nodes, orgs, plan if plan is not None else OrganisationPlan())
 
 
-def _plan_writes(store: GraphStore, nodes: list[Node], orgs: list[Node]
-                 ) -> tuple[list[Node], list[ReviewItem]]:
+def _plan_writes(store: GraphStore, nodes: list[Node], orgs: list[Node],
+                 plan: OrganisationPlan) -> tuple[list[Node], list[ReviewItem]]:
     index = _index_for(store, 0.0)
     cached = _CACHE[store]
     stored_ids = set(store.get_nodes({n.id for n in orgs}))
@@ -278,7 +317,8 @@ def _plan_writes(store: GraphStore, nodes: list[Node], orgs: list[Node]
     created: Counter[str] = Counter()
     out: list[Node] = []
     reviews: list[ReviewItem] = []
-    for node in nodes:
+    added_here: set[str] = set()
+    for position, node in enumerate(nodes):
         if node.kind not in ORGANISATION_KINDS:
             out.append(node)
             continue
@@ -298,11 +338,17 @@ def _plan_writes(store: GraphStore, nodes: list[Node], orgs: list[Node]
             aliases = [a for a in dict.fromkeys([node.name, *node.aliases]) if a != best.name]
             out.append(Node(best.node_id, node.kind, merged_props, aliases, node.provenance,
                             node.confidentiality))
+            plan.merges.append(PlannedMerge(position, node.name, best.node_id, best.name,
+                                            best.node_id in added_here, list(best.reasons)))
             _add_aliases(index, best.node_id, aliases)
             continue
         out.append(node)
         _add_node(index, node)
+        added_here.add(node.id)
         created[node.kind] += 1
+        if best is not None and best.decision == "part_of":
+            plan.parts.append(PlannedPart(position, node.name, node.id, best.node_id,
+                                          best.name, list(best.reasons)))
         if best is not None and best.decision == "review":
             reviews.append(ReviewItem(
                 id=review_id(node.id, best.node_id), name=node.name,

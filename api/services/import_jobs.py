@@ -44,7 +44,7 @@ from duijie.api.services.imports import (
     preview_import,
     upload_name,
 )
-from duijie.api.services.io import ImportResult
+from duijie.api.services.io import ImportResult, MergeReport
 from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.headers import canonical_kind
 from duijie.graph.store import GraphStore, utc_now
@@ -97,12 +97,18 @@ def _preview_from(data: dict[str, Any] | None) -> ImportPreview | None:
     if data is None:
         return None
     return ImportPreview(**{**data, "problems": [ImportProblem(**p) for p in data["problems"]],
-                            "records": [PlannedRecord(**r) for r in data["records"]]})
+                            "records": [PlannedRecord(**r) for r in data["records"]],
+                            "merges": [MergeReport(**m) for m in data.get("merges", [])]})
+
+
+def _result_from(data: dict[str, Any]) -> ImportResult:
+    return ImportResult(**{**data, "merges": [MergeReport(**m)
+                                              for m in data.get("merges", [])]})
 
 
 def _job_from(data: dict[str, Any]) -> ImportJob:
     return ImportJob(**{**data, "preview": _preview_from(data["preview"]),
-                        "result": ImportResult(**data["result"]) if data["result"] else None,
+                        "result": _result_from(data["result"]) if data["result"] else None,
                         "error": ImportJobError(**data["error"]) if data["error"] else None})
 
 

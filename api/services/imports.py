@@ -21,13 +21,13 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Literal
 
 from duijie.api.services import Result
 from duijie.api.services.events import display_names
-from duijie.api.services.io import ImportResult
+from duijie.api.services.io import ImportResult, MergeReport
 from duijie.graph.errors import Conflict, InvalidInput
 from duijie.graph.headers import EDGES, canonical_kind
 from duijie.graph.importers import ImportPlan, ParsedFile, parse_table, plan_import
@@ -88,6 +88,8 @@ class ImportPreview(Result):
     queued_for_review: int
     problems: list[ImportProblem]
     records: list[PlannedRecord]
+    merges: list[MergeReport] = field(default_factory=list)
+    parts: int = 0
 
 
 def upload_name(name: str | None) -> str:
@@ -216,7 +218,8 @@ def preview_import(store: GraphStore, kind: str, file: str, data: bytes,
     r = planned.plan.report
     return ImportPreview(True, file, kind, planned.encoding, planned.rows, r.created,
                          r.updated, r.merged, r.edges, r.links, r.linked_created,
-                         len(planned.plan.reviews), [], _records(store, planned))
+                         len(planned.plan.reviews), [], _records(store, planned),
+                         [MergeReport(**m) for m in r.merges], r.parts)
 
 
 COMPARED = ("created", "updated", "merged", "edges", "links", "linked_created",
@@ -261,4 +264,5 @@ def confirm_import(store: GraphStore, kind: str, file: str, data: bytes,
     return ImportResult(True, file, "table", r.kind, planned.encoding, rows=rows, created=r.created,
                         updated=r.updated, merged=r.merged,
                         queued_for_review=len(plan.reviews), nodes=nodes, edges=r.edges,
-                        links=r.links, linked_created=r.linked_created)
+                        links=r.links, linked_created=r.linked_created, parts=r.parts,
+                        merges=[MergeReport(**m) for m in r.merges])

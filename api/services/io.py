@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
 
@@ -38,6 +38,19 @@ GRAPH_KINDS = ("graph", "jsonl", "图谱")
 
 
 @dataclass
+class MergeReport(Result):
+    """A row written onto an organisation already there, by name, with the evidence:
+    a stored one, or (`within_file`) one an earlier row of the same file created."""
+
+    row: int
+    name: str
+    into_id: str
+    into_name: str
+    within_file: bool
+    evidence: list[str]
+
+
+@dataclass
 class ImportResult(Result):
     """What an import wrote. `kind` is the model kind of a table (or "edges"), or
     "graph" for a JSON Lines export; counts that do not apply to a format are 0.
@@ -46,7 +59,9 @@ class ImportResult(Result):
     landed on an existing organisation; nodes: node records written; edges: edge
     records of an edges file or a graph; links: edges made from a name in a row
     (a need's enterprise, an expert's institute); linked_created: enterprises created
-    for needs; queued_for_review: pairs an organiser is asked about.
+    for needs; queued_for_review: pairs an organiser is asked about; parts: part_of
+    edges to a parent organisation (a school, branch or campus); merges: every row
+    merged, by name, with its evidence; dry_run: True when nothing was written.
     """
 
     ok: bool
@@ -63,6 +78,9 @@ class ImportResult(Result):
     edges: int
     links: int
     linked_created: int
+    parts: int = 0
+    merges: list[MergeReport] = field(default_factory=list)
+    dry_run: bool = False
 
 
 @dataclass
@@ -84,7 +102,7 @@ def is_graph_kind(kind: str) -> bool:
 
 
 def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | None = None,
-                progress: Progress | None = None) -> ImportResult:
+                progress: Progress | None = None, *, dry_run: bool = False) -> ImportResult:
     """Import a CSV/XLSX file of one kind, or (kind "graph") a JSON Lines export.
 
     `kind` is a model kind, its Chinese name (企业, 需求, …) or "edges"/关系. On any
@@ -92,6 +110,9 @@ def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | Non
     file, row and field. `progress` wraps the rows of a table as they are read.
     """
     if is_graph_kind(kind):
+        if dry_run:
+            raise InvalidInput("--dry-run applies to tables (CSV, XLSX), not to a JSONL "
+                               "graph", value=str(path), where="--dry-run")
         if sheet is not None:
             raise InvalidInput("--sheet applies to XLSX workbooks, not to a JSONL graph",
                                value=sheet, where="--sheet")
@@ -101,13 +122,14 @@ def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | Non
                             updated=graph.nodes - graph.created, merged=0,
                             queued_for_review=0, nodes=graph.nodes, edges=graph.edges,
                             links=0, linked_created=0)
-    table = import_file(store, kind, path, sheet, progress=progress)
+    table = import_file(store, kind, path, sheet, progress=progress, dry_run=dry_run)
     nodes = table.created + table.updated + table.merged + table.linked_created
     return ImportResult(True, table.file, "table", table.kind, table.encoding,
                         rows=table.rows, created=table.created, updated=table.updated,
                         merged=table.merged, queued_for_review=table.queued_for_review,
                         nodes=nodes, edges=table.edges, links=table.links,
-                        linked_created=table.linked_created)
+                        linked_created=table.linked_created, parts=table.parts,
+                        merges=[MergeReport(**m) for m in table.merges], dry_run=dry_run)
 
 
 def export_graph(store: GraphStore, path_or_stream: str | Path | IO[str], *,

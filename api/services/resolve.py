@@ -18,15 +18,19 @@ pairs resolution was unsure about, for an organiser to decide.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.normalize import normalize_text
 from duijie.graph.resolution import accept_review, reject_review, resolve
 from duijie.graph.resolution_index import Candidate
 from duijie.graph.store import GraphStore, ReviewItem
+from duijie.graph.tabular import read_table
 
 OPERATOR = Viewer.operator()  # the command line: sees everything
 REVIEW_STATUSES = ("open", "accepted", "rejected")
@@ -77,6 +81,73 @@ def resolve_name(store: GraphStore, name: str, *, kind: str | None = None,
     found = resolve(store, name, kind=kind, region=region, industry=industry,
                     credit_code=credit_code, k=k)
     return Resolution(name, found)
+
+
+@dataclass
+class BatchAnswer(Result):
+    """The answer for one row of a list of names: the best candidate (None when the
+    name would be a new organisation), its decision and why."""
+
+    row: int
+    query: str
+    decision: Literal["same", "part_of", "review", "different"]
+    node_id: str | None
+    name: str | None
+    score: float
+    reasons: list[str]
+
+
+_BATCH_COLUMNS = {"name": ("name", "企业名称", "机构名称", "单位名称", "公司名称", "名称", "企业",
+                           "机构", "组织名称"),
+                  "region": ("region", "所在地区", "所在地", "地区", "区域"),
+                  "industry": ("industry", "所属行业", "行业"),
+                  "credit_code": ("credit_code", "统一社会信用代码", "信用代码")}
+
+
+def resolve_file(store: GraphStore, path: str | Path, *, kind: str | None = None,
+                 sheet: str | None = None) -> Iterator[BatchAnswer]:
+    """Resolve every name of a CSV/XLSX list, one answer a row, in file order.
+
+    The file has a header naming its columns (名称/企业名称/name, and optionally
+    地区/region, 行业/industry, 统一社会信用代码/credit_code), or no header at all: then
+    every row's first cell is a name. Blank names are refused with their row.
+    The file is read whole (within `graph.tabular`'s limits) before any answer.
+    """
+    table = read_table(path, sheet)
+    headers = [normalize_text(h) for h in table.headers]
+    columns = {field: next((i for i, h in enumerate(headers) if h in
+                            {normalize_text(n) for n in names}), None)
+               for field, names in _BATCH_COLUMNS.items()}
+    rows = list(table.rows)
+    if columns["name"] is None:  # a bare list: its first line is a name too
+        first = rows[0][0] - 1 if rows else 2
+        rows.insert(0, (first, list(table.headers)))
+        columns = {"name": 0, "region": None, "industry": None, "credit_code": None}
+    problems = [f"{table.name}, row {number}, field name: is empty"
+                for number, cells in rows if not _cell(cells, columns["name"])]
+    if problems:
+        raise InvalidInput(f"{len(problems)} row(s) without a name", where=table.name,
+                           problems=problems)
+    for number, cells in rows:
+        name = _cell(cells, columns["name"])
+        found = resolve(store, name, kind=kind, region=_cell(cells, columns["region"]),
+                        industry=_cell(cells, columns["industry"]),
+                        credit_code=_cell(cells, columns["credit_code"]), k=1)
+        best = found[0] if found else None
+        if best is None or best.decision == "different":
+            yield BatchAnswer(number, name, "different", None, None,
+                              round(best.score, 3) if best else 0.0,
+                              list(best.reasons) if best else [])
+        else:
+            yield BatchAnswer(number, name, best.decision, best.node_id, best.name,
+                              round(best.score, 3), list(best.reasons))
+
+
+def _cell(cells: list, index: int | None) -> str | None:
+    if index is None or index >= len(cells) or cells[index] is None:
+        return None
+    text = str(cells[index]).strip()
+    return text or None
 
 
 def _entries(store: GraphStore, items: list[ReviewItem]) -> list[ReviewEntry]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
-from duijie.api.services.io import ImportResult, export_graph, import_data
+from duijie.api.services.io import ImportResult, MergeReport, export_graph, import_data
 from duijie.graph.errors import InvalidInput
 
 REPORT_LINES = (
@@ -17,6 +17,7 @@ REPORT_LINES = (
     ("merged", "merged into existing"), ("queued_for_review", "queued for review"),
     ("edges", "edges"), ("links", "links to named organisations"),
     ("linked_created", "enterprises created for needs"),
+    ("parts", "parts of another (part_of)"),
 )
 
 
@@ -35,13 +36,36 @@ def render_report(report: ImportResult) -> str:
       edges                               0
       links to named organisations        0
       enterprises created for needs       0
+      parts of another (part_of)          0
     """
     if report.format == "graph":
         return (f"imported {report.file}: {report.nodes} nodes ({report.created} new) "
                 f"and {report.edges} edges")
-    lines = [f"imported {report.file} as {report.kind} (encoding: {report.encoding})"]
+    verb = "would import (dry run: nothing written)" if report.dry_run else "imported"
+    lines = [f"{verb} {report.file} as {report.kind} (encoding: {report.encoding})"]
     lines += [f"  {label:<30}{getattr(report, name):>7}" for name, label in REPORT_LINES]
+    lines += render_merges(report.merges)
     return "\n".join(lines)
+
+
+def render_merges(merges: list[MergeReport]) -> list[str]:
+    """Every merge by name, where it landed and why.
+
+    >>> merge = MergeReport(3, "恒峰工具", "ent:hf", "恒锋工具股份有限公司", False,
+    ...                     ["same region: 嘉兴"])
+    >>> for line in render_merges([merge]): print(line)
+    merges (1):
+      row 3: 恒峰工具 → 恒锋工具股份有限公司 (ent:hf, stored)
+        same region: 嘉兴
+    """
+    if not merges:
+        return []
+    lines = [f"merges ({len(merges)}):"]
+    for m in merges:
+        where = "an earlier row of this file" if m.within_file else "stored"
+        lines.append(f"  row {m.row}: {m.name} → {m.into_name} ({m.into_id}, {where})")
+        lines += [f"    {reason}" for reason in m.evidence]
+    return lines
 
 
 def _every_problem(exc: InvalidInput) -> InvalidInput:
@@ -57,10 +81,13 @@ def _every_problem(exc: InvalidInput) -> InvalidInput:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--sheet", default=None, metavar="NAME",
               help="Sheet of an XLSX workbook (default: the first).")
+@click.option("--dry-run", is_flag=True,
+              help="Check the file and show what it would do (every merge, with its "
+                   "evidence), writing nothing.")
 @json_option
 @pass_app
 def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
-                   as_json: bool) -> None:
+                   dry_run: bool, as_json: bool) -> None:
     """Import FILE (CSV or XLSX) of one KIND, or a JSONL export of the whole graph.
 
     KIND is enterprise, need, institute, expert, programme, event, topic,
@@ -69,11 +96,14 @@ def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
     English (企业名称 or name). CSV may be UTF-8 (with or without BOM) or
     GB18030/GBK. Each file is imported whole or not at all: on any problem
     nothing is written, every problem is listed with its row and field, and the
-    exit code is 2.
+    exit code is 2. Every row merged into an organisation already there (stored,
+    or an earlier row of the file) is listed by name with its evidence;
+    --dry-run shows all of it before anything is written.
 
     \b
     Example:
       duijie import enterprise firms.xlsx --sheet 企业名录
+      duijie import enterprise firms.csv --dry-run
       duijie import 需求 needs.csv --json
       duijie import edges links.csv
       duijie import graph backup.jsonl
@@ -82,7 +112,7 @@ def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
         return progress(rows, total=len(rows), desc=f"importing {file.name}")
 
     try:
-        report = import_data(app.store, kind, file, sheet, progress=bar)
+        report = import_data(app.store, kind, file, sheet, progress=bar, dry_run=dry_run)
     except InvalidInput as exc:
         if as_json:
             echo_json({"ok": False, "error": exc.message, "where": exc.where,

@@ -4,18 +4,23 @@ let an organiser decide the pairs resolution was unsure about."""
 from __future__ import annotations
 
 import getpass
+import json
+from pathlib import Path
 
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.api.services.resolve import (
     REVIEW_STATUSES,
+    BatchAnswer,
     ReviewEntry,
     accept_review_item,
     list_review_items,
     reject_review_item,
+    resolve_file,
     resolve_name,
 )
+from duijie.graph.errors import InvalidInput
 from duijie.graph.model import ORGANISATION_KINDS
 from duijie.graph.resolution_index import Candidate
 
@@ -28,7 +33,11 @@ def _default_user() -> str:
 
 
 @click.command("resolve")
-@click.argument("name")
+@click.argument("name", required=False)
+@click.option("--file", "names_file", type=click.Path(path_type=Path), default=None,
+              help="A CSV/XLSX list of names (header 名称/name, optional 地区/region, "
+                   "行业/industry, 统一社会信用代码/credit_code; or no header): one answer a "
+                   "row.")
 @click.option("--kind", type=click.Choice(ORGANISATION_KINDS), default=None,
               help="Only organisations of this kind.")
 @click.option("--region", default=None, help="Where the organisation is (嘉兴, 浙江省海盐县).")
@@ -38,17 +47,30 @@ def _default_user() -> str:
 @click.option("-k", "k", type=int, default=5, show_default=True, help="How many candidates.")
 @json_option
 @pass_app
-def resolve_command(app: AppContext, name: str, kind: str | None, region: str | None,
-                    industry: str | None, credit_code: str | None, k: int,
-                    as_json: bool) -> None:
+def resolve_command(app: AppContext, name: str | None, names_file: Path | None,
+                    kind: str | None, region: str | None, industry: str | None,
+                    credit_code: str | None, k: int, as_json: bool) -> None:
     """Which stored organisation does NAME mean? Candidates with score, decision
-    (same / review / different) and reasons.
+    (same / part_of / review / different) and reasons. With --file, every name of a
+    list, one answer a line (JSON lines with --json).
 
     \b
     Example:
       duijie resolve 恒峰工具 --region 嘉兴 --industry 工具
       duijie resolve 嘉西贝拉 --kind Enterprise --json
+      duijie resolve --file names.csv --json
     """
+    if names_file is not None:
+        if name is not None or region or industry or credit_code:
+            raise InvalidInput("give either NAME (with --region, --industry, --credit-code) "
+                               "or --file, whose columns carry them", where="--file")
+        for answer in resolve_file(app.store, names_file, kind=kind):
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json
+                       else render_answer(answer))
+        return
+    if name is None:
+        raise InvalidInput("give a NAME to resolve, or --file with a list of names",
+                           where="name")
     found = resolve_name(app.store, name, kind=kind, region=region, industry=industry,
                          credit_code=credit_code, k=k)
     if as_json:
@@ -58,6 +80,19 @@ def resolve_command(app: AppContext, name: str, kind: str | None, region: str | 
         click.echo(f"no candidate for {name}: it would be a new organisation")
         return
     click.echo(render_candidates(found.candidates))
+
+
+def render_answer(answer: BatchAnswer) -> str:
+    """One row of a list's answers, tab-separated: row, name, decision, the
+    organisation meant, score.
+
+    >>> render_answer(BatchAnswer(2, "恒峰工具", "same", "ent:hf", "恒锋工具", 0.97, [])).split()
+    ['2', '恒峰工具', 'same', '恒锋工具', '(ent:hf)', '0.97']
+    >>> render_answer(BatchAnswer(3, "新松", "different", None, None, 0.0, [])).split("\\t")
+    ['3', '新松', 'different', '(new organisation)', '0.00']
+    """
+    meant = f"{answer.name} ({answer.node_id})" if answer.node_id else "(new organisation)"
+    return f"{answer.row}\t{answer.query}\t{answer.decision}\t{meant}\t{answer.score:.2f}"
 
 
 def render_candidates(found: list[Candidate]) -> str:
