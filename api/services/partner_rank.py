@@ -27,7 +27,7 @@ from typing import Any
 
 from duijie.api.services import Result
 from duijie.api.services.events import event_meetings
-from duijie.api.services.outcomes import LEARNED_EDGES, SIGNED, event_record
+from duijie.api.services.outcomes import LEARNED_EDGES, SIGNED
 from duijie.evaluation.intervals import bootstrap_mean, wilson
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import Edge, Node
@@ -83,40 +83,69 @@ class PreEventCut:
     undated_kept: int
 
 
-def pre_event_cut(store: GraphStore, event_id: str) -> PreEventCut:
-    """Everything written at or after the event's start: see the module docstring."""
+@dataclass(frozen=True)
+class DatedRecords:
+    """What `pre_event_cut` needs to know of a store, read once for many events: event
+    dates, each meeting's event, each outcome's meeting and date, and the learned edges
+    (``met``, ``signed``, ``collaborated_with``) with their properties."""
+
+    event_dates: dict[str, str]
+    meeting_event: dict[str, str]
+    outcomes: dict[str, tuple[str | None, str]]
+    learned: list[tuple[tuple[str, str, str], dict[str, Any]]]
+
+    @classmethod
+    def read(cls, store: GraphStore) -> DatedRecords:
+        return cls({e.id: str(e.props.get("start_date") or "")[:10]
+                    for e in iter_nodes(store, "Event")},
+                   {m.id: m.props.get("event_id") for m in iter_nodes(store, "Meeting")},
+                   {o.id: (o.props.get("meeting_id"), str(o.props.get("recorded_at", ""))[:10])
+                    for o in iter_nodes(store, "Outcome")},
+                   [((e.src, e.kind, e.dst), e.props) for kind in LEARNED_EDGES
+                    for e in iter_edges(store, kind)])
+
+
+def pre_event_cut(store: GraphStore, event_id: str, records: DatedRecords | None = None
+                  ) -> PreEventCut:
+    """Everything written at or after the event's start: the event and every event that
+    starts on or after it, their meetings, outcomes of those meetings or recorded since,
+    and learned edges recorded for them or dated since (see the module docstring).
+    `records` (`DatedRecords.read`) saves reading the store again for each event."""
     cutoff = event_cutoff(store, event_id)
-    nodes, edges = event_record(store, event_id)
-    nodes, edges = set(nodes), set(edges)
-    for event in iter_nodes(store, "Event"):
-        start = str(event.props.get("start_date") or "")[:10]
-        if event.id != event_id and start and start >= cutoff:
-            later_nodes, later_edges = event_record(store, event.id)
-            nodes |= later_nodes
-            edges |= later_edges
-    nodes |= {o.id for o in iter_nodes(store, "Outcome")
-              if str(o.props.get("recorded_at", ""))[:10] >= cutoff}
-    undated = 0
-    for kind in LEARNED_EDGES:
-        for e in iter_edges(store, kind):
-            if _on_or_after(e.props, cutoff):
-                edges.add((e.src, e.kind, e.dst))
-            elif not any(e.props.get(k) for k in ("date", "since", "year")):
-                undated += 1
-    return PreEventCut(event_id, cutoff, frozenset(nodes), frozenset(edges), undated)
+    records = records or DatedRecords.read(store)
+    events = {e for e, day in records.event_dates.items() if day and day >= cutoff}
+    events.add(event_id)
+    meetings = {m for m, e in records.meeting_event.items() if e in events}
+    outcomes = {o for o, (m, day) in records.outcomes.items()
+                if m in meetings or (day and day >= cutoff)}
+    edges, undated = set(), 0
+    for key, props in records.learned:
+        if (props.get("source_event") in events or props.get("meeting_id") in meetings
+                or _on_or_after(props, cutoff)):
+            edges.add(key)
+        elif not any(props.get(k) for k in ("date", "since", "year")):
+            undated += 1
+    return PreEventCut(event_id, cutoff, frozenset(events | meetings | outcomes),
+                       frozenset(edges), undated)
+
+
+def candidate_props(store: GraphStore) -> dict[str, dict[str, Any]]:
+    """The properties of every candidate (read once for many pre-event recommenders)."""
+    return {n.id: n.props for kind in CANDIDATE_KINDS for n in iter_nodes(store, kind)}
 
 
 def pre_event_recommender(store: GraphStore, cut: PreEventCut,
-                          config: RecommendConfig | None = None) -> Recommender:
+                          config: RecommendConfig | None = None,
+                          props: dict[str, dict[str, Any]] | None = None) -> Recommender:
     """A recommender over a copy of the graph without what `cut` leaves out (its text
-    models are fitted on that copy too), dated the day before the event."""
+    models are fitted on that copy too), dated the day before the event. `props`
+    (`candidate_props`) saves reading the candidates again."""
     graph = store.projection().copy()
     graph.remove_nodes_from([n for n in cut.nodes if n in graph])
     for u, v, key, kind in list(graph.edges(keys=True, data="kind")):
         if (u, kind, v) in cut.edges:
             graph.remove_edge(u, v, key)
-    props = {n.id: n.props for kind in CANDIDATE_KINDS for n in iter_nodes(store, kind)
-             if n.id not in cut.nodes}
+    props = {i: p for i, p in (props or candidate_props(store)).items() if i not in cut.nodes}
     return Recommender(GraphSnapshot.from_projection(graph, props), config,
                        today=date.fromisoformat(cut.cutoff))
 
@@ -232,15 +261,16 @@ def _median(values: list[int]) -> float | None:
 
 
 def partner_ranks(store: GraphStore, event_id: str, *,
-                  config: RecommendConfig | None = None) -> PartnerRanks:
+                  config: RecommendConfig | None = None, records: DatedRecords | None = None,
+                  props: dict[str, dict[str, Any]] | None = None) -> PartnerRanks:
     """Where each partner the event produced ranked before the event (see the module
     docstring). An event without recorded pairs gives an empty list, said so in the
     summary (``signed: 0``), never a made-up rank."""
-    cut = pre_event_cut(store, event_id)
+    cut = pre_event_cut(store, event_id, records)
     pairs = recorded_pairs(store, event_id)
     names = store.get_nodes({event_id, *(x for p in pairs for x in (p["firm"], p["helper"])),
                              *(n for p in pairs for n in p["needs"])})
-    rec = pre_event_recommender(store, cut, config) if pairs else None
+    rec = pre_event_recommender(store, cut, config, props) if pairs else None
     cache: dict = {}
     rows = []
     for p in pairs:

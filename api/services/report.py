@@ -160,10 +160,14 @@ class AnalysisReport(Result):
 
 
 def _ranks(store: GraphStore, events: list[str]) -> dict[str, Any]:
+    from duijie.api.services.partner_rank import DatedRecords, candidate_props
+
     rows, summaries = [], {}
+    records = DatedRecords.read(store) if len(events) > 1 else None
+    props = candidate_props(store) if len(events) > 1 else None
     for event in events:
         try:
-            ranked = partner_ranks(store, event)
+            ranked = partner_ranks(store, event, records=records, props=props)
         except InvalidInput:  # no date: nothing is known to precede it
             summaries[event] = None
             continue
@@ -185,13 +189,20 @@ def _score_by_outcome(rank_rows: list[dict[str, Any]]) -> dict[str, Any]:
             "median_unsigned": statistics.median(unsigned) if unsigned else None}
 
 
-def _learning(pairs: list[PairRecord]) -> dict[str, Any]:
+def _learning(store: GraphStore, pairs: list[PairRecord], learn: bool) -> dict[str, Any]:
+    """The learned ranking's state: counted here, or (with `learn`) learned from every
+    recorded outcome (`api.services.outcome_learning.learned_ranking`)."""
+    if learn:
+        from duijie.api.services.outcome_learning import learned_ranking
+
+        return learned_ranking(store, allow_illustrative=True).to_dict() | {"learned": True}
     met = [p for p in pairs if p.reached("met")]
     signed = sum(1 for p in met if p.reached("signed"))
     ready = len(met) >= MIN_OUTCOMES and signed >= MIN_SIGNED
     return {"outcomes": len(met), "signed": signed, "min_outcomes": MIN_OUTCOMES,
-            "min_signed": MIN_SIGNED, "ready": ready, "data": data_kind(met),
-            "in_use": False, "reliability": None, "choice": None}
+            "min_signed": MIN_SIGNED, "ready": ready, "reason": None, "data": data_kind(met),
+            "in_use": False, "choice": None, "reliability": None, "against_hybrid": None,
+            "notes": [], "learned": False}
 
 
 def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[str, Any]]:
@@ -253,11 +264,19 @@ def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[st
     add("note", "analysis_find_learning_ready" if learning["ready"] else
         "analysis_find_learning_wait", outcomes=learning["outcomes"], signed=learning["signed"],
         min_outcomes=learning["min_outcomes"], min_signed=learning["min_signed"])
+    against = learning.get("against_hybrid")
+    if against:
+        add("good" if learning["in_use"] else "note",
+            "analysis_find_learned_better" if learning["in_use"] else
+            "analysis_find_learned_not_better", model=learning["choice"]["chosen"],
+            learned=round(against["value"], 2),
+            hybrid=round(against["value"] - against["difference"], 2),
+            low=round(against["difference_low"], 2), high=round(against["difference_high"], 2))
     return out
 
 
 def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today: str,
-            rank_events: int) -> AnalysisReport:
+            rank_events: int, learn: bool = False) -> AnalysisReport:
     ids = {e.id for e in event_nodes}
     by_event, source = gather_pairs(store, ids)
     pairs = [p for e in sorted(by_event) for p in by_event[e]]
@@ -284,7 +303,7 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
         scope, title, today, events, data_kind(pairs), not pairs,
         [s.to_dict() for s in funnel(pairs)], by_check_in(pairs),
         firm_sign_rate(pairs).to_dict() if pairs else None, firms, contract_value(pairs),
-        ranks, _score_by_outcome(ranks["pairs"]), _learning(pairs), follow)
+        ranks, _score_by_outcome(ranks["pairs"]), _learning(store, pairs, learn), follow)
     published = events[0]["published"] if len(events) == 1 else {}
     report.findings = _findings(report, published)
     return report
@@ -300,8 +319,9 @@ def _visible(viewer: Viewer, event) -> bool:
 
 
 def event_report(store: GraphStore, event_id: str, *, today: str | None = None,
-                 viewer: Viewer = OPERATOR) -> AnalysisReport:
-    """One event's report (`duijie report EVENT_ID`); `today` dates the overdue list."""
+                 viewer: Viewer = OPERATOR, learn: bool = False) -> AnalysisReport:
+    """One event's report (`duijie report EVENT_ID`); `today` dates the overdue list;
+    `learn` learns from every recorded outcome (slow: a pre-event graph per event)."""
     try:
         event = store.get_node(event_id)
     except NotFound:
@@ -310,14 +330,14 @@ def event_report(store: GraphStore, event_id: str, *, today: str | None = None,
         raise NotFound("is not an event (see `duijie event list`)", value=event_id,
                        where="report")
     return _report(store, event_id, event.name, [event], today or date.today().isoformat(),
-                   rank_events=1)
+                   rank_events=1, learn=learn)
 
 
 def all_events_report(store: GraphStore, *, today: str | None = None,
-                      rank_events: int = RANK_EVENTS, viewer: Viewer = OPERATOR
-                      ) -> AnalysisReport:
+                      rank_events: int = RANK_EVENTS, viewer: Viewer = OPERATOR,
+                      learn: bool = False) -> AnalysisReport:
     """Every event's outcomes together (`duijie report --all`); partners are ranked for
     the latest `rank_events` events with pairs."""
     events = [e for e in iter_nodes(store, "Event") if _visible(viewer, e)]
     return _report(store, "all", "all", events, today or date.today().isoformat(),
-                   rank_events=rank_events)
+                   rank_events=rank_events, learn=learn)

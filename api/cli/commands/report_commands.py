@@ -20,10 +20,13 @@ from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
               help="Date the overdue follow-ups are counted from (default: today).")
 @click.option("--rank-events", default=20, show_default=True, type=click.IntRange(0, 10_000),
               help="With --all: rank partners for the latest N events with a record.")
+@click.option("--learn", is_flag=True,
+              help="Also learn from every recorded outcome: the chosen model, its reliability "
+                   "curve and whether it beats the hybrid ranking (slow: a graph per event).")
 @json_option
 @pass_app
 def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Path | None,
-           lang: str, today: str | None, rank_events: int, as_json: bool) -> None:
+           lang: str, today: str | None, rank_events: int, learn: bool, as_json: bool) -> None:
     """Report what came of an event: funnel, sign rate with its interval, where the
     partners ranked before the event, scorer comparison, learning, overdue follow-ups,
     and what went well and what to change.
@@ -31,7 +34,7 @@ def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Pa
     \b
     Example:
       duijie report evt:xian-docking-2019-05 --out report.html
-      duijie report --all --out all.html --lang en
+      duijie report --all --out all.html --lang en --learn
       duijie report evt:xian-docking-2019-05 --json
     """
     from duijie.api.services.report import all_events_report, event_report
@@ -47,8 +50,8 @@ def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Pa
         except ValueError:
             raise click.BadParameter(f"{today!r} is not a date (YYYY-MM-DD)",
                                      param_hint="--today") from None
-    result = (all_events_report(app.store, today=today, rank_events=rank_events) if all_events
-              else event_report(app.store, event_id, today=today))
+    result = (all_events_report(app.store, today=today, rank_events=rank_events, learn=learn)
+              if all_events else event_report(app.store, event_id, today=today, learn=learn))
     data = result.to_dict()
     if out_path is not None:
         try:

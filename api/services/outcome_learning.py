@@ -1,0 +1,167 @@
+"""Learning from recorded outcomes: pair features before each event, the model the
+protocol chooses, and whether it may re-rank.
+
+`outcome_examples` turns every met pair of every dated event into a
+`evaluation.learning.PairExample`: its features come from the graph as it stood before
+the event (`api.services.partner_rank.pre_event_cut`), so a pair's own outcome, and
+anything later, never feeds them. `learned_ranking` counts the outcomes first and only
+when there are enough (`evaluation.learning.ready`) builds the examples, chooses between
+logistic regression and gradient boosting on later events, draws its reliability curve,
+and sets its ranking beside the hybrid one on those later events (paired bootstrap);
+`in_use` is true only when the learned ranking is better there.
+
+>>> from duijie.graph import open_store
+>>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
+>>> store = open_store(":memory:"); _ = load_seed(store)
+>>> state = learned_ranking(store)
+>>> state.ready, state.outcomes, state.in_use
+(False, 12, False)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from duijie.api.services import Result
+from duijie.api.services.partner_rank import (
+    KIND_OF,
+    DatedRecords,
+    candidate_props,
+    event_cutoff,
+    pre_event_cut,
+    pre_event_recommender,
+)
+from duijie.api.services.recommendations import shared_recommender
+from duijie.api.services.report import gather_pairs
+from duijie.evaluation.learning import (
+    MIN_OUTCOMES,
+    MIN_SIGNED,
+    PairExample,
+    choose_model,
+    ready,
+    reliability,
+    scorer_runs,
+)
+from duijie.evaluation.protocol import compare
+from duijie.graph.errors import InvalidInput
+from duijie.graph.store import GraphStore
+
+
+def _regions(rec, node: str) -> set[str]:
+    region = rec.props.get(node, {}).get("region")
+    return ({region} if region else set()) | {rec.name(r) for r in rec.snapshot.neighbours(
+        node, "located_in", "out")}
+
+
+def pair_features(rec, firm: str, helper: str, needs: list[str]) -> dict[str, float]:
+    """A pair's features on a pre-event recommender `rec` (see `evaluation.learning`)."""
+    kind = KIND_OF.get(rec.kind_of.get(helper, ""), "expert")
+    if not needs:
+        needs = list(rec.snapshot.neighbours(firm, "submitted", "out"))
+    best: dict[str, float] = {}
+    for need in needs:
+        if rec.kind_of.get(need) != "Need":
+            continue
+        items = rec.recommend(need, kind=kind, k=1, available_only=False, firm_id=firm,
+                              within=[helper], explain=False).items
+        if items and items[0].score > best.get("score", -1.0):
+            best = {"score": items[0].score, **items[0].components}
+    nbrs = rec.snapshot.neighbours
+    programmes = [*nbrs(firm, "awarded", "out"), *nbrs(firm, "eligible_for", "out")]
+    # A recommender made by `excluding` shares its snapshot: skip what the cut left out.
+    cut_nodes, cut_edges = rec.exclude_nodes, rec.exclude_edges
+    collaborations = [c for c in nbrs(firm, "collaborated_with", "out")
+                      if c not in cut_nodes and (firm, "collaborated_with", c) not in cut_edges]
+    signed_in = sum(1 for kind_, src, _ in rec.snapshot.in_links.get(helper, ())
+                    if kind_ in ("signed", "collaborated_with") and src not in cut_nodes
+                    and (src, kind_, helper) not in cut_edges)
+    return {"text": best.get("text", 0.0), "graph": best.get("graph", 0.0),
+            "region_match": float(bool(_regions(rec, firm) & _regions(rec, helper))),
+            "programme_fit": float(bool(programmes)),
+            "past_collaborations": math.log1p(len(collaborations)),
+            "partner_history": math.log1p(signed_in)}
+
+
+def outcome_examples(store: GraphStore, event_ids: list[str] | None = None, *,
+                     refit_text: bool = False) -> list[PairExample]:
+    """Every met pair of every dated event (or of `event_ids`), in date order, with its
+    pre-event features and whether it signed. Undated events are left out.
+
+    The graph side of each event's recommender leaves out what `pre_event_cut` says. The
+    text models are fitted once, on today's candidates, unless `refit_text`: a
+    candidate's text profile is its own documents, fields and topics, never a meeting
+    or an outcome, so no outcome reaches them either way; refitting per event also
+    leaves out candidates added since, at some seconds per event."""
+    by_event, _ = gather_pairs(store, set(event_ids) if event_ids else None)
+    dated = []
+    for event in by_event:
+        try:
+            dated.append((event_cutoff(store, event), event))
+        except InvalidInput:
+            continue
+    examples = []
+    records, props = DatedRecords.read(store), candidate_props(store)
+    base = None if refit_text else shared_recommender(store).current()
+    for day, event in sorted(dated):
+        met = [p for p in by_event[event] if p.reached("met") and p.helper]
+        if not met:
+            continue
+        cut = pre_event_cut(store, event, records)
+        rec = (pre_event_recommender(store, cut, props=props) if base is None
+               else base.excluding(cut.nodes, cut.edges))
+        for p in met:
+            needs = [e.dst for e in store.find_edges("involves", src=p.meeting_id,
+                                                     limit=10**4)
+                     if e.props.get("role") == "need"] if p.meeting_id else []
+            examples.append(PairExample(event, day, p.firm, p.helper,
+                                        pair_features(rec, p.firm, p.helper, needs),
+                                        p.reached("signed"), p.illustrative))
+    return examples
+
+
+@dataclass
+class LearnedRanking(Result):
+    """Whether a learned ranking may be used: outcomes and signings counted, the
+    threshold, the chosen model and its scores on later events, its reliability curve,
+    and its ranking beside the hybrid one (None until there are enough outcomes)."""
+
+    outcomes: int
+    signed: int
+    min_outcomes: int
+    min_signed: int
+    ready: bool
+    reason: str
+    data: str
+    in_use: bool = False
+    choice: dict[str, Any] | None = None
+    reliability: list[dict[str, Any]] | None = None
+    against_hybrid: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def learned_ranking(store: GraphStore, *, allow_illustrative: bool = False) -> LearnedRanking:
+    """Count the met pairs; with enough, learn, check and compare (module docstring)."""
+    by_event, _ = gather_pairs(store)
+    met = [p for ps in by_event.values() for p in ps if p.reached("met")]
+    signed = sum(1 for p in met if p.reached("signed"))
+    kinds = {p.illustrative for p in met}
+    data = ("none" if not kinds else "mixed" if len(kinds) > 1 else
+            "illustrative" if True in kinds else "recorded")
+    proxy = [PairExample("", None, "", "", {}, p.reached("signed")) for p in met]
+    ok, reason = ready(proxy)
+    state = LearnedRanking(len(met), signed, MIN_OUTCOMES, MIN_SIGNED, ok, reason, data)
+    if not ok:
+        return state
+    examples = outcome_examples(store)
+    choice = choose_model(examples, allow_illustrative=allow_illustrative)
+    test = [e for e in examples if e.event_id in set(choice.split.test)]
+    runs, labels = scorer_runs(test, choice)
+    table = {row["scorer"]: row for row in
+             compare(runs, labels, k=3, reference="hybrid").table("ndcg")}
+    state.choice = choice.to_dict()
+    state.reliability = reliability(choice.test_labels, choice.test_probabilities)
+    state.against_hybrid = table["learned"]
+    state.in_use = bool(table["learned"]["real"] and table["learned"]["difference"] > 0)
+    return state
