@@ -38,7 +38,14 @@ from duijie.matcher.assignment import Participant, PlanRules, plan_meetings
 from duijie.matcher.eligibility import normalise_place
 
 FIELD_WEIGHT, DEPARTMENT_WEIGHT, REGION_WEIGHT = 0.5, 0.3, 0.2
-NO_FIT_REASON = "按剩余容量分配：无领域、部门或地区匹配"
+REASON_WORDS = {
+    "zh": {"field": "领域：{value}", "department": "部门：{value}（企业有待办问题）",
+           "region": "地区：{value}", "capacity": "按剩余容量分配：无领域、部门或地区匹配"},
+    "en": {"field": "field: {value}", "department": "department: {value} (open problems)",
+           "region": "region: {value}",
+           "capacity": "by room left: no field, department or region in common"},
+}
+NO_FIT_REASON = ("capacity", "")
 
 
 @dataclass(frozen=True)
@@ -65,12 +72,13 @@ class Assignment:
     firm: str
     official: str
     score: float
-    reasons: tuple[str, ...]  # "领域：红外", "部门：金融处（企业有待办问题）", "地区：浙江"
+    reasons: tuple[tuple[str, str], ...]  # (code, value): see REASON_WORDS
     source: str = "planned"  # planned, kept (an earlier plan's pair), capacity (no fit)
 
     def to_dict(self) -> dict[str, Any]:
         return {"firm": self.firm, "official": self.official, "score": self.score,
-                "reasons": list(self.reasons), "source": self.source}
+                "reasons": [{"code": c, "value": v} for c, v in self.reasons],
+                "source": self.source}
 
 
 @dataclass
@@ -162,13 +170,22 @@ def fit_matrix(firms: Sequence[Firm], officials: Sequence[Official]) -> sparse.c
     return sparse.csr_matrix(score)
 
 
-def _reasons(firm: Firm, official: Official) -> tuple[str, ...]:
-    out = [f"领域：{t}" for t in dict.fromkeys(firm.terms) if t in set(official.fields)]
+def _reasons(firm: Firm, official: Official) -> tuple[tuple[str, str], ...]:
+    out = [("field", t) for t in dict.fromkeys(firm.terms) if t in set(official.fields)]
     if official.department in firm.problem_departments:
-        out.append(f"部门：{official.department}（企业有待办问题）")
+        out.append(("department", official.department))
     chain = {normalise_place(r) for r in firm.region_chain}
-    out += [f"地区：{r}" for r in official.regions if normalise_place(r) in chain]
+    out += [("region", r) for r in official.regions if normalise_place(r) in chain]
     return tuple(out)
+
+
+def reason_text(code: str, value: str, lang: str = "zh") -> str:
+    """A reason as a person reads it.
+
+    >>> reason_text("department", "金融处"), reason_text("field", "红外", "en")
+    ('部门：金融处（企业有待办问题）', 'field: 红外')
+    """
+    return REASON_WORDS[lang][code].format(value=value)
 
 
 def assign_contacts(firms: Sequence[Firm], officials: Sequence[Official], *,

@@ -14,7 +14,7 @@ offered as changes.
 >>> prog = {"name": "高新技术企业认定", "rules": [
 ...     {"field": "rd_ratio_pct", "op": ">=", "value": 3}]}
 >>> offer = programmes_for_firm(firm, {"prog:ht": prog}, today="2020-01-01")
->>> offer.now, offer.near[0].change_zh
+>>> offer.now, offer.near[0].change
 ([], '研发投入占比 2.1% → 3% 即可申报 高新技术企业认定')
 """
 
@@ -44,7 +44,7 @@ class Offer:
     value_wan: float | None
     benefit: str | None
     status: str  # "eligible" or "near"
-    change_zh: str | None = None
+    change: str | None = None
     change_en: str | None = None
     field: str | None = None
     actual: Any = None
@@ -54,7 +54,7 @@ class Offer:
     def to_dict(self) -> dict[str, Any]:
         return {"programme_id": self.programme_id, "programme_name": self.programme_name,
                 "level": self.level, "value_wan": self.value_wan, "benefit": self.benefit,
-                "status": self.status, "change": self.change_zh, "change_en": self.change_en,
+                "status": self.status, "change": self.change, "change_en": self.change_en,
                 "field": self.field, "actual": self.actual, "target": self.target,
                 "passed": list(self.passed)}
 
@@ -119,7 +119,7 @@ def offer_for(programme_id: str, programme: Mapping[str, Any], result: Eligibili
     if check is None:
         return None
     zh, en = _change_words(check, name)
-    return Offer(**base, status="near", change_zh=zh, change_en=en, field=check.field,
+    return Offer(**base, status="near", change=zh, change_en=en, field=check.field,
                  actual=check.actual, target=check.expected,
                  passed=tuple(c.text_zh for c in result.passed))
 

@@ -15,7 +15,7 @@ to their department, in the same write.
 >>> _ = add_official(store, name="王", department="技术处", fields=["红外"], capacity=5)
 >>> plan = plan_contacts(store)
 >>> [(a.firm_name, a.official_name, a.reasons) for a in plan.assignments]
-[('甲', '王', ['领域：红外'])]
+[('甲', '王', [{'code': 'field', 'value': '红外'}])]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from duijie.api.services.regions import ancestor_map
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import Edge, Node, Provenance, new_id, validate_props
 from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes, utc_now
-from duijie.matcher.contact_duty import Firm, Official, assign_contacts
+from duijie.matcher.contact_duty import Firm, Official, assign_contacts, reason_text
 from duijie.matcher.problems import Routing, is_problem, ledger_state
 
 
@@ -60,7 +60,7 @@ class ContactAssignment(Result):
     official_name: str
     department: str
     score: float
-    reasons: list[str]
+    reasons: list[dict[str, str]]  # {"code": field|department|region|capacity, "value"}
     source: str
 
 
@@ -234,7 +234,8 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
     for a in plan.assignments:
         if a.source != "kept":
             batch.upsert_edge(Edge(a.official, "contact_for", a.firm, {
-                "score": a.score, "since": today, "note": "；".join(a.reasons)[:300]},
+                "score": a.score, "since": today,
+                "note": "；".join(reason_text(c, v) for c, v in a.reasons)[:300]},
                 provenance=[provenance]))
     if len(batch):
         store.apply(batch)
@@ -242,7 +243,8 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
     fnames = {f.id: f.name for f in firms}
     rows = [ContactAssignment(a.firm, fnames[a.firm], a.official, onames[a.official].name,
                               onames[a.official].props["department"], a.score,
-                              list(a.reasons), a.source) for a in plan.assignments]
+                              [{"code": c, "value": v} for c, v in a.reasons], a.source)
+            for a in plan.assignments]
     load = [OfficialLoad(o.id, o.name, o.props["department"], o.props.get("capacity", 20),
                          plan.load.get(o.id, 0)) for o in officials]
     return ContactPlanResult(len(firms), len(officials), plan.covered_by_fit,

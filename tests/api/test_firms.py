@@ -59,7 +59,7 @@ def test_profile_shows_needs_problems_and_the_programme_one_step_away(
     assert sorted(n.title for n in profile.needs) == ["用地指标", "红外降噪"]
     assert [p.title for p in profile.problems] == ["用地指标"]
     assert profile.programmes_now == []
-    assert [o.change_zh for o in profile.programmes_near] == [
+    assert [o.change for o in profile.programmes_near] == [
         "研发投入占比 2.1% → 3% 即可申报 高新技术企业认定"]
     data = profile.to_dict()
     assert data["programmes_near"][0]["programme_name"] == "高新技术企业认定"

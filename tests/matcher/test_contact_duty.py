@@ -62,7 +62,7 @@ def test_a_full_official_sends_the_next_firm_elsewhere() -> None:
     assert sum(1 for a in plan.assignments if a.official == "off:a") == 1
     spill = next(a for a in plan.assignments if a.official == "off:b" and a.firm != "ent:3")
     assert spill.source == "capacity" and spill.score == 0.0
-    assert "按剩余容量分配" in spill.reasons[0]
+    assert spill.reasons == (("capacity", ""),)
 
 
 def test_kept_pairs_stay_even_when_another_fits_better() -> None:

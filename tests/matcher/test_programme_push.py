@@ -28,7 +28,7 @@ def test_one_condition_away_names_the_change_and_ranks_by_value() -> None:
     offers = programmes_for_firm(firm, PROGRAMMES, today="2020-01-01",
                                  region_ancestors={"济南": ["山东"]})
     assert [o.programme_id for o in offers.now] == ["prog:city"]  # 浙江: region fails
-    near = [(o.programme_id, o.change_zh) for o in offers.near]
+    near = [(o.programme_id, o.change) for o in offers.near]
     assert near == [  # by value: 300, 200, 50 万元
         ("prog:flag", "取得“高新技术企业”即可申报 尖兵领雁"),
         ("prog:champ", "研发投入占比 2.1% → 3% 即可申报 单项冠军"),

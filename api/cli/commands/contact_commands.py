@@ -104,6 +104,7 @@ def contact_plan(app: AppContext, firm_ids: tuple[str, ...], fresh: bool, fair: 
       duijie contact plan --json
     """
     from duijie.api.services.contacts import plan_contacts
+    from duijie.matcher.contact_duty import reason_text
 
     result = plan_contacts(app.store, firm_ids=list(firm_ids) or None, fresh=fresh, fair=fair)
     if as_json:
@@ -114,7 +115,7 @@ def contact_plan(app: AppContext, firm_ids: tuple[str, ...], fresh: bool, fair: 
                f"保留原有 {result.kept} 家")
     for a in sorted(result.assignments, key=lambda a: (a.official_name, a.firm_name)):
         click.echo(f"  {a.firm_name} → {a.official_name}（{a.department}）{a.score:.2f}  "
-                   f"{'；'.join(a.reasons)}")
+                   f"{'；'.join(reason_text(r['code'], r['value']) for r in a.reasons)}")
     for load in result.load:
         click.echo(f"  {load.name}：{load.assigned}/{load.capacity}")
 
