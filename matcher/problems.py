@@ -301,7 +301,6 @@ give the answer the firm received (--answer)
                            value=closed.isoformat(), where=f"{where}, closed")
     if answer and answer.strip() != props.get("resolution"):
         ledger["answered_on"] = seen.isoformat()  # a new answer: given by the time it was seen
-    else:
-        ledger["answered_on"] = ledger.get("answered_on") or seen.isoformat()
+    # else: an answer recorded before keeps its date, unknown if it had none
     ledger.update(firm_seen_on=seen.isoformat(), closed_on=closed.isoformat())
     return {"resolution": text, "ledger": ledger}

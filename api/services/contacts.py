@@ -160,9 +160,21 @@ def add_official(store: GraphStore, *, name: str, department: str, fields: list[
     return OfficialView.of(store.get_node(official_id))
 
 
+@dataclass
+class OfficialList(Result):
+    officials: list[OfficialView]
+    count: int
+
+
 def list_officials(store: GraphStore) -> list[OfficialView]:
     return sorted((OfficialView.of(n) for n in iter_nodes(store, "Official")),
                   key=lambda o: (o.department, o.name, o.id))
+
+
+def official_list(store: GraphStore) -> OfficialList:
+    """Every official, by department and name."""
+    rows = list_officials(store)
+    return OfficialList(rows, len(rows))
 
 
 def _firm_facts(store: GraphStore, firms: list[Node]) -> list[Firm]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
@@ -39,7 +40,7 @@ PROFILE_FIELDS = ("legal_name", "region", "industry", "revenue_wan", "employees"
 @dataclass
 class Fact(Result):
     field: str
-    value: object
+    value: Any
 
 
 @dataclass

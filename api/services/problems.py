@@ -28,7 +28,8 @@ import io
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import quote
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, can_edit_need
@@ -62,6 +63,8 @@ LEDGER_COLUMNS = ("序号", "企业", "问题", "责任单位", "办理情况", 
 """The columns of a department's ledger, as offices lay it out."""
 
 STATES = tuple(s.value for s in ProblemState)
+ProblemType = Literal["problem", "policy", "financing", "talent"]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -344,6 +347,15 @@ def close_problem(store: GraphStore, need_id: str, *, answer: str | None = None,
     return _view(store, need_id, viewer)
 
 
+def get_problem(store: GraphStore, need_id: str, *, today: str | None = None,
+                viewer: Viewer = OPERATOR) -> ProblemView:
+    """One ledger entry, if this viewer may read it (else NotFound, as an unknown id)."""
+    record = need_record(store, need_id, viewer)
+    if not is_problem(record.node.props):
+        raise NotFound("is not a problem in the ledger", value=need_id, where="problem")
+    return _view(store, need_id, viewer, today=today)
+
+
 def list_problems(store: GraphStore, *, department: str | None = None,
                   state: str | None = None, overdue: bool = False, escalated: bool = False,
                   firm_id: str | None = None, today: str | None = None,
@@ -395,6 +407,19 @@ def ledger_rows(problems: ProblemList, lang: str = "zh") -> list[list[str]]:
         rows.append([str(number), p.firm_name or "", p.title,
                      p.department or "", "\n".join(done), status])
     return rows
+
+
+def ledger_filename(problems: ProblemList) -> str:
+    """A Content-Disposition header for the ledger's XLSX (UTF-8 name, RFC 6266).
+
+    >>> from urllib.parse import unquote
+    >>> header = ledger_filename(ProblemList("2020-01-01", "金融处", 0, {}, 0, 0, []))
+    >>> unquote(header.split("UTF-8''")[1])
+    '金融处-问题台账-2020-01-01.xlsx'
+    """
+    name = f"{problems.department or '全部'}-问题台账-{problems.today}.xlsx"
+    return (f"attachment; filename=ledger-{problems.today}.xlsx; "
+            f"filename*=UTF-8''{quote(name, safe='')}")
 
 
 def ledger_workbook(problems: ProblemList) -> bytes:

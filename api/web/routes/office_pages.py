@@ -1,0 +1,253 @@
+"""The office's pages: the problem ledger and one problem (assign, step, close), a firm's
+profile, pushing a programme, contact duty (plan, officials, record a contact).
+
+They call the same use cases as `/api/problems`, `/api/firms`, `/api/contacts`; a
+refusal from a use case is shown on the page in the reader's language, and a
+page nobody may open is the usual HTML error page.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from duijie.api.services import contacts, firms, problems
+from duijie.api.web.deps import viewer_of
+from duijie.api.web.pages import page_session, render
+from duijie.graph.accounts import Role, Session
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.store import iter_nodes
+from duijie.graph.vocab import PROBLEM_NEED_TYPES
+
+router = APIRouter(include_in_schema=False)
+
+REFUSALS = (  # words of a use case's refusal -> the message shown (office.toml)
+    ("before the problem was opened", "office_err_before_opened"),
+    ("closing needs a recorded answer", "office_err_no_answer"),
+    ("the day the firm saw the answer", "office_err_no_seen"),
+    ("before the firm saw the answer", "office_err_close_before_seen"),
+    ("takes no more steps", "office_err_closed"),
+    ("already closed", "office_err_closed"),
+    ("not reassigned", "office_err_closed"),
+    ("says nothing to change", "office_err_nothing"),
+    ("not an official", "office_err_no_official"),
+    ("has capacity 0", "office_err_zero_capacity"),
+    ("fewer than the", "office_err_capacity"),
+    ("there are no officials", "office_err_no_officials"),
+    ("no eligibility rules", "office_err_no_rules"),
+    ("is not a date", "office_err_date"),
+)
+
+
+def refusal_key(error: InvalidInput) -> str:
+    """The message key for a refusal, so the page speaks the reader's language."""
+    text = str(error)
+    return next((key for words, key in REFUSALS if words in text), "office_err_invalid")
+
+
+def _signed_in(request: Request, *roles: Role) -> Session | RedirectResponse:
+    session = page_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    if roles and session.user.role not in roles:
+        raise Forbidden("this page is for organisers", where="page")
+    return session
+
+
+def _check_csrf(session: Session, sent: Any) -> None:
+    if not sent or not secrets.compare_digest(str(sent), session.csrf):
+        raise Forbidden("this form is stale or was not sent by Duijie's page: reload the page "
+                        "and try again", where="csrf")
+
+
+def _form(form: Any, *names: str) -> dict[str, str | None]:
+    return {n: (str(form.get(n) or "").strip() or None) for n in names}
+
+
+# -- the problem ledger -----------------------------------------------------------------
+
+@router.get("/problems")
+def problems_page(request: Request) -> Response:
+    session = _signed_in(request, Role.ORGANISER, Role.ENTERPRISE)
+    if isinstance(session, Response):
+        return session
+    q = request.query_params
+    state = q.get("state") if q.get("state") in problems.STATES else None
+    department = (q.get("department") or "").strip()[:300] or None
+    store = request.app.state.store
+    viewer = viewer_of(session)
+    found = problems.list_problems(store, department=department, state=state,
+                                   overdue=q.get("overdue") == "1",
+                                   escalated=q.get("escalated") == "1", viewer=viewer)
+    everything = problems.list_problems(store, department=department, viewer=viewer)
+    xlsx = "/api/problems/ledger.xlsx" + (f"?department={quote(department)}" if department
+                                          else "")
+    return render(request, "office_problems.html", session=session, found=found.to_dict(),
+                  everything=everything.to_dict(), states=problems.STATES, state=state,
+                  department=department, overdue=q.get("overdue") == "1",
+                  escalated=q.get("escalated") == "1", xlsx=xlsx)
+
+
+def _problem_page(request: Request, session: Session, need_id: str, *, message: str | None = None,
+                  status_code: int = 200) -> Response:
+    store = request.app.state.store
+    view = problems.get_problem(store, need_id, viewer=viewer_of(session))
+    officials = contacts.list_officials(store) if session.user.role is Role.ORGANISER else []
+    return render(request, "office_problem.html", status_code=status_code, session=session,
+                  p=view.to_dict(), officials=officials, message=message,
+                  done=request.query_params.get("done"))
+
+
+@router.get("/problems/{need_id}")
+def problem_page(request: Request, need_id: str) -> Response:
+    session = _signed_in(request, Role.ORGANISER, Role.ENTERPRISE)
+    if isinstance(session, Response):
+        return session
+    return _problem_page(request, session, need_id)
+
+
+@router.post("/problems/{need_id}/{action}")
+async def problem_action(request: Request, need_id: str, action: str) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    store, viewer = request.app.state.store, viewer_of(session)
+    try:
+        if action == "assign":
+            problems.assign_problem(store, need_id, viewer=viewer, **_form(
+                form, "department", "person", "due", "escalate_to"))
+        elif action == "step":
+            values = _form(form, "text", "on", "answer")
+            problems.add_step(store, need_id, text=values["text"] or "", on=values["on"],
+                              answer=values["answer"], by=session.user.display_name
+                              or session.user.username, viewer=viewer)
+        elif action == "close":
+            problems.close_problem(store, need_id, viewer=viewer,
+                                   **_form(form, "answer", "seen"))
+        else:
+            raise NotFound("is not an action on a problem", value=action, where="page")
+    except InvalidInput as error:
+        return _problem_page(request, session, need_id, message=refusal_key(error),
+                             status_code=422)
+    return RedirectResponse(f"/problems/{quote(need_id)}?done={action}", status_code=303)
+
+
+# -- firms and programmes ---------------------------------------------------------------
+
+@router.get("/firm")
+def my_firm_page(request: Request) -> Response:
+    """An enterprise's own profile."""
+    session = _signed_in(request, Role.ENTERPRISE)
+    if isinstance(session, Response):
+        return session
+    return RedirectResponse(f"/firms/{quote(session.user.party_id or '-')}", status_code=303)
+
+
+@router.get("/firms/{firm_id}")
+def firm_page(request: Request, firm_id: str) -> Response:
+    session = _signed_in(request, Role.ORGANISER, Role.ENTERPRISE)
+    if isinstance(session, Response):
+        return session
+    profile = firms.firm_profile(request.app.state.store, firm_id, viewer=viewer_of(session))
+    return render(request, "office_firm.html", session=session, f=profile.to_dict())
+
+
+@router.get("/push")
+def push_page(request: Request) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    store = request.app.state.store
+    programmes = sorted(((n.id, n.name) for n in iter_nodes(store, "Programme")),
+                        key=lambda p: p[1])
+    chosen = request.query_params.get("programme") or None
+    result, message = None, None
+    if chosen:
+        try:
+            result = firms.push_programme(store, chosen, viewer=viewer_of(session)).to_dict()
+        except InvalidInput as error:
+            message = refusal_key(error)
+    return render(request, "office_push.html", session=session, programmes=programmes,
+                  chosen=chosen, result=result, message=message,
+                  status_code=422 if message else 200)
+
+
+# -- contact duty -----------------------------------------------------------------------
+
+def _contacts_page(request: Request, session: Session, *, plan: Any = None,
+                   message: str | None = None, status_code: int = 200) -> Response:
+    store = request.app.state.store
+    report = contacts.contact_duty(store)
+    return render(request, "office_contacts.html", status_code=status_code, session=session,
+                  report=report.to_dict(), plan=plan, message=message,
+                  done=request.query_params.get("done"))
+
+
+@router.get("/contacts")
+def contacts_page(request: Request) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    return _contacts_page(request, session)
+
+
+@router.post("/contacts/plan")
+async def contacts_plan(request: Request) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    try:
+        plan = contacts.plan_contacts(request.app.state.store, fresh=form.get("fresh") == "1",
+                                      author=session.user.username)
+    except InvalidInput as error:
+        return _contacts_page(request, session, message=refusal_key(error), status_code=422)
+    return _contacts_page(request, session, plan=plan.to_dict())
+
+
+def _official_page(request: Request, session: Session, official_id: str, *,
+                   message: str | None = None, status_code: int = 200) -> Response:
+    store = request.app.state.store
+    report = contacts.contact_duty(store, official_id=official_id)
+    official = contacts.OfficialView.of(contacts._official(store, official_id))
+    return render(request, "office_official.html", status_code=status_code, session=session,
+                  o=official.to_dict(), report=report.to_dict(), message=message,
+                  types=[t.value for t in PROBLEM_NEED_TYPES],
+                  done=request.query_params.get("done"))
+
+
+@router.get("/contacts/{official_id}")
+def official_page(request: Request, official_id: str) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    return _official_page(request, session, official_id)
+
+
+@router.post("/contacts/{official_id}/record")
+async def record_contact_page(request: Request, official_id: str) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    values = _form(form, "firm_id", "on", "note", "problem", "need_type")
+    raised = [{"title": values["problem"], "need_type": values["need_type"] or "problem"}
+              ] if values["problem"] else []
+    try:
+        contacts.record_contact(request.app.state.store, official_id, values["firm_id"] or "",
+                                on=values["on"], note=values["note"], problems=raised,
+                                author=session.user.username)
+    except (InvalidInput, NotFound) as error:
+        key = refusal_key(error) if isinstance(error, InvalidInput) else "office_err_no_firm"
+        return _official_page(request, session, official_id, message=key, status_code=422)
+    return RedirectResponse(f"/contacts/{quote(official_id)}?done=recorded", status_code=303)
+
+

@@ -1,0 +1,179 @@
+"""The office's jobs through a real `duijie serve` on the seed graph: the problem ledger
+from problem to closure over HTTP (refusals as problem details, nothing written), its
+XLSX, a firm's profile and who may open it, programme push, contact duty; then the
+pages in a real browser."""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
+from tests.web.server import Server, add_user
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("office") / "office.db"
+    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
+    running = Server(db, seed=True)
+    add_user(db, "ail", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
+    yield running
+    running.close()
+
+
+def client(server: Server, username: str) -> httpx.Client:
+    answer = httpx.post(server.url + "/api/session",
+                        json={"username": username, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return httpx.Client(base_url=server.url, timeout=60,
+                        headers={"Authorization": f"Bearer {answer.json()['token']}"})
+
+
+def test_a_problem_from_the_ledger_to_closure_over_http(server: Server) -> None:
+    http = client(server, "wang")
+    made = http.post("/api/problems", json={
+        "firm_id": "ent:ailaiyi", "title": "流动资金贷款难", "need_type": "financing",
+        "opened_on": "2019-12-02"})
+    assert made.status_code == 201, made.text
+    problem = made.json()
+    assert (problem["firm_name"], problem["department"], problem["due"]) == (
+        "艾莱依集团", "地方金融监管部门", "2020-01-01")
+    pid = problem["id"]
+    early = http.post(f"/api/problems/{pid}/steps", json={"text": "走访", "on": "2019-11-01"})
+    assert early.status_code == 422
+    assert early.headers["content-type"].startswith("application/problem+json")
+    assert "before the problem was opened" in early.json()["detail"]
+    refused = http.post(f"/api/problems/{pid}/close", json={"seen": "2019-12-20"})
+    assert refused.status_code == 422 and "recorded answer" in refused.json()["detail"]
+    assert http.get(f"/api/problems/{pid}").json()["rev"] == problem["rev"]  # nothing written
+    step = http.post(f"/api/problems/{pid}/steps", json={"text": "协调银行对接",
+                                                          "on": "2019-12-10"})
+    assert step.status_code == 200 and step.json()["state"] == "in_progress"
+    closed = http.post(f"/api/problems/{pid}/close", json={"answer": "已推介至合作银行",
+                                                            "seen": "2019-12-20"})
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"
+    overdue = http.get("/api/problems", params={"overdue": True, "today": "2020-01-10"}).json()
+    assert pid not in {p["id"] for p in overdue["items"]}
+    sheet = http.get("/api/problems/ledger.xlsx", params={"department": "地方金融监管部门"})
+    assert sheet.status_code == 200
+    assert sheet.headers["content-type"].startswith("application/vnd.openxmlformats")
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(sheet.content)).active.rows]
+    assert rows[1] == ["序号", "企业", "问题", "责任单位", "办理情况", "状态"]
+    assert rows[2][:4] == ["1", "艾莱依集团", "流动资金贷款难", "地方金融监管部门"]
+    assert rows[2][5] == "已销号"
+
+
+def test_a_firm_sees_its_own_problems_and_profile_only(server: Server) -> None:
+    firm = client(server, "ail")
+    mine = firm.get("/api/problems").json()
+    assert mine["count"] >= 1 and {p["firm_id"] for p in mine["items"]} == {"ent:ailaiyi"}
+    assert firm.get("/api/firms/ent:ailaiyi/profile").status_code == 200
+    other = firm.get("/api/firms/ent:dali-technology/profile")
+    assert other.status_code == 404  # another firm: as if it did not exist
+    answer = firm.post("/api/problems", json={"firm_id": "ent:ailaiyi", "title": "x"})
+    assert answer.status_code == 403
+    assert firm.get("/api/programmes/prog:high-tech-enterprise/push").status_code == 403
+    seed_problem = client(server, "wang").get("/api/problems", params={
+        "firm_id": "ent:hikvision"}).json()["items"][0]["id"]
+    assert firm.get(f"/api/problems/{seed_problem}").status_code == 404
+
+
+def test_profile_and_push(server: Server) -> None:
+    http = client(server, "wang")
+    profile = http.get("/api/firms/ent:ailaiyi/profile").json()
+    assert profile["name"] == "艾莱依集团"
+    assert any(p["title"] == "数字工程项目建设可享受的政策" for p in profile["problems"])
+    push = http.get("/api/programmes/prog:high-tech-enterprise/push",
+                    params={"today": "2024-01-01"}).json()
+    assert push["count"] == len(push["firms"]) > 0
+    assert not {f["id"] for f in push["firms"]} & set(push["held_by"])
+    assert http.get("/api/programmes/prog:none/push").status_code == 404
+
+
+def test_contact_duty_over_http(server: Server) -> None:
+    http = client(server, "wang")
+    for body in ({"name": "王明", "department": "技术创新处", "fields": ["光电与红外"],
+                  "capacity": 60, "official_id": "off:wang"},
+                 {"name": "李华", "department": "消费品处", "fields": ["纺织印染"],
+                  "capacity": 60, "official_id": "off:li"}):
+        assert http.post("/api/officials", json=body).status_code == 201
+    plan = http.post("/api/contacts/plan", json={}).json()
+    assert plan["firms"] == len(plan["assignments"]) and plan["unassigned"] == []
+    loads = {row["id"]: row["assigned"] for row in plan["load"]}
+    assert loads["off:wang"] <= 60 and loads["off:li"] <= 60
+    dali = next(a for a in plan["assignments"] if a["firm_id"] == "ent:dali-technology")
+    assert dali["official_name"] == "王明"
+    assert {"code": "field", "value": "光电与红外"} in dali["reasons"]
+    recorded = http.post("/api/contacts", json={
+        "official_id": "off:wang", "firm_id": "ent:dali-technology", "on": "2019-12-05",
+        "problems": [{"title": "出口认证费用高"}]})
+    assert recorded.status_code == 201 and recorded.json()["on_duty"] is True
+    duty = http.get("/api/contacts/duty", params={"official_id": "off:wang"}).json()
+    assert duty["officials"][0]["problems_raised"] == 1
+    assert http.post("/api/officials", json={"name": "休假", "department": "综合处",
+                                             "capacity": 0}).status_code == 201
+    refused = http.post("/api/contacts/plan", json={})
+    assert refused.status_code == 422 and "capacity 0" in refused.json()["detail"] + str(
+        refused.json().get("problems"))
+
+
+@pytest.fixture
+def page(browser, server):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", "wang")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.url + "/")
+    yield page
+    page.close()
+
+
+def test_the_ledger_pages_in_a_browser(page, server: Server) -> None:
+    page.click("header nav a[href='/problems']")
+    page.wait_for_selector("#ledger")
+    assert page.locator("h1").inner_text() == "问题台账"
+    screenshot(page, "problem-ledger-zh")
+    pid = client(server, "wang").post("/api/problems", json={
+        "firm_id": "ent:dali-technology", "title": "用地指标紧张",
+        "opened_on": "2019-12-02"}).json()["id"]
+    page.goto(server.url + f"/problems/{pid}")
+    page.fill("#step-form input[name=on]", "2019-11-30")
+    page.fill("#step-form textarea[name=text]", "电话回访")
+    page.click("#step-form button[type=submit]")
+    assert page.locator("#refusal").inner_text() == "日期早于问题提出日期，请检查。"
+    assert "电话回访" not in page.locator("#steps").inner_text()
+    page.goto(server.url + "/problems/need:changchuan-innovation-centre")
+    assert "2019-04-10" in page.locator("#steps").inner_text()
+    page.click("#close-form button[type=submit]")
+    assert page.locator("#refusal").inner_text() == "销号须填写企业知悉答复的日期。"
+    page.fill("#close-form input[name=seen]", "2019-07-01")
+    page.click("#close-form button[type=submit]")
+    page.wait_for_url("**done=close")
+    assert "已销号" in page.locator(".page-head").inner_text()
+    screenshot(page, "problem-closed-zh")
+    page.goto(server.url + "/problems?lang=en")
+    assert page.locator("h1").inner_text() == "Problem ledger"
+    page.goto(server.url + "/problems?lang=zh")
+
+
+def test_profile_push_and_contacts_pages(page, server: Server) -> None:
+    page.goto(server.url + "/firms/ent:dali-technology")
+    assert page.locator("h1").inner_text() == "浙江大立科技"
+    assert page.locator("#programmes li").count() > 0
+    screenshot(page, "firm-profile-zh")
+    page.goto(server.url + "/push")
+    page.select_option("select[name=programme]", "prog:high-tech-enterprise")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector("#push-firms")
+    assert "可推送" in page.locator("#push-summary").inner_text()
+    screenshot(page, "programme-push-zh")
+    page.goto(server.url + "/contacts")
+    assert page.locator("h1").inner_text() == "联系服务"
+    screenshot(page, "contact-duty-zh")
