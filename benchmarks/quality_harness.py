@@ -27,25 +27,30 @@ from duijie.evaluation.sets import all_sets
 
 METRIC = "ndcg@10"
 BASELINES = ("BM25 (concat)", "TF-IDF (concat)")
+# Methods the product cannot run within its latency budget (top-10 over 200,000 profiles,
+# p50 <= 5 ms): measured, reported, never chosen. Character unigrams: 13.7 ms p50 at 50,000
+# profiles against 0.57 ms for bigrams (2026-12-03, README "Quality harness"); LSA
+# scores a dense 200-dim vector against every profile.
+OVER_BUDGET = ("1-2-grams", "LSA")
 
 
 def methods() -> dict[str, object]:
     """Every method tried, baselines first (ties go to the first listed)."""
     out: dict[str, object] = {
-        "BM25 (concat)": lexical(),
-        "TF-IDF (concat)": lexical(weighting="tfidf"),
+        "BM25 (concat)": lexical(fusion_rule=None),
+        "TF-IDF (concat)": lexical(weighting="tfidf", fusion_rule=None),
     }
     for weighting in ("bm25", "tfidf"):
         for rule in ("max", "mean", "sum_sqrt", "topk_mean", "softmax"):
             extra = {"agg_k": 3} if rule == "topk_mean" else {}
             out[f"{weighting} {rule}"] = lexical(weighting=weighting, aggregation=rule,
                                                  **extra)
-    out["bm25 k1=0.9 b=0.4"] = lexical(k1=0.9, b=0.4)
-    out["bm25 1-2-grams"] = lexical(ngram_range=(1, 2))
-    out["bm25 2-3-grams"] = lexical(ngram_range=(2, 3))
+    out["bm25 k1=0.9 b=0.4"] = lexical(k1=0.9, b=0.4, fusion_rule=None)
+    out["bm25 1-2-grams"] = lexical(ngram_range=(1, 2), fusion_rule=None)
+    out["bm25 2-3-grams"] = lexical(ngram_range=(2, 3), fusion_rule=None)
     for ngrams in ((2, 2), (1, 2)):
         tag = "" if ngrams == (2, 2) else ", 1-2-grams"
-        concat = lexical(ngram_range=ngrams)
+        concat = lexical(ngram_range=ngrams, fusion_rule=None)
         for rule in ("max", "sum_sqrt", "topk_mean"):
             per_doc = lexical(ngram_range=ngrams, aggregation=rule,
                               **({"agg_k": 3} if rule == "topk_mean" else {}))
@@ -55,6 +60,9 @@ def methods() -> dict[str, object]:
         for w in (0.1, 0.2, 0.3):
             out[f"bm25 concat + LSA-200 {w}{tag}"] = fuse([(concat, 1 - w), (lsa(200), w)])
         out[f"bm25 concat + PRF 3 docs 0.2{tag}"] = prf(concat, 3, 0.2)
+    # The product's scorer: the fusion re-ranks the 200 best by concat (not every profile).
+    out["TextAffinity() as shipped"] = lexical()
+    out["TextAffinity(ngram_range=(1, 2))"] = lexical(ngram_range=(1, 2))
     return out
 
 
@@ -75,14 +83,17 @@ def main() -> None:
         return float(per_query(sets[set_name], runs[method][set_name], split, METRIC).mean())
 
     tune = {m: {s: mean_of(m, s, "tune") for s in sets} for m in runs}
-    chosen = choose(tune, choose_on)
+    best_any = choose(tune, choose_on)
+    chosen = choose({m: v for m, v in tune.items()
+                     if not any(tag in m for tag in OVER_BUDGET)}, choose_on)
     print(f"{len(runs)} methods × {len(sets)} sets in {took:.0f} s; chosen on the tune split, "
-          f"mean {METRIC} over {', '.join(choose_on)}: **{chosen}**\n")
+          f"mean {METRIC} over {', '.join(choose_on)}, within the latency budget: "
+          f"**{chosen}**; best of all: {best_any}\n")
 
     def family(m: str) -> str:
         return ("LSA" if "LSA" in m else "PRF" if "PRF" in m else
                 "fusion" if " + " in m else "single")
-    shown = [*BASELINES, chosen]
+    shown = [*BASELINES, chosen, "TextAffinity() as shipped", best_any]
     for fam in ("single", "fusion", "LSA", "PRF"):
         members = [m for m in runs if family(m) == fam and m not in shown]
         if members:

@@ -63,11 +63,15 @@ def _growable(model: TextAffinity) -> TextAffinity:
     for name, value in vars(model).items():
         if isinstance(value, list | dict | set):  # Counter is a dict
             setattr(clone, name, copy.copy(value))
+    if getattr(model, "doc_model_", None) is not None:  # the fusion's per-document index
+        clone.doc_model_ = _growable(model.doc_model_)
     return clone
 
 
 def _warm(model: TextAffinity) -> TextAffinity:
     model._side()  # the side index's matrix is built on first use: build it now
+    if getattr(model, "doc_model_", None) is not None:
+        model.doc_model_._side()
     return model
 
 

@@ -29,8 +29,8 @@ lengths reflect the whole corpus again.
 ...     {"id": "zju-mse", "docs": [{"id": "d3", "text": "碳纤维复合材料成型工艺"}]},
 ... ]
 >>> model = TextAffinity().fit(profiles)
->>> model.kneighbors(["需要提升红外探测器的灵敏度"], k=1)  # doctest: +ELLIPSIS
-[[('xiopm', 3.11...)]]
+>>> model.kneighbors(["需要提升红外探测器的灵敏度"], k=1)  # whole text and best documents fused
+[[('xiopm', 1.0)]]
 >>> sorted(term for term, weight, doc in model.contributions("碳纤维材料", "zju-mse"))
 ['材料', '碳纤', '碳纤维', '纤维']
 >>> [word for word, weight, doc in model.explain("碳纤维材料", "zju-mse")]
@@ -55,6 +55,12 @@ from duijie.graph.errors import InvalidInput, NotFitted, NotFound
 from duijie.matcher.aggregate import RULES, aggregate
 from duijie.matcher.batch_tokenize import count_texts
 from duijie.matcher.explain_terms import index_contributions, whole_words
+from duijie.matcher.fusion import (
+    candidate_doc_scores,
+    document_contributions,
+    fused_scores,
+    keep_rows_only,
+)
 from duijie.matcher.records import check_profile, check_text
 from duijie.matcher.tokenize import TextTokenizer, _segmenter
 
@@ -100,6 +106,14 @@ class TextAffinity(BaseEstimator):
         ``"concat"`` (each profile indexed as one document).
     agg_k : int, default 2
         Documents averaged by ``"topk_mean"``.
+    fusion_rule : str or None, default "sum_sqrt"
+        With ``aggregation="concat"``: a per-document rule (`matcher.aggregate.RULES`) whose
+        scores are fused with the concat scores of the ``fusion_depth`` best profiles
+        (`matcher.fusion`); None scores by concat alone.
+    fusion_weight : float, default 0.5
+        Weight of the per-document part (each part divided by its best score).
+    fusion_depth : int, default 200
+        Profiles re-ranked by the fusion (the best by concat).
     temperature : float, default 0.2
         Temperature of ``"softmax"``, relative to the query's best document score.
     max_df : float, default 1.0
@@ -137,6 +151,9 @@ class TextAffinity(BaseEstimator):
         "b": (Real, 0.0, 1.0),
         "aggregation": AGGREGATIONS,
         "agg_k": (Integral, 1, None),
+        "fusion_rule": (*RULES, None),
+        "fusion_weight": (Real, 0.0, 1.0),
+        "fusion_depth": (Integral, 1, None),
         "temperature": (Real, 1e-6, None),
         "max_df": (Real, 1e-9, 1.0),
         "max_postings": (Integral, 1, None, "none"),
@@ -147,7 +164,9 @@ class TextAffinity(BaseEstimator):
     def __init__(self, *, weighting: str = "bm25", k1: float = 1.2, b: float = 0.75,
                  ngram_range: tuple[int, int] = (2, 2), segmenter: str = "jieba",
                  aggregation: str = "concat",
-                 agg_k: int = 2, temperature: float = 0.2, max_df: float = 1.0,
+                 agg_k: int = 2, fusion_rule: str | None = "sum_sqrt",
+                 fusion_weight: float = 0.5, fusion_depth: int = 200,
+                 temperature: float = 0.2, max_df: float = 1.0,
                  max_postings: int | None = 20_000, extra_terms: tuple[str, ...] | None = None,
                  max_query_chars: int = 10_000, n_jobs: int = 1):
         self.weighting = weighting
@@ -157,6 +176,9 @@ class TextAffinity(BaseEstimator):
         self.segmenter = segmenter
         self.aggregation = aggregation
         self.agg_k = agg_k
+        self.fusion_rule = fusion_rule
+        self.fusion_weight = fusion_weight
+        self.fusion_depth = fusion_depth
         self.temperature = temperature
         self.max_df = max_df
         self.max_postings = max_postings
@@ -227,14 +249,39 @@ class TextAffinity(BaseEstimator):
         self.doc_ids_ = doc_ids
         self.n_docs_ = np.asarray(n_docs, dtype=np.int32)
         self.doc_start_ = np.r_[0, np.cumsum(self.n_docs_)].astype(np.int64)
-        self._build(*self._count(texts))
+        counted = self._count(texts)
+        self._build(*counted)
+        self._init_side()
+        self.doc_model_ = self._fusion_model(counted) if self._fusing() else None
+        return self
+
+    def _init_side(self) -> None:
         self.n_added_ = 0
         self._side_rows: list[tuple[np.ndarray, np.ndarray]] = []
         self._side_doc_profile: list[int] = []
         self._side_doc_ids: list[str] = []
         self._side_df: Counter = Counter()
         self._side_csc = None
-        return self
+
+    def _fusing(self) -> bool:
+        return (self.aggregation == "concat" and self.fusion_rule is not None
+                and self.fusion_weight > 0)
+
+    def _fusion_model(self, counted) -> TextAffinity:
+        """The per-document index of the fusion, built from the same counted tokens."""
+        model = TextAffinity(**{**self.get_params(), "aggregation": self.fusion_rule,
+                                "fusion_rule": None})
+        model.tokenizer_ = self.tokenizer_
+        model.profile_ids_ = list(self.profile_ids_)
+        model.profile_index_ = dict(self.profile_index_)
+        model.doc_ids_ = self.doc_ids_
+        model.n_docs_ = self.n_docs_
+        model.doc_start_ = self.doc_start_
+        model._build(*counted)
+        keep_rows_only(model)
+        model._init_side()
+        model.doc_model_ = None
+        return model
 
     def partial_fit(self, profiles: Iterable[dict], y=None) -> TextAffinity:
         """`fit` on first use, `add_profiles` afterwards; returns self."""
@@ -324,6 +371,7 @@ class TextAffinity(BaseEstimator):
         NotFitted, InvalidInput
         """
         self._check_fitted()
+        profiles = list(profiles)
         added = []
         for i, profile in enumerate(profiles):
             pid, docs = check_profile(profile, f"added profiles[{i}]")
@@ -347,6 +395,8 @@ class TextAffinity(BaseEstimator):
             self.n_added_ += 1
             added.append(pid)
         self._side_csc = None
+        if getattr(self, "doc_model_", None) is not None:
+            self.doc_model_.add_profiles(profiles)
         return added
 
     def _weigh(self, tf: Counter, length: int) -> tuple[np.ndarray, np.ndarray]:
@@ -396,11 +446,18 @@ class TextAffinity(BaseEstimator):
             raise NotFitted("TextAffinity is not fitted; call fit(profiles) first")
 
     def _query_vector(self, text, where: str = "query") -> tuple[np.ndarray, np.ndarray]:
+        return self._vector(self._query_tokens(text, where))
+
+    def _query_tokens(self, text, where: str) -> list[str]:
         text = check_text(text, where)[: self.max_query_chars]
         tokens = self.tokenizer_(text)
         if not tokens:
             raise InvalidInput("has no searchable terms (only punctuation, numbers or "
                                "stopwords)", value=text[:80], where=where)
+        return tokens
+
+    def _vector(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """A query's term columns and weights in this index."""
         tf = Counter(tokens)
         pairs = sorted((self.vocabulary_[t], c) for t, c in tf.items() if t in self.vocabulary_)
         cols = np.array([c for c, _ in pairs], dtype=np.int64)
@@ -458,13 +515,17 @@ class TextAffinity(BaseEstimator):
 
     def _profile_scores(self, text, where: str = "query") -> tuple[np.ndarray, np.ndarray]:
         self._check_fitted()
-        cols, weights = self._query_vector(text, where)
+        tokens = self._query_tokens(text, where)
+        cols, weights = self._vector(tokens)
         rows, scores = self._doc_scores(cols, weights)  # weights are > 0, so scores are
         row_profile = self.row_profile_
         if self._side_rows:
             row_profile = np.r_[row_profile, np.asarray(self._side_doc_profile, np.int32)]
         if self.aggregation == "concat":  # one row a profile: nothing to aggregate
-            return row_profile[rows].astype(np.int64), scores
+            profiles = row_profile[rows].astype(np.int64)
+            if self.doc_model_ is not None:
+                scores = self._fuse(tokens, profiles, scores)
+            return profiles, scores
         return aggregate(row_profile[rows], scores, self.n_docs_, self.aggregation,
                          k=self.agg_k, temperature=self.temperature)
 
@@ -517,10 +578,45 @@ class TextAffinity(BaseEstimator):
             _POOL_MODEL = None
         return [rows for part in parts for rows in part]
 
+    def _head_index(self, scores: np.ndarray) -> np.ndarray:
+        """Positions of the `fusion_depth` best scores, ties at the last one included."""
+        depth = self.fusion_depth
+        if len(scores) <= depth:
+            return np.arange(len(scores))
+        kth = -np.partition(-scores, depth - 1)[depth - 1]
+        return np.flatnonzero(scores >= kth)
+
+    def _head(self, profiles: np.ndarray, scores: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        head = self._head_index(scores)
+        return profiles[head], scores[head]
+
+    def _fuse(self, tokens: list[str], profiles: np.ndarray, scores: np.ndarray
+              ) -> np.ndarray:
+        """Fused scores of the profiles given with their concat scores (`matcher.fusion`):
+        the `fusion_depth` best (ties included) get the per-document part."""
+        head = self._head_index(scores)
+        per_doc = candidate_doc_scores(self.doc_model_, *self.doc_model_._vector(tokens),
+                                       profiles[head])
+        top = scores.max() if len(scores) else 0.0
+        fused = (1 - self.fusion_weight) * scores / top if top > 0 else scores.copy()
+        fused[head] = fused_scores(scores[head], per_doc, self.fusion_weight)
+        return fused
+
     def _top(self, query: str, k: int, where: str) -> list[tuple[str, float]]:
         if self.aggregation == "concat":
             self._check_fitted()
-            profiles, scores = self._concat_candidates(*self._query_vector(query, where), k)
+            tokens = self._query_tokens(query, where)
+            cols, weights = self._vector(tokens)
+            if self.doc_model_ is None:
+                profiles, scores = self._concat_candidates(cols, weights, k)
+            else:
+                depth = min(max(k, self.fusion_depth), len(self.profile_ids_))
+                profiles, scores = self._concat_candidates(cols, weights, depth)
+                # Only the depth best can be in the top k (the others' fused score is at
+                # most their concat part, below every one of them), so fuse those alone.
+                profiles, scores = self._head(profiles, scores)
+                scores = self._fuse(tokens, profiles, scores)
         else:
             profiles, scores = self._profile_scores(query, where)
         if len(profiles) > k:
@@ -604,7 +700,14 @@ class TextAffinity(BaseEstimator):
         p = self.profile_index_.get(profile_id)
         if p is None:
             raise NotFound("is not an indexed profile", value=profile_id, where="explain")
+        if self._fused():
+            doc = self.doc_model_
+            return document_contributions(doc, *doc._query_vector(query), p)
         return index_contributions(self, *self._query_vector(query), p)
+
+    def _fused(self) -> bool:
+        self._check_fitted()
+        return self.doc_model_ is not None
 
     @property
     def matrix_(self) -> sp.csc_matrix:
@@ -617,6 +720,9 @@ class TextAffinity(BaseEstimator):
     def index_nbytes_(self) -> int:
         """Bytes held by the index arrays (postings, row owners, document counts, idf)."""
         self._check_fitted()
-        return int(self.postings_ptr_.nbytes + self.postings_row_.nbytes
-                   + self.postings_weight_.nbytes + self.row_profile_.nbytes
-                   + self.n_docs_.nbytes + self.idf_.nbytes)
+        own = int(self.postings_ptr_.nbytes + self.postings_row_.nbytes
+                  + self.postings_weight_.nbytes + self.row_profile_.nbytes
+                  + self.n_docs_.nbytes + self.idf_.nbytes)
+        own += sum(getattr(self, name).nbytes for name in ("rows_ptr_", "rows_col_",
+                                                           "rows_weight_") if hasattr(self, name))
+        return own + (self.doc_model_.index_nbytes_ if self.doc_model_ is not None else 0)

@@ -70,7 +70,8 @@ def test_bm25_on_a_tiny_corpus_matches_the_hand_computation() -> None:
     corpus = [{"id": "a", "docs": [{"text": "laser welding"}]},
               {"id": "b", "docs": [{"text": "laser cutting laser"}]},
               {"id": "c", "docs": [{"text": "battery"}]}]
-    scores = TextAffinity(weighting="bm25", k1=1.2, b=0.75).fit(corpus).score("laser")
+    scores = TextAffinity(weighting="bm25", k1=1.2, b=0.75, fusion_rule=None).fit(
+        corpus).score("laser")
     # N = 3, df = 2, avgdl = 2: idf = ln(1 + 1.5/2.5); a: tf 1, dl 2; b: tf 2, dl 3.
     idf = math.log(1.6)
     assert scores["a"] == pytest.approx(idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 2 / 2)),
@@ -101,7 +102,7 @@ def test_bm25_equals_a_plain_python_reference_on_a_random_corpus() -> None:
     words = [f"w{i}" for i in range(30)]
     docs = [[rng.choice(words) for _ in range(rng.randint(1, 12))] for _ in range(40)]
     corpus = [{"id": str(i), "docs": [{"text": " ".join(d)}]} for i, d in enumerate(docs)]
-    model = TextAffinity(weighting="bm25", max_postings=None).fit(corpus)
+    model = TextAffinity(weighting="bm25", max_postings=None, fusion_rule=None).fit(corpus)
     query = ["w1", "w2", "w2", "w17"]
     expected = reference_bm25(docs, query)
     got = model.score(" ".join(query))
@@ -109,7 +110,7 @@ def test_bm25_equals_a_plain_python_reference_on_a_random_corpus() -> None:
 
 
 def test_tfidf_is_the_cosine_of_scikit_learns_sublinear_tfidf() -> None:
-    model = tiny(weighting="tfidf", aggregation="concat")
+    model = tiny(weighting="tfidf", aggregation="concat", fusion_rule=None)
     texts = [" ".join(d["text"] for d in p["docs"]) for p in PROFILES]
     vec = TfidfVectorizer(tokenizer=model.tokenizer_, lowercase=False, token_pattern=None,
                           sublinear_tf=True)
@@ -217,7 +218,7 @@ def test_explain_lists_matched_terms_per_document_and_sums_to_the_score() -> Non
 
 
 def test_concat_explanations_have_no_document_and_sum_to_the_score() -> None:
-    model = tiny(weighting="bm25", aggregation="concat")
+    model = tiny(weighting="bm25", aggregation="concat", fusion_rule=None)
     rows = model.contributions("红外探测器和光学元件", "xiopm")
     assert rows and {d for _, _, d in rows} == {None}
     assert sum(w for _, w, _ in rows) == pytest.approx(

@@ -40,9 +40,11 @@ def affinity(profiles_path: Path, queries_path: Path, out_path: Path, top: int |
     """Score every query against every profile by text affinity.
 
     Profiles are experts, institutes or anything described by documents; each query is a
-    need text. Scores are the matcher's own (TextAffinity: jieba words and character
-    bigrams, BM25 unless --weighting says otherwise), so labelled data from outside runs
-    through the same scorer.
+    need text. Scores are the matcher's own, with its defaults (TextAffinity: jieba words
+    and character bigrams; the weighting below over each profile's whole text, fused with
+    the sum of its documents' scores over the square root of their number for the best
+    profiles, each part divided by its best score, so the best profile scores 1), so
+    labelled data from outside runs through the same scorer.
 
     \b
     Example:

@@ -1,0 +1,162 @@
+"""Fusion of a profile's whole text with its best documents: the second half of text affinity.
+
+`matcher.text.TextAffinity` with ``aggregation="concat"`` scores each profile as one long
+document. With a ``fusion_rule`` it also keeps a per-document index (the same tokens, counted
+once) and re-ranks the ``fusion_depth`` best profiles by
+
+    (1 - w) * concat / best concat  +  w * rule / best rule among those profiles,
+
+``rule`` being a `matcher.aggregate` rule over the profile's documents (``sum_sqrt`` by
+default: the sum of its documents' scores over the square root of their number). The quality
+harness chose this (`benchmarks/quality_harness.py`, README "Quality harness"). Profiles
+below the depth keep their concat part only, so the per-document pass touches the postings
+of a few hundred profiles' documents instead of every document.
+
+These functions take the fitted models; `TextAffinity` calls them.
+
+>>> import numpy as np
+>>> fused_scores(np.array([4.0, 2.0]), np.array([1.0, 3.0]), 0.5).tolist()
+[0.6666666666666666, 0.75]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from duijie.matcher.aggregate import aggregate
+
+
+def keep_rows_only(doc_model) -> None:
+    """Turn a fitted per-document model's postings (term columns) into document rows.
+
+    The fusion reads the documents of a few hundred candidate profiles and never scans a
+    term's postings, so rows are what it needs; the columns are freed (one copy in memory).
+    """
+    matrix = doc_model.matrix_.tocsr()
+    matrix.sort_indices()
+    doc_model.rows_ptr_ = matrix.indptr.astype(np.int64)
+    doc_model.rows_col_ = matrix.indices.astype(np.int32)
+    doc_model.rows_weight_ = matrix.data.astype(np.float32)
+    doc_model.postings_row_ = doc_model.postings_weight_ = np.empty(0)
+
+
+def _document_terms(doc_model, doc_rows: np.ndarray, cols: np.ndarray, weights: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position among doc_rows, column, contribution) of every query term in those rows."""
+    if not len(cols) or not len(doc_rows):
+        empty = np.zeros(0, np.int64)
+        return empty, empty, np.zeros(0)
+    ptr = doc_model.rows_ptr_
+    lengths = ptr[doc_rows + 1] - ptr[doc_rows]
+    at = _ranges(ptr[doc_rows], ptr[doc_rows + 1])
+    col = doc_model.rows_col_[at]
+    # The query's weight of every term, zero elsewhere: one lookup per document term.
+    # np.zeros maps zeroed pages lazily, so a vocabulary of millions costs only the
+    # pages these lookups touch.
+    query_weight = np.zeros(max(len(doc_model.terms_), int(cols.max()) + 1))
+    query_weight[cols] = weights
+    value = query_weight[col]
+    hit = np.flatnonzero(value)
+    which = np.repeat(np.arange(len(doc_rows)), lengths)[hit]
+    return which, col[hit], doc_model.rows_weight_[at[hit]] * value[hit]
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    lengths = ends - starts
+    before = np.r_[0, lengths.cumsum()[:-1]]
+    return np.repeat(starts - before, lengths) + np.arange(lengths.sum())
+
+
+def candidate_doc_scores(doc_model, cols: np.ndarray, weights: np.ndarray,
+                         candidates: np.ndarray) -> np.ndarray:
+    """The rule's score of each candidate profile of a per-document model (`keep_rows_only`).
+
+    Parameters
+    ----------
+    doc_model : TextAffinity
+        Fitted with a per-document ``aggregation`` (its rule is used), rows kept.
+    cols, weights : ndarray
+        The query's term columns and weights in that model.
+    candidates : ndarray of int
+        Distinct profile indexes to score.
+
+    Returns
+    -------
+    ndarray of float
+        One score per candidate, in the order given (0 where nothing matches).
+    """
+    out = np.zeros(len(candidates))
+    if not len(candidates) or not len(cols):
+        return out
+    n_main = len(doc_model.doc_start_) - 1
+    main = candidates[candidates < n_main]
+    doc_rows = _ranges(doc_model.doc_start_[main], doc_model.doc_start_[main + 1])
+    owner = np.repeat(main, doc_model.n_docs_[main])
+    which, _, value = _document_terms(doc_model, doc_rows, cols, weights)
+    doc_scores = np.bincount(which, weights=value, minlength=len(doc_rows))
+    touched = doc_scores > 0
+    rows_p, rows_s = owner[touched], doc_scores[touched]
+    side = doc_model._side()
+    if side is not None:  # documents of profiles added after fit
+        s_idx, s_val = doc_model._gather(side, cols, weights)
+        if len(s_idx):
+            s_rows, inverse = np.unique(s_idx, return_inverse=True)
+            s_owner = np.asarray(doc_model._side_doc_profile, np.int64)[s_rows]
+            s_score = np.bincount(inverse, weights=s_val)
+            keep = np.isin(s_owner, candidates)
+            rows_p = np.r_[rows_p, s_owner[keep]]
+            rows_s = np.r_[rows_s, s_score[keep]]
+    if not len(rows_p):
+        return out
+    by_profile = np.argsort(rows_p, kind="stable")
+    profiles, scores = aggregate(rows_p[by_profile], rows_s[by_profile], doc_model.n_docs_,
+                                 doc_model.aggregation, k=doc_model.agg_k,
+                                 temperature=doc_model.temperature)
+    order = np.argsort(candidates)
+    out[order[np.searchsorted(candidates[order], profiles)]] = scores
+    return out
+
+
+def document_contributions(doc_model, cols: np.ndarray, weights: np.ndarray, p: int
+                           ) -> list[tuple[str, float, str | None]]:
+    """What each query term adds to each document of profile ``p`` (largest first), read
+    from the document rows; the fused model's `contributions`."""
+    out = []
+    n_main = len(doc_model.doc_start_) - 1
+    if p < n_main:
+        lo, hi = int(doc_model.doc_start_[p]), int(doc_model.doc_start_[p + 1])
+        main = cols < doc_model.n_terms_main_
+        which, col, value = _document_terms(doc_model, np.arange(lo, hi), cols[main],
+                                            weights[main])
+        out = [(doc_model.terms_[c], float(v), doc_model.doc_ids_[lo + w])
+               for w, c, v in zip(which.tolist(), col.tolist(), value.tolist(), strict=True)]
+    else:
+        wanted = dict(zip(cols.tolist(), weights.tolist(), strict=True))
+        for r, owner in enumerate(doc_model._side_doc_profile):
+            if owner != p:
+                continue
+            row_cols, row_vals = doc_model._side_rows[r]
+            for c, v in zip(row_cols.tolist(), row_vals.tolist(), strict=True):
+                if c in wanted:
+                    out.append((doc_model.terms_[c], float(wanted[c] * v),
+                                doc_model._side_doc_ids[r]))
+    out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
+    return out
+
+
+def fused_scores(concat: np.ndarray, per_doc: np.ndarray, weight: float) -> np.ndarray:
+    """``(1 - weight) * concat / max(concat) + weight * per_doc / max(per_doc)``.
+
+    A part whose best score is 0 adds nothing.
+
+    >>> fused_scores(np.array([2.0, 1.0]), np.array([0.0, 0.0]), 0.5).tolist()
+    [0.5, 0.25]
+    """
+    out = np.zeros(len(concat))
+    top = concat.max() if len(concat) else 0.0
+    if top > 0:
+        out += (1 - weight) * concat / top
+    top = per_doc.max() if len(per_doc) else 0.0
+    if top > 0:
+        out += weight * per_doc / top
+    return out

@@ -1,0 +1,97 @@
+"""The fused scorer (concat + a per-document rule over the best profiles) against plain parts."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from duijie.matcher.text import TextAffinity
+
+WORDS = ("红外", "探测器", "碳纤维", "复合材料", "电机", "控制", "battery", "ageing", "光学",
+         "相机", "预浸料", "固化", "永磁", "噪声", "laser", "welding", "涂层", "腐蚀")
+
+
+def corpus(n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [{"id": f"p{i}", "docs": [
+        {"id": f"p{i}/{j}", "text": " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 8)))}
+        for j in range(rng.randint(1, 5))]} for i in range(n)]
+
+
+def reference(profiles: list[dict], query: str, weight: float = 0.5) -> dict[str, float]:
+    """(1 - w) concat / best + w sum_sqrt / best, every profile fused (depth unbounded)."""
+    concat = TextAffinity(fusion_rule=None).fit(profiles).score(query)
+    per_doc = TextAffinity(aggregation="sum_sqrt").fit(profiles).score(query)
+    top_c, top_d = max(concat.values()), max(per_doc.values())
+    return {p: (1 - weight) * concat[p] / top_c + weight * per_doc[p] / top_d for p in concat}
+
+
+@pytest.mark.parametrize("weight", [0.5, 0.2])
+def test_fused_scores_equal_the_two_plain_scorers_combined(weight):
+    profiles = corpus(60, seed=1)
+    model = TextAffinity(fusion_weight=weight, fusion_depth=1000).fit(profiles)
+    for query in ("红外探测器噪声", "碳纤维复合材料固化 预浸料", "battery ageing laser"):
+        assert model.score(query) == pytest.approx(reference(profiles, query, weight))
+
+
+def test_top_k_agrees_with_scoring_every_profile_at_a_small_depth():
+    profiles = corpus(300, seed=2)
+    model = TextAffinity(fusion_depth=20).fit(profiles)
+    for query in ("红外探测器噪声", "永磁电机控制", "涂层 腐蚀 welding"):
+        every = model.score(query)
+        best = sorted(every.items(), key=lambda kv: (-kv[1], int(kv[0][1:])))[:10]
+        top = model.kneighbors([query], k=10)[0]
+        assert [p for p, _ in top] == [p for p, _ in best]
+        assert [s for _, s in top] == pytest.approx([s for _, s in best])
+
+
+def test_explanations_name_documents_and_match_the_per_document_model():
+    profiles = corpus(40, seed=3)
+    fused = TextAffinity().fit(profiles)
+    per_doc = TextAffinity(aggregation="sum_sqrt").fit(profiles)
+    query = "红外探测器 碳纤维复合材料"
+    for pid in ("p0", "p7", "p19"):
+        got = fused.contributions(query, pid)
+        assert got == [(t, pytest.approx(w), d) for t, w, d in per_doc.contributions(query, pid)]
+        assert all(d is not None for _, _, d in got)
+        assert fused.explain(query, pid) == per_doc.explain(query, pid)
+
+
+def test_added_profiles_are_fused_like_fitted_ones():
+    profiles = corpus(50, seed=4)
+    new = {"id": "new", "docs": [{"id": "n1", "text": "红外探测器 噪声 红外"},
+                                 {"id": "n2", "text": "光学 相机"}]}
+    fused = TextAffinity(fusion_depth=1000).fit(profiles)
+    fused.add_profiles([new])
+    concat = TextAffinity(fusion_rule=None).fit(profiles)
+    concat.add_profiles([new])
+    per_doc = TextAffinity(aggregation="sum_sqrt").fit(profiles)
+    per_doc.add_profiles([new])
+    query = "红外探测器噪声"
+    c, d = concat.score(query), per_doc.score(query)
+    expected = {p: 0.5 * c[p] / max(c.values()) + 0.5 * d[p] / max(d.values()) for p in c}
+    assert fused.score(query) == pytest.approx(expected)
+    assert fused.kneighbors([query], k=1)[0][0][0] == max(expected, key=expected.get)
+    assert next(d for _, _, d in fused.contributions(query, "new")) in ("n1", "n2")
+
+
+def test_fusion_parameters_are_validated_and_can_be_switched_off():
+    from duijie.graph.errors import InvalidInput
+
+    for bad in ({"fusion_rule": "median"}, {"fusion_weight": 1.5}, {"fusion_depth": 0}):
+        with pytest.raises(InvalidInput):
+            TextAffinity(**bad).fit(corpus(3, seed=5))
+    off = TextAffinity(fusion_weight=0.0).fit(corpus(30, seed=6))
+    assert off.doc_model_ is None
+    plain = TextAffinity(fusion_rule=None).fit(corpus(30, seed=6))
+    assert off.score("红外 电机") == plain.score("红外 电机")
+
+
+def test_the_fused_index_keeps_one_copy_of_the_per_document_weights():
+    model = TextAffinity().fit(corpus(200, seed=7))
+    doc = model.doc_model_
+    assert doc.postings_row_.size == 0 and doc.rows_col_.size > 0
+    assert model.index_nbytes_ > doc.rows_col_.nbytes + doc.rows_weight_.nbytes
+    assert np.all(np.diff(doc.rows_ptr_) >= 0)
