@@ -38,6 +38,7 @@ from duijie.api.services.report import gather_pairs
 from duijie.evaluation.learning import (
     MIN_OUTCOMES,
     MIN_SIGNED,
+    ModelChoice,
     PairExample,
     choose_model,
     ready,
@@ -143,6 +144,23 @@ class LearnedRanking(Result):
 
 def learned_ranking(store: GraphStore, *, allow_illustrative: bool = False) -> LearnedRanking:
     """Count the met pairs; with enough, learn, check and compare (module docstring)."""
+    return _learn(store, allow_illustrative)[0]
+
+
+_LEARNED: dict[tuple[int, Any, bool], tuple[LearnedRanking, ModelChoice | None]] = {}
+
+
+def _learn(store: GraphStore, allow_illustrative: bool
+           ) -> tuple[LearnedRanking, ModelChoice | None]:
+    key = (id(store), store.version(), allow_illustrative)
+    if key not in _LEARNED:
+        _LEARNED.clear()  # one store's latest model is enough to keep
+        _LEARNED[key] = _learn_now(store, allow_illustrative)
+    return _LEARNED[key]
+
+
+def _learn_now(store: GraphStore, allow_illustrative: bool
+               ) -> tuple[LearnedRanking, ModelChoice | None]:
     by_event, _ = gather_pairs(store)
     met = [p for ps in by_event.values() for p in ps if p.reached("met")]
     signed = sum(1 for p in met if p.reached("signed"))
@@ -153,7 +171,7 @@ def learned_ranking(store: GraphStore, *, allow_illustrative: bool = False) -> L
     ok, reason = ready(proxy)
     state = LearnedRanking(len(met), signed, MIN_OUTCOMES, MIN_SIGNED, ok, reason, data)
     if not ok:
-        return state
+        return state, None
     examples = outcome_examples(store)
     choice = choose_model(examples, allow_illustrative=allow_illustrative)
     test = [e for e in examples if e.event_id in set(choice.split.test)]
@@ -164,4 +182,52 @@ def learned_ranking(store: GraphStore, *, allow_illustrative: bool = False) -> L
     state.reliability = reliability(choice.test_labels, choice.test_probabilities)
     state.against_hybrid = table["learned"]
     state.in_use = bool(table["learned"]["real"] and table["learned"]["difference"] > 0)
-    return state
+    return state, choice
+
+
+@dataclass
+class LearnedRecommendations(Result):
+    """`duijie evaluate rerank`: a need's candidates ranked by the learned model when it is
+    in use (each with its chance of signing and its hybrid rank), else by the hybrid
+    score, and why (`ranking`: ``learned`` or ``hybrid``)."""
+
+    need: str
+    need_name: str
+    kind: str
+    ranking: str
+    reason: str
+    data: str
+    items: list[dict[str, Any]]
+
+
+def learned_recommendations(store: GraphStore, need_id: str, *, kind: str = "expert",
+                            k: int = 10, pool: int = 50, allow_illustrative: bool = False
+                            ) -> LearnedRecommendations:
+    """Re-rank the hybrid recommender's best `pool` candidates for a need by the learned
+    chance of signing, once the learned ranking is in use (enough outcomes, and better
+    than the hybrid on later events); otherwise the hybrid ranking, saying why. The model
+    is learned once per store version (slow the first time)."""
+    from duijie.api.services.recommendations import recommend_for_need
+
+    state, choice = _learn(store, allow_illustrative)
+    hybrid = recommend_for_need(store, need_id, kind=kind, k=max(k, pool),
+                                available_only=True).to_dict()
+    items = [{"id": i["id"], "name": i["name"], "score": i["score"], "hybrid_rank": n,
+              "chance_of_signing": None} for n, i in enumerate(hybrid["items"], start=1)]
+    need = store.get_node(need_id)
+    if not (state.in_use and choice is not None):
+        why = state.reason if not state.ready else "the learned ranking did not beat the " \
+            "hybrid one on later events"
+        return LearnedRecommendations(need_id, need.name, kind, "hybrid", why, state.data,
+                                      items[:k])
+    rec = shared_recommender(store).current()
+    firm = rec.facts.firm_of(need_id)
+    examples = [PairExample("now", None, firm or "", i["id"],
+                            pair_features(rec, firm or "", i["id"], [need_id]), False)
+                for i in items]
+    chances = choice.predict(examples) if examples else []
+    for item, chance in zip(items, chances, strict=True):
+        item["chance_of_signing"] = round(float(chance), 6)
+    items.sort(key=lambda i: (-i["chance_of_signing"], i["hybrid_rank"]))
+    return LearnedRecommendations(need_id, need.name, kind, "learned", state.reason,
+                                  state.data, items[:k])

@@ -71,3 +71,34 @@ def test_the_report_on_simulated_data_learns_and_draws_the_reliability_curve(sim
     assert {"analysis_find_learned_better", "analysis_find_learned_not_better"} & set(keys)
     html = report_file_html(data, "en", simulation=False)
     assert "Reliability curve" in html and "gradient boosting" in html
+
+
+def test_the_learned_reranker_orders_by_chance_only_when_in_use(simulated):
+    from duijie.api.services.outcome_learning import learned_recommendations
+
+    state = learned_ranking(simulated, allow_illustrative=True)
+    need = next(e.dst for e in simulated.find_edges("submitted", limit=50)
+                if e.src.startswith("ent:gen-"))
+    result = learned_recommendations(simulated, need, k=5, allow_illustrative=True)
+    assert len(result.items) == 5 and result.data == "illustrative"
+    if state.in_use:
+        chances = [i["chance_of_signing"] for i in result.items]
+        assert result.ranking == "learned" and chances == sorted(chances, reverse=True)
+    else:
+        assert result.ranking == "hybrid"
+        assert [i["hybrid_rank"] for i in result.items] == [1, 2, 3, 4, 5]
+
+
+def test_on_the_seed_the_hybrid_ranking_stays_and_says_why(tmp_path):
+    from tests.api.test_cli import run
+
+    db = tmp_path / "seed.db"
+    assert run("seed", db=db).returncode == 0
+    done = run("evaluate", "rerank", "need:xian-dali-uncooled-fpa-noise", "--kind",
+               "institute", "--json", db=db)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    data = json.loads(done.stdout)
+    assert data["ranking"] == "hybrid" and "at least 300 outcomes" in data["reason"]
+    assert data["items"][0]["name"] and data["items"][0]["chance_of_signing"] is None

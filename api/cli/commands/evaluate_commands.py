@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from duijie.api.cli.context import echo_json, json_option
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 
 
 @click.group()
@@ -62,6 +62,40 @@ def affinity(labels_path: Path, score_specs: tuple[str, ...], k: int, relevant_f
         click.echo(f"{row['scorer']} − {data['comparison']['reference']} NDCG@{k}: "
                    f"{row['difference']:+.3f} [{row['difference_low']:+.3f}–"
                    f"{row['difference_high']:+.3f}] {verdict}")
+
+
+@evaluate.command()
+@click.argument("need_id")
+@click.option("--kind", type=click.Choice(["expert", "institute"]), default="expert",
+              show_default=True)
+@click.option("-k", "k", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--allow-illustrative", is_flag=True,
+              help="Learn from invented (illustrative) outcomes too (say so to readers).")
+@json_option
+@pass_app
+def rerank(app: AppContext, need_id: str, kind: str, k: int, allow_illustrative: bool,
+           as_json: bool) -> None:
+    """Rank a need's candidates by the learned chance of signing, once enough outcomes
+    exist and the learned ranking beat the hybrid one on later events; otherwise the
+    hybrid ranking and why. Learning reads every recorded outcome (slow the first time).
+
+    \b
+    Example:
+      duijie evaluate rerank need:xian-dali-uncooled-fpa-noise --kind institute
+    """
+    from duijie.api.services.outcome_learning import learned_recommendations
+
+    result = learned_recommendations(app.store, need_id, kind=kind, k=k,
+                                     allow_illustrative=allow_illustrative)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(f"{result.need_name}: {result.ranking} ranking ({result.reason})")
+    for n, item in enumerate(result.items, start=1):
+        chance = ("" if item["chance_of_signing"] is None
+                  else f"  chance {item['chance_of_signing']:.0%}")
+        click.echo(f"{n:>3}. {item['name']}  score {item['score']:.3f}  "
+                   f"hybrid #{item['hybrid_rank']}{chance}")
 
 
 def register(group: click.Group) -> None:
