@@ -147,6 +147,8 @@ def _strip_suffix(text: str) -> str | None:
 def _misspelt(tail: str, word: str) -> bool:
     """One character of `word` swapped: for a homophone (公司 / 工司), or any
     character in a word of four or more (股份有限公可)."""
+    if tail[-1] != word[-1] and tail[0] != word[0]:  # cheap: most tails share neither end
+        return False
     wrong = [(a, b) for a, b in zip(tail, word, strict=True) if a != b]
     if len(wrong) != 1:
         return False

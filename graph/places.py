@@ -149,8 +149,8 @@ def compare_regions(a: set[str] | frozenset[str], b: set[str] | frozenset[str]
     if not a or not b:
         return "unknown", ""
     common = a & b
-    paths_a = _finest(a)
-    paths_b = _finest(b)
+    paths_a = _finest(frozenset(a))
+    paths_b = _finest(frozenset(b))
     if not paths_a or not paths_b:
         return ("agree", min(common)) if common else ("unknown", "")
     verdicts = []
@@ -170,7 +170,8 @@ def compare_regions(a: set[str] | frozenset[str], b: set[str] | frozenset[str]
     return "unknown", ""  # pragma: no cover - verdicts is never empty here
 
 
-def _finest(places: set[str] | frozenset[str]) -> list[tuple[str, ...]]:
+@lru_cache(maxsize=50_000)
+def _finest(places: frozenset[str]) -> list[tuple[str, ...]]:
     """Known paths of `places`, leaving out those another one refines (浙江 when 嘉兴)."""
     paths = {place_path(p) for p in places} - {None}
     return sorted(p for p in paths

@@ -126,6 +126,7 @@ class NameForm:
     numbers: tuple[int, ...] = ()  # 12 of 测试12号, 2 of 第二机床厂
     stem: str = ""  # the name without brackets and legal forms, places kept
     qualifiers: tuple[str, ...] = ()  # what brackets add: 华东, 北京, 苏州校区
+    plain: bool = False  # the brand is only industry words or one place (no brand at all)
 
 
 def _reading_set(char: str) -> frozenset[str]:
@@ -165,7 +166,7 @@ def name_form(text: str, syllables: tuple[str, ...] | None = None) -> NameForm:
     parsed = parse_name(text)
     return NameForm(text, normalize_text(text), core, brand, _tail_key(core[len(brand):]),
                     syl, brand_syl, _readings(core, syl), name_numbers(text), parsed.stem,
-                    parsed.qualifiers)
+                    parsed.qualifiers, _plain(brand))
 
 
 def _tail_key(tail: str) -> str:
@@ -260,7 +261,7 @@ def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]
     tail_sim = fuzz.ratio(a.tail, b.tail) / 100 if tails_conflict else 1.0
     # Multiplicative: industry words in common add nothing when the brands differ.
     score = brand_sim * (BRAND_WEIGHT + (1 - BRAND_WEIGHT) * tail_sim)
-    if _plain(a.brand) or _plain(b.brand):
+    if a.plain or b.plain:
         # No distinctive words (技术创新处 / 技术创新服务中心, 西安 of 西安理工大学):
         # only the whole name counts.
         score = min(score, fuzz.ratio(a.core, b.core) / 100)
@@ -363,7 +364,7 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
                            f"{'-'.join(map(str, cb.numbers))}")
             if score > best[0]:
                 best = (score, reasons, exact, tails, cb.text, numbers,
-                        _plain(qa.brand) or _plain(cb.brand))
+                        qa.plain or cb.plain)
             if exact and not numbers:
                 break
     score, reasons, exact, tails_conflict, matched, numbers, plain = best
@@ -427,25 +428,32 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
 
 
 def _place_evidence(query: OrgProfile, cand: OrgProfile, plain: bool) -> tuple[str, str]:
+    return _places_verdict(query.name_places, query.region_places, query.places,
+                           cand.name_places, cand.region_places, cand.places, plain,
+                           "Institute" in (query.kind, cand.kind))
+
+
+@lru_cache(maxsize=200_000)
+def _places_verdict(q_named: frozenset[str], q_region: frozenset[str], q_all: frozenset[str],
+                    c_named: frozenset[str], c_region: frozenset[str], c_all: frozenset[str],
+                    plain: bool, institute: bool) -> tuple[str, str]:
     """How the two records' places compare. A conflict counts between the places
     the names lead with, or between the regions; a name's place against the other
     record's region only agrees (北京中医药大学东方学院 lies in 河北). When the
     names have no distinctive words (东营职业学院), their places are what they are
     called, so only the regions can agree."""
-    named = _compare_places(query.name_places, cand.name_places)
-    regional = _compare_places(query.region_places, cand.region_places)
+    named = _compare_places(q_named, c_named)
+    regional = _compare_places(q_region, c_region)
     for verdict in (named, regional):
         if verdict[0] == "conflict":
             return verdict
-    if named[0] == "compatible" and query.name_places != cand.name_places \
-            and "Institute" in (query.kind, cand.kind):
+    if named[0] == "compatible" and q_named != c_named and institute:
         # 山西煤炭职业技术学院 / 大同煤炭职业技术学院: an institution's place is its name.
-        return "conflict", (f"{'、'.join(sorted(query.name_places))} / "
-                            f"{'、'.join(sorted(cand.name_places))}")
+        return "conflict", f"{'、'.join(sorted(q_named))} / {'、'.join(sorted(c_named))}"
     if regional[0] == "agree":
         return regional
-    crossed = _compare_places(query.places, cand.places)
-    if crossed[0] == "conflict" and not (query.name_places and cand.name_places):
+    crossed = _compare_places(q_all, c_all)
+    if crossed[0] == "conflict" and not (q_named and c_named):
         return crossed  # 四川长江职业学院 / 长江职业学院 in 湖北
     if crossed[0] == "agree" and not plain:
         return crossed
