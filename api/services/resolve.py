@@ -205,6 +205,14 @@ REASON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("legal_names_differ", r"^legal names differ: (?P<a>.+) / (?P<b>.+)$"),
         ("name_only", r"^nothing but the name agrees"),
         ("repointed", r"^re-pointed: "),
+        ("kinds_differ", r"^kinds of organisation differ: (?P<a>.+) / (?P<b>.+)$"),
+        ("brackets_differ", r"^brackets differ: (?P<a>.+) / (?P<b>.+)$"),
+        ("one_sided_bracket", r"^only one name says which: (?P<which>.+)$"),
+        ("stem_homophones", r"^names (?P<a>.+) / (?P<b>.+) differ by one character that "
+                            r"sounds the same: homophones are only candidates$"),
+        ("part_of", r"^part of (?P<parent>.+?): (?P<part>.+)$"),
+        ("ambiguous", r"^ambiguous: (?P<count>\d+) organisations match as well$"),
+        ("closer_match", r"^a closer match exists: (?P<name>.+)$"),
     ))
 
 

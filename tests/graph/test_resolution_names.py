@@ -143,3 +143,19 @@ def test_a_clean_list_of_distinct_names_folds_none_and_reviews_few(name_set) -> 
     clean = import_register(shuffled, "heldout", {e.name: split_of(e.name) for e in register})
     assert clean.folded.k == 0, clean.folded.examples
     assert clean.reviewed.value <= 0.02, clean.reviewed.examples
+
+
+def test_every_reason_the_new_rules_give_has_a_code_for_the_pages() -> None:
+    from duijie.api.services.resolve import evidence
+
+    index = OrganisationIndex()
+    for name, kind in (("中国石油大学（北京）", "Institute"), ("东营职业学院", "Institute"),
+                       ("南京大学", "Institute"), ("云南白药", "Enterprise"),
+                       ("恒锋工具", "Enterprise"), ("恒锋工具股份有限公司", "Enterprise")):
+        index.add(name, name, kind=kind)
+    reasons = [r for query in ("中国石油大学（华东）", "中国石油大学", "东营科技职业学院",
+                               "南京大学新闻传播学院", "云男白药", "恒峰工具")
+               for c in index.query(query, k=5) for r in c.reasons]
+    assert {"kinds_differ", "brackets_differ", "one_sided_bracket", "stem_homophones",
+            "part_of"} <= {evidence(r).code for r in reasons}
+    assert [r for r in reasons if evidence(r).code == "other"] == []
