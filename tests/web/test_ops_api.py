@@ -103,6 +103,14 @@ def test_a_confirm_writes_what_the_preview_showed_once(server):
         assert actions == {(2, "merge", "恒峰工具", "恒锋工具有限公司"),
                            (3, "create", "确认测试新材料有限公司", None)}
         assert node_count(server) == before  # a preview writes nothing
+        merges = preview["merges"]
+        assert [(m["row"], m["name"], m["into_name"], m["within_file"]) for m in merges] == [
+            (2, "恒峰工具", "恒锋工具有限公司", False)]
+        assert "same region: 嘉兴" in merges[0]["evidence"]
+        page = http.get(f"/imports/{job['id']}", headers={"accept": "text/html"})
+        assert page.status_code == 200, page.text
+        assert "第 2 行 恒峰工具 → 恒锋工具有限公司" in page.text
+        assert "地区相同：嘉兴" in page.text and "same region" not in page.text
         confirmed = http.post(f"/api/imports/{job['id']}/confirm")
         assert confirmed.status_code == 202, confirmed.text
         job = finished(http, job["id"])

@@ -134,12 +134,13 @@ async def imports_upload(jobs: JobsDep, accounts: AccountsDep, session: Organise
 @router.get("/imports/{job_id}", response_class=HTMLResponse, include_in_schema=False)
 def import_page(job_id: str, request: Request, jobs: JobsDep,
                 session: OrganiserSession) -> HTMLResponse:
+    from duijie.api.services.resolve import evidence
     from duijie.api.web.pages import render
 
     job = jobs.get(job_id)
     fragment = request.headers.get("hx-request") == "true"
     return render(request, "import_job.html" if not fragment else "import_status.html",
-                  session=session, job=job)
+                  session=session, job=job, evidence=evidence)
 
 
 @router.post("/imports/{job_id}/confirm", include_in_schema=False)
