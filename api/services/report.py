@@ -47,6 +47,7 @@ from duijie.evaluation.funnel import (
     per_firm,
 )
 from duijie.evaluation.learning import MIN_OUTCOMES, MIN_SIGNED
+from duijie.evaluation.metrics import fairness
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.store import GraphStore, iter_edges, iter_nodes
 from duijie.graph.vocab import MeetingStatus, OutcomeStage
@@ -153,6 +154,7 @@ class AnalysisReport(Result):
     firms: list[dict[str, Any]]
     contract_value: dict[str, Any]
     partner_ranks: dict[str, Any]  # pairs, summary, events ranked
+    fairness: dict[str, Any] | None  # across firms: min/median best score and meetings
     score_by_outcome: dict[str, Any]
     learning: dict[str, Any]
     follow_ups: list[dict[str, Any]]
@@ -178,6 +180,26 @@ def _ranks(store: GraphStore, events: list[str]) -> dict[str, Any]:
     return {"events_ranked": [e for e in events if summaries.get(e) is not None],
             "events_without_date": [e for e in events if summaries.get(e) is None],
             "pairs": rows, "summary": summarise_ranks(rows), "shown": SHOWN}
+
+
+def _fairness(pairs: list[PairRecord], rank_rows: list[dict[str, Any]]
+              ) -> dict[str, Any] | None:
+    """How evenly firms were served: each firm's best match score (the pre-event score
+    where ranked, else the plan's) and its meetings (`evaluation.metrics.fairness`)."""
+    best: dict[str, float] = {}
+    for p in pairs:
+        if p.score is not None:
+            best[p.firm] = max(best.get(p.firm, 0.0), float(p.score))
+    for r in rank_rows:
+        if r["score"] is not None:
+            best[r["firm"]] = max(best.get(r["firm"], 0.0), float(r["score"]))
+    if not best:
+        return None
+    meetings: dict[str, int] = {}
+    for p in pairs:
+        meetings[p.firm] = meetings.get(p.firm, 0) + 1
+    return {k: round(float(v), 6) for k, v in fairness(best, meetings).items()} | {
+        "firms": len(best)}
 
 
 def _score_by_outcome(rank_rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -303,7 +325,8 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
         scope, title, today, events, data_kind(pairs), not pairs,
         [s.to_dict() for s in funnel(pairs)], by_check_in(pairs),
         firm_sign_rate(pairs).to_dict() if pairs else None, firms, contract_value(pairs),
-        ranks, _score_by_outcome(ranks["pairs"]), _learning(store, pairs, learn), follow)
+        ranks, _fairness(pairs, ranks["pairs"]), _score_by_outcome(ranks["pairs"]),
+        _learning(store, pairs, learn), follow)
     published = events[0]["published"] if len(events) == 1 else {}
     report.findings = _findings(report, published)
     return report

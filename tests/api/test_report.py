@@ -44,6 +44,11 @@ def test_the_seed_event_from_its_recorded_edges(seeded):
     assert len(report.partner_ranks["pairs"]) == 12
     assert report.partner_ranks["summary"]["signed"] == 8
     assert not report.learning["ready"] and report.learning["outcomes"] == 12
+    # every firm's best pre-event score and its meetings (dali met two partners)
+    assert report.fairness["firms"] == 11 and report.fairness["min_meetings"] == 1
+    assert report.fairness["min_best_score"] == min(
+        max(p["score"] for p in report.partner_ranks["pairs"] if p["firm"] == firm)
+        for firm in {p["firm"] for p in report.partner_ranks["pairs"]})
     keys = _keys(report)
     assert keys[0] == "analysis_find_data_illustrative"
     assert {"analysis_find_sign_rate", "analysis_find_small_numbers", "analysis_find_published",
