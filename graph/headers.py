@@ -34,7 +34,7 @@ EDGES = "edges"
 """The pseudo-kind of a file of edges (columns src, kind, dst)."""
 
 IMPORT_KINDS = ("Enterprise", "Need", "Institute", "Expert", "Programme", "Event",
-                "Topic", "Industry", "Region", EDGES)
+                "Topic", "Industry", "Region", "Official", EDGES)
 
 KIND_NAMES: dict[str, str] = {
     "enterprise": "Enterprise", "enterprises": "Enterprise", "企业": "Enterprise",
@@ -48,6 +48,8 @@ KIND_NAMES: dict[str, str] = {
     "topic": "Topic", "topics": "Topic", "技术领域": "Topic", "领域": "Topic",
     "industry": "Industry", "industries": "Industry", "行业": "Industry",
     "region": "Region", "regions": "Region", "地区": "Region",
+    "official": "Official", "officials": "Official", "联系干部": "Official",
+    "干部": "Official",
     "edges": EDGES, "edge": EDGES, "关系": EDGES,
 }
 
@@ -153,6 +155,14 @@ HEADERS: dict[str, dict[str, list[str]]] = {
                  **_VOCABULARY},
     "Region": {"name": ["name", "地区名称", "名称"], "level": ["level", "级别", "层级"],
                **_VOCABULARY},
+    "Official": {
+        "name": ["name", "姓名", "干部姓名", "联系人"],
+        "department": ["department", "所在处室", "处室", "部门", "所在部门"],
+        "title": ["title", "职务"],
+        "fields": ["fields", "熟悉领域", "联系领域", "领域"],
+        "regions": ["regions", "联系地区", "负责地区", "地区"],
+        "capacity": ["capacity", "可联系企业数", "联系企业数"],
+    },
     EDGES: {
         "src": ["src", "source", "from", "起点"],
         "kind": ["kind", "type", "关系", "关系类型"],
@@ -174,7 +184,7 @@ IGNORED_HEADERS = {"序号", "行号", "no", "no.", "#"}
 """Row-number columns that Chinese forms start with: read past, never an error."""
 
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "Need": ("title",), EDGES: ("src", "kind", "dst"),
+    "Need": ("title",), EDGES: ("src", "kind", "dst"), "Official": ("name", "department"),
     **{k: ("name",) for k in ("Enterprise", "Institute", "Expert", "Programme", "Event",
                               "Topic", "Industry", "Region")},
 }

@@ -112,3 +112,19 @@ def test_cli_contact_commands(db_path: Path) -> None:
     run("official", "add", "休假", "--department", "综合处", "--capacity", "0", db=db_path)
     refused = run("contact", "plan", db=db_path)
     assert refused.returncode == 2 and "has capacity 0" in refused.stderr
+
+
+def test_officials_import_from_a_spreadsheet(tmp_path: Path) -> None:
+    db = tmp_path / "office.db"
+    sheet = tmp_path / "联系干部.csv"
+    sheet.write_text("姓名,所在处室,熟悉领域,联系地区,可联系企业数\n"
+                     "王明,技术创新处,光电与红外；集成电路,杭州,30\n"
+                     "李华,消费品处,纺织印染,绍兴,很多\n", encoding="utf-8")
+    refused = run("import", "联系干部", str(sheet), db=db)
+    assert refused.returncode == 2
+    assert "row 3, field 可联系企业数: '很多' is not a number" in refused.stderr
+    sheet.write_text(sheet.read_text("utf-8").replace("很多", "12"), encoding="utf-8")
+    assert run("import", "official", str(sheet), db=db).returncode == 0
+    listed = json.loads(run("official", "list", "--json", db=db).stdout)
+    assert {(o["name"], o["capacity"], tuple(o["fields"])) for o in listed["officials"]} == {
+        ("王明", 30, ("光电与红外", "集成电路")), ("李华", 12, ("纺织印染",))}
