@@ -334,13 +334,47 @@ class Recommender:
             query["region"] = region
         seeds = seed_weights(roles, self.config.seed_weights)
         seeds = {s: w for s, w in seeds.items() if s in self.index}
+        exclude = {need_id} if need_id else set()
+        if kind == "Programme" and firm_id is not None:
+            exclude |= self.held_programmes(firm_id)  # never push what it holds or applied for
         return rank(self, kind, query_text, seeds, k, region=region,
                     available_only=available_only, firm=self.facts.party(firm_id),
-                    exclude={need_id} if need_id else set(), rules_for=firm_id, query=query,
+                    exclude=exclude, rules_for=firm_id, query=query,
                     weights=self.config.weights[kind],
                     strict_text=text is not None,
                     within=None if within is None else frozenset(
                         c for c in within if self.kind_of.get(c) == kind), explain=explain)
+
+    def held_programmes(self, firm_id: str) -> set[str]:
+        """Programmes a firm holds (``awarded``, or the flag a programme grants) or has
+        applied for (``applied_for``): none of them is recommended to it."""
+        nbrs = self.snapshot.neighbours
+        held = {*nbrs(firm_id, "awarded", "out"), *nbrs(firm_id, "applied_for", "out")}
+        flags = self.props.get(firm_id, {}).get("flags") or []
+        for flag in flags:
+            held |= self._granting().get(flag, set())
+        return held
+
+    def programme_holders(self, programme_id: str) -> set[str]:
+        """Firms that hold a programme or have applied for it."""
+        nbrs = self.snapshot.neighbours
+        firms = {*nbrs(programme_id, "awarded", "in"), *nbrs(programme_id, "applied_for", "in")}
+        flag = self.props.get(programme_id, {}).get("grants_flag")
+        if flag:
+            firms |= {n for n, kind in self.kind_of.items() if kind == "Enterprise"
+                      and flag in (self.props.get(n, {}).get("flags") or [])}
+        return firms
+
+    def _granting(self) -> dict[str, set[str]]:
+        """{flag: programmes granting it}, computed once per recommender."""
+        if not hasattr(self, "_granting_cache"):
+            out: dict[str, set[str]] = {}
+            for node, kind in self.kind_of.items():
+                flag = self.props.get(node, {}).get("grants_flag") if kind == "Programme" else None
+                if flag:
+                    out.setdefault(flag, set()).add(node)
+            self._granting_cache = out
+        return self._granting_cache
 
     def recommend_for(self, candidate_id: str, kind: str = "need", k: int = 10, *,
                       region: str | None = None, available_only: bool = True,
@@ -386,6 +420,12 @@ class Recommender:
                     exclude.add(org)
                 else:
                     exclude.update(nbrs(org, "submitted", "out", "Need"))
+        if own == "Programme":  # firms that hold it or applied are not pushed it again
+            for firm in self.programme_holders(candidate_id):
+                if kind == "Enterprise":
+                    exclude.add(firm)
+                else:
+                    exclude.update(nbrs(firm, "submitted", "out", "Need"))
         query = query_dict(kind=kind, candidate=candidate_id, name=self.name(candidate_id),
                            region=region)
         weights = self.config.weights["Programme" if own == "Programme" else kind]

@@ -89,6 +89,14 @@ def test_seed_push_of_high_tech_skips_every_firm_holding_the_flag(tmp_path: Path
                if "高新技术企业" in n.props.get("flags", [])}
     store.close()
     assert pushed and flagged and not pushed & flagged
+    # the recommender no longer offers a firm what it holds, nor a programme to holders
+    need = "need:ill-0001"  # of 杭州曜石光电, which holds 高新技术企业 (awarded and flag)
+    offered = run("recommend", need, "--kind", "programme", "--k", "30", "--json", db=db)
+    assert offered.returncode == 0, offered.stderr
+    assert "prog:high-tech-enterprise" not in {i["id"] for i in json.loads(offered.stdout)["items"]}
+    firms = run("recommend-for", "prog:high-tech-enterprise", "--kind", "enterprise", "--k",
+                "100", "--json", db=db)
+    assert not {i["id"] for i in json.loads(firms.stdout)["items"]} & flagged
     shown = run("firm", "ent:ailaiyi", db=db)
     assert shown.returncode == 0 and "艾莱依集团" in shown.stdout and "问题（" in shown.stdout
     assert run("push", "prog:nothing", db=db).returncode == 3
