@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from duijie.graph.bolt_servers import FALKORDB
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import EDGE_KINDS, NODE_KINDS, Edge, Node
 
@@ -230,8 +231,54 @@ def write_statement(parts: list[tuple[str, list[dict[str, Any]]]], staged: bool 
     return "\n".join(lines), params
 
 
+def part_statement(text: str) -> str:
+    """One write part as a statement of its own, reading rows from `$rows`
+    (several of them run in one transaction on servers that roll one back).
+
+    >>> part_statement(DELETE_KEYS)
+    'UNWIND $rows AS r MATCH (k:DuijieKey {node_id: r.id}) DELETE k'
+    """
+    return text.format(rows="UNWIND $rows AS r")
+
+
+def payload_bytes(value: Any) -> int:
+    """About how many bytes `value` takes as Bolt parameters (its JSON in UTF-8).
+
+    >>> payload_bytes({"name": "巨石"})
+    18
+    """
+    return len(json.dumps(value, ensure_ascii=False).encode())
+
+
+def chunks(rows: list[dict[str, Any]], limit: int) -> Iterator[list[dict[str, Any]]]:
+    """`rows` in runs of at most `limit` payload bytes each (one Bolt message each).
+
+    >>> [len(c) for c in chunks([{"id": "x" * 10}] * 5, 40)]
+    [2, 2, 1]
+    >>> list(chunks([{"id": "x" * 100}], 40))
+    Traceback (most recent call last):
+    ...
+    duijie.graph.errors.InvalidInput: Bolt write, record 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx': is 111 bytes, over the 40 bytes one Bolt message may carry on this server
+    """  # noqa: E501
+    chunk: list[dict[str, Any]] = []
+    size = 0
+    for row in rows:
+        n = payload_bytes(row)
+        if n > limit:
+            raise InvalidInput(f"is {n:,} bytes, over the {limit:,} bytes one Bolt message"
+                               " may carry on this server", value=row.get("id"),
+                               where="Bolt write, record")
+        if chunk and size + n > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(row)
+        size += n
+    if chunk:
+        yield chunk
+
+
 # -- parameters for FalkorDB ----------------------------------------------------
-MESSAGE_BYTES = 3000
+MESSAGE_BYTES = FALKORDB.message_bytes
 """Largest parameter payload sent to FalkorDB in one message (it crashes past ~4 KB)."""
 PIECE_BYTES = 1500
 
@@ -257,7 +304,7 @@ def falkordb_params(value: Any) -> Any:
 
 def message_size(value: Any) -> int:
     """About how many bytes `value` takes once FalkorDB has it in its query text."""
-    return len(json.dumps(value, ensure_ascii=False).encode()) * 2 if not isinstance(
+    return payload_bytes(value) * 2 if not isinstance(
         value, str) else len(value.encode()) * 2 + 4
 
 
@@ -354,11 +401,11 @@ NEO4J_CONSTRAINTS = [
 ]
 
 
-def node_index(label: str, prop: str, neo4j: bool) -> str:
-    guard = f"duijie_{label.lower()}_{prop} IF NOT EXISTS " if neo4j else ""
+def node_index(label: str, prop: str, if_not_exists: bool) -> str:
+    guard = f"duijie_{label.lower()}_{prop} IF NOT EXISTS " if if_not_exists else ""
     return f"CREATE INDEX {guard}FOR (n:{label}) ON (n.{prop})"
 
 
-def edge_index(kind: str, neo4j: bool) -> str:
-    guard = f"duijie_rel_{kind}_id IF NOT EXISTS " if neo4j else ""
+def edge_index(kind: str, if_not_exists: bool) -> str:
+    guard = f"duijie_rel_{kind}_id IF NOT EXISTS " if if_not_exists else ""
     return f"CREATE INDEX {guard}FOR ()-[r:{edge_type(kind)}]-() ON (r.id)"

@@ -8,8 +8,9 @@ and reads records back. Writes and reads run as managed transactions
 (leader switch, lost connection) for up to `retry_seconds`; a batch statement
 is made of MERGEs, so a retry after a lost reply writes the same records again.
 
-Tested against FalkorDB, which speaks Bolt (see `tests/bolt_server.py`). Where
-it differs from Neo4j the code says so; look for "FalkorDB".
+Tested against FalkorDB and ArcadeDB, which speak Bolt (see `tests/bolt_server.py`
+and `tests/arcadedb_server.py`). What differs between servers is one row of
+`graph.bolt_servers.ServerQuirks`, found when the store connects (`self.server`).
 
 Example (needs a server, so not run as a doctest)::
 
@@ -37,6 +38,7 @@ import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
 from duijie.graph import cypher
+from duijie.graph.bolt_servers import MAX_BATCH_BYTES, UNKNOWN, ServerQuirks, identify_server
 from duijie.graph.cypher import MESSAGE_BYTES, PIECE_BYTES
 from duijie.graph.errors import BackendUnavailable, Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node, Provenance
@@ -84,8 +86,26 @@ def _review(row: list[Any]) -> ReviewItem:
                       created or "", by, at, json.loads(reasons or "[]"))
 
 
-def _unavailable(exc: Exception, url: str) -> BackendUnavailable:
+_NO_DATABASE = "Neo.ClientError.Database.DatabaseNotFound"
+# Neo4j refuses a transaction past db.memory.transaction.max (or the total of all of
+# them) with a *transient* error, which the driver would retry in vain.
+_TOO_BIG = ("MemoryPoolOutOfMemoryError", "TransactionMemoryLimit", "OutOfMemory")
+
+
+def _unavailable(exc: Exception, url: str) -> DuijieError:
     """One readable line for a driver error: what failed, and where."""
+    code = getattr(exc, "code", None) or ""
+    if code == _NO_DATABASE:
+        parts = urlsplit(url)
+        database = parse_qs(parts.query).get("database", ["(the default)"])[-1]
+        return NotFound(f"is not a database on {parts.scheme}://{parts.netloc}: the database"
+                        " does not exist (check ?database= in the URL)",
+                        value=database, where="--graph")
+    if any(marker in code for marker in _TOO_BIG):
+        return BackendUnavailable(
+            "refused the batch: it needs more memory than the server lets one transaction"
+            " hold (Neo4j: db.memory.transaction.max); nothing was written; write it in"
+            " smaller batches", value=url)
     if isinstance(exc, neo4j_errors.AuthError):
         message = "refused the credentials (check user and password in the URL)"
     elif isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
@@ -121,7 +141,7 @@ class Neo4jStore(StoreBase):
         self._graph: nx.MultiDiGraph | None = None
         self._graph_version: int | None = None
         self._commits = 0  # batches applied through this object (`version`)
-        self.is_neo4j = False
+        self.server: ServerQuirks = UNKNOWN  # until _connect has asked
         try:
             self._connect()
         except BaseException:
@@ -172,7 +192,7 @@ class Neo4jStore(StoreBase):
         for attempt in range(2):
             try:
                 with self._session() as session:
-                    session.run("RETURN 1 AS ok").consume()
+                    agent = session.run("RETURN 1 AS ok").consume().server.agent or ""
                 break
             except neo4j_errors.ServiceUnavailable as exc:
                 # FalkorDB sometimes stalls the first handshake after another client's
@@ -181,23 +201,30 @@ class Neo4jStore(StoreBase):
                     raise _unavailable(exc, self.url) from None
             except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
                 # FalkorDB answers a wrong password with a generic error, not AuthError.
-                if isinstance(exc, neo4j_errors.AuthError):
+                if (isinstance(exc, neo4j_errors.AuthError)
+                        or getattr(exc, "code", None) == _NO_DATABASE):
                     raise _unavailable(exc, self.url) from None
                 raise BackendUnavailable(
                     "answered a trivial query with an error; are the credentials right?"
                     f" ({getattr(exc, 'code', type(exc).__name__)})", value=self.url) from None
-        try:  # dbms.components is Neo4j's; FalkorDB does not know it.
-            with self._session() as session:
-                session.run("CALL dbms.components() YIELD name RETURN name").consume()
-            self.is_neo4j = True
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError):
-            self.is_neo4j = False
+        components = self._names("CALL dbms.components() YIELD name RETURN name")
+        procedures = (None if components else
+                      self._names("CALL dbms.procedures() YIELD name RETURN name"))
+        self.server = identify_server(agent, components, procedures)
         self._ensure_indexes()
 
+    def _names(self, query: str) -> list[str] | None:
+        """The names a server procedure lists, or None if the server refuses it."""
+        try:
+            return [str(row[0]) for row in self._read(query)]
+        except BackendUnavailable:
+            return None
+
     def _ensure_indexes(self) -> None:
-        if self.is_neo4j:
-            statements = list(cypher.NEO4J_CONSTRAINTS)
-            covered = {(cypher.NODE, "id"), (cypher.REVIEW, "id")}  # by the constraints
+        if self.server.if_not_exists:
+            statements = list(cypher.NEO4J_CONSTRAINTS) if self.server.constraints else []
+            covered = ({(cypher.NODE, "id"), (cypher.REVIEW, "id")}  # by the constraints
+                       if self.server.constraints else set())
             statements += [cypher.node_index(label, prop, True)
                            for label, prop in cypher.NODE_INDEXES if (label, prop) not in covered]
             statements += [cypher.edge_index(kind, True) for kind in EDGE_KINDS]
@@ -238,11 +265,24 @@ class Neo4jStore(StoreBase):
         return self._run(query, params, write=True)
 
     def _run(self, query: str, params: dict[str, Any], write: bool) -> list[list[Any]]:
-        if not self.is_neo4j:
-            params = cypher.falkordb_params(params)
+        return self._transaction([(query, params)], write)
+
+    def _transaction(self, statements: list[tuple[str, dict[str, Any]]],
+                     write: bool) -> list[list[Any]]:
+        """Run statements in one managed transaction; the rows of the last one."""
+        if self.server.escape_strings:
+            statements = [(q, cypher.falkordb_params(p)) for q, p in statements]
 
         def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
-            return [record.values() for record in tx.run(query, params)]
+            rows: list[list[Any]] = []
+            for query, params in statements:
+                try:
+                    rows = [record.values() for record in tx.run(query, params)]
+                except neo4j_errors.Neo4jError as exc:
+                    if any(marker in (exc.code or "") for marker in _TOO_BIG):
+                        raise _unavailable(exc, self.url) from None  # not worth a retry
+                    raise
+            return rows
 
         try:
             with self._session(write) as session:
@@ -344,8 +384,23 @@ class Neo4jStore(StoreBase):
         """
         query, params = cypher.write_statement(parts, bump=bump)
         params["now"] = utc_now()
-        if self.is_neo4j or cypher.message_size(params) + len(query.encode()) <= MESSAGE_BYTES:
+        size = cypher.payload_bytes(params)
+        if size > MAX_BATCH_BYTES:
+            raise InvalidInput(
+                f"is {size / 2**20:,.0f} MiB of records, over the {MAX_BATCH_BYTES // 2**20} MiB"
+                " one transaction may carry over Bolt (MAX_BATCH_BYTES); nothing was"
+                " written: write it in smaller batches", value=self.url, where="write batch")
+        if self.server.escape_strings:
+            size = cypher.message_size(params)  # FalkorDB pastes them into the text
+        if size + len(query.encode()) <= self.server.message_bytes:
             return self._write(query, params)[0][0]
+        if self.server.transactions:
+            # One transaction, several statements, each in a message of bounded size.
+            limit = self.server.message_bytes
+            statements = [(cypher.part_statement(text), {"rows": chunk, "now": params["now"]})
+                          for text, rows in parts for chunk in cypher.chunks(rows, limit)]
+            last = cypher.BUMP_VERSION if bump else "RETURN 0 AS version"
+            return self._transaction([*statements, (last, {})], write=True)[0][0]
         batch_id = uuid.uuid4().hex
         query = cypher.inline_own_values(cypher.write_statement(parts, staged=True, bump=bump)[0],
                                          {"batch": batch_id, "now": params["now"]})
@@ -417,7 +472,7 @@ class Neo4jStore(StoreBase):
         """Ask for ids a chunk at a time; on FalkorDB each chunk's parameters small
         enough (`params` makes them from a chunk; default `{"ids": chunk}`)."""
         params = params or (lambda chunk: {"ids": chunk})
-        limit = _IN_CHUNK * 100 if self.is_neo4j else MESSAGE_BYTES // 2
+        limit = self.server.message_bytes // 2
         out: list[list[Any]] = []
         chunk: list[str] = []
         size = 0

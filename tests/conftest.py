@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from duijie.graph.sqlite_store import SqliteStore
+from tests.bolt_server import BOLT_SERVER_NAMES
 
 
 @pytest.fixture
@@ -22,37 +23,24 @@ def sqlite_store(db_path: Path):
     store.close()
 
 
-# -- the Bolt test server (FalkorDB), for the Neo4j backend's tests ---------------
+# -- the Bolt test servers (FalkorDB and ArcadeDB), for the Neo4j backend's tests -----
 @pytest.fixture(scope="session")
-def bolt_url():
-    """A Bolt URL: $DUIJIE_TEST_BOLT_URL, or a FalkorDB server started for this session.
+def bolt_servers():
+    """Starts each Bolt test server the first time a test asks for it, once a session."""
+    from tests.bolt_server import BoltServers
 
-    Without the server binary the Bolt tests skip locally but FAIL in CI ($CI set).
+    servers = BoltServers()
+    yield servers
+    servers.close()
+
+
+@pytest.fixture(scope="session", params=BOLT_SERVER_NAMES)
+def bolt_url(request, bolt_servers):
+    """A Bolt URL on each test server in turn (or $DUIJIE_TEST_BOLT_URL alone).
+
+    A server that cannot run here skips its tests locally but FAILS them in CI ($CI set).
     """
-    import os
-
-    from tests.bolt_server import BoltServer, bolt_unavailable_reason
-
-    if os.environ.get("DUIJIE_TEST_BOLT_URL"):
-        yield os.environ["DUIJIE_TEST_BOLT_URL"]
-        return
-    reason = bolt_unavailable_reason()
-    server = None
-    if reason is None:
-        server = BoltServer()
-        try:
-            server.start()
-        except RuntimeError as exc:
-            server.close()
-            server, reason = None, str(exc)
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"the Bolt test server is required in CI: {reason}")
-        pytest.skip(f"no Bolt server: {reason}")
-    try:
-        yield server.url
-    finally:
-        server.close()
+    return bolt_servers.url(request.param)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from duijie.api.services.events import create_event, load_setup
 from duijie.graph import open_store
 from duijie.graph.model import Node
+from tests.bolt_server import BOLT_SERVER_NAMES
 
 WORKER = """
 import pathlib, sys, time
@@ -37,12 +38,17 @@ store.close()
 """
 
 
-@pytest.fixture(params=["sqlite", "bolt"])
+@pytest.fixture(params=["sqlite", *BOLT_SERVER_NAMES])
 def url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'shared.db'}"
-    request.getfixturevalue("bolt_store")  # emptied before and after
-    return request.getfixturevalue("bolt_url")
+        yield f"sqlite:///{tmp_path / 'shared.db'}"
+        return
+    url = request.getfixturevalue("bolt_servers").url(request.param)
+    store = open_store(url)
+    store.wipe()  # emptied before and after
+    yield url
+    store.wipe()
+    store.close()
 
 
 def test_two_processes_editing_one_event_lose_nothing(url, tmp_path):

@@ -6,11 +6,14 @@ import pytest
 
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import GraphStore
+from tests.bolt_server import BOLT_SERVER_NAMES
 
 
-@pytest.fixture(params=["sqlite", "bolt"])
+@pytest.fixture(params=["sqlite", *BOLT_SERVER_NAMES])
 def store_factory(request, tmp_path):
-    """Opens stores on one database: each call a new connection, as another process would."""
+    """Opens stores on one database: each call a new connection, as another process would.
+
+    `store_factory.url` is the store's URL with its credentials (for child processes)."""
     opened: list[GraphStore] = []
     if request.param == "sqlite":
         path = tmp_path / "contract.db"
@@ -18,17 +21,19 @@ def store_factory(request, tmp_path):
         def factory() -> GraphStore:
             opened.append(SqliteStore(path))
             return opened[-1]
+        factory.url = f"sqlite:///{path}"
     else:
-        url = request.getfixturevalue("bolt_url")
+        url = request.getfixturevalue("bolt_servers").url(request.param)
         from duijie.graph.neo4j_store import Neo4jStore
 
         def factory() -> GraphStore:
             opened.append(Neo4jStore.from_url(url))
             return opened[-1]
+        factory.url = url
 
         factory().wipe()
     yield factory
-    if request.param == "bolt" and opened:
+    if request.param != "sqlite" and opened:
         opened[0].wipe()
     for store in opened:
         store.close()

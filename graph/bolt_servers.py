@@ -1,0 +1,90 @@
+"""Which server is at the other end of a Bolt URL, and what Duijie does differently there.
+
+Every server quirk the Neo4j backend knows sits in one `ServerQuirks` row here;
+`graph.neo4j_store` and `graph.cypher` read the row and never test a server's name.
+The servers are told apart from what they answer at connect time
+(`identify_server`): FalkorDB positively, by procedures only it has (its
+`db.idx.fulltext.*`), ArcadeDB by its agent string, Neo4j by `dbms.components()`.
+A server that is none of these is treated as *unknown*: portable Cypher, values
+as plain parameters (never FalkorDB's escaping, which would corrupt its strings),
+small messages, indexes tried and left if refused.
+
+>>> identify_server("Neo4j/5.26.0", ["Neo4j Kernel"], None).name
+'neo4j'
+>>> identify_server("Neo4j/5.13.0", None, ["algo.BFS", "db.idx.fulltext.queryNodes"]).name
+'falkordb'
+>>> identify_server("Neo4j/5.26.0 compatible (ArcadeDB 26.10.2)", ["Neo4j Kernel"], None).name
+'arcadedb'
+>>> identify_server("Neo4j/5.13.0", None, ["db.indexes"]).escape_strings
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerQuirks:
+    """What the Neo4j backend does on one kind of Bolt server.
+
+    name: `neo4j`, `arcadedb`, `falkordb` or `unknown` (shown in messages and tests).
+    transactions: an explicit transaction is rolled back whole on failure, so a big
+      batch may travel as several statements in one transaction. FalkorDB 4.16 does
+      not roll back: there a batch is staged (`:DuijieStage`) and applied by ONE statement.
+    message_bytes: the most parameter bytes sent in one Bolt message (ArcadeDB refuses
+      a message over 16 MiB; FalkorDB 4.16 crashes past ~4 KB).
+    constraints: `CREATE CONSTRAINT … IF NOT EXISTS` is understood.
+    if_not_exists: `CREATE INDEX name IF NOT EXISTS …`; else ask `db.indexes()` first.
+    escape_strings: string parameters need FalkorDB's escaping (`cypher.falkordb_params`).
+    databases: `?database=` selects a database (FalkorDB ignores the name).
+    """
+
+    name: str
+    transactions: bool = True
+    message_bytes: int = 4 * MiB
+    constraints: bool = True
+    if_not_exists: bool = True
+    escape_strings: bool = False
+    databases: bool = True
+
+
+NEO4J = ServerQuirks("neo4j")
+ARCADEDB = ServerQuirks("arcadedb")  # reports itself as Neo4j 5.26: behaves as one
+FALKORDB = ServerQuirks("falkordb", transactions=False, message_bytes=3000,
+                        constraints=False, if_not_exists=False, escape_strings=True,
+                        databases=False)
+UNKNOWN = ServerQuirks("unknown", message_bytes=1 * MiB, constraints=False)
+
+MAX_BATCH_BYTES = 256 * MiB
+"""The largest write batch (its records as Bolt parameters) sent to any Bolt server.
+
+One batch is one transaction, and the server holds all of it in memory until it
+commits (Neo4j bounds that with `db.memory.transaction.max`). A bigger batch is
+refused before anything is sent, with a message naming this limit; write it in
+smaller batches (`graph copy --batch-size`, imports file by file)."""
+
+FALKORDB_PROCEDURE = "db.idx.fulltext.queryNodes"  # Neo4j's is db.index.fulltext.*
+
+
+def identify_server(agent: str, components: Iterable[str] | None,
+                    procedures: Iterable[str] | None) -> ServerQuirks:
+    """The quirks of the server that sent `agent` (Bolt HELLO) and answered
+    `CALL dbms.components()` with `components` names and `CALL dbms.procedures()`
+    with `procedures` names (None where it refused the call).
+
+    >>> identify_server("Memgraph/2.0", None, None).name
+    'unknown'
+    >>> identify_server("Neo4j/4.4.0", ["Neo4j Kernel"], None).constraints
+    True
+    """
+    if FALKORDB_PROCEDURE in set(procedures or ()):
+        return FALKORDB
+    if "arcadedb" in agent.lower():
+        return ARCADEDB
+    if "Neo4j Kernel" in set(components or ()):
+        return NEO4J
+    return UNKNOWN
