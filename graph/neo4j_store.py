@@ -120,6 +120,17 @@ def _unavailable(exc: Exception, url: str) -> DuijieError:
     return BackendUnavailable(message, value=url)
 
 
+def _check_batch_size(size: int, records: int) -> None:
+    """Refuse a batch over MAX_BATCH_BYTES, naming the limit and what to do instead."""
+    if size > MAX_BATCH_BYTES:
+        raise InvalidInput(
+            f"is {size / 2**20:,.1f} MiB, over the {MAX_BATCH_BYTES // 2**20} MiB one"
+            " transaction may carry over Bolt (MAX_BATCH_BYTES); nothing was written."
+            " Write it in smaller batches, e.g. into an embedded store first and then"
+            " `duijie graph copy --to` this graph (1,000 records a batch)",
+            value=f"{records:,} records", where="write batch")
+
+
 class Neo4jStore(StoreBase):
     """`GraphStore` on Neo4j (or any server speaking Bolt and openCypher)."""
 
@@ -297,6 +308,11 @@ class Neo4jStore(StoreBase):
     def apply(self, batch: WriteBatch) -> WriteReport:
         if not len(batch):
             return WriteReport()
+        # Refuse an oversized batch before asking the server anything about it.
+        _check_batch_size(sum(cypher.payload_bytes(cypher.node_row(n))
+                              for n in batch.nodes.values())
+                          + sum(cypher.payload_bytes(cypher.edge_row(e))
+                                for e in batch.edges.values()), len(batch))
         for attempt in range(WRITE_ATTEMPTS):
             # Revisions first, records second: a write in between shows as a newer rev.
             # A node the caller expects at a revision is written only at that one.
@@ -385,11 +401,7 @@ class Neo4jStore(StoreBase):
         query, params = cypher.write_statement(parts, bump=bump)
         params["now"] = utc_now()
         size = cypher.payload_bytes(params)
-        if size > MAX_BATCH_BYTES:
-            raise InvalidInput(
-                f"is {size / 2**20:,.0f} MiB of records, over the {MAX_BATCH_BYTES // 2**20} MiB"
-                " one transaction may carry over Bolt (MAX_BATCH_BYTES); nothing was"
-                " written: write it in smaller batches", value=self.url, where="write batch")
+        _check_batch_size(size, sum(len(rows) for _, rows in parts))
         if self.server.escape_strings:
             size = cypher.message_size(params)  # FalkorDB pastes them into the text
         if size + len(query.encode()) <= self.server.message_bytes:

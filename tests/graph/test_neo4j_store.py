@@ -3,14 +3,17 @@ writes, the FalkorDB workarounds, and the same results as SQLite on the seed dat
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from duijie.graph import cypher, open_store
-from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput
+from duijie.graph import cypher, neo4j_store, open_store
+from duijie.graph.bolt_servers import UNKNOWN
+from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
 from duijie.graph.model import Edge, Node
 from duijie.graph.neo4j_store import MESSAGE_BYTES, Neo4jStore
 from duijie.graph.sqlite_store import SqliteStore
@@ -97,9 +100,12 @@ def test_unknown_edge_kind_is_not_run(bolt_store):
     assert bolt_store.counts()["nodes"] == {"Topic": 3}
 
 
-@pytest.mark.parametrize("n", [5, 400], ids=["one-message", "staged"])
+@pytest.mark.parametrize("n", [5, 400], ids=["one-message", "several-messages"])
 def test_one_statement_is_all_or_nothing(bolt_store, n):
-    """A part that fails on the server after others wrote: nothing stays."""
+    """A part that fails on the server after others wrote: nothing stays. Several
+    messages: staged on FalkorDB, several statements of one transaction elsewhere."""
+    if n > 5 and bolt_store.server.transactions:  # 400 rows fit one message of 4 MiB
+        bolt_store.server = replace(bolt_store.server, message_bytes=20_000)
     bolt_store.apply(topics("keep", 2))
     rows = [cypher.node_row(Node(f"topic:new{i}", "Topic", {"name": f"新{i}"}))
             for i in range(n)]
@@ -325,3 +331,121 @@ def test_cli_import_gives_the_same_graph_on_both_backends(tmp_path, bolt_url, bo
         assert sorted(bolt_store.iter_keys()) == sorted(sqlite.iter_keys())
     finally:
         sqlite.close()
+
+
+def test_each_server_is_recognised(bolt_store, request):
+    """FalkorDB by procedures only it has, ArcadeDB by its agent: never by elimination."""
+    name = request.node.callspec.params["bolt_url"]
+    if name == EXTERNAL:
+        pytest.skip("$DUIJIE_TEST_BOLT_URL: which server it is, is not known here")
+    assert bolt_store.server.name == name
+    assert bolt_store.server.escape_strings == (name == "falkordb")
+
+
+TRICKY = "O'Brien \\ \"}) MATCH (n) DETACH DELETE n // 中文"
+
+
+def test_an_unknown_server_gets_plain_parameters(bolt_servers, monkeypatch):
+    """A server that is neither FalkorDB nor Neo4j: strings go as they are (FalkorDB's
+    escaping would corrupt them there) and big batches in small messages."""
+    url = bolt_servers.url("arcadedb")  # a server that keeps parameters apart
+    monkeypatch.setattr(neo4j_store, "identify_server", lambda *answers: UNKNOWN)
+    store = Neo4jStore.from_url(url)
+    try:
+        assert store.server is UNKNOWN
+        store.wipe()
+        batch = topics("u", 3)
+        batch.upsert_node(Node("topic:tricky", "Topic", {"name": TRICKY}, aliases=[TRICKY]))
+        store.apply(batch)
+        tricky = store.get_node("topic:tricky")
+        assert tricky.name == TRICKY and tricky.aliases == [TRICKY]
+        assert store.find_nodes("Topic", where={"name": TRICKY})[0].id == "topic:tricky"
+        # The test can fail: the same write with FalkorDB's escaping comes back changed.
+        store.server = replace(UNKNOWN, escape_strings=True)
+        store.apply(WriteBatch(nodes={"topic:bent": Node("topic:bent", "Topic",
+                                                         {"name": TRICKY})}))
+        store.server = UNKNOWN
+        assert store._read("MATCH (n:DuijieNode {id: $id}) RETURN n.name",
+                           {"id": "topic:bent"}) != [[TRICKY]]
+    finally:
+        store.wipe()
+        store.close()
+
+
+def test_a_missing_database_is_named(bolt_url, bolt_store, capsys):
+    from duijie.api.cli import main
+
+    url = f"{bolt_url}?database=nosuch"
+    if not bolt_store.server.databases:  # FalkorDB: the name does not select a graph
+        Neo4jStore.from_url(url).close()
+        return
+    with pytest.raises(NotFound, match=r"'nosuch' is not a database on .*does not exist"):
+        Neo4jStore.from_url(url)
+    capsys.readouterr()
+    assert main(["--graph", url, "stats"]) == 3
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "credentials" not in err
+
+
+def test_a_batch_over_the_limit_is_refused_whole(bolt_store, monkeypatch):
+    monkeypatch.setattr(neo4j_store, "MAX_BATCH_BYTES", 100_000)
+    bolt_store.apply(topics("small", 10))
+    with pytest.raises(InvalidInput, match=r"'2,000 records'.*MAX_BATCH_BYTES.*graph copy"):
+        bolt_store.apply(topics("big", 2000))
+    assert bolt_store.counts()["nodes"] == {"Topic": 10}
+
+
+def test_the_big_generate_case_fails_clearly(bolt_url, bolt_store, capsys):
+    """generate --experts 10000 --needs 5000 --enterprises 5000 used to exceed ArcadeDB's
+    16 MiB message (a misleading PackStream error, or a hang): now it is refused before
+    anything is sent, naming the limit, with exit code 2."""
+    from duijie.api.cli import main
+
+    capsys.readouterr()
+    assert main(["--graph", bolt_url, "generate", "--experts", "10000", "--needs", "5000",
+                 "--enterprises", "5000"]) == 2
+    err = capsys.readouterr().err
+    assert "MAX_BATCH_BYTES" in err and "graph copy" in err
+    assert bolt_store.counts() == {"nodes": {}, "edges": {}}
+
+
+def test_concurrent_writers_lose_nothing_when_the_server_asks_for_retries(
+        bolt_url, bolt_store, caplog):
+    """Four writers add nodes with edges to one shared node. ArcadeDB answers some
+    commits with DeadlockDetected (transient): the driver retries them, and every
+    record is stored once."""
+    with bolt_store.batch() as b:
+        b.upsert_node(Node("topic:root", "Topic", {"name": "根"}))
+    errors: list[BaseException] = []
+
+    def write(worker: int, round_: int) -> None:
+        store = Neo4jStore.from_url(bolt_url)
+        try:
+            for i in range(25):
+                batch = WriteBatch()
+                for j in range(8):
+                    topic = f"topic:r{round_}w{worker}-{i:02d}-{j}"
+                    batch.upsert_node(Node(topic, "Topic", {"name": topic}))
+                    batch.upsert_edge(Edge(topic, "part_of", "topic:root"))
+                store.apply(batch)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            store.close()
+
+    rounds = 0
+    with caplog.at_level(logging.WARNING, logger="neo4j"):
+        while rounds < 3:  # until the server has asked for a retry at least once
+            writers = [threading.Thread(target=write, args=(w, rounds)) for w in range(4)]
+            for writer in writers:
+                writer.start()
+            for writer in writers:
+                writer.join(300)
+            rounds += 1
+            if bolt_store.server.name != "arcadedb" or "DeadlockDetected" in caplog.text:
+                break
+    assert not errors
+    assert bolt_store.counts() == {"nodes": {"Topic": 1 + rounds * 800},
+                                   "edges": {"part_of": rounds * 800}}
+    if bolt_store.server.name == "arcadedb":
+        assert "DeadlockDetected" in caplog.text and "will be retried" in caplog.text
