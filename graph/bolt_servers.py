@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from duijie.graph.errors import InvalidInput
+
 MiB = 1024 * 1024
 
 
@@ -90,3 +92,20 @@ def identify_server(agent: str, components: Iterable[str] | None,
     if "Neo4j Kernel" in set(components or ()):
         return NEO4J
     return UNKNOWN
+
+
+def check_batch_size(size: int, records: int) -> None:
+    """Refuse a batch of `size` bytes over MAX_BATCH_BYTES, naming the limit and what to do.
+
+    >>> check_batch_size(MAX_BATCH_BYTES + 1, 40000)
+    Traceback (most recent call last):
+    ...
+    duijie.graph.errors.InvalidInput: write batch: '40,000 records' is 16.0 MiB, over the 16 MiB one transaction may carry over Bolt (MAX_BATCH_BYTES); nothing was written. Write it in smaller batches, e.g. into an embedded store first and then `duijie graph copy --to` this graph (1,000 records a batch)
+    """  # noqa: E501
+    if size > MAX_BATCH_BYTES:
+        raise InvalidInput(
+            f"is {size / 2**20:,.1f} MiB, over the {MAX_BATCH_BYTES // 2**20} MiB one"
+            " transaction may carry over Bolt (MAX_BATCH_BYTES); nothing was written."
+            " Write it in smaller batches, e.g. into an embedded store first and then"
+            " `duijie graph copy --to` this graph (1,000 records a batch)",
+            value=f"{records:,} records", where="write batch")

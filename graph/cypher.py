@@ -38,7 +38,8 @@ from typing import Any
 
 from duijie.graph.bolt_servers import FALKORDB
 from duijie.graph.errors import InvalidInput
-from duijie.graph.model import EDGE_KINDS, NODE_KINDS, Edge, Node
+from duijie.graph.model import EDGE_KINDS, NODE_KINDS, Edge, Node, Provenance
+from duijie.graph.store import ReviewItem
 
 NODE = "DuijieNode"
 KEY = "DuijieKey"
@@ -121,7 +122,7 @@ def edge_source(edge_id: str) -> list[str]:
 # -- writes ------------------------------------------------------------------
 # Every write part reads flat rows `r` from `{rows}`: `UNWIND $p<i> AS r` when the
 # rows travel as a parameter, or the `:DuijieStage` nodes of this batch when they
-# were uploaded first in small messages (FalkorDB: see `Neo4jStore._stage`). The
+# were uploaded first in small messages (FalkorDB: see `stage_messages`). The
 # `stage_*` keys that staging adds stay on the written records (reads ignore them):
 # FalkorDB 4.16's REMOVE on a relationship dropped other properties than those named.
 STAGE = "DuijieStage"
@@ -255,10 +256,10 @@ def chunks(rows: list[dict[str, Any]], limit: int) -> Iterator[list[dict[str, An
 
     >>> [len(c) for c in chunks([{"id": "x" * 10}] * 5, 40)]
     [2, 2, 1]
-    >>> list(chunks([{"id": "x" * 100}], 40))
+    >>> list(chunks([{"id": "topic:" + "x" * 60}], 40))
     Traceback (most recent call last):
     ...
-    duijie.graph.errors.InvalidInput: Bolt write, record 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx': is 111 bytes, over the 40 bytes one Bolt message may carry on this server
+    duijie.graph.errors.InvalidInput: Bolt write, record: 'topic:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is 76 bytes, over the 40 bytes one Bolt message may carry on this server
     """  # noqa: E501
     chunk: list[dict[str, Any]] = []
     size = 0
@@ -325,7 +326,62 @@ def pieces(value: str | list) -> Iterator[str | list]:
         yield piece
 
 
+def stage_messages(batch_id: str, parts: list[list[dict[str, Any]]]
+                   ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The statements that upload a batch's rows as `:DuijieStage` nodes, each message
+    under MESSAGE_BYTES, a long value in pieces (FalkorDB: see `Neo4jStore._apply_parts`).
+
+    >>> [(q.split()[0], len(p["rows"])) for q, p in stage_messages("b", [[{"id": "x"}] * 3])]
+    [('UNWIND', 3)]
+    """
+    pending: list[dict[str, Any]] = []
+    size = 0
+    for part, rows in enumerate(parts):
+        for seq, row in enumerate(rows):
+            row = {**row, "stage_batch": batch_id, "stage_part": part, "stage_seq": seq}
+            big = {k: v for k, v in row.items() if message_size(v) > PIECE_BYTES}
+            row.update({k: v[:0] for k, v in big.items()})  # "" or [] for now
+            row_size = message_size(row)
+            if pending and size + row_size > MESSAGE_BYTES:
+                yield CREATE_STAGE, {"rows": pending}
+                pending, size = [], 0
+            pending.append(row)
+            size += row_size
+            if big:  # the row must exist before its pieces are appended
+                yield CREATE_STAGE, {"rows": pending}
+                pending, size = [], 0
+            for key, value in big.items():
+                for piece in pieces(value):
+                    yield append_to_stage(key), {"batch": batch_id, "part": part, "seq": seq,
+                                                 "piece": piece}
+    if pending:
+        yield CREATE_STAGE, {"rows": pending}
+
+
 # -- reads -------------------------------------------------------------------
+def node_from_row(row: list[Any]) -> Node:
+    """A node from the fields `NODE_FIELDS` returns."""
+    node_id, kind, props, aliases, provenance, conf, rev = row
+    return Node(node_id, kind, json.loads(props), json.loads(aliases),
+                [Provenance(**p) for p in json.loads(provenance)], conf, rev=rev)
+
+
+def edge_from_row(row: list[Any]) -> Edge:
+    """An edge from the fields `EDGE_FIELDS` returns."""
+    src, kind, dst, key, stored = row
+    props = json.loads(stored.get("props_json") or "{}")
+    return Edge(src, kind, dst, props,
+                [Provenance(**p) for p in json.loads(stored.get("provenance_json") or "[]")],
+                key or "")
+
+
+def review_from_row(row: list[Any]) -> ReviewItem:
+    """A review item from the fields `REVIEW_FIELDS` returns."""
+    (rid, name, candidate, score, kind, status, payload, created, by, at, reasons) = row
+    return ReviewItem(rid, name, candidate, score, kind, status, json.loads(payload or "{}"),
+                      created or "", by, at, json.loads(reasons or "[]"))
+
+
 NODE_FIELDS = ("n.id, n.kind, n.props_json, n.aliases_json, n.provenance_json,"
                " n.confidentiality, coalesce(n.rev, 1)")
 EDGE_FIELDS = "a.id, type(r), b.id, r.key, properties(r)"

@@ -38,10 +38,9 @@ import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
 from duijie.graph import cypher
-from duijie.graph.bolt_servers import MAX_BATCH_BYTES, UNKNOWN, ServerQuirks, identify_server
-from duijie.graph.cypher import MESSAGE_BYTES, PIECE_BYTES
+from duijie.graph.bolt_servers import UNKNOWN, ServerQuirks, check_batch_size, identify_server
 from duijie.graph.errors import BackendUnavailable, Conflict, DuijieError, InvalidInput, NotFound
-from duijie.graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node, Provenance
+from duijie.graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node
 from duijie.graph.sqlite_store import _FIELD
 from duijie.graph.store import (
     PAGE_SIZE,
@@ -64,26 +63,6 @@ URL_OPTIONS = {"database", "timeout", "retry_seconds"}
 _IN_CHUNK = 1000
 WRITE_ATTEMPTS = 8
 _PROJECTION_PAGE = 5000
-
-
-def _node(row: list[Any]) -> Node:
-    node_id, kind, props, aliases, provenance, conf, rev = row
-    return Node(node_id, kind, json.loads(props), json.loads(aliases),
-                [Provenance(**p) for p in json.loads(provenance)], conf, rev=rev)
-
-
-def _edge(row: list[Any]) -> Edge:
-    src, kind, dst, key, stored = row
-    props = json.loads(stored.get("props_json") or "{}")
-    return Edge(src, kind, dst, props,
-                [Provenance(**p) for p in json.loads(stored.get("provenance_json") or "[]")],
-                key or "")
-
-
-def _review(row: list[Any]) -> ReviewItem:
-    (rid, name, candidate, score, kind, status, payload, created, by, at, reasons) = row
-    return ReviewItem(rid, name, candidate, score, kind, status, json.loads(payload or "{}"),
-                      created or "", by, at, json.loads(reasons or "[]"))
 
 
 _NO_DATABASE = "Neo.ClientError.Database.DatabaseNotFound"
@@ -118,17 +97,6 @@ def _unavailable(exc: Exception, url: str) -> DuijieError:
         detail = getattr(exc, "message", None) or str(exc)
         message = f"refused the request ({code}: {str(detail)[:200]}); nothing was written"
     return BackendUnavailable(message, value=url)
-
-
-def _check_batch_size(size: int, records: int) -> None:
-    """Refuse a batch over MAX_BATCH_BYTES, naming the limit and what to do instead."""
-    if size > MAX_BATCH_BYTES:
-        raise InvalidInput(
-            f"is {size / 2**20:,.1f} MiB, over the {MAX_BATCH_BYTES // 2**20} MiB one"
-            " transaction may carry over Bolt (MAX_BATCH_BYTES); nothing was written."
-            " Write it in smaller batches, e.g. into an embedded store first and then"
-            " `duijie graph copy --to` this graph (1,000 records a batch)",
-            value=f"{records:,} records", where="write batch")
 
 
 class Neo4jStore(StoreBase):
@@ -309,7 +277,7 @@ class Neo4jStore(StoreBase):
         if not len(batch):
             return WriteReport()
         # Refuse an oversized batch before asking the server anything about it.
-        _check_batch_size(sum(cypher.payload_bytes(cypher.node_row(n))
+        check_batch_size(sum(cypher.payload_bytes(cypher.node_row(n))
                               for n in batch.nodes.values())
                           + sum(cypher.payload_bytes(cypher.edge_row(e))
                                 for e in batch.edges.values()), len(batch))
@@ -401,7 +369,7 @@ class Neo4jStore(StoreBase):
         query, params = cypher.write_statement(parts, bump=bump)
         params["now"] = utc_now()
         size = cypher.payload_bytes(params)
-        _check_batch_size(size, sum(len(rows) for _, rows in parts))
+        check_batch_size(size, sum(len(rows) for _, rows in parts))
         if self.server.escape_strings:
             size = cypher.message_size(params)  # FalkorDB pastes them into the text
         if size + len(query.encode()) <= self.server.message_bytes:
@@ -417,41 +385,14 @@ class Neo4jStore(StoreBase):
         query = cypher.inline_own_values(cypher.write_statement(parts, staged=True, bump=bump)[0],
                                          {"batch": batch_id, "now": params["now"]})
         try:
-            self._stage(batch_id, [rows for _, rows in parts])
+            for statement, params in cypher.stage_messages(batch_id,
+                                                           [rows for _, rows in parts]):
+                self._write(statement, params)
             return self._write(query, {})[0][0]
         except BaseException:
             with suppress(DuijieError):  # if the server is gone, the stale stage is inert
                 self._write(cypher.DROP_STAGE, {"batch": batch_id})
             raise
-
-    def _stage(self, batch_id: str, parts: list[list[dict[str, Any]]]) -> None:
-        """Upload rows as `:DuijieStage` nodes, each message under MESSAGE_BYTES."""
-        pending: list[dict[str, Any]] = []
-        size = 0
-
-        def flush() -> None:
-            nonlocal pending, size
-            if pending:
-                self._write(cypher.CREATE_STAGE, {"rows": pending})
-            pending, size = [], 0
-
-        for part, rows in enumerate(parts):
-            for seq, row in enumerate(rows):
-                row = {**row, "stage_batch": batch_id, "stage_part": part, "stage_seq": seq}
-                big = {k: v for k, v in row.items() if cypher.message_size(v) > PIECE_BYTES}
-                row.update({k: v[:0] for k, v in big.items()})  # "" or [] for now
-                row_size = cypher.message_size(row)
-                if size + row_size > MESSAGE_BYTES:
-                    flush()
-                pending.append(row)
-                size += row_size
-                if big:
-                    flush()
-                for key, value in big.items():
-                    for piece in cypher.pieces(value):
-                        self._write(cypher.append_to_stage(key), {
-                            "batch": batch_id, "part": part, "seq": seq, "piece": piece})
-        flush()
 
     def _deletion_counts(self, p: PreparedBatch) -> tuple[int, int]:
         """Nodes and edges a batch will delete, for the report (read just before)."""
@@ -505,7 +446,8 @@ class Neo4jStore(StoreBase):
         return found[node_id]
 
     def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
-        return {n.id: n for n in map(_node, self._in_chunks(cypher.GET_NODES, node_ids))}
+        rows = self._in_chunks(cypher.GET_NODES, node_ids)
+        return {n.id: n for n in map(cypher.node_from_row, rows)}
 
     def kinds_of(self, node_ids: Iterable[str]) -> dict[str, str]:
         return {r[0]: r[1] for r in self._in_chunks(cypher.KINDS_OF, node_ids)}
@@ -517,13 +459,13 @@ class Neo4jStore(StoreBase):
                 raise InvalidInput("is not a property name", value=name, where="find_nodes")
         query, params = cypher.find_nodes_query(kind, where or {}, after)
         params["limit"] = int(limit)
-        return [_node(r) for r in self._read(query, params)]
+        return [cypher.node_from_row(r) for r in self._read(query, params)]
 
     def get_edge(self, edge_id: str) -> Edge:
         rows = self._read(cypher.GET_EDGE, {"srcs": cypher.edge_source(edge_id), "id": edge_id})
         if not rows:
             raise NotFound("is not an edge in this graph", value=edge_id)
-        return _edge(rows[0])
+        return cypher.edge_from_row(rows[0])
 
     def find_edges(self, kind: str | None = None, src: str | None = None,
                    dst: str | None = None, after: str | None = None,
@@ -532,7 +474,7 @@ class Neo4jStore(StoreBase):
             return []  # as SQLite: no edge has an unknown kind
         query, params = cypher.find_edges_query(kind, src, dst, after)
         params["limit"] = int(limit)
-        return [_edge(r) for r in self._read(query, params)]
+        return [cypher.edge_from_row(r) for r in self._read(query, params)]
 
     def neighbours(self, node_id: str, edge_kind: str | None = None,
                    direction: Direction = "both") -> list[tuple[Edge, Node]]:
@@ -625,7 +567,7 @@ class Neo4jStore(StoreBase):
             params["status"] = status
         rows = self._read(query + f" RETURN {cypher.REVIEW_FIELDS}"
                           " ORDER BY r.created_at, r.id", params)
-        return [_review(r) for r in rows]
+        return [cypher.review_from_row(r) for r in rows]
 
     def decide_review(self, review_id: str, accept: bool, user: str) -> ReviewItem:
         rows = self._write(cypher.DECIDE_REVIEW, {
@@ -633,7 +575,7 @@ class Neo4jStore(StoreBase):
             "at": utc_now()})
         if not rows:
             raise NotFound("is not a review item", value=review_id)
-        return _review(rows[0])
+        return cypher.review_from_row(rows[0])
 
     # -- housekeeping ------------------------------------------------------
     def wipe(self) -> None:

@@ -13,9 +13,10 @@ import pytest
 
 from duijie.graph import cypher, neo4j_store, open_store
 from duijie.graph.bolt_servers import UNKNOWN
+from duijie.graph.cypher import MESSAGE_BYTES
 from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
 from duijie.graph.model import Edge, Node
-from duijie.graph.neo4j_store import MESSAGE_BYTES, Neo4jStore
+from duijie.graph.neo4j_store import Neo4jStore
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import WriteBatch
 from tests.bolt_server import (
