@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from duijie.graph import cypher, neo4j_store, open_store
+from duijie.graph import bolt_servers, cypher, neo4j_store, open_store
 from duijie.graph.bolt_servers import UNKNOWN
 from duijie.graph.cypher import MESSAGE_BYTES
 from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
@@ -389,7 +389,7 @@ def test_a_missing_database_is_named(bolt_url, bolt_store, capsys):
 
 
 def test_a_batch_over_the_limit_is_refused_whole(bolt_store, monkeypatch):
-    monkeypatch.setattr(neo4j_store, "MAX_BATCH_BYTES", 100_000)
+    monkeypatch.setattr(bolt_servers, "MAX_BATCH_BYTES", 100_000)
     bolt_store.apply(topics("small", 10))
     with pytest.raises(InvalidInput, match=r"'2,000 records'.*MAX_BATCH_BYTES.*graph copy"):
         bolt_store.apply(topics("big", 2000))
