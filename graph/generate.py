@@ -251,10 +251,16 @@ def _person_name(rng: random.Random) -> str:
     return _pick(rng, SURNAMES) + "".join(_pick(rng, GIVEN) for _ in range(_pick(rng, (1, 2, 2))))
 
 
+DEPARTMENTS = ("技术创新处", "中小企业处", "消费品工业处", "装备工业处", "原材料工业处",
+               "企业服务办公室", "地方金融监管部门", "人才工作部门")
+"""Departments of generated officials: functions an office has, no real unit's staff."""
+
+
 def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institutes: int = 100,
                    n_needs: int = 1000, seed: int = 0, *,
                    vocabulary: tuple[Sequence[Node], Sequence[Edge]],
-                   include_vocabulary: bool = True) -> Iterator[Node | Edge]:
+                   include_vocabulary: bool = True, n_officials: int = 0
+                   ) -> Iterator[Node | Edge]:
     """Yield a synthetic graph: vocabulary, institutes, experts, enterprises, needs, edges.
 
     Parameters
@@ -266,6 +272,10 @@ def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institute
     vocabulary : (nodes, edges)
         Region, Industry and Topic nodes and their `part_of` edges (the seed
         dataset's: `duijie.api.services.seeding.seed_vocabulary()`).
+    n_officials : int
+        Officials for contact duty (after everything else, so the same seed gives
+        the same graph as without them): a department, fields, a city, and a
+        capacity that together take every enterprise with a quarter to spare.
     include_vocabulary : bool
         Also yield the vocabulary records first, so the output loads into an
         empty store (they are identical to the seed records, so loading them into
@@ -295,7 +305,7 @@ def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institute
     4
     """
     _check_counts(n_enterprises=n_enterprises, n_experts=n_experts, n_institutes=n_institutes,
-                  n_needs=n_needs)
+                  n_needs=n_needs, n_officials=n_officials)
     vocab_nodes, vocab_edges = vocabulary
     terms = [t for t in topic_terms(vocab_nodes, vocab_edges) if t.parent and t.keywords]
     if not terms:
@@ -411,6 +421,16 @@ def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institute
                        {"year": _between(rng, 2012, 2024),
                         "result": _pick(rng, ("联合攻关", "技术咨询", "专利许可", "共建实验室")),
                         "illustrative": True}, [GENERATED])
+
+    room = -(-n_enterprises * 5 // (4 * n_officials)) if n_officials else 0
+    for i in range(n_officials):
+        fields = [_pick(rng, industries).props["name"],
+                  *(terms[t].name for t in _distinct(rng, len(terms), _between(rng, 2, 4)))]
+        yield Node(f"off:gen-{i:05d}", "Official", tagged({
+            "name": _person_name(rng), "department": _pick(rng, DEPARTMENTS),
+            "fields": list(dict.fromkeys(fields)),
+            "regions": [cities[int(rng.random() * len(cities))].props["name"]],
+            "capacity": max(1, room + _between(rng, -2, 2))}), provenance=[GENERATED])
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -53,8 +53,8 @@ def expected_records(enterprises: int, experts: int, institutes: int, needs: int
 
 def generate_synthetic(*, store: GraphStore | None = None, out: str | Path | None = None,
              enterprises: int = 1000, experts: int = 2000, institutes: int = 100,
-             needs: int = 1000, seed: int = 0, progress: Progress | None = None
-             ) -> GenerateResult:
+             needs: int = 1000, seed: int = 0, progress: Progress | None = None,
+             officials: int = 0) -> GenerateResult:
     """Generate a synthetic graph and write it to `out` (JSON Lines) or into `store`.
 
     Exactly one of `store` and `out`. Into a store, everything is written in one
@@ -72,9 +72,10 @@ def generate_synthetic(*, store: GraphStore | None = None, out: str | Path | Non
                            where="generate")
     records: Iterable[Node | Edge] = generate_graph(
         n_enterprises=enterprises, n_experts=experts, n_institutes=institutes,
-        n_needs=needs, seed=seed, vocabulary=seed_vocabulary())
+        n_needs=needs, seed=seed, vocabulary=seed_vocabulary(), n_officials=officials)
     if progress is not None:
-        records = progress(records, expected_records(enterprises, experts, institutes, needs))
+        records = progress(records, expected_records(enterprises, experts, institutes, needs)
+                           + officials)
     if out is not None:
         counts = write_jsonl(records, out)
         return GenerateResult(str(out), None, counts["nodes"], counts["edges"], None)

@@ -128,3 +128,27 @@ def test_officials_import_from_a_spreadsheet(tmp_path: Path) -> None:
     listed = json.loads(run("official", "list", "--json", db=db).stdout)
     assert {(o["name"], o["capacity"], tuple(o["fields"])) for o in listed["officials"]} == {
         ("王明", 30, ("光电与红外", "集成电路")), ("李华", 12, ("纺织印染",))}
+
+
+def test_contact_duty_at_generated_scale(db_path: Path) -> None:
+    from duijie.api.services.generate import generate_synthetic
+
+    store = SqliteStore(db_path)
+    generate_synthetic(store=store, enterprises=400, experts=0, institutes=0, needs=300,
+                       officials=20, seed=3)
+    officials = {o.id: o.capacity for o in contacts_of(store)}
+    assert len(officials) == 20 and sum(officials.values()) >= 400
+    plan = plan_contacts(store)
+    assert plan.firms == 400 and plan.unassigned == [] and plan.covered_by_fit > 300
+    load: dict[str, int] = {}
+    for e in store.find_edges("contact_for", limit=10_000):
+        load[e.src] = load.get(e.src, 0) + 1
+    assert sum(load.values()) == 400 and all(load[o] <= officials[o] for o in load)
+    assert len(list_problems(store).items) > 0  # generated problem-type needs are in the ledger
+    store.close()
+
+
+def contacts_of(store: SqliteStore):
+    from duijie.api.services.contacts import list_officials
+
+    return list_officials(store)

@@ -82,12 +82,15 @@ def demo(app: AppContext, as_json: bool) -> None:
               show_default=True, help="How many institutes.")
 @click.option("--needs", "n_needs", type=click.IntRange(min=0), default=1000,
               show_default=True, help="How many needs.")
+@click.option("--officials", "n_officials", type=click.IntRange(min=0), default=0,
+              show_default=True, help="How many officials for contact duty.")
 @click.option("--seed", "seed_value", type=int, default=0, show_default=True,
               help="Random seed: the same seed gives the same graph.")
 @json_option
 @pass_app
 def generate(app: AppContext, out: Path | None, n_enterprises: int, n_experts: int,
-             n_institutes: int, n_needs: int, seed_value: int, as_json: bool) -> None:
+             n_institutes: int, n_needs: int, n_officials: int, seed_value: int,
+             as_json: bool) -> None:
     """Generate a large synthetic graph with realistic Chinese technical text.
 
     Writes JSON Lines (`--out`, loadable with `duijie import`) or, without
@@ -98,6 +101,7 @@ def generate(app: AppContext, out: Path | None, n_enterprises: int, n_experts: i
     Example:
       duijie generate --out big.jsonl --experts 200000 --needs 100000 --seed 1
       duijie --db bench.db generate --enterprises 500 --experts 2000 --needs 1000
+      duijie --db office.db generate --enterprises 10000 --officials 500 --needs 20000
     """
     def bar(records, total):
         return progress(records, total=total, desc="generate")
@@ -105,7 +109,7 @@ def generate(app: AppContext, out: Path | None, n_enterprises: int, n_experts: i
     result = generate_synthetic(store=None if out is not None else app.store, out=out,
                                 enterprises=n_enterprises, experts=n_experts,
                                 institutes=n_institutes, needs=n_needs, seed=seed_value,
-                                progress=bar)
+                                progress=bar, officials=n_officials)
     if as_json:
         echo_json(result.to_dict())
     else:
