@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,6 +24,7 @@ from duijie.graph.store import iter_nodes
 from duijie.graph.vocab import PROBLEM_NEED_TYPES
 
 router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 100
 
 REFUSALS = (  # words of a use case's refusal -> the message shown (office.toml)
     ("before the problem was opened", "office_err_before_opened"),
@@ -84,9 +85,19 @@ def problems_page(request: Request) -> Response:
                                    overdue=q.get("overdue") == "1",
                                    escalated=q.get("escalated") == "1", viewer=viewer)
     everything = problems.list_problems(store, department=department, viewer=viewer)
+    try:
+        page = max(1, int(q.get("page") or 1))
+    except ValueError:
+        page = 1
+    shown = found.to_dict()
+    first = (page - 1) * PAGE_SIZE
+    shown["items"] = shown["items"][first:first + PAGE_SIZE]
     xlsx = "/api/problems/ledger.xlsx" + (f"?department={quote(department)}" if department
                                           else "")
-    return render(request, "office_problems.html", session=session, found=found.to_dict(),
+    base = {k: v for k, v in q.items() if k != "page"}
+    return render(request, "office_problems.html", session=session, found=shown, page=page,
+                  first=first, pages=-(-found.count // PAGE_SIZE),
+                  page_link=lambda n: "/problems?" + urlencode({**base, "page": n}),
                   everything=everything.to_dict(), states=problems.STATES, state=state,
                   department=department, overdue=q.get("overdue") == "1",
                   escalated=q.get("escalated") == "1", xlsx=xlsx)
