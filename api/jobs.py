@@ -2,10 +2,12 @@
 
 A `Job` runs a function on a worker thread and hands it two callbacks: one to
 report the stage it has reached, one to ask whether it should stop. The CLI
-shows the stage and cancels on Ctrl-C; the web service keeps jobs by id on a
-`JobBoard` and answers their status. A cancelled plan writes nothing (the planners
-check `cancelled()` between stages and write in one batch at the end); a cancel
-that comes after the last check is too late, and the job ends "done".
+shows the stage and cancels on Ctrl-C; the web service starts them through
+`SharedJobs`, which records each in a `duijie.graph.job_table.JobTable` so that every
+worker process answers its status and result and can cancel it. A cancelled plan
+writes nothing (the planners check `cancelled()` between stages and write in one
+batch at the end); a cancel that comes after the last check is too late, and the
+job ends "done".
 
 >>> def count(progress, cancelled):
 ...     progress("counting")
@@ -19,11 +21,18 @@ that comes after the last check is too late, and the job ends "done".
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
+
+from duijie.graph.errors import DuijieError
+from duijie.graph.job_table import JobRow, JobTable
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 Cancelled = Callable[[], bool]
@@ -115,47 +124,116 @@ class Job:
                 "result": result.to_dict() if hasattr(result, "to_dict") else result}
 
 
-class JobBoard:
-    """The jobs of one process, by id: start, find, cancel; finished jobs are kept
-    until `keep` newer ones finished after them (their results stay readable).
+def job_dict(row: JobRow) -> dict[str, Any]:
+    """A stored job as `GET /api/jobs/{id}` answers it (the keys of `Job.to_dict`)."""
+    return {"id": row.id, "name": row.name, "kind": row.kind, "subject": row.subject,
+            "status": row.status, "stage": row.stage, "steps": row.steps,
+            "started_at": row.started_at, "finished_at": row.finished_at,
+            "error": row.error, "result": row.result}
 
-    >>> board = JobBoard()
-    >>> job = board.start(lambda progress, cancelled: 7, name="seven", kind="demo")
-    >>> board.get(job.id).wait(5), board.get(job.id).status
-    (7, 'done')
-    >>> board.get("nope") is None
-    True
+
+def error_text(exc: BaseException) -> str:
+    """What a failed job says: our errors' what-and-where, never another exception's
+    internals (those go to the log)."""
+    if isinstance(exc, DuijieError):
+        return str(exc)
+    log.error("job failed", exc_info=exc)
+    return f"{type(exc).__name__}: the job failed (the server log has the details)"
+
+
+class SharedJobs:
+    """Jobs of a server, recorded in a `JobTable` that all its workers share: started
+    here on a thread, read and cancelled from any worker.
+
+    >>> jobs = SharedJobs(JobTable(":memory:"))
+    >>> row = jobs.start(lambda progress, cancelled: progress("adding") or 7, kind="demo",
+    ...                  subject="x")
+    >>> done = jobs.wait(row.id, 5)
+    >>> done.status, done.stage, done.steps, done.result
+    ('done', 'adding', 1, 7)
     """
 
-    def __init__(self, keep: int = 200):
-        self._jobs: dict[str, Job] = {}
+    CANCEL_POLL = 0.25  # seconds between looks at the shared cancel flag
+
+    def __init__(self, table: JobTable):
+        self.table = table
+        self._threads: dict[str, Job] = {}  # this process's running jobs
         self._lock = threading.Lock()
-        self.keep = keep
 
-    def start(self, target: Callable[[Progress, Cancelled], Any], *, name: str = "",
-              kind: str = "", subject: str | None = None, owner: str | None = None) -> Job:
-        job = Job(target, name=name)
-        job.kind, job.subject, job.owner = kind, subject, owner
+    def start(self, target: Callable[[Progress, Cancelled], Any], *, kind: str,
+              subject: str | None = None, name: str = "", owner: str | None = None
+              ) -> JobRow:
+        """Record the job (`Conflict` if one of this kind runs on `subject` in any worker)
+        and run it on a thread of this process."""
+        row = self.table.create(kind, subject=subject, name=name, owner=owner)
+        state = {"steps": 0, "looked": 0.0, "cancel": False}
+
+        def cancelled_anywhere(local: Cancelled) -> bool:
+            if local() or state["cancel"]:
+                return True
+            now = time.monotonic()
+            if now - state["looked"] >= self.CANCEL_POLL:
+                state["looked"] = now
+                state["cancel"] = self.table.cancel_requested(row.id)
+            return state["cancel"]
+
+        def run(progress: Progress, cancelled: Cancelled) -> Any:
+            def report(stage: str) -> None:
+                progress(stage)
+                state["steps"] += 1
+                self.table.update(row.id, stage=stage, steps=state["steps"])
+
+            def stop() -> bool:
+                return cancelled_anywhere(cancelled)
+
+            try:
+                result = target(report, stop)
+            except BaseException as exc:
+                stopped = cancelled() or self.table.cancel_requested(row.id)
+                self.table.finish(row.id, "cancelled" if stopped else "failed",
+                                  error=None if stopped else error_text(exc))
+                raise
+            finally:
+                with self._lock:
+                    self._threads.pop(row.id, None)
+            self.table.finish(row.id, "done", result=result.to_dict()
+                              if hasattr(result, "to_dict") else result)
+            return result
+
+        job = Job(run, name=name or kind)
         with self._lock:
-            self._forget_old()
-            self._jobs[job.id] = job
-        return job.start()
+            self._threads[row.id] = job
+        job.start()
+        return self.table.get(row.id)
 
-    def get(self, job_id: str) -> Job | None:
+    def get(self, job_id: str) -> JobRow:
+        """The job as recorded; `NotFound` for an unknown id."""
+        return self.table.get(job_id)
+
+    def cancel(self, job_id: str, wait: float = 10.0) -> JobRow:
+        """Ask the job to stop (whichever worker runs it); its state once it has ended,
+        or after `wait` seconds."""
+        self.table.request_cancel(job_id)
         with self._lock:
-            return self._jobs.get(job_id)
+            local = self._threads.get(job_id)
+        if local is not None:
+            local.cancel()
+        return self.wait(job_id, wait, raise_on_timeout=False)
 
-    def running(self, kind: str, subject: str | None) -> Job | None:
-        """A job of this kind on this record that has not finished, if any."""
-        with self._lock:
-            return next((j for j in self._jobs.values() if j.kind == kind
-                         and j.subject == subject and not j.finished), None)
-
-    def _forget_old(self) -> None:
-        done = sorted((j for j in self._jobs.values() if j.finished),
-                      key=lambda j: j.finished_at or "")
-        for job in done[:max(0, len(done) - self.keep)]:
-            del self._jobs[job.id]
+    def wait(self, job_id: str, timeout: float = 60.0, *, raise_on_timeout: bool = True
+             ) -> JobRow:
+        """The job once it has ended (polls the table)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            row = self.table.get(job_id)
+            if row.finished:
+                return row
+            if time.monotonic() > deadline:
+                if raise_on_timeout:
+                    raise TimeoutError(f"job {job_id} ({row.name}) still at stage "
+                                       f"{row.stage!r}")
+                return row
+            time.sleep(0.05)
 
 
 def run_in_foreground(job: Job, show: Progress | None = None, poll: float = 0.2) -> Any:

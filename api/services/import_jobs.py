@@ -1,17 +1,18 @@
 """Import jobs: an upload previewed, then confirmed, each step a `Job` with its stage
 and progress, cancellable, kept by id.
 
-The upload and the job's state live in a folder (one sub-folder per job) so that
-every worker process of `duijie serve --workers N` answers for every job: a preview
-started by one worker can be read and confirmed through another. The thread doing
-the work runs in the process that started it; it writes its state file at each
-stage. A confirm is claimed once (an exclusive file create), so the same upload is
-never written twice however many requests confirm it at once.
+The upload and the job's state are a row of the server's shared job table
+(`duijie.graph.job_table.JobTable`, kind "import") so that every worker process of
+`duijie serve --workers N` answers for every job: a preview started by one worker
+can be read, confirmed and cancelled through another. The thread doing the work runs
+in the process that started it; it writes the row at each stage. A confirm is
+claimed once (a conditional write), so the same upload is never written twice however
+many requests confirm it at once.
 
->>> import tempfile, time
 >>> from duijie.graph import open_store
+>>> from duijie.graph.job_table import JobTable
 >>> store = open_store(":memory:")
->>> jobs = ImportJobs(tempfile.mkdtemp(), store)
+>>> jobs = ImportJobs(JobTable(":memory:"), store)
 >>> job = jobs.preview("企业", "firms.csv", "企业名称\\n恒锋工具\\n".encode(), user="usr:1")
 >>> jobs.wait(job.id).preview.created
 1
@@ -24,13 +25,9 @@ duijie.graph.errors.Conflict: import: '...' was confirmed already
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from duijie.api.jobs import Job
@@ -47,6 +44,7 @@ from duijie.api.services.imports import (
 from duijie.api.services.io import ImportResult, MergeReport
 from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.headers import canonical_kind
+from duijie.graph.job_table import JobTable
 from duijie.graph.store import GraphStore, utc_now
 
 JobStatus = Literal["pending", "running", "done", "failed", "cancelled"]
@@ -120,51 +118,44 @@ def _error_of(exc: BaseException) -> ImportJobError:
 
 
 class ImportJobs:
-    """Import jobs of one store, kept in `folder` (shared by the server's workers)."""
+    """Import jobs of one store, kept in the job table its server's workers share."""
 
+    KIND = "import"
     KEEP = 200  # jobs listed, newest first
 
-    def __init__(self, folder: str | Path, store: GraphStore):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def __init__(self, table: JobTable, store: GraphStore):
+        self.table = table
         self.store = store
         self.running: dict[str, Job] = {}  # this process's threads, by job id
         self._lock = threading.Lock()
 
-    # -- files ----------------------------------------------------------------------
-    def _dir(self, job_id: str) -> Path:
-        if not job_id.isalnum():  # ids are hex: never a path
-            raise NotFound("is not an import", value=job_id, where="import")
-        return self.folder / job_id
-
+    # -- rows -----------------------------------------------------------------------
     def _save(self, job: ImportJob) -> None:
         job.updated_at = utc_now()
-        path = self._dir(job.id) / "state.json"
-        temp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        temp.write_text(json.dumps(job.to_dict(), ensure_ascii=False), "utf-8")
-        os.replace(temp, path)
+        self.table.update(job.id, status=job.status, stage=job.stage, done=job.done,
+                          total=job.total, data=job.to_dict())
 
     def get(self, job_id: str) -> ImportJob:
         """The job as last saved; `NotFound` for an unknown id."""
-        path = self._dir(job_id) / "state.json"
         try:
-            return _job_from(json.loads(path.read_text("utf-8")))
-        except FileNotFoundError:
-            raise NotFound("is not an import", value=job_id, where="import") from None
+            row = self.table.get(job_id)
+        except NotFound:
+            row = None
+        if row is None or row.kind != self.KIND:
+            raise NotFound("is not an import", value=job_id, where="import")
+        job = _job_from(row.data)
+        if row.status == "failed" and job.status in ("pending", "running"):
+            # its server process died mid-way: say so rather than "running" forever
+            job.status, job.error = "failed", ImportJobError(500, "Internal error", row.error,
+                                                             [])
+        return job
 
     def list(self) -> ImportJobList:
-        states = sorted(self.folder.glob("*/state.json"), key=lambda p: p.stat().st_mtime,
-                        reverse=True)[:self.KEEP]
-        jobs = []
-        for path in states:
-            try:
-                jobs.append(_job_from(json.loads(path.read_text("utf-8"))))
-            except (FileNotFoundError, json.JSONDecodeError):
-                continue  # being replaced right now
-        return ImportJobList(jobs)
+        return ImportJobList([_job_from(row.data)
+                              for row in self.table.list(self.KIND, self.KEEP)])
 
     def _upload(self, job: ImportJob) -> bytes:
-        return (self._dir(job.id) / "upload").read_bytes()
+        return self.table.upload(job.id)
 
     # -- steps ----------------------------------------------------------------------
     def preview(self, kind: str, file: str | None, data: bytes, *, user: str,
@@ -174,13 +165,11 @@ class ImportJobs:
         kind = canonical_kind(kind)
         if not data:
             raise InvalidInput("is empty", value=file, where="file")
-        job_id = secrets.token_hex(8)
-        folder = self._dir(job_id)
-        folder.mkdir()
-        (folder / "upload").write_bytes(data)
+        row = self.table.create(self.KIND, name=f"import {file}", owner=user, upload=data)
         now = utc_now()
-        job = ImportJob(job_id, kind, file, sheet, user, now, None, now, "preview", "pending", "",
-                        0, 0, None, None, None)
+        job = ImportJob(row.id, kind, file, sheet, user, now, None, now, "preview", "pending",
+                        "", 0, 0, None, None, None)
+        job_id = job.id
         self._save(job)
         self._run(job, "preview")
         return self.get(job_id)
@@ -198,11 +187,8 @@ class ImportJobs:
         if job.preview is None or not job.preview.ok:
             raise Conflict("has problems: fix the file and upload it again", value=job_id,
                            where="import")
-        try:
-            fd = os.open(self._dir(job_id) / "confirm.claim", os.O_CREAT | os.O_EXCL)
-        except FileExistsError:
-            raise Conflict("was confirmed already", value=job_id, where="import") from None
-        os.close(fd)
+        if not self.table.claim(job_id):
+            raise Conflict("was confirmed already", value=job_id, where="import")
         job.phase, job.status, job.stage, job.done = "confirm", "pending", "", 0
         job.confirmed_by = user
         self._save(job)
@@ -213,7 +199,7 @@ class ImportJobs:
         """Stop a job at its next check: a preview, or a confirm before it writes. A job
         that has finished is left as it is."""
         job = self.get(job_id)
-        (self._dir(job_id) / "cancel").touch()
+        self.table.request_cancel(job_id)
         running = self.running.get(job_id)
         if running is not None:
             running.cancel()
@@ -235,19 +221,23 @@ class ImportJobs:
             time.sleep(0.05)
 
     def _run(self, job: ImportJob, phase: Phase) -> None:
-        cancel_file = self._dir(job.id) / "cancel"
+        def cancel_asked() -> bool:
+            return self.table.cancel_requested(job.id)
+
         state = {"job": job, "last": 0.0}
 
         def task(stage_of, cancelled) -> Any:
             def progress(stage: str, done: int, total: int) -> None:
-                if cancelled() or cancel_file.exists():
+                now = time.monotonic()
+                due = now - state["last"] > 0.2 or stage != "checking"
+                # the shared cancel flag is read as often as the row is written
+                if cancelled() or (due and cancel_asked()):
                     raise Conflict("was cancelled", value=job.id, where="import")
                 stage_of(stage)
                 current = state["job"]
                 current.status, current.stage, current.done, current.total = (
                     "running", stage, done, total)
-                now = time.monotonic()
-                if now - state["last"] > 0.2 or stage != "checking":
+                if due:
                     state["last"] = now
                     self._save(current)
 
@@ -264,7 +254,7 @@ class ImportJobs:
             try:
                 value = outcome.wait()
             except BaseException as exc:  # kept for whoever asks about the job
-                current.status = "cancelled" if cancel_file.exists() else "failed"
+                current.status = "cancelled" if cancel_asked() else "failed"
                 current.error = None if current.status == "cancelled" else _error_of(exc)
             else:
                 current.status, current.error = "done", None

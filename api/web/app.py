@@ -14,9 +14,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from duijie.api.jobs import SharedJobs
 from duijie.api.web import pages, problems, routes
 from duijie.api.web.limits import BodyLimit
 from duijie.api.web.settings import Settings
+from duijie.graph.job_table import JobTable, jobs_path
 
 
 def open_backends(settings: Settings):
@@ -47,11 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.store, app.state.accounts = open_backends(settings)
+        # jobs beside the accounts: one table every worker process reads and writes
+        app.state.jobs = SharedJobs(JobTable(jobs_path(app.state.accounts.path)))
         try:
             yield
         finally:
             app.state.store.close()
             app.state.accounts.close()
+            app.state.jobs.table.close()
 
     app = FastAPI(title="Duijie 对接", version="0.1.0", lifespan=lifespan,
                   description="Match enterprise technology needs to experts, institutes and "

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from duijie.api.jobs import SharedJobs
 from duijie.api.services.access import Viewer
 from duijie.api.services.accounts import current_session
 from duijie.graph.accounts import AccountStore, Role, Session
@@ -32,8 +33,13 @@ def get_accounts(request: Request) -> AccountStore:
     return request.app.state.accounts
 
 
+def get_jobs(request: Request) -> SharedJobs:
+    return request.app.state.jobs
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 AccountsDep = Annotated[AccountStore, Depends(get_accounts)]
+JobsDep = Annotated[SharedJobs, Depends(get_jobs)]  # shared by every worker process
 
 
 def _token(request: Request) -> tuple[str | None, bool]:
@@ -93,5 +99,5 @@ def get_viewer(session: CurrentSession) -> Viewer:
 
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 
-__all__ = ["AccountsDep", "CurrentSession", "OrganiserSession", "StoreDep", "Unauthorized",
-           "ViewerDep"]
+__all__ = ["AccountsDep", "CurrentSession", "JobsDep", "OrganiserSession", "StoreDep",
+           "Unauthorized", "ViewerDep"]

@@ -22,8 +22,6 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(False, description="Set behind HTTPS: cookies only over TLS.")
     max_body_bytes: int = Field(1 * 2**20, gt=0, description="Largest JSON or form body.")
     max_upload_bytes: int = Field(20 * 2**20, gt=0, description="Largest file upload.")
-    imports_dir: str | None = Field(None, description="Uploads being imported (default: "
-                                                      "beside the store file).")
     seed_on_empty: bool = Field(True, description="Load the seed data into an empty store.")
 
     @property

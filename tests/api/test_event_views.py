@@ -9,7 +9,6 @@ import io
 
 import pytest
 
-from duijie.api.jobs import JobBoard
 from duijie.api.services.access import Viewer
 from duijie.api.services.event_views import (
     agenda_for,
@@ -119,13 +118,3 @@ def test_a_firm_downloads_only_its_own_agenda_without_scores(events_store):  # n
     assert any(r.split(",")[5] for r in whole.content.splitlines()[1:])
     with pytest.raises(NotFound):
         agenda_for(events_store, EVT, "csv", participant="ent:1", viewer=FIRM)
-
-
-def test_the_job_board_forgets_only_old_finished_jobs():
-    board = JobBoard(keep=2)
-    jobs = [board.start(lambda progress, cancelled, i=i: i, kind="demo") for i in range(4)]
-    for job in jobs:
-        job.wait(5)
-    board.start(lambda progress, cancelled: None).wait(5)
-    kept = [j for j in jobs if board.get(j.id) is not None]
-    assert len(kept) <= 2 and board.get(jobs[-1].id) is not None

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from duijie.api.jobs import job_dict
 from duijie.api.services.event_views import (
     editable_event,
     editable_meeting,
@@ -34,7 +35,7 @@ from duijie.api.services.planning import event_publish, event_schedule
 from duijie.api.web.deps import OrganiserSession, StoreDep, viewer_of
 from duijie.api.web.event_models import InvitationIn
 from duijie.api.web.pages import page_session, render
-from duijie.api.web.routes.events import job_board, start_invitations, start_plan
+from duijie.api.web.routes.events import start_invitations, start_plan
 from duijie.graph.accounts import Role
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.vocab import LedgerStep, OutcomeStage, PairRuleKind, ReasonCode, values
@@ -118,8 +119,11 @@ def planner_page(event_id: str, request: Request, store: StoreDep) -> Response:
     meetings = meeting_list(store, event_id, viewer=viewer).meetings
     job = None
     if request.query_params.get("job"):
-        found = job_board(request).get(request.query_params["job"])
-        job = found.to_dict() if found and found.subject == event_id else None
+        try:
+            found = request.app.state.jobs.get(request.query_params["job"])
+        except NotFound:
+            found = None
+        job = job_dict(found) if found and found.subject == event_id else None
     grid, free_slots = _grid(detail, meetings)
     firms = [p for p in detail.participants if p.side == "firm"]
     helpers = [p for p in detail.participants if p.side == "helper"]
@@ -178,7 +182,7 @@ async def invitations_submit(event_id: str, request: Request, store: StoreDep,
         editable_event(store, event_id, viewer_of(session))
         budget = int(form.get("budget") or 0)
         body = InvitationIn(budget=max(1, min(budget, 200)), region=form.get("region") or None)
-        job = start_invitations(store, request.app.state.accounts, job_board(request),
+        job = start_invitations(store, request.app.state.accounts, request.app.state.jobs,
                                 event_id, session.user.id, body)
     except (ValueError, InvalidInput, Conflict) as exc:
         return _back(event_id, error=str(exc), at="participants")
@@ -205,7 +209,7 @@ async def plan_submit(event_id: str, request: Request, store: StoreDep,
                       session: OrganiserSession) -> Response:
     try:
         editable_event(store, event_id, viewer_of(session))
-        job = start_plan(store, request.app.state.accounts, job_board(request), event_id,
+        job = start_plan(store, request.app.state.accounts, request.app.state.jobs, event_id,
                          session.user.id)
     except (InvalidInput, Conflict) as exc:
         return _back(event_id, error=str(exc), at="pairs")
@@ -216,10 +220,10 @@ async def plan_submit(event_id: str, request: Request, store: StoreDep,
 def job_panel(event_id: str, job_id: str, request: Request, session: OrganiserSession
               ) -> Response:
     """The job's panel, polled by htmx; a finished plan reloads the planner."""
-    job = job_board(request).get(job_id)
-    if job is None or job.subject != event_id:
-        raise NotFound("is not a job of this server", value=job_id, where="job")
-    data = job.to_dict()
+    job = request.app.state.jobs.get(job_id)
+    if job.subject != event_id:
+        raise NotFound("is not a job of this event", value=job_id, where="job")
+    data = job_dict(job)
     response = render(request, "_event_job.html", session=session, job=data,
                       event_id=event_id)
     if data["status"] == "done" and data["kind"] == "plan":

@@ -4,10 +4,10 @@ schedule, publish, meetings, agenda downloads, outcomes and follow-ups.
 Organisers write; an enterprise or an expert reads only the events it takes part in
 and its own meetings (another firm's meeting is "not found"). The rules are the use
 cases' (`api.services.event_views`); routes pass the viewer and return `to_dict()`.
-Planning and choosing whom to invite run as jobs (`api.jobs.JobBoard`, one per
-process): POST answers 202 with the job, `GET /api/jobs/{id}` its stage and result,
-`DELETE` cancels it (a cancelled plan writes nothing). A plan, a publication and an
-outcome are written to the audit log.
+Planning and choosing whom to invite run as jobs (`api.jobs.SharedJobs`, recorded in
+a table every worker reads): POST answers 202 with the job, `GET /api/jobs/{id}` its
+stage and result from any worker, `DELETE` cancels it (a cancelled plan writes
+nothing). A plan, a publication and an outcome are written to the audit log.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from duijie.api.jobs import Job, JobBoard
+from duijie.api.jobs import SharedJobs, job_dict
 from duijie.api.services.access import Viewer
 from duijie.api.services.event_views import (
     agenda_for,
@@ -35,7 +35,7 @@ from duijie.api.services.events import RuleRecorded, event_create, event_rule, u
 from duijie.api.services.invitations import event_invite
 from duijie.api.services.outcomes import event_add_follow_up, event_outcome
 from duijie.api.services.planning import Published, event_plan, event_publish, event_schedule
-from duijie.api.web.deps import AccountsDep, OrganiserSession, StoreDep, ViewerDep
+from duijie.api.web.deps import AccountsDep, JobsDep, OrganiserSession, StoreDep, ViewerDep
 from duijie.api.web.event_models import (
     EventCreatedOut,
     EventCreateIn,
@@ -60,7 +60,8 @@ from duijie.api.web.event_models import (
     ScheduleOut,
 )
 from duijie.graph.accounts import AccountStore
-from duijie.graph.errors import Conflict, NotFound
+from duijie.graph.errors import NotFound
+from duijie.graph.job_table import JobRow
 from duijie.graph.store import GraphStore
 
 router = APIRouter(prefix="/api", tags=["events"])
@@ -68,29 +69,14 @@ router = APIRouter(prefix="/api", tags=["events"])
 AgendaFormat = Literal["csv", "xlsx", "ics", "html"]
 
 
-def job_board(request: Request) -> JobBoard:
-    """The app's jobs (made on first use; one board per worker process)."""
-    state = request.app.state
-    board = getattr(state, "jobs", None)
-    if board is None:
-        board = state.jobs = JobBoard()
-    return board
+def job_out(job: JobRow) -> dict[str, Any]:
+    return job_dict(job)
 
 
-JobsDep = Annotated[JobBoard, Depends(job_board)]
-
-
-def job_out(job: Job) -> dict[str, Any]:
-    return job.to_dict()
-
-
-def start_plan(store: GraphStore, accounts: AccountStore, jobs: JobBoard, event_id: str,
-               user_id: str, *, use_recommender: bool = True, solver: str = "auto") -> Job:
+def start_plan(store: GraphStore, accounts: AccountStore, jobs: SharedJobs, event_id: str,
+               user_id: str, *, use_recommender: bool = True, solver: str = "auto") -> JobRow:
     """Start planning an event as a job; a second plan of the same event while one runs
-    is a conflict. The finished plan is written to the audit log."""
-    if jobs.running("plan", event_id):
-        raise Conflict("is being planned already: wait for that job or cancel it",
-                       value=event_id, where="plan")
+    (in any worker) is a conflict. The finished plan is written to the audit log."""
 
     def plan(progress, cancelled):
         result = event_plan(store, event_id, use_recommender=use_recommender, solver=solver,
@@ -103,12 +89,10 @@ def start_plan(store: GraphStore, accounts: AccountStore, jobs: JobBoard, event_
                       owner=user_id)
 
 
-def start_invitations(store: GraphStore, accounts: AccountStore, jobs: JobBoard,
-                      event_id: str, user_id: str, body: InvitationIn) -> Job:
-    """Choose whom to invite (and add them) as a job; audited when done."""
-    if jobs.running("invite", event_id):
-        raise Conflict("has invitations being chosen already: wait for that job",
-                       value=event_id, where="invite")
+def start_invitations(store: GraphStore, accounts: AccountStore, jobs: SharedJobs,
+                      event_id: str, user_id: str, body: InvitationIn) -> JobRow:
+    """Choose whom to invite (and add them) as a job; audited when done. A second one on
+    the same event while one runs is a conflict."""
 
     def invite(progress, cancelled):
         progress("scoring")
@@ -222,27 +206,27 @@ def plan(event_id: str, store: StoreDep, viewer: ViewerDep, session: OrganiserSe
                               use_recommender=body.use_recommender, solver=body.solver))
 
 
-def _job(jobs: JobBoard, job_id: str) -> Job:
+def _event_job(jobs: SharedJobs, job_id: str) -> JobRow:
+    """A plan or invitation job (imports answer at /api/imports)."""
     job = jobs.get(job_id)
-    if job is None:
-        raise NotFound("is not a job of this server (finished jobs are kept a while)",
-                       value=job_id, where="job")
+    if job.kind not in ("plan", "invite"):
+        raise NotFound("is not a job (finished jobs are kept a while)", value=job_id,
+                       where="job")
     return job
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def get_job(job_id: str, session: OrganiserSession, jobs: JobsDep) -> dict:
-    """A job's status, stage, steps and, once done, its result."""
-    return job_out(_job(jobs, job_id))
+    """A job's status, stage, steps and, once done, its result (from any worker)."""
+    return job_out(_event_job(jobs, job_id))
 
 
 @router.delete("/jobs/{job_id}", response_model=JobOut)
 def cancel_job(job_id: str, session: OrganiserSession, jobs: JobsDep) -> dict:
-    """Cancel a job; answers its state once it has stopped (or after 10 s)."""
-    job = _job(jobs, job_id)
-    job.cancel()
-    job.join(10)
-    return job_out(job)
+    """Cancel a job, whichever worker runs it; answers its state once it has stopped
+    (or after 10 s)."""
+    _event_job(jobs, job_id)
+    return job_out(jobs.cancel(job_id))
 
 
 @router.post("/events/{event_id}/schedule", response_model=ScheduleOut)

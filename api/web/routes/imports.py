@@ -4,15 +4,13 @@ job (stage and progress), `POST /api/imports/{id}/confirm` writes it all or noth
 
 Uploads may be as large as `max_upload_bytes` (`DUIJIE_MAX_UPLOAD_BYTES`, 20 MiB by
 default); a larger one is refused with 413 before it is read (`api/web/limits.py`).
-The jobs are kept in a folder beside the store so every worker answers for each.
+The jobs are rows of the job table beside the accounts, so every worker answers for each.
 """
 
 from __future__ import annotations
 
 import io
-import tempfile
 import threading
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -27,25 +25,12 @@ router = APIRouter(tags=["imports"])
 _create_lock = threading.Lock()
 
 
-def imports_folder(settings) -> Path:
-    """Where uploads wait: `DUIJIE_IMPORTS_DIR`, else beside the SQLite store file
-    (``office.db.imports/``), else a temporary folder (an in-memory or remote store)."""
-    if settings.imports_dir:
-        return Path(settings.imports_dir)
-    url = settings.store_url
-    if url.startswith("sqlite:///"):
-        url = url[len("sqlite:///"):]
-    if "://" not in url and url != ":memory:":
-        db = Path(url)
-        return db.parent / f"{db.name}.imports"
-    return Path(tempfile.mkdtemp(prefix="duijie-imports-"))
-
-
 def get_import_jobs(request: Request) -> ImportJobs:
+    """The import jobs, in the job table every worker shares."""
     state = request.app.state
     with _create_lock:
         if getattr(state, "import_jobs", None) is None:
-            state.import_jobs = ImportJobs(imports_folder(state.settings), state.store)
+            state.import_jobs = ImportJobs(state.jobs.table, state.store)
     return state.import_jobs
 
 
