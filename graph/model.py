@@ -153,6 +153,7 @@ class NeedProps(_Props):
     resolution: Text | None = None
     region: Name | None = None
     ledger: ProblemLedger | None = None
+    shared_with: ShortList | None = None  # experts an organiser shared it with (ids)
 
 
 class InstituteProps(_Props):

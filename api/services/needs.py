@@ -91,9 +91,12 @@ def _facts(need: Node, firm: Node | None, shared: Iterable[str] = ()) -> NeedFac
 
 
 def _shared_with_expert(store: GraphStore, expert_id: str) -> set[str]:
-    """Needs of meetings the expert takes part in, and needs met or signed with them."""
+    """Needs of meetings the expert takes part in, needs met or signed with them, and
+    needs an organiser shared with them (`api.services.need_shares`)."""
     needs = {e.src for kind in ("met", "signed") for e in store.find_edges(
         kind, dst=expert_id, limit=10**6)}
+    needs.update(n.id for n in iter_nodes(store, "Need")
+                 if expert_id in (n.props.get("shared_with") or ()))
     for meeting in store.find_edges("involves", dst=expert_id, limit=10**6):
         needs.update(e.dst for e in store.find_edges("involves", src=meeting.src, limit=10**6)
                      if e.dst.startswith("need:"))
@@ -191,18 +194,22 @@ class NeedDetail(NeedSummary):
     topics: list[Named] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     can_edit: bool = False
+    shared_with: list[Named] = field(default_factory=list)  # organisers only
 
     @classmethod
     def of_record(cls, store: GraphStore, record: NeedRecord, viewer: Viewer) -> NeedDetail:
         p = record.node.props
         topics = [Named(n.id, n.name) for _, n in store.neighbours(
             record.node.id, "about_topic", "out")]
+        shared = p.get("shared_with") or [] if viewer.is_staff else []
+        experts = store.get_nodes(shared) if shared else {}
         return cls(**vars(NeedSummary.of(record)), text=p.get("text"),
                    description=p.get("description"), tech_field=p.get("tech_field"),
                    department=p.get("department"), resolution=p.get("resolution"),
                    topics=sorted(topics, key=lambda t: t.id),
                    gaps=completeness(p, today=office_today()),
-                   can_edit=can_edit_need(viewer, record.facts))
+                   can_edit=can_edit_need(viewer, record.facts),
+                   shared_with=[Named(e, experts[e].name) for e in shared if e in experts])
 
 
 @dataclass

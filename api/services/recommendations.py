@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from duijie.api.services import Result
-from duijie.api.services.access import Viewer, path_is_visible
-from duijie.api.services.needs import need_record, visible_needs
+from duijie.api.services.access import Viewer, in_scope, path_is_visible
+from duijie.api.services.needs import Audit, need_record, visible_needs
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.store import (
     EDGE_WEIGHTS,
@@ -336,15 +336,21 @@ def _without_scores(item: dict[str, Any]) -> dict[str, Any]:
                             "paths": [{**p, "score": None} for p in explanation["paths"]]}}
 
 
+SCOPED_KINDS = {"enterprise": "Enterprise", "expert": "Expert"}
+"""Candidates an organiser of one region sees only in that region (`access.in_scope`)."""
+
+
 @dataclass(frozen=True)
 class _Sight:
     """What one viewer may see of a recommendation: the needs they may read, their own
-    firm-owned nodes (for paths) and the needs paths must not pass."""
+    firm-owned nodes (for paths), the needs paths and matched words must not come from,
+    and, for an organiser of one region, the firms and experts of that region."""
 
     viewer: Viewer
     readable: frozenset[str]
     own: frozenset[str]
     hidden: frozenset[str]
+    store: GraphStore | None = None
 
     @classmethod
     def of(cls, store: GraphStore, viewer: Viewer) -> _Sight:
@@ -353,7 +359,7 @@ class _Sight:
         readable = frozenset(r.node.id for r in visible_needs(store, viewer))
         hidden = frozenset(n.id for n in iter_nodes(store, "Need")) - readable
         own = readable | ({viewer.party_id} if viewer.party_id else set())
-        return cls(viewer, readable, frozenset(own), hidden)
+        return cls(viewer, readable, frozenset(own), hidden, store)
 
     def within(self, kind: str) -> frozenset[str] | None:
         """The candidates of `kind` this viewer may be shown (None: all of them)."""
@@ -362,11 +368,14 @@ class _Sight:
             return self.readable
         if kind == "enterprise" and not self.viewer.is_staff:
             return frozenset({self.viewer.party_id} if self.viewer.party_id else ())
+        if kind in SCOPED_KINDS and self.viewer.scope and self.store is not None:
+            return frozenset(n.id for n in iter_nodes(self.store, SCOPED_KINDS[kind])
+                             if in_scope(self.viewer, [n.props.get("region") or ""]))
         return None
 
     def shown(self, store: GraphStore, rec: Recommendation) -> RecommendResult:
-        """The recommendation as this viewer may read it: paths they may see, scores
-        only if they may see them, and counts of nothing else."""
+        """The recommendation as this viewer may read it: paths and matched words they
+        may see, scores only if they may see them, and counts of nothing else."""
         if self.viewer.sees_everything:
             return RecommendResult.of(rec)
         path_nodes = {n for item in rec.items for p in item.paths for n in p["nodes"]}
@@ -374,11 +383,23 @@ class _Sight:
         items = [replace(item, paths=[
             p for p in item.paths if path_is_visible(
                 self.viewer, p["nodes"], [kinds.get(n, "Need") for n in p["nodes"]],
-                own=self.own, hidden=self.hidden)]) for item in rec.items]
+                own=self.own, hidden=self.hidden)], **self._words(item))
+            for item in rec.items]
         # The recommender's reasons count candidates the viewer may not see.
         reason = None if items else NOTHING_SHOWN
         return RecommendResult(rec.query, len(items), items, reason, {},
                                show_scores=self.viewer.is_staff or self.viewer.show_scores)
+
+    def _words(self, item: RecommendedItem) -> dict[str, Any]:
+        """The matched words that come from documents the viewer may read (a firm's
+        words may come from a need they may not see)."""
+        terms = [t for t in item.matched_terms if t.get("doc") not in self.hidden]
+        if len(terms) == len(item.matched_terms):
+            return {}
+        kept = {t["term"] for t in terms}
+        return {"matched_terms": terms,
+                "matched_phrases": [p for p in item.matched_phrases
+                                    if any(p in term or term in p for term in kept)]}
 
 
 def _is_operator(viewer: Viewer) -> bool:
@@ -388,10 +409,12 @@ def _is_operator(viewer: Viewer) -> bool:
 def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert", k: int = 10,
                        region: str | None = None, firm_id: str | None = None,
                        available_only: bool = True, config: RecommendConfig | None = None,
-                       viewer: Viewer = OPERATOR) -> RecommendResult:
+                       viewer: Viewer = OPERATOR, audit: Audit | None = None
+                       ) -> RecommendResult:
     """Experts, institutes, programmes or firms for a stored need, with reasons.
 
-    A need the viewer may not read is `NotFound`, worded as for an unknown id."""
+    A need the viewer may not read is `NotFound`, worded as for an unknown id. `audit`
+    hears of the need read and of every need the answer shows."""
     if _is_operator(viewer):
         return RecommendResult.of(shared_recommender(store, config=config).recommend(
             need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only))
@@ -401,14 +424,20 @@ def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert",
     rec = shared_recommender(store, config=config).recommend(
         need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only,
         within=sight.within(kind))
-    return sight.shown(store, rec)
+    result = sight.shown(store, rec)
+    if audit is not None:
+        audit("recommend", need_id, f"{kind} for this need")
+        _audit_shown(store, audit, result, f"recommended for {need_id}", skip=need_id)
+    return result
 
 
 def recommend_for_text(store: GraphStore, text: str, *, kind: str = "expert", k: int = 10,
                        region: str | None = None, firm_id: str | None = None,
                        available_only: bool = True, config: RecommendConfig | None = None,
-                       viewer: Viewer = OPERATOR) -> RecommendResult:
-    """Candidates for an unsaved need described in `text` (optionally of a stored firm)."""
+                       viewer: Viewer = OPERATOR, audit: Audit | None = None
+                       ) -> RecommendResult:
+    """Candidates for an unsaved need described in `text` (optionally of a stored firm);
+    `audit` hears of every need the answer shows."""
     if _is_operator(viewer):
         return RecommendResult.of(shared_recommender(store, config=config).recommend(
             None, kind, k, text=text, region=region, firm_id=firm_id,
@@ -418,18 +447,23 @@ def recommend_for_text(store: GraphStore, text: str, *, kind: str = "expert", k:
     rec = shared_recommender(store, config=config).recommend(
         None, kind, k, text=text, region=region, firm_id=firm_id,
         available_only=available_only, within=sight.within(kind))
-    return sight.shown(store, rec)
+    result = sight.shown(store, rec)
+    if audit is not None:
+        _audit_shown(store, audit, result, "recommended for a text")
+    return result
 
 
 def recommend_for_candidate(store: GraphStore, candidate_id: str, *, kind: str = "need",
                             k: int = 10, region: str | None = None,
                             available_only: bool = True,
                             config: RecommendConfig | None = None,
-                            viewer: Viewer = OPERATOR) -> RecommendResult:
+                            viewer: Viewer = OPERATOR, audit: Audit | None = None
+                            ) -> RecommendResult:
     """Needs or firms that fit an expert, institute or programme (成果找需求, 服务找企业).
 
     A viewer gets only the needs they may read: a confidential need, its title and its
-    matched words reach nobody outside its firm and the organisers."""
+    matched words reach nobody outside its firm and the organisers. `audit` hears of
+    every need the answer shows."""
     if _is_operator(viewer):
         return RecommendResult.of(shared_recommender(store, config=config).recommend_for(
             candidate_id, kind, k, region=region, available_only=available_only))
@@ -437,7 +471,23 @@ def recommend_for_candidate(store: GraphStore, candidate_id: str, *, kind: str =
     rec = shared_recommender(store, config=config).recommend_for(
         candidate_id, kind, k, region=region, available_only=available_only,
         within=sight.within(kind))
-    return sight.shown(store, rec)
+    result = sight.shown(store, rec)
+    if audit is not None:
+        _audit_shown(store, audit, result, f"recommended for {candidate_id}")
+    return result
+
+
+def _audit_shown(store: GraphStore, audit: Audit, result: RecommendResult, detail: str, *,
+                 skip: str | None = None) -> None:
+    """Tell `audit` of each need an answer shows: as a candidate, or as the document a
+    candidate's matched words come from."""
+    shown = {item.id for item in result.items if item.kind == "Need"}
+    docs = {t["doc"] for item in result.items for t in item.matched_terms if t.get("doc")}
+    docs -= shown
+    if docs:
+        shown |= {n.id for n in store.get_nodes(docs).values() if n.kind == "Need"}
+    for need_id in sorted(shown - {skip}):
+        audit("recommended", need_id, detail)
 
 
 def _check_firm(viewer: Viewer, firm_id: str | None) -> None:

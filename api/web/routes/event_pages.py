@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from duijie.api.jobs import job_dict
@@ -35,7 +35,7 @@ from duijie.api.services.planning import event_publish, event_schedule
 from duijie.api.web.deps import OrganiserSession, StoreDep, viewer_of
 from duijie.api.web.event_models import InvitationIn
 from duijie.api.web.pages import page_session, render
-from duijie.api.web.routes.events import start_invitations, start_plan
+from duijie.api.web.routes.events import event_job, start_invitations, start_plan
 from duijie.graph.accounts import Role
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.vocab import LedgerStep, OutcomeStage, PairRuleKind, ReasonCode, values
@@ -67,6 +67,20 @@ def _try(event_id: str, action: Callable[[], Any], done: str, at: str) -> Redire
     except (InvalidInput, Conflict, NotFound) as exc:
         return _back(event_id, error=str(exc), at=at)
     return _back(event_id, done=done, at=at)
+
+
+def planner_event(event_id: str, store: StoreDep, session: OrganiserSession) -> None:
+    """A planner form's event must be one this organiser may change: else the page
+    answers 404 (as for an unknown event), never a redirect that names it."""
+    editable_event(store, event_id, viewer_of(session))
+
+
+def meeting_event(meeting_id: str, store: StoreDep, session: OrganiserSession) -> None:
+    editable_meeting(store, meeting_id, viewer_of(session))
+
+
+PLANNER = [Depends(planner_event)]
+MEETING = [Depends(meeting_event)]
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -141,7 +155,7 @@ def planner_page(event_id: str, request: Request, store: StoreDep) -> Response:
 
 # ----------------------------------------------------------------------------- planner forms
 
-@router.post("/events/{event_id}/grid")
+@router.post("/events/{event_id}/grid", dependencies=PLANNER)
 async def grid_submit(event_id: str, request: Request, store: StoreDep,
                       session: OrganiserSession) -> Response:
     form = await _form(request)
@@ -164,7 +178,7 @@ async def grid_submit(event_id: str, request: Request, store: StoreDep,
     return _try(event_id, apply, "grid", "grid")
 
 
-@router.post("/events/{event_id}/invite")
+@router.post("/events/{event_id}/invite", dependencies=PLANNER)
 async def invite_submit(event_id: str, request: Request, store: StoreDep,
                         session: OrganiserSession) -> Response:
     form = await _form(request)
@@ -174,7 +188,7 @@ async def invite_submit(event_id: str, request: Request, store: StoreDep,
         viewer=viewer_of(session)), "invited", "participants")
 
 
-@router.post("/events/{event_id}/invitations")
+@router.post("/events/{event_id}/invitations", dependencies=PLANNER)
 async def invitations_submit(event_id: str, request: Request, store: StoreDep,
                              session: OrganiserSession) -> Response:
     form = await _form(request)
@@ -189,7 +203,7 @@ async def invitations_submit(event_id: str, request: Request, store: StoreDep,
     return _back(event_id, job=job.id, at="job")
 
 
-@router.post("/events/{event_id}/rules")
+@router.post("/events/{event_id}/rules", dependencies=PLANNER)
 async def rule_submit(event_id: str, request: Request, store: StoreDep,
                       session: OrganiserSession) -> Response:
     form = await _form(request)
@@ -204,7 +218,7 @@ async def rule_submit(event_id: str, request: Request, store: StoreDep,
     return _try(event_id, apply, "rule", "pairs")
 
 
-@router.post("/events/{event_id}/plan")
+@router.post("/events/{event_id}/plan", dependencies=PLANNER)
 async def plan_submit(event_id: str, request: Request, store: StoreDep,
                       session: OrganiserSession) -> Response:
     try:
@@ -220,7 +234,8 @@ async def plan_submit(event_id: str, request: Request, store: StoreDep,
 def job_panel(event_id: str, job_id: str, request: Request, session: OrganiserSession
               ) -> Response:
     """The job's panel, polled by htmx; a finished plan reloads the planner."""
-    job = request.app.state.jobs.get(job_id)
+    job = event_job(request.app.state.store, request.app.state.jobs, job_id,
+                    viewer_of(session))
     if job.subject != event_id:
         raise NotFound("is not a job of this event", value=job_id, where="job")
     data = job_dict(job)
@@ -231,7 +246,7 @@ def job_panel(event_id: str, job_id: str, request: Request, session: OrganiserSe
     return response
 
 
-@router.post("/events/{event_id}/schedule")
+@router.post("/events/{event_id}/schedule", dependencies=PLANNER)
 async def schedule_submit(event_id: str, request: Request, store: StoreDep,
                           session: OrganiserSession) -> Response:
     def apply() -> None:
@@ -241,7 +256,7 @@ async def schedule_submit(event_id: str, request: Request, store: StoreDep,
     return _try(event_id, apply, "scheduled", "schedule")
 
 
-@router.post("/events/{event_id}/publish")
+@router.post("/events/{event_id}/publish", dependencies=PLANNER)
 async def publish_submit(event_id: str, request: Request, store: StoreDep,
                          session: OrganiserSession) -> Response:
     def apply() -> None:
@@ -300,7 +315,7 @@ def _number(value: str | None, where: str) -> int | float | None:
     return int(number) if number.is_integer() and where.startswith("rating") else number
 
 
-@router.post("/meetings/{meeting_id}/outcome")
+@router.post("/meetings/{meeting_id}/outcome", dependencies=MEETING)
 async def outcome_submit(meeting_id: str, request: Request, store: StoreDep,
                          session: OrganiserSession) -> Response:
     form = await _form(request)
@@ -322,7 +337,7 @@ async def outcome_submit(meeting_id: str, request: Request, store: StoreDep,
     return _meeting_back(meeting_id, done="outcome")
 
 
-@router.post("/meetings/{meeting_id}/follow-up")
+@router.post("/meetings/{meeting_id}/follow-up", dependencies=MEETING)
 async def follow_up_submit(meeting_id: str, request: Request, store: StoreDep,
                            session: OrganiserSession) -> Response:
     form = await _form(request)

@@ -206,26 +206,34 @@ def plan(event_id: str, store: StoreDep, viewer: ViewerDep, session: OrganiserSe
                               use_recommender=body.use_recommender, solver=body.solver))
 
 
-def _event_job(jobs: SharedJobs, job_id: str) -> JobRow:
-    """A plan or invitation job (imports answer at /api/imports)."""
+def event_job(store: GraphStore, jobs: SharedJobs, job_id: str, viewer: Viewer) -> JobRow:
+    """A plan or invitation job of an event this viewer may change (imports answer at
+    /api/imports); an event out of their scope makes its jobs "not found" too."""
     job = jobs.get(job_id)
-    if job.kind not in ("plan", "invite"):
+    if job.kind not in ("plan", "invite") or job.subject is None:
         raise NotFound("is not a job (finished jobs are kept a while)", value=job_id,
                        where="job")
+    try:
+        editable_event(store, job.subject, viewer)
+    except NotFound:
+        raise NotFound("is not a job (finished jobs are kept a while)", value=job_id,
+                       where="job") from None
     return job
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def get_job(job_id: str, session: OrganiserSession, jobs: JobsDep) -> dict:
+def get_job(job_id: str, store: StoreDep, viewer: ViewerDep, session: OrganiserSession,
+            jobs: JobsDep) -> dict:
     """A job's status, stage, steps and, once done, its result (from any worker)."""
-    return job_out(_event_job(jobs, job_id))
+    return job_out(event_job(store, jobs, job_id, viewer))
 
 
 @router.delete("/jobs/{job_id}", response_model=JobOut)
-def cancel_job(job_id: str, session: OrganiserSession, jobs: JobsDep) -> dict:
+def cancel_job(job_id: str, store: StoreDep, viewer: ViewerDep, session: OrganiserSession,
+               jobs: JobsDep) -> dict:
     """Cancel a job, whichever worker runs it; answers its state once it has stopped
     (or after 10 s)."""
-    _event_job(jobs, job_id)
+    event_job(store, jobs, job_id, viewer)
     return job_out(jobs.cancel(job_id))
 
 

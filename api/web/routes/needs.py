@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from duijie.api.services import needs as use
-from duijie.api.web.deps import AccountsDep, CurrentSession, StoreDep, ViewerDep
+from duijie.api.services.need_shares import share_need as share_need_with
+from duijie.api.web.deps import (
+    AccountsDep,
+    CurrentSession,
+    OrganiserSession,
+    StoreDep,
+    ViewerDep,
+)
 from duijie.graph.model import ISO_DATE, MAX_NAME, MAX_TEXT
 from duijie.graph.vocab import Confidentiality, NeedStatus, NeedType
 
@@ -114,6 +121,14 @@ class NeedDetailOut(NeedSummaryOut):
     topics: list[NamedOut]
     gaps: list[GapOut]
     can_edit: bool
+    shared_with: list[NamedOut] = Field(description="experts an organiser shared it with "
+                                                    "(shown to organisers only)")
+
+
+class NeedSharesOut(BaseModel):
+    need_id: str
+    need_title: str
+    experts: list[NamedOut]
 
 
 class NeedListOut(BaseModel):
@@ -215,3 +230,19 @@ def withdraw_need(need_id: NeedId, body: NeedWithdraw, store: StoreDep, viewer: 
     """Close the need (status not_pursued); it stays on record."""
     return use.withdraw_need(store, need_id, rev=body.rev, viewer=viewer,
                              author=author_of(session), audit=audit).to_dict()
+
+
+@router.put("/needs/{need_id}/shares/{expert_id}", response_model=NeedSharesOut)
+def share_need(need_id: NeedId, expert_id: NeedId, store: StoreDep, viewer: ViewerDep,
+               audit: AuditDep, session: OrganiserSession) -> dict:
+    """Share a need with an expert, who may then read it (organisers; never a
+    confidential need). Audited."""
+    return share_need_with(store, need_id, expert_id, viewer=viewer, audit=audit).to_dict()
+
+
+@router.delete("/needs/{need_id}/shares/{expert_id}", response_model=NeedSharesOut)
+def unshare_need(need_id: NeedId, expert_id: NeedId, store: StoreDep, viewer: ViewerDep,
+                 audit: AuditDep, session: OrganiserSession) -> dict:
+    """Take a share back: the expert no longer sees the need. Audited."""
+    return share_need_with(store, need_id, expert_id, share=False, viewer=viewer,
+                           audit=audit).to_dict()

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from duijie.api.services import needs as use
 from duijie.api.services.directory import list_directory
+from duijie.api.services.need_shares import share_need
 from duijie.api.web.deps import CSRF_HEADER, viewer_of
 from duijie.api.web.pages import page_session, render
 from duijie.api.web.routes.needs import NeedFields
@@ -32,7 +33,7 @@ FIELDS = ("title", "text", "description", "need_type", "trl", "budget_wan", "dea
 PAGE_SIZE = 20
 SORTS = {"-submitted_at": "needs_sort_newest", "deadline": "needs_sort_deadline",
          "priority": "needs_sort_priority", "title": "needs_sort_title"}
-DONE = ("submitted", "saved", "withdrawn")
+DONE = ("submitted", "saved", "withdrawn", "shared", "unshared")
 FIELD_LABELS = {"title": "needs_field_title", "text": "needs_field_text",
                 "description": "needs_field_description", "need_type": "needs_field_type",
                 "trl": "needs_field_trl", "budget_wan": "needs_field_budget",
@@ -219,11 +220,37 @@ def need_page(request: Request, need_id: str) -> Response:
     session = _signed_in(request)
     if not isinstance(session, Session):
         return session
-    need = use.get_need(request.app.state.store, need_id[:200], viewer=viewer_of(session),
-                        audit=_audit(request, session))
+    store, viewer = request.app.state.store, viewer_of(session)
+    need = use.get_need(store, need_id[:200], viewer=viewer, audit=_audit(request, session))
     done = request.query_params.get("done")
     return render(request, "need_page.html", session=session, need=need.to_dict(),
-                  done=done if done in DONE else None, message=None)
+                  done=done if done in DONE else None, message=None,
+                  experts=_experts_to_share(store, need) if viewer.is_staff else [])
+
+
+def _experts_to_share(store, need) -> list[dict[str, str]]:
+    """Experts an organiser may share this need with, by name (a confidential need: none)."""
+    if need.confidentiality == "confidential":
+        return []
+    shared = {e.id for e in need.shared_with}
+    return sorted(({"id": n.id, "name": n.name} for n in store.find_nodes("Expert", limit=5000)
+                   if n.id not in shared), key=lambda e: e["name"])
+
+
+@router.post("/needs/{need_id}/shares", response_class=HTMLResponse)
+async def share_need_page(request: Request, need_id: str) -> Response:
+    """Share the need with the chosen expert, or take a share back (organisers)."""
+    session = _signed_in(request)
+    if not isinstance(session, Session):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    share = form.get("action") != "unshare"
+    found = share_need(request.app.state.store, need_id[:200],
+                       str(form.get("expert") or "")[:200], share=share,
+                       viewer=viewer_of(session), audit=_audit(request, session))
+    return RedirectResponse(f"/needs/{found.need_id}?done={'shared' if share else 'unshared'}",
+                            status_code=303)
 
 
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)

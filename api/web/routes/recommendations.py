@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from duijie.api.services import recommendations as use
 from duijie.api.web.deps import OrganiserSession, StoreDep, ViewerDep, require_role
+from duijie.api.web.routes.needs import AuditDep
 from duijie.graph.accounts import Role
 from duijie.graph.model import MAX_NAME, MAX_TEXT
 
@@ -91,32 +92,32 @@ class TextRequest(BaseModel):
 
 @router.get("/needs/{need_id}/recommendations", response_model=RecommendOut,
             dependencies=[require_role(Role.ORGANISER, Role.ENTERPRISE)])
-def recommend_for_need(need_id: Id, store: StoreDep, viewer: ViewerDep,
+def recommend_for_need(need_id: Id, store: StoreDep, viewer: ViewerDep, audit: AuditDep,
                        kind: CandidateKind = "expert", k: K = 10,
                        region: Annotated[str | None, Query(max_length=MAX_NAME)] = None
                        ) -> dict:
     """Experts, institutes, programmes or firms for a need, with reasons (404 if the need
     is not yours to see). An enterprise gets no scores and no other firm's records."""
     return use.recommend_for_need(store, need_id, kind=kind, k=k, region=region,
-                                  viewer=viewer).to_dict()
+                                  viewer=viewer, audit=audit).to_dict()
 
 
 @router.get("/candidates/{candidate_id}/needs", response_model=RecommendOut)
-def needs_for_candidate(candidate_id: Id, store: StoreDep, viewer: ViewerDep,
+def needs_for_candidate(candidate_id: Id, store: StoreDep, viewer: ViewerDep, audit: AuditDep,
                         session: OrganiserSession, k: K = 10,
                         region: Annotated[str | None, Query(max_length=MAX_NAME)] = None
                         ) -> dict:
     """Needs that fit an expert, institute or programme (成果找需求), organisers only;
     confidential needs only within your scope."""
     return use.recommend_for_candidate(store, candidate_id, kind="need", k=k, region=region,
-                                       viewer=viewer).to_dict()
+                                       viewer=viewer, audit=audit).to_dict()
 
 
 @router.post("/recommendations/text", response_model=RecommendOut)
-def recommend_for_text(body: TextRequest, store: StoreDep, viewer: ViewerDep,
+def recommend_for_text(body: TextRequest, store: StoreDep, viewer: ViewerDep, audit: AuditDep,
                        session: OrganiserSession) -> dict:
     """Candidates for a need described in words, not saved (organisers)."""
     return use.recommend_for_text(store, body.text, kind=body.kind, k=body.k,
                                   region=body.region, firm_id=body.firm_id,
                                   available_only=body.available_only,
-                                  viewer=viewer).to_dict()
+                                  viewer=viewer, audit=audit).to_dict()

@@ -33,7 +33,11 @@ def need_matches_page(request: Request, need_id: str) -> Response:
     kind = request.query_params.get("kind")
     kind = kind if kind in KINDS else "expert"
     store, viewer = request.app.state.store, viewer_of(session)
-    need = needs_use.get_need(store, need_id[:200], viewer=viewer).to_dict()
-    found = use.recommend_for_need(store, need["id"], kind=kind, k=SHOWN, viewer=viewer)
+    def audit(action: str, need: str | None, detail: str | None = None) -> None:
+        request.app.state.accounts.audit(session.user.id, action, "Need", need, detail)
+
+    need = needs_use.get_need(store, need_id[:200], viewer=viewer, audit=audit).to_dict()
+    found = use.recommend_for_need(store, need["id"], kind=kind, k=SHOWN, viewer=viewer,
+                                   audit=audit)
     return render(request, "need_matches.html", session=session, need=need, kind=kind,
                   kinds=KINDS, found=found.to_dict(), scored=found.show_scores)
