@@ -41,7 +41,7 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.errors import Conflict, InvalidInput, NotFound, StaleRevision
 from duijie.graph.model import ORGANISATION_KINDS, Node, Provenance
 from duijie.graph.resolution_index import (
     REVIEW_THRESHOLD,
@@ -377,7 +377,9 @@ def _open_review(store: GraphStore, item_id: str) -> ReviewItem:
 
 def accept_review(store: GraphStore, item_id: str, user: str) -> ReviewItem:
     """The two records are one organisation: fold the incoming node into the stored
-    one (props, aliases, edges moved) and mark the item accepted."""
+    one (props, aliases, edges moved) and mark the item accepted. Two people (or two
+    server workers) accepting the same item at once merge once: the merge expects the
+    records as read, so the second one is a `Conflict` and writes nothing."""
     item = _open_review(store, item_id)
     drop_id = str(item.payload.get("id", ""))
     present = store.get_nodes([item.candidate_id, drop_id])
@@ -388,7 +390,11 @@ def accept_review(store: GraphStore, item_id: str, user: str) -> ReviewItem:
         provenance = Provenance(source=f"user:{user}", user=user, at=utc_now(),
                                 quote=f"review {item_id}: {item.name} is "
                                       f"{present[item.candidate_id].name}")
-        store.apply(merge_organisations(store, item.candidate_id, drop_id, provenance))
+        try:
+            store.apply(merge_organisations(store, item.candidate_id, drop_id, provenance))
+        except (StaleRevision, NotFound):
+            raise Conflict("was decided by someone else at the same time: reload the queue",
+                           value=item_id, where="review") from None
     decided = store.decide_review(item_id, True, user)
     if drop_id != item.candidate_id:
         _repoint_reviews(store, item_id, item.candidate_id, drop_id, user)

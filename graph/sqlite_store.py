@@ -5,8 +5,10 @@ error half-way leaves the file as it was. The batch is checked (`prepare_batch`,
 including the revisions it expects) inside that transaction, which holds the
 file's write lock: no other writer can slip in between the check and the write.
 A networkx projection is kept in memory and updated with each write this process
-makes; writes by another process are noticed through `PRAGMA data_version` and
-trigger a rebuild.
+makes; graph writes by another process are noticed through a counter every batch
+bumps in its transaction (read again only when `PRAGMA data_version` moved) and
+trigger a rebuild. Writes to the file's other tables (accounts, sessions, the audit
+log) leave the counter alone, so they never cost a rebuild.
 
 >>> store = SqliteStore(":memory:")
 >>> with store.batch() as b:
@@ -29,7 +31,7 @@ from typing import Any
 
 import networkx as nx
 
-from duijie.graph.errors import BackendUnavailable, InvalidInput, NotFound
+from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
 from duijie.graph.model import ORGANISATION_KINDS, Edge, Node, Provenance
 from duijie.graph.store import (
     PAGE_SIZE,
@@ -165,6 +167,8 @@ class SqliteStore(StoreBase):
         self._graph: nx.MultiDiGraph | None = None
         self._graph_data_version = -1
         self._commits = 0  # batches applied through this object (`version`)
+        self._seen_data_version = -1
+        self._graph_writes = 0  # the file's batch counter as last read
 
     # -- writes ------------------------------------------------------------
     def apply(self, batch: WriteBatch) -> WriteReport:
@@ -175,10 +179,12 @@ class SqliteStore(StoreBase):
             try:
                 prepared = prepare_batch(self, batch)
                 report = self._write(prepared)
+                writes = self._count_write()
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            self._graph_writes = writes
             self._commits += 1
             self._update_projection(prepared)
         notify_written(self, prepared)  # outside the lock: hooks may read the store
@@ -321,15 +327,31 @@ class SqliteStore(StoreBase):
     def _data_version(self) -> int:
         return self._query("PRAGMA data_version")[0][0]
 
+    def _count_write(self) -> int:
+        """Bump the file's batch counter (inside the batch's transaction); its value."""
+        self._conn.execute("INSERT INTO meta VALUES ('graph_writes', '1') ON CONFLICT(key) "
+                           "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        return int(self._query("SELECT value FROM meta WHERE key = 'graph_writes'")[0][0])
+
+    def _others(self) -> int:
+        """Batches committed to the file by other connections (and processes): the
+        counter less this object's own. Read again only when the file changed."""
+        data_version = self._data_version()
+        if data_version != self._seen_data_version:
+            self._seen_data_version = data_version
+            rows = self._query("SELECT value FROM meta WHERE key = 'graph_writes'")
+            self._graph_writes = int(rows[0][0]) if rows else 0
+        return self._graph_writes - self._commits
+
     def version(self) -> tuple[int, int]:
-        """``(PRAGMA data_version, batches applied here)``: see `GraphStore.version`."""
+        """``(batches by others, batches applied here)``: see `GraphStore.version`."""
         with self._lock:
-            return self._data_version(), self._commits
+            return self._others(), self._commits
 
     def projection(self) -> nx.MultiDiGraph:
-        """The networkx projection; rebuilt only if another process wrote meanwhile."""
+        """The networkx projection; rebuilt only if another process wrote the graph."""
         with self._lock:
-            version = self._data_version()
+            version = self._others()
             if self._graph is None or version != self._graph_data_version:
                 self._graph = build_projection(self)
                 self._graph_data_version = version
@@ -371,11 +393,16 @@ class SqliteStore(StoreBase):
         items = [i for i in self.list_reviews(None) if i.id == review_id]
         if not items:
             raise NotFound("is not a review item", value=review_id)
-        with self._lock:
-            self._conn.execute(
-                "UPDATE reviews SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
-                ("accepted" if accept else "rejected", user, utc_now(), review_id))
-        return next(i for i in self.list_reviews(None) if i.id == review_id)
+        with self._lock:  # only an open item: one of two deciders at once wins
+            changed = self._conn.execute(
+                "UPDATE reviews SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? "
+                "AND status = 'open'",
+                ("accepted" if accept else "rejected", user, utc_now(), review_id)).rowcount
+        decided = next(i for i in self.list_reviews(None) if i.id == review_id)
+        if not changed:
+            raise Conflict(f"was already {decided.status} by {decided.decided_by or 'someone'}",
+                           value=review_id, where="review")
+        return decided
 
     def close(self) -> None:
         with self._lock:

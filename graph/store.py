@@ -531,7 +531,9 @@ def merge_organisations(store: GraphStore, keep_id: str, drop_id: str,
                         provenance: Provenance) -> WriteBatch:
     """A batch that folds `drop_id` into `keep_id`: props, aliases, edges.
 
-    The kept node gains the dropped one's name as an alias; edges are re-pointed.
+    The kept node gains the dropped one's name as an alias; edges are re-pointed. The
+    batch expects both nodes at the revisions read here, so two people merging the same
+    pair at once cannot both write: the second batch fails with `StaleRevision`.
     """
     keep, drop = store.get_node(keep_id), store.get_node(drop_id)
     if keep.kind != drop.kind:
@@ -540,12 +542,13 @@ def merge_organisations(store: GraphStore, keep_id: str, drop_id: str,
     merged_props = {**drop.props, **keep.props}
     batch.upsert_node(Node(keep.id, keep.kind, merged_props,
                            [drop.name, *drop.aliases],
-                           [*drop.provenance, provenance], drop.confidentiality))
+                           [*drop.provenance, provenance], drop.confidentiality),
+                       expect_rev=keep.rev)
     for edge, _ in store.neighbours(drop_id):
         src = keep_id if edge.src == drop_id else edge.src
         dst = keep_id if edge.dst == drop_id else edge.dst
         if src == dst:
             continue
         batch.upsert_edge(Edge(src, edge.kind, dst, edge.props, edge.provenance, edge.key))
-    batch.delete_node(drop_id)
+    batch.delete_node(drop_id, expect_rev=drop.rev)
     return batch

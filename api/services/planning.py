@@ -357,7 +357,9 @@ def event_publish(store: GraphStore, event_id: str) -> Published:
 
 @dataclass
 class Agenda(Result):
-    """`duijie event agenda`: the rendered agenda and a file name to save it under."""
+    """`duijie event agenda`: the rendered agenda and a file name to save it under: of
+    names (the event's, the participant's), and an ASCII one of ids for programs that
+    take no other (an HTTP download's plain ``filename``)."""
 
     event_id: str
     format: str
@@ -366,6 +368,7 @@ class Agenda(Result):
     file_name: str
     media_type: str
     content: str | bytes
+    ascii_file_name: str = ""
 
     @property
     def binary(self) -> bool:
@@ -373,7 +376,7 @@ class Agenda(Result):
 
     def to_dict(self) -> dict[str, Any]:
         data = {f: getattr(self, f) for f in ("event_id", "format", "participant", "lang",
-                                              "file_name", "media_type")}
+                                              "file_name", "ascii_file_name", "media_type")}
         if isinstance(self.content, bytes):
             if self.binary:
                 return {**data, "encoding": "base64",
@@ -400,5 +403,19 @@ def event_agenda(store: GraphStore, event_id: str, fmt: str = "html", *,
                 if p["id"] == participant), None)
     lang = lang or (own if own in ("zh", "en") else None) or props.get("language", "zh")
     data = render_agenda(items, info, fmt, participant=participant, lang=lang)
-    stem = re.sub(r"[^\w.-]+", "-", f"{event_id}-{participant or 'all'}").strip("-")
-    return Agenda(event_id, fmt, participant, lang, f"{stem}.{fmt}", MEDIA_TYPES[fmt], data)
+    who = (store.get_nodes([participant]).get(participant) if participant else None)
+    whole = "全部日程" if lang == "zh" else "programme"
+    name = agenda_file_name(props.get("name") or event_id, who.name if who else whole, fmt)
+    ascii_stem = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{event_id}-{participant or 'all'}")
+    return Agenda(event_id, fmt, participant, lang, name, MEDIA_TYPES[fmt], data,
+                  f"{ascii_stem.strip('-') or 'agenda'}.{fmt}")
+
+
+def agenda_file_name(event: str, who: str, fmt: str) -> str:
+    """A file name of names, safe on every system: no path or reserved characters.
+
+    >>> agenda_file_name("西安精准对接会 2019/05", "浙江大立科技", "ics")
+    '西安精准对接会-2019-05-浙江大立科技.ics'
+    """
+    stem = re.sub(r'[\s\\/:*?"<>|\x00-\x1f]+', "-", f"{event} {who}").strip("-. ")
+    return f"{stem[:120] or 'agenda'}.{fmt}"

@@ -43,6 +43,7 @@ from typing import Any
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope, path_is_visible
 from duijie.api.services.needs import Audit, need_record, visible_needs
+from duijie.api.services.result_cache import ResultCache
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.store import (
     EDGE_WEIGHTS,
@@ -406,6 +407,28 @@ def _is_operator(viewer: Viewer) -> bool:
     return viewer.role is None
 
 
+RESULTS = ResultCache(size=2048)
+"""Answers kept per store version, question and viewer class (`result_cache`)."""
+
+
+def _viewer_class(viewer: Viewer) -> tuple[str | None, str | None]:
+    """Who asks, as far as it changes an answer: organisers (and the operator) by their
+    scope, a firm or an expert by who they are."""
+    if viewer.is_staff:
+        return "staff", viewer.scope
+    return viewer.role.value if viewer.role else None, viewer.party_id
+
+
+def _answer(store: GraphStore, question: tuple, viewer: Viewer,
+            config: RecommendConfig | None, compute) -> RecommendResult:
+    """`compute()`, or the answer kept for this question, viewer class and graph (an
+    explicit `config` is not kept: it is a one-off)."""
+    if config is not None:
+        return compute()
+    key = (*question, _viewer_class(viewer), date.today().isoformat())
+    return RESULTS.answer(store, key, compute)
+
+
 def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert", k: int = 10,
                        region: str | None = None, firm_id: str | None = None,
                        available_only: bool = True, config: RecommendConfig | None = None,
@@ -415,16 +438,22 @@ def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert",
 
     A need the viewer may not read is `NotFound`, worded as for an unknown id. `audit`
     hears of the need read and of every need the answer shows."""
-    if _is_operator(viewer):
-        return RecommendResult.of(shared_recommender(store, config=config).recommend(
-            need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only))
-    need_record(store, need_id, viewer)
-    _check_firm(viewer, firm_id)
-    sight = _Sight.of(store, viewer)
-    rec = shared_recommender(store, config=config).recommend(
-        need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only,
-        within=sight.within(kind))
-    result = sight.shown(store, rec)
+    if not _is_operator(viewer):
+        need_record(store, need_id, viewer)
+        _check_firm(viewer, firm_id)
+
+    def compute() -> RecommendResult:
+        if _is_operator(viewer):
+            return RecommendResult.of(shared_recommender(store, config=config).recommend(
+                need_id, kind, k, region=region, firm_id=firm_id,
+                available_only=available_only))
+        sight = _Sight.of(store, viewer)
+        return sight.shown(store, shared_recommender(store, config=config).recommend(
+            need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only,
+            within=sight.within(kind)))
+
+    result = _answer(store, ("need", need_id, kind, k, region, firm_id, available_only),
+                     viewer, config, compute)
     if audit is not None:
         audit("recommend", need_id, f"{kind} for this need")
         _audit_shown(store, audit, result, f"recommended for {need_id}", skip=need_id)
@@ -438,16 +467,21 @@ def recommend_for_text(store: GraphStore, text: str, *, kind: str = "expert", k:
                        ) -> RecommendResult:
     """Candidates for an unsaved need described in `text` (optionally of a stored firm);
     `audit` hears of every need the answer shows."""
-    if _is_operator(viewer):
-        return RecommendResult.of(shared_recommender(store, config=config).recommend(
+    if not _is_operator(viewer):
+        _check_firm(viewer, firm_id)
+
+    def compute() -> RecommendResult:
+        if _is_operator(viewer):
+            return RecommendResult.of(shared_recommender(store, config=config).recommend(
+                None, kind, k, text=text, region=region, firm_id=firm_id,
+                available_only=available_only))
+        sight = _Sight.of(store, viewer)
+        return sight.shown(store, shared_recommender(store, config=config).recommend(
             None, kind, k, text=text, region=region, firm_id=firm_id,
-            available_only=available_only))
-    _check_firm(viewer, firm_id)
-    sight = _Sight.of(store, viewer)
-    rec = shared_recommender(store, config=config).recommend(
-        None, kind, k, text=text, region=region, firm_id=firm_id,
-        available_only=available_only, within=sight.within(kind))
-    result = sight.shown(store, rec)
+            available_only=available_only, within=sight.within(kind)))
+
+    result = _answer(store, ("text", text, kind, k, region, firm_id, available_only), viewer,
+                     config, compute)
     if audit is not None:
         _audit_shown(store, audit, result, "recommended for a text")
     return result
@@ -464,14 +498,17 @@ def recommend_for_candidate(store: GraphStore, candidate_id: str, *, kind: str =
     A viewer gets only the needs they may read: a confidential need, its title and its
     matched words reach nobody outside its firm and the organisers. `audit` hears of
     every need the answer shows."""
-    if _is_operator(viewer):
-        return RecommendResult.of(shared_recommender(store, config=config).recommend_for(
-            candidate_id, kind, k, region=region, available_only=available_only))
-    sight = _Sight.of(store, viewer)
-    rec = shared_recommender(store, config=config).recommend_for(
-        candidate_id, kind, k, region=region, available_only=available_only,
-        within=sight.within(kind))
-    result = sight.shown(store, rec)
+    def compute() -> RecommendResult:
+        if _is_operator(viewer):
+            return RecommendResult.of(shared_recommender(store, config=config).recommend_for(
+                candidate_id, kind, k, region=region, available_only=available_only))
+        sight = _Sight.of(store, viewer)
+        return sight.shown(store, shared_recommender(store, config=config).recommend_for(
+            candidate_id, kind, k, region=region, available_only=available_only,
+            within=sight.within(kind)))
+
+    result = _answer(store, ("for", candidate_id, kind, k, region, available_only), viewer,
+                     config, compute)
     if audit is not None:
         _audit_shown(store, audit, result, f"recommended for {candidate_id}")
     return result

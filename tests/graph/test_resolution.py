@@ -264,6 +264,56 @@ def test_review_accept_merges_and_moves_edges(sqlite_store: SqliteStore) -> None
     assert [c.node_id for c in resolve(sqlite_store, "恒峰工具")][:1] == ["ent:hf1"]
 
 
+def test_two_workers_accepting_one_review_at_once_merge_once(tmp_path: Path) -> None:
+    """Two connections (as two server workers) both read the open item before either
+    writes: exactly one merges, the other is a `Conflict` that writes nothing."""
+    import threading
+
+    path = tmp_path / "office.db"
+    store = SqliteStore(path)
+    write(store, [ent("ent:hf1", "恒锋工具股份有限公司")])
+    need = Node("need:1", "Need", {"title": "刀具涂层寿命"}, [], [SOURCE])
+    store.apply(_batch_of(need))
+    write(store, [ent("ent:hf2", "恒峰工具")], [Edge("ent:hf2", "submitted", "need:1", {},
+                                                  [SOURCE])])
+    [item] = store.list_reviews()
+    both_read = threading.Barrier(2, timeout=30)
+
+    class Worker(SqliteStore):  # a real store that waits, after its first read, for the other
+        waited = False
+
+        def get_nodes(self, ids):
+            found = super().get_nodes(ids)
+            if "ent:hf2" in ids and not self.waited:
+                self.waited = True
+                both_read.wait()
+            return found
+
+    outcomes: list[str] = []
+
+    def accept(user: str) -> None:
+        worker = Worker(path)
+        try:
+            accept_review(worker, item.id, user)
+            outcomes.append("accepted")
+        except Conflict as exc:
+            outcomes.append(f"conflict: {exc}")
+        finally:
+            worker.close()
+
+    threads = [threading.Thread(target=accept, args=(u,)) for u in ("alice", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(o.split(":")[0] for o in outcomes) == ["accepted", "conflict"], outcomes
+    assert store.counts()["nodes"]["Enterprise"] == 1
+    assert [e.src for e in store.find_edges(kind="submitted")] == ["ent:hf1"]
+    assert store.get_node("ent:hf1").aliases.count("恒峰工具") == 1
+    assert store.list_reviews("accepted")[0].id == item.id
+    store.close()
+
+
 def test_accepting_a_review_re_points_the_others_about_the_merged_node(
         sqlite_store: SqliteStore) -> None:
     write(sqlite_store, [ent("ent:hf1", "恒锋工具股份有限公司", region="嘉兴")])

@@ -114,6 +114,30 @@ def test_projection_follows_own_and_foreign_writes(db_path: Path) -> None:
     store.close()
 
 
+def test_writes_to_the_files_other_tables_leave_the_graph_version_alone(db_path: Path) -> None:
+    """Accounts, sessions and the audit log share the file: writing them must not make
+    every recommender and projection of the server read the graph again."""
+    from duijie.graph.accounts import AccountStore
+
+    store = SqliteStore(db_path)
+    with store.batch() as b:
+        b.upsert_node(firm("ent:a", "甲"))
+    graph, version = store.projection(), store.version()
+    accounts = AccountStore(db_path)
+    accounts.audit(None, "read", "Need", "need:1")
+    accounts.close()
+    assert store.version() == version and store.projection() is graph
+    with store.batch() as b:  # own write: mine moves, others' does not
+        b.upsert_node(firm("ent:b", "乙"))
+    assert store.version() == (version[0], version[1] + 1)
+    other = SqliteStore(db_path)
+    with other.batch() as b:
+        b.upsert_node(firm("ent:c", "丙"))
+    other.close()
+    assert store.version()[0] == version[0] + 1 and "ent:c" in store.projection()
+    store.close()
+
+
 CRASH_SCRIPT = textwrap.dedent("""
     import os, sys
     sys.path.insert(0, {repo!r})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -135,8 +136,12 @@ def test_re_plan_with_a_pin_schedule_publish_and_agendas(office, planned):
 
         ics = http.get(f"/api/events/{XIAN}/agenda.ics")
         assert ics.headers["content-type"].startswith("text/calendar")
-        assert 'filename="evt-xian-docking-2019-05-all.ics"' in ics.headers[
-            "content-disposition"]
+        disposition = ics.headers["content-disposition"]
+        assert 'filename="evt-xian-docking-2019-05-all.ics"' in disposition  # ASCII fallback
+        named = unquote(disposition.split("filename*=UTF-8''")[1])  # RFC 6266: names
+        event_name = http.get(f"/api/events/{XIAN}").json()["name"]
+        assert named.startswith(event_name.split()[0]) and named.endswith("-全部日程.ics")
+        assert XIAN not in named
         events = Calendar.from_ical(ics.content).walk("VEVENT")
         assert len(events) == len(placements)
         xlsx = http.get(f"/api/events/{XIAN}/agenda.xlsx")

@@ -287,7 +287,7 @@ def agenda_response(store: GraphStore, event_id: str, fmt: str, participant: str
     body = agenda.content if isinstance(agenda.content, bytes) else agenda.content.encode()
     media = agenda.media_type + ("; charset=utf-8" if fmt in ("csv", "html", "ics") else "")
     disposition = "inline" if fmt == "html" else "attachment"
-    ascii_name = agenda.file_name.encode("ascii", "replace").decode().replace("?", "_")
+    ascii_name = agenda.ascii_file_name  # old clients; filename* names it (RFC 6266)
     return Response(body, media_type=media, headers={
         "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; "
                                f"filename*=UTF-8''{quote(agenda.file_name)}"})
