@@ -173,8 +173,56 @@ MATRIX: dict[str, Entry] = {
                                                  ANON), params={"job_id": "import"}),
     "POST /api/imports/{job_id}/cancel": Entry(ORGANISERS, params={"job_id": "import"}),
     "GET /api/export": Entry((OK, DENY, DENY, DENY, DENY, ANON)),
+    # the office's jobs: problems (firm A's), a firm's profile, programme push, contacts
+    "GET /api/problems": Entry(SIGNED_IN),
+    "GET /api/problems/ledger.xlsx": Entry(ORGANISERS),
+    "GET /api/problems/{need_id}": Entry((OK, HIDE, OK, HIDE, HIDE, ANON),
+                                         params={"need_id": "problem"}),
+    "POST /api/problems": Entry((201, HIDE, DENY, DENY, DENY, ANON), {
+        "firm_id": FIRM_A, "title": "矩阵测试问题：用地审批慢", "region": "丽水"}),
+    "POST /api/problems/{need_id}/assign": Entry(OFFICE_ONLY, {"department": "丽水市经信局"},
+                                                 {"need_id": "problem"}),
+    # closed by then ("close" comes first): a closed problem takes no steps (422) is a pass
+    "POST /api/problems/{need_id}/steps": Entry(({OK, 422}, HIDE, DENY, DENY, DENY, ANON),
+                                                {"text": "已电话联系企业"},
+                                                {"need_id": "problem"}),
+    "POST /api/problems/{need_id}/close": Entry(({OK, 422}, HIDE, DENY, DENY, DENY, ANON),
+                                                {"answer": "已解决", "seen": "2026-12-03"},
+                                                {"need_id": "problem"}),
+    "GET /api/firms/{firm_id}/profile": Entry((OK, HIDE, OK, HIDE, HIDE, ANON),
+                                              params={"firm_id": FIRM_A}),
+    "GET /api/programmes/{programme_id}/push": Entry(ORGANISERS,
+                                                     params={"programme_id": "programme"}),
+    "GET /api/officials": Entry(ORGANISERS),
+    "POST /api/officials": Entry((201, 201, DENY, DENY, DENY, ANON), lambda o, role: {
+        "name": f"矩阵联络员{role}", "department": "经信局", "regions": ["丽水"]}),
+    "POST /api/contacts/plan": Entry(ORGANISERS, {"firm_ids": [FIRM_A]}),
+    "POST /api/contacts": Entry((201, {201, HIDE}, DENY, DENY, DENY, ANON), lambda o, role: {
+        "official_id": o.ids["official"], "firm_id": FIRM_A, "note": "走访"}),
+    "GET /api/contacts/duty": Entry(ORGANISERS),
+    "GET /api/analysis": Entry(ORGANISERS),
+    "GET /api/analysis/{event_id}": Entry(OFFICE_ONLY, params={"event_id": "event"}),
     # pages
     "GET /": Entry((OK,) * 5 + (303,)),
+    "GET /problems": Entry((OK, OK, OK, OK, DENY, 303)),
+    "GET /problems/{need_id}": Entry((OK, HIDE, OK, HIDE, DENY, 303),
+                                     params={"need_id": "problem"}),
+    "POST /problems/{need_id}/{action}": Entry(({303, 422}, HIDE, DENY, DENY, DENY, 303),
+                                               {"text": "再次联系"}, {
+        "need_id": "problem", "action": "step"}, form=True),
+    "GET /firm": Entry((DENY, DENY, 303, 303, DENY, 303)),  # a firm: to its own profile
+    "GET /firms/{firm_id}": Entry((OK, HIDE, OK, HIDE, DENY, 303),
+                                  params={"firm_id": FIRM_A}),
+    "GET /push": Entry(PAGE_ORGANISERS),
+    "GET /contacts": Entry(PAGE_ORGANISERS),
+    # the plan's own refusal (422, said on the page) is a pass: the role got through
+    "POST /contacts/plan": Entry(({OK, 422}, {OK, 422}, DENY, DENY, DENY, 303), {},
+                                 form=True),
+    "GET /contacts/{official_id}": Entry(PAGE_ORGANISERS, params={"official_id": "official"}),
+    "POST /contacts/{official_id}/record": Entry(FORM_ORGANISERS, {"firm_id": FIRM_A}, {
+        "official_id": "official"}, form=True),
+    "GET /analysis": Entry(PAGE_ORGANISERS),
+    "GET /analysis/{event_id}": Entry(PAGE_OFFICE_ONLY, params={"event_id": "event"}),
     "GET /login": Entry((OK,) * 6),
     "POST /login": Entry((303,) * 6, {"username": "wang", "password": PASSWORD}, form=True),
     "POST /logout": Entry((303,) * 6, {}, form=True, fresh=True),

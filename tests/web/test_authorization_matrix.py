@@ -100,6 +100,15 @@ def office(tmp_path_factory) -> Office:
         wait_import(org, dupes["id"], "confirm")
         ids["review"] = next(c["id"] for c in org.get("/api/reviews").json()["items"]
                              if c["incoming"]["name"] == "海康微视")
+        problem = org.post("/api/problems", json={
+            "firm_id": FIRM_A, "title": "矩阵测试问题：厂房消防验收", "region": "丽水"})
+        assert problem.status_code == 201, problem.text
+        ids["problem"] = problem.json()["id"]
+        official = org.post("/api/officials", json={
+            "name": "矩阵联络员", "department": "经信局", "regions": ["丽水"]})
+        assert official.status_code == 201, official.text
+        ids["official"] = official.json()["id"]
+        ids["programme"] = org.get("/api/programmes").json()["data"][0]["id"]
     yield found
     server.close()
 
