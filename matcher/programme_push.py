@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
-from duijie.matcher.eligibility import Check, EligibilityResult, _fmt, _label, evaluate_eligibility
+from duijie.matcher.eligibility import FIELDS, Check, EligibilityResult, evaluate_eligibility
 
 CHANGEABLE_FIELDS = ("revenue_wan", "employees", "rd_ratio_pct", "flags", "listed")
 """What a firm can change about itself (its region, industry or age it cannot)."""
@@ -90,14 +90,20 @@ def single_change(result: EligibilityResult) -> Check | None:
     return check
 
 
+def _shown(value: Any, unit: str) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value}%" if unit == "%" else f"{value}{unit}"
+
+
 def _change_words(check: Check, programme: str) -> tuple[str, str]:
     if check.op == "has_flag":
         return (f"取得“{check.expected}”即可申报 {programme}",
                 f"holding {check.expected} would make it eligible for {programme}")
-    zh, en, unit = _label(check.field)
+    zh, en, unit = FIELDS.get(check.field, (check.field, check.field, ""))
     arrow = {">=": "", ">": "以上", "<=": "", "<": "以下"}.get(check.op, "")
     arrow_en = {">": " (more than)", "<": " (less than)"}.get(check.op, "")
-    actual, target = _fmt(check.actual, unit), _fmt(check.expected, unit)
+    actual, target = _shown(check.actual, unit), _shown(check.expected, unit)
     return (f"{zh} {actual} → {target}{arrow} 即可申报 {programme}",
             f"{en} {actual} → {target}{arrow_en} would make it eligible for {programme}")
 
