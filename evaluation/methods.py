@@ -174,3 +174,36 @@ def as_method(scorer: Scorer) -> Callable[[list[dict]], Callable]:
             return out
         return rank
     return method
+
+
+_SEMANTIC_CACHE = None
+
+
+def _semantic_cache():
+    global _SEMANTIC_CACHE
+    if _SEMANTIC_CACHE is None:
+        from duijie.matcher.semantic import EmbeddingCache
+        _SEMANTIC_CACHE = EmbeddingCache()
+    return _SEMANTIC_CACHE
+
+
+@dataclass(frozen=True)
+class semantic:
+    """Cosine of sentence embeddings (`matcher.semantic`; needs ``duijie[semantic]``)."""
+
+    def __call__(self, profiles: list[dict], texts: Sequence[str]) -> np.ndarray:
+        key = _memo_key(repr(self), profiles, texts)
+        if key in _MEMO:
+            return _MEMO[key]
+        from duijie.matcher.semantic import (
+            load_encoder,
+            profile_matrix,
+            semantic_scores,
+        )
+
+        cache = _semantic_cache()
+        docs = [d["text"] for p in profiles for d in p["docs"]]
+        if cache.missing([*docs, *texts]):
+            cache.fill([*docs, *texts], load_encoder())
+        scores = semantic_scores(cache.vectors(list(texts)), profile_matrix(profiles, cache))
+        return _remember(key, scores)

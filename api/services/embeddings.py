@@ -1,0 +1,119 @@
+"""Embeddings of the candidates' documents, computed in the background and kept on disk.
+
+The semantic signal (`matcher.semantic`, extra ``duijie[semantic]``) needs one vector per
+document text. `compute_embeddings` collects the documents of every candidate profile of the
+store (experts, institutes, programmes, firms, needs: what the recommender ranks), encodes the
+texts that have no vector yet, and writes them to an ``.npz`` file keyed by the hash of each
+text and the model (`matcher.semantic.text_key`): an unchanged document is never encoded
+twice, an edited one gets a new key. The file is written whole to a temporary name and
+renamed, so a reader sees the old file or the new one, never half of one. `start_embedding_job`
+runs it as an `api.jobs.Job` that reports ``encoding 120/700`` as it goes and can be
+cancelled (what was encoded by then is kept).
+
+Without the extra, both raise `BackendUnavailable` (exit 5) naming the install command,
+and nothing else changes: recommendations stay lexical.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from duijie.api.jobs import Job
+from duijie.api.services import Result
+from duijie.graph.errors import InvalidInput
+from duijie.graph.store import GraphStore
+from duijie.matcher.recommend import CANDIDATE_KINDS
+from duijie.matcher.semantic import MODEL, EmbeddingCache, load_encoder
+
+
+@dataclass
+class EmbeddingsComputed(Result):
+    """What a run encoded: ``texts`` distinct document texts, ``encoded`` of them new."""
+
+    path: str
+    model: str
+    profiles: int
+    texts: int
+    encoded: int
+    cancelled: bool
+
+
+def read_cache(path: Path) -> EmbeddingCache:
+    """The embeddings kept at ``path`` (an empty cache when there is no file yet).
+
+    Raises
+    ------
+    InvalidInput
+        The file is not an embeddings file of this model.
+    """
+    if not path.exists():
+        return EmbeddingCache(MODEL)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            model = str(data["model"])
+            keys, vectors = data["keys"], data["vectors"]
+    except (OSError, KeyError, ValueError) as exc:
+        raise InvalidInput(f"is not an embeddings file ({exc})", value=str(path),
+                           where="embeddings") from exc
+    if model != MODEL:
+        return EmbeddingCache(MODEL)  # another model's vectors are not comparable: start over
+    return EmbeddingCache(MODEL, dict(zip(keys.tolist(), vectors, strict=True)))
+
+
+def write_cache(cache: EmbeddingCache, path: Path) -> None:
+    """Write the cache whole to a temporary file, then rename it over ``path``."""
+    keys = np.array(sorted(cache.by_key))
+    vectors = (np.vstack([cache.by_key[k] for k in keys]) if len(keys)
+               else np.zeros((0, 512), np.float32))
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, model=np.array(MODEL), keys=keys, vectors=vectors)
+    os.replace(tmp, path)
+
+
+def candidate_texts(store: GraphStore) -> tuple[int, list[str]]:
+    """Number of candidate profiles and their documents' texts, as the recommender sees them."""
+    from duijie.api.services.recommendations import shared_recommender
+
+    recommender = shared_recommender(store).current()
+    texts, profiles = [], 0
+    for node_id, kind in recommender.kind_of.items():
+        if kind not in CANDIDATE_KINDS:
+            continue
+        profile = recommender.profile(node_id)
+        if profile:
+            profiles += 1
+            texts += [d["text"] for d in profile["docs"]]
+    return profiles, texts
+
+
+def compute_embeddings(store: GraphStore, path: Path, *, progress=None, cancelled=None,
+                       batch: int = 128) -> EmbeddingsComputed:
+    """Encode the candidates' document texts that ``path`` does not hold yet, and save.
+
+    Raises
+    ------
+    BackendUnavailable
+        ``duijie[semantic]`` is not installed.
+    """
+    encode = load_encoder()
+    cache = read_cache(path)
+    profiles, texts = candidate_texts(store)
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(f"encoding {done}/{total}")
+    encoded = cache.fill(texts, encode, batch=batch, progress=report, cancelled=cancelled)
+    write_cache(cache, path)
+    stopped = bool(cancelled and cancelled())
+    return EmbeddingsComputed(str(path), MODEL, profiles, len(set(texts)), encoded, stopped)
+
+
+def start_embedding_job(store: GraphStore, path: Path) -> Job:
+    """`compute_embeddings` on a worker thread (`Job`: stage, cancel, wait)."""
+    load_encoder()  # fail now, in the caller, when the extra is missing
+    return Job(lambda progress, cancelled: compute_embeddings(
+        store, path, progress=progress, cancelled=cancelled), name="embeddings").start()

