@@ -202,3 +202,25 @@ def test_cli_problem_commands(db_path: Path, tmp_path: Path) -> None:
     missing = run("problem", "close", "need:none", "--answer", "x", "--seen", "2019-05-03",
                   db=db_path)
     assert missing.returncode == 3
+
+
+@pytest.mark.bolt
+def test_ledger_and_contacts_on_the_bolt_backend(bolt_store) -> None:
+    from duijie.api.services.contacts import add_official, plan_contacts, record_contact
+
+    with bolt_store.batch() as b:
+        b.upsert_node(Node("ent:jinan", "Enterprise", {"name": "济南某机床", "region": "济南",
+                                                       "industry": "高端装备制造"}))
+    p = add_problem(bolt_store, firm_id="ent:jinan", title="审批慢", opened_on="2019-12-02",
+                    routing=ROUTING)
+    with pytest.raises(InvalidInput, match="before the problem was opened"):
+        add_step(bolt_store, p.id, text="走访", on="2019-11-30")
+    add_step(bolt_store, p.id, text="走访", on="2019-12-03", answer="已协调")
+    assert close_problem(bolt_store, p.id, seen="2019-12-05").state == "closed"
+    add_official(bolt_store, name="王明", department="装备工业处", fields=["高端装备制造"],
+                 capacity=2, official_id="off:wang")
+    plan = plan_contacts(bolt_store)
+    assert [(a.firm_id, a.official_id) for a in plan.assignments] == [("ent:jinan", "off:wang")]
+    done = record_contact(bolt_store, "off:wang", "ent:jinan", on="2019-12-06",
+                          problems=[{"title": "用电扩容"}])
+    assert done.on_duty and len(list_problems(bolt_store).items) == 2
