@@ -143,7 +143,7 @@ def recommendation_route(url: str, organiser: dict[str, str]
     """(route as in the schema, concrete paths (one per public need), True if it is a
     recommendation route)."""
     schema = httpx.get(url + "/openapi.json").json()
-    needs = httpx.get(url + "/api/needs", params={"limit": 500, "confidentiality": "public"},
+    needs = httpx.get(url + "/api/needs", params={"limit": 200, "confidentiality": "public"},
                       headers=organiser).json()["data"]
 
     def filled(path: str, need_id: str) -> str:
