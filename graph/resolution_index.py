@@ -76,6 +76,7 @@ review (0.70 sends one) while every same pair still reaches review or better."""
 REGION_AGREE, REGION_CONFLICT = 0.05, 0.25
 INDUSTRY_AGREE, INDUSTRY_CONFLICT = 0.05, 0.10
 LEGAL_AGREE, LEGAL_CONFLICT = 0.10, 0.30
+MAX_EVIDENCE_BONUS = REGION_AGREE + INDUSTRY_AGREE + LEGAL_AGREE
 NUMBER_CONFLICT = 0.40  # 测试1号 / 测试12号: more than any agreeing evidence can add back
 DIFFERENT_KINDS_SCORE = 0.60  # below review: 临沂职业学院 / 临沂科技职业学院
 QUALIFIER_CONFLICT = 0.40  # 中国石油大学（华东） / （北京）: two universities
@@ -196,6 +197,7 @@ class OrgProfile:
     legal_name: str | None = None
     name_places: frozenset[str] = frozenset()  # leading or bracketed places of the names
     region_places: frozenset[str] = frozenset()  # the record's region alone
+    qualified: bool = False  # a name says something in brackets (华东, 苏州校区)
 
 
 def org_profile(name: str, aliases: tuple[str, ...] | list[str] = (), *,
@@ -221,7 +223,7 @@ def org_profile(name: str, aliases: tuple[str, ...] | list[str] = (), *,
         normalize_text(industry) if industry and industry.strip() else None,
         credit_code.strip().upper() if credit_code and credit_code.strip() else None,
         normalize_text(legal_name) if legal_name and legal_name.strip() else None,
-        frozenset(in_names), frozenset(regional),
+        frozenset(in_names), frozenset(regional), any(f.qualifiers for f in forms),
     )
 
 
@@ -382,6 +384,10 @@ def compare(query: OrgProfile, cand: OrgProfile, *, same_threshold: float = SAME
     if query.credit_code and cand.credit_code:
         reasons.append(f"credit codes differ: {query.credit_code} / {cand.credit_code}")
         return Verdict(min(score, 0.3), "different", reasons, matched)
+    if not exact and score + MAX_EVIDENCE_BONUS < review_threshold:
+        # Far apart by name: no evidence could lift it to review, so none is weighed
+        # (most candidates a query compares end here).
+        return Verdict(max(0.0, score), "different", reasons, matched)
     if any(qa.norm == cb.norm for qa in query.names for cb in cand.names):
         support += 1
         reasons.append("same full name")
@@ -468,9 +474,11 @@ def _compare_qualifiers(query: OrgProfile, cand: OrgProfile) -> tuple[str, str] 
     differently (中国石油大学（华东） / （北京））, ("one-sided", why) when only one is
     and the qualifier is not a place an enterprise merely registered in (精功（绍兴）);
     None when they agree or say nothing."""
+    if not query.qualified and not cand.qualified:
+        return None
     qa = {q for f in query.names for q in f.qualifiers}
     qb = {q for f in cand.names for q in f.qualifiers}
-    if qa & qb or (not qa and not qb):
+    if qa & qb:
         return None
     if qa and qb:
         return "conflict", f"brackets differ: {'、'.join(sorted(qa))} / {'、'.join(sorted(qb))}"
