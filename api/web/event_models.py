@@ -34,21 +34,6 @@ class In(BaseModel):
 
 # ----------------------------------------------------------------------------- events
 
-class EventSummaryOut(BaseModel):
-    id: str
-    name: str
-    place: str | None
-    start_date: str | None
-    end_date: str | None
-    status: str
-    participants: int
-    meetings: int
-
-
-class EventListOut(BaseModel):
-    events: list[EventSummaryOut]
-
-
 class EventCreateIn(In):
     name: str = Field(min_length=1, max_length=200)
     event_id: str | None = Field(None, min_length=5, max_length=200, pattern=r"^evt:\S+$")
@@ -67,17 +52,6 @@ class EventCreateIn(In):
     event_type: EventType = EventType.OTHER
     organiser: str | None = Field(None, max_length=200)
     language: Literal["zh", "en"] = "zh"
-
-
-class EventCreatedOut(BaseModel):
-    id: str
-    kind: str
-    props: dict[str, Any]
-    aliases: list[str]
-    confidentiality: str
-    provenance: list[dict[str, Any]]
-    slots: int
-    tables: list[str]
 
 
 class EventUpdateIn(In):

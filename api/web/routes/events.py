@@ -31,16 +31,21 @@ from duijie.api.services.event_views import (
     meeting_detail,
     meeting_list,
 )
-from duijie.api.services.events import RuleRecorded, event_create, event_rule, update_event
+from duijie.api.services.events import (
+    EventCreated,
+    EventList,
+    RuleRecorded,
+    event_create,
+    event_rule,
+    update_event,
+)
 from duijie.api.services.invitations import event_invite
 from duijie.api.services.outcomes import event_add_follow_up, event_outcome
 from duijie.api.services.planning import Published, event_plan, event_publish, event_schedule
 from duijie.api.web.deps import AccountsDep, JobsDep, OrganiserSession, StoreDep, ViewerDep
 from duijie.api.web.event_models import (
-    EventCreatedOut,
     EventCreateIn,
     EventDetailOut,
-    EventListOut,
     EventUpdateIn,
     FollowUpAddedOut,
     FollowUpIn,
@@ -108,14 +113,14 @@ def start_invitations(store: GraphStore, accounts: AccountStore, jobs: SharedJob
 
 # ----------------------------------------------------------------------------- events
 
-@router.get("/events", response_model=EventListOut)
+@router.get("/events", response_model=EventList)
 def list_events(store: StoreDep, viewer: ViewerDep) -> dict:
     """Events by start date: organisers every event in their scope, a firm or an expert
     the events it takes part in."""
     return events_for(store, viewer).to_dict()
 
 
-@router.post("/events", response_model=EventCreatedOut, status_code=201)
+@router.post("/events", response_model=EventCreated, status_code=201)
 def create_event(body: EventCreateIn, store: StoreDep, session: OrganiserSession,
                  accounts: AccountsDep) -> dict:
     """Create an event with a grid of slots over its days and its tables."""
