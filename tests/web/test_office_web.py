@@ -140,6 +140,21 @@ def test_the_ledger_pages_in_a_browser(page, server: Server) -> None:
     page.wait_for_selector("#ledger")
     assert page.locator("h1").inner_text() == "问题台账"
     screenshot(page, "problem-ledger-zh")
+    page.click("#add-problem summary")
+    page.fill(".add-problem-form input[name=firm]", "艾莱依集团")  # by its name
+    page.fill(".add-problem-form input[name=title]", "人才公寓申请")
+    page.select_option(".add-problem-form select[name=need_type]", "talent")
+    page.fill(".add-problem-form input[name=opened_on]", "2019-12-02")
+    page.click(".add-problem-form button[type=submit]")
+    page.wait_for_url("**done=added")
+    assert page.locator("h1").inner_text() == "人才公寓申请"
+    assert page.locator("#department").inner_text() == "人才工作部门"  # the packaged rules
+    page.goto(server.url + "/problems")
+    page.click("#add-problem summary")
+    page.fill(".add-problem-form input[name=firm]", "没有这家公司")
+    page.fill(".add-problem-form input[name=title]", "x")
+    page.click(".add-problem-form button[type=submit]")
+    assert page.locator("#refusal").inner_text() == "找不到该企业：请填写企业全称或编号。"
     pid = client(server, "wang").post("/api/problems", json={
         "firm_id": "ent:dali-technology", "title": "用地指标紧张",
         "opened_on": "2019-12-02"}).json()["id"]

@@ -71,6 +71,38 @@ def _form(form: Any, *names: str) -> dict[str, str | None]:
 
 # -- the problem ledger -----------------------------------------------------------------
 
+def _firm_id(store: Any, text: str | None) -> str:
+    """A firm's id from what an organiser typed: its id, or its exact name."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if text.startswith("ent:"):
+        return text
+    found = store.find_nodes("Enterprise", where={"name": text}, limit=2)
+    return found[0].id if len(found) == 1 else text
+
+
+@router.post("/problems/new")
+async def new_problem_page(request: Request) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    values = _form(form, "firm", "title", "need_type", "opened_on", "text")
+    store = request.app.state.store
+    try:
+        made = problems.add_problem(
+            store, firm_id=_firm_id(store, values["firm"]), title=values["title"] or "",
+            text=values["text"], need_type=values["need_type"] or "problem",
+            opened_on=values["opened_on"], viewer=viewer_of(session),
+            author=session.user.username)
+    except InvalidInput as error:
+        key = "office_err_unknown_firm" if "enterprise" in str(error) else refusal_key(error)
+        return RedirectResponse(f"/problems?refused={key}", status_code=303)
+    return RedirectResponse(f"/problems/{quote(made.id)}?done=added", status_code=303)
+
+
 @router.get("/problems")
 def problems_page(request: Request) -> Response:
     session = _signed_in(request, Role.ORGANISER, Role.ENTERPRISE)
@@ -100,7 +132,10 @@ def problems_page(request: Request) -> Response:
                   page_link=lambda n: "/problems?" + urlencode({**base, "page": n}),
                   everything=everything.to_dict(), states=problems.STATES, state=state,
                   department=department, overdue=q.get("overdue") == "1",
-                  escalated=q.get("escalated") == "1", xlsx=xlsx)
+                  escalated=q.get("escalated") == "1", xlsx=xlsx,
+                  types=[t.value for t in PROBLEM_NEED_TYPES],
+                  refused=q.get("refused") if (q.get("refused") or "").startswith("office_err_")
+                  else None)
 
 
 def _problem_page(request: Request, session: Session, need_id: str, *, message: str | None = None,
