@@ -16,6 +16,8 @@ otherwise.
 
 from __future__ import annotations
 
+import numpy as np
+
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.records import check_profile, check_query
 from duijie.matcher.text import TextAffinity
@@ -25,7 +27,8 @@ DEFAULT_WEIGHTING: str = TextAffinity().get_params()["weighting"]
 
 
 def run_affinity(profiles: list[dict], queries: list[dict], top: int | None = None,
-                 where_profiles=None, where_queries=None, **params) -> list[dict]:
+                 where_profiles=None, where_queries=None, semantic: bool = False,
+                 **params) -> list[dict]:
     """Score every query against every profile with `TextAffinity`.
 
     Parameters
@@ -39,6 +42,10 @@ def run_affinity(profiles: list[dict], queries: list[dict], top: int | None = No
         of profiles); None keeps every pair.
     where_profiles, where_queries : callable, optional
         ``i -> str`` naming record ``i`` in errors (the CLI passes "file, line n").
+    semantic : bool, default False
+        Fuse the lexical score with the cosine of sentence embeddings over every profile,
+        with the harness's weight (`matcher.semantic`; needs ``duijie[semantic]``, else
+        `BackendUnavailable`).
     **params
         `TextAffinity` parameters.
 
@@ -79,8 +86,40 @@ def run_affinity(profiles: list[dict], queries: list[dict], top: int | None = No
             exc = InvalidInput(exc.message, value=exc.value, where=name_p(i))
         raise exc from None
     k = len(model.profile_ids_) if top is None else min(top, len(model.profile_ids_))
+    if semantic:
+        return _with_semantic(model, profiles, checked, k, name_q)
     out = []
     for i, (qid, text) in enumerate(checked):
         for pid, score in model._top(text, k, f"{name_q(i)}, field text"):
             out.append({"query": qid, "profile": pid, "score": round(score, 6)})
+    return out
+
+
+def _with_semantic(model: TextAffinity, profiles: list[dict], checked: list[tuple[str, str]],
+                   k: int, name_q) -> list[dict]:
+    """Lexical and semantic scores of every profile fused, the k best of each query."""
+    from duijie.matcher.fusion import fused_scores
+    from duijie.matcher.semantic import (
+        SEMANTIC_WEIGHT,
+        EmbeddingCache,
+        load_encoder,
+        profile_matrix,
+        semantic_scores,
+    )
+
+    encode = load_encoder()
+    cache = EmbeddingCache()
+    cache.fill([d["text"] for p in profiles for d in p["docs"]] + [t for _, t in checked],
+               encode)
+    meaning = semantic_scores(cache.vectors([t for _, t in checked]),
+                              profile_matrix(profiles, cache))
+    ids = model.profile_ids_
+    out = []
+    for i, (qid, text) in enumerate(checked):
+        words = model._profile_scores(text, f"{name_q(i)}, field text")
+        lexical = np.zeros(len(ids))
+        lexical[words[0]] = words[1]
+        fused = fused_scores(lexical, meaning[i].astype(np.float64), SEMANTIC_WEIGHT)
+        for j in np.lexsort((np.arange(len(ids)), -fused))[:k].tolist():
+            out.append({"query": qid, "profile": ids[j], "score": round(float(fused[j]), 6)})
     return out

@@ -58,25 +58,27 @@ class AffinityResult(Result):
     profiles: int
     top: int | None
     weighting: str
+    semantic: bool
 
 
 def score_affinity_files(profiles_path: Path, queries_path: Path, out_path: Path, *,
-                         top: int | None = None, weighting: str | None = None
-                         ) -> AffinityResult:
+                         top: int | None = None, weighting: str | None = None,
+                         semantic: bool = False) -> AffinityResult:
     """Score every query of one file against every profile of another; write the pairs.
 
     Profiles are lines ``{"id", "docs": [{"id", "text"}, ...]}``, queries lines
     ``{"id", "text"}``; `out_path` gets lines ``{"query", "profile", "score"}``, every
     pair or the `top` best profiles of each query. Nothing is written when a record is
     bad: the error names the file and line. `weighting` is ``bm25`` (the default, as in
-    the recommender) or ``tfidf``.
+    the recommender) or ``tfidf``; `semantic` fuses sentence embeddings in
+    (`matcher.affinity.run_affinity`; needs ``duijie[semantic]``).
     """
     profiles_path, queries_path, out_path = map(Path, (profiles_path, queries_path, out_path))
     profiles, p_lines = read_jsonl(profiles_path)
     queries, q_lines = read_jsonl(queries_path)
     weighting = weighting or DEFAULT_WEIGHTING
     rows = run_affinity(
-        profiles, queries, top=top, weighting=weighting,
+        profiles, queries, top=top, weighting=weighting, semantic=semantic,
         where_profiles=lambda i: f"{profiles_path.name}, line {p_lines[min(i, len(p_lines) - 1)]}",
         where_queries=lambda i: f"{queries_path.name}, line {q_lines[i]}")
     try:
@@ -85,4 +87,5 @@ def score_affinity_files(profiles_path: Path, queries_path: Path, out_path: Path
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise InvalidInput(f"cannot be written: {exc.strerror}", value=str(out_path)) from None
-    return AffinityResult(str(out_path), len(rows), len(queries), len(profiles), top, weighting)
+    return AffinityResult(str(out_path), len(rows), len(queries), len(profiles), top, weighting,
+                          semantic)

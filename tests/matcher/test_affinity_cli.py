@@ -135,9 +135,33 @@ def test_help_states_the_default_weighting_it_uses(files) -> None:
                     "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"out": str(out), "scores": 6, "queries": 2,
-                                         "profiles": 3, "top": None, "weighting": "bm25"}
+                                         "profiles": 3, "top": None, "weighting": "bm25",
+                                         "semantic": False}
     assert read_out(out) == run_affinity(PROFILES, QUERIES, weighting="bm25")
     tfidf = duijie("affinity", "--profiles", str(p), "--queries", str(q), "--out", str(out),
                    "--weighting", "tfidf")
     assert tfidf.returncode == 0, tfidf.stderr
     assert read_out(out) == run_affinity(PROFILES, QUERIES, weighting="tfidf")
+
+
+@pytest.mark.skipif(not __import__("duijie.matcher.semantic", fromlist=["available"]).available(),
+                    reason="duijie[semantic] is not installed")
+def test_semantic_finds_an_english_profile_for_a_chinese_need(tmp_path) -> None:
+    profiles = [{"id": "ir", "docs": [{"id": "1", "text": "Uncooled infrared focal plane "
+                                                          "arrays and thermal cameras"}]},
+                {"id": "cf", "docs": [{"id": "2", "text": "Carbon fibre reinforced composites"}]},
+                {"id": "bt", "docs": [{"id": "3", "text": "Lithium-ion battery ageing"}]}]
+    queries = [{"id": "q", "text": "热像仪的红外探测器噪声太大"}]
+    p, q, out = tmp_path / "p.jsonl", tmp_path / "q.jsonl", tmp_path / "s.jsonl"
+    p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in profiles), "utf-8")
+    q.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in queries), "utf-8")
+    words = duijie("affinity", "--profiles", str(p), "--queries", str(q), "--out", str(out),
+                   "--top", "1")
+    assert words.returncode == 0, words.stderr
+    assert read_out(out)[0]["score"] == 0  # no word in common
+    meaning = duijie("affinity", "--profiles", str(p), "--queries", str(q), "--out", str(out),
+                     "--top", "1", "--semantic", "--json")
+    assert meaning.returncode == 0, meaning.stderr
+    assert json.loads(meaning.stdout)["semantic"] is True
+    assert read_out(out) == run_affinity(profiles, queries, top=1, semantic=True)
+    assert read_out(out)[0]["profile"] == "ir" and read_out(out)[0]["score"] > 0

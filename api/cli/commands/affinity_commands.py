@@ -34,9 +34,12 @@ WEIGHTINGS = {"bm25": f"Okapi BM25, k1 {_PARAMS['k1']}, b {_PARAMS['b']}",
                    f"{WEIGHTINGS[DEFAULT_WEIGHTING]}; "
                    + "; ".join(f"{k}: {v}" for k, v in WEIGHTINGS.items()
                                if k != DEFAULT_WEIGHTING) + ").")
+@click.option("--semantic", is_flag=True,
+              help="Fuse in sentence embeddings (meaning, across languages) with the weight "
+                   "the quality harness chose; needs pip install 'duijie[semantic]'.")
 @json_option
 def affinity(profiles_path: Path, queries_path: Path, out_path: Path, top: int | None,
-             weighting: str, as_json: bool) -> None:
+             weighting: str, semantic: bool, as_json: bool) -> None:
     """Score every query against every profile by text affinity.
 
     Profiles are experts, institutes or anything described by documents; each query is a
@@ -51,7 +54,7 @@ def affinity(profiles_path: Path, queries_path: Path, out_path: Path, top: int |
       duijie affinity --profiles experts.jsonl --queries needs.jsonl --out scores.jsonl --top 10
     """
     result = score_affinity_files(profiles_path, queries_path, out_path, top=top,
-                                  weighting=weighting)
+                                  weighting=weighting, semantic=semantic)
     if as_json:
         echo_json(result.to_dict())
     click.echo(f"{result.scores} scores for {result.queries} queries × {result.profiles} "
