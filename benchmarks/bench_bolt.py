@@ -108,6 +108,16 @@ def main() -> None:
     args = parser.parse_args()
     n = 5000 if args.quick else args.nodes
     results: dict[str, dict[str, float]] = {}
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC  {n:,} nodes, {n - 1:,} edges,"
+          f" batches of {args.batch}; recommend over 300 firms, 2,000 experts, 300 needs")
+    print(f"{'backend':<10}{'nodes/s':>10}{'edges/s':>10}{'projection s':>14}"
+          f"{'1st rec ms':>12}{'rec p50 ms':>12}{'nodes/s vs SQLite':>19}", flush=True)
+
+    def report(name: str) -> None:
+        r, base = results[name], results["sqlite"]["nodes_per_s"]
+        print(f"{name:<10}{r['nodes_per_s']:>10,.0f}{r['edges_per_s']:>10,.0f}"
+              f"{r['projection_s']:>14.2f}{r['first_ms']:>12,.0f}{r['p50_ms']:>12.1f}"
+              f"{r['nodes_per_s'] / base:>18.3f}x", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-bolt-") as tmp:
         db = Path(tmp) / "bench.db"
         results["sqlite"] = measure(lambda: SqliteStore(db), n, args.batch)
@@ -120,6 +130,7 @@ def main() -> None:
         fresh = SqliteStore(graph_db)
         results["sqlite"].update(recommend_times(fresh, needs))
         fresh.close()
+        report("sqlite")
         targets = [("bolt", None)] if args.url else [
             (name, server_class(name)) for name in args.servers.split(",")]
         for name, cls in targets:
@@ -139,18 +150,10 @@ def main() -> None:
                 fresh = Neo4jStore.from_url(url)
                 results[name].update(recommend_times(fresh, needs))
                 fresh.close()
+                report(name)
             finally:
                 if server is not None:
                     server.close()
-    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC  {n:,} nodes, {n - 1:,} edges,"
-          f" batches of {args.batch}; recommend over 300 firms, 2,000 experts, 300 needs")
-    print(f"{'backend':<10}{'nodes/s':>10}{'edges/s':>10}{'projection s':>14}"
-          f"{'1st rec ms':>12}{'rec p50 ms':>12}{'nodes/s vs SQLite':>19}")
-    base = results["sqlite"]["nodes_per_s"]
-    for name, r in results.items():
-        print(f"{name:<10}{r['nodes_per_s']:>10,.0f}{r['edges_per_s']:>10,.0f}"
-              f"{r['projection_s']:>14.2f}{r['first_ms']:>12,.0f}{r['p50_ms']:>12.1f}"
-              f"{r['nodes_per_s'] / base:>18.3f}x")
 
 
 if __name__ == "__main__":
