@@ -115,7 +115,9 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = to_simplified(text)
     text = text.replace("（", "(").replace("）", ")").replace("【", "[").replace("】", "]")
-    return _PUNCT.sub("", text.lower())
+    text = _PUNCT.sub("", text.lower())
+    # Removing a space can leave a combining mark on a letter (A´ → a + ´): compose again.
+    return unicodedata.normalize("NFKC", text)
 
 
 @lru_cache(maxsize=200_000)
