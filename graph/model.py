@@ -47,13 +47,14 @@ MAX_ID = 200
 
 NODE_KINDS = (
     "Enterprise", "Need", "Institute", "Expert", "Programme", "Event",
-    "Meeting", "Outcome", "Topic", "Industry", "Region", "Official",
+    "Meeting", "Outcome", "Topic", "Industry", "Region", "Official", "Theme",
 )
 ORGANISATION_KINDS = ("Enterprise", "Institute")
 ID_PREFIX = {
     "Enterprise": "ent", "Need": "need", "Institute": "inst", "Expert": "exp",
     "Programme": "prog", "Event": "evt", "Meeting": "mtg", "Outcome": "out",
     "Topic": "topic", "Industry": "ind", "Region": "reg", "Official": "off",
+    "Theme": "theme",
 }
 
 
@@ -342,6 +343,15 @@ class OfficialProps(_Props):
     contacts: Annotated[list[ContactRecord], Field(max_length=20_000)] = []
 
 
+class ThemeProps(_Props):
+    """A challenge-list theme an organiser edited (pinned): its name and its needs."""
+
+    name: Name
+    renamed: bool = False  # the organiser's name, kept over the computed terms
+    needs: Annotated[list[Annotated[str, Field(max_length=MAX_ID)]],
+                     Field(max_length=200_000)] = []
+
+
 class VocabularyProps(_Props):
     name: Name
     name_en: Name | None = None
@@ -363,6 +373,7 @@ PROPS_SCHEMAS: dict[str, type[_Props]] = {
     "Expert": ExpertProps, "Programme": ProgrammeProps, "Event": EventProps,
     "Meeting": MeetingProps, "Outcome": OutcomeProps, "Topic": VocabularyProps,
     "Industry": IndustryProps, "Region": RegionProps, "Official": OfficialProps,
+    "Theme": ThemeProps,
 }
 _REQUIRED = {kind: tuple(name for name, f in schema.model_fields.items() if f.is_required())
              for kind, schema in PROPS_SCHEMAS.items()}

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "push": "duijie.api.cli.commands.firm_commands",
     "official": "duijie.api.cli.commands.contact_commands",
     "contact": "duijie.api.cli.commands.contact_commands",
+    "challenges": "duijie.api.cli.commands.challenge_commands",
 }
 COMMAND_MODULES = sorted(set(COMMANDS.values()))
 

@@ -1,0 +1,123 @@
+"""`duijie challenges`: challenge lists condensed from needs (需求凝练, 榜单), and their edits."""
+
+from __future__ import annotations
+
+import click
+
+from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+
+
+@click.group(invoke_without_command=True)
+@click.option("--region", help="Only needs of firms in this region (or a region within it).")
+@click.option("--industry", help="Only needs of firms of this industry.")
+@click.option("--suppliers", type=int, default=5, show_default=True,
+              help="Experts and institutes ranked per theme (0: none, quicker).")
+@json_option
+@click.pass_context
+def challenges(ctx: click.Context, region: str | None, industry: str | None, suppliers: int,
+               as_json: bool) -> None:
+    """Themes of similar needs across firms, with their firms and best-placed helpers.
+
+    The number of themes is the one with the best silhouette (see --json's criterion).
+    Organisers rename, merge and split themes; edits survive re-clustering.
+
+    \b
+    Example:
+      duijie challenges --region 丽水
+      duijie challenges --industry 纺织印染 --json
+      duijie challenges rename theme:1a2b3c4d5e6f 碳纤维复合材料榜 --rev 0
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from duijie.api.services.challenges import challenge_lists
+
+    app: AppContext = ctx.find_object(AppContext)
+    result = challenge_lists(app.store, region=region, industry=industry, suppliers=suppliers)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    d = result.to_dict()
+    scope = "·".join(x for x in (region, industry) if x) or "全部"
+    score = "—" if d["silhouette"] is None else f"{d['silhouette']:.3f}"
+    click.echo(f"榜单主题（{scope}）：{d['count']} 个，覆盖 {d['needs_total']} 项需求；"
+               f"聚类数 {d['k']}（轮廓系数 {score}）")
+    for i, theme in enumerate(d["themes"], 1):
+        mark = "（已固定）" if theme["pinned"] else ""
+        click.echo(f"{i}. {theme['name']}{mark} [{theme['id']} rev {theme['rev']}]")
+        click.echo("   关键词：" + ("、".join(theme["terms"]) or "—"))
+        click.echo("   企业：" + "、".join(f["name"] for f in theme["firms"]))
+        for need in theme["needs"]:
+            click.echo(f"   · {need['title']}（{need['firm_name'] or '—'}）")
+        if theme["suppliers"]:
+            click.echo("   可承接：" + "、".join(s["name"] for s in theme["suppliers"]))
+
+
+@challenges.command("rename")
+@click.argument("theme")
+@click.argument("name")
+@click.option("--rev", type=int, required=True, help="The theme's rev as last listed.")
+@json_option
+@pass_app
+def rename(app: AppContext, theme: str, name: str, rev: int, as_json: bool) -> None:
+    """Give a theme a name of the organiser's choosing.
+
+    \b
+    Example:
+      duijie challenges rename theme:1a2b3c4d5e6f 碳纤维复合材料榜 --rev 0
+    """
+    from duijie.api.services.challenges import rename_theme
+
+    _done(rename_theme(app.store, theme, name, rev=rev), as_json)
+
+
+@challenges.command("merge")
+@click.argument("themes", nargs=-1, required=True)
+@click.option("--rev", "revs", type=int, multiple=True, required=True,
+              help="Each theme's rev as last listed, in the same order.")
+@click.option("--name", help="The merged theme's name.")
+@json_option
+@pass_app
+def merge(app: AppContext, themes: tuple[str, ...], revs: tuple[int, ...], name: str | None,
+          as_json: bool) -> None:
+    """Merge themes into the first one named.
+
+    \b
+    Example:
+      duijie challenges merge theme:1a2b3c4d5e6f theme:0f9e8d7c6b5a --rev 0 --rev 0
+    """
+    from duijie.api.services.challenges import merge_themes
+
+    _done(merge_themes(app.store, list(themes), revs=list(revs), name=name), as_json)
+
+
+@challenges.command("split")
+@click.argument("theme")
+@click.option("--need", "needs", multiple=True, required=True,
+              help="A need to move into the new theme (repeat).")
+@click.option("--rev", type=int, required=True, help="The theme's rev as last listed.")
+@click.option("--name", help="The new theme's name.")
+@json_option
+@pass_app
+def split(app: AppContext, theme: str, needs: tuple[str, ...], rev: int, name: str | None,
+          as_json: bool) -> None:
+    """Move some needs of a theme into a new theme.
+
+    \b
+    Example:
+      duijie challenges split theme:1a2b3c4d5e6f --need need:abc --rev 1 --name 轻量化
+    """
+    from duijie.api.services.challenges import split_theme
+
+    _done(split_theme(app.store, theme, list(needs), rev=rev, name=name), as_json)
+
+
+def _done(result, as_json: bool) -> None:
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        click.echo(f"{result.action}: {', '.join(result.theme_ids)}"
+                   f"（{result.pinned} 个主题已固定/更新）")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(challenges)
