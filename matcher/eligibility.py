@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any, Literal
 
 from duijie.graph.errors import InvalidInput
-from duijie.graph.places import PLACE_SUFFIXES
+from duijie.graph.places import PLACE_SUFFIXES, find_places, place_path
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 
@@ -48,9 +48,20 @@ date of the evaluation (for ``before`` rules)."""
 
 OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before")
 
-_NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "==": "≠", "!=": "=",
-            "in": "不在", "not_in": "在", "before": "不早于"}
-_NEGATED_EN = {"in": "not in", "not_in": "in", "before": "not before"}
+# How an operator reads when the condition holds, and when it fails, in each language:
+# an organiser reads "研发投入占比 2.1% < 3%" or "所在地区 柯桥区 属于 柯桥", never a bare `in`.
+_SHOWN = {
+    "zh": {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "为", "!=": "不为", "in": "属于",
+           "not_in": "不属于", "before": "早于"},
+    "en": {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "is", "!=": "is not", "in": "in",
+           "not_in": "not in", "before": "before"},
+}
+_NEGATED = {
+    "zh": {">=": "<", ">": "≤", "<=": ">", "<": "≥", "==": "不为", "!=": "为", "in": "不属于",
+           "not_in": "属于", "before": "不早于"},
+    "en": {">=": "<", ">": "≤", "<=": ">", "<": "≥", "==": "is not", "!=": "is", "in": "not in",
+           "not_in": "in", "before": "not before"},
+}
 _PLACE_SUFFIX = re.compile(f"({'|'.join(PLACE_SUFFIXES)})$")
 
 
@@ -127,12 +138,22 @@ def normalise_place(name: str) -> str:
     return short if len(short) >= 2 else name
 
 
-def region_chain(region: str, region_ancestors: Mapping[str, Iterable[str]] | None
+def region_chain(region: str, region_ancestors: Mapping[str, Iterable[str]] | None = None
                  ) -> set[str]:
-    """A region and every region it lies in, as normalised names."""
+    """A region and every region it lies in, as normalised names.
+
+    The graph's ``part_of`` hierarchy (`region_ancestors`) and the gazetteer of
+    `graph.places` both count, and a compound name counts as its places
+    (绍兴市柯桥区 is 柯桥, in 绍兴, in 浙江).
+
+    >>> sorted(region_chain("绍兴市柯桥区"))
+    ['柯桥', '浙江', '绍兴', '绍兴市柯桥']
+    >>> sorted(region_chain("高新区", {"高新区": ["西安市"]}))
+    ['西安', '陕西', '高新']
+    """
     ancestors = region_ancestors or {}
     seen: set[str] = set()
-    todo = [region]
+    todo = [region, *find_places(region)]
     while todo:
         place = todo.pop()
         key = normalise_place(place)
@@ -142,7 +163,13 @@ def region_chain(region: str, region_ancestors: Mapping[str, Iterable[str]] | No
         todo.extend(ancestors.get(place, ()))
         if key != place:
             todo.extend(ancestors.get(key, ()))
+        todo.extend(place_path(key) or ())
     return seen
+
+
+def _region_wanted(expected: Any) -> set[str]:
+    values = expected if isinstance(expected, list | tuple | set | frozenset) else [expected]
+    return {normalise_place(str(v)) for v in values}
 
 
 def _compare(op: str, actual: Any, expected: Any) -> bool:
@@ -170,7 +197,8 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
 
 
 def _check_rule(rule: Mapping[str, Any], firm: Mapping[str, Any], today: date,
-                where: str) -> tuple[str, Check]:
+                where: str, region_ancestors: Mapping[str, Iterable[str]] | None = None
+                ) -> tuple[str, Check]:
     name, op, expected = rule.get("field"), rule.get("op"), rule.get("value")
     if name not in FIELDS:
         raise InvalidInput(f"tests an unknown field (known: {', '.join(FIELDS)})",
@@ -186,13 +214,24 @@ def _check_rule(rule: Mapping[str, Any], firm: Mapping[str, Any], today: date,
     if _missing(actual):
         return "unknown", Check(name, op, expected, None, f"{zh}：缺少数据",
                                 f"{en}: missing", label)
+    if name == "region" and op in ("==", "!=", "in", "not_in"):
+        # Places compare through the hierarchy: a Keqiao firm meets a 柯桥 rule, and
+        # 绍兴市柯桥区 lies in 柯桥区, 绍兴 and 浙江.
+        inside = bool(region_chain(str(actual), region_ancestors) & _region_wanted(expected))
+        ok = inside if op in ("==", "in") else not inside
+        zh_op = ("属于" if inside else "不属于")
+        en_op = ("in" if inside else "not in")
+        listed = expected if isinstance(expected, list | tuple) else [expected]
+        return ("passed" if ok else "failed"), Check(
+            name, op, expected, actual, f"{zh} {actual} {zh_op} {_fmt(listed)}",
+            f"{en} {actual} {en_op} {', '.join(map(str, listed))}", label)
     try:
         ok = _compare(op, actual, expected)
     except TypeError:
         raise InvalidInput(f"cannot compare {actual!r} with {expected!r}", value=op,
                            where=where) from None
-    shown_op = op if ok else _NEGATED.get(op, op)
-    shown_op_en = op if ok else _NEGATED_EN.get(op, _NEGATED.get(op, op))
+    shown_op = (_SHOWN if ok else _NEGATED)["zh"].get(op, op)
+    shown_op_en = (_SHOWN if ok else _NEGATED)["en"].get(op, op)
     if op == "has_flag":
         zh_text = f"{'具备' if ok else '不具备'}{expected}"
         en_text = f"{'has' if ok else 'lacks'} {expected}"
@@ -202,6 +241,15 @@ def _check_rule(rule: Mapping[str, Any], firm: Mapping[str, Any], today: date,
         en_text = f"{en} {a} {shown_op_en} {e}"
     return ("passed" if ok else "failed"), Check(name, op, expected, actual, zh_text,
                                                  en_text, label)
+
+
+def _add_unless_said(lists: Mapping[str, list[Check]], outcome: str, check: Check) -> None:
+    """Add a programme-wide region or industry check unless a rule on the same field
+    already came out the same way (金华's rule and its region list would both say
+    "不属于 金华"): every line an organiser reads says something new."""
+    if any(c.field == check.field for c in lists[outcome]):
+        return
+    lists[outcome].append(check)
 
 
 def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping[str, Any],
@@ -253,10 +301,14 @@ def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping
     for i, rule in enumerate(programme_props.get("rules") or []):
         rule = rule if isinstance(rule, Mapping) else dict(rule)  # pydantic models too
         where = f"programme {programme!r}, rule {i + 1} ({rule.get('label') or rule.get('field')})"
-        outcome, check = _check_rule(rule, firm_props, today, where)
+        outcome, check = _check_rule(rule, firm_props, today, where, region_ancestors)
         lists[outcome].append(check)
 
+    tested = {(c.field, c.expected if c.op == "has_flag" else None)
+              for c in result.passed + result.failed + result.unknown}
     for flag in programme_props.get("required_flags") or []:
+        if ("flags", flag) in tested:  # a rule tests the same flag: one line, not two
+            continue
         outcome, check = _check_rule({"field": "flags", "op": "has_flag", "value": flag},
                                      firm_props, today, f"programme {programme!r}")
         if outcome == "unknown":
@@ -266,31 +318,25 @@ def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping
 
     regions = programme_props.get("regions") or []
     if regions:
-        region = firm_props.get("region")
-        wanted = {normalise_place(r) for r in regions}
-        if _missing(region):
-            result.unknown.append(Check("region", "in", regions, None, "所在地区：缺少数据",
-                                        "region: missing"))
-        else:
-            ok = bool(region_chain(region, region_ancestors) & wanted)
-            text = f"所在地区 {region} {'属于' if ok else '不属于'} {_fmt(regions)}"
-            text_en = f"region {region} {'in' if ok else 'not in'} {', '.join(regions)}"
-            (result.passed if ok else result.failed).append(
-                Check("region", "in", regions, region, text, text_en))
+        outcome, check = _check_rule({"field": "region", "op": "in", "value": list(regions)},
+                                     firm_props, today, f"programme {programme!r}",
+                                     region_ancestors)
+        _add_unless_said(lists, outcome, check)
 
     industries = programme_props.get("industries") or []
     if industries:
         industry = firm_props.get("industry")
         if _missing(industry):
-            result.unknown.append(Check("industry", "in", industries, None,
-                                        "所属行业：缺少数据", "industry: missing"))
+            check = Check("industry", "in", industries, None, "所属行业：缺少数据",
+                          "industry: missing")
+            _add_unless_said(lists, "unknown", check)
         else:
             chain = {industry, *(industry_ancestors or {}).get(industry, ())}
             ok = bool(chain & set(industries))
             text = f"所属行业 {industry} {'属于' if ok else '不属于'} {_fmt(industries)}"
             text_en = f"industry {industry} {'in' if ok else 'not in'} {', '.join(industries)}"
-            (result.passed if ok else result.failed).append(
-                Check("industry", "in", industries, industry, text, text_en))
+            _add_unless_said(lists, "passed" if ok else "failed", Check(
+                "industry", "in", industries, industry, text, text_en))
 
     deadline = programme_props.get("deadline")
     if deadline:

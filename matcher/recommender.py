@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.places import find_places
 from duijie.matcher.eligibility import evaluate_eligibility
 from duijie.matcher.graph_rank import GraphIndex
 from duijie.matcher.paths import explain_paths_indexed
@@ -242,9 +243,13 @@ class Recommender:
             return None
         if firm is None or programme is None:
             return None
-        firm_props = self.props.get(firm, {})
+        firm_props = dict(self.props.get(firm, {}))
+        located = [self.name(r) for r in self.snapshot.neighbours(firm, "located_in", "out")]
+        if not firm_props.get("region") and located:
+            firm_props["region"] = located[0]  # the graph says where it is
         region = firm_props.get("region")
-        ancestors = {region: self.facts.ancestors(region)} if region else {}
+        places = [region, *find_places(region)] if region else []
+        ancestors = {place: self.facts.ancestors(place) for place in places}
         return evaluate_eligibility(firm_props, self.props.get(programme, {}),
                                     self.today, region_ancestors=ancestors)
 

@@ -94,8 +94,49 @@ def test_region_hierarchy():
     r = evaluate_eligibility(xian, zj, region_ancestors=ANCESTORS)
     assert r.status == "not_eligible"
     assert r.failed[0].text_zh == "所在地区 西安市 不属于 浙江省"
-    # Without the hierarchy a city is not known to lie in the province.
-    assert evaluate_eligibility(FIRM, zj).status == "not_eligible"
+    # Without the graph's hierarchy the gazetteer still knows 绍兴 lies in 浙江; an
+    # unknown place is known to lie nowhere.
+    assert evaluate_eligibility(FIRM, zj).status == "eligible"
+    assert evaluate_eligibility({**FIRM, "region": "某开发区"}, zj).status == "not_eligible"
+
+
+@pytest.mark.parametrize("region", ["柯桥区", "柯桥", "绍兴市柯桥区"])
+def test_region_rules_compare_places_not_strings(region):
+    keqiao = prog(rules=[rule("region", "==", "柯桥", "企业位于柯桥区")], regions=["柯桥区"])
+    r = evaluate_eligibility({**FIRM, "region": region}, keqiao)
+    assert r.status == "eligible", [c.text_zh for c in r.failed]
+    assert r.passed[0].text_zh == f"所在地区 {region} 属于 柯桥"
+    assert len(r.passed) == 1  # the region list says the same as the rule: one line
+
+
+def test_region_in_rule_and_negations():
+    jinhua = prog(rules=[rule("region", "in", ["金华", "永康", "义乌"])], regions=["金华"])
+    assert evaluate_eligibility({**FIRM, "region": "金华市"}, jinhua).status == "eligible"
+    assert evaluate_eligibility({**FIRM, "region": "浙江省永康市"}, jinhua).status == "eligible"
+    r = evaluate_eligibility({**FIRM, "region": "杭州"}, jinhua)
+    assert [c.text_zh for c in r.failed] == ["所在地区 杭州 不属于 金华、永康、义乌"]
+    assert [c.text_en for c in r.failed] == ["region 杭州 not in 金华, 永康, 义乌"]
+    outside = prog(rules=[rule("region", "not_in", ["陕西"])])
+    assert evaluate_eligibility({**FIRM, "region": "西安市"}, outside).status == "not_eligible"
+    assert evaluate_eligibility(FIRM, outside).status == "eligible"
+
+
+def test_operators_are_words_never_bare_symbols_of_code():
+    firm = {**FIRM, "industry": "光电"}
+    for op, value in [("in", ["光电"]), ("in", ["纺织"]), ("not_in", ["光电"]),
+                      ("not_in", ["纺织"]), ("==", "光电"), ("!=", "光电")]:
+        r = evaluate_eligibility(firm, prog(rules=[rule("industry", op, value)]))
+        check = (r.passed + r.failed)[0]
+        for word in ("in", "not_in", "==", "!="):
+            assert f" {word} " not in f" {check.text_zh} ", check.text_zh
+        assert "not_in" not in check.text_en and "==" not in check.text_en
+
+
+def test_a_flag_tested_twice_is_one_line():
+    p = prog(rules=[rule("flags", "has_flag", "科技型中小企业")],
+             required_flags=["科技型中小企业"])
+    r = evaluate_eligibility(FIRM, p)
+    assert [c.text_zh for c in r.failed] == ["不具备科技型中小企业"]
 
 
 def test_industries_with_ancestors():
