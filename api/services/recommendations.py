@@ -437,7 +437,9 @@ def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert",
     """Experts, institutes, programmes or firms for a stored need, with reasons.
 
     A need the viewer may not read is `NotFound`, worded as for an unknown id. `audit`
-    hears of the need read and of every need the answer shows."""
+    hears of the need read and of every need the answer shows. `firm_id` may be the
+    firm's id or its name (`firm_ref`)."""
+    firm_id = firm_ref(store, firm_id, viewer)
     if not _is_operator(viewer):
         need_record(store, need_id, viewer)
         _check_firm(viewer, firm_id)
@@ -465,8 +467,9 @@ def recommend_for_text(store: GraphStore, text: str, *, kind: str = "expert", k:
                        available_only: bool = True, config: RecommendConfig | None = None,
                        viewer: Viewer = OPERATOR, audit: Audit | None = None
                        ) -> RecommendResult:
-    """Candidates for an unsaved need described in `text` (optionally of a stored firm);
-    `audit` hears of every need the answer shows."""
+    """Candidates for an unsaved need described in `text` (optionally of a stored firm,
+    by id or name: `firm_ref`); `audit` hears of every need the answer shows."""
+    firm_id = firm_ref(store, firm_id, viewer)
     if not _is_operator(viewer):
         _check_firm(viewer, firm_id)
 
@@ -525,6 +528,47 @@ def _audit_shown(store: GraphStore, audit: Audit, result: RecommendResult, detai
         shown |= {n.id for n in store.get_nodes(docs).values() if n.kind == "Need"}
     for need_id in sorted(shown - {skip}):
         audit("recommended", need_id, detail)
+
+
+def firm_ref(store: GraphStore, firm: str | None, viewer: Viewer = OPERATOR) -> str | None:
+    """The id of the enterprise `firm` means: its id, its exact stored name or alias, or
+    the one organisation `resolve` finds at 1.00 (``--firm 迎丰科技`` as well as
+    ``--firm ent:yingfeng-tech``).
+
+    Raises `NotFound` (with the closest names, for staff) when nothing is meant for sure,
+    `InvalidInput` when two stored firms carry that exact name.
+
+    >>> from duijie.graph import open_store
+    >>> from duijie.graph.model import Node
+    >>> store = open_store(":memory:")
+    >>> with store.batch() as b:
+    ...     b.upsert_node(Node("ent:yf", "Enterprise", {"name": "迎丰科技"}))
+    >>> firm_ref(store, "迎丰科技"), firm_ref(store, "ent:yf")
+    ('ent:yf', 'ent:yf')
+    """
+    if firm is None:
+        return None
+    name = str(firm).strip()
+    node = store.get_nodes([name]).get(name) if name else None
+    if node is not None and node.kind == "Enterprise":
+        return node.id
+    if not name or not viewer.is_staff:  # a firm asks only as itself: said by `_check_firm`
+        return name
+    from duijie.graph.resolution import resolve  # the name index: load late
+
+    found = resolve(store, name, kind="Enterprise", k=5)
+    exact = [c for c in found if c.name == name or c.matched_name == name]
+    # 1.00 as `duijie resolve` prints it; the answer names the firm used (query.firm_name).
+    sure = exact or [c for c in found if round(c.score, 2) >= 1.0]
+    if len({c.node_id for c in sure}) > 1:
+        raise InvalidInput("names more than one stored firm: give the id ("
+                           + ", ".join(f"{c.node_id} {c.name}" for c in sure[:5]) + ")",
+                           value=name, where="firm")
+    if sure:
+        return sure[0].node_id
+    close = [c.name for c in found if c.decision != "different"] or [c.name for c in found[:3]]
+    hint = f" (closest: {', '.join(close)})" if close else ""
+    raise NotFound(f"is not a known enterprise{hint}", value=name, where="firm")
 
 
 def _check_firm(viewer: Viewer, firm_id: str | None) -> None:

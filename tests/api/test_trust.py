@@ -6,7 +6,11 @@ programmes (the Keqiao policy, 西湖友谊奖, 国合到家), regions and real 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,7 @@ from duijie.api.services.seeding import load_seed
 from duijie.graph.model import Node, Provenance
 from duijie.graph.sqlite_store import SqliteStore
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 6, 1)
 KEQIAO = "prog:keqiao-tech-policy"
 
@@ -79,3 +84,29 @@ def test_eligibility_lines_are_said_in_words_once(seeded):
             for c in result.passed + result.failed:
                 assert not any(f" {op} " in f" {c.text_zh} " for op in
                                ("in", "not_in", "==", "!=", ">=", "<=")), c.text_zh
+
+
+# -- 6. recommend --firm NAME ---------------------------------------------------------------
+
+def run_cli(db, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=180)
+
+
+def test_recommend_takes_the_firm_by_its_stored_name_or_a_sure_resolution(tmp_path):
+    db = tmp_path / "cli.db"
+    assert run_cli(db, "seed").returncode == 0
+    firm = "ent:yingfeng-tech"
+    resolved = json.loads(run_cli(db, "resolve", "浙江迎丰科技股份有限公司", "--json").stdout)
+    assert resolved["candidates"][0]["node_id"] == firm
+    assert resolved["candidates"][0]["score"] == 1.0
+    for given in (firm, "迎丰科技", "浙江迎丰科技股份有限公司"):
+        out = run_cli(db, "recommend", "--text", "印染废水处理", "--kind", "programme",
+                      "--firm", given, "--k", "3", "--json")
+        assert out.returncode == 0, (given, out.stderr)
+        assert json.loads(out.stdout)["query"]["firm"] == firm
+    text = run_cli(db, "recommend", "--text", "印染废水处理", "--firm", "迎丰科技", "--k", "1")
+    assert "需求方：迎丰科技" in text.stdout
+    unknown = run_cli(db, "recommend", "--text", "印染废水处理", "--firm", "完全不存在的某公司")
+    assert unknown.returncode == 3
+    assert "firm" in unknown.stderr and "完全不存在的某公司" in unknown.stderr

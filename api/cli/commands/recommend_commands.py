@@ -39,6 +39,8 @@ def render(rec: RecommendResult | Recommendation) -> str:
     lines = [f"推荐结果：{head}" + (f" ({ident})" if ident else "")]
     if q.get("region"):
         lines[0] += f"  地区：{q['region']}"
+    if q.get("firm_name"):
+        lines[0] += f"  需求方：{q['firm_name']}"
     if q.get("note"):
         lines.append(f"注意：{q['note']}")
     names = {"text": "文本", "graph": "图谱", "rules": "资格"}
