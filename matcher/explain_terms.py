@@ -11,7 +11,9 @@ the words of the query that the profile matched:
    both (or when they are a Latin and a Chinese character both covered: SiC功率);
 3. a query word is kept when all its characters are linked, i.e. the matched terms span it
    (拓扑优化 from 拓扑, 扑优, 优化; the fragment 化成 of 拓扑优化成本 links 化 to 成, but 成本
-   is not spanned, so only 拓扑优化 is kept); matched vocabulary terms are kept as they are;
+   is not spanned, so only 拓扑优化 is kept); matched vocabulary terms are kept as they are,
+   and so is a run of three or more linked characters inside a longer word (传感器 of
+   压力传感器, when the profile says 传感器 but not 压力传感器);
 4. words inside a longer kept word, words under two characters, stopwords and the generic
    words of `data/generic_words.txt` (企业, 项目, 研究, 技术, 解决 …) are dropped.
 
@@ -111,13 +113,13 @@ def whole_words(query: str, contributions: Iterable[tuple[str, float, str | None
     strongest = sorted(by_doc.items(), key=lambda kv: (-sum(kv[1].values()), str(kv[0])))
     out = []
     for doc, weights in strongest[:max_docs]:
-        out.extend((surface[a:b], w, doc) for a, b, w in _kept(text, words, weights))
+        out.extend((surface[a:b], w, doc) for a, b, w in _kept(text, words, weights, segment))
     out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
     return out
 
 
-def _kept(text: str, words: list[tuple[int, int]], weights: dict[str, float]
-          ) -> list[tuple[int, int, float]]:
+def _kept(text: str, words: list[tuple[int, int]], weights: dict[str, float],
+          segment: Callable[[str], list[str]]) -> list[tuple[int, int, float]]:
     n = len(text)
     linked = [False] * max(n - 1, 0)
     covered = [False] * n
@@ -139,6 +141,19 @@ def _kept(text: str, words: list[tuple[int, int]], weights: dict[str, float]
         if covered[i] and covered[i + 1] and _is_cjk(text[i]) != _is_cjk(text[i + 1]):
             linked[i] = True
     candidates = {(a, b) for a, b in words if b - a >= 2 and all(linked[a:b - 1])}
+    for a, b in words:  # 传感器 of 压力传感器: a run of 3+ matched characters inside a word
+        if (a, b) in candidates or b - a < 4:
+            continue
+        start = a
+        for i in range(a, b):
+            if i == b - 1 or not linked[i]:
+                if i + 1 - start >= 3 and _is_cjk(text[start]):
+                    at = start  # the run's own words: 力传感器 is 力 + 传感器
+                    for piece in segment(text[start:i + 1]):
+                        if len(piece) >= 3:
+                            candidates.add((at, at + len(piece)))
+                        at += len(piece)
+                start = i + 1
     for term, places in spans.items():  # vocabulary words and Latin words, as matched
         if len(term) > 2 or not _is_cjk(term[0]):
             candidates.update(places)

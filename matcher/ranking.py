@@ -9,7 +9,7 @@ of the normalised components, and each chosen candidate's explanation.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from duijie.graph.errors import InvalidInput
@@ -34,9 +34,17 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
          k: int, *, region: str | None, available_only: bool, firm: Party,
          exclude: set[str], rules_for: str | None, query: dict[str, Any],
          weights: Mapping[str, float], strict_text: bool,
-         within: frozenset[str] | None = None, explain: bool = True) -> Recommendation:
-    """The best `k` candidates of `kind` for a query's text and graph seeds (without
-    matched terms and graph paths when not `explain`: for evaluation over many ranks)."""
+         within: frozenset[str] | None = None, explain: bool = True,
+         topical: Callable[[str], bool] | None = None) -> Recommendation:
+    """The best `k` candidates of `kind` for a query's text and graph seeds.
+
+    A candidate's text component counts only if the words it matched can be shown
+    (`_shown_words_carry_the_text`); with `topical` (programmes), a candidate with
+    neither shown words nor a topic or industry in common with the query is left out
+    (counted in ``excluded``), however eligible or near it is. Without `explain` (for
+    evaluation over many ranks) nothing is explained, so neither rule is applied: the
+    ranking is the plain weighted sum.
+    """
     wanted = rec.facts.check_region(region) if region else None
     try:
         text_scores = rec.text_scores(kind, query_text, narrowed=wanted is not None)
@@ -71,13 +79,24 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     scores = combine(used, weights)
     # `within` narrows what is returned (and explained), not what is normalised
     # against, so scores mean what they mean in an unrestricted call.
-    chosen = top_k({c: s for c, s in scores.items() if c in allowed
-                    and (within is None or c in within)}, k)
-    items = [_item(rec, c, kind, scores[c], {n: used[n].get(c, 0.0) for n in used},
-                   query_text, seeds, rule_results.get(c)) if explain else
-             RecommendedItem(c, kind, rec.name(c), scores[c],
-                             {n: used[n].get(c, 0.0) for n in used})
-             for c in chosen]
+    pool = {c: s for c, s in scores.items() if c in allowed and (within is None or c in within)}
+    if not explain:
+        items = [RecommendedItem(c, kind, rec.name(c), pool[c],
+                                 {n: used[n].get(c, 0.0) for n in used})
+                 for c in top_k(pool, k)]
+    else:
+        chosen, terms = _shown_words_carry_the_text(rec, kind, query_text, pool, used,
+                                                    weights, k)
+        # Programmes: fit first, never region or eligibility alone.
+        while topical is not None and (off := [c for c in chosen if not _phrases(terms[c])
+                                               and not topical(c)]):
+            excluded["与需求没有主题关联"] += len(off)
+            for c in off:
+                del pool[c]
+            chosen, terms = _shown_words_carry_the_text(rec, kind, query_text, pool, used,
+                                                        weights, k, terms)
+        items = [_item(rec, c, kind, pool[c], {n: used[n].get(c, 0.0) for n in used},
+                       terms[c], seeds, rule_results.get(c)) for c in chosen]
     reason = None
     if not items and not candidates:
         n_all = len(rec.rows.get(kind, ()))
@@ -107,13 +126,50 @@ def _left_out_because(rec: Recommender, c: str, kind: str, wanted: str | None,
     return reasons[0] if reasons else None
 
 
-def _item(rec: Recommender, c: str, kind: str, score: float, components: dict[str, float],
-          query_text: str | None, seeds: Mapping[str, float], rules) -> RecommendedItem:
-    terms = rec.matched_terms(kind, c, query_text)
-    # `explain` already gives whole words of the need, strongest first; a word
-    # inside a longer matched word (红外探测 in 红外探测器) adds nothing.
+def _phrases(terms: list[dict]) -> list[str]:
+    """The matched words shown to people: `explain` already gives whole words of the need,
+    strongest first, without generic ones; a word inside a longer matched word (红外探测
+    in 红外探测器) adds nothing."""
     words = list(dict.fromkeys(t["term"] for t in terms))
-    phrases = [w for w in words if not any(w != o and w in o for o in words)][:8]
+    return [w for w in words if not any(w != o and w in o for o in words)][:8]
+
+
+def _shown_words_carry_the_text(rec: Recommender, kind: str, query_text: str | None,
+                                pool: dict[str, float], used: dict[str, dict[str, float]],
+                                weights: Mapping[str, float], k: int,
+                                terms: dict[str, list[dict]] | None = None
+                                ) -> tuple[list[str], dict[str, list[dict]]]:
+    """The best `k` of `pool` once every one of them shows the words its text score
+    comes from.
+
+    A candidate's text component keeps only the share its shown words carry
+    (`Recommender.explained_text`): what generic words (专家, 长期) and fragments (力传 of
+    电力传感器) add is dropped, so no one reads "文本 0.99" with no matched word and no
+    candidate wins on a generic word. Candidates are
+    explained best first until the best `k` all hold (`pool` and `used["text"]` are
+    changed in place); the matched terms found are returned for the explanations.
+    """
+    terms = {} if terms is None else terms
+    text = used.get("text", {})
+    total = sum(weights.get(n, 0.0) for n in used) or 1.0
+    weight = weights.get("text", 0.0) / total
+    while True:
+        chosen = top_k(pool, k)
+        todo = [c for c in chosen if c not in terms]
+        if not todo:
+            return chosen, terms
+        for c in todo:
+            terms[c], carried = rec.explained_text(kind, c, query_text)
+            if not _phrases(terms[c]):
+                carried = 0.0
+            if text.get(c, 0.0) > 0 and carried < 1.0:
+                pool[c] = round(max(pool[c] - weight * text[c] * (1.0 - carried), 0.0), 12)
+                text[c] = round(text[c] * carried, 12)
+
+
+def _item(rec: Recommender, c: str, kind: str, score: float, components: dict[str, float],
+          terms: list[dict], seeds: Mapping[str, float], rules) -> RecommendedItem:
+    phrases = _phrases(terms)
     return RecommendedItem(c, kind, rec.name(c), score, components, terms,
                            rec.paths(seeds, c),
                            rules.to_dict() if rules is not None else None,

@@ -3,7 +3,8 @@
 A candidate's score is a weighted sum of components, each in [0, 1]:
 
 * ``text``: text affinity (BM25) divided by the best affinity any candidate of the
-  query has, so the best textual match scores 1;
+  query has, so the best textual match scores 1; then, for the candidates shown, only
+  the share that the matched words shown to people carry (`matcher.ranking`);
 * ``graph``: personalised PageRank from the need's seeds divided by the best PPR
   score among the candidates (seeds themselves are not candidates);
 * ``rules``: for programmes, `EligibilityResult.score` of the need's firm.

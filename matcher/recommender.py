@@ -29,6 +29,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ import numpy as np
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.places import find_places
 from duijie.matcher.eligibility import evaluate_eligibility
+from duijie.matcher.explain_terms import whole_words
 from duijie.matcher.graph_rank import GraphIndex
 from duijie.matcher.paths import explain_paths_indexed
 from duijie.matcher.profiles import SnapshotFacts, join_text
@@ -52,6 +54,7 @@ from duijie.matcher.recommend import (
 )
 from duijie.matcher.snapshot import CANDIDATE_KINDS, EdgeRecord, GraphSnapshot, NodeRecord
 from duijie.matcher.text import TextAffinity
+from duijie.matcher.tokenize import _segmenter, normalize_for_tokens
 
 MAX_QUERY_CHARS = 10_000
 
@@ -74,6 +77,42 @@ def _warm(model: TextAffinity) -> TextAffinity:
     if getattr(model, "doc_model_", None) is not None:
         model.doc_model_._side()
     return model
+
+
+def _shown_share(query: str, rows: list[tuple[str, float, str | None]],
+                 words: list[tuple[str, float, str | None]]) -> float:
+    """The share of the best document's score carried by index terms that lie inside the
+    words shown (a bigram across two shown words, 硅外 of 碳化硅外延, counts; 力传 of
+    压力传感器 when only 传感器 is shown does not).
+
+    >>> _shown_share("压力传感器", [("传感", 2.0, "d"), ("感器", 1.0, "d"), ("力传", 1.0, "d")],
+    ...              [("传感器", 3.0, "d")])
+    0.75
+    """
+    text = normalize_for_tokens(query)
+    covered = [False] * len(text)
+    for word in {normalize_for_tokens(w) for w, _, _ in words}:
+        at = text.find(word)
+        while word and at >= 0:
+            covered[at:at + len(word)] = [True] * len(word)
+            at = text.find(word, at + 1)
+    totals: dict[str | None, float] = defaultdict(float)
+    for _, w, doc in rows:
+        totals[doc] += w
+    best = max(totals, key=lambda d: (totals[d], str(d)), default=None)
+    if best is None or totals[best] <= 0:
+        return 0.0
+
+    def inside(term: str) -> bool:
+        at = text.find(term)
+        while term and at >= 0:
+            if all(covered[at:at + len(term)]):
+                return True
+            at = text.find(term, at + 1)
+        return False
+
+    carried = sum(w for term, w, doc in rows if doc == best and inside(term))
+    return min(carried / totals[best], 1.0)
 
 
 class Recommender:
@@ -255,18 +294,33 @@ class Recommender:
 
     def matched_terms(self, kind: str, candidate: str, query_text: str | None) -> list[dict]:
         """The words of the query that match the candidate's profile, strongest first."""
+        return self.explained_text(kind, candidate, query_text)[0]
+
+    def explained_text(self, kind: str, candidate: str, query_text: str | None
+                       ) -> tuple[list[dict], float]:
+        """The matched words (as `matched_terms`) and the share of the candidate's best
+        document's text score that those words carry (0 to 1).
+
+        What fragments (力传 of 电力传感器 against 压力传感器) and generic words (长期, 专家)
+        add to a score is in the raw contributions but in no word shown; the share lets
+        the ranking count only what a person can read.
+        """
         model = self.text.get(kind)
         if not query_text or model is None or candidate not in model.profile_index_:
-            return []
+            return [], 0.0
+        rows = model.contributions(query_text, candidate)
+        words = whole_words(query_text[: model.max_query_chars], rows,
+                            _segmenter(model.tokenizer_.extra_terms).cut)
+        share = _shown_share(query_text[: model.max_query_chars], rows, words)
         best: dict[str, tuple[float, str | None]] = {}
-        for term, w, doc in model.explain(query_text, candidate):
+        for term, w, doc in words:
             if term not in best or w > best[term][0]:
                 best[term] = (w, doc)
         titles = {d["id"]: d.get("title")
                   for d in self.props.get(candidate, {}).get("docs") or []}
         return [{"term": term, "weight": round(w, 4), "doc": doc,
                  "doc_title": titles.get(doc)}
-                for term, (w, doc) in sorted(best.items(), key=lambda t: -t[1][0])[:12]]
+                for term, (w, doc) in sorted(best.items(), key=lambda t: -t[1][0])[:12]], share
 
     def paths(self, seeds: Mapping[str, float], candidate: str) -> list[dict]:
         """The graph paths that carry most of a candidate's graph score."""
@@ -276,6 +330,31 @@ class Recommender:
         strong = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:5])
         return [p.to_dict() for p in explain_paths_indexed(
             self.index, self.snapshot, strong, candidate, max_paths=self.config.max_paths)]
+
+    # -- what a query and a programme are about (topics and industries) ---------------
+    def _subjects(self, topics: Iterable[str], firm_id: str | None) -> set[str]:
+        """The topics (ids) and industries (names) a query is about: the need's (or
+        text's) topics, the firm's expertise and industry."""
+        out = set(topics)
+        if firm_id is not None:
+            nbrs = self.snapshot.neighbours
+            out |= set(nbrs(firm_id, "has_expertise", "out", "Topic"))
+            out |= {self.name(i) for i in nbrs(firm_id, "in_industry", "out", "Industry")}
+            if self.props.get(firm_id, {}).get("industry"):
+                out.add(self.props[firm_id]["industry"])
+        return out
+
+    def _fits(self, subjects: set[str], programme: str) -> bool:
+        """Does a programme support one of these topics or industries?"""
+        return bool(subjects & self._subjects_of_programme(programme))
+
+    def _subjects_of_programme(self, programme: str) -> set[str]:
+        """The topics (ids) and industries (names) a programme supports or is about."""
+        nbrs = self.snapshot.neighbours
+        return ({t for edge in ("supports", "about_topic")
+                 for t in nbrs(programme, edge, "out", "Topic")}
+                | {self.name(i) for i in nbrs(programme, "supports", "out", "Industry")}
+                | set(self.props.get(programme, {}).get("industries") or []))
 
     # -- the two directions -----------------------------------------------------------
     def recommend(self, need_id: str | None = None, kind: str = "expert", k: int = 10, *,
@@ -342,7 +421,10 @@ class Recommender:
         exclude = {need_id} if need_id else set()
         if kind == "Programme" and firm_id is not None:
             exclude |= self.held_programmes(firm_id)  # never push what it holds or applied for
-        return rank(self, kind, query_text, seeds, k, region=region,
+        topical = None
+        if kind == "Programme":
+            topical = partial(self._fits, self._subjects(roles.get("topic", []), firm_id))
+        return rank(self, kind, query_text, seeds, k, region=region, topical=topical,
                     available_only=available_only, firm=self.facts.party(firm_id),
                     exclude=exclude, rules_for=firm_id, query=query,
                     weights=self.config.weights[kind],

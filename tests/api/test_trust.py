@@ -18,6 +18,8 @@ from duijie.api.services.recommendations import shared_recommender
 from duijie.api.services.seeding import load_seed
 from duijie.graph.model import Node, Provenance
 from duijie.graph.sqlite_store import SqliteStore
+from duijie.matcher.explain_terms import generic_words
+from duijie.matcher.tokenize import WordSegmenter
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 6, 1)
@@ -110,3 +112,104 @@ def test_recommend_takes_the_firm_by_its_stored_name_or_a_sure_resolution(tmp_pa
     unknown = run_cli(db, "recommend", "--text", "印染废水处理", "--firm", "完全不存在的某公司")
     assert unknown.returncode == 3
     assert "firm" in unknown.stderr and "完全不存在的某公司" in unknown.stderr
+
+
+# -- 2. programmes rank by fit ------------------------------------------------------------
+
+JINGGONG = "ent:jinggong-composites"  # 精功（绍兴）复合材料, a carbon-fibre firm of the seed report
+CFRP = "航空级碳纤维复合材料构件热压罐成型工艺，固化变形偏大，希望对接专家长期合作"
+
+
+def test_an_award_for_foreign_experts_never_ranks_for_a_carbon_fibre_need(seeded):
+    result = rec(seeded).recommend(text=CFRP, kind="programme", k=10, firm_id=JINGGONG)
+    shown = [item.id for item in result.items]
+    assert "prog:west-lake-friendship-award" not in shown
+    assert "prog:guohe-daojia" not in shown  # "专家" is not a reason
+    assert result.excluded.get("与需求没有主题关联", 0) > 0
+
+
+def test_every_programme_shown_fits_by_words_or_subject(seeded):
+    r = rec(seeded)
+    for need in [n.id for n in seeded.find_nodes("Need", limit=10**6)][:60]:
+        for item in r.recommend(need, "programme", k=5).items:
+            firm = r.firm_of(need)
+            topics = r.snapshot.neighbours(need, "about_topic", "out")
+            fits = item.matched_phrases or r._subjects(topics, firm) & \
+                r._subjects_of_programme(item.id)
+            assert fits, (need, item.id, item.components)
+
+
+def test_a_programme_does_not_win_a_need_for_saying_expert(seeded):
+    r = rec(seeded)
+    result = r.recommend(text="希望对接专家", kind="programme", k=5, firm_id=JINGGONG)
+    assert "prog:guohe-daojia" not in [item.id for item in result.items]
+    for item in result.items:  # only programmes of the firm's own subjects, no words
+        assert not item.matched_phrases and item.components["text"] == 0
+        assert r._subjects([], JINGGONG) & r._subjects_of_programme(item.id)
+
+
+def test_the_keqiao_policy_comes_first_for_a_keqiao_dyeing_firm(seeded):
+    result = rec(seeded).recommend(text="印染废水处理与节水染色", kind="programme", k=3,
+                                   firm_id="ent:yingfeng-tech")
+    assert result.items[0].id == KEQIAO
+    assert result.items[0].rules["status"] == "eligible"
+
+
+# -- 3. generic words ----------------------------------------------------------------------
+
+def seed_texts(files: tuple[str, ...]) -> list[str]:
+    docs = []
+    for name in files:
+        for line in (ROOT / "seed_data" / f"{name}.jsonl").read_text("utf-8").splitlines():
+            props = json.loads(line)["props"]
+            parts = [props.get(k) or "" for k in ("title", "text", "description", "name",
+                                                  "benefit")]
+            parts += [f"{d.get('title') or ''}。{d.get('text') or ''}"
+                      for d in props.get("docs") or []]
+            docs.append("。".join(parts))
+    return docs
+
+
+def test_the_generic_words_are_justified_by_document_frequency():
+    lines = (ROOT / "matcher/data/generic_words.txt").read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# By document frequency"))
+    section = []
+    for line in lines[start:]:
+        if line.startswith("#") and section:
+            break
+        if not line.startswith("#"):
+            section += line.split()
+    assert {"长期", "依赖", "对接", "优化"} <= set(section)
+    segment = WordSegmenter().cut
+    corpora = [seed_texts(("needs",)),
+               seed_texts(("experts", "institutes", "programmes", "enterprises"))]
+    word_sets = [[set(segment(t)) for t in docs] for docs in corpora]
+    topics = {json.loads(line)["props"]["name"] for line in
+              (ROOT / "seed_data/topics.jsonl").read_text("utf-8").splitlines()}
+    for word in section:
+        df = max(sum(word in words for words in sets) / len(sets) for sets in word_sets)
+        assert df >= 0.03, f"{word}: in {df:.1%} of the seed needs or profiles"
+        assert word not in topics, f"{word} is a topic of the graph"
+    assert {"专家", "长期", "依赖", "对接", "优化", "现有"} <= generic_words()
+
+
+def test_generic_words_are_never_shown_and_no_text_score_goes_unexplained(seeded):
+    r = rec(seeded)
+    generic = generic_words()
+    for need in [n.id for n in seeded.find_nodes("Need", limit=10**6)]:
+        for kind in ("expert", "institute"):
+            for item in r.recommend(need, kind, k=5).items:
+                assert not set(item.matched_phrases) & generic, (need, item.matched_phrases)
+                if item.components.get("text", 0) > 0:
+                    assert item.matched_phrases, (need, item.id, item.components)
+
+
+def test_a_mems_sensor_need_finds_people_who_work_on_sensors(seeded):
+    result = rec(seeded).recommend(
+        text="MEMS压力传感器芯片封装良率偏低，长期依赖进口，希望对接专家优化现有工艺",
+        kind="expert", k=5)
+    for item in result.items[:4]:
+        assert any("传感" in w or "芯片" in w for w in item.matched_phrases), (
+            item.name, item.matched_phrases)
+        assert not {"长期", "依赖", "进口", "专家", "优化", "现有", "工艺"} & set(
+            item.matched_phrases)
