@@ -28,6 +28,7 @@ from duijie.graph.vocab import (
     EventStatus,
     EventType,
     LedgerStep,
+    MatchReason,
     MeetingSource,
     MeetingStatus,
     NeedStatus,
@@ -288,6 +289,28 @@ class EventProps(_Props):
     invited: ShortList = []
 
 
+_REASON_CODES = values(MatchReason)  # named here: the model's field `values` hides the function
+
+
+class MatchReasonRecord(BaseModel):
+    """A structured reason why a pair fits (`graph.vocab.MatchReason`): the code, the
+    names it shows (``values``) and the ids of the records they name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Literal[_REASON_CODES]
+    values: Annotated[dict[Annotated[str, Field(max_length=40)],
+                           Name | Annotated[list[Name], Field(max_length=50)]],
+                      Field(max_length=20)] = {}
+    ids: Annotated[dict[Annotated[str, Field(max_length=40)], Name],
+                   Field(max_length=20)] = {}
+
+
+StoredReasons = Annotated[list[MatchReasonRecord | Annotated[str, Field(max_length=MAX_NAME)]],
+                          Field(max_length=500)]
+"""A meeting's reasons: structured, or words stored before reasons had codes."""
+
+
 class MeetingProps(_Props):
     name: Name | None = None
     event_id: Name | None = None
@@ -296,7 +319,7 @@ class MeetingProps(_Props):
     table: Name | None = None
     status: Literal[values(MeetingStatus)] = "proposed"
     score: float | None = None
-    reasons: ShortList = []
+    reasons: StoredReasons = []
     firm_id: Name | None = None
     helper_id: Name | None = None
     slot_id: Name | None = None

@@ -147,6 +147,54 @@ class ReasonCode(StrEnum):
     OTHER = "other"
 
 
+class MatchReason(StrEnum):
+    """Why a pair fits: the code of a structured reason ``{"code", "values", "ids"}`` on a
+    recommendation or a meeting, read by people through the message key
+    ``reason_<code>`` in Chinese or English (`api.services.reasons`)."""
+
+    TEXT_MATCH = "text_match"  # values: terms (the need's words the profile matched)
+    SHARED_TOPIC = "shared_topic"  # topic
+    AFFILIATION_TOPIC = "affiliation_topic"  # org, topic
+    WORKED_TOGETHER = "worked_together"  # the firm (or need) and the helper, on record
+    PARTNER_LINK = "partner_link"  # partner: someone the firm worked with
+    INDUSTRY = "industry"  # industry: the firm's, which the candidate serves
+    INDUSTRY_PEER = "industry_peer"  # firm, industry: another firm of the same industry
+    SAME_REGION = "same_region"  # region
+    STAND_IN = "stand_in"  # meeting: the no-show meeting an alternate replaces
+    RECORDED_MEETING = "recorded_meeting"  # a meeting of the record, replayed
+    NOTE = "note"  # text: a reason stored as words before reasons had codes
+
+
+PARTY_REASONS = frozenset({
+    MatchReason.TEXT_MATCH, MatchReason.SHARED_TOPIC, MatchReason.AFFILIATION_TOPIC,
+    MatchReason.WORKED_TOGETHER, MatchReason.INDUSTRY, MatchReason.SAME_REGION,
+    MatchReason.STAND_IN, MatchReason.RECORDED_MEETING})
+"""The reasons a firm or an expert is shown: none names another firm or a firm's
+partners, or repeats words stored before reasons had codes (organisers see them all)."""
+
+
+REASON_MESSAGES = {
+    "zh": {"text_match": "文本匹配：{terms}", "shared_topic": "共同主题：{topic}",
+           "affiliation_topic": "所在单位{org}从事{topic}",
+           "worked_together": "双方曾有合作", "partner_link": "曾与企业的合作方{partner}合作",
+           "industry": "面向{industry}行业",
+           "industry_peer": "曾与同行业（{industry}）的{firm}合作",
+           "same_region": "同在{region}", "stand_in": "替补：{meeting} 未到场",
+           "recorded_meeting": "记录中的实际对接", "note": "{text}"},
+    "en": {"text_match": "Matched words: {terms}", "shared_topic": "Shared topic: {topic}",
+           "affiliation_topic": "Works at {org}, which works on {topic}",
+           "worked_together": "They have worked together before",
+           "partner_link": "Has worked with {partner}, a partner of the firm",
+           "industry": "Serves the {industry} industry",
+           "industry_peer": "Has worked with {firm}, a firm of the same industry ({industry})",
+           "same_region": "Both in {region}", "stand_in": "Stands in: {meeting} did not come",
+           "recorded_meeting": "A meeting on record",
+           "note": "An earlier reason, recorded in Chinese (switch to 中文 to read it)"},
+}
+"""The message of each `MatchReason` code (key ``reason_<code>`` in the pages' words),
+filled with the reason's values: names as stored, lists joined in the language's way."""
+
+
 def values(vocabulary: type[StrEnum]) -> tuple[str, ...]:
     """The plain strings of a vocabulary, in order (for `Literal[...]` and CLI choices).
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from duijie.graph.cells import EXCEL_CSV_BOM, safe_cell
 from duijie.graph.errors import InvalidInput
+from duijie.matcher.reasons import render_reason
 
 TZ = ZoneInfo("Asia/Shanghai")
 FORMATS = ("csv", "xlsx", "ics", "html")
@@ -53,7 +54,7 @@ class AgendaItem:
     helper_id: str
     helper: str
     score: float | None = None
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str | dict, ...] = ()  # structured (`matcher.reasons`) or words
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,12 @@ def render_agenda(items: Sequence[AgendaItem], event: EventInfo, fmt: str, *,
     return render(chosen, event, LABELS[lang], participant, stamp)
 
 
+def _reasons(item: AgendaItem, labels: dict) -> list[str]:
+    """The item's reasons in the agenda's language (`matcher.reasons.render_reason`)."""
+    lang = "zh" if labels is LABELS["zh"] else "en"
+    return [render_reason(r, lang) for r in item.reasons]
+
+
 def _local(t: datetime) -> datetime:
     return t.replace(tzinfo=TZ) if t.tzinfo is None else t
 
@@ -124,7 +131,9 @@ def _local(t: datetime) -> datetime:
 def _rows(items, labels) -> tuple[list[str], list[list[str]]]:
     head = [labels[k] for k in ("start", "end", "table", "firm", "helper", "score", "reasons")]
     rows = [[f"{i.start:%Y-%m-%d %H:%M}", f"{i.end:%Y-%m-%d %H:%M}", i.table, i.firm, i.helper,
-             "" if i.score is None else f"{i.score:.2f}", "；".join(i.reasons)] for i in items]
+             "" if i.score is None else f"{i.score:.2f}",
+             ("；" if labels is LABELS["zh"] else "; ").join(_reasons(i, labels))]
+            for i in items]
     return head, rows
 
 
@@ -180,7 +189,7 @@ def _ics(items, event, labels, participant, stamp) -> bytes:
         ev.add("location", " · ".join(x for x in (event.place, f"{labels['table']} {i.table}")
                                       if x))
         if i.reasons:
-            ev.add("description", "\n".join(i.reasons))
+            ev.add("description", "\n".join(_reasons(i, labels)))
         cal.add_component(ev)
     cal.add_missing_timezones()  # VTIMEZONE for Asia/Shanghai, so calendars import it
     return cal.to_ical()

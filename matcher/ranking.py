@@ -95,8 +95,9 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
                 del pool[c]
             chosen, terms = _shown_words_carry_the_text(rec, kind, query_text, pool, used,
                                                         weights, k, terms)
+        own = {firm.id, *exclude} - {None}
         items = [_item(rec, c, kind, pool[c], {n: used[n].get(c, 0.0) for n in used},
-                       terms[c], seeds, rule_results.get(c)) for c in chosen]
+                       terms[c], seeds, rule_results.get(c), own) for c in chosen]
     reason = None
     if not items and not candidates:
         n_all = len(rec.rows.get(kind, ()))
@@ -168,9 +169,10 @@ def _shown_words_carry_the_text(rec: Recommender, kind: str, query_text: str | N
 
 
 def _item(rec: Recommender, c: str, kind: str, score: float, components: dict[str, float],
-          terms: list[dict], seeds: Mapping[str, float], rules) -> RecommendedItem:
+          terms: list[dict], seeds: Mapping[str, float], rules, own: set[str]
+          ) -> RecommendedItem:
     phrases = _phrases(terms)
     return RecommendedItem(c, kind, rec.name(c), score, components, terms,
-                           rec.paths(seeds, c),
+                           rec.paths(seeds, c, own),
                            rules.to_dict() if rules is not None else None,
                            rec.props.get(c, {}).get("region"), phrases)

@@ -36,6 +36,7 @@ from importlib import resources
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
+from duijie.matcher.reasons import item_reasons, render_reason
 
 DEFAULT_CONFIG = "config/recommend_v1.json"
 """The packaged config, relative to the `duijie.matcher` package."""
@@ -303,27 +304,32 @@ class RecommendedItem:
                 "region": self.region or None,
                 "explanation": {"matched_phrases": self.matched_phrases,
                                 "matched_terms": self.matched_terms, "paths": self.paths,
-                                "rules": self.rules}}
+                                "rules": self.rules, "reasons": self.reasons()}}
 
-    def reasons(self) -> list[str]:
-        """The explanation as short Chinese lines for people."""
-        lines = []
-        if self.matched_phrases:
-            lines.append(f"文本匹配：{'、'.join(self.matched_phrases)}")
-        elif self.matched_terms:
-            lines.append(f"文本匹配：{'、'.join(t['term'] for t in self.matched_terms[:6])}")
-        for p in self.paths:
-            lines.append(f"图谱关联：{p['text']}")
+    def reasons(self) -> list[dict[str, Any]]:
+        """Why it fits, as structured reasons (`matcher.reasons`): the matched words, then
+        what its graph paths mean."""
+        phrases = self.matched_phrases or [t["term"] for t in self.matched_terms[:6]]
+        return item_reasons(phrases, self.paths)
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """The reasons and the programme's eligibility as short lines for people."""
+        lines = [render_reason(r, lang) for r in self.reasons()]
         if self.rules is not None:
-            verdict = {"eligible": "符合申报条件", "not_eligible": "不符合申报条件",
-                       "unknown": "资格待核实"}[self.rules["status"]]
-            lines.append(f"政策资格：{verdict}")
+            verdict = {"zh": {"eligible": "政策资格：符合申报条件",
+                              "not_eligible": "政策资格：不符合申报条件",
+                              "unknown": "政策资格：资格待核实"},
+                       "en": {"eligible": "Eligibility: eligible",
+                              "not_eligible": "Eligibility: not eligible",
+                              "unknown": "Eligibility: to be checked"}}
+            lines.append(verdict.get(lang, verdict["zh"])[self.rules["status"]])
+            text = "text" if lang == "zh" else "text_en"
             for c in self.rules["failed"]:
-                lines.append(f"  ✗ {c['text']}")
+                lines.append(f"  ✗ {c[text]}")
             for c in self.rules["unknown"]:
-                lines.append(f"  ? {c['text']}")
+                lines.append(f"  ? {c[text]}")
             for c in self.rules["passed"][:3]:
-                lines.append(f"  ✓ {c['text']}")
+                lines.append(f"  ✓ {c[text]}")
         return lines
 
 

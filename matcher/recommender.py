@@ -42,6 +42,7 @@ from duijie.matcher.graph_rank import GraphIndex
 from duijie.matcher.paths import explain_paths_indexed
 from duijie.matcher.profiles import SnapshotFacts, join_text
 from duijie.matcher.ranking import rank
+from duijie.matcher.reasons import path_reason
 from duijie.matcher.recommend import (
     Party,
     Recommendation,
@@ -322,14 +323,26 @@ class Recommender:
                  "doc_title": titles.get(doc)}
                 for term, (w, doc) in sorted(best.items(), key=lambda t: -t[1][0])[:12]], share
 
-    def paths(self, seeds: Mapping[str, float], candidate: str) -> list[dict]:
-        """The graph paths that carry most of a candidate's graph score."""
+    def paths(self, seeds: Mapping[str, float], candidate: str, own: Iterable[str] = ()
+              ) -> list[dict]:
+        """The graph paths that carry most of a candidate's graph score and mean
+        something to a person, each with its ``reason`` (`matcher.reasons.path_reason`):
+        a path through another firm's records, an event or a chain of regions is left
+        out. `own` are the asking firm and its need."""
         if not seeds or candidate not in self.index:
             return []
         # The strongest seeds carry nearly all of a path's score; five bound the work.
         strong = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:5])
-        return [p.to_dict() for p in explain_paths_indexed(
-            self.index, self.snapshot, strong, candidate, max_paths=self.config.max_paths)]
+        found = explain_paths_indexed(self.index, self.snapshot, strong, candidate,
+                                      max_paths=4 * self.config.max_paths)
+        own = {*own, candidate}
+        out: list[dict] = []
+        for path in found:
+            data = path.to_dict()
+            data["reason"] = path_reason(data, self.kind_of, own=own)
+            if data["reason"] is not None and all(p["reason"] != data["reason"] for p in out):
+                out.append(data)
+        return out[: self.config.max_paths]
 
     # -- what a query and a programme are about (topics and industries) ---------------
     def _subjects(self, topics: Iterable[str], firm_id: str | None) -> set[str]:

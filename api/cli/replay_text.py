@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 from duijie.api.services.replay import EventReplay
-from duijie.graph.vocab import NEED_STATUS_LABELS, kind_label
+from duijie.graph.vocab import NEED_STATUS_LABELS, MatchReason, kind_label
+from duijie.matcher.reasons import as_reason, reason, render_reason
 
 
-def _short_reasons(reasons: list[str], terms: int = 3) -> str:
-    """The 2–3 best reasons on one line: a few matched terms and the best path.
+def _short_reasons(reasons: list, terms: int = 3) -> str:
+    """The 2–3 best reasons on one line: a few matched terms and the best other reason.
 
-    >>> _short_reasons(["文本匹配：红外探测、读出电路、噪声、像元", "图谱关联：红外探测 → 西电",
-    ...                 "图谱关联：大立 → 李教授 → 西电"])
-    '红外探测、读出电路、噪声 ｜ 红外探测 → 西电'
+    >>> _short_reasons([reason("text_match", {"terms": ["红外探测", "读出电路", "噪声", "像元"]}),
+    ...                 reason("shared_topic", {"topic": "红外探测"}),
+    ...                 reason("same_region", {"region": "西安"})])
+    '红外探测、读出电路、噪声 ｜ 共同主题：红外探测'
     >>> _short_reasons(["共同主题: 红外", "同一地区: 西安", "另一条"])
-    '共同主题: 红外；同一地区: 西安'
+    '共同主题：红外；同在西安'
     """
-    text = next((r for r in reasons if r.startswith("文本匹配：")), None)
-    path = next((r for r in reasons if r.startswith("图谱关联：")), None)
-    parts = []
+    read = [as_reason(r) for r in reasons]
+    text = next((r for r in read if r["code"] == MatchReason.TEXT_MATCH), None)
+    other = next((r for r in read if r["code"] != MatchReason.TEXT_MATCH), None)
     if text:
-        parts.append("、".join(text.removeprefix("文本匹配：").split("、")[:terms]))
-    if path:
-        parts.append(path.removeprefix("图谱关联："))
-    return " ｜ ".join(parts) if parts else "；".join(reasons[:2])
+        short = reason(MatchReason.TEXT_MATCH, {"terms": text["values"]["terms"][:terms]})
+        line = render_reason(short).removeprefix("文本匹配：")
+        return line + (f" ｜ {render_reason(other)}" if other else "")
+    return "；".join(render_reason(r) for r in read[:2])
 
 
 def render_replay(replay: EventReplay) -> str:

@@ -30,11 +30,13 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from duijie.graph.accounts import Role
-from duijie.graph.vocab import Confidentiality
+from duijie.graph.vocab import PARTY_REASONS, Confidentiality
+from duijie.matcher.reasons import as_reason
 
 PRIVATE_KINDS = frozenset({"Enterprise", "Need", "Meeting", "Outcome"})
 """Kinds that belong to one firm: shown to others only when they are the viewer's own."""
@@ -161,14 +163,18 @@ def can_read_meeting(viewer: Viewer, firm_id: str | None, helper_id: str | None,
             and status in SHOWN_TO_PARTIES)
 
 
-def reasons_for(viewer: Viewer, reasons: Sequence[str]) -> list[str]:
-    """The reasons of a match as this viewer may read them: staff all of them; a firm or
-    an expert the plain ones, without graph paths (a path may pass another firm).
+def reasons_for(viewer: Viewer, reasons: Sequence[str | Mapping[str, Any]]
+                ) -> list[dict[str, Any]]:
+    """The reasons of a match as this viewer may read them, structured
+    (`matcher.reasons`; reasons stored as words are read too): staff all of them; a firm
+    or an expert the kinds of `graph.vocab.PARTY_REASONS` (none names another firm).
 
-    >>> reasons_for(Viewer.enterprise("u", "ent:a"),
-    ...             ["共同主题: 红外", "图谱关联：红外 → 乙公司 → 西电"])
-    ['共同主题: 红外']
+    >>> [r["code"] for r in reasons_for(Viewer.enterprise("u", "ent:a"), [
+    ...     "共同主题: 红外", "图谱关联：红外 → 乙公司 → 西电",
+    ...     {"code": "industry_peer", "values": {"firm": "乙公司", "industry": "光电"}}])]
+    ['shared_topic']
     """
+    read = [as_reason(r) for r in reasons]
     if viewer.is_staff:
-        return list(reasons)
-    return [r for r in reasons if "→" not in r]
+        return read
+    return [r for r in read if r["code"] in PARTY_REASONS]

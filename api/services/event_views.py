@@ -235,7 +235,7 @@ class MeetingView(Result):
     start: str | None
     end: str | None
     score: float | None
-    reasons: list[str]
+    reasons: list[dict[str, Any]]  # structured (`matcher.reasons`), as the viewer may see
     needs: list[dict[str, str]]  # id, name
     outcomes: list[dict[str, Any]]  # id, stage, held, intent, ledger, ratings, value, at
     follow_ups: list[dict[str, Any]]  # action, owner, due, done

@@ -27,6 +27,7 @@ from duijie.graph.store import GraphStore, edit_node
 from duijie.graph.vocab import (
     DONE_MEETINGS,
     LedgerStep,
+    MatchReason,
     MeetingSource,
     MeetingStatus,
     NeedStatus,
@@ -34,6 +35,7 @@ from duijie.graph.vocab import (
     ReasonCode,
     values,
 )
+from duijie.matcher.reasons import reason
 
 STAGES = values(OutcomeStage)
 LEDGER = values(LedgerStep)
@@ -279,7 +281,9 @@ def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -
                 "helper_id": choice, "slot_id": p["slot_id"], "table": p.get("table"),
                 "start": p.get("start"), "end": p.get("end"),
                 "source": MeetingSource.ALTERNATE.value,
-                "replaces": meeting_id, "reasons": [f"替补：{meeting.name} 未到场"]},
+                "replaces": meeting_id,
+                "reasons": [reason(MatchReason.STAND_IN, {"meeting": meeting.name},
+                                   {"meeting": meeting_id})]},
                 provenance=[Provenance(source=f"user:{by}")]), replace_props=True)
             batch.upsert_edge(Edge(event_id, "has_meeting", new))
             batch.upsert_edge(Edge(new, "involves", p["firm_id"], {"role": "firm"}))

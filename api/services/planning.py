@@ -50,6 +50,7 @@ from duijie.graph.vocab import (
 )
 from duijie.matcher.agenda import AgendaItem, EventInfo, render_agenda
 from duijie.matcher.assignment import MeetingPlan, Participant, PlanRules, plan_meetings
+from duijie.matcher.reasons import as_reason
 from duijie.matcher.scheduling import MeetingToPlace, Schedule, schedule
 
 ScoreMap = Mapping[tuple[str, str], tuple[float, list[str]]]
@@ -267,7 +268,7 @@ class PlanResult(Result):
     event_name: str
     plan: MeetingPlan
     meeting_ids: dict[tuple[str, str], str]
-    reasons: dict[tuple[str, str], list[str]]
+    reasons: dict[tuple[str, str], list[dict[str, Any]]]
     kept: list[str]
     names: dict[str, str] = field(default_factory=dict)
 
@@ -307,7 +308,8 @@ def event_plan(store: GraphStore, event_id: str, *, use_recommender: bool = True
     ids += [*plan.unassigned, *(h for alts in plan.alternates.values() for h, _ in alts)]
     return PlanResult(event_id, get_event(store, event_id).name, plan,
                       {p: m.id for p, m in by_pair.items()},
-                      {p: list(m.props.get("reasons", [])) for p, m in by_pair.items()},
+                      {p: [as_reason(r) for r in m.props.get("reasons", [])]
+                       for p, m in by_pair.items()},
                       before, display_names(store, ids))
 
 

@@ -52,6 +52,7 @@ from duijie.graph.store import (
     iter_nodes,
     on_write,
 )
+from duijie.graph.vocab import PARTY_REASONS
 from duijie.matcher.recommend import (
     Recommendation,
     RecommendConfig,
@@ -384,7 +385,9 @@ class _Sight:
         items = [replace(item, paths=[
             p for p in item.paths if path_is_visible(
                 self.viewer, p["nodes"], [kinds.get(n, "Need") for n in p["nodes"]],
-                own=self.own, hidden=self.hidden)], **self._words(item))
+                own=self.own, hidden=self.hidden)
+            and (self.viewer.is_staff or (p.get("reason") or {}).get("code") in PARTY_REASONS)],
+            **self._words(item))
             for item in rec.items]
         # The recommender's reasons count candidates the viewer may not see.
         reason = None if items else NOTHING_SHOWN

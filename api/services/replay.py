@@ -48,6 +48,7 @@ from duijie.graph.store import GraphStore
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
     LedgerStep,
+    MatchReason,
     MeetingSource,
     MeetingStatus,
     NeedStatus,
@@ -57,6 +58,7 @@ from duijie.graph.vocab import (
 from duijie.matcher.agenda import AgendaItem, EventInfo
 from duijie.matcher.assignment import MeetingPlan
 from duijie.matcher.invitations import InvitationPlan
+from duijie.matcher.reasons import as_reason, reason
 from duijie.matcher.scheduling import Schedule
 
 
@@ -155,7 +157,7 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
                     "name": f"{nodes[firm].name} × {nodes[helper].name}", "event_id": event_id,
                     "status": MeetingStatus.HELD.value, "firm_id": firm, "helper_id": helper,
                     "source": MeetingSource.LOCKED.value, "description": RECORDED,
-                    "reasons": ["记录中的实际对接"]})
+                    "reasons": [reason(MatchReason.RECORDED_MEETING)]})
                 batch.upsert_node(meeting, replace_props=True)
                 batch.upsert_edge(Edge(event_id, "has_meeting", mid))
                 batch.upsert_edge(Edge(mid, "involves", firm, {"role": "firm"}))
@@ -324,7 +326,8 @@ def _replay(store: GraphStore, event_id: str, *, budget: int, tables: int,
         pairs.append({"meeting_id": m.id, "firm": p["firm_id"], "helper": p["helper_id"],
                       "firm_name": names[p["firm_id"]].name,
                       "helper_name": names[p["helper_id"]].name, "score": p.get("score"),
-                      "reasons": p.get("reasons", []), "start": p.get("start"),
+                      "reasons": [as_reason(r) for r in p.get("reasons", [])],
+                      "start": p.get("start"),
                       "table": p.get("table")})
     pairs.sort(key=lambda r: (r["start"] or "~", r["table"] or "", r["firm"]))
     recorded = recorded_outcome(store, event_id, firms)

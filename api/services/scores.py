@@ -10,18 +10,24 @@ it is about to produce.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from duijie.api.services.outcomes import event_record
 from duijie.graph.store import GraphStore
+from duijie.graph.vocab import MatchReason
+from duijie.matcher.reasons import reason
 
-Scores = dict[tuple[str, str], tuple[float, list[str]]]
+Reason = dict[str, Any]
+"""A structured reason (`matcher.reasons`): code, values, ids."""
+
+Scores = dict[tuple[str, str], tuple[float, list[Reason]]]
 Scorer = Callable[[GraphStore, Sequence[str], Sequence[str]],
-                  Mapping[tuple[str, str], tuple[float, list[str]]]]
+                  Mapping[tuple[str, str], tuple[float, list[Reason]]]]
 
 
 
 def shared_topic_scores(store: GraphStore, firms: Sequence[str], helpers: Sequence[str]
-                        ) -> dict[tuple[str, str], tuple[float, list[str]]]:
+                        ) -> dict[tuple[str, str], tuple[float, list[Reason]]]:
     """A simple, clearly-named fallback scorer: topic overlap of needs and expertise.
 
     Score = |topics shared| / |topics of the firm's needs| (0 when the firm has
@@ -49,18 +55,19 @@ def shared_topic_scores(store: GraphStore, firms: Sequence[str], helpers: Sequen
         for h in helpers:
             shared = sorted(set(firm_topics[f]) & set(helper_topics[h]))
             score = len(shared) / len(firm_topics[f]) if firm_topics[f] else 0.0
-            reasons = [f"共同主题: {firm_topics[f][t]}" for t in shared]
+            reasons = [reason(MatchReason.SHARED_TOPIC, {"topic": firm_topics[f][t]},
+                              {"topic": t}) for t in shared]
             region = nodes[f].props.get("region")
             if region and region == nodes[h].props.get("region"):
                 score += 0.1
-                reasons.append(f"同一地区: {region}")
+                reasons.append(reason(MatchReason.SAME_REGION, {"region": region}))
             out[(f, h)] = (round(min(score, 1.0), 6), reasons)
     return out
 
 
 def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence[str], *,
                 use_recommender: bool = True, k: int = 200, exclude_event: str | None = None
-                ) -> dict[tuple[str, str], tuple[float, list[str]]]:
+                ) -> dict[tuple[str, str], tuple[float, list[Reason]]]:
     """Need → candidate scores with reasons: the store's shared recommender (hybrid text +
     graph), or topic overlap when `use_recommender` is False.
 
@@ -70,7 +77,7 @@ def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence
     candidates are scored and explained (at most `k` per need and kind)."""
     cands = set(candidates)
     kinds = store.kinds_of(candidates)
-    out: dict[tuple[str, str], tuple[float, list[str]]] = {}
+    out: dict[tuple[str, str], tuple[float, list[Reason]]] = {}
     if use_recommender:
         nodes, edges = event_record(store, exclude_event) if exclude_event else ((), ())
         rec = _recommender(store, nodes, edges)
@@ -82,7 +89,7 @@ def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence
                 for item in result.items:
                     if item.id in cands:
                         out[(need, item.id)] = (round(min(1.0, max(0.0, item.score)), 6),
-                                                item.reasons()[:5])
+                                                item.reasons())
         return out
     names = {}
     cand_topics: dict[str, set[str]] = {}
@@ -99,13 +106,14 @@ def need_scores(store: GraphStore, need_ids: Sequence[str], candidates: Sequence
             shared = sorted(set(topics) & cand_topics[c])
             if shared:
                 out[(need, c)] = (round(len(shared) / len(topics), 6),
-                                  [f"共同主题: {topics[t]}" for t in shared])
+                                  [reason(MatchReason.SHARED_TOPIC, {"topic": topics[t]},
+                                          {"topic": t}) for t in shared])
     return out
 
 
 def recommender_scores(store: GraphStore, firms: Sequence[str], helpers: Sequence[str], *,
                        exclude_event: str | None = None
-                       ) -> dict[tuple[str, str], tuple[float, list[str]]]:
+                       ) -> dict[tuple[str, str], tuple[float, list[Reason]]]:
     """Firm → helper scores: the best hybrid score over the firm's needs (a `Scorer`;
     `exclude_event` is the event being planned, whose record is ignored)."""
     needs = {f: [n.id for _, n in store.neighbours(f, "submitted", "out")] for f in firms}
@@ -115,10 +123,10 @@ def recommender_scores(store: GraphStore, firms: Sequence[str], helpers: Sequenc
 
 
 def firm_scores(needs: Mapping[str, Sequence[str]], helpers: Sequence[str],
-                per_need: Mapping[tuple[str, str], tuple[float, list[str]]]
-                ) -> dict[tuple[str, str], tuple[float, list[str]]]:
+                per_need: Mapping[tuple[str, str], tuple[float, list[Reason]]]
+                ) -> dict[tuple[str, str], tuple[float, list[Reason]]]:
     """Firm → helper: the best of the firm's needs' scores (with that need's reasons)."""
-    out: dict[tuple[str, str], tuple[float, list[str]]] = {}
+    out: dict[tuple[str, str], tuple[float, list[Reason]]] = {}
     for f, ns in needs.items():
         for n in ns:
             for h in helpers:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from duijie.api.web.reason_models import ReasonOut
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
     DEFAULT_MIN_SCORE,
@@ -186,7 +187,7 @@ class PlannedMeetingOut(BaseModel):
     score: float
     source: str
     meeting_id: str | None
-    reasons: list[str]
+    reasons: list[ReasonOut]
 
 
 class PlanOut(BaseModel):
@@ -286,7 +287,7 @@ class MeetingOut(BaseModel):
     start: str | None
     end: str | None
     score: float | None = Field(description="Only for organisers.")
-    reasons: list[str]
+    reasons: list[ReasonOut]
     needs: list[NeedRef]
     outcomes: list[OutcomeSeen]
     follow_ups: list[FollowUpOut]

@@ -22,6 +22,7 @@ from duijie.api.web.deps import SESSION_COOKIE, AccountsDep
 from duijie.api.web.i18n import pick_language, translate
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Unauthorized
+from duijie.matcher.reasons import render_reason
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -57,6 +58,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any
     session = context.pop("session", None) or page_session(request)
     response = templates.TemplateResponse(request, name, {
         "lang": lang, "t": lambda key, **values: translate(key, lang, **values),
+        "reason": lambda stored: render_reason(stored, lang),  # a structured reason, read
         "session": session, "path": request.url.path,
         "nav": navigation().get(session.user.role.value, []) if session else [],
         "user": session.user if session else None, "csrf": session.csrf if session else "",

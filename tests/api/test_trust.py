@@ -7,6 +7,7 @@ programmes (the Keqiao policy, 西湖友谊奖, 国合到家), regions and real 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -14,11 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from duijie.api.services.recommendations import shared_recommender
+from duijie.api.services.access import Viewer
+from duijie.api.services.recommendations import recommend_for_need, shared_recommender
 from duijie.api.services.seeding import load_seed
 from duijie.graph.model import Node, Provenance
 from duijie.graph.sqlite_store import SqliteStore
+from duijie.graph.vocab import PARTY_REASONS, REASON_MESSAGES, MatchReason, values
 from duijie.matcher.explain_terms import generic_words
+from duijie.matcher.paths import explain_paths_indexed
+from duijie.matcher.reasons import render_reason
 from duijie.matcher.tokenize import WordSegmenter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,3 +218,56 @@ def test_a_mems_sensor_need_finds_people_who_work_on_sensors(seeded):
             item.name, item.matched_phrases)
         assert not {"长期", "依赖", "进口", "专家", "优化", "现有", "工艺"} & set(
             item.matched_phrases)
+
+
+# -- 4. graph paths carry meaning, in words, never through another firm --------------------
+
+def test_paths_are_said_in_words_and_never_through_another_firm_or_an_event(seeded):
+    r = rec(seeded)
+    kinds = r.kind_of
+    walks_elsewhere = 0
+    for need in [n.id for n in seeded.find_nodes("Need", limit=10**6)][:50]:
+        firm = r.firm_of(need)
+        own = {need, firm}
+        for kind in ("expert", "institute"):
+            result = r.recommend(need, kind, k=5)
+            for item in result.items:
+                for path in item.paths:
+                    assert path["reason"] is not None, path["names"]
+                    assert render_reason(path["reason"], "en").isascii() or \
+                        path["reason"]["values"], path
+                    assert not any(kinds.get(n) in ("Event", "Meeting", "Outcome")
+                                   for n in path["nodes"]), path["names"]
+                    foreign = [n for n in path["nodes"][:-1] if n not in own
+                               and kinds.get(n) in ("Enterprise", "Need")]
+                    assert not foreign or path["reason"]["code"] == "industry_peer", \
+                        path["names"]
+                seeds = {n: 1.0 for n in (need, firm) if n}
+                raw = explain_paths_indexed(r.index, r.snapshot, seeds, item.id, max_paths=8)
+                walks_elsewhere += sum(
+                    any(kinds.get(n) in ("Event", "Meeting") or (
+                        kinds.get(n) in ("Enterprise", "Need") and n not in own)
+                        for n in p.nodes[1:-1]) for p in raw)
+    assert walks_elsewhere, "the seed graph walks through other firms and events"
+
+
+def test_a_firm_reads_only_the_reasons_meant_for_parties(seeded):
+    need = "need:ailaiyi-digital-project-policy"
+    viewer = Viewer.enterprise("usr:t", "ent:ailaiyi")
+    for kind in ("expert", "institute", "programme"):
+        mine = recommend_for_need(seeded, need, kind=kind, k=10, viewer=viewer).to_dict()
+        for item in mine["items"]:
+            for r in item["explanation"]["reasons"]:
+                assert r["code"] in PARTY_REASONS, r
+            for p in item["explanation"]["paths"]:
+                assert p["reason"]["code"] in PARTY_REASONS
+
+
+def test_reasons_are_messages_in_both_languages():
+    assert set(REASON_MESSAGES["zh"]) == set(REASON_MESSAGES["en"]) == set(values(MatchReason))
+    for code in values(MatchReason):
+        zh = set(re.findall(r"{(\w+)}", REASON_MESSAGES["zh"][code]))
+        en = set(re.findall(r"{(\w+)}", REASON_MESSAGES["en"][code]))
+        assert zh == en or code == "note", code  # a note is Chinese words: not repeated
+        assert not re.search(r"[\u4e00-\u9fff]", REASON_MESSAGES["en"][code].replace(
+            "中文", "")), code

@@ -363,7 +363,7 @@ def test_cli_recommend_and_recommend_for(store, db_path):
     assert data["items"][0]["explanation"]["paths"]
     text = run_cli(db_path, "recommend", "need:ir", "--kind", "institute", "--region", "西安")
     assert text.returncode == 0, text.stderr
-    assert "中国科学院西安光学精密机械研究所" in text.stdout and "图谱关联" in text.stdout
+    assert "中国科学院西安光学精密机械研究所" in text.stdout and "共同主题：红外探测" in text.stdout
     assert "杭州红外技术研究院" not in text.stdout
     unsaved = run_cli(db_path, "recommend", "--text", "碳纤维热压成型", "--kind", "expert")
     assert unsaved.returncode == 0 and "李教授" in unsaved.stdout

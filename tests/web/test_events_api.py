@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from duijie.api.services.accounts import accounts_path
 from duijie.graph.accounts import AccountStore
+from duijie.graph.vocab import PARTY_REASONS
 from tests.web.server import Server, add_user
 
 PASSWORD = "correct horse battery"
@@ -212,7 +213,7 @@ def test_a_firm_reads_only_its_own_meetings(office, planned):
         mine = http.get("/api/meetings").json()["meetings"]
         assert {m["id"] for m in mine} == {m["id"] for m in own}
         assert all(m["score"] is None for m in mine)
-        assert all("→" not in r for m in mine for r in m["reasons"])
+        assert all(r["code"] in PARTY_REASONS for m in mine for r in m["reasons"])
         assert http.get(f"/api/meetings/{own[0]['id']}").status_code == 200
         other = http.get(f"/api/meetings/{others[0]['id']}")
         assert other.status_code == 404

@@ -9,6 +9,7 @@ import re
 import pytest
 from icalendar import Calendar
 
+from duijie.graph.vocab import REASON_MESSAGES
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
 from tests.web.server import Server, add_user
 
@@ -129,8 +130,22 @@ def test_an_organiser_plans_schedules_publishes_and_records(server, browser, tmp
     assert page.locator("#pairs h2").inner_text() == "Proposed pairs"
     assert page.locator("button[name=publish]").count() == 0  # all published already
     assert "Table T1" in page.locator("table.schedule-grid thead").inner_text()
+    assert_english_reasons(page.locator("td.reasons div").all_inner_texts())
     screenshot(page, "event-planner-en")
     page.close()
+
+
+ENGLISH_REASONS = tuple(m.split("{")[0] for m in REASON_MESSAGES["en"].values())
+CHINESE_REASONS = tuple(m.split("{")[0] for m in REASON_MESSAGES["zh"].values() if
+                        m.split("{")[0])
+
+
+def assert_english_reasons(lines: list[str]) -> None:
+    """Every reason on an English page is an English message (names stay as stored)."""
+    assert lines, "the page shows reasons"
+    for line in lines:
+        assert line.startswith(ENGLISH_REASONS), line
+        assert not line.startswith(CHINESE_REASONS), line
 
 
 def test_a_firm_sees_only_its_own_meetings(server, browser):  # noqa: F811
@@ -142,6 +157,9 @@ def test_a_firm_sees_only_its_own_meetings(server, browser):  # noqa: F811
     assert firms == {"浙江大立科技"}
     assert "匹配度" not in page.content() and "→" not in page.locator("main").inner_text()
     screenshot(page, "my-meetings-enterprise")
+    page.goto(server.url + "/meetings?lang=en")
+    assert_english_reasons(page.locator("table.my-meetings td.reasons div").all_inner_texts())
+    screenshot(page, "my-meetings-enterprise-en")
     page.goto(server.url + f"/events/{XIAN}")  # the planner is not a firm's page
     assert "/meetings" in page.url
     page.close()

@@ -18,6 +18,7 @@ from duijie.graph.vocab import (
     RequestStatus,
     values,
 )
+from duijie.matcher.reasons import render_reason
 
 
 @click.group()
@@ -229,7 +230,8 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
         return
     for m in data["meetings"]:
         click.echo(f"{m['firm_name'] or m['firm']} × {m['helper_name'] or m['helper']}  "
-                   f"{m['score']:.2f}  [{m['source']}]  {'；'.join(m['reasons'][:2])}")
+                   f"{m['score']:.2f}  [{m['source']}]  "
+                   f"{'；'.join(render_reason(r) for r in m['reasons'][:2])}")
     if data["kept"]:
         click.echo(f"kept {len(data['kept'])} recorded meeting(s) and planned around them")
     for note in data["diagnostics"]:

@@ -48,7 +48,7 @@ def render(rec: RecommendResult | Recommendation) -> str:
         parts = " · ".join(f"{names.get(c, c)} {v:.2f}" for c, v in item.components.items())
         lines.append(f"{rank:>2}. {item.name}  [{KIND_LABELS.get(item.kind, item.kind)}]  "
                      f"得分 {item.score:.3f}  ({parts})  {item.id}")
-        lines.extend(f"    {line}" for line in item.reasons())
+        lines.extend(f"    {line}" for line in item.lines())
     if rec.reason:
         lines.append(f"说明：{rec.reason}")
     if rec.excluded:

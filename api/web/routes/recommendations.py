@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from duijie.api.services import recommendations as use
 from duijie.api.web.deps import OrganiserSession, StoreDep, ViewerDep, require_role
+from duijie.api.web.reason_models import ReasonOut
 from duijie.api.web.routes.needs import AuditDep
 from duijie.graph.accounts import Role
 from duijie.graph.model import MAX_NAME, MAX_TEXT
@@ -50,6 +51,7 @@ class PathOut(BaseModel):
     edges: list[str]
     score: float | None = Field(description="None unless you may see scores")
     text: str
+    reason: ReasonOut | None = Field(description="what the path means, in words")
 
 
 class ExplanationOut(BaseModel):
@@ -58,6 +60,8 @@ class ExplanationOut(BaseModel):
     paths: list[PathOut] = Field(description="graph paths you may see (another firm's "
                                              "records are never on them)")
     rules: dict[str, Any] | None = Field(description="a programme's eligibility check")
+    reasons: list[ReasonOut] = Field(description="why it fits: matched words, then what "
+                                                 "its paths mean")
 
 
 class ItemOut(BaseModel):
