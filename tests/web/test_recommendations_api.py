@@ -8,6 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from duijie.graph.vocab import REASON_MESSAGES, MatchReason, values
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
 from tests.web.server import Server, add_user
 
@@ -85,10 +86,12 @@ def test_an_enterprise_gets_its_need_matches_without_scores_or_other_firms(serve
             kinds = kinds_of(nodes)
             assert not [n for n in nodes if kinds[n] in PRIVATE
                         and n not in (OWN_NEED, "ent:ailaiyi")]
-            full_nodes = {n for i in full["items"] for p in i["explanation"]["paths"]
-                          for n in p["nodes"]}
-            if kind == "institute":  # the organiser's paths do pass another firm
-                assert any(n.startswith("ent:") and n != "ent:ailaiyi" for n in full_nodes)
+            # An organiser's path passes another firm only as a reason naming a firm of the
+            # same industry; every path shown says what it means.
+            for p in (p for i in full["items"] for p in i["explanation"]["paths"]):
+                assert p["reason"]["code"] in values(MatchReason)
+                if any(n.startswith("ent:") and n != "ent:ailaiyi" for n in p["nodes"]):
+                    assert p["reason"]["code"] == "industry_peer"
 
 
 def test_a_second_enterprise_gets_404_for_that_needs_recommendations(server, secret_need):
@@ -165,10 +168,14 @@ def test_the_matches_page_speaks_plainly_to_a_firm_and_ranks_for_organisers(serv
         page = firm.get(f"/needs/{OWN_NEED}/matches", params={"kind": "institute"})
         assert page.status_code == 200
         assert all(item["name"] in page.text for item in data["items"])
-        assert "得分" not in page.text and "关联：" in page.text
+        assert "得分" not in page.text and "→" not in page.text
+        assert "需求中的关键词与其研究方向相符" in page.text
         english = firm.get(f"/needs/{OWN_NEED}/matches",
                            params={"kind": "institute", "lang": "en"})
         assert "Matches for" in english.text and "Score" not in english.text
+        assert "Key words of the need match their work" in english.text
+        assert not [m for m in REASON_MESSAGES["zh"].values()
+                    if m.split("{")[0] and m.split("{")[0] in english.text]
         ranked = office.get(f"/needs/{OWN_NEED}/matches", params={"kind": "institute"})
         assert ranked.status_code == 200 and "得分" in ranked.text
     with page_client(server, "xinyun") as other:
