@@ -9,7 +9,9 @@ of the normalised components, and each chosen candidate's explanation.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from duijie.graph.errors import InvalidInput
@@ -30,12 +32,23 @@ if TYPE_CHECKING:
 CLOSED_NEED = {"signed", "not_pursued", "followed_up"}
 
 
+@dataclass(frozen=True)
+class Forward:
+    """The reverse direction read the forward way: `text` gives each need the asking
+    candidate's forward text score (relative to every candidate for that need), and
+    `explain` the need's words the candidate matched, with the share they carry."""
+
+    text: Callable[[Iterable[str]], dict[str, float]]
+    explain: Callable[[str], tuple[list[dict], float]]
+
+
 def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, float],
          k: int, *, region: str | None, available_only: bool, firm: Party,
          exclude: set[str], rules_for: str | None, query: dict[str, Any],
          weights: Mapping[str, float], strict_text: bool,
          within: frozenset[str] | None = None, explain: bool = True,
-         topical: Callable[[str], bool] | None = None) -> Recommendation:
+         topical: Callable[[str], bool] | None = None,
+         forward: Forward | None = None) -> Recommendation:
     """The best `k` candidates of `kind` for a query's text and graph seeds.
 
     A candidate's text component counts only if the words it matched can be shown
@@ -44,6 +57,11 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     (counted in ``excluded``), however eligible or near it is. Without `explain` (for
     evaluation over many ranks) nothing is explained, so neither rule is applied: the
     ranking is the plain weighted sum.
+
+    With `forward` (the reverse direction), a need's text component is the forward one:
+    how the asking expert or institute scores among every candidate for that need's own
+    text, and its words are the need's words the candidate matched, so both directions
+    read the same match the same way.
     """
     wanted = rec.facts.check_region(region) if region else None
     try:
@@ -68,7 +86,8 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
             excluded[why] += 1
         else:
             allowed.add(c)
-    components = {"text": normalise({c: text_scores.get(c, 0.0) for c in allowed}),
+    components = {"text": _forward_text(forward, allowed, text_scores, graph_scores, k)
+                  if forward else normalise({c: text_scores.get(c, 0.0) for c in allowed}),
                   "graph": normalise({c: graph_scores.get(c, 0.0) for c in allowed})}
     rule_results = {}
     if weights.get("rules"):
@@ -85,16 +104,17 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
                                  {n: used[n].get(c, 0.0) for n in used})
                  for c in top_k(pool, k)]
     else:
-        chosen, terms = _shown_words_carry_the_text(rec, kind, query_text, pool, used,
-                                                    weights, k)
+        read_words = (forward.explain if forward else
+                      partial(rec.explained_text, kind, query_text=query_text))
+        chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights, k)
         # Programmes: fit first, never region or eligibility alone.
         while topical is not None and (off := [c for c in chosen if not _phrases(terms[c])
                                                and not topical(c)]):
             excluded["与需求没有主题关联"] += len(off)
             for c in off:
                 del pool[c]
-            chosen, terms = _shown_words_carry_the_text(rec, kind, query_text, pool, used,
-                                                        weights, k, terms)
+            chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights,
+                                                        k, terms)
         own = {firm.id, *exclude} - {None}
         items = [_item(rec, c, kind, pool[c], {n: used[n].get(c, 0.0) for n in used},
                        terms[c], seeds, rule_results.get(c), own) for c in chosen]
@@ -109,6 +129,17 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     elif len(items) < k:
         reason = f"只有{len(items)}个候选符合条件 (only {len(items)} candidates qualify)"
     return Recommendation(query, items, reason, dict(excluded))
+
+
+def _forward_text(forward: Forward, allowed: set[str], text_scores: Mapping[str, float],
+                  graph_scores: Mapping[str, float], k: int) -> dict[str, float]:
+    """Forward text scores for the needs the reverse scores put in reach (the best
+    ``2k + 10`` by text and by graph: one text query each); the rest score 0."""
+    reach = 2 * k + 10
+    pool = set(top_k({c: text_scores.get(c, 0.0) for c in allowed}, reach))
+    pool |= set(top_k({c: graph_scores.get(c, 0.0) for c in allowed}, reach))
+    found = forward.text(sorted(pool))
+    return {c: found.get(c, 0.0) for c in allowed}
 
 
 def _left_out_because(rec: Recommender, c: str, kind: str, wanted: str | None,
@@ -135,7 +166,7 @@ def _phrases(terms: list[dict]) -> list[str]:
     return [w for w in words if not any(w != o and w in o for o in words)][:8]
 
 
-def _shown_words_carry_the_text(rec: Recommender, kind: str, query_text: str | None,
+def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], float]],
                                 pool: dict[str, float], used: dict[str, dict[str, float]],
                                 weights: Mapping[str, float], k: int,
                                 terms: dict[str, list[dict]] | None = None
@@ -160,7 +191,7 @@ def _shown_words_carry_the_text(rec: Recommender, kind: str, query_text: str | N
         if not todo:
             return chosen, terms
         for c in todo:
-            terms[c], carried = rec.explained_text(kind, c, query_text)
+            terms[c], carried = read_words(c)
             if not _phrases(terms[c]):
                 carried = 0.0
             if text.get(c, 0.0) > 0 and carried < 1.0:

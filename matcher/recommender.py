@@ -41,7 +41,7 @@ from duijie.matcher.explain_terms import whole_words
 from duijie.matcher.graph_rank import GraphIndex
 from duijie.matcher.paths import explain_paths_indexed
 from duijie.matcher.profiles import SnapshotFacts, join_text
-from duijie.matcher.ranking import rank
+from duijie.matcher.ranking import Forward, rank
 from duijie.matcher.reasons import path_reason
 from duijie.matcher.recommend import (
     Party,
@@ -58,6 +58,13 @@ from duijie.matcher.text import TextAffinity
 from duijie.matcher.tokenize import _segmenter, normalize_for_tokens
 
 MAX_QUERY_CHARS = 10_000
+REVERSE_NOTE = ("文本得分与正向推荐相同（该候选在每个需求的全部候选中的相对得分）；"
+                "图谱关联从该候选出发计算，因此仅凭图谱关联排在某需求首位的候选，"
+                "在本列表中可能把该需求排得靠后 "
+                "(text scores are the forward ones: how this candidate scores among all "
+                "candidates for each need; graph links are measured from this candidate, so a "
+                "need it leads by graph links alone may rank lower here)")
+"""Why the two directions may differ, said on every reverse answer for needs."""
 
 
 def _growable(model: TextAffinity) -> TextAffinity:
@@ -369,6 +376,41 @@ class Recommender:
                 | {self.name(i) for i in nbrs(programme, "supports", "out", "Industry")}
                 | set(self.props.get(programme, {}).get("industries") or []))
 
+    # -- the reverse direction read the forward way -----------------------------------
+    def need_query(self, need_id: str) -> str:
+        """The text a need is ranked by (its title, text and field)."""
+        props = self.props.get(need_id, {})
+        return join_text(props.get("title"), props.get("text"), props.get("tech_field"))
+
+    def _forward_text(self, kind: str, candidate: str, needs: Iterable[str]
+                      ) -> dict[str, float]:
+        """For each need, the candidate's text score for that need's text divided by the
+        best score any candidate of `kind` gets for it: the forward text component, so a
+        university first for a need finds that need near the top of its own list."""
+        model = self.text[kind]
+        row = model.profile_index_.get(candidate)
+        out: dict[str, float] = {}
+        for need in needs:
+            query = self.need_query(need)
+            if row is None or not query:
+                out[need] = 0.0
+                continue
+            try:
+                profiles, scores = model._profile_scores(query)
+            except InvalidInput:  # nothing searchable in the need's words
+                out[need] = 0.0
+                continue
+            best = float(scores.max()) if len(scores) else 0.0
+            mine = scores[profiles == row]
+            out[need] = float(mine[0]) / best if best > 0 and len(mine) else 0.0
+        return out
+
+    def _forward_words(self, kind: str, candidate: str, need: str
+                       ) -> tuple[list[dict], float]:
+        """The need's words the candidate's profile matched, as the forward direction
+        explains them (and the share of its text score they carry)."""
+        return self.explained_text(kind, candidate, self.need_query(need))
+
     # -- the two directions -----------------------------------------------------------
     def recommend(self, need_id: str | None = None, kind: str = "expert", k: int = 10, *,
                   text: str | None = None, region: str | None = None,
@@ -529,7 +571,12 @@ class Recommender:
         query = query_dict(kind=kind, candidate=candidate_id, name=self.name(candidate_id),
                            region=region)
         weights = self.config.weights["Programme" if own == "Programme" else kind]
-        return rank(self, kind, query_text, seeds, k, region=region,
+        forward = None
+        if kind == "Need" and own in self.text:
+            forward = Forward(partial(self._forward_text, own, candidate_id),
+                              partial(self._forward_words, own, candidate_id))
+            query["note"] = REVERSE_NOTE
+        return rank(self, kind, query_text, seeds, k, region=region, forward=forward,
                     available_only=available_only, firm=Party(), exclude=exclude,
                     rules_for=candidate_id if own == "Programme" else None,
                     query=query, weights=weights, strict_text=False,

@@ -271,3 +271,36 @@ def test_reasons_are_messages_in_both_languages():
         assert zh == en or code == "note", code  # a note is Chinese words: not repeated
         assert not re.search(r"[\u4e00-\u9fff]", REASON_MESSAGES["en"][code].replace(
             "中文", "")), code
+
+
+# -- 5. the two directions agree, or say why not ---------------------------------------------
+
+def test_a_candidate_first_for_a_need_by_its_words_finds_that_need_near_its_top(seeded):
+    r = rec(seeded)
+    weights = r.config.weights
+    checked = 0
+    for need in [n.id for n in seeded.find_nodes("Need", limit=10**6)][:40]:
+        for kind, node_kind in (("institute", "Institute"), ("expert", "Expert")):
+            found = r.recommend(need, kind, k=1)
+            if not found.items:
+                continue
+            top = found.items[0]
+            w = weights[node_kind]
+            back = r.recommend_for(top.id, "need", k=50, available_only=False)
+            assert back.query["note"] and "forward" in back.query["note"]
+            by_words = w["text"] * top.components["text"] >= w["graph"] * top.components["graph"]
+            if not by_words:
+                continue  # led by graph links alone: the note says why it may differ
+            checked += 1
+            ids = [i.id for i in back.items]
+            assert need in ids, (need, top.id, top.components)
+            at = ids.index(need)
+            mine = back.items[at]
+            # The same words, the same text score, both ways.
+            assert mine.components["text"] == pytest.approx(top.components["text"], abs=0.05)
+            assert set(mine.matched_phrases) == set(top.matched_phrases)
+            # Near the top: in the first ten, or behind needs it fits at least as well.
+            fits_better = sum(i.components["text"] >= mine.components["text"] - 1e-9
+                              for i in back.items[:at])
+            assert at < 10 or fits_better >= at - 2, (need, top.id, at, fits_better)
+    assert checked >= 10
