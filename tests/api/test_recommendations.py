@@ -181,7 +181,7 @@ def test_use_cases_return_results_with_stable_keys(store):
             assert list(item) == ["id", "kind", "name", "score", "components", "region",
                                   "explanation"]
             assert list(item["explanation"]) == ["matched_phrases", "matched_terms", "paths",
-                                                 "rules"]
+                                                 "rules", "reasons"]
     assert [i["id"] for i in need["items"]] == ["inst:opt", "inst:hzir"]
     assert need["query"]["title"] == "非制冷红外探测器噪声抑制" and need["reason"] is None
     assert text["query"]["firm_name"] == "精功复合材料"
