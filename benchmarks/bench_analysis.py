@@ -54,7 +54,7 @@ def bench_report(folder: Path, events: int, rank_events: int) -> list[tuple]:
                      took / baseline, report.firm_sign_rate["n"]))
     store.close()
     print(f"built {written.events} events, {written.meetings} meetings, "
-          f"{written.outcomes} outcomes ({written.signed} signed) in {build:.0f} s")
+          f"{written.outcomes} outcomes ({written.signed} signed) in {build:.0f} s", flush=True)
     return rows
 
 
@@ -99,16 +99,16 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=10_000)
     parser.add_argument("--rank-events", type=int, default=5)
     args = parser.parse_args()
+    print("| measured | seconds | × baseline | items |", flush=True)
+    print("|---|---:|---:|---:|", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        rows = bench_protocol(folder, args.queries) + bench_report(folder, args.events,
-                                                                   args.rank_events)
-    load = os.getloadavg()[0]
-    print(f"\nload average {load:.1f}, {os.cpu_count()} cores")
-    print("| measured | seconds | × baseline | items |")
-    print("|---|---:|---:|---:|")
-    for name, seconds, ratio, items in rows:
-        print(f"| {name} | {seconds:.2f} | {ratio:.1f} | {items:,} |")
+        for part in (lambda: bench_protocol(folder, args.queries),
+                     lambda: bench_report(folder, args.events, args.rank_events)):
+            for name, seconds, ratio, items in part():
+                print(f"| {name} | {seconds:.2f} | {ratio:.1f} | {items:,} |", flush=True)
+            print(f"(load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)",
+                  flush=True)
 
 
 if __name__ == "__main__":
