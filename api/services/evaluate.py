@@ -21,30 +21,32 @@ from duijie.evaluation.protocol import RELEVANT_FROM, compare
 from duijie.graph.errors import InvalidInput
 
 
-def _pair(record: dict, where: str) -> tuple[str, str]:
+def _pair(record: dict, file: str, line: int) -> tuple[str, str]:
     query, profile = record.get("query"), record.get("profile")
+    if type(query) is str and type(profile) is str and query and profile:
+        return query, profile
     for name, value in (("query", query), ("profile", profile)):
         if not isinstance(value, str) or not value:
             raise InvalidInput(f'needs "{name}" as a non-empty string', value=value,
-                               where=where)
+                               where=f"{file}, line {line}")
     return query, profile
 
 
 def read_labels(path: Path) -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], int]]:
     """Labels by query and profile, and the line of each labelled pair."""
     records, lines = read_jsonl(Path(path))
+    file = Path(path).name
     labels: dict[str, dict[str, int]] = {}
     where_of: dict[tuple[str, str], int] = {}
     for record, line in zip(records, lines, strict=True):
-        where = f"{Path(path).name}, line {line}"
-        query, profile = _pair(record, where)
+        query, profile = _pair(record, file, line)
         label = record.get("label")
-        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label <= 5:
+        if type(label) is not int or not 0 <= label <= 5:
             raise InvalidInput("is not a label: give a whole number from 0 to 5", value=label,
-                               where=f"{where}, label")
+                               where=f"{file}, line {line}, label")
         if (query, profile) in where_of:
             raise InvalidInput(f"is labelled twice (first on line {where_of[query, profile]})",
-                               value=f"{query} × {profile}", where=where)
+                               value=f"{query} × {profile}", where=f"{file}, line {line}")
         labels.setdefault(query, {})[profile] = label
         where_of[query, profile] = line
     return labels, where_of
@@ -53,18 +55,19 @@ def read_labels(path: Path) -> tuple[dict[str, dict[str, int]], dict[tuple[str, 
 def read_scores(path: Path) -> dict[str, dict[str, float]]:
     """Scores by query and profile; NaN, infinities and repeated pairs are refused."""
     records, lines = read_jsonl(Path(path))
+    file = Path(path).name
     scores: dict[str, dict[str, float]] = {}
     for record, line in zip(records, lines, strict=True):
-        where = f"{Path(path).name}, line {line}"
-        query, profile = _pair(record, where)
+        query, profile = _pair(record, file, line)
         score = record.get("score")
-        if isinstance(score, bool) or not isinstance(score, int | float):
-            raise InvalidInput("is not a number", value=score, where=f"{where}, score")
+        if type(score) not in (int, float):
+            raise InvalidInput("is not a number", value=score, where=f"{file}, line {line}, score")
         if not math.isfinite(score):
             raise InvalidInput("is not a finite number (NaN or infinite)", value=score,
-                               where=f"{where}, score")
+                               where=f"{file}, line {line}, score")
         if profile in scores.get(query, {}):
-            raise InvalidInput("is scored twice", value=f"{query} × {profile}", where=where)
+            raise InvalidInput("is scored twice", value=f"{query} × {profile}",
+                               where=f"{file}, line {line}")
         scores.setdefault(query, {})[profile] = float(score)
     return scores
 
