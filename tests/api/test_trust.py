@@ -184,7 +184,7 @@ def test_the_generic_words_are_justified_by_document_frequency():
             break
         if not line.startswith("#"):
             section += line.split()
-    assert {"长期", "依赖", "对接", "优化"} <= set(section)
+    assert {"对接", "优化"} <= set(section)
     segment = WordSegmenter().cut
     corpora = [seed_texts(("needs",)),
                seed_texts(("experts", "institutes", "programmes", "enterprises"))]
