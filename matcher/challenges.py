@@ -4,8 +4,9 @@ Needs become TF-IDF vectors over the matcher's own tokens (`matcher.tokenize`), 
 to at most 100 dimensions (truncated SVD, i.e. latent semantic analysis) and normalised,
 so Euclidean k-means groups needs by cosine similarity. The number of themes is not
 fixed: it is the k with the highest mean silhouette (how much closer each need is to its
-own theme than to the next one, -1 … 1) over k = 2 … `max_k`, computed on a fixed sample
-of at most 3,000 needs. Everything is seeded, so the same needs give the same themes.
+own theme than to the next one, -1 … 1) over k = 2 … `max_k`, each k fitted and scored on
+a fixed sample of at most 3,000 needs; the chosen k is then fitted on all needs.
+Everything is seeded, so the same needs give the same themes.
 
 Themes an organiser edited are *pinned*: they keep their needs, and a new need joins
 the pinned theme whose centre it is closest to (cosine at least `join_at`); needs that
@@ -43,14 +44,15 @@ from sklearn.preprocessing import normalize
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.tokenize import TextTokenizer, _segmenter, normalize_for_tokens
 
-CRITERION = ("k with the highest mean silhouette (cosine, on at most 3,000 needs) "
-             "over k = 2 … max_k")
+CRITERION = ("k with the highest mean silhouette (cosine; each k fitted and scored on a "
+             "fixed sample of at most 3,000 needs) over k = 2 … max_k")
 # Words every need uses: they name no theme.
 GENERIC_TERMS = frozenset((
     "技术", "研究", "研发", "开发", "公司", "企业", "产品", "需求", "提升", "提高",
     "解决", "改进", "应用", "合作", "项目", "服务", "能力", "方案", "实现", "工作",
     "国内", "国外", "领域", "行业", "方法", "关键", "核心", "进一步", "我们", "研制",
-    "设计", "生产", "难题", "突破", "降低", "优化",
+    "设计", "生产", "难题", "突破", "降低", "优化", "万元", "建设", "建立", "方向",
+    "方式", "创新", "科技", "反映", "请求", "推进", "协调", "部门", "人员", "创建",
 ))
 SAMPLE = 3_000
 DIMENSIONS = 100
@@ -140,19 +142,23 @@ def choose_k(points: np.ndarray, max_k: int) -> tuple[np.ndarray, int, float | N
     ks = list(range(2, max_k + 1))
     if len(ks) > 30:  # a geometric grid keeps the search bounded at scale
         ks = sorted({int(v + 0.5) for v in np.geomspace(2, max_k, 30)})
+    # k is chosen on the sample (fits there are cheap); the chosen k is then fitted on all.
     best: tuple[float, int, np.ndarray] | None = None
     tried: dict[int, float] = {}
     for k in ks:
-        labels = _kmeans(k, n).fit_predict(points)
-        if len(set(labels[sample])) < 2:
+        if k >= len(sample):
+            break
+        labels = KMeans(k, random_state=SEED, n_init=2).fit_predict(points[sample])
+        if len(set(labels)) < 2:
             continue
-        score = float(silhouette_score(points[sample], labels[sample], metric="cosine"))
+        score = float(silhouette_score(points[sample], labels, metric="cosine"))
         tried[k] = round(score, 4)
         if best is None or score > best[0] + 1e-9:
             best = (score, k, labels)
     if best is None:
         return np.zeros(n, dtype=int), 1, None, tried
-    return best[2], best[1], round(best[0], 4), tried
+    labels = best[2] if n <= SAMPLE else _kmeans(best[1], n).fit_predict(points)
+    return labels, best[1], round(best[0], 4), tried
 
 
 def whole_words(texts: Sequence[str]) -> frozenset[str]:

@@ -254,8 +254,17 @@ def _name(name: str) -> str:
     return name
 
 
-def rename_theme(store: GraphStore, theme: str, name: str, *, rev: int) -> ThemeEdited:
+def _may_edit(viewer: Viewer) -> None:
+    # Themes span every region: only an organiser who sees all may reshape them.
+    if not viewer.sees_everything:
+        raise Forbidden("only an organiser without a region scope may edit themes",
+                        where="challenges")
+
+
+def rename_theme(store: GraphStore, theme: str, name: str, *, rev: int,
+                 viewer: Viewer = OPERATOR) -> ThemeEdited:
     """Give a theme the organiser's name (kept over its computed terms)."""
+    _may_edit(viewer)
     name = _name(name)
     _, stored, result, by_id = _current(store, [theme], [rev])
     count = _pin_all(store, WriteBatch(), stored, result,
@@ -265,8 +274,9 @@ def rename_theme(store: GraphStore, theme: str, name: str, *, rev: int) -> Theme
 
 
 def merge_themes(store: GraphStore, themes: Sequence[str], *, revs: Sequence[int],
-                 name: str | None = None) -> ThemeEdited:
+                 name: str | None = None, viewer: Viewer = OPERATOR) -> ThemeEdited:
     """Merge two or more themes into the first; the others disappear."""
+    _may_edit(viewer)
     if len(set(themes)) < 2:
         raise InvalidInput("name two or more different themes to merge", value=len(themes),
                            where="themes")
@@ -283,8 +293,9 @@ def merge_themes(store: GraphStore, themes: Sequence[str], *, revs: Sequence[int
 
 
 def split_theme(store: GraphStore, theme: str, need_ids: Sequence[str], *, rev: int,
-                name: str | None = None) -> ThemeEdited:
+                name: str | None = None, viewer: Viewer = OPERATOR) -> ThemeEdited:
     """Move some needs of a theme into a new theme of their own."""
+    _may_edit(viewer)
     _, stored, result, by_id = _current(store, [theme], [rev])
     members = by_id[theme].need_ids
     moved = sorted(set(need_ids))

@@ -201,6 +201,15 @@ MATRIX: dict[str, Entry] = {
         "official_id": o.ids["official"], "firm_id": FIRM_A, "note": "走访"}),
     "GET /api/contacts/duty": Entry(ORGANISERS),
     "GET /api/analysis": Entry(ORGANISERS),
+    # challenge lists: any organiser reads; only one without a scope reshapes themes (an
+    # unknown theme is stale: 409)
+    "GET /api/challenges": Entry(ORGANISERS, params={}),
+    "POST /api/challenges/{theme_id}/rename": Entry((409, DENY, DENY, DENY, DENY, ANON), {
+        "name": "矩阵榜单", "rev": 0}, {"theme_id": "theme:none"}),
+    "POST /api/challenges/merge": Entry((409, DENY, DENY, DENY, DENY, ANON), {
+        "themes": ["theme:none", "theme:other"], "revs": [0, 0]}),
+    "POST /api/challenges/{theme_id}/split": Entry((409, DENY, DENY, DENY, DENY, ANON), {
+        "needs": ["need:none"], "rev": 0}, {"theme_id": "theme:none"}),
     "GET /api/analysis/{event_id}": Entry(OFFICE_ONLY, params={"event_id": "event"}),
     # pages
     "GET /": Entry((OK,) * 5 + (303,)),
@@ -214,6 +223,7 @@ MATRIX: dict[str, Entry] = {
     "GET /firms/{firm_id}": Entry((OK, HIDE, OK, HIDE, DENY, 303),
                                   params={"firm_id": FIRM_A}),
     "GET /push": Entry(PAGE_ORGANISERS),
+    "GET /challenges": Entry(PAGE_ORGANISERS),
     "GET /contacts": Entry(PAGE_ORGANISERS),
     # the plan's own refusal (422, said on the page) is a pass: the role got through
     "POST /contacts/plan": Entry(({OK, 422}, {OK, 422}, DENY, DENY, DENY, 303), {},
