@@ -27,6 +27,7 @@ from duijie.graph.vocab import (
     Confidentiality,
     EventStatus,
     EventType,
+    FigureQualifier,
     LedgerStep,
     MatchReason,
     MeetingSource,
@@ -199,6 +200,7 @@ class EligibilityRule(BaseModel):
     op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before"]
     value: Any
     label: Name | None = None  # how an organiser reads it: 研发投入占比不低于3%
+    illustrative: bool = False  # a simplified, invented threshold, not the programme's own
 
 
 class ProgrammeProps(_Props):
@@ -261,6 +263,19 @@ class FollowUp(_Nested):
     done: bool = False
 
 
+class PublishedFigure(_Nested):
+    """A figure a document gives for an event, with its qualifier and the quote it is from:
+    "40余名高校专家" is ``{"measure": "experts", "value": 40, "qualifier": "more_than",
+    "unit": "名", "quote": "40余名"}``."""
+
+    measure: Name  # what is counted: firms, cooperation_reached, experts, needs, problems …
+    value: Annotated[float, Field(ge=0)]
+    qualifier: Literal[values(FigureQualifier)] = "exact"
+    unit: Annotated[str, Field(max_length=10)] = ""
+    label: Name | None = None  # what the document calls it: 省外浙江商会, 国际科技合作创新载体
+    quote: Text
+
+
 class EventProps(_Props):
     name: Name
     event_type: Literal[values(EventType)] = "other"
@@ -274,6 +289,7 @@ class EventProps(_Props):
     agreements: Annotated[int, Field(ge=0)] | None = None
     experts: Annotated[int, Field(ge=0)] | None = None
     projects: Annotated[int, Field(ge=0)] | None = None
+    figures: Annotated[list[PublishedFigure], Field(max_length=100)] = []  # every one published
     status: Literal[values(EventStatus)] = "planned"
     # planning settings (api/services/events.py)
     slots: Annotated[list[EventSlot], Field(max_length=2000)] = []

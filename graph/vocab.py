@@ -70,6 +70,47 @@ class EventStatus(StrEnum):
     CLOSED = "closed"
 
 
+class FigureQualifier(StrEnum):
+    """How exact a published figure is, as the document words it."""
+
+    EXACT = "exact"  # 11家
+    MORE_THAN = "more_than"  # 40余名, 10多项, 300多个
+    NEARLY = "nearly"  # 近20个, 近百条, 近千名
+    ABOUT = "about"  # 约
+
+
+def figure_text(value: float, qualifier: str, lang: str = "zh") -> str:
+    """A published figure with its qualifier, as a person reads it.
+
+    >>> figure_text(40, "more_than"), figure_text(20, "nearly"), figure_text(11, "exact")
+    ('40余', '近20', '11')
+    >>> figure_text(40, "more_than", "en"), figure_text(20, "nearly", "en")
+    ('more than 40', 'nearly 20')
+    """
+    number = f"{value:g}"
+    if lang == "en":
+        return {"more_than": f"more than {number}", "nearly": f"nearly {number}",
+                "about": f"about {number}"}.get(qualifier, number)
+    return {"more_than": f"{number}余", "nearly": f"近{number}",
+            "about": f"约{number}"}.get(qualifier, number)
+
+
+ILLUSTRATIVE_LABEL = {"zh": "示意", "en": "illustrative"}
+"""How a record flagged `illustrative` (invented for the demo) is marked wherever a
+person reads it."""
+
+
+def illustrative_mark(illustrative: object, lang: str = "zh") -> str:
+    """The mark shown after an invented record's name ('' for a real one).
+
+    >>> illustrative_mark(True), illustrative_mark(True, "en"), illustrative_mark(False)
+    ('（示意）', ' (illustrative)', '')
+    """
+    if not illustrative:
+        return ""
+    return " (illustrative)" if lang == "en" else "（示意）"
+
+
 class PairRuleKind(StrEnum):
     """What an organiser records about one firm–helper pair of an event."""
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from duijie.api.services.replay import EventReplay
-from duijie.graph.vocab import NEED_STATUS_LABELS, MatchReason, kind_label
+from duijie.graph.vocab import (
+    NEED_STATUS_LABELS,
+    MatchReason,
+    figure_text,
+    illustrative_mark,
+    kind_label,
+)
 from duijie.matcher.reasons import as_reason, reason, render_reason
 
 
@@ -25,6 +31,35 @@ def _short_reasons(reasons: list, terms: int = 3) -> str:
         line = render_reason(short).removeprefix("文本匹配：")
         return line + (f" ｜ {render_reason(other)}" if other else "")
     return "；".join(render_reason(r) for r in read[:2])
+
+
+def record_lines(rec: dict) -> list[str]:
+    """The plan beside the record: what the documents publish (figures with their
+    qualifiers), the firms the plan covers, and the recorded pairs, said plainly to be
+    illustrative when they are.
+
+    >>> print("\n".join(record_lines({"firms": 11, "firms_planned": 11, "published_figures": [
+    ...     {"measure": "firms", "value": 11, "qualifier": "exact", "unit": "家",
+    ...      "label": "浙江企业", "quote": "11家企业"}], "pairs_illustrative": True,
+    ...     "signed_pairs": [["a", "b"]], "met_pairs": [["a", "b"]],
+    ...     "signed_pairs_planned": 1, "met_pairs_planned": 1})))
+    与记录对照：公开数字 浙江企业 11 家；本方案为 11/11 家参会企业安排了会谈。
+    记录未载明哪家企业与谁对接、签约：下面对比用的会谈与签约对为示意数据（虚构）。
+    本方案安排了其中 1/1 个示意签约对、1/1 个示意会谈对（评分未使用该活动的记录）。
+    """
+    published = "，".join(
+        f"{f.get('label') or f['measure']} {figure_text(f['value'], f['qualifier'])} {f['unit']}"
+        for f in rec.get("published_figures", []))
+    lines = [f"与记录对照：{'公开数字 ' + published + '；' if published else ''}"
+             f"本方案为 {rec.get('firms_planned', 0)}/{rec['firms']} 家参会企业安排了会谈。"]
+    if rec.get("signed_pairs") or rec.get("met_pairs"):
+        kind = "示意" if rec.get("pairs_illustrative") else "记录中的"
+        if rec.get("pairs_illustrative"):
+            lines.append("记录未载明哪家企业与谁对接、签约：下面对比用的会谈与签约对为示意数据（虚构）。")
+        lines.append(f"本方案安排了其中 {rec['signed_pairs_planned']}/{len(rec['signed_pairs'])} "
+                     f"个{kind}签约对、{rec.get('met_pairs_planned', 0)}/"
+                     f"{len(rec.get('met_pairs', []))} 个{kind}会谈对（评分未使用该活动的记录）。")
+    return lines
 
 
 def render_replay(replay: EventReplay) -> str:
@@ -52,7 +87,8 @@ def render_replay(replay: EventReplay) -> str:
              f"{r.invitations.covered_weight:g}/{r.invitations.total_weight:g}）："]
     for c in r.invited:
         covers = "、".join(c["covers"]) or "（未强覆盖任何需求）"
-        lines.append(f"  {c['name']} [{kind_label(c['kind'])}]：{covers}")
+        lines.append(f"  {c['name']}{illustrative_mark(c.get('illustrative'))} "
+                     f"[{kind_label(c['kind'])}]：{covers}")
     tables = sorted({p["table"] for p in r.pairs if p["table"]})
     lines.append(f"日程（{len(r.pairs)} 场会谈，{len(tables)} 张桌；得分 0–1，"
                  "理由：匹配词 ｜ 图谱路径）：")
@@ -63,17 +99,13 @@ def render_replay(replay: EventReplay) -> str:
             day = when[:10]
             label = f"{int(day[5:7])}月{int(day[8:10])}日" if day else "未排期"
             lines.append(f" {label}")
-        lines.append(f"  {when[11:16] or '--:--'} {p['table'] or '-':<3} {p['firm_name']} × "
-                     f"{p['helper_name']}  {p['score'] or 0:.2f}")
+        lines.append(f"  {when[11:16] or '--:--'} {p['table'] or '-':<3} {p['firm_name']}"
+                     f"{illustrative_mark(p.get('firm_illustrative'))} × {p['helper_name']}"
+                     f"{illustrative_mark(p.get('helper_illustrative'))}  {p['score'] or 0:.2f}")
         lines.append(f"        {_short_reasons(p['reasons'])}")
     for pid, why in r.plan.unassigned.items():
         lines.append(f"  未安排 {pid}：{why}")
-    rec = r.recorded
-    lines.append(f"实际结果：{rec['firms']} 家企业中 {rec['firms_signed']} 家签约"
-                 f"（公开数字 {rec['published_cooperation']}/{rec['published_firms']}）；"
-                 f"本方案安排了 {rec['signed_pairs_planned']}/{len(rec['signed_pairs'])} "
-                 f"个实际签约对、{rec.get('met_pairs_planned', 0)}/"
-                 f"{len(rec.get('met_pairs', []))} 个实际会谈对（评分未使用该活动的记录）")
+    lines += record_lines(r.recorded)
     if r.written is not None:
         counts: dict[str, int] = {}
         for s in r.written["need_status"].values():

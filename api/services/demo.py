@@ -17,9 +17,6 @@ from duijie.api.services.seeding import XIAN_EVENT, load_seed
 from duijie.graph.errors import NotFound
 from duijie.graph.store import GraphStore, iter_edges, iter_nodes
 
-FIGURES = ("firms", "cooperation_reached", "agreements", "experts", "projects")
-"""An event's published figures, in the order they are shown."""
-
 
 def demo_summary(store: GraphStore) -> dict[str, Any]:
     """What `duijie demo` shows, as plain data: counts, events, the Xi'an trip.
@@ -34,7 +31,7 @@ def demo_summary(store: GraphStore) -> dict[str, Any]:
         p = event.props
         events.append({"id": event.id, "name": event.name, "region": p.get("region"),
                        "start_date": p.get("start_date"), "end_date": p.get("end_date"),
-                       "figures": {k: p[k] for k in FIGURES if k in p}})
+                       "figures": list(p.get("figures", []))})
     events.sort(key=lambda e: (e["start_date"] or "9999", e["name"]))
     xian: dict[str, Any] = {"firms": [], "institutes": [], "experts": [], "signed": []}
     try:

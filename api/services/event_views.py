@@ -156,6 +156,7 @@ class EventDetail(Result):
     pair_rules: list[PairRule]
     meetings: int
     has_record: bool  # firms recorded as taking part (`participated_in`) to invite
+    recorded_firms: int = 0  # how many
 
 
 def event_detail(store: GraphStore, event_id: str, *,
@@ -184,14 +185,14 @@ def event_detail(store: GraphStore, event_id: str, *,
                           names[r["helper"]], str(r.get("status", "")), r.get("by"),
                           r.get("reason")) for r in rule_list]
     links = store.find_edges("participated_in", dst=event_id, limit=10**5)
-    firms = [k for k in store.kinds_of(e.src for e in links).values() if k == "Enterprise"]
+    firms = [i for i, k in store.kinds_of({e.src for e in links}).items() if k == "Enterprise"]
     return EventDetail(
         node.id, node.name, p.get("place"), p.get("region"), p.get("event_type"),
         p.get("start_date"), p.get("end_date"), p.get("status", EventStatus.PLANNED),
         p.get("language", "zh"), int(p.get("max_meetings_default", DEFAULT_MAX_MEETINGS)),
         float(p.get("min_score", DEFAULT_MIN_SCORE)), list(p.get("slots", [])),
         list(p.get("tables", [])), participants, rules, len(event_meetings(store, event_id)),
-        bool(firms) and viewer.is_staff)
+        bool(firms) and viewer.is_staff, len(firms) if viewer.is_staff else 0)
 
 
 def event_set_grid(store: GraphStore, event_id: str, *, days: Sequence[str],
@@ -349,7 +350,7 @@ def summary_of(detail: EventDetail) -> EventSummary:
     """The list row of an event detail."""
     return EventSummary(detail.id, detail.name, detail.place, detail.start_date,
                         detail.end_date, detail.status, len(detail.participants),
-                        detail.meetings)
+                        detail.meetings, detail.recorded_firms)
 
 
 def invite_for(store: GraphStore, event_id: str, participants: Sequence[str] = (), *,

@@ -333,6 +333,7 @@ class EventSummary(Result):
     status: str
     participants: int
     meetings: int
+    recorded_firms: int = 0  # firms the record says took part (`participated_in`)
 
 
 @dataclass
@@ -343,13 +344,27 @@ class EventList(Result):
 
 
 def event_list(store: GraphStore) -> EventList:
-    """Events with dates, place, status and the number of participants and meetings."""
+    """Events with dates, place, status, the number of participants and meetings, and
+    the firms recorded as taking part (a past event's record: 11 for the Xi'an trip).
+
+    >>> from duijie.graph import open_store
+    >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
+    >>> store = open_store(":memory:"); _ = load_seed(store)
+    >>> [e.recorded_firms for e in event_list(store).events if e.id == XIAN_EVENT]
+    [11]
+    """
     nodes = sorted(store.find_nodes("Event", limit=10**6),
                    key=lambda n: (n.props.get("start_date", ""), n.id))
     return EventList([EventSummary(
         n.id, n.name, n.props.get("place"), n.props.get("start_date"), n.props.get("end_date"),
         n.props.get("status", EventStatus.PLANNED), len(n.props.get("participants", [])),
-        len(event_meetings(store, n.id))) for n in nodes])
+        len(event_meetings(store, n.id)), recorded_firms(store, n.id)) for n in nodes])
+
+
+def recorded_firms(store: GraphStore, event_id: str) -> int:
+    """How many firms the record says took part in an event (`participated_in` edges)."""
+    links = store.find_edges("participated_in", dst=event_id, limit=10**6)
+    return sum(1 for k in store.kinds_of({e.src for e in links}).values() if k == "Enterprise")
 
 
 @dataclass

@@ -231,7 +231,7 @@ def event_record(store: GraphStore, event_id: str
     >>> store = open_store(":memory:"); _ = load_seed(store)
     >>> nodes, edges = event_record(store, XIAN_EVENT)
     >>> sorted(nodes), sum(1 for e in edges if e[1] == "signed")
-    (['evt:xian-docking-2019-05'], 8)
+    (['evt:xian-docking-2019-05'], 5)
     """
     meetings = {m.id for m in event_meetings(store, event_id)}
     nodes = {event_id, *meetings}

@@ -2,11 +2,14 @@
 agendas, and the plan beside the recorded outcome.
 
 For the Xi'an trip of 23–24 May 2019 (11 firms, 8 reached cooperation) the
-candidates are the Xi'an experts and institutes the seed lists; `plan_event`
+candidates are the (invented) Xi'an experts and institutes of the seed; `plan_event`
 gives the event slots over its dates if it has none, chooses whom to invite
 for the firms' needs, plans fair pairs with scores and reasons, schedules them,
-builds the agenda items and sets the plan beside the recorded outcome (the
-seed's `signed` edges from that event).
+builds the agenda items and sets the plan beside what can be compared with the
+record: the firms covered against the 11 that went, and the published 8-of-11.
+The seed's met/signed pairs of that event are illustrative (the documents do not
+say who met whom); `recorded["pairs_illustrative"]` says so and the text says it
+plainly.
 
 Planning never learns from the event's own record: the graph side ignores the
 event node, its meetings and the `met`/`signed`/`collaborated_with` edges
@@ -110,13 +113,22 @@ def _record_edges(store: GraphStore, event_id: str, firms: list[str], kind: str
 
 
 def recorded_outcome(store: GraphStore, event_id: str, firms: list[str]) -> dict[str, Any]:
-    """What the seed says came of the event: firms with a signed contract, and with whom."""
+    """What the store records of the event: the published figures (with qualifier and
+    quote), the firms taking part, and the pairs recorded as met or signed there.
+
+    `pairs_illustrative` says whether any recorded pair is invented demo data (the
+    seed's Xi'an pairs all are: the documents give only "11 firms, 8 reached
+    cooperation", not who met whom), so a reader never takes them for the record.
+    """
     signed = _record_edges(store, event_id, firms, "signed")
     met = _record_edges(store, event_id, firms, "met")
     node = store.get_node(event_id)
+    pair_edges = [e for es in (met | signed).values() for e in es]
     return {"firms": len(firms), "firms_signed": len({f for f, _ in signed}),
             "published_firms": node.props.get("firms"),
             "published_cooperation": node.props.get("cooperation_reached"),
+            "published_figures": list(node.props.get("figures", [])),
+            "pairs_illustrative": any(e.props.get("illustrative") for e in pair_edges),
             "signed_pairs": sorted(signed), "met_pairs": sorted(met | signed)}
 
 
@@ -220,7 +232,8 @@ def _covers(store: GraphStore, invitations: InvitationPlan) -> list[dict[str, An
         for h in helpers:
             if h in fields and label not in fields[h]:
                 fields[h].append(label)
-    return [{"id": h, "name": nodes[h].name, "kind": nodes[h].kind, "covers": fields[h]}
+    return [{"id": h, "name": nodes[h].name, "kind": nodes[h].kind, "covers": fields[h],
+             "illustrative": bool(nodes[h].props.get("illustrative"))}
             for h in invitations.invited if h in nodes]
 
 
@@ -272,8 +285,10 @@ def plan_event(store: GraphStore, event_id: str, *, budget: int = 12, tables: in
     >>> _ = load_seed(store)
     >>> counts = store.counts()
     >>> replay = plan_event(store, XIAN_EVENT, use_recommender=False)
-    >>> replay.recorded["firms"], replay.recorded["firms_signed"]
+    >>> replay.recorded["firms"], replay.recorded["published_cooperation"]
     (11, 8)
+    >>> replay.recorded["pairs_illustrative"]  # the record says 8 of 11, not who with whom
+    True
     >>> replay.plan.covered_firms == replay.recorded["firms"], store.counts() == counts
     (True, True)
     """
@@ -326,12 +341,16 @@ def _replay(store: GraphStore, event_id: str, *, budget: int, tables: int,
         pairs.append({"meeting_id": m.id, "firm": p["firm_id"], "helper": p["helper_id"],
                       "firm_name": names[p["firm_id"]].name,
                       "helper_name": names[p["helper_id"]].name, "score": p.get("score"),
+                      "firm_illustrative": bool(names[p["firm_id"]].props.get("illustrative")),
+                      "helper_illustrative": bool(
+                          names[p["helper_id"]].props.get("illustrative")),
                       "reasons": [as_reason(r) for r in p.get("reasons", [])],
                       "start": p.get("start"),
                       "table": p.get("table")})
     pairs.sort(key=lambda r: (r["start"] or "~", r["table"] or "", r["firm"]))
     recorded = recorded_outcome(store, event_id, firms)
     planned = {(r["firm"], r["helper"]) for r in pairs}
+    recorded["firms_planned"] = len({r["firm"] for r in pairs})
     recorded["signed_pairs_planned"] = sum(1 for p in recorded["signed_pairs"] if p in planned)
     recorded["met_pairs_planned"] = sum(1 for p in recorded["met_pairs"] if p in planned)
     written = (record_replay_outcome(store, event_id, firms, statuses=statuses) if record

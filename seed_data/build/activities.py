@@ -1,9 +1,13 @@
 # ruff: noqa: E501 - data tables: long Chinese lines read better whole
 """Programmes, events and the real problems of the seed documents.
 
-Programmes carry their eligibility rules as data. The thresholds are a
-simplified reading of the public criteria, written for ranking demos: each
-rule's label says so, and the authoritative text is the year's call.
+Programmes carry their eligibility rules as data. Most thresholds are a
+simplified reading of the public criteria, written for ranking demos: such a rule
+carries `illustrative: true` (shown 示意) and the authoritative text is the year's
+call; a rule marked `public=True` is the programme's own published criterion.
+Every figure a document gives for an event is a `figures` entry with its
+qualifier (余/多: more than; 近: nearly) and quote; the flat counts (`firms`,
+`cooperation_reached`, …) are kept only where the document's figure is exact.
 """
 
 from __future__ import annotations
@@ -14,11 +18,28 @@ from duijie.seed_data.build.common import Q, edge, node
 from duijie.seed_data.build.organisations import industry_name, region_name
 
 
-def R(field: str, op: str, value: Any, label: str) -> dict[str, Any]:
-    return {"field": field, "op": op, "value": value, "label": label}
+def R(field: str, op: str, value: Any, label: str, *, public: bool = False) -> dict[str, Any]:
+    """An eligibility rule; unless `public` (the threshold is the programme's published
+    criterion) it is a simplified, invented threshold and flagged `illustrative`."""
+    rule = {"field": field, "op": op, "value": value, "label": label}
+    if not public:
+        rule["illustrative"] = True
+    return rule
 
 
-SIMPLIFIED = "（规则为公开条件的简化示意，以当年申报通知为准）"
+def F(measure: str, value: float, unit: str, doc: int, quote: str, *, label: str | None = None,
+      qualifier: str = "exact") -> dict[str, Any]:
+    """A figure a document gives for an event, with its qualifier and quote (checked in
+    the document like every quote); see `graph.model.PublishedFigure`."""
+    out = {"measure": measure, "value": value, "qualifier": qualifier, "unit": unit,
+           "quote": quote}
+    if label:
+        out["label"] = label
+    Q(doc, quote)  # the document number must exist
+    return {**out, "doc": doc}
+
+
+SIMPLIFIED = "规则中标“示意”的门槛为公开条件的简化示意，以当年申报通知为准。"
 
 # slug, name, level, department, rules, required flags, region slugs, industry slugs,
 # supported topic slugs, benefit, quotes
@@ -66,13 +87,13 @@ PROGRAMMES: list[tuple[str, str, str, str, list, list, list, list, list, str, li
      ["省制造业创新中心"], [], [], ["video-surveillance", "additive-manufacturing"],
      "国家级制造业创新中心。", [Q(0, "针对争创智慧视频安防国家制造业创新中心事")]),
     ("high-tech-enterprise", "高新技术企业认定", "national", "科技部、财政部、税务总局",
-     [R("founded_year", "<=", 2025, "注册成立一年以上"),
-      R("rd_ratio_pct", ">=", 3, "近三年研发费用占销售收入比例不低于3%（按规模3%–5%）")],
+     [R("founded_year", "<=", 2025, "注册成立一年以上", public=True),
+      R("rd_ratio_pct", ">=", 3, "近三年研发费用占销售收入比例不低于3%（按规模3%–5%）", public=True)],
      [], [], [], ["intellectual-property", "innovation-policy"], "企业所得税减按15%征收。",
      [Q(1, "高新技术企业9152家")]),
     ("tech-sme", "科技型中小企业评价", "national", "科学技术部",
-     [R("employees", "<=", 500, "职工总数不超过500人"),
-      R("revenue_wan", "<=", 20000, "年销售收入不超过2亿元"),
+     [R("employees", "<=", 500, "职工总数不超过500人", public=True),
+      R("revenue_wan", "<=", 20000, "年销售收入不超过2亿元", public=True),
       R("rd_ratio_pct", ">=", 3, "研发投入占比达到评价要求（示意：3%）")],
      [], [], [], ["innovation-policy"], "研发费用加计扣除比例提高。",
      [Q(3, "省科技型中小企业从843 家增长到1655 家")]),
@@ -166,7 +187,7 @@ def programme_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "name": name, "level": level, "department": dept, "rules": rules,
             "required_flags": flags, "regions": [region_name(r) for r in regions],
             "industries": [industry_name(i) for i in industries], "benefit": benefit,
-            "description": SIMPLIFIED if rules else None,
+            "description": SIMPLIFIED if any(r.get("illustrative") for r in rules) else None,
             "grants_flag": GRANTS_FLAG.get(slug)}, *quotes))
         edges.extend(edge(pid, "supports", f"topic:{t}") for t in topics)
         edges.extend(edge(pid, "supports", f"ind:{i}") for i in industries)
@@ -180,7 +201,9 @@ EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
         "name": "赴西安精准对接“三服务”活动", "event_type": "docking_trip", "place": "西安",
         "region": "西安", "start_date": "2019-05-23", "end_date": "2019-05-24",
         "organiser": "浙江省经济和信息化厅技术创新处", "firms": 11, "cooperation_reached": 8,
-        "status": "held",
+        "status": "held", "figures": [
+            F("firms", 11, "家", 0, "11家企业赴西安开展精准对接活动", label="浙江企业"),
+            F("cooperation_reached", 8, "家", 0, "8家企业达成合作", label="达成合作的企业")],
         "description": "针对企业技术项目引接需求，组织浙江省11家企业赴西安开展精准对接，8家企业达成合作。"},
      [Q(0, "组织浙江大立科技、精功（绍兴）复合材料、湖州太平微特电机等11家企业赴西安开展精准对接“三服务”活动"),
       Q(0, "组织我省11家企业赴西安开展精准对接活动，8家企业达成合作")],
@@ -188,16 +211,37 @@ EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
       ("ent:jinggong-composites", "need_side", (0, "精功（绍兴）复合材料")),
       ("ent:huzhou-taiping-motor", "need_side", (0, "湖州太平微特电机等11家企业赴西安"))],
      "inst:zj-eit-innovation-division"),
+    ("zj-eit-sanfuwu-2019-h1", {
+        "name": "技术创新处2019年上半年“三服务”活动", "event_type": "service_event",
+        "region": "浙江省", "status": "closed", "organiser": "浙江省经济和信息化厅技术创新处",
+        "firms": 52, "figures": [
+            F("trips", 17, "次", 0, "外出开展“三服务”活动17次", label="外出“三服务”活动"),
+            F("firms", 52, "家", 0, "走访服务企业（单位）52家", label="走访服务的企业（单位）"),
+            F("firms_served_remotely", 26, "家", 0, "服务企业（单位）26家",
+              label="以座谈、电话等方式服务的企业（单位）"),
+            F("problems", 29, "件", 0, "解决问题和困难29件", label="帮助解决的问题和困难"),
+            F("assigned_tasks", 5, "件", 0, "重要交办事项5件", label="推进落实的重要交办事项")],
+        "description": "2019年上半年外出开展“三服务”活动17次，走访服务企业（单位）52家，帮助地方和企业解决问题和困难29件。"},
+     [Q(0, "外出开展“三服务”活动17次"), Q(0, "解决问题和困难29件")], [],
+     "inst:zj-eit-innovation-division"),
     ("jiaxing-zheshang-fair", {
         "name": "天下浙商嘉兴行暨大院名校科技成果对接会", "event_type": "fair", "place": "嘉兴",
-        "region": "嘉兴", "agreements": 9, "status": "held",
+        "region": "嘉兴", "agreements": 9, "status": "held", "figures": [
+            F("agreements", 9, "家", 2, "9家省外浙江商会", label="签订战略合作框架协议的省外浙江商会")],
         "organiser": "省直服务组第四组协助嘉兴举办",
         "description": "促成9家省外浙江商会与嘉兴签订战略合作框架协议。"},
      [Q(2, "协助嘉兴举办了“天下浙商嘉兴行暨大院名校科技成果对接会”大型活动"),
       Q(2, "促成了9家省外浙江商会与嘉兴签订了战略合作框架协议")], [], None),
     ("international-carriers-service", {
         "name": "国际科技合作创新载体创新服务活动", "event_type": "service_event",
-        "region": "浙江省", "firms": 130, "agreements": 20, "status": "held",
+        "region": "浙江省", "firms": 130, "status": "held", "figures": [
+            F("events", 5, "场", 1, "组织5场活动", label="活动"),
+            F("teams", 6, "个", 1, "6个小分队", label="小分队"),
+            F("carriers", 55, "家", 1, "共55家国际科技合作创新载体参加", label="国际科技合作创新载体"),
+            F("items_published", 300, "个", 1, "300多个", qualifier="more_than",
+              label="发布的人才、成果与合作伙伴信息"),
+            F("firms", 130, "家", 1, "服务园区、企业130家", label="服务的园区、企业"),
+            F("agreements", 20, "个", 1, "近20个", qualifier="nearly", label="合作意向和签约")],
         "organiser": "浙江省科学技术厅",
         "description": "组织5场活动、6个小分队，55家国际科技合作创新载体参加，发布海外高层次人才、国际合作成果、"
                        "国外合作伙伴信息300多个，服务园区、企业130家，达成合作意向和签约近20个。"},
@@ -205,12 +249,16 @@ EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
      [], "inst:zj-sci-tech-dept"),
     ("zhoushan-expert-visits", {
         "name": "高校专家舟山产学研合作对接活动", "event_type": "expert_visit", "place": "舟山",
-        "region": "舟山", "experts": 40, "projects": 10, "status": "held",
+        "region": "舟山", "status": "held", "figures": [
+            F("experts", 40, "名", 2, "40余名高校专家教授", qualifier="more_than", label="高校专家教授"),
+            F("projects", 10, "项", 2, "10多项产业技术提升科技成果", qualifier="more_than",
+              label="产业技术提升科技成果")],
         "organiser": "省直服务组第十一组",
         "description": "分两批组织40余名高校专家教授与舟山企业开展产学研合作对接，推出10多项产业技术提升科技成果。"},
      [Q(2, "分两批组织了40余名高校专家教授"), Q(2, "推出了10多项产业技术提升科技成果")], [], None),
     ("japan-experts-zhejiang", {
         "name": "日本专家浙江行", "event_type": "expert_visit", "region": "浙江省", "experts": 5,
+        "figures": [F("experts", 5, "位", 1, "日本5位行业专家", label="日本行业专家")],
         "status": "held", "organiser": "浙江省科学技术厅",
         "description": "分两轮举行，邀请日本5位行业专家走进宁波、武义、嘉善等地开展定向诊断和主题讲座。"},
      [Q(1, "以品牌活动“日本专家浙江行”为切入点"), Q(1, "共邀请日本5位行业专家走进宁波、武义、嘉善等地")],
@@ -222,6 +270,12 @@ EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
     ("xinchang-cloud-bureau-matching", {
         "name": "新昌县创新服务“云局”人才与产学研对接", "event_type": "talent_matching",
         "place": "新昌", "region": "新昌", "experts": 37, "projects": 14, "status": "held",
+        "figures": [
+            F("firms", 16, "家", 3, "推进创新企业多跨培育16 家", label="多跨培育的创新企业"),
+            F("experts", 37, "名", 3, "匹配科技人才37 名", label="匹配的科技人才"),
+            F("projects", 14, "个", 3, "对接产学研项目14 个", label="对接的产学研项目"),
+            F("problems", 300, "个", 3, "难题300 余个", qualifier="more_than",
+              label="联动解决的企业科技创新难题")],
         "organiser": "新昌县科技局",
         "description": "对全县规上企业“精准画像”，推进创新企业多跨培育16家，匹配科技人才37名，对接产学研项目14个，"
                        "联动解决企业科技创新难题300余个。"},
@@ -338,12 +392,16 @@ EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
      [Q(1, "以需求导向凝练合作项目,匹配科研院所")], [], "inst:zj-sci-tech-dept"),
     ("shaoxing-challenge-list-2023", {
         "name": "绍兴市“双尖双领”攻关需求征集与榜单凝练", "event_type": "other", "region": "绍兴",
-        "projects": 23, "status": "closed",
+        "projects": 23, "status": "closed", "figures": [
+            F("needs", 164, "项", 3, "重大攻关需求164 项", label="申报的省“双尖双领”重大攻关需求"),
+            F("projects", 23, "项", 3, "攻关榜单23 项", label="凝练的攻关榜单")],
         "description": "组织申报省“双尖双领”重大攻关需求164项，凝练“进口替代”“技术领跑”攻关榜单23项。"},
      [Q(3, "凝练“进口替代”“技术领跑”攻关榜单23 项")], [], None),
     ("shandong-key-firm-problem-triage-2019-12", {
         "name": "山东省重点企业困难问题梳理与协调", "event_type": "service_event", "region": "山东省",
-        "start_date": "2019-12-01", "firms": 54, "status": "closed",
+        "start_date": "2019-12-01", "firms": 54, "status": "closed", "figures": [
+            F("firms", 54, "家", 4, "54家重点企业", label="重点企业"),
+            F("problems", 100, "条", 4, "近百条困难问题", qualifier="nearly", label="困难问题")],
         "description": "对54家重点企业反映的近百条困难问题进行梳理，印发各部门协调解决并台账销号管理。"},
      [Q(4, "我们对54家重点企业反应的近百条困难问题进行梳理")], [], "inst:shandong-miit"),
     ("huzhou-zheshang-support-series", {
@@ -352,7 +410,9 @@ EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
      [Q(2, "在湖州组织开展了“我为企业送一计”、“我为企业解一难”等“助力浙商”系列活动")], [], None),
     ("quzhou-zheshang-return-visits", {
         "name": "省直服务组第八组衢州“双服务”走访浙商回归企业", "event_type": "expert_visit",
-        "place": "衢州", "region": "衢州", "firms": 20, "status": "held", "organiser": "省直服务组第八组",
+        "place": "衢州", "region": "衢州", "status": "held", "organiser": "省直服务组第八组",
+        "figures": [F("firms", 20, "家", 2, "深入20余家浙商回归企业", qualifier="more_than",
+                      label="浙商回归企业")],
         "description": "深入20余家浙商回归企业，听取意见建议，现场解决或帮助协调难题。"},
      [Q(2, "省直服务组第八组在衢州开展“双服务”期间，深入20余家浙商回归企业")], [], None),
     ("commerce-policy-training", {
@@ -362,12 +422,17 @@ EVENTS: list[tuple[str, dict[str, Any], list, list, str | None]] = [
      [Q(2, "开办了“商务促进政策培训班”")], [], None),
     ("shandong-cadres-to-grassroots", {
         "name": "山东省千名干部下基层服务民营企业", "event_type": "service_event", "region": "山东省",
-        "firms": 200, "status": "held", "organiser": "山东省委组织部等",
+        "status": "held", "organiser": "山东省委组织部等", "figures": [
+            F("cadres", 1000, "名", 4, "近千名党员干部", qualifier="nearly", label="省直部门党员干部"),
+            F("firms", 170, "户", 4, "170户民营企业", label="民营企业"),
+            F("firms", 30, "户", 4, "30户省属企业", label="省属企业")],
         "description": "选派省直部门（单位）近千名党员干部，服务170户民营企业和30户省属企业，服务时间为两年。"},
      [Q(4, "选派省直部门(单位)近千名党员干部"), Q(4, "250个村、170户民营企业和30户省属企业")], [], None),
     ("shandong-whitelist-push-2019", {
         "name": "山东省“白名单”企业金融机构推介", "event_type": "service_event", "region": "山东省",
-        "firms": 311, "status": "held",
+        "firms": 311, "status": "held", "figures": [
+            F("firms", 311, "家", 4, "白名单”企业311家", label="“白名单”企业"),
+            F("funds", 1180, "亿元", 4, "资金1180亿元", label="资金")],
         "description": "联合省金融办、人民银行向金融机构推介“白名单”企业311家，资金1180亿元。"},
      [Q(4, "向金融机构推介“白名单”企业311家,资金1180亿元")], [], "inst:shandong-miit"),
 ]
@@ -377,7 +442,9 @@ def event_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     nodes, edges = [], []
     for slug, props, quotes, participants, organiser in EVENTS:
         eid = f"evt:{slug}"
-        nodes.append(node("Event", eid, props, *quotes))
+        figures = [{k: v for k, v in f.items() if k != "doc"} for f in props.get("figures", [])]
+        nodes.append(node("Event", eid, {**props, "figures": figures},
+                          *quotes, *(Q(f["doc"], f["quote"]) for f in props.get("figures", []))))
         region = _region_slug(props.get("region"))
         if region:
             edges.append(edge(eid, "located_in", f"reg:{region}", None, quotes[0]))

@@ -1,7 +1,9 @@
 """Record builders shared by the seed build modules: provenance, nodes, edges.
 
 A fact from a seed document is written `Q(0, "exact quote")` (document 000);
-the build script checks every quote is an exact substring of its document.
+the build script checks every quote is an exact substring of its document. A
+public fact about a real organisation the documents do not give (its website,
+its listing) is written `P(url, fact)`.
 Anything without a quote is illustrative: provenance `illustrative` and the
 `illustrative` flag set, on nodes and on edges alike.
 """
@@ -23,6 +25,12 @@ ILLUSTRATIVE = {"source": "illustrative"}
 def Q(doc: int, quote: str) -> dict[str, str]:
     """Provenance of a fact quoted from seed document `doc`."""
     return {"source": f"seed:{SEED_FILES[doc]}", "quote": quote}
+
+
+def P(url: str, fact: str) -> dict[str, str]:
+    """Provenance of a public, checkable fact about a real organisation: where to check it
+    (`public:<url>`) and the fact as stated there."""
+    return {"source": f"public:{url}", "quote": fact}
 
 
 def node(kind: str, node_id: str, props: dict[str, Any], *quotes: dict[str, str],

@@ -254,7 +254,8 @@ def test_replay_of_the_xian_event(tmp_path):
     store = open_store(str(tmp_path / "seed.db"))
     load_seed(store)
     replay = plan_event(store, XIAN_EVENT, use_recommender=False)
-    assert (replay.recorded["firms"], replay.recorded["firms_signed"]) == (11, 8)
+    assert (replay.recorded["firms"], replay.recorded["published_cooperation"]) == (11, 8)
+    assert replay.recorded["pairs_illustrative"] and replay.recorded["firms_planned"] == 11
     assert replay.plan.covered_firms == 11
     assert replay.invitations.invited and len(replay.invitations.invited) <= 12
     invited = set(replay.invitations.invited)
@@ -265,7 +266,8 @@ def test_replay_of_the_xian_event(tmp_path):
     cal = Calendar.from_ical(render_agenda(replay.agenda, replay.event, "ics"))
     assert len(list(cal.walk("VEVENT"))) == len(replay.pairs)
     text = render_replay(replay)
-    assert "11 家企业中 8 家签约" in text
+    assert "浙江企业 11 家，达成合作的企业 8 家" in text and "11/11 家参会企业" in text
+    assert "示意数据（虚构）" in text
     again = plan_event(store, XIAN_EVENT, use_recommender=False)  # a re-run is stable
     assert [(p["firm"], p["helper"], p["start"]) for p in again.pairs] == [
         (p["firm"], p["helper"], p["start"]) for p in replay.pairs]

@@ -40,8 +40,8 @@ def test_event_record_names_the_event_and_its_outcome_edges(seeded):
     store, _ = seeded()
     nodes, edges = event_record(store, XIAN_EVENT)
     assert nodes == {XIAN_EVENT}
-    assert sum(1 for e in edges if e[1] == "signed") == 8
-    assert sum(1 for e in edges if e[1] == "met") == 12
+    assert sum(1 for e in edges if e[1] == "signed") == 5  # illustrative pairs, invented firms
+    assert sum(1 for e in edges if e[1] == "met") == 8
     store.close()
 
 
@@ -125,29 +125,29 @@ def test_record_writes_the_seed_outcome_through_the_outcome_path(seeded):
     status = {n.id: n.props.get("status") for n in store.get_nodes(met_needs).values()}
     signed = {e.src for e in store.find_edges("signed", limit=10**6)
               if e.props.get("source_event") == XIAN_EVENT}
-    assert len(signed) == 8 and {n for n, s in status.items() if s == "signed"} == signed
+    assert len(signed) == 5 and {n for n, s in status.items() if s == "signed"} == signed
     assert sorted(s for n, s in status.items() if n not in signed) == [
-        "met", "met", "met", "not_pursued"]
+        "met", "met", "not_pursued"]
     outcomes = store.find_nodes("Outcome", limit=10**6)
-    assert len(outcomes) == replay.written["outcomes"] == 12 + 8
+    assert len(outcomes) == replay.written["outcomes"] == 8 + 5
     collab = [e for e in store.find_edges("collaborated_with", limit=10**6)
               if e.props.get("source_event") == XIAN_EVENT]
-    assert len(collab) == 8 and all(e.props.get("meeting_id") for e in collab)
+    assert len(collab) == 5 and all(e.props.get("meeting_id") for e in collab)
     follow = overdue_follow_ups(store, today="2020-01-01", event_id=XIAN_EVENT)
-    assert len(follow) == 11  # every recorded meeting but the dropped one
+    assert len(follow) == 7  # every recorded meeting but the dropped one
     assert "已记录结果" in render_replay(replay)
 
     again = plan_event(store, XIAN_EVENT, use_recommender=False, record=True)  # idempotent
     assert len(store.find_nodes("Outcome", limit=10**6)) == len(outcomes)
     assert again.written["need_status"] == replay.written["need_status"]
-    assert len(overdue_follow_ups(store, today="2020-01-01", event_id=XIAN_EVENT)) == 11
+    assert len(overdue_follow_ups(store, today="2020-01-01", event_id=XIAN_EVENT)) == 7
     store.close()
 
     out = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(path), "event",
                           "followups", "--event", XIAN_EVENT, "--today", "2020-01-01",
                           "--json"], capture_output=True, text=True, check=True)
     rows = json.loads(out.stdout)
-    assert len(rows) == 11 and {r["action"] for r in rows} == {"技术合同认定登记", "回访合作意向"}
+    assert len(rows) == 7 and {r["action"] for r in rows} == {"技术合同认定登记", "回访合作意向"}
 
 
 def test_cli_event_plan_ignores_the_events_record(seeded):

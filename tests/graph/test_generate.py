@@ -12,6 +12,7 @@ import pytest
 from duijie.api.services.seeding import load_seed, seed_vocabulary
 from duijie.graph.errors import InvalidInput
 from duijie.graph.generate import generate_graph, record_to_json, write_jsonl
+from duijie.graph.jsonl import parse_jsonl
 from duijie.graph.model import Edge, Node, check_endpoint_kinds, validate_edge, validate_node
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import WriteBatch, iter_edges, iter_nodes
@@ -117,13 +118,23 @@ def test_bad_counts_are_refused(kwargs, where):
 def test_write_jsonl_round_trips(small, tmp_path):
     path = tmp_path / "g.jsonl"
     counts = write_jsonl(small, path)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
     assert counts == {"nodes": sum(isinstance(r, Node) for r in small),
                       "edges": sum(isinstance(r, Edge) for r in small)}
-    back = [Edge.from_dict(d) if "src" in d else Node.from_dict(d)
-            for d in map(json.loads, lines)]
+    assert json.loads(header) == {"type": "header", "format": "duijie-graph", "version": 1,
+                                  **counts}
+    records = [json.loads(line) for line in lines]
+    back = [Edge.from_dict({k: v for k, v in d.items() if k != "type"}) if d["type"] == "edge"
+            else Node.from_dict({k: v for k, v in d.items() if k != "type"}) for d in records]
     assert back == small
-    assert not (tmp_path / "g.jsonl.part").exists()
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_generated_file_is_what_import_reads(small, tmp_path):
+    path = tmp_path / "g.jsonl"
+    counts = write_jsonl(small, path)
+    _batch, problems, read = parse_jsonl(path)
+    assert problems == [] and read == counts
 
 
 def _duijie(*args: str) -> subprocess.CompletedProcess:
@@ -138,6 +149,13 @@ def test_cli_generate_to_a_file_is_deterministic(tmp_path):
                        "--json")
         assert done.returncode == 0, done.stderr
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    # …and `duijie import` reads what `generate --out` wrote, into a real store file.
+    db = tmp_path / "gen.db"
+    loaded = _duijie("--db", str(db), "import", "graph", str(tmp_path / "a.jsonl"), "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    counted = json.loads(_duijie("--db", str(db), "stats", "--json").stdout)
+    header = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert sum(counted["nodes"].values()) == header["nodes"]
     assert json.loads(done.stdout)["nodes"] == len(seed_vocabulary()[0]) + 15 + 30 + 4 + 20
 
 

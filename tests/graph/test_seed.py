@@ -48,11 +48,11 @@ def seeded(sqlite_store):
 
 def test_counts_meet_the_minimums(nodes, edges):
     kinds = Counter(n.kind for n in nodes.values())
-    assert kinds["Enterprise"] >= 80
-    assert kinds["Institute"] >= 40
-    assert kinds["Expert"] >= 200
+    assert kinds["Enterprise"] >= 75
+    assert kinds["Institute"] >= 50
+    assert kinds["Expert"] >= 70
     assert kinds["Programme"] >= 20
-    assert kinds["Need"] >= 120
+    assert kinds["Need"] >= 110
     assert kinds["Topic"] >= 60
     assert kinds["Event"] >= 6
     needs = [n for n in nodes.values() if n.kind == "Need"]
@@ -81,6 +81,8 @@ def test_every_record_has_provenance_and_invented_ones_are_flagged(records):
         for p in record.provenance:
             if p.source.startswith("seed:"):
                 assert p.source in SEED_SOURCES and p.quote, record
+            elif p.source.startswith("public:"):  # a checkable public fact: where, and what
+                assert p.source.startswith("public:http") and p.quote, record
             else:
                 assert p.source == "illustrative", record
 
@@ -116,7 +118,7 @@ def test_real_enterprises_carry_no_invented_figures(nodes):
         assert not {"revenue_wan", "employees", "rd_ratio_pct"} & set(firm.props), firm.id
     invented = [n for n in nodes.values() if n.kind == "Enterprise" and n.props.get("illustrative")]
     with_figures = [f for f in invented if "revenue_wan" in f.props and "rd_ratio_pct" in f.props]
-    assert len(with_figures) >= 30
+    assert len(with_figures) >= 25
     assert any("revenue_wan" not in f.props for f in invented)  # gaps on purpose
 
 
@@ -143,18 +145,27 @@ def test_the_xian_docking_trip(seeded):
     for named in ("浙江大立科技", "精功（绍兴）复合材料", "湖州太平微特电机"):
         assert firms[named].provenance[0].source.startswith("seed:000")
         assert not firms[named].props.get("illustrative")
-    institutes = [n for e, n in joined if n.kind == "Institute"]
-    assert len(institutes) >= 10
-    for inst in institutes:
-        assert [r.id for _e, r in seeded.neighbours(inst.id, "located_in", "out")] == ["reg:xian"]
+    # The Xi'an side is invented (the record names no institute or expert there).
+    helpers = [n for e, n in joined if n.kind in ("Institute", "Expert")]
+    assert len(helpers) >= 10 and all(n.props.get("illustrative") for n in helpers)
+    for helper in helpers:
+        assert [r.id for _e, r in seeded.neighbours(helper.id, "located_in", "out")] == ["reg:xian"]
+    # Which firms reached cooperation, and with whom, is not in the record: the signings
+    # are invented, between invented firms and invented helpers only.
     signed = [e for e in iter_edges(seeded, "signed") if e.props.get("source_event") == XIAN_EVENT]
-    assert len(signed) == 8 and all(e.props["illustrative"] for e in signed)
-    signing_firms = set()
+    assert 0 < len(signed) < 8 and all(e.props["illustrative"] for e in signed)
     for e in signed:
         (firm,) = [n for _s, n in seeded.neighbours(e.src, "submitted", "in")]
-        signing_firms.add(firm.name)
+        assert firm.props["illustrative"] and firm.name in firms
+        assert seeded.get_node(e.dst).props["illustrative"]
         assert seeded.get_node(e.src).props["status"] == "signed"
-    assert len(signing_firms) == 8 and signing_firms <= set(firms)
+    # The named firms' needs are the record's sentence, nothing more.
+    firm_nodes = {n.name: n for _e, n in joined if n.kind == "Enterprise"}
+    for named in ("浙江大立科技", "精功（绍兴）复合材料", "湖州太平微特电机"):
+        (need,) = [n for _e, n in seeded.neighbours(firm_nodes[named].id, "submitted", "out")
+                   if n.id.startswith("need:xian-")]
+        assert not need.props.get("illustrative") and "trl" not in need.props
+        assert all("技术项目引接需求" in t for t in (need.props["text"], need.provenance[0].quote))
 
 
 def test_other_events_carry_their_published_figures(seeded):
@@ -163,10 +174,12 @@ def test_other_events_carry_their_published_figures(seeded):
 
     assert props("evt:jiaxing-zheshang-fair")["agreements"] == 9
     carriers = props("evt:international-carriers-service")
-    assert (carriers["firms"], carriers["agreements"]) == (130, 20)
+    assert carriers["firms"] == 130 and "agreements" not in carriers  # "近20个" is not 20
     assert "55家国际科技合作创新载体" in carriers["description"]
     zhoushan = props("evt:zhoushan-expert-visits")
-    assert (zhoushan["experts"], zhoushan["projects"]) == (40, 10)
+    assert "experts" not in zhoushan  # "40余名": more than 40, kept as a figure
+    assert [(f["value"], f["qualifier"]) for f in zhoushan["figures"]] == [
+        (40, "more_than"), (10, "more_than")]
     assert props("evt:japan-experts-zhejiang")["experts"] == 5
     xinchang = props("evt:xinchang-cloud-bureau-matching")
     assert (xinchang["experts"], xinchang["projects"]) == (37, 14)
@@ -270,12 +283,16 @@ def test_cli_seed_and_demo(db_path, nodes):
     assert report["nodes_created"] == len(nodes)
     again = json.loads(_duijie("--db", str(db_path), "seed", "--json").stdout)
     assert again["nodes_created"] == 0 and again["counts"] == report["counts"]
+    events = json.loads(_duijie("--db", str(db_path), "event", "list", "--json").stdout)
+    (xian,) = [e for e in events if e["id"] == XIAN_EVENT]
+    assert xian["recorded_firms"] == 11  # the record's firms, before anyone plans the trip
     demo = _duijie("--db", str(db_path), "demo")
     assert demo.returncode == 0, demo.stderr
     assert "赴西安精准对接“三服务”活动" in demo.stdout
-    assert "企业 11 家，达成合作 8 家" in demo.stdout
-    assert "浙江大立科技" in demo.stdout and "西北工业大学*" in demo.stdout
-    assert "签约 signed (8)" in demo.stdout
+    assert "浙江企业 11 家，达成合作的企业 8 家" in demo.stdout
+    assert "浙江大立科技" in demo.stdout and "浙江大立科技（示意）" not in demo.stdout
+    assert "示例西安材料研究院（示意）" in demo.stdout
+    assert "40余名" in demo.stdout or "40余" in demo.stdout
 
 
 def test_cli_demo_seeds_an_empty_store(tmp_path):
@@ -284,7 +301,7 @@ def test_cli_demo_seeds_an_empty_store(tmp_path):
     assert out.returncode == 0, out.stderr
     summary = json.loads(out.stdout)
     assert summary["seeded_now"] is True
-    assert len(summary["xian"]["firms"]) == 11 and len(summary["xian"]["signed"]) == 8
+    assert len(summary["xian"]["firms"]) == 11 and len(summary["xian"]["signed"]) == 5
 
 
 @pytest.mark.parametrize("command", ["seed", "demo", "generate"])

@@ -413,26 +413,31 @@ def test_seed_xian_trip_firms_get_xian_institutes(seeded):
     assert checked >= 11
 
 
-def test_seed_dali_infrared_need_finds_the_xian_optics_institute(seeded):
+def test_seed_dali_need_finds_an_infrared_institute_through_its_field(seeded):
+    # 大立科技's need is the record's one sentence; its field (infrared) comes from the
+    # firm's public listing. The invented 示例西安光电研究所 works in that field, so it is
+    # found through the topic, not through any planted met/signed/collaborated edge.
     _, rec, _ = seeded
-    result = rec.recommend("need:xian-dali-uncooled-fpa-noise", "institute", k=3, region="西安")
-    by_id = {item.id: item for item in result.items}
-    assert "inst:xian-institute-of-optics" in by_id
-    optics = by_id["inst:xian-institute-of-optics"]
-    assert optics.components["graph"] == 1.0 and optics.paths
-    assert any("红外" in phrase for phrase in optics.matched_phrases)
-    # Without the filter, the top institutes are still about infrared or optics.
-    unfiltered = rec.recommend("need:xian-dali-uncooled-fpa-noise", "institute", k=3)
-    assert all(item.matched_phrases for item in unfiltered.items)
+    result = rec.recommend("need:xian-dali-technology", "institute", k=3, region="西安")
+    assert result.items[0].id == "inst:ill-xian-optics"
+    optics = result.items[0]
+    assert optics.components["graph"] > max(i.components["graph"] for i in result.items[1:])
+    assert any(path["edges"] == ["has_expertise"] and path["nodes"][0] == "topic:infrared-detection"
+               for path in optics.paths)
+    planted = {"met", "signed", "collaborated_with"}
+    assert not any(planted & set(path["edges"]) for item in result.items for path in item.paths)
+    # Without the filter, the top institutes still work in infrared or optics.
+    unfiltered = rec.recommend("need:xian-dali-technology", "institute", k=3)
+    assert unfiltered.items[0].id in {"inst:ill-xian-optics", "inst:ill-hangzhou-optics"}
 
 
 def test_seed_programmes_explain_eligibility_and_experts_reverse(seeded):
     _, rec, _ = seeded
-    programmes = rec.recommend("need:xian-dali-uncooled-fpa-noise", "programme", k=5)
+    programmes = rec.recommend("need:xian-dali-technology", "programme", k=5)
     assert programmes.items
     assert all(item.rules is not None and item.rules["status"] in
                {"eligible", "not_eligible", "unknown"} for item in programmes.items)
-    reverse = rec.recommend_for("inst:xian-institute-of-optics", "need", k=5)
+    reverse = rec.recommend_for("inst:ill-xian-optics", "need", k=5)
     assert reverse.items
     assert any("红外" in item.name for item in reverse.items)
 

@@ -51,7 +51,8 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         return
     for r in rows:
         click.echo(f"{r['id']:<36} {r['start_date'] or '':<10} {r['status']:<9} "
-                   f"{r['participants']:>4} participants {r['meetings']:>4} meetings  {r['name']}")
+                   f"{r['recorded_firms']:>4} firms (record) {r['participants']:>4} participants "
+                   f"{r['meetings']:>4} meetings  {r['name']}")
 
 
 @event.command()

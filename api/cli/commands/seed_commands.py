@@ -10,14 +10,7 @@ import click
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
 from duijie.api.services.generate import generate_synthetic
 from duijie.api.services.seeding import load_seed
-from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS
-
-FIGURES_ZH = (
-    ("firms", "企业 {} 家"), ("cooperation_reached", "达成合作 {} 家"),
-    ("agreements", "签约/合作意向 {} 个"), ("experts", "专家/人才 {} 名"),
-    ("projects", "项目/成果 {} 项"),
-)
-ILLUSTRATIVE_MARK = "*"
+from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS, figure_text, illustrative_mark
 
 
 @click.command()
@@ -93,13 +86,15 @@ def generate(app: AppContext, out: Path | None, n_enterprises: int, n_experts: i
              as_json: bool) -> None:
     """Generate a large synthetic graph with realistic Chinese technical text.
 
-    Writes JSON Lines (`--out`, loadable with `duijie import`) or, without
+    Writes JSON Lines (`--out`: the graph export format with its header line, so
+    `duijie import graph FILE` loads it) or, without
     `--out`, writes into the store in one all-or-nothing batch. Every record is
     marked illustrative with provenance "generated".
 
     \b
     Example:
       duijie generate --out big.jsonl --experts 200000 --needs 100000 --seed 1
+      duijie --db big.db import graph big.jsonl
       duijie --db bench.db generate --enterprises 500 --experts 2000 --needs 1000
       duijie --db office.db generate --enterprises 10000 --officials 500 --needs 20000
     """
@@ -136,7 +131,18 @@ def render_kind_counts(counts: dict[str, dict[str, int]]) -> str:
 
 
 def _mark(entry: dict[str, Any]) -> str:
-    return entry["name"] + (ILLUSTRATIVE_MARK if entry["illustrative"] else "")
+    return entry["name"] + illustrative_mark(entry["illustrative"])
+
+
+def render_figures(figures: list[dict[str, Any]]) -> str:
+    """An event's published figures, each with its qualifier, as the document words them.
+
+    >>> render_figures([{"measure": "experts", "value": 40, "qualifier": "more_than",
+    ...                  "unit": "名", "label": "高校专家教授", "quote": "40余名高校专家教授"}])
+    '高校专家教授 40余 名'
+    """
+    return "，".join(f"{f.get('label') or f['measure']} {figure_text(f['value'], f['qualifier'])} "
+                    f"{f['unit']}".rstrip() for f in figures)
 
 
 def render_demo(summary: dict[str, Any], url: str) -> str:
@@ -150,15 +156,14 @@ def render_demo(summary: dict[str, Any], url: str) -> str:
         when = event["start_date"] or ""
         if event["end_date"] and event["end_date"] != event["start_date"]:
             when += f"–{event['end_date'][5:]}"
-        figures = "，".join(label.format(event["figures"][key]) for key, label in FIGURES_ZH
-                           if key in event["figures"])
+        figures = render_figures(event["figures"])
         place = f"（{event['region']}）" if event["region"] else ""
         out.append(f"  {when:<17}{event['name']}{place}" + (f"：{figures}" if figures else ""))
     xian = summary["xian"]
     if xian["event"]:
         ev = xian["event"]
         out += ["", f"{ev['name']} {ev.get('start_date', '')}–{ev.get('end_date', '')[5:]}："
-                    f"企业 {ev.get('firms')} 家，达成合作 {ev.get('cooperation_reached')} 家"]
+                    + render_figures(ev.get("figures", []))]
         out.append(f"  浙江企业 firms ({len(xian['firms'])}): "
                    + "、".join(_mark(f) for f in xian["firms"]))
         out.append(f"  西安院所 institutes ({len(xian['institutes'])}): "
@@ -166,11 +171,12 @@ def render_demo(summary: dict[str, Any], url: str) -> str:
         out.append(f"  专家 experts ({len(xian['experts'])}): " + "、".join(
             f"{_mark(x)}（{x.get('title') or ''}，{x.get('affiliation') or ''}）"
             for x in xian["experts"]))
-        out.append(f"  签约 signed ({len(xian['signed'])}):")
-        out += [f"    {s['need']} → {s['helper']}"
-                + (ILLUSTRATIVE_MARK if s["illustrative"] else "") for s in xian["signed"]]
-    out += ["", f"{ILLUSTRATIVE_MARK} 示例数据，种子文档未载"
-                " (illustrative: not in the seed documents)"]
+        out.append(f"  示意签约 illustrative signings ({len(xian['signed'])}; 记录未载明"
+                   "哪家企业与谁达成合作 the record does not say who signed with whom):")
+        out += [f"    {s['need']}{illustrative_mark(s['illustrative'])} → {s['helper']}"
+                + illustrative_mark(s["illustrative"]) for s in xian["signed"]]
+    out += ["", f"{illustrative_mark(True)} 示例数据（虚构），种子文档未载"
+                " (illustrative: invented, not in the seed documents)"]
     return "\n".join(out)
 
 

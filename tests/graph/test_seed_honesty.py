@@ -1,0 +1,161 @@
+"""The seed data says only what is true of real organisations (issue 10, part 1).
+
+Both ways: no invented fact sits on a real organisation, and every invented
+record is flagged, named so no real body holds the name, and written in one
+technical field's own words. Published figures keep their qualifier and quote.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from duijie.api.services.seeding import seed_records
+from duijie.graph.model import Node
+from duijie.seed_data.build.fields import FIELDS, foreign_terms
+
+ORGANISATIONS = ("Enterprise", "Institute")
+PEOPLE = ("Expert",)
+
+
+@pytest.fixture(scope="module")
+def records():
+    return [record for _where, record in seed_records()]
+
+
+@pytest.fixture(scope="module")
+def nodes(records):
+    return {r.id: r for r in records if isinstance(r, Node)}
+
+
+@pytest.fixture(scope="module")
+def edges(records):
+    return [r for r in records if not isinstance(r, Node)]
+
+
+def invented(record) -> bool:
+    return bool(record.props.get("illustrative"))
+
+
+def test_no_invented_fact_touches_a_real_organisation(nodes, edges):
+    real = {i for i, n in nodes.items() if n.kind in ORGANISATIONS + PEOPLE and not invented(n)}
+    assert len(real) >= 50
+    touching = [(e.src, e.kind, e.dst) for e in edges if invented(e) and {e.src, e.dst} & real]
+    assert touching == []
+    # A real organisation's needs are the documents' own, each with its quote.
+    for e in edges:
+        if e.kind == "submitted" and e.src in real:
+            need = nodes[e.dst]
+            assert not invented(need), need.id
+            assert any(p.source.startswith("seed:") and p.quote for p in need.provenance), need.id
+
+
+def test_a_real_organisation_is_sourced_and_carries_no_invented_figure(nodes):
+    for node in nodes.values():
+        if node.kind not in ORGANISATIONS or invented(node):
+            continue
+        sources = [p.source for p in node.provenance]
+        assert sources and all(s.startswith(("seed:", "public:")) for s in sources), node.id
+        assert all(p.quote for p in node.provenance), node.id
+        assert not {"revenue_wan", "employees", "rd_ratio_pct", "founded_year", "flags"} & set(
+            node.props), node.id
+        assert not node.name.startswith("示例"), node.id
+
+
+def test_every_invented_organisation_and_person_is_flagged_and_named_as_invented(nodes):
+    people = [n for n in nodes.values() if n.kind in PEOPLE]
+    assert people and all(invented(x) for x in people)
+    for node in nodes.values():
+        if node.kind in ORGANISATIONS + PEOPLE and invented(node):
+            assert node.name.startswith(("示例", "Example ")), (node.id, node.name)
+            assert [p.source for p in node.provenance] == ["illustrative"], node.id
+
+
+def test_invented_outcomes_sit_on_invented_needs_and_helpers(nodes, edges):
+    for e in edges:
+        if e.kind in ("met", "signed", "collaborated_with", "awarded"):
+            ends = [nodes[e.src], nodes[e.dst]]
+            if e.kind in ("met", "signed") and not invented(e):
+                continue  # the documents' own (豪庭家具 met 浙江大学 experts …)
+            assert invented(e), e
+            assert all(invented(n) for n in ends if n.kind in ORGANISATIONS + PEOPLE + ("Need",))
+
+
+def _field_of(node: Node, topics: dict[str, list[str]], slug_of: dict[str, str]) -> str:
+    """A need's one topic, or an expert's one field, as a topic slug."""
+    if node.kind == "Need":
+        (topic,) = topics[node.id]
+        return topic
+    (field,) = node.props["fields"]
+    return slug_of[field]
+
+
+def test_every_illustrative_text_uses_only_its_own_fields_terms(nodes, edges):
+    slug_of = {n.name: i.removeprefix("topic:") for i, n in nodes.items() if n.kind == "Topic"}
+    topics: dict[str, list[str]] = {}
+    for e in edges:
+        if e.kind == "about_topic":
+            topics.setdefault(e.src, []).append(e.dst.removeprefix("topic:"))
+    checked, mixed = 0, []
+    for node in nodes.values():
+        if not invented(node) or node.kind not in ("Need", "Expert"):
+            continue
+        field = _field_of(node, topics, slug_of)
+        assert field in FIELDS, (node.id, field)
+        texts = ([node.props["title"] + "。" + node.props["text"]] if node.kind == "Need"
+                 else [d["title"] + "。" + d["text"] for d in node.props["docs"]])
+        for text in texts:
+            checked += 1
+            if foreign := foreign_terms(text, field):
+                mixed.append((node.id, field, sorted(foreign)))
+    assert checked >= 200
+    assert mixed == []
+
+
+def test_a_text_mixing_fields_is_caught():
+    # The kind of sentence the old templates wrote: a big-data method in a coatings text.
+    assert foreign_terms("采用深度学习与点云揭示了防腐涂层失效的机理", "functional-coatings") == {
+        "深度学习", "点云"}
+
+
+def test_each_technology_need_states_problem_method_and_goal_of_one_case(nodes):
+    cases = {c.title: c for f in FIELDS.values() for c in f.cases}
+    technology = [n for n in nodes.values() if n.kind == "Need" and invented(n)
+                  and n.props["need_type"] == "technology"]
+    assert len(technology) >= 50
+    for need in technology:
+        case = cases[need.props["title"]]
+        for part in (case.product, case.problem, case.method, case.result):
+            assert part in need.props["text"], (need.id, part)
+
+
+def _figures(nodes, event_id):
+    return {(f["measure"], f["value"]): f for f in nodes[event_id].props["figures"]}
+
+
+@pytest.mark.parametrize(("event_id", "measure", "value", "qualifier", "quote"), [
+    ("evt:xian-docking-2019-05", "firms", 11, "exact", "11家企业"),
+    ("evt:xian-docking-2019-05", "cooperation_reached", 8, "exact", "8家企业达成合作"),
+    ("evt:zhoushan-expert-visits", "experts", 40, "more_than", "40余名"),
+    ("evt:zhoushan-expert-visits", "projects", 10, "more_than", "10多项"),
+    ("evt:quzhou-zheshang-return-visits", "firms", 20, "more_than", "20余家"),
+    ("evt:international-carriers-service", "agreements", 20, "nearly", "近20个"),
+    ("evt:shaoxing-challenge-list-2023", "needs", 164, "exact", "164 项"),
+    ("evt:shaoxing-challenge-list-2023", "projects", 23, "exact", "23 项"),
+    ("evt:zj-eit-sanfuwu-2019-h1", "problems", 29, "exact", "29件"),
+    ("evt:shandong-key-firm-problem-triage-2019-12", "problems", 100, "nearly", "近百条"),
+])
+def test_published_figures_keep_qualifier_and_quote(nodes, event_id, measure, value, qualifier,
+                                                    quote):
+    figure = _figures(nodes, event_id)[(measure, value)]
+    assert figure["qualifier"] == qualifier and quote in figure["quote"]
+    # The quote is also a provenance of the event, so the build checks it is verbatim.
+    assert figure["quote"] in [p.quote for p in nodes[event_id].provenance]
+
+
+def test_approximate_figures_are_not_flattened_into_exact_counts(nodes):
+    for node in nodes.values():
+        if node.kind != "Event":
+            continue
+        for figure in node.props.get("figures", []):
+            if figure["qualifier"] != "exact" and figure["measure"] in node.props:
+                assert node.props[figure["measure"]] != figure["value"], (node.id, figure)
