@@ -395,7 +395,8 @@ ITER_KEYS = (f"MATCH (k:{KEY}) WHERE k.kind IN $kinds"
 COUNT_NODES = f"MATCH (n:{NODE}) RETURN n.kind, count(n)"
 COUNT_EDGES = f"MATCH (:{NODE})-[r]->(:{NODE}) RETURN type(r), count(r)"
 VERSION = f"MATCH (m:{META} {{id: 'graph'}}) RETURN m.version"
-PROJECTION_NODES = (f"MATCH (n:{NODE}) WHERE n.id > $after RETURN n.id, n.kind, n.name"
+PROJECTION_NODES = (f"MATCH (n:{NODE}) WHERE n.id > $after"
+                    f" RETURN n.id, n.kind, n.name, n.{PREFIX}illustrative"
                     " ORDER BY n.id LIMIT $limit")
 PROJECTION_EDGES = (f"MATCH (a:{NODE})-[r]->(b:{NODE}) WHERE a.id IN $ids"
                     " RETURN a.id, type(r), b.id, r.key, r.props_json")

@@ -38,6 +38,7 @@ from duijie.graph.vocab import (
     PairRuleKind,
     ReasonCode,
     RequestStatus,
+    illustrative_mark,
     values,
 )
 
@@ -200,7 +201,7 @@ class EligibilityRule(BaseModel):
     op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before"]
     value: Any
     label: Name | None = None  # how an organiser reads it: 研发投入占比不低于3%
-    illustrative: bool = False  # a simplified, invented threshold, not the programme's own
+    illustrative: bool | None = None  # True: a simplified, invented threshold (示意)
 
 
 class ProgrammeProps(_Props):
@@ -473,6 +474,31 @@ class Provenance:
         return cls(**data)
 
 
+MARKED_KINDS = frozenset({"Enterprise", "Institute", "Expert", "Need", "Event", "Programme"})
+"""Kinds whose invented records are facts about someone and are marked 示意 wherever shown
+(vocabulary kinds, regions, topics and industries, are scaffolding, not claims)."""
+
+
+def shown_name(kind: str | None, props: dict[str, Any], fallback: str = "",
+               lang: str = "zh") -> str:
+    """A record's name as a person reads it: marked when the record is illustrative.
+
+    The one place the mark is attached; the store's projection (so recommendation
+    items and graph paths), event names lists, agendas and replays all read it.
+
+    >>> shown_name("Institute", {"name": "示例西安光电研究所", "illustrative": True})
+    '示例西安光电研究所（示意）'
+    >>> shown_name("Institute", {"name": "示例研究所", "illustrative": True}, lang="en")
+    '示例研究所 (illustrative)'
+    >>> shown_name("Topic", {"name": "红外探测", "illustrative": True})
+    '红外探测'
+    """
+    name = str(props.get("name") or props.get("title") or fallback)
+    if kind in MARKED_KINDS:
+        name += illustrative_mark(props.get("illustrative"), lang)
+    return name
+
+
 @dataclass
 class Node:
     """A typed node: stable id, kind, validated props, aliases, provenance.
@@ -494,6 +520,12 @@ class Node:
     @property
     def name(self) -> str:
         return str(self.props.get("name") or self.props.get("title") or self.id)
+
+    @property
+    def shown_name(self) -> str:
+        """The name as a person reads it: an invented (illustrative) record is marked 示意
+        (`shown_name`)."""
+        return shown_name(self.kind, self.props, self.id)
 
     def to_dict(self) -> dict[str, Any]:
         return {

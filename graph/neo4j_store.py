@@ -527,7 +527,8 @@ class Neo4jStore(StoreBase):
         while True:
             rows = self._read(cypher.PROJECTION_NODES,
                               {"after": after, "limit": _PROJECTION_PAGE})
-            nodes = [Node(i, kind, {"name": name}) for i, kind, name in rows]
+            nodes = [Node(i, kind, {"name": name, "illustrative": bool(invented)})
+                     for i, kind, name, invented in rows]
             add_to_projection(graph, nodes, [])
             if not rows:
                 break

@@ -502,7 +502,7 @@ def add_to_projection(graph: nx.MultiDiGraph, nodes: Iterable[Node],
                       edges: Iterable[Edge]) -> None:
     """Add or update nodes and edges in a networkx projection, in place."""
     for node in nodes:
-        graph.add_node(node.id, kind=node.kind, name=node.name)
+        graph.add_node(node.id, kind=node.kind, name=node.shown_name)
     for edge in edges:
         weight = edge.props.get("weight", EDGE_WEIGHTS.get(edge.kind, 1.0))
         graph.add_edge(edge.src, edge.dst, key=edge.id, kind=edge.kind, weight=weight)

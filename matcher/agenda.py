@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from duijie.graph.cells import EXCEL_CSV_BOM, safe_cell
 from duijie.graph.errors import InvalidInput
+from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.reasons import render_reason
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -55,6 +56,8 @@ class AgendaItem:
     helper: str
     score: float | None = None
     reasons: tuple[str | dict, ...] = ()  # structured (`matcher.reasons`) or words
+    firm_illustrative: bool = False  # invented demo records: shown marked 示意
+    helper_illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,9 +131,16 @@ def _local(t: datetime) -> datetime:
     return t.replace(tzinfo=TZ) if t.tzinfo is None else t
 
 
+def _who(item: AgendaItem, labels) -> tuple[str, str]:
+    """The firm's and the helper's names, an invented one marked in the agenda's language."""
+    lang = "zh" if labels is LABELS["zh"] else "en"
+    return (item.firm + illustrative_mark(item.firm_illustrative, lang),
+            item.helper + illustrative_mark(item.helper_illustrative, lang))
+
+
 def _rows(items, labels) -> tuple[list[str], list[list[str]]]:
     head = [labels[k] for k in ("start", "end", "table", "firm", "helper", "score", "reasons")]
-    rows = [[f"{i.start:%Y-%m-%d %H:%M}", f"{i.end:%Y-%m-%d %H:%M}", i.table, i.firm, i.helper,
+    rows = [[f"{i.start:%Y-%m-%d %H:%M}", f"{i.end:%Y-%m-%d %H:%M}", i.table, *_who(i, labels),
              "" if i.score is None else f"{i.score:.2f}",
              ("；" if labels is LABELS["zh"] else "; ").join(_reasons(i, labels))]
             for i in items]
@@ -185,7 +195,8 @@ def _ics(items, event, labels, participant, stamp) -> bytes:
         ev.add("dtstamp", stamp)
         ev.add("dtstart", _local(i.start))
         ev.add("dtend", _local(i.end))
-        ev.add("summary", f"{labels['meeting']}: {i.firm} {labels['with']} {i.helper}")
+        firm, helper = _who(i, labels)
+        ev.add("summary", f"{labels['meeting']}: {firm} {labels['with']} {helper}")
         ev.add("location", " · ".join(x for x in (event.place, f"{labels['table']} {i.table}")
                                       if x))
         if i.reasons:

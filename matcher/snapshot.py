@@ -31,6 +31,7 @@ from typing import Any
 
 import networkx as nx
 
+from duijie.graph.model import shown_name
 from duijie.matcher.recommend import CANDIDATE_KINDS  # kept with their properties
 
 NodeRecord = tuple[str, str, Mapping[str, Any]]  # (id, kind, props)
@@ -109,7 +110,7 @@ class GraphSnapshot:
         for node_id, kind, node_props in nodes:
             kinds[node_id] = kind
             if node_props.get("name") or node_props.get("title"):
-                names[node_id] = str(node_props.get("name") or node_props.get("title"))
+                names[node_id] = shown_name(kind, node_props)
             if kind in CANDIDATE_KINDS:
                 props[node_id] = dict(node_props)
         for src, link_kind, dst, weight in edges:

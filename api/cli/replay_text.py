@@ -34,7 +34,7 @@ def _short_reasons(reasons: list, terms: int = 3) -> str:
 
 
 def record_lines(rec: dict) -> list[str]:
-    """The plan beside the record: what the documents publish (figures with their
+    r"""The plan beside the record: what the documents publish (figures with their
     qualifiers), the firms the plan covers, and the recorded pairs, said plainly to be
     illustrative when they are.
 

@@ -11,7 +11,7 @@ firm counts only its own needs (`api.services.access`).
 >>> _ = load_seed(store)
 >>> board = dashboard(store, today="2019-05-01")
 >>> board.needs_total, [e.name for e in board.upcoming_events][:1]
-(114, ['赴杭州惠优科技、虹软股份走访交流'])
+(120, ['赴杭州惠优科技、虹软股份走访交流'])
 >>> sorted(board.to_dict())  # doctest: +NORMALIZE_WHITESPACE
 ['needs_by_region', 'needs_by_status', 'needs_total', 'overdue_follow_ups',
  'recent_events', 'scope', 'today', 'upcoming_events']

@@ -454,8 +454,9 @@ def event_rule(store: GraphStore, event_id: str, kind: str, firm: str, helper: s
 
 
 def display_names(store: GraphStore, node_ids: Iterable[str]) -> dict[str, str]:
-    """Names to show for ids; an id that is not stored shows as itself."""
+    """Names to show for ids (an invented record marked 示意, `Node.shown_name`); an id
+    that is not stored shows as itself."""
     ids = list(dict.fromkeys(i for i in node_ids if i))
     nodes = store.get_nodes(ids)
-    return {i: nodes[i].name if i in nodes else i for i in ids}
+    return {i: nodes[i].shown_name if i in nodes else i for i in ids}
 

@@ -166,6 +166,8 @@ class NeedSummary(Result):
     firm_id: str | None
     firm_name: str | None
     rev: int
+    illustrative: bool = False  # invented demo data: shown marked 示意
+    firm_illustrative: bool = False
 
     @classmethod
     def of(cls, record: NeedRecord) -> NeedSummary:
@@ -175,7 +177,9 @@ class NeedSummary(Result):
                    record.node.confidentiality, p.get("priority", 3), p.get("region"),
                    p.get("trl"), p.get("budget_wan"), p.get("deadline"),
                    p.get("submitted_at"), record.firm.id if record.firm else None,
-                   record.firm.name if record.firm else None, record.node.rev)
+                   record.firm.name if record.firm else None, record.node.rev,
+                   bool(p.get("illustrative")),
+                   bool(record.firm and record.firm.props.get("illustrative")))
 
 
 @dataclass

@@ -252,7 +252,9 @@ def agenda_items(store: GraphStore, event_id: str) -> tuple[EventInfo, list[Agen
                         parse_time(m.props["end"], m.id), m.props.get("table", ""),
                         m.props["firm_id"], names[m.props["firm_id"]].name,
                         m.props["helper_id"], names[m.props["helper_id"]].name,
-                        m.props.get("score"), tuple(m.props.get("reasons", [])))
+                        m.props.get("score"), tuple(m.props.get("reasons", [])),
+                        bool(names[m.props["firm_id"]].props.get("illustrative")),
+                        bool(names[m.props["helper_id"]].props.get("illustrative")))
              for m in meetings]
     return EventInfo(event.id, event.name, event.props.get("place")), items
 

@@ -24,8 +24,8 @@ on the old one finishes on it. The use cases below return `Result`s.
 True
 >>> result = recommend_for_need(store, "need:xian-dali-technology", kind="institute",
 ...                             k=3, region="西安")
->>> result.to_dict()["items"][0]["name"]
-'示例西安光电研究所'
+>>> result.to_dict()["items"][0]["name"]  # an invented institute, marked as such
+'示例西安光电研究所（示意）'
 """
 
 from __future__ import annotations

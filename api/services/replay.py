@@ -355,9 +355,9 @@ def _replay(store: GraphStore, event_id: str, *, budget: int, tables: int,
     recorded["met_pairs_planned"] = sum(1 for p in recorded["met_pairs"] if p in planned)
     written = (record_replay_outcome(store, event_id, firms, statuses=statuses) if record
                else None)
-    display = {i: n.name for i, n in names.items()} | {m.id: m.name for m in meetings}
+    display = {i: n.shown_name for i, n in names.items()} | {m.id: m.name for m in meetings}
     need_ids = [*invitations.covered, *invitations.uncovered]
-    display |= {n.id: n.name for n in store.get_nodes(need_ids).values()}
+    display |= {n.id: n.shown_name for n in store.get_nodes(need_ids).values()}
     return EventReplay(info, invitations, plan, pairs, sched, items, recorded,
                        _covers(store, invitations), written, display)
 

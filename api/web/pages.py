@@ -16,16 +16,32 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from duijie.api.services.accounts import log_in, log_out
 from duijie.api.web.deps import SESSION_COOKIE, AccountsDep
 from duijie.api.web.i18n import pick_language, translate
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Unauthorized
+from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.reasons import render_reason
+
+ILLUSTRATIVE_ZH = illustrative_mark(True, "zh")
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+
+
+@pass_context
+def _marks_in_page_language(context: Any, value: Any) -> Any:
+    """Every value a page prints: a name the use cases marked 示意 (an invented record,
+    `graph.model.shown_name`) is marked in the page's own language."""
+    if isinstance(value, str) and context.get("lang") == "en" and ILLUSTRATIVE_ZH in value:
+        return value.replace(ILLUSTRATIVE_ZH, illustrative_mark(True, "en"))
+    return value
+
+
+templates.env.finalize = _marks_in_page_language
 LOGIN_CSRF_COOKIE = "duijie_login_csrf"
 LANG_COOKIE = "duijie_lang"
 

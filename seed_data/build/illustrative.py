@@ -56,14 +56,16 @@ FIRMS: list[tuple[str, str, str, str]] = [
     ("shipbuilding", "示例青岛修造船", "qingdao", "marine"),
     ("aquatic-processing", "示例舟山水产食品", "zhoushan", "marine"),
     ("tea-iot", "示例松阳智慧茶园", "songyang", "agriculture"),
+    ("digital-workshop", "示例丽水数字化车间", "lishui", "textiles"),
+    ("laser-technology", "示例温州激光装备", "wenzhou", "equipment"),
 ]
 
 # slug, name, type, region slug, country, fields (two experts each)
 INSTITUTES: list[tuple[str, str, str, str, str, str]] = [
     ("ill-hangzhou-optics", "示例杭州光电研究院", "research_institute", "hangzhou", "中国",
-     "infrared-detection precision-optics machine-vision semiconductor-test"),
+     "infrared-detection precision-optics machine-vision semiconductor-test laser-technology"),
     ("ill-hangzhou-manufacturing", "示例杭州智能制造研究院", "research_institute", "hangzhou", "中国",
-     "industrial-robots cnc-machine-tools cutting-tools servo-drives"),
+     "industrial-robots cnc-machine-tools cutting-tools servo-drives digital-workshop"),
     ("ill-ningbo-materials", "示例宁波材料研究所", "research_institute", "ningbo", "中国",
      "functional-coatings polymer-materials composite-materials"),
     ("ill-jinan-motors", "示例济南电机工程大学", "university", "jinan", "中国",
@@ -78,6 +80,8 @@ INSTITUTES: list[tuple[str, str, str, str, str, str]] = [
      "marine-equipment shipbuilding aquatic-processing"),
     ("ill-lishui-forestry", "示例丽水林茶研究所", "research_institute", "lishui", "中国",
      "wooden-doors tea-iot"),
+    # known only through the firm it worked with (a graph path through another firm)
+    ("ill-lishui-design", "示例丽水工业设计研究院", "research_institute", "lishui", "中国", ""),
 ]
 
 # Foreign experts for the international events: English documents.
@@ -99,6 +103,7 @@ FOREIGN: list[tuple[tuple[str, str, str, str], list[tuple[str, str, str]]]] = [
         ("power-batteries", "traction battery modules", "thermal propagation barriers"),
     ]),
 ]
+DESCRIPTIONS = {"ill-lishui-design": "为丽水企业做数字化车间改造和工业设计咨询的服务机构。"}
 JAPAN_EVENT_EXPERTS = 5  # the published figure: 5 Japanese experts
 OTHER_TYPES = ("problem", "policy", "financing", "talent")
 STATUSES = ("submitted", "matched", "met", "signed", "submitted", "not_pursued", "followed_up",
@@ -165,8 +170,9 @@ def illustrative_records(taken_names: set[str]) -> tuple[list[dict[str, Any]], l
     titles = ("教授", "研究员", "副教授", "副研究员", "正高级工程师", "高级工程师")
     for slug, name, itype, region, country, fields in INSTITUTES:
         iid = f"inst:{slug}"
-        nodes.append(node("Institute", iid, {"name": name, "institute_type": itype,
-                                             "region": region_name(region), "country": country}))
+        nodes.append(node("Institute", iid, {
+            "name": name, "institute_type": itype, "region": region_name(region),
+            "country": country, "description": DESCRIPTIONS.get(slug)}))
         edges.append(edge(iid, "located_in", f"reg:{region}"))
         for field in fields.split():
             edges.append(edge(iid, "has_expertise", f"topic:{field}"))
@@ -252,8 +258,14 @@ def illustrative_records(taken_names: set[str]) -> tuple[list[dict[str, Any]], l
                 if status == "signed":
                     edges.append(edge(nid, "signed", helper, {"year": year}))
 
-    # -- past cooperation, within one field ------------------------------------------------
+    # -- past cooperation, within one field: an institute of the field, and experts --------
     for firm, field in firm_field.items():
+        institute = next(f"inst:{i[0]}" for i in INSTITUTES if field in i[5].split())
+        edges.append(edge(institute, "collaborated_with", firm, {
+            "year": rng.randint(2012, 2019), "result": "联合攻关"}))
+        if field == "digital-workshop":
+            edges.append(edge("inst:ill-lishui-design", "collaborated_with", firm, {
+                "year": 2018, "result": "技术咨询"}))
         fits = [x for x, f in experts if f == field]
         for xid in rng.sample(fits, k=min(len(fits), rng.randint(0, 2))):
             edges.append(edge(xid, "collaborated_with", firm, {

@@ -20,7 +20,8 @@ from duijie.graph import open_store
 from duijie.graph.errors import NotFound
 
 AILAIYI = Viewer.enterprise("usr:1", "ent:ailaiyi")
-XINYUN = Viewer.enterprise("usr:2", "ent:xinyun-wood")
+# another firm: an invented one with open laser needs the laser expert fits
+XINYUN = Viewer.enterprise("usr:2", "ent:ill-firm-028")
 LASER_EXPERT = "exp:xian-han-zhenyu"
 OWN_NEED = "need:ailaiyi-digital-project-policy"
 
@@ -99,7 +100,12 @@ def test_a_confidential_need_reaches_only_its_firm_and_organisers(seeded):
     assert secret in ids["office"][:3] and secret in ids["firm"]
     for name in ("xian", "other", "expert"):
         assert secret not in ids[name] and "机密" not in str(seen[name])
-    xinyun_needs = {n.id for _, n in store.neighbours("ent:xinyun-wood", "submitted", "out")}
+    xinyun_needs = {n.id for _, n in store.neighbours("ent:ill-firm-028", "submitted", "out")}
     assert ids["other"] and set(ids["other"]) <= xinyun_needs
-    assert seen["expert"]["reason"] == NOTHING_SHOWN and seen["expert"]["excluded"] == {}
+    # The expert sees only public needs shared with them (met or signed with them).
+    shared = {e.src for kind in ("met", "signed")
+              for e in store.find_edges(kind, dst=LASER_EXPERT, limit=10**6)}
+    assert set(ids["expert"]) <= shared and seen["expert"]["excluded"] == {}
+    if not ids["expert"]:
+        assert seen["expert"]["reason"] == NOTHING_SHOWN
     assert seen["office"]["items"][0]["score"] is not None

@@ -71,7 +71,8 @@ def test_generate_into_a_store_and_into_a_file_have_the_same_keys(tmp_path):
     assert (to_file.nodes, to_file.edges) == (to_store.nodes, to_store.edges)
     assert to_file.out == str(out) and to_file.store is None and to_file.nodes_created is None
     assert to_store.out is None and to_store.nodes_created == to_store.nodes
-    assert sum(1 for _ in out.open(encoding="utf-8")) == to_file.nodes + to_file.edges
+    # a header line (what `duijie import graph` reads first), then one record a line
+    assert sum(1 for _ in out.open(encoding="utf-8")) == 1 + to_file.nodes + to_file.edges
 
 
 def test_generate_needs_exactly_one_destination_and_sane_counts(tmp_path):

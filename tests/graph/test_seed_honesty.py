@@ -159,3 +159,63 @@ def test_approximate_figures_are_not_flattened_into_exact_counts(nodes):
         for figure in node.props.get("figures", []):
             if figure["qualifier"] != "exact" and figure["measure"] in node.props:
                 assert node.props[figure["measure"]] != figure["value"], (node.id, figure)
+
+
+# -- wherever a person reads an invented record, it is marked 示意 -----------------------
+
+@pytest.fixture(scope="module")
+def seeded_store(tmp_path_factory):
+    from duijie.api.services.seeding import load_seed
+    from duijie.graph.sqlite_store import SqliteStore
+
+    store = SqliteStore(tmp_path_factory.mktemp("honest") / "duijie.db")
+    load_seed(store)
+    yield store
+    store.close()
+
+
+def test_recommendations_and_their_paths_mark_invented_records(seeded_store):
+    from duijie.api.services.recommendations import recommend_for_need
+
+    answer = recommend_for_need(seeded_store, "need:ailaiyi-digital-project-policy",
+                                kind="institute", k=10).to_dict()
+    nodes = seeded_store.get_nodes({i["id"] for i in answer["items"]}
+                                   | {n for i in answer["items"]
+                                      for p in i["explanation"]["paths"] for n in p["nodes"]})
+    marked = 0
+    for item in answer["items"]:
+        assert item["name"].endswith("（示意）") == invented(nodes[item["id"]]), item
+        for path in item["explanation"]["paths"]:
+            for node_id, name in zip(path["nodes"], path["names"], strict=True):
+                if nodes[node_id].kind in ("Enterprise", "Institute", "Expert", "Need"):
+                    assert name.endswith("（示意）") == invented(nodes[node_id]), path
+                    marked += invented(nodes[node_id])
+    assert marked  # a path through an invented firm is shown marked
+
+
+def test_agendas_mark_invented_parties_in_their_language(seeded_store):
+    from duijie.api.services.replay import plan_event
+    from duijie.api.services.seeding import XIAN_EVENT
+    from duijie.matcher.agenda import render_agenda
+
+    replay = plan_event(seeded_store, XIAN_EVENT, use_recommender=False)
+    zh = render_agenda(replay.agenda, replay.event, "csv", lang="zh")
+    en = render_agenda(replay.agenda, replay.event, "csv", lang="en")
+    helpers_zh = {row.split(",")[4] for row in zh.splitlines()[1:]}
+    helpers_en = {row.split(",")[4] for row in en.splitlines()[1:]}
+    assert "示例西安材料研究院（示意）" in helpers_zh
+    assert "示例西安材料研究院 (illustrative)" in helpers_en
+    assert not [h for h in helpers_en if "（示意）" in h]
+    assert "浙江大立科技（示意）" not in zh and "浙江大立科技" in zh  # a real firm: no mark
+    ics = render_agenda(replay.agenda, replay.event, "ics", lang="zh").decode()
+    assert "（示意）" in ics
+
+
+def test_a_page_prints_the_mark_in_its_own_language():
+    from duijie.api.web.pages import templates
+
+    page = templates.env.from_string("<p>{{ name }}</p><p>{{ t }}</p>")
+    shown = "示例西安光电研究所（示意）"
+    assert page.render(lang="en", name=shown, t="x") == (
+        "<p>示例西安光电研究所 (illustrative)</p><p>x</p>")
+    assert page.render(lang="zh", name=shown, t="x") == f"<p>{shown}</p><p>x</p>"

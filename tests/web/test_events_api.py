@@ -22,9 +22,11 @@ from tests.web.server import Server, add_user
 
 PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
+# Two real Xi'an universities (the seed knows only their names) and the invented Xi'an
+# side that works in the firms' fields.
 HELPERS = ["inst:xidian-university", "inst:xian-jiaotong-university",
-           "inst:northwestern-polytechnical-university", "inst:xian-institute-of-optics",
-           "inst:northwest-institute-nonferrous", "inst:xian-university-of-technology"]
+           "inst:ill-xian-optics", "inst:ill-xian-materials", "inst:ill-xian-motors",
+           "inst:ill-xian-electronics", "inst:ill-xian-titanium", "inst:ill-xian-environment"]
 DALI, JINGGONG = "ent:dali-technology", "ent:jinggong-composites"
 
 
@@ -65,7 +67,7 @@ def meetings_of(http: httpx.Client, event_id: str = XIAN) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def planned(office):
-    """The Xi'an event with its recorded firms and six Xi'an institutes, planned."""
+    """The Xi'an event with its recorded firms and eight Xi'an institutes, planned."""
     with client(office, "wang") as http:
         event = http.get(f"/api/events/{XIAN}").json()
         assert event["has_record"] and event["slots"] == []

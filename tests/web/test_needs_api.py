@@ -121,7 +121,7 @@ def test_organisers_see_it_in_their_scope_only(server, secret_need):
         hints = office.post("/api/needs/similar", json={"title": "石墨烯导热膜褶皱"}).json()
         assert secret_need["id"] in [h["id"] for h in hints["data"]]
         everything = office.get("/api/needs", params={"limit": 1}).json()["count"]
-        assert everything >= 169
+        assert everything >= 110
     with client_for(server, "zhou") as xian:  # scope 西安: the 丽水 firm's need is out of it
         assert xian.get(f"/api/needs/{secret_need['id']}").status_code == 404
         listed = xian.get("/api/needs", params={"limit": 200}).json()

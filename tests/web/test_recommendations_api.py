@@ -27,6 +27,7 @@ def server(tmp_path_factory):
     add_user(db, "zhou", "organiser", PASSWORD, "--name", "周老师", "--scope", "西安")
     add_user(db, "ailaiyi", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
     add_user(db, "xinyun", "enterprise", PASSWORD, "--party", "ent:xinyun-wood")
+    add_user(db, "jushi", "enterprise", PASSWORD, "--party", "ent:jushi")
     add_user(db, "han", "expert", PASSWORD, "--party", LASER_EXPERT)
     yield running
     running.close()
@@ -120,9 +121,9 @@ def test_a_confidential_need_reaches_its_firm_and_organisers_only(server, secret
         found = xian.get(f"/api/candidates/{LASER_EXPERT}/needs", params={"k": 50}).json()
         assert secret_need not in [i["id"] for i in found["items"]]
         assert SECRET not in str(found) and found["count"] == len(found["items"])
-    with client_for(server, "xinyun") as other:
+    with client_for(server, "jushi") as other:
         own = other.get("/api/needs", params={"limit": 200}).json()["data"]
-        assert own, "the seed gives 新云木业 needs of its own"
+        assert own, "the documents give 巨石集团 needs of its own"
         for need in own:
             for kind in ("expert", "institute", "programme"):
                 answer = other.get(f"/api/needs/{need['id']}/recommendations",
