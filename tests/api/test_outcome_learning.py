@@ -94,7 +94,7 @@ def test_on_the_seed_the_hybrid_ranking_stays_and_says_why(tmp_path):
 
     db = tmp_path / "seed.db"
     assert run("seed", db=db).returncode == 0
-    done = run("evaluate", "rerank", "need:xian-dali-uncooled-fpa-noise", "--kind",
+    done = run("evaluate", "rerank", "need:xian-dali-technology", "--kind",
                "institute", "--json", db=db)
     assert done.returncode == 0, done.stderr
     import json

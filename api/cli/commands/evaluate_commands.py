@@ -81,7 +81,7 @@ def rerank(app: AppContext, need_id: str, kind: str, k: int, allow_illustrative:
 
     \b
     Example:
-      duijie evaluate rerank need:xian-dali-uncooled-fpa-noise --kind institute
+      duijie evaluate rerank need:xian-dali-technology --kind institute
     """
     from duijie.api.services.outcome_learning import learned_recommendations
 
