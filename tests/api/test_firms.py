@@ -90,7 +90,7 @@ def test_seed_push_of_high_tech_skips_every_firm_holding_the_flag(tmp_path: Path
     store.close()
     assert pushed and flagged and not pushed & flagged
     # the recommender no longer offers a firm what it holds, nor a programme to holders
-    need = "need:ill-0001"  # of 杭州曜石光电, which holds 高新技术企业 (awarded and flag)
+    need = "need:ill-0001"  # of 示例杭州红外探测科技, which holds 高新技术企业 (awarded and flag)
     offered = run("recommend", need, "--kind", "programme", "--k", "30", "--json", db=db)
     assert offered.returncode == 0, offered.stderr
     assert "prog:high-tech-enterprise" not in {i["id"] for i in json.loads(offered.stdout)["items"]}
