@@ -15,7 +15,7 @@ and sets its ranking beside the hybrid one on those later events (paired bootstr
 >>> store = open_store(":memory:"); _ = load_seed(store)
 >>> state = learned_ranking(store)
 >>> state.ready, state.outcomes, state.in_use
-(False, 12, False)
+(False, 8, False)
 """
 
 from __future__ import annotations

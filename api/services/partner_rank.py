@@ -15,7 +15,7 @@ used for this.
 >>> store = open_store(":memory:"); _ = load_seed(store)
 >>> ranks = partner_ranks(store, XIAN_EVENT)
 >>> ranks.cutoff, len(ranks.pairs), ranks.summary["signed"]
-('2019-05-23', 12, 8)
+('2019-05-23', 8, 5)
 """
 
 from __future__ import annotations

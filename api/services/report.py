@@ -20,7 +20,7 @@ gives a report that says so (``empty``), never a rate on nothing.
 >>> store = open_store(":memory:"); _ = load_seed(store)
 >>> report = event_report(store, XIAN_EVENT, today="2019-12-31")
 >>> report.firm_sign_rate["successes"], report.firm_sign_rate["n"], report.data
-(8, 11, 'illustrative')
+(5, 8, 'illustrative')
 """
 
 from __future__ import annotations
