@@ -143,12 +143,14 @@ def choose_k(points: np.ndarray, max_k: int) -> tuple[np.ndarray, int, float | N
     if len(ks) > 30:  # a geometric grid keeps the search bounded at scale
         ks = sorted({int(v + 0.5) for v in np.geomspace(2, max_k, 30)})
     # k is chosen on the sample (fits there are cheap); the chosen k is then fitted on all.
+    restarts = 4 if len(sample) <= 500 else 1  # a large sample needs no restarts
     best: tuple[float, int, np.ndarray] | None = None
     tried: dict[int, float] = {}
     for k in ks:
         if k >= len(sample):
             break
-        labels = KMeans(k, random_state=SEED, n_init=2).fit_predict(points[sample])
+        labels = KMeans(k, random_state=SEED, n_init=restarts, max_iter=100
+                        ).fit_predict(points[sample])
         if len(set(labels)) < 2:
             continue
         score = float(silhouette_score(points[sample], labels, metric="cosine"))
