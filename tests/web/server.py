@@ -56,6 +56,19 @@ class Server:
         self._log_file.close()
 
 
+PASSWORD = "correct horse battery"
+
+
+def signed_in(server: Server, username: str, password: str = PASSWORD,
+              timeout: float = 120) -> httpx.Client:
+    """A client signed in as `username` through POST /api/session, carrying its bearer token."""
+    answer = httpx.post(server.url + "/api/session",
+                        json={"username": username, "password": password})
+    assert answer.status_code == 200, answer.text
+    return httpx.Client(base_url=server.url, timeout=timeout,
+                        headers={"Authorization": f"Bearer {answer.json()['token']}"})
+
+
 def add_user(db: Path, username: str, role: str, password: str, *extra: str) -> dict:
     """Create an account through the real CLI."""
     import json

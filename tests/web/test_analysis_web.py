@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user
+from tests.web.server import Server, add_user, signed_in
 
 PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
@@ -23,11 +23,8 @@ def server(tmp_path_factory):
     running.close()
 
 
-def client(server, username: str) -> httpx.Client:
-    token = httpx.post(server.url + "/api/session",
-                       json={"username": username, "password": PASSWORD}).json()["token"]
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"},
-                        timeout=120)
+def client(server: Server, username: str) -> httpx.Client:
+    return signed_in(server, username)
 
 
 def test_the_json_report_for_organisers_only(server):

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user
+from tests.web.server import Server, add_user, signed_in
 
 PASSWORD = "correct horse battery"
 
@@ -24,11 +24,7 @@ def server(tmp_path_factory):
 
 
 def client(server: Server, username: str) -> httpx.Client:
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server.url, timeout=120,
-                        headers={"Authorization": f"Bearer {answer.json()['token']}"})
+    return signed_in(server, username)
 
 
 def test_themes_rename_and_refusals_over_http(server: Server) -> None:

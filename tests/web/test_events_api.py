@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from duijie.api.services.accounts import accounts_path
 from duijie.graph.accounts import AccountStore
 from duijie.graph.vocab import PARTY_REASONS
-from tests.web.server import Server, add_user
+from tests.web.server import Server, add_user, signed_in
 
 PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
@@ -42,11 +42,7 @@ def office(tmp_path_factory):
 
 
 def client(server: Server, username: str) -> httpx.Client:
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server.url, timeout=60, headers={
-        "Authorization": f"Bearer {answer.json()['token']}"})
+    return signed_in(server, username)
 
 
 def wait_for(http: httpx.Client, job_id: str, seconds: float = 300) -> dict:

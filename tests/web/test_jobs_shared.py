@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.web.server import Server, add_user
+from tests.web.server import Server, add_user, signed_in
 
 PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
@@ -29,11 +29,7 @@ def servers(tmp_path_factory):
 
 
 def client(server: Server) -> httpx.Client:
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": "wang", "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server.url, timeout=60, headers={
-        "Authorization": f"Bearer {answer.json()['token']}"})
+    return signed_in(server, "wang")
 
 
 def wait_for(http: httpx.Client, job_id: str, seconds: float = 300) -> dict:

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user
+from tests.web.server import Server, add_user, signed_in
 
 PASSWORD = "correct horse battery"
 
@@ -28,11 +28,7 @@ def server(tmp_path_factory):
 
 
 def client(server: Server, username: str) -> httpx.Client:
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server.url, timeout=60,
-                        headers={"Authorization": f"Bearer {answer.json()['token']}"})
+    return signed_in(server, username)
 
 
 def test_a_problem_from_the_ledger_to_closure_over_http(server: Server) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.web.server import Server, add_user
+from tests.web.server import Server, add_user, signed_in
 
 PASSWORD = "correct horse battery"
 
@@ -30,12 +30,7 @@ def server(tmp_path_factory):
 
 
 def client(server: Server, username: str) -> httpx.Client:
-    """A client signed in as `username` with a bearer token."""
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server.url, timeout=30,
-                        headers={"Authorization": f"Bearer {answer.json()['token']}"})
+    return signed_in(server, username)
 
 
 def upload(http: httpx.Client, name: str, data: bytes, kind: str = "企业") -> dict:
