@@ -216,6 +216,10 @@ MATRIX: dict[str, Entry] = {
     "GET /problems": Entry((OK, OK, OK, OK, DENY, 303)),
     "GET /problems/{need_id}": Entry((OK, HIDE, OK, HIDE, DENY, 303),
                                      params={"need_id": "problem"}),
+    # a problem recorded from the ledger page: organisers only, a region's only for its firms
+    "POST /problems/new": Entry((303, {303, HIDE}, DENY, DENY, DENY, 303), {
+        "firm": FIRM_A, "title": "矩阵：页面登记的问题", "need_type": "problem",
+        "text": "企业反映用地审批慢"}, form=True),
     "POST /problems/{need_id}/{action}": Entry(({303, 422}, HIDE, DENY, DENY, DENY, 303),
                                                {"text": "再次联系"}, {
         "need_id": "problem", "action": "step"}, form=True),
