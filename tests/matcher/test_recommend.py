@@ -433,7 +433,10 @@ def test_seed_dali_need_finds_an_infrared_institute_through_its_field(seeded):
 
 def test_seed_programmes_explain_eligibility_and_experts_reverse(seeded):
     _, rec, _ = seeded
-    programmes = rec.recommend("need:xian-dali-technology", "programme", k=5)
+    # the record's own need says no technical topic, so no programme is proposed for it
+    record_need = rec.recommend("need:xian-dali-technology", "programme", k=5)
+    assert not record_need.items and "没有主题关联" in record_need.reason
+    programmes = rec.recommend("need:ill-0001", "programme", k=5)
     assert programmes.items
     assert all(item.rules is not None and item.rules["status"] in
                {"eligible", "not_eligible", "unknown"} for item in programmes.items)

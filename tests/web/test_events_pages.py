@@ -100,7 +100,7 @@ def test_an_organiser_plans_schedules_publishes_and_records(server, browser, tmp
         page.click("a[data-format=ics]")
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    assert saved.name == "evt-xian-docking-2019-05-all.ics"
+    assert saved.name == "赴西安精准对接“三服务”活动-全部日程.ics"  # named, not by id
     events = Calendar.from_ical(saved.read_bytes()).walk("VEVENT")
     assert len(events) == page.locator("table.schedule-grid a.cell").count()
 
