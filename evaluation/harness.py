@@ -8,7 +8,7 @@ Protocol, so that a default is chosen by measurement and reported honestly:
 
 1. every method ranks every query of every set (`run_method`);
 2. per-query metric values (`per_query`) are averaged per split; a 95% interval comes from a
-   percentile bootstrap over the queries (`bootstrap_interval`, scipy's);
+   percentile bootstrap over the queries (`bootstrap_interval`, on evaluation.intervals);
 3. the choice (`choose`) uses the **tune** split only, averaged over the sets given (not one
    set), ties broken by the order the methods were listed (simpler first);
 4. the held-out split is reported beside it and never used to choose.
@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from duijie.evaluation.intervals import bootstrap_mean
 from duijie.evaluation.metrics import METRICS
 from duijie.evaluation.sets import LabelledSet
 
@@ -85,17 +86,15 @@ def bootstrap_interval(values: Sequence[float], confidence: float = 0.95,
     >>> m, lo < 0.5 < hi, round(hi - lo, 1)
     (0.5, True, 0.2)
     """
-    from scipy.stats import bootstrap
-
     data = np.asarray(values, dtype=np.float64)
     if data.size == 0:
         raise ValueError("no values to bootstrap")
     mean = float(data.mean())
     if np.all(data == data[0]):
         return mean, mean, mean
-    res = bootstrap((data,), np.mean, confidence_level=confidence, n_resamples=n_resamples,
-                    method="percentile", random_state=np.random.default_rng(seed))
-    return mean, float(res.confidence_interval.low), float(res.confidence_interval.high)
+    estimate = bootstrap_mean(data, confidence=confidence, resamples=n_resamples, seed=seed,
+                              where="per-query values")
+    return mean, estimate.low, estimate.high
 
 
 def summary(labelled: LabelledSet, rankings: list[list[str]], split: str,

@@ -42,17 +42,15 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
 from duijie.graph.errors import InvalidInput
+from duijie.matcher.explain_terms import generic_words
 from duijie.matcher.tokenize import TextTokenizer, _segmenter, normalize_for_tokens
 
 CRITERION = ("k with the highest mean silhouette (cosine; each k fitted and scored on a "
              "fixed sample of at most 3,000 needs) over k = 2 … max_k")
-# Words every need uses: they name no theme.
-GENERIC_TERMS = frozenset((
-    "技术", "研究", "研发", "开发", "公司", "企业", "产品", "需求", "提升", "提高",
-    "解决", "改进", "应用", "合作", "项目", "服务", "能力", "方案", "实现", "工作",
-    "国内", "国外", "领域", "行业", "方法", "关键", "核心", "进一步", "我们", "研制",
-    "设计", "生产", "难题", "突破", "降低", "优化", "万元", "建设", "建立", "方向",
-    "方式", "创新", "科技", "反映", "请求", "推进", "协调", "部门", "人员", "创建",
+# Words every need uses name no theme: the matcher's generic words (never shown as matched
+# terms either) and the words of problem reports and budgets that only themes need to skip.
+GENERIC_TERMS = generic_words() | frozenset((
+    "万元", "人员", "创建", "协调", "反映", "我们", "核心", "研制", "请求", "进一步", "部门",
 ))
 SAMPLE = 3_000
 DIMENSIONS = 100

@@ -45,7 +45,7 @@ SHOWN = 10
 def is_illustrative(record: Node | Edge) -> bool:
     """Invented for demos (``illustrative: true``, or provenance ``illustrative`` or
     ``generated``), not a recorded fact."""
-    if record.props.get("illustrative") or getattr(record, "illustrative", False):
+    if record.props.get("illustrative"):  # the flag the seed and shown_name read
         return True
     return any(p.source in ("illustrative", "generated") for p in record.provenance)
 
