@@ -150,7 +150,8 @@ def assert_english_reasons(lines: list[str]) -> None:
 
 def test_a_firm_sees_only_its_own_meetings(server, browser):  # noqa: F811
     page = sign_in(browser, server, "dali")
-    page.click("header nav a[href='/meetings']")
+    with page.expect_navigation():  # under load the old page can still be showing
+        page.click("header nav a[href='/meetings']")
     rows = page.locator("table.my-meetings tbody tr")
     assert rows.count() > 0
     firms = {r.locator("td").nth(3).inner_text() for r in rows.all()}

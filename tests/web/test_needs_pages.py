@@ -133,6 +133,7 @@ def test_organisers_filter_the_needs_list(server, browser, submitted):  # noqa: 
     need_id, _ = submitted
     page = sign_in(browser, server, "wang")
     page.click("header nav a[href='/needs']")
+    page.wait_for_url(server.url + "/needs")  # the old page has an h1 too
     assert page.locator("h1").inner_text() == "需求列表"
     assert page.locator("table.needs tbody tr").count() == 20
     page.select_option("select[name=confidentiality]", "confidential")
