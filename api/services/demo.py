@@ -95,3 +95,50 @@ def run_demo(store: GraphStore, *, use_recommender: bool = True) -> Demo:
     replay = (plan_event(store, XIAN_EVENT, use_recommender=use_recommender)
               if summary["xian"]["event"] is not None else None)
     return Demo(store.url, seeded, summary, replay)
+
+
+DEMO_FIRM = "ent:ill-firm-001"  # an invented firm of the Xi'an trip, with needs of its own
+
+
+@dataclass
+class DemoAccount(Result):
+    """A sign-in made for the demo service: shown once, never stored in clear."""
+
+    username: str
+    role: str
+    password: str
+    party_id: str | None
+    display_name: str
+
+
+def demo_accounts(accounts, store: GraphStore) -> list[DemoAccount]:
+    """Sign-ins for trying the service: an organiser and the account of one invented firm
+    of the Xi'an trip, each with a fresh random password. Made only while the office has
+    no account at all (a real office's accounts are never touched); otherwise [].
+
+    >>> from duijie.graph import open_store
+    >>> from duijie.graph.accounts import AccountStore
+    >>> store, accounts = open_store(":memory:"), AccountStore(":memory:")
+    >>> made = demo_accounts(accounts, store)   # no seed: only the organiser
+    >>> [(a.username, a.role) for a in made], len(made[0].password) >= 16
+    ([('demo', 'organiser')], True)
+    >>> demo_accounts(accounts, store)
+    []
+    """
+    import secrets
+
+    from duijie.api.services.accounts import add_user
+
+    if accounts.list_users():
+        return []
+    wanted = [("demo", "organiser", None, "演示组织者")]
+    if store.get_nodes({DEMO_FIRM}):
+        wanted.append(("demo-firm", "enterprise", DEMO_FIRM, None))
+    made = []
+    for username, role, party, name in wanted:
+        password = secrets.token_urlsafe(12)
+        account = add_user(accounts, username, password, role, party_id=party,
+                           display_name=name, store=store if party else None)
+        made.append(DemoAccount(account.username, account.role.value, password,
+                                account.party_id, account.display_name))
+    return made

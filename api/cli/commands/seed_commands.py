@@ -36,33 +36,66 @@ def seed(app: AppContext, as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--serve/--no-serve", "serve", default=None,
+              help="Then open the web service on the same store "
+                   "[default: in a terminal, yes; otherwise no].")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve.")
+@click.option("--port", default=8000, show_default=True, type=int, help="With --serve.")
 @json_option
 @pass_app
-def demo(app: AppContext, as_json: bool) -> None:
-    """Seed the store if it is empty, summarise the graph, then plan the Xi'an trip.
+def demo(app: AppContext, serve: bool | None, host: str, port: int, as_json: bool) -> None:
+    """Seed the store if it is empty, summarise the graph, plan the Xi'an trip, and
+    (in a terminal) open the web service with the trip ready to plan.
 
     Shows counts by kind, the docking events with their published figures, who
     took part in the Xi'an precise docking trip of 23–24 May 2019, and then plans
     that trip end to end: invitations, meeting pairs with their scores and
     reasons, the two-day schedule, and the recorded outcome (8 of 11 firms).
-    Records marked * are illustrative (invented for the demo).
+    Invented records are marked 示意. Serving, an office with no accounts yet gets
+    two sign-ins for trying it (an organiser and one invented firm), printed once.
 
     \b
     Example:
-      duijie --db demo.db demo
+      duijie --db demo.db demo --no-serve
+      duijie demo --serve --port 8080
     """
+    import sys
+
     from duijie.api.cli.replay_text import render_replay
     from duijie.api.services.demo import run_demo
 
     result = run_demo(app.store)
     if as_json:
         echo_json(result.to_dict())
+    else:
+        click.echo(render_demo({**result.summary, "seeded_now": result.seeded_now},
+                               result.store))
+        if result.replay is not None:
+            click.echo("\n西安精准对接方案 (plan for the Xi'an docking trip)")
+            click.echo(render_replay(result.replay))
+    if serve is None:
+        serve = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
+    if not serve:
+        if not as_json:
+            click.echo("\n网页服务 web service: bash scripts/duijie serve "
+                       "(或 duijie demo --serve)")
         return
-    click.echo(render_demo({**result.summary, "seeded_now": result.seeded_now}, result.store))
-    if result.replay is not None:
-        click.echo("\n西安精准对接方案 (plan for the Xi'an docking trip)")
-        click.echo(render_replay(result.replay))
+    from duijie.api.cli.commands.web_commands import run_server
+    from duijie.api.services.demo import demo_accounts
 
+    def announce(store, accounts) -> None:
+        made = demo_accounts(accounts, store)
+        click.echo(f"\n网页服务 web service: http://{host}:{port}/  (Ctrl-C 停止 stops)")
+        for account in made:
+            who = "组织者 organiser" if account.role == "organiser" else \
+                f"企业 enterprise: {account.display_name}"
+            click.echo(f"  演示账号 demo sign-in ({who}): {account.username} / "
+                       f"{account.password}")
+        if not made:
+            click.echo("  使用已有账号登录 sign in with an existing account (duijie user list)")
+
+    app.close()  # the service opens the store itself
+    run_server(app, host=host, port=port, before_serving=announce)
 
 @click.command()
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -29,6 +29,13 @@ def serve(app: AppContext, host: str, port: int, workers: int, no_seed: bool) ->
       duijie serve --port 8000 && open http://127.0.0.1:8000/
       duijie --db office.db serve --host 0.0.0.0 --workers 2
     """
+    run_server(app, host=host, port=port, workers=workers, seed=not no_seed)
+
+
+def run_server(app: AppContext, *, host: str, port: int, workers: int = 1, seed: bool = True,
+               before_serving=None) -> None:
+    """Open (and seed) the store once, call `before_serving(store, accounts)`, then serve
+    until stopped: `duijie serve`, and `duijie demo` in a terminal."""
     import os
 
     import uvicorn
@@ -36,18 +43,21 @@ def serve(app: AppContext, host: str, port: int, workers: int, no_seed: bool) ->
     # Workers are separate processes: they read the settings from the environment.
     if app.url:
         os.environ["DUIJIE_GRAPH"] = app.url
-    if no_seed:
+    if not seed:
         os.environ["DUIJIE_SEED_ON_EMPTY"] = "false"
     from duijie.api.web.app import open_backends
     from duijie.api.web.settings import Settings
 
     # Open (and seed) once here: a bad URL fails before serving, and workers never race.
     store, accounts = open_backends(Settings())
-    store.close()
-    accounts.close()
+    try:
+        if before_serving is not None:
+            before_serving(store, accounts)
+    finally:
+        store.close()
+        accounts.close()
     uvicorn.run("duijie.api.web.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info")
-
 
 @click.group()
 def user() -> None:
