@@ -294,6 +294,10 @@ class SqliteStore(StoreBase):
                 clauses.append(f"{column} ?" if " " in column else f"{column} = ?")
                 params.append(value)
         sql = f"SELECT {_EDGE_COLS} FROM edges"
+        # Without this the planner walks every edge of the kind in id order (to skip
+        # the sort) instead of the node's few: 30 ms instead of 0.6 ms at 10,000 edges.
+        if src is not None or dst is not None:
+            sql += " INDEXED BY edges_by_src" if src is not None else " INDEXED BY edges_by_dst"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY id LIMIT ?"
