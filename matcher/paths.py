@@ -162,24 +162,16 @@ def explain_paths(graph: nx.MultiDiGraph, source_nodes: Mapping[str, float] | It
         # s - u - v - t: walk out of the smaller side, look up the other side's links.
         if len(near_seed) * 4 > budget[0] and len(near_target) * 4 > budget[0]:
             continue
-        if len(near_seed) <= len(near_target):
-            for u in list(near_seed):
-                if budget[0] <= 0:
-                    break
-                if u == target:
-                    continue
-                for v in links(u):
-                    if v in near_target and v not in (seed, u, target):
-                        found.append([seed, u, v, target])
-        else:
-            for v in list(near_target):
-                if budget[0] <= 0:
-                    break
-                if v == seed:
-                    continue
-                for u in links(v):
-                    if u in near_seed and u not in (seed, v, target):
-                        found.append([seed, u, v, target])
+        from_seed = len(near_seed) <= len(near_target)
+        inner, outer = (near_seed, near_target) if from_seed else (near_target, near_seed)
+        for a in list(inner):
+            if budget[0] <= 0:
+                break
+            if a == (target if from_seed else seed):
+                continue
+            for b in links(a):
+                if b in outer and b not in (seed, a, target):
+                    found.append([seed, a, b, target] if from_seed else [seed, b, a, target])
     ranked = sorted(((score(p), p) for p in found), key=lambda sp_: (-sp_[0], len(sp_[1])))
     out = []
     for s, path in ranked[:max_paths]:
