@@ -38,6 +38,12 @@ import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
 from duijie.graph import cypher
+from duijie.graph.bolt_errors import (
+    NO_DATABASE,
+    MemoryLimit,
+    driver_error,
+    memory_refusals_not_retried,
+)
 from duijie.graph.bolt_servers import UNKNOWN, ServerQuirks, check_batch_size, identify_server
 from duijie.graph.errors import BackendUnavailable, Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node
@@ -65,40 +71,6 @@ WRITE_ATTEMPTS = 8
 _PROJECTION_PAGE = 5000
 
 
-_NO_DATABASE = "Neo.ClientError.Database.DatabaseNotFound"
-# Neo4j refuses a transaction past db.memory.transaction.max (or the total of all of
-# them) with a *transient* error, which the driver would retry in vain.
-_TOO_BIG = ("MemoryPoolOutOfMemoryError", "TransactionMemoryLimit", "OutOfMemory")
-
-
-def _unavailable(exc: Exception, url: str) -> DuijieError:
-    """One readable line for a driver error: what failed, and where."""
-    code = getattr(exc, "code", None) or ""
-    if code == _NO_DATABASE:
-        parts = urlsplit(url)
-        database = parse_qs(parts.query).get("database", ["(the default)"])[-1]
-        return NotFound(f"is not a database on {parts.scheme}://{parts.netloc}: the database"
-                        " does not exist (check ?database= in the URL)",
-                        value=database, where="--graph")
-    if any(marker in code for marker in _TOO_BIG):
-        return BackendUnavailable(
-            "refused the batch: it needs more memory than the server lets one transaction"
-            " hold (Neo4j: db.memory.transaction.max); nothing was written; write it in"
-            " smaller batches", value=url)
-    if isinstance(exc, neo4j_errors.AuthError):
-        message = "refused the credentials (check user and password in the URL)"
-    elif isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
-        first = str(exc).strip().splitlines()[0][:200]
-        message = f"cannot be reached (server down, wrong host or port?): {first}"
-    elif isinstance(exc, neo4j_errors.ConfigurationError | ValueError):
-        message = f"is not a usable Neo4j URL: {exc}"
-    else:
-        code = getattr(exc, "code", None) or type(exc).__name__
-        detail = getattr(exc, "message", None) or str(exc)
-        message = f"refused the request ({code}: {str(detail)[:200]}); nothing was written"
-    return BackendUnavailable(message, value=url)
-
-
 class Neo4jStore(StoreBase):
     """`GraphStore` on Neo4j (or any server speaking Bolt and openCypher)."""
 
@@ -115,7 +87,7 @@ class Neo4jStore(StoreBase):
                 connection_acquisition_timeout=2 * timeout,
                 max_transaction_retry_time=retry_seconds, max_connection_pool_size=20)
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, ValueError) as exc:
-            raise _unavailable(exc, self.url) from None
+            raise driver_error(exc, self.url) from None
         self._lock = threading.RLock()
         self._graph: nx.MultiDiGraph | None = None
         self._graph_version: int | None = None
@@ -177,12 +149,12 @@ class Neo4jStore(StoreBase):
                 # FalkorDB sometimes stalls the first handshake after another client's
                 # GOODBYE; a second try gets through. A refused port fails at once.
                 if attempt or "refused" in str(exc).lower():
-                    raise _unavailable(exc, self.url) from None
+                    raise driver_error(exc, self.url) from None
             except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
                 # FalkorDB answers a wrong password with a generic error, not AuthError.
                 if (isinstance(exc, neo4j_errors.AuthError)
-                        or getattr(exc, "code", None) == _NO_DATABASE):
-                    raise _unavailable(exc, self.url) from None
+                        or getattr(exc, "code", None) == NO_DATABASE):
+                    raise driver_error(exc, self.url) from None
                 raise BackendUnavailable(
                     "answered a trivial query with an error; are the credentials right?"
                     f" ({getattr(exc, 'code', type(exc).__name__)})", value=self.url) from None
@@ -255,12 +227,8 @@ class Neo4jStore(StoreBase):
         def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
             rows: list[list[Any]] = []
             for query, params in statements:
-                try:
+                with memory_refusals_not_retried(self.url):
                     rows = [record.values() for record in tx.run(query, params)]
-                except neo4j_errors.Neo4jError as exc:
-                    if any(marker in (exc.code or "") for marker in _TOO_BIG):
-                        raise _unavailable(exc, self.url) from None  # not worth a retry
-                    raise
             return rows
 
         try:
@@ -270,7 +238,7 @@ class Neo4jStore(StoreBase):
         except DuijieError:
             raise
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
-            raise _unavailable(exc, self.url) from None
+            raise driver_error(exc, self.url) from None
 
     # -- writes ------------------------------------------------------------
     def apply(self, batch: WriteBatch) -> WriteReport:
@@ -298,6 +266,8 @@ class Neo4jStore(StoreBase):
                     version = self._apply_parts(self._write_parts(prepared, revs, edge_revs))
                     self._commits += 1
                     self._update_projection(prepared, version)
+            except MemoryLimit:
+                raise  # the same batch would need the same memory again
             except BackendUnavailable:
                 # The statement refuses to overwrite a record whose rev moved (another
                 # process wrote it since we read it): read again and retry. FalkorDB's
@@ -346,7 +316,9 @@ class Neo4jStore(StoreBase):
             rev = (revs or {}).get(node.id, 0)
             by_kind.setdefault(node.kind, []).append(
                 {**cypher.node_row(node), "rev": rev + 1, "stage_expected": rev})
-        parts += [(cypher.upsert_nodes(kind), rows) for kind, rows in sorted(by_kind.items())]
+        merge = self.server.merge_by_index
+        parts += [(cypher.upsert_nodes(kind, merge), rows)
+                  for kind, rows in sorted(by_kind.items())]
         if p.keys:
             kinds = {n.id: n.kind for n in p.nodes}
             parts.append((cypher.DELETE_KEYS, [{"id": i} for i in p.keys]))
@@ -412,8 +384,8 @@ class Neo4jStore(StoreBase):
 
     def _edge_state(self, edge_ids: list[str]) -> dict[str, tuple[dict[str, Any], int]]:
         """Stored props and revision of the edges that exist among `edge_ids`."""
-        rows = self._in_chunks(cypher.EDGE_PROPS, edge_ids, lambda chunk: {
-            "ids": chunk, "srcs": sorted({s for i in chunk for s in cypher.edge_source(i)})})
+        rows = self._in_chunks(cypher.EDGE_PROPS, edge_ids, lambda chunk: {"rows": [
+            {"id": i, "src": s} for i in chunk for s in cypher.edge_source(i)]}, overhead=24)
         return {edge_id: (json.loads(props or "{}"), rev or 0) for edge_id, props, rev in rows}
 
     def _has_edge(self, edge_id: str) -> bool:
@@ -425,21 +397,23 @@ class Neo4jStore(StoreBase):
 
     # -- reads -------------------------------------------------------------
     def _in_chunks(self, query: str, ids: Iterable[str],
-                   params: Callable[[list[str]], dict[str, Any]] | None = None
-                   ) -> list[list[Any]]:
+                   params: Callable[[list[str]], dict[str, Any]] | None = None,
+                   overhead: int = 4) -> list[list[Any]]:
         """Ask for ids a chunk at a time; on FalkorDB each chunk's parameters small
-        enough (`params` makes them from a chunk; default `{"ids": chunk}`)."""
+        enough (`params` makes them from a chunk, default `{"ids": chunk}`, and adds
+        at most the id again plus `overhead` bytes an id)."""
         params = params or (lambda chunk: {"ids": chunk})
         limit = self.server.message_bytes // 2
         out: list[list[Any]] = []
         chunk: list[str] = []
         size = 0
         for node_id in dict.fromkeys(ids):
-            if chunk and (size + len(node_id) * 2 + 4 > limit or len(chunk) >= _IN_CHUNK):
+            cost = len(node_id.encode()) * 2 + overhead
+            if chunk and (size + cost > limit or len(chunk) >= _IN_CHUNK):
                 out += self._read(query, params(chunk))
                 chunk, size = [], 0
             chunk.append(node_id)
-            size += len(node_id.encode()) * 2 + 4
+            size += cost
         if chunk:
             out += self._read(query, params(chunk))
         return out

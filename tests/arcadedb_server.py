@@ -45,8 +45,12 @@ class ArcadeServer:
 
     @staticmethod
     def available() -> bool:
-        """Whether the arcadedb-embedded wheel is installed."""
-        return importlib.util.find_spec("arcadedb_embedded") is not None
+        """Whether the arcadedb-embedded wheel is installed, with its jars and JRE."""
+        spec = importlib.util.find_spec("arcadedb_embedded")
+        if spec is None or spec.origin is None:
+            return False
+        folder = Path(spec.origin).parent
+        return (folder / "jars").is_dir() and (folder / "jre").is_dir()
 
     @property
     def url(self) -> str:
