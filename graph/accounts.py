@@ -116,6 +116,7 @@ class AccountStore:
             raise BackendUnavailable(f"cannot be opened as Duijie's accounts: {exc}",
                                      value=self.path, where="accounts") from None
         self._lock = threading.RLock()
+        self._usernames: dict[str, str] = {}
 
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
@@ -215,10 +216,12 @@ class AccountStore:
     def audit(self, user_id: str | None, action: str, target_kind: str | None = None,
               target_id: str | None = None, detail: str | None = None) -> None:
         """Append who did what to which record (read, create, update, plan, …)."""
-        username = None
-        if user_id:
+        username = self._usernames.get(user_id) if user_id else None
+        if user_id and username is None:
             rows = self._rows("SELECT username FROM account_users WHERE id = ?", (user_id,))
             username = rows[0][0] if rows else None
+            if username is not None:  # a username never changes: ask once per account
+                self._usernames[user_id] = username
         self._write("INSERT INTO account_audit (at, user_id, username, action, target_kind, "
                     "target_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (_now(), user_id, username, action, target_kind, target_id, detail))

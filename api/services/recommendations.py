@@ -524,11 +524,14 @@ def _audit_shown(store: GraphStore, audit: Audit, result: RecommendResult, detai
                  skip: str | None = None) -> None:
     """Tell `audit` of each need an answer shows: as a candidate, or as the document a
     candidate's matched words come from."""
-    shown = {item.id for item in result.items if item.kind == "Need"}
-    docs = {t["doc"] for item in result.items for t in item.matched_terms if t.get("doc")}
-    docs -= shown
-    if docs:
-        shown |= {n.id for n in store.get_nodes(docs).values() if n.kind == "Need"}
+    shown = result.__dict__.get("_needs_shown")
+    if shown is None:  # once per kept answer: the same graph shows the same needs
+        shown = {item.id for item in result.items if item.kind == "Need"}
+        docs = {t["doc"] for item in result.items for t in item.matched_terms if t.get("doc")}
+        docs -= shown
+        if docs:
+            shown |= {n.id for n in store.get_nodes(docs).values() if n.kind == "Need"}
+        result.__dict__["_needs_shown"] = shown = frozenset(shown)
     for need_id in sorted(shown - {skip}):
         audit("recommended", need_id, detail)
 

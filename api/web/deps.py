@@ -25,15 +25,17 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def get_store(request: Request) -> GraphStore:
+# Cheap dependencies are coroutines: a plain `def` would cost a hop to the thread pool
+# on every request.
+async def get_store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
-def get_accounts(request: Request) -> AccountStore:
+async def get_accounts(request: Request) -> AccountStore:
     return request.app.state.accounts
 
 
-def get_jobs(request: Request) -> SharedJobs:
+async def get_jobs(request: Request) -> SharedJobs:
     return request.app.state.jobs
 
 
@@ -50,9 +52,9 @@ def _token(request: Request) -> tuple[str | None, bool]:
     return request.cookies.get(SESSION_COOKIE), True
 
 
-async def get_session(request: Request, accounts: AccountsDep) -> Session:
+async def get_session(request: Request) -> Session:
     token, by_cookie = _token(request)
-    session = current_session(accounts, token)
+    session = current_session(request.app.state.accounts, token)
     if by_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER)
         if sent is None and request.headers.get("content-type", "").startswith(
@@ -71,7 +73,7 @@ CurrentSession = Annotated[Session, Depends(get_session)]
 def require_role(*roles: Role):
     """A dependency that lets only these roles through."""
 
-    def check(session: CurrentSession) -> Session:
+    async def check(session: CurrentSession) -> Session:
         if session.user.role not in roles:
             raise Forbidden(f"needs the role {' or '.join(r.value for r in roles)}",
                             where="role")
@@ -93,7 +95,7 @@ def viewer_of(session: Session) -> Viewer:
     return Viewer.expert(user.id, user.party_id or "")
 
 
-def get_viewer(session: CurrentSession) -> Viewer:
+async def get_viewer(session: CurrentSession) -> Viewer:
     return viewer_of(session)
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from duijie.api.services import needs as use
 from duijie.api.services.need_shares import share_need as share_need_with
 from duijie.api.web.deps import (
-    AccountsDep,
     CurrentSession,
     OrganiserSession,
     StoreDep,
@@ -26,8 +25,9 @@ router = APIRouter(prefix="/api", tags=["needs"])
 NeedId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\s\x00-\x1f]+$")]
 
 
-def need_audit(accounts: AccountsDep, session: CurrentSession) -> use.Audit:
+async def need_audit(request: Request, session: CurrentSession) -> use.Audit:
     """The audit callable of the use cases, bound to the signed-in account."""
+    accounts = request.app.state.accounts
 
     def audit(action: str, need_id: str | None, detail: str | None = None) -> None:
         accounts.audit(session.user.id, action, "Need", need_id, detail)
