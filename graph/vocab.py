@@ -204,12 +204,13 @@ class MatchReason(StrEnum):
     STAND_IN = "stand_in"  # meeting: the no-show meeting an alternate replaces
     RECORDED_MEETING = "recorded_meeting"  # a meeting of the record, replayed
     NOTE = "note"  # text: a reason stored as words before reasons had codes
+    SIMILAR_MEANING = "similar_meaning"  # close by meaning (stored embeddings), no values
 
 
 PARTY_REASONS = frozenset({
     MatchReason.TEXT_MATCH, MatchReason.SHARED_TOPIC, MatchReason.AFFILIATION_TOPIC,
     MatchReason.WORKED_TOGETHER, MatchReason.INDUSTRY, MatchReason.SAME_REGION,
-    MatchReason.STAND_IN, MatchReason.RECORDED_MEETING})
+    MatchReason.STAND_IN, MatchReason.RECORDED_MEETING, MatchReason.SIMILAR_MEANING})
 """The reasons a firm or an expert is shown: none names another firm or a firm's
 partners, or repeats words stored before reasons had codes (organisers see them all)."""
 
@@ -221,7 +222,8 @@ REASON_MESSAGES = {
            "industry": "面向{industry}行业",
            "industry_peer": "曾与同行业（{industry}）的{firm}合作",
            "same_region": "同在{region}", "stand_in": "替补：{meeting} 未到场",
-           "recorded_meeting": "记录中的实际对接", "note": "{text}"},
+           "recorded_meeting": "记录中的实际对接", "note": "{text}",
+           "similar_meaning": "与需求意思相近（语义匹配）"},
     "en": {"text_match": "Matched words: {terms}", "shared_topic": "Shared topic: {topic}",
            "affiliation_topic": "Works at {org}, which works on {topic}",
            "worked_together": "They have worked together before",
@@ -230,7 +232,8 @@ REASON_MESSAGES = {
            "industry_peer": "Has worked with {firm}, a firm of the same industry ({industry})",
            "same_region": "Both in {region}", "stand_in": "Stands in: {meeting} did not come",
            "recorded_meeting": "A meeting on record",
-           "note": "An earlier reason, recorded in Chinese (switch to 中文 to read it)"},
+           "note": "An earlier reason, recorded in Chinese (switch to 中文 to read it)",
+           "similar_meaning": "Close in meaning to the need (semantic match)"},
 }
 """The message of each `MatchReason` code (key ``reason_<code>`` in the pages' words),
 filled with the reason's values: names as stored, lists joined in the language's way."""

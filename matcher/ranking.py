@@ -15,6 +15,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from duijie.graph.errors import InvalidInput
+from duijie.matcher.meaning import (
+    meaning_component,
+    nearest,
+    query_vector,
+    similarities,
+    split_weights,
+)
 from duijie.matcher.recommend import (
     Party,
     Recommendation,
@@ -48,7 +55,7 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
          weights: Mapping[str, float], strict_text: bool,
          within: frozenset[str] | None = None, explain: bool = True,
          topical: Callable[[str], bool] | None = None,
-         forward: Forward | None = None) -> Recommendation:
+         forward: Forward | None = None, query_node: str | None = None) -> Recommendation:
     """The best `k` candidates of `kind` for a query's text and graph seeds.
 
     A candidate's text component counts only if the words it matched can be shown
@@ -62,6 +69,11 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     how the asking expert or institute scores among every candidate for that need's own
     text, and its words are the need's words the candidate matched, so both directions
     read the same match the same way.
+
+    With stored embeddings (`rec.semantic`), part of the text weight goes to meaning
+    (`matcher.meaning`): the query's vector (`query_node`'s stored profile, else the
+    encoded text) against each candidate's, and when words find fewer than `k`
+    candidates the nearest by meaning join them.
     """
     wanted = rec.facts.check_region(region) if region else None
     try:
@@ -73,11 +85,16 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
         query_text, text_scores = None, {}
     pool = None if wanted else max(rec.config.text_pool, 3 * k)
     graph_scores, ppr = rec.graph_scores(kind, seeds, pool)
+    meaning = (query_vector(rec, query_node, query_text)
+               if rec.semantic is not None and weights.get("text") else None)
+    by_meaning = ({c: s for c, s in nearest(rec, kind, meaning, 3 * k).items()
+                   if c not in seeds and c != query_node}
+                  if meaning is not None and len(text_scores) < k else {})
     if ppr is not None:  # every text (or listed) candidate gets its exact graph score
-        for c in [*text_scores, *(within or ())]:
+        for c in [*text_scores, *by_meaning, *(within or ())]:
             if c not in graph_scores and c in rec.index and c not in seeds:
                 graph_scores[c] = float(ppr[rec.index.index[c]])
-    candidates = set(text_scores) | set(graph_scores)
+    candidates = set(text_scores) | set(graph_scores) | set(by_meaning)
     excluded: dict[str, int] = defaultdict(int)
     allowed = set()
     for c in candidates:
@@ -89,6 +106,13 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     components = {"text": _forward_text(forward, allowed, text_scores, graph_scores, k)
                   if forward else normalise({c: text_scores.get(c, 0.0) for c in allowed}),
                   "graph": normalise({c: graph_scores.get(c, 0.0) for c in allowed})}
+    mirrored: set[str] = set()  # no vector yet: meaning mirrors the lexical score
+    if meaning is not None:
+        sims = similarities(rec, allowed, meaning)
+        if any(v is not None for v in sims.values()):
+            components["meaning"] = meaning_component(sims, components["text"])
+            mirrored = {c for c, v in sims.items() if v is None}
+            weights = split_weights(weights, rec.config.semantic_weight)
     rule_results = {}
     if weights.get("rules"):
         for c in allowed:
@@ -106,7 +130,8 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     else:
         read_words = (forward.explain if forward else
                       partial(rec.explained_text, kind, query_text=query_text))
-        chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights, k)
+        chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights, k,
+                                                    mirrored=mirrored)
         # Programmes: fit first, never region or eligibility alone.
         while topical is not None and (off := [c for c in chosen if not _phrases(terms[c])
                                                and not topical(c)]):
@@ -114,7 +139,7 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
             for c in off:
                 del pool[c]
             chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights,
-                                                        k, terms)
+                                                        k, terms, mirrored=mirrored)
         own = {firm.id, *exclude} - {None}
         items = [_item(rec, c, kind, pool[c], {n: used[n].get(c, 0.0) for n in used},
                        terms[c], seeds, rule_results.get(c), own) for c in chosen]
@@ -169,7 +194,8 @@ def _phrases(terms: list[dict]) -> list[str]:
 def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], float]],
                                 pool: dict[str, float], used: dict[str, dict[str, float]],
                                 weights: Mapping[str, float], k: int,
-                                terms: dict[str, list[dict]] | None = None
+                                terms: dict[str, list[dict]] | None = None,
+                                mirrored: set[str] = frozenset()
                                 ) -> tuple[list[str], dict[str, list[dict]]]:
     """The best `k` of `pool` once every one of them shows the words its text score
     comes from.
@@ -180,11 +206,15 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
     candidate wins on a generic word. Candidates are
     explained best first until the best `k` all hold (`pool` and `used["text"]` are
     changed in place); the matched terms found are returned for the explanations.
+    A `mirrored` candidate's meaning is its lexical score (no stored vector yet), so it
+    keeps the same share.
     """
     terms = {} if terms is None else terms
     text = used.get("text", {})
     total = sum(weights.get(n, 0.0) for n in used) or 1.0
     weight = weights.get("text", 0.0) / total
+    meaning = used.get("meaning", {})
+    meaning_weight = weights.get("meaning", 0.0) / total
     while True:
         chosen = top_k(pool, k)
         todo = [c for c in chosen if c not in terms]
@@ -197,6 +227,10 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
             if text.get(c, 0.0) > 0 and carried < 1.0:
                 pool[c] = round(max(pool[c] - weight * text[c] * (1.0 - carried), 0.0), 12)
                 text[c] = round(text[c] * carried, 12)
+                if c in mirrored and meaning.get(c, 0.0) > 0:
+                    pool[c] = round(max(pool[c] - meaning_weight * meaning[c]
+                                        * (1.0 - carried), 0.0), 12)
+                    meaning[c] = round(meaning[c] * carried, 12)
 
 
 def _item(rec: Recommender, c: str, kind: str, score: float, components: dict[str, float],

@@ -133,9 +133,9 @@ def as_reason(stored: str | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def item_reasons(phrases: Sequence[str], paths: Iterable[Mapping[str, Any]],
-                 limit: int = 5) -> list[dict[str, Any]]:
-    """A recommendation's reasons: the matched words, then what its paths mean (each
-    said once).
+                 limit: int = 5, similar_meaning: bool = False) -> list[dict[str, Any]]:
+    """A recommendation's reasons: the matched words (or, with `similar_meaning`, that it
+    is close in meaning), then what its paths mean (each said once).
 
     >>> item_reasons(["红外探测器"], [{"reason": reason("shared_topic", {"topic": "红外"})}])
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -143,6 +143,8 @@ def item_reasons(phrases: Sequence[str], paths: Iterable[Mapping[str, Any]],
      {'code': 'shared_topic', 'values': {'topic': '红外'}, 'ids': {}}]
     """
     out = [reason(MatchReason.TEXT_MATCH, {"terms": list(phrases)})] if phrases else []
+    if similar_meaning:
+        out.append(reason(MatchReason.SIMILAR_MEANING, {}))
     for p in paths:
         r = p.get("reason")
         if r and r not in out:

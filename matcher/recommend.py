@@ -49,6 +49,8 @@ CANDIDATE_KINDS = ("Expert", "Institute", "Programme", "Enterprise", "Need")
 """Kinds a config gives weights for: every kind `KINDS` names."""
 
 COMPONENTS = ("text", "graph", "rules")
+MEANING_SHOWN = 0.8
+"""A ``meaning`` component at least this high is said as a reason (close in meaning)."""
 MAX_K = 1000
 
 
@@ -65,6 +67,9 @@ class RecommendConfig:
     text_pool: int = 300
     max_paths: int = 2
     text_params: dict[str, Any] = field(default_factory=dict)
+    semantic_weight: float = 0.7
+    """With stored embeddings (``duijie[semantic]``), the share of the text weight that
+    meaning takes (the quality harness's lexical 0.3 + semantic 0.7)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str = "recommend config"
@@ -92,6 +97,9 @@ class RecommendConfig:
             raise InvalidInput(f"leaves out {', '.join(missing)}: give weights for every "
                                f"candidate kind ({', '.join(CANDIDATE_KINDS)})",
                                value=sorted(cfg.weights), where=f"{where}, weights")
+        if not isinstance(cfg.semantic_weight, int | float) or not 0 <= cfg.semantic_weight <= 1:
+            raise InvalidInput("must be a number from 0 to 1", value=cfg.semantic_weight,
+                               where=f"{where}, semantic_weight")
         return cfg
 
     def to_dict(self) -> dict[str, Any]:
@@ -310,7 +318,8 @@ class RecommendedItem:
         """Why it fits, as structured reasons (`matcher.reasons`): the matched words, then
         what its graph paths mean."""
         phrases = self.matched_phrases or [t["term"] for t in self.matched_terms[:6]]
-        return item_reasons(phrases, self.paths)
+        close = self.components.get("meaning", 0.0) >= MEANING_SHOWN
+        return item_reasons(phrases, self.paths, similar_meaning=close)
 
     def lines(self, lang: str = "zh") -> list[str]:
         """The reasons and the programme's eligibility as short lines for people."""

@@ -53,6 +53,7 @@ from duijie.matcher.recommend import (
     query_dict,
     seed_weights,
 )
+from duijie.matcher.semantic import SemanticSide
 from duijie.matcher.snapshot import CANDIDATE_KINDS, EdgeRecord, GraphSnapshot, NodeRecord
 from duijie.matcher.text import TextAffinity
 from duijie.matcher.tokenize import _segmenter, normalize_for_tokens
@@ -143,13 +144,16 @@ class Recommender:
 
     def __init__(self, snapshot: GraphSnapshot, config: RecommendConfig | None = None,
                  today: date | None = None, *, exclude_nodes: Iterable[str] = (),
-                 exclude_edges: Iterable[tuple[str, str, str]] = ()):
+                 exclude_edges: Iterable[tuple[str, str, str]] = (),
+                 semantic: SemanticSide | None = None):
         if not isinstance(snapshot, GraphSnapshot):
             raise TypeError("Recommender takes a GraphSnapshot; for a store use "
                             "duijie.api.services.recommendations.shared_recommender(store)")
         self.snapshot = snapshot
         self.config = config or default_config()
         self.today = today
+        self.semantic = semantic
+        self._by_meaning: dict[str, tuple[list[str], np.ndarray]] = {}
         self.exclude_nodes: frozenset[str] = frozenset()
         self.exclude_edges: frozenset[tuple[str, str, str]] = frozenset()
         self.facts = SnapshotFacts(snapshot)
@@ -177,6 +181,14 @@ class Recommender:
         self.index = self.index.excluding(self.exclude_nodes, self.exclude_edges).ready()
 
     # -- new recommenders from this one ---------------------------------------------
+    def with_semantic(self, semantic: SemanticSide | None) -> Recommender:
+        """This recommender scoring meaning with these stored embeddings (None: words
+        and graph only); everything else is shared."""
+        other = copy.copy(self)
+        other.semantic = semantic
+        other._by_meaning = {}
+        return other
+
     def excluding(self, nodes: Iterable[str] = (),
                   edges: Iterable[tuple[str, str, str]] = ()) -> Recommender:
         """This recommender with a graph side that also ignores these nodes and
@@ -200,6 +212,7 @@ class Recommender:
         fresh = set(new_ids)
         edges = [e for e in edges if e[0] in fresh or e[2] in fresh]
         other = copy.copy(self)
+        other._by_meaning = {}  # new candidates: the meaning matrices are rebuilt
         other.snapshot = self.snapshot.with_records(nodes, edges, version)
         other.facts = self.facts.extended(other.snapshot, new_ids)
         other.index = self.index.copy()
@@ -485,7 +498,8 @@ class Recommender:
                     weights=self.config.weights[kind],
                     strict_text=text is not None,
                     within=None if within is None else frozenset(
-                        c for c in within if self.kind_of.get(c) == kind), explain=explain)
+                        c for c in within if self.kind_of.get(c) == kind), explain=explain,
+                    query_node=need_id)
 
     def held_programmes(self, firm_id: str) -> set[str]:
         """Programmes a firm holds (``awarded``, or the flag a programme grants) or has
@@ -581,4 +595,5 @@ class Recommender:
                     rules_for=candidate_id if own == "Programme" else None,
                     query=query, weights=weights, strict_text=False,
                     within=None if within is None else frozenset(
-                        c for c in within if self.kind_of.get(c) == kind))
+                        c for c in within if self.kind_of.get(c) == kind),
+                    query_node=candidate_id)

@@ -152,3 +152,89 @@ def profile_matrix(profiles: Sequence[dict], cache: EmbeddingCache) -> np.ndarra
 def semantic_scores(query_vectors: np.ndarray, profiles: np.ndarray) -> np.ndarray:
     """Cosine of each query with each profile (rows are unit vectors), below 0 → 0."""
     return np.clip(query_vectors @ profiles.T, 0.0, None)
+
+
+NEAREST_MIN = 0.3
+"""Least cosine for a profile found by meaning alone (unrelated texts score about 0.1-0.2
+with this encoder): below it nothing is proposed on meaning alone."""
+NEAREST_LIMIT = 50_000
+"""Most profiles of one kind searched whole by meaning (512 float32 each: 100 MB at this
+size); above it meaning only re-ranks the lexical and graph candidates."""
+
+
+class SemanticSide:
+    """What the recommender needs to score by meaning: stored document embeddings and,
+    if given, the encoder for texts that were never stored (a typed-in need).
+
+    A profile's vector is the normalised mean of its documents' stored vectors; a profile
+    with none has no vector (the recommender then keeps its lexical score). Plain data and
+    a callable: nothing here reads a file (`api.services.embeddings` loads the cache).
+
+    >>> cache = EmbeddingCache(model="toy")
+    >>> cache.put("红外探测器", np.array([1.0, 0.0])); cache.put("碳纤维", np.array([0.0, 1.0]))
+    >>> side = SemanticSide(cache, encode=lambda texts: np.array([[0.9, 0.1]] * len(texts)))
+    >>> ir = {"id": "ir", "docs": [{"id": "d", "text": "红外探测器"}]}
+    >>> cf = {"id": "cf", "docs": [{"id": "d", "text": "碳纤维"}]}
+    >>> q = side.text_vector("thermal camera sensitivity")
+    >>> {p["id"]: round(s, 2) for p, s in zip([ir, cf], side.similarity(q, [ir, cf]))}
+    {'ir': 0.99, 'cf': 0.11}
+    """
+
+    QUERY_MEMO = 1024
+
+    def __init__(self, cache: EmbeddingCache,
+                 encode: Callable[[Sequence[str]], np.ndarray] | None = None):
+        self.cache = cache
+        self.encode = encode
+        self._queries: dict[str, np.ndarray] = {}
+
+    def profile_vector(self, profile: dict | None) -> np.ndarray | None:
+        """The unit mean of the profile's stored document vectors (None without any)."""
+        if not profile:
+            return None
+        found = [v for d in profile["docs"]
+                 if (v := self.cache.by_key.get(self.cache.key(d["text"]))) is not None]
+        if not found:
+            return None
+        v = np.mean(found, axis=0)
+        n = float(np.linalg.norm(v))
+        return v / n if n > 0 else None
+
+    def text_vector(self, text: str | None) -> np.ndarray | None:
+        """A text's stored vector, else its encoding (None without an encoder)."""
+        if not text:
+            return None
+        stored = self.cache.by_key.get(self.cache.key(text))
+        if stored is not None:
+            return stored
+        if self.encode is None:
+            return None
+        if text not in self._queries:
+            if len(self._queries) >= self.QUERY_MEMO:
+                self._queries.clear()
+            v = np.asarray(self.encode([text])[0], dtype=np.float32)
+            n = float(np.linalg.norm(v))
+            self._queries[text] = v / n if n > 0 else v
+        return self._queries[text]
+
+    def similarity(self, query: np.ndarray, profiles: Sequence[dict | None]
+                   ) -> list[float | None]:
+        """Cosine (below 0 → 0) of the query with each profile; None for a profile
+        without stored vectors."""
+        out: list[float | None] = []
+        for p in profiles:
+            v = self.profile_vector(p)
+            out.append(None if v is None else max(float(v @ query), 0.0))
+        return out
+
+    def nearest(self, query: np.ndarray, ids: Sequence[str], matrix: np.ndarray, n: int
+                ) -> list[tuple[str, float]]:
+        """The `n` rows of `matrix` (unit profile vectors, one per id) nearest the query,
+        those at least `NEAREST_MIN` close."""
+        if not len(ids) or n <= 0:
+            return []
+        sims = matrix @ query
+        n = min(n, len(ids))
+        best = np.argpartition(-sims, n - 1)[:n]
+        best = best[np.argsort(-sims[best], kind="stable")]
+        return [(ids[i], float(sims[i])) for i in best if sims[i] >= NEAREST_MIN]

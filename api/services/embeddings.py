@@ -12,13 +12,23 @@ cancelled (what was encoded by then is kept).
 
 Without the extra, both raise `BackendUnavailable` (exit 5) naming the install command,
 and nothing else changes: recommendations stay lexical.
+
+Where a store's embeddings live: beside its SQLite file (``duijie.db`` →
+``duijie.db.embeddings.npz``, `embeddings_path`), or wherever `use_embeddings` (or the
+last `compute_embeddings` on that store) put them. `semantic_side(store)` gives the
+recommender what it needs (`matcher.semantic.SemanticSide`: the stored vectors and the
+encoder for typed-in texts), re-read when the file changes; None without the extra or
+without a file, and recommendations are then words and graph only.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +37,7 @@ from duijie.api.services import Result
 from duijie.graph.errors import InvalidInput
 from duijie.graph.store import GraphStore
 from duijie.matcher.recommend import CANDIDATE_KINDS
-from duijie.matcher.semantic import MODEL, EmbeddingCache, load_encoder
+from duijie.matcher.semantic import MODEL, EmbeddingCache, SemanticSide, available, load_encoder
 
 
 @dataclass
@@ -108,6 +118,7 @@ def compute_embeddings(store: GraphStore, path: Path, *, progress=None, cancelle
             progress(f"encoding {done}/{total}")
     encoded = cache.fill(texts, encode, batch=batch, progress=report, cancelled=cancelled)
     write_cache(cache, path)
+    use_embeddings(store, path)
     stopped = bool(cancelled and cancelled())
     return EmbeddingsComputed(str(path), MODEL, profiles, len(set(texts)), encoded, stopped)
 
@@ -117,3 +128,61 @@ def start_embedding_job(store: GraphStore, path: Path) -> Job:
     load_encoder()  # fail now, in the caller, when the extra is missing
     return Job(lambda progress, cancelled: compute_embeddings(
         store, path, progress=progress, cancelled=cancelled), name="embeddings").start()
+
+
+_PATHS: weakref.WeakKeyDictionary[Any, Path] = weakref.WeakKeyDictionary()
+_SIDES: dict[Path, tuple[tuple[int, int], SemanticSide]] = {}
+_LOCK = threading.Lock()
+_ENCODER: list = []  # the one encoder of this process, loaded on first use
+
+
+def use_embeddings(store: GraphStore, path: str | Path) -> None:
+    """Recommend from `store` with the embeddings kept at `path` (from now on)."""
+    _PATHS[store] = Path(path)
+
+
+def embeddings_path(store: GraphStore) -> Path | None:
+    """Where the store's embeddings are kept: as `use_embeddings` said, else beside its
+    SQLite file; None for a store with neither (in memory, over Bolt).
+
+    >>> from duijie.graph import open_store
+    >>> embeddings_path(open_store(":memory:")) is None
+    True
+    """
+    if store in _PATHS:
+        return _PATHS[store]
+    path = getattr(store, "path", None)
+    if isinstance(path, str) and path != ":memory:":
+        return Path(path + ".embeddings.npz")
+    return None
+
+
+def _encode(texts):
+    with _LOCK:
+        if not _ENCODER:
+            _ENCODER.append(load_encoder())
+    return _ENCODER[0](texts)
+
+
+def semantic_side(store: GraphStore) -> SemanticSide | None:
+    """The stored embeddings of the store's candidates and the encoder, for the
+    recommender; None without the extra or before the embeddings job has run. The file
+    is read again when it changes (a stat per call)."""
+    if not available():
+        return None
+    path = embeddings_path(store)
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    with _LOCK:
+        known = _SIDES.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+    side = SemanticSide(read_cache(path), encode=_encode)
+    with _LOCK:
+        _SIDES[path] = (stamp, side)
+    return side

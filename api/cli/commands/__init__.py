@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "import": "duijie.api.cli.commands.io_commands",
     "export": "duijie.api.cli.commands.io_commands",
     "affinity": "duijie.api.cli.commands.affinity_commands",
+    "embeddings": "duijie.api.cli.commands.embedding_commands",
     "evaluate": "duijie.api.cli.commands.evaluate_commands",
     "report": "duijie.api.cli.commands.report_commands",
     "recommend": "duijie.api.cli.commands.recommend_commands",

@@ -43,7 +43,7 @@ def render(rec: RecommendResult | Recommendation) -> str:
         lines[0] += f"  需求方：{q['firm_name']}"
     if q.get("note"):
         lines.append(f"注意：{q['note']}")
-    names = {"text": "文本", "graph": "图谱", "rules": "资格"}
+    names = {"text": "文本", "graph": "图谱", "rules": "资格", "meaning": "语义"}
     for rank, item in enumerate(rec.items, start=1):
         parts = " · ".join(f"{names.get(c, c)} {v:.2f}" for c, v in item.components.items())
         lines.append(f"{rank:>2}. {item.name}  [{KIND_LABELS.get(item.kind, item.kind)}]  "
