@@ -22,6 +22,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from duijie.evaluation.intervals import Rate, wilson
@@ -35,6 +36,10 @@ LEDGER = tuple(step.value for step in LedgerStep)
 SIGNED_STEPS = frozenset({LedgerStep.SIGNED, LedgerStep.REGISTERED, LedgerStep.FUNDED})
 COLLABORATING_STEPS = frozenset({LedgerStep.REGISTERED, LedgerStep.FUNDED})
 """A contract registered (技术合同认定登记) or funded: the collaboration is under way."""
+_STEP = {step: index for index, step in enumerate(LEDGER)}
+_NO_CONTACT, _NEGOTIATING, _SIGNED, _REGISTERED = (
+    _STEP[LedgerStep.NO_CONTACT], _STEP[LedgerStep.NEGOTIATING], _STEP[LedgerStep.SIGNED],
+    _STEP[LedgerStep.REGISTERED])
 
 
 @dataclass(frozen=True)
@@ -57,26 +62,34 @@ class PairRecord:
     illustrative: bool = False
     meeting_id: str | None = None
 
+    @cached_property
+    def _steps_by_check_in(self) -> tuple[int, ...]:
+        """The furthest step by each check-in in turn: computed once, as a report asks
+        every pair about every stage."""
+        out, best = [], -1
+        for stage in CHECK_INS:
+            best = max(best, _STEP.get(self.ledger.get(stage), -1))
+            out.append(best)
+        return tuple(out)
+
     def furthest(self, by: str | None = None) -> int:
         """Index in `LEDGER` of the furthest step recorded (by check-in `by`), -1 if none."""
-        stages = CHECK_INS if by is None else CHECK_INS[:CHECK_INS.index(by) + 1]
-        steps = [LEDGER.index(self.ledger[s]) for s in stages if self.ledger.get(s) in LEDGER]
-        return max(steps, default=-1)
+        steps = self._steps_by_check_in
+        return steps[-1] if by is None else steps[CHECK_INS.index(by)]
 
     def reached(self, stage: str, by: str | None = None) -> bool:
         """Did the pair reach funnel `stage` (by check-in `by`, or ever)?"""
         step = self.furthest(by)
-        signed = step >= LEDGER.index(LedgerStep.SIGNED)
         if stage == "invited":
             return True
         if stage == "met":
-            return bool(self.held) or step > LEDGER.index(LedgerStep.NO_CONTACT)
+            return bool(self.held) or step > _NO_CONTACT
         if stage == "intent":
-            return bool(self.intent) or step >= LEDGER.index(LedgerStep.NEGOTIATING)
+            return bool(self.intent) or step >= _NEGOTIATING
         if stage == "signed":
-            return signed
+            return step >= _SIGNED
         if stage == "collaborated":
-            return step >= LEDGER.index(LedgerStep.REGISTERED)
+            return step >= _REGISTERED
         raise InvalidInput(f"is not a funnel stage; use one of {', '.join(FUNNEL)}",
                            value=stage, where="funnel")
 

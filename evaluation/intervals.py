@@ -30,6 +30,7 @@ DEFAULT_RESAMPLES = 2000
 DEFAULT_CONFIDENCE = 0.95
 
 
+@lru_cache(maxsize=16)  # scipy's ppf costs ~1 ms; a report asks for the same few
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise InvalidInput("must be between 0 and 1 (e.g. 0.95)", value=confidence,

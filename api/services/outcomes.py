@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -316,6 +317,18 @@ def overdue_follow_ups(store: GraphStore, today: str | None = None,
     today = today or date.today().isoformat()
     meetings = (event_meetings(store, event_id) if event_id
                 else store.find_nodes("Meeting", limit=10**7))
+    return overdue_in(meetings, today)
+
+
+def overdue_in(meetings: Iterable[Node], today: str) -> list[dict[str, Any]]:
+    """The open follow-ups of these meetings past their due date, most overdue first
+    (for callers that have read the meetings already).
+
+    >>> m = Node("meet:1", "Meeting", {"name": "甲 × 乙", "event_id": "evt:1", "follow_ups": [
+    ...     {"action": "寄样品", "owner": "甲", "due": "2020-01-01", "done": False}]})
+    >>> overdue_in([m], "2020-01-11")[0]["days_overdue"]
+    10
+    """
     out = []
     for m in meetings:
         for i, item in enumerate(m.props.get("follow_ups", [])):

@@ -32,7 +32,7 @@ from typing import Any
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
-from duijie.api.services.outcomes import SIGNED, overdue_follow_ups
+from duijie.api.services.outcomes import SIGNED, overdue_in
 from duijie.api.services.partner_rank import (
     SHOWN,
     is_illustrative,
@@ -57,17 +57,20 @@ RANK_EVENTS = 20
 needs its own pre-event graph); the report says how many it ranked."""
 
 
-def _meeting_pairs(store: GraphStore, event_ids: set[str] | None) -> dict[str, list[PairRecord]]:
+def _read_meetings(store: GraphStore, event_ids: set[str] | None) -> list:
+    """The events' Meeting nodes (every event's with None), read in one pass."""
+    return [m for m in iter_nodes(store, "Meeting")
+            if event_ids is None or m.props.get("event_id") in event_ids]
+
+
+def _meeting_pairs(store: GraphStore, meetings: list) -> dict[str, list[PairRecord]]:
     outcomes: dict[str, list] = {}
     for o in iter_nodes(store, "Outcome"):
         outcomes.setdefault(o.props.get("meeting_id"), []).append(o)
     pairs: dict[str, list[PairRecord]] = {}
-    for m in iter_nodes(store, "Meeting"):
+    for m in meetings:
         p = m.props
-        event = p.get("event_id")
-        if (event_ids is not None and event not in event_ids) or not p.get("firm_id"):
-            continue
-        if p.get("status") == MeetingStatus.CANCELLED:
+        if not p.get("firm_id") or p.get("status") == MeetingStatus.CANCELLED:
             continue
         mine = outcomes.get(m.id, [])
         post = [o for o in mine if o.props.get("stage") == OutcomeStage.POST_EVENT]
@@ -77,8 +80,8 @@ def _meeting_pairs(store: GraphStore, event_ids: set[str] | None) -> dict[str, l
         ledger = {o.props["stage"]: o.props["ledger"] for o in mine if o.props.get("ledger")}
         value = sum(o.props.get("contract_value_wan") or 0.0 for o in mine
                     if o.props.get("ledger") in SIGNED)
-        pairs.setdefault(event, []).append(PairRecord(
-            event, p["firm_id"], p.get("helper_id"), held=held,
+        pairs.setdefault(p.get("event_id"), []).append(PairRecord(
+            p.get("event_id"), p["firm_id"], p.get("helper_id"), held=held,
             intent=any(o.props.get("intent") for o in post) if post else None,
             ledger=ledger, contract_value_wan=float(value), score=p.get("score"),
             illustrative=is_illustrative(m) or any(is_illustrative(o) for o in mine),
@@ -86,26 +89,27 @@ def _meeting_pairs(store: GraphStore, event_ids: set[str] | None) -> dict[str, l
     return pairs
 
 
-def _edge_pairs(store: GraphStore, event_ids: set[str] | None) -> dict[str, list[PairRecord]]:
-    """Pairs of events recorded only as `met`/`signed` edges (need → partner)."""
+def _edge_pairs(store: GraphStore, event_ids: set[str] | None,
+                skip: set[str] = frozenset()) -> dict[str, list[PairRecord]]:
+    """Pairs of events recorded only as `met`/`signed` edges (need → partner); events
+    in `skip` (their meetings say it) are passed over."""
+    wanted = [e for kind in ("met", "signed") for e in iter_edges(store, kind)
+              if (event := e.props.get("source_event")) and event not in skip
+              and (event_ids is None or event in event_ids)]
+    firm_of: dict[str, str] = {}
+    if wanted:  # the firm that submitted each need (the first by edge id), one pass
+        for e in iter_edges(store, "submitted"):
+            firm_of.setdefault(e.dst, e.src)
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
-    firm_of: dict[str, str | None] = {}
-    for kind in ("met", "signed"):
-        for e in iter_edges(store, kind):
-            event = e.props.get("source_event")
-            if not event or (event_ids is not None and event not in event_ids):
-                continue
-            if e.src not in firm_of:
-                firms = [n.id for _, n in store.neighbours(e.src, "submitted", "in")]
-                firm_of[e.src] = firms[0] if firms else None
-            if firm_of[e.src] is None:
-                continue
-            row = found.setdefault((event, firm_of[e.src], e.dst), {
-                "signed": False, "value": 0.0, "illustrative": False, "day": None})
-            row["illustrative"] |= is_illustrative(e)
-            if kind == "signed":
-                row["signed"] = True
-                row["value"] += float(e.props.get("value_wan") or 0.0)
+    for e in wanted:
+        if e.src not in firm_of:
+            continue
+        row = found.setdefault((e.props["source_event"], firm_of[e.src], e.dst), {
+            "signed": False, "value": 0.0, "illustrative": False, "day": None})
+        row["illustrative"] |= is_illustrative(e)
+        if e.kind == "signed":
+            row["signed"] = True
+            row["value"] += float(e.props.get("value_wan") or 0.0)
     pairs: dict[str, list[PairRecord]] = {}
     for (event, firm, helper), row in sorted(found.items()):
         pairs.setdefault(event, []).append(PairRecord(
@@ -114,18 +118,18 @@ def _edge_pairs(store: GraphStore, event_ids: set[str] | None) -> dict[str, list
     return pairs
 
 
-def gather_pairs(store: GraphStore, event_ids: set[str] | None = None
+def gather_pairs(store: GraphStore, event_ids: set[str] | None = None,
+                 meetings: list | None = None
                  ) -> tuple[dict[str, list[PairRecord]], dict[str, str]]:
     """Pairs by event (from meetings, else from recorded edges) and where each event's
-    pairs came from (``meetings`` or ``edges``)."""
-    meetings = _meeting_pairs(store, event_ids)
-    recorded = {e: ps for e, ps in meetings.items()
+    pairs came from (``meetings`` or ``edges``); `meetings` if the caller read them."""
+    if meetings is None:
+        meetings = _read_meetings(store, event_ids)
+    recorded = {e: ps for e, ps in _meeting_pairs(store, meetings).items()
                 if any(p.held is not None or p.ledger for p in ps)}
-    edges = _edge_pairs(store, event_ids)
     out, source = dict(recorded), {e: "meetings" for e in recorded}
-    for event, ps in edges.items():
-        if event not in out:
-            out[event], source[event] = ps, "edges"
+    for event, ps in _edge_pairs(store, event_ids, set(recorded)).items():
+        out[event], source[event] = ps, "edges"
     return out, source
 
 
@@ -300,7 +304,8 @@ def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[st
 def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today: str,
             rank_events: int, learn: bool = False) -> AnalysisReport:
     ids = {e.id for e in event_nodes}
-    by_event, source = gather_pairs(store, ids)
+    meetings = _read_meetings(store, ids)
+    by_event, source = gather_pairs(store, ids, meetings)
     pairs = [p for e in sorted(by_event) for p in by_event[e]]
     names = store.get_nodes({x for p in pairs for x in (p.firm, p.helper) if x})
     events = sorted(({"id": e.id, "name": e.name, "start_date": e.props.get("start_date"),
@@ -317,10 +322,7 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
         "shown": SHOWN}
     firms = [{**row, "firm_name": names[row["firm"]].name if row["firm"] in names else None}
              for row in per_firm(pairs)]
-    follow = []
-    for event in sorted(ids):
-        follow += overdue_follow_ups(store, today, event)
-    follow.sort(key=lambda r: (-r["days_overdue"], r["meeting_id"], r["index"]))
+    follow = overdue_in(meetings, today)
     report = AnalysisReport(
         scope, title, today, events, data_kind(pairs), not pairs,
         [s.to_dict() for s in funnel(pairs)], by_check_in(pairs),
