@@ -231,3 +231,95 @@ def learned_recommendations(store: GraphStore, need_id: str, *, kind: str = "exp
     items.sort(key=lambda i: (-i["chance_of_signing"], i["hybrid_rank"]))
     return LearnedRecommendations(need_id, need.name, kind, "learned", state.reason,
                                   state.data, items[:k])
+
+
+# -- the learned ranking in `recommend` -------------------------------------------------
+
+RERANK_POOL = 50
+"""`recommend` re-ranks the hybrid's best this many candidates when the learned ranking is
+in use (what the hybrid leaves further down is not re-examined)."""
+
+_COUNTED: dict[tuple[int, Any], tuple[int, int]] = {}
+_MODEL: dict[tuple[int, int, int], tuple[dict[str, Any], ModelChoice | None]] = {}
+
+
+def recorded_outcomes(store: GraphStore) -> tuple[int, int]:
+    """Met pairs and signed pairs among *recorded* outcomes (invented ones not counted),
+    once per store version."""
+    key = (id(store), store.version())
+    if key not in _COUNTED:
+        _COUNTED.clear()
+        by_event, _ = gather_pairs(store)
+        met = [p for ps in by_event.values() for p in ps
+               if not p.illustrative and p.reached("met")]
+        _COUNTED[key] = (len(met), sum(1 for p in met if p.reached("signed")))
+    return _COUNTED[key]
+
+
+def _note(key: str, outcomes: int, signed: int, **values: Any) -> dict[str, Any]:
+    return {"method": "learned" if key == "analysis_ranking_learned" else "hybrid",
+            "key": key, "values": {"outcomes": outcomes, "signed": signed,
+                                   "min_outcomes": MIN_OUTCOMES, "min_signed": MIN_SIGNED,
+                                   **values}, "chance_of_signing": {}}
+
+
+def ranking_model(store: GraphStore) -> tuple[dict[str, Any], ModelChoice | None]:
+    """Which ranking `recommend` uses, as a note (``method``, message ``key`` and its
+    ``values``), and the model when it is the learned one.
+
+    Below `MIN_OUTCOMES` recorded outcomes with `MIN_SIGNED` signings the hybrid ranking
+    is used and the note says how far there is to go. Above it, the model is learned from
+    the recorded outcomes alone (again only when their count changes: learning takes a
+    pre-event graph per event) and used only if it beat the hybrid ranking on later events.
+
+    >>> from duijie.graph import open_store
+    >>> from duijie.api.services.seeding import load_seed
+    >>> store = open_store(":memory:"); _ = load_seed(store)
+    >>> note, model = ranking_model(store)
+    >>> note["method"], note["key"], note["values"]["outcomes"], model
+    ('hybrid', 'analysis_ranking_wait', 0, None)
+    """
+    outcomes, signed = recorded_outcomes(store)
+    if outcomes < MIN_OUTCOMES or signed < MIN_SIGNED:
+        return _note("analysis_ranking_wait", outcomes, signed), None
+    key = (id(store), outcomes, signed)
+    if key not in _MODEL:
+        _MODEL.clear()
+        _MODEL[key] = _learn_recorded(store, outcomes, signed)
+    return _MODEL[key]
+
+
+def _learn_recorded(store: GraphStore, outcomes: int, signed: int
+                    ) -> tuple[dict[str, Any], ModelChoice | None]:
+    by_event, _ = gather_pairs(store)
+    events = [e for e, ps in by_event.items() if any(not p.illustrative for p in ps)]
+    examples = [e for e in outcome_examples(store, events) if not e.illustrative]
+    try:
+        choice = choose_model(examples)
+    except InvalidInput as error:  # e.g. the later events hold no signing
+        del error  # the note says it could not learn; `duijie report --learn` says why
+        return _note("analysis_ranking_cannot_learn", outcomes, signed), None
+    test = [e for e in examples if e.event_id in set(choice.split.test)]
+    runs, labels = scorer_runs(test, choice)
+    row = {r["scorer"]: r for r in
+           compare(runs, labels, k=3, reference="hybrid").table("ndcg")}["learned"]
+    values = {"model": choice.name, "learned": round(row["value"], 3),
+              "hybrid": round(row["value"] - row["difference"], 3),
+              "low": round(row["difference_low"], 3), "high": round(row["difference_high"], 3)}
+    if not (row["real"] and row["difference"] > 0):
+        return _note("analysis_ranking_not_better", outcomes, signed, **values), None
+    return _note("analysis_ranking_learned", outcomes, signed, **values), choice
+
+
+def rerank(store: GraphStore, need_id: str, items: list, k: int,
+           choice: ModelChoice, firm: str | None = None) -> tuple[list, dict[str, float]]:
+    """The hybrid's `items` (`RecommendedItem`s) ordered by the learned chance of signing
+    (ties by hybrid order), the best `k`, and each one's chance by candidate id."""
+    rec = shared_recommender(store).current()
+    firm = firm or rec.facts.firm_of(need_id) or ""
+    examples = [PairExample("now", None, firm, item.id,
+                            pair_features(rec, firm, item.id, [need_id]), False)
+                for item in items]
+    chances = [float(c) for c in choice.predict(examples)] if examples else []
+    order = sorted(range(len(items)), key=lambda i: (-chances[i], i))[:k]
+    return [items[i] for i in order], {items[i].id: round(chances[i], 4) for i in order}

@@ -324,6 +324,7 @@ class RecommendResult(Result):
     reason: str | None
     excluded: dict[str, int]
     show_scores: bool = field(default=True, repr=False)
+    ranking: dict[str, Any] | None = None  # learned or hybrid, and why (outcome_learning)
 
     @classmethod
     def of(cls, rec: Recommendation) -> RecommendResult:
@@ -333,8 +334,11 @@ class RecommendResult(Result):
         items = [item.to_dict() for item in self.items]
         if not self.show_scores:
             items = [_without_scores(item) for item in items]
+        ranking = self.ranking
+        if ranking is not None and not self.show_scores:
+            ranking = {**ranking, "chance_of_signing": {}}
         return {"query": dict(self.query), "count": self.count, "items": items,
-                "reason": self.reason, "excluded": dict(self.excluded)}
+                "reason": self.reason, "excluded": dict(self.excluded), "ranking": ranking}
 
 
 def _without_scores(item: dict[str, Any]) -> dict[str, Any]:
@@ -458,21 +462,48 @@ def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert",
         need_record(store, need_id, viewer)
         _check_firm(viewer, firm_id)
 
-    def compute() -> RecommendResult:
+    def hybrid(size: int) -> RecommendResult:
         if _is_operator(viewer):
             return RecommendResult.of(shared_recommender(store, config=config).recommend(
-                need_id, kind, k, region=region, firm_id=firm_id,
+                need_id, kind, size, region=region, firm_id=firm_id,
                 available_only=available_only))
         sight = _Sight.of(store, viewer)
         return sight.shown(store, shared_recommender(store, config=config).recommend(
-            need_id, kind, k, region=region, firm_id=firm_id, available_only=available_only,
+            need_id, kind, size, region=region, firm_id=firm_id, available_only=available_only,
             within=sight.within(kind)))
+
+    def compute() -> RecommendResult:
+        if kind not in LEARNED_KINDS or config is not None:
+            return hybrid(k)
+        return _learned_or_hybrid(store, need_id, k, firm_id, hybrid)
 
     result = _answer(store, ("need", need_id, kind, k, region, firm_id, available_only),
                      viewer, config, compute)
     if audit is not None:
         audit("recommend", need_id, f"{kind} for this need")
         _audit_shown(store, audit, result, f"recommended for {need_id}", skip=need_id)
+    return result
+
+
+LEARNED_KINDS = ("expert", "institute")
+"""Partners the learned ranking knows (it learned from firm × partner meetings)."""
+
+
+def _learned_or_hybrid(store: GraphStore, need_id: str, k: int, firm_id: str | None,
+                       hybrid) -> RecommendResult:
+    """The hybrid list, re-ranked by the learned chance of signing when that ranking is in
+    use (`outcome_learning.ranking_model`); `ranking` says which and why."""
+    from duijie.api.services.outcome_learning import RERANK_POOL, ranking_model, rerank
+
+    note, choice = ranking_model(store)
+    if choice is None:
+        result = hybrid(k)
+    else:
+        result = hybrid(max(k, RERANK_POOL))
+        result.items, chances = rerank(store, need_id, result.items, k, choice, firm_id)
+        result.count = len(result.items)
+        note = {**note, "chance_of_signing": chances}
+    result.ranking = note
     return result
 
 

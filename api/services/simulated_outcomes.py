@@ -56,9 +56,15 @@ class SimulatedOutcomes(Result):
 def write_simulated_outcomes(store: GraphStore, *, events: int = 40, enterprises: int = 300,
                              experts: int = 400, institutes: int = 20, needs: int = 400,
                              firms_per_event: int = 10, meetings_per_firm: int = 3,
-                             seed: int = 0, start: str = "2021-01-04") -> SimulatedOutcomes:
+                             seed: int = 0, start: str = "2021-01-04",
+                             truth: dict[str, float] | None = None,
+                             illustrative: bool = True) -> SimulatedOutcomes:
     """Generate the graph and `events` weekly events with outcomes into `store` (one batch
-    per event); the same arguments give the same records."""
+    per event); the same arguments give the same records. `truth` replaces `SIM_TRUTH`'s
+    weights; `illustrative=False` leaves the invented mark off, only for a test store
+    standing in for an office's own records (the threshold counts recorded outcomes)."""
+    truth = {**SIM_TRUTH, **(truth or {})}
+    made_by = GENERATED if illustrative else [Provenance(source="test-records")]
     if min(events, firms_per_event, meetings_per_firm) < 1:
         raise InvalidInput("events, firms per event and meetings per firm must be >= 1",
                            where="simulated outcomes")
@@ -90,8 +96,8 @@ def write_simulated_outcomes(store: GraphStore, *, events: int = 40, enterprises
         with store.batch() as batch:
             batch.upsert_node(Node(event_id, "Event", {
                 "name": f"模拟对接会 {number + 1}", "event_type": "fair", "start_date": day,
-                "end_date": day, "status": "held", "illustrative": True},
-                provenance=GENERATED))
+                "end_date": day, "status": "held", "illustrative": illustrative},
+                provenance=made_by))
             for firm in rng.sample(firms, firms_per_event):
                 need = rng.choice(needs_of[firm])
                 wanted = topics[need]
@@ -100,15 +106,16 @@ def write_simulated_outcomes(store: GraphStore, *, events: int = 40, enterprises
                 for helper in sorted(fit, key=lambda x: -fit[x])[:meetings_per_firm]:
                     overlap = len(wanted & topics[helper]) / len(wanted)
                     same = float(bool(region.get(firm)) and region.get(firm) == region.get(helper))
-                    logit = (SIM_TRUTH["intercept"] + SIM_TRUTH["overlap"] * overlap
-                             + SIM_TRUTH["region_match"] * same
-                             + SIM_TRUTH["history"] * math.log1p(signings.get(firm, 0)))
+                    logit = (truth["intercept"] + truth["overlap"] * overlap
+                             + truth["region_match"] * same
+                             + truth["history"] * math.log1p(signings.get(firm, 0)))
                     signed = rng.random() < 1 / (1 + math.exp(-logit))
                     mid = f"mtg:sim-{number:04d}-{counts['meetings']:06d}"
                     meeting = Node(mid, "Meeting", {
                         "name": f"{firm} × {helper}", "event_id": event_id,
                         "status": MeetingStatus.HELD.value, "firm_id": firm,
-                        "helper_id": helper, "illustrative": True}, provenance=GENERATED)
+                        "helper_id": helper, "illustrative": illustrative},
+                        provenance=made_by)
                     batch.upsert_node(meeting)
                     batch.upsert_edge(Edge(event_id, "has_meeting", mid))
                     batch.upsert_edge(Edge(mid, "involves", firm, {"role": "firm"}))
@@ -130,4 +137,4 @@ def write_simulated_outcomes(store: GraphStore, *, events: int = 40, enterprises
             signings[firm] = signings.get(firm, 0) + 1
     last = (day0 + timedelta(weeks=events - 1)).isoformat()
     return SimulatedOutcomes(events, counts["meetings"], counts["outcomes"], counts["signed"],
-                             start, last, dict(SIM_TRUTH))
+                             start, last, truth)

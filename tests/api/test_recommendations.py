@@ -173,8 +173,11 @@ def test_use_cases_return_results_with_stable_keys(store):
     text = recommend_for_text(store, "碳纤维热压成型", kind="expert", k=2,
                               firm_id="ent:jingong").to_dict()
     reverse = recommend_for_candidate(store, "prog:zj", kind="enterprise", k=3).to_dict()
+    # Which ranking a stored need's partners got, and why (outcome_learning).
+    assert list(need["ranking"]) == ["method", "key", "values", "chance_of_signing"]
+    assert text["ranking"] is None and reverse["ranking"] is None
     for data in (need, text, reverse):
-        assert list(data) == ["query", "count", "items", "reason", "excluded"]
+        assert list(data) == ["query", "count", "items", "reason", "excluded", "ranking"]
         assert list(data["query"]) == ["kind", "need", "title", "text", "candidate", "name",
                                        "firm", "firm_name", "region", "note"]
         for item in data["items"]:

@@ -46,7 +46,9 @@ def firm_kinds(store, ids):
 def test_the_operator_gets_what_the_recommender_answers(seeded):
     store, _ = seeded
     plain = shared_recommender(store).recommend(OWN_NEED, "institute", 5).to_dict()
-    assert recommend_for_need(store, OWN_NEED, kind="institute", k=5).to_dict() == plain
+    answer = recommend_for_need(store, OWN_NEED, kind="institute", k=5).to_dict()
+    assert answer.pop("ranking")["method"] == "hybrid"  # too few recorded outcomes to learn
+    assert answer == plain
     assert plain["items"][0]["score"] is not None
 
 

@@ -74,6 +74,19 @@ class ItemOut(BaseModel):
     explanation: ExplanationOut
 
 
+class RankingOut(BaseModel):
+    method: Literal["learned", "hybrid"] = Field(
+        description="learned: re-ranked by the chance of signing learned from recorded "
+                    "outcomes; hybrid: the text and graph score")
+    key: str = Field(description="message key (analysis.toml) saying why")
+    values: dict[str, Any] = Field(description="the numbers the message names: recorded "
+                                               "outcomes and signings, the threshold, "
+                                               "the model and its test figures")
+    chance_of_signing: dict[str, float] = Field(
+        description="learned chance of signing by candidate id (empty unless learned and "
+                    "you may see scores)")
+
+
 class RecommendOut(BaseModel):
     query: QueryOut
     count: int = Field(description="items shown")
@@ -81,6 +94,8 @@ class RecommendOut(BaseModel):
     reason: str | None = Field(description="why the list is short or empty")
     excluded: dict[str, int] = Field(description="candidates left out, by reason "
                                                  "(organisers who see everything)")
+    ranking: RankingOut | None = Field(description="which ranking was used (experts and "
+                                                   "institutes for a stored need) and why")
 
 
 class TextRequest(BaseModel):
