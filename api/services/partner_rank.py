@@ -262,15 +262,23 @@ def _median(values: list[int]) -> float | None:
 
 def partner_ranks(store: GraphStore, event_id: str, *,
                   config: RecommendConfig | None = None, records: DatedRecords | None = None,
-                  props: dict[str, dict[str, Any]] | None = None) -> PartnerRanks:
+                  props: dict[str, dict[str, Any]] | None = None,
+                  base: Recommender | None = None) -> PartnerRanks:
     """Where each partner the event produced ranked before the event (see the module
     docstring). An event without recorded pairs gives an empty list, said so in the
-    summary (``signed: 0``), never a made-up rank."""
+    summary (``signed: 0``), never a made-up rank.
+
+    With `base` (today's recommender, for many events at once) the graph side leaves
+    out what the cut says but the text models are today's, as `outcome_learning` does:
+    a candidate's text profile is its own documents, fields and topics, never a meeting
+    or an outcome, so nothing of the event reaches it; without, the text models are
+    fitted again on the pre-event copy (seconds per event on a large graph)."""
     cut = pre_event_cut(store, event_id, records)
     pairs = recorded_pairs(store, event_id)
     names = store.get_nodes({event_id, *(x for p in pairs for x in (p["firm"], p["helper"])),
                              *(n for p in pairs for n in p["needs"])})
-    rec = pre_event_recommender(store, cut, config, props) if pairs else None
+    rec = None if not pairs else (base.excluding(cut.nodes, cut.edges) if base is not None
+                                  else pre_event_recommender(store, cut, config, props))
     cache: dict = {}
     rows = []
     for p in pairs:

@@ -167,13 +167,16 @@ class AnalysisReport(Result):
 
 def _ranks(store: GraphStore, events: list[str]) -> dict[str, Any]:
     from duijie.api.services.partner_rank import DatedRecords, candidate_props
+    from duijie.api.services.recommendations import shared_recommender
 
     rows, summaries = [], {}
     records = DatedRecords.read(store) if len(events) > 1 else None
     props = candidate_props(store) if len(events) > 1 else None
+    # Many events: one recommender, each event's records left out of its graph side.
+    base = shared_recommender(store).current() if len(events) > 1 else None
     for event in events:
         try:
-            ranked = partner_ranks(store, event, records=records, props=props)
+            ranked = partner_ranks(store, event, records=records, props=props, base=base)
         except InvalidInput:  # no date: nothing is known to precede it
             summaries[event] = None
             continue

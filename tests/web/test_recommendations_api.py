@@ -179,6 +179,9 @@ def test_the_matches_page_speaks_plainly_to_a_firm_and_ranks_for_organisers(serv
                     if m.split("{")[0] and m.split("{")[0] in english.text]
         ranked = office.get(f"/needs/{OWN_NEED}/matches", params={"kind": "institute"})
         assert ranked.status_code == 200 and "得分" in ranked.text
+        # Organisers read which ranking was used: the seed has no recorded outcomes.
+        assert 'data-ranking="hybrid"' in ranked.text and "至少 300 条" in ranked.text
+        assert "data-ranking" not in page.text
     with page_client(server, "xinyun") as other:
         assert other.get(f"/needs/{OWN_NEED}/matches").status_code == 404
 
