@@ -13,6 +13,7 @@ for the baselines, the choice and the best of each family.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -21,18 +22,59 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from duijie.evaluation.harness import bootstrap_interval, choose, per_query, run_method
-from duijie.evaluation.methods import as_method, fuse, lexical, lsa, prf, semantic
+from duijie.evaluation.harness import (
+    bootstrap_interval,
+    choose,
+    fused_rankings,
+    learn_weights,
+    per_query,
+    run_method,
+)
+from duijie.evaluation.methods import (
+    as_method,
+    expand,
+    first_doc,
+    fuse,
+    lexical,
+    lsa,
+    prf,
+    semantic,
+)
 from duijie.evaluation.sets import all_sets
 from duijie.matcher.semantic import available as semantic_available
 
+ROOT = Path(__file__).resolve().parents[1]
 METRIC = "ndcg@10"
 BASELINES = ("BM25 (concat)", "TF-IDF (concat)")
+SHIPPED = "TextAffinity() as shipped"
 # Methods the product cannot run within its latency budget (top-10 over 200,000 profiles,
 # p50 <= 5 ms): measured, reported, never chosen. Character unigrams: 13.7 ms p50 at 50,000
 # profiles against 0.57 ms for bigrams (2026-12-03, README "Quality harness"); LSA
 # scores a dense 200-dim vector against every profile.
 OVER_BUDGET = ("1-2-grams", "LSA")
+
+
+def topic_vocabulary() -> tuple:
+    """The seed's topics as name groups (Chinese name, English name, synonyms)."""
+    groups = []
+    for line in (ROOT / "seed_data" / "topics.jsonl").read_text("utf-8").splitlines():
+        props = json.loads(line)["props"] if line.strip() else None
+        if props:
+            names = [props.get("name"), props.get("name_en"), *(props.get("synonyms") or [])]
+            groups.append(tuple(n for n in names if n))
+    return tuple(groups)
+
+
+def learned_parts() -> dict[str, object]:
+    """The scorers a learned fusion may weigh (their weights learned on tune)."""
+    parts = {"concat": lexical(fusion_rule=None),
+             "sum_sqrt": lexical(aggregation="sum_sqrt"),
+             "max": lexical(aggregation="max"),
+             "title": first_doc(lexical(fusion_rule=None)),
+             "LSA-200": lsa(200)}
+    if semantic_available():
+        parts["semantic"] = semantic()
+    return parts
 
 
 def methods() -> dict[str, object]:
@@ -66,6 +108,16 @@ def methods() -> dict[str, object]:
         for w in (0.3, 0.5, 0.7, 0.8, 0.9):
             out[f"TextAffinity() {1 - w:.1f} + semantic {w}"] = fuse(
                 [(lexical(), 1 - w), (semantic(), w)])
+    # Title weighting: each profile's first document (a field's own name) scored alone.
+    for w in (0.1, 0.2, 0.3):
+        out[f"TextAffinity() + title {w}"] = fuse(
+            [(lexical(), 1 - w), (first_doc(lexical(fusion_rule=None)), w)])
+    # Query expansion from the graph's topic vocabulary (the seed's topics, zh/en/synonyms).
+    vocabulary = topic_vocabulary()
+    out["TextAffinity(), query expanded by topics"] = expand(lexical(), vocabulary)
+    if semantic_available():
+        out["TextAffinity() 0.3 + semantic 0.7, query expanded"] = fuse(
+            [(expand(lexical(), vocabulary), 0.3), (semantic(), 0.7)])
     # The product's scorer: the fusion re-ranks the 200 best by concat (not every profile).
     out["TextAffinity() as shipped"] = lexical()
     out["TextAffinity(ngram_range=(1, 2))"] = lexical(ngram_range=(1, 2))
@@ -75,13 +127,34 @@ def methods() -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--all", action="store_true", help="print every method")
+    parser.add_argument("--only", nargs="+", metavar="WORD", default=None,
+                        help="run only the methods whose names hold one of these words "
+                             "(the baselines and the shipped default always run)")
     args = parser.parse_args()
     sets = all_sets()
     choose_on = [n for n, s in sets.items() if "→" not in s.language]
     runs: dict[str, dict[str, list[list[str]]]] = {}
     start = time.perf_counter()
-    for name, scorer in methods().items():
+    every = methods()
+    if args.only:
+        every = {m: v for m, v in every.items() if m in (*BASELINES, SHIPPED)
+                 or any(word in m for word in args.only)}
+    for name, scorer in every.items():
         runs[name] = {s: run_method(as_method(scorer), labelled)
+                      for s, labelled in sets.items()}
+    # A learned fusion: weights of several scorers by coordinate ascent on the tune split
+    # (monolingual sets; with the encoder, over every set, as for the semantic weight).
+    parts = learned_parts()
+    matrices = {n: {s: scorer(labelled.profiles, [q["text"] for q in labelled.queries])
+                    for s, labelled in sets.items()} for n, scorer in parts.items()}
+    lexical_parts = {n: m for n, m in matrices.items() if n != "semantic"}
+    learned = {"learned fusion (lexical parts)": learn_weights(lexical_parts, sets, choose_on)}
+    if "semantic" in matrices:
+        learned["learned fusion (with semantic)"] = learn_weights(matrices, sets, list(sets))
+    for name, weights in learned.items():
+        print(f"{name}: weights learned on tune {weights}")
+        runs[name] = {s: fused_rankings({n: matrices[n][s] for n in weights}, weights,
+                                        [p["id"] for p in labelled.profiles])
                       for s, labelled in sets.items()}
     took = time.perf_counter() - start
 
@@ -92,7 +165,8 @@ def main() -> None:
     best_any = choose(tune, choose_on)
     # The lexical default: within the budget, without the optional semantic extra.
     chosen = choose({m: v for m, v in tune.items()
-                     if not any(tag in m for tag in (*OVER_BUDGET, "semantic"))}, choose_on)
+                     if not any(tag in m for tag in (*OVER_BUDGET, "semantic", "learned"))},
+                    choose_on)
     print(f"{len(runs)} methods × {len(sets)} sets in {took:.0f} s; chosen on the tune split, "
           f"mean {METRIC} over {', '.join(choose_on)}, lexical, within the latency budget: "
           f"**{chosen}**; best of all: {best_any}\n")
@@ -100,12 +174,13 @@ def main() -> None:
     def family(m: str) -> str:
         return ("semantic" if "semantic" in m else "LSA" if "LSA" in m else
                 "PRF" if "PRF" in m else "fusion" if " + " in m else "single")
-    shown = [*BASELINES, chosen, "TextAffinity() as shipped", best_any]
+    shown = [*BASELINES, chosen, SHIPPED, best_any]
     with_semantic = [m for m in runs if "semantic" in m]
     if with_semantic:  # its weight is chosen over every set: crossing languages is its job
         sem = choose({m: tune[m] for m in with_semantic}, list(sets))
         print(f"semantic fusion chosen on the tune split over all {len(sets)} sets: **{sem}**\n")
         shown += ["semantic alone (USE multilingual)", sem]
+    shown += [m for m in runs if "learned" in m or "title" in m or "expanded" in m]
     for fam in ("single", "fusion", "LSA", "PRF"):
         members = [m for m in runs if family(m) == fam and m not in shown]
         if members:

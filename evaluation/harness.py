@@ -119,3 +119,73 @@ def choose(tune_scores: dict[str, dict[str, float]], set_names: Sequence[str]) -
         if mean > best_mean + 1e-12:
             best, best_mean = method, mean
     return best
+
+
+def _normalised(scores: np.ndarray) -> np.ndarray:
+    top = scores.max(axis=1, keepdims=True)
+    return np.divide(scores, top, out=np.zeros_like(scores), where=top > 0)
+
+
+def fused_rankings(parts: dict[str, np.ndarray], weights: dict[str, float], ids: Sequence[str],
+                   k: int = K) -> list[list[str]]:
+    """Rankings from a weighted sum of score matrices (queries × profiles), each divided by
+    its best score per query; zero scores are left out, ties in profile order."""
+    total = sum(w * _normalised(parts[name]) for name, w in weights.items() if w)
+    if isinstance(total, int):  # every weight 0
+        return [[] for _ in range(next(iter(parts.values())).shape[0])]
+    out = []
+    for row in total:
+        order = np.argsort(-row, kind="stable")[:k]
+        out.append([ids[j] for j in order if row[j] > 0])
+    return out
+
+
+def learn_weights(parts: dict[str, dict[str, np.ndarray]], sets: dict[str, LabelledSet],
+                  on: Sequence[str], grid: Sequence[float] = tuple(np.round(
+                      np.linspace(0, 1, 11), 2)), rounds: int = 3,
+                  metric: str = "ndcg@10") -> dict[str, float]:
+    """Fusion weights learned on the **tune** split: coordinate ascent over a grid, one
+    part's weight at a time, for the best mean `metric` over the sets `on`.
+
+    ``parts[part][set]`` is that part's score matrix (queries × profiles) on that set.
+    Starts from the first part alone; a change is kept only if it raises the mean.
+
+    >>> from duijie.evaluation.sets import LabelledSet
+    >>> s = LabelledSet("t", "zh", "", "", [{"id": "a", "docs": []}, {"id": "b", "docs": []}],
+    ...     [{"id": "1", "text": "", "relevant": ["a"], "split": "tune"},
+    ...      {"id": "2", "text": "", "relevant": ["b"], "split": "tune"}])
+    >>> good = np.array([[1.0, 0.0], [0.0, 1.0]]); bad = np.array([[0.0, 1.0], [1.0, 0.0]])
+    >>> learn_weights({"bad": {"t": bad}, "good": {"t": good}}, {"t": s}, ["t"])
+    {'bad': 0.0, 'good': 1.0}
+    """
+    names = list(parts)
+
+    def score(weights: dict[str, float]) -> float:
+        values = []
+        for set_name in on:
+            labelled = sets[set_name]
+            tune = [i for i, q in enumerate(labelled.queries) if q["split"] == "tune"]
+            ids = [p["id"] for p in labelled.profiles]
+            sub = {n: parts[n][set_name][tune] for n in names}
+            ranked = fused_rankings(sub, weights, ids)
+            queries = [labelled.queries[i] for i in tune]
+            tuned = LabelledSet(labelled.name, labelled.language, labelled.shape,
+                                labelled.source, labelled.profiles, queries)
+            values.append(float(per_query(tuned, ranked, "tune", metric).mean()))
+        return float(np.mean(values))
+
+    weights = {n: (1.0 if i == 0 else 0.0) for i, n in enumerate(names)}
+    best = score(weights)
+    for _ in range(rounds):
+        changed = False
+        for n in names:
+            for w in grid:
+                if w == weights[n]:
+                    continue
+                trial = {**weights, n: float(w)}
+                value = score(trial)
+                if value > best + 1e-9:
+                    best, weights, changed = value, trial, True
+        if not changed:
+            break
+    return weights

@@ -11,6 +11,8 @@ the aggregation rules, LSA and pseudo-relevance feedback are combined with BM25.
   profile being the mean of its documents' unit vectors (a signal learned from the corpus);
 * `prf(base, n_docs, weight)`: pseudo-relevance feedback: the texts of the best
   ``n_docs`` documents of the first pass are a second query, fused with the first;
+* `first_doc(base)`: title weighting, the base over each profile's first document;
+* `expand(base, vocabulary)`: query expansion from the graph's topic names;
 * `fuse([(scorer, weight), ...])`.
 
 Score matrices are memoised per (scorer, profiles, texts) within the process, so a grid of
@@ -158,6 +160,46 @@ class prf:
         first = _normalise(self.base(profiles, texts))
         second = _normalise(self.base(profiles, feedback))
         return (1 - self.weight) * first + self.weight * second
+
+
+@dataclass(frozen=True)
+class first_doc:
+    """Title weighting: the base scorer over each profile's first document only (a field's
+    own name, a lab's headline), to be fused with the whole profile (`fuse`)."""
+
+    base: Scorer
+
+    def __call__(self, profiles: list[dict], texts: Sequence[str]) -> np.ndarray:
+        return self.base([{"id": p["id"], "docs": p["docs"][:1]} for p in profiles], texts)
+
+
+@dataclass(frozen=True)
+class expand:
+    """Query expansion from a topic vocabulary: a query that names a topic (its name or a
+    synonym) gets the topic's other names (Chinese, English, synonyms) appended.
+
+    ``vocabulary`` is a tuple of name groups, each the names of one topic (the graph's
+    topics: `benchmarks/quality_harness.py` reads them from the seed).
+
+    >>> expand(lexical(), (("红外探测", "infrared detection"),)).expanded(["红外探测器降噪"])
+    ['红外探测器降噪 infrared detection']
+    """
+
+    base: Scorer
+    vocabulary: tuple = ()
+
+    def expanded(self, texts: Sequence[str]) -> list[str]:
+        out = []
+        for text in texts:
+            low = text.lower()
+            extra = [name for group in self.vocabulary
+                     if any(n.lower() in low for n in group)
+                     for name in group if name.lower() not in low]
+            out.append(" ".join([text, *dict.fromkeys(extra)]))
+        return out
+
+    def __call__(self, profiles: list[dict], texts: Sequence[str]) -> np.ndarray:
+        return self.base(profiles, self.expanded(texts))
 
 
 def as_method(scorer: Scorer) -> Callable[[list[dict]], Callable]:

@@ -5,8 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from duijie.evaluation.harness import bootstrap_interval, choose, per_query, run_method, summary
-from duijie.evaluation.methods import as_method, fuse, lexical, lsa, prf
+from duijie.evaluation.harness import (
+    bootstrap_interval,
+    choose,
+    fused_rankings,
+    learn_weights,
+    per_query,
+    run_method,
+    summary,
+)
+from duijie.evaluation.methods import as_method, expand, first_doc, fuse, lexical, lsa, prf
 from duijie.evaluation.sets import LabelledSet, all_sets, nsfc_sets, split_of
 
 
@@ -122,3 +130,28 @@ def test_per_query_rejects_an_unknown_metric(sets):
         per_query(s, [[]] * len(s.queries), "tune", "ndcg")
     with pytest.raises(ValueError, match="name@k"):
         per_query(s, [[]] * len(s.queries), "tune", "bleu@4")
+
+
+def test_learned_weights_keep_what_helps_on_tune_and_all_but_drop_what_hurts(sets):
+    s = sets["nsfc-l1-zh"]
+    texts = [q["text"] for q in s.queries]
+    words = lexical(fusion_rule=None)(s.profiles, texts)
+    reversed_rows = words[:, ::-1].copy()  # the same scores given to the wrong profiles
+    weights = learn_weights({"words": {s.name: words}, "noise": {s.name: reversed_rows}},
+                            {s.name: s}, [s.name])
+    assert weights["words"] == 1.0 and weights["noise"] <= 0.1  # at most a tie-breaker
+    ids = [p["id"] for p in s.profiles]
+    fused = fused_rankings({"words": words}, {"words": 1.0}, ids)
+    assert fused == run_method(as_method(lexical(fusion_rule=None)), s)
+
+
+def test_title_weighting_and_query_expansion_score_what_they_say():
+    profiles = [{"id": "ir", "docs": [{"id": "n", "text": "红外探测"},
+                                      {"id": "d", "text": "碳纤维外壳"}]},
+                {"id": "cf", "docs": [{"id": "n", "text": "碳纤维复合材料"}]}]
+    titles = first_doc(lexical(fusion_rule=None))(profiles, ["碳纤维"])
+    assert titles[0, 0] == 0 and titles[0, 1] > 0  # ir's second document is not its title
+    vocab = (("红外探测", "infrared detection"),)
+    english = [{"id": "en", "docs": [{"id": "n", "text": "infrared detection"}]}]
+    assert lexical()(english, ["红外探测器降噪"])[0, 0] == 0
+    assert expand(lexical(), vocab)(english, ["红外探测器降噪"])[0, 0] > 0
