@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer
 from duijie.api.services.needs import OPERATOR, visible_needs
-from duijie.api.services.regions import ancestor_map
-from duijie.graph.errors import Conflict, Forbidden, InvalidInput, NotFound
+from duijie.api.services.regions import firm_ids_in
+from duijie.graph.errors import Conflict, Forbidden, InvalidInput
 from duijie.graph.model import Node
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes
 from duijie.matcher.challenges import (
@@ -42,8 +42,6 @@ from duijie.matcher.challenges import (
     vectorise,
     whole_words,
 )
-from duijie.matcher.eligibility import normalise_place
-from duijie.matcher.recommend import close_names
 
 CLOSED = {"not_pursued", "signed"}  # needs no longer open to a challenge list
 
@@ -119,33 +117,6 @@ def _condensed(store: GraphStore):
     return needs, stored, result
 
 
-def _firm_filter(store: GraphStore, region: str | None, industry: str | None):
-    """Firm ids in the region/industry (None: no filter); a place with no firms is an error."""
-    if region is None and industry is None:
-        return None
-    firms = list(iter_nodes(store, "Enterprise", page_size=5000))
-    kept = firms
-    if region is not None:
-        wanted = normalise_place(region.strip())
-        above = ancestor_map(store, [f.props.get("region") for f in firms])
-        kept = [f for f in kept if f.props.get("region") and (
-            normalise_place(f.props["region"]) == wanted
-            or wanted in above.get(f.props["region"], []))]
-        if not kept:
-            known = sorted({f.props["region"] for f in firms if f.props.get("region")})
-            raise NotFound("has no firms in the graph", value=region[:80],
-                           where=f"region (close: {', '.join(close_names(region, known))})")
-    if industry is not None:
-        in_region = kept
-        kept = [f for f in kept if (f.props.get("industry") or "") == industry.strip()]
-        if not kept:
-            known = sorted({f.props["industry"] for f in in_region if f.props.get("industry")})
-            raise NotFound("has no firms in the graph" + (" in that region" if region else ""),
-                           value=industry[:80],
-                           where=f"industry (close: {', '.join(close_names(industry, known))})")
-    return {f.id for f in kept}
-
-
 def challenge_lists(store: GraphStore, *, region: str | None = None,
                     industry: str | None = None, suppliers: int = 5,
                     viewer: Viewer = OPERATOR) -> ChallengeLists:
@@ -157,7 +128,7 @@ def challenge_lists(store: GraphStore, *, region: str | None = None,
         raise Forbidden("challenge lists are for organisers", where="challenges")
     if suppliers < 0 or suppliers > 50:
         raise InvalidInput("must be between 0 and 50", value=suppliers, where="suppliers")
-    firm_ids = _firm_filter(store, region, industry)
+    firm_ids = firm_ids_in(store, region, industry)
     needs, stored, result = _condensed(store)
     readable = {r.node.id: r for r in visible_needs(store, viewer)}
     ids = sorted(needs)

@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+from duijie.graph.errors import NotFound
 from duijie.graph.places import place_path
-from duijie.graph.store import GraphStore
+from duijie.graph.store import GraphStore, iter_nodes
 from duijie.matcher.eligibility import normalise_place
+from duijie.matcher.recommend import close_names
 
 
 def ancestors_of(store: GraphStore, region: str | None) -> list[str]:
@@ -37,3 +39,44 @@ def ancestors_of(store: GraphStore, region: str | None) -> list[str]:
 def ancestor_map(store: GraphStore, regions: list[str | None]) -> dict[str, list[str]]:
     """`{region: [regions it lies in, nearest first]}` for the matcher's functions."""
     return {r: ancestors_of(store, r)[1:] for r in set(regions) if r}
+
+
+def firm_ids_in(store: GraphStore, region: str | None, industry: str | None
+                ) -> set[str] | None:
+    """Ids of the firms in `region` (or a region within it) and of `industry` (None: no
+    filter given). A place or industry with no firms is `NotFound`, naming close ones.
+
+    >>> from duijie.graph import open_store
+    >>> from duijie.api.services.seeding import load_seed
+    >>> store = open_store(":memory:"); _ = load_seed(store)
+    >>> "ent:ailaiyi" in firm_ids_in(store, "浙江", "纺织印染")
+    True
+    """
+    if region is None and industry is None:
+        return None
+    firms = list(iter_nodes(store, "Enterprise", page_size=5000))
+    kept = firms
+    if region is not None:
+        wanted = normalise_place(region.strip())
+        above = ancestor_map(store, [f.props.get("region") for f in firms])
+        kept = [f for f in kept if f.props.get("region") and (
+            normalise_place(f.props["region"]) == wanted
+            or wanted in above.get(f.props["region"], []))]
+        if not kept:
+            known = sorted({f.props["region"] for f in firms if f.props.get("region")})
+            raise NotFound("has no firms in the graph", value=region[:80],
+                           where="region" + _close(region, known))
+    if industry is not None:
+        in_region = kept
+        kept = [f for f in kept if (f.props.get("industry") or "") == industry.strip()]
+        if not kept:
+            known = sorted({f.props["industry"] for f in in_region if f.props.get("industry")})
+            raise NotFound("has no firms in the graph" + (" in that region" if region else ""),
+                           value=industry[:80],
+                           where="industry" + _close(industry, known))
+    return {f.id for f in kept}
+
+
+def _close(value: str, known: list[str]) -> str:
+    close = close_names(value, known)
+    return f" (close: {', '.join(close)})" if close else ""

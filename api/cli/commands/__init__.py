@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "official": "duijie.api.cli.commands.contact_commands",
     "contact": "duijie.api.cli.commands.contact_commands",
     "challenges": "duijie.api.cli.commands.challenge_commands",
+    "map": "duijie.api.cli.commands.map_commands",
 }
 COMMAND_MODULES = sorted(set(COMMANDS.values()))
 

@@ -1,0 +1,265 @@
+"""The industry innovation map (产业创新地图): the firms of an industry or a region, their
+needs, the experts and institutes that can serve them, the links among them, and the gaps.
+
+Who is on the map: the firms (`regions.firm_ids_in`), the needs they submitted that
+the viewer may read (a confidential need only for organisers in scope), the experts and
+institutes the store's shared recommender scores at or above `strong` for one of those
+needs (its `per_need` best of each kind, the same scores a need's page shows), and the
+suppliers the firms have already met, signed with or collaborated with. Links come from
+the recommender's snapshot of the store (kept current with every write): submitted,
+met, signed, collaborated_with, affiliated_with, plus ``can_serve`` for a strong match.
+`matcher.innovation_map` reads the graph: gaps, centrality, communities, brokers.
+
+The map is for organisers (an organiser with a region scope sees only the firms of that
+scope): a firm never sees another firm's needs, meetings or partners here.
+
+>>> from duijie.graph import open_store
+>>> from duijie.api.services.seeding import load_seed
+>>> store = open_store(":memory:"); _ = load_seed(store)
+>>> found = innovation_map(store, industry="光电与红外")
+>>> found.counts["firms"] >= 1 and found.counts["needs"] >= 1
+True
+>>> sorted(found.to_dict())[:4]
+['betweenness', 'brokers', 'counts', 'edges']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from duijie.api.services import Result
+from duijie.api.services.access import NeedFacts, Viewer, can_read_need, in_scope
+from duijie.api.services.needs import OPERATOR
+from duijie.api.services.regions import firm_ids_in
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.store import GraphStore
+from duijie.matcher.innovation_map import (
+    DEFAULT_STRONG,
+    EXACT_BETWEENNESS_UP_TO,
+    brokers,
+    centrality,
+    communities,
+    describe_groups,
+    find_gaps,
+    link_counts,
+    map_graph,
+)
+
+SUPPLIER_SEARCH = {"expert": "Expert", "institute": "Institute"}
+LEFT_OUT = {"not_pursued"}  # needs a firm dropped: neither on the map nor a gap
+SERVED = {"signed"}  # needs already served: on the map, never a gap
+BETWEENNESS_SAMPLE = 200
+
+
+@dataclass
+class MapNode(Result):
+    id: str
+    kind: str
+    name: str
+    illustrative: bool
+    community: int  # 1-based index into `communities`
+    degree: float
+    betweenness: float
+    firm_id: str | None  # a need's firm
+    confidential: bool
+
+
+@dataclass
+class MapEdge(Result):
+    source: str
+    target: str
+    kinds: list[str]
+    score: float | None  # the match score of a can_serve link
+
+
+@dataclass
+class UnmetNeed(Result):
+    id: str
+    name: str
+    illustrative: bool
+    firm_id: str | None
+    firm_name: str | None
+    best_id: str | None  # the best supplier anywhere in the graph, below the threshold
+    best_name: str | None
+    best_illustrative: bool
+    score: float
+
+
+@dataclass
+class UnusedSupplier(Result):
+    id: str
+    kind: str
+    name: str
+    illustrative: bool
+    serves: int  # needs on the map it could serve (strong matches)
+
+
+@dataclass
+class Explanation(Result):
+    """A sentence as a code with values (numbers) and ids (names filled in by the reader's
+    page or the CLI, with 示意 marks): `broker`, `hub`, `group`."""
+
+    code: str
+    values: dict
+    ids: dict
+
+
+@dataclass
+class InnovationMap(Result):
+    industry: str | None
+    region: str | None
+    strong: float
+    per_need: int
+    betweenness: str  # "exact" or "sampled from N nodes, seed 0"
+    counts: dict
+    links: dict
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    unmet_needs: list[UnmetNeed]
+    unused_suppliers: list[UnusedSupplier]
+    communities: list[Explanation]
+    brokers: list[Explanation]
+
+
+def innovation_map(store: GraphStore, *, industry: str | None = None,
+                   region: str | None = None, strong: float = DEFAULT_STRONG,
+                   per_need: int = 3, viewer: Viewer = OPERATOR, seed: int = 0
+                   ) -> InnovationMap:
+    """The innovation map of an industry, a region, or an industry within a region.
+
+    Raises
+    ------
+    Forbidden
+        The viewer is not an organiser (or the operator).
+    InvalidInput
+        Neither industry nor region; `strong` outside [0, 1]; `per_need` outside 1-50.
+    NotFound
+        An industry or region with no firms (naming close ones), or none in the
+        organiser's scope.
+    """
+    if not viewer.is_staff:
+        raise Forbidden("the innovation map is for organisers", where="map")
+    industry = (industry or "").strip() or None
+    region = (region or "").strip() or None
+    if industry is None and region is None:
+        raise InvalidInput("give an industry or a region (or both)", where="map")
+    if not 0 <= strong <= 1:
+        raise InvalidInput("must be between 0 and 1", value=strong, where="strong")
+    if not 1 <= per_need <= 50:
+        raise InvalidInput("must be between 1 and 50", value=per_need, where="per_need")
+    firms = store.get_nodes(sorted(firm_ids_in(store, region, industry) or ()))
+    firms = {i: f for i, f in firms.items() if in_scope(viewer, [f.props.get("region") or ""])}
+    if not firms:
+        raise NotFound("has no firms in your region scope", value=region or industry,
+                       where="region" if region else "industry")
+
+    from duijie.api.services.recommendations import shared_recommender
+    rec = shared_recommender(store).current()  # one immutable snapshot for the whole map
+    snap = rec.snapshot
+    need_ids = [n for f in sorted(firms) for n in snap.neighbours(f, "submitted", "out",
+                                                                   kind="Need")]
+    stored = store.get_nodes(need_ids)
+    firm_of, needs = {}, {}
+    for need_id in need_ids:
+        node = stored.get(need_id)
+        firm_id = rec.firm_of(need_id)
+        if node is None or node.props.get("status") in LEFT_OUT or firm_id not in firms:
+            continue
+        regions = {r for r in (node.props.get("region"), firms[firm_id].props.get("region"))
+                   if r}
+        if can_read_need(viewer, NeedFacts(need_id, firm_id, node.confidentiality,
+                                           frozenset(regions))):
+            needs[need_id], firm_of[need_id] = node, firm_id
+
+    matches: dict[tuple[str, str], float] = {}
+    best: dict[str, tuple[str | None, float]] = {}
+    for need_id in sorted(needs):
+        for kind in SUPPLIER_SEARCH:
+            ranked = rec.recommend(need_id, kind=kind, k=per_need, available_only=False)
+            for item in ranked.items:
+                matches[(need_id, item.id)] = item.score
+                if item.score > best.get(need_id, (None, -1.0))[1]:
+                    best[need_id] = (item.id, item.score)
+
+    links: list[tuple[str, str, str]] = [(firm_of[n], n, "submitted") for n in needs]
+    used = set()
+    for need_id in needs:
+        for kind in ("met", "signed"):
+            for other in snap.neighbours(need_id, kind, "out"):
+                links.append((need_id, other, kind))
+                used.add(other)
+    for firm_id in firms:
+        for other in snap.neighbours(firm_id, "collaborated_with"):
+            links.append((firm_id, other, "collaborated_with"))
+            used.add(other)
+    suppliers = {s for (_, s), score in matches.items() if score >= strong} | {
+        s for s in used if snap.kinds.get(s) in SUPPLIER_SEARCH.values()}
+    for expert in sorted(s for s in suppliers if snap.kinds.get(s) == "Expert"):
+        links += [(expert, inst, "affiliated_with")
+                  for inst in snap.neighbours(expert, "affiliated_with", "out")
+                  if inst in suppliers]
+    for supplier in sorted(suppliers):
+        links += [(supplier, other, "collaborated_with")
+                  for other in snap.neighbours(supplier, "collaborated_with", "out")
+                  if other in suppliers]
+
+    nodes = {f: {"kind": "Enterprise", "name": firms[f].props.get("name") or f} for f in firms}
+    nodes |= {n: {"kind": "Need", "name": needs[n].props.get("title") or n} for n in needs}
+    nodes |= {s: {"kind": snap.kinds[s], "name": rec.props.get(s, {}).get("name") or s}
+              for s in suppliers}
+    graph = map_graph(nodes, links, matches, strong=strong)
+    gaps = find_gaps(graph, best, strong=strong, served=[
+        n for n, node in needs.items() if node.props.get("status") in SERVED])
+    central = centrality(graph, sample=BETWEENNESS_SAMPLE, seed=seed)
+    groups = communities(graph, seed=seed)
+    return _result(industry, region, strong, per_need, graph, needs, firms, firm_of, rec,
+                   gaps, central, groups)
+
+
+def _illustrative(props: dict) -> bool:
+    return bool(props.get("illustrative"))
+
+
+def _result(industry, region, strong, per_need, graph, needs, firms, firm_of, rec, gaps,
+            central, groups) -> InnovationMap:
+    group_of = {n: i for i, members in enumerate(groups, 1) for n in members}
+
+    def props(node_id: str) -> dict:
+        if node_id in needs:
+            return needs[node_id].props
+        if node_id in firms:
+            return firms[node_id].props
+        return dict(rec.props.get(node_id, {}))
+
+    nodes = [MapNode(n, a["kind"], a["name"], _illustrative(props(n)), group_of[n],
+                     central[n]["degree"], central[n]["betweenness"], firm_of.get(n),
+                     n in needs and needs[n].confidentiality == "confidential")
+             for n, a in sorted(graph.nodes(data=True))]
+    edges = [MapEdge(*sorted((u, v)), sorted(d["kinds"]),
+                     None if d["score"] is None else round(d["score"], 4))
+             for u, v, d in sorted(graph.edges(data=True), key=lambda e: sorted(e[:2]))]
+    unmet = []
+    for gap in gaps.unmet_needs:
+        firm = firm_of.get(gap["id"])
+        unmet.append(UnmetNeed(
+            gap["id"], graph.nodes[gap["id"]]["name"], _illustrative(props(gap["id"])), firm,
+            graph.nodes[firm]["name"] if firm else None, gap["best"],
+            rec.props.get(gap["best"], {}).get("name") if gap["best"] else None,
+            _illustrative(rec.props.get(gap["best"], {})) if gap["best"] else False,
+            gap["score"]))
+    unused = [UnusedSupplier(s, graph.nodes[s]["kind"], graph.nodes[s]["name"],
+                             _illustrative(props(s)),
+                             sum(1 for o in graph[s] if "can_serve" in graph[s][o]["kinds"]))
+              for s in gaps.unused_suppliers]
+    unused.sort(key=lambda u: (-u.serves, u.id))
+    kinds = [a["kind"] for _, a in graph.nodes(data=True)]
+    counts = {"firms": kinds.count("Enterprise"), "needs": kinds.count("Need"),
+              "experts": kinds.count("Expert"), "institutes": kinds.count("Institute"),
+              "edges": graph.number_of_edges(), "communities": len(groups)}
+    sampled = graph.number_of_nodes() > EXACT_BETWEENNESS_UP_TO
+    return InnovationMap(
+        industry, region, strong, per_need,
+        f"sampled from {BETWEENNESS_SAMPLE} nodes" if sampled else "exact",
+        counts, link_counts(graph), nodes, edges, unmet, unused,
+        [Explanation(**g) for g in describe_groups(graph, groups)],
+        [Explanation(**b) for b in brokers(graph, groups, central, top=5)])
