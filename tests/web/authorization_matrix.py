@@ -58,6 +58,7 @@ class Entry:
     expect: tuple[int | set[int], ...]  # per role, in ROLES order
     body: Body = None
     params: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)  # the query string
     form: bool = False  # a page's form post (cookie + csrf_token)
     files: bool = False
     fresh: bool = False  # a session of its own (the request ends it)
@@ -211,6 +212,9 @@ MATRIX: dict[str, Entry] = {
     "POST /api/challenges/{theme_id}/split": Entry((409, DENY, DENY, DENY, DENY, ANON), {
         "needs": ["need:none"], "rev": 0}, {"theme_id": "theme:none"}),
     "GET /api/analysis/{event_id}": Entry(OFFICE_ONLY, params={"event_id": "event"}),
+    # the innovation map: organisers; one whose scope (西安) has no firms of the industry
+    # gets 404
+    "GET /api/map": Entry(OFFICE_ONLY, query={"industry": "纺织印染"}),
     # pages
     "GET /": Entry((OK,) * 5 + (303,)),
     "GET /problems": Entry((OK, OK, OK, OK, DENY, 303)),
@@ -228,6 +232,7 @@ MATRIX: dict[str, Entry] = {
                                   params={"firm_id": FIRM_A}),
     "GET /push": Entry(PAGE_ORGANISERS),
     "GET /challenges": Entry(PAGE_ORGANISERS),
+    "GET /map": Entry(PAGE_OFFICE_ONLY, query={"industry": "纺织印染"}),
     "GET /contacts": Entry(PAGE_ORGANISERS),
     # the plan's own refusal (422, said on the page) is a pass: the role got through
     "POST /contacts/plan": Entry(({OK, 422}, {OK, 422}, DENY, DENY, DENY, 303), {},

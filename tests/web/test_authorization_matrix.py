@@ -161,9 +161,9 @@ def call(office: Office, key: str, entry: Entry, role: str) -> httpx.Response:
         with office.api(role, token) as client:
             if entry.files:
                 return client.request(method, path, data={"kind": "企业"}, files=files)
-            return client.request(method, path, json=body)
+            return client.request(method, path, json=body, params=entry.query)
     with office.page(role) as client:
-        return client.request(method, path)
+        return client.request(method, path, params=entry.query)
 
 
 @pytest.mark.parametrize("key", sorted(MATRIX))
@@ -223,11 +223,13 @@ def texts_of(office: Office, role: str) -> dict[str, httpx.Response]:
         answers["dashboard"] = http.get("/api/dashboard")
         answers["export"] = http.get("/api/export")
         answers["edit"] = http.patch(f"/api/needs/{ids['need_a']}", json={"rev": 1})
+        answers["map"] = http.get("/api/map", params={"industry": "纺织印染"})
     with office.page(role) as browser:
         answers["needs page"] = browser.get("/needs", params={"q": "光纤"})
         answers["need page"] = browser.get(f"/needs/{ids['need_a']}")
         answers["matches page"] = browser.get(f"/needs/{ids['need_a']}/matches")
         answers["meeting page"] = browser.get(f"/meetings/{ids['meeting']}")
+        answers["map page"] = browser.get("/map", params={"industry": "纺织印染"})
         answers["hints"] = browser.post("/needs/hints", data={
             "title": SECRET, "csrf_token": office.csrf[role]})
     return answers

@@ -1,0 +1,51 @@
+"""The innovation-map page (`/map`): an interactive drawing (cytoscape, vendored) and the
+tables of gaps, brokers and groups, in the reader's language; the same use case as
+`/api/map`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from duijie.api.services import innovation_map
+from duijie.api.web.deps import viewer_of
+from duijie.api.web.pages import language, page_session, render
+from duijie.graph.accounts import Role
+from duijie.graph.errors import Forbidden, NotFound
+from duijie.graph.model import MAX_NAME
+from duijie.graph.vocab import illustrative_mark
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/map")
+def map_page(request: Request) -> Response:
+    session = page_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    if session.user.role is not Role.ORGANISER:
+        raise Forbidden("this page is for organisers", where="page")
+    industry = (request.query_params.get("industry") or "").strip()[:MAX_NAME] or None
+    region = (request.query_params.get("region") or "").strip()[:MAX_NAME] or None
+    result, missing, labels, drawing = None, None, {}, None
+    if industry or region:
+        try:
+            result = innovation_map.innovation_map(
+                request.app.state.store, industry=industry, region=region,
+                viewer=viewer_of(session)).to_dict()
+        except NotFound:
+            missing = region if region and not industry else industry or region
+    if result:
+        lang = language(request)
+        labels = {n["id"]: n["name"] + illustrative_mark(n["illustrative"], lang)
+                  for n in result["nodes"]}
+        drawing = {"nodes": [{"id": n["id"], "label": labels[n["id"]], "kind": n["kind"],
+                              "community": n["community"], "degree": n["degree"],
+                              "betweenness": n["betweenness"]} for n in result["nodes"]],
+                   "edges": [{"source": e["source"], "target": e["target"],
+                              "kinds": e["kinds"]} for e in result["edges"]],
+                   "unmet": [g["id"] for g in result["unmet_needs"]],
+                   "unused": [s["id"] for s in result["unused_suppliers"]]}
+    return render(request, "innovation_map.html", session=session, result=result,
+                  labels=labels, drawing=drawing, industry=industry or "",
+                  region=region or "", missing=missing, status_code=404 if missing else 200)
