@@ -262,7 +262,8 @@ def brokers(graph: nx.Graph, groups: list[list[str]], central: Mapping[str, Mapp
                              if pair[0] in apart and pair[1] in apart and count > own[pair])
         parts = list(nx.connected_components(apart))
         if len(parts) >= 2:
-            centres = [_centre(graph, groups[min(p)]) for p in sorted(parts, key=min)]
+            centres = [_centre(graph, [m for m in groups[min(p)] if m != node]
+                               or groups[min(p)]) for p in sorted(parts, key=min)]
             out.append({"code": "broker", "values": {"groups": len(parts)},
                         "ids": {"node": node, "centres": centres}})
         else:
