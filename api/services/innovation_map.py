@@ -20,7 +20,7 @@ scope): a firm never sees another firm's needs, meetings or partners here.
 >>> found.counts["firms"] >= 1 and found.counts["needs"] >= 1
 True
 >>> sorted(found.to_dict())[:4]
-['betweenness', 'brokers', 'counts', 'edges']
+['betweenness', 'brokers', 'communities', 'counts']
 """
 
 from __future__ import annotations
