@@ -46,8 +46,9 @@ from duijie.evaluation.funnel import (
     funnel,
     per_firm,
 )
+from duijie.evaluation.intervals import bootstrap_mean, wilson
 from duijie.evaluation.learning import MIN_OUTCOMES, MIN_SIGNED
-from duijie.evaluation.metrics import fairness
+from duijie.evaluation.metrics import diversity, fairness
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.store import GraphStore, iter_edges, iter_nodes
 from duijie.graph.vocab import MeetingStatus, OutcomeStage
@@ -159,6 +160,7 @@ class AnalysisReport(Result):
     contract_value: dict[str, Any]
     partner_ranks: dict[str, Any]  # pairs, summary, events ranked
     fairness: dict[str, Any] | None  # across firms: min/median best score and meetings
+    coverage: dict[str, Any] | None  # of the catalogue (Wilson), partner diversity (bootstrap)
     score_by_outcome: dict[str, Any]
     learning: dict[str, Any]
     follow_ups: list[dict[str, Any]]
@@ -207,6 +209,38 @@ def _fairness(pairs: list[PairRecord], rank_rows: list[dict[str, Any]]
         meetings[p.firm] = meetings.get(p.firm, 0) + 1
     return {k: round(float(v), 6) for k, v in fairness(best, meetings).items()} | {
         "firms": len(best)}
+
+
+PARTNER_KINDS = ("Expert", "Institute")
+
+
+def _coverage(store: GraphStore, pairs: list[PairRecord]) -> dict[str, Any] | None:
+    """How widely the meetings drew on the catalogue and how varied each firm's partners
+    were: the share of experts and institutes that met a firm (a Wilson rate over the
+    catalogue), and the mean over firms with two or more partners of their partners'
+    topic diversity (`evaluation.metrics.diversity`, mean Jaccard distance of expertise
+    topics) with its bootstrap interval. Pairs without a partner are left out."""
+    met = [p for p in pairs if p.helper and p.reached("met")]
+    counts = store.counts()["nodes"]
+    catalogue = sum(counts.get(kind, 0) for kind in PARTNER_KINDS)
+    if not met or not catalogue:
+        return None
+    partners: dict[str, list[str]] = {}
+    for p in met:
+        mine = partners.setdefault(p.firm, [])
+        if p.helper not in mine:
+            mine.append(p.helper)
+    helpers = {h for hs in partners.values() for h in hs}
+    topics: dict[str, set[str]] = {}
+    for e in iter_edges(store, "has_expertise"):
+        if e.src in helpers:
+            topics.setdefault(e.src, set()).add(e.dst)
+    varied = [diversity(hs, topics, len(hs)) for hs in partners.values() if len(hs) >= 2]
+    return {"catalogue": catalogue, "partners_met": len(helpers),
+            "catalogue_coverage": wilson(min(len(helpers), catalogue), catalogue).to_dict(),
+            "firms_compared": len(varied),
+            "partner_diversity": (bootstrap_mean(varied, where="partner diversity").to_dict()
+                                  if varied else None)}
 
 
 def _score_by_outcome(rank_rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -330,7 +364,8 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
         scope, title, today, events, data_kind(pairs), not pairs,
         [s.to_dict() for s in funnel(pairs)], by_check_in(pairs),
         firm_sign_rate(pairs).to_dict() if pairs else None, firms, contract_value(pairs),
-        ranks, _fairness(pairs, ranks["pairs"]), _score_by_outcome(ranks["pairs"]),
+        ranks, _fairness(pairs, ranks["pairs"]), _coverage(store, pairs),
+        _score_by_outcome(ranks["pairs"]),
         _learning(store, pairs, learn), follow)
     published = events[0]["published"] if len(events) == 1 else {}
     report.findings = _findings(report, published)

@@ -131,3 +131,46 @@ def test_duijie_report_writes_html_and_prints_json(seeded, tmp_path):
     assert both.returncode == 2 and "EVENT_ID or --all" in both.stderr
     missing = run("report", "evt:nope", db=seeded)
     assert missing.returncode == 3 and "evt:nope" in missing.stderr
+
+
+def test_coverage_and_diversity_are_counted_by_hand(seeded, tmp_path):
+    from duijie.api.services.simulated_outcomes import write_simulated_outcomes
+    from duijie.graph.store import iter_edges
+
+    store = SqliteStore(seeded)
+    report = event_report(store, XIAN_EVENT, today="2019-12-31")
+    counts = store.counts()["nodes"]
+    store.close()
+    cover = report.coverage
+    partners = {(p["helper"]) for p in report.partner_ranks["pairs"]}
+    assert cover["partners_met"] == len(partners) == 7
+    assert cover["catalogue"] == counts["Expert"] + counts["Institute"]
+    rate = cover["catalogue_coverage"]
+    assert (rate["successes"], rate["n"]) == (7, cover["catalogue"])
+    assert rate["low"] < 7 / cover["catalogue"] < rate["high"]
+    # every firm met one partner: no diversity to give, said as None, not 0
+    assert cover["firms_compared"] == 0 and cover["partner_diversity"] is None
+
+    sim = SqliteStore(tmp_path / "sim.db")
+    write_simulated_outcomes(sim, events=2, enterprises=40, experts=60, needs=60, seed=4,
+                             meetings_per_firm=3)
+    report = all_events_report(sim, today="2030-01-01", rank_events=0)
+    topics: dict[str, set[str]] = {}
+    for e in iter_edges(sim, "has_expertise"):
+        topics.setdefault(e.src, set()).add(e.dst)
+    partners_of: dict[str, set[str]] = {}
+    for m in sim.find_nodes("Meeting", limit=10**6):
+        partners_of.setdefault(m.props["firm_id"], set()).add(m.props["helper_id"])
+    sim.close()
+    by_hand = []
+    for helpers in partners_of.values():
+        ordered = sorted(helpers)
+        distances = [1 - len(topics.get(a, set()) & topics.get(b, set()))
+                     / len(topics.get(a, set()) | topics.get(b, set()))
+                     for i, a in enumerate(ordered) for b in ordered[i + 1:]]
+        by_hand.append(sum(distances) / len(distances))
+    found = report.coverage["partner_diversity"]
+    assert report.coverage["firms_compared"] == len(partners_of)
+    assert found["value"] == pytest.approx(sum(by_hand) / len(by_hand), abs=1e-6)
+    assert found["low"] <= found["value"] <= found["high"]
+    assert report.coverage["partners_met"] == len(set().union(*partners_of.values()))
