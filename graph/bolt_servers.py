@@ -23,10 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from duijie.graph.errors import InvalidInput
 
 MiB = 1024 * 1024
+URL_OPTIONS = {"database", "timeout", "retry_seconds"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class ServerQuirks:
       a message over 16 MiB; FalkorDB 4.16 crashes past ~4 KB).
     constraints: `CREATE CONSTRAINT … IF NOT EXISTS` is understood.
     if_not_exists: `CREATE INDEX name IF NOT EXISTS …`; else ask `db.indexes()` first.
-    escape_strings: string parameters need FalkorDB's escaping (`cypher.falkordb_params`).
+    escape_strings: string parameters need FalkorDB's escaping (`falkordb_quirks.falkordb_params`).
     databases: `?database=` selects a database (FalkorDB ignores the name).
     merge_by_index: `MERGE (n:DuijieNode:<Kind> {id: …})` finds the node through the
       id index. ArcadeDB's does not: it scans the combined type (500 MERGEs over a
@@ -114,3 +117,39 @@ def check_batch_size(size: int, records: int) -> None:
             " Write it in smaller batches, e.g. into an embedded store first and then"
             " `duijie graph copy --to` this graph (1,000 records a batch)",
             value=f"{records:,} records", where="write batch")
+
+
+def parse_bolt_url(url: str) -> tuple[str, tuple[str, str] | None, dict[str, Any]]:
+    """`bolt://user:pass@host:7687?database=x&timeout=5&retry_seconds=15` as the
+    driver's URI, the login (or None) and the store's options.
+
+    >>> parse_bolt_url("neo4j+s://neo4j:p%40ss@db.example:7687?database=duijie&timeout=3")
+    ('neo4j+s://db.example:7687', ('neo4j', 'p@ss'), {'database': 'duijie', 'timeout': 3.0})
+    >>> parse_bolt_url("bolt://localhost:7687?colour=red")
+    Traceback (most recent call last):
+    ...
+    duijie.graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout)
+    """  # noqa: E501
+    parts = urlsplit(url)
+    options = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    for name in options:
+        if name not in URL_OPTIONS:
+            raise InvalidInput(f"is not an option (known: {', '.join(sorted(URL_OPTIONS))})",
+                               value=name, where="--graph")
+    numbers = {}
+    for name in ("timeout", "retry_seconds"):
+        if name in options:
+            try:
+                numbers[name] = float(options[name])
+            except ValueError:
+                raise InvalidInput("must be a number of seconds", value=options[name],
+                                   where=f"--graph option {name}") from None
+    if not parts.hostname:
+        raise InvalidInput("has no host (use bolt://user:pass@host:7687)", value=url,
+                           where="--graph")
+    auth = None
+    if parts.username is not None:  # a user with no password is allowed (FalkorDB)
+        auth = (unquote(parts.username), unquote(parts.password or ""))
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    uri = urlunsplit((parts.scheme, host, "", "", ""))
+    return uri, auth, {"database": options.get("database") or None, **numbers}

@@ -32,11 +32,9 @@ UNWIND $p0 AS r MATCH (k:DuijieKey {node_id: r.id}) DELETE k
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from duijie.graph.bolt_servers import FALKORDB
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import EDGE_KINDS, NODE_KINDS, Edge, Node, Provenance
 from duijie.graph.store import ReviewItem
@@ -189,40 +187,7 @@ def upsert_edges(kind: str) -> str:
 
 BUMP_VERSION = (f"MERGE (m:{META} {{id: 'graph'}})"
                 " SET m.version = coalesce(m.version, 0) + 1 RETURN m.version AS version")
-CREATE_STAGE = f"UNWIND $rows AS r CREATE (s:{STAGE}) SET s = r"
 DROP_STAGE = f"MATCH (s:{STAGE} {{stage_batch: $batch}}) DELETE s"
-
-
-def append_to_stage(key: str) -> str:
-    """Append a piece to one staged value (a long text sent in several messages)."""
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,80}$", key):
-        raise InvalidInput("is not a property name", value=key, where="staging")
-    return (f"MATCH (s:{STAGE} {{stage_batch: $batch, stage_part: $part, stage_seq: $seq}})"
-            f" SET s.`{key}` = s.`{key}` + $piece")
-
-
-_OWN_VALUES = {"batch": r"^[0-9a-f]{32}$", "now": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$"}
-
-
-def inline_own_values(text: str, params: dict[str, str]) -> str:
-    """Put the batch id and the time, which Duijie makes itself, into the statement text.
-
-    FalkorDB 4.16 crashes when a statement WITH parameters is over ~4 KB, but not
-    without them; a staged batch's statement is long and needs only these two.
-    Each is checked against its exact shape first: no user value is ever inlined.
-
-    >>> inline_own_values("SET n.at = $now", {"now": "2026-01-01T00:00:00+00:00"})
-    "SET n.at = '2026-01-01T00:00:00+00:00'"
-    >>> inline_own_values("x", {"now": "' DETACH DELETE n"})
-    Traceback (most recent call last):
-    ...
-    duijie.graph.errors.InvalidInput: staging: "' DETACH DELETE n" is not a value Duijie made
-    """
-    for name, value in params.items():
-        if name not in _OWN_VALUES or not re.match(_OWN_VALUES[name], value):
-            raise InvalidInput("is not a value Duijie made", value=value, where="staging")
-        text = re.sub(rf"\${name}\b", f"'{value}'", text)
-    return text
 
 
 def write_statement(parts: list[tuple[str, list[dict[str, Any]]]], staged: bool = False,
@@ -295,86 +260,6 @@ def chunks(rows: list[dict[str, Any]], limit: int) -> Iterator[list[dict[str, An
         yield chunk
 
 
-# -- parameters for FalkorDB ----------------------------------------------------
-MESSAGE_BYTES = FALKORDB.message_bytes
-"""Largest parameter payload sent to FalkorDB in one message (it crashes past ~4 KB)."""
-PIECE_BYTES = 1500
-
-
-def falkordb_params(value: Any) -> Any:
-    r"""Parameters as FalkorDB's Bolt bridge needs them: backslashes and single quotes escaped.
-
-    FalkorDB 4.16 pastes string parameters into a single-quoted prefix of the query
-    and unescapes them there, so `a\"b` arrived as `a"b` and a lone `'` broke the
-    statement (a door to injection). Neo4j keeps parameters apart: they go as they are.
-
-    >>> print(falkordb_params({"rows": [{"name": "O'Brien \\ 中文"}]})["rows"][0]["name"])
-    O\'Brien \\ 中文
-    """
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("'", "\\'")
-    if isinstance(value, list):
-        return [falkordb_params(v) for v in value]
-    if isinstance(value, dict):
-        return {k: falkordb_params(v) for k, v in value.items()}
-    return value
-
-
-def message_size(value: Any) -> int:
-    """About how many bytes `value` takes once FalkorDB has it in its query text."""
-    return payload_bytes(value) * 2 if not isinstance(
-        value, str) else len(value.encode()) * 2 + 4
-
-
-def pieces(value: str | list) -> Iterator[str | list]:
-    """`value` cut into pieces of at most PIECE_BYTES (a long text in several messages)."""
-    if isinstance(value, str):
-        step = PIECE_BYTES // 8  # a character is at most 4 bytes, doubled by escaping
-        yield from (value[i:i + step] for i in range(0, len(value), step))
-        return
-    piece: Any = value[:0]
-    for item in value:
-        step = [item]
-        if piece and message_size(piece + step) > PIECE_BYTES:
-            yield piece
-            piece = value[:0]
-        piece = piece + step
-    if piece:
-        yield piece
-
-
-def stage_messages(batch_id: str, parts: list[list[dict[str, Any]]]
-                   ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The statements that upload a batch's rows as `:DuijieStage` nodes, each message
-    under MESSAGE_BYTES, a long value in pieces (FalkorDB: see `Neo4jStore._apply_parts`).
-
-    >>> [(q.split()[0], len(p["rows"])) for q, p in stage_messages("b", [[{"id": "x"}] * 3])]
-    [('UNWIND', 3)]
-    """
-    pending: list[dict[str, Any]] = []
-    size = 0
-    for part, rows in enumerate(parts):
-        for seq, row in enumerate(rows):
-            row = {**row, "stage_batch": batch_id, "stage_part": part, "stage_seq": seq}
-            big = {k: v for k, v in row.items() if message_size(v) > PIECE_BYTES}
-            row.update({k: v[:0] for k, v in big.items()})  # "" or [] for now
-            row_size = message_size(row)
-            if pending and size + row_size > MESSAGE_BYTES:
-                yield CREATE_STAGE, {"rows": pending}
-                pending, size = [], 0
-            pending.append(row)
-            size += row_size
-            if big:  # the row must exist before its pieces are appended
-                yield CREATE_STAGE, {"rows": pending}
-                pending, size = [], 0
-            for key, value in big.items():
-                for piece in pieces(value):
-                    yield append_to_stage(key), {"batch": batch_id, "part": part, "seq": seq,
-                                                 "piece": piece}
-    if pending:
-        yield CREATE_STAGE, {"rows": pending}
-
-
 # -- reads -------------------------------------------------------------------
 def node_from_row(row: list[Any]) -> Node:
     """A node from the fields `NODE_FIELDS` returns."""
@@ -397,6 +282,27 @@ def review_from_row(row: list[Any]) -> ReviewItem:
     (rid, name, candidate, score, kind, status, payload, created, by, at, reasons) = row
     return ReviewItem(rid, name, candidate, score, kind, status, json.loads(payload or "{}"),
                       created or "", by, at, json.loads(reasons or "[]"))
+
+
+def review_row(item: ReviewItem, now: str) -> dict[str, Any]:
+    """The properties a review item is stored with (None values left out)."""
+    row = {"id": item.id, "name": item.name, "candidate_id": item.candidate_id,
+           "score": float(item.score), "kind": item.kind, "status": item.status,
+           "payload_json": dumps(item.payload), "created_at": item.created_at or now,
+           "decided_by": item.decided_by, "decided_at": item.decided_at,
+           "reasons_json": dumps(item.reasons)}
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def list_reviews_query(status: str | None) -> tuple[str, dict[str, Any]]:
+    """Review items, oldest first, of one status (None: all).
+
+    >>> list_reviews_query("open")[0].split(" RETURN ")[0]
+    'MATCH (r:DuijieReview) WHERE r.status = $status'
+    """
+    where = " WHERE r.status = $status" if status is not None else ""
+    return (f"MATCH (r:{REVIEW}){where} RETURN {REVIEW_FIELDS} ORDER BY r.created_at, r.id",
+            {"status": status} if status is not None else {})
 
 
 NODE_FIELDS = ("n.id, n.kind, n.props_json, n.aliases_json, n.provenance_json,"
@@ -485,3 +391,19 @@ def node_index(label: str, prop: str, if_not_exists: bool) -> str:
 def edge_index(kind: str, if_not_exists: bool) -> str:
     guard = f"duijie_rel_{kind}_id IF NOT EXISTS " if if_not_exists else ""
     return f"CREATE INDEX {guard}FOR ()-[r:{edge_type(kind)}]-() ON (r.id)"
+
+
+def index_statements(constraints: bool) -> list[str]:
+    """Everything Duijie creates at connect time on a server that understands
+    `IF NOT EXISTS` (constraints too where `constraints`; they cover two indexes).
+
+    >>> index_statements(True)[0].split(" FOR ")[0]
+    'CREATE CONSTRAINT duijie_node_id IF NOT EXISTS'
+    >>> len(index_statements(False)) - len(index_statements(True))
+    0
+    """
+    statements = list(NEO4J_CONSTRAINTS) if constraints else []
+    covered = {(NODE, "id"), (REVIEW, "id")} if constraints else set()
+    statements += [node_index(label, prop, True) for label, prop in NODE_INDEXES
+                   if (label, prop) not in covered]
+    return statements + [edge_index(kind, True) for kind in EDGE_KINDS]

@@ -8,9 +8,12 @@ and reads records back. Writes and reads run as managed transactions
 (leader switch, lost connection) for up to `retry_seconds`; a batch statement
 is made of MERGEs, so a retry after a lost reply writes the same records again.
 
-Tested against FalkorDB and ArcadeDB, which speak Bolt (see `tests/bolt_server.py`
-and `tests/arcadedb_server.py`). What differs between servers is one row of
-`graph.bolt_servers.ServerQuirks`, found when the store connects (`self.server`).
+What is shared by every Bolt server is written once: the Cypher in `graph.cypher`,
+the driver errors in `graph.bolt_errors`, the rest here. What differs is one row
+of `graph.bolt_servers.ServerQuirks`, found when the store connects
+(`self.server`); FalkorDB's workarounds live in `graph.falkordb_quirks`.
+Tested against FalkorDB and ArcadeDB (`tests/bolt_server.py`,
+`tests/arcadedb_server.py`).
 
 Example (needs a server, so not run as a doctest)::
 
@@ -26,25 +29,29 @@ import json
 import random
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import neo4j
 import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
-from duijie.graph import cypher
+from duijie.graph import cypher, falkordb_quirks
 from duijie.graph.bolt_errors import (
     NO_DATABASE,
     MemoryLimit,
     driver_error,
     memory_refusals_not_retried,
 )
-from duijie.graph.bolt_servers import UNKNOWN, ServerQuirks, check_batch_size, identify_server
+from duijie.graph.bolt_servers import (
+    UNKNOWN,
+    ServerQuirks,
+    check_batch_size,
+    identify_server,
+    parse_bolt_url,
+)
 from duijie.graph.errors import BackendUnavailable, Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node
 from duijie.graph.sqlite_store import _FIELD
@@ -65,7 +72,6 @@ from duijie.graph.store import (
     utc_now,
 )
 
-URL_OPTIONS = {"database", "timeout", "retry_seconds"}
 _IN_CHUNK = 1000
 WRITE_ATTEMPTS = 8
 _PROJECTION_PAGE = 5000
@@ -109,29 +115,8 @@ class Neo4jStore(StoreBase):
         ...
         duijie.graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout)
         """  # noqa: E501
-        parts = urlsplit(url)
-        options = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        for name in options:
-            if name not in URL_OPTIONS:
-                raise InvalidInput(f"is not an option (known: {', '.join(sorted(URL_OPTIONS))})",
-                                   value=name, where="--graph")
-        numbers = {}
-        for name in ("timeout", "retry_seconds"):
-            if name in options:
-                try:
-                    numbers[name] = float(options[name])
-                except ValueError:
-                    raise InvalidInput("must be a number of seconds", value=options[name],
-                                       where=f"--graph option {name}") from None
-        if not parts.hostname:
-            raise InvalidInput("has no host (use bolt://user:pass@host:7687)", value=url,
-                               where="--graph")
-        auth = None
-        if parts.username is not None:  # a user with no password is allowed (FalkorDB)
-            auth = (unquote(parts.username), unquote(parts.password or ""))
-        host = parts.hostname + (f":{parts.port}" if parts.port else "")
-        uri = urlunsplit((parts.scheme, host, "", "", ""))
-        return cls(uri, auth, database=options.get("database") or None, **numbers)
+        uri, auth, options = parse_bolt_url(url)
+        return cls(uri, auth, **options)
 
     # -- connection --------------------------------------------------------
     def _session(self, write: bool = False) -> neo4j.Session:
@@ -173,22 +158,10 @@ class Neo4jStore(StoreBase):
 
     def _ensure_indexes(self) -> None:
         if self.server.if_not_exists:
-            statements = list(cypher.NEO4J_CONSTRAINTS) if self.server.constraints else []
-            covered = ({(cypher.NODE, "id"), (cypher.REVIEW, "id")}  # by the constraints
-                       if self.server.constraints else set())
-            statements += [cypher.node_index(label, prop, True)
-                           for label, prop in cypher.NODE_INDEXES if (label, prop) not in covered]
-            statements += [cypher.edge_index(kind, True) for kind in EDGE_KINDS]
+            statements = cypher.index_statements(self.server.constraints)
         else:
-            # FalkorDB has no IF NOT EXISTS and fails on an existing index: ask first.
-            existing = {(r[0], tuple(r[1]))
-                        for r in self._read("CALL db.indexes() YIELD label, properties"
-                                            " RETURN label, properties")}
-            statements = [cypher.node_index(label, prop, False)
-                          for label, prop in cypher.NODE_INDEXES
-                          if (label, (prop,)) not in existing]
-            statements += [cypher.edge_index(kind, False) for kind in EDGE_KINDS
-                           if (kind, ("id",)) not in existing]
+            statements = falkordb_quirks.missing_indexes(
+                self._read(falkordb_quirks.LIST_INDEXES))
         for statement in statements:
             try:
                 self._write(statement, {})
@@ -222,7 +195,7 @@ class Neo4jStore(StoreBase):
                      write: bool) -> list[list[Any]]:
         """Run statements in one managed transaction; the rows of the last one."""
         if self.server.escape_strings:
-            statements = [(q, cypher.falkordb_params(p)) for q, p in statements]
+            statements = [(q, falkordb_quirks.falkordb_params(p)) for q, p in statements]
 
         def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
             rows: list[list[Any]] = []
@@ -338,17 +311,15 @@ class Neo4jStore(StoreBase):
                      bump: bool = True) -> int:
         """Run the parts as one atomic statement; return the graph's new write version.
 
-        FalkorDB 4.16 crashes on a Bolt message over about 4 KB, so there a batch
-        bigger than that is first uploaded as `:DuijieStage` nodes in small messages,
-        then applied, and its stage deleted, by one statement (still all or nothing:
-        a stage that was never applied changes nothing and is swept by its batch id).
+        A batch too big for one message goes as several bounded statements in one
+        transaction, or on FalkorDB (no rollback) staged: `falkordb_quirks.apply_staged`.
         """
         query, params = cypher.write_statement(parts, bump=bump)
         params["now"] = utc_now()
         size = cypher.payload_bytes(params)
         check_batch_size(size, sum(len(rows) for _, rows in parts))
         if self.server.escape_strings:
-            size = cypher.message_size(params)  # FalkorDB pastes them into the text
+            size = falkordb_quirks.message_size(params)  # FalkorDB pastes them into the text
         if size + len(query.encode()) <= self.server.message_bytes:
             return self._write(query, params)[0][0]
         if self.server.transactions:
@@ -358,18 +329,7 @@ class Neo4jStore(StoreBase):
                           for text, rows in parts for chunk in cypher.chunks(rows, limit)]
             last = cypher.BUMP_VERSION if bump else "RETURN 0 AS version"
             return self._transaction([*statements, (last, {})], write=True)[0][0]
-        batch_id = uuid.uuid4().hex
-        query = cypher.inline_own_values(cypher.write_statement(parts, staged=True, bump=bump)[0],
-                                         {"batch": batch_id, "now": params["now"]})
-        try:
-            for statement, params in cypher.stage_messages(batch_id,
-                                                           [rows for _, rows in parts]):
-                self._write(statement, params)
-            return self._write(query, {})[0][0]
-        except BaseException:
-            with suppress(DuijieError):  # if the server is gone, the stale stage is inert
-                self._write(cypher.DROP_STAGE, {"batch": batch_id})
-            raise
+        return falkordb_quirks.apply_staged(self._write, parts, bump, params["now"])
 
     def _deletion_counts(self, p: PreparedBatch) -> tuple[int, int]:
         """Nodes and edges a batch will delete, for the report (read just before)."""
@@ -529,25 +489,14 @@ class Neo4jStore(StoreBase):
 
     # -- review queue ------------------------------------------------------
     def add_reviews(self, items: Iterable[ReviewItem]) -> None:
-        rows = [{"id": i.id, "name": i.name, "candidate_id": i.candidate_id,
-                 "score": float(i.score), "kind": i.kind, "status": i.status,
-                 "payload_json": cypher.dumps(i.payload), "created_at": i.created_at or utc_now(),
-                 "decided_by": i.decided_by, "decided_at": i.decided_at,
-                 "reasons_json": cypher.dumps(i.reasons)} for i in items]
-        rows = [{k: v for k, v in row.items() if v is not None} for row in rows]
+        rows = [cypher.review_row(item, utc_now()) for item in items]
         if rows:
             with self._lock:
                 self._apply_parts([(cypher.ADD_REVIEWS, rows)], bump=False)
 
     def list_reviews(self, status: str | None = "open") -> list[ReviewItem]:
-        query = f"MATCH (r:{cypher.REVIEW})"
-        params: dict[str, Any] = {}
-        if status is not None:
-            query += " WHERE r.status = $status"
-            params["status"] = status
-        rows = self._read(query + f" RETURN {cypher.REVIEW_FIELDS}"
-                          " ORDER BY r.created_at, r.id", params)
-        return [cypher.review_from_row(r) for r in rows]
+        query, params = cypher.list_reviews_query(status)
+        return [cypher.review_from_row(r) for r in self._read(query, params)]
 
     def decide_review(self, review_id: str, accept: bool, user: str) -> ReviewItem:
         rows = self._write(cypher.DECIDE_REVIEW, {

@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 
-from duijie.graph import bolt_servers, cypher, neo4j_store, open_store
+from duijie.graph import bolt_servers, cypher, falkordb_quirks, neo4j_store, open_store
 from duijie.graph.bolt_servers import UNKNOWN
-from duijie.graph.cypher import MESSAGE_BYTES
 from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
+from duijie.graph.falkordb_quirks import MESSAGE_BYTES
 from duijie.graph.model import Edge, Node
 from duijie.graph.neo4j_store import Neo4jStore
 from duijie.graph.sqlite_store import SqliteStore
@@ -92,7 +92,7 @@ def test_labels_come_from_the_kind_lists():
     with pytest.raises(InvalidInput):
         cypher.edge_type("x]->() DETACH DELETE n //")
     with pytest.raises(InvalidInput):
-        cypher.append_to_stage("name` = 1 DETACH DELETE s //")
+        falkordb_quirks.append_to_stage("name` = 1 DETACH DELETE s //")
 
 
 def test_unknown_edge_kind_is_not_run(bolt_store):
@@ -268,7 +268,7 @@ def test_the_statement_itself_checks_expect_rev(bolt_url, bolt_store, monkeypatc
         batch.upsert_node(Node("evt:q", "Event", {"invited": [*read.props["invited"], "ent:c"]}),
                           expect_rev=read.rev)
     rows = [cypher.node_row(n) for n in batch.nodes.values()]
-    assert (cypher.message_size(rows) > MESSAGE_BYTES) == staged
+    assert (falkordb_quirks.message_size(rows) > MESSAGE_BYTES) == staged
     try:
         with pytest.raises(Conflict, match=r"'evt:q' was changed .* \(revision 1, now 2\)"):
             bolt_store.apply(batch)
