@@ -11,7 +11,9 @@ met, signed, collaborated_with, affiliated_with, plus ``can_serve`` for a strong
 `matcher.innovation_map` reads the graph: gaps, centrality, communities, brokers.
 
 The map is for organisers (an organiser with a region scope sees only the firms of that
-scope): a firm never sees another firm's needs, meetings or partners here.
+scope): a firm never sees another firm's needs, meetings or partners here. A map is kept
+per store version (`result_cache`): asked again of an unchanged graph (the page, then its
+JSON, a reload) it is answered from memory; any write draws it anew.
 
 >>> from duijie.graph import open_store
 >>> from duijie.api.services.seeding import load_seed
@@ -31,6 +33,7 @@ from duijie.api.services import Result
 from duijie.api.services.access import NeedFacts, Viewer, can_read_need, in_scope
 from duijie.api.services.needs import OPERATOR
 from duijie.api.services.regions import firm_ids_in
+from duijie.api.services.result_cache import ResultCache
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
 from duijie.graph.store import GraphStore
 from duijie.matcher.innovation_map import (
@@ -49,6 +52,8 @@ SUPPLIER_SEARCH = {"expert": "Expert", "institute": "Institute"}
 LEFT_OUT = {"not_pursued"}  # needs a firm dropped: neither on the map nor a gap
 SERVED = {"signed"}  # needs already served: on the map, never a gap
 BETWEENNESS_SAMPLE = 200
+MAPS = ResultCache(size=32)
+"""Maps kept per store version, question and who asks (staff, by region scope)."""
 
 
 @dataclass
@@ -147,6 +152,12 @@ def innovation_map(store: GraphStore, *, industry: str | None = None,
         raise InvalidInput("must be between 0 and 1", value=strong, where="strong")
     if not 1 <= per_need <= 50:
         raise InvalidInput("must be between 1 and 50", value=per_need, where="per_need")
+    return MAPS.answer(store, (industry, region, strong, per_need, seed, viewer.scope),
+                       lambda: _drawn(store, industry, region, strong, per_need, viewer, seed))
+
+
+def _drawn(store: GraphStore, industry: str | None, region: str | None, strong: float,
+           per_need: int, viewer: Viewer, seed: int) -> InnovationMap:
     firms = store.get_nodes(sorted(firm_ids_in(store, region, industry) or ()))
     firms = {i: f for i, f in firms.items() if in_scope(viewer, [f.props.get("region") or ""])}
     if not firms:

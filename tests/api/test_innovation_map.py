@@ -71,6 +71,20 @@ def test_the_map_agrees_with_the_recommender_and_the_threshold(seeded) -> None:
     assert again["communities"] == data["communities"] and again["nodes"] == data["nodes"]
 
 
+def test_a_map_is_kept_until_the_graph_changes(seeded) -> None:
+    store, _, firm = seeded
+    first = innovation_map(store, industry=INDUSTRY)
+    assert innovation_map(store, industry=INDUSTRY) is first
+    with store.batch() as b:
+        b.upsert_node(Node("need:map-new", "Need", {"title": "永磁电机弱磁扩速控制（新）"}))
+        b.upsert_edge(Edge(firm.id, "submitted", "need:map-new"))
+    again = innovation_map(store, industry=INDUSTRY)
+    assert again is not first and "need:map-new" in {n.id for n in again.nodes}
+    assert "need:map-new" not in {n.id for n in first.nodes}
+    with store.batch() as b:
+        b.delete_node("need:map-new")
+
+
 def test_confidential_needs_and_scopes(seeded) -> None:
     store, _, firm = seeded
     office = innovation_map(store, industry=INDUSTRY, viewer=Viewer.organiser("u1"))
