@@ -32,10 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from duijie.graph.accounts import Role
+from duijie.graph.places import find_places, place_path
 from duijie.graph.vocab import PARTY_REASONS, Confidentiality
+from duijie.matcher.eligibility import normalise_place, region_chain
 from duijie.matcher.reasons import as_reason
 
 PRIVATE_KINDS = frozenset({"Enterprise", "Need", "Meeting", "Outcome"})
@@ -96,16 +99,44 @@ class NeedFacts:
         return self.confidentiality == Confidentiality.CONFIDENTIAL
 
 
-def in_scope(viewer: Viewer, regions: Iterable[str]) -> bool:
-    """An organiser with a region scope sees records of that region (or inside it).
+def in_scope(viewer: Viewer, regions: Iterable[str | None],
+             region_ancestors: Mapping[str, Iterable[str]] | None = None) -> bool:
+    """An organiser with a region scope sees records of that region or of a region
+    inside it, by the region hierarchy (the gazetteer of `graph.places`, and the graph's
+    ``part_of`` edges when `region_ancestors` gives them), not by the spelling: an
+    organiser of 绍兴市 sees 柯桥区, one of 柯桥区 does not see 越城区 (both in 绍兴).
 
+    >>> shaoxing, keqiao = Viewer.organiser("u", "绍兴市"), Viewer.organiser("u", "柯桥区")
+    >>> in_scope(shaoxing, {"柯桥区"}), in_scope(keqiao, {"越城区"}), in_scope(keqiao, {"绍兴"})
+    (True, False, False)
     >>> in_scope(Viewer.organiser("u", "嘉兴"), {"嘉兴市海盐县"}), in_scope(
     ...     Viewer.organiser("u", "嘉兴"), {"西安"})
     (True, False)
+    >>> in_scope(Viewer.organiser("u", "绍兴市柯桥区"), {"柯桥"})
+    True
+    >>> in_scope(Viewer.organiser("u", "西安"), {"高新区"}, {"高新区": ["西安市"]})
+    True
     """
     if not viewer.scope:
         return True
-    return any(viewer.scope in region for region in regions)
+    key = _scope_place(viewer.scope)
+    return any(key in (region_chain(r, region_ancestors) if region_ancestors
+                       else _region_places(r)) for r in regions if r)
+
+
+@lru_cache(maxsize=256)
+def _scope_place(scope: str) -> str:
+    """The most specific place a scope names (绍兴市柯桥区 -> 柯桥), normalised."""
+    places = [normalise_place(p) for p in find_places(scope)]
+    if not places:
+        return normalise_place(scope)
+    return max(places, key=lambda p: len(place_path(p) or ()))
+
+
+@lru_cache(maxsize=8192)
+def _region_places(region: str) -> frozenset[str]:
+    """A region and every region it lies in, by the gazetteer (kept: asked per record)."""
+    return frozenset(region_chain(region))
 
 
 def can_read_need(viewer: Viewer, need: NeedFacts) -> bool:

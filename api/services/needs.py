@@ -399,9 +399,19 @@ def _firm_for(store: GraphStore, viewer: Viewer, firm_id: str | None) -> Node:
         raise InvalidInput("is required: the firm the need belongs to", where="firm_id")
     firm = store.get_nodes([firm_id]).get(firm_id)
     if firm is None or firm.kind != "Enterprise":
-        raise InvalidInput("is not an enterprise in this graph", value=firm_id[:80],
-                           where="firm_id")
+        raise firm_not_found(firm_id)
     return firm
+
+
+def firm_not_found(firm_id: str) -> NotFound:
+    """The one answer for a firm that is unknown or outside the asker's sight (404), so
+    the answer never tells which: a role that may never act for another firm is told
+    so instead (403), whatever the firm.
+
+    >>> str(firm_not_found("ent:x"))
+    "firm_id: 'ent:x' is not a firm you can open"
+    """
+    return NotFound("is not a firm you can open", value=str(firm_id)[:80], where="firm_id")
 
 
 def submit_need(store: GraphStore, fields: Mapping[str, Any], *, firm_id: str | None = None,
@@ -421,7 +431,7 @@ def submit_need(store: GraphStore, fields: Mapping[str, Any], *, firm_id: str | 
     level = level or Confidentiality.PUBLIC
     if not can_edit_need(viewer, _facts(Node(need_id, "Need", props, confidentiality=level),
                                         firm)):
-        raise Forbidden("is outside your region", value=firm.name, where="firm_id")
+        raise firm_not_found(firm.id)
     provenance = Provenance(source=f"user:{author}", user=author, at=utc_now())
     batch = WriteBatch()
     batch.upsert_node(Node(need_id, "Need", props, provenance=[provenance],

@@ -37,6 +37,7 @@ from duijie.api.services.needs import (
     OPERATOR,
     NeedRecord,
     _facts,
+    firm_not_found,
     need_record,
     office_today,
     visible_needs,
@@ -218,11 +219,12 @@ def add_problem(store: GraphStore, *, firm_id: str, title: str, text: str | None
         raise Forbidden("only the office records problems in the ledger", where=where)
     firm = store.get_nodes([firm_id]).get(firm_id)
     if firm is None or firm.kind != "Enterprise":
-        raise InvalidInput("is not an enterprise in this graph", value=firm_id[:80],
-                           where=f"{where}, firm")
+        raise firm_not_found(firm_id)
     opened = _day(opened_on, f"{where}, opened_on") or office_today()
     routing = routing or load_routing()
     region = region or firm.props.get("region")
+    if not can_edit_need(viewer, _facts(Node("need:new", "Need", {"region": region}), firm)):
+        raise firm_not_found(firm_id)  # outside the organiser's region: as if unknown
     route = route_problem(need_type, region, routing,
                           region_ancestors=ancestor_map(store, [region]))
     for key, value in (("raised_in", raised_in), ("raised_by", raised_by)):

@@ -46,20 +46,33 @@ def problem(status: int, detail: str, *, instance: str | None = None,
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def is_htmx(request: Request) -> bool:
+    """A request htmx sent from a page (it swaps the answer into part of the page)."""
+    return request.headers.get("hx-request") == "true"
+
+
 def wants_html(request: Request) -> bool:
-    """A page request (a browser asking for HTML outside /api) gets an HTML error page."""
-    return (not request.url.path.startswith("/api")
-            and "text/html" in request.headers.get("accept", ""))
+    """A page request (a browser asking for HTML outside /api, or htmx) gets HTML."""
+    return not request.url.path.startswith("/api") and (
+        is_htmx(request) or "text/html" in request.headers.get("accept", ""))
 
 
 def html_problem(request: Request, status: int, detail: str):
+    """The error page; for htmx, a short notice to swap in (htmx swaps no 4xx by
+    default, so the notice is for pages that ask for it), and a page whose session
+    ended is sent to sign in (``HX-Redirect``)."""
     from duijie.api.web.pages import render
 
     if status == 401:
-        from fastapi.responses import RedirectResponse
+        from fastapi.responses import RedirectResponse, Response
 
+        if is_htmx(request):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
         return RedirectResponse("/login", status_code=303)
     key = {403: "forbidden", 404: "not_found"}.get(status, "error")
+    if is_htmx(request):
+        return render(request, "_problem.html", status_code=status, message_key=key,
+                      detail=detail)
     return render(request, "error.html", status_code=status, message_key=key, detail=detail)
 
 

@@ -107,8 +107,9 @@ MATRIX: dict[str, Entry] = {
     "GET /api/institutes": Entry(SIGNED_IN),
     "GET /api/programmes": Entry(SIGNED_IN),
     "GET /api/needs": Entry(SIGNED_IN),
-    # a firm is a public record: submitting for another firm (or one out of scope) is 403
-    "POST /api/needs": Entry((201, DENY, 201, DENY, DENY, ANON), lambda o, role: {
+    # one rule: a firm account may never submit for another firm (403, whatever the firm);
+    # a firm outside an organiser's region is answered as an unknown one (404)
+    "POST /api/needs": Entry((201, HIDE, 201, DENY, DENY, ANON), lambda o, role: {
         "title": f"矩阵测试需求（{role}）", "region": "丽水", "firm_id": FIRM_A}),
     "POST /api/needs/similar": Entry(SIGNED_IN, {"title": "光纤激光器", "text": "光束质量"}),
     "POST /api/needs/check": Entry(SIGNED_IN, {"title": "光纤激光器"}),
@@ -247,9 +248,10 @@ MATRIX: dict[str, Entry] = {
     "POST /logout": Entry((303,) * 6, {}, form=True, fresh=True),
     "GET /needs": Entry(PAGE_SIGNED_IN),
     "GET /needs/new": Entry((OK, OK, OK, OK, DENY, 303)),
-    "POST /needs/new": Entry((303, DENY, 303, DENY, DENY, 303), lambda o, role: {
+    # the form says so at the firm field (422), as for an unknown firm
+    "POST /needs/new": Entry((303, 422, 303, DENY, DENY, 303), lambda o, role: {
         "title": f"矩阵页面需求（{role}）", "region": "丽水", "firm_id": FIRM_A}, form=True),
-    "POST /needs/hints": Entry((OK, OK, OK, OK, OK, ANON), {"title": "光纤激光器"},
+    "POST /needs/hints": Entry((OK, OK, OK, OK, OK, 303), {"title": "光纤激光器"},
                                form=True),
     "GET /needs/{need_id}": Entry((OK, HIDE, OK, HIDE, HIDE, 303),
                                   params={"need_id": "need_a"}),

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -78,3 +79,27 @@ def add_user(db: Path, username: str, role: str, password: str, *extra: str) -> 
                           input=password + "\n", capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def serve_with_accounts(tmp_path_factory, name: str, accounts: Iterable[Sequence[str]], *,
+                        seed: bool = True, workers: int = 1,
+                        env: dict[str, str] | None = None) -> Iterator[Server]:
+    """The body of a module's server fixture: a fresh store under `name`, `duijie serve`
+    on it (seeded first, so enterprise and expert accounts can name seed records), then
+    each account made through the CLI as ``(username, role, *options)`` with `PASSWORD`;
+    the server is stopped when the module is done.
+
+        @pytest.fixture(scope="module")
+        def server(tmp_path_factory):
+            yield from serve_with_accounts(tmp_path_factory, "needs", [
+                ("wang", "organiser", "--name", "王老师"),
+                ("ailaiyi", "enterprise", "--party", "ent:ailaiyi")])
+    """
+    db = tmp_path_factory.mktemp(name) / "office.db"
+    running = Server(db, seed=seed, workers=workers, env=env)
+    try:
+        for username, role, *options in accounts:
+            add_user(db, username, role, PASSWORD, *options)
+        yield running
+    finally:
+        running.close()

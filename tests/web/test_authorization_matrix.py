@@ -186,10 +186,60 @@ def test_each_role_gets_what_the_matrix_says(office, key):
             continue
         if answer.status_code == 303 and role == "anon" and key.startswith("GET"):
             assert answer.headers["location"].startswith("/login"), answer.headers
-        if answer.status_code in (401, 403, 404) and key.split(" ")[1].startswith("/api"):
-            assert answer.headers["content-type"].startswith("application/problem+json")
+        if 400 <= answer.status_code < 500:  # every refusal says what, never a bare status
             assert SECRET not in answer.text
+            if key.split(" ")[1].startswith("/api"):
+                assert answer.headers["content-type"].startswith("application/problem+json")
+            else:  # a page's: the error page, or the form saying what is wrong
+                assert answer.headers["content-type"].startswith("text/html"), (key, role)
     assert not wrong, wrong
+
+
+def test_one_rule_for_a_record_of_another_firm_or_region(office):
+    """404 where the answer would tell that a record exists (another region's firm,
+    another firm's need, as for an unknown id, and nothing written); 403 where the role
+    may never do this, whatever the record."""
+    bodies = {"/api/needs": {"title": "矩阵：越界提交", "region": "丽水"},
+              "/api/problems": {"title": "矩阵：越界登记的问题", "region": "丽水"}}
+    with office.api("region") as xian, office.api("office") as org, \
+            office.api("firm_b") as firm_b:
+        before = {path: org.get(path, params={"limit": 200}).json() for path in bodies}
+        for path, body in bodies.items():
+            outside = xian.post(path, json={**body, "firm_id": FIRM_A})
+            unknown = xian.post(path, json={**body, "firm_id": "ent:no-such-firm"})
+            assert outside.status_code == unknown.status_code == 404, (path, outside.text)
+            assert outside.json()["detail"].replace(FIRM_A, "X") == unknown.json()[
+                "detail"].replace("ent:no-such-firm", "X")
+        assert {path: org.get(path, params={"limit": 200}).json() for path in bodies} == before
+        # a firm account: never for another firm, known or not (403, same words)
+        other = firm_b.post("/api/needs", json={**bodies["/api/needs"], "firm_id": FIRM_A})
+        nobody = firm_b.post("/api/needs", json={**bodies["/api/needs"],
+                                                 "firm_id": "ent:no-such-firm"})
+        assert other.status_code == nobody.status_code == 403
+        assert other.json()["detail"] == nobody.json()["detail"]
+        assert firm_b.post("/api/problems", json={**bodies["/api/problems"],
+                                                  "firm_id": FIRM_A}).status_code == 403
+
+
+def test_an_ended_session_gets_a_problem_everywhere_not_a_bare_status(office):
+    """Nobody signed in: JSON problem details for a script, the sign-in page for a
+    browser, and for htmx (the live hints beside the need form) an ``HX-Redirect``."""
+    with httpx.Client(base_url=office.server.url, timeout=60) as http:
+        script = http.post("/needs/hints", data={"title": "光纤"})
+        browser = http.post("/needs/hints", data={"title": "光纤"},
+                            headers={"Accept": "text/html"})
+        htmx = http.post("/needs/hints", data={"title": "光纤"},
+                         headers={"HX-Request": "true", "Accept": "*/*"})
+    with httpx.Client(base_url=office.server.url, timeout=60,
+                      cookies={"duijie_session": office.tokens["firm_b"]}) as http:
+        hidden = http.get("/needs/need:nobody", headers={"HX-Request": "true"})
+    assert script.status_code == 401
+    assert script.headers["content-type"] == "application/problem+json"
+    assert script.json()["status"] == 401 and script.json()["detail"]
+    assert browser.status_code == 303 and browser.headers["location"] == "/login"
+    assert htmx.status_code == 401 and htmx.headers["hx-redirect"] == "/login"
+    assert hidden.status_code == 404 and hidden.headers["content-type"].startswith(
+        "text/html") and 'role="alert"' in hidden.text and "<html" not in hidden.text
 
 
 # -- one confidential need, probed through every path ------------------------------------

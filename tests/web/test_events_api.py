@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from duijie.api.services.accounts import accounts_path
 from duijie.graph.accounts import AccountStore
 from duijie.graph.vocab import PARTY_REASONS
-from tests.web.server import Server, add_user, signed_in
+from tests.web.server import Server, serve_with_accounts, signed_in
 
 PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
@@ -32,13 +32,9 @@ DALI, JINGGONG = "ent:dali-technology", "ent:jinggong-composites"
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    db = tmp_path_factory.mktemp("events") / "office.db"
-    server = Server(db, seed=True)  # seeded first: a firm's account names a stored firm
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    add_user(db, "dali", "enterprise", PASSWORD, "--party", DALI)
-    add_user(db, "ailaiyi", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
-    yield server
-    server.close()
+    yield from serve_with_accounts(tmp_path_factory, "events", [
+        ("wang", "organiser", "--name", "王老师"), ("dali", "enterprise", "--party", DALI),
+        ("ailaiyi", "enterprise", "--party", "ent:ailaiyi")])
 
 
 def client(server: Server, username: str) -> httpx.Client:

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from duijie.graph.vocab import REASON_MESSAGES
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user
+from tests.web.server import serve_with_accounts
 
 PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
@@ -21,12 +21,9 @@ INSTITUTES = ["西安电子科技大学", "西安交通大学", "西北工业大
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("planner") / "office.db"
-    running = Server(db, seed=True)
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    add_user(db, "dali", "enterprise", PASSWORD, "--party", DALI, "--name", "大立科技")
-    yield running
-    running.close()
+    yield from serve_with_accounts(tmp_path_factory, "planner", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("dali", "enterprise", "--party", DALI, "--name", "大立科技")])
 
 
 def sign_in(browser, server, username: str):  # noqa: F811

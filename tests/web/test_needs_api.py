@@ -8,7 +8,7 @@ import sqlite3
 import httpx
 import pytest
 
-from tests.web.server import Server, add_user
+from tests.web.server import serve_with_accounts
 
 PASSWORD = "correct horse battery"
 SECRET = "机密：石墨烯导热膜良率提升方案"
@@ -16,15 +16,14 @@ SECRET = "机密：石墨烯导热膜良率提升方案"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("needs") / "office.db"
-    running = Server(db, seed=True)  # seeded first: enterprise accounts name seed firms
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    add_user(db, "zhou", "organiser", PASSWORD, "--name", "周老师", "--scope", "西安")
-    add_user(db, "ailaiyi", "enterprise", PASSWORD, "--party", "ent:ailaiyi", "--name", "艾莱依")
-    add_user(db, "xinyun", "enterprise", PASSWORD, "--party", "ent:xinyun-wood")
-    add_user(db, "han", "expert", PASSWORD, "--party", "exp:xian-han-zhenyu")
-    yield running
-    running.close()
+    yield from serve_with_accounts(tmp_path_factory, "needs", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("zhou", "organiser", "--name", "周老师", "--scope", "西安"),
+        ("shaoxing", "organiser", "--scope", "绍兴市"),
+        ("keqiao", "organiser", "--scope", "柯桥区"),
+        ("ailaiyi", "enterprise", "--party", "ent:ailaiyi", "--name", "艾莱依"),
+        ("xinyun", "enterprise", "--party", "ent:xinyun-wood"),
+        ("han", "expert", "--party", "exp:xian-han-zhenyu")])
 
 
 def client_for(server, username: str) -> httpx.Client:
@@ -174,7 +173,7 @@ def test_bad_input_gets_problem_details_never_a_500(server):
     assert too_big.status_code == 413
     with client_for(server, "wang") as office:
         unknown = office.post("/api/needs", json={"title": "x", "firm_id": "ent:no-such-firm"})
-        assert unknown.status_code == 422 and "ent:no-such-firm" in unknown.json()["detail"]
+        assert unknown.status_code == 404 and "ent:no-such-firm" in unknown.json()["detail"]
         missing = office.post("/api/needs", json={"title": "x"})
         assert missing.status_code == 422 and "firm_id" in missing.json()["detail"]
         made = office.post("/api/needs", json={"title": "企业上云补贴政策咨询",
@@ -230,3 +229,27 @@ def test_the_directory_lists_helpers_with_filters_and_pages(server):
         firms = office.get("/api/enterprises", params={"region": "丽水"}).json()
         assert "ent:ailaiyi" in [f["id"] for f in firms["data"]]
         assert all("丽水" in f["region"] for f in firms["data"])
+
+
+def test_an_organisers_region_is_read_by_the_hierarchy_not_the_spelling(server):
+    """绍兴市 holds 柯桥区 and 越城区: its organiser sees both; 柯桥区's sees only its own,
+    though every name shares 绍兴's place in the hierarchy."""
+    with client_for(server, "wang") as office:
+        made = {region: office.post("/api/needs", json={
+            "title": f"区域测试需求（{region}）", "firm_id": "ent:wahaha-precision",
+            "region": region, "submission_key": f"scope-{n:04d}-keqiao"}).json()["id"]
+            for n, region in enumerate(("柯桥区", "越城区", "绍兴"))}
+    with client_for(server, "shaoxing") as shaoxing, client_for(server, "keqiao") as keqiao:
+        assert {r: shaoxing.get(f"/api/needs/{i}").status_code for r, i in made.items()} == {
+            "柯桥区": 200, "越城区": 200, "绍兴": 200}
+        assert {r: keqiao.get(f"/api/needs/{i}").status_code for r, i in made.items()} == {
+            "柯桥区": 200, "越城区": 404, "绍兴": 404}
+        listed = {n["id"] for n in keqiao.get("/api/needs", params={"limit": 200}).json()[
+            "data"]}
+        assert made["柯桥区"] in listed and not {made["越城区"], made["绍兴"]} & listed
+        firms = {f["region"] for f in keqiao.get("/api/enterprises",
+                                                 params={"limit": 200}).json()["data"]}
+        assert firms == {"柯桥区"}
+        wider = {f["region"] for f in shaoxing.get("/api/enterprises",
+                                                   params={"limit": 200}).json()["data"]}
+        assert "柯桥区" in wider and not wider & {"杭州", "江山市", "丽水"}

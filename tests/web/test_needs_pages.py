@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user
+from tests.web.server import serve_with_accounts
 
 PASSWORD = "correct horse battery"
 SECRET = "碳化硅功率模块封装散热"
@@ -20,13 +20,10 @@ TEXT = ("新能源汽车电驱用碳化硅功率模块在高温工况下结温�
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("needs-pages") / "office.db"
-    running = Server(db, seed=True)
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    add_user(db, "ailaiyi", "enterprise", PASSWORD, "--party", "ent:ailaiyi", "--name", "艾莱依")
-    add_user(db, "xinyun", "enterprise", PASSWORD, "--party", "ent:xinyun-wood")
-    yield running
-    running.close()
+    yield from serve_with_accounts(tmp_path_factory, "needs-pages", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("ailaiyi", "enterprise", "--party", "ent:ailaiyi", "--name", "艾莱依"),
+        ("xinyun", "enterprise", "--party", "ent:xinyun-wood")])
 
 
 def sign_in(browser, server, username: str):  # noqa: F811

@@ -13,20 +13,17 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.web.server import Server, add_user, signed_in
+from tests.web.server import Server, serve_with_accounts, signed_in
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("ops") / "office.db"
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    add_user(db, "jiaxing", "organiser", PASSWORD, "--scope", "嘉兴", "--name", "嘉兴分站")
-    running = Server(db, seed=True)
-    add_user(db, "ail", "enterprise", PASSWORD, "--party", "ent:ailaiyi")  # once seeded
-    yield running
-    running.close()
+    yield from serve_with_accounts(tmp_path_factory, "ops", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("jiaxing", "organiser", "--scope", "嘉兴", "--name", "嘉兴分站"),
+        ("ail", "enterprise", "--party", "ent:ailaiyi")])
 
 
 def client(server: Server, username: str) -> httpx.Client:

@@ -8,18 +8,15 @@ import httpx
 import pytest
 
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user
+from tests.web.server import serve_with_accounts
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("ops-pages") / "office.db"
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    running = Server(db, seed=True)
-    yield running
-    running.close()
+    yield from serve_with_accounts(tmp_path_factory, "ops-pages", [
+        ("wang", "organiser", "--name", "王老师")])
 
 
 @pytest.fixture

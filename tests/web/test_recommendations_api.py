@@ -10,7 +10,7 @@ import pytest
 
 from duijie.graph.vocab import REASON_MESSAGES, MatchReason, values
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user
+from tests.web.server import serve_with_accounts
 
 PASSWORD = "correct horse battery"
 OWN_NEED = "need:ailaiyi-digital-project-policy"
@@ -21,16 +21,13 @@ PRIVATE = {"Enterprise", "Need", "Meeting", "Outcome"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("recs") / "office.db"
-    running = Server(db, seed=True)
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    add_user(db, "zhou", "organiser", PASSWORD, "--name", "周老师", "--scope", "西安")
-    add_user(db, "ailaiyi", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
-    add_user(db, "xinyun", "enterprise", PASSWORD, "--party", "ent:xinyun-wood")
-    add_user(db, "jushi", "enterprise", PASSWORD, "--party", "ent:jushi")
-    add_user(db, "han", "expert", PASSWORD, "--party", LASER_EXPERT)
-    yield running
-    running.close()
+    yield from serve_with_accounts(tmp_path_factory, "recs", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("zhou", "organiser", "--name", "周老师", "--scope", "西安"),
+        ("ailaiyi", "enterprise", "--party", "ent:ailaiyi"),
+        ("xinyun", "enterprise", "--party", "ent:xinyun-wood"),
+        ("jushi", "enterprise", "--party", "ent:jushi"),
+        ("han", "expert", "--party", LASER_EXPERT)])
 
 
 def client_for(server, username: str) -> httpx.Client:

@@ -23,7 +23,7 @@ from duijie.api.web.deps import CSRF_HEADER, viewer_of
 from duijie.api.web.pages import page_session, render
 from duijie.api.web.routes.needs import NeedFields
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Conflict, Forbidden, InvalidInput
+from duijie.graph.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from duijie.graph.vocab import Confidentiality, NeedStatus, NeedType, values
 
 router = APIRouter(include_in_schema=False)
@@ -181,8 +181,10 @@ async def submit_need_page(request: Request) -> Response:
     except Conflict:
         return _form_page(request, session, message="needs_already_sent", status_code=409,
                           **again)
-    except InvalidInput as exc:
+    except (InvalidInput, NotFound) as exc:  # a firm unknown or not yours: said at the field
         field = "firm_id" if exc.where == "firm_id" else None
+        if isinstance(exc, NotFound) and field is None:
+            raise
         return _form_page(request, session, errors=[field] if field else [],
                           message=None if field else "needs_form_invalid", status_code=422,
                           **again)
@@ -194,8 +196,9 @@ async def need_hints(request: Request) -> Response:
     """The live hints beside the form (htmx): similar needs the person may see, and
     what a broker will miss."""
     session = page_session(request)
-    if session is None:
-        return Response(status_code=401)
+    if session is None:  # problem details; htmx is sent to sign in (`problems`)
+        raise Unauthorized("you are not signed in, or your session has ended: sign in again",
+                           where="session")
     form = await request.form()
     _check_csrf(session, request.headers.get(CSRF_HEADER) or form.get("csrf_token"))
     raw = _form_values(form)

@@ -1,0 +1,108 @@
+"""The main pages in English, in a real browser, for an organiser, a firm and an expert:
+no Chinese outside what is data (names, titles, regions, quotes as stored) and no raw
+id (ent:…, need:…) where a person reads.
+
+What counts as data: the text of elements marked ``class="name"`` or ``class="quote"``
+or ``lang="zh-CN"`` (the switch back to Chinese), and every string value stored on a
+record of the graph (read from the served SQLite file), so a name shown without a
+mark still counts as a name, and a word the page itself adds in Chinese does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from duijie.graph import open_store
+from duijie.graph.model import NODE_KINDS
+from duijie.graph.store import iter_nodes
+from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
+from tests.web.server import PASSWORD, serve_with_accounts
+
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+")
+RAW_ID = re.compile(r"\b(?:ent|need|inst|exp|evt|prog|mtg|usr):[\w.-]+")
+PAGES = {
+    "wang": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
+             "/events", "/events/evt:xian-docking-2019-05", "/reviews", "/imports",
+             "/meetings"],
+    "ailaiyi": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
+                "/meetings"],
+    "han": ["/", "/needs", "/meetings"],
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from serve_with_accounts(tmp_path_factory, "english", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("ailaiyi", "enterprise", "--party", "ent:ailaiyi", "--name", "艾莱依"),
+        ("han", "expert", "--party", "exp:xian-han-zhenyu", "--name", "韩老师")])
+
+
+def stored_words(db) -> list[str]:
+    """Every string stored on a record, longest first (a name before the names in it)."""
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            found.update(part.strip() for part in re.split(r"[\n,;]", value) if part.strip())
+            found.add(value.strip())
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    store = open_store(str(db))
+    try:
+        for kind in NODE_KINDS:
+            for node in iter_nodes(store, kind):
+                walk(node.props)
+                walk(list(node.aliases))
+    finally:
+        store.close()
+    return sorted((w for w in found if CJK.search(w)), key=len, reverse=True)
+
+
+def untranslated(text: str, words: list[str]) -> list[str]:
+    """The Chinese left in `text` once the stored words are taken out."""
+    for word in words:
+        if word in text:
+            text = text.replace(word, " ")
+    return CJK.findall(text)
+
+
+def test_the_main_pages_in_english_hold_no_chinese_but_names_and_no_raw_ids(
+        server, browser):  # noqa: F811
+    words = stored_words(server.db)
+    assert len(words) > 500  # the seed's names and titles, not an empty list
+    problems: dict[str, list[str]] = {}
+    for username, paths in PAGES.items():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(server.url + "/login?lang=en")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+        need = page.evaluate("""async () => {
+            const a = await fetch('/api/needs?limit=1'); return (await a.json()).data[0].id }""")
+        for path in paths:
+            answer = page.goto(server.url + path.replace("{need}", need), timeout=120_000)
+            assert answer.status == 200, (username, path, answer.status)
+            assert page.locator("html").get_attribute("lang") == "en", path
+            shown = page.evaluate("""() => {
+                const copy = document.body.cloneNode(true);
+                copy.querySelectorAll('.name, .quote, [lang="zh-CN"], script, style, '
+                    + 'template').forEach(e => e.remove());
+                document.body.appendChild(copy); copy.style.display = 'block';
+                const text = copy.innerText; copy.remove(); return text }""")
+            left = untranslated(shown, words)
+            ids = RAW_ID.findall(page.inner_text("body"))
+            if left or ids:
+                problems[f"{username} {path}"] = sorted(set(left))[:10] + sorted(set(ids))[:5]
+        screenshot(page, f"english-{username}")
+        context.close()
+    assert not problems, "\n".join(f"{page}: {' '.join(left)}" for page, left in problems.items())
