@@ -51,6 +51,22 @@ def meaning_component(similarity: Mapping[str, float | None],
             for c, s in similarity.items()}
 
 
+VECTOR_MEMO = 50_000
+"""Profile vectors a recommender keeps (its profiles never change: a new record makes a
+new recommender); past this many the memo starts again."""
+
+
+def profile_vector(rec: Recommender, node: str) -> np.ndarray | None:
+    """The node's profile vector, computed once per recommender (an institute's profile
+    has up to a few hundred documents, each looked up by its text's hash)."""
+    memo = rec._vectors
+    if node not in memo:
+        if len(memo) >= VECTOR_MEMO:
+            memo.clear()
+        memo[node] = rec.semantic.profile_vector(rec.facts.profile(node))
+    return memo[node]
+
+
 def query_vector(rec: Recommender, query_node: str | None, query_text: str | None
                  ) -> np.ndarray | None:
     """The meaning of a query: the stored profile vector of `query_node`, else the
@@ -58,7 +74,7 @@ def query_vector(rec: Recommender, query_node: str | None, query_text: str | Non
     if rec.semantic is None:
         return None
     if query_node is not None:
-        v = rec.semantic.profile_vector(rec.facts.profile(query_node))
+        v = profile_vector(rec, query_node)
         if v is not None:
             return v
     return rec.semantic.text_vector(query_text)
@@ -68,9 +84,11 @@ def similarities(rec: Recommender, candidates: Iterable[str], query: np.ndarray
                  ) -> dict[str, float | None]:
     """Cosine of each candidate's stored profile vector with the query vector (None for
     a candidate none of whose documents has a vector yet)."""
-    ids = list(candidates)
-    sims = rec.semantic.similarity(query, [rec.facts.profile(c) for c in ids])
-    return dict(zip(ids, sims, strict=True))
+    out: dict[str, float | None] = {}
+    for c in candidates:
+        v = profile_vector(rec, c)
+        out[c] = None if v is None else max(float(v @ query), 0.0)
+    return out
 
 
 def nearest(rec: Recommender, kind: str, query: np.ndarray, n: int) -> dict[str, float]:
@@ -83,7 +101,7 @@ def nearest(rec: Recommender, kind: str, query: np.ndarray, n: int) -> dict[str,
         kept: list[tuple[str, np.ndarray]] = []
         if len(ids) <= NEAREST_LIMIT:
             for c in ids:
-                v = rec.semantic.profile_vector(rec.facts.profile(c))
+                v = profile_vector(rec, c)
                 if v is not None:
                     kept.append((c, v))
         rec._by_meaning[kind] = ([c for c, _ in kept], np.vstack([v for _, v in kept])

@@ -154,6 +154,7 @@ class Recommender:
         self.today = today
         self.semantic = semantic
         self._by_meaning: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._vectors: dict[str, np.ndarray | None] = {}  # profile vectors (matcher.meaning)
         self.exclude_nodes: frozenset[str] = frozenset()
         self.exclude_edges: frozenset[tuple[str, str, str]] = frozenset()
         self.facts = SnapshotFacts(snapshot)
@@ -186,7 +187,7 @@ class Recommender:
         and graph only); everything else is shared."""
         other = copy.copy(self)
         other.semantic = semantic
-        other._by_meaning = {}
+        other._by_meaning, other._vectors = {}, {}
         return other
 
     def excluding(self, nodes: Iterable[str] = (),
@@ -212,7 +213,7 @@ class Recommender:
         fresh = set(new_ids)
         edges = [e for e in edges if e[0] in fresh or e[2] in fresh]
         other = copy.copy(self)
-        other._by_meaning = {}  # new candidates: the meaning matrices are rebuilt
+        other._by_meaning, other._vectors = {}, {}  # new candidates, longer profiles
         other.snapshot = self.snapshot.with_records(nodes, edges, version)
         other.facts = self.facts.extended(other.snapshot, new_ids)
         other.index = self.index.copy()

@@ -27,6 +27,7 @@ import os
 import threading
 import weakref
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,12 @@ def embeddings_path(store: GraphStore) -> Path | None:
     return None
 
 
+@cache
+def _installed() -> bool:
+    # Asked on every recommendation: a failed import searches the path each time.
+    return available()
+
+
 def _encode(texts):
     with _LOCK:
         if not _ENCODER:
@@ -168,7 +175,7 @@ def semantic_side(store: GraphStore) -> SemanticSide | None:
     """The stored embeddings of the store's candidates and the encoder, for the
     recommender; None without the extra or before the embeddings job has run. The file
     is read again when it changes (a stat per call)."""
-    if not available():
+    if not _installed():
         return None
     path = embeddings_path(store)
     if path is None:
@@ -186,3 +193,27 @@ def semantic_side(store: GraphStore) -> SemanticSide | None:
     with _LOCK:
         _SIDES[path] = (stamp, side)
     return side
+
+
+@dataclass
+class EmbeddingsStatus(Result):
+    """Whether recommendations can read meaning: the extra installed (``available``), where
+    the store's embeddings are kept (``path``, None if nowhere) and how many are stored."""
+
+    available: bool
+    path: str | None
+    model: str
+    stored: int
+
+
+def embeddings_status(store: GraphStore) -> EmbeddingsStatus:
+    """The state of the store's embeddings (read from the file, not computed).
+
+    >>> from duijie.graph import open_store
+    >>> embeddings_status(open_store(":memory:")).to_dict()["stored"]
+    0
+    """
+    path = embeddings_path(store)
+    side = semantic_side(store)
+    return EmbeddingsStatus(available(), None if path is None else str(path), MODEL,
+                            0 if side is None else len(side.cache.by_key))

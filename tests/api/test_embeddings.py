@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -151,8 +152,20 @@ def test_recommend_reads_the_stored_embeddings_on_the_cli_and_the_web(tmp_path):
         with signed_in(server, "wang") as office:
             answer = office.post("/api/recommendations/text",
                                  json={"text": ENGLISH_NEED, "kind": "expert", "k": 5})
-        assert answer.status_code == 200, answer.text
-        assert [i["id"] for i in answer.json()["items"]] == ids
+            assert answer.status_code == 200, answer.text
+            assert [i["id"] for i in answer.json()["items"]] == ids
+            # The job over HTTP: everything is stored already, so nothing new to encode.
+            state = office.get("/api/embeddings").json()
+            assert state["stored"] == json.loads(made.stdout)["texts"] and state["job"] is None
+            started = office.post("/api/embeddings")
+            assert started.status_code == 202, started.text
+            for _ in range(600):
+                job = office.get("/api/embeddings").json()["job"]
+                if job["status"] not in ("pending", "running"):
+                    break
+                time.sleep(0.2)
+            assert job["status"] == "done", job
+            assert job["result"]["encoded"] == 0 and job["result"]["texts"] == state["stored"]
     finally:
         server.close()
 

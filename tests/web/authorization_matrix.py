@@ -151,6 +151,9 @@ MATRIX: dict[str, Entry] = {
                                               {}, {"event_id": "event"}),
     "GET /api/jobs/{job_id}": Entry(OFFICE_ONLY, params={"job_id": "job"}),
     "DELETE /api/jobs/{job_id}": Entry(OFFICE_ONLY, params={"job_id": "job"}),
+    # the embeddings serve every region: only an organiser without a scope starts them
+    "POST /api/embeddings": Entry(({202, 409}, DENY, DENY, DENY, DENY, ANON), {}),
+    "GET /api/embeddings": Entry(ORGANISERS),
     "POST /api/events/{event_id}/schedule": Entry(OFFICE_ONLY, {}, {"event_id": "event"}),
     # published already by the fixture: "nothing scheduled to publish" (422) is a pass
     "POST /api/events/{event_id}/publish": Entry(({OK, 422}, HIDE, DENY, DENY, DENY, ANON),
