@@ -94,6 +94,8 @@ def _edge_pairs(store: GraphStore, event_ids: set[str] | None,
                 skip: set[str] = frozenset()) -> dict[str, list[PairRecord]]:
     """Pairs of events recorded only as `met`/`signed` edges (need → partner); events
     in `skip` (their meetings say it) are passed over."""
+    if event_ids is not None and event_ids <= skip:
+        return {}  # every event has its meetings: the edges would add nothing
     wanted = [e for kind in ("met", "signed") for e in iter_edges(store, kind)
               if (event := e.props.get("source_event")) and event not in skip
               and (event_ids is None or event in event_ids)]
