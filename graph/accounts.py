@@ -45,11 +45,13 @@ SCHEMA = (
 
 
 class Role(StrEnum):
-    """What an account is: an organiser of the office, an enterprise, or an expert."""
+    """What an account is: an organiser of the office, an enterprise, an expert, or an
+    analyst (reads the analysis of outcomes in its scope, changes nothing)."""
 
     ORGANISER = "organiser"
     ENTERPRISE = "enterprise"  # party_id: the Enterprise node it speaks for
     EXPERT = "expert"  # party_id: the Expert node
+    ANALYST = "analyst"  # scope: a region, as an organiser's; no party
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class AccountStore:
             raise InvalidInput("must be 1–100 characters without spaces", value=username,
                                where="username")
         role = Role(role)
-        if role is not Role.ORGANISER and not party_id:
+        if role in (Role.ENTERPRISE, Role.EXPERT) and not party_id:
             raise InvalidInput(f"an {role.value} account speaks for one node: give its id",
                                value=username, where="party")
         user_id = f"usr:{uuid.uuid4().hex[:12]}"

@@ -64,6 +64,11 @@ class Viewer:
         return cls(user_id, Role.ORGANISER, scope=scope)
 
     @classmethod
+    def analyst(cls, user_id: str, scope: str | None = None) -> Viewer:
+        """Reads the analysis of outcomes in its scope; not staff: no confidential need."""
+        return cls(user_id, Role.ANALYST, scope=scope)
+
+    @classmethod
     def enterprise(cls, user_id: str, firm_id: str) -> Viewer:
         return cls(user_id, Role.ENTERPRISE, firm_id, show_scores=False)
 

@@ -51,7 +51,7 @@ from duijie.evaluation.learning import MIN_OUTCOMES, MIN_SIGNED
 from duijie.evaluation.metrics import diversity, fairness
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.store import GraphStore, iter_edges, iter_nodes
-from duijie.graph.vocab import MeetingStatus, OutcomeStage
+from duijie.graph.vocab import Confidentiality, MeetingStatus, OutcomeStage
 
 RANK_EVENTS = 20
 """`duijie report --all` ranks partners for the latest this many events with pairs (each
@@ -341,7 +341,9 @@ def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[st
 
 
 def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today: str,
-            rank_events: int, learn: bool = False) -> AnalysisReport:
+            rank_events: int, learn: bool = False, viewer: Viewer | None = None
+            ) -> AnalysisReport:
+    viewer = viewer or Viewer.operator()
     ids = {e.id for e in event_nodes}
     meetings = _read_meetings(store, ids)
     by_event, source = gather_pairs(store, ids, meetings)
@@ -371,7 +373,25 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
         _learning(store, pairs, learn), follow)
     published = events[0]["published"] if len(events) == 1 else {}
     report.findings = _findings(report, published)
+    if not viewer.is_staff:
+        _without_confidential(store, report)
     return report
+
+
+def _without_confidential(store: GraphStore, report: AnalysisReport) -> None:
+    """For a reader who is not staff (an analyst): no id, title or words of a need that
+    is not public (confidential or internal). Its pairs still count (funnel, rates,
+    ranks): a count says nothing of what the need is."""
+    rows = report.partner_ranks["pairs"]
+    needs = store.get_nodes({n for r in rows for n in (*r.get("needs", []), r.get("need"))
+                             if n})
+    secret = {i for i, n in needs.items() if n.confidentiality != Confidentiality.PUBLIC}
+    for r in rows:
+        r["needs"] = [n for n in r.get("needs", []) if n not in secret]
+        r["need_names"] = {n: v for n, v in r.get("need_names", {}).items()
+                           if n not in secret}
+        if r.get("need") in secret:
+            r["need"] = None
 
 
 OPERATOR = Viewer.operator()
@@ -395,7 +415,7 @@ def event_report(store: GraphStore, event_id: str, *, today: str | None = None,
         raise NotFound("is not an event (see `duijie event list`)", value=event_id,
                        where="report")
     return _report(store, event_id, event.name, [event], today or date.today().isoformat(),
-                   rank_events=1, learn=learn)
+                   rank_events=1, learn=learn, viewer=viewer)
 
 
 def all_events_report(store: GraphStore, *, today: str | None = None,
@@ -405,4 +425,4 @@ def all_events_report(store: GraphStore, *, today: str | None = None,
     the latest `rank_events` events with pairs."""
     events = [e for e in iter_nodes(store, "Event") if _visible(viewer, e)]
     return _report(store, "all", "all", events, today or date.today().isoformat(),
-                   rank_events=rank_events, learn=learn)
+                   rank_events=rank_events, learn=learn, viewer=viewer)

@@ -63,8 +63,27 @@ async def get_session(request: Request) -> Session:
         if not sent or not hmac.compare_digest(str(sent), session.csrf):
             raise Forbidden("this form is stale or was not sent by Duijie's page: reload the "
                             "page and try again", where="csrf")
+    if not analyst_may_open(session, request):
+        raise Forbidden(ANALYST_ONLY, where="role")
     request.state.session = session
     return session
+
+
+ANALYST_PATHS = ("/api/analysis", "/analysis")
+"""What an analyst reads (GET only); besides these only signing in and out and "/"."""
+ANALYST_ONLY = "an analyst account reads the analysis of outcomes and changes nothing"
+
+
+def analyst_may_open(session: Session, request: Request) -> bool:
+    """Everyone but an analyst; an analyst only the analysis pages and reports (read),
+    its session (read, sign out) and the home page (which sends it to the analysis)."""
+    if session.user.role is not Role.ANALYST:
+        return True
+    path, method = request.url.path, request.method
+    if path in ("/api/session", "/logout") or (path == "/" and method in SAFE_METHODS):
+        return True
+    return method in SAFE_METHODS and any(path == p or path.startswith(p + "/")
+                                          for p in ANALYST_PATHS)
 
 
 CurrentSession = Annotated[Session, Depends(get_session)]
@@ -92,6 +111,8 @@ def viewer_of(session: Session) -> Viewer:
         return Viewer.organiser(user.id, user.scope)
     if user.role is Role.ENTERPRISE:
         return Viewer.enterprise(user.id, user.party_id or "")
+    if user.role is Role.ANALYST:
+        return Viewer.analyst(user.id, user.scope)
     return Viewer.expert(user.id, user.party_id or "")
 
 

@@ -19,10 +19,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
 from duijie.api.services.accounts import log_in, log_out
-from duijie.api.web.deps import SESSION_COOKIE, AccountsDep
+from duijie.api.web.deps import ANALYST_ONLY, SESSION_COOKIE, AccountsDep, analyst_may_open
 from duijie.api.web.i18n import pick_language, translate
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Unauthorized
+from duijie.graph.errors import Forbidden, Unauthorized
 from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.reasons import render_reason
 
@@ -59,7 +59,15 @@ def language(request: Request) -> str:
 
 
 def page_session(request: Request) -> Session | None:
-    """The signed-in session of a page request, or None (pages redirect to sign in)."""
+    """The signed-in session of a page request, or None (pages redirect to sign in);
+    `Forbidden` for an analyst outside the analysis pages (`deps.analyst_may_open`)."""
+    session = _signed_in(request)
+    if session is not None and not analyst_may_open(session, request):
+        raise Forbidden(ANALYST_ONLY, where="role")
+    return session
+
+
+def _signed_in(request: Request) -> Session | None:
     from duijie.api.services.accounts import current_session
 
     try:
@@ -71,7 +79,7 @@ def page_session(request: Request) -> Session | None:
 def render(request: Request, name: str, status_code: int = 200, **context: Any
            ) -> HTMLResponse:
     lang = language(request)
-    session = context.pop("session", None) or page_session(request)
+    session = context.pop("session", None) or _signed_in(request)
     response = templates.TemplateResponse(request, name, {
         "lang": lang, "t": lambda key, **values: translate(key, lang, **values),
         "reason": lambda stored: render_reason(stored, lang),  # a structured reason, read
@@ -93,6 +101,8 @@ def home(request: Request) -> HTMLResponse:
         from duijie.api.web.routes.dashboard import dashboard_page
 
         return dashboard_page(request, session)
+    if session.user.role is Role.ANALYST:
+        return RedirectResponse("/analysis", status_code=303)
     return render(request, "home.html", session=session)
 
 

@@ -14,11 +14,11 @@ EXPERT = "exp:xian-han-zhenyu"
 HELPER = "inst:xidian-university"
 FIRM_A, FIRM_B = "ent:ailaiyi", "ent:xinyun-wood"
 SECRET = "机密：超快光纤激光器光束质量控制（矩阵）"
-ROLES = ("office", "region", "firm_a", "firm_b", "expert", "anon")
+ROLES = ("office", "region", "firm_a", "firm_b", "expert", "anon", "analyst")
 USERS = {"office": ("wang", "organiser"), "region": ("zhou", "organiser", "--scope", "西安"),
          "firm_a": ("ailaiyi", "enterprise", "--party", FIRM_A),
          "firm_b": ("xinyun", "enterprise", "--party", FIRM_B),
-         "expert": ("han", "expert", "--party", EXPERT)}
+         "expert": ("han", "expert", "--party", EXPERT), "analyst": ("li", "analyst")}
 
 
 @dataclass
@@ -62,6 +62,13 @@ class Entry:
     form: bool = False  # a page's form post (cookie + csrf_token)
     files: bool = False
     fresh: bool = False  # a session of its own (the request ends it)
+    # An analyst reads the analysis and changes nothing: refused (403) unless said here.
+    analyst: int | set[int] = 403
+
+    @property
+    def expects(self) -> tuple[int | set[int], ...]:
+        """What each role gets, in ROLES order (the analyst last)."""
+        return (*self.expect, self.analyst)
 
 
 def rev_of(need_key: str, *, edit: bool = False, form: bool = False
@@ -96,11 +103,12 @@ NEED_A_READ = (OK, HIDE, OK, HIDE, HIDE, ANON)
 DAY = ["2026-12-10"]
 
 MATRIX: dict[str, Entry] = {
-    "GET /health": Entry((OK,) * 6),
-    "GET /ready": Entry((OK,) * 6),
-    "POST /api/session": Entry((OK,) * 6, {"username": "wang", "password": PASSWORD}),
-    "GET /api/session": Entry(SIGNED_IN),
-    "DELETE /api/session": Entry((204, 204, 204, 204, 204, ANON), fresh=True),
+    "GET /health": Entry((OK,) * 6, analyst=OK),
+    "GET /ready": Entry((OK,) * 6, analyst=OK),
+    "POST /api/session": Entry((OK,) * 6, {"username": "wang", "password": PASSWORD},
+                                analyst=OK),
+    "GET /api/session": Entry(SIGNED_IN, analyst=OK),
+    "DELETE /api/session": Entry((204, 204, 204, 204, 204, ANON), fresh=True, analyst=204),
     "GET /api/dashboard": Entry(ORGANISERS),
     "GET /api/enterprises": Entry(SIGNED_IN),
     "GET /api/experts": Entry(SIGNED_IN),
@@ -205,7 +213,7 @@ MATRIX: dict[str, Entry] = {
     "POST /api/contacts": Entry((201, {201, HIDE}, DENY, DENY, DENY, ANON), lambda o, role: {
         "official_id": o.ids["official"], "firm_id": FIRM_A, "note": "走访"}),
     "GET /api/contacts/duty": Entry(ORGANISERS),
-    "GET /api/analysis": Entry(ORGANISERS),
+    "GET /api/analysis": Entry(ORGANISERS, analyst=OK),
     # challenge lists: any organiser reads; only one without a scope reshapes themes (an
     # unknown theme is stale: 409)
     "GET /api/challenges": Entry(ORGANISERS, params={}),
@@ -215,12 +223,13 @@ MATRIX: dict[str, Entry] = {
         "themes": ["theme:none", "theme:other"], "revs": [0, 0]}),
     "POST /api/challenges/{theme_id}/split": Entry((409, DENY, DENY, DENY, DENY, ANON), {
         "needs": ["need:none"], "rev": 0}, {"theme_id": "theme:none"}),
-    "GET /api/analysis/{event_id}": Entry(OFFICE_ONLY, params={"event_id": "event"}),
+    "GET /api/analysis/{event_id}": Entry(OFFICE_ONLY, params={"event_id": "event"},
+                                          analyst=OK),
     # the innovation map: organisers; one whose scope (西安) has no firms of the industry
     # gets 404
     "GET /api/map": Entry(OFFICE_ONLY, query={"industry": "纺织印染"}),
     # pages
-    "GET /": Entry((OK,) * 5 + (303,)),
+    "GET /": Entry((OK,) * 5 + (303,), analyst=303),  # an analyst: to the analysis
     "GET /problems": Entry((OK, OK, OK, OK, DENY, 303)),
     "GET /problems/{need_id}": Entry((OK, HIDE, OK, HIDE, DENY, 303),
                                      params={"need_id": "problem"}),
@@ -244,11 +253,13 @@ MATRIX: dict[str, Entry] = {
     "GET /contacts/{official_id}": Entry(PAGE_ORGANISERS, params={"official_id": "official"}),
     "POST /contacts/{official_id}/record": Entry(FORM_ORGANISERS, {"firm_id": FIRM_A}, {
         "official_id": "official"}, form=True),
-    "GET /analysis": Entry(PAGE_ORGANISERS),
-    "GET /analysis/{event_id}": Entry(PAGE_OFFICE_ONLY, params={"event_id": "event"}),
-    "GET /login": Entry((OK,) * 6),
-    "POST /login": Entry((303,) * 6, {"username": "wang", "password": PASSWORD}, form=True),
-    "POST /logout": Entry((303,) * 6, {}, form=True, fresh=True),
+    "GET /analysis": Entry(PAGE_ORGANISERS, analyst=OK),
+    "GET /analysis/{event_id}": Entry(PAGE_OFFICE_ONLY, params={"event_id": "event"},
+                                      analyst=OK),
+    "GET /login": Entry((OK,) * 6, analyst=OK),
+    "POST /login": Entry((303,) * 6, {"username": "wang", "password": PASSWORD}, form=True,
+                        analyst=303),
+    "POST /logout": Entry((303,) * 6, {}, form=True, fresh=True, analyst=303),
     "GET /needs": Entry(PAGE_SIGNED_IN),
     "GET /needs/new": Entry((OK, OK, OK, OK, DENY, 303)),
     # the form says so at the firm field (422), as for an unknown firm

@@ -171,13 +171,13 @@ def test_each_role_gets_what_the_matrix_says(office, key):
     entry = MATRIX[key]
     wrong = {}
     def denial(i: int) -> bool:
-        expected = entry.expect[i]
+        expected = entry.expects[i]
         return bool((expected if isinstance(expected, set) else {expected}) & {ANON, DENY,
                                                                               HIDE})
 
     # the denials first: an allowed write must not change what they are refused
     for i in sorted(range(len(ROLES)), key=lambda i: not denial(i)):
-        role, expected = ROLES[i], entry.expect[i]
+        role, expected = ROLES[i], entry.expects[i]
         answer = call(office, key, entry, role)
         allowed = expected if isinstance(expected, set) else {expected}
         if answer.status_code not in allowed:
@@ -374,3 +374,44 @@ def test_an_organiser_of_one_region_gets_only_that_regions_firms_and_experts(off
             everyone = org.post("/api/recommendations/text", json=body).json()["items"]
             assert scoped and all("西安" in (i["region"] or "") for i in scoped), scoped
             assert any("西安" not in (i["region"] or "") for i in everyone)
+
+
+# -- the analyst: reads the analysis of its scope, never a confidential need --------------
+
+def test_an_analyst_reads_the_report_without_the_confidential_need(office):
+    ids = office.ids
+    with office.api("office") as org:  # firm A's meeting about its confidential need signs
+        recorded = org.post(f"/api/meetings/{ids['meeting']}/outcomes", json={
+            "stage": "m1", "ledger": "signed", "contract_value": 50})
+        assert recorded.status_code == 201, recorded.text
+        staff = org.get(f"/api/analysis/{ids['event']}", params={"today": "2027-01-01"})
+    assert staff.status_code == 200
+    assert ids["need_a"] in staff.text  # the office's report names the need it ranked for
+    with office.api("analyst") as analyst:
+        read = analyst.get(f"/api/analysis/{ids['event']}", params={"today": "2027-01-01"})
+        assert read.status_code == 200, read.text
+        assert SECRET not in read.text and ids["need_a"] not in read.text
+        assert "光束质量变差" not in read.text
+        report = read.json()
+        # the pair still counts: its signing is in the funnel and the sign rate
+        assert {s["stage"]: s["count"] for s in report["funnel"]}["signed"] >= 1
+        assert report["firm_sign_rate"]["successes"] >= 1
+        assert any(p["firm"] == FIRM_A for p in report["partner_ranks"]["pairs"])
+        # and changes nothing
+        assert analyst.post(f"/api/meetings/{ids['meeting']}/outcomes", json={
+            "stage": "m3", "ledger": "signed"}).status_code == 403
+    with office.page("analyst") as browser:
+        page = browser.get(f"/analysis/{ids['event']}")
+        assert page.status_code == 200 and SECRET not in page.text
+        assert 'href="/analysis"' in page.text and "分析员" in page.text
+        assert browser.get(f"/needs/{ids['need_a']}").status_code == 403
+
+
+def test_an_analyst_of_another_region_does_not_see_the_event(office):
+    add_user(office.server.db, "zhao", "analyst", PASSWORD, "--scope", "西安")
+    answer = httpx.post(office.server.url + "/api/session",
+                        json={"username": "zhao", "password": PASSWORD})
+    token = answer.json()["token"]
+    with office.api("zhao", token) as analyst:
+        assert analyst.get(f"/api/analysis/{office.ids['event']}").status_code == 404
+        assert analyst.get("/api/analysis").status_code == 200

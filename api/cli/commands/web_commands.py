@@ -75,7 +75,8 @@ def user() -> None:
 @click.option("--role", required=True, type=click.Choice(values(Role)))
 @click.option("--party", "party_id", default=None,
               help="For an enterprise or expert account: the node it speaks for (id).")
-@click.option("--scope", default=None, help="An organiser's region (default: the whole office).")
+@click.option("--scope", default=None,
+              help="An organiser's or analyst's region (default: the whole office).")
 @click.option("--name", "display_name", default=None, help="The name shown on pages.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @json_option
@@ -89,6 +90,7 @@ def add(app: AppContext, username: str, role: str, party_id: str | None, scope: 
       duijie user add wang --role organiser
       echo 'a long secret' | duijie user add dali --role enterprise \
         --party ent:dali --password-stdin
+      duijie user add li --role analyst --scope 西安   # reads the analysis, changes nothing
     """
     from duijie.api.services.accounts import accounts_path, add_user
     from duijie.graph.accounts import AccountStore

@@ -15,11 +15,16 @@ from duijie.api.services.report import (
     all_events_report,
     event_report,
 )
-from duijie.api.web.deps import OrganiserSession, StoreDep, viewer_of
-from duijie.graph.accounts import Role
+from duijie.api.web.deps import StoreDep, require_role, viewer_of
+from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Forbidden
 
 router = APIRouter(tags=["analysis"])
+
+READERS = (Role.ORGANISER, Role.ANALYST)
+"""Organisers and analysts read the analysis (each in their scope); analysts never see a
+confidential need's title or words (`report`)."""
+ReaderSession = Annotated[Session, require_role(*READERS)]
 
 Today = Annotated[date | None, Query(description="YYYY-MM-DD: count overdue follow-ups "
                                                  "from this date instead of today")]
@@ -28,7 +33,7 @@ RankEvents = Annotated[int, Query(ge=0, le=1000, description="rank partners for 
 
 
 @router.get("/api/analysis", response_model=AnalysisReport)
-def all_events_api(store: StoreDep, session: OrganiserSession, today: Today = None,
+def all_events_api(store: StoreDep, session: ReaderSession, today: Today = None,
                    rank_events: RankEvents = RANK_EVENTS) -> dict:
     """Every event in the organiser's scope together: funnel, sign rate with its
     interval, firms, where partners ranked before their events, learning, overdue
@@ -38,7 +43,7 @@ def all_events_api(store: StoreDep, session: OrganiserSession, today: Today = No
 
 
 @router.get("/api/analysis/{event_id}", response_model=AnalysisReport)
-def event_api(event_id: str, store: StoreDep, session: OrganiserSession,
+def event_api(event_id: str, store: StoreDep, session: ReaderSession,
               today: Today = None) -> dict:
     """One event's report (as `duijie report EVENT_ID --json`)."""
     return event_report(store, event_id, today=today.isoformat() if today else None,
@@ -53,8 +58,8 @@ def _page(request: Request, make) -> HTMLResponse:
     session = page_session(request)
     if session is None:
         return RedirectResponse("/login", status_code=303)
-    if session.user.role is not Role.ORGANISER:
-        raise Forbidden("the analysis is for organisers", where="analysis")
+    if session.user.role not in READERS:
+        raise Forbidden("the analysis is for organisers and analysts", where="analysis")
     data = make(request.app.state.store, viewer_of(session)).to_dict()
     figures = report_figures(data, translator(language(request)))
     json_href = "/api/analysis" + ("" if data["scope"] == "all" else f"/{data['scope']}")
