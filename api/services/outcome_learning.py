@@ -21,6 +21,7 @@ and sets its ranking beside the hybrid one on those later events (paired bootstr
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,19 +242,22 @@ in use (what the hybrid leaves further down is not re-examined)."""
 
 _COUNTED: dict[tuple[int, Any], tuple[int, int]] = {}
 _MODEL: dict[tuple[int, int, int], tuple[dict[str, Any], ModelChoice | None]] = {}
+_LEARNING = threading.Lock()  # web workers' threads: one learns, the others wait for it
 
 
 def recorded_outcomes(store: GraphStore) -> tuple[int, int]:
     """Met pairs and signed pairs among *recorded* outcomes (invented ones not counted),
     once per store version."""
     key = (id(store), store.version())
-    if key not in _COUNTED:
-        _COUNTED.clear()
+    found = _COUNTED.get(key)
+    if found is None:
         by_event, _ = gather_pairs(store)
         met = [p for ps in by_event.values() for p in ps
                if not p.illustrative and p.reached("met")]
-        _COUNTED[key] = (len(met), sum(1 for p in met if p.reached("signed")))
-    return _COUNTED[key]
+        found = (len(met), sum(1 for p in met if p.reached("signed")))
+        _COUNTED.clear()  # one store's latest count is enough to keep
+        _COUNTED[key] = found
+    return found
 
 
 def _note(key: str, outcomes: int, signed: int, **values: Any) -> dict[str, Any]:
@@ -283,10 +287,13 @@ def ranking_model(store: GraphStore) -> tuple[dict[str, Any], ModelChoice | None
     if outcomes < MIN_OUTCOMES or signed < MIN_SIGNED:
         return _note("analysis_ranking_wait", outcomes, signed), None
     key = (id(store), outcomes, signed)
-    if key not in _MODEL:
-        _MODEL.clear()
-        _MODEL[key] = _learn_recorded(store, outcomes, signed)
-    return _MODEL[key]
+    with _LEARNING:
+        found = _MODEL.get(key)
+        if found is None:
+            found = _learn_recorded(store, outcomes, signed)
+            _MODEL.clear()
+            _MODEL[key] = found
+    return found
 
 
 def _learn_recorded(store: GraphStore, outcomes: int, signed: int
