@@ -6,11 +6,13 @@ same JSON that the CLI's `--json` prints); the request models state every limit.
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from duijie.api.services.event_views import MeetingView
 from duijie.api.web.reason_models import ReasonOut
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
@@ -271,26 +273,20 @@ class FollowUpOut(BaseModel):
     done: bool
 
 
-class MeetingOut(BaseModel):
-    id: str
-    name: str
-    event_id: str
-    event_name: str
-    status: str
-    source: str | None
-    firm: str
-    firm_name: str
-    helper: str
-    helper_name: str
-    slot: str | None
-    table: str | None
-    start: str | None
-    end: str | None
-    score: float | None = Field(description="Only for organisers.")
-    reasons: list[ReasonOut]
-    needs: list[NeedRef]
-    outcomes: list[OutcomeSeen]
-    follow_ups: list[FollowUpOut]
+def _typed_like(result: type, name: str, doc: str, **typed: Any) -> type[BaseModel]:
+    """A response model with exactly the fields of a use case's result dataclass (its
+    `to_dict()` keys, in order), each typed as the dataclass says unless `typed` gives
+    the nested shape: the fields are written once, in the use case."""
+    hints = get_type_hints(result)
+    return create_model(name, __doc__=doc, **{
+        f.name: typed.get(f.name, (hints[f.name], ...)) for f in dataclass_fields(result)})
+
+
+MeetingOut = _typed_like(
+    MeetingView, "MeetingOut", "One meeting as its reader may see it (`MeetingView`).",
+    score=(float | None, Field(description="Only for organisers.")),
+    reasons=(list[ReasonOut], ...), needs=(list[NeedRef], ...),
+    outcomes=(list[OutcomeSeen], ...), follow_ups=(list[FollowUpOut], ...))
 
 
 class MeetingListOut(BaseModel):
