@@ -296,10 +296,38 @@ def ranking_model(store: GraphStore) -> tuple[dict[str, Any], ModelChoice | None
     return found
 
 
+LEARN_FROM = 2000
+"""`recommend`'s model learns from the latest events holding about this many recorded
+outcomes: past the simulator's curve (the logistic model is near the truth from ~800) and
+a bound on the time it takes (a pre-event graph side per event, a ranking per pair)."""
+
+
+def latest_events(by_event: dict[str, list], dates: dict[str, str], enough: int) -> list[str]:
+    """The latest dated events whose recorded met pairs reach `enough` (all if fewer).
+
+    >>> from duijie.evaluation.funnel import PairRecord
+    >>> pairs = {e: [PairRecord(e, "f", "h", held=True)] * 2 for e in ("a", "b", "c")}
+    >>> latest_events(pairs, {"a": "2020-01-01", "b": "2021-01-01", "c": "2022-01-01"}, 3)
+    ['b', 'c']
+    """
+    chosen, count = [], 0
+    for event in sorted((e for e in by_event if dates.get(e)), key=lambda e: dates[e],
+                        reverse=True):
+        if count >= enough:
+            break
+        mine = sum(1 for p in by_event[event] if not p.illustrative and p.reached("met"))
+        if mine:
+            chosen.append(event)
+            count += mine
+    return sorted(chosen, key=lambda e: dates[e])
+
+
 def _learn_recorded(store: GraphStore, outcomes: int, signed: int
                     ) -> tuple[dict[str, Any], ModelChoice | None]:
     by_event, _ = gather_pairs(store)
-    events = [e for e, ps in by_event.items() if any(not p.illustrative for p in ps)]
+    dates = {e: str(n.props.get("start_date") or "")[:10]
+             for e, n in store.get_nodes(list(by_event)).items()}
+    events = latest_events(by_event, dates, LEARN_FROM)
     examples = [e for e in outcome_examples(store, events) if not e.illustrative]
     try:
         choice = choose_model(examples)
@@ -310,7 +338,8 @@ def _learn_recorded(store: GraphStore, outcomes: int, signed: int
     runs, labels = scorer_runs(test, choice)
     row = {r["scorer"]: r for r in
            compare(runs, labels, k=3, reference="hybrid").table("ndcg")}["learned"]
-    values = {"model": choice.name, "learned": round(row["value"], 3),
+    values = {"model": choice.name, "learned_from": len(examples),
+              "learned": round(row["value"], 3),
               "hybrid": round(row["value"] - row["difference"], 3),
               "low": round(row["difference_low"], 3), "high": round(row["difference_high"], 3)}
     if not (row["real"] and row["difference"] > 0):

@@ -66,6 +66,7 @@ def test_above_the_threshold_recommendations_rerank_by_the_learned_chance(grown)
     assert ranking["method"] == "learned", ranking
     assert ranking["key"] == "analysis_ranking_learned"
     assert ranking["values"]["learned"] > ranking["values"]["hybrid"]
+    assert ranking["values"]["learned_from"] == outcomes  # fewer than LEARN_FROM: all
     assert ranking["values"]["low"] > 0  # the paired bootstrap says the gain is real
     ids = [i["id"] for i in result["items"]]
     chances = [ranking["chance_of_signing"][i] for i in ids]
