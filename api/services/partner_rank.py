@@ -150,10 +150,20 @@ def pre_event_recommender(store: GraphStore, cut: PreEventCut,
                        today=date.fromisoformat(cut.cutoff))
 
 
-def recorded_pairs(store: GraphStore, event_id: str) -> list[dict[str, Any]]:
+def recorded_edges(store: GraphStore) -> dict[str, list[Edge]]:
+    """Every `met` and `signed` edge by the event it records (read once for many events)."""
+    out: dict[str, list[Edge]] = {}
+    for kind in ("met", "signed"):
+        for e in iter_edges(store, kind):
+            out.setdefault(e.props.get("source_event"), []).append(e)
+    return out
+
+
+def recorded_pairs(store: GraphStore, event_id: str,
+                   edges: dict[str, list[Edge]] | None = None) -> list[dict[str, Any]]:
     """The pairs the event produced, furthest stage first: from its meetings' outcomes
     (held → met, intent, a signed ledger step) and from `met`/`signed` edges recorded for
-    it (need → partner) where no meeting says more."""
+    it (need → partner) where no meeting says more. `edges`: `recorded_edges`, if read."""
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
 
     def note(firm: str, helper: str, stage: str, needs: Iterable[str], meeting: str | None,
@@ -179,13 +189,13 @@ def recorded_pairs(store: GraphStore, event_id: str) -> list[dict[str, Any]]:
                  if e.props.get("role") == "need"]
         note(firm, helper, stage, needs, m.id,
              any(is_illustrative(r) for r in [m, *outcomes]))
-    for kind in ("met", "signed"):
-        for e in iter_edges(store, kind):
-            if e.props.get("source_event") != event_id:
-                continue
-            firms = [n.id for _, n in store.neighbours(e.src, "submitted", "in")]
-            for firm in firms[:1]:
-                note(firm, e.dst, kind, [e.src], e.props.get("meeting_id"), is_illustrative(e))
+    mine = (edges.get(event_id, []) if edges is not None else
+            [e for kind in ("met", "signed") for e in iter_edges(store, kind)
+             if e.props.get("source_event") == event_id])
+    for e in mine:
+        firms = [n.id for _, n in store.neighbours(e.src, "submitted", "in")]
+        for firm in firms[:1]:
+            note(firm, e.dst, e.kind, [e.src], e.props.get("meeting_id"), is_illustrative(e))
     return sorted(pairs.values(), key=lambda r: (-STAGE_ORDER.index(r["stage"]), r["firm"],
                                                  r["helper"]))
 
@@ -263,7 +273,8 @@ def _median(values: list[int]) -> float | None:
 def partner_ranks(store: GraphStore, event_id: str, *,
                   config: RecommendConfig | None = None, records: DatedRecords | None = None,
                   props: dict[str, dict[str, Any]] | None = None,
-                  base: Recommender | None = None) -> PartnerRanks:
+                  base: Recommender | None = None,
+                  edges: dict[str, list[Edge]] | None = None) -> PartnerRanks:
     """Where each partner the event produced ranked before the event (see the module
     docstring). An event without recorded pairs gives an empty list, said so in the
     summary (``signed: 0``), never a made-up rank.
@@ -274,7 +285,7 @@ def partner_ranks(store: GraphStore, event_id: str, *,
     or an outcome, so nothing of the event reaches it; without, the text models are
     fitted again on the pre-event copy (seconds per event on a large graph)."""
     cut = pre_event_cut(store, event_id, records)
-    pairs = recorded_pairs(store, event_id)
+    pairs = recorded_pairs(store, event_id, edges)
     names = store.get_nodes({event_id, *(x for p in pairs for x in (p["firm"], p["helper"])),
                              *(n for p in pairs for n in p["needs"])})
     rec = None if not pairs else (base.excluding(cut.nodes, cut.edges) if base is not None

@@ -170,7 +170,11 @@ class AnalysisReport(Result):
 
 
 def _ranks(store: GraphStore, events: list[str]) -> dict[str, Any]:
-    from duijie.api.services.partner_rank import DatedRecords, candidate_props
+    from duijie.api.services.partner_rank import (
+        DatedRecords,
+        candidate_props,
+        recorded_edges,
+    )
     from duijie.api.services.recommendations import shared_recommender
 
     rows, summaries = [], {}
@@ -178,9 +182,11 @@ def _ranks(store: GraphStore, events: list[str]) -> dict[str, Any]:
     props = candidate_props(store) if len(events) > 1 else None
     # Many events: one recommender, each event's records left out of its graph side.
     base = shared_recommender(store).current() if len(events) > 1 else None
+    edges = recorded_edges(store) if len(events) > 1 else None
     for event in events:
         try:
-            ranked = partner_ranks(store, event, records=records, props=props, base=base)
+            ranked = partner_ranks(store, event, records=records, props=props, base=base,
+                                   edges=edges)
         except InvalidInput:  # no date: nothing is known to precede it
             summaries[event] = None
             continue
