@@ -118,3 +118,19 @@ def test_an_event_without_a_date_or_without_outcomes(recorded, tmp_path: Path):
     assert empty["pairs"] == [] and empty["summary"]["signed"] == 0
     assert empty["summary"]["hybrid"] is None
     store.close()
+
+
+def test_ranks_on_todays_recommender_for_many_events_do_not_move_either(
+        recorded, tmp_path: Path):
+    """The report over many events ranks on one recommender (`base`), each event's records
+    left out of its graph side: records written at or after the event move nothing."""
+    honest = partner_ranks(recorded, XIAN_EVENT,
+                           base=shared_recommender(recorded).current()).to_dict()
+    later = SqliteStore(tmp_path / "later-base.db")
+    copy_graph(recorded, later)
+    _contaminate(later, honest["pairs"])
+    again = partner_ranks(later, XIAN_EVENT, base=shared_recommender(later).current())
+    assert again.to_dict()["pairs"] == honest["pairs"]
+    assert [p["rank"] for p in honest["pairs"]] and all(
+        p["rank"] is not None for p in honest["pairs"] if p["stage"] == "signed")
+    later.close()
