@@ -27,7 +27,7 @@ PAGES = {
              "/events", "/events/evt:xian-docking-2019-05", "/reviews", "/imports",
              "/meetings"],
     "ailaiyi": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
-                "/meetings"],
+                "/needs/{need}/matches?kind=programme", "/meetings"],
     "han": ["/", "/needs", "/meetings"],
 }
 
@@ -100,9 +100,13 @@ def test_the_main_pages_in_english_hold_no_chinese_but_names_and_no_raw_ids(
                 document.body.appendChild(copy); copy.style.display = 'block';
                 const text = copy.innerText; copy.remove(); return text }""")
             left = untranslated(shown, words)
+            if "kind=programme" in path:  # the eligibility conditions, in English
+                checks = page.locator("ul.checks li").all_inner_texts()
+                assert all(c[:1] in "✗?" for c in checks), checks
             ids = RAW_ID.findall(page.inner_text("body"))
+            if path.endswith("/matches"):
+                screenshot(page, f"english-matches-{username}")
             if left or ids:
                 problems[f"{username} {path}"] = sorted(set(left))[:10] + sorted(set(ids))[:5]
-        screenshot(page, f"english-{username}")
         context.close()
     assert not problems, "\n".join(f"{page}: {' '.join(left)}" for page, left in problems.items())
