@@ -25,9 +25,10 @@ RAW_ID = re.compile(r"\b(?:ent|need|inst|exp|evt|prog|mtg|usr):[\w.-]+")
 PAGES = {
     "wang": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
              "/events", "/events/evt:xian-docking-2019-05", "/reviews", "/imports",
-             "/meetings"],
+             "/meetings", "/challenges", "/problems", "/push", "/contacts",
+             "/firms/ent:xinyun-wood"],
     "ailaiyi": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
-                "/needs/{need}/matches?kind=programme", "/meetings"],
+                "/needs/{need}/matches?kind=programme", "/meetings", "/problems", "/firm"],
     "han": ["/", "/needs", "/meetings"],
 }
 
