@@ -10,7 +10,15 @@ Beside it, in the same run: the text part alone
 shortcut the issue warns about, a personalised `networkx.pagerank` on the store's
 projection per request (a few calls only).
 
-    python benchmarks/bench_recommend.py [--experts 20000] [--queries 60]
+    python benchmarks/bench_recommend.py [--experts 20000] [--queries 60] [--semantic]
+
+With ``--semantic`` (needs ``duijie[semantic]``), the same graph with stored embeddings:
+encoding throughput of the real encoder on a sample of the candidates' document texts
+(and the time it would take for all of them, extrapolated), then every distinct text gets a
+random unit vector (timing does not depend on the values; encoding all of them here would
+take most of an hour), written as the store's embeddings file, and `recommend` is timed
+again with the meaning component: for stored needs (their stored vectors, no encoding) and
+for typed-in texts (the query encoded by the real encoder inside the call).
 """
 
 from __future__ import annotations
@@ -96,6 +104,66 @@ def pct(times: list[float], q: float) -> float:
     return float(np.percentile(times, q)) * 1000
 
 
+def semantic_part(store: SqliteStore, shared, asks: list, args: argparse.Namespace,
+                  tmp: Path) -> None:
+    """Encoding throughput, the embeddings file, and recommend with meaning (see module)."""
+    from duijie.api.services.embeddings import candidate_texts, use_embeddings, write_cache
+    from duijie.matcher.semantic import MODEL, EmbeddingCache, load_encoder
+
+    t = time.perf_counter()
+    encode = load_encoder()
+    load_model_s = time.perf_counter() - t
+    n_profiles, texts = candidate_texts(store)
+    distinct = list(dict.fromkeys(texts))
+    sample = random.Random(7).sample(distinct, min(args.encode_sample, len(distinct)))
+    t = time.perf_counter()
+    for start in range(0, len(sample), 128):
+        encode(sample[start:start + 128])
+    encode_s = time.perf_counter() - t
+    rate = len(sample) / encode_s
+    print(f"\nencoder loaded in {load_model_s:.1f} s; {len(sample)} document texts encoded "
+          f"in {encode_s:.1f} s: {rate:.0f} texts/s (batches of 128, one BLAS thread); "
+          f"all {len(distinct):,} distinct texts of {n_profiles:,} profiles would take "
+          f"{len(distinct) / rate / 60:.0f} min (extrapolated)")
+    cache = EmbeddingCache(MODEL)
+    vectors = np.random.default_rng(0).standard_normal((len(distinct), 512)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    cache.by_key = {cache.key(text): v for text, v in zip(distinct, vectors, strict=True)}
+    path = tmp / "bench.db.embeddings.npz"
+    t = time.perf_counter()
+    write_cache(cache, path)
+    write_s = time.perf_counter() - t
+    del cache, vectors
+    use_embeddings(store, path)
+    t = time.perf_counter()
+    rec = shared.current()
+    read_s = time.perf_counter() - t
+    assert rec.semantic is not None
+    print(f"embeddings file: {path.stat().st_size / 1e6:.0f} MB, written in {write_s:.1f} s, "
+          f"read into the recommender in {read_s:.1f} s")
+    stored, typed, per_kind = [], [], {"expert": [], "institute": [], "programme": []}
+    for need, kind in asks:
+        t = time.perf_counter()
+        result = shared.recommend(need, kind, k=args.k)
+        dt = time.perf_counter() - t
+        stored.append(dt)
+        per_kind[kind].append(dt)
+        assert result.items or result.reason
+    for need, _ in asks[: args.queries // 3]:
+        props = rec.props[need]
+        text = "\n".join(filter(None, [props.get("title"), props.get("text")]))
+        t = time.perf_counter()
+        shared.recommend(text=text, kind="expert", k=args.k)
+        typed.append(time.perf_counter() - t)
+    print(f"\n{'with meaning (stored embeddings)':<52}{'calls':>6}{'p50 ms':>9}{'p95 ms':>9}")
+    rows = [("recommend(), stored needs, all kinds", stored)]
+    rows += [(f"recommend(), stored needs, kind={kind}", ts) for kind, ts in per_kind.items()]
+    rows += [("recommend(text=...), query encoded, experts", typed)]
+    for name, ts in rows:
+        print(f"{name:<52}{len(ts):>6}{pct(ts, 50):>9.1f}{pct(ts, 95):>9.1f}")
+    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--experts", type=int, default=20_000)
@@ -104,6 +172,10 @@ def main() -> None:
     parser.add_argument("--needs", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--semantic", action="store_true",
+                        help="also time recommend with stored embeddings (duijie[semantic])")
+    parser.add_argument("--encode-sample", type=int, default=1000,
+                        help="document texts the real encoder encodes for its throughput")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(Path(tmp) / "bench.db")
@@ -182,6 +254,8 @@ def main() -> None:
         print(f"networkx.pagerank alone / whole recommend (p50): "
               f"{statistics.median(nx_t) / statistics.median(whole):.0f}×")
         print("target: whole recommend p50 ≤ 50 ms on one core")
+        if args.semantic:
+            semantic_part(store, shared, asks, args, Path(tmp))
         print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         store.close()
 
