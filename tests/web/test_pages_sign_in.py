@@ -6,18 +6,15 @@ import httpx
 import pytest
 
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user
+from tests.web.server import serve_with_accounts
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("pages") / "office.db"
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    running = Server(db, seed=False)
-    yield running
-    running.close()
+    yield from serve_with_accounts(tmp_path_factory, "pages", [
+        ("wang", "organiser", "--name", "王老师")], seed=False)
 
 
 def test_sign_in_and_out_in_chinese_then_english(server, browser):  # noqa: F811

@@ -8,18 +8,16 @@ import time
 import httpx
 import pytest
 
-from tests.web.server import Server, add_user
+from tests.web.server import add_user, serve_with_accounts
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("web") / "office.db"
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    running = Server(db, seed=False, env={"DUIJIE_SESSION_HOURS": "0.0005"})  # ~2 s sessions
-    yield running
-    running.close()
+    yield from serve_with_accounts(tmp_path_factory, "web", [
+        ("wang", "organiser", "--name", "王老师")], seed=False,
+        env={"DUIJIE_SESSION_HOURS": "0.0005"})  # ~2 s sessions
 
 
 def sign_in(client: httpx.Client, password: str = PASSWORD) -> httpx.Response:
