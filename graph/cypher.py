@@ -332,8 +332,11 @@ REVIEW_FIELDS = ("r.id, r.name, r.candidate_id, r.score, r.kind, r.status, r.pay
                  " r.created_at, r.decided_by, r.decided_at, r.reasons_json")
 DECIDE_REVIEW = (f"MATCH (r:{REVIEW} {{id: $id}}) SET r.status = $status,"
                  f" r.decided_by = $user, r.decided_at = $at RETURN {REVIEW_FIELDS}")
+# Deleted a chunk a transaction (`$chunk` nodes with their edges): ArcadeDB with a
+# 384 MB heap failed to delete 100,000 nodes and their edges in one, and Neo4j bounds
+# a transaction's memory. Repeated until a chunk deletes nothing.
 WIPE = ("MATCH (n) WHERE n:DuijieNode OR n:DuijieKey OR n:DuijieReview OR n:DuijieMeta"
-        " OR n:DuijieStage DETACH DELETE n")
+        " OR n:DuijieStage WITH n LIMIT $chunk DETACH DELETE n RETURN count(*)")
 
 
 def find_nodes_query(kind: str | None, where: dict[str, Any], after: str | None

@@ -507,9 +507,12 @@ class Neo4jStore(StoreBase):
         return cypher.review_from_row(rows[0])
 
     # -- housekeeping ------------------------------------------------------
-    def wipe(self) -> None:
-        """Delete every Duijie record in this database (tests, and `graph copy --fresh`)."""
-        self._write(cypher.WIPE, {})
+    def wipe(self, chunk: int = 10_000) -> None:
+        """Delete every Duijie record in this database (tests, and `graph copy --fresh`),
+        `chunk` nodes and their edges a transaction (interrupted, it deletes the rest
+        when run again)."""
+        while self._write(cypher.WIPE, {"chunk": int(chunk)})[0][0]:
+            pass
         with self._lock:
             self._graph = None
 

@@ -117,6 +117,17 @@ def test_one_statement_is_all_or_nothing(bolt_store, n):
     assert bolt_store._read("MATCH (s:DuijieStage) RETURN count(s)") == [[0]]
 
 
+def test_wipe_deletes_a_chunk_a_transaction(bolt_store):
+    batch = topics("w", 25)
+    for i in range(1, 25):
+        batch.upsert_edge(Edge(f"topic:w{i:05d}", "part_of", f"topic:w{i // 2:05d}"))
+    bolt_store.apply(batch)
+    assert bolt_store.counts() == {"nodes": {"Topic": 25}, "edges": {"part_of": 24}}
+    bolt_store.wipe(chunk=10)  # nodes, their edges, keys and the version node
+    assert bolt_store.counts() == {"nodes": {}, "edges": {}}
+    assert bolt_store._read("MATCH (n) RETURN count(n)") == [[0]]
+
+
 def test_big_batches_and_long_texts_are_staged(bolt_store):
     text = "长" * 15000 + "\\'\"" + "尾"
     batch = topics("big", 300)
