@@ -15,8 +15,9 @@ firm counts only its own needs (`api.services.access`).
 >>> sorted(board.to_dict())  # doctest: +NORMALIZE_WHITESPACE
 ['needs_by_region', 'needs_by_status', 'needs_total', 'overdue_follow_ups',
  'recent_events', 'scope', 'today', 'upcoming_events']
->>> dashboard(store, viewer=Viewer.organiser("u", "嘉兴"), today="2019-05-01").needs_total
-3
+>>> scoped = dashboard(store, viewer=Viewer.organiser("u", "嘉兴"), today="2019-05-01")
+>>> scoped.needs_total, sorted({r["region"] for r in scoped.to_dict()["needs_by_region"]})
+(11, ['嘉兴', '嘉善县', '平湖市', '桐乡', '海盐'])
 """
 
 from __future__ import annotations
