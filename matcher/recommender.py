@@ -452,7 +452,6 @@ class Recommender:
         if (need_id is None) == (text is None):
             raise InvalidInput("give a need id or a text, not both or neither",
                                where="recommend")
-        nbrs = self.snapshot.neighbours
         roles: dict[str, list[str]] = {}
         if need_id is not None:
             if self.kind_of.get(need_id) != "Need":
@@ -461,9 +460,7 @@ class Recommender:
             query_text = join_text(props.get("title"), props.get("text"),
                                    props.get("tech_field"))
             firm_id = firm_id or self.facts.firm_of(need_id)
-            roles["need"] = [need_id]
-            roles["topic"] = nbrs(need_id, "about_topic", "out")
-            roles["region"] = nbrs(need_id, "located_in", "out")
+            roles = self.need_roles(need_id)
             query = query_dict(kind=kind, need=need_id, title=props.get("title"))
         else:
             if not isinstance(text, str) or not text.strip():
@@ -472,16 +469,7 @@ class Recommender:
             roles["topic"] = [t for t, name in self.facts.topics.items() if name in query_text]
             query = query_dict(kind=kind, text=query_text[:200])
         if firm_id is not None:
-            if self.kind_of.get(firm_id) != "Enterprise":
-                raise NotFound("is not a known enterprise", value=firm_id, where="firm")
-            roles["enterprise"] = [firm_id]
-            roles["collaborator"] = [
-                c for edge_kind in ("collaborated_with", "signed", "met")
-                for c in nbrs(firm_id, edge_kind)
-                if c not in self.exclude_nodes and (firm_id, edge_kind, c)
-                not in self.exclude_edges and (c, edge_kind, firm_id) not in self.exclude_edges]
-            if not roles.get("region"):
-                roles["region"] = nbrs(firm_id, "located_in", "out")
+            self.add_firm_roles(firm_id, roles)
             query["firm"], query["firm_name"] = firm_id, self.name(firm_id)
         if region:
             query["region"] = region
@@ -501,6 +489,33 @@ class Recommender:
                     within=None if within is None else frozenset(
                         c for c in within if self.kind_of.get(c) == kind), explain=explain,
                     query_node=need_id)
+
+    def need_roles(self, need_id: str) -> dict[str, list[str]]:
+        """A stored need's seed roles: the need, its topics and its region."""
+        nbrs = self.snapshot.neighbours
+        return {"need": [need_id], "topic": nbrs(need_id, "about_topic", "out"),
+                "region": nbrs(need_id, "located_in", "out")}
+
+    def add_firm_roles(self, firm_id: str, roles: dict[str, list[str]]) -> None:
+        """Add a firm's seed roles to a query's: the firm, its past collaborators (met,
+        signed, collaborated), and its region when the query has none.
+
+        Raises
+        ------
+        NotFound
+            `firm_id` is not a known enterprise.
+        """
+        if self.kind_of.get(firm_id) != "Enterprise":
+            raise NotFound("is not a known enterprise", value=firm_id, where="firm")
+        nbrs = self.snapshot.neighbours
+        roles["enterprise"] = [firm_id]
+        roles["collaborator"] = [
+            c for edge_kind in ("collaborated_with", "signed", "met")
+            for c in nbrs(firm_id, edge_kind)
+            if c not in self.exclude_nodes and (firm_id, edge_kind, c)
+            not in self.exclude_edges and (c, edge_kind, firm_id) not in self.exclude_edges]
+        if not roles.get("region"):
+            roles["region"] = nbrs(firm_id, "located_in", "out")
 
     def held_programmes(self, firm_id: str) -> set[str]:
         """Programmes a firm holds (``awarded``, or the flag a programme grants) or has
