@@ -56,10 +56,10 @@ def test_one_pagerank_per_need_gives_the_pages_verdicts_and_scores(rec_and_needs
 def test_the_joint_pagerank_differs_only_in_the_graph_part(rec_and_needs) -> None:
     rec, needs = rec_and_needs
     for need in needs[:6]:  # a map of one need: its own seeds only, the page's scores
-        one, own = strong_suppliers(rec, [need]), strong_suppliers(rec, [need], graph="per_need")
+        one, own = strong_suppliers(rec, [need], graph="joint"), strong_suppliers(rec, [need])
         assert (one.matches, one.best) == (own.matches, own.best)
     many = needs[::3]
-    joint, exact = strong_suppliers(rec, many), strong_suppliers(rec, many, graph="per_need")
+    joint, exact = strong_suppliers(rec, many, graph="joint"), strong_suppliers(rec, many)
     assert set(joint.best) == set(exact.best)
     text_only = rec.config.weights["Expert"]["text"] / sum(rec.config.weights["Expert"].values())
     for need, (_, score) in joint.best.items():
