@@ -4,7 +4,10 @@ same needs (an expert and an institute ranking per need, `k` = 3, explained: the
 a need's page shows and the map is drawn from). The map is that plus reading the
 industry's firms and needs, the links among them and the networkx analysis (gaps,
 betweenness, Louvain communities). Then the same map asked again of the unchanged graph
-(answered from the kept map, as the page's reload or its JSON is).
+(answered from the kept map, as the page's reload or its JSON is). Last, the map's batch
+scoring alone (`matcher.map_scores`, one PageRank per need: the pages' verdicts) and, for
+comparison, the same with one joint PageRank for all the needs, each with how its
+strong/weak verdicts agree with the pages'.
 
 The graph is `duijie generate` output in a real SQLite file (reused with --db when it
 exists). The store's shared recommender is built once before timing, as the web service
