@@ -38,10 +38,12 @@ import random
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
+from duijie.graph.fields import FIELDS, FieldVocabulary, foreign_terms
 from duijie.graph.model import Edge, Node, Provenance
 
 GENERATED = Provenance(source="generated")
@@ -81,12 +83,6 @@ FUNDERS = ("国家自然科学基金面上项目", "国家重点研发计划课�
            "产学研合作项目")
 PROBLEMS = ("精度不足", "稳定性差", "成本偏高", "长期依赖进口", "生产效率低", "批次一致性差",
             "使用寿命短", "能耗偏高")
-FINDINGS = ("性能波动", "缺陷形成", "性能退化", "失效", "尺寸偏差")
-METHODS = ("多物理场耦合仿真", "机器学习", "有限元分析", "正交试验设计", "数字孪生", "拓扑优化",
-           "自适应控制", "在线监测与闭环反馈", "微观组织调控", "高通量实验筛选")
-JOURNALS = ("机械工程学报", "材料导报", "光学学报", "电工技术学报", "中国电机工程学报",
-            "红外与激光工程", "复合材料学报", "自动化学报", "纺织学报", "计算机学报",
-            "仪器仪表学报", "环境科学学报")
 AWARDS = ("省科学技术进步奖二等奖", "中国机械工业科学技术奖一等奖", "省科学技术进步奖一等奖",
           "行业协会科技进步奖", "中国产学研合作创新成果奖")
 DEVICES = ("装置", "方法", "系统", "检测方法", "制备方法", "控制方法")
@@ -147,19 +143,45 @@ def _pick2(rng: random.Random, items: Sequence[str]) -> tuple[str, str]:
     return items[i], items[j]
 
 
+def field_of(term: TopicTerm) -> FieldVocabulary | None:
+    """The per-field vocabulary (`graph.fields`) of a topic, if it has one.
+
+    >>> field_of(TopicTerm("topic:laser-technology", "激光技术", "Laser", (), ())).short
+    '激光'
+    """
+    return FIELDS.get(term.id.removeprefix("topic:"))
+
+
+@lru_cache(maxsize=4096)
+def _names_of(term: TopicTerm) -> tuple[str, ...]:
+    """How a text may name the topic: its name and synonyms, less any that holds another
+    field's word (增材制造's synonym 激光选区熔化 says 激光)."""
+    names = (term.name, *term.synonyms)
+    vocabulary = field_of(term)
+    if vocabulary is None:
+        return names
+    return tuple(n for n in names if not foreign_terms(n, vocabulary.topic)) or (term.name,)
+
+
 def expert_doc(rng: random.Random, term: TopicTerm, number: int,
                english: bool = False) -> dict[str, Any]:
     """One project, paper, patent or award of an expert in `term`'s field, as an
     `ExpertDoc` dict (Chinese text; English when `english`).
+
+    A topic with a field vocabulary (`graph.fields`) is written from one of its cases:
+    product, problem, method and result of that field only, so no text mixes areas
+    (the old templates' "采用机器学习揭示了…失效的机理" in 《光学学报》 did). A topic
+    without one is written from its own name and keywords.
 
     >>> t = TopicTerm("topic:ir", "红外探测", "Infrared detection", ("红外传感",),
     ...               ("读出电路", "噪声等效温差"))
     >>> doc = expert_doc(random.Random(1), t, 1)
     >>> doc["id"], "红外" in doc["text"] or "读出电路" in doc["text"]
     ('d1', True)
+    >>> laser = TopicTerm("topic:laser-technology", "激光技术", "Laser", (), ("激光",))
+    >>> foreign_terms(expert_doc(random.Random(2), laser, 1)["text"], "laser-technology")
+    set()
     """
-    kw1, kw2 = _pick2(rng, term.keywords)
-    field = _pick(rng, (term.name, *term.synonyms))
     year = _between(rng, 2008, 2024)
     kind = _pick(rng, ("project", "project", "paper", "patent", "achievement"))
     if english:
@@ -169,25 +191,40 @@ def expert_doc(rng: random.Random, term: TopicTerm, number: int,
                 f"production lines, improving yield by {_between(rng, 5, 40)}% and cutting "
                 f"energy use by {_between(rng, 3, 25)}%.")
         return {"id": f"d{number}", "kind": kind, "title": title, "text": text, "year": year}
-    if kind == "project":
+    vocabulary = field_of(term)
+    if vocabulary is not None:
+        case = _pick(rng, vocabulary.cases)
+        product, problem, method, result = case.product, case.problem, case.method, case.result
+        if kind == "project":
+            title = case.title
+            text = (f"主持{_pick(rng, FUNDERS)}“{title}”：针对{product}{problem}的问题，"
+                    f"采用{method}，实现{result}。")
+        elif kind == "paper":
+            title = f"{case.title}方法研究"
+            text = f"研究{method}对{product}性能的影响，给出工艺和设计建议，目标为{result}。"
+        elif kind == "patent":
+            title = f"一种{product}的{_pick(rng, DEVICES)}"
+            text = (f"发明专利：{title}。通过{method}，解决{product}{problem}的问题，"
+                    f"已许可{_between(rng, 1, 5)}家企业实施。")
+        else:
+            title = f"{case.title}成套技术及应用"
+            text = (f"获{_pick(rng, AWARDS)}：{title}。采用{method}，{result}，"
+                    f"新增产值{_between(rng, 1, 20)}亿元。")
+        return {"id": f"d{number}", "kind": kind, "title": title, "text": text, "year": year}
+    kw1, kw2 = _pick2(rng, term.keywords)
+    field = _pick(rng, (term.name, *term.synonyms))
+    if kind in ("project", "paper"):
         title = f"{kw1}与{kw2}关键技术研究"
         text = (f"主持{_pick(rng, FUNDERS)}“{title}”。针对{field}中{kw1}"
-                f"{_pick(rng, PROBLEMS)}的问题，提出基于{_pick(rng, METHODS)}的{kw2}方法，"
-                f"使{kw1}相关指标提升{_between(rng, 8, 60)}%，"
+                f"{_pick(rng, PROBLEMS)}的问题开展{kw2}研究，"
                 f"成果已在{_between(rng, 2, 30)}家企业应用。")
-    elif kind == "paper":
-        title = f"{kw1}对{kw2}的影响机理研究"
-        text = (f"发表于《{_pick(rng, JOURNALS)}》。系统研究了{field}中{kw1}与{kw2}的关系，"
-                f"采用{_pick(rng, METHODS)}揭示了{kw2}{_pick(rng, FINDINGS)}的机理，"
-                f"为{term.name}工程应用提供了依据。")
     elif kind == "patent":
         title = f"一种{kw1}的{kw2}{_pick(rng, DEVICES)}"
-        text = (f"发明专利：{title}。通过改进{kw1}结构与{kw2}工艺，解决了{field}"
-                f"{_pick(rng, PROBLEMS)}的问题，已许可{_between(rng, 1, 5)}家企业实施。")
+        text = (f"发明专利：{title}。解决了{field}中{kw1}{_pick(rng, PROBLEMS)}的问题，"
+                f"已许可{_between(rng, 1, 5)}家企业实施。")
     else:
         title = f"{field}{kw1}成套技术及应用"
-        text = (f"获{_pick(rng, AWARDS)}：{title}。突破{kw1}、{kw2}等关键技术，"
-                f"新增产值{_between(rng, 1, 20)}亿元。")
+        text = f"获{_pick(rng, AWARDS)}：{title}。突破{kw1}、{kw2}等关键技术。"
     return {"id": f"d{number}", "kind": kind, "title": title, "text": text, "year": year}
 
 
@@ -195,19 +232,38 @@ def need_text(rng: random.Random, term: TopicTerm, need_type: str,
               industry: str = "制造") -> tuple[str, str, dict[str, Any]]:
     """Title, text and type-specific fields of an enterprise need in `term`'s field.
 
+    A technology, financing or talent need of a topic with a field vocabulary
+    (`graph.fields`) is written from one of its cases or terms only.
+
     >>> t = TopicTerm("topic:m", "微特电机", "Micro motors", ("微电机",), ("齿槽转矩", "振动噪声"))
     >>> title, text, extra = need_text(random.Random(3), t, "technology")
     >>> "微" in text and extra["tech_field"] == "微特电机"
     True
+    >>> laser = TopicTerm("topic:laser-technology", "激光技术", "Laser", (), ("激光",))
+    >>> title, text, _ = need_text(random.Random(3), laser, "technology")
+    >>> foreign_terms(title + text, "laser-technology")
+    set()
     """
-    kw1, kw2 = _pick2(rng, term.keywords)
-    field = _pick(rng, (term.name, *term.synonyms))
+    vocabulary = field_of(term)
+    case = _pick(rng, vocabulary.cases) if vocabulary is not None else None
+    kw1, kw2 = (_pick2(rng, vocabulary.terms) if vocabulary is not None
+                else _pick2(rng, term.keywords))
+    field = _pick(rng, _names_of(term))
     extra: dict[str, Any] = {"tech_field": term.name}
     if need_type == "technology":
-        title = f"{kw1}{_pick(rng, NEED_SUFFIXES)}"
-        text = (f"公司主营{industry}产品，在{field}方面已有一定研发基础。目前{kw1}"
-                f"{_pick(rng, PROBLEMS)}，{_pick(rng, IMPACTS)}。希望与高校院所合作开展{kw2}研究，"
-                f"{_pick(rng, GOALS)}。")
+        if case is not None:
+            title = case.title
+            # No industry here: a generated firm's industry is drawn apart from its
+            # topics, and "主营光电与红外产品" before a motor would mix areas.
+            text = (f"公司在{field}方面已有一定研发基础，主要产品为"
+                    f"{case.product}。目前{case.problem}，"
+                    f"{_pick(rng, IMPACTS)}。希望与高校院所合作，在{case.method}方面联合攻关，"
+                    f"目标是{case.result}。")
+        else:
+            title = f"{kw1}{_pick(rng, NEED_SUFFIXES)}"
+            text = (f"公司主营{industry}产品，在{field}方面已有一定研发基础。目前{kw1}"
+                    f"{_pick(rng, PROBLEMS)}，{_pick(rng, IMPACTS)}。希望与高校院所合作开展"
+                    f"{kw2}研究，{_pick(rng, GOALS)}。")
         extra.update(trl=_between(rng, 2, 7), ip_status=_pick(rng, ("none", "pending", "granted")),
                      budget_wan=float(_pick(rng, (30, 50, 80, 100, 150, 200, 300, 500))))
     elif need_type == "problem":
@@ -222,9 +278,10 @@ def need_text(rng: random.Random, term: TopicTerm, need_type: str,
         extra = {"department": "经济和信息化部门"}
     elif need_type == "financing":
         amount = _pick(rng, (500, 1000, 2000, 3000, 5000))
-        title = f"{field}产线建设融资"
-        text = (f"公司拟投资{amount}万元建设{field}{kw1}产线，资金缺口约{amount // 2}万元，"
-                f"希望对接银行、产业基金或知识产权质押融资。")
+        line = case.product if case is not None else f"{field}{kw1}"
+        title = f"{line}产线建设融资"
+        text = (f"公司拟投资{amount}万元建设{line}产线，拓展{field}业务，资金缺口约"
+                f"{amount // 2}万元，希望对接银行、产业基金或知识产权质押融资。")
         extra["budget_wan"] = float(amount // 2)
     else:
         role = _pick(rng, ROLES)
@@ -309,6 +366,8 @@ def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institute
                   n_needs=n_needs, n_officials=n_officials)
     vocab_nodes, vocab_edges = vocabulary
     terms = [t for t in topic_terms(vocab_nodes, vocab_edges) if t.parent and t.keywords]
+    if any(field_of(t) for t in terms):  # write only in fields that have their own words
+        terms = [t for t in terms if field_of(t)]
     if not terms:
         raise InvalidInput("has no topics with a parent and keywords", where="vocabulary")
     cities = [n for n in vocab_nodes if n.kind == "Region" and n.props.get("level") == "city"]

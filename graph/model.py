@@ -499,6 +499,18 @@ def shown_name(kind: str | None, props: dict[str, Any], fallback: str = "",
     return name
 
 
+def meeting_props(firm: Node, helper: Node) -> dict[str, Any]:
+    """A meeting's name and illustrative flag from its two sides: the names as people
+    read them, and the meeting invented when either side is.
+
+    >>> a = Node("ent:a", "Enterprise", {"name": "示例甲", "illustrative": True})
+    >>> meeting_props(a, Node("inst:b", "Institute", {"name": "乙大学"}))
+    {'name': '示例甲（示意） × 乙大学', 'illustrative': True}
+    """
+    return {"name": f"{firm.shown_name} × {helper.shown_name}",
+            "illustrative": firm.illustrative or helper.illustrative}
+
+
 @dataclass
 class Node:
     """A typed node: stable id, kind, validated props, aliases, provenance.
@@ -520,6 +532,11 @@ class Node:
     @property
     def name(self) -> str:
         return str(self.props.get("name") or self.props.get("title") or self.id)
+
+    @property
+    def illustrative(self) -> bool:
+        """True for a record invented for the demo (shown marked 示意)."""
+        return bool(self.props.get("illustrative"))
 
     @property
     def shown_name(self) -> str:

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.places import PLACE_SUFFIXES, find_places, place_path
+from duijie.graph.vocab import illustrative_mark
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 
@@ -76,10 +77,12 @@ class Check:
     text_zh: str
     text_en: str
     label: str | None = None  # the programme's own wording, if it has one
+    illustrative: bool = False  # an invented (simplified) threshold, shown 示意
 
     def to_dict(self) -> dict[str, Any]:
         out = {"field": self.field, "op": self.op, "expected": self.expected,
-               "actual": self.actual, "text": self.text_zh, "text_en": self.text_en}
+               "actual": self.actual, "text": self.text_zh, "text_en": self.text_en,
+               "illustrative": self.illustrative}
         if self.label:
             out["label"] = self.label
         return out
@@ -302,6 +305,10 @@ def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping
         rule = rule if isinstance(rule, Mapping) else dict(rule)  # pydantic models too
         where = f"programme {programme!r}, rule {i + 1} ({rule.get('label') or rule.get('field')})"
         outcome, check = _check_rule(rule, firm_props, today, where, region_ancestors)
+        if rule.get("illustrative"):  # an invented threshold says so wherever it is read
+            check = replace(check, text_zh=check.text_zh + illustrative_mark(True, "zh"),
+                            text_en=check.text_en + illustrative_mark(True, "en"),
+                            illustrative=True)
         lists[outcome].append(check)
 
     tested = {(c.field, c.expected if c.op == "has_flag" else None)

@@ -26,6 +26,8 @@ from datetime import date
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
+from duijie.graph.model import shown_name
+from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.eligibility import FIELDS, Check, EligibilityResult, evaluate_eligibility
 
 CHANGEABLE_FIELDS = ("revenue_wan", "employees", "rd_ratio_pct", "flags", "listed")
@@ -50,9 +52,11 @@ class Offer:
     actual: Any = None
     target: Any = None
     passed: tuple[str, ...] = ()
+    illustrative: bool = False  # an invented programme or threshold decides it (示意)
 
     def to_dict(self) -> dict[str, Any]:
         return {"programme_id": self.programme_id, "programme_name": self.programme_name,
+                "illustrative": self.illustrative,
                 "level": self.level, "value_wan": self.value_wan, "benefit": self.benefit,
                 "status": self.status, "change": self.change, "change_en": self.change_en,
                 "field": self.field, "actual": self.actual, "target": self.target,
@@ -104,8 +108,10 @@ def _change_words(check: Check, programme: str) -> tuple[str, str]:
     arrow = {">=": "", ">": "以上", "<=": "", "<": "以下"}.get(check.op, "")
     arrow_en = {">": " (more than)", "<": " (less than)"}.get(check.op, "")
     actual, target = _shown(check.actual, unit), _shown(check.expected, unit)
+    target_en = target + illustrative_mark(check.illustrative, "en")
+    target += illustrative_mark(check.illustrative, "zh")
     return (f"{zh} {actual} → {target}{arrow} 即可申报 {programme}",
-            f"{en} {actual} → {target}{arrow_en} would make it eligible for {programme}")
+            f"{en} {actual} → {target_en}{arrow_en} would make it eligible for {programme}")
 
 
 def _rank(offer: Offer) -> tuple:
@@ -116,9 +122,12 @@ def _rank(offer: Offer) -> tuple:
 def offer_for(programme_id: str, programme: Mapping[str, Any], result: EligibilityResult
               ) -> Offer | None:
     """An `Offer` when the firm qualifies now or is one change away; else None."""
-    name = str(programme.get("name") or programme_id)
+    name = shown_name("Programme", programme, programme_id)
+    invented = bool(programme.get("illustrative")) or any(
+        c.illustrative for c in result.passed + result.failed)
     base = dict(programme_id=programme_id, programme_name=name, level=programme.get("level"),
-                value_wan=programme.get("value_wan"), benefit=programme.get("benefit"))
+                value_wan=programme.get("value_wan"), benefit=programme.get("benefit"),
+                illustrative=invented)
     if result.status == "eligible":
         return Offer(**base, status="eligible", passed=tuple(c.text_zh for c in result.passed))
     check = single_change(result)

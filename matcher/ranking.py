@@ -125,7 +125,8 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     pool = {c: s for c, s in scores.items() if c in allowed and (within is None or c in within)}
     if not explain:
         items = [RecommendedItem(c, kind, rec.name(c), pool[c],
-                                 {n: used[n].get(c, 0.0) for n in used})
+                                 {n: used[n].get(c, 0.0) for n in used},
+                                 illustrative=bool(rec.props.get(c, {}).get("illustrative")))
                  for c in top_k(pool, k)]
     else:
         read_words = (forward.explain if forward else
@@ -240,4 +241,5 @@ def _item(rec: Recommender, c: str, kind: str, score: float, components: dict[st
     return RecommendedItem(c, kind, rec.name(c), score, components, terms,
                            rec.paths(seeds, c, own),
                            rules.to_dict() if rules is not None else None,
-                           rec.props.get(c, {}).get("region"), phrases)
+                           rec.props.get(c, {}).get("region"), phrases,
+                           bool(rec.props.get(c, {}).get("illustrative")))

@@ -304,9 +304,11 @@ class RecommendedItem:
     rules: dict[str, Any] | None = None
     region: str | None = None
     matched_phrases: list[str] = field(default_factory=list)
+    illustrative: bool = False  # an invented candidate: its name carries 示意
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "name": self.name,
+                "illustrative": self.illustrative,
                 "score": round(self.score, 6),
                 "components": {k: round(v, 6) for k, v in self.components.items()},
                 "region": self.region or None,
@@ -343,10 +345,11 @@ class RecommendedItem:
 
 
 QUERY_KEYS = ("kind", "need", "title", "text", "candidate", "name", "firm", "firm_name",
-              "region", "note")
+              "region", "note", "illustrative")
 """What a `Recommendation.query` holds (None when not given): the candidate kind asked
 for, the need (id and title) or the text, or the candidate (id and name) of the reverse
-direction; the firm asking (id and name), the region filter, a note on the query."""
+direction; the firm asking (id and name), the region filter, a note on the query, and
+whether a record it names is invented (`illustrative`, never None)."""
 
 
 def query_dict(**given: Any) -> dict[str, Any]:
@@ -358,7 +361,8 @@ def query_dict(**given: Any) -> dict[str, Any]:
     unknown = set(given) - set(QUERY_KEYS)
     if unknown:
         raise InvalidInput("are not query keys", value=sorted(unknown), where="query")
-    return {key: given.get(key) for key in QUERY_KEYS}
+    return {key: given.get(key) for key in QUERY_KEYS} | {
+        "illustrative": bool(given.get("illustrative"))}
 
 
 @dataclass

@@ -461,7 +461,8 @@ class Recommender:
                                    props.get("tech_field"))
             firm_id = firm_id or self.facts.firm_of(need_id)
             roles = self.need_roles(need_id)
-            query = query_dict(kind=kind, need=need_id, title=props.get("title"))
+            query = query_dict(kind=kind, need=need_id, title=props.get("title"),
+                               illustrative=props.get("illustrative"))
         else:
             if not isinstance(text, str) or not text.strip():
                 raise InvalidInput("is empty: describe the need", value=text, where="text")
@@ -471,6 +472,7 @@ class Recommender:
         if firm_id is not None:
             self.add_firm_roles(firm_id, roles)
             query["firm"], query["firm_name"] = firm_id, self.name(firm_id)
+            query["illustrative"] |= bool(self.props.get(firm_id, {}).get("illustrative"))
         if region:
             query["region"] = region
         seeds = seed_weights(roles, self.config.seed_weights)
@@ -599,7 +601,8 @@ class Recommender:
                 else:
                     exclude.update(nbrs(firm, "submitted", "out", "Need"))
         query = query_dict(kind=kind, candidate=candidate_id, name=self.name(candidate_id),
-                           region=region)
+                           region=region,
+                           illustrative=self.props.get(candidate_id, {}).get("illustrative"))
         weights = self.config.weights["Programme" if own == "Programme" else kind]
         forward = None
         if kind == "Need" and own in self.text:

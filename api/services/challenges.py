@@ -52,6 +52,7 @@ class ThemeNeed(Result):
     title: str
     firm_id: str | None
     firm_name: str | None
+    illustrative: bool  # the need or its firm is invented (示意)
 
 
 @dataclass
@@ -60,6 +61,7 @@ class ThemeSupplier(Result):
     kind: str
     name: str
     score: float | None
+    illustrative: bool
 
 
 @dataclass
@@ -150,12 +152,15 @@ def challenge_lists(store: GraphStore, *, region: str | None = None,
         node = stored.get(draft.id)
         renamed = bool(node and node.props.get("renamed"))
         name = node.name if renamed else "、".join(words[:3]) or shown[0].node.name
-        firms = {r.firm.id: r.firm.name for r in shown if r.firm is not None}
+        firms = {r.firm.id: r.firm for r in shown if r.firm is not None}
         themes.append(Theme(
             draft.id, name, renamed, words, draft.pinned, node.rev if node else 0,
-            [ThemeNeed(r.node.id, r.node.name, r.firm.id if r.firm else None,
-                       r.firm.name if r.firm else None) for r in shown],
-            [{"id": i, "name": n} for i, n in sorted(firms.items(), key=lambda x: x[1])],
+            [ThemeNeed(r.node.id, r.node.shown_name, r.firm.id if r.firm else None,
+                       r.firm.shown_name if r.firm else None,
+                       r.node.illustrative or bool(r.firm and r.firm.illustrative))
+             for r in shown],
+            [{"id": f.id, "name": f.shown_name, "illustrative": f.illustrative}
+             for f in sorted(firms.values(), key=lambda f: f.name)],
             _suppliers(rec, shown, words, suppliers) if rec else []))
     themes.sort(key=lambda t: (-len(t.needs), t.name))
     return ChallengeLists(region, industry, result.criterion, result.k, result.silhouette,
@@ -172,7 +177,8 @@ def _suppliers(rec, shown, words: list[str], k: int) -> list[ThemeSupplier]:
             ranked = rec.recommend(text=text, kind=kind, k=k, explain=False)
         except InvalidInput:
             continue
-        out += [ThemeSupplier(i.id, i.kind, i.name, round(i.score, 4)) for i in ranked.items]
+        out += [ThemeSupplier(i.id, i.kind, i.name, round(i.score, 4), i.illustrative)
+                for i in ranked.items]
     return out
 
 

@@ -64,6 +64,7 @@ class OverdueFollowUp(Result):
     owner: str
     due: str
     days_overdue: int
+    illustrative: bool  # the meeting is between invented records (named 示意)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class EventDate(Result):
     region: str | None
     status: str | None
     participants: int
+    illustrative: bool
 
 
 @dataclass
@@ -95,9 +97,9 @@ class Dashboard(Result):
 
 def _event_date(node: Node) -> EventDate:
     props = node.props
-    return EventDate(node.id, node.name, props.get("start_date"), props.get("end_date"),
+    return EventDate(node.id, node.shown_name, props.get("start_date"), props.get("end_date"),
                      props.get("region"), props.get("status"),
-                     len(props.get("participants", [])))
+                     len(props.get("participants", [])), node.illustrative)
 
 
 def dashboard(store: GraphStore, *, viewer: Viewer = OPERATOR,
@@ -128,8 +130,9 @@ def dashboard(store: GraphStore, *, viewer: Viewer = OPERATOR,
         if not viewer.is_staff or not in_scope(viewer, regions):
             continue
         overdue.append(OverdueFollowUp(item["meeting_id"], item["meeting"], item["event_id"],
-                                       event.name if event else None, item["action"],
-                                       item["owner"], item["due"], item["days_overdue"]))
+                                       event.shown_name if event else None, item["action"],
+                                       item["owner"], item["due"], item["days_overdue"],
+                                       item["illustrative"]))
     dated = sorted((e for e in events.values() if e.props.get("start_date")),
                    key=lambda e: (e.props["start_date"], e.id))
     upcoming = [e for e in dated if e.props.get("end_date", e.props["start_date"]) >= today]

@@ -119,7 +119,8 @@ class Participant(Result):
     side: str
     max_meetings: int
     language: str | None
-    needs: list[dict[str, str]]  # id, name
+    needs: list[dict[str, Any]]  # id, name, illustrative
+    illustrative: bool  # invented demo data: the name carries 示意
 
 
 @dataclass
@@ -180,7 +181,9 @@ def event_detail(store: GraphStore, event_id: str, *,
                 e["id"], names[e["id"]], n.kind if n else "", e["side"],
                 int(e.get("max_meetings", (n.props.get("max_meetings") if n else None)
                           or default)), e.get("language"),
-                [{"id": x, "name": names[x]} for x in e.get("needs", [])]))
+                [{"id": x, "name": names[x],
+                  "illustrative": bool(nodes.get(x) and nodes[x].illustrative)}
+                 for x in e.get("needs", [])], bool(n and n.illustrative)))
         rules = [PairRule(str(r["kind"]), r["firm"], names[r["firm"]], r["helper"],
                           names[r["helper"]], str(r.get("status", "")), r.get("by"),
                           r.get("reason")) for r in rule_list]
@@ -240,6 +243,7 @@ class MeetingView(Result):
     needs: list[dict[str, str]]  # id, name
     outcomes: list[dict[str, Any]]  # id, stage, held, intent, ledger, ratings, value, at
     follow_ups: list[dict[str, Any]]  # action, owner, due, done
+    illustrative: bool  # a side is invented: its name carries 示意
 
 
 OUTCOME_FIELDS = ("stage", "held", "intent", "ledger", "rating_need_side",
@@ -256,19 +260,22 @@ def _view(store: GraphStore, m: Node, event: Node, viewer: Viewer) -> MeetingVie
     if not viewer.is_staff and viewer.party_id != firm:  # an expert: no confidential need
         needs = {k: n for k, n in needs.items() if n.confidentiality != "confidential"}
     names = display_names(store, [firm, helper])
+    sides = store.get_nodes([firm, helper])
     order = {stage: i for i, stage in enumerate(values(OutcomeStage))}
     outcomes = sorted((o for _, o in store.neighbours(m.id, "has_outcome", "out")),
                       key=lambda o: (order.get(o.props.get("stage"), 99),
                                      str(o.props.get("recorded_at", ""))))
     return MeetingView(
-        m.id, m.name, event.id, event.name, str(p.get("status", "")), p.get("source"),
+        m.id, m.name, event.id, event.shown_name, str(p.get("status", "")), p.get("source"),
         firm, names.get(firm, firm), helper, names.get(helper, helper), p.get("slot_id"),
         p.get("table"), p.get("start"), p.get("end"),
         p.get("score") if viewer.show_scores and viewer.is_staff else None,
         reasons_for(viewer, p.get("reasons", [])),
-        [{"id": n, "name": needs[n].name} for n in need_ids if n in needs],
+        [{"id": n, "name": needs[n].shown_name, "illustrative": needs[n].illustrative}
+         for n in need_ids if n in needs],
         [{"id": o.id, **{k: o.props.get(k) for k in OUTCOME_FIELDS}} for o in outcomes],
-        [dict(f) for f in p.get("follow_ups", [])])
+        [dict(f) for f in p.get("follow_ups", [])],
+        bool(p.get("illustrative")) or any(n.illustrative for n in sides.values()))
 
 
 @dataclass

@@ -47,6 +47,7 @@ class Fact(Result):
 class Named(Result):
     id: str
     name: str
+    illustrative: bool = False
 
 
 @dataclass
@@ -55,6 +56,7 @@ class FirmNeed(Result):
     title: str
     need_type: str
     status: str
+    illustrative: bool
 
 
 @dataclass
@@ -67,6 +69,7 @@ class FirmMeeting(Result):
     status: str
     start: str | None
     outcomes: list[dict]
+    illustrative: bool  # the event or the partner is invented (示意)
 
 
 @dataclass
@@ -93,12 +96,14 @@ class PushedFirm(Result):
     region: str | None
     industry: str | None
     missing: list[str] = field(default_factory=list)  # data to check (status unknown)
+    illustrative: bool = False
 
 
 @dataclass
 class PushResult(Result):
     programme_id: str
     programme_name: str
+    illustrative: bool
     today: str
     checked: int
     holders: int
@@ -142,15 +147,16 @@ def push_programme(store: GraphStore, programme_id: str, *, today: str | None = 
 
     def shown(firm_id: str, missing: list[str] | None = None) -> PushedFirm:
         p = by_id[firm_id].props
-        return PushedFirm(firm_id, by_id[firm_id].name, p.get("region"), p.get("industry"),
-                          missing or [])
+        return PushedFirm(firm_id, by_id[firm_id].shown_name, p.get("region"),
+                          p.get("industry"), missing or [], by_id[firm_id].illustrative)
 
     eligible = sorted((shown(f) for f in result.eligible), key=lambda f: (f.region or "", f.name))
     to_check = [shown(f, missing) for f, missing in result.unknown]
     flag = programme.props.get("grants_flag")
     held_by = sorted(f.id for f in firms if f.id in holders
                      or (flag and flag in (f.props.get("flags") or [])))
-    return PushResult(programme_id, programme.name, today, result.checked, result.holders,
+    return PushResult(programme_id, programme.shown_name, programme.illustrative, today,
+                      result.checked, result.holders,
                       result.applied, len(eligible), eligible, to_check, held_by)
 
 
@@ -174,9 +180,9 @@ def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
     p = firm.props
     facts = [Fact(k, p[k]) for k in PROFILE_FIELDS if p.get(k) not in (None, "", [])]
     sources = [pr.to_dict() for pr in firm.provenance]
-    needs = [FirmNeed(r.node.id, r.node.props.get("title", r.node.id),
+    needs = [FirmNeed(r.node.id, r.node.shown_name,
                       r.node.props.get("need_type", "technology"),
-                      r.node.props.get("status", "submitted"))
+                      r.node.props.get("status", "submitted"), r.node.illustrative)
              for r in visible_needs(store, viewer) if r.firm is not None and r.firm.id == firm_id]
     meetings = _meetings(store, firm_id, viewer)
     problems = list_problems(store, firm_id=firm_id, today=today, viewer=viewer).items
@@ -186,9 +192,10 @@ def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
     offers = programmes_for_firm(
         p, {pid: n.props for pid, n in programmes.items() if pid not in applied_ids},
         today=today, held=held_ids, region_ancestors=ancestor_map(store, [p.get("region")]))
-    named = lambda ids: sorted((Named(i, programmes[i].name) for i in ids  # noqa: E731
-                                if i in programmes), key=lambda n: n.name)
-    return FirmProfile(firm.id, firm.name, facts, sources, bool(p.get("illustrative")), needs,
+    named = lambda ids: sorted((Named(i, programmes[i].shown_name,  # noqa: E731
+                                      programmes[i].illustrative)
+                                for i in ids if i in programmes), key=lambda n: n.name)
+    return FirmProfile(firm.id, firm.shown_name, facts, sources, firm.illustrative, needs,
                        meetings, problems, named(held_ids), named(applied_ids), offers.now,
                        offers.near, today)
 
@@ -199,7 +206,8 @@ def _meetings(store: GraphStore, firm_id: str, viewer: Viewer) -> list[FirmMeeti
     meeting_ids = [e.src for e in store.find_edges("involves", dst=firm_id, limit=10_000)]
     meetings = store.get_nodes(meeting_ids)
     others = {m.props.get(k) for m in meetings.values() for k in ("event_id", "helper_id")}
-    names = {i: n.name for i, n in store.get_nodes(others - {None}).items()}
+    others = store.get_nodes(others - {None})
+    names = {i: n.shown_name for i, n in others.items()}
     out = []
     for mid in sorted(meetings):
         m = meetings[mid].props
@@ -213,6 +221,8 @@ def _meetings(store: GraphStore, firm_id: str, viewer: Viewer) -> list[FirmMeeti
         out.append(FirmMeeting(mid, m.get("event_id"), names.get(m.get("event_id")),
                                m.get("helper_id"), names.get(m.get("helper_id")),
                                m.get("status", "proposed"), m.get("start"),
-                               sorted(outcomes, key=lambda o: o["stage"] or "")))
+                               sorted(outcomes, key=lambda o: o["stage"] or ""),
+                               any(others[i].illustrative for i in (m.get("event_id"),
+                                   m.get("helper_id")) if i in others)))
     return sorted(out, key=lambda x: (x.start or "", x.id))
 

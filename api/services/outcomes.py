@@ -23,7 +23,7 @@ from typing import Any
 from duijie.api.services import Result
 from duijie.api.services.events import advance_need, event_meetings, set_props
 from duijie.graph.errors import InvalidInput, NotFound
-from duijie.graph.model import Edge, Node, Provenance, new_id
+from duijie.graph.model import Edge, Node, Provenance, meeting_props, new_id
 from duijie.graph.store import GraphStore, edit_node
 from duijie.graph.vocab import (
     DONE_MEETINGS,
@@ -276,7 +276,7 @@ def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -
             names = store.get_nodes([p["firm_id"], choice])
             new = new_id("Meeting", event_id, p["firm_id"], choice)
             batch.upsert_node(Node(new, "Meeting", {
-                "name": f"{names[p['firm_id']].name} × {names[choice].name}",
+                **meeting_props(names[p["firm_id"]], names[choice]),
                 "event_id": event_id, "status": MeetingStatus.LOCKED.value,
                 "firm_id": p["firm_id"],
                 "helper_id": choice, "slot_id": p["slot_id"], "table": p.get("table"),
@@ -335,6 +335,7 @@ def overdue_in(meetings: Iterable[Node], today: str) -> list[dict[str, Any]]:
             if not item.get("done") and item["due"] < today:
                 days = (date.fromisoformat(today) - date.fromisoformat(item["due"])).days
                 out.append({"meeting_id": m.id, "meeting": m.name, "index": i,
+                            "illustrative": m.illustrative,
                             "event_id": m.props.get("event_id"), "action": item["action"],
                             "owner": item["owner"], "due": item["due"], "days_overdue": days})
     return sorted(out, key=lambda r: (-r["days_overdue"], r["meeting_id"], r["index"]))
@@ -378,8 +379,9 @@ def _meeting_summary(store: GraphStore, meeting: Node) -> dict[str, Any]:
     p = meeting.props
     ids = [i for i in (p.get("firm_id"), p.get("helper_id")) if i]
     nodes = store.get_nodes(ids)
-    name = {i: nodes[i].name if i in nodes else i for i in ids}
+    name = {i: nodes[i].shown_name if i in nodes else i for i in ids}
     return {"id": meeting.id, "name": meeting.name, "event_id": p.get("event_id"),
+            "illustrative": meeting.illustrative or any(n.illustrative for n in nodes.values()),
             "status": p.get("status"), "firm": p.get("firm_id"),
             "firm_name": name.get(p.get("firm_id")), "helper": p.get("helper_id"),
             "helper_name": name.get(p.get("helper_id")), "slot": p.get("slot_id"),

@@ -35,7 +35,7 @@ from duijie.api.services.events import (
 )
 from duijie.api.services.scores import Scorer, recommender_scores, shared_topic_scores
 from duijie.graph.errors import InvalidInput
-from duijie.graph.model import Edge, Node, Provenance, new_id
+from duijie.graph.model import Edge, Node, Provenance, meeting_props, new_id
 from duijie.graph.store import GraphStore
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
@@ -168,7 +168,7 @@ def plan_event_meetings(store: GraphStore, event_id: str, *, scorer: Scorer | No
             reasons = list(scores.get((pm.firm, pm.helper), (0.0, []))[1])[:20]
             stand_ins = [h for h, _ in plan.alternates.get(pm.firm, []) if h != pm.helper]
             batch.upsert_node(Node(mid, "Meeting", {
-                "name": f"{setup.nodes[pm.firm].name} × {setup.nodes[pm.helper].name}",
+                **meeting_props(setup.nodes[pm.firm], setup.nodes[pm.helper]),
                 "event_id": event_id, "status": MeetingStatus.PROPOSED.value,
                 "score": pm.score, "reasons": reasons, "firm_id": pm.firm,
                 "helper_id": pm.helper, "source": pm.source, "alternates": stand_ins},

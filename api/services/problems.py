@@ -113,6 +113,7 @@ class ProblemView(Result):
     routed_by: str | None
     sources: list[Source]
     rev: int
+    illustrative: bool  # the problem or its firm is invented (示意)
 
     @classmethod
     def of(cls, record: NeedRecord, names: dict[str, str], today: str,
@@ -124,7 +125,8 @@ class ProblemView(Result):
                                         ledger.get("raised_by"))
         return cls(
             node.id, p.get("title", node.id), p.get("text"), p.get("need_type", "problem"),
-            record.firm.id if record.firm else None, record.firm.name if record.firm else None,
+            record.firm.id if record.firm else None,
+            record.firm.shown_name if record.firm else None,
             p.get("region") or (record.firm.props.get("region") if record.firm else None),
             p.get("department"), person if person in names else None,
             names.get(person, person), ledger.get("opened_on") or p.get("submitted_at"),
@@ -134,7 +136,8 @@ class ProblemView(Result):
             p.get("resolution"), ledger.get("answered_on"), ledger.get("firm_seen_on"),
             ledger.get("closed_on"), raised_in, names.get(raised_in) if raised_in else None,
             raised_by, names.get(raised_by) if raised_by else None, ledger.get("routed_by"),
-            [Source(pr.source, pr.quote) for pr in node.provenance], node.rev)
+            [Source(pr.source, pr.quote) for pr in node.provenance], node.rev,
+            node.illustrative or bool(record.firm and record.firm.illustrative))
 
 
 @dataclass
@@ -154,7 +157,7 @@ def _names(store: GraphStore, records: list[NeedRecord]) -> dict[str, str]:
     for r in records:
         ledger = r.node.props.get("ledger") or {}
         ids |= {ledger.get(k) for k in ("person", "raised_in", "raised_by")} - {None}
-    return {i: n.name for i, n in store.get_nodes(ids).items()}
+    return {i: n.shown_name for i, n in store.get_nodes(ids).items()}
 
 
 def _view(store: GraphStore, need_id: str, viewer: Viewer, routing: Routing | None = None,

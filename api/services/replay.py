@@ -46,7 +46,7 @@ from duijie.api.services.scores import firm_scores, need_scores
 from duijie.graph import open_store
 from duijie.graph.copy import copy_graph
 from duijie.graph.errors import NotFound
-from duijie.graph.model import Edge, Node, new_id
+from duijie.graph.model import Edge, Node, meeting_props, new_id
 from duijie.graph.store import GraphStore
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
@@ -166,7 +166,7 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
                 meeting = store.get_node(mid)
             except NotFound:
                 meeting = Node(mid, "Meeting", {
-                    "name": f"{nodes[firm].name} × {nodes[helper].name}", "event_id": event_id,
+                    **meeting_props(nodes[firm], nodes[helper]), "event_id": event_id,
                     "status": MeetingStatus.HELD.value, "firm_id": firm, "helper_id": helper,
                     "source": MeetingSource.LOCKED.value, "description": RECORDED,
                     "reasons": [reason(MatchReason.RECORDED_MEETING)]})

@@ -280,7 +280,11 @@ def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[st
     out: list[dict[str, Any]] = []
 
     def add(kind: str, key: str, **values: Any) -> None:
-        out.append({"kind": kind, "key": key, "values": values})
+        # Every sentence drawn from the pairs says what they are (issue 12's rule): a
+        # finding on invented pairs is never read as one on recorded ones.
+        data = None if key.startswith(("analysis_find_data_", "analysis_find_empty")) \
+            else report.data
+        out.append({"kind": kind, "key": key, "values": values, "data": data})
 
     if report.empty:
         add("note", "analysis_find_empty")

@@ -82,6 +82,7 @@ class GridIn(In):
 class NeedRef(BaseModel):
     id: str
     name: str
+    illustrative: bool = Field(description="invented demo data (named 示意)")
 
 
 class ParticipantOut(BaseModel):
@@ -92,6 +93,7 @@ class ParticipantOut(BaseModel):
     max_meetings: int
     language: str | None
     needs: list[NeedRef]
+    illustrative: bool = Field(description="invented demo data (named 示意)")
 
 
 class PairRuleOut(BaseModel):
@@ -320,6 +322,7 @@ class MeetingSummaryOut(BaseModel):
     slot: str | None
     table: str | None
     start: str | None
+    illustrative: bool = Field(description="a side is invented demo data (named 示意)")
 
 
 class OutcomeOut(BaseModel):
@@ -356,6 +359,7 @@ class OverdueOut(BaseModel):
     owner: str
     due: str
     days_overdue: int
+    illustrative: bool = Field(description="the meeting is invented demo data (示意)")
 
 
 class FollowUpsOut(BaseModel):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from duijie.seed_data.build.common import Q, edge, node
+from duijie.seed_data.build.common import P, Q, edge, node
 from duijie.seed_data.build.organisations import industry_name, region_name
 
 
@@ -53,7 +53,8 @@ PROGRAMMES: list[tuple[str, str, str, str, list, list, list, list, list, str, li
     ("provincial-enterprise-tech-centre", "浙江省省级企业技术中心", "provincial", "浙江省经济和信息化厅",
      [R("revenue_wan", ">=", 30000, "年营业收入不低于3亿元"),
       R("rd_ratio_pct", ">=", 2.5, "研发经费占营业收入比重不低于2.5%")],
-     [], ["zhejiang"], [], ["innovation-policy"], "省级创新平台认定。", []),
+     [], ["zhejiang"], [], ["innovation-policy"], "省级创新平台认定。",
+     [P("https://jxt.zj.gov.cn/", "浙江省经济和信息化厅认定省级企业技术中心")]),
     ("single-champion", "制造业单项冠军示范企业", "national", "工业和信息化部",
      [R("founded_year", "<=", 2016, "从事相关细分领域10年以上"),
       R("revenue_wan", ">=", 40000, "主营业务收入达到一定规模（示意：4亿元以上）"),

@@ -167,3 +167,27 @@ def test_cli_generate_into_the_store(db_path):
     assert stats["nodes"]["Expert"] == 25 and stats["nodes"]["Need"] == 12
     bad = _duijie("--db", str(db_path), "generate", "--experts", "-3")
     assert bad.returncode != 0 and "-3" in bad.stderr
+
+
+def test_every_generated_text_speaks_only_its_own_fields_words(small):
+    """Issue 10: a generated need or expert document reads as written by someone of one
+    field: its technical terms all come from that field's list (`graph.fields`)."""
+    from duijie.graph.fields import FIELDS, foreign_terms
+
+    about = {r.src: r.dst for r in small if isinstance(r, Edge) and r.kind == "about_topic"}
+    needs = [r for r in small if isinstance(r, Node) and r.kind == "Need"]
+    for need in needs:
+        slug = about[need.id].removeprefix("topic:")
+        assert slug in FIELDS, need.id
+        assert foreign_terms(need.props["title"] + need.props["text"], slug) == set(), need.props
+    expertise: dict[str, list[str]] = {}
+    for r in small:
+        if isinstance(r, Edge) and r.kind == "has_expertise" and r.src.startswith("exp:"):
+            expertise.setdefault(r.src, []).append(r.dst.removeprefix("topic:"))
+    experts = [r for r in small if isinstance(r, Node) and r.kind == "Expert"]
+    for expert in experts:
+        for doc in expert.props["docs"]:
+            text = doc["title"] + doc["text"]
+            assert any(foreign_terms(text, slug) == set() for slug in expertise[expert.id]), doc
+    # The rule has teeth: the old templates' mix of areas is caught.
+    assert foreign_terms("采用深度学习揭示了氧化钒薄膜失效的机理", "infrared-detection")

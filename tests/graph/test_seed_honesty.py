@@ -11,7 +11,7 @@ import pytest
 
 from duijie.api.services.seeding import seed_records
 from duijie.graph.model import Node
-from duijie.seed_data.build.fields import FIELDS, foreign_terms
+from duijie.graph.fields import FIELDS, foreign_terms
 
 ORGANISATIONS = ("Enterprise", "Institute")
 PEOPLE = ("Expert",)

@@ -33,7 +33,7 @@ def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> Non
         echo_json(profile.to_dict())
         return
     d = profile.to_dict()
-    click.echo(f"{d['name']} [{d['id']}]{'（示例数据）' if d['illustrative'] else ''}")
+    click.echo(f"{d['name']} [{d['id']}]")  # an invented firm's name carries 示意
     for fact in d["facts"]:
         value = fact["value"]
         if isinstance(value, bool):

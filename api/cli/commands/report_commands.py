@@ -69,8 +69,10 @@ def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Pa
         items = [f for f in data["findings"] if f["kind"] == kind]
         if items:
             click.echo(f"\n{t('analysis_kind_' + kind)}")
-            for f in items:
-                click.echo(f"  - {t(f['key'], **f['values'])}")
+            for f in items:  # a finding on invented pairs says so, in every line
+                tag = (f" [{t('analysis_data_' + f['data'])}]"
+                       if f["data"] in ("illustrative", "mixed") else "")
+                click.echo(f"  - {t(f['key'], **f['values'])}{tag}")
     if out_path is not None:
         click.echo(f"\n→ {out_path}", err=True)
 

@@ -210,7 +210,7 @@ def push_page(request: Request) -> Response:
     if isinstance(session, Response):
         return session
     store = request.app.state.store
-    programmes = sorted(((n.id, n.name) for n in iter_nodes(store, "Programme")),
+    programmes = sorted(((n.id, n.shown_name) for n in iter_nodes(store, "Programme")),
                         key=lambda p: p[1])
     chosen = request.query_params.get("programme") or None
     result, message = None, None

@@ -36,6 +36,7 @@ class QueryOut(BaseModel):
     firm_name: str | None
     region: str | None
     note: str | None
+    illustrative: bool = Field(description="a record the query names is invented (示意)")
 
 
 class MatchedTermOut(BaseModel):
@@ -71,6 +72,7 @@ class ItemOut(BaseModel):
     score: float | None = Field(description="None unless you may see scores")
     components: dict[str, float] = Field(description="empty unless you may see scores")
     region: str | None
+    illustrative: bool = Field(description="invented demo data: the name carries 示意")
     explanation: ExplanationOut
 
 

@@ -4,10 +4,11 @@
 Each field (a topic slug) has the technical terms an engineer of that field
 uses and a few cases written as one engineer would state them: a product, its
 problem, the method that addresses it and the result aimed at, all within that
-one field. Illustrative needs and expert documents are assembled from a single
-field's cases only, so a text never mixes areas; `tests/graph/test_seed.py`
-checks that every technical term in an illustrative text belongs to its own
-field's list.
+one field. Illustrative needs and expert documents (the seed's, built by
+`seed_data/build/`, and the synthetic graphs of `graph.generate`) are assembled from
+a single field's cases only, so a text never mixes areas;
+`tests/graph/test_seed_honesty.py` and `tests/graph/test_generate.py` check that every
+technical term in an illustrative text belongs to its own field's list.
 """
 
 from __future__ import annotations
