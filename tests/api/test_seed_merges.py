@@ -58,8 +58,11 @@ def test_onto_the_seed_every_merge_is_named_and_into_the_same_organisation(kind,
     path, ids = seed_list(kind, tmp_path)
     report = run(db, "import", kind, str(path), "--dry-run")
     merges = report["merges"]
-    assert merges and report["queued_for_review"] == 0
-    assert {m["row"] for m in merges} == set(ids)  # every row, each reported
+    # Every row merged (and reported) or, at worst, queued: never a new organisation
+    # beside its own (the office's division, stored with its alias 人工智能处 in brackets,
+    # goes to review: only one name says which).
+    assert report["created"] == report["queued_for_review"] <= 1
+    assert len(merges) == report["merged"] == len(ids) - report["queued_for_review"]
     for merge in merges:
         assert merge["into_id"] == ids[merge["row"]], merge  # never a distinct organisation
         assert merge["name"] and merge["into_name"] and merge["evidence"], merge

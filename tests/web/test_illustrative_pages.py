@@ -5,6 +5,8 @@ built from says `illustrative` on every record naming one (issue 10, part 1)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -26,12 +28,15 @@ def server(tmp_path_factory):
     running.close()
 
 
-def client(server: Server, username: str, lang: str = "zh") -> httpx.Client:
+@contextmanager
+def client(server: Server, username: str, lang: str = "zh") -> Iterator[httpx.Client]:
     """Signed in through POST /api/session, which also sets the pages' cookie."""
-    session = httpx.Client(base_url=server.url, timeout=180, cookies={"duijie_lang": lang})
-    answer = session.post("/api/session", json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return session
+    with httpx.Client(base_url=server.url, timeout=180,
+                      cookies={"duijie_lang": lang}) as session:
+        answer = session.post("/api/session",
+                              json={"username": username, "password": PASSWORD})
+        assert answer.status_code == 200, answer.text
+        yield session
 
 
 def page_text(session: httpx.Client, path: str) -> str:
