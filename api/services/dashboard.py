@@ -126,8 +126,8 @@ def dashboard(store: GraphStore, *, viewer: Viewer = OPERATOR,
     for item in overdue_follow_ups(store, today):
         event = events.get(item["event_id"] or "")
         firm = firms.get(store.get_node(item["meeting_id"]).props.get("firm_id") or "")
-        regions = _regions(event) | (_regions(firm) if firm else set())
-        if not viewer.is_staff or not in_scope(viewer, regions):
+        places = _regions(event) | (_regions(firm) if firm else set())
+        if not viewer.is_staff or not in_scope(viewer, places):
             continue
         overdue.append(OverdueFollowUp(item["meeting_id"], item["meeting"], item["event_id"],
                                        event.shown_name if event else None, item["action"],

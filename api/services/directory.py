@@ -60,7 +60,7 @@ class DirectoryEntry(Result):
         region = p.get("region") or (", ".join(p.get("regions", [])) or None)
         text = (p.get("description") or p.get("benefit") or "").strip()
         summary = text[:SUMMARY_CHARS] + ("…" if len(text) > SUMMARY_CHARS else "") or None
-        return cls(node.id, node.kind, node.name, region, category, affiliation, summary,
+        return cls(node.id, node.kind, node.shown_name, region, category, affiliation, summary,
                    bool(p.get("illustrative")))
 
 

@@ -105,7 +105,8 @@ def _choices(store, detail) -> dict[str, list[dict[str, str]]]:
     out = {}
     for kind in ("Enterprise", *HELPER_KINDS):
         nodes = sorted(store.find_nodes(kind, limit=10**5), key=lambda n: n.name)
-        out[kind] = [{"id": n.id, "name": n.name} for n in nodes if n.id not in taking_part]
+        out[kind] = [{"id": n.id, "name": n.shown_name} for n in nodes
+                     if n.id not in taking_part]
     return out
 
 

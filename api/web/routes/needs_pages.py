@@ -93,7 +93,7 @@ def _form_page(request: Request, session: Session, *, values: dict[str, str],
     if session.user.role is Role.ENTERPRISE:
         firm = request.app.state.store.get_nodes([session.user.party_id]).get(
             session.user.party_id)
-        firm_name = firm.name if firm else None
+        firm_name = firm.shown_name if firm else None
     return render(request, "need_form.html", status_code=status_code, session=session,
                   values=values, need=need, firm_id=firm_id, firm_name=firm_name,
                   firms=_firm_choices(request, session), errors=list(errors),
@@ -236,7 +236,8 @@ def _experts_to_share(store, need) -> list[dict[str, str]]:
     if need.confidentiality == "confidential":
         return []
     shared = {e.id for e in need.shared_with}
-    return sorted(({"id": n.id, "name": n.name} for n in store.find_nodes("Expert", limit=5000)
+    return sorted(({"id": n.id, "name": n.shown_name}
+                   for n in store.find_nodes("Expert", limit=5000)
                    if n.id not in shared), key=lambda e: e["name"])
 
 
