@@ -17,8 +17,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from duijie.seed_data.build.common import edge, node
 from duijie.graph.fields import FIELDS, Case, expert_docs, need_text
+from duijie.seed_data.build.common import edge, node
 from duijie.seed_data.build.organisations import industry_name, region_name
 from duijie.seed_data.build.vocabulary import TOPICS
 from duijie.seed_data.build.xian import EXPERTS as XIAN_EXPERTS

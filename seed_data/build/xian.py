@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from duijie.seed_data.build.common import Q, edge, node
 from duijie.graph.fields import FIELDS, expert_docs, need_text
+from duijie.seed_data.build.common import Q, edge, node
 from duijie.seed_data.build.organisations import industry_name, region_name
 
 EVENT = "evt:xian-docking-2019-05"

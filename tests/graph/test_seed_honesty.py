@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from duijie.api.services.seeding import seed_records
-from duijie.graph.model import Node
 from duijie.graph.fields import FIELDS, foreign_terms
+from duijie.graph.model import Node
 
 ORGANISATIONS = ("Enterprise", "Institute")
 PEOPLE = ("Expert",)
