@@ -133,6 +133,7 @@ class PairRule(Result):
     status: str
     by: str | None
     reason: str | None
+    illustrative: bool  # a side is invented: its name carries 示意
 
 
 @dataclass
@@ -158,6 +159,7 @@ class EventDetail(Result):
     meetings: int
     has_record: bool  # firms recorded as taking part (`participated_in`) to invite
     recorded_firms: int = 0  # how many
+    illustrative: bool = False  # the event itself is invented (示意)
 
 
 def event_detail(store: GraphStore, event_id: str, *,
@@ -171,7 +173,8 @@ def event_detail(store: GraphStore, event_id: str, *,
         entries = list(p.get("participants", []))
         need_ids = [n for e in entries for n in e.get("needs", [])]
         rule_list = list(p.get("pair_rules", []))
-        nodes = store.get_nodes([*(e["id"] for e in entries), *need_ids])
+        nodes = store.get_nodes([*(e["id"] for e in entries), *need_ids,
+                                 *(r[k] for r in rule_list for k in ("firm", "helper"))])
         names = display_names(store, [*(e["id"] for e in entries), *need_ids,
                                       *(r[k] for r in rule_list for k in ("firm", "helper"))])
         default = p.get("max_meetings_default", DEFAULT_MAX_MEETINGS)
@@ -186,7 +189,9 @@ def event_detail(store: GraphStore, event_id: str, *,
                  for x in e.get("needs", [])], bool(n and n.illustrative)))
         rules = [PairRule(str(r["kind"]), r["firm"], names[r["firm"]], r["helper"],
                           names[r["helper"]], str(r.get("status", "")), r.get("by"),
-                          r.get("reason")) for r in rule_list]
+                          r.get("reason"), any(nodes[i].illustrative for i in
+                                               (r["firm"], r["helper"]) if i in nodes))
+                 for r in rule_list]
     links = store.find_edges("participated_in", dst=event_id, limit=10**5)
     firms = [i for i, k in store.kinds_of({e.src for e in links}).items() if k == "Enterprise"]
     return EventDetail(
@@ -195,7 +200,8 @@ def event_detail(store: GraphStore, event_id: str, *,
         p.get("language", "zh"), int(p.get("max_meetings_default", DEFAULT_MAX_MEETINGS)),
         float(p.get("min_score", DEFAULT_MIN_SCORE)), list(p.get("slots", [])),
         list(p.get("tables", [])), participants, rules, len(event_meetings(store, event_id)),
-        bool(firms) and viewer.is_staff, len(firms) if viewer.is_staff else 0)
+        bool(firms) and viewer.is_staff, len(firms) if viewer.is_staff else 0,
+        node.illustrative)
 
 
 def event_set_grid(store: GraphStore, event_id: str, *, days: Sequence[str],

@@ -105,6 +105,7 @@ class PairRuleOut(BaseModel):
     status: str
     by: str | None
     reason: str | None
+    illustrative: bool = Field(description="a side is invented demo data (named 示意)")
 
 
 class EventDetailOut(BaseModel):
@@ -125,6 +126,7 @@ class EventDetailOut(BaseModel):
     pair_rules: list[PairRuleOut]
     meetings: int
     has_record: bool
+    illustrative: bool = Field(description="the event is invented demo data (named 示意)")
 
 
 # ----------------------------------------------------------------------------- participants
