@@ -110,6 +110,8 @@ class NeedSummaryOut(BaseModel):
     firm_id: str | None
     firm_name: str | None
     rev: int
+    illustrative: bool = Field(description="the need is invented demo data (shown 示意)")
+    firm_illustrative: bool = Field(description="its firm is invented demo data (示意)")
 
 
 class NeedDetailOut(NeedSummaryOut):
