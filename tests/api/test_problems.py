@@ -138,7 +138,7 @@ def test_refusals_write_nothing(store: SqliteStore) -> None:
         assign_problem(store, p.id, person="off:nobody")
     with pytest.raises(InvalidInput, match="not a problem type"):
         add_problem(store, firm_id="ent:jinan", title="x", need_type="technology")
-    with pytest.raises(InvalidInput, match="not an enterprise"):
+    with pytest.raises(NotFound, match="is not a firm you can open"):
         add_problem(store, firm_id="ent:none", title="x")
     assert store.get_node(p.id).rev == rev  # nothing half-written
     close_problem(store, p.id, answer="已答复", seen="2019-12-05")
