@@ -50,14 +50,14 @@ MAX_ID = 200
 
 NODE_KINDS = (
     "Enterprise", "Need", "Institute", "Expert", "Programme", "Event",
-    "Meeting", "Outcome", "Topic", "Industry", "Region", "Official", "Theme",
+    "Meeting", "Outcome", "Topic", "Industry", "Region", "Official", "Theme", "RoutingTable",
 )
 ORGANISATION_KINDS = ("Enterprise", "Institute")
 ID_PREFIX = {
     "Enterprise": "ent", "Need": "need", "Institute": "inst", "Expert": "exp",
     "Programme": "prog", "Event": "evt", "Meeting": "mtg", "Outcome": "out",
     "Topic": "topic", "Industry": "ind", "Region": "reg", "Official": "off",
-    "Theme": "theme",
+    "Theme": "theme", "RoutingTable": "route",
 }
 
 
@@ -392,6 +392,27 @@ class ThemeProps(_Props):
                      Field(max_length=200_000)] = []
 
 
+class RoutingRuleProps(BaseModel):
+    """Problems of `need_type` ("*": any) in `region` ("*": anywhere) go to `department`."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    need_type: Literal[(*values(NeedType), "*")] = "*"
+    region: Name = "*"
+    department: Name
+    due_days: Annotated[int, Field(ge=1, le=3650)] = 30
+
+
+class RoutingTableProps(_Props):
+    """The office's problem routing table (分办规则), edited by organisers: the rules,
+    the departments they may name, and when an overdue problem counts as escalated."""
+
+    name: Name = "问题分办规则"
+    rules: Annotated[list[RoutingRuleProps], Field(max_length=5000)] = []
+    departments: ShortList = []
+    escalate_after_days: Annotated[int, Field(ge=0, le=3650)] = 15
+    default_due_days: Annotated[int, Field(ge=1, le=3650)] = 30
+
+
 class VocabularyProps(_Props):
     name: Name
     name_en: Name | None = None
@@ -413,7 +434,7 @@ PROPS_SCHEMAS: dict[str, type[_Props]] = {
     "Expert": ExpertProps, "Programme": ProgrammeProps, "Event": EventProps,
     "Meeting": MeetingProps, "Outcome": OutcomeProps, "Topic": VocabularyProps,
     "Industry": IndustryProps, "Region": RegionProps, "Official": OfficialProps,
-    "Theme": ThemeProps,
+    "Theme": ThemeProps, "RoutingTable": RoutingTableProps,
 }
 _REQUIRED = {kind: tuple(name for name, f in schema.model_fields.items() if f.is_required())
              for kind, schema in PROPS_SCHEMAS.items()}

@@ -252,12 +252,13 @@ KIND_LABELS = {
     "zh": {"Enterprise": "企业", "Need": "需求", "Institute": "院所", "Expert": "专家",
            "Programme": "政策项目", "Event": "活动", "Meeting": "会谈", "Outcome": "结果",
            "Topic": "主题", "Industry": "行业", "Region": "地区",
-           "Official": "联系干部", "Theme": "榜单主题"},
+           "Official": "联系干部", "Theme": "榜单主题",
+           "RoutingTable": "分办规则"},
     "en": {"Enterprise": "enterprise", "Need": "need", "Institute": "institute",
            "Expert": "expert", "Programme": "programme", "Event": "event",
            "Meeting": "meeting", "Outcome": "outcome", "Topic": "topic",
            "Industry": "industry", "Region": "region", "Official": "official",
-           "Theme": "challenge theme"},
+           "Theme": "challenge theme", "RoutingTable": "routing table"},
 }
 
 NEED_STATUS_LABELS = {

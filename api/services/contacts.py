@@ -44,12 +44,13 @@ class OfficialView(Result):
     fields: list[str]
     regions: list[str]
     capacity: int
+    rev: int
 
     @classmethod
     def of(cls, node: Node) -> OfficialView:
         p = node.props
         return cls(node.id, node.name, p["department"], p.get("title"), p.get("fields", []),
-                   p.get("regions", []), p.get("capacity", 20))
+                   p.get("regions", []), p.get("capacity", 20), node.rev)
 
 
 @dataclass
@@ -157,6 +158,67 @@ def add_official(store: GraphStore, *, name: str, department: str, fields: list[
                                                          if v is not None},
                                provenance=[Provenance(source=f"user:{author}", at=utc_now())]),
                           where="official")
+    return OfficialView.of(store.get_node(official_id))
+
+
+def update_official(store: GraphStore, official_id: str, *, rev: int,
+                    department: str | None = None, capacity: int | None = None,
+                    fields: list[str] | None = None, regions: list[str] | None = None,
+                    title: str | None = None, author: str = "operator") -> OfficialView:
+    """Change an official's department, capacity, fields, regions or title, if the record
+    is still at revision `rev` (else `Conflict`: someone changed it since it was read).
+
+    A capacity of 0 is refused (an official on duty keeps contact with at least one
+    firm), and so is a department the routing table does not know (a typo would give
+    the official no problems to answer for). Nothing is written on a refusal.
+
+    >>> from duijie.graph import open_store
+    >>> store = open_store(":memory:")
+    >>> o = add_official(store, name="王", department="企业服务办公室", capacity=5)
+    >>> update_official(store, o.id, rev=o.rev, capacity=8, fields=["红外"]).capacity
+    8
+    >>> update_official(store, o.id, rev=o.rev + 1, department="不存在的处")
+    Traceback (most recent call last):
+    ...
+    duijie.graph.errors.InvalidInput: official 王, department: '不存在的处' is not a known \
+department: choose one of the routing table's departments or add it there first
+    """
+    from duijie.api.services.routing import known_departments
+
+    node = _official(store, official_id)
+    where = f"official {node.name}"
+    changes: dict[str, Any] = {}
+    if capacity is not None:
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
+            raise InvalidInput("must be a whole number of firms", value=capacity,
+                               where=f"{where}, capacity")
+        if capacity == 0:
+            raise InvalidInput(f"{node.name} has capacity 0: an official on duty keeps "
+                               "contact with at least one firm; give 1 or more",
+                               where=f"{where}, capacity")
+        changes["capacity"] = capacity
+    if department is not None and department.strip() != node.props.get("department"):
+        department = department.strip()
+        if department not in known_departments(store):
+            raise InvalidInput("is not a known department: choose one of the routing table's "
+                               "departments or add it there first", value=department,
+                               where=f"{where}, department")
+        changes["department"] = department
+    for key, value in (("fields", fields), ("regions", regions)):
+        if value is not None:
+            changes[key] = list(dict.fromkeys(v.strip() for v in value if v and v.strip()))
+    if title is not None:
+        changes["title"] = title.strip() or None
+    if not changes:
+        raise InvalidInput("says nothing to change: give a department, capacity, fields, "
+                           "regions or title", where=where)
+    props = validate_props("Official", {**node.props, **changes}, where)
+    batch = WriteBatch()
+    batch.upsert_node(Node(node.id, "Official", {k: v for k, v in props.items()
+                                                 if v is not None},
+                           provenance=[Provenance(source=f"user:{author}", at=utc_now())]),
+                      replace_props=True, expect_rev=rev, where=where)
+    store.apply(batch)
     return OfficialView.of(store.get_node(official_id))
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
@@ -26,9 +26,9 @@ from duijie.api.services.needs import OPERATOR, office_today, visible_needs
 from duijie.api.services.problems import ProblemView, list_problems
 from duijie.api.services.regions import ancestor_map
 from duijie.graph.accounts import Role
-from duijie.graph.errors import NotFound
-from duijie.graph.model import Node
-from duijie.graph.store import GraphStore, iter_nodes
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
 from duijie.matcher.programme_push import Offer, programmes_for_firm
 from duijie.matcher.programme_push import push_programme as push_list
 
@@ -198,6 +198,82 @@ def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
     return FirmProfile(firm.id, firm.shown_name, facts, sources, firm.illustrative, needs,
                        meetings, problems, named(held_ids), named(applied_ids), offers.now,
                        offers.near, today)
+
+
+ProgrammeStatus = Literal["applied", "holds", "none"]
+PROGRAMME_STATUSES = ("applied", "holds", "none")
+"""A firm's standing with a programme: applied for it, holds it, or neither (a record
+entered by mistake, or an application withdrawn)."""
+
+
+@dataclass
+class ProgrammeStanding(Result):
+    firm_id: str
+    firm_name: str
+    programme_id: str
+    programme_name: str
+    status: str  # applied | holds | none
+    on: str | None
+    applied: bool
+    holds: bool
+
+
+def record_programme(store: GraphStore, firm_id: str, programme_id: str, *,
+                     status: str = "applied", on: str | None = None,
+                     author: str = "operator", viewer: Viewer = OPERATOR) -> ProgrammeStanding:
+    """Record that a firm applied for a programme or holds it (or neither), so a push
+    never offers it to that firm again. One write; organisers in scope only.
+
+    >>> from duijie.graph import open_store
+    >>> from duijie.api.services.seeding import load_seed
+    >>> store = open_store(":memory:"); _ = load_seed(store)
+    >>> before = push_programme(store, "prog:tech-sme", today="2024-01-01")
+    >>> firm = before.firms[0].id
+    >>> record_programme(store, firm, "prog:tech-sme", on="2024-03-01").applied
+    True
+    >>> firm in {f.id for f in push_programme(store, "prog:tech-sme", today="2024-01-01").firms}
+    False
+    """
+    where = "programme status"
+    if status not in PROGRAMME_STATUSES:
+        raise InvalidInput(f"is not a status ({', '.join(PROGRAMME_STATUSES)})", value=status,
+                           where=f"{where}, status")
+    if viewer.role is not None and viewer.role is not Role.ORGANISER:
+        raise Forbidden("only the office records a firm's applications", where=where)
+    firm = store.get_nodes([firm_id]).get(firm_id)
+    if firm is None or firm.kind != "Enterprise" or not in_scope(
+            viewer, [firm.props.get("region") or ""]):
+        raise NotFound("is not an enterprise you can open", value=str(firm_id)[:80],
+                       where=f"{where}, firm")
+    programme = _programme(store, programme_id)
+    day = None
+    if on:
+        try:
+            day = date.fromisoformat(str(on).strip()).isoformat()
+        except ValueError:
+            raise InvalidInput("is not a date (YYYY-MM-DD)", value=str(on)[:40],
+                               where=f"{where}, on") from None
+    applied = store.find_edges("applied_for", src=firm_id, dst=programme_id, limit=1)
+    held = store.find_edges("awarded", src=firm_id, dst=programme_id, limit=1)
+    provenance = [Provenance(source=f"user:{author}", user=author, at=utc_now())]
+    props = {"date": day} if day else {}
+    batch = WriteBatch()
+    if status == "applied":
+        batch.upsert_edge(Edge(firm_id, "applied_for", programme_id, {**props,
+                               "status": "applied"}, provenance=provenance), where=where)
+    elif status == "holds":
+        batch.upsert_edge(Edge(firm_id, "awarded", programme_id, props,
+                               provenance=provenance), where=where)
+    else:
+        for edge in (*applied, *held):
+            batch.delete_edge(edge.id)
+    if len(batch):
+        store.apply(batch)
+    now_applied = bool(store.find_edges("applied_for", src=firm_id, dst=programme_id, limit=1))
+    now_held = bool(store.find_edges("awarded", src=firm_id, dst=programme_id, limit=1))
+    return ProgrammeStanding(firm.id, firm.name, programme.id, programme.name,
+                             "holds" if now_held else "applied" if now_applied else "none",
+                             day, now_applied, now_held)
 
 
 def _meetings(store: GraphStore, firm_id: str, viewer: Viewer) -> list[FirmMeeting]:

@@ -43,6 +43,7 @@ from duijie.api.services.needs import (
     visible_needs,
 )
 from duijie.api.services.regions import ancestor_map
+from duijie.api.services.routing import stored_routing
 from duijie.graph.accounts import Role
 from duijie.graph.cells import safe_cell
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
@@ -56,7 +57,6 @@ from duijie.matcher.problems import (
     due_date,
     is_problem,
     ledger_state,
-    load_routing,
     route_problem,
 )
 
@@ -157,13 +157,24 @@ def _names(store: GraphStore, records: list[NeedRecord]) -> dict[str, str]:
     for r in records:
         ledger = r.node.props.get("ledger") or {}
         ids |= {ledger.get(k) for k in ("person", "raised_in", "raised_by")} - {None}
-    return {i: n.shown_name for i, n in store.get_nodes(ids).items()}
+    nodes = store.get_nodes(ids)
+    names = {i: n.shown_name for i, n in nodes.items()}
+    meetings = [n for n in nodes.values() if n.kind == "Meeting" and not n.props.get("name")]
+    if meetings:  # a meeting is read as "event: firm × helper", never as its id
+        parties = store.get_nodes({m.props.get(k) for m in meetings
+                                   for k in ("event_id", "firm_id", "helper_id")} - {None})
+        for m in meetings:
+            event, firm, helper = (parties.get(m.props.get(k)) for k in (
+                "event_id", "firm_id", "helper_id"))
+            names[m.id] = (f"{event.shown_name}：" if event else "") + " × ".join(
+                p.shown_name for p in (firm, helper) if p is not None) or m.id
+    return names
 
 
 def _view(store: GraphStore, need_id: str, viewer: Viewer, routing: Routing | None = None,
           today: str | None = None) -> ProblemView:
     record = need_record(store, need_id, viewer)
-    routing = routing or load_routing()
+    routing = routing or stored_routing(store)
     return ProblemView.of(record, _names(store, [record]), today or office_today(),
                           routing.escalate_after_days)
 
@@ -224,7 +235,7 @@ def add_problem(store: GraphStore, *, firm_id: str, title: str, text: str | None
     if firm is None or firm.kind != "Enterprise":
         raise firm_not_found(firm_id)
     opened = _day(opened_on, f"{where}, opened_on") or office_today()
-    routing = routing or load_routing()
+    routing = routing or stored_routing(store)
     region = region or firm.props.get("region")
     if not can_edit_need(viewer, _facts(Node("need:new", "Need", {"region": region}), firm)):
         raise firm_not_found(firm_id)  # outside the organiser's region: as if unknown
@@ -237,6 +248,9 @@ def add_problem(store: GraphStore, *, firm_id: str, title: str, text: str | None
             if node is None or node.kind not in ok:
                 raise InvalidInput(f"is not a stored {' or '.join(ok).lower()}", value=value,
                                    where=f"{where}, {key}")
+            if node.kind == "Meeting" and node.props.get("firm_id") != firm.id:
+                raise InvalidInput(f"is a meeting of another firm, not of {firm.name}",
+                                   value=value, where=f"{where}, {key}")
     due = _day(due, f"{where}, due") or due_date(opened, route.due_days)
     if due < opened:
         raise InvalidInput(f"is before the problem was opened ({opened})", value=due,
@@ -261,6 +275,29 @@ def add_problem(store: GraphStore, *, firm_id: str, title: str, text: str | None
     record = NeedRecord(node, firm, _facts(node, firm))
     return ProblemView.of(record, _names(store, [record]), office_today(),
                           routing.escalate_after_days)
+
+
+def raise_in_meeting(store: GraphStore, meeting_id: str, *, title: str,
+                     need_type: str = "problem", text: str | None = None,
+                     opened_on: str | None = None, author: str = "operator",
+                     viewer: Viewer = OPERATOR) -> ProblemView:
+    """A problem the firm raised at a docking meeting: the meeting's firm, routed by the
+    rules, opened on the meeting's day (or today, if the meeting is still ahead).
+
+    Only staff who may record on the meeting raise one (anyone else: not found).
+    """
+    from duijie.api.services.event_views import editable_meeting
+
+    meeting = editable_meeting(store, meeting_id, viewer)
+    if not meeting.firm:
+        raise InvalidInput("has no firm to raise a problem for", value=meeting_id,
+                           where="problem, raised_in")
+    day = (meeting.start or "")[:10] or None
+    if opened_on is None and day is not None:
+        opened_on = min(day, office_today())
+    return add_problem(store, firm_id=meeting.firm, title=title, text=text,
+                       need_type=need_type, opened_on=opened_on, raised_in=meeting_id,
+                       author=author, viewer=viewer)
 
 
 def _edit_ledger(store: GraphStore, record: NeedRecord, change) -> None:
@@ -364,8 +401,10 @@ def get_problem(store: GraphStore, need_id: str, *, today: str | None = None,
 def list_problems(store: GraphStore, *, department: str | None = None,
                   state: str | None = None, overdue: bool = False, escalated: bool = False,
                   firm_id: str | None = None, today: str | None = None,
-                  routing: Routing | None = None, viewer: Viewer = OPERATOR) -> ProblemList:
-    """The ledger, or a department's part of it: filtered by state, overdue, escalated.
+                  routing: Routing | None = None, raised_in: str | None = None,
+                  viewer: Viewer = OPERATOR) -> ProblemList:
+    """The ledger, or a department's part of it: filtered by state, overdue, escalated,
+    the firm, the meeting or event it was raised in.
 
     An enterprise sees its own problems only (the state and answer, not who else
     has problems); most overdue first, then by due date.
@@ -374,10 +413,13 @@ def list_problems(store: GraphStore, *, department: str | None = None,
         raise InvalidInput(f"is not a ledger state ({', '.join(STATES)})", value=state,
                            where="problem list, state")
     today = _day(today, "problem list, today") or office_today()
-    routing = routing or load_routing()
+    routing = routing or stored_routing(store)
     records = [r for r in visible_needs(store, viewer) if is_problem(r.node.props)]
     if firm_id:
         records = [r for r in records if r.firm is not None and r.firm.id == firm_id]
+    if raised_in:
+        records = [r for r in records
+                   if (r.node.props.get("ledger") or {}).get("raised_in") == raised_in]
     departments = sorted({r.node.props["department"] for r in records
                           if r.node.props.get("department")})
     if department:

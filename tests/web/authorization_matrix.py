@@ -89,6 +89,30 @@ def rev_of(need_key: str, *, edit: bool = False, form: bool = False
     return body
 
 
+def routing_as_read(office: Office, role: str) -> dict[str, Any]:
+    """The routing table sent back as the office reads it (its revision, rules, departments)."""
+    with office.api("office") as org:
+        table = org.get("/api/routing").json()
+    return {k: table[k] for k in ("rules", "departments", "escalate_after_days",
+                                  "default_due_days", "rev")}
+
+
+def routing_form(office: Office, role: str) -> dict[str, Any]:
+    """The routing page's form with one catch-all rule (one value per field)."""
+    table = routing_as_read(office, role)
+    return {"need_type": "*", "region": "*", "department": "企业服务办公室", "due_days": "30",
+            "departments": "企业服务办公室", "escalate_after_days": "15",
+            "default_due_days": "30", "rev": table["rev"]}
+
+
+def official_edit(office: Office, role: str) -> dict[str, Any]:
+    """A capacity change from the official's revision as read now."""
+    with office.api("office") as org:
+        found = [o for o in org.get("/api/officials").json()["officials"]
+                 if o["id"] == office.ids["official"]]
+    return {"rev": found[0]["rev"], "capacity": 12, "department": found[0]["department"]}
+
+
 OK, HIDE, DENY, ANON = 200, 404, 403, 401
 ORGANISERS = (OK, OK, DENY, DENY, DENY, ANON)  # every organiser; nobody else
 OFFICE_ONLY = (OK, HIDE, DENY, DENY, DENY, ANON)  # organisers in scope (丽水)
@@ -213,6 +237,16 @@ MATRIX: dict[str, Entry] = {
     "POST /api/contacts": Entry((201, {201, HIDE}, DENY, DENY, DENY, ANON), lambda o, role: {
         "official_id": o.ids["official"], "firm_id": FIRM_A, "note": "走访"}),
     "GET /api/contacts/duty": Entry(ORGANISERS),
+    # the routing table: any organiser reads; only one without a scope changes it
+    "GET /api/routing": Entry(ORGANISERS),
+    "PUT /api/routing": Entry((OK, DENY, DENY, DENY, DENY, ANON), routing_as_read),
+    "PATCH /api/officials/{official_id}": Entry(ORGANISERS, official_edit,
+                                                {"official_id": "official"}),
+    # "none": nothing recorded before, so the push the matrix calls is unchanged
+    "POST /api/firms/{firm_id}/programmes": Entry(OFFICE_ONLY, lambda o, role: {
+        "programme_id": o.ids["programme"], "status": "none"}, {"firm_id": FIRM_A}),
+    "POST /api/meetings/{meeting_id}/problems": Entry((201, HIDE, DENY, DENY, DENY, ANON), {
+        "title": "矩阵：洽谈中提出的问题"}, {"meeting_id": "meeting"}),
     "GET /api/analysis": Entry(ORGANISERS, analyst=OK),
     # challenge lists: any organiser reads; only one without a scope reshapes themes (an
     # unknown theme is stale: 409)
@@ -260,6 +294,17 @@ MATRIX: dict[str, Entry] = {
     "POST /login": Entry((303,) * 6, {"username": "wang", "password": PASSWORD}, form=True,
                         analyst=303),
     "POST /logout": Entry((303,) * 6, {}, form=True, fresh=True, analyst=303),
+    "GET /routing": Entry(PAGE_ORGANISERS),
+    "POST /routing": Entry((303, DENY, DENY, DENY, DENY, 303), routing_form, form=True),
+    "POST /contacts/{official_id}/edit": Entry(FORM_ORGANISERS, official_edit, {
+        "official_id": "official"}, form=True),
+    "POST /meetings/{meeting_id}/problems": Entry(FORM_OFFICE_ONLY, {
+        "title": "矩阵：页面登记的洽谈问题"}, {"meeting_id": "meeting"}, form=True),
+    "POST /firms/{firm_id}/visit": Entry(FORM_OFFICE_ONLY, lambda o, role: {
+        "official_id": o.ids["official"], "note": "走访"}, {"firm_id": FIRM_A}, form=True),
+    "POST /firms/{firm_id}/programmes": Entry(FORM_OFFICE_ONLY, lambda o, role: {
+        "programme_id": o.ids["programme"], "status": "none"}, {"firm_id": FIRM_A},
+        form=True),
     "GET /needs": Entry(PAGE_SIGNED_IN),
     "GET /needs/new": Entry((OK, OK, OK, OK, DENY, 303)),
     # the form says so at the firm field (422), as for an unknown firm

@@ -55,7 +55,7 @@ def test_a_problem_from_the_ledger_to_closure_over_http(server: Server) -> None:
                                                             "seen": "2019-12-20"})
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     overdue = http.get("/api/problems", params={"overdue": True, "today": "2020-01-10"}).json()
-    assert pid not in {p["id"] for p in overdue["items"]}
+    assert pid not in {p["id"] for p in overdue["data"]}
     sheet = http.get("/api/problems/ledger.xlsx", params={"department": "地方金融监管部门"})
     assert sheet.status_code == 200
     assert sheet.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -68,7 +68,7 @@ def test_a_problem_from_the_ledger_to_closure_over_http(server: Server) -> None:
 def test_a_firm_sees_its_own_problems_and_profile_only(server: Server) -> None:
     firm = client(server, "ail")
     mine = firm.get("/api/problems").json()
-    assert mine["count"] >= 1 and {p["firm_id"] for p in mine["items"]} == {"ent:ailaiyi"}
+    assert mine["count"] >= 1 and {p["firm_id"] for p in mine["data"]} == {"ent:ailaiyi"}
     assert firm.get("/api/firms/ent:ailaiyi/profile").status_code == 200
     other = firm.get("/api/firms/ent:dali-technology/profile")
     assert other.status_code == 404  # another firm: as if it did not exist
@@ -76,7 +76,7 @@ def test_a_firm_sees_its_own_problems_and_profile_only(server: Server) -> None:
     assert answer.status_code == 403
     assert firm.get("/api/programmes/prog:high-tech-enterprise/push").status_code == 403
     seed_problem = client(server, "wang").get("/api/problems", params={
-        "firm_id": "ent:hikvision"}).json()["items"][0]["id"]
+        "firm_id": "ent:hikvision"}).json()["data"][0]["id"]
     assert firm.get(f"/api/problems/{seed_problem}").status_code == 404
 
 

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "problem": "duijie.api.cli.commands.problem_commands",
     "firm": "duijie.api.cli.commands.firm_commands",
     "push": "duijie.api.cli.commands.firm_commands",
+    "programme-status": "duijie.api.cli.commands.firm_commands",
     "official": "duijie.api.cli.commands.contact_commands",
     "contact": "duijie.api.cli.commands.contact_commands",
     "challenges": "duijie.api.cli.commands.challenge_commands",

@@ -55,6 +55,39 @@ def official_add(app: AppContext, name: str, department: str, fields: str | None
         click.echo(f"已保存 {view.name}（{view.department}，可联系 {view.capacity} 家）[{view.id}]")
 
 
+@official.command("edit")
+@click.argument("official_id")
+@click.option("--department", help="A department the routing table knows.")
+@click.option("--capacity", type=int, help="How many firms they can keep contact with (>= 1).")
+@click.option("--fields", help="Industries and topics they know, comma-separated (replaces).")
+@click.option("--regions", help="Regions they cover, comma-separated (replaces).")
+@click.option("--title", help="Their title (职务).")
+@click.option("--rev", type=int, help="The revision you read (default: the current one).")
+@json_option
+@pass_app
+def official_edit(app: AppContext, official_id: str, department: str | None,
+                  capacity: int | None, fields: str | None, regions: str | None,
+                  title: str | None, rev: int | None, as_json: bool) -> None:
+    """Change an official's department, capacity, fields, regions or title.
+
+    \b
+    Example:
+      duijie official edit off:abc --capacity 12 --fields 红外,集成电路
+    """
+    from duijie.api.services.contacts import _official, update_official
+
+    if rev is None:
+        rev = _official(app.store, official_id).rev
+    view = update_official(app.store, official_id, rev=rev, department=department,
+                           capacity=capacity, title=title,
+                           fields=_split(fields) if fields is not None else None,
+                           regions=_split(regions) if regions is not None else None)
+    if as_json:
+        echo_json(view.to_dict())
+    else:
+        click.echo(f"已保存 {view.name}（{view.department}，可联系 {view.capacity} 家）[{view.id}]")
+
+
 @official.command("list")
 @json_option
 @pass_app

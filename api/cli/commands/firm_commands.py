@@ -90,6 +90,36 @@ def push(app: AppContext, programme_id: str, today: str | None, as_json: bool) -
             click.echo(f"  {f['name']}：缺 {'、'.join(f['missing'])}")
 
 
+@click.command("programme-status")
+@click.argument("firm_id")
+@click.argument("programme_id")
+@click.argument("status", type=click.Choice(["applied", "holds", "none"]), default="applied")
+@click.option("--on", metavar="YYYY-MM-DD", help="The day it applied or was awarded.")
+@json_option
+@pass_app
+def programme_status(app: AppContext, firm_id: str, programme_id: str, status: str,
+                     on: str | None, as_json: bool) -> None:
+    """Record that a firm applied for a programme (applied), holds it (holds), or neither
+    (none: entered by mistake or withdrawn). `duijie push` leaves out firms that applied
+    or hold it.
+
+    \b
+    Example:
+      duijie programme-status ent:ailaiyi prog:tech-sme applied --on 2024-03-01
+      duijie programme-status ent:ailaiyi prog:high-tech-enterprise holds
+    """
+    from duijie.api.services.firms import record_programme
+
+    standing = record_programme(app.store, firm_id, programme_id, status=status, on=on)
+    if as_json:
+        echo_json(standing.to_dict())
+        return
+    shown = {"applied": "已申报", "holds": "已获认定", "none": "未申报"}[standing.status]
+    click.echo(f"{standing.firm_name}｜{standing.programme_name}：{shown}"
+               f"{'（' + standing.on + '）' if standing.on else ''}")
+
+
 def register(group: click.Group) -> None:
     group.add_command(firm)
     group.add_command(push)
+    group.add_command(programme_status)

@@ -88,6 +88,80 @@ def add(app: AppContext, firm_id: str, title: str, text: str | None, need_type: 
     _show(view, as_json)
 
 
+@problem.command("raise")
+@click.argument("meeting_id")
+@click.argument("title")
+@click.option("--type", "need_type", type=click.Choice([t.value for t in PROBLEM_NEED_TYPES]),
+              default="problem", show_default=True,
+              help="问题 problem, 政策 policy, 融资 financing, 人才 talent.")
+@click.option("--text", help="The problem in the firm's words.")
+@click.option("--opened", "opened_on", metavar="YYYY-MM-DD",
+              help="Raised on (default: the meeting's day, or today if it is ahead).")
+@json_option
+@pass_app
+def raise_(app: AppContext, meeting_id: str, title: str, need_type: str, text: str | None,
+           opened_on: str | None, as_json: bool) -> None:
+    """Record a problem the firm raised at a docking meeting (the meeting's firm), routed.
+
+    A problem heard on a visit is recorded with the visit: `duijie contact record
+    OFFICIAL FIRM --problem …`.
+
+    \b
+    Example:
+      duijie problem raise mtg:abc "检测设备共享难" --type problem
+    """
+    from duijie.api.services.problems import raise_in_meeting
+
+    _show(raise_in_meeting(app.store, meeting_id, title=title, need_type=need_type, text=text,
+                           opened_on=opened_on), as_json)
+
+
+@problem.command("routing")
+@click.option("--set", "table_path", type=click.Path(exists=True, dir_okay=False,
+                                                      path_type=Path),
+              help="Replace the stored routing table with this TOML file (the packaged "
+                   "layout; an optional `departments = [...]` lists the departments).")
+@click.option("--rev", type=int, help="The revision you read (default: the current one).")
+@json_option
+@pass_app
+def routing_(app: AppContext, table_path: Path | None, rev: int | None, as_json: bool) -> None:
+    """Show the routing table in force (problem type × region → department), or replace it.
+
+    \b
+    Example:
+      duijie problem routing
+      duijie problem routing --set 分办规则.toml
+    """
+    import tomllib
+
+    from duijie.api.services.routing import routing_table, save_routing
+    from duijie.graph.errors import InvalidInput
+
+    table = routing_table(app.store)
+    if table_path is not None:
+        try:
+            data = tomllib.loads(table_path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InvalidInput(f"is not valid TOML ({exc})", where=str(table_path)) from None
+        unknown = set(data) - {"rule", "departments", "escalate_after_days", "default_due_days"}
+        if unknown:
+            raise InvalidInput("unknown setting(s)", value=sorted(unknown),
+                               where=str(table_path))
+        table = save_routing(app.store, rules=data.get("rule") or [],
+                             departments=data.get("departments") or [],
+                             escalate_after_days=data.get("escalate_after_days", 15),
+                             default_due_days=data.get("default_due_days", 30),
+                             rev=table.rev if rev is None else rev)
+    if as_json:
+        echo_json(table.to_dict())
+        return
+    source = f"本单位规则（第 {table.rev} 版）" if table.source == "stored" else "系统默认规则"
+    click.echo(f"问题分办规则：{source}；逾期超过 {table.escalate_after_days} 天列为升级督办")
+    for number, rule in enumerate(table.rules, start=1):
+        kind = "任意类型" if rule.need_type == "*" else problem_label(rule.need_type)
+        click.echo(f"{number:>3}. {kind}｜{rule.region}｜{rule.department}｜{rule.due_days} 天")
+
+
 @problem.command("assign")
 @click.argument("need_id")
 @click.option("--department", help="The responsible department.")

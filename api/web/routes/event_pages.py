@@ -36,6 +36,7 @@ from duijie.api.web.deps import OrganiserSession, StoreDep, viewer_of
 from duijie.api.web.event_models import InvitationIn
 from duijie.api.web.pages import page_session, render
 from duijie.api.web.routes.events import event_job, start_invitations, start_plan
+from duijie.api.web.routes.office_settings_pages import meeting_problems
 from duijie.graph.accounts import Role
 from duijie.graph.errors import Conflict, InvalidInput, NotFound
 from duijie.graph.vocab import LedgerStep, OutcomeStage, PairRuleKind, ReasonCode, values
@@ -295,7 +296,8 @@ def meeting_page(meeting_id: str, request: Request, store: StoreDep) -> Response
                   staff=session.user.role is Role.ORGANISER, stages=values(OutcomeStage),
                   ledger=values(LedgerStep), reason_codes=values(ReasonCode),
                   error=request.query_params.get("error"),
-                  done=request.query_params.get("done"))
+                  done=request.query_params.get("done"),
+                  **meeting_problems(request, store, session, meeting_id))
 
 
 def _meeting_back(meeting_id: str, **query: str) -> RedirectResponse:

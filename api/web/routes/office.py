@@ -5,13 +5,13 @@ module parses, calls and answers."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from duijie.api.services import contacts, firms, problems
+from duijie.api.services import contacts, firms, problem_list, problems
 from duijie.api.web.deps import OrganiserSession, StoreDep, ViewerDep
 from duijie.graph.model import ISO_DATE, MAX_NAME, MAX_TEXT
 from duijie.graph.vocab import ProblemState
@@ -21,6 +21,7 @@ router = APIRouter(prefix="/api", tags=["office"])
 NodeId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\s\x00-\x1f]+$")]
 Day = Annotated[str | None, Field(None, pattern=ISO_DATE, description="YYYY-MM-DD")]
 Text = Annotated[str | None, Field(None, max_length=MAX_TEXT)]
+ProblemSort = Literal[problem_list.SORTS]
 
 
 class Strict(BaseModel):
@@ -97,18 +98,26 @@ def _author(session) -> str:
 
 # -- the problem ledger -----------------------------------------------------------------
 
-@router.get("/problems", response_model=problems.ProblemList)
+@router.get("/problems", response_model=problem_list.ProblemPage)
 def list_problems(store: StoreDep, viewer: ViewerDep,
                   department: Annotated[str | None, Query(max_length=MAX_NAME)] = None,
-                  state: ProblemState | None = None, overdue: bool = False,
-                  escalated: bool = False,
+                  state: ProblemState | None = None,
+                  need_type: problems.ProblemType | None = None,
                   firm_id: Annotated[str | None, Query(max_length=200)] = None,
+                  region: Annotated[str | None, Query(max_length=MAX_NAME)] = None,
+                  raised_in: Annotated[str | None, Query(max_length=200)] = None,
+                  overdue: bool = False, escalated: bool = False,
+                  q: Annotated[str | None, Query(max_length=MAX_NAME)] = None,
+                  sort: ProblemSort = "urgency",
+                  offset: Annotated[int, Query(ge=0, le=10**6)] = 0,
+                  limit: Annotated[int, Query(ge=1, le=problem_list.MAX_LIMIT)] = 50,
                   today: date | None = None) -> dict:
-    """The ledger (an enterprise: its own problems), most overdue first."""
-    return problems.list_problems(
-        store, department=department, state=state.value if state else None, overdue=overdue,
-        escalated=escalated, firm_id=firm_id, today=today.isoformat() if today else None,
-        viewer=viewer).to_dict()
+    """The ledger (an enterprise: its own problems), a page at a time: filtered, searched
+    (`q`), sorted (`urgency`: open first, most overdue first, then by due date)."""
+    query = problem_list.ProblemQuery(
+        department, state.value if state else None, need_type, firm_id, region, raised_in,
+        overdue, escalated, q, sort, offset, limit, today.isoformat() if today else None)
+    return problem_list.problem_page(store, query, viewer=viewer).to_dict()
 
 
 @router.get("/problems/ledger.xlsx", response_class=Response,

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from duijie.api.services import contacts, firms, problems
+from duijie.api.services.routing import known_departments
 from duijie.api.web.deps import viewer_of
 from duijie.api.web.pages import page_session, render
 from duijie.graph.accounts import Role, Session
@@ -200,8 +201,17 @@ def firm_page(request: Request, firm_id: str) -> Response:
     session = _signed_in(request, Role.ORGANISER, Role.ENTERPRISE)
     if isinstance(session, Response):
         return session
-    profile = firms.firm_profile(request.app.state.store, firm_id, viewer=viewer_of(session))
-    return render(request, "office_firm.html", session=session, f=profile.to_dict())
+    store = request.app.state.store
+    profile = firms.firm_profile(store, firm_id, viewer=viewer_of(session))
+    office = session.user.role is Role.ORGANISER
+    q = request.query_params
+    return render(request, "office_firm.html", session=session, f=profile.to_dict(),
+                  office=office, officials=contacts.list_officials(store) if office else [],
+                  programmes=sorted(((n.id, n.name) for n in iter_nodes(store, "Programme")),
+                                    key=lambda p: p[1]) if office else [],
+                  types=[t.value for t in PROBLEM_NEED_TYPES], done=q.get("done"),
+                  refused=q.get("refused") if (q.get("refused") or "").startswith(
+                      "ledger_err_") else None)
 
 
 @router.get("/push")
@@ -263,10 +273,13 @@ def _official_page(request: Request, session: Session, official_id: str, *,
     store = request.app.state.store
     report = contacts.contact_duty(store, official_id=official_id)
     official = contacts.OfficialView.of(contacts._official(store, official_id))
+    q = request.query_params
     return render(request, "office_official.html", status_code=status_code, session=session,
                   o=official.to_dict(), report=report.to_dict(), message=message,
-                  types=[t.value for t in PROBLEM_NEED_TYPES],
-                  done=request.query_params.get("done"))
+                  types=[t.value for t in PROBLEM_NEED_TYPES], done=q.get("done"),
+                  departments=known_departments(store),
+                  refused=q.get("refused") if (q.get("refused") or "").startswith(
+                      "ledger_err_") else None, refused_value=(q.get("value") or "")[:300])
 
 
 @router.get("/contacts/{official_id}")

@@ -1,0 +1,242 @@
+"""The office's forms beside its pages: a problem raised at a meeting (on the meeting's
+page) or on a visit (on the firm's page), a firm's programme applications, an
+official's capacity, department and fields, and the routing table (分办规则 `/routing`).
+
+Each calls the same use case as its JSON route (`office_admin`). A refusal is shown in
+the reader's language as a message key with its values (the rule, the department),
+never the use case's English text; nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from duijie.api.services import contacts, firms, problems, routing
+from duijie.api.web.deps import viewer_of
+from duijie.api.web.pages import render
+from duijie.api.web.routes.office_pages import _check_csrf, _form, _signed_in
+from duijie.graph.accounts import Role, Session
+from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
+from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedType, values
+
+router = APIRouter(include_in_schema=False)
+
+RULE_TYPES = ("*", *values(NeedType))
+BLANK_RULES = 3  # empty rows under the table, for new rules
+
+REFUSALS = (  # words of a use case's refusal -> the message shown (ledger.toml)
+    ("is not a known department", "ledger_err_unknown_department"),
+    ("repeats rule", "ledger_err_repeated_rule"),
+    ("a rule needs a department", "ledger_err_no_department"),
+    ("has no rules", "ledger_err_no_rules"),
+    ("is not a problem type", "ledger_err_type"),
+    ("number of days", "ledger_err_days"),
+    ("has capacity 0", "ledger_err_zero_capacity"),
+    ("whole number of firms", "ledger_err_capacity"),
+    ("says nothing to change", "ledger_err_nothing"),
+    ("is a meeting of another firm", "ledger_err_meeting_firm"),
+    ("is not a date", "ledger_err_date"),
+    ("before the problem was opened", "ledger_err_date"),
+    ("is not a programme", "ledger_err_programme"),
+    ("is not an official", "ledger_err_official"),
+    ("longer than", "ledger_err_too_long"),
+)
+
+
+def refusal(error: DuijieError) -> dict[str, Any]:
+    """A refusal as a message key and its values (`rule`, `value`) for the page.
+
+    >>> refusal(InvalidInput("is not a known department", value="某处",
+    ...                      where="routing table, rule 2, department"))
+    {'key': 'ledger_err_unknown_department', 'rule': '2', 'value': '某处'}
+    """
+    if isinstance(error, Conflict):
+        return {"key": "ledger_err_stale", "rule": "", "value": ""}
+    text = str(error)
+    key = next((k for words, k in REFUSALS if words in text), "ledger_err_invalid")
+    rule = re.search(r"rule (\d+)", error.where or "")
+    value = error.value if isinstance(error.value, str | int) else ""
+    return {"key": key, "rule": rule.group(1) if rule else "", "value": str(value)}
+
+
+def _refused_query(error: DuijieError) -> str:
+    r = refusal(error)
+    return urlencode({"refused": r["key"], "value": r["value"]})
+
+
+# -- a problem raised at a meeting ------------------------------------------------------
+
+@router.post("/meetings/{meeting_id}/problems")
+async def meeting_problem_page(request: Request, meeting_id: str) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    v = _form(form, "title", "need_type", "text")
+    back = f"/meetings/{quote(meeting_id)}"
+    try:
+        problems.raise_in_meeting(request.app.state.store, meeting_id, title=v["title"] or "",
+                                  need_type=v["need_type"] or "problem", text=v["text"],
+                                  author=session.user.username, viewer=viewer_of(session))
+    except InvalidInput as error:
+        return RedirectResponse(f"{back}?{_refused_query(error)}#raised-problems",
+                                status_code=303)
+    return RedirectResponse(f"{back}?raised=1#raised-problems", status_code=303)
+
+
+def meeting_problems(request: Request, store: Any, session: Session,
+                     meeting_id: str) -> dict[str, Any]:
+    """What the meeting page's problem section shows: the problems raised there."""
+    if session.user.role is not Role.ORGANISER:
+        return {"raised": None}
+    found = problems.list_problems(store, raised_in=meeting_id, viewer=viewer_of(session))
+    q = request.query_params
+    refused = q.get("refused") if (q.get("refused") or "").startswith("ledger_err_") else None
+    return {"raised": found.to_dict()["items"], "raised_types": list(PROBLEM_NEED_TYPES),
+            "raised_done": q.get("raised") == "1", "raised_refused": refused,
+            "raised_value": (q.get("value") or "")[:300]}
+
+
+# -- a firm's page: a visit, a programme ------------------------------------------------
+
+def _firm_back(firm_id: str, anchor: str, **query: str) -> RedirectResponse:
+    return RedirectResponse(f"/firms/{quote(firm_id)}?{urlencode(query)}#{anchor}",
+                            status_code=303)
+
+
+@router.post("/firms/{firm_id}/visit")
+async def firm_visit_page(request: Request, firm_id: str) -> Response:
+    """A visit (走访) to the firm: the contact, and the problem it raised, in one write."""
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    store = request.app.state.store
+    firms.firm_profile(store, firm_id, viewer=viewer_of(session))  # in scope, or 404
+    v = _form(form, "official_id", "on", "note", "title", "need_type", "text")
+    raised = [{"title": v["title"], "need_type": v["need_type"] or "problem",
+               "text": v["text"]}] if v["title"] else []
+    try:
+        contacts.record_contact(store, v["official_id"] or "", firm_id, on=v["on"],
+                                note=v["note"], problems=raised, author=session.user.username)
+    except (InvalidInput, NotFound) as error:
+        return _firm_back(firm_id, "visit", **dict(
+            refused="ledger_err_official" if isinstance(error, NotFound)
+            else refusal(error)["key"]))
+    return _firm_back(firm_id, "problems", done="visit")
+
+
+@router.post("/firms/{firm_id}/programmes")
+async def firm_programme_page(request: Request, firm_id: str) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    v = _form(form, "programme_id", "status", "on")
+    try:
+        firms.record_programme(request.app.state.store, firm_id, v["programme_id"] or "",
+                               status=v["status"] or "applied", on=v["on"],
+                               author=session.user.username, viewer=viewer_of(session))
+    except InvalidInput as error:
+        return _firm_back(firm_id, "programme-form", refused=refusal(error)["key"])
+    except NotFound as error:
+        if error.where and "firm" in error.where:
+            raise
+        return _firm_back(firm_id, "programme-form", refused="ledger_err_programme")
+    return _firm_back(firm_id, "programmes", done="programme")
+
+
+# -- an official ------------------------------------------------------------------------
+
+def _split(text: str | None) -> list[str]:
+    return [p for p in re.split(r"[,，、;；\n]+", text or "") if p.strip()]
+
+
+@router.post("/contacts/{official_id}/edit")
+async def official_edit_page(request: Request, official_id: str) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    v = _form(form, "department", "capacity", "fields", "regions", "title", "rev")
+    back = f"/contacts/{quote(official_id)}"
+    try:
+        capacity = int(v["capacity"]) if v["capacity"] is not None else None
+        rev = int(v["rev"] or -1)
+    except ValueError:
+        return RedirectResponse(f"{back}?refused=ledger_err_capacity#edit-official",
+                                status_code=303)
+    try:
+        contacts.update_official(
+            request.app.state.store, official_id, rev=max(rev, 0), department=v["department"],
+            capacity=capacity, fields=_split(v["fields"]), regions=_split(v["regions"]),
+            title=v["title"] or "", author=session.user.username)
+    except (InvalidInput, Conflict) as error:
+        return RedirectResponse(f"{back}?{_refused_query(error)}#edit-official",
+                                status_code=303)
+    return RedirectResponse(f"{back}?done=edited#edit-official", status_code=303)
+
+
+# -- the routing table ------------------------------------------------------------------
+
+def _routing_page(request: Request, session: Session, *, rows: list[dict] | None = None,
+                  sent: dict[str, Any] | None = None, message: dict | None = None,
+                  status_code: int = 200) -> Response:
+    table = routing.routing_table(request.app.state.store).to_dict()
+    shown = dict(table, **(sent or {}))
+    rows = rows if rows is not None else table["rules"]
+    blank = {"need_type": "*", "region": "", "department": "", "due_days": ""}
+    return render(request, "office_routing.html", status_code=status_code, session=session,
+                  table=table, shown=shown, rows=[*rows, *([blank] * BLANK_RULES)],
+                  types=RULE_TYPES, message=message,
+                  may_edit=session.user.role is Role.ORGANISER and not session.user.scope,
+                  done=request.query_params.get("done") == "saved")
+
+
+@router.get("/routing")
+def routing_page(request: Request) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    return _routing_page(request, session)
+
+
+@router.post("/routing")
+async def routing_save_page(request: Request) -> Response:
+    session = _signed_in(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    _check_csrf(session, form.get("csrf_token"))
+    columns = [form.getlist(name) for name in ("need_type", "region", "department",
+                                               "due_days")]
+    rows = [{"need_type": t, "region": r, "department": d, "due_days": n}
+            for t, r, d, n in zip(*columns, strict=False)]
+    rows = [r for r in rows if str(r["department"]).strip() or str(r["region"]).strip()]
+    v = _form(form, "departments", "escalate_after_days", "default_due_days", "rev")
+    departments = [d.strip() for d in (v["departments"] or "").splitlines() if d.strip()]
+    try:
+        routing.save_routing(
+            request.app.state.store, rules=rows, departments=departments,
+            escalate_after_days=v["escalate_after_days"] or 15,
+            default_due_days=v["default_due_days"] or 30, rev=int(v["rev"] or 0),
+            author=session.user.username, viewer=viewer_of(session))
+    except (InvalidInput, Conflict, ValueError) as error:
+        message = refusal(error) if isinstance(error, DuijieError) else {
+            "key": "ledger_err_invalid", "rule": "", "value": ""}
+        if isinstance(error, Conflict):  # show what is stored now, to redo the change on
+            return _routing_page(request, session, message=message, status_code=409)
+        sent = {"departments": departments, "escalate_after_days": v["escalate_after_days"],
+                "default_due_days": v["default_due_days"]}
+        return _routing_page(request, session, rows=rows, sent=sent, message=message,
+                             status_code=422)
+    return RedirectResponse("/routing?done=saved", status_code=303)
