@@ -141,33 +141,47 @@ def normalise_place(name: str) -> str:
     return short if len(short) >= 2 else name
 
 
+def region_path(region: str, region_ancestors: Mapping[str, Iterable[str]] | None = None
+                ) -> list[str]:
+    """A region and every region it lies in, nearest first, as normalised names.
+
+    The graph's ``part_of`` hierarchy (`region_ancestors`, each region's containing
+    regions nearest first) and the gazetteer of `graph.places` both count, and a
+    compound name counts as its places, the most specific first (绍兴市柯桥区 is
+    柯桥, in 绍兴, in 浙江). Programme eligibility asks whether a place is on it;
+    problem routing asks how near.
+
+    >>> region_path("绍兴市柯桥区")
+    ['绍兴市柯桥', '柯桥', '绍兴', '浙江']
+    >>> region_path("高新区", {"高新区": ["西安市"]})
+    ['高新', '西安', '陕西']
+    """
+    ancestors = region_ancestors or {}
+    out: list[str] = []
+    level = [region, *reversed(find_places(region))]
+    while level:
+        after: list[str] = []
+        for place in level:
+            key = normalise_place(place)
+            if key in out:
+                continue
+            out.append(key)
+            after.extend(ancestors.get(place, ()))
+            if key != place:
+                after.extend(ancestors.get(key, ()))
+            after.extend(reversed((place_path(key) or ())[:-1]))
+        level = after
+    return out
+
+
 def region_chain(region: str, region_ancestors: Mapping[str, Iterable[str]] | None = None
                  ) -> set[str]:
-    """A region and every region it lies in, as normalised names.
-
-    The graph's ``part_of`` hierarchy (`region_ancestors`) and the gazetteer of
-    `graph.places` both count, and a compound name counts as its places
-    (绍兴市柯桥区 is 柯桥, in 绍兴, in 浙江).
+    """The places of `region_path` as a set: is a place on the region's path?
 
     >>> sorted(region_chain("绍兴市柯桥区"))
     ['柯桥', '浙江', '绍兴', '绍兴市柯桥']
-    >>> sorted(region_chain("高新区", {"高新区": ["西安市"]}))
-    ['西安', '陕西', '高新']
     """
-    ancestors = region_ancestors or {}
-    seen: set[str] = set()
-    todo = [region, *find_places(region)]
-    while todo:
-        place = todo.pop()
-        key = normalise_place(place)
-        if key in seen:
-            continue
-        seen.add(key)
-        todo.extend(ancestors.get(place, ()))
-        if key != place:
-            todo.extend(ancestors.get(key, ()))
-        todo.extend(place_path(key) or ())
-    return seen
+    return set(region_path(region, region_ancestors))
 
 
 def _region_wanted(expected: Any) -> set[str]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedType, ProblemState, values
-from duijie.matcher.eligibility import normalise_place
+from duijie.matcher.eligibility import normalise_place, region_path
 
 DEFAULT_ROUTING = "config/problem_routing.toml"
 ANY = "*"
@@ -147,8 +147,9 @@ def route_problem(need_type: str, region: str | None, routing: Routing, *,
     """The department a problem goes to: the most specific matching rule.
 
     A rule naming the type beats one with "*"; among those, a rule for the region
-    itself beats one for a region it lies in, which beats "*". Ties keep the
-    table's order.
+    itself beats one for a region it lies in (nearest first, through the graph's
+    hierarchy and the gazetteer: `eligibility.region_path`, the same path programme
+    eligibility reads), which beats "*". Ties keep the table's order.
 
     >>> table = parse_routing('[[rule]]\\nregion = "浙江"\\ndepartment = "省厅"\\n'
     ...                       '[[rule]]\\nregion = "绍兴"\\ndepartment = "市局"\\n')
@@ -156,8 +157,10 @@ def route_problem(need_type: str, region: str | None, routing: Routing, *,
     '市局'
     >>> route_problem("problem", "北京", table).department is None
     True
+    >>> route_problem("problem", "柯桥区", table).department  # the gazetteer: 柯桥 in 绍兴
+    '市局'
     """
-    chain = _ordered_chain(region, region_ancestors) if region else []
+    chain = region_path(region, region_ancestors) if region else []
     best: tuple[tuple[int, int, int], RoutingRule] | None = None
     for order, rule in enumerate(routing.rules):
         if rule.need_type not in (ANY, need_type):
@@ -175,25 +178,6 @@ def route_problem(need_type: str, region: str | None, routing: Routing, *,
     if best is None:
         return Route(None, routing.default_due_days, None)
     return Route(best[1].department, best[1].due_days, best[1].label)
-
-
-def _ordered_chain(region: str, ancestors: Mapping[str, Iterable[str]] | None) -> list[str]:
-    """The region, then the regions it lies in, nearest first (breadth-first)."""
-    out: list[str] = []
-    todo = [region]
-    ancestors = ancestors or {}
-    while todo:
-        nxt = []
-        for place in todo:
-            key = normalise_place(place)
-            if key in out:
-                continue
-            out.append(key)
-            nxt.extend(ancestors.get(place, ()))
-            if key != place:
-                nxt.extend(ancestors.get(key, ()))
-        todo = nxt
-    return out
 
 
 def is_problem(props: Mapping[str, Any]) -> bool:
