@@ -46,7 +46,12 @@ def timed(fn):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--needs", type=int, default=100_000)
+    parser.add_argument("--listing", type=int, default=0, metavar="N",
+                        help="also store N needs in SQLite and time a run, then a listing "
+                             "read from the stored themes, beside reading the needs alone")
     args = parser.parse_args()
+    if args.listing:
+        listing(args.listing)
     texts = needs(args.needs)
     _, base_wall, base_cpu = timed(lambda: vectorise(list(texts.values())))
     result, wall, cpu = timed(lambda: condense(texts))
@@ -57,6 +62,37 @@ def main() -> None:
           f"({wall / base_wall:.1f}× the baseline; target < 120 s)")
     print(f"themes: {len(result.themes)}, k = {result.k}, silhouette {result.silhouette}, "
           f"k tried: {len(result.tried)}")
+
+
+def listing(n: int) -> None:
+    """A run that stores the themes, then a listing read from them (what every page view
+    costs now), beside reading the needs alone (which every listing must do)."""
+    import tempfile
+
+    from duijie.api.services.challenges import challenge_lists, recompute_challenges
+    from duijie.api.services.needs import visible_needs
+    from duijie.graph.model import Edge, Node
+    from duijie.graph.sqlite_store import SqliteStore
+    from duijie.graph.store import WriteBatch
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteStore(Path(folder) / "bench.db")
+        batch = WriteBatch()
+        for i, (need_id, text) in enumerate(needs(n).items()):
+            firm = f"ent:b{i % max(1, n // 5):06d}"
+            batch.upsert_node(Node(firm, "Enterprise", {"name": f"企业{firm[5:]}"}))
+            batch.upsert_node(Node(need_id, "Need", {"title": text[:60], "text": text}))
+            batch.upsert_edge(Edge(firm, "submitted", need_id))
+        store.apply(batch)
+        run, run_wall, run_cpu = timed(lambda: recompute_challenges(store))
+        _, read_wall, read_cpu = timed(lambda: visible_needs(store))
+        shown, list_wall, list_cpu = timed(lambda: challenge_lists(store, suppliers=0))
+        store.close()
+    print(f"stored needs: {n:,}; run (cluster and store {run.themes} themes): "
+          f"{run_wall:.1f} s wall {run_cpu:.1f} s CPU")
+    print(f"baseline  reading the needs alone: {read_wall:.2f} s wall {read_cpu:.2f} s CPU")
+    print(f"listing   read from the stored themes: {list_wall:.2f} s wall {list_cpu:.2f} s CPU"
+          f" ({list_wall / read_wall:.1f}× the baseline; {shown.count} themes)")
 
 
 if __name__ == "__main__":

@@ -383,13 +383,29 @@ class OfficialProps(_Props):
     contacts: Annotated[list[ContactRecord], Field(max_length=20_000)] = []
 
 
+class ThemeRun(BaseModel):
+    """The clustering that made a stored theme: how many themes, chosen how, and when."""
+
+    model_config = ConfigDict(extra="forbid")
+    criterion: Annotated[str, Field(max_length=MAX_TEXT)]
+    k: Annotated[int, Field(ge=0)]
+    silhouette: float | None = None
+    tried: dict[str, float] = {}
+    computed_at: IsoDateTime
+    needs: Annotated[int, Field(ge=0)] = 0  # open needs clustered
+
+
 class ThemeProps(_Props):
-    """A challenge-list theme an organiser edited (pinned): its name and its needs."""
+    """A challenge-list theme as stored: computed by a clustering run, or edited by an
+    organiser (pinned: kept as it is when the needs are clustered again)."""
 
     name: Name
     renamed: bool = False  # the organiser's name, kept over the computed terms
     needs: Annotated[list[Annotated[str, Field(max_length=MAX_ID)]],
                      Field(max_length=200_000)] = []
+    terms: ShortList = []  # its most telling words, most telling first
+    pinned: bool = True  # False: computed, replaced by the next run (stored before: edited)
+    run: ThemeRun | None = None
 
 
 class RoutingRuleProps(BaseModel):

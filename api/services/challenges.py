@@ -1,21 +1,26 @@
 """Challenge lists (需求凝练, 榜单): themes condensed from many firms' needs, and their edits.
 
-Themes are computed over every open need of the graph (`matcher.challenges`), then shown
-to a viewer with only the needs that viewer may read (a confidential need appears in a
-theme for organisers only) and, with `region` or `industry`, only the needs of firms
-there. Each theme lists its needs, its firms and the experts and institutes the matcher
-ranks best for the theme's needs taken together.
+Themes are computed over every open need of the graph (`matcher.challenges`) by a run
+(`recompute_challenges`: on demand, from the page, the API or `duijie challenges
+recompute`, and on the first listing of a graph without themes) and stored as `Theme`
+nodes with their needs, telling terms and the run's figures. A listing reads them from
+the store, never clustering again; it shows a viewer only the needs that viewer may
+read (a confidential need appears for organisers only), only open needs and, with
+`region` or `industry`, only the needs of firms there; and it says how many open needs
+came after the run (`unthemed`). Each theme lists its needs, its firms and the experts
+and institutes the matcher ranks best for the theme's needs taken together (for an
+organiser of one region, the experts of that region).
 
-Organisers rename, merge and split themes. The first edit stores every current theme as
-a `Theme` node (pinned): from then on those themes keep their needs, new needs join the
-closest of them, and an edit that names a theme at another revision than the stored one
-(or a theme that no longer exists) is refused with `Conflict` (HTTP 409, exit 4).
+Organisers rename, merge and split themes. An edit pins every stored theme: from then
+on those themes keep their needs over the next runs and new needs join the closest of
+them; an edit that names a theme at another revision than the stored one (or a theme
+that no longer exists) is refused with `Conflict` (HTTP 409, exit 4).
 
 >>> from duijie.graph import open_store
 >>> from duijie.api.services.seeding import load_seed
 >>> store = open_store(":memory:"); _ = load_seed(store)
 >>> lists = challenge_lists(store, suppliers=0)
->>> lists.count > 1 and lists.count == len(lists.themes)
+>>> lists.count > 1 and lists.count == len(lists.themes) and lists.unthemed == 0
 True
 >>> first = lists.themes[0]
 >>> renamed = rename_theme(store, first.id, "测试榜单", rev=first.rev)
@@ -29,12 +34,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from duijie.api.services import Result
-from duijie.api.services.access import Viewer
+from duijie.api.services.access import Viewer, in_scope
 from duijie.api.services.needs import OPERATOR, visible_needs
 from duijie.api.services.regions import firm_ids_in
 from duijie.graph.errors import Conflict, Forbidden, InvalidInput
 from duijie.graph.model import Node
-from duijie.graph.store import GraphStore, WriteBatch, iter_nodes
+from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
 from duijie.matcher.challenges import (
     condense,
     telling_terms,
@@ -88,6 +93,18 @@ class ChallengeLists(Result):
     needs_total: int
     count: int
     themes: list[Theme]
+    computed_at: str | None = None  # the run the themes come from
+    unthemed: int = 0  # open needs that came after it (a new run groups them)
+
+
+@dataclass
+class ChallengeRun(Result):
+    computed_at: str
+    k: int
+    silhouette: float | None
+    needs: int
+    themes: int
+    pinned: int  # themes kept as organisers edited them
 
 
 @dataclass
@@ -111,18 +128,55 @@ def _stored(store: GraphStore) -> dict[str, Node]:
     return {n.id: n for n in iter_nodes(store, "Theme")}
 
 
-def _condensed(store: GraphStore):
+def recompute_challenges(store: GraphStore, *, viewer: Viewer = OPERATOR) -> ChallengeRun:
+    """Cluster the open needs again and store the themes, in one write.
+
+    Pinned (edited) themes keep their needs and take the new needs closest to them;
+    the other stored themes are replaced by this run's. A theme edited meanwhile makes
+    the write fail whole (`Conflict`): run it again.
+    """
+    _may_edit(viewer)
     needs = _open_needs(store)
     stored = _stored(store)
-    result = condense({i: _text(n) for i, n in needs.items()},
-                      {tid: n.props.get("needs", []) for tid, n in stored.items()})
-    return needs, stored, result
+    pinned = {tid: n.props.get("needs", []) for tid, n in stored.items()
+              if n.props.get("pinned", True)}
+    result = condense({i: _text(n) for i, n in needs.items()}, pinned)
+    run = {"criterion": result.criterion, "k": result.k, "silhouette": result.silhouette,
+           "tried": {str(k): v for k, v in result.tried.items()}, "computed_at": utc_now(),
+           "needs": len(needs)}
+    batch = WriteBatch()
+    made = set()
+    for draft in result.themes:
+        node = stored.get(draft.id)
+        renamed = bool(node and node.props.get("renamed"))
+        batch.upsert_node(Node(draft.id, "Theme", {
+            "name": node.name if renamed else "、".join(draft.terms[:3]) or draft.id,
+            "renamed": renamed, "needs": draft.need_ids, "terms": draft.terms[:20],
+            "pinned": draft.pinned, "run": run}), replace_props=True,
+            expect_rev=node.rev if node else 0, where="challenge run")
+        made.add(draft.id)
+    for tid, node in stored.items():
+        if tid not in made:
+            batch.delete_node(tid, expect_rev=node.rev)
+    store.apply(batch)
+    return ChallengeRun(run["computed_at"], result.k, result.silhouette, len(needs),
+                        len(result.themes), sum(1 for t in result.themes if t.pinned))
+
+
+def _themes(store: GraphStore) -> dict[str, Node]:
+    """The stored themes; a graph that has none gets its first run now."""
+    stored = _stored(store)
+    if not stored:
+        recompute_challenges(store)
+        stored = _stored(store)
+    return stored
 
 
 def challenge_lists(store: GraphStore, *, region: str | None = None,
                     industry: str | None = None, suppliers: int = 5,
                     viewer: Viewer = OPERATOR) -> ChallengeLists:
-    """The themes of open needs this viewer may read, with firms and best-placed helpers.
+    """The stored themes of open needs this viewer may read, with firms and best-placed
+    helpers (read from the store: a run, not a listing, clusters the needs).
 
     `suppliers`: how many experts and how many institutes to rank per theme (0: none).
     """
@@ -131,50 +185,53 @@ def challenge_lists(store: GraphStore, *, region: str | None = None,
     if suppliers < 0 or suppliers > 50:
         raise InvalidInput("must be between 0 and 50", value=suppliers, where="suppliers")
     firm_ids = firm_ids_in(store, region, industry)
-    needs, stored, result = _condensed(store)
-    readable = {r.node.id: r for r in visible_needs(store, viewer)}
-    ids = sorted(needs)
-    texts = [_text(needs[i]) for i in ids]
-    matrix, terms = vectorise(texts) if ids else (None, None)
-    vocabulary = whole_words(texts)
-    row = {need_id: r for r, need_id in enumerate(ids)}
-    rec = None
+    stored = _themes(store)
+    readable = {r.node.id: r for r in visible_needs(store, viewer)
+                if r.node.props.get("status") not in CLOSED}
+    themed = {n for node in stored.values() for n in node.props.get("needs", [])}
+    rec, experts = None, None
     if suppliers:
         from duijie.api.services.recommendations import shared_recommender
         rec = shared_recommender(store)
+        if viewer.scope:  # an organiser of one region is offered that region's experts
+            experts = {n.id for n in iter_nodes(store, "Expert")
+                       if in_scope(viewer, [n.props.get("region") or ""])}
     themes = []
-    for draft in result.themes:
-        shown = [readable[i] for i in draft.need_ids if i in readable and (
+    for node in stored.values():
+        shown = [readable[i] for i in node.props.get("needs", []) if i in readable and (
             firm_ids is None or (readable[i].firm is not None and readable[i].firm.id in firm_ids))]
         if not shown:
             continue
-        words = telling_terms(matrix, terms, [row[r.node.id] for r in shown], words=vocabulary)
-        node = stored.get(draft.id)
-        renamed = bool(node and node.props.get("renamed"))
+        words = list(node.props.get("terms", []))
+        renamed = bool(node.props.get("renamed"))
         name = node.name if renamed else "、".join(words[:3]) or shown[0].node.name
         firms = {r.firm.id: r.firm for r in shown if r.firm is not None}
         themes.append(Theme(
-            draft.id, name, renamed, words, draft.pinned, node.rev if node else 0,
+            node.id, name, renamed, words, bool(node.props.get("pinned", True)), node.rev,
             [ThemeNeed(r.node.id, r.node.shown_name, r.firm.id if r.firm else None,
                        r.firm.shown_name if r.firm else None,
                        r.node.illustrative or bool(r.firm and r.firm.illustrative))
              for r in shown],
             [{"id": f.id, "name": f.shown_name, "illustrative": f.illustrative}
              for f in sorted(firms.values(), key=lambda f: f.name)],
-            _suppliers(rec, shown, words, suppliers) if rec else []))
+            _suppliers(rec, shown, words, suppliers, experts) if rec else []))
     themes.sort(key=lambda t: (-len(t.needs), t.name))
-    return ChallengeLists(region, industry, result.criterion, result.k, result.silhouette,
-                          {str(k): v for k, v in result.tried.items()}, sum(
-                              len(t.needs) for t in themes), len(themes), themes)
+    run = next((n.props["run"] for n in stored.values() if n.props.get("run")), None) or {}
+    return ChallengeLists(region, industry, run.get("criterion", ""), run.get("k", 0),
+                          run.get("silhouette"), dict(run.get("tried", {})),
+                          sum(len(t.needs) for t in themes), len(themes), themes,
+                          run.get("computed_at"), sum(1 for i in readable if i not in themed))
 
 
-def _suppliers(rec, shown, words: list[str], k: int) -> list[ThemeSupplier]:
+def _suppliers(rec, shown, words: list[str], k: int, experts: set[str] | None
+               ) -> list[ThemeSupplier]:
     # The matcher ranks helpers for the theme as one unsaved need: its terms and titles.
     text = " ".join(words + [r.node.name for r in shown[:30]])
     out = []
     for kind in ("expert", "institute"):
+        within = experts if kind == "expert" else None
         try:
-            ranked = rec.recommend(text=text, kind=kind, k=k, explain=False)
+            ranked = rec.recommend(text=text, kind=kind, k=k, explain=False, within=within)
         except InvalidInput:
             continue
         out += [ThemeSupplier(i.id, i.kind, i.name, round(i.score, 4), i.illustrative)
@@ -182,44 +239,52 @@ def _suppliers(rec, shown, words: list[str], k: int) -> list[ThemeSupplier]:
     return out
 
 
-def _current(store: GraphStore, theme_ids: Sequence[str], revs: Sequence[int]):
+def _current(store: GraphStore, theme_ids: Sequence[str], revs: Sequence[int]
+             ) -> dict[str, Node]:
     if len(theme_ids) != len(revs):
         raise InvalidInput("give one --rev per theme, in the same order",
                            value=f"{len(theme_ids)} themes, {len(revs)} revisions", where="rev")
-    needs, stored, result = _condensed(store)
-    by_id = {t.id: t for t in result.themes}
+    stored = _stored(store)
     for tid, rev in zip(theme_ids, revs, strict=True):
         node = stored.get(tid)
-        if tid not in by_id or (node.rev if node else 0) != rev:
+        if node is None or node.rev != rev:
             raise Conflict("has changed since it was listed (another edit, or new needs "
                            "regrouped it); list the challenges again", value=tid[:80],
                            where="theme")
-    return needs, stored, result, by_id
+    return stored
 
 
-def _pin_all(store: GraphStore, batch: WriteBatch, stored: dict[str, Node], result,
-             changed: dict[str, dict], deleted: set[str]) -> int:
-    """Store every theme (so all survive re-clustering), with `changed` props applied."""
+def _terms_of(store: GraphStore, need_ids: Sequence[str]) -> list[str]:
+    """The telling words of some needs, among themselves (a merged or split theme)."""
+    needs = store.get_nodes(need_ids)
+    ids = [i for i in need_ids if i in needs]
+    if not ids:
+        return []
+    texts = [_text(needs[i]) for i in ids]
+    matrix, terms = vectorise(texts)
+    return telling_terms(matrix, terms, list(range(len(ids))), words=whole_words(texts))[:20]
+
+
+def _pin_all(store: GraphStore, stored: dict[str, Node], changed: dict[str, dict],
+             deleted: set[str]) -> int:
+    """Pin every stored theme (so all survive the next run), with `changed` applied; one
+    write, each theme checked against the revision read."""
+    batch = WriteBatch()
     pinned = 0
-    for draft in result.themes:
-        if draft.id in deleted:
+    for tid, node in stored.items():
+        if tid in deleted:
+            batch.delete_node(tid, expect_rev=node.rev)
             continue
-        node = stored.get(draft.id)
-        props = {"name": (node.name if node and node.props.get("renamed")
-                          else "、".join(draft.terms[:3]) or draft.id),
-                 "renamed": bool(node and node.props.get("renamed")),
-                 "needs": draft.need_ids}
-        props.update(changed.get(draft.id, {}))
-        if node is None or props != {k: node.props.get(k) for k in props}:
-            batch.upsert_node(Node(draft.id, "Theme", props), replace_props=True,
-                              expect_rev=node.rev if node else 0)
+        props = {**node.props, "pinned": True, **changed.get(tid, {})}
+        if props != node.props:
+            batch.upsert_node(Node(tid, "Theme", props), replace_props=True,
+                              expect_rev=node.rev)
             pinned += 1
     for tid, props in changed.items():
-        if tid not in {d.id for d in result.themes}:
-            batch.upsert_node(Node(tid, "Theme", props), replace_props=True, expect_rev=0)
+        if tid not in stored:
+            batch.upsert_node(Node(tid, "Theme", {"pinned": True, **props}),
+                              replace_props=True, expect_rev=0)
             pinned += 1
-    for tid in deleted:
-        batch.delete_node(tid, expect_rev=stored[tid].rev if tid in stored else None)
     store.apply(batch)
     return pinned
 
@@ -243,10 +308,8 @@ def rename_theme(store: GraphStore, theme: str, name: str, *, rev: int,
     """Give a theme the organiser's name (kept over its computed terms)."""
     _may_edit(viewer)
     name = _name(name)
-    _, stored, result, by_id = _current(store, [theme], [rev])
-    count = _pin_all(store, WriteBatch(), stored, result,
-                     {theme: {"name": name, "renamed": True, "needs": by_id[theme].need_ids}},
-                     set())
+    stored = _current(store, [theme], [rev])
+    count = _pin_all(store, stored, {theme: {"name": name, "renamed": True}}, set())
     return ThemeEdited("rename", [theme], count)
 
 
@@ -257,24 +320,25 @@ def merge_themes(store: GraphStore, themes: Sequence[str], *, revs: Sequence[int
     if len(set(themes)) < 2:
         raise InvalidInput("name two or more different themes to merge", value=len(themes),
                            where="themes")
-    _, stored, result, by_id = _current(store, themes, revs)
-    keep = themes[0]
-    members = sorted({n for t in themes for n in by_id[t].need_ids})
-    node = stored.get(keep)
-    props = {"needs": members,
-             "renamed": bool(name) or bool(node and node.props.get("renamed")),
-             "name": _name(name) if name else (node.name if node and node.props.get("renamed")
-                                                else "、".join(by_id[keep].terms[:3]) or keep)}
-    count = _pin_all(store, WriteBatch(), stored, result, {keep: props}, set(themes[1:]))
-    return ThemeEdited("merge", [keep], count)
+    stored = _current(store, themes, revs)
+    keep = stored[themes[0]]
+    members = sorted({n for t in themes for n in stored[t].props.get("needs", [])})
+    terms = _terms_of(store, members)
+    renamed = bool(name) or bool(keep.props.get("renamed"))
+    props = {"needs": members, "terms": terms, "renamed": renamed,
+             "name": _name(name) if name else (keep.name if renamed
+                                                else "、".join(terms[:3]) or keep.id)}
+    count = _pin_all(store, stored, {keep.id: props}, set(themes[1:]))
+    return ThemeEdited("merge", [keep.id], count)
 
 
 def split_theme(store: GraphStore, theme: str, need_ids: Sequence[str], *, rev: int,
                 name: str | None = None, viewer: Viewer = OPERATOR) -> ThemeEdited:
     """Move some needs of a theme into a new theme of their own."""
     _may_edit(viewer)
-    _, stored, result, by_id = _current(store, [theme], [rev])
-    members = by_id[theme].need_ids
+    stored = _current(store, [theme], [rev])
+    node = stored[theme]
+    members = node.props.get("needs", [])
     moved = sorted(set(need_ids))
     outside = [n for n in moved if n not in members]
     if outside:
@@ -284,12 +348,14 @@ def split_theme(store: GraphStore, theme: str, need_ids: Sequence[str], *, rev: 
         raise InvalidInput("name some but not all of the theme's needs", value=len(moved),
                            where="needs")
     new = theme_id(moved)
-    while new in by_id or new in stored:
+    while new in stored:
         new = theme_id([*moved, new])
-    node = stored.get(theme)
-    kept = {"needs": [n for n in members if n not in moved],
-            "renamed": bool(node and node.props.get("renamed")),
-            "name": node.name if node else "、".join(by_id[theme].terms[:3]) or theme}
-    created = {"needs": moved, "renamed": bool(name), "name": _name(name) if name else new}
-    count = _pin_all(store, WriteBatch(), stored, result, {theme: kept, new: created}, set())
+    staying = [n for n in members if n not in moved]
+    kept_terms, moved_terms = _terms_of(store, staying), _terms_of(store, moved)
+    kept = {"needs": staying, "terms": kept_terms}
+    if not node.props.get("renamed"):
+        kept["name"] = "、".join(kept_terms[:3]) or node.name
+    created = {"needs": moved, "terms": moved_terms, "renamed": bool(name),
+               "name": _name(name) if name else "、".join(moved_terms[:3]) or new}
+    count = _pin_all(store, stored, {theme: kept, new: created}, set())
     return ThemeEdited("split", [theme, new], count)

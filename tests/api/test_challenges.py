@@ -13,6 +13,7 @@ from duijie.api.services.access import Viewer
 from duijie.api.services.challenges import (
     challenge_lists,
     merge_themes,
+    recompute_challenges,
     rename_theme,
     split_theme,
 )
@@ -77,11 +78,18 @@ def test_edits_survive_new_needs_and_stale_edits_write_nothing(store) -> None:
     by_need = {n.id: t for t in lists.themes for n in t.needs}
     infrared, dyeing = by_need["need:a-2"], by_need["need:b-2"]
     rename_theme(store, infrared.id, "红外探测榜", rev=infrared.rev)
-    # A new need about infrared joins the renamed theme; the grouping of others holds.
+    # A listing reads the stored themes: a new need waits for the next run ...
     _write(store, {"ent:d": ("宁波", "光电", ["红外探测器标定"])})
+    waiting = challenge_lists(store, suppliers=0)
+    assert waiting.unthemed == 1 and waiting.computed_at == lists.computed_at
+    assert "need:d-0" not in {n.id for t in waiting.themes for n in t.needs}
+    # ... which puts it in the renamed theme; the grouping of others holds.
+    run = recompute_challenges(store)
+    assert run.pinned == run.themes == len(lists.themes)  # an edit pinned every theme
     after = challenge_lists(store, suppliers=0)
+    assert after.unthemed == 0 and after.computed_at == run.computed_at
     renamed = next(t for t in after.themes if t.id == infrared.id)
-    assert renamed.name == "红外探测榜" and renamed.pinned and renamed.rev == 1
+    assert renamed.name == "红外探测榜" and renamed.pinned and renamed.rev > infrared.rev
     assert "need:d-0" in {n.id for n in renamed.needs}
     assert _groups(lists) <= _groups(after) | {frozenset(n.id for n in infrared.needs)}
     # The theme listed before the rename is stale now: refused, nothing written.
@@ -161,3 +169,34 @@ def test_cli_lists_json_edits_and_refuses_stale(store, db_path: Path) -> None:
     assert empty.returncode == 3 and "拉萨" in empty.stderr and "Traceback" not in empty.stderr
     text = run("challenges", "--suppliers", "0", db=db_path)
     assert text.returncode == 0 and "新名字" in text.stdout
+
+
+def test_a_run_replaces_unedited_themes_and_is_for_unscoped_organisers(store) -> None:
+    first = challenge_lists(store, suppliers=0)
+    assert not any(t.pinned for t in first.themes) and all(t.rev == 1 for t in first.themes)
+    with pytest.raises(Forbidden):
+        recompute_challenges(store, viewer=Viewer.organiser("u", "绍兴"))
+    _write(store, {"ent:d": ("宁波", "光电", ["红外探测器标定", "红外探测器封装工艺"])})
+    run = recompute_challenges(store)
+    assert run.pinned == 0 and run.needs == 12
+    again = challenge_lists(store, suppliers=0)
+    assert again.needs_total == 12 and again.unthemed == 0
+    # Same needs, same themes: a second run stores the same groups under the same ids.
+    recompute_challenges(store)
+    assert _groups(challenge_lists(store, suppliers=0)) == _groups(again)
+
+
+def test_suppliers_for_an_organiser_of_one_region_are_of_that_region(tmp_path: Path) -> None:
+    from duijie.api.services.seeding import load_seed
+
+    store = SqliteStore(tmp_path / "seed.db")
+    load_seed(store)
+    scoped = Viewer.organiser("u", "西安")
+    experts = {n.id: n.props.get("region") or "" for n in store.find_nodes("Expert", limit=10**5)}
+    everyone = challenge_lists(store, suppliers=5)
+    offered = {s.id for t in everyone.themes for s in t.suppliers if s.kind == "Expert"}
+    assert any("西安" not in experts[e] for e in offered)  # else this test shows nothing
+    mine = challenge_lists(store, suppliers=5, viewer=scoped)
+    shown = {s.id for t in mine.themes for s in t.suppliers if s.kind == "Expert"}
+    assert shown and all("西安" in experts[e] for e in shown)
+    store.close()

@@ -251,6 +251,7 @@ MATRIX: dict[str, Entry] = {
     # challenge lists: any organiser reads; only one without a scope reshapes themes (an
     # unknown theme is stale: 409)
     "GET /api/challenges": Entry(ORGANISERS, params={}),
+    "POST /api/challenges/recompute": Entry((OK, DENY, DENY, DENY, DENY, ANON)),
     "POST /api/challenges/{theme_id}/rename": Entry((409, DENY, DENY, DENY, DENY, ANON), {
         "name": "矩阵榜单", "rev": 0}, {"theme_id": "theme:none"}),
     "POST /api/challenges/merge": Entry((409, DENY, DENY, DENY, DENY, ANON), {
@@ -280,6 +281,7 @@ MATRIX: dict[str, Entry] = {
     "GET /push": Entry(PAGE_ORGANISERS),
     "GET /challenges": Entry(PAGE_ORGANISERS),
     "GET /map": Entry(PAGE_OFFICE_ONLY, query={"industry": "纺织印染"}),
+    "POST /challenges/recompute": Entry((303, DENY, DENY, DENY, DENY, 303), {}, form=True),
     "GET /contacts": Entry(PAGE_ORGANISERS),
     # the plan's own refusal (422, said on the page) is a pass: the role got through
     "POST /contacts/plan": Entry(({OK, 422}, {OK, 422}, DENY, DENY, DENY, 303), {},

@@ -19,7 +19,9 @@ def challenges(ctx: click.Context, region: str | None, industry: str | None, sup
     """Themes of similar needs across firms, with their firms and best-placed helpers.
 
     The number of themes is the one with the best silhouette (see --json's criterion).
-    Organisers rename, merge and split themes; edits survive re-clustering.
+    Themes are stored by a run (`duijie challenges recompute`, or the first listing) and
+    listed from the store; organisers rename, merge and split them, and edits survive
+    the next run.
 
     \b
     Example:
@@ -40,7 +42,9 @@ def challenges(ctx: click.Context, region: str | None, industry: str | None, sup
     scope = "·".join(x for x in (region, industry) if x) or "全部"
     score = "—" if d["silhouette"] is None else f"{d['silhouette']:.3f}"
     click.echo(f"榜单主题（{scope}）：{d['count']} 个，覆盖 {d['needs_total']} 项需求；"
-               f"聚类数 {d['k']}（轮廓系数 {score}）")
+               f"聚类数 {d['k']}（轮廓系数 {score}），{(d['computed_at'] or '—')[:16]} 聚类")
+    if d["unthemed"]:
+        click.echo(f"此后新增 {d['unthemed']} 项需求尚未归类：duijie challenges recompute")
     for i, theme in enumerate(d["themes"], 1):
         mark = "（已固定）" if theme["pinned"] else ""
         click.echo(f"{i}. {theme['name']}{mark} [{theme['id']} rev {theme['rev']}]")
@@ -50,6 +54,27 @@ def challenges(ctx: click.Context, region: str | None, industry: str | None, sup
             click.echo(f"   · {need['title']}（{need['firm_name'] or '—'}）")
         if theme["suppliers"]:
             click.echo("   可承接：" + "、".join(s["name"] for s in theme["suppliers"]))
+
+
+@challenges.command("recompute")
+@json_option
+@pass_app
+def recompute(app: AppContext, as_json: bool) -> None:
+    """Cluster the open needs again and store the themes (edited themes keep their needs
+    and take the new needs closest to them).
+
+    \b
+    Example:
+      duijie challenges recompute
+    """
+    from duijie.api.services.challenges import recompute_challenges
+
+    run = recompute_challenges(app.store)
+    if as_json:
+        echo_json(run.to_dict())
+        return
+    click.echo(f"已重新聚类 {run.needs} 项需求：{run.themes} 个主题（其中 {run.pinned} 个"
+               f"为组织者调整后保留），聚类数 {run.k}")
 
 
 @challenges.command("rename")

@@ -48,6 +48,13 @@ def list_challenges(store: StoreDep, session: OrganiserSession, viewer: ViewerDe
                                       suppliers=suppliers, viewer=viewer).to_dict()
 
 
+@router.post("/challenges/recompute", response_model=challenges.ChallengeRun)
+def recompute(store: StoreDep, session: OrganiserSession, viewer: ViewerDep) -> dict:
+    """Cluster the open needs again and store the themes (an organiser without a scope;
+    edited themes keep their needs). Listings read the stored themes."""
+    return challenges.recompute_challenges(store, viewer=viewer).to_dict()
+
+
 @router.post("/challenges/{theme_id}/rename", response_model=challenges.ThemeEdited)
 def rename(store: StoreDep, session: OrganiserSession, viewer: ViewerDep, theme_id: ThemeId,
            body: ThemeRename) -> dict:

@@ -3,6 +3,8 @@ filtered by region and industry; the same use case as `/api/challenges`."""
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -34,5 +36,23 @@ def challenges_page(request: Request) -> Response:
         missing = region if region and not industry else industry or region
     return render(request, "challenges.html", session=session, result=result,
                   region=region or "", industry=industry or "", missing=missing,
+                  may_recompute=not session.user.scope,
+                  done=request.query_params.get("done") == "recomputed",
                   status_code=404 if missing else 200)
+
+
+@router.post("/challenges/recompute")
+async def recompute_page(request: Request) -> Response:
+    session = page_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    if session.user.role is not Role.ORGANISER:
+        raise Forbidden("this page is for organisers", where="page")
+    form = await request.form()
+    sent = form.get("csrf_token")
+    if not sent or not secrets.compare_digest(str(sent), session.csrf):
+        raise Forbidden("this form is stale or was not sent by Duijie's page: reload the page "
+                        "and try again", where="csrf")
+    challenges.recompute_challenges(request.app.state.store, viewer=viewer_of(session))
+    return RedirectResponse("/challenges?done=recomputed", status_code=303)
 
