@@ -98,6 +98,8 @@ async def new_problem_page(request: Request) -> Response:
             text=values["text"], need_type=values["need_type"] or "problem",
             opened_on=values["opened_on"], viewer=viewer_of(session),
             author=session.user.username)
+    except NotFound:  # a firm unknown or outside the organiser's region: the same answer
+        return RedirectResponse("/problems?refused=office_err_unknown_firm", status_code=303)
     except InvalidInput as error:
         key = "office_err_unknown_firm" if "enterprise" in str(error) else refusal_key(error)
         return RedirectResponse(f"/problems?refused={key}", status_code=303)
