@@ -160,13 +160,13 @@ def _names(store: GraphStore, records: list[NeedRecord]) -> dict[str, str]:
     nodes = store.get_nodes(ids)
     names = {i: n.shown_name for i, n in nodes.items()}
     meetings = [n for n in nodes.values() if n.kind == "Meeting" and not n.props.get("name")]
-    if meetings:  # a meeting is read as "event: firm × helper", never as its id
+    if meetings:  # a meeting is read as "event · firm × helper", never as its id
         parties = store.get_nodes({m.props.get(k) for m in meetings
                                    for k in ("event_id", "firm_id", "helper_id")} - {None})
         for m in meetings:
             event, firm, helper = (parties.get(m.props.get(k)) for k in (
                 "event_id", "firm_id", "helper_id"))
-            names[m.id] = (f"{event.shown_name}：" if event else "") + " × ".join(
+            names[m.id] = (f"{event.shown_name} · " if event else "") + " × ".join(
                 p.shown_name for p in (firm, helper) if p is not None) or m.id
     return names
 

@@ -47,7 +47,7 @@ def store(db_path: Path):
 def test_a_problem_raised_in_a_meeting_is_the_meetings_firms_and_routed(store) -> None:
     p = raise_in_meeting(store, "mtg:sx", title="检测设备共享难", need_type="financing")
     assert (p.firm_id, p.raised_in_id, p.opened_on) == ("ent:sx", "mtg:sx", "2019-05-17")
-    assert p.raised_in_name == "绍兴对接会：绍兴某轴承 × 某大学"  # a name, never the id
+    assert p.raised_in_name == "绍兴对接会 · 绍兴某轴承 × 某大学"  # a name, never the id
     assert p.department == "地方金融监管部门" and p.routed_by  # the packaged rules
     assert [x.id for x in list_problems(store, raised_in="mtg:sx").items] == [p.id]
     before = store.counts()

@@ -126,7 +126,7 @@ def test_problems_raised_in_a_meeting_and_on_a_visit(page, server: Server) -> No
     screenshot(page, "meeting-raised-problem-zh")
     row.locator("a").click()
     page.wait_for_selector("#steps")
-    assert "丽水精准对接会：艾莱依集团 × 西安电子科技大学" in page.locator("main").inner_text()
+    assert "丽水精准对接会 · 艾莱依集团 × 西安电子科技大学" in page.locator("main").inner_text()
     http = signed_in(server, "wang")
     http.post("/api/officials", json={"name": "钱进", "department": "企业服务办公室",
                                       "official_id": "off:qian"})
