@@ -211,7 +211,9 @@ class PlanOut(BaseModel):
     kept: list[str]
 
 
-class JobOut(BaseModel):
+class JobFields(BaseModel):
+    """A job's state as `api.jobs.job_dict` gives it; each kind adds its `result`."""
+
     id: str
     name: str
     kind: str
@@ -222,6 +224,9 @@ class JobOut(BaseModel):
     started_at: str | None
     finished_at: str | None
     error: str | None
+
+
+class JobOut(JobFields):
     result: PlanOut | InvitedOut | None
 
 

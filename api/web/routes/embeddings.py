@@ -6,7 +6,7 @@ has written them (`api.services.embeddings`)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -18,6 +18,7 @@ from duijie.api.services.embeddings import (
     embeddings_status,
 )
 from duijie.api.web.deps import AccountsDep, JobsDep, OrganiserSession, StoreDep
+from duijie.api.web.event_models import JobFields
 from duijie.graph.errors import Forbidden, InvalidInput
 from duijie.matcher.semantic import load_encoder
 
@@ -34,17 +35,7 @@ class EmbeddingsComputedOut(BaseModel):
     cancelled: bool
 
 
-class EmbeddingsJobOut(BaseModel):
-    id: str
-    name: str
-    kind: str
-    subject: str | None
-    status: Literal["pending", "running", "done", "failed", "cancelled"]
-    stage: str
-    steps: int
-    started_at: str | None
-    finished_at: str | None
-    error: str | None
+class EmbeddingsJobOut(JobFields):
     result: EmbeddingsComputedOut | None
 
 
