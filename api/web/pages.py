@@ -67,6 +67,24 @@ def page_session(request: Request) -> Session | None:
     return session
 
 
+def signed_in_page(request: Request, *roles: Role) -> Session | RedirectResponse:
+    """A page's session, or the redirect to sign in; `Forbidden` when `roles` are given
+    and the account's is not one of them (pages return the redirect as it is)."""
+    session = page_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    if roles and session.user.role not in roles:
+        raise Forbidden("this page is for organisers", where="page")
+    return session
+
+
+def check_form_csrf(session: Session, sent: Any) -> None:
+    """`Forbidden` unless a page's form sent its session's CSRF token."""
+    if not sent or not secrets.compare_digest(str(sent), session.csrf):
+        raise Forbidden("this form is stale or was not sent by Duijie's page: reload the page "
+                        "and try again", where="csrf")
+
+
 def _signed_in(request: Request) -> Session | None:
     from duijie.api.services.accounts import current_session
 

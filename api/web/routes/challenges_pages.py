@@ -3,16 +3,14 @@ filtered by region and industry; the same use case as `/api/challenges`."""
 
 from __future__ import annotations
 
-import secrets
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from duijie.api.services import challenges
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import page_session, render
+from duijie.api.web.pages import check_form_csrf, render, signed_in_page
 from duijie.graph.accounts import Role
-from duijie.graph.errors import Forbidden, NotFound
+from duijie.graph.errors import NotFound
 from duijie.graph.model import MAX_NAME
 
 router = APIRouter(include_in_schema=False)
@@ -20,11 +18,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/challenges")
 def challenges_page(request: Request) -> Response:
-    session = page_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    if session.user.role is not Role.ORGANISER:
-        raise Forbidden("this page is for organisers", where="page")
+    session = signed_in_page(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
     region = (request.query_params.get("region") or "").strip()[:MAX_NAME] or None
     industry = (request.query_params.get("industry") or "").strip()[:MAX_NAME] or None
     result, missing = None, None
@@ -43,16 +39,11 @@ def challenges_page(request: Request) -> Response:
 
 @router.post("/challenges/recompute")
 async def recompute_page(request: Request) -> Response:
-    session = page_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    if session.user.role is not Role.ORGANISER:
-        raise Forbidden("this page is for organisers", where="page")
+    session = signed_in_page(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
     form = await request.form()
-    sent = form.get("csrf_token")
-    if not sent or not secrets.compare_digest(str(sent), session.csrf):
-        raise Forbidden("this form is stale or was not sent by Duijie's page: reload the page "
-                        "and try again", where="csrf")
+    check_form_csrf(session, form.get("csrf_token"))
     challenges.recompute_challenges(request.app.state.store, viewer=viewer_of(session))
     return RedirectResponse("/challenges?done=recomputed", status_code=303)
 

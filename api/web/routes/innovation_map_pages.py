@@ -5,13 +5,13 @@ tables of gaps, brokers and groups, in the reader's language; the same use case 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from duijie.api.services import innovation_map
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import language, page_session, render
+from duijie.api.web.pages import language, render, signed_in_page
 from duijie.graph.accounts import Role
-from duijie.graph.errors import Forbidden, NotFound
+from duijie.graph.errors import NotFound
 from duijie.graph.model import MAX_NAME
 from duijie.graph.vocab import illustrative_mark
 
@@ -20,11 +20,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/map")
 def map_page(request: Request) -> Response:
-    session = page_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    if session.user.role is not Role.ORGANISER:
-        raise Forbidden("this page is for organisers", where="page")
+    session = signed_in_page(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
     industry = (request.query_params.get("industry") or "").strip()[:MAX_NAME] or None
     region = (request.query_params.get("region") or "").strip()[:MAX_NAME] or None
     result, missing, labels, drawing = None, None, {}, None

@@ -20,7 +20,7 @@ from duijie.api.services import needs as use
 from duijie.api.services.directory import list_directory
 from duijie.api.services.need_shares import share_need
 from duijie.api.web.deps import CSRF_HEADER, viewer_of
-from duijie.api.web.pages import page_session, render
+from duijie.api.web.pages import check_form_csrf, page_session, render, signed_in_page
 from duijie.api.web.routes.needs import NeedFields
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -53,10 +53,6 @@ def _audit(request: Request, session: Session) -> use.Audit:
     return audit
 
 
-def _check_csrf(session: Session, sent: Any) -> None:
-    if not sent or not secrets.compare_digest(str(sent), session.csrf):
-        raise Forbidden("this form is stale or was not sent by Duijie's page: reload the page "
-                        "and try again", where="csrf")
 
 
 def _form_values(form: Any) -> dict[str, str]:
@@ -101,14 +97,9 @@ def _form_page(request: Request, session: Session, *, values: dict[str, str],
                   submission_key=submission_key or secrets.token_urlsafe(18))
 
 
-def _signed_in(request: Request) -> Session | RedirectResponse:
-    session = page_session(request)
-    return session if session is not None else RedirectResponse("/login", status_code=303)
-
-
 @router.get("/needs", response_class=HTMLResponse)
 def needs_page(request: Request) -> Response:
-    session = _signed_in(request)
+    session = signed_in_page(request)
     if not isinstance(session, Session):
         return session
     params = request.query_params
@@ -144,7 +135,7 @@ def needs_page(request: Request) -> Response:
 
 @router.get("/needs/new", response_class=HTMLResponse)
 def new_need_page(request: Request) -> Response:
-    session = _signed_in(request)
+    session = signed_in_page(request)
     if not isinstance(session, Session):
         return session
     if session.user.role is Role.EXPERT:
@@ -162,11 +153,11 @@ def new_need_page(request: Request) -> Response:
 
 @router.post("/needs/new", response_class=HTMLResponse)
 async def submit_need_page(request: Request) -> Response:
-    session = _signed_in(request)
+    session = signed_in_page(request)
     if not isinstance(session, Session):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     raw = _form_values(form)
     firm_id = str(form.get("firm_id") or "").strip()[:200] or None
     key = str(form.get("submission_key") or "")[:64] or None
@@ -200,7 +191,7 @@ async def need_hints(request: Request) -> Response:
         raise Unauthorized("you are not signed in, or your session has ended: sign in again",
                            where="session")
     form = await request.form()
-    _check_csrf(session, request.headers.get(CSRF_HEADER) or form.get("csrf_token"))
+    check_form_csrf(session, request.headers.get(CSRF_HEADER) or form.get("csrf_token"))
     raw = _form_values(form)
     fields = {}
     for name, text in raw.items():  # each field alone: one bad box spoils no other hint
@@ -220,7 +211,7 @@ async def need_hints(request: Request) -> Response:
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
 def need_page(request: Request, need_id: str) -> Response:
-    session = _signed_in(request)
+    session = signed_in_page(request)
     if not isinstance(session, Session):
         return session
     store, viewer = request.app.state.store, viewer_of(session)
@@ -244,11 +235,11 @@ def _experts_to_share(store, need) -> list[dict[str, str]]:
 @router.post("/needs/{need_id}/shares", response_class=HTMLResponse)
 async def share_need_page(request: Request, need_id: str) -> Response:
     """Share the need with the chosen expert, or take a share back (organisers)."""
-    session = _signed_in(request)
+    session = signed_in_page(request)
     if not isinstance(session, Session):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     share = form.get("action") != "unshare"
     found = share_need(request.app.state.store, need_id[:200],
                        str(form.get("expert") or "")[:200], share=share,
@@ -259,7 +250,7 @@ async def share_need_page(request: Request, need_id: str) -> Response:
 
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)
 def edit_need_page(request: Request, need_id: str) -> Response:
-    session = _signed_in(request)
+    session = signed_in_page(request)
     if not isinstance(session, Session):
         return session
     need = use.get_need(request.app.state.store, need_id[:200], viewer=viewer_of(session),
@@ -280,11 +271,11 @@ def _number(value: Any) -> str:
 
 @router.post("/needs/{need_id}/edit", response_class=HTMLResponse)
 async def save_need_page(request: Request, need_id: str) -> Response:
-    session = _signed_in(request)
+    session = signed_in_page(request)
     if not isinstance(session, Session):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     store, viewer = request.app.state.store, viewer_of(session)
     need = use.get_need(store, need_id[:200], viewer=viewer).to_dict()
     raw = _form_values(form)
@@ -310,11 +301,11 @@ async def save_need_page(request: Request, need_id: str) -> Response:
 
 @router.post("/needs/{need_id}/withdraw", response_class=HTMLResponse)
 async def withdraw_need_page(request: Request, need_id: str) -> Response:
-    session = _signed_in(request)
+    session = signed_in_page(request)
     if not isinstance(session, Session):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     rev = str(form.get("rev") or "")
     store, viewer = request.app.state.store, viewer_of(session)
     try:

@@ -8,7 +8,6 @@ page nobody may open is the usual HTML error page.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -18,9 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 from duijie.api.services import contacts, firms, problems
 from duijie.api.services.routing import known_departments
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import page_session, render
+from duijie.api.web.pages import check_form_csrf, render, signed_in_page
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.store import iter_nodes
 from duijie.graph.vocab import PROBLEM_NEED_TYPES
 
@@ -51,19 +50,6 @@ def refusal_key(error: InvalidInput) -> str:
     return next((key for words, key in REFUSALS if words in text), "office_err_invalid")
 
 
-def _signed_in(request: Request, *roles: Role) -> Session | RedirectResponse:
-    session = page_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    if roles and session.user.role not in roles:
-        raise Forbidden("this page is for organisers", where="page")
-    return session
-
-
-def _check_csrf(session: Session, sent: Any) -> None:
-    if not sent or not secrets.compare_digest(str(sent), session.csrf):
-        raise Forbidden("this form is stale or was not sent by Duijie's page: reload the page "
-                        "and try again", where="csrf")
 
 
 def _form(form: Any, *names: str) -> dict[str, str | None]:
@@ -85,11 +71,11 @@ def _firm_id(store: Any, text: str | None) -> str:
 
 @router.post("/problems/new")
 async def new_problem_page(request: Request) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     values = _form(form, "firm", "title", "need_type", "opened_on", "text")
     store = request.app.state.store
     try:
@@ -108,7 +94,7 @@ async def new_problem_page(request: Request) -> Response:
 
 @router.get("/problems")
 def problems_page(request: Request) -> Response:
-    session = _signed_in(request, Role.ORGANISER, Role.ENTERPRISE)
+    session = signed_in_page(request, Role.ORGANISER, Role.ENTERPRISE)
     if isinstance(session, Response):
         return session
     q = request.query_params
@@ -153,7 +139,7 @@ def _problem_page(request: Request, session: Session, need_id: str, *, message: 
 
 @router.get("/problems/{need_id}")
 def problem_page(request: Request, need_id: str) -> Response:
-    session = _signed_in(request, Role.ORGANISER, Role.ENTERPRISE)
+    session = signed_in_page(request, Role.ORGANISER, Role.ENTERPRISE)
     if isinstance(session, Response):
         return session
     return _problem_page(request, session, need_id)
@@ -161,11 +147,11 @@ def problem_page(request: Request, need_id: str) -> Response:
 
 @router.post("/problems/{need_id}/{action}")
 async def problem_action(request: Request, need_id: str, action: str) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     store, viewer = request.app.state.store, viewer_of(session)
     try:
         if action == "assign":
@@ -192,7 +178,7 @@ async def problem_action(request: Request, need_id: str, action: str) -> Respons
 @router.get("/firm")
 def my_firm_page(request: Request) -> Response:
     """An enterprise's own profile."""
-    session = _signed_in(request, Role.ENTERPRISE)
+    session = signed_in_page(request, Role.ENTERPRISE)
     if isinstance(session, Response):
         return session
     return RedirectResponse(f"/firms/{quote(session.user.party_id or '-')}", status_code=303)
@@ -200,7 +186,7 @@ def my_firm_page(request: Request) -> Response:
 
 @router.get("/firms/{firm_id}")
 def firm_page(request: Request, firm_id: str) -> Response:
-    session = _signed_in(request, Role.ORGANISER, Role.ENTERPRISE)
+    session = signed_in_page(request, Role.ORGANISER, Role.ENTERPRISE)
     if isinstance(session, Response):
         return session
     store = request.app.state.store
@@ -218,7 +204,7 @@ def firm_page(request: Request, firm_id: str) -> Response:
 
 @router.get("/push")
 def push_page(request: Request) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     store = request.app.state.store
@@ -249,7 +235,7 @@ def _contacts_page(request: Request, session: Session, *, plan: Any = None,
 
 @router.get("/contacts")
 def contacts_page(request: Request) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     return _contacts_page(request, session)
@@ -257,11 +243,11 @@ def contacts_page(request: Request) -> Response:
 
 @router.post("/contacts/plan")
 async def contacts_plan(request: Request) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     try:
         plan = contacts.plan_contacts(request.app.state.store, fresh=form.get("fresh") == "1",
                                       author=session.user.username)
@@ -286,7 +272,7 @@ def _official_page(request: Request, session: Session, official_id: str, *,
 
 @router.get("/contacts/{official_id}")
 def official_page(request: Request, official_id: str) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     return _official_page(request, session, official_id)
@@ -294,11 +280,11 @@ def official_page(request: Request, official_id: str) -> Response:
 
 @router.post("/contacts/{official_id}/record")
 async def record_contact_page(request: Request, official_id: str) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     values = _form(form, "firm_id", "on", "note", "problem", "need_type")
     raised = [{"title": values["problem"], "need_type": values["need_type"] or "problem"}
               ] if values["problem"] else []

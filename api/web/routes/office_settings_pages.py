@@ -18,8 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from duijie.api.services import contacts, firms, problems, routing
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import render
-from duijie.api.web.routes.office_pages import _check_csrf, _form, _signed_in
+from duijie.api.web.pages import check_form_csrf, render, signed_in_page
+from duijie.api.web.routes.office_pages import _form
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedType, values
@@ -73,11 +73,11 @@ def _refused_query(error: DuijieError) -> str:
 
 @router.post("/meetings/{meeting_id}/problems")
 async def meeting_problem_page(request: Request, meeting_id: str) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     v = _form(form, "title", "need_type", "text")
     back = f"/meetings/{quote(meeting_id)}"
     try:
@@ -113,11 +113,11 @@ def _firm_back(firm_id: str, anchor: str, **query: str) -> RedirectResponse:
 @router.post("/firms/{firm_id}/visit")
 async def firm_visit_page(request: Request, firm_id: str) -> Response:
     """A visit (走访) to the firm: the contact, and the problem it raised, in one write."""
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     store = request.app.state.store
     firms.firm_profile(store, firm_id, viewer=viewer_of(session))  # in scope, or 404
     v = _form(form, "official_id", "on", "note", "title", "need_type", "text")
@@ -135,11 +135,11 @@ async def firm_visit_page(request: Request, firm_id: str) -> Response:
 
 @router.post("/firms/{firm_id}/programmes")
 async def firm_programme_page(request: Request, firm_id: str) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     v = _form(form, "programme_id", "status", "on")
     try:
         firms.record_programme(request.app.state.store, firm_id, v["programme_id"] or "",
@@ -162,11 +162,11 @@ def _split(text: str | None) -> list[str]:
 
 @router.post("/contacts/{official_id}/edit")
 async def official_edit_page(request: Request, official_id: str) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     v = _form(form, "department", "capacity", "fields", "regions", "title", "rev")
     back = f"/contacts/{quote(official_id)}"
     try:
@@ -204,7 +204,7 @@ def _routing_page(request: Request, session: Session, *, rows: list[dict] | None
 
 @router.get("/routing")
 def routing_page(request: Request) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     return _routing_page(request, session)
@@ -212,11 +212,11 @@ def routing_page(request: Request) -> Response:
 
 @router.post("/routing")
 async def routing_save_page(request: Request) -> Response:
-    session = _signed_in(request, Role.ORGANISER)
+    session = signed_in_page(request, Role.ORGANISER)
     if isinstance(session, Response):
         return session
     form = await request.form()
-    _check_csrf(session, form.get("csrf_token"))
+    check_form_csrf(session, form.get("csrf_token"))
     columns = [form.getlist(name) for name in ("need_type", "region", "department",
                                                "due_days")]
     rows = [{"need_type": t, "region": r, "department": d, "due_days": n}
