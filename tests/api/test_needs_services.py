@@ -102,9 +102,10 @@ def test_submitting_writes_the_need_its_edge_and_region_in_one_batch(store):
         submit_need(store, {"title": "x"}, firm_id="ent:b", viewer=FIRM_A)
     with pytest.raises(Forbidden):
         submit_need(store, {"title": "x"}, viewer=EXPERT)
-    with pytest.raises(InvalidInput):
+    # A firm the asker may not open answers as an unknown one (existence does not leak).
+    with pytest.raises(NotFound, match="is not a firm you can open"):
         submit_need(store, {"title": "x"}, firm_id="ent:none", viewer=OFFICE)
-    with pytest.raises(Forbidden):  # an organiser of 嘉兴 cannot file for a 西安 firm
+    with pytest.raises(NotFound, match="is not a firm you can open"):  # 嘉兴's for a 西安 firm
         submit_need(store, {"title": "x"}, firm_id="ent:b", viewer=JIAXING)
     with pytest.raises(InvalidInput):
         submit_need(store, {"title": "x", "status": "signed"}, viewer=FIRM_A)

@@ -179,10 +179,10 @@ def test_use_cases_return_results_with_stable_keys(store):
     for data in (need, text, reverse):
         assert list(data) == ["query", "count", "items", "reason", "excluded", "ranking"]
         assert list(data["query"]) == ["kind", "need", "title", "text", "candidate", "name",
-                                       "firm", "firm_name", "region", "note"]
+                                       "firm", "firm_name", "region", "note", "illustrative"]
         for item in data["items"]:
-            assert list(item) == ["id", "kind", "name", "score", "components", "region",
-                                  "explanation"]
+            assert list(item) == ["id", "kind", "name", "illustrative", "score", "components",
+                                  "region", "explanation"]
             assert list(item["explanation"]) == ["matched_phrases", "matched_terms", "paths",
                                                  "rules", "reasons"]
     assert [i["id"] for i in need["items"]] == ["inst:opt", "inst:hzir"]
