@@ -84,6 +84,34 @@ def _day(value: date | str | None, where: str) -> date:
         raise InvalidInput("is not a date (YYYY-MM-DD)", value=value, where=where) from None
 
 
+RULE_FIELDS = frozenset({"need_type", "region", "department", "due_days"})
+
+
+def check_rule_fields(raw: Mapping[str, Any], where: str) -> None:
+    """Refuse a routing rule that names a field rules do not have.
+
+    >>> check_rule_fields({"department": "x", "colour": "red"}, "rule 1")
+    Traceback (most recent call last):
+    ...
+    duijie.graph.errors.InvalidInput: rule 1: ['colour'] unknown field(s)
+    """
+    extra = set(raw) - RULE_FIELDS
+    if extra:
+        raise InvalidInput("unknown field(s)", value=sorted(extra), where=where)
+
+
+def check_problem_type(need_type: str, where: str) -> str:
+    """A rule's problem type, or `InvalidInput` naming the rule's field.
+
+    >>> check_problem_type("talent", "rule 1")
+    'talent'
+    """
+    if need_type not in (*values(NeedType), ANY):
+        raise InvalidInput("is not a problem type (problem, policy, financing, talent, "
+                           "technology or *)", value=need_type, where=f"{where}, need_type")
+    return need_type
+
+
 def parse_routing(text: str, source: str = "routing rules") -> Routing:
     """A routing table from TOML text (the layout of ``problem_routing.toml``).
 
@@ -110,18 +138,12 @@ problem type (problem, policy, financing, talent, technology or *)
             raise InvalidInput("must be a whole number of days >= 0", value=value,
                                where=f"{source}, {name}")
     rules = []
-    kinds = (*values(NeedType), ANY)
     for i, raw in enumerate(data.get("rule") or [], start=1):
         where = f"{source}, rule {i}"
         if not isinstance(raw, dict):
             raise InvalidInput("must be a table", where=where)
-        extra = set(raw) - {"need_type", "region", "department", "due_days"}
-        if extra:
-            raise InvalidInput("unknown field(s)", value=sorted(extra), where=where)
-        need_type = raw.get("need_type", ANY)
-        if need_type not in kinds:
-            raise InvalidInput("is not a problem type (problem, policy, financing, talent, "
-                               "technology or *)", value=need_type, where=f"{where}, need_type")
+        check_rule_fields(raw, where)
+        need_type = check_problem_type(raw.get("need_type", ANY), where)
         department = str(raw.get("department") or "").strip()
         if not department:
             raise InvalidInput("a rule needs a department", where=where)

@@ -39,8 +39,14 @@ from duijie.graph.accounts import Role
 from duijie.graph.errors import Forbidden, InvalidInput
 from duijie.graph.model import MAX_NAME, Node, Provenance
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
-from duijie.graph.vocab import NeedType, values
-from duijie.matcher.problems import ANY, Routing, RoutingRule, load_routing
+from duijie.matcher.problems import (
+    ANY,
+    Routing,
+    RoutingRule,
+    check_problem_type,
+    check_rule_fields,
+    load_routing,
+)
 
 ROUTING_ID = "route:problems"
 WHERE = "routing table"
@@ -138,7 +144,6 @@ def check_rules(rules: Iterable[Mapping[str, Any]], known: set[str]) -> list[dic
     duijie.graph.errors.InvalidInput: routing table, rule 2: repeats rule 1 (talent @ *): \
 one rule per problem type and region
     """
-    kinds = (*values(NeedType), ANY)
     out: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
     for number, raw in enumerate(rules, start=1):
@@ -146,13 +151,9 @@ one rule per problem type and region
         if not isinstance(raw, Mapping):
             raise InvalidInput("must be a table of need_type, region, department, due_days",
                                where=where)
-        extra = set(raw) - {"need_type", "region", "department", "due_days"}
-        if extra:
-            raise InvalidInput("unknown field(s)", value=sorted(extra), where=where)
-        need_type = _clean_text(raw.get("need_type"), f"{where}, need_type") or ANY
-        if need_type not in kinds:
-            raise InvalidInput(f"is not a problem type ({', '.join(kinds)})", value=need_type,
-                               where=f"{where}, need_type")
+        check_rule_fields(raw, where)
+        need_type = check_problem_type(
+            _clean_text(raw.get("need_type"), f"{where}, need_type") or ANY, where)
         region = _clean_text(raw.get("region"), f"{where}, region") or ANY
         department = _clean_text(raw.get("department"), f"{where}, department")
         if not department:
