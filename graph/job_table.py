@@ -136,9 +136,17 @@ class JobTable:
                                      where="jobs") from None
         self._lock = threading.RLock()
 
-    def _execute(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+    # Rows are fetched under the lock: a half-read SELECT keeps the shared connection's
+    # read snapshot open, and a write on it by another thread then fails at once with
+    # "database is locked" when another worker has written since (no busy wait).
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self._conn.execute(sql, params)
+            return self._conn.execute(sql, params).fetchall()
+
+    def _write(self, sql: str, params: tuple = ()) -> int:
+        """Run one write statement; the rows it changed."""
+        with self._lock:
+            return self._conn.execute(sql, params).rowcount
 
     def _row(self, values: tuple) -> JobRow:
         fields = dict(zip(COLUMNS, values, strict=True))
@@ -162,9 +170,9 @@ class JobTable:
                   None if data is None else json.dumps(data, ensure_ascii=False), upload)
         for _ in range(2):
             try:
-                self._execute("INSERT INTO job_runs (id, kind, subject, name, owner, status, "
-                              "started_at, updated_at, host, pid, data, upload) VALUES "
-                              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", params)
+                self._write("INSERT INTO job_runs (id, kind, subject, name, owner, status, "
+                            "started_at, updated_at, host, pid, data, upload) VALUES "
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", params)
                 break
             except sqlite3.IntegrityError:
                 if not self._reap(kind, subject):  # a live job holds the subject
@@ -176,24 +184,24 @@ class JobTable:
     def _reap(self, kind: str, subject: str | None) -> bool:
         """Mark failed the unfinished jobs on this subject whose process died; whether
         any was."""
-        rows = self._execute(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE kind = ? AND "
-                             "subject IS ? AND status IN ('pending', 'running')",
-                             (kind, subject)).fetchall()
+        rows = self._query(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE kind = ? AND "
+                           "subject IS ? AND status IN ('pending', 'running')",
+                           (kind, subject))
         dead = [r for r in map(self._row, rows) if not _alive(r.host, r.pid)]
         for row in dead:
             self._mark_dead(row)
         return bool(dead)
 
     def _mark_dead(self, row: JobRow) -> None:
-        self._execute("UPDATE job_runs SET status = 'failed', error = ?, finished_at = ?, "
-                      "updated_at = ? WHERE id = ? AND status IN ('pending', 'running')",
-                      (json.dumps("the server process running this job stopped: start it "
-                                  "again"), _now(), _now(), row.id))
+        self._write("UPDATE job_runs SET status = 'failed', error = ?, finished_at = ?, "
+                    "updated_at = ? WHERE id = ? AND status IN ('pending', 'running')",
+                    (json.dumps("the server process running this job stopped: start it "
+                                "again"), _now(), _now(), row.id))
 
     def get(self, job_id: str) -> JobRow:
         """The job as last written; `NotFound` for an unknown id."""
-        rows = self._execute(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE id = ?",
-                             (job_id,)).fetchall()
+        rows = self._query(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE id = ?",
+                           (job_id,))
         if not rows:
             raise NotFound("is not a job (finished jobs are kept a while)", value=job_id,
                            where="job")
@@ -205,9 +213,9 @@ class JobTable:
 
     def list(self, kind: str, limit: int = KEEP) -> list[JobRow]:
         """Jobs of a kind, newest first."""
-        rows = self._execute(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE kind = ? "
-                             "ORDER BY started_at DESC, rowid DESC LIMIT ?",
-                             (kind, limit)).fetchall()
+        rows = self._query(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE kind = ? "
+                           "ORDER BY started_at DESC, rowid DESC LIMIT ?",
+                           (kind, limit))
         return [self._row(r) for r in rows]
 
     def update(self, job_id: str, **fields: Any) -> None:
@@ -219,8 +227,8 @@ class JobTable:
         values = [json.dumps(v, ensure_ascii=False) if k in JSON_COLUMNS and v is not None
                   else v for k, v in fields.items()]
         sets = ", ".join(f"{k} = ?" for k in fields)
-        self._execute(f"UPDATE job_runs SET {sets}, updated_at = ? WHERE id = ?",
-                      (*values, _now(), job_id))
+        self._write(f"UPDATE job_runs SET {sets}, updated_at = ? WHERE id = ?",
+                    (*values, _now(), job_id))
 
     def finish(self, job_id: str, status: str, *, result: Any = None, error: Any = None,
                **fields: Any) -> None:
@@ -234,29 +242,29 @@ class JobTable:
     def request_cancel(self, job_id: str) -> JobRow:
         """Ask the job to stop at its next check (a finished job stays as it is)."""
         self.get(job_id)
-        self._execute("UPDATE job_runs SET cancel = 1 WHERE id = ?", (job_id,))
+        self._write("UPDATE job_runs SET cancel = 1 WHERE id = ?", (job_id,))
         return self.get(job_id)
 
     def cancel_requested(self, job_id: str) -> bool:
-        rows = self._execute("SELECT cancel FROM job_runs WHERE id = ?", (job_id,)).fetchall()
+        rows = self._query("SELECT cancel FROM job_runs WHERE id = ?", (job_id,))
         return bool(rows and rows[0][0])
 
     def claim(self, job_id: str) -> bool:
         """Take a job's one-time step (an import's confirm): True for exactly one caller."""
-        return self._execute("UPDATE job_runs SET claimed = 1 WHERE id = ? AND claimed = 0",
-                             (job_id,)).rowcount == 1
+        return self._write("UPDATE job_runs SET claimed = 1 WHERE id = ? AND claimed = 0",
+                           (job_id,)) == 1
 
     def upload(self, job_id: str) -> bytes:
         """The file kept with a job (an import's upload)."""
-        rows = self._execute("SELECT upload FROM job_runs WHERE id = ?", (job_id,)).fetchall()
+        rows = self._query("SELECT upload FROM job_runs WHERE id = ?", (job_id,))
         if not rows or rows[0][0] is None:
             raise NotFound("has no file kept", value=job_id, where="job")
         return bytes(rows[0][0])
 
     def _forget_old(self, kind: str) -> None:
-        self._execute("DELETE FROM job_runs WHERE kind = ? AND status IN ('done', 'failed', "
-                      "'cancelled') AND id NOT IN (SELECT id FROM job_runs WHERE kind = ? "
-                      "ORDER BY started_at DESC, rowid DESC LIMIT ?)", (kind, kind, self.KEEP))
+        self._write("DELETE FROM job_runs WHERE kind = ? AND status IN ('done', 'failed', "
+                    "'cancelled') AND id NOT IN (SELECT id FROM job_runs WHERE kind = ? "
+                    "ORDER BY started_at DESC, rowid DESC LIMIT ?)", (kind, kind, self.KEEP))
 
     def close(self) -> None:
         with self._lock:

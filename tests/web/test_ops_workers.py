@@ -68,9 +68,11 @@ def test_two_workers_store_every_acknowledged_write_exactly_once(served):
         name = f"并发导入测试企业{i:02d}号"
         with httpx.Client(base_url=served.url, timeout=60,
                           headers={"Authorization": f"Bearer {organiser}"}) as http:
-            job = http.post("/api/imports", data={"kind": "企业"},
-                            files={"file": ("firm.csv", f"企业名称\n{name}\n".encode("gbk"),
-                                            "text/csv")}).json()
+            started = http.post("/api/imports", data={"kind": "企业"},
+                                files={"file": ("firm.csv", f"企业名称\n{name}\n".encode("gbk"),
+                                                "text/csv")})
+            assert started.status_code == 202, started.text
+            job = started.json()
             job = wait(http, job["id"], "preview")
             assert job["preview"]["ok"], job
             confirmed = http.post(f"/api/imports/{job['id']}/confirm")
