@@ -29,6 +29,7 @@ from duijie.evaluation.harness import (
     learn_weights,
     per_query,
     run_method,
+    score_matrix,
 )
 from duijie.evaluation.methods import (
     as_method,
@@ -39,6 +40,8 @@ from duijie.evaluation.methods import (
     lsa,
     prf,
     semantic,
+    titles,
+    word_vectors,
 )
 from duijie.evaluation.sets import all_sets
 from duijie.matcher.semantic import available as semantic_available
@@ -51,7 +54,7 @@ SHIPPED = "TextAffinity() as shipped"
 # p50 <= 5 ms): measured, reported, never chosen. Character unigrams: 13.7 ms p50 at 50,000
 # profiles against 0.57 ms for bigrams (2026-12-03, README "Quality harness"); LSA
 # scores a dense 200-dim vector against every profile.
-OVER_BUDGET = ("1-2-grams", "LSA")
+OVER_BUDGET = ("1-2-grams", "LSA", "word vectors")
 
 
 def topic_vocabulary() -> tuple:
@@ -71,7 +74,9 @@ def learned_parts() -> dict[str, object]:
              "sum_sqrt": lexical(aggregation="sum_sqrt"),
              "max": lexical(aggregation="max"),
              "title": first_doc(lexical(fusion_rule=None)),
-             "LSA-200": lsa(200)}
+             "LSA-200": lsa(200),
+             "paper titles": titles(lexical(fusion_rule=None)),
+             "word vectors": word_vectors(100, 5000)}
     if semantic_available():
         parts["semantic"] = semantic()
     return parts
@@ -112,6 +117,15 @@ def methods() -> dict[str, object]:
     for w in (0.1, 0.2, 0.3):
         out[f"TextAffinity() + title {w}"] = fuse(
             [(lexical(), 1 - w), (first_doc(lexical(fusion_rule=None)), w)])
+    # Title weighting for paper profiles: each document's first line (a paper's title).
+    for w in (0.1, 0.2, 0.3):
+        out[f"TextAffinity() + paper titles {w}"] = fuse(
+            [(lexical(), 1 - w), (titles(lexical(fusion_rule=None)), w)])
+    # Word vectors trained on the set's own texts (PPMI-SVD), alone and beside BM25.
+    out["word vectors alone (PPMI-SVD 100)"] = word_vectors(100, 5000)
+    for w in (0.1, 0.2, 0.3):
+        out[f"TextAffinity() + word vectors {w}"] = fuse(
+            [(lexical(), 1 - w), (word_vectors(100, 5000), w)])
     # Query expansion from the graph's topic vocabulary (the seed's topics, zh/en/synonyms).
     vocabulary = topic_vocabulary()
     out["TextAffinity(), query expanded by topics"] = expand(lexical(), vocabulary)
@@ -130,6 +144,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", metavar="WORD", default=None,
                         help="run only the methods whose names hold one of these words "
                              "(the baselines and the shipped default always run)")
+    parser.add_argument("--json", metavar="PATH", default=None,
+                        help="also write every method's tune mean and held-out NDCG@10 with "
+                             "its interval, per set, to this file")
     args = parser.parse_args()
     sets = all_sets()
     choose_on = [n for n, s in sets.items() if "→" not in s.language]
@@ -140,13 +157,15 @@ def main() -> None:
         every = {m: v for m, v in every.items() if m in (*BASELINES, SHIPPED)
                  or any(word in m for word in args.only)}
     for name, scorer in every.items():
+        began = time.perf_counter()
         runs[name] = {s: run_method(as_method(scorer), labelled)
                       for s, labelled in sets.items()}
+        print(f"{name}: {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
     # A learned fusion: weights of several scorers by coordinate ascent on the tune split
     # (monolingual sets; with the encoder, over every set, as for the semantic weight).
     parts = learned_parts()
-    matrices = {n: {s: scorer(labelled.profiles, [q["text"] for q in labelled.queries])
-                    for s, labelled in sets.items()} for n, scorer in parts.items()}
+    matrices = {n: {s: score_matrix(scorer, labelled) for s, labelled in sets.items()}
+                for n, scorer in parts.items()}
     lexical_parts = {n: m for n, m in matrices.items() if n != "semantic"}
     learned = {"learned fusion (lexical parts)": learn_weights(lexical_parts, sets, choose_on)}
     if "semantic" in matrices:
@@ -200,6 +219,12 @@ def main() -> None:
         tag = " (chosen)" if m == chosen else " (baseline)" if m in BASELINES else ""
         print(f"| {m}{tag} | {np.mean([tune[m][s] for s in choose_on]):.3f} | "
               + " | ".join(cells) + " |")
+    if args.json:
+        table = {m: {s: dict(zip(("heldout", "low", "high"), bootstrap_interval(
+                     per_query(labelled, runs[m][s], "heldout", METRIC)), strict=True),
+                             tune=tune[m][s])
+                     for s, labelled in sets.items()} for m in runs}
+        Path(args.json).write_text(json.dumps(table, ensure_ascii=False, indent=1), "utf-8")
     counts = ", ".join(f"{n} {s.count('tune')}/{s.count('heldout')}" for n, s in sets.items())
     print(f"\nheld-out {METRIC} with 95% percentile-bootstrap intervals over queries; "
           f"queries tune/held-out: {counts}")

@@ -49,14 +49,40 @@ REPORTED = ("ndcg@10", "mrr@10", "hit@1")
 def run_method(method: Method, labelled: LabelledSet, k: int = K) -> list[list[str]]:
     """Rankings of every query of the set (both splits), in query order.
 
-    The method is fitted on the set's profiles once; queries are ranked in one batch.
+    The method is fitted once per group of the set (`LabelledSet.groups`: one, or one per
+    fold so that no query's own document is in a profile); each group's queries are ranked
+    in one batch.
     """
-    rank = method(labelled.profiles)
-    rankings = rank([q["text"] for q in labelled.queries], k)
-    if len(rankings) != len(labelled.queries):
-        raise ValueError(f"{labelled.name}: the method returned {len(rankings)} rankings for "
-                         f"{len(labelled.queries)} queries")
+    rankings: list[list[str]] = [[] for _ in labelled.queries]
+    for indexes, profiles in labelled.groups():
+        rank = method(profiles)
+        ranked = rank([labelled.queries[i]["text"] for i in indexes], k)
+        if len(ranked) != len(indexes):
+            raise ValueError(f"{labelled.name}: the method returned {len(ranked)} rankings "
+                             f"for {len(indexes)} queries")
+        for i, r in zip(indexes, ranked, strict=True):
+            rankings[i] = r
     return rankings
+
+
+def score_matrix(scorer: Callable[[list[dict], Sequence[str]], np.ndarray],
+                 labelled: LabelledSet) -> np.ndarray:
+    """A scorer's scores of every query against every profile of the set (queries ×
+    profiles), group by group as `run_method` ranks; a profile absent from a query's group
+    scores 0 for it.
+
+    >>> from duijie.evaluation.sets import LabelledSet
+    >>> s = LabelledSet("t", "zh", "", "", [{"id": "a", "docs": []}, {"id": "b", "docs": []}],
+    ...     [{"id": "q", "text": "", "relevant": ["a"], "split": "tune"}])
+    >>> score_matrix(lambda profiles, texts: np.ones((len(texts), len(profiles))), s).tolist()
+    [[1.0, 1.0]]
+    """
+    column = {p["id"]: j for j, p in enumerate(labelled.profiles)}
+    out = np.zeros((len(labelled.queries), len(labelled.profiles)))
+    for indexes, profiles in labelled.groups():
+        part = scorer(profiles, [labelled.queries[i]["text"] for i in indexes])
+        out[np.ix_(indexes, [column[p["id"]] for p in profiles])] = part
+    return out
 
 
 def per_query(labelled: LabelledSet, rankings: list[list[str]], split: str,

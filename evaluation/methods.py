@@ -12,6 +12,11 @@ the aggregation rules, LSA and pseudo-relevance feedback are combined with BM25.
 * `prf(base, n_docs, weight)`: pseudo-relevance feedback: the texts of the best
   ``n_docs`` documents of the first pass are a second query, fused with the first;
 * `first_doc(base)`: title weighting, the base over each profile's first document;
+* `titles(base)`: title weighting for profiles of papers, the base over the first line
+  (the title) of every document;
+* `word_vectors(dim)`: word vectors trained on the profiles' own texts (PPMI of terms
+  found in the same document, reduced by SVD), a text being the idf-weighted sum of its
+  words' vectors;
 * `expand(base, vocabulary)`: query expansion from the graph's topic names;
 * `fuse([(scorer, weight), ...])`.
 
@@ -171,6 +176,84 @@ class first_doc:
 
     def __call__(self, profiles: list[dict], texts: Sequence[str]) -> np.ndarray:
         return self.base([{"id": p["id"], "docs": p["docs"][:1]} for p in profiles], texts)
+
+
+@dataclass(frozen=True)
+class titles:
+    """Title weighting for profiles of papers: the base scorer over the first line (the
+    title) of each document, to be fused with the whole profile (`fuse`).
+
+    >>> profiles = [{"id": "a", "docs": [{"id": "1", "text": "红外探测\\n碳纤维"}]}]
+    >>> titles(lexical(fusion_rule=None))(profiles, ["碳纤维"]).tolist()
+    [[0.0]]
+    """
+
+    base: Scorer
+
+    def __call__(self, profiles: list[dict], texts: Sequence[str]) -> np.ndarray:
+        return self.base([{"id": p["id"], "docs": [{"id": d["id"],
+                                                    "text": d["text"].split("\n", 1)[0]}
+                                                   for d in p["docs"]]} for p in profiles],
+                         texts)
+
+
+@dataclass(frozen=True)
+class word_vectors:
+    """Cosine of texts in a word-vector space trained on the profiles' own documents.
+
+    Terms are the product's tokens; two terms co-occur when one document holds both; the
+    positive pointwise mutual information of those counts, reduced to ``dim`` dimensions by
+    a truncated SVD, gives each term a vector (nothing is downloaded). A text is the
+    idf-weighted sum of its terms' vectors, a profile the mean of its documents' unit
+    vectors. ``max_terms`` keeps the terms found in most documents (at least two).
+    """
+
+    dim: int = 100
+    max_terms: int = 8000
+    seed: int = 0
+
+    def __call__(self, profiles: list[dict], texts: Sequence[str]) -> np.ndarray:
+        key = _memo_key(repr(self), profiles, texts)
+        if key in _MEMO:
+            return _MEMO[key]
+        from scipy import sparse
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.preprocessing import normalize
+
+        tokenizer = TextAffinity().fit(profiles[:1]).tokenizer_
+        docs = [d["text"] for p in profiles for d in p["docs"]]
+        unique = list(dict.fromkeys(docs))
+        counter = CountVectorizer(analyzer=tokenizer, min_df=2, max_features=self.max_terms,
+                                  binary=True)
+        x = counter.fit_transform(unique).astype(np.float64).tocsr()
+        n_terms = x.shape[1]
+        dim = max(1, min(self.dim, n_terms - 1))
+        co = (x.T @ x).tocoo()
+        off = co.row != co.col
+        rows, cols, counts = co.row[off], co.col[off], co.data[off]
+        total = counts.sum()
+        marginal = np.bincount(rows, weights=counts, minlength=n_terms)
+        pmi = np.log(counts * total / (marginal[rows] * marginal[cols]))
+        keep = pmi > 0
+        ppmi = sparse.csr_matrix((pmi[keep], (rows[keep], cols[keep])),
+                                 shape=(n_terms, n_terms))
+        svd = TruncatedSVD(n_components=dim, random_state=self.seed)
+        vectors = svd.fit_transform(ppmi) / np.sqrt(np.maximum(svd.singular_values_, 1e-12))
+        idf = np.log((1 + x.shape[0]) / (1 + np.asarray(x.sum(axis=0)).ravel())) + 1
+
+        def embed(items: Sequence[str]) -> np.ndarray:
+            counts_ = counter.transform(list(items)).astype(np.float64)
+            return normalize(counts_.multiply(idf).tocsr() @ vectors)
+
+        doc_vec = embed(unique)
+        row = {t: i for i, t in enumerate(unique)}
+        prof = np.zeros((len(profiles), dim))
+        for j, p in enumerate(profiles):
+            for d in p["docs"]:
+                prof[j] += doc_vec[row[d["text"]]]
+        prof = normalize(prof)
+        return _remember(key, np.clip(embed(texts) @ prof.T, 0.0, None))
 
 
 @dataclass(frozen=True)

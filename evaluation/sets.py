@@ -24,6 +24,19 @@ English profiles; ``en→zh`` the reverse).
 **Built here** (`evaluation/data/text_quality/`, see its README): 58 research fields and labs
 with 3-7 documents each and 116 need texts written as a firm would; not public data.
 
+**Paper → expert** (`evaluation/data/acl/`, public, CC BY 4.0; see its SOURCE.md): papers of
+the ACL Anthology with their authors. An author with enough papers is an expert whose
+profile is their papers (one document each: title, then abstract); a paper of theirs held
+out of every profile is a query whose relevant experts are its authors. Papers are dealt
+into folds by a hash of their id; the queries of a fold are ranked against profiles built
+without that fold's papers (`LabelledSet.groups`), so no query's own paper is in a profile:
+
+* ``acl-zh``: the Chinese papers of CCL 2020-2021, query = the paper's Chinese title (a
+  need or project title → the researcher behind it), every fold queried;
+* ``acl-zh-en``: the same queries by their English titles against the Chinese profiles;
+* ``acl-en``: English papers of ACL, NAACL, EACL, EMNLP and Findings 2020-2021, query =
+  title and abstract (a submission → its reviewer-experts), one fold of four queried.
+
 >>> sets = nsfc_sets()
 >>> sorted(sets)
 ['nsfc-l1-en', 'nsfc-l1-zh', 'nsfc-l2-en', 'nsfc-l2-en→zh', 'nsfc-l2-zh', 'nsfc-l2-zh→en']
@@ -34,9 +47,11 @@ with 3-7 documents each and 116 need texts written as a firm would; not public d
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -62,10 +77,39 @@ class LabelledSet:
     source: str
     profiles: list[dict] = field(repr=False)
     queries: list[dict] = field(repr=False)
+    min_docs: int = 1
 
     def count(self, split: str) -> int:
         """Queries in one split."""
         return sum(1 for q in self.queries if q["split"] == split)
+
+    def groups(self) -> list[tuple[list[int], list[dict]]]:
+        """(query indexes, the profiles they are ranked against) for each fold.
+
+        A query with a ``fold`` is ranked against the profiles without the documents of its
+        fold, keeping those left with at least `min_docs` documents; a set without folds is
+        one group: every query against every profile.
+
+        >>> s = LabelledSet("f", "en", "", "", [
+        ...     {"id": "p", "docs": [{"id": "1", "text": "a", "fold": 0},
+        ...                          {"id": "2", "text": "b", "fold": 1}]}],
+        ...     [{"id": "1", "text": "a", "relevant": ["p"], "split": "tune", "fold": 0}])
+        >>> s.groups()
+        [([0], [{'id': 'p', 'docs': [{'id': '2', 'text': 'b', 'fold': 1}]}])]
+        """
+        folds = sorted({q["fold"] for q in self.queries if "fold" in q})
+        if not folds:
+            return [(list(range(len(self.queries))), self.profiles)]
+        out = []
+        for fold in folds:
+            profiles = []
+            for p in self.profiles:
+                docs = [d for d in p["docs"] if d.get("fold") != fold]
+                if len(docs) >= self.min_docs:
+                    profiles.append({"id": p["id"], "docs": docs})
+            out.append(([i for i, q in enumerate(self.queries) if q.get("fold") == fold],
+                        profiles))
+        return out
 
 
 def split_of(query_id: str) -> str:
@@ -170,6 +214,77 @@ def text_quality_set() -> LabelledSet:
                        read_jsonl("data/text_quality/queries.jsonl"))
 
 
+def fold_of(paper_id: str, folds: int) -> int:
+    """The fold of a paper, by a hash of its id (blind to the data).
+
+    >>> fold_of("2021.acl-long.1", 4) in range(4)
+    True
+    """
+    return int.from_bytes(hashlib.sha1(("fold:" + paper_id).encode("utf-8")).digest()[:4],
+                          "big") % folds
+
+
+def read_papers() -> list[dict]:
+    """The ACL Anthology papers shipped in `evaluation/data/acl/papers.jsonl.gz`."""
+    raw = resources.files("duijie.evaluation").joinpath("data/acl/papers.jsonl.gz").read_bytes()
+    return [json.loads(line) for line in gzip.decompress(raw).decode("utf-8").splitlines()
+            if line.strip()]
+
+
+def _paper_expert_set(name: str, language: str, papers: list[dict], folds: int,
+                      queried: Sequence[int], query_text, min_docs: int = 2) -> LabelledSet:
+    """Experts = authors with at least `min_docs` papers outside some queried fold."""
+    fold = {p["id"]: fold_of(p["id"], folds) for p in papers}
+    by_author: dict[str, list[dict]] = defaultdict(list)
+    for p in papers:
+        for key, _ in p["authors"]:
+            by_author[key].append(p)
+
+    def kept(author: str, f: int) -> int:
+        return sum(1 for p in by_author[author] if fold[p["id"]] != f)
+
+    experts = sorted(a for a in by_author if any(kept(a, f) >= min_docs for f in queried))
+    profiles = [{"id": a, "docs": [{"id": p["id"], "text": p["title"] + "\n" + p["abstract"],
+                                    "fold": fold[p["id"]]} for p in by_author[a]]}
+                for a in experts]
+    queries = []
+    for p in papers:
+        f = fold[p["id"]]
+        if f not in queried:
+            continue
+        relevant = sorted({key for key, _ in p["authors"]
+                           if key in by_author and kept(key, f) >= min_docs})
+        text = query_text(p)
+        if relevant and text.strip():
+            queries.append({"id": p["id"], "text": text, "relevant": relevant,
+                            "split": split_of(p["id"]), "fold": f})
+    source = "ACL Anthology (CC BY 4.0), evaluation/data/acl/SOURCE.md"
+    return LabelledSet(name, language, f"paper → expert ({len(profiles)} experts, "
+                       "a paper each document)", source, profiles, queries, min_docs)
+
+
+def paper_expert_sets() -> dict[str, LabelledSet]:
+    """The paper → expert sets (see the module docstring), by name.
+
+    >>> sets = paper_expert_sets()
+    >>> sorted(sets)
+    ['acl-en', 'acl-zh', 'acl-zh-en']
+    >>> s = sets["acl-zh"]
+    >>> all(len(p["docs"]) >= 2 for p in s.profiles), s.count("tune"), s.count("heldout")
+    (True, 42, 42)
+    """
+    papers = read_papers()
+    zh = [p for p in papers if p["lang"] == "zh"]
+    en = [p for p in papers if p["lang"] == "en"]
+    return {
+        "acl-zh": _paper_expert_set("acl-zh", "zh", zh, 5, range(5), lambda p: p["title"]),
+        "acl-zh-en": _paper_expert_set("acl-zh-en", "en→zh", zh, 5, range(5),
+                                       lambda p: p["title_en"]),
+        "acl-en": _paper_expert_set("acl-en", "en", en, 4, (0,),
+                                    lambda p: p["title"] + "\n" + p["abstract"]),
+    }
+
+
 def all_sets() -> dict[str, LabelledSet]:
-    """Every set of the harness by name: the NSFC sets and the one built here."""
-    return {**nsfc_sets(), "built-here": text_quality_set()}
+    """Every set of the harness by name: the NSFC sets, the one built here, paper → expert."""
+    return {**nsfc_sets(), "built-here": text_quality_set(), **paper_expert_sets()}
