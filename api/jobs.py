@@ -34,7 +34,7 @@ from duijie.graph.job_table import JobRow, JobTable
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str], None]
+Progress = Callable[..., None]  # progress(stage) or progress(stage, done, total)
 Cancelled = Callable[[], bool]
 Status = Literal["pending", "running", "done", "failed", "cancelled"]
 
@@ -48,6 +48,8 @@ class Job:
         self.status: Status = "pending"
         self.stage = ""
         self.steps = 0  # stages reached so far
+        self.done = 0  # within the stage: done of total (0 of 0 when it is not counted)
+        self.total = 0
         self.kind = ""  # what the job does ("plan", "invite"), for whoever lists it
         self.subject: str | None = None  # the record it works on (an event id)
         self.owner: str | None = None  # who started it (an account id)
@@ -77,8 +79,9 @@ class Job:
             self.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
             self._done.set()
 
-    def _report(self, stage: str) -> None:
+    def _report(self, stage: str, done: int = 0, total: int = 0) -> None:
         self.stage = stage
+        self.done, self.total = done, total
         self.steps += 1
 
     def cancel(self) -> None:
@@ -119,7 +122,8 @@ class Job:
         result = self.result
         return {"id": self.id, "name": self.name, "kind": self.kind, "subject": self.subject,
                 "status": self.status, "stage": self.stage, "steps": self.steps,
-                "started_at": self.started_at, "finished_at": self.finished_at,
+                "done": self.done, "total": self.total, "started_at": self.started_at,
+                "finished_at": self.finished_at,
                 "error": str(self._error) if self._error is not None else None,
                 "result": result.to_dict() if hasattr(result, "to_dict") else result}
 
@@ -128,7 +132,8 @@ def job_dict(row: JobRow) -> dict[str, Any]:
     """A stored job as `GET /api/jobs/{id}` answers it (the keys of `Job.to_dict`)."""
     return {"id": row.id, "name": row.name, "kind": row.kind, "subject": row.subject,
             "status": row.status, "stage": row.stage, "steps": row.steps,
-            "started_at": row.started_at, "finished_at": row.finished_at,
+            "done": row.done, "total": row.total, "started_at": row.started_at,
+            "finished_at": row.finished_at,
             "error": row.error, "result": row.result}
 
 
@@ -178,10 +183,11 @@ class SharedJobs:
             return state["cancel"]
 
         def run(progress: Progress, cancelled: Cancelled) -> Any:
-            def report(stage: str) -> None:
-                progress(stage)
+            def report(stage: str, done: int = 0, total: int = 0) -> None:
+                progress(stage, done, total)
                 state["steps"] += 1
-                self.table.update(row.id, stage=stage, steps=state["steps"])
+                self.table.update(row.id, stage=stage, steps=state["steps"], done=done,
+                                  total=total)
 
             def stop() -> bool:
                 return cancelled_anywhere(cancelled)

@@ -6,7 +6,10 @@ so Euclidean k-means groups needs by cosine similarity. The number of themes is 
 fixed: it is the k with the highest mean silhouette (how much closer each need is to its
 own theme than to the next one, -1 … 1) over k = 2 … `max_k`, each k fitted and scored on
 a fixed sample of at most 3,000 needs; the chosen k is then fitted on all needs.
-Everything is seeded, so the same needs give the same themes.
+Everything is seeded, so the same needs give the same themes. A long run reports its
+stage (`progress(stage, done, total)`: vectorising, choosing_k over the values of k,
+fitting, joining, naming over the themes) and stops at its next check once
+`cancelled()` says so (`ClusteringCancelled`), having changed nothing.
 
 Themes an organiser edited are *pinned*: they keep their needs, and a new need joins
 the pinned theme whose centre it is closest to (cosine at least `join_at`); needs that
@@ -30,7 +33,7 @@ True
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +44,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import DuijieError, InvalidInput
 from duijie.matcher.explain_terms import generic_words
 from duijie.matcher.tokenize import TextTokenizer, _segmenter, normalize_for_tokens
 
@@ -55,6 +58,24 @@ GENERIC_TERMS = generic_words() | frozenset((
 SAMPLE = 3_000
 DIMENSIONS = 100
 SEED = 0
+
+Progress = Callable[[str, int, int], None]  # stage, done, total (0: not counted)
+Cancelled = Callable[[], bool]
+
+
+class ClusteringCancelled(DuijieError):
+    """`cancelled()` said stop: no theme was made."""
+
+    exit_code = 130
+
+
+def _checkpoint(progress: Progress | None, cancelled: Cancelled | None, stage: str,
+                done: int = 0, total: int = 0) -> None:
+    if cancelled is not None and cancelled():
+        raise ClusteringCancelled("clustering was cancelled; nothing was changed",
+                                  where=f"challenges ({stage})")
+    if progress is not None:
+        progress(stage, done, total)
 
 
 @dataclass
@@ -119,8 +140,9 @@ def _kmeans(k: int, n: int):
     return KMeans(k, random_state=SEED, n_init=4)
 
 
-def choose_k(points: np.ndarray, max_k: int) -> tuple[np.ndarray, int, float | None,
-                                                       dict[int, float]]:
+def choose_k(points: np.ndarray, max_k: int, *, progress: Progress | None = None,
+             cancelled: Cancelled | None = None
+             ) -> tuple[np.ndarray, int, float | None, dict[int, float]]:
     """Labels for the k of best mean silhouette over 2 … max_k (see `CRITERION`).
 
     Fewer than 3 points, or points all alike, make one group.
@@ -144,9 +166,9 @@ def choose_k(points: np.ndarray, max_k: int) -> tuple[np.ndarray, int, float | N
     restarts = 4 if len(sample) <= 500 else 1  # a large sample needs no restarts
     best: tuple[float, int, np.ndarray] | None = None
     tried: dict[int, float] = {}
-    for k in ks:
-        if k >= len(sample):
-            break
+    ks = [k for k in ks if k < len(sample)]
+    for done, k in enumerate(ks):
+        _checkpoint(progress, cancelled, "choosing_k", done, len(ks))
         labels = KMeans(k, random_state=SEED, n_init=restarts, max_iter=100
                         ).fit_predict(points[sample])
         if len(set(labels)) < 2:
@@ -157,6 +179,7 @@ def choose_k(points: np.ndarray, max_k: int) -> tuple[np.ndarray, int, float | N
             best = (score, k, labels)
     if best is None:
         return np.zeros(n, dtype=int), 1, None, tried
+    _checkpoint(progress, cancelled, "fitting", 0, 0)
     labels = best[2] if n <= SAMPLE else _kmeans(best[1], n).fit_predict(points)
     return labels, best[1], round(best[0], 4), tried
 
@@ -212,14 +235,18 @@ def telling_terms(matrix: sp.csr_matrix, terms: np.ndarray, rows: Sequence[int],
 
 
 def condense(texts: Mapping[str, str], pinned: Mapping[str, Sequence[str]] | None = None,
-             *, max_k: int | None = None, join_at: float = 0.3) -> Condensed:
+             *, max_k: int | None = None, join_at: float = 0.3,
+             progress: Progress | None = None, cancelled: Cancelled | None = None
+             ) -> Condensed:
     """Group needs (id → text) into themes; `pinned` themes (id → need ids) stay as they are.
 
-    `max_k` defaults to a third of the free needs (at least 2, at most 200).
+    `max_k` defaults to a third of the free needs (at least 2, at most 200). `progress`
+    and `cancelled`: see the module docstring.
     """
     ids = sorted(texts)
     if not ids:
         return Condensed([], 0, None)
+    _checkpoint(progress, cancelled, "vectorising", 0, len(ids))
     matrix, terms = vectorise([texts[i] for i in ids])
     words = whole_words([texts[i] for i in ids])
     points = _reduce(matrix)
@@ -235,6 +262,7 @@ def condense(texts: Mapping[str, str], pinned: Mapping[str, Sequence[str]] | Non
     joined: dict[str, list[int]] = {tid: list(rows) for tid, rows in pinned_rows}
     live = [(tid, rows) for tid, rows in pinned_rows if rows]
     if live and free:
+        _checkpoint(progress, cancelled, "joining", 0, len(free))
         centres = normalize(np.vstack([points[rows].mean(axis=0) for _, rows in live]))
         similarity = points[free] @ centres.T
         nearest = similarity.argmax(axis=1)
@@ -246,17 +274,20 @@ def condense(texts: Mapping[str, str], pinned: Mapping[str, Sequence[str]] | Non
                 still_free.append(r)
         free = still_free
     for tid, rows in joined.items():
+        _checkpoint(progress, cancelled, "naming", len(themes), len(joined))
         rows = sorted(rows)
         named = telling_terms(matrix, terms, rows, words=words) if rows else []
         themes.append(ThemeDraft(tid, [ids[r] for r in rows], named, True))
     k, score, tried = 0, None, {}
     if free:
         limit = max_k if max_k is not None else min(200, max(2, len(free) // 3))
-        labels, k, score, tried = choose_k(points[free], limit)
+        labels, k, score, tried = choose_k(points[free], limit, progress=progress,
+                                           cancelled=cancelled)
         groups: dict[int, list[int]] = {}
         for r, label in zip(free, labels, strict=True):
             groups.setdefault(int(label), []).append(r)
-        for rows in groups.values():
+        for done, rows in enumerate(groups.values()):
+            _checkpoint(progress, cancelled, "naming", done, len(groups))
             members = [ids[r] for r in rows]
             themes.append(ThemeDraft(theme_id(members), members,
                                      telling_terms(matrix, terms, rows, words=words)))

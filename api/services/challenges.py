@@ -41,6 +41,9 @@ from duijie.graph.errors import Conflict, Forbidden, InvalidInput
 from duijie.graph.model import Node
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
 from duijie.matcher.challenges import (
+    Cancelled,
+    ClusteringCancelled,
+    Progress,
     condense,
     telling_terms,
     theme_id,
@@ -93,8 +96,9 @@ class ChallengeLists(Result):
     needs_total: int
     count: int
     themes: list[Theme]
-    computed_at: str | None = None  # the run the themes come from
+    computed_at: str | None = None  # the run the themes come from (None: no run yet)
     unthemed: int = 0  # open needs that came after it (a new run groups them)
+    job: str | None = None  # a run going on now (the web's job id), if any
 
 
 @dataclass
@@ -128,19 +132,26 @@ def _stored(store: GraphStore) -> dict[str, Node]:
     return {n.id: n for n in iter_nodes(store, "Theme")}
 
 
-def recompute_challenges(store: GraphStore, *, viewer: Viewer = OPERATOR) -> ChallengeRun:
+def recompute_challenges(store: GraphStore, *, viewer: Viewer = OPERATOR,
+                         progress: Progress | None = None,
+                         cancelled: Cancelled | None = None) -> ChallengeRun:
     """Cluster the open needs again and store the themes, in one write.
 
     Pinned (edited) themes keep their needs and take the new needs closest to them;
     the other stored themes are replaced by this run's. A theme edited meanwhile makes
-    the write fail whole (`Conflict`): run it again.
+    the write fail whole (`Conflict`): run it again. `progress(stage, done, total)` hears
+    each stage (reading, the clustering's stages, storing); once `cancelled()` says so
+    the run stops at its next check with `ClusteringCancelled`, nothing written.
     """
-    _may_edit(viewer)
+    may_edit_themes(viewer)
+    if progress is not None:
+        progress("reading", 0, 0)
     needs = _open_needs(store)
     stored = _stored(store)
     pinned = {tid: n.props.get("needs", []) for tid, n in stored.items()
               if n.props.get("pinned", True)}
-    result = condense({i: _text(n) for i, n in needs.items()}, pinned)
+    result = condense({i: _text(n) for i, n in needs.items()}, pinned, progress=progress,
+                      cancelled=cancelled)
     run = {"criterion": result.criterion, "k": result.k, "silhouette": result.silhouette,
            "tried": {str(k): v for k, v in result.tried.items()}, "computed_at": utc_now(),
            "needs": len(needs)}
@@ -158,15 +169,25 @@ def recompute_challenges(store: GraphStore, *, viewer: Viewer = OPERATOR) -> Cha
     for tid, node in stored.items():
         if tid not in made:
             batch.delete_node(tid, expect_rev=node.rev)
+    if cancelled is not None and cancelled():  # the last moment a cancel changes anything
+        raise ClusteringCancelled("clustering was cancelled; nothing was changed",
+                                  where="challenges (storing)")
+    if progress is not None:
+        progress("storing", 0, len(result.themes))
     store.apply(batch)
     return ChallengeRun(run["computed_at"], result.k, result.silhouette, len(needs),
                         len(result.themes), sum(1 for t in result.themes if t.pinned))
 
 
-def _themes(store: GraphStore) -> dict[str, Node]:
-    """The stored themes; a graph that has none gets its first run now."""
+def has_themes(store: GraphStore) -> bool:
+    """Whether a run has stored themes (a listing before the first run has none)."""
+    return bool(store.find_nodes("Theme", limit=1))
+
+
+def _themes(store: GraphStore, run_if_none: bool) -> dict[str, Node]:
+    """The stored themes; a graph that has none gets its first run now if asked."""
     stored = _stored(store)
-    if not stored:
+    if not stored and run_if_none:
         recompute_challenges(store)
         stored = _stored(store)
     return stored
@@ -174,18 +195,21 @@ def _themes(store: GraphStore) -> dict[str, Node]:
 
 def challenge_lists(store: GraphStore, *, region: str | None = None,
                     industry: str | None = None, suppliers: int = 5,
-                    viewer: Viewer = OPERATOR) -> ChallengeLists:
+                    viewer: Viewer = OPERATOR, run_if_none: bool = True) -> ChallengeLists:
     """The stored themes of open needs this viewer may read, with firms and best-placed
     helpers (read from the store: a run, not a listing, clusters the needs).
 
     `suppliers`: how many experts and how many institutes to rank per theme (0: none).
+    `run_if_none`: a graph without stored themes gets its first run now (the CLI);
+    without it (the web, which runs it as a job) the answer has no themes and no
+    `computed_at` until the run has stored them.
     """
     if not viewer.is_staff:
         raise Forbidden("challenge lists are for organisers", where="challenges")
     if suppliers < 0 or suppliers > 50:
         raise InvalidInput("must be between 0 and 50", value=suppliers, where="suppliers")
     firm_ids = firm_ids_in(store, region, industry)
-    stored = _themes(store)
+    stored = _themes(store, run_if_none)
     readable = {r.node.id: r for r in visible_needs(store, viewer)
                 if r.node.props.get("status") not in CLOSED}
     themed = {n for node in stored.values() for n in node.props.get("needs", [])}
@@ -296,8 +320,15 @@ def _name(name: str) -> str:
     return name
 
 
-def _may_edit(viewer: Viewer) -> None:
-    # Themes span every region: only an organiser who sees all may reshape them.
+def may_edit_themes(viewer: Viewer) -> None:
+    """Refuse (`Forbidden`) a viewer who may not run or edit themes: they span every
+    region, so only an organiser who sees all may reshape them.
+
+    >>> may_edit_themes(Viewer.organiser("u1"))
+    >>> may_edit_themes(Viewer.organiser("u2", "绍兴"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    duijie.graph.errors.Forbidden: challenges: only an organiser without a region scope ...
+    """
     if not viewer.sees_everything:
         raise Forbidden("only an organiser without a region scope may edit themes",
                         where="challenges")
@@ -306,7 +337,7 @@ def _may_edit(viewer: Viewer) -> None:
 def rename_theme(store: GraphStore, theme: str, name: str, *, rev: int,
                  viewer: Viewer = OPERATOR) -> ThemeEdited:
     """Give a theme the organiser's name (kept over its computed terms)."""
-    _may_edit(viewer)
+    may_edit_themes(viewer)
     name = _name(name)
     stored = _current(store, [theme], [rev])
     count = _pin_all(store, stored, {theme: {"name": name, "renamed": True}}, set())
@@ -316,7 +347,7 @@ def rename_theme(store: GraphStore, theme: str, name: str, *, rev: int,
 def merge_themes(store: GraphStore, themes: Sequence[str], *, revs: Sequence[int],
                  name: str | None = None, viewer: Viewer = OPERATOR) -> ThemeEdited:
     """Merge two or more themes into the first; the others disappear."""
-    _may_edit(viewer)
+    may_edit_themes(viewer)
     if len(set(themes)) < 2:
         raise InvalidInput("name two or more different themes to merge", value=len(themes),
                            where="themes")
@@ -335,7 +366,7 @@ def merge_themes(store: GraphStore, themes: Sequence[str], *, revs: Sequence[int
 def split_theme(store: GraphStore, theme: str, need_ids: Sequence[str], *, rev: int,
                 name: str | None = None, viewer: Viewer = OPERATOR) -> ThemeEdited:
     """Move some needs of a theme into a new theme of their own."""
-    _may_edit(viewer)
+    may_edit_themes(viewer)
     stored = _current(store, [theme], [rev])
     node = stored[theme]
     members = node.props.get("needs", [])

@@ -221,6 +221,8 @@ class JobFields(BaseModel):
     status: Literal["pending", "running", "done", "failed", "cancelled"]
     stage: str
     steps: int
+    done: int  # within the stage, when it is counted: done of total (else 0 of 0)
+    total: int
     started_at: str | None
     finished_at: str | None
     error: str | None

@@ -20,6 +20,7 @@ from duijie.api.services.challenges import (
 from duijie.graph.errors import Conflict, Forbidden, InvalidInput, NotFound
 from duijie.graph.model import Edge, Node
 from duijie.graph.sqlite_store import SqliteStore
+from duijie.matcher.challenges import ClusteringCancelled
 from tests.api.test_cli import run
 
 CARBON = ["碳纤维复合材料成型工艺优化", "碳纤维复合材料轻量化车身", "碳纤维复合材料回收再利用",
@@ -200,3 +201,40 @@ def test_suppliers_for_an_organiser_of_one_region_are_of_that_region(tmp_path: P
     shown = {s.id for t in mine.themes for s in t.suppliers if s.kind == "Expert"}
     assert shown and all("西安" in experts[e] for e in shown)
     store.close()
+
+
+def test_a_run_reports_its_stages_and_a_cancel_writes_nothing(store) -> None:
+    first = challenge_lists(store, suppliers=0)
+    before = {t.id: t.rev for t in first.themes}
+    heard: list[tuple[str, int, int]] = []
+    _write(store, {"ent:d": ("宁波", "光电", ["红外探测器标定", "红外探测器封装工艺"])})
+    with pytest.raises(ClusteringCancelled) as stopped:
+        recompute_challenges(store, progress=lambda *a: heard.append(a),
+                             cancelled=lambda: any(s == "choosing_k" for s, _, _ in heard))
+    assert stopped.value.exit_code == 130 and "choosing_k" in str(stopped.value)
+    assert {t.id: t.rev for t in challenge_lists(store, suppliers=0).themes} == before
+    assert challenge_lists(store, suppliers=0).unthemed == 2  # the new needs wait still
+    # A cancel after the last stage but before the write still writes nothing.
+    with pytest.raises(ClusteringCancelled):
+        recompute_challenges(store, cancelled=lambda: any(s == "naming" for s, _, _ in heard),
+                             progress=lambda *a: heard.append(a))
+    assert {t.id: t.rev for t in challenge_lists(store, suppliers=0).themes} == before
+    heard.clear()
+    run = recompute_challenges(store, progress=lambda *a: heard.append(a))
+    stages = [s for s, _, _ in heard]
+    assert stages[0] == "reading" and stages[-1] == "storing" and run.needs == 12
+    assert [s for s in dict.fromkeys(stages)] == [
+        "reading", "vectorising", "choosing_k", "fitting", "naming", "storing"]
+    counted = [(d, t) for s, d, t in heard if s == "choosing_k"]
+    assert [d for d, _ in counted] == list(range(len(counted))) and counted[0][1] == len(counted)
+    assert challenge_lists(store, suppliers=0).unthemed == 0
+
+
+def test_cli_recompute_shows_its_stages(store, db_path: Path) -> None:
+    store.close()
+    done = run("challenges", "recompute", "--json", db=db_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["needs"] == 10  # stdout stays JSON; stages on stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == "聚类：读取未结需求" and lines[-1].startswith("聚类：保存主题")
+    assert any(line.startswith("聚类：比较主题数") and "共" in line for line in lines)

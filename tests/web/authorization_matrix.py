@@ -251,7 +251,12 @@ MATRIX: dict[str, Entry] = {
     # challenge lists: any organiser reads; only one without a scope reshapes themes (an
     # unknown theme is stale: 409)
     "GET /api/challenges": Entry(ORGANISERS, params={}),
-    "POST /api/challenges/recompute": Entry((OK, DENY, DENY, DENY, DENY, ANON)),
+    # a run is a job: 202, or 409 while another runs; its state for any organiser, its
+    # cancel for one without a scope (a finished job answers as it ended)
+    "POST /api/challenges/recompute": Entry(({202, 409}, DENY, DENY, DENY, DENY, ANON)),
+    "GET /api/challenges/jobs/{job_id}": Entry(ORGANISERS, params={"job_id": "challenge_job"}),
+    "DELETE /api/challenges/jobs/{job_id}": Entry((OK, DENY, DENY, DENY, DENY, ANON),
+                                                  params={"job_id": "challenge_job"}),
     "POST /api/challenges/{theme_id}/rename": Entry((409, DENY, DENY, DENY, DENY, ANON), {
         "name": "矩阵榜单", "rev": 0}, {"theme_id": "theme:none"}),
     "POST /api/challenges/merge": Entry((409, DENY, DENY, DENY, DENY, ANON), {
@@ -282,6 +287,9 @@ MATRIX: dict[str, Entry] = {
     "GET /challenges": Entry(PAGE_ORGANISERS),
     "GET /map": Entry(PAGE_OFFICE_ONLY, query={"industry": "纺织印染"}),
     "POST /challenges/recompute": Entry((303, DENY, DENY, DENY, DENY, 303), {}, form=True),
+    "GET /challenges/jobs/{job_id}": Entry(PAGE_ORGANISERS, params={"job_id": "challenge_job"}),
+    "POST /challenges/jobs/{job_id}/cancel": Entry((303, DENY, DENY, DENY, DENY, 303), {},
+                                                   {"job_id": "challenge_job"}, form=True),
     "GET /contacts": Entry(PAGE_ORGANISERS),
     # the plan's own refusal (422, said on the page) is a pass: the role got through
     "POST /contacts/plan": Entry(({OK, 422}, {OK, 422}, DENY, DENY, DENY, 303), {},

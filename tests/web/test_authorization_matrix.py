@@ -46,9 +46,9 @@ def wait_import(http: httpx.Client, job_id: str, phase: str) -> dict:
     return job
 
 
-def wait_job(http: httpx.Client, job_id: str) -> dict:
+def wait_job(http: httpx.Client, job_id: str, at: str = "/api/jobs") -> dict:
     deadline = time.monotonic() + 300
-    while (job := http.get(f"/api/jobs/{job_id}").json())["status"] in ("pending", "running"):
+    while (job := http.get(f"{at}/{job_id}").json())["status"] in ("pending", "running"):
         assert time.monotonic() < deadline, job
         time.sleep(0.1)
     return job
@@ -109,6 +109,9 @@ def office(tmp_path_factory) -> Office:
         assert official.status_code == 201, official.text
         ids["official"] = official.json()["id"]
         ids["programme"] = org.get("/api/programmes").json()["data"][0]["id"]
+        clustering = org.post("/api/challenges/recompute")
+        assert clustering.status_code == 202, clustering.text
+        ids["challenge_job"] = wait_job(org, clustering.json()["id"], "/api/challenges/jobs")["id"]
     yield found
     server.close()
 

@@ -1,8 +1,13 @@
-"""Challenge lists through a real `duijie serve` on the seed graph: the JSON themes, a
-rename and a stale rename (409, nothing written), a place with no firms (404), who may
-ask; then the page in a real browser, with a screenshot."""
+"""Challenge lists through a real `duijie serve` on the seed graph: the first listing
+starts the first run as a job and answers at once; the JSON themes, a rename and a stale
+rename (409, nothing written), a place with no firms (404), who may ask; a run as a job
+(202, its stage and progress, one at a time, cancelled with nothing written, an
+organiser of one region refused); then the page in a real browser: the button starts a
+run, its panel shows the stage and the page reloads with the themes, with screenshots."""
 
 from __future__ import annotations
+
+import time
 
 import httpx
 import pytest
@@ -27,11 +32,28 @@ def client(server: Server, username: str) -> httpx.Client:
     return signed_in(server, username)
 
 
+def wait_job(http: httpx.Client, job_id: str, timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = http.get(f"/api/challenges/jobs/{job_id}")
+        assert job.status_code == 200, job.text
+        if job.json()["status"] not in ("pending", "running"):
+            return job.json()
+        assert time.monotonic() < deadline, job.json()
+        time.sleep(0.3)
+
+
 def test_themes_rename_and_refusals_over_http(server: Server) -> None:
     http = client(server, "wang")
+    first = http.get("/api/challenges", params={"suppliers": 1})
+    assert first.status_code == 200, first.text
+    if first.json()["job"]:  # the graph had no themes: the listing started the first run
+        assert first.json()["themes"] == [] and first.json()["computed_at"] is None
+        assert wait_job(http, first.json()["job"])["status"] == "done"
     listed = http.get("/api/challenges", params={"suppliers": 1})
     assert listed.status_code == 200, listed.text
     data = listed.json()
+    assert data["job"] is None and data["computed_at"]
     assert data["count"] == len(data["themes"]) > 1 and "silhouette" in data["criterion"]
     theme = data["themes"][0]
     assert theme["needs"][0]["title"] and theme["firms"][0]["name"]
@@ -51,6 +73,53 @@ def test_themes_rename_and_refusals_over_http(server: Server) -> None:
     assert firm.get("/api/challenges").status_code == 403
 
 
+def test_a_run_is_a_job_one_at_a_time_and_a_cancel_writes_nothing(server: Server) -> None:
+    http = client(server, "wang")
+    before = http.get("/api/challenges", params={"suppliers": 0}).json()
+    if before["job"]:
+        wait_job(http, before["job"])
+        before = http.get("/api/challenges", params={"suppliers": 0}).json()
+    started = http.post("/api/challenges/recompute")
+    assert started.status_code == 202, started.text
+    job = started.json()
+    assert job["kind"] == "challenges" and {"stage", "done", "total", "steps"} <= set(job)
+    again = http.post("/api/challenges/recompute")
+    meanwhile = http.get("/api/challenges", params={"suppliers": 0})  # never waits for it
+    state = http.get(f"/api/challenges/jobs/{job['id']}").json()
+    if again.status_code == 202:  # only when the first had ended already
+        assert state["finished_at"] and state["finished_at"] <= again.json()["started_at"]
+        wait_job(http, again.json()["id"])
+    else:
+        assert again.status_code == 409, again.text
+        assert again.headers["content-type"].startswith("application/problem+json")
+    assert meanwhile.status_code == 200
+    if state["status"] == "running":  # the listing answered while the run went on
+        assert meanwhile.json()["job"] == job["id"]
+        assert meanwhile.json()["computed_at"] == before["computed_at"]
+    done = wait_job(http, job["id"])
+    after = http.get("/api/challenges", params={"suppliers": 0}).json()
+    assert done["status"] == "done" and done["result"]["themes"] == len(after["themes"]) > 1
+    assert after["computed_at"] == done["result"]["computed_at"] > before["computed_at"]
+    # A cancel stops the run at its next check; the stored themes stay as they were
+    # (a cancel that comes after the write is too late: the job ends done).
+    started = http.post("/api/challenges/recompute").json()
+    stopped = http.delete(f"/api/challenges/jobs/{started['id']}")
+    assert stopped.status_code == 200, stopped.text
+    assert stopped.json()["status"] in ("cancelled", "done")
+    latest = http.get("/api/challenges", params={"suppliers": 0}).json()
+    if stopped.json()["status"] == "cancelled":
+        assert latest["computed_at"] == after["computed_at"] and stopped.json()["result"] is None
+    else:
+        assert latest["computed_at"] == stopped.json()["result"]["computed_at"]
+    assert http.get("/api/challenges/jobs/0123abcd").status_code == 404
+    assert http.get("/api/challenges/jobs/not-a-job").status_code in (404, 422)
+    add_user(server.db, "shaoxing", "organiser", PASSWORD, "--scope", "绍兴")
+    scoped = client(server, "shaoxing")
+    refused = scoped.post("/api/challenges/recompute")
+    assert refused.status_code == 403 and "region scope" in refused.json()["detail"]
+    assert scoped.delete(f"/api/challenges/jobs/{started['id']}").status_code == 403
+
+
 def test_the_challenges_page_in_a_browser(browser, server: Server) -> None:  # noqa: F811
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server.url + "/login")
@@ -60,8 +129,18 @@ def test_the_challenges_page_in_a_browser(browser, server: Server) -> None:  # n
     page.wait_for_url(server.url + "/")
     page.click("header nav a[href='/challenges']")
     page.wait_for_selector("#challenges-summary", timeout=120_000)
+    if page.locator("#challenge-job").count():  # the first run, started by this visit
+        page.wait_for_selector("#challenges-done", timeout=300_000)
     assert page.locator("section.theme").count() > 1
     screenshot(page, "challenges-zh")
+    page.click("#recompute-form button")
+    page.wait_for_selector("#challenge-job, #challenges-done", timeout=60_000)
+    if page.locator("#challenge-job[data-status=running]").count():
+        assert page.inner_text("#challenge-stage").strip()  # the stage, in words
+        screenshot(page, "challenges-job-zh")
+    page.wait_for_selector("#challenges-done", timeout=300_000)  # reloaded when done
+    assert "已重新聚类" in page.inner_text("#challenges-done")
+    assert page.locator("section.theme").count() > 1
     page.fill("input[name=region]", "拉萨")
     page.click("form.filters button[type=submit]")
     page.wait_for_selector("#refusal")

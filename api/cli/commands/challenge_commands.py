@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+
+STAGES = {"reading": "读取未结需求", "vectorising": "分词并计算词向量",
+          "joining": "新需求归入已固定的主题", "choosing_k": "比较主题数（轮廓系数）",
+          "fitting": "按选定主题数聚类", "naming": "提炼主题关键词", "storing": "保存主题"}
 
 
 @click.group(invoke_without_command=True)
@@ -61,15 +67,34 @@ def challenges(ctx: click.Context, region: str | None, industry: str | None, sup
 @pass_app
 def recompute(app: AppContext, as_json: bool) -> None:
     """Cluster the open needs again and store the themes (edited themes keep their needs
-    and take the new needs closest to them).
+    and take the new needs closest to them). Runs in the foreground, its stages and
+    progress on stderr; Ctrl-C cancels it and nothing is written.
 
     \b
     Example:
       duijie challenges recompute
     """
+    from duijie.api.jobs import Job, run_in_foreground
     from duijie.api.services.challenges import recompute_challenges
 
-    run = recompute_challenges(app.store)
+    shown = {"stage": None}
+
+    def report(progress, stage: str, done: int = 0, total: int = 0) -> None:
+        progress(stage, done, total)
+        words = STAGES.get(stage, stage)
+        if sys.stderr.isatty():
+            counted = f"{words} {done}/{total}" if total else words
+            click.echo(f"\r聚类：{counted:<40}", err=True, nl=False)
+        elif stage != shown["stage"]:  # a log: one line a stage
+            click.echo(f"聚类：{words}" + (f"（共 {total}）" if total else ""), err=True)
+        shown["stage"] = stage
+
+    job = Job(lambda progress, cancelled: recompute_challenges(
+        app.store, progress=lambda *a: report(progress, *a), cancelled=cancelled),
+        name="recompute challenges")
+    run = run_in_foreground(job)
+    if sys.stderr.isatty():
+        click.echo("", err=True)
     if as_json:
         echo_json(run.to_dict())
         return
