@@ -17,10 +17,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.vocab import (
@@ -68,8 +69,19 @@ CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 ShortList = Annotated[list[Annotated[str, Field(max_length=MAX_NAME)]], Field(max_length=500)]
-IsoDate = Annotated[str, Field(pattern=ISO_DATE)]
-IsoDateTime = Annotated[str, Field(pattern=ISO_DATETIME)]
+
+
+def _real_day(value: str) -> str:
+    """A date that exists on the calendar (the pattern alone lets 2024-13-01 through)."""
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise ValueError(f"is not a day on the calendar ({exc})") from None
+    return value
+
+
+IsoDate = Annotated[str, Field(pattern=ISO_DATE), AfterValidator(_real_day)]
+IsoDateTime = Annotated[str, Field(pattern=ISO_DATETIME), AfterValidator(_real_day)]
 NonNegative = Annotated[float, Field(ge=0)]
 
 

@@ -78,10 +78,14 @@ def _day(value: date | str | None, where: str) -> date:
         return date.today()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput("is not a date (YYYY-MM-DD)", value=value, where=where) from None
+    text = str(value).strip()
+    try:  # fromisoformat alone would take 20240101 and 2024-W01-1 too
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError("write it as YYYY-MM-DD")
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(f"is not a day on the calendar ({exc})", value=value,
+                           where=where) from None
 
 
 RULE_FIELDS = frozenset({"need_type", "region", "department", "due_days"})

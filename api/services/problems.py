@@ -25,9 +25,11 @@ answer (--seen YYYY-MM-DD): a problem is closed only with the firm's knowledge
 from __future__ import annotations
 
 import io
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -205,10 +207,29 @@ def _person(store: GraphStore, person: str | None, where: str) -> str | None:
     return person
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _day(value: str | None, where: str) -> str | None:
+    """A day as YYYY-MM-DD that exists on the calendar; `InvalidInput` naming the field.
+
+    >>> _day("2024-02-29", "problem, due")
+    '2024-02-29'
+    >>> _day("2024-13-01", "problem, opened_on")
+    Traceback (most recent call last):
+    duijie.graph.errors.InvalidInput: problem, opened_on: '2024-13-01' is not a day on the calendar (month must be in 1..12)
+    """  # noqa: E501
     if value is None:
         return None
-    return validate_props("Need", {"deadline": value}, where, partial=True)["deadline"]
+    text = str(value).strip()
+    if not ISO_DAY.fullmatch(text):
+        raise InvalidInput("is not a day: write it as YYYY-MM-DD", value=value, where=where)
+    try:
+        date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(f"is not a day on the calendar ({exc})", value=value,
+                           where=where) from None
+    return text
 
 
 def add_problem(store: GraphStore, *, firm_id: str, title: str, text: str | None = None,

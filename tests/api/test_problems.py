@@ -224,3 +224,37 @@ def test_ledger_and_contacts_on_the_bolt_backend(bolt_store) -> None:
     done = record_contact(bolt_store, "off:wang", "ent:jinan", on="2019-12-06",
                           problems=[{"title": "用电扩容"}])
     assert done.on_duty and len(list_problems(bolt_store).items) == 2
+
+
+@pytest.mark.parametrize("day", ["2024-13-01", "2023-02-29", "2024-04-31", "20240101",
+                                 "2024-1-05"])
+def test_impossible_days_are_refused_with_the_field_named(store: SqliteStore, day) -> None:
+    p = add_problem(store, firm_id="ent:jinan", title="审批慢", opened_on="2019-12-02",
+                    routing=ROUTING)
+    rev = store.get_node(p.id).rev
+    problems = len(list_problems(store, routing=ROUTING).items)
+    with pytest.raises(InvalidInput, match=rf"opened_on: '{day}' is not a day"):
+        add_problem(store, firm_id="ent:jinan", title="x", opened_on=day, routing=ROUTING)
+    with pytest.raises(InvalidInput, match=rf"{p.id}, due: '{day}' is not a day"):
+        assign_problem(store, p.id, due=day)
+    with pytest.raises(InvalidInput, match=rf"{p.id}, on: '{day}' is not a day"):
+        assign_problem(store, p.id, escalate_to="分管厅领导", on=day)
+    with pytest.raises(InvalidInput, match=rf"'{day}' is not a day"):
+        add_step(store, p.id, text="走访", on=day)
+    add_step(store, p.id, text="答复", on="2019-12-03", answer="已协调")
+    with pytest.raises(InvalidInput, match=rf"seen: '{day}' is not a day"):
+        close_problem(store, p.id, seen=day)
+    with pytest.raises(InvalidInput, match=rf"'{day}' is not a day"):
+        list_problems(store, today=day, routing=ROUTING)
+    assert store.get_node(p.id).rev == rev + 1  # only the good step was written
+    assert len(list_problems(store, routing=ROUTING).items) == problems
+
+
+def test_cli_refuses_an_impossible_day(db_path: Path) -> None:
+    SqliteStore(db_path).close()
+    seeded = run("seed", db=db_path)
+    assert seeded.returncode == 0, seeded.stderr
+    refused = run("problem", "add", "ent:ailaiyi", "流动资金贷款难", "--type", "financing",
+                  "--opened", "2024-13-01", db=db_path)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "opened_on: '2024-13-01' is not a day on the calendar" in refused.stderr
