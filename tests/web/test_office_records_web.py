@@ -103,6 +103,17 @@ def test_the_ledger_a_page_at_a_time_over_http(server: Server) -> None:
     assert http.get("/api/problems", params={"limit": 0}).status_code == 422
 
 
+def test_a_meeting_without_a_table_says_so_in_the_readers_language(server: Server) -> None:
+    token = signed_in(server, "wang").headers["Authorization"].removeprefix("Bearer ")
+    http = httpx.Client(base_url=server.url, cookies={"duijie_session": token})
+    for lang, words in (("zh", "未安排桌号"), ("en", "no table yet")):
+        html = http.get(f"/meetings/{MEETING}", params={"lang": lang},
+                        headers={"Accept": "text/html"})
+        assert html.status_code == 200, html.text[:300]
+        shown = html.text.split('id="meeting-table">', 1)[1].split("<", 1)[0]
+        assert shown == words and "None" not in html.text
+
+
 @pytest.fixture
 def page(browser, server):  # noqa: F811
     page = browser.new_page(viewport={"width": 1280, "height": 900})
