@@ -186,3 +186,53 @@ def test_the_cli_for_meetings_programmes_officials_and_routing(store, db_path: P
     assert zero.returncode == 2 and "capacity 0" in zero.stderr
     edited = run("official", "edit", "off:wang", "--department", "人社厅", "--json", db=db_path)
     assert json.loads(edited.stdout)["department"] == "人社厅"
+
+
+@pytest.mark.bolt
+def test_the_routing_table_on_the_bolt_backends(bolt_store, bolt_url) -> None:
+    """Read, edit, a stale edit refused and refusals writing nothing, on FalkorDB and
+    ArcadeDB as on SQLite; a second connection (another worker) sees the same table."""
+    from duijie.graph.neo4j_store import Neo4jStore
+
+    with bolt_store.batch() as b:
+        b.upsert_node(Node("ent:sx", "Enterprise", {"name": "绍兴某轴承", "region": "新昌"}))
+    table = routing_table(bolt_store)
+    assert (table.source, table.rev) == ("packaged", 0) and table.rules
+    rules = [{"need_type": "*", "region": "*", "department": "综合处", "due_days": 30},
+             {"need_type": "financing", "region": "浙江", "department": "省金融办",
+              "due_days": 15}]
+    saved = save_routing(bolt_store, rules=rules, departments=["综合处", "省金融办"], rev=0,
+                         escalate_after_days=12)
+    assert (saved.source, saved.rev, saved.escalate_after_days) == ("stored", 1, 12)
+    assert [r.to_dict() for r in saved.rules] == rules  # nested rules round-trip whole
+    other = Neo4jStore.from_url(bolt_url)  # another worker's connection
+    try:
+        assert routing_table(other).to_dict() == saved.to_dict()
+        p = add_problem(other, firm_id="ent:sx", title="贷款难", need_type="financing",
+                        opened_on="2020-01-01")
+        assert (p.department, p.due) == ("省金融办", "2020-01-16")  # the stored rules route
+        # Two editors read revision 1; the first save wins, the second is stale.
+        mine = [*rules, {"need_type": "talent", "region": "*", "department": "综合处",
+                         "due_days": 20}]
+        assert save_routing(other, rules=mine, departments=["综合处", "省金融办"],
+                            rev=1).rev == 2
+        before = bolt_store.get_node("route:problems")
+        with pytest.raises(Conflict):
+            save_routing(bolt_store, rules=rules[:1], departments=["综合处"], rev=1)
+        for change, words in (
+                (dict(rules=[*rules, {"region": "绍兴", "department": "市金融办"}]),
+                 "rule 3, department: '市金融办' is not a known department"),
+                (dict(rules=[*rules, rules[1]]), "rule 3: repeats rule 2"),
+                (dict(rules=[]), "has no rules"),
+                (dict(rules=rules, escalate_after_days=9999), "escalate_after_days")):
+            with pytest.raises(InvalidInput, match=words):
+                save_routing(bolt_store, departments=["综合处", "省金融办"], rev=2, **change)
+        after = bolt_store.get_node("route:problems")
+        assert (after.rev, after.props) == (before.rev, before.props)  # nothing written
+        assert [r.need_type for r in routing_table(other).rules] == ["*", "financing",
+                                                                     "talent"]
+        with pytest.raises(Forbidden):
+            save_routing(other, rules=rules, rev=2, viewer=Viewer.organiser("u", "西安"))
+        assert routing_table(bolt_store).rev == 2
+    finally:
+        other.close()
