@@ -112,3 +112,40 @@ def test_an_import_is_previewed_then_confirmed_and_the_review_queue_decided(page
     dali_line = next(line for line in graph.splitlines() if '"id":"ent:dali-tech"' in line
                      or ('"浙江大立科技"' in line and '"Enterprise"' in line))
     assert "大力科技" in dali_line  # merged: the spelling kept as an alias
+
+
+def test_an_upload_over_the_limit_from_the_page_form_gets_the_error_page_in_its_language(
+        server):
+    """The /imports form sends 20 MiB + 1 byte (the upload limit is 20 MiB): a page gets
+    the HTML error page in the page's language, whether the size is declared up front or
+    only found while the body arrives in chunks; the API keeps its problem details."""
+    body = b"x" * (20 * 2**20 + 1)
+    said = {"zh": "提交的内容太大：不能超过 20 MB",
+            "en": "What you sent is too large: at most 20 MB"}
+    for lang, words in said.items():
+        answer = httpx.post(server.url + "/imports", timeout=120,
+                            headers={"accept": "text/html,application/xhtml+xml"},
+                            cookies={"duijie_lang": lang}, data={"kind": "Enterprise"},
+                            files={"file": ("big.csv", body, "text/csv")})
+        assert answer.status_code == 413, answer.text[:300]
+        assert answer.headers["content-type"].startswith("text/html")
+        assert words in answer.text and f'lang="{lang}' in answer.text
+        assert said["en" if lang == "zh" else "zh"] not in answer.text
+
+    def chunks():  # a well-formed multipart body whose file part never ends in time
+        yield (b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.csv"'
+               b"\r\nContent-Type: text/csv\r\n\r\n")
+        for _ in range(21):
+            yield b"y" * 2**20
+        yield b"\r\n--b--\r\n"
+
+    chunked = httpx.post(server.url + "/imports?lang=en", content=chunks(), timeout=120,
+                         headers={"accept": "text/html",
+                                  "content-type": "multipart/form-data; boundary=b"})
+    assert chunked.status_code == 413 and said["en"] in chunked.text
+    assert chunked.headers["content-type"].startswith("text/html")
+    from_api = httpx.post(server.url + "/api/imports", timeout=120, data={"kind": "Enterprise"},
+                          files={"file": ("big.csv", body, "text/csv")})
+    assert from_api.status_code == 413
+    assert from_api.headers["content-type"] == "application/problem+json"
+    assert from_api.json()["detail"] == "the request body is larger than 20,971,520 bytes"
