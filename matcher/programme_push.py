@@ -49,17 +49,20 @@ class Offer:
     change: str | None = None
     change_en: str | None = None
     field: str | None = None
+    op: str | None = None  # how the field is tested (">=", "has_flag", …)
     actual: Any = None
     target: Any = None
     passed: tuple[str, ...] = ()
     illustrative: bool = False  # an invented programme or threshold decides it (示意)
+    target_illustrative: bool = False  # the threshold to reach is invented (示意)
 
     def to_dict(self) -> dict[str, Any]:
         return {"programme_id": self.programme_id, "programme_name": self.programme_name,
                 "illustrative": self.illustrative,
                 "level": self.level, "value_wan": self.value_wan, "benefit": self.benefit,
                 "status": self.status, "change": self.change, "change_en": self.change_en,
-                "field": self.field, "actual": self.actual, "target": self.target,
+                "field": self.field, "op": self.op, "actual": self.actual,
+                "target": self.target, "target_illustrative": self.target_illustrative,
                 "passed": list(self.passed)}
 
 
@@ -135,7 +138,8 @@ def offer_for(programme_id: str, programme: Mapping[str, Any], result: Eligibili
         return None
     zh, en = _change_words(check, name)
     return Offer(**base, status="near", change=zh, change_en=en, field=check.field,
-                 actual=check.actual, target=check.expected,
+                 op=check.op, actual=check.actual, target=check.expected,
+                 target_illustrative=check.illustrative,
                  passed=tuple(c.text_zh for c in result.passed))
 
 

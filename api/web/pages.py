@@ -20,6 +20,7 @@ from jinja2 import pass_context
 
 from duijie.api.services.accounts import log_in, log_out
 from duijie.api.web.deps import ANALYST_ONLY, SESSION_COOKIE, AccountsDep, analyst_may_open
+from duijie.api.web.eligibility_words import TEMPLATE_FUNCTIONS
 from duijie.api.web.i18n import pick_language, translate
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Forbidden, Unauthorized
@@ -42,6 +43,7 @@ def _marks_in_page_language(context: Any, value: Any) -> Any:
 
 
 templates.env.finalize = _marks_in_page_language
+templates.env.globals.update(TEMPLATE_FUNCTIONS)  # programme conditions, in the page's words
 LOGIN_CSRF_COOKIE = "duijie_login_csrf"
 LANG_COOKIE = "duijie_lang"
 
