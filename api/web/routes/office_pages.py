@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from duijie.api.services import contacts, firms, problems
 from duijie.api.services.routing import known_departments
@@ -56,6 +57,28 @@ def _form(form: Any, *names: str) -> dict[str, str | None]:
     return {n: (str(form.get(n) or "").strip() or None) for n in names}
 
 
+async def organiser_form(request: Request) -> Response | tuple[Session, FormData]:
+    """An organiser's form post, checked: its session and the form, or the redirect to
+    sign in when signed out (`Forbidden` for another role, or a form without the
+    session's CSRF token). Every office form starts with it."""
+    session = signed_in_page(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    check_form_csrf(session, form.get("csrf_token"))
+    return session, form
+
+
+def back_to(path: str, anchor: str = "", **query: str) -> RedirectResponse:
+    """The 303 back to a page after its form: ``path?query#anchor``.
+
+    >>> back_to("/firms/ent:a", "visit", refused="ledger_err_date").headers["location"]
+    '/firms/ent:a?refused=ledger_err_date#visit'
+    """
+    return RedirectResponse(f"{path}?{urlencode(query)}" + (f"#{anchor}" if anchor else ""),
+                            status_code=303)
+
+
 # -- the problem ledger -----------------------------------------------------------------
 
 def _firm_id(store: Any, text: str | None) -> str:
@@ -71,11 +94,10 @@ def _firm_id(store: Any, text: str | None) -> str:
 
 @router.post("/problems/new")
 async def new_problem_page(request: Request) -> Response:
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     values = _form(form, "firm", "title", "need_type", "opened_on", "text")
     store = request.app.state.store
     try:
@@ -85,11 +107,11 @@ async def new_problem_page(request: Request) -> Response:
             opened_on=values["opened_on"], viewer=viewer_of(session),
             author=session.user.username)
     except NotFound:  # a firm unknown or outside the organiser's region: the same answer
-        return RedirectResponse("/problems?refused=office_err_unknown_firm", status_code=303)
+        return back_to("/problems", refused="office_err_unknown_firm")
     except InvalidInput as error:
         key = "office_err_unknown_firm" if "enterprise" in str(error) else refusal_key(error)
-        return RedirectResponse(f"/problems?refused={key}", status_code=303)
-    return RedirectResponse(f"/problems/{quote(made.id)}?done=added", status_code=303)
+        return back_to("/problems", refused=key)
+    return back_to(f"/problems/{quote(made.id)}", done="added")
 
 
 @router.get("/problems")
@@ -147,11 +169,10 @@ def problem_page(request: Request, need_id: str) -> Response:
 
 @router.post("/problems/{need_id}/{action}")
 async def problem_action(request: Request, need_id: str, action: str) -> Response:
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     store, viewer = request.app.state.store, viewer_of(session)
     try:
         if action == "assign":
@@ -170,7 +191,7 @@ async def problem_action(request: Request, need_id: str, action: str) -> Respons
     except InvalidInput as error:
         return _problem_page(request, session, need_id, message=refusal_key(error),
                              status_code=422)
-    return RedirectResponse(f"/problems/{quote(need_id)}?done={action}", status_code=303)
+    return back_to(f"/problems/{quote(need_id)}", done=action)
 
 
 # -- firms and programmes ---------------------------------------------------------------
@@ -243,11 +264,10 @@ def contacts_page(request: Request) -> Response:
 
 @router.post("/contacts/plan")
 async def contacts_plan(request: Request) -> Response:
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     try:
         plan = contacts.plan_contacts(request.app.state.store, fresh=form.get("fresh") == "1",
                                       author=session.user.username)
@@ -280,11 +300,10 @@ def official_page(request: Request, official_id: str) -> Response:
 
 @router.post("/contacts/{official_id}/record")
 async def record_contact_page(request: Request, official_id: str) -> Response:
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     values = _form(form, "firm_id", "on", "note", "problem", "need_type")
     raised = [{"title": values["problem"], "need_type": values["need_type"] or "problem"}
               ] if values["problem"] else []
@@ -295,6 +314,6 @@ async def record_contact_page(request: Request, official_id: str) -> Response:
     except (InvalidInput, NotFound) as error:
         key = refusal_key(error) if isinstance(error, InvalidInput) else "office_err_no_firm"
         return _official_page(request, session, official_id, message=key, status_code=422)
-    return RedirectResponse(f"/contacts/{quote(official_id)}?done=recorded", status_code=303)
+    return back_to(f"/contacts/{quote(official_id)}", done="recorded")
 
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from duijie.api.services import contacts, firms, problems, routing
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import check_form_csrf, render, signed_in_page
-from duijie.api.web.routes.office_pages import _form
+from duijie.api.web.pages import render, signed_in_page
+from duijie.api.web.routes.office_pages import _form, back_to, organiser_form
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedType, values
@@ -64,20 +64,20 @@ def refusal(error: DuijieError) -> dict[str, Any]:
     return {"key": key, "rule": rule.group(1) if rule else "", "value": str(value)}
 
 
-def _refused_query(error: DuijieError) -> str:
+def _refused(error: DuijieError) -> dict[str, str]:
+    """A refusal as the query of the page the form goes back to."""
     r = refusal(error)
-    return urlencode({"refused": r["key"], "value": r["value"]})
+    return {"refused": r["key"], "value": r["value"]}
 
 
 # -- a problem raised at a meeting ------------------------------------------------------
 
 @router.post("/meetings/{meeting_id}/problems")
 async def meeting_problem_page(request: Request, meeting_id: str) -> Response:
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     v = _form(form, "title", "need_type", "text")
     back = f"/meetings/{quote(meeting_id)}"
     try:
@@ -85,9 +85,8 @@ async def meeting_problem_page(request: Request, meeting_id: str) -> Response:
                                   need_type=v["need_type"] or "problem", text=v["text"],
                                   author=session.user.username, viewer=viewer_of(session))
     except InvalidInput as error:
-        return RedirectResponse(f"{back}?{_refused_query(error)}#raised-problems",
-                                status_code=303)
-    return RedirectResponse(f"{back}?raised=1#raised-problems", status_code=303)
+        return back_to(back, "raised-problems", **_refused(error))
+    return back_to(back, "raised-problems", raised="1")
 
 
 def meeting_problems(request: Request, store: Any, session: Session,
@@ -106,18 +105,16 @@ def meeting_problems(request: Request, store: Any, session: Session,
 # -- a firm's page: a visit, a programme ------------------------------------------------
 
 def _firm_back(firm_id: str, anchor: str, **query: str) -> RedirectResponse:
-    return RedirectResponse(f"/firms/{quote(firm_id)}?{urlencode(query)}#{anchor}",
-                            status_code=303)
+    return back_to(f"/firms/{quote(firm_id)}", anchor, **query)
 
 
 @router.post("/firms/{firm_id}/visit")
 async def firm_visit_page(request: Request, firm_id: str) -> Response:
     """A visit (走访) to the firm: the contact, and the problem it raised, in one write."""
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     store = request.app.state.store
     firms.firm_profile(store, firm_id, viewer=viewer_of(session))  # in scope, or 404
     v = _form(form, "official_id", "on", "note", "title", "need_type", "text")
@@ -135,11 +132,10 @@ async def firm_visit_page(request: Request, firm_id: str) -> Response:
 
 @router.post("/firms/{firm_id}/programmes")
 async def firm_programme_page(request: Request, firm_id: str) -> Response:
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     v = _form(form, "programme_id", "status", "on")
     try:
         firms.record_programme(request.app.state.store, firm_id, v["programme_id"] or "",
@@ -162,28 +158,25 @@ def _split(text: str | None) -> list[str]:
 
 @router.post("/contacts/{official_id}/edit")
 async def official_edit_page(request: Request, official_id: str) -> Response:
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     v = _form(form, "department", "capacity", "fields", "regions", "title", "rev")
     back = f"/contacts/{quote(official_id)}"
     try:
         capacity = int(v["capacity"]) if v["capacity"] is not None else None
         rev = int(v["rev"] or -1)
     except ValueError:
-        return RedirectResponse(f"{back}?refused=ledger_err_capacity#edit-official",
-                                status_code=303)
+        return back_to(back, "edit-official", refused="ledger_err_capacity")
     try:
         contacts.update_official(
             request.app.state.store, official_id, rev=max(rev, 0), department=v["department"],
             capacity=capacity, fields=_split(v["fields"]), regions=_split(v["regions"]),
             title=v["title"] or "", author=session.user.username)
     except (InvalidInput, Conflict) as error:
-        return RedirectResponse(f"{back}?{_refused_query(error)}#edit-official",
-                                status_code=303)
-    return RedirectResponse(f"{back}?done=edited#edit-official", status_code=303)
+        return back_to(back, "edit-official", **_refused(error))
+    return back_to(back, "edit-official", done="edited")
 
 
 # -- the routing table ------------------------------------------------------------------
@@ -212,11 +205,10 @@ def routing_page(request: Request) -> Response:
 
 @router.post("/routing")
 async def routing_save_page(request: Request) -> Response:
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await organiser_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     columns = [form.getlist(name) for name in ("need_type", "region", "department",
                                                "due_days")]
     rows = [{"need_type": t, "region": r, "department": d, "due_days": n}
@@ -239,4 +231,4 @@ async def routing_save_page(request: Request) -> Response:
                 "default_due_days": v["default_due_days"]}
         return _routing_page(request, session, rows=rows, sent=sent, message=message,
                              status_code=422)
-    return RedirectResponse("/routing?done=saved", status_code=303)
+    return back_to("/routing", done="saved")
