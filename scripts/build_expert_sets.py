@@ -17,9 +17,10 @@ English papers with abstracts of ACL, NAACL, EACL, EMNLP and Findings 2020-2021.
 papers become queries and which authors become experts is decided by code
 (`duijie.evaluation.sets.paper_expert_sets`), not stored here.
 
-    python scripts/build_expert_sets.py /work/.mirror/rstojnic+acl-anthology/repo
+    python scripts/build_expert_sets.py /work/.mirror/rstojnic+acl-anthology/repo [OUT_DIR]
 
-The argument is a bare git directory (what the workplace's fetch brings) or a clone.
+The argument is a bare git directory (what the workplace's fetch brings) or a clone;
+``OUT_DIR`` defaults to ``evaluation/data/acl``.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def papers_of(xml_text: str, collection: str, want: str) -> list[dict]:
     return out
 
 
-def build(repo: Path) -> int:
+def build(repo: Path, out: Path = OUT) -> int:
     git_dir = repo / ".git" if (repo / ".git").is_dir() else repo
     commit = git(git_dir, "rev-parse", "HEAD").strip()
     licence = git(git_dir, "show", f"HEAD:{LICENCE_PAGE}")
@@ -106,14 +107,14 @@ def build(repo: Path) -> int:
     for names, lang in ((CHINESE, "zh"), (ENGLISH, "en")):
         for name in names:
             papers += papers_of(git(git_dir, "show", f"HEAD:data/xml/{name}.xml"), name, lang)
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     lines = "".join(json.dumps(p, ensure_ascii=False, sort_keys=True) + "\n" for p in papers)
     # mtime 0: the same snapshot gives the same bytes.
-    with open(OUT / "papers.jsonl.gz", "wb") as raw, \
+    with open(out / "papers.jsonl.gz", "wb") as raw, \
             gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as fh:
         fh.write(lines.encode("utf-8"))
     statement = next(line for line in licence.splitlines() if "As of 2016" in line)
-    (OUT / "SOURCE.md").write_text(
+    (out / "SOURCE.md").write_text(
         "# ACL Anthology papers (paper → expert sets)\n\n"
         "`papers.jsonl.gz` is derived from `data/xml/` of a public snapshot of the ACL\n"
         f"Anthology's repository (acl-org/acl-anthology, via the fork rstojnic/acl-anthology,\n"
@@ -130,10 +131,11 @@ def build(repo: Path) -> int:
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         raise SystemExit(__doc__)
-    n = build(Path(argv[1]))
-    print(f"{n} papers → {OUT / 'papers.jsonl.gz'}")
+    out = Path(argv[2]) if len(argv) == 3 else OUT
+    n = build(Path(argv[1]), out)
+    print(f"{n} papers → {out / 'papers.jsonl.gz'}")
 
 
 if __name__ == "__main__":
