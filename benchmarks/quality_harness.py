@@ -6,7 +6,7 @@ with the best tune NDCG@10 averaged over the monolingual sets (never one set, ne
 held-out split), and prints a Markdown table of held-out NDCG@10 with bootstrap intervals
 for the baselines, the choice and the best of each family.
 
-    python benchmarks/quality_harness.py            # the table (about a minute)
+    python benchmarks/quality_harness.py            # the table (45 min at load 8-14 on 2 cores)
     python benchmarks/quality_harness.py --all      # every method, tune and held-out
 """
 
