@@ -53,8 +53,22 @@ def add_user(accounts: AccountStore, username: str, password: str, role: str, *,
              party_id: str | None = None, scope: str | None = None,
              display_name: str | None = None, store=None) -> Account:
     """Create an account (`duijie user add`); the password is hashed here. With a
-    `store`, an enterprise or expert account's node must exist and be of that kind."""
+    `store`, an enterprise or expert account's node must exist and be of that kind. An
+    organiser or analyst speaks for no node: a `party_id` for one is refused, nothing
+    written.
+
+    >>> from duijie.graph.accounts import AccountStore
+    >>> try:
+    ...     add_user(AccountStore(":memory:"), "li", "a long secret", "analyst",
+    ...              party_id="ent:dali")
+    ... except InvalidInput as error:
+    ...     print(error.message)
+    is not for an analyst account, which speaks for no firm or expert: leave out --party
+    """
     role = Role(role)
+    if party_id and role not in PARTY_KINDS:
+        raise InvalidInput(f"is not for an {role.value} account, which speaks for no firm "
+                           "or expert: leave out --party", value=party_id, where="party")
     if store is not None and party_id:
         node = store.get_node(party_id)  # NotFound names the id
         if role in PARTY_KINDS and node.kind != PARTY_KINDS[role]:

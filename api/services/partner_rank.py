@@ -2,13 +2,16 @@
 
 For each pair an event produced (a meeting that was held, an intent, a signing), the
 rank and score the partner had in the recommendation that could have been made
-*before* the event: on a copy of the graph without anything written at or after the
-event's start date. `pre_event_cut` decides what goes (the event, its meetings and
-outcomes; later events and theirs; outcomes recorded since; `met`, `signed` and
-`collaborated_with` edges dated at or after the start, or in a later year);
-`pre_event_recommender` builds a recommender on that copy, text models included. A
-`recommend` on today's full graph has seen the outcome it is judged by and must not be
-used for this.
+*before* the event, on the graph as it stood then: `partner_ranks` ranks on the
+knowledge graph without any event record (events, meetings, outcomes) and without the
+`met`, `signed` and `collaborated_with` edges written at or after the event's start
+(`api.services.pre_event_graphs`, which walks many events in date order). What earlier
+events said about who worked with whom counts through those edges. `pre_event_cut`
+says what an event may not see (the event, its meetings and outcomes; later events and
+theirs; outcomes recorded since; learned edges dated at or after the start, or in a
+later year); `pre_event_recommender` builds a recommender on a copy of the whole graph
+without it (the learner's features). A `recommend` on today's full graph has seen the
+outcome it is judged by and must not be used for this.
 
 >>> from duijie.graph import open_store
 >>> from duijie.api.services.seeding import XIAN_EVENT, load_seed
@@ -28,6 +31,7 @@ from typing import Any
 from duijie.api.services import Result
 from duijie.api.services.events import event_meetings
 from duijie.api.services.outcomes import LEARNED_EDGES, SIGNED
+from duijie.api.services.pre_event_graphs import PreEventGraphs
 from duijie.evaluation.intervals import bootstrap_mean, wilson
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import Edge, Node
@@ -159,11 +163,13 @@ def recorded_edges(store: GraphStore) -> dict[str, list[Edge]]:
     return out
 
 
-def recorded_pairs(store: GraphStore, event_id: str,
-                   edges: dict[str, list[Edge]] | None = None) -> list[dict[str, Any]]:
-    """The pairs the event produced, furthest stage first: from its meetings' outcomes
-    (held → met, intent, a signed ledger step) and from `met`/`signed` edges recorded for
-    it (need → partner) where no meeting says more. `edges`: `recorded_edges`, if read."""
+def pairs_from(meetings: Iterable[Node], outcomes: dict[str, list[Node]],
+               needs: dict[str, list[str]], edges: Iterable[Edge],
+               firm_of: dict[str, str]) -> list[dict[str, Any]]:
+    """The pairs an event produced, furthest stage first, from what was read of it: its
+    meetings with their outcomes (held → met, intent, a signed ledger step) and the needs
+    each involves, and the `met`/`signed` edges recorded for it (need → partner, the
+    firm that submitted the need: `firm_of`) where no meeting says more."""
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
 
     def note(firm: str, helper: str, stage: str, needs: Iterable[str], meeting: str | None,
@@ -177,27 +183,41 @@ def recorded_pairs(store: GraphStore, event_id: str,
         row["meeting_id"] = row["meeting_id"] or meeting
         row["illustrative"] = row["illustrative"] or illustrative
 
-    for m in event_meetings(store, event_id):
+    for m in meetings:
         firm, helper = m.props.get("firm_id"), m.props.get("helper_id")
-        outcomes = [o for _, o in store.neighbours(m.id, "has_outcome", "out")]
-        stage = ("signed" if any(o.props.get("ledger") in SIGNED for o in outcomes) else
-                 "intent" if any(o.props.get("intent") for o in outcomes) else
-                 "met" if any(o.props.get("held") for o in outcomes) else None)
-        if not (firm and helper and stage):
-            continue
-        needs = [e.dst for e in store.find_edges("involves", src=m.id, limit=10**6)
-                 if e.props.get("role") == "need"]
-        note(firm, helper, stage, needs, m.id,
-             any(is_illustrative(r) for r in [m, *outcomes]))
+        mine = outcomes.get(m.id, [])
+        stage = ("signed" if any(o.props.get("ledger") in SIGNED for o in mine) else
+                 "intent" if any(o.props.get("intent") for o in mine) else
+                 "met" if any(o.props.get("held") for o in mine) else None)
+        if firm and helper and stage:
+            note(firm, helper, stage, needs.get(m.id, []), m.id,
+                 any(is_illustrative(r) for r in [m, *mine]))
+    for e in edges:
+        if e.src in firm_of:
+            note(firm_of[e.src], e.dst, e.kind, [e.src], e.props.get("meeting_id"),
+                 is_illustrative(e))
+    return sorted(pairs.values(), key=lambda r: (-STAGE_ORDER.index(r["stage"]), r["firm"],
+                                                 r["helper"]))
+
+
+def recorded_pairs(store: GraphStore, event_id: str,
+                   edges: dict[str, list[Edge]] | None = None) -> list[dict[str, Any]]:
+    """The pairs one event produced (`pairs_from`), read from the store. `edges`:
+    `recorded_edges`, if read."""
+    meetings = event_meetings(store, event_id)
+    outcomes = {m.id: [o for _, o in store.neighbours(m.id, "has_outcome", "out")]
+                for m in meetings}
+    needs = {m.id: [e.dst for e in store.find_edges("involves", src=m.id, limit=10**6)
+                    if e.props.get("role") == "need"] for m in meetings}
     mine = (edges.get(event_id, []) if edges is not None else
             [e for kind in ("met", "signed") for e in iter_edges(store, kind)
              if e.props.get("source_event") == event_id])
+    firm_of = {}
     for e in mine:
         firms = [n.id for _, n in store.neighbours(e.src, "submitted", "in")]
-        for firm in firms[:1]:
-            note(firm, e.dst, e.kind, [e.src], e.props.get("meeting_id"), is_illustrative(e))
-    return sorted(pairs.values(), key=lambda r: (-STAGE_ORDER.index(r["stage"]), r["firm"],
-                                                 r["helper"]))
+        if firms:
+            firm_of[e.src] = firms[0]
+    return pairs_from(meetings, outcomes, needs, mine, firm_of)
 
 
 def _position(items: list, helper: str, key) -> int | None:
@@ -271,40 +291,43 @@ def _median(values: list[int]) -> float | None:
 
 
 def partner_ranks(store: GraphStore, event_id: str, *,
-                  config: RecommendConfig | None = None, records: DatedRecords | None = None,
-                  props: dict[str, dict[str, Any]] | None = None,
-                  base: Recommender | None = None,
-                  edges: dict[str, list[Edge]] | None = None) -> PartnerRanks:
-    """Where each partner the event produced ranked before the event (see the module
-    docstring). An event without recorded pairs gives an empty list, said so in the
-    summary (``signed: 0``), never a made-up rank.
-
-    With `base` (today's recommender, for many events at once) the graph side leaves
-    out what the cut says but the text models are today's, as `outcome_learning` does:
-    a candidate's text profile is its own documents, fields and topics, never a meeting
-    or an outcome, so nothing of the event reaches it; without, the text models are
-    fitted again on the pre-event copy (seconds per event on a large graph)."""
-    cut = pre_event_cut(store, event_id, records)
-    pairs = recorded_pairs(store, event_id, edges)
-    names = store.get_nodes({event_id, *(x for p in pairs for x in (p["firm"], p["helper"])),
-                             *(n for p in pairs for n in p["needs"])})
-    rec = None if not pairs else (base.excluding(cut.nodes, cut.edges) if base is not None
-                                  else pre_event_recommender(store, cut, config, props))
-    cache: dict = {}
+                  graphs: PreEventGraphs | None = None,
+                  pairs: list[dict[str, Any]] | None = None,
+                  names: dict[str, Node] | None = None, summary: bool = True
+                  ) -> PartnerRanks:
+    """Where each partner the event produced ranked before the event, on the knowledge
+    graph as it stood then (`api.services.pre_event_graphs`). An event without recorded
+    pairs gives an empty list, said so in the summary (``signed: 0``), never a made-up
+    rank. For many events, pass the same `graphs` in date order, the `pairs`
+    (`pairs_from`) and the `names` already read (and `summary=False` to leave each
+    event's summary out)."""
+    cutoff = event_cutoff(store, event_id)
+    pairs = recorded_pairs(store, event_id) if pairs is None else pairs
+    wanted = {event_id, *(x for p in pairs for x in (p["firm"], p["helper"])),
+              *(n for p in pairs for n in p["needs"])}
+    if names is None or not wanted <= names.keys():
+        names = store.get_nodes(wanted)
     rows = []
-    for p in pairs:
-        helper = names.get(p["helper"])
-        kind = KIND_OF.get(helper.kind) if helper else None
-        needs = [n for n in p["needs"] if n in rec.kind_of] or (
-            [n for n in rec.snapshot.neighbours(p["firm"], "submitted", "out")])
-        ranked = rank_pair(rec, p, kind, needs, cache) if kind else rank_pair(
-            rec, p, "expert", [], cache)
-        rows.append({**p, "firm_name": names[p["firm"]].name if p["firm"] in names else None,
-                     "helper_name": helper.name if helper else None,
-                     "helper_kind": helper.kind if helper else None,
-                     "need_names": {n: names[n].name for n in p["needs"] if n in names},
-                     **ranked})
-    return PartnerRanks(event_id, names[event_id].name, cut.cutoff, rows,
-                        {"nodes": len(cut.nodes), "edges": len(cut.edges),
-                         "undated_edges_kept": cut.undated_kept},
-                        summarise_ranks(rows))
+    if pairs:
+        graphs = graphs or PreEventGraphs(store)
+        ranker = graphs.ranks_before(cutoff)
+        rec = graphs.recommender
+        needs_of = {}
+        for p in pairs:
+            needs_of[(p["firm"], p["helper"])] = [
+                n for n in p["needs"] if rec.kind_of.get(n) == "Need"] or (
+                rec.snapshot.neighbours(p["firm"], "submitted", "out"))
+        ranker.prepare((n, firm) for (firm, _), ns in needs_of.items() for n in ns)
+        for p in pairs:
+            helper = names.get(p["helper"])
+            kind = KIND_OF.get(helper.kind) if helper else None
+            ranked = ranker.rank_pair(p, kind, needs_of[(p["firm"], p["helper"])])
+            rows.append({**p, "firm_name": names[p["firm"]].name if p["firm"] in names
+                         else None,
+                         "helper_name": helper.name if helper else None,
+                         "helper_kind": helper.kind if helper else None,
+                         "need_names": {n: names[n].name for n in p["needs"] if n in names},
+                         **ranked})
+    hidden = graphs.hidden_count(cutoff) if graphs is not None else 0
+    return PartnerRanks(event_id, names[event_id].name, cutoff, rows, {"edges": hidden},
+                        summarise_ranks(rows) if summary else {})

@@ -49,13 +49,13 @@ from duijie.evaluation.funnel import (
 from duijie.evaluation.intervals import bootstrap_mean, wilson
 from duijie.evaluation.learning import MIN_OUTCOMES, MIN_SIGNED
 from duijie.evaluation.metrics import diversity, fairness
-from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.errors import NotFound
 from duijie.graph.store import GraphStore, iter_edges, iter_nodes
 from duijie.graph.vocab import Confidentiality, MeetingStatus, OutcomeStage
 
-RANK_EVENTS = 20
-"""`duijie report --all` ranks partners for the latest this many events with pairs (each
-needs its own pre-event graph); the report says how many it ranked."""
+RANK_EVENTS: int | None = None
+"""`duijie report --all` ranks partners for every event with pairs (None), or for the
+latest this many; the report lists the events it ranked (``events_ranked``)."""
 
 
 def _read_meetings(store: GraphStore, event_ids: set[str] | None) -> list:
@@ -64,10 +64,16 @@ def _read_meetings(store: GraphStore, event_ids: set[str] | None) -> list:
             if event_ids is None or m.props.get("event_id") in event_ids]
 
 
-def _meeting_pairs(store: GraphStore, meetings: list) -> dict[str, list[PairRecord]]:
+def _read_outcomes(store: GraphStore) -> dict[str, list]:
+    """Every Outcome node by its meeting, read in one pass."""
     outcomes: dict[str, list] = {}
     for o in iter_nodes(store, "Outcome"):
         outcomes.setdefault(o.props.get("meeting_id"), []).append(o)
+    return outcomes
+
+
+def _meeting_pairs(meetings: list, outcomes: dict[str, list]
+                   ) -> dict[str, list[PairRecord]]:
     pairs: dict[str, list[PairRecord]] = {}
     for m in meetings:
         p = m.props
@@ -122,13 +128,16 @@ def _edge_pairs(store: GraphStore, event_ids: set[str] | None,
 
 
 def gather_pairs(store: GraphStore, event_ids: set[str] | None = None,
-                 meetings: list | None = None
+                 meetings: list | None = None, outcomes: dict[str, list] | None = None
                  ) -> tuple[dict[str, list[PairRecord]], dict[str, str]]:
     """Pairs by event (from meetings, else from recorded edges) and where each event's
-    pairs came from (``meetings`` or ``edges``); `meetings` if the caller read them."""
+    pairs came from (``meetings`` or ``edges``); `meetings` and `outcomes`
+    (`_read_outcomes`) if the caller read them."""
     if meetings is None:
         meetings = _read_meetings(store, event_ids)
-    recorded = {e: ps for e, ps in _meeting_pairs(store, meetings).items()
+    if outcomes is None:
+        outcomes = _read_outcomes(store)
+    recorded = {e: ps for e, ps in _meeting_pairs(meetings, outcomes).items()
                 if any(p.held is not None or p.ledger for p in ps)}
     out, source = dict(recorded), {e: "meetings" for e in recorded}
     for event, ps in _edge_pairs(store, event_ids, set(recorded)).items():
@@ -169,34 +178,59 @@ class AnalysisReport(Result):
     findings: list[dict[str, Any]] = field(default_factory=list)  # kind, key, values
 
 
-def _ranks(store: GraphStore, events: list[str]) -> dict[str, Any]:
-    from duijie.api.services.partner_rank import (
-        DatedRecords,
-        candidate_props,
-        recorded_edges,
-    )
-    from duijie.api.services.recommendations import shared_recommender
+def _ranks(store: GraphStore, events: list[dict[str, Any]], meetings: list,
+           outcomes: dict[str, list]) -> dict[str, Any]:
+    """Where the partners of `events` (rows of the report's ``events``) ranked before
+    each, walking the knowledge graph in date order (`pre_event_graphs`)."""
+    from duijie.api.services.partner_rank import pairs_from, summarise_ranks
+    from duijie.api.services.pre_event_graphs import PreEventGraphs
 
-    rows, summaries = [], {}
-    records = DatedRecords.read(store) if len(events) > 1 else None
-    props = candidate_props(store) if len(events) > 1 else None
-    # Many events: one recommender, each event's records left out of its graph side.
-    base = shared_recommender(store).current() if len(events) > 1 else None
-    edges = recorded_edges(store) if len(events) > 1 else None
-    for event in events:
-        try:
-            ranked = partner_ranks(store, event, records=records, props=props, base=base,
-                                   edges=edges)
-        except InvalidInput:  # no date: nothing is known to precede it
-            summaries[event] = None
-            continue
-        rows.extend({**p, "event_id": event} for p in ranked.pairs)
-        summaries[event] = ranked.summary
-    from duijie.api.services.partner_rank import summarise_ranks
-
-    return {"events_ranked": [e for e in events if summaries.get(e) is not None],
-            "events_without_date": [e for e in events if summaries.get(e) is None],
+    dated = sorted((str(e["start_date"] or "")[:10], e["id"]) for e in events)
+    undated = [e for day, e in dated if not _is_day(day)]
+    dated = [(day, e) for day, e in dated if _is_day(day)]
+    rows: list[dict[str, Any]] = []
+    if dated:
+        wanted = {e for _, e in dated}
+        mine = [m for m in meetings if m.props.get("event_id") in wanted]
+        graphs = PreEventGraphs(store, event_dates={e["id"]: str(e["start_date"] or "")[:10]
+                                                     for e in events},
+                                meeting_event={m.id: m.props.get("event_id")
+                                               for m in meetings})
+        if len(dated) == 1:
+            pairs = {dated[0][1]: None}  # one event: read its meetings' needs directly
+        else:
+            ids = {m.id for m in mine}
+            needs: dict[str, list[str]] = {}
+            for e in iter_edges(store, "involves"):
+                if e.src in ids and e.props.get("role") == "need":
+                    needs.setdefault(e.src, []).append(e.dst)
+            by_event: dict[str, list] = {}
+            for m in mine:
+                by_event.setdefault(m.props.get("event_id"), []).append(m)
+            rec = graphs.recommender
+            pairs = {}
+            for _, event in dated:
+                edges = graphs.recorded.get(event, [])
+                firm_of = {e.src: f for e in edges if (f := rec.facts.firm_of(e.src))}
+                pairs[event] = pairs_from(by_event.get(event, []), outcomes, needs, edges,
+                                          firm_of)
+        names = store.get_nodes({x for ps in pairs.values() for p in ps or []
+                                 for x in (p["firm"], p["helper"], *p["needs"])}
+                                | {e for _, e in dated})
+        for _, event in dated:
+            ranked = partner_ranks(store, event, graphs=graphs, pairs=pairs[event],
+                                   names=names, summary=False)
+            rows.extend({**p, "event_id": event} for p in ranked.pairs)
+    return {"events_ranked": [e for _, e in dated], "events_without_date": undated,
             "pairs": rows, "summary": summarise_ranks(rows), "shown": SHOWN}
+
+
+def _is_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _fairness(pairs: list[PairRecord], rank_rows: list[dict[str, Any]]
@@ -351,12 +385,13 @@ def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[st
 
 
 def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today: str,
-            rank_events: int, learn: bool = False, viewer: Viewer | None = None
+            rank_events: int | None, learn: bool = False, viewer: Viewer | None = None
             ) -> AnalysisReport:
     viewer = viewer or Viewer.operator()
     ids = {e.id for e in event_nodes}
     meetings = _read_meetings(store, ids)
-    by_event, source = gather_pairs(store, ids, meetings)
+    outcomes = _read_outcomes(store)
+    by_event, source = gather_pairs(store, ids, meetings, outcomes)
     pairs = [p for e in sorted(by_event) for p in by_event[e]]
     names = store.get_nodes({x for p in pairs for x in (p.firm, p.helper) if x})
     events = sorted(({"id": e.id, "name": e.name, "start_date": e.props.get("start_date"),
@@ -366,11 +401,13 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
                       "published": {k: e.props.get(k) for k in ("firms", "cooperation_reached")
                                     if e.props.get(k) is not None}}
                      for e in event_nodes), key=lambda r: (r["start_date"] or "", r["id"]))
-    with_pairs = [e["id"] for e in events if e["pairs"]]
-    ranked_events = with_pairs[-rank_events:] if rank_events else []
-    ranks = _ranks(store, ranked_events) if ranked_events else {
+    with_pairs = [e for e in events if e["pairs"]]
+    chosen = (with_pairs if rank_events is None else
+              with_pairs[-rank_events:] if rank_events else [])
+    ranks = _ranks(store, chosen, meetings, outcomes) if chosen else {
         "events_ranked": [], "events_without_date": [], "pairs": [], "summary": {},
         "shown": SHOWN}
+    ranks["events_with_pairs"] = len(with_pairs)
     firms = [{**row, "firm_name": names[row["firm"]].name if row["firm"] in names else None}
              for row in per_firm(pairs)]
     follow = overdue_in(meetings, today)
@@ -429,10 +466,10 @@ def event_report(store: GraphStore, event_id: str, *, today: str | None = None,
 
 
 def all_events_report(store: GraphStore, *, today: str | None = None,
-                      rank_events: int = RANK_EVENTS, viewer: Viewer = OPERATOR,
+                      rank_events: int | None = RANK_EVENTS, viewer: Viewer = OPERATOR,
                       learn: bool = False) -> AnalysisReport:
     """Every event's outcomes together (`duijie report --all`); partners are ranked for
-    the latest `rank_events` events with pairs."""
+    every event with pairs, or for the latest `rank_events` (0: none)."""
     events = [e for e in iter_nodes(store, "Event") if _visible(viewer, e)]
     return _report(store, "all", "all", events, today or date.today().isoformat(),
                    rank_events=rank_events, learn=learn, viewer=viewer)

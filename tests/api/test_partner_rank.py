@@ -8,14 +8,18 @@ import pytest
 
 from duijie.api.services.events import create_event
 from duijie.api.services.partner_rank import (
+    event_cutoff,
     partner_ranks,
     pre_event_cut,
     pre_event_recommender,
     rank_pair,
 )
+from duijie.api.services.pre_event_graphs import PreEventGraphs
 from duijie.api.services.recommendations import shared_recommender
 from duijie.api.services.replay import plan_event
+from duijie.api.services.report import all_events_report
 from duijie.api.services.seeding import XIAN_EVENT, load_seed
+from duijie.api.services.simulated_outcomes import write_simulated_outcomes
 from duijie.graph.copy import copy_graph
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import Edge, Node
@@ -94,7 +98,7 @@ def test_records_at_or_after_the_event_change_nothing_but_would_leak_into_a_plai
     _contaminate(later, honest["pairs"])
     again = partner_ranks(later, XIAN_EVENT).to_dict()
     assert again["pairs"] == honest["pairs"]  # every rank, score and component the same
-    assert again["left_out"]["nodes"] > honest["left_out"]["nodes"]
+    assert again["left_out"]["edges"] > honest["left_out"]["edges"]
 
     # The control: today's full graph has seen the outcome (the partners are now the firm's
     # collaborators), so a plain recommend ranks them differently: the cut is what kept
@@ -120,17 +124,39 @@ def test_an_event_without_a_date_or_without_outcomes(recorded, tmp_path: Path):
     store.close()
 
 
-def test_ranks_on_todays_recommender_for_many_events_do_not_move_either(
-        recorded, tmp_path: Path):
-    """The report over many events ranks on one recommender (`base`), each event's records
-    left out of its graph side: records written at or after the event move nothing."""
-    honest = partner_ranks(recorded, XIAN_EVENT,
-                           base=shared_recommender(recorded).current()).to_dict()
-    later = SqliteStore(tmp_path / "later-base.db")
-    copy_graph(recorded, later)
-    _contaminate(later, honest["pairs"])
-    again = partner_ranks(later, XIAN_EVENT, base=shared_recommender(later).current())
-    assert again.to_dict()["pairs"] == honest["pairs"]
-    assert [p["rank"] for p in honest["pairs"]] and all(
-        p["rank"] is not None for p in honest["pairs"] if p["stage"] == "signed")
-    later.close()
+def test_every_rank_is_the_recommenders_on_the_same_pre_event_graph(recorded):
+    """The walk's vectorised ranks are `Recommender.recommend`'s on the knowledge graph
+    without what the event may not see (the edges `pre_event_cut` leaves out)."""
+    graphs = PreEventGraphs(recorded)
+    ranks = partner_ranks(recorded, XIAN_EVENT, graphs=graphs).to_dict()
+    cut = pre_event_cut(recorded, XIAN_EVENT)
+    hidden = graphs.hidden_before(ranks["cutoff"])
+    assert hidden == {e for e in cut.edges if e in graphs.visible} and hidden
+    rec = graphs.recommender.excluding((), hidden)
+    assert not set(rec.kind_of) & cut.nodes  # no event, meeting or outcome is ranked through
+    for p in ranks["pairs"]:
+        plain = rank_pair(rec, p, p["helper_kind"].lower(), [p["need"]], {})
+        assert (plain["rank"], plain["rank_text"], plain["rank_graph"]) == (
+            p["rank"], p["rank_text"], p["rank_graph"])
+        assert plain["score"] == pytest.approx(p["score"], abs=2e-6)
+        assert plain["candidates"] >= 1
+
+
+def test_walking_many_events_in_date_order_gives_each_its_own_ranks(tmp_path: Path):
+    """The report over every event walks one graph forward; each event's ranks are the
+    ones it gets alone, and a later event sees what the earlier ones wrote."""
+    store = SqliteStore(tmp_path / "sim.db")
+    write_simulated_outcomes(store, events=4, firms_per_event=4, meetings_per_firm=3,
+                             enterprises=20, experts=30, needs=25, seed=3)
+    report = all_events_report(store, today="2040-01-01")
+    events = report.partner_ranks["events_ranked"]
+    assert len(events) == 4 and report.partner_ranks["events_with_pairs"] == 4
+    for event in (events[0], events[-1]):
+        alone = partner_ranks(store, event).to_dict()["pairs"]
+        walked = [{k: v for k, v in p.items() if k != "event_id"}
+                  for p in report.partner_ranks["pairs"] if p["event_id"] == event]
+        assert walked == alone and alone
+    graphs = PreEventGraphs(store)
+    first, last = (event_cutoff(store, e) for e in (events[0], events[-1]))
+    assert len(graphs.hidden_before(first)) > len(graphs.hidden_before(last)) >= 0
+    store.close()

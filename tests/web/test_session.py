@@ -109,9 +109,21 @@ def test_user_add_checks_the_party_and_never_shows_the_hash(tmp_path):
                             "wang", "--role", "organiser", "--password-stdin"],
                            input="short\n", capture_output=True, text=True, timeout=120)
     assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    # An analyst speaks for no firm: --party is refused, said where, and nothing written.
+    analyst = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user",
+                              "add", "li", "--role", "analyst", "--party", "ent:ailaiyi",
+                              "--password-stdin"],
+                             input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
+    assert analyst.returncode == 2
+    assert "party: 'ent:ailaiyi' is not for an analyst account" in analyst.stderr
+    assert "leave out --party" in analyst.stderr
     listed = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user",
                              "list"], capture_output=True, text=True, timeout=120)
     assert "firm1" in listed.stdout and "argon2" not in listed.stdout
+    names = json.loads(subprocess.run(
+        [sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user", "list", "--json"],
+        capture_output=True, text=True, timeout=120).stdout)
+    assert [u["username"] for u in names] == ["firm1"]  # the refused analyst is not there
 
 
 def test_every_messages_file_has_the_same_words_in_both_languages():

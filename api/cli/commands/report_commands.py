@@ -18,15 +18,16 @@ from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
               help="Language of the HTML file and the printed findings.")
 @click.option("--today", default=None, metavar="YYYY-MM-DD",
               help="Date the overdue follow-ups are counted from (default: today).")
-@click.option("--rank-events", default=20, show_default=True, type=click.IntRange(0, 10_000),
-              help="With --all: rank partners for the latest N events with a record.")
+@click.option("--rank-events", default=None, type=click.IntRange(0, 100_000),
+              help="With --all: rank partners for the latest N events with a record "
+                   "(default: every one).")
 @click.option("--learn", is_flag=True,
               help="Also learn from every recorded outcome: the chosen model, its reliability "
                    "curve and whether it beats the hybrid ranking (slow: a graph per event).")
 @json_option
 @pass_app
 def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Path | None,
-           lang: str, today: str | None, rank_events: int, learn: bool, as_json: bool) -> None:
+           lang: str, today: str | None, rank_events: int | None, learn: bool, as_json: bool) -> None:
     """Report what came of an event: funnel, sign rate with its interval, where the
     partners ranked before the event, scorer comparison, learning, overdue follow-ups,
     and what went well and what to change.

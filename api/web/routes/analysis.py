@@ -28,8 +28,8 @@ ReaderSession = Annotated[Session, require_role(*READERS)]
 
 Today = Annotated[date | None, Query(description="YYYY-MM-DD: count overdue follow-ups "
                                                  "from this date instead of today")]
-RankEvents = Annotated[int, Query(ge=0, le=1000, description="rank partners for the latest "
-                                                              "N events with a record")]
+RankEvents = Annotated[int | None, Query(ge=0, le=100_000, description=(
+    "rank partners for the latest N events with a record (default: every one)"))]
 
 
 @router.get("/api/analysis", response_model=AnalysisReport)
