@@ -27,7 +27,8 @@ from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 @json_option
 @pass_app
 def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Path | None,
-           lang: str, today: str | None, rank_events: int | None, learn: bool, as_json: bool) -> None:
+           lang: str, today: str | None, rank_events: int | None, learn: bool,
+           as_json: bool) -> None:
     """Report what came of an event: funnel, sign rate with its interval, where the
     partners ranked before the event, scorer comparison, learning, overdue follow-ups,
     and what went well and what to change.
