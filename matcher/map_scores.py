@@ -11,8 +11,9 @@ config says. Only the graph part differs, by `graph`:
 
 - ``"per_need"`` (the map's, `api.services.innovation_map.GRAPH`): one personalised
   PageRank per need from its own seeds (the need, its firm, topics and region, the
-  firm's past partners): exactly a need's page, the same scores and verdicts; one
-  PageRank per need (about 0.06 CPU s on a 200k-node graph).
+  firm's past partners): exactly a need's page, the same scores and verdicts. The
+  needs' PageRanks are solved in batches (`GraphIndex.pagerank_vectors`), each vector
+  bit for bit the one a need's page computes alone.
 - ``"joint"``: one personalised PageRank from every need's seeds
   together (each need's seed weights added up), and every seed of any need left out of
   the graph part, as a need's page leaves out its own seeds (their restart mass would
@@ -42,7 +43,7 @@ part is not batched: every need is then ranked by the page's own path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -115,9 +116,10 @@ def strong_suppliers(rec: Recommender, need_ids: Iterable[str], *,
             for s, w in seeds.items():
                 together[s] = together.get(s, 0.0) + w
         joint = (_ppr(rec, together), frozenset(together), {})
+    vectors = _per_need_pageranks(rec, [queries[n][2] for n in need_ids]) if not joint else None
     for need in need_ids:
         text, firm, seeds = queries[need]
-        x, skip, pools = joint or (_ppr(rec, seeds), frozenset(seeds), {})
+        x, skip, pools = joint or (next(vectors), frozenset(seeds), {})
         ranked = [_scored(rec, need, kind, text, firm, x, skip, pools, k) for kind in kinds]
         strong_items = []
         for pool, used, terms, read, weights in ranked:
@@ -155,6 +157,17 @@ def _ppr(rec: Recommender, seeds: dict[str, float]) -> np.ndarray | None:
         return None
     cfg = rec.config
     return rec.index.pagerank_vector(seeds, alpha=cfg.alpha, tol=cfg.tol, method=cfg.method)
+
+
+def _per_need_pageranks(rec: Recommender, seed_sets: list[dict[str, float]]
+                        ) -> Iterator[np.ndarray | None]:
+    """Each need's PageRank in turn (None without seeds), solved in batches: the same
+    vectors, bit for bit, as `Recommender.graph_scores` computes one at a time."""
+    cfg = rec.config
+    solved = rec.index.pagerank_vectors([s for s in seed_sets if s], alpha=cfg.alpha,
+                                        tol=cfg.tol, method=cfg.method)
+    for seeds in seed_sets:
+        yield next(solved) if seeds else None
 
 
 def _graph_pool(rec: Recommender, kind: str, x: np.ndarray, skip: frozenset[str],

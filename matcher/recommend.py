@@ -63,7 +63,7 @@ class RecommendConfig:
     seed_weights: dict[str, float] = field(default_factory=dict)
     alpha: float = 0.85
     tol: float = 1e-6
-    method: str = "cg"
+    method: str = "direct"
     text_pool: int = 300
     max_paths: int = 2
     text_params: dict[str, Any] = field(default_factory=dict)

@@ -167,6 +167,8 @@ class Recommender:
             if profiles:
                 self.text[kind] = TextAffinity(**self.config.text_params).fit(profiles)
         self.index.ready()
+        if self.config.method == "direct":  # factorised with the rest, not by a first page
+            self.index.transition.direct(self.config.alpha)
         if exclude_nodes or exclude_edges:
             self._exclude(exclude_nodes, exclude_edges)
 

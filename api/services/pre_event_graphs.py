@@ -277,7 +277,8 @@ class RankerAt:
 
     def prepare(self, queries: Iterable[tuple[str, str]]) -> None:
         """Solve the PageRanks of these ``(need, firm)`` queries together (one sparse
-        product per step for all: `personalized_pagerank_many`)."""
+        product per step for all, or one factorisation of the graph for all:
+        `personalized_pagerank_many` with the recommender's method)."""
         rec = self.graphs.recommender
         todo, restarts = [], []
         for need, firm in dict.fromkeys(queries):
@@ -293,11 +294,9 @@ class RankerAt:
                 todo.append((need, firm))
                 restarts.append(p)
         if restarts:
-            if rec.config.method != "cg":
-                raise InvalidInput("the walk solves PageRank by conjugate gradients",
-                                   value=rec.config.method, where="method")
             vectors = personalized_pagerank_many(self.transition, restarts,
-                                                 alpha=rec.config.alpha, tol=rec.config.tol)
+                                                 alpha=rec.config.alpha, tol=rec.config.tol,
+                                                 method=rec.config.method)
             for query, x in zip(todo, vectors, strict=True):
                 self._ppr[query] = (x, self._ppr[query][1])
 

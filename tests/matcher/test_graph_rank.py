@@ -29,7 +29,7 @@ def weighted_graph(n: int, m: int, seed: int) -> nx.Graph:
     return g
 
 
-@pytest.mark.parametrize("method", ["power", "cg"])
+@pytest.mark.parametrize("method", ["power", "cg", "direct"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_ppr_agrees_with_networkx_and_reference(method, seed):
     g = weighted_graph(60, 150, seed)
@@ -53,7 +53,7 @@ def test_ppr_at_default_tolerance_is_as_close_to_exact_as_networkx():
     exact = nx.pagerank(g, personalization=pers, tol=1e-13)
     loose = nx.pagerank(g, personalization=pers)  # networkx's default tol 1e-6
     index = GraphIndex.from_graph(nx.relabel_nodes(g, str))
-    for method in ("power", "cg"):
+    for method in ("power", "cg", "direct"):
         x = index.pagerank({"0": 1.0}, method=method)
         ours = sum(abs(x[str(v)] - exact[v]) for v in nodes)
         theirs = sum(abs(loose[v] - exact[v]) for v in nodes)
@@ -161,7 +161,7 @@ def event_graph(seed: int) -> nx.MultiDiGraph:
     return g
 
 
-@pytest.mark.parametrize("method", ["power", "cg"])
+@pytest.mark.parametrize("method", ["power", "cg", "direct"])
 def test_excluding_matches_a_graph_built_without_the_event(method):
     g = event_graph(3)
     record = [(u, k, v) for u, v, k in g.edges(data="kind") if k in ("signed", "met")]
