@@ -224,6 +224,8 @@ class GraphStore(Protocol):
 
     def kinds_of(self, node_ids: Iterable[str]) -> dict[str, str]: ...
 
+    def node_props(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]: ...
+
     def find_nodes(self, kind: str | None = None, where: dict[str, Any] | None = None,
                    after: str | None = None, limit: int = PAGE_SIZE) -> list[Node]: ...
 
@@ -278,6 +280,21 @@ class StoreBase:
 
     def close(self) -> None:  # pragma: no cover - each backend's
         raise NotImplementedError
+
+    def node_props(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, props)`` of every node of a kind, in id order: for a job that reads
+        many nodes' properties and nothing else (a backend may read less than whole
+        nodes).
+
+        >>> from duijie.graph.sqlite_store import SqliteStore
+        >>> with SqliteStore(":memory:") as store:
+        ...     with store.batch() as b:
+        ...         b.upsert_node(Node("reg:zs", "Region", {"name": "舟山"}))
+        ...     list(store.node_props("Region"))
+        [('reg:zs', {'name': '舟山'})]
+        """
+        for node in iter_nodes(self, kind, page_size=5000):  # type: ignore[arg-type]
+            yield node.id, node.props
 
     @contextmanager
     def batch(self) -> Iterator[WriteBatch]:

@@ -27,7 +27,7 @@ from duijie.api.services.problems import ProblemView, list_problems
 from duijie.api.services.regions import ancestor_map
 from duijie.graph.accounts import Role
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
-from duijie.graph.model import Edge, Node, Provenance
+from duijie.graph.model import Edge, Node, Provenance, shown_name
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
 from duijie.matcher.programme_push import Offer, programmes_for_firm
 from duijie.matcher.programme_push import push_programme as push_list
@@ -137,24 +137,24 @@ def push_programme(store: GraphStore, programme_id: str, *, today: str | None = 
     today = today or office_today()
     holders = _edges_to(store, "awarded", programme_id)
     applied = _edges_to(store, "applied_for", programme_id)
-    firms = [f for f in iter_nodes(store, "Enterprise", page_size=5000)
-             if in_scope(viewer, [f.props.get("region") or ""])]
-    ancestors = ancestor_map(store, [f.props.get("region") for f in firms])
-    result = push_list(programme_id, programme.props, ((f.id, f.props) for f in firms),
+    # the firms' properties only (one indexed read), not whole nodes
+    props_of = {firm_id: props for firm_id, props in store.node_props("Enterprise")
+                if in_scope(viewer, [props.get("region") or ""])}
+    ancestors = ancestor_map(store, [p.get("region") for p in props_of.values()])
+    result = push_list(programme_id, programme.props, props_of.items(),
                        holders=holders, applied=applied, today=date.fromisoformat(today),
                        region_ancestors=ancestors)
-    by_id = {f.id: f for f in firms}
 
     def shown(firm_id: str, missing: list[str] | None = None) -> PushedFirm:
-        p = by_id[firm_id].props
-        return PushedFirm(firm_id, by_id[firm_id].shown_name, p.get("region"),
-                          p.get("industry"), missing or [], by_id[firm_id].illustrative)
+        p = props_of[firm_id]
+        return PushedFirm(firm_id, shown_name("Enterprise", p, firm_id), p.get("region"),
+                          p.get("industry"), missing or [], bool(p.get("illustrative")))
 
     eligible = sorted((shown(f) for f in result.eligible), key=lambda f: (f.region or "", f.name))
     to_check = [shown(f, missing) for f, missing in result.unknown]
     flag = programme.props.get("grants_flag")
-    held_by = sorted(f.id for f in firms if f.id in holders
-                     or (flag and flag in (f.props.get("flags") or [])))
+    held_by = sorted(f for f, p in props_of.items() if f in holders
+                     or (flag and flag in (p.get("flags") or [])))
     return PushResult(programme_id, programme.shown_name, programme.illustrative, today,
                       result.checked, result.holders,
                       result.applied, len(eligible), eligible, to_check, held_by)

@@ -70,6 +70,20 @@ def test_create_and_read(store):
         store.get_edge("ent:dali|submitted|need:missing")
 
 
+def test_node_props_of_a_kind(store):
+    small_graph(store)
+    with store.batch() as b:
+        b.upsert_node(firm("ent:abc", "甲", rd_ratio_pct=2.5))
+    assert list(store.node_props("Enterprise")) == [
+        ("ent:abc", {"name": "甲", "rd_ratio_pct": 2.5}),
+        ("ent:dali", {"name": "浙江大立科技股份有限公司", "region": "杭州",
+                      "credit_code": "91330000143044722X", "flags": ["高新技术企业"]})]
+    assert [i for i, _ in store.node_props("Need")] == ["need:ir"]
+    assert list(store.node_props("Programme")) == []
+    assert dict(store.node_props("Enterprise")) == {
+        n.id: n.props for n in store.find_nodes("Enterprise")}
+
+
 def test_neighbours(store):
     small_graph(store)
     around = store.neighbours("topic:ir")
