@@ -170,7 +170,16 @@ def _drawn(store: GraphStore, industry: str | None, region: str | None, strong: 
     if not firms:
         raise NotFound("has no firms in your region scope", value=region or industry,
                        where="region" if region else "industry")
+    return draw(store, firms, strong=strong, per_need=per_need, viewer=viewer, seed=seed,
+                industry=industry, region=region)
 
+
+def draw(store: GraphStore, firms: dict, *, strong: float, per_need: int, viewer: Viewer,
+         seed: int = 0, industry: str | None = None, region: str | None = None
+         ) -> InnovationMap:
+    """The map of these firms (id → node): their needs this viewer may read, the
+    suppliers that can serve them or that they met, signed with or worked with, and the
+    links among those only (a link to anything else, another firm, is left out)."""
     from duijie.api.services.recommendations import shared_recommender
     rec = shared_recommender(store).current()  # one immutable snapshot for the whole map
     snap = rec.snapshot

@@ -268,6 +268,9 @@ MATRIX: dict[str, Entry] = {
     # the innovation map: organisers; one whose scope (西安) has no firms of the industry
     # gets 404
     "GET /api/map": Entry(OFFICE_ONLY, query={"industry": "纺织印染"}),
+    # a firm's own map: the firm and the organisers in its scope (丽水); no one else
+    "GET /api/firms/{firm_id}/map": Entry((OK, HIDE, OK, HIDE, HIDE, ANON),
+                                          params={"firm_id": FIRM_A}),
     # pages
     "GET /": Entry((OK,) * 5 + (303,), analyst=303),  # an analyst: to the analysis
     "GET /problems": Entry((OK, OK, OK, OK, DENY, 303)),
@@ -286,6 +289,8 @@ MATRIX: dict[str, Entry] = {
     "GET /push": Entry(PAGE_ORGANISERS),
     "GET /challenges": Entry(PAGE_ORGANISERS),
     "GET /map": Entry(PAGE_OFFICE_ONLY, query={"industry": "纺织印染"}),
+    "GET /firms/{firm_id}/map": Entry((OK, HIDE, OK, HIDE, HIDE, 303),
+                                      params={"firm_id": FIRM_A}),
     "POST /challenges/recompute": Entry((303, DENY, DENY, DENY, DENY, 303), {}, form=True),
     "GET /challenges/jobs/{job_id}": Entry(PAGE_ORGANISERS, params={"job_id": "challenge_job"}),
     "POST /challenges/jobs/{job_id}/cancel": Entry((303, DENY, DENY, DENY, DENY, 303), {},

@@ -188,3 +188,42 @@ def test_profile_push_and_contacts_pages(page, server: Server) -> None:
     page.goto(server.url + "/contacts")
     assert page.locator("h1").inner_text() == "联系服务"
     screenshot(page, "contact-duty-zh")
+
+
+def test_a_firms_own_map_shows_no_other_firm(browser, server: Server) -> None:  # noqa: F811
+    from duijie.graph import open_store
+
+    store = open_store(str(server.db))
+    try:
+        others = {n.id: n.props.get("name") for n in store.find_nodes("Enterprise", limit=10**4)
+                  if n.id != "ent:ailaiyi"}
+        other_needs = {e.dst for e in store.find_edges("submitted", limit=10**5)
+                       if e.src != "ent:ailaiyi"}
+        titles = {n.props.get("title") for n in store.get_nodes(sorted(other_needs)).values()}
+    finally:
+        store.close()
+    firm = client(server, "ail")
+    drawn = firm.get("/api/firms/ent:ailaiyi/map")
+    assert drawn.status_code == 200, drawn.text
+    data = drawn.json()
+    assert data["counts"]["firms"] == 1 and data["counts"]["needs"] >= 1
+    assert data["counts"]["experts"] + data["counts"]["institutes"] >= 1
+    text = drawn.text
+    assert not [f for f in others if f in text] and not [n for n in other_needs if n in text]
+    assert firm.get("/api/firms/ent:dali-technology/map").status_code == 404
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", "ail")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.url + "/")
+    page.goto(server.url + "/firms/ent:ailaiyi")
+    page.wait_for_selector("#map-canvas[data-drawn]", timeout=120_000)
+    drawn_nodes = int(page.locator("#map-canvas").get_attribute("data-drawn"))
+    assert drawn_nodes == len(data["nodes"]) > 1
+    page.locator("#firm-map-section").scroll_into_view_if_needed()
+    screenshot(page, "firm-own-map-zh")
+    shown = page.inner_text("body") + page.content()
+    assert not [n for n in others.values() if n and n in shown]
+    assert not [t for t in titles if t and t in shown]
+    page.close()
