@@ -81,3 +81,17 @@ def test_who_may_open_a_firms_map(store) -> None:
     firm_side = firm_map(store, OTHER, viewer=Viewer.enterprise("u3", OTHER))
     text = json.dumps(firm_side.to_dict(), ensure_ascii=False)
     assert "need:probe-secret" in text and FIRM not in text and "艾莱依" not in text
+
+
+def test_the_firms_own_meetings_and_signings_are_on_its_map(store) -> None:
+    need = sorted(e.dst for e in store.find_edges("submitted", src=FIRM))[0]
+    met, signed = "exp:xian-han-zhenyu", "inst:xidian-university"  # not strong matches
+    with store.batch() as b:
+        b.upsert_edge(Edge(need, "met", met))
+        b.upsert_edge(Edge(need, "signed", signed))
+    drawn = firm_map(store, FIRM, viewer=Viewer.enterprise("u1", FIRM))
+    links = {(e.source, e.target): e.kinds for e in drawn.edges}
+    assert "met" in links[tuple(sorted((need, met)))]
+    assert "signed" in links[tuple(sorted((need, signed)))]
+    assert drawn.links["met"] >= 1 and drawn.links["signed"] >= 1
+    assert need not in {g.id for g in drawn.unmet_needs}  # a signed need is never a gap
