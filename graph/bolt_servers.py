@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 from duijie.graph.errors import InvalidInput
 
 MiB = 1024 * 1024
-URL_OPTIONS = {"database", "timeout", "retry_seconds"}
+URL_OPTIONS = {"database", "timeout", "retry_seconds", "wait"}
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def parse_bolt_url(url: str) -> tuple[str, tuple[str, str] | None, dict[str, Any
     >>> parse_bolt_url("bolt://localhost:7687?colour=red")
     Traceback (most recent call last):
     ...
-    duijie.graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout)
+    duijie.graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout, wait)
     """  # noqa: E501
     parts = urlsplit(url)
     options = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
@@ -137,7 +137,7 @@ def parse_bolt_url(url: str) -> tuple[str, tuple[str, str] | None, dict[str, Any
             raise InvalidInput(f"is not an option (known: {', '.join(sorted(URL_OPTIONS))})",
                                value=name, where="--graph")
     numbers = {}
-    for name in ("timeout", "retry_seconds"):
+    for name in ("timeout", "retry_seconds", "wait"):
         if name in options:
             try:
                 numbers[name] = float(options[name])

@@ -318,12 +318,13 @@ ITER_KEYS = (f"MATCH (k:{KEY}) WHERE k.kind IN $kinds"
 COUNT_NODES = f"MATCH (n:{NODE}) RETURN n.kind, count(n)"
 COUNT_EDGES = f"MATCH (:{NODE})-[r]->(:{NODE}) RETURN type(r), count(r)"
 VERSION = f"MATCH (m:{META} {{id: 'graph'}}) RETURN m.version"
-PROJECTION_NODES = (f"MATCH (n:{NODE}) WHERE n.id > $after"
-                    f" RETURN n.id, n.kind, n.name, n.{PREFIX}illustrative"
-                    " ORDER BY n.id LIMIT $limit")
-# One lookup of the id index per listed node (UNWIND): ArcadeDB answers
-# `WHERE a.id IN $ids` on a relationship pattern four times slower.
-PROJECTION_EDGES = (f"UNWIND $ids AS i MATCH (a:{NODE} {{id: i}})-[r]->(b:{NODE})"
+# The projection is two streamed reads (the driver pulls `fetch_size` records at a time),
+# not pages: ArcadeDB sorts each `WHERE n.id > $after ORDER BY n.id` page instead of
+# reading its id index in order, and answers one edge lookup a node (UNWIND) slower
+# than one pass over the edges. 30,000 nodes and edges on ArcadeDB: 29 s paged, 8 s
+# streamed; 10,000 on FalkorDB: 5.8 s and 2.7 s.
+PROJECTION_NODES = f"MATCH (n:{NODE}) RETURN n.id, n.kind, n.name, n.{PREFIX}illustrative"
+PROJECTION_EDGES = (f"MATCH (a:{NODE})-[r]->(b:{NODE})"
                     " RETURN a.id, type(r), b.id, r.key, r.props_json")
 EDGE_PROPS = (f"UNWIND $rows AS x MATCH (a:{NODE} {{id: x.src}})-[r]->() WHERE r.id = x.id"
               " RETURN r.id, r.props_json, r.rev")

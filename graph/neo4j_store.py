@@ -52,6 +52,7 @@ from duijie.graph.bolt_servers import (
     identify_server,
     parse_bolt_url,
 )
+from duijie.graph.bolt_wait import NoAnswer, Silence, bounded, cut, wait_seconds
 from duijie.graph.errors import BackendUnavailable, Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.model import EDGE_KINDS, ORGANISATION_KINDS, Edge, Node
 from duijie.graph.sqlite_store import _FIELD
@@ -74,7 +75,6 @@ from duijie.graph.store import (
 
 _IN_CHUNK = 1000
 WRITE_ATTEMPTS = 8
-_PROJECTION_PAGE = 5000
 
 
 class Neo4jStore(StoreBase):
@@ -82,11 +82,12 @@ class Neo4jStore(StoreBase):
 
     def __init__(self, uri: str, auth: tuple[str, str] | None = None, *,
                  database: str | None = None, timeout: float = 5.0,
-                 retry_seconds: float = 15.0):
+                 retry_seconds: float = 15.0, wait: float | None = None):
         netloc = urlsplit(uri).netloc.rsplit("@", 1)[-1]
         self.url = f"{urlsplit(uri).scheme}://{netloc}" + (
             f"?database={database}" if database else "")
         self.database = database
+        self.wait = wait_seconds(wait)  # the longest silence from the server (bolt_wait)
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 uri, auth=auth, connection_timeout=timeout,
@@ -113,7 +114,7 @@ class Neo4jStore(StoreBase):
         >>> Neo4jStore.from_url("bolt://localhost:7687?colour=red")
         Traceback (most recent call last):
         ...
-        duijie.graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout)
+        duijie.graph.errors.InvalidInput: --graph: 'colour' is not an option (known: database, retry_seconds, timeout, wait)
         """  # noqa: E501
         uri, auth, options = parse_bolt_url(url)
         return cls(uri, auth, **options)
@@ -127,8 +128,7 @@ class Neo4jStore(StoreBase):
         """Check the server answers, learn which server it is, build indexes."""
         for attempt in range(2):
             try:
-                with self._session() as session:
-                    agent = session.run("RETURN 1 AS ok").consume().server.agent or ""
+                agent = self._bounded(self._hello, driver_errors=True)
                 break
             except neo4j_errors.ServiceUnavailable as exc:
                 # FalkorDB sometimes stalls the first handshake after another client's
@@ -169,18 +169,20 @@ class Neo4jStore(StoreBase):
                 # Another process created it meanwhile; reads still work without it.
                 continue
 
-    def _kill_connections(self) -> None:
+    def _kill_connections(self, shut: bool = False) -> None:
         """Drop pooled sockets without a Bolt GOODBYE.
 
         FalkorDB stalls the next client's handshake after a GOODBYE (tried with
-        FalkorDB 4.16); closing the socket is harmless for Neo4j too.
+        FalkorDB 4.16); closing the socket is harmless for Neo4j too. `shut`: shut each
+        socket down first, which wakes a thread blocked reading it (`bolt_wait.cut`).
         """
         pool = getattr(self._driver, "_pool", None)
         for connections in list(getattr(pool, "connections", {}).values()):
             for connection in list(connections):
-                kill = getattr(connection, "kill", None)
-                if kill is not None:
-                    kill()
+                if shut:
+                    cut(connection)
+                elif getattr(connection, "kill", None) is not None:
+                    connection.kill()
 
     def _read(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         return self._run(query, params or {}, write=False)
@@ -192,25 +194,53 @@ class Neo4jStore(StoreBase):
         return self._transaction([(query, params)], write)
 
     def _transaction(self, statements: list[tuple[str, dict[str, Any]]],
-                     write: bool) -> list[list[Any]]:
-        """Run statements in one managed transaction; the rows of the last one."""
+                     write: bool, every: bool = False) -> list[Any]:
+        """Run statements in one managed transaction; the rows of the last one (of each
+        one, in order, with `every`)."""
         if self.server.escape_strings:
             statements = [(q, falkordb_quirks.falkordb_params(p)) for q, p in statements]
 
-        def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
-            rows: list[list[Any]] = []
-            for query, params in statements:
-                with memory_refusals_not_retried(self.url):
-                    rows = [record.values() for record in tx.run(query, params)]
-            return rows
+        def run(silence: Silence) -> list[Any]:
+            def work(tx: neo4j.ManagedTransaction) -> list[Any]:
+                if silence.given_up:  # a driver retry after the caller stopped waiting
+                    raise NoAnswer("was given up on", value=self.url)
+                silence.connection = getattr(tx, "_connection", None)
+                results: list[list[list[Any]]] = []
+                for query, params in statements:
+                    with memory_refusals_not_retried(self.url):
+                        rows = []
+                        for record in tx.run(query, params):
+                            silence.heard()
+                            rows.append(record.values())
+                        results.append(rows)
+                return results if every else results[-1]
 
-        try:
             with self._session(write) as session:
                 runner: Callable = session.execute_write if write else session.execute_read
                 return runner(work)
+
+        return self._bounded(run)
+
+    def _hello(self, silence: Silence) -> str:
+        with self._session() as session:
+            return session.run("RETURN 1 AS ok").consume().server.agent or ""
+
+    def _bounded(self, call: Callable[[Silence], Any], driver_errors: bool = False) -> Any:
+        """`call` with the bounded wait (`graph.bolt_wait`); driver errors as ours unless
+        the caller reads them itself (`driver_errors`)."""
+        def cut_its_connection(silence: Silence) -> None:
+            if silence.connection is not None:
+                cut(silence.connection)
+            else:  # still connecting or beginning: its connection is one of the pool's
+                self._kill_connections(shut=True)
+
+        try:
+            return bounded(call, self.wait, self.url, cut_its_connection)
         except DuijieError:
             raise
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
+            if driver_errors:
+                raise
             raise driver_error(exc, self.url) from None
 
     # -- writes ------------------------------------------------------------
@@ -239,8 +269,8 @@ class Neo4jStore(StoreBase):
                     version = self._apply_parts(self._write_parts(prepared, revs, edge_revs))
                     self._commits += 1
                     self._update_projection(prepared, version)
-            except MemoryLimit:
-                raise  # the same batch would need the same memory again
+            except (MemoryLimit, NoAnswer):
+                raise  # the same batch would need the same memory again; a silent server
             except BackendUnavailable:
                 # The statement refuses to overwrite a record whose rev moved (another
                 # process wrote it since we read it): read again and retry. FalkorDB's
@@ -454,27 +484,19 @@ class Neo4jStore(StoreBase):
             return self._graph
 
     def _read_projection(self) -> nx.MultiDiGraph:
-        """Same structure as `graph.store.build_projection`, in fewer round trips:
-        a page of nodes, then the edges leaving them (found through the id index)."""
+        """`graph.store.build_projection`'s graph: every node, then every edge, each one
+        query streamed in one read transaction (`cypher.PROJECTION_NODES`)."""
         graph = nx.MultiDiGraph()
-        after = ""
-        while True:
-            rows = self._read(cypher.PROJECTION_NODES,
-                              {"after": after, "limit": _PROJECTION_PAGE})
-            nodes = [Node(i, kind, {"name": name, "illustrative": bool(invented)})
-                     for i, kind, name, invented in rows]
-            add_to_projection(graph, nodes, [])
-            if not rows:
-                break
-            edges = [Edge(src, kind, dst, json.loads(props or "{}"), key=key or "")
-                     for src, kind, dst, key, props in self._in_chunks(
-                         cypher.PROJECTION_EDGES, [n.id for n in nodes])]
-            # Edges to nodes of later pages: add_edge creates the end node, which the
-            # later page then fills with kind and name.
-            add_to_projection(graph, [], edges)
-            if len(rows) < _PROJECTION_PAGE:
-                break
-            after = rows[-1][0]
+        node_rows, edge_rows = self._transaction(
+            [(cypher.PROJECTION_NODES, {}), (cypher.PROJECTION_EDGES, {})], write=False,
+            every=True)
+        nodes = [Node(i, kind, {"name": name, "illustrative": bool(invented)})
+                 for i, kind, name, invented in node_rows]
+        edges = [Edge(src, kind, dst, json.loads(props or "{}"), key=key or "")
+                 for src, kind, dst, key, props in edge_rows]
+        # In id order, as SQLite's pages: ties in rankings fall the same way on both.
+        add_to_projection(graph, sorted(nodes, key=lambda n: n.id),
+                          sorted(edges, key=lambda e: e.id))
         return graph
 
     def _update_projection(self, p: PreparedBatch, version: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -11,6 +12,7 @@ import click
 from tqdm import tqdm
 
 from duijie.graph import open_store
+from duijie.graph.bolt_wait import WAIT_ENV
 from duijie.graph.store import GraphStore
 
 CREATING_COMMANDS = frozenset({"init", "seed", "demo", "import", "generate", "serve"})
@@ -47,8 +49,15 @@ def cli_group(func: Callable) -> click.Group:
                   help="SQLite file of the embedded store (default ./duijie.db).")
     @click.option("--graph", "graph_url", envvar="DUIJIE_GRAPH", default=None, metavar="URL",
                   help="Store URL: sqlite:///path or bolt://user:pass@host:7687.")
+    @click.option("--bolt-timeout", "bolt_timeout", type=click.FloatRange(min=0, min_open=True),
+                  default=None, metavar="SECONDS",
+                  help="Bolt stores: give up on a server silent this long (default 120; "
+                       "$DUIJIE_BOLT_TIMEOUT).")
     @click.pass_context
-    def group(ctx: click.Context, db: str | None, graph_url: str | None) -> None:
+    def group(ctx: click.Context, db: str | None, graph_url: str | None,
+              bolt_timeout: float | None) -> None:
+        if bolt_timeout is not None:  # read where a Bolt store opens, here or in a worker
+            os.environ[WAIT_ENV] = str(bolt_timeout)
         app = AppContext(graph_url or db, create=ctx.invoked_subcommand in CREATING_COMMANDS)
         ctx.obj = app
         ctx.call_on_close(app.close)

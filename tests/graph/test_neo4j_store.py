@@ -208,15 +208,20 @@ def test_seed_gives_the_same_results_on_both_backends(sqlite_store, bolt_store):
                     == on_sqlite.recommend(need, kind, k=5).to_dict())
 
 
-def test_projection_edges_between_pages(bolt_store, monkeypatch):
-    monkeypatch.setattr("duijie.graph.neo4j_store._PROJECTION_PAGE", 7)
-    batch = topics("p", 30)
-    for i in range(29):
-        batch.upsert_edge(Edge(f"topic:p{i + 1:05d}", "part_of", f"topic:p{i:05d}"))
-    bolt_store.apply(batch)
-    graph = bolt_store._read_projection()
-    assert graph.number_of_nodes() == 30 and graph.number_of_edges() == 29
-    assert all(data.get("kind") == "Topic" for _, data in graph.nodes(data=True))
+def test_the_projection_is_the_embedded_stores(bolt_store, sqlite_store):
+    """Nodes, names, kinds, edge keys and props read back as SQLite builds them."""
+    for store in (bolt_store, sqlite_store):
+        batch = topics("p", 30)
+        for i in range(29):
+            batch.upsert_edge(Edge(f"topic:p{i + 1:05d}", "part_of", f"topic:p{i:05d}",
+                                   {"weight": i / 10}))
+        batch.upsert_edge(Edge("topic:p00003", "part_of", "topic:p00001", key="b"))
+        store.apply(batch)
+    on_bolt, on_sqlite = bolt_store._read_projection(), sqlite_store.projection()
+    assert on_bolt.number_of_nodes() == 30 and on_bolt.number_of_edges() == 30
+    assert dict(on_bolt.nodes(data=True)) == dict(on_sqlite.nodes(data=True))
+    assert (sorted(on_bolt.edges(keys=True, data=True), key=repr)
+            == sorted(on_sqlite.edges(keys=True, data=True), key=repr))
 
 
 def test_a_write_in_between_is_not_lost(bolt_url, bolt_store, monkeypatch):
