@@ -140,6 +140,12 @@ def test_the_challenges_page_in_a_browser(browser, server: Server) -> None:  # n
         screenshot(page, "challenges-job-zh")
     page.wait_for_selector("#challenges-done", timeout=300_000)  # reloaded when done
     assert "已重新聚类" in page.inner_text("#challenges-done")
+    summary = page.inner_text("#challenges-summary")
+    k = client(server, "wang").get("/api/challenges", params={"suppliers": 0}).json()["k"]
+    if k == 0:  # every theme pinned (after a rename): no "0 themes found" said
+        assert "组织者调整后保留" in summary and "聚类得到 0 个主题" not in summary
+    else:
+        assert f"聚类得到 {k} 个主题" in summary
     assert page.locator("section.theme").count() > 1
     page.fill("input[name=region]", "拉萨")
     page.click("form.filters button[type=submit]")
