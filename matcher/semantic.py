@@ -135,8 +135,8 @@ class EmbeddingCache:
         KeyError
             A text has no embedding: `fill` first.
         """
-        return np.vstack([self.by_key[self.key(t)] for t in texts]) if texts else \
-            np.zeros((0, 0), np.float32)
+        return np.vstack([self.by_key[self.key(t)] for t in texts]).astype(
+            np.float32, copy=False) if texts else np.zeros((0, 0), np.float32)
 
 
 def profile_matrix(profiles: Sequence[dict], cache: EmbeddingCache) -> np.ndarray:
@@ -196,7 +196,7 @@ class SemanticSide:
                  if (v := self.cache.by_key.get(self.cache.key(d["text"]))) is not None]
         if not found:
             return None
-        v = np.mean(found, axis=0)
+        v = np.mean(found, axis=0, dtype=np.float32)  # stored vectors may be float16
         n = float(np.linalg.norm(v))
         return v / n if n > 0 else None
 
@@ -206,7 +206,7 @@ class SemanticSide:
             return None
         stored = self.cache.by_key.get(self.cache.key(text))
         if stored is not None:
-            return stored
+            return stored.astype(np.float32, copy=False)
         if self.encode is None:
             return None
         if text not in self._queries:

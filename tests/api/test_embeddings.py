@@ -195,3 +195,71 @@ def test_without_the_extra_stored_embeddings_are_ignored(tmp_path):
                          timeout=600)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("ok")
+
+
+def old_format_file(cache, path) -> None:
+    """An embeddings file as written before float16: float32 vectors, keys as text."""
+    keys = sorted(cache.by_key)
+    np.savez(path, model=np.array(semantic.MODEL), keys=np.array(keys),
+             vectors=np.vstack([cache.by_key[k] for k in keys]).astype(np.float32))
+
+
+def random_cache(n: int, seed: int = 0):
+    vectors = np.random.default_rng(seed).standard_normal((n, 512)).astype(np.float32)
+    cache = semantic.EmbeddingCache()
+    for i, v in enumerate(vectors):
+        cache.put(f"文档 {i}", v)
+    return cache
+
+
+def test_vectors_are_kept_as_float16_in_half_the_bytes_and_cosines_hold(tmp_path):
+    from duijie.api.services.embeddings import write_cache
+
+    cache = random_cache(400)
+    new, old = tmp_path / "new.npz", tmp_path / "old.npz"
+    write_cache(cache, new)
+    old_format_file(cache, old)
+    with np.load(new) as data:
+        assert data["vectors"].dtype == np.float16 and data["vectors"].shape == (400, 512)
+    assert new.stat().st_size < 0.55 * old.stat().st_size
+    texts = [f"文档 {i}" for i in range(400)]
+    exact = cache.vectors(texts)
+    for path in (new, old):  # the old file is still read, its vectors as they were
+        read = read_cache(path)
+        assert len(read.by_key) == 400
+        got = read.vectors(texts)
+        assert got.dtype == np.float32  # cosines are computed in float32
+        assert np.abs(got @ got.T - exact @ exact.T).max() < 2e-3
+    side = semantic.SemanticSide(read_cache(new))
+    profile = {"id": "p", "docs": [{"id": "a", "text": texts[0]}, {"id": "b", "text": texts[1]}]}
+    v = side.profile_vector(profile)
+    assert v.dtype == np.float32 and abs(float(np.linalg.norm(v)) - 1) < 1e-6
+    assert side.text_vector(texts[3]).dtype == np.float32
+
+
+def test_a_file_of_the_wrong_shape_is_refused_naming_it(tmp_path):
+    from duijie.graph.errors import InvalidInput
+
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, model=np.array(semantic.MODEL), keys=np.array(["a", "b"]),
+             vectors=np.zeros((3, 512), np.int8))
+    with pytest.raises(InvalidInput, match="compute the embeddings again") as err:
+        read_cache(bad)
+    assert str(bad) in str(err.value)
+
+
+@needs_encoder
+def test_an_old_float32_file_is_rewritten_as_float16_without_encoding_again(store, tmp_path):
+    from duijie.api.services.embeddings import candidate_texts
+
+    _, texts = candidate_texts(store)
+    cache = semantic.EmbeddingCache()
+    for i, text in enumerate(dict.fromkeys(texts)):
+        cache.put(text, np.random.default_rng(i).standard_normal(512))
+    path = tmp_path / "e.npz"
+    old_format_file(cache, path)
+    result = compute_embeddings(store, path)
+    assert result.encoded == 0 and result.texts == len(cache.by_key)
+    with np.load(path) as data:
+        assert data["vectors"].dtype == np.float16
+    assert len(read_cache(path).by_key) == len(cache.by_key)
