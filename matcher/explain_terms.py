@@ -31,6 +31,7 @@ score; what fragments and generic words add is left out (it is in `contributions
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import resources
@@ -99,6 +100,40 @@ def whole_words(query: str, contributions: Iterable[tuple[str, float, str | None
         Largest weight first; words as written in the query when normalisation kept its
         length (SiC, not sic), else normalised.
     """
+    text, surface, words, memo = query_words(query, segment)
+    by_doc: dict[str | None, dict[str, float]] = {}
+    for term, weight, doc in contributions:
+        by_doc.setdefault(doc, {})[term] = by_doc.get(doc, {}).get(term, 0.0) + weight
+    strongest = sorted(by_doc.items(), key=lambda kv: (-sum(kv[1].values()), str(kv[0])))
+    out = []
+    for doc, weights in strongest[:max_docs]:
+        # Which words a document shows depends only on which of the query's terms it
+        # matched: documents of other profiles often match the same ones.
+        terms = frozenset(weights)
+        shown = memo.get(terms)  # threads share the memo: read it once
+        if shown is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            shown = memo[terms] = _kept(text, words, terms, segment)
+        out.extend((surface[a:b], sum(weights[t] for t in inside), doc)
+                   for a, b, inside in shown)
+    out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
+    return out
+
+
+_MEMO_SIZE = 4096
+
+
+@lru_cache(maxsize=64)
+def query_words(query: str, segment: Callable[[str], list[str]]
+                ) -> tuple[str, str, tuple[tuple[int, int], ...], dict]:
+    """The normalised query, the text words are shown from, the words' spans, and a
+    memo of the words each set of matched terms shows; kept for the next profile
+    explained for the same query (one recommendation explains dozens).
+
+    >>> query_words("碳纤维材料", lambda text: ["碳纤维", "材料"])[:3]
+    ('碳纤维材料', '碳纤维材料', ((0, 3), (3, 5)))
+    """
     text = normalize_for_tokens(query)
     surface = query if len(query) == len(text) else text
     words, pos = [], 0
@@ -107,38 +142,34 @@ def whole_words(query: str, contributions: Iterable[tuple[str, float, str | None
         if w and at >= 0:
             words.append((at, at + len(w)))
             pos = at + len(w)
-    by_doc: dict[str | None, dict[str, float]] = {}
-    for term, weight, doc in contributions:
-        by_doc.setdefault(doc, {})[term] = by_doc.get(doc, {}).get(term, 0.0) + weight
-    strongest = sorted(by_doc.items(), key=lambda kv: (-sum(kv[1].values()), str(kv[0])))
-    out = []
-    for doc, weights in strongest[:max_docs]:
-        out.extend((surface[a:b], w, doc) for a, b, w in _kept(text, words, weights, segment))
-    out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
-    return out
+    return text, surface, tuple(words), {}
 
 
-def _kept(text: str, words: list[tuple[int, int]], weights: dict[str, float],
-          segment: Callable[[str], list[str]]) -> list[tuple[int, int, float]]:
+def _kept(text: str, words: tuple[tuple[int, int], ...], weights: frozenset[str],
+          segment: Callable[[str], list[str]]) -> list[tuple[int, int, frozenset[str]]]:
+    """The shown words' spans, each with the matched terms inside it (`weights`: the
+    terms a document matched)."""
     n = len(text)
     linked = [False] * max(n - 1, 0)
     covered = [False] * n
     spans: dict[str, list[tuple[int, int]]] = {}
     for term in weights:
         start = text.find(term)
+        if start < 0:
+            continue
+        latin_word = not _is_cjk(term[0])
+        size = len(term)
         while start >= 0:
-            end = start + len(term)
-            latin_word = not _is_cjk(term[0])
+            end = start + size
             if not latin_word or ((start == 0 or not _latin(text[start - 1]))
                                   and (end == n or not _latin(text[end]))):
                 spans.setdefault(term, []).append((start, end))
-                for i in range(start, end):
-                    covered[i] = True
-                for i in range(start, end - 1):
-                    linked[i] = True
+                covered[start:end] = [True] * size
+                linked[start:end - 1] = [True] * (size - 1)
             start = text.find(term, start + 1)
     for i in range(n - 1):  # SiC功率: a script boundary inside a word, both sides matched
-        if covered[i] and covered[i + 1] and _is_cjk(text[i]) != _is_cjk(text[i + 1]):
+        if covered[i] and covered[i + 1] and not linked[i] \
+                and _is_cjk(text[i]) != _is_cjk(text[i + 1]):
             linked[i] = True
     candidates = {(a, b) for a, b in words if b - a >= 2 and all(linked[a:b - 1])}
     for a, b in words:  # 传感器 of 压力传感器: a run of 3+ matched characters inside a word
@@ -167,16 +198,21 @@ def _kept(text: str, words: list[tuple[int, int]], weights: dict[str, float],
     for a, b in ordered:
         if not any(x <= a and b <= y for x, y in kept):
             kept.append((a, b))
-    result, seen = [], set()
+    # Each matched place by its start, so a kept word finds the terms inside it by bisection.
+    places = sorted((x, y, t) for t, at in spans.items() for x, y in at)
+    starts = [x for x, _, _ in places]
+    result, seen, shown = [], set(), set()
     for a, b in kept:
         word = text[a:b]
-        inside = [t for t, places in spans.items()
-                  if t not in seen and any(a <= x and y <= b for x, y in places)]
+        inside = list(dict.fromkeys(
+            t for x, y, t in places[bisect_left(starts, a):bisect_left(starts, b)]
+            if y <= b and t not in seen))
         if word not in spans and not _is_cjk(word[0]):
             inside += [stem_english(word)] if stem_english(word) in spans else []
         seen.update(inside)
-        if inside and not _hidden(word) and not any(text[x:y] == word for x, y, _ in result):
-            result.append((a, b, sum(weights[t] for t in set(inside))))
+        if inside and word not in shown and not _hidden(word):
+            shown.add(word)
+            result.append((a, b, frozenset(inside)))
     return result
 
 

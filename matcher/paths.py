@@ -206,7 +206,8 @@ def _node_name(graph, node: str) -> str:
 def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | GraphSnapshot | None,
                           source_nodes: Mapping[str, float] | Iterable[str], target: str, *,
                           max_paths: int = 2, max_hops: int = 3,
-                          max_entries: int = 500_000) -> list[GraphPath]:
+                          max_entries: int = 500_000, reach: dict | None = None
+                          ) -> list[GraphPath]:
     """`explain_paths` on a `GraphIndex`: the same paths and scores, vectorised.
 
     Parameters
@@ -220,6 +221,10 @@ def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | GraphSnapshot | N
     max_entries : int
         Three-step paths are skipped for a seed whose neighbours' rows hold more
         entries than this (a province with all its firms), bounding the time.
+    reach : dict, optional
+        Where the two-step walks from each seed are kept between calls on the same index
+        and seeds (one recommendation explains ten candidates from the same seeds: the
+        walks from a topic with 20,000 experts are gathered once, not ten times).
 
     Returns
     -------
@@ -252,6 +257,7 @@ def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | GraphSnapshot | N
     nt, wt = row(t)
     step_to_t = wt * inv[nt]  # P[v, t] for v in N(t), by symmetry A[v, t] = A[t, v]
     found: list[tuple[float, tuple[int, ...]]] = []
+    place = None
 
     def keep(scores: np.ndarray, *columns: np.ndarray | int) -> None:
         if len(scores) > max_paths:
@@ -279,25 +285,20 @@ def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | GraphSnapshot | N
             keep(ps[ia] * step_to_t[ib], s, mids, t)
         if max_hops < 3:
             continue
-        starts = a.indptr[ns].astype(np.int64)
-        lens = a.indptr[ns + 1].astype(np.int64) - starts
-        total = int(lens.sum())
-        if total > max_entries or not len(nt):
+        walks = _two_steps(a, inv, s, float(w0), ns, ps, max_entries, reach)
+        if walks is None or not len(nt):
             continue
-        # Every entry A[u, x] of the rows u in N(s), then keep x in N(t): the block
-        # between the two neighbourhoods, gathered without scipy's fancy indexing.
-        first = np.cumsum(lens) - lens
-        pos = np.repeat(starts - first, lens) + np.arange(total)
-        x = a.indices[pos]
-        at = np.minimum(np.searchsorted(nt, x), len(nt) - 1)
-        hit = nt[at] == x
-        urow = np.repeat(np.arange(len(ns)), lens)[hit]
-        u, v, col, w = ns[urow], x[hit], at[hit], a.data[pos][hit]
+        u_all, x, p_all = walks
+        if place is None:  # N(t) as a dense lookup: one read per walk, not a search
+            place = np.full(a.shape[0], -1, dtype=np.int64)
+            place[nt] = np.arange(len(nt))
+        col = place[x]
+        hit = col >= 0
+        u, v, p2, col = u_all[hit], x[hit], p_all[hit], col[hit]
         ok = (u != t) & (v != s)
         if ok.any():
-            urow, u, v, col, w = urow[ok], u[ok], v[ok], col[ok], w[ok]
-            scores = ps[urow] * w * inv[u] * step_to_t[col]
-            keep(scores, s, u, v, t)
+            u, v, col, p2 = u[ok], v[ok], col[ok], p2[ok]
+            keep(p2 * step_to_t[col], s, u, v, t)
     found.sort(key=lambda f: (-f[0], len(f[1]), f[1]))
     out = []
     ids = index.node_ids
@@ -310,4 +311,28 @@ def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | GraphSnapshot | N
         else:
             names, kinds = tuple(str(n) for n in nodes), ("",) * (len(nodes) - 1)
         out.append(GraphPath(nodes, names, kinds, score))
+    return out
+
+
+def _two_steps(a, inv: np.ndarray, s: int, w0: float, ns: np.ndarray, ps: np.ndarray,
+               max_entries: int, reach: dict | None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Every walk s → u → x (u in N(s)) as (u, x, probability), in the order of the rows of
+    N(s); None when those rows hold more than `max_entries` entries. Kept in `reach`."""
+    key = (s, w0, max_entries)
+    if reach is not None and key in reach:
+        return reach[key]
+    starts = a.indptr[ns].astype(np.int64)
+    lens = a.indptr[ns + 1].astype(np.int64) - starts
+    total = int(lens.sum())
+    out = None
+    if total <= max_entries:
+        # Every entry A[u, x] of the rows u in N(s), gathered without scipy's fancy indexing.
+        first = np.cumsum(lens) - lens
+        pos = np.repeat(starts - first, lens) + np.arange(total)
+        urow = np.repeat(np.arange(len(ns)), lens)
+        u = ns[urow]
+        out = (u, a.indices[pos], ps[urow] * a.data[pos] * inv[u])
+    if reach is not None:
+        reach[key] = out
     return out

@@ -142,8 +142,9 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
             chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights,
                                                         k, terms, mirrored=mirrored)
         own = {firm.id, *exclude} - {None}
+        reach: dict = {}  # the walks from the seeds, gathered once for every item
         items = [_item(rec, c, kind, pool[c], {n: used[n].get(c, 0.0) for n in used},
-                       terms[c], seeds, rule_results.get(c), own) for c in chosen]
+                       terms[c], seeds, rule_results.get(c), own, reach) for c in chosen]
     reason = None
     if not items and not candidates:
         n_all = len(rec.rows.get(kind, ()))
@@ -235,11 +236,11 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
 
 
 def _item(rec: Recommender, c: str, kind: str, score: float, components: dict[str, float],
-          terms: list[dict], seeds: Mapping[str, float], rules, own: set[str]
-          ) -> RecommendedItem:
+          terms: list[dict], seeds: Mapping[str, float], rules, own: set[str],
+          reach: dict | None = None) -> RecommendedItem:
     phrases = _phrases(terms)
     return RecommendedItem(c, kind, rec.name(c), score, components, terms,
-                           rec.paths(seeds, c, own),
+                           rec.paths(seeds, c, own, reach),
                            rules.to_dict() if rules is not None else None,
                            rec.props.get(c, {}).get("region"), phrases,
                            bool(rec.props.get(c, {}).get("illustrative")))

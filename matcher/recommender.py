@@ -29,7 +29,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,15 @@ def _warm(model: TextAffinity) -> TextAffinity:
     return model
 
 
+@lru_cache(maxsize=4096)
+def _normalized(word: str) -> str:
+    # The same words come back for every candidate of a recommendation.
+    return normalize_for_tokens(word)
+
+
+_normalized_query = lru_cache(maxsize=64)(normalize_for_tokens)
+
+
 def _shown_share(query: str, rows: list[tuple[str, float, str | None]],
                  words: list[tuple[str, float, str | None]]) -> float:
     """The share of the best document's score carried by index terms that lie inside the
@@ -98,9 +107,9 @@ def _shown_share(query: str, rows: list[tuple[str, float, str | None]],
     ...              [("传感器", 3.0, "d")])
     0.75
     """
-    text = normalize_for_tokens(query)
+    text = _normalized_query(query)
     covered = [False] * len(text)
-    for word in {normalize_for_tokens(w) for w, _, _ in words}:
+    for word in {_normalized(w) for w, _, _ in words}:
         at = text.find(word)
         while word and at >= 0:
             covered[at:at + len(word)] = [True] * len(word)
@@ -346,18 +355,19 @@ class Recommender:
                  "doc_title": titles.get(doc)}
                 for term, (w, doc) in sorted(best.items(), key=lambda t: -t[1][0])[:12]], share
 
-    def paths(self, seeds: Mapping[str, float], candidate: str, own: Iterable[str] = ()
-              ) -> list[dict]:
+    def paths(self, seeds: Mapping[str, float], candidate: str, own: Iterable[str] = (),
+              reach: dict | None = None) -> list[dict]:
         """The graph paths that carry most of a candidate's graph score and mean
         something to a person, each with its ``reason`` (`matcher.reasons.path_reason`):
         a path through another firm's records, an event or a chain of regions is left
-        out. `own` are the asking firm and its need."""
+        out. `own` are the asking firm and its need; `reach` keeps the walks from the
+        seeds for the next candidate of the same query (`explain_paths_indexed`)."""
         if not seeds or candidate not in self.index:
             return []
         # The strongest seeds carry nearly all of a path's score; five bound the work.
         strong = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:5])
         found = explain_paths_indexed(self.index, self.snapshot, strong, candidate,
-                                      max_paths=4 * self.config.max_paths)
+                                      max_paths=4 * self.config.max_paths, reach=reach)
         own = {*own, candidate}
         out: list[dict] = []
         for path in found:

@@ -256,6 +256,7 @@ class TextAffinity(BaseEstimator):
         return self
 
     def _init_side(self) -> None:
+        self._query_memo: dict = {}  # a new index: vectors of another vocabulary go
         self.n_added_ = 0
         self._side_rows: list[tuple[np.ndarray, np.ndarray]] = []
         self._side_doc_profile: list[int] = []
@@ -446,7 +447,17 @@ class TextAffinity(BaseEstimator):
             raise NotFitted("TextAffinity is not fitted; call fit(profiles) first")
 
     def _query_vector(self, text, where: str = "query") -> tuple[np.ndarray, np.ndarray]:
-        return self._vector(self._query_tokens(text, where))
+        # Kept for the next call with the same text (a recommendation explains dozens of
+        # profiles for one query); the index's size is in the key, as adding profiles
+        # adds terms (and their idf).
+        key = (text, where, len(self.terms_), len(self._side_rows))
+        memo = self.__dict__.setdefault("_query_memo", {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= 64:
+                memo.clear()
+            found = memo[key] = self._vector(self._query_tokens(text, where))
+        return found
 
     def _query_tokens(self, text, where: str) -> list[str]:
         text = check_text(text, where)[: self.max_query_chars]

@@ -201,11 +201,23 @@ class TextTokenizer:
         if segmenter not in ("jieba", "vocabulary"):
             raise ValueError(f"unknown segmenter {segmenter!r}; expected 'jieba' or 'vocabulary'")
         self.segmenter = segmenter
-        if segmenter == "jieba":
+        self._load()
+
+    def _load(self) -> None:
+        if self.segmenter == "jieba":
             self._segmenter = _segmenter(self.extra_terms)
         else:
             self._prefixes = _vocabulary_index(self.extra_terms)
         self._chinese = lru_cache(maxsize=200_000)(self._chinese_run)
+
+    def __getstate__(self) -> dict:
+        # The segmenter (native jieba) and the caches are rebuilt from the settings.
+        return {k: getattr(self, k) for k in ("ngram_range", "extra_terms", "stem",
+                                              "segmenter")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._load()
 
     def __call__(self, text: str) -> list[str]:
         tokens: list[str] = []

@@ -280,6 +280,19 @@ def test_explain_paths_agrees_with_a_brute_force_search():
 
 
 @pytest.mark.parametrize("seed", [5, 6, 7])
+def test_walks_kept_for_one_query_give_every_target_the_same_paths(seed):
+    g = nx.MultiDiGraph(nx.gnm_random_graph(80, 400, seed=seed, directed=True))
+    index = GraphIndex.from_graph(g)
+    seeds = {0: 1.0, 3: 0.5, 8: 0.25}
+    reach: dict = {}
+    for target in range(10, 40):
+        alone = explain_paths_indexed(index, g, seeds, target, max_paths=4)
+        shared = explain_paths_indexed(index, g, seeds, target, max_paths=4, reach=reach)
+        assert shared == alone
+    assert len(reach) == len(seeds)  # each seed's walks gathered once
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
 def test_indexed_paths_match_the_reference(seed):
     g = nx.MultiDiGraph(nx.gnm_random_graph(60, 200, seed=seed, directed=True))
     for u, v, k in g.edges(keys=True):

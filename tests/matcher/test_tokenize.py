@@ -109,3 +109,16 @@ def test_batch_counting_equals_tokenizing_each_text(ngram_range) -> None:
 def test_batch_counting_with_jieba_takes_the_plain_path() -> None:
     tok = TextTokenizer()
     assert _batch_counts(tok, MIXED) == [Counter(tok(t)) for t in MIXED]
+
+
+@pytest.mark.parametrize("segmenter", ["jieba", "vocabulary"])
+def test_a_tokenizer_survives_pickling(segmenter) -> None:
+    # Its segmenter (native jieba) is rebuilt from the settings, so a fitted index can be
+    # kept in a file or sent to another process.
+    import pickle
+
+    tokenizer = TextTokenizer(ngram_range=(2, 3), extra_terms=("读出电路噪声",),
+                              segmenter=segmenter)
+    copy = pickle.loads(pickle.dumps(tokenizer))
+    text = "红外探测器读出电路噪声抑制 SiC detectors"
+    assert copy(text) == tokenizer(text) and copy.segmenter == segmenter
