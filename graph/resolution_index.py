@@ -41,9 +41,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Hamming
 
 from duijie.graph.normalize import (
     INDUSTRY_WORDS,
@@ -282,8 +284,9 @@ def _similarity(a: NameForm, b: NameForm) -> tuple[float, list[str], bool, bool]
     if not shares_brand:
         reasons = [f"names {a.core} / {b.core} share only industry words"]
         return score, reasons, False, tails_conflict
-    if len(a.core) == len(b.core) and _reading_similarity(a, b) == 1.0 \
-            and sum(x != y for x, y in zip(a.core, b.core, strict=True)) == 1:
+    # One differing character (Hamming, in C) first: most pairs stop there.
+    if len(a.core) == len(b.core) and Hamming.distance(a.core, b.core) == 1 \
+            and _reading_similarity(a, b) == 1.0:
         # A pinyin typing error swaps characters that sound alike: position by
         # position, with every reading of polyphonic characters (苏泊尔 / 苏伯尔); a
         # swap in a business word (工夜 / 工业) is no other line of business.
@@ -312,15 +315,13 @@ def _stems_sound_alike(a: NameForm, b: NameForm) -> float:
     position (云男白药 / 云南白药, 上孩海洋大学 / 上海海洋大学), else 0."""
     if a.stem == b.stem or len(a.stem) != len(b.stem) or len(a.stem) < 3:
         return 0.0
-    same = 0
-    for x, y in zip(a.stem, b.stem, strict=True):
-        if x == y:
-            same += 1
-        elif not set(char_readings(x)) & set(char_readings(y)):
-            return 0.0
-    if same < len(a.stem) - 1:  # one typo: two would make 荣盛 / 融晟 one firm
+    # One typo: two would make 荣盛 / 融晟 one firm.
+    if Hamming.distance(a.stem, b.stem) != 1:
         return 0.0
-    return 0.25 * same / len(a.stem) + 0.75
+    x, y = next((x, y) for x, y in zip(a.stem, b.stem, strict=True) if x != y)
+    if not set(char_readings(x)) & set(char_readings(y)):
+        return 0.0
+    return 0.25 * (len(a.stem) - 1) / len(a.stem) + 0.75
 
 
 class Verdict(NamedTuple):
@@ -493,6 +494,25 @@ def _compare_qualifiers(query: OrgProfile, cand: OrgProfile) -> tuple[str, str] 
 def _compare_places(a: frozenset[str], b: frozenset[str]) -> tuple[str, str]:
     """`compare_regions`, cached: an import compares the same few places many times."""
     return compare_regions(a, b)
+
+
+_ORDER = {"same": 3, "part_of": 2, "review": 1, "different": 0}
+
+
+def _best(found: list[Candidate], query_norm: str, k: int) -> list[Candidate]:
+    """The `k` best candidates: by decision, then score; among equal scores the
+    closer full spelling (place and all) first, then the id. The spelling is
+    compared only for candidates that can still reach the first `k`."""
+    def rank(c: Candidate) -> tuple[int, float]:
+        return -_ORDER[c.decision], -c.score
+
+    found.sort(key=rank)
+    if len(found) > k:
+        cut = rank(found[k - 1])
+        found = [c for c in found if rank(c) <= cut]
+    found.sort(key=lambda c: (*rank(c), -fuzz.ratio(query_norm, normalize_text(c.matched_name)),
+                              c.node_id))
+    return found[:k]
 
 
 def _one_same(found: list[Candidate], strengths: dict[str, tuple[int, int, int]]) -> None:
@@ -696,9 +716,12 @@ class OrganisationIndex:
         exact, blocked = self.candidate_slots(profile)
 
         ids, profiles, kind = self._ids, self._profiles, profile.kind
-        slots = sorted(s for s in exact | blocked
-                       if (node_id := ids[s]) is not None and node_id not in exclude
-                       and (kind is None or profiles[s].kind in (None, kind)))
+        if exclude or kind is not None:
+            slots = sorted(s for s in exact | blocked
+                           if (node_id := ids[s]) is not None and node_id not in exclude
+                           and (kind is None or profiles[s].kind in (None, kind)))
+        else:  # the common case: only removed records to skip
+            slots = sorted(s for s in exact | blocked if ids[s] is not None)
         if len(slots) > PREFILTER:
             slots = self._prefilter(profile, slots, exact)
         out, strengths = [], {}
@@ -712,13 +735,7 @@ class OrganisationIndex:
         _one_same(out, strengths)
         if not any(c.decision == "same" for c in out):
             out = self._with_parents(profile, out, exclude)
-        order = {"same": 3, "part_of": 2, "review": 1, "different": 0}
-        query_norm = profile.names[0].norm
-        # Among equal scores, the closer full spelling (place and all) ranks first.
-        out.sort(key=lambda c: (-order[c.decision], -c.score,
-                                -fuzz.ratio(query_norm, normalize_text(c.matched_name)),
-                                c.node_id))
-        return out[:k]
+        return _best(out, profile.names[0].norm, k)
 
     def parents(self, profile: OrgProfile) -> dict[int, tuple[str, str]]:
         """Stored organisations a name is a part of: {slot: (parent's name as written
@@ -772,9 +789,9 @@ class OrganisationIndex:
         """Keep exact-key hits and the slots whose core or pinyin is closest, ranked
         by rapidfuzz in C."""
         keep = {s for s in slots if s in exact}
-        cores = [self._core[s] for s in slots]
-        pinyins = [self._pinyin_text[s] for s in slots]
-        norms = [self._norm[s] for s in slots]  # place and legal form break ties of cores
+        pick = itemgetter(*slots)  # more than PREFILTER slots, so a tuple
+        cores, pinyins = pick(self._core), pick(self._pinyin_text)
+        norms = pick(self._norm)  # place and legal form break ties of cores
         for form in profile.names:
             for query, choices in ((form.core, cores), (" ".join(form.syllables), pinyins),
                                    (form.norm, norms)):
