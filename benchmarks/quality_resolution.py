@@ -57,7 +57,8 @@ def main() -> None:
         for name, rate in (("folded", clean.folded), ("reviewed", clean.reviewed),
                            ("part_of", clean.part_of)):
             print(f"\nclean {name}:", *rate.examples[:args.examples], sep="\n  ")
-        misses = [c for c in cases if c.split == args.split and c.type != "distinct"]
+        misses = [c for c in cases if c.split == args.split
+                  and c.type not in ("distinct", "shared_abbreviation")]
         index = register_index(register)
         by_name = {e.name: e for e in register}
         from duijie.graph.resolution_cases import outcome

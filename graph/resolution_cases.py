@@ -8,7 +8,10 @@ railway bureaus, CAS institutes) and cases about them, each in the `tune` or the
 - `typo`: found when the expected entry comes back `same`, or `review` ranked first;
 - `affiliation`: found when the parent comes back `part_of` (or `review` first);
 - `distinct`: a register name queried against the register without itself
-  (which holds a name sharing its core or sound): any `same` is a wrong merge.
+  (which holds a name sharing its core or sound): any `same` is a wrong merge;
+- `abbreviation`: a dictionary abbreviation (北大 for 北京大学), found like a typo;
+- `shared_abbreviation`: an abbreviation that another register name's characters
+  also follow (北大 / 北京师范大学): any `same` is a wrong merge.
 
 `import_register` imports the register itself as one clean file would be, each
 name against the names before it: any `same` folds two distinct organisations,
@@ -38,7 +41,8 @@ from duijie.graph.errors import InvalidInput
 from duijie.graph.resolution_index import OrganisationIndex
 
 REGISTER_FILES = ("universities.tsv", "listed.tsv", "railways.tsv", "institutes.tsv")
-CASE_TYPES = ("typo", "affiliation", "distinct")
+CASE_TYPES = ("typo", "affiliation", "distinct", "abbreviation", "shared_abbreviation")
+_KEPT_APART = ("distinct", "shared_abbreviation")  # found unless merged
 
 
 def split_of(name: str) -> str:
@@ -64,7 +68,7 @@ class Entry:
 @dataclass(frozen=True)
 class Case:
     split: str
-    type: str  # typo | affiliation | distinct
+    type: str  # one of CASE_TYPES
     query: str
     expected: str  # the register name it means (typo, affiliation) or resembles
     note: str = ""
@@ -160,7 +164,7 @@ def outcome(index: OrganisationIndex, case: Case, entry: Entry) -> str:
     if not found or found[0].decision == "different":
         return "different"
     best = found[0]
-    if case.type == "distinct":  # a part of another (中山大学新华学院) is no merge
+    if case.type in _KEPT_APART:  # a part of another (中山大学新华学院) is no merge
         return "wrong" if best.decision == "same" else best.decision
     if best.node_id != case.expected:
         return "wrong"
@@ -193,7 +197,7 @@ def evaluate_cases(register: list[Entry], cases: Iterable[Case], split: str,
         counts[result] = counts.get(result, 0) + 1
         found = quality.found.setdefault(case.type, Rate())
         wrong = quality.wrong.setdefault(case.type, Rate())
-        if case.type == "distinct":
+        if case.type in _KEPT_APART:
             found.add(result != "wrong")
         else:
             found.add(result in ("same", "part_of", "review"),

