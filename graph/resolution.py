@@ -188,6 +188,7 @@ def _index_for(store: GraphStore, max_age: float) -> OrganisationIndex:
     if cached is None or cached.expected != counts:
         cached = _Cached(build_index(store), counts)
         _CACHE[store] = cached
+        now = time.monotonic()  # fresh from when the build ended, not when it began
     cached.checked_at = now
     return cached.index
 

@@ -39,6 +39,7 @@ names with other numbers could only be `different`; so thousands of firms number
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -508,10 +509,12 @@ def _compare_places(a: frozenset[str], b: frozenset[str]) -> tuple[str, str]:
 _ORDER = {"same": 3, "part_of": 2, "review": 1, "different": 0}
 
 
-def _best(found: list[Candidate], query_norm: str, k: int) -> list[Candidate]:
+def _best(found: list[Candidate], query_norm: str, k: int,
+          norm_of: Callable[[Candidate], str]) -> list[Candidate]:
     """The `k` best candidates: by decision, then score; among equal scores the
-    closer full spelling (place and all) first, then the id. The spelling is
-    compared only for candidates that can still reach the first `k`."""
+    closer full spelling (place and all, `norm_of` the matched name) first, then the
+    id. The spelling is compared only for candidates that can still reach the first
+    `k`."""
     def rank(c: Candidate) -> tuple[int, float]:
         return -_ORDER[c.decision], -c.score
 
@@ -519,8 +522,7 @@ def _best(found: list[Candidate], query_norm: str, k: int) -> list[Candidate]:
     if len(found) > k:
         cut = rank(found[k - 1])
         found = [c for c in found if rank(c) <= cut]
-    found.sort(key=lambda c: (*rank(c), -fuzz.ratio(query_norm, normalize_text(c.matched_name)),
-                              c.node_id))
+    found.sort(key=lambda c: (*rank(c), -fuzz.ratio(query_norm, norm_of(c)), c.node_id))
     return found[:k]
 
 
@@ -753,7 +755,14 @@ class OrganisationIndex:
             out = self._with_parents(profile, out, exclude)
         if not any(c.decision in ("same", "part_of") for c in out):
             out = self._with_abbreviated(profile, out, exclude)
-        return _best(out, profile.names[0].norm, k)
+        return _best(out, profile.names[0].norm, k, self._matched_norm)
+
+    def _matched_norm(self, found: Candidate) -> str:
+        """The normalised spelling a candidate matched (kept in its profile)."""
+        profile = self._profiles[self._slot[found.node_id]]
+        norm = next((f.norm for f in profile.names if f.text == found.matched_name), None) \
+            if profile is not None else None
+        return norm if norm is not None else normalize_text(found.matched_name)
 
     def parents(self, profile: OrgProfile) -> dict[int, tuple[str, str]]:
         """Stored organisations a name is a part of: {slot: (parent's name as written
