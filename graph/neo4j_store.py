@@ -216,8 +216,10 @@ class Neo4jStore(StoreBase):
                 return results if every else results[-1]
 
             with self._session(write) as session:
-                runner: Callable = session.execute_write if write else session.execute_read
-                return runner(work)
+                if write:  # Neo4j also aborts a write running longer than the wait itself
+                    # (ArcadeDB 26.10 and FalkorDB 4.16 accept the timeout and ignore it)
+                    return session.execute_write(neo4j.unit_of_work(timeout=self.wait)(work))
+                return session.execute_read(work)
 
         return self._bounded(run)
 
