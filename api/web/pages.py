@@ -22,6 +22,7 @@ from duijie.api.services.accounts import log_in, log_out
 from duijie.api.web.deps import ANALYST_ONLY, SESSION_COOKIE, AccountsDep, analyst_may_open
 from duijie.api.web.eligibility_words import TEMPLATE_FUNCTIONS
 from duijie.api.web.i18n import pick_language, translate
+from duijie.api.web.source_words import TEMPLATE_FUNCTIONS as SOURCE_FUNCTIONS
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Forbidden, Unauthorized
 from duijie.graph.vocab import illustrative_mark
@@ -44,6 +45,7 @@ def _marks_in_page_language(context: Any, value: Any) -> Any:
 
 templates.env.finalize = _marks_in_page_language
 templates.env.globals.update(TEMPLATE_FUNCTIONS)  # programme conditions, in the page's words
+templates.env.globals.update(SOURCE_FUNCTIONS)  # where a fact came from, in its words
 LOGIN_CSRF_COOKIE = "duijie_login_csrf"
 LANG_COOKIE = "duijie_lang"
 

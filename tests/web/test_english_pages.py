@@ -21,7 +21,7 @@ from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
 from tests.web.server import PASSWORD, serve_with_accounts
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+")
-RAW_ID = re.compile(r"\b(?:ent|need|inst|exp|evt|prog|mtg|usr):[\w.-]+")
+RAW_ID = re.compile(r"\b(?:ent|need|inst|exp|evt|prog|mtg|usr|seed|import):[\w.-]+")
 PAGES = {
     "wang": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
              "/events", "/events/evt:xian-docking-2019-05", "/reviews", "/imports",

@@ -178,6 +178,8 @@ def test_profile_push_and_contacts_pages(page, server: Server) -> None:
     page.goto(server.url + "/firms/ent:dali-technology")
     assert page.locator("h1").inner_text() == "浙江大立科技"
     assert page.locator("#programmes li").count() > 0
+    sources = page.locator("details.sources").text_content()  # the seed document, by its heading
+    assert "秉强国初心 担创新使命" in sources and "seed:" not in sources, sources
     screenshot(page, "firm-profile-zh")
     page.goto(server.url + "/push")
     page.select_option("select[name=programme]", "prog:high-tech-enterprise")
