@@ -21,7 +21,6 @@ and sets its ranking beside the hybrid one on those later events (paired bootstr
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +86,8 @@ def pair_features(rec, firm: str, helper: str, needs: list[str]) -> dict[str, fl
 
 
 def outcome_examples(store: GraphStore, event_ids: list[str] | None = None, *,
-                     refit_text: bool = False) -> list[PairExample]:
+                     refit_text: bool = False, progress=None, cancelled=None
+                     ) -> list[PairExample]:
     """Every met pair of every dated event (or of `event_ids`), in date order, with its
     pre-event features and whether it signed. Undated events are left out.
 
@@ -95,7 +95,8 @@ def outcome_examples(store: GraphStore, event_ids: list[str] | None = None, *,
     text models are fitted once, on today's candidates, unless `refit_text`: a
     candidate's text profile is its own documents, fields and topics, never a meeting
     or an outcome, so no outcome reaches them either way; refitting per event also
-    leaves out candidates added since, at some seconds per event."""
+    leaves out candidates added since, at some seconds per event. `progress(stage, done,
+    total)` hears each event; once `cancelled()` says so, it stops with what it has."""
     by_event, _ = gather_pairs(store, set(event_ids) if event_ids else None)
     dated = []
     for event in by_event:
@@ -106,7 +107,11 @@ def outcome_examples(store: GraphStore, event_ids: list[str] | None = None, *,
     examples = []
     records, props = DatedRecords.read(store), candidate_props(store)
     base = None if refit_text else shared_recommender(store).current()
-    for day, event in sorted(dated):
+    for done, (day, event) in enumerate(sorted(dated)):
+        if cancelled is not None and cancelled():
+            break
+        if progress is not None:
+            progress("features", done, len(dated))
         met = [p for p in by_event[event] if p.reached("met") and p.helper]
         if not met:
             continue
@@ -241,8 +246,6 @@ RERANK_POOL = 50
 in use (what the hybrid leaves further down is not re-examined)."""
 
 _COUNTED: dict[tuple[int, Any], tuple[int, int]] = {}
-_MODEL: dict[tuple[int, int, int], tuple[dict[str, Any], ModelChoice | None]] = {}
-_LEARNING = threading.Lock()  # web workers' threads: one learns, the others wait for it
 
 
 def recorded_outcomes(store: GraphStore) -> tuple[int, int]:
@@ -272,9 +275,9 @@ def ranking_model(store: GraphStore) -> tuple[dict[str, Any], ModelChoice | None
     ``values``), and the model when it is the learned one.
 
     Below `MIN_OUTCOMES` recorded outcomes with `MIN_SIGNED` signings the hybrid ranking
-    is used and the note says how far there is to go. Above it, the model is learned from
-    the recorded outcomes alone (again only when their count changes: learning takes a
-    pre-event graph per event) and used only if it beat the hybrid ranking on later events.
+    is used and the note says how far there is to go. Above it, the last model a learning
+    run kept (`learning_runs.last_run`) is used if it beat the hybrid ranking on later
+    events; before any run, the hybrid ranking, saying so. Nothing is learned here.
 
     >>> from duijie.graph import open_store
     >>> from duijie.api.services.seeding import load_seed
@@ -286,14 +289,16 @@ def ranking_model(store: GraphStore) -> tuple[dict[str, Any], ModelChoice | None
     outcomes, signed = recorded_outcomes(store)
     if outcomes < MIN_OUTCOMES or signed < MIN_SIGNED:
         return _note("analysis_ranking_wait", outcomes, signed), None
-    key = (id(store), outcomes, signed)
-    with _LEARNING:
-        found = _MODEL.get(key)
-        if found is None:
-            found = _learn_recorded(store, outcomes, signed)
-            _MODEL.clear()
-            _MODEL[key] = found
-    return found
+    from duijie.api.services.learning_runs import last_run
+
+    kept = last_run(store)  # never learned here: a run does (`learning_runs`)
+    if kept is None or kept[0].note["key"] == "analysis_ranking_wait":
+        return _note("analysis_ranking_not_learned", outcomes, signed), None
+    run, choice = kept
+    note = {**run.note, "values": {**run.note["values"], "learned_at": run.learned_at,
+                                   "outcomes_now": outcomes, "signed_now": signed},
+            "chance_of_signing": {}}
+    return note, choice if note["method"] == "learned" else None
 
 
 LEARN_FROM = 2000
@@ -322,18 +327,32 @@ def latest_events(by_event: dict[str, list], dates: dict[str, str], enough: int)
     return sorted(chosen, key=lambda e: dates[e])
 
 
-def _learn_recorded(store: GraphStore, outcomes: int, signed: int
-                    ) -> tuple[dict[str, Any], ModelChoice | None]:
+def learn_recorded(store: GraphStore, outcomes: int, signed: int, *, progress=None,
+                   cancelled=None
+                   ) -> tuple[dict[str, Any], ModelChoice | None, dict[str, Any]]:
+    """Learn from the recorded outcomes of the latest events (`LEARN_FROM`): the note,
+    the model when it beat the hybrid ranking on later events, and what the report shows
+    of it (``choice``, ``reliability``, ``against_hybrid``; empty when nothing was learned).
+    `progress` and `cancelled` as `outcome_examples`."""
+    if outcomes < MIN_OUTCOMES or signed < MIN_SIGNED:
+        return _note("analysis_ranking_wait", outcomes, signed), None, {}
     by_event, _ = gather_pairs(store)
     dates = {e: str(n.props.get("start_date") or "")[:10]
              for e, n in store.get_nodes(list(by_event)).items()}
     events = latest_events(by_event, dates, LEARN_FROM)
-    examples = [e for e in outcome_examples(store, events) if not e.illustrative]
+    examples = [e for e in outcome_examples(store, events, progress=progress,
+                                            cancelled=cancelled) if not e.illustrative]
+    if cancelled is not None and cancelled():
+        return _note("analysis_ranking_cannot_learn", outcomes, signed), None, {}
+    if progress is not None:
+        progress("choosing")
     try:
         choice = choose_model(examples)
     except InvalidInput as error:  # e.g. the later events hold no signing
-        del error  # the note says it could not learn; `duijie report --learn` says why
-        return _note("analysis_ranking_cannot_learn", outcomes, signed), None
+        return _note("analysis_ranking_cannot_learn", outcomes, signed), None, {
+            "notes": [error.message]}
+    if progress is not None:
+        progress("comparing")
     test = [e for e in examples if e.event_id in set(choice.split.test)]
     runs, labels = scorer_runs(test, choice)
     row = {r["scorer"]: r for r in
@@ -342,9 +361,11 @@ def _learn_recorded(store: GraphStore, outcomes: int, signed: int
               "learned": round(row["value"], 3),
               "hybrid": round(row["value"] - row["difference"], 3),
               "low": round(row["difference_low"], 3), "high": round(row["difference_high"], 3)}
+    state = {"choice": choice.to_dict(), "against_hybrid": row,
+             "reliability": reliability(choice.test_labels, choice.test_probabilities)}
     if not (row["real"] and row["difference"] > 0):
-        return _note("analysis_ranking_not_better", outcomes, signed, **values), None
-    return _note("analysis_ranking_learned", outcomes, signed, **values), choice
+        return _note("analysis_ranking_not_better", outcomes, signed, **values), None, state
+    return _note("analysis_ranking_learned", outcomes, signed, **values), choice, state
 
 
 def rerank(store: GraphStore, need_id: str, items: list, k: int,

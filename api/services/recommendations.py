@@ -438,12 +438,16 @@ def _answer(store: GraphStore, question: tuple, viewer: Viewer,
             config: RecommendConfig | None, compute) -> RecommendResult:
     """`compute()`, or the answer kept for this question, viewer class and graph (an
     explicit `config` is not kept: it is a one-off). New embeddings are a new graph for
-    this purpose: the key holds which stored embeddings answered."""
+    this purpose: the key holds which stored embeddings answered, and which learning run
+    (`learning_runs.last_run`) the learned ranking came from."""
+    from duijie.api.services.learning_runs import last_run
+
     if config is not None:
         return compute()
     meaning = semantic_side(store)
+    kept = last_run(store)
     key = (*question, _viewer_class(viewer), date.today().isoformat(),
-           None if meaning is None else id(meaning))
+           None if meaning is None else id(meaning), kept[0].learned_at if kept else None)
     return RESULTS.answer(store, key, compute)
 
 

@@ -295,19 +295,33 @@ def _score_by_outcome(rank_rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _learning(store: GraphStore, pairs: list[PairRecord], learn: bool) -> dict[str, Any]:
-    """The learned ranking's state: counted here, or (with `learn`) learned from every
-    recorded outcome (`api.services.outcome_learning.learned_ranking`)."""
+    """The learned ranking's state: counted here, with what the last learning run kept
+    (`learning_runs.last_run`: its model's scores, reliability curve and ranking beside
+    the hybrid one, learned from recorded outcomes), or (with `learn`) learned now from
+    every outcome (`outcome_learning.learned_ranking`)."""
     if learn:
         from duijie.api.services.outcome_learning import learned_ranking
 
-        return learned_ranking(store, allow_illustrative=True).to_dict() | {"learned": True}
+        return learned_ranking(store, allow_illustrative=True).to_dict() | {
+            "learned": True, "source": "now"}
+    from duijie.api.services.learning_runs import last_run
+
     met = [p for p in pairs if p.reached("met")]
     signed = sum(1 for p in met if p.reached("signed"))
     ready = len(met) >= MIN_OUTCOMES and signed >= MIN_SIGNED
-    return {"outcomes": len(met), "signed": signed, "min_outcomes": MIN_OUTCOMES,
-            "min_signed": MIN_SIGNED, "ready": ready, "reason": None, "data": data_kind(met),
-            "in_use": False, "choice": None, "reliability": None, "against_hybrid": None,
-            "notes": [], "learned": False}
+    state = {"outcomes": len(met), "signed": signed, "min_outcomes": MIN_OUTCOMES,
+             "min_signed": MIN_SIGNED, "ready": ready, "reason": None, "data": data_kind(met),
+             "in_use": False, "choice": None, "reliability": None, "against_hybrid": None,
+             "notes": [], "learned": False, "source": None, "run": None}
+    kept = last_run(store)
+    if kept is not None and kept[0].choice is not None:
+        run = kept[0]
+        state.update(choice=run.choice, reliability=run.reliability,
+                     against_hybrid=run.against_hybrid, in_use=run.note["method"] == "learned",
+                     learned=True, source="last_run", data="recorded",
+                     run={"learned_at": run.learned_at, "outcomes": run.outcomes,
+                          "signed": run.signed, "key": run.note["key"]})
+    return state
 
 
 def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[str, Any]]:

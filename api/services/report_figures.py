@@ -151,6 +151,27 @@ def comparison_figure(report: dict[str, Any], t: Translate) -> str | None:
     return _svg(fig)
 
 
+def coverage_figure(report: dict[str, Any], t: Translate) -> str | None:
+    """The share of the catalogue that met a firm (Wilson interval) and the partners'
+    topic diversity per firm (bootstrap interval), both on 0–1."""
+    cover = report.get("coverage")
+    if not cover:
+        return None
+    rows = [("analysis_axis_coverage", cover["catalogue_coverage"])]
+    if cover.get("partner_diversity"):
+        rows.append(("analysis_axis_diversity", cover["partner_diversity"]))
+    fig, ax = _figure(5.6, 0.9 + 0.5 * len(rows))
+    for y, (_, r) in enumerate(rows[::-1]):
+        ax.barh(y, r["value"], color=GREEN)
+        ax.errorbar(r["value"], y, xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
+                    fmt="none", color="black", capsize=3)
+    ax.set_yticks(range(len(rows)), [t(key) for key, _ in rows[::-1]])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(t("analysis_axis_share"))
+    _caption(ax, t, report["data"])
+    return _svg(fig)
+
+
 def follow_up_figure(report: dict[str, Any], t: Translate) -> str | None:
     rows = report["follow_ups"][:10]
     if not rows:
@@ -213,6 +234,7 @@ def report_figures(report: dict[str, Any], t: Translate, *, simulation: bool = T
     drawn = {"funnel": funnel_figure(report, t), "sign_rate": sign_rate_figure(report, t),
              "rank": rank_figure(report, t), "score": score_figure(report, t),
              "comparison": comparison_figure(report, t),
+             "coverage": coverage_figure(report, t),
              "follow_ups": follow_up_figure(report, t)}
     learning = report["learning"]
     if learning.get("reliability"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from duijie.api.services import outcome_learning
+from duijie.api.services.learning_runs import LearningCancelled, learn_ranking, model_file
 from duijie.api.services.recommendations import recommend_for_need
 from duijie.api.services.simulated_outcomes import write_simulated_outcomes
 from duijie.evaluation.learning import MIN_OUTCOMES, MIN_SIGNED
@@ -61,12 +62,22 @@ def test_above_the_threshold_recommendations_rerank_by_the_learned_chance(grown)
     need = _need(many)
     outcomes, signed = outcome_learning.recorded_outcomes(many)
     assert outcomes >= MIN_OUTCOMES and signed >= MIN_SIGNED
+    # Nothing is learned in a request: before a run, the hybrid ranking, saying so.
+    before = recommend_for_need(many, need, k=10).to_dict()["ranking"]
+    assert before["method"] == "hybrid" and before["key"] == "analysis_ranking_not_learned"
+    assert before["values"]["outcomes"] == outcomes
+    stages = []
+    run = learn_ranking(many, progress=lambda stage, *counts: stages.append(stage))
+    assert run.kept and run.reliability and run.against_hybrid
+    assert stages[0] == "counting" and "features" in stages and stages[-1] == "keeping"
+    assert model_file(many).exists()  # beside the store: every worker reads it
     result = recommend_for_need(many, need, k=10).to_dict()
     ranking = result["ranking"]
     assert ranking["method"] == "learned", ranking
     assert ranking["key"] == "analysis_ranking_learned"
     assert ranking["values"]["learned"] > ranking["values"]["hybrid"]
     assert ranking["values"]["learned_from"] == outcomes  # fewer than LEARN_FROM: all
+    assert ranking["values"]["learned_at"] == run.learned_at
     assert ranking["values"]["low"] > 0  # the paired bootstrap says the gain is real
     ids = [i["id"] for i in result["items"]]
     chances = [ranking["chance_of_signing"][i] for i in ids]
@@ -89,5 +100,17 @@ def test_invented_outcomes_never_count_towards_the_threshold(tmp_path):
     try:
         ranking = recommend_for_need(store, _need(store), k=5).to_dict()["ranking"]
         assert ranking["method"] == "hybrid" and ranking["values"]["outcomes"] == 0
+    finally:
+        store.close()
+
+
+def test_a_cancelled_run_keeps_nothing_new(tmp_path):
+    store = _store(tmp_path / "cancel.db", 12, illustrative=False)
+    try:
+        with pytest.raises(LearningCancelled):
+            learn_ranking(store, cancelled=lambda: True)
+        assert not model_file(store).exists()
+        assert recommend_for_need(store, _need(store), k=3).to_dict()["ranking"]["key"] == (
+            "analysis_ranking_not_learned")
     finally:
         store.close()

@@ -100,7 +100,7 @@ def test_the_html_file_is_one_language_with_every_figure(seeded):
     zh = report_file_html(data, "zh", simulation=False)
     en = report_file_html(data, "en", simulation=False)
     for html in (zh, en):
-        assert html.count("<svg") == 5  # funnel, sign rate, rank, score, comparison
+        assert html.count("<svg") == 6  # funnel, sign rate, rank, score, comparison, coverage
         assert "analysis_" not in re.sub(r"<[^>]+>", " ", html)  # every key has words
         assert "<link" not in html and "http" not in re.sub(r'xmlns[^"]*"[^"]*"', "", html)
     assert "示例（虚构）数据" in zh and "对接漏斗" in zh
@@ -120,7 +120,8 @@ def test_duijie_report_writes_html_and_prints_json(seeded, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "8 家企业中 5 家签约（62%，95% 区间 31–86%）" in done.stdout
     html = out.read_text(encoding="utf-8")
-    assert html.count("<svg") == 6 and "模拟" in html  # and the simulator's learning curve
+    assert html.count("<svg") == 7 and "模拟" in html  # and the simulator's learning curve
+    assert 'id="coverage-figure"' in html  # coverage and diversity with their intervals
     as_json = run("report", "--all", "--json", "--today", "2019-12-31", "--lang", "en",
                   db=seeded)
     assert as_json.returncode == 0, as_json.stderr

@@ -248,6 +248,12 @@ MATRIX: dict[str, Entry] = {
     "POST /api/meetings/{meeting_id}/problems": Entry((201, HIDE, DENY, DENY, DENY, ANON), {
         "title": "矩阵：洽谈中提出的问题"}, {"meeting_id": "meeting"}),
     "GET /api/analysis": Entry(ORGANISERS, analyst=OK),
+    # learning serves the whole office: started and cancelled by an organiser without a
+    # region (202, or 409 while one runs), its state read by any organiser
+    "POST /api/analysis/learn": Entry(({202, 409}, DENY, DENY, DENY, DENY, ANON)),
+    "GET /api/analysis/learn/{job_id}": Entry(ORGANISERS, params={"job_id": "learn_job"}),
+    "DELETE /api/analysis/learn/{job_id}": Entry((OK, DENY, DENY, DENY, DENY, ANON),
+                                                 params={"job_id": "learn_job"}),
     # challenge lists: any organiser reads; only one without a scope reshapes themes (an
     # unknown theme is stale: 409)
     "GET /api/challenges": Entry(ORGANISERS, params={}),
@@ -303,6 +309,7 @@ MATRIX: dict[str, Entry] = {
     "POST /contacts/{official_id}/record": Entry(FORM_ORGANISERS, {"firm_id": FIRM_A}, {
         "official_id": "official"}, form=True),
     "GET /analysis": Entry(PAGE_ORGANISERS, analyst=OK),
+    "POST /analysis/learn": Entry((303, DENY, DENY, DENY, DENY, 303), {}, form=True),
     "GET /analysis/{event_id}": Entry(PAGE_OFFICE_ONLY, params={"event_id": "event"},
                                       analyst=OK),
     "GET /login": Entry((OK,) * 6, analyst=OK),

@@ -112,6 +112,9 @@ def office(tmp_path_factory) -> Office:
         clustering = org.post("/api/challenges/recompute")
         assert clustering.status_code == 202, clustering.text
         ids["challenge_job"] = wait_job(org, clustering.json()["id"], "/api/challenges/jobs")["id"]
+        learning = org.post("/api/analysis/learn")
+        assert learning.status_code == 202, learning.text
+        ids["learn_job"] = wait_job(org, learning.json()["id"], "/api/analysis/learn")["id"]
     yield found
     server.close()
 

@@ -98,5 +98,43 @@ def rerank(app: AppContext, need_id: str, kind: str, k: int, allow_illustrative:
                    f"hybrid #{item['hybrid_rank']}{chance}")
 
 
+@evaluate.command()
+@json_option
+@pass_app
+def learn(app: AppContext, as_json: bool) -> None:
+    """Learn the ranking from the recorded outcomes and keep it for `recommend` and the
+    report (the same run the analysis page starts). Runs in the foreground, its stages on
+    stderr; Ctrl-C cancels it and the last kept model stays.
+
+    \b
+    Example:
+      duijie evaluate learn
+      duijie evaluate learn --json
+    """
+    import sys
+
+    from duijie.api.jobs import Job, run_in_foreground
+    from duijie.api.services.learning_runs import learn_ranking
+    from duijie.api.web.report_html import translator
+
+    shown = {"stage": None}
+
+    def report(progress, stage: str, done: int = 0, total: int = 0) -> None:
+        progress(stage, done, total)
+        if stage != shown["stage"]:  # one line a stage
+            click.echo(f"learning: {stage}" + (f" ({total})" if total else ""), err=True)
+        shown["stage"] = stage
+
+    job = Job(lambda progress, cancelled: learn_ranking(
+        app.store, progress=lambda *a: report(progress, *a), cancelled=cancelled),
+        name="learn ranking")
+    run = run_in_foreground(job)
+    if as_json:
+        echo_json(run.to_dict())
+        return
+    t = translator("en")
+    click.echo(t(run.note["key"], **run.note["values"]), file=sys.stdout)
+
+
 def register(group: click.Group) -> None:
     group.add_command(evaluate)

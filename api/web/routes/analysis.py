@@ -3,21 +3,28 @@ pages `/analysis` (every event) and `/analysis/{event_id}`."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from duijie.api.jobs import SharedJobs, job_dict
+from duijie.api.services.access import Viewer
+from duijie.api.services.learning_runs import LearningRun, learn_ranking
 from duijie.api.services.report import (
     RANK_EVENTS,
     AnalysisReport,
     all_events_report,
     event_report,
 )
-from duijie.api.web.deps import StoreDep, require_role, viewer_of
+from duijie.api.web.deps import JobsDep, OrganiserSession, StoreDep, require_role, viewer_of
+from duijie.api.web.event_models import JobFields
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Forbidden
+from duijie.graph.errors import Conflict, Forbidden, NotFound
+from duijie.graph.job_table import JobRow
+from duijie.graph.store import GraphStore
 
 router = APIRouter(tags=["analysis"])
 
@@ -30,6 +37,68 @@ Today = Annotated[date | None, Query(description="YYYY-MM-DD: count overdue foll
                                                  "from this date instead of today")]
 RankEvents = Annotated[int | None, Query(ge=0, le=100_000, description=(
     "rank partners for the latest N events with a record (default: every one)"))]
+
+
+LEARN = "learn"
+LEARN_SUBJECT = "outcomes"  # one learning run at a time, in any worker
+JobId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]
+
+
+class LearningJobOut(JobFields):
+    result: LearningRun | None
+
+
+def start_learning(store: GraphStore, jobs: SharedJobs, user_id: str | None,
+                   viewer: Viewer) -> JobRow:
+    """Learn the ranking as a job (`learning_runs.learn_ranking`); `Forbidden` for an
+    organiser of one region (the model serves the whole office), `Conflict` while a run
+    goes on in any worker."""
+    if viewer.scope:
+        raise Forbidden("learning serves the whole office: an organiser without a region "
+                        "starts it", where="learning")
+    return jobs.start(lambda progress, cancelled: learn_ranking(
+        store, progress=progress, cancelled=cancelled), kind=LEARN, subject=LEARN_SUBJECT,
+        name="learn ranking", owner=user_id)
+
+
+def running_learning(jobs: SharedJobs) -> JobRow | None:
+    """The learning run going on now (or the last one), in any worker."""
+    latest = jobs.table.list(LEARN, limit=1)
+    return jobs.get(latest[0].id) if latest else None
+
+
+def learning_job(jobs: SharedJobs, job_id: str) -> JobRow:
+    job = jobs.get(job_id)
+    if job.kind != LEARN:
+        raise NotFound("is not a learning job (finished jobs are kept a while)",
+                       value=job_id, where="job")
+    return job
+
+
+@router.post("/api/analysis/learn", response_model=LearningJobOut, status_code=202)
+def learn(store: StoreDep, session: OrganiserSession, jobs: JobsDep) -> dict[str, Any]:
+    """Learn the ranking from the recorded outcomes as a job (202 at once; 409 while one
+    runs). Recommendations keep using the last learned model (or the hybrid ranking,
+    saying so) until it ends, and never wait for it."""
+    return job_dict(start_learning(store, jobs, session.user.id, viewer_of(session)))
+
+
+@router.get("/api/analysis/learn/{job_id}", response_model=LearningJobOut)
+def learning_state(job_id: JobId, session: OrganiserSession, jobs: JobsDep) -> dict[str, Any]:
+    """A learning job's stage, progress (done of total) and, once done, its result."""
+    return job_dict(learning_job(jobs, job_id))
+
+
+@router.delete("/api/analysis/learn/{job_id}", response_model=LearningJobOut)
+def cancel_learning(job_id: JobId, session: OrganiserSession, jobs: JobsDep
+                    ) -> dict[str, Any]:
+    """Cancel a learning job (the last kept model stays); a finished one answers as it
+    ended."""
+    if viewer_of(session).scope:
+        raise Forbidden("learning serves the whole office: an organiser without a region "
+                        "cancels it", where="learning")
+    learning_job(jobs, job_id)
+    return job_dict(jobs.cancel(job_id))
 
 
 @router.get("/api/analysis", response_model=AnalysisReport)
@@ -63,8 +132,27 @@ def _page(request: Request, make) -> HTMLResponse:
     data = make(request.app.state.store, viewer_of(session)).to_dict()
     figures = report_figures(data, translator(language(request)))
     json_href = "/api/analysis" + ("" if data["scope"] == "all" else f"/{data['scope']}")
+    may_learn = session.user.role == Role.ORGANISER and not session.user.scope
+    job = running_learning(request.app.state.jobs) if may_learn else None
     return render(request, "analysis_report.html", session=session, report=data,
-                  figures=figures, links=True, json_href=json_href)
+                  figures=figures, links=True, json_href=json_href, may_learn=may_learn,
+                  learning_job=job_dict(job) if job is not None else None)
+
+
+@router.post("/analysis/learn", include_in_schema=False)
+async def learn_page(request: Request) -> Response:
+    """Start a learning run (or, while one goes on, show that one) and go back."""
+    from duijie.api.web.pages import check_form_csrf, signed_in_page
+
+    session = signed_in_page(request, Role.ORGANISER)
+    if isinstance(session, Response):
+        return session
+    form = await request.form()
+    check_form_csrf(session, form.get("csrf_token"))
+    app = request.app.state
+    with contextlib.suppress(Conflict):  # one runs already: the page shows it
+        start_learning(app.store, app.jobs, session.user.id, viewer_of(session))
+    return RedirectResponse("/analysis#learning", status_code=303)
 
 
 @router.get("/analysis", include_in_schema=False)
