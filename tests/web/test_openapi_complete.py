@@ -10,6 +10,7 @@ from duijie.api.web.app import create_app
 # Writes that are pure actions on the record named by their path: they take no body.
 BODILESS_ACTIONS = {
     ("post", "/api/challenges/recompute"),
+    ("post", "/api/analysis/learn"),
     ("post", "/api/embeddings"),
     ("post", "/api/events/{event_id}/publish"),
     ("put", "/api/needs/{need_id}/shares/{expert_id}"),
