@@ -80,6 +80,15 @@ def test_a_firm_sees_its_own_problems_and_profile_only(server: Server) -> None:
     assert firm.get(f"/api/problems/{seed_problem}").status_code == 404
 
 
+def test_my_firm_keeps_the_chosen_language(server: Server) -> None:
+    with httpx.Client(base_url=server.url, timeout=60) as browserless:
+        signed = browserless.post("/api/session", json={"username": "ail", "password": PASSWORD})
+        assert signed.status_code == 200, signed.text  # the session cookie is kept
+        moved = browserless.get("/firm", params={"lang": "en"})
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/firms/ent%3Aailaiyi?lang=en"
+
+
 def test_profile_and_push(server: Server) -> None:
     http = client(server, "wang")
     profile = http.get("/api/firms/ent:ailaiyi/profile").json()

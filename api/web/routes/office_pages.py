@@ -202,7 +202,9 @@ def my_firm_page(request: Request) -> Response:
     session = signed_in_page(request, Role.ENTERPRISE)
     if isinstance(session, Response):
         return session
-    return RedirectResponse(f"/firms/{quote(session.user.party_id or '-')}", status_code=303)
+    query = f"?{request.url.query}" if request.url.query else ""  # keeps ?lang=en
+    return RedirectResponse(f"/firms/{quote(session.user.party_id or '-')}{query}",
+                            status_code=303)
 
 
 @router.get("/firms/{firm_id}")
