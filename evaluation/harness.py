@@ -9,8 +9,10 @@ Protocol, so that a default is chosen by measurement and reported honestly:
 1. every method ranks every query of every set (`run_method`);
 2. per-query metric values (`per_query`) are averaged per split; a 95% interval comes from a
    percentile bootstrap over the queries (`bootstrap_interval`, on evaluation.intervals);
-3. the choice (`choose`) uses the **tune** split only, averaged over the sets given (not one
-   set), ties broken by the order the methods were listed (simpler first);
+3. the choice (`choose`) uses the **tune** split only: among the methods **not below the
+   baseline (BM25) on any tune set** measured, the best mean over the sets given (not one
+   set), ties broken by the order the methods were listed (simpler first); the baseline
+   itself always qualifies, so a choice always exists;
 4. the held-out split is reported beside it and never used to choose.
 
 >>> from duijie.evaluation.sets import LabelledSet
@@ -129,19 +131,39 @@ def summary(labelled: LabelledSet, rankings: list[list[str]], split: str,
     return {m: float(per_query(labelled, rankings, split, m).mean()) for m in metrics}
 
 
-def choose(tune_scores: dict[str, dict[str, float]], set_names: Sequence[str]) -> str:
-    """The method with the best mean tune score over the named sets (first listed on ties).
+def choose(tune_scores: dict[str, dict[str, float]], set_names: Sequence[str],
+           baseline: str | None = None, candidates: Sequence[str] | None = None) -> str:
+    """The method with the best mean tune score over the named sets (first listed on ties),
+    among those not below ``baseline`` on any set.
 
-    ``tune_scores[method][set]`` is the method's tune-split score on that set.
+    ``tune_scores[method][set]`` is the method's tune-split score on that set. With a
+    ``baseline`` (a method of ``tune_scores``), a candidate below the baseline's score on any
+    set the baseline was measured on (every set, not only ``set_names``) is out; the baseline
+    itself is always in, so a choice always exists. ``candidates`` limits the choice to
+    those methods (in that order), the baseline added.
 
-    >>> choose({"a": {"s1": 0.5, "s2": 0.7}, "b": {"s1": 0.9, "s2": 0.2}}, ["s1", "s2"])
+    >>> scores = {"bm25": {"s1": 0.5, "s2": 0.5, "x": 0.1},
+    ...           "a": {"s1": 0.6, "s2": 0.6, "x": 0.1}, "b": {"s1": 0.9, "s2": 0.4, "x": 0.1}}
+    >>> choose(scores, ["s1", "s2"])
+    'b'
+    >>> choose(scores, ["s1", "s2"], baseline="bm25")
     'a'
+    >>> choose(scores, ["s1", "s2"], baseline="bm25", candidates=["b"])
+    'bm25'
     """
     if not tune_scores or not set_names:
         raise ValueError("nothing to choose from")
+    names = list(tune_scores) if candidates is None else list(candidates)
+    if baseline is not None:
+        if baseline not in tune_scores:
+            raise ValueError(f"the baseline {baseline!r} has no scores")
+        floor = tune_scores[baseline]
+        names = [baseline, *names] if baseline not in names else names
+        names = [m for m in names
+                 if all(tune_scores[m][s] >= floor[s] - 1e-12 for s in floor)]
     best, best_mean = None, -np.inf
-    for method, by_set in tune_scores.items():
-        mean = float(np.mean([by_set[s] for s in set_names]))
+    for method in names:
+        mean = float(np.mean([tune_scores[method][s] for s in set_names]))
         if mean > best_mean + 1e-12:
             best, best_mean = method, mean
     return best

@@ -146,6 +146,26 @@ def test_choice_uses_the_mean_over_sets_and_the_first_listed_on_ties():
         choose(scores, [])
 
 
+def test_choice_keeps_only_methods_never_below_the_baseline_on_any_set():
+    # Made-up per-set tune scores: "wide" has the best mean but loses to BM25 on "en";
+    # "narrow" is level with BM25 on "en" and above it elsewhere; "cross" is judged on
+    # the cross-language set too, though the mean is over the monolingual two only.
+    scores = {"BM25": {"zh": 0.50, "en": 0.20, "zh-en": 0.05},
+              "wide": {"zh": 0.70, "en": 0.19, "zh-en": 0.05},
+              "narrow": {"zh": 0.55, "en": 0.20, "zh-en": 0.05},
+              "cross": {"zh": 0.60, "en": 0.25, "zh-en": 0.04}}
+    assert choose(scores, ["zh", "en"]) == "wide"
+    assert choose(scores, ["zh", "en"], baseline="BM25") == "narrow"
+    # Nothing qualifies but the baseline: the baseline is the choice.
+    assert choose(scores, ["zh", "en"], baseline="BM25", candidates=["wide", "cross"]) == "BM25"
+    # The baseline wins a tie (it is listed first), and a worse candidate never beats it.
+    level = {"BM25": {"zh": 0.5}, "same": {"zh": 0.5}, "worse": {"zh": 0.4}}
+    assert choose(level, ["zh"], baseline="BM25") == "BM25"
+    assert choose(level, ["zh"], baseline="BM25", candidates=["worse"]) == "BM25"
+    with pytest.raises(ValueError, match="baseline"):
+        choose(scores, ["zh"], baseline="TF-IDF")
+
+
 def test_per_query_rejects_an_unknown_metric(sets):
     s = sets["built-here"]
     with pytest.raises(ValueError, match="name@k"):
