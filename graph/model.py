@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -546,6 +547,24 @@ def shown_name(kind: str | None, props: dict[str, Any], fallback: str = "",
     if kind in MARKED_KINDS:
         name += illustrative_mark(props.get("illustrative"), lang)
     return name
+
+
+def mark_quoted_names(text: str, nodes: Iterable[Node]) -> str:
+    """`text` with each invented record's name among `nodes` marked where it is quoted
+    whole (evidence that quotes the names it compared); a name inside a longer word,
+    or already marked, is left alone.
+
+    >>> a = Node("ent:a", "Enterprise", {"name": "示例甲科技", "illustrative": True})
+    >>> mark_quoted_names("names 甲科技 / 示例甲科技: characters 80%", [a])
+    'names 甲科技 / 示例甲科技（示意）: characters 80%'
+    >>> mark_quoted_names("示例甲科技有限公司 / 示例甲科技（示意）", [a])
+    '示例甲科技有限公司 / 示例甲科技（示意）'
+    """
+    for node in nodes:
+        if node.illustrative and node.kind in MARKED_KINDS and node.name in text:
+            text = re.sub(rf"(?<!\w){re.escape(node.name)}(?![\w（(]| \(illustrative\))",
+                          lambda _, shown=node.shown_name: shown, text)
+    return text
 
 
 def meeting_props(firm: Node, helper: Node) -> dict[str, Any]:

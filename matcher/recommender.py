@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.model import shown_name
 from duijie.graph.places import find_places
 from duijie.matcher.eligibility import evaluate_eligibility
 from duijie.matcher.explain_terms import whole_words
@@ -475,7 +476,7 @@ class Recommender:
                                    props.get("tech_field"))
             firm_id = firm_id or self.facts.firm_of(need_id)
             roles = self.need_roles(need_id)
-            query = query_dict(kind=kind, need=need_id, title=props.get("title"),
+            query = query_dict(kind=kind, need=need_id, title=shown_name("Need", props),
                                illustrative=props.get("illustrative"))
         else:
             if not isinstance(text, str) or not text.strip():

@@ -7,7 +7,6 @@ from duijie.graph.vocab import (
     NEED_STATUS_LABELS,
     MatchReason,
     figure_text,
-    illustrative_mark,
     kind_label,
 )
 from duijie.matcher.reasons import as_reason, reason, render_reason
@@ -87,8 +86,7 @@ def render_replay(replay: EventReplay) -> str:
              f"{r.invitations.covered_weight:g}/{r.invitations.total_weight:g}）："]
     for c in r.invited:
         covers = "、".join(c["covers"]) or "（未强覆盖任何需求）"
-        lines.append(f"  {c['name']}{illustrative_mark(c.get('illustrative'))} "
-                     f"[{kind_label(c['kind'])}]：{covers}")
+        lines.append(f"  {c['name']} [{kind_label(c['kind'])}]：{covers}")
     tables = sorted({p["table"] for p in r.pairs if p["table"]})
     lines.append(f"日程（{len(r.pairs)} 场会谈，{len(tables)} 张桌；得分 0–1，"
                  "理由：匹配词 ｜ 图谱路径）：")
@@ -100,8 +98,7 @@ def render_replay(replay: EventReplay) -> str:
             label = f"{int(day[5:7])}月{int(day[8:10])}日" if day else "未排期"
             lines.append(f" {label}")
         lines.append(f"  {when[11:16] or '--:--'} {p['table'] or '-':<3} {p['firm_name']}"
-                     f"{illustrative_mark(p.get('firm_illustrative'))} × {p['helper_name']}"
-                     f"{illustrative_mark(p.get('helper_illustrative'))}  {p['score'] or 0:.2f}")
+                     f" × {p['helper_name']}  {p['score'] or 0:.2f}")
         lines.append(f"        {_short_reasons(p['reasons'])}")
     for pid, why in r.plan.unassigned.items():
         lines.append(f"  未安排 {pid}：{why}")

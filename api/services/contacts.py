@@ -63,6 +63,7 @@ class ContactAssignment(Result):
     score: float
     reasons: list[dict[str, str]]  # {"code": field|department|region|capacity, "value"}
     source: str
+    illustrative: bool  # the firm is invented demo data (its name marked 示意)
 
 
 @dataclass
@@ -98,6 +99,7 @@ class ContactRecorded(Result):
     on_duty: bool  # the firm is one this official is assigned to
     note: str | None
     problems: list[ProblemView] = field(default_factory=list)
+    illustrative: bool = False  # the firm is invented demo data (its name marked 示意)
 
 
 @dataclass
@@ -122,6 +124,7 @@ class DutyFirm(Result):
     last_contact: str | None
     contacts: int
     open_problems: int
+    illustrative: bool  # invented demo data (its name marked 示意)
 
 
 @dataclass
@@ -314,10 +317,11 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
     if len(batch):
         store.apply(batch)
     onames = {o.id: o for o in officials}
-    fnames = {f.id: f.name for f in firms}
-    rows = [ContactAssignment(a.firm, fnames[a.firm], a.official, onames[a.official].name,
-                              onames[a.official].props["department"], a.score,
-                              [{"code": c, "value": v} for c, v in a.reasons], a.source)
+    by_id = {f.id: f for f in firms}
+    rows = [ContactAssignment(a.firm, by_id[a.firm].shown_name, a.official,
+                              onames[a.official].name, onames[a.official].props["department"],
+                              a.score, [{"code": c, "value": v} for c, v in a.reasons],
+                              a.source, by_id[a.firm].illustrative)
             for a in plan.assignments]
     load = [OfficialLoad(o.id, o.name, o.props["department"], o.props.get("capacity", 20),
                          plan.load.get(o.id, 0)) for o in officials]
@@ -357,8 +361,8 @@ def record_contact(store: GraphStore, official_id: str, firm_id: str, *, on: str
                       replace_props=True, expect_rev=official.rev, where="contact")
     store.apply(batch)
     on_duty = bool(store.find_edges("contact_for", src=official_id, dst=firm_id, limit=1))
-    return ContactRecorded(official.id, official.name, firm.id, firm.name, day, on_duty, note,
-                           views)
+    return ContactRecorded(official.id, official.name, firm.id, firm.shown_name, day, on_duty,
+                           note, views, firm.illustrative)
 
 
 def contact_duty(store: GraphStore, *, official_id: str | None = None,
@@ -386,12 +390,14 @@ def contact_duty(store: GraphStore, *, official_id: str | None = None,
     if official_id:
         o = officials[0]
         contacts = o.props.get("contacts", [])
-        names = {i: n.name for i, n in store.get_nodes(assigned[o.id]).items()}
+        nodes = store.get_nodes(assigned[o.id])
+        names = {i: n.shown_name for i, n in nodes.items()}
         for fid in sorted(assigned[o.id], key=lambda i: names.get(i, i)):
             mine = [c for c in contacts if c["firm"] == fid]
             firms.append(DutyFirm(fid, names.get(fid, fid), max((c["on"] for c in mine),
                                                                 default=None), len(mine),
                                   sum(1 for p in problems.values()
-                                      if p.firm_id == fid and p.state != "closed")))
+                                      if p.firm_id == fid and p.state != "closed"),
+                                  fid in nodes and nodes[fid].illustrative))
     rows.sort(key=lambda r: (r.department, r.name))
     return DutyReport(today, rows, firms)

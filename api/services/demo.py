@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from duijie.api.services import Result
+from duijie.api.services.directory import shown_affiliations
 from duijie.api.services.replay import EventReplay, plan_event
 from duijie.api.services.seeding import XIAN_EVENT, load_seed
 from duijie.graph.errors import NotFound
@@ -29,7 +30,8 @@ def demo_summary(store: GraphStore) -> dict[str, Any]:
     events = []
     for event in iter_nodes(store, "Event"):
         p = event.props
-        events.append({"id": event.id, "name": event.name, "region": p.get("region"),
+        events.append({"id": event.id, "name": event.shown_name,
+                       "illustrative": event.illustrative, "region": p.get("region"),
                        "start_date": p.get("start_date"), "end_date": p.get("end_date"),
                        "figures": list(p.get("figures", []))})
     events.sort(key=lambda e: (e["start_date"] or "9999", e["name"]))
@@ -39,9 +41,13 @@ def demo_summary(store: GraphStore) -> dict[str, Any]:
     except NotFound:  # a store without the seed simply has no trip
         xian["event"] = None
     if xian["event"] is not None:
-        for edge, other in store.neighbours(XIAN_EVENT, "participated_in", "in"):
-            # Marked when the participation or the participant is not in the seeds.
-            entry = {"id": other.id, "name": other.name,
+        taking_part = store.neighbours(XIAN_EVENT, "participated_in", "in")
+        affiliations = shown_affiliations(store, [o for _, o in taking_part
+                                                  if o.kind == "Expert"])
+        for edge, other in taking_part:
+            # Flagged when the participation or the participant is not in the seeds; the
+            # name is marked when the participant is (`Node.shown_name`).
+            entry = {"id": other.id, "name": other.shown_name,
                      "illustrative": bool(other.props.get("illustrative")
                                           or edge.props.get("illustrative")),
                      "role": edge.props.get("role")}
@@ -50,14 +56,15 @@ def demo_summary(store: GraphStore) -> dict[str, Any]:
             elif other.kind == "Institute":
                 xian["institutes"].append(entry)
             else:
-                entry["affiliation"] = other.props.get("affiliation")
+                entry["affiliation"] = affiliations.get(other.id)
                 entry["title"] = other.props.get("title")
                 xian["experts"].append(entry)
         signed = [e for e in iter_edges(store, "signed")
                   if e.props.get("source_event") == XIAN_EVENT]
         names = store.get_nodes({e.src for e in signed} | {e.dst for e in signed})
         for e in signed:
-            xian["signed"].append({"need": names[e.src].name, "helper": names[e.dst].name,
+            xian["signed"].append({"need": names[e.src].shown_name,
+                                   "helper": names[e.dst].shown_name,
                                    "need_id": e.src, "helper_id": e.dst,
                                    "date": e.props.get("date"),
                                    "illustrative": bool(e.props.get("illustrative"))})

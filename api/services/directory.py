@@ -39,6 +39,29 @@ MAX_LIMIT = 200
 SUMMARY_CHARS = 160
 
 
+def shown_affiliations(store: GraphStore, experts: list[Node]) -> dict[str, str]:
+    """Each expert's affiliation as a person reads it: when it names an organisation of
+    the graph (by its normalised name) that is invented, with its mark.
+
+    >>> from duijie.graph import open_store
+    >>> store = open_store(":memory:")
+    >>> with store.batch() as b:
+    ...     b.upsert_node(Node("inst:x", "Institute", {"name": "示例所", "illustrative": True}))
+    >>> shown_affiliations(store, [Node("exp:a", "Expert", {"name": "甲",
+    ...                                  "affiliation": "示例所"})])
+    {'exp:a': '示例所（示意）'}
+    """
+    out = {}
+    for expert in experts:
+        text = expert.props.get("affiliation")
+        if not text:
+            continue
+        ids = store.find_by_key("norm", normalize_text(text))
+        named = store.get_nodes(ids[:1]).get(ids[0]) if len(ids) == 1 else None
+        out[expert.id] = named.shown_name if named is not None and named.illustrative else text
+    return out
+
+
 @dataclass
 class DirectoryEntry(Result):
     id: str
@@ -128,4 +151,9 @@ def list_directory(store: GraphStore, what: str, *, q: str | None = None,
     name = sort.lstrip("-")
     entries.sort(key=lambda e: (getattr(e, name) is None, getattr(e, name) or "", e.id),
                  reverse=sort.startswith("-"))
-    return Directory(entries[offset:offset + limit], len(entries), offset, limit)
+    page = entries[offset:offset + limit]
+    if what == "experts":
+        shown = shown_affiliations(store, list(store.get_nodes([e.id for e in page]).values()))
+        for entry in page:
+            entry.affiliation = shown.get(entry.id, entry.affiliation)
+    return Directory(page, len(entries), offset, limit)

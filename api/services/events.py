@@ -440,6 +440,7 @@ class RuleRecorded(Result):
     status: str
     by: str | None
     reason: str | None
+    illustrative: bool  # either side is invented demo data (its name marked 示意)
 
 
 def event_rule(store: GraphStore, event_id: str, kind: str, firm: str, helper: str, *,
@@ -450,7 +451,8 @@ def event_rule(store: GraphStore, event_id: str, kind: str, firm: str, helper: s
                          reason=reason)
     names = display_names(store, [firm, helper])
     return RuleRecorded(event_id, rule["kind"], firm, names[firm], helper, names[helper],
-                        rule["status"], rule.get("by"), rule.get("reason"))
+                        rule["status"], rule.get("by"), rule.get("reason"),
+                        bool(invented_ids(store, [firm, helper])))
 
 
 def display_names(store: GraphStore, node_ids: Iterable[str]) -> dict[str, str]:
@@ -460,3 +462,9 @@ def display_names(store: GraphStore, node_ids: Iterable[str]) -> dict[str, str]:
     nodes = store.get_nodes(ids)
     return {i: nodes[i].shown_name if i in nodes else i for i in ids}
 
+
+def invented_ids(store: GraphStore, node_ids: Iterable[str]) -> frozenset[str]:
+    """The ids among these of records invented for the demo (`Node.illustrative`): a JSON
+    record naming one says `illustrative: true`."""
+    nodes = store.get_nodes(list(dict.fromkeys(i for i in node_ids if i)))
+    return frozenset(i for i, node in nodes.items() if node.illustrative)

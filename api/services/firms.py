@@ -216,6 +216,7 @@ class ProgrammeStanding(Result):
     on: str | None
     applied: bool
     holds: bool
+    illustrative: bool  # the firm or the programme is invented demo data (named 示意)
 
 
 def record_programme(store: GraphStore, firm_id: str, programme_id: str, *,
@@ -271,9 +272,10 @@ def record_programme(store: GraphStore, firm_id: str, programme_id: str, *,
         store.apply(batch)
     now_applied = bool(store.find_edges("applied_for", src=firm_id, dst=programme_id, limit=1))
     now_held = bool(store.find_edges("awarded", src=firm_id, dst=programme_id, limit=1))
-    return ProgrammeStanding(firm.id, firm.name, programme.id, programme.name,
+    return ProgrammeStanding(firm.id, firm.shown_name, programme.id, programme.shown_name,
                              "holds" if now_held else "applied" if now_applied else "none",
-                             day, now_applied, now_held)
+                             day, now_applied, now_held,
+                             firm.illustrative or programme.illustrative)
 
 
 def _meetings(store: GraphStore, firm_id: str, viewer: Viewer) -> list[FirmMeeting]:

@@ -27,7 +27,7 @@ from typing import Literal
 
 from duijie.api.services import Result
 from duijie.api.services.events import display_names
-from duijie.api.services.io import ImportResult, MergeReport
+from duijie.api.services.io import ImportResult, MergeReport, merge_reports
 from duijie.graph.errors import Conflict, InvalidInput
 from duijie.graph.headers import EDGES, canonical_kind
 from duijie.graph.importers import ImportPlan, ParsedFile, parse_table, plan_import
@@ -66,6 +66,7 @@ class PlannedRecord(Result):
     name: str
     into_id: str | None
     into_name: str | None
+    illustrative: bool = False  # the stored organisation it lands on is invented (示意)
 
 
 @dataclass
@@ -193,11 +194,11 @@ def _records(store: GraphStore, planned: _Planned) -> list[PlannedRecord]:
         if node.id in stored and first_id != node.id and parsed.kind != "Need":
             into = stored[node.id]
             out.append(PlannedRecord(record.row, "merge", node.kind, first_id, name,
-                                     into.id, into.name))
+                                     into.id, into.shown_name, into.illustrative))
         else:
             action = "update" if node.id in stored else "create"
             out.append(PlannedRecord(record.row, action, node.kind, node.id, name, None,
-                                     None))
+                                     None, node.id in stored and stored[node.id].illustrative))
     return out
 
 
@@ -219,7 +220,7 @@ def preview_import(store: GraphStore, kind: str, file: str, data: bytes,
     return ImportPreview(True, file, kind, planned.encoding, planned.rows, r.created,
                          r.updated, r.merged, r.edges, r.links, r.linked_created,
                          len(planned.plan.reviews), [], _records(store, planned),
-                         [MergeReport(**m) for m in r.merges], r.parts)
+                         merge_reports(store, r.merges), r.parts)
 
 
 COMPARED = ("created", "updated", "merged", "edges", "links", "linked_created",
@@ -265,4 +266,4 @@ def confirm_import(store: GraphStore, kind: str, file: str, data: bytes,
                         updated=r.updated, merged=r.merged,
                         queued_for_review=len(plan.reviews), nodes=nodes, edges=r.edges,
                         links=r.links, linked_created=r.linked_created, parts=r.parts,
-                        merges=[MergeReport(**m) for m in r.merges])
+                        merges=merge_reports(store, r.merges))

@@ -35,6 +35,7 @@ from duijie.api.services.needs import OPERATOR
 from duijie.api.services.regions import firm_ids_in
 from duijie.api.services.result_cache import ResultCache
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.model import shown_name
 from duijie.graph.store import GraphStore
 from duijie.matcher.innovation_map import (
     DEFAULT_STRONG,
@@ -224,9 +225,11 @@ def draw(store: GraphStore, firms: dict, *, strong: float, per_need: int, viewer
                   for other in snap.neighbours(supplier, "collaborated_with", "out")
                   if other in suppliers]
 
-    nodes = {f: {"kind": "Enterprise", "name": firms[f].props.get("name") or f} for f in firms}
-    nodes |= {n: {"kind": "Need", "name": needs[n].props.get("title") or n} for n in needs}
-    nodes |= {s: {"kind": snap.kinds[s], "name": rec.props.get(s, {}).get("name") or s}
+    # names as read: an invented record's carries its mark (`graph.model.shown_name`)
+    nodes = {f: {"kind": "Enterprise", "name": firms[f].shown_name} for f in firms}
+    nodes |= {n: {"kind": "Need", "name": needs[n].shown_name} for n in needs}
+    nodes |= {s: {"kind": snap.kinds[s],
+                  "name": shown_name(snap.kinds[s], rec.props.get(s, {}), s)}
               for s in suppliers}
     graph = map_graph(nodes, links, matches, strong=strong)
     gaps = find_gaps(graph, best, strong=strong, served=[
@@ -265,7 +268,8 @@ def _result(industry, region, strong, per_need, graph, needs, firms, firm_of, re
         unmet.append(UnmetNeed(
             gap["id"], graph.nodes[gap["id"]]["name"], _illustrative(props(gap["id"])), firm,
             graph.nodes[firm]["name"] if firm else None, gap["best"],
-            rec.props.get(gap["best"], {}).get("name") if gap["best"] else None,
+            shown_name(rec.kind_of.get(gap["best"]), rec.props.get(gap["best"], {}), gap["best"])
+            if gap["best"] else None,
             _illustrative(rec.props.get(gap["best"], {})) if gap["best"] else False,
             gap["score"]))
     unused = [UnusedSupplier(s, graph.nodes[s]["kind"], graph.nodes[s]["name"],

@@ -18,6 +18,7 @@ from duijie.api.services.events import (
     display_names,
     edit_event,
     firm_needs,
+    invented_ids,
     load_setup,
 )
 from duijie.api.services.scores import need_scores
@@ -103,5 +104,6 @@ def event_invite(store: GraphStore, event_id: str, participants: Sequence[str] =
     ids = [a["id"] for a in added]
     if plan is not None:
         ids += [*plan.invited, *plan.covered, *plan.uncovered]
-    names = display_names(store, ids)
-    return Invited(event_id, [{**a, "name": names[a["id"]]} for a in added], plan, names)
+    names, invented = display_names(store, ids), invented_ids(store, ids)
+    return Invited(event_id, [{**a, "name": names[a["id"]], "illustrative": a["id"] in invented}
+                              for a in added], plan, names)

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer
 from duijie.graph.errors import Forbidden, InvalidInput
 from duijie.graph.importers import Progress, import_file
 from duijie.graph.jsonl import export_jsonl, import_jsonl
+from duijie.graph.model import mark_quoted_names
 from duijie.graph.store import GraphStore
 
 OPERATOR = Viewer.operator()  # the command line: sees everything
@@ -48,6 +49,24 @@ class MergeReport(Result):
     into_name: str
     within_file: bool
     evidence: list[str]
+    illustrative: bool = False  # the organisation merged into is invented demo data (示意)
+
+
+def merge_reports(store: GraphStore, merges: list[dict[str, Any]]) -> list[MergeReport]:
+    """An import's merges (`graph.importers.ImportReport.merges`) as a person reads them:
+    an invented organisation merged into is named with its mark, in the evidence too
+    (`graph.model.mark_quoted_names`)."""
+    nodes = store.get_nodes({m["into_id"] for m in merges}) if merges else {}
+    out = []
+    for m in merges:
+        into = nodes.get(m["into_id"])
+        if into is None or not into.illustrative:
+            out.append(MergeReport(**m))
+            continue
+        out.append(MergeReport(**{**m, "into_name": into.shown_name, "illustrative": True,
+                                  "evidence": [mark_quoted_names(e, [into])
+                                               for e in m["evidence"]]}))
+    return out
 
 
 @dataclass
@@ -129,7 +148,7 @@ def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | Non
                         merged=table.merged, queued_for_review=table.queued_for_review,
                         nodes=nodes, edges=table.edges, links=table.links,
                         linked_created=table.linked_created, parts=table.parts,
-                        merges=[MergeReport(**m) for m in table.merges], dry_run=dry_run)
+                        merges=merge_reports(store, table.merges), dry_run=dry_run)
 
 
 def export_graph(store: GraphStore, path_or_stream: str | Path | IO[str], *,

@@ -74,4 +74,4 @@ def share_need(store: GraphStore, need_id: str, expert_id: str, *, share: bool =
     ids = node.props.get("shared_with") or []
     experts = store.get_nodes(ids) if ids else {}
     return NeedShares(need_id, node.props.get("title") or node.name,
-                      [Named(e, experts[e].name) for e in ids if e in experts])
+                      [Named.of(experts[e]) for e in ids if e in experts])

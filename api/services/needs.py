@@ -164,9 +164,11 @@ class NeedSummary(Result):
     deadline: str | None
     submitted_at: str | None
     firm_id: str | None
-    firm_name: str | None
+    firm_name: str | None  # as read: an invented firm's name carries its mark (示意)
     rev: int
-    illustrative: bool = False  # invented demo data: shown marked 示意
+    # invented demo data: pages mark the title 示意 (the title itself is the field a
+    # client edits, so it is kept as stored)
+    illustrative: bool = False
     firm_illustrative: bool = False
 
     @classmethod
@@ -177,7 +179,7 @@ class NeedSummary(Result):
                    record.node.confidentiality, p.get("priority", 3), p.get("region"),
                    p.get("trl"), p.get("budget_wan"), p.get("deadline"),
                    p.get("submitted_at"), record.firm.id if record.firm else None,
-                   record.firm.name if record.firm else None, record.node.rev,
+                   record.firm.shown_name if record.firm else None, record.node.rev,
                    bool(p.get("illustrative")),
                    bool(record.firm and record.firm.props.get("illustrative")))
 
@@ -185,7 +187,12 @@ class NeedSummary(Result):
 @dataclass
 class Named(Result):
     id: str
-    name: str
+    name: str  # as read: an invented record's name carries its mark (示意)
+    illustrative: bool = False
+
+    @classmethod
+    def of(cls, node: Node) -> Named:
+        return cls(node.id, node.shown_name, node.illustrative)
 
 
 @dataclass
@@ -203,7 +210,7 @@ class NeedDetail(NeedSummary):
     @classmethod
     def of_record(cls, store: GraphStore, record: NeedRecord, viewer: Viewer) -> NeedDetail:
         p = record.node.props
-        topics = [Named(n.id, n.name) for _, n in store.neighbours(
+        topics = [Named.of(n) for _, n in store.neighbours(
             record.node.id, "about_topic", "out")]
         shared = p.get("shared_with") or [] if viewer.is_staff else []
         experts = store.get_nodes(shared) if shared else {}
@@ -213,7 +220,7 @@ class NeedDetail(NeedSummary):
                    topics=sorted(topics, key=lambda t: t.id),
                    gaps=completeness(p, today=office_today()),
                    can_edit=can_edit_need(viewer, record.facts),
-                   shared_with=[Named(e, experts[e].name) for e in shared if e in experts])
+                   shared_with=[Named.of(experts[e]) for e in shared if e in experts])
 
 
 @dataclass
@@ -234,6 +241,7 @@ class SimilarHint(Result):
     firm_name: str | None
     score: float
     terms: list[str]
+    illustrative: bool  # the need (or its firm) is invented demo data: its title is marked
 
 
 @dataclass
@@ -343,11 +351,13 @@ def similar_to(store: GraphStore, title: str, text: str = "", *,
     hits = similar_needs(title, text, [
         {"id": i, "title": r.node.props.get("title", ""), "text": r.node.props.get("text", "")}
         for i, r in records.items()], k=max(1, min(k, 20)), exclude=[exclude] if exclude else ())
-    data = [SimilarHint(h.id, records[h.id].node.props.get("title", h.id),
-                        records[h.id].node.props.get("status", NeedStatus.SUBMITTED),
-                        records[h.id].firm.id if records[h.id].firm else None,
-                        records[h.id].firm.name if records[h.id].firm else None,
-                        h.score, list(h.terms)) for h in hits]
+    data = []
+    for h in hits:
+        need, firm = records[h.id].node, records[h.id].firm
+        data.append(SimilarHint(h.id, need.shown_name, need.props.get(
+            "status", NeedStatus.SUBMITTED), firm.id if firm else None,
+            firm.shown_name if firm else None, h.score, list(h.terms),
+            need.illustrative or bool(firm and firm.illustrative)))
     if data:
         (audit or _no_audit)("hint", None, " ".join(h.id for h in data))
     return SimilarNeeds(data, len(data))

@@ -218,13 +218,14 @@ def learned_recommendations(store: GraphStore, need_id: str, *, kind: str = "exp
     state, choice = _learn(store, allow_illustrative)
     hybrid = recommend_for_need(store, need_id, kind=kind, k=max(k, pool),
                                 available_only=True).to_dict()
-    items = [{"id": i["id"], "name": i["name"], "score": i["score"], "hybrid_rank": n,
-              "chance_of_signing": None} for n, i in enumerate(hybrid["items"], start=1)]
+    items = [{"id": i["id"], "name": i["name"], "illustrative": i["illustrative"],
+              "score": i["score"], "hybrid_rank": n, "chance_of_signing": None}
+             for n, i in enumerate(hybrid["items"], start=1)]
     need = store.get_node(need_id)
     if not (state.in_use and choice is not None):
         why = state.reason if not state.ready else "the learned ranking did not beat the " \
             "hybrid one on later events"
-        return LearnedRecommendations(need_id, need.name, kind, "hybrid", why, state.data,
+        return LearnedRecommendations(need_id, need.shown_name, kind, "hybrid", why, state.data,
                                       items[:k])
     rec = shared_recommender(store).current()
     firm = rec.facts.firm_of(need_id)
@@ -235,7 +236,7 @@ def learned_recommendations(store: GraphStore, need_id: str, *, kind: str = "exp
     for item, chance in zip(items, chances, strict=True):
         item["chance_of_signing"] = round(float(chance), 6)
     items.sort(key=lambda i: (-i["chance_of_signing"], i["hybrid_rank"]))
-    return LearnedRecommendations(need_id, need.name, kind, "learned", state.reason,
+    return LearnedRecommendations(need_id, need.shown_name, kind, "learned", state.reason,
                                   state.data, items[:k])
 
 

@@ -180,7 +180,9 @@ def write_outcome(store: GraphStore, batch: Any, meeting: Node, needs: list[str]
              "rating_need_side": rating_need_side, "rating_helper_side": rating_helper_side,
              "intent": intent, "ledger": ledger, "contract_value_wan": value,
              "reason_code": reason_code, "reason": reason, "notes": notes, "recorded_at": at,
-             "meeting_id": meeting_id}
+             "meeting_id": meeting_id,
+             # named after its meeting, so invented with it (the mark is in the name)
+             "illustrative": meeting.illustrative}
     props = {k: v for k, v in props.items() if v is not None}
     firm, helper = meeting.props.get("firm_id"), meeting.props.get("helper_id")
     event_id = meeting.props.get("event_id")

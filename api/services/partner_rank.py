@@ -322,12 +322,14 @@ def partner_ranks(store: GraphStore, event_id: str, *,
             helper = names.get(p["helper"])
             kind = KIND_OF.get(helper.kind) if helper else None
             ranked = ranker.rank_pair(p, kind, needs_of[(p["firm"], p["helper"])])
-            rows.append({**p, "firm_name": names[p["firm"]].name if p["firm"] in names
+            # names as read: an invented firm, partner or need is marked (`Node.shown_name`)
+            rows.append({**p, "firm_name": names[p["firm"]].shown_name if p["firm"] in names
                          else None,
-                         "helper_name": helper.name if helper else None,
+                         "helper_name": helper.shown_name if helper else None,
                          "helper_kind": helper.kind if helper else None,
-                         "need_names": {n: names[n].name for n in p["needs"] if n in names},
+                         "need_names": {n: names[n].shown_name for n in p["needs"]
+                                        if n in names},
                          **ranked})
     hidden = graphs.hidden_count(cutoff) if graphs is not None else 0
-    return PartnerRanks(event_id, names[event_id].name, cutoff, rows, {"edges": hidden},
+    return PartnerRanks(event_id, names[event_id].shown_name, cutoff, rows, {"edges": hidden},
                         summarise_ranks(rows) if summary else {})

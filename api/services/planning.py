@@ -29,6 +29,7 @@ from duijie.api.services.events import (
     event_slots,
     firm_needs,
     get_event,
+    invented_ids,
     load_setup,
     parse_time,
     set_props,
@@ -273,6 +274,7 @@ class PlanResult(Result):
     reasons: dict[tuple[str, str], list[dict[str, Any]]]
     kept: list[str]
     names: dict[str, str] = field(default_factory=dict)
+    invented: frozenset[str] = frozenset()  # ids of invented records (`invented_ids`)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.plan.to_dict(self.names)
@@ -280,6 +282,7 @@ class PlanResult(Result):
             pair = (m["firm"], m["helper"])
             m["meeting_id"] = self.meeting_ids.get(pair)
             m["reasons"] = list(self.reasons.get(pair, []))
+            m["illustrative"] = bool(set(pair) & self.invented)
         return {"event_id": self.event_id, "event_name": self.event_name, **data,
                 "kept": list(self.kept)}
 
@@ -312,7 +315,7 @@ def event_plan(store: GraphStore, event_id: str, *, use_recommender: bool = True
                       {p: m.id for p, m in by_pair.items()},
                       {p: [as_reason(r) for r in m.props.get("reasons", [])]
                        for p, m in by_pair.items()},
-                      before, display_names(store, ids))
+                      before, display_names(store, ids), invented_ids(store, ids))
 
 
 @dataclass
@@ -325,13 +328,15 @@ class ScheduleResult(Result):
     published: int
     names: dict[str, str]
     pairs: dict[str, tuple[str, str]]  # meeting id -> (firm id, helper id)
+    invented: frozenset[str] = frozenset()  # ids of invented records (`invented_ids`)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.schedule.to_dict(self.names)
         for p in data["placements"]:
             firm, helper = self.pairs.get(p["meeting"], (None, None))
             p |= {"firm": firm, "firm_name": self.names.get(firm or ""),
-                  "helper": helper, "helper_name": self.names.get(helper or "")}
+                  "helper": helper, "helper_name": self.names.get(helper or ""),
+                  "illustrative": bool({firm, helper} & self.invented)}
         return {"event_id": self.event_id, **data, "published": self.published}
 
 
@@ -344,8 +349,10 @@ def event_schedule(store: GraphStore, event_id: str, *, publish: bool = False
     pairs = {mid: (m.props.get("firm_id", ""), m.props.get("helper_id", ""))
              for mid, m in meetings.items()}
     names = {mid: m.name for mid, m in meetings.items()}
-    names |= display_names(store, [i for pair in pairs.values() for i in pair])
-    return ScheduleResult(event_id, result, published, names, pairs)
+    sides = [i for pair in pairs.values() for i in pair]
+    names |= display_names(store, sides)
+    return ScheduleResult(event_id, result, published, names, pairs,
+                          invented_ids(store, sides))
 
 
 @dataclass

@@ -88,7 +88,7 @@ class ProblemView(Result):
     """One ledger entry, with names beside ids."""
 
     id: str
-    title: str
+    title: str  # as read: an invented problem's title carries its mark (示意)
     text: str | None
     need_type: str
     firm_id: str | None
@@ -126,7 +126,7 @@ class ProblemView(Result):
         person, raised_in, raised_by = (ledger.get("person"), ledger.get("raised_in"),
                                         ledger.get("raised_by"))
         return cls(
-            node.id, p.get("title", node.id), p.get("text"), p.get("need_type", "problem"),
+            node.id, node.shown_name, p.get("text"), p.get("need_type", "problem"),
             record.firm.id if record.firm else None,
             record.firm.shown_name if record.firm else None,
             p.get("region") or (record.firm.props.get("region") if record.firm else None),

@@ -228,11 +228,11 @@ def _covers(store: GraphStore, invitations: InvitationPlan) -> list[dict[str, An
     nodes = store.get_nodes(invitations.invited)
     fields: dict[str, list[str]] = {h: [] for h in invitations.invited}
     for need, helpers in invitations.covered.items():
-        label = needs[need].props.get("tech_field") or needs[need].name
+        label = needs[need].props.get("tech_field") or needs[need].shown_name
         for h in helpers:
             if h in fields and label not in fields[h]:
                 fields[h].append(label)
-    return [{"id": h, "name": nodes[h].name, "kind": nodes[h].kind, "covers": fields[h],
+    return [{"id": h, "name": nodes[h].shown_name, "kind": nodes[h].kind, "covers": fields[h],
              "illustrative": bool(nodes[h].props.get("illustrative"))}
             for h in invitations.invited if h in nodes]
 
@@ -338,12 +338,13 @@ def _replay(store: GraphStore, event_id: str, *, budget: int, tables: int,
         p = m.props
         if p.get("description") == RECORDED:
             continue  # written by an earlier `record`, not planned
-        pairs.append({"meeting_id": m.id, "firm": p["firm_id"], "helper": p["helper_id"],
-                      "firm_name": names[p["firm_id"]].name,
-                      "helper_name": names[p["helper_id"]].name, "score": p.get("score"),
-                      "firm_illustrative": bool(names[p["firm_id"]].props.get("illustrative")),
-                      "helper_illustrative": bool(
-                          names[p["helper_id"]].props.get("illustrative")),
+        firm, helper = names[p["firm_id"]], names[p["helper_id"]]
+        pairs.append({"meeting_id": m.id, "firm": firm.id, "helper": helper.id,
+                      "firm_name": firm.shown_name, "helper_name": helper.shown_name,
+                      "score": p.get("score"), "illustrative": m.illustrative
+                      or firm.illustrative or helper.illustrative,
+                      "firm_illustrative": firm.illustrative,
+                      "helper_illustrative": helper.illustrative,
                       "reasons": [as_reason(r) for r in p.get("reasons", [])],
                       "start": p.get("start"),
                       "table": p.get("table")})

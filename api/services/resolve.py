@@ -26,6 +26,7 @@ from typing import Literal
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.model import mark_quoted_names, shown_name
 from duijie.graph.normalize import normalize_text
 from duijie.graph.resolution import accept_review, reject_review, resolve
 from duijie.graph.resolution_index import Candidate
@@ -38,11 +39,40 @@ REVIEW_STATUSES = ("open", "accepted", "rejected")
 
 
 @dataclass
+class ResolvedCandidate(Result):
+    """A stored organisation a name may be (`graph.resolution_index.Candidate`) as a
+    person reads it: an invented one named with its mark, in the reasons too."""
+
+    node_id: str
+    name: str
+    kind: str | None
+    score: float
+    decision: str
+    reasons: list[str]
+    matched_name: str
+    illustrative: bool  # invented demo data (named 示意)
+
+
+def shown_candidates(store: GraphStore, found: list[Candidate]) -> list[ResolvedCandidate]:
+    """Candidates with the names people read (`graph.model.mark_quoted_names`)."""
+    nodes = store.get_nodes({c.node_id for c in found}) if found else {}
+    out = []
+    for c in found:
+        node = nodes.get(c.node_id)
+        mine = [node] if node is not None else []
+        out.append(ResolvedCandidate(
+            c.node_id, node.shown_name if node is not None else c.name, c.kind,
+            round(c.score, 3), c.decision, [mark_quoted_names(r, mine) for r in c.reasons],
+            c.matched_name, node is not None and node.illustrative))
+    return out
+
+
+@dataclass
 class Resolution(Result):
     """The candidates for a name, best first, each with score, decision and reasons."""
 
     query: str
-    candidates: list[Candidate]
+    candidates: list[ResolvedCandidate]
 
 
 @dataclass
@@ -62,6 +92,7 @@ class ReviewEntry(Result):
     created_at: str
     decided_by: str | None
     decided_at: str | None
+    illustrative: bool  # the stored organisation is invented demo data (named 示意)
 
 
 @dataclass
@@ -80,7 +111,7 @@ def resolve_name(store: GraphStore, name: str, *, kind: str | None = None,
     """
     found = resolve(store, name, kind=kind, region=region, industry=industry,
                     credit_code=credit_code, k=k)
-    return Resolution(name, found)
+    return Resolution(name, shown_candidates(store, found))
 
 
 @dataclass
@@ -95,6 +126,7 @@ class BatchAnswer(Result):
     name: str | None
     score: float
     reasons: list[str]
+    illustrative: bool  # the organisation meant is invented demo data (named 示意)
 
 
 _BATCH_COLUMNS = {"name": ("name", "企业名称", "机构名称", "单位名称", "公司名称", "名称", "企业",
@@ -133,14 +165,14 @@ def resolve_file(store: GraphStore, path: str | Path, *, kind: str | None = None
         found = resolve(store, name, kind=kind, region=_cell(cells, columns["region"]),
                         industry=_cell(cells, columns["industry"]),
                         credit_code=_cell(cells, columns["credit_code"]), k=1)
-        best = found[0] if found else None
+        best = shown_candidates(store, found[:1])[0] if found else None
         if best is None or best.decision == "different":
             yield BatchAnswer(number, name, "different", None, None,
-                              round(best.score, 3) if best else 0.0,
-                              list(best.reasons) if best else [])
+                              best.score if best else 0.0, best.reasons if best else [],
+                              False)
         else:
             yield BatchAnswer(number, name, best.decision, best.node_id, best.name,
-                              round(best.score, 3), list(best.reasons))
+                              best.score, best.reasons, best.illustrative)
 
 
 def _cell(cells: list, index: int | None) -> str | None:
@@ -152,11 +184,15 @@ def _cell(cells: list, index: int | None) -> str | None:
 
 def _entries(store: GraphStore, items: list[ReviewItem]) -> list[ReviewEntry]:
     names = store.get_nodes({i.candidate_id for i in items}) if items else {}
-    return [ReviewEntry(i.id, i.status, i.kind, i.score, i.name, i.payload.get("id"),
-                        i.candidate_id,
-                        names[i.candidate_id].name if i.candidate_id in names else None,
-                        list(i.reasons), i.created_at, i.decided_by, i.decided_at)
-            for i in items]
+    entries = []
+    for i in items:
+        stored = names.get(i.candidate_id)
+        entries.append(ReviewEntry(
+            i.id, i.status, i.kind, i.score, i.name, i.payload.get("id"), i.candidate_id,
+            stored.shown_name if stored is not None else None,
+            [mark_quoted_names(r, [stored] if stored else []) for r in i.reasons],
+            i.created_at, i.decided_by, i.decided_at, stored is not None and stored.illustrative))
+    return entries
 
 
 def list_review_items(store: GraphStore, status: str = "open") -> ReviewList:
@@ -254,6 +290,7 @@ class OrganisationFacts(Result):
     industry: str | None
     credit_code: str | None
     aliases: list[str]
+    illustrative: bool  # invented demo data (its name marked 示意)
 
 
 @dataclass
@@ -280,8 +317,10 @@ class ReviewQueue(Result):
 
 
 def _facts(node_id: str | None, props: dict, kind: str, aliases: list[str]) -> OrganisationFacts:
-    return OrganisationFacts(node_id, props.get("name"), kind, props.get("region"),
-                             props.get("industry"), props.get("credit_code"), list(aliases))
+    return OrganisationFacts(node_id, shown_name(kind, props) if props.get("name") else None,
+                             kind, props.get("region"), props.get("industry"),
+                             props.get("credit_code"), list(aliases),
+                             bool(props.get("illustrative")))
 
 
 def _case(item: ReviewItem, stored: dict) -> ReviewCase:
@@ -293,9 +332,10 @@ def _case(item: ReviewItem, stored: dict) -> ReviewCase:
     cand = stored.get(item.candidate_id)
     candidate = (_facts(cand.id, cand.props, cand.kind, cand.aliases) if cand is not None
                  else _facts(item.candidate_id, {}, item.kind, []))
+    named = [n for n in (node, cand) if n is not None]
     return ReviewCase(item.id, item.status, item.kind, item.score, incoming, candidate,
-                      [evidence(r) for r in item.reasons], item.created_at, item.decided_by,
-                      item.decided_at)
+                      [evidence(mark_quoted_names(r, named)) for r in item.reasons],
+                      item.created_at, item.decided_by, item.decided_at)
 
 
 def _visible(viewer: Viewer, case: ReviewCase) -> bool:

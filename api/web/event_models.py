@@ -194,6 +194,7 @@ class PlannedMeetingOut(BaseModel):
     source: str
     meeting_id: str | None
     reasons: list[ReasonOut]
+    illustrative: bool = Field(description="a side is invented demo data (named 示意)")
 
 
 class PlanOut(BaseModel):
@@ -248,6 +249,7 @@ class PlacementOut(BaseModel):
     firm_name: str | None
     helper: str | None
     helper_name: str | None
+    illustrative: bool = Field(description="a side is invented demo data (named 示意)")
 
 
 class ScheduleOut(BaseModel):

@@ -1,50 +1,99 @@
-"""Every read command, on the seed data, marks each invented record's name 示意 and no
-real organisation's; every JSON record naming one says `illustrative` (issue 10, part 1).
+"""Every command, on the seed data, marks each invented record's name 示意 and no real
+organisation's; every JSON record naming one says `illustrative` (issue 10, part 1).
 
 The commands run as real processes on a real SQLite file, after an event between invented
-and real participants is planned, scheduled and given a follow-up.
+and real participants is planned, scheduled, given outcomes, problems and follow-ups
+(`tests.illustrative_marks.build_db`, whose every write is checked too). A coverage test
+holds the walk to every command of the CLI: a new command is walked or named below with
+why it prints no seed record.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
+import click
 import pytest
+from openpyxl import load_workbook
 
-from tests.illustrative_marks import seed_names, unflagged, unmarked
+from duijie.api.cli import cli
+from tests.illustrative_marks import (
+    EVT,
+    INVENTED_FIRM,
+    INVENTED_NEED,
+    RUNS,
+    build_db,
+    run,
+    seed_names,
+    unflagged,
+    unmarked,
+)
 
-EVT = "evt:marks"
-INVENTED_FIRM = "ent:ill-hengtai-titanium"
-PAIRS = (("ent:ill-hengtai-titanium", "inst:ill-xian-materials"),
-         ("ent:ailaiyi", "inst:xian-jiaotong-university"),
-         ("ent:ill-firm-011", "exp:xian-han-zhenyu"),
-         ("ent:ailaiyi", "exp:xian-infrared"))
+XIAN = "evt:xian-docking-2019-05"
+TITANIUM_CENTRE = "prog:provincial-enterprise-tech-centre"
+
+READS = [
+    ("event", "list"), ("event", "schedule", EVT),
+    ("event", "followups", "--today", "2026-12-20"), ("event", "replay", XIAN),
+    ("event", "agenda", EVT, "--format", "csv"), ("event", "agenda", EVT, "--format", "html"),
+    ("event", "agenda", EVT, "--format", "html", "--lang", "en"),
+    ("event", "agenda", EVT, "--format", "ics"),
+    ("event", "agenda", EVT, "--format", "csv", "--participant", INVENTED_FIRM),
+    ("firm", INVENTED_FIRM), ("firm", "ent:ill-firm-011"), ("firm", "ent:ailaiyi"),
+    ("push", "prog:high-tech-enterprise"), ("push", TITANIUM_CENTRE),
+    ("recommend", INVENTED_NEED, "--kind", "expert"),
+    ("recommend", INVENTED_NEED, "--kind", "institute"),
+    ("recommend", INVENTED_NEED, "--kind", "enterprise"),
+    ("recommend", INVENTED_NEED, "--kind", "programme"),
+    ("recommend-for", "exp:xian-han-zhenyu"),
+    ("recommend-for", "prog:high-tech-enterprise", "--kind", "enterprise"),
+    ("evaluate", "rerank", INVENTED_NEED, "--allow-illustrative"),
+    ("problem", "list"), ("problem", "list", "--firm", INVENTED_FIRM),
+    ("problem", "routing"), ("challenges",), ("report", XIAN), ("report", EVT),
+    ("report", XIAN, "--lang", "en"), ("resolve", "示例绍兴钛才科技"), ("resolve", "大立科技"),
+    ("review", "list"), ("review", "list", "--status", "all"), ("map", "--region", "西安"),
+    ("contact", "plan"), ("contact", "duty", "--today", "2026-12-20"), ("official", "list"),
+    ("stats",),
+]
+
+NOT_WALKED = {
+    "serve": "the web service: tests/web/test_illustrative_pages.py walks its pages",
+    "init": "prints the store's location",
+    "export": "a JSON Lines copy of the records, each with its illustrative prop",
+    "graph copy": "counts of records copied between stores",
+    "graph verify": "counts of records compared between stores",
+    "generate": "synthetic records of its own, none from the seed",
+    "affinity": "scores files of profiles and queries brought from outside",
+    "evaluate affinity": "metrics of a scores file against a labels file",
+    "embeddings": "vectors of the documents, by id, into a file",
+    "user add": "accounts of the web service", "user list": "accounts of the web service",
+    "seed": "counts by kind",
+    "challenges merge": "theme edits: the themes are read by `challenges`",
+    "challenges rename": "theme edits: the themes are read by `challenges`",
+    "challenges split": "theme edits: the themes are read by `challenges`",
+    "challenges recompute": "recomputes the themes `challenges` reads",
+}
 
 
-def run(db, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, (args, done.stderr)
-    return done.stdout
+def leaf_commands() -> dict[str, click.Command]:
+    ctx = click.Context(cli)
+    found = {}
+
+    def walk(group: click.Group, prefix: tuple[str, ...]) -> None:
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if isinstance(command, click.Group):
+                walk(command, (*prefix, name))
+                if command.invoke_without_command:  # `challenges` lists, its subcommands edit
+                    found[" ".join((*prefix, name))] = command
+            else:
+                found[" ".join((*prefix, name))] = command
+    walk(cli, ())
+    return found
 
 
-def build_db(path):
-    """The seed, plus an event between invented and real participants, planned,
-    scheduled, published, with an overdue follow-up on an invented pair."""
-    run(path, "seed")
-    run(path, "event", "create", "示意检查会", "--id", EVT, "--days", "2026-12-10",
-        "--tables", "4")
-    run(path, "event", "invite", EVT, *sorted({i for pair in PAIRS for i in pair}))
-    for firm, helper in PAIRS:
-        run(path, "event", "rule", EVT, "pin", firm, helper)
-    run(path, "event", "plan", EVT)
-    schedule = json.loads(run(path, "event", "schedule", EVT, "--publish", "--json"))
-    invented = next(p["meeting"] for p in schedule["placements"] if p["firm"] == INVENTED_FIRM)
-    run(path, "event", "followups", "--add", invented, "--action", "寄送样品", "--owner", "张三",
-        "--due", "2026-11-20")
-    return path
+def command_of(args: tuple[str, ...], leaves: dict[str, click.Command]) -> str:
+    return next(" ".join(args[:n]) for n in (2, 1) if " ".join(args[:n]) in leaves)
 
 
 @pytest.fixture(scope="module")
@@ -52,62 +101,75 @@ def db(tmp_path_factory):
     return build_db(tmp_path_factory.mktemp("marks") / "seed.db")
 
 
-TEXT_COMMANDS = [
-    ("event", "list"), ("event", "plan", EVT), ("event", "schedule", EVT),
-    ("event", "agenda", EVT, "--format", "csv"), ("event", "agenda", EVT, "--format", "html"),
-    ("event", "agenda", EVT, "--format", "html", "--lang", "en"),
-    ("event", "agenda", EVT, "--format", "ics"),
-    ("event", "followups", "--today", "2026-12-20"),
-    ("event", "replay", "evt:xian-docking-2019-05"),
-    ("firm", INVENTED_FIRM), ("firm", "ent:ill-firm-011"), ("firm", "ent:ailaiyi"),
-    ("push", "prog:high-tech-enterprise"), ("push", "prog:provincial-enterprise-tech-centre"),
-    ("recommend", "need:xian-hengtai-titanium", "--kind", "expert"),
-    ("recommend", "need:xian-hengtai-titanium", "--kind", "institute"),
-    ("recommend", "need:xian-hengtai-titanium", "--kind", "enterprise"),
-    ("recommend-for", "exp:xian-han-zhenyu"),
-    ("recommend-for", "prog:high-tech-enterprise", "--kind", "enterprise"),
-    ("problem", "list"), ("challenges",), ("report", "evt:xian-docking-2019-05"),
-]
+@pytest.fixture(scope="module")
+def walked(db):
+    """Every read command's text and --json output, after the writes of `build_db`."""
+    leaves = leaf_commands()
+    for args in READS:
+        run(db, *args)
+        if any(p.name == "json" for p in leaves[command_of(args, leaves)].params):
+            run(db, *args, "--json")
+    return list(RUNS)
 
 
-def test_every_read_command_marks_invented_names_and_only_those(db):
-    seen = {}
-    for args in TEXT_COMMANDS:
-        out = run(db, *args)
-        seen[args] = out
-        assert unmarked(out) == [], args
+def test_every_command_is_walked_in_text_and_json(walked):
+    leaves = leaf_commands()
+    text, as_json = set(), set()
+    for args, _ in walked:
+        (as_json if "--json" in args else text).add(command_of(args, leaves))
+    assert not set(NOT_WALKED) - set(leaves), "a command named here no longer exists"
+    for name, command in leaves.items():
+        if name in NOT_WALKED:
+            continue
+        assert name in text, f"`duijie {name}` is never walked: add it or say why not"
+        if any(p.name == "json" for p in command.params):
+            assert name in as_json, f"`duijie {name} --json` is never walked"
+
+
+def test_every_output_marks_invented_names_and_only_those(walked):
+    problems = {" ".join(args): found for args, out in walked
+                if (found := unmarked(out, titles="--json" not in args))}
+    assert problems == {}
     invented, real, _ = seed_names()
-    shown = "\n".join(seen.values())
+    shown = "\n".join(out for _, out in walked)
     # The check has teeth: both kinds of name are on screen, and a bare name is caught.
-    assert sum(name in shown for name in invented) >= 20
-    assert sum(name in shown for name in real) >= 10
+    assert sum(name in shown for name in invented) >= 60
+    assert sum(name in shown for name in real) >= 30
     assert unmarked("示例绍兴钛材科技 × 西安交通大学（示意）") == [
         "unmarked 示例绍兴钛材科技: …示例绍兴钛材科技 × 西安交通大学（示意）…",
         "marked 西安交通大学: …示例绍兴钛材科技 × 西安交通大学（示意）…"]
 
 
-JSON_COMMANDS = [
-    ("event", "followups", "--today", "2026-12-20"), ("firm", INVENTED_FIRM),
-    ("firm", "ent:ailaiyi"), ("push", "prog:provincial-enterprise-tech-centre"),
-    ("recommend", "need:xian-hengtai-titanium", "--kind", "institute"),
-    ("recommend-for", "exp:xian-han-zhenyu"), ("problem", "list"), ("challenges",),
-]
-
-
-def test_every_json_record_naming_an_invented_record_says_so(db):
-    flagged = 0
-    for args in JSON_COMMANDS:
-        data = json.loads(run(db, *args, "--json"))
-        assert unflagged(data) == [], args
-        flagged += json.dumps(data).count('"illustrative": true')
-    assert flagged >= 20
+def test_every_json_record_naming_an_invented_record_says_so(walked):
+    outputs = [(args, json.loads(out)) for args, out in walked if "--json" in args]
+    problems = {" ".join(args): found for args, data in outputs if (found := unflagged(data))}
+    assert problems == {}
+    assert sum(json.dumps(data).count('"illustrative": true') for _, data in outputs) >= 80
     assert unflagged({"id": "ent:ill-hengtai-titanium", "name": "x"}) != []
+
+
+def sheet_text(path) -> str:
+    book = load_workbook(path, read_only=True)
+    return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True)
+                     for cell in row if cell is not None)
+
+
+def test_files_written_mark_invented_names(db, tmp_path):
+    agenda, ledger, report = (tmp_path / "agenda.xlsx", tmp_path / "ledger.xlsx",
+                              tmp_path / "report.html")
+    run(db, "event", "agenda", EVT, "--format", "xlsx", "--out", str(agenda))
+    run(db, "problem", "list", "--xlsx", str(ledger))
+    run(db, "report", XIAN, "--out", str(report))
+    texts = {"agenda": sheet_text(agenda), "ledger": sheet_text(ledger),
+             "report": report.read_text(encoding="utf-8")}
+    for name, text in texts.items():
+        assert "（示意）" in text and unmarked(text) == [], name
 
 
 def test_an_invented_threshold_is_marked_where_eligibility_is_read(db):
     profile = json.loads(run(db, "firm", INVENTED_FIRM, "--json"))
     near = {o["programme_id"]: o for o in profile["programmes_near"]}
-    offer = near["prog:provincial-enterprise-tech-centre"]  # its thresholds are simplified
+    offer = near[TITANIUM_CENTRE]  # its thresholds are simplified
     assert offer["illustrative"] is True and "（示意）" in offer["change"]
     assert "(illustrative)" in offer["change_en"]
     assert offer["programme_name"] == "浙江省省级企业技术中心"  # the programme itself is real
@@ -115,12 +177,12 @@ def test_an_invented_threshold_is_marked_where_eligibility_is_read(db):
 
 def test_every_report_sentence_on_invented_pairs_says_so(db):
     """Issue 12's rule: illustrative outcomes are never read as recorded ones."""
-    data = json.loads(run(db, "report", "evt:xian-docking-2019-05", "--json"))
+    data = json.loads(run(db, "report", XIAN, "--json"))
     assert data["data"] == "illustrative"
     drawn = [f for f in data["findings"] if not f["key"].startswith("analysis_find_data_")]
     assert drawn and all(f["data"] == "illustrative" for f in drawn)
     for lang, tag in (("zh", "[示例（虚构）数据]"), ("en", "[illustrative (invented) data]")):
-        lines = [line for line in run(db, "report", "evt:xian-docking-2019-05", "--lang",
-                                      lang).splitlines() if line.startswith("  - ")]
+        lines = [line for line in run(db, "report", XIAN, "--lang", lang).splitlines()
+                 if line.startswith("  - ")]
         assert len(lines) == len(data["findings"])
         assert sum(line.endswith(tag) for line in lines) == len(drawn), lines

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-from duijie.graph.vocab import illustrative_mark
 
 KIND_ZH = {"Enterprise": "企业", "Need": "需求", "Expert": "专家", "Institute": "院所"}
 LINK_ZH = {"submitted": "提出需求", "can_serve": "可承接", "met": "会谈", "signed": "签约",
@@ -43,8 +42,7 @@ def map_command(app: AppContext, industry: str | None, region: str | None, stron
         echo_json(result.to_dict())
         return
     d = result.to_dict()
-    label = {n["id"]: n["name"] + illustrative_mark(n["illustrative"], "zh")
-             for n in d["nodes"]}
+    label = {n["id"]: n["name"] for n in d["nodes"]}
     c = d["counts"]
     scope = "·".join(x for x in (region, industry) if x)
     click.echo(f"产业创新地图（{scope}）：{c['firms']} 家企业、{c['needs']} 项需求、"
@@ -53,9 +51,7 @@ def map_command(app: AppContext, industry: str | None, region: str | None, stron
     click.echo("联系：" + "、".join(f"{LINK_ZH.get(k, k)} {v}" for k, v in d["links"].items()))
     click.echo(f"\n缺口一：没有强匹配（≥ {d['strong']}）承接方的需求 {len(d['unmet_needs'])} 项")
     for gap in d["unmet_needs"]:
-        best_name = gap["best_name"] + illustrative_mark(gap["best_illustrative"], "zh") \
-            if gap["best_id"] else ""
-        best = (f"全图最好的是 {best_name}（{gap['score']:.2f}）" if gap["best_id"]
+        best = (f"全图最好的是 {gap['best_name']}（{gap['score']:.2f}）" if gap["best_id"]
                 else "全图没有可排的承接方")
         click.echo(f"  · {label[gap['id']]}（{gap['firm_name'] or '—'}）：{best}")
     click.echo(f"\n缺口二：图中没有企业会谈、签约或合作过的承接方 {len(d['unused_suppliers'])} 个")

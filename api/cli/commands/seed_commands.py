@@ -163,10 +163,6 @@ def render_kind_counts(counts: dict[str, dict[str, int]]) -> str:
     return "\n".join(lines)
 
 
-def _mark(entry: dict[str, Any]) -> str:
-    return entry["name"] + illustrative_mark(entry["illustrative"])
-
-
 def render_figures(figures: list[dict[str, Any]]) -> str:
     """An event's published figures, each with its qualifier, as the document words them.
 
@@ -198,16 +194,15 @@ def render_demo(summary: dict[str, Any], url: str) -> str:
         out += ["", f"{ev['name']} {ev.get('start_date', '')}–{ev.get('end_date', '')[5:]}："
                     + render_figures(ev.get("figures", []))]
         out.append(f"  浙江企业 firms ({len(xian['firms'])}): "
-                   + "、".join(_mark(f) for f in xian["firms"]))
+                   + "、".join(f["name"] for f in xian["firms"]))
         out.append(f"  西安院所 institutes ({len(xian['institutes'])}): "
-                   + "、".join(_mark(i) for i in xian["institutes"]))
+                   + "、".join(i["name"] for i in xian["institutes"]))
         out.append(f"  专家 experts ({len(xian['experts'])}): " + "、".join(
-            f"{_mark(x)}（{x.get('title') or ''}，{x.get('affiliation') or ''}）"
+            f"{x['name']}（{x.get('title') or ''}，{x.get('affiliation') or ''}）"
             for x in xian["experts"]))
         out.append(f"  示意签约 illustrative signings ({len(xian['signed'])}; 记录未载明"
                    "哪家企业与谁达成合作 the record does not say who signed with whom):")
-        out += [f"    {s['need']}{illustrative_mark(s['illustrative'])} → {s['helper']}"
-                + illustrative_mark(s["illustrative"]) for s in xian["signed"]]
+        out += [f"    {s['need']} → {s['helper']}" for s in xian["signed"]]
     out += ["", f"{illustrative_mark(True)} 示例数据（虚构），种子文档未载"
                 " (illustrative: invented, not in the seed documents)"]
     return "\n".join(out)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from duijie.api.services import innovation_map
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import language, render, signed_in_page
+from duijie.api.web.pages import ILLUSTRATIVE_ZH, language, render, signed_in_page
 from duijie.graph.accounts import Role
 from duijie.graph.errors import NotFound
 from duijie.graph.model import MAX_NAME
@@ -34,8 +34,9 @@ def map_page(request: Request) -> Response:
         except NotFound:
             missing = region if region and not industry else industry or region
     if result:
+        # names carry the use case's 示意 mark; `pages` gives it in the page's language
         lang = language(request)
-        labels = {n["id"]: n["name"] + illustrative_mark(n["illustrative"], lang)
+        labels = {n["id"]: n["name"].replace(ILLUSTRATIVE_ZH, illustrative_mark(True, lang))
                   for n in result["nodes"]}
         drawing = {"nodes": [{"id": n["id"], "label": labels[n["id"]], "kind": n["kind"],
                               "community": n["community"], "degree": n["degree"],

@@ -86,7 +86,8 @@ class SimilarRequest(Strict):
 
 class NamedOut(BaseModel):
     id: str
-    name: str
+    name: str = Field(description="an invented record's name carries its mark (示意)")
+    illustrative: bool = Field(description="invented demo data (named 示意)")
 
 
 class GapOut(BaseModel):
@@ -108,7 +109,7 @@ class NeedSummaryOut(BaseModel):
     deadline: str | None
     submitted_at: str | None
     firm_id: str | None
-    firm_name: str | None
+    firm_name: str | None = Field(description="an invented firm's name carries its mark (示意)")
     rev: int
     illustrative: bool = Field(description="the need is invented demo data (shown 示意)")
     firm_illustrative: bool = Field(description="its firm is invented demo data (示意)")
@@ -149,6 +150,7 @@ class SimilarHintOut(BaseModel):
     firm_name: str | None
     score: float
     terms: list[str]
+    illustrative: bool = Field(description="the need or its firm is invented (title 示意)")
 
 
 class SimilarOut(BaseModel):

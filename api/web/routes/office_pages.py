@@ -218,7 +218,8 @@ def firm_page(request: Request, firm_id: str) -> Response:
     q = request.query_params
     return render(request, "office_firm.html", session=session, f=profile.to_dict(),
                   office=office, officials=contacts.list_officials(store) if office else [],
-                  programmes=sorted(((n.id, n.name) for n in iter_nodes(store, "Programme")),
+                  programmes=sorted(((n.id, n.shown_name)
+                                     for n in iter_nodes(store, "Programme")),
                                     key=lambda p: p[1]) if office else [],
                   types=[t.value for t in PROBLEM_NEED_TYPES], done=q.get("done"),
                   refused=q.get("refused") if (q.get("refused") or "").startswith(
