@@ -173,7 +173,7 @@ def build_db(path: Path) -> Path:
     run_json(path, "problem", "step", added, "已转交")
     run(path, "problem", "close", raised, "--answer", "已解决", "--seen", "2026-12-05")
     run_json(path, "problem", "close", added, "--answer", "已答复", "--seen", "2026-12-05")
-    run(path, "programme-status", INVENTED_FIRM, "prog:provincial-enterprise-tech-centre",
+    run(path, "programme-status", "ent:ill-firm-004", "prog:provincial-enterprise-tech-centre",
         "applied")
     run_json(path, "programme-status", "ent:ill-firm-011",
              "prog:provincial-enterprise-tech-centre", "applied")

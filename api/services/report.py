@@ -408,7 +408,8 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
     by_event, source = gather_pairs(store, ids, meetings, outcomes)
     pairs = [p for e in sorted(by_event) for p in by_event[e]]
     names = store.get_nodes({x for p in pairs for x in (p.firm, p.helper) if x})
-    events = sorted(({"id": e.id, "name": e.name, "start_date": e.props.get("start_date"),
+    events = sorted(({"id": e.id, "name": e.shown_name, "illustrative": e.illustrative,
+                      "start_date": e.props.get("start_date"),
                       "pairs": len(by_event.get(e.id, [])),
                       "pairs_from": source.get(e.id),
                       "data": data_kind(by_event.get(e.id, [])),
@@ -422,7 +423,9 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
         "events_ranked": [], "events_without_date": [], "pairs": [], "summary": {},
         "shown": SHOWN}
     ranks["events_with_pairs"] = len(with_pairs)
-    firms = [{**row, "firm_name": names[row["firm"]].name if row["firm"] in names else None}
+    # names as read: an invented firm's carries its mark (`Node.shown_name`)
+    firms = [{**row, "firm_name": names[row["firm"]].shown_name if row["firm"] in names
+              else None, "illustrative": row["firm"] in names and names[row["firm"]].illustrative}
              for row in per_firm(pairs)]
     follow = overdue_in(meetings, today)
     report = AnalysisReport(

@@ -58,7 +58,7 @@ def test_every_merge_is_reported_by_name_with_its_evidence(tmp_path: Path) -> No
         assert result.to_dict()["merges"][0] == {
             "row": 2, "name": "恒峰工具", "into_id": merges[2].into_id,
             "into_name": "恒锋工具股份有限公司", "within_file": False,
-            "evidence": merges[2].evidence}
+            "evidence": merges[2].evidence, "illustrative": False}
 
 
 def test_dry_run_shows_the_merges_and_writes_nothing(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_resolve_file_answers_one_row_a_line(tmp_path: Path) -> None:
                run_cli("resolve", "--file", str(names), "--json", db=db).stdout.splitlines()]
     assert [a["decision"] for a in answers] == ["same", "different", "same"]
     assert set(answers[0]) == {"row", "query", "decision", "node_id", "name", "score",
-                               "reasons"}
+                               "reasons", "illustrative"}
     bare = tmp_path / "bare.csv"
     bare.write_text("恒峰工具\n山东路桥\n", encoding="utf-8")
     bare_lines = run_cli("resolve", "--file", str(bare), db=db).stdout.splitlines()

@@ -86,9 +86,11 @@ def render_answer(answer: BatchAnswer) -> str:
     """One row of a list's answers, tab-separated: row, name, decision, the
     organisation meant, score.
 
-    >>> render_answer(BatchAnswer(2, "恒峰工具", "same", "ent:hf", "恒锋工具", 0.97, [])).split()
+    >>> answer = BatchAnswer(2, "恒峰工具", "same", "ent:hf", "恒锋工具", 0.97, [], False)
+    >>> render_answer(answer).split()
     ['2', '恒峰工具', 'same', '恒锋工具', '(ent:hf)', '0.97']
-    >>> render_answer(BatchAnswer(3, "新松", "different", None, None, 0.0, [])).split("\\t")
+    >>> render_answer(BatchAnswer(3, "新松", "different", None, None, 0.0, [], False)
+    ...               ).split("\\t")
     ['3', '新松', 'different', '(new organisation)', '0.00']
     """
     meant = f"{answer.name} ({answer.node_id})" if answer.node_id else "(new organisation)"
