@@ -166,10 +166,11 @@ class NeedSummary(Result):
     firm_id: str | None
     firm_name: str | None  # as read: an invented firm's name carries its mark (示意)
     rev: int
-    # invented demo data: pages mark the title 示意 (the title itself is the field a
-    # client edits, so it is kept as stored)
-    illustrative: bool = False
+    illustrative: bool = False  # the need or its firm is invented demo data
     firm_illustrative: bool = False
+    # the need itself is invented: pages mark its title 示意 (the title is the field a
+    # client edits, so it is kept as stored)
+    title_illustrative: bool = False
 
     @classmethod
     def of(cls, record: NeedRecord) -> NeedSummary:
@@ -180,8 +181,8 @@ class NeedSummary(Result):
                    p.get("trl"), p.get("budget_wan"), p.get("deadline"),
                    p.get("submitted_at"), record.firm.id if record.firm else None,
                    record.firm.shown_name if record.firm else None, record.node.rev,
-                   bool(p.get("illustrative")),
-                   bool(record.firm and record.firm.props.get("illustrative")))
+                   record.node.illustrative or bool(record.firm and record.firm.illustrative),
+                   bool(record.firm and record.firm.illustrative), record.node.illustrative)
 
 
 @dataclass

@@ -65,6 +65,7 @@ NOT_WALKED = {
     "generate": "synthetic records of its own, none from the seed",
     "affinity": "scores files of profiles and queries brought from outside",
     "evaluate affinity": "metrics of a scores file against a labels file",
+    "evaluate learn": "learns the ranking from recorded outcomes: counts and scores",
     "embeddings": "vectors of the documents, by id, into a file",
     "user add": "accounts of the web service", "user list": "accounts of the web service",
     "seed": "counts by kind",

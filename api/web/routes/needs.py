@@ -111,8 +111,10 @@ class NeedSummaryOut(BaseModel):
     firm_id: str | None
     firm_name: str | None = Field(description="an invented firm's name carries its mark (示意)")
     rev: int
-    illustrative: bool = Field(description="the need is invented demo data (shown 示意)")
+    illustrative: bool = Field(description="the need or its firm is invented demo data")
     firm_illustrative: bool = Field(description="its firm is invented demo data (示意)")
+    title_illustrative: bool = Field(description="the need itself is invented: its title "
+                                                 "is shown marked 示意")
 
 
 class NeedDetailOut(NeedSummaryOut):
