@@ -82,12 +82,7 @@ def test_no_path_of_the_xian_plan_goes_through_the_event(seeded):
     days = sorted({p["start"][:10] for p in replay.pairs})
     assert [line for line in lines if line.startswith(" 5月")] == [
         f" 5月{int(d[8:])}日" for d in days]  # one heading a day, in order
-    # Each invited one covers a need strongly, or was added to fill the budget (the planner's
-    # fill: with BM25 concat as the text default one such expert is invited) and says so.
-    assert sum(bool(c["covers"]) for c in replay.invited) > len(replay.invited) / 2
-    for c in replay.invited:
-        if not c["covers"]:
-            assert any(c["name"] in line and "未强覆盖任何需求" in line for line in lines)
+    assert all(c["covers"] for c in replay.invited)  # each invited one covers a need
     store.close()
 
 
