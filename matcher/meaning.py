@@ -3,7 +3,7 @@
 With stored document embeddings (`matcher.semantic.SemanticSide`, given to the
 `Recommender` by `api.services.recommendations` when ``duijie[semantic]`` is installed and
 the embeddings job has run), `rank` re-ranks its lexical and graph candidates by meaning:
-the text weight of the config is split, ``semantic_weight`` (0.03, the quality harness's
+the text weight of the config is split, ``semantic_weight`` (0.7, the quality harness's
 choice) to a ``meaning`` component (the cosine of the query's vector with each candidate's
 profile vector, over the best candidate's) and the rest to the lexical ``text`` component.
 A candidate none of whose documents has a vector yet keeps its lexical score as its meaning

@@ -7,12 +7,9 @@ does to a ranking is known exactly; the encoder itself is tested in tests/api/te
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
-from duijie.matcher.recommend import default_config
 from duijie.matcher.recommender import Recommender
 from duijie.matcher.semantic import EmbeddingCache, SemanticSide
 from duijie.matcher.snapshot import GraphSnapshot
@@ -49,22 +46,7 @@ def side_for(rec: Recommender, only: set[str] | None = None) -> SemanticSide:
 
 @pytest.fixture(scope="module")
 def lexical() -> Recommender:
-    # Meaning's share set high (the shipped default is the harness's 0.03, which keeps
-    # English papers above BM25), so that what the re-ranking does is visible here.
-    config = replace(default_config(), semantic_weight=0.7)
-    return Recommender(GraphSnapshot.from_records(NODES, []), config=config)
-
-
-def test_the_default_share_of_meaning_is_the_harness_choice():
-    from duijie.matcher.semantic import SEMANTIC_WEIGHT
-
-    assert default_config().semantic_weight == SEMANTIC_WEIGHT == 0.03
-    rec = Recommender(GraphSnapshot.from_records(NODES, []))
-    meant = rec.with_semantic(side_for(rec)).recommend("need:ir", "expert", k=10)
-    # Still found (words give it nothing), but a small share of meaning does not lift a
-    # profile with no matching word above those whose words match.
-    assert "exp:en" in ranked(meant)
-    assert ranked(meant).index("exp:en") > ranked(meant).index("exp:word")
+    return Recommender(GraphSnapshot.from_records(NODES, []))
 
 
 def ranked(recommendation) -> list[str]:
