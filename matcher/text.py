@@ -29,9 +29,8 @@ lengths reflect the whole corpus again.
 ...     {"id": "zju-mse", "docs": [{"id": "d3", "text": "碳纤维复合材料成型工艺"}]},
 ... ]
 >>> model = TextAffinity().fit(profiles)
->>> [[(p, round(s, 2)) for p, s in row]  # BM25 of each profile's whole text
-...  for row in model.kneighbors(["需要提升红外探测器的灵敏度"], k=1)]
-[[('xiopm', 3.12)]]
+>>> model.kneighbors(["需要提升红外探测器的灵敏度"], k=1)  # whole text and best documents fused
+[[('xiopm', 1.0)]]
 >>> sorted(term for term, weight, doc in model.contributions("碳纤维材料", "zju-mse"))
 ['材料', '碳纤', '碳纤维', '纤维']
 >>> [word for word, weight, doc in model.explain("碳纤维材料", "zju-mse")]
