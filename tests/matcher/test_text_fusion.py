@@ -38,7 +38,7 @@ def test_fused_scores_equal_the_two_plain_scorers_combined(weight):
 
 def test_top_k_agrees_with_scoring_every_profile_at_a_small_depth():
     profiles = corpus(300, seed=2)
-    model = TextAffinity(fusion_weight=0.5, fusion_depth=20).fit(profiles)
+    model = TextAffinity(fusion_depth=20).fit(profiles)
     for query in ("红外探测器噪声", "永磁电机控制", "涂层 腐蚀 welding"):
         every = model.score(query)
         best = sorted(every.items(), key=lambda kv: (-kv[1], int(kv[0][1:])))[:10]
@@ -49,7 +49,7 @@ def test_top_k_agrees_with_scoring_every_profile_at_a_small_depth():
 
 def test_explanations_name_documents_and_match_the_per_document_model():
     profiles = corpus(40, seed=3)
-    fused = TextAffinity(fusion_weight=0.5).fit(profiles)
+    fused = TextAffinity().fit(profiles)
     per_doc = TextAffinity(aggregation="sum_sqrt").fit(profiles)
     query = "红外探测器 碳纤维复合材料"
     for pid in ("p0", "p7", "p19"):
@@ -63,7 +63,7 @@ def test_added_profiles_are_fused_like_fitted_ones():
     profiles = corpus(50, seed=4)
     new = {"id": "new", "docs": [{"id": "n1", "text": "红外探测器 噪声 红外"},
                                  {"id": "n2", "text": "光学 相机"}]}
-    fused = TextAffinity(fusion_weight=0.5, fusion_depth=1000).fit(profiles)
+    fused = TextAffinity(fusion_depth=1000).fit(profiles)
     fused.add_profiles([new])
     concat = TextAffinity(fusion_rule=None).fit(profiles)
     concat.add_profiles([new])
@@ -87,14 +87,10 @@ def test_fusion_parameters_are_validated_and_can_be_switched_off():
     assert off.doc_model_ is None
     plain = TextAffinity(fusion_rule=None).fit(corpus(30, seed=6))
     assert off.score("红外 电机") == plain.score("红外 电机")
-    # The default is the harness's choice under "never below BM25": concat alone.
-    default = TextAffinity().fit(corpus(30, seed=6))
-    assert default.doc_model_ is None
-    assert default.score("红外 电机") == plain.score("红外 电机")
 
 
 def test_the_fused_index_keeps_one_copy_of_the_per_document_weights():
-    model = TextAffinity(fusion_weight=0.5).fit(corpus(200, seed=7))
+    model = TextAffinity().fit(corpus(200, seed=7))
     doc = model.doc_model_
     assert doc.postings_row_.size == 0 and doc.rows_col_.size > 0
     assert model.index_nbytes_ > doc.rows_col_.nbytes + doc.rows_weight_.nbytes
