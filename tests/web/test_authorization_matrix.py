@@ -343,9 +343,9 @@ def test_an_organiser_shares_a_need_with_an_expert_and_takes_it_back(office):
         assert expert.get(f"/api/needs/{need_b}").status_code == 404
         shared = org.put(f"/api/needs/{need_b}/shares/{EXPERT}")
         assert shared.status_code == 200, shared.text
-        assert [e["name"] for e in shared.json()["experts"]] == ["示例专家西01"]
+        assert [e["name"] for e in shared.json()["experts"]] == ["示例专家西01（示意）"]
         assert org.get(f"/api/needs/{need_b}").json()["shared_with"] == [
-            {"id": EXPERT, "name": "示例专家西01"}]
+            {"id": EXPERT, "name": "示例专家西01（示意）", "illustrative": True}]
         seen = expert.get(f"/api/needs/{need_b}")
         assert seen.status_code == 200 and seen.json()["shared_with"] == []  # staff only
         assert need_b in {n["id"] for n in expert.get("/api/needs").json()["data"]}
