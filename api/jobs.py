@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from duijie.graph.errors import DuijieError
+from duijie.graph.errors import DuijieError, NotFound
 from duijie.graph.job_table import JobRow, JobTable
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,20 @@ class SharedJobs:
     def get(self, job_id: str) -> JobRow:
         """The job as recorded; `NotFound` for an unknown id."""
         return self.table.get(job_id)
+
+    def get_of_kind(self, job_id: str, *kinds: str, what: str = "a job") -> JobRow:
+        """The job if it is of one of `kinds`; `NotFound` ("is not `what`") for any other
+        id, so a route answers only for its own jobs."""
+        job = self.table.get(job_id)
+        if job.kind not in kinds:
+            raise NotFound(f"is not {what} (finished jobs are kept a while)", value=job_id,
+                           where="job")
+        return job
+
+    def latest(self, kind: str) -> JobRow | None:
+        """The newest job of `kind` in any worker (running or finished), or None."""
+        rows = self.table.list(kind, limit=1)
+        return self.get(rows[0].id) if rows else None  # `get` notices a dead worker's run
 
     def cancel(self, job_id: str, wait: float = 10.0) -> JobRow:
         """Ask the job to stop (whichever worker runs it); its state once it has ended,

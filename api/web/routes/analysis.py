@@ -22,7 +22,7 @@ from duijie.api.services.report import (
 from duijie.api.web.deps import JobsDep, OrganiserSession, StoreDep, require_role, viewer_of
 from duijie.api.web.event_models import JobFields
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Conflict, Forbidden, NotFound
+from duijie.graph.errors import Conflict, Forbidden
 from duijie.graph.job_table import JobRow
 from duijie.graph.store import GraphStore
 
@@ -63,16 +63,11 @@ def start_learning(store: GraphStore, jobs: SharedJobs, user_id: str | None,
 
 def running_learning(jobs: SharedJobs) -> JobRow | None:
     """The learning run going on now (or the last one), in any worker."""
-    latest = jobs.table.list(LEARN, limit=1)
-    return jobs.get(latest[0].id) if latest else None
+    return jobs.latest(LEARN)
 
 
 def learning_job(jobs: SharedJobs, job_id: str) -> JobRow:
-    job = jobs.get(job_id)
-    if job.kind != LEARN:
-        raise NotFound("is not a learning job (finished jobs are kept a while)",
-                       value=job_id, where="job")
-    return job
+    return jobs.get_of_kind(job_id, LEARN, what="a learning job")
 
 
 @router.post("/api/analysis/learn", response_model=LearningJobOut, status_code=202)

@@ -22,7 +22,7 @@ from duijie.api.services.access import Viewer
 from duijie.api.web.deps import AccountsDep, JobsDep, OrganiserSession, StoreDep, ViewerDep
 from duijie.api.web.event_models import JobFields
 from duijie.graph.accounts import AccountStore
-from duijie.graph.errors import Conflict, NotFound
+from duijie.graph.errors import Conflict
 from duijie.graph.job_table import JobRow
 from duijie.graph.model import MAX_NAME
 from duijie.graph.store import GraphStore
@@ -80,10 +80,8 @@ def start_recompute(store: GraphStore, accounts: AccountStore, jobs: SharedJobs,
 
 def running_recompute(jobs: SharedJobs) -> JobRow | None:
     """The run going on now, in any worker (None when none is)."""
-    latest = jobs.table.list(KIND, limit=1)
-    if latest and not latest[0].finished:
-        return jobs.get(latest[0].id)  # `get` notices a run whose worker died
-    return None
+    latest = jobs.latest(KIND)
+    return latest if latest is not None and not latest.finished else None
 
 
 def first_run_if_none(store: GraphStore, accounts: AccountStore, jobs: SharedJobs,
@@ -102,11 +100,7 @@ def first_run_if_none(store: GraphStore, accounts: AccountStore, jobs: SharedJob
 
 def recompute_job(jobs: SharedJobs, job_id: str) -> JobRow:
     """A challenges job; `NotFound` for any other id."""
-    job = jobs.get(job_id)
-    if job.kind != KIND:
-        raise NotFound("is not a clustering job (finished jobs are kept a while)",
-                       value=job_id, where="job")
-    return job
+    return jobs.get_of_kind(job_id, KIND, what="a clustering job")
 
 
 @router.get("/challenges", response_model=challenges.ChallengeLists)

@@ -214,8 +214,8 @@ def plan(event_id: str, store: StoreDep, viewer: ViewerDep, session: OrganiserSe
 def event_job(store: GraphStore, jobs: SharedJobs, job_id: str, viewer: Viewer) -> JobRow:
     """A plan or invitation job of an event this viewer may change (imports answer at
     /api/imports); an event out of their scope makes its jobs "not found" too."""
-    job = jobs.get(job_id)
-    if job.kind not in ("plan", "invite") or job.subject is None:
+    job = jobs.get_of_kind(job_id, "plan", "invite")
+    if job.subject is None:
         raise NotFound("is not a job (finished jobs are kept a while)", value=job_id,
                        where="job")
     try:
