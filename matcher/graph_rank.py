@@ -620,20 +620,15 @@ class GraphIndex:
         True
         """
         seed_sets = list(seed_sets)
-        solver = (self.transition.direct(alpha) if method == "direct" and seed_sets
-                  else None)
-        if solver is None:
+        if method != "direct" or self.transition.direct(alpha) is None:
             for seeds in seed_sets:
                 yield self.pagerank_vector(seeds, alpha=alpha, tol=tol, max_iter=max_iter,
                                            method=method)
             return
-        n = len(self.node_ids)
         for start in range(0, len(seed_sets), BATCH):
-            chunk = [_as_vector(self._restart(seeds), n, "personalization")
-                     for seeds in seed_sets[start:start + BATCH]]
-            x = solver.pagerank(sparse_columns(chunk))
-            for j in range(len(chunk)):
-                yield x[:, j]
+            chunk = [self._restart(seeds) for seeds in seed_sets[start:start + BATCH]]
+            yield from personalized_pagerank_many(self.transition, chunk, alpha=alpha,
+                                                  method="direct")
 
     def _restart(self, seeds: Mapping[str, float]) -> dict[int, float]:
         unknown = [s for s in seeds if s not in self.index]
