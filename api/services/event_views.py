@@ -363,7 +363,7 @@ def summary_of(detail: EventDetail) -> EventSummary:
     """The list row of an event detail."""
     return EventSummary(detail.id, detail.name, detail.place, detail.start_date,
                         detail.end_date, detail.status, len(detail.participants),
-                        detail.meetings, detail.recorded_firms)
+                        detail.meetings, detail.recorded_firms, detail.illustrative)
 
 
 def invite_for(store: GraphStore, event_id: str, participants: Sequence[str] = (), *,

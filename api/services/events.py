@@ -334,6 +334,7 @@ class EventSummary(Result):
     participants: int
     meetings: int
     recorded_firms: int = 0  # firms the record says took part (`participated_in`)
+    illustrative: bool = False  # invented demo data (its name marked 示意)
 
 
 @dataclass
@@ -358,7 +359,8 @@ def event_list(store: GraphStore) -> EventList:
     return EventList([EventSummary(
         n.id, n.name, n.props.get("place"), n.props.get("start_date"), n.props.get("end_date"),
         n.props.get("status", EventStatus.PLANNED), len(n.props.get("participants", [])),
-        len(event_meetings(store, n.id)), recorded_firms(store, n.id)) for n in nodes])
+        len(event_meetings(store, n.id)), recorded_firms(store, n.id), n.illustrative)
+        for n in nodes])
 
 
 def recorded_firms(store: GraphStore, event_id: str) -> int:

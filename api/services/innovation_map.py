@@ -255,7 +255,11 @@ def _result(industry, region, strong, per_need, graph, needs, firms, firm_of, re
             return firms[node_id].props
         return dict(rec.props.get(node_id, {}))
 
-    nodes = [MapNode(n, a["kind"], a["name"], _illustrative(props(n)), group_of[n],
+    def invented(node_id: str) -> bool:  # the node, or the firm a need names, is invented
+        firm = firm_of.get(node_id)
+        return _illustrative(props(node_id)) or bool(firm and _illustrative(props(firm)))
+
+    nodes = [MapNode(n, a["kind"], a["name"], invented(n), group_of[n],
                      central[n]["degree"], central[n]["betweenness"], firm_of.get(n),
                      n in needs and needs[n].confidentiality == "confidential")
              for n, a in sorted(graph.nodes(data=True))]
@@ -266,7 +270,7 @@ def _result(industry, region, strong, per_need, graph, needs, firms, firm_of, re
     for gap in gaps.unmet_needs:
         firm = firm_of.get(gap["id"])
         unmet.append(UnmetNeed(
-            gap["id"], graph.nodes[gap["id"]]["name"], _illustrative(props(gap["id"])), firm,
+            gap["id"], graph.nodes[gap["id"]]["name"], invented(gap["id"]), firm,
             graph.nodes[firm]["name"] if firm else None, gap["best"],
             shown_name(rec.kind_of.get(gap["best"]), rec.props.get(gap["best"], {}), gap["best"])
             if gap["best"] else None,
