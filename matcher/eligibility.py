@@ -213,10 +213,64 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
     raise AssertionError(op)  # ops are checked before
 
 
-def _check_rule(rule: Mapping[str, Any], firm: Mapping[str, Any], today: date,
-                where: str, region_ancestors: Mapping[str, Iterable[str]] | None = None
-                ) -> tuple[str, Check]:
-    name, op, expected = rule.get("field"), rule.get("op"), rule.get("value")
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a programme, read and checked once (field and operator known)
+    before any firm is: a rule, a required flag, the programme's regions or industries,
+    or its deadline (`source`)."""
+
+    field: str
+    op: str
+    expected: Any
+    where: str
+    source: str = "rule"  # rule | flag | region | industry | deadline
+    label: str | None = None
+    illustrative: bool = False
+    wanted: frozenset[str] | None = None  # a place test's places, normalised
+
+
+def programme_conditions(programme_props: Mapping[str, Any]) -> list[Condition]:
+    """A programme's conditions in the order a verdict lists them, each checked.
+
+    A required flag that a rule already tests is one condition, not two.
+
+    Raises
+    ------
+    InvalidInput
+        A rule names an unknown field or operator, or `in` without a list (naming the
+        programme and rule).
+
+    >>> [(c.source, c.field, c.op) for c in programme_conditions({"name": "x",
+    ...     "rules": [{"field": "employees", "op": "<", "value": 100}],
+    ...     "required_flags": ["高新技术企业"], "regions": ["浙江"]})]
+    [('rule', 'employees', '<'), ('flag', 'flags', 'has_flag'), ('region', 'region', 'in')]
+    """
+    programme = str(programme_props.get("name") or "programme")
+    whole = f"programme {programme!r}"
+    out: list[Condition] = []
+    for i, rule in enumerate(programme_props.get("rules") or []):
+        rule = rule if isinstance(rule, Mapping) else dict(rule)  # pydantic models too
+        where = f"{whole}, rule {i + 1} ({rule.get('label') or rule.get('field')})"
+        out.append(_condition(rule.get("field"), rule.get("op"), rule.get("value"), where,
+                              "rule", rule.get("label"), bool(rule.get("illustrative"))))
+    tested = {(c.field, c.expected if c.op == "has_flag" else None) for c in out}
+    for flag in programme_props.get("required_flags") or []:
+        if ("flags", flag) not in tested:  # a rule tests the same flag: one line, not two
+            out.append(_condition("flags", "has_flag", flag, whole, "flag"))
+    regions = programme_props.get("regions") or []
+    if regions:
+        out.append(_condition("region", "in", list(regions), whole, "region"))
+    industries = programme_props.get("industries") or []
+    if industries:
+        out.append(Condition("industry", "in", industries, whole, "industry"))
+    deadline = programme_props.get("deadline")
+    if deadline:
+        out.append(Condition("deadline", "before", deadline, whole, "deadline"))
+    return out
+
+
+def _condition(name: Any, op: Any, expected: Any, where: str, source: str,
+               label: str | None = None, illustrative: bool = False) -> Condition:
     if name not in FIELDS:
         raise InvalidInput(f"tests an unknown field (known: {', '.join(FIELDS)})",
                            value=name, where=where)
@@ -225,48 +279,149 @@ def _check_rule(rule: Mapping[str, Any], firm: Mapping[str, Any], today: date,
                            where=where)
     if op in ("in", "not_in") and not isinstance(expected, list | tuple | set):
         raise InvalidInput("needs a list value", value=expected, where=where)
+    wanted = (frozenset(_region_wanted(expected))
+              if name == "region" and op in ("==", "!=", "in", "not_in") else None)
+    return Condition(name, op, expected, where, source, label, illustrative, wanted)
+
+
+class ProgrammeCheck:
+    """A programme's conditions read once, to check many firms against them.
+
+    `evaluate` gives the worded verdict (`EligibilityResult`, every condition in both
+    languages); `status` gives only what a push needs (the verdict and the fields
+    missing), words left out: over 100,000 firms the words cost more than the checks.
+    Both decide every condition the same way (`_outcome`). A firm's region path is
+    worked out once per region name.
+
+    >>> check = ProgrammeCheck({"name": "x", "regions": ["浙江"],
+    ...     "rules": [{"field": "rd_ratio_pct", "op": ">=", "value": 3}]}, "2024-01-01",
+    ...     region_ancestors={"绍兴": ["浙江"]})
+    >>> check.status({"region": "绍兴", "rd_ratio_pct": 4}), check.status({"region": "绍兴"})
+    (('eligible', []), ('unknown', ['rd_ratio_pct']))
+    >>> check.evaluate({"region": "西安", "rd_ratio_pct": 4}).failed[0].text_zh
+    '所在地区 西安 不属于 浙江'
+    """
+
+    def __init__(self, programme_props: Mapping[str, Any], today: date | str | None = None,
+                 *, region_ancestors: Mapping[str, Iterable[str]] | None = None,
+                 industry_ancestors: Mapping[str, Iterable[str]] | None = None) -> None:
+        if today is None:
+            today = date.today()
+        elif isinstance(today, str):
+            today = date.fromisoformat(today)
+        self.today = today
+        self.conditions = programme_conditions(programme_props)
+        self.region_ancestors = region_ancestors
+        self.industry_ancestors = industry_ancestors or {}
+        self._chains: dict[str, set[str]] = {}
+
+    def _chain(self, region: str) -> set[str]:
+        chain = self._chains.get(region)
+        if chain is None:
+            chain = self._chains[region] = region_chain(region, self.region_ancestors)
+        return chain
+
+    def _outcome(self, cond: Condition, firm: Mapping[str, Any]) -> tuple[str, Any, bool]:
+        """How one condition went: passed, failed or unknown; the firm's value; and
+        whether the test held (for a place: whether the firm lies inside)."""
+        if cond.source == "deadline":
+            ok = self.today.isoformat() <= str(cond.expected)
+            return ("passed" if ok else "failed"), self.today.isoformat(), ok
+        actual = self.today.isoformat() if cond.field == "today" else firm.get(cond.field)
+        if _missing(actual):
+            return "unknown", None, False
+        if cond.source == "industry":
+            chain = {actual, *self.industry_ancestors.get(actual, ())}
+            ok = bool(chain & set(cond.expected))
+            return ("passed" if ok else "failed"), actual, ok
+        if cond.wanted is not None:
+            # Places compare through the hierarchy: a Keqiao firm meets a 柯桥 rule, and
+            # 绍兴市柯桥区 lies in 柯桥区, 绍兴 and 浙江.
+            inside = bool(self._chain(str(actual)) & cond.wanted)
+            ok = inside if cond.op in ("==", "in") else not inside
+            return ("passed" if ok else "failed"), actual, inside
+        try:
+            ok = _compare(cond.op, actual, cond.expected)
+        except TypeError:
+            raise InvalidInput(f"cannot compare {actual!r} with {cond.expected!r}",
+                               value=cond.op, where=cond.where) from None
+        return ("passed" if ok else "failed"), actual, ok
+
+    def status(self, firm: Mapping[str, Any]) -> tuple[Status, list[str]]:
+        """The verdict on `firm` and the fields whose data is missing, without words
+        (the same verdict and fields as `evaluate`)."""
+        failed, unknown = False, []
+        for cond in self.conditions:
+            outcome = self._outcome(cond, firm)[0]
+            if outcome == "failed":
+                failed = True
+            elif outcome == "unknown" and not (cond.source in _SAID_ONCE
+                                               and cond.field in unknown):
+                unknown.append(cond.field)
+        return ("not_eligible" if failed else "unknown" if unknown else "eligible"), unknown
+
+    def evaluate(self, firm: Mapping[str, Any]) -> EligibilityResult:
+        """The verdict on `firm`, every condition worded (see `evaluate_eligibility`)."""
+        result = EligibilityResult("eligible")
+        lists = {"passed": result.passed, "failed": result.failed, "unknown": result.unknown}
+        for cond in self.conditions:
+            outcome, actual, held = self._outcome(cond, firm)
+            check = _worded(cond, outcome, actual, held)
+            if cond.source in _SAID_ONCE and any(c.field == check.field
+                                                 for c in lists[outcome]):
+                # a programme-wide region or industry check a rule on the same field
+                # already said the same way (金华's rule and its region list would both
+                # say "不属于 金华"): every line an organiser reads says something new
+                continue
+            lists[outcome].append(check)
+        if result.failed:
+            result.status = "not_eligible"
+        elif result.unknown:
+            result.status = "unknown"
+        return result
+
+
+_SAID_ONCE = ("region", "industry")
+
+
+def _worded(cond: Condition, outcome: str, actual: Any, held: bool) -> Check:
+    """One condition's `Check`, in both languages."""
+    name, op, expected = cond.field, cond.op, cond.expected
     zh, en, unit = _label(name)
-    label = rule.get("label")
-    actual = today.isoformat() if name == "today" else firm.get(name)
-    if _missing(actual):
-        return "unknown", Check(name, op, expected, None, f"{zh}：缺少数据",
-                                f"{en}: missing", label)
-    if name == "region" and op in ("==", "!=", "in", "not_in"):
-        # Places compare through the hierarchy: a Keqiao firm meets a 柯桥 rule, and
-        # 绍兴市柯桥区 lies in 柯桥区, 绍兴 and 浙江.
-        inside = bool(region_chain(str(actual), region_ancestors) & _region_wanted(expected))
-        ok = inside if op in ("==", "in") else not inside
-        zh_op = ("属于" if inside else "不属于")
-        en_op = ("in" if inside else "not in")
+    if cond.source == "deadline":
+        late = "" if held else " 已过"
+        check = Check("deadline", "before", expected, actual, f"申报截止 {expected}{late}",
+                      f"deadline {expected}{'' if held else ' has passed'}")
+    elif outcome == "unknown" and cond.source == "flag":
+        check = Check("flags", "has_flag", expected, None, f"是否为{expected}：缺少数据",
+                      f"whether {expected}: missing")
+    elif outcome == "unknown" and cond.source == "industry":
+        check = Check("industry", "in", expected, None, "所属行业：缺少数据", "industry: missing")
+    elif outcome == "unknown":
+        check = Check(name, op, expected, None, f"{zh}：缺少数据", f"{en}: missing", cond.label)
+    elif cond.source == "industry":
+        check = Check("industry", "in", expected, actual,
+                      f"所属行业 {actual} {'属于' if held else '不属于'} {_fmt(expected)}",
+                      f"industry {actual} {'in' if held else 'not in'} {', '.join(expected)}")
+    elif cond.wanted is not None:
         listed = expected if isinstance(expected, list | tuple) else [expected]
-        return ("passed" if ok else "failed"), Check(
-            name, op, expected, actual, f"{zh} {actual} {zh_op} {_fmt(listed)}",
-            f"{en} {actual} {en_op} {', '.join(map(str, listed))}", label)
-    try:
-        ok = _compare(op, actual, expected)
-    except TypeError:
-        raise InvalidInput(f"cannot compare {actual!r} with {expected!r}", value=op,
-                           where=where) from None
-    shown_op = (_SHOWN if ok else _NEGATED)["zh"].get(op, op)
-    shown_op_en = (_SHOWN if ok else _NEGATED)["en"].get(op, op)
-    if op == "has_flag":
-        zh_text = f"{'具备' if ok else '不具备'}{expected}"
-        en_text = f"{'has' if ok else 'lacks'} {expected}"
+        check = Check(name, op, expected, actual,
+                      f"{zh} {actual} {'属于' if held else '不属于'} {_fmt(listed)}",
+                      f"{en} {actual} {'in' if held else 'not in'} "
+                      f"{', '.join(map(str, listed))}", cond.label)
+    elif op == "has_flag":
+        check = Check(name, op, expected, actual, f"{'具备' if held else '不具备'}{expected}",
+                      f"{'has' if held else 'lacks'} {expected}", cond.label)
     else:
+        shown = _SHOWN if held else _NEGATED
         a, e = _fmt(actual, unit), _fmt(expected, unit)
-        zh_text = f"{zh} {a} {shown_op} {e}"
-        en_text = f"{en} {a} {shown_op_en} {e}"
-    return ("passed" if ok else "failed"), Check(name, op, expected, actual, zh_text,
-                                                 en_text, label)
-
-
-def _add_unless_said(lists: Mapping[str, list[Check]], outcome: str, check: Check) -> None:
-    """Add a programme-wide region or industry check unless a rule on the same field
-    already came out the same way (金华's rule and its region list would both say
-    "不属于 金华"): every line an organiser reads says something new."""
-    if any(c.field == check.field for c in lists[outcome]):
-        return
-    lists[outcome].append(check)
+        check = Check(name, op, expected, actual, f"{zh} {a} {shown['zh'].get(op, op)} {e}",
+                      f"{en} {a} {shown['en'].get(op, op)} {e}", cond.label)
+    if cond.illustrative:  # an invented threshold says so wherever it is read
+        check = replace(check, text_zh=check.text_zh + illustrative_mark(True, "zh"),
+                        text_en=check.text_en + illustrative_mark(True, "en"),
+                        illustrative=True)
+    return check
 
 
 def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping[str, Any],
@@ -307,68 +462,5 @@ def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping
     ...               {"field": "revenue_wan", "op": "<", "value": 5000}]}).status
     'unknown'
     """
-    if today is None:
-        today = date.today()
-    elif isinstance(today, str):
-        today = date.fromisoformat(today)
-    programme = str(programme_props.get("name") or "programme")
-    result = EligibilityResult("eligible")
-    lists = {"passed": result.passed, "failed": result.failed, "unknown": result.unknown}
-
-    for i, rule in enumerate(programme_props.get("rules") or []):
-        rule = rule if isinstance(rule, Mapping) else dict(rule)  # pydantic models too
-        where = f"programme {programme!r}, rule {i + 1} ({rule.get('label') or rule.get('field')})"
-        outcome, check = _check_rule(rule, firm_props, today, where, region_ancestors)
-        if rule.get("illustrative"):  # an invented threshold says so wherever it is read
-            check = replace(check, text_zh=check.text_zh + illustrative_mark(True, "zh"),
-                            text_en=check.text_en + illustrative_mark(True, "en"),
-                            illustrative=True)
-        lists[outcome].append(check)
-
-    tested = {(c.field, c.expected if c.op == "has_flag" else None)
-              for c in result.passed + result.failed + result.unknown}
-    for flag in programme_props.get("required_flags") or []:
-        if ("flags", flag) in tested:  # a rule tests the same flag: one line, not two
-            continue
-        outcome, check = _check_rule({"field": "flags", "op": "has_flag", "value": flag},
-                                     firm_props, today, f"programme {programme!r}")
-        if outcome == "unknown":
-            check = Check("flags", "has_flag", flag, None, f"是否为{flag}：缺少数据",
-                          f"whether {flag}: missing")
-        lists[outcome].append(check)
-
-    regions = programme_props.get("regions") or []
-    if regions:
-        outcome, check = _check_rule({"field": "region", "op": "in", "value": list(regions)},
-                                     firm_props, today, f"programme {programme!r}",
-                                     region_ancestors)
-        _add_unless_said(lists, outcome, check)
-
-    industries = programme_props.get("industries") or []
-    if industries:
-        industry = firm_props.get("industry")
-        if _missing(industry):
-            check = Check("industry", "in", industries, None, "所属行业：缺少数据",
-                          "industry: missing")
-            _add_unless_said(lists, "unknown", check)
-        else:
-            chain = {industry, *(industry_ancestors or {}).get(industry, ())}
-            ok = bool(chain & set(industries))
-            text = f"所属行业 {industry} {'属于' if ok else '不属于'} {_fmt(industries)}"
-            text_en = f"industry {industry} {'in' if ok else 'not in'} {', '.join(industries)}"
-            _add_unless_said(lists, "passed" if ok else "failed", Check(
-                "industry", "in", industries, industry, text, text_en))
-
-    deadline = programme_props.get("deadline")
-    if deadline:
-        ok = today.isoformat() <= str(deadline)
-        text = f"申报截止 {deadline}{'' if ok else ' 已过'}"
-        text_en = f"deadline {deadline}{'' if ok else ' has passed'}"
-        (result.passed if ok else result.failed).append(
-            Check("deadline", "before", deadline, today.isoformat(), text, text_en))
-
-    if result.failed:
-        result.status = "not_eligible"
-    elif result.unknown:
-        result.status = "unknown"
-    return result
+    return ProgrammeCheck(programme_props, today, region_ancestors=region_ancestors,
+                          industry_ancestors=industry_ancestors).evaluate(firm_props)

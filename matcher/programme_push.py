@@ -28,7 +28,13 @@ from typing import Any
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import shown_name
 from duijie.graph.vocab import illustrative_mark
-from duijie.matcher.eligibility import FIELDS, Check, EligibilityResult, evaluate_eligibility
+from duijie.matcher.eligibility import (
+    FIELDS,
+    Check,
+    EligibilityResult,
+    ProgrammeCheck,
+    evaluate_eligibility,
+)
 
 CHANGEABLE_FIELDS = ("revenue_wan", "employees", "rd_ratio_pct", "flags", "listed")
 """What a firm can change about itself (its region, industry or age it cannot)."""
@@ -213,9 +219,9 @@ def push_programme(programme_id: str, programme: Mapping[str, Any],
                            "first", value=name, where=f"programme {programme_id}")
     holders, applied = set(holders), set(applied)
     flag = programme.get("grants_flag")
-    if isinstance(today, str):
-        today = date.fromisoformat(today)
-    today = today or date.today()
+    # the conditions read once; each firm's verdict without words (no one reads them
+    # here), worded only for the firms one condition away when those are asked for
+    check = ProgrammeCheck(programme, today, region_ancestors=region_ancestors)
     out = PushList()
     for firm_id, props in firms:
         out.checked += 1
@@ -225,14 +231,13 @@ def push_programme(programme_id: str, programme: Mapping[str, Any],
         if firm_id in applied:
             out.applied += 1
             continue
-        result = evaluate_eligibility(props, programme, today,
-                                      region_ancestors=region_ancestors)
-        if result.status == "eligible":
+        status, missing = check.status(props)
+        if status == "eligible":
             out.eligible.append(firm_id)
-        elif result.status == "unknown":
-            out.unknown.append((firm_id, [c.field for c in result.unknown]))
+        elif status == "unknown":
+            out.unknown.append((firm_id, missing))
         elif near:
-            offer = offer_for(programme_id, programme, result)
+            offer = offer_for(programme_id, programme, check.evaluate(props))
             if offer is not None:
                 out.near.append((firm_id, offer))
     return out

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import EnterpriseProps, ProgrammeProps
-from duijie.matcher.eligibility import FIELDS, evaluate_eligibility, normalise_place
+from duijie.matcher.eligibility import (
+    FIELDS,
+    ProgrammeCheck,
+    evaluate_eligibility,
+    normalise_place,
+)
 
 FIRM = {"name": "浙江大立科技", "revenue_wan": 12000.0, "employees": 350,
         "rd_ratio_pct": 2.1, "flags": ["高新技术企业"], "region": "绍兴",
@@ -189,3 +195,58 @@ def test_scores_order_the_verdicts():
 def test_normalise_place():
     assert normalise_place("新疆维吾尔自治区") == "新疆"
     assert normalise_place("市") == "市"
+
+
+def _random_firm(rng: random.Random) -> dict:
+    choices = {"region": ["杭州", "绍兴市柯桥区", "新昌", "西安", "浙江省永康市", "某开发区", "",
+                          None],
+               "industry": ["光电", "纺织", None, ""],
+               "flags": [[], ["高新技术企业"], ["科技型中小企业", "高新技术企业"], None],
+               "rd_ratio_pct": [None, 1.5, 3, 3.0, 4.2], "employees": [None, 10, 100, 500],
+               "revenue_wan": [None, 100, 5000.0], "founded_year": [None, 2001, 2020],
+               "listed": [None, True, False]}
+    return {k: rng.choice(v) for k, v in choices.items() if rng.random() > 0.15}
+
+
+def _random_programme(rng: random.Random) -> dict:
+    rules = [rng.choice([
+        rule(rng.choice(["rd_ratio_pct", "employees", "revenue_wan"]),
+             rng.choice([">=", ">", "<=", "<", "==", "!="]), rng.choice([3, 100, 5000])),
+        rule("region", rng.choice(["in", "not_in"]), rng.choice([["浙江"], ["金华", "柯桥"]])),
+        rule("region", rng.choice(["==", "!="]), rng.choice(["西安", "绍兴"])),
+        rule("flags", "has_flag", rng.choice(["高新技术企业", "专精特新"])),
+        rule("industry", rng.choice(["in", "not_in"]), ["光电", "先进制造"]),
+        {**rule("today", "before", "2024-06-01"), "illustrative": True}])
+        for _ in range(rng.randint(0, 3))]
+    extra = {"required_flags": ["高新技术企业"], "regions": ["浙江"],
+             "industries": ["先进制造"], "deadline": "2024-06-01"}
+    return prog(rules=rules, **{k: v for k, v in extra.items() if rng.random() < 0.4})
+
+
+def test_the_verdict_without_words_is_the_worded_one() -> None:
+    """A push reads `ProgrammeCheck.status` (no words) for 100,000 firms; it must say
+    what `evaluate` says of every firm: the verdict and the data missing, in order."""
+    rng = random.Random(7)
+    statuses = set()
+    for _ in range(400):
+        programme, today = _random_programme(rng), rng.choice(["2024-03-01", "2024-12-31"])
+        check = ProgrammeCheck(programme, today, region_ancestors=ANCESTORS,
+                               industry_ancestors={"光电": ["先进制造"]})
+        for _ in range(10):
+            firm = _random_firm(rng)
+            worded = check.evaluate(firm)
+            assert check.status(firm) == (worded.status, [c.field for c in worded.unknown])
+            assert worded.to_dict() == evaluate_eligibility(
+                firm, programme, today, region_ancestors=ANCESTORS,
+                industry_ancestors={"光电": ["先进制造"]}).to_dict()
+            statuses.add(worded.status)
+    assert statuses == {"eligible", "not_eligible", "unknown"}
+
+
+def test_a_programme_s_conditions_are_checked_before_any_firm() -> None:
+    with pytest.raises(InvalidInput, match="unknown field") as err:
+        ProgrammeCheck(prog(rules=[rule("employees", ">", 1), rule("colour", "==", "red")]))
+    assert "rule 2" in err.value.where
+    check = ProgrammeCheck(prog(rules=[rule("employees", ">", "很多")]))
+    with pytest.raises(InvalidInput, match="cannot compare"):
+        check.status(FIRM)
