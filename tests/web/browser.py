@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.server import PASSWORD
+
 ARTIFACTS = Path(os.environ.get("DUIJIE_ARTIFACTS", Path(__file__).resolve().parents[2]
                                 / "test-artifacts"))
 CHROMIUM = os.environ.get("DUIJIE_CHROMIUM", "/usr/bin/chromium")
@@ -49,3 +51,15 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def signed_in_page(browser, server, username: str, *, password: str = PASSWORD,
+                   width: int = 1280, height: int = 900):
+    """A new page signed in as `username` through the /login form, on the home page."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.url + "/")
+    return page

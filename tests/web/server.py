@@ -60,14 +60,25 @@ class Server:
 PASSWORD = "correct horse battery"
 
 
-def signed_in(server: Server, username: str, password: str = PASSWORD,
-              timeout: float = 120) -> httpx.Client:
-    """A client signed in as `username` through POST /api/session, carrying its bearer token."""
+def session_token(server: Server, username: str, password: str = PASSWORD) -> str:
+    """The token POST /api/session answers for `username` (a bearer token and the pages'
+    session cookie at once)."""
     answer = httpx.post(server.url + "/api/session",
                         json={"username": username, "password": password})
     assert answer.status_code == 200, answer.text
+    return answer.json()["token"]
+
+
+def signed_in(server: Server, username: str, password: str = PASSWORD,
+              timeout: float = 120, *, cookie: bool = False) -> httpx.Client:
+    """A client signed in as `username` through POST /api/session, carrying its bearer
+    token, or with `cookie` the session cookie as a browser does (for pages)."""
+    token = session_token(server, username, password)
+    if cookie:
+        return httpx.Client(base_url=server.url, timeout=timeout,
+                            cookies={"duijie_session": token})
     return httpx.Client(base_url=server.url, timeout=timeout,
-                        headers={"Authorization": f"Bearer {answer.json()['token']}"})
+                        headers={"Authorization": f"Bearer {token}"})
 
 
 def add_user(db: Path, username: str, role: str, password: str, *extra: str) -> dict:

@@ -3,32 +3,23 @@ on the seed graph, in a real browser."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user, signed_in
+from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
+from tests.web.server import serve_with_accounts, signed_in
 
-PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("analysis") / "office.db"
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    running = Server(db, seed=True)
-    add_user(db, "ailaiyi", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
-    yield running
-    running.close()
-
-
-def client(server: Server, username: str) -> httpx.Client:
-    return signed_in(server, username)
+    yield from serve_with_accounts(tmp_path_factory, "analysis", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("ailaiyi", "enterprise", "--party", "ent:ailaiyi")])
 
 
 def test_the_json_report_for_organisers_only(server):
-    with client(server, "wang") as api:
+    with signed_in(server, "wang") as api:
         got = api.get(f"/api/analysis/{XIAN}", params={"today": "2019-12-31"})
         assert got.status_code == 200, got.text
         data = got.json()
@@ -44,18 +35,13 @@ def test_the_json_report_for_organisers_only(server):
         assert missing.headers["content-type"].startswith("application/problem+json")
         schema = api.get("/openapi.json").json()
         assert "/api/analysis/{event_id}" in schema["paths"]
-    with client(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         assert firm.get(f"/api/analysis/{XIAN}").status_code == 403
         assert firm.get("/api/analysis").status_code == 403
 
 
 def test_the_report_page_reads_as_a_report(browser, server):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", "wang")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
+    page = signed_in_page(browser, server, "wang")
     page.click("header nav a[href='/analysis']")
     page.wait_for_url(server.url + "/analysis", timeout=120_000)
     assert page.locator("h1").inner_text().startswith("全部活动成效分析")

@@ -12,24 +12,15 @@ import time
 import httpx
 import pytest
 
-from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user, signed_in
-
-PASSWORD = "correct horse battery"
+from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
+from tests.web.server import PASSWORD, Server, add_user, serve_with_accounts, signed_in
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("challenges") / "challenges.db"
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    running = Server(db, seed=True)
-    add_user(db, "ail", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
-    yield running
-    running.close()
-
-
-def client(server: Server, username: str) -> httpx.Client:
-    return signed_in(server, username)
+    yield from serve_with_accounts(tmp_path_factory, "challenges", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("ail", "enterprise", "--party", "ent:ailaiyi")])
 
 
 def wait_job(http: httpx.Client, job_id: str, timeout: float = 300) -> dict:
@@ -44,7 +35,7 @@ def wait_job(http: httpx.Client, job_id: str, timeout: float = 300) -> dict:
 
 
 def test_themes_rename_and_refusals_over_http(server: Server) -> None:
-    http = client(server, "wang")
+    http = signed_in(server, "wang")
     first = http.get("/api/challenges", params={"suppliers": 1})
     assert first.status_code == 200, first.text
     if first.json()["job"]:  # the graph had no themes: the listing started the first run
@@ -69,12 +60,12 @@ def test_themes_rename_and_refusals_over_http(server: Server) -> None:
     assert names[theme["id"]] == "测试榜单"
     empty = http.get("/api/challenges", params={"region": "拉萨"})
     assert empty.status_code == 404 and "拉萨" in empty.json()["detail"]
-    firm = client(server, "ail")
+    firm = signed_in(server, "ail")
     assert firm.get("/api/challenges").status_code == 403
 
 
 def test_a_run_is_a_job_one_at_a_time_and_a_cancel_writes_nothing(server: Server) -> None:
-    http = client(server, "wang")
+    http = signed_in(server, "wang")
     before = http.get("/api/challenges", params={"suppliers": 0}).json()
     if before["job"]:
         wait_job(http, before["job"])
@@ -114,19 +105,14 @@ def test_a_run_is_a_job_one_at_a_time_and_a_cancel_writes_nothing(server: Server
     assert http.get("/api/challenges/jobs/0123abcd").status_code == 404
     assert http.get("/api/challenges/jobs/not-a-job").status_code in (404, 422)
     add_user(server.db, "shaoxing", "organiser", PASSWORD, "--scope", "绍兴")
-    scoped = client(server, "shaoxing")
+    scoped = signed_in(server, "shaoxing")
     refused = scoped.post("/api/challenges/recompute")
     assert refused.status_code == 403 and "region scope" in refused.json()["detail"]
     assert scoped.delete(f"/api/challenges/jobs/{started['id']}").status_code == 403
 
 
 def test_the_challenges_page_in_a_browser(browser, server: Server) -> None:  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", "wang")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
+    page = signed_in_page(browser, server, "wang")
     page.click("header nav a[href='/challenges']")
     page.wait_for_selector("#challenges-summary", timeout=120_000)
     if page.locator("#challenge-job").count():  # the first run, started by this visit
@@ -141,7 +127,7 @@ def test_the_challenges_page_in_a_browser(browser, server: Server) -> None:  # n
     page.wait_for_selector("#challenges-done", timeout=300_000)  # reloaded when done
     assert "已重新聚类" in page.inner_text("#challenges-done")
     summary = page.inner_text("#challenges-summary")
-    k = client(server, "wang").get("/api/challenges", params={"suppliers": 0}).json()["k"]
+    k = signed_in(server, "wang").get("/api/challenges", params={"suppliers": 0}).json()["k"]
     if k == 0:  # every theme pinned (after a rename): no "0 themes found" said
         assert "组织者调整后保留" in summary and "聚类得到 0 个主题" not in summary
     else:

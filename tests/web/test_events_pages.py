@@ -10,10 +10,9 @@ import pytest
 from icalendar import Calendar
 
 from duijie.graph.vocab import REASON_MESSAGES
-from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
+from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
 from tests.web.server import serve_with_accounts
 
-PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
 DALI = "ent:dali-technology"
 INSTITUTES = ["西安电子科技大学", "西安交通大学", "西北工业大学"]
@@ -24,16 +23,6 @@ def server(tmp_path_factory):
     yield from serve_with_accounts(tmp_path_factory, "planner", [
         ("wang", "organiser", "--name", "王老师"),
         ("dali", "enterprise", "--party", DALI, "--name", "大立科技")])
-
-
-def sign_in(browser, server, username: str):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1360, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
-    return page
 
 
 def submit(page, name: str, *, within: str = "body") -> None:
@@ -47,7 +36,7 @@ def wait_for_plan(page) -> None:
 
 
 def test_an_organiser_plans_schedules_publishes_and_records(server, browser, tmp_path):  # noqa: F811
-    page = sign_in(browser, server, "wang")
+    page = signed_in_page(browser, server, "wang", width=1360)
     page.click("header nav a[href='/events']")
     page.click(f"tr[data-event='{XIAN}'] a")
     assert page.locator("h1").inner_text() == "赴西安精准对接“三服务”活动"
@@ -146,7 +135,7 @@ def assert_english_reasons(lines: list[str]) -> None:
 
 
 def test_a_firm_sees_only_its_own_meetings(server, browser):  # noqa: F811
-    page = sign_in(browser, server, "dali")
+    page = signed_in_page(browser, server, "dali", width=1360)
     with page.expect_navigation():  # under load the old page can still be showing
         page.click("header nav a[href='/meetings']")
     rows = page.locator("table.my-meetings tbody tr")

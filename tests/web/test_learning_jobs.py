@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import time
 
-import httpx
 import pytest
 
 from duijie.api.services.simulated_outcomes import write_simulated_outcomes
 from duijie.graph import open_store
 from tests.api.test_learned_ranking import SIZE, _need
-from tests.web.server import Server, add_user, signed_in
-
-PASSWORD = "correct horse battery"
+from tests.web.server import PASSWORD, Server, add_user, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +26,6 @@ def office(tmp_path_factory):
     running = Server(db, seed=False, workers=2)
     yield running, need
     running.close()
-
-
-def _pages(server: Server, api: httpx.Client) -> httpx.Client:
-    """The same account's pages (a browser's session cookie)."""
-    token = api.headers["Authorization"].removeprefix("Bearer ")
-    return httpx.Client(base_url=server.url, timeout=120, cookies={"duijie_session": token})
 
 
 def _wait(api, job_id: str, seconds: float = 600) -> dict:
@@ -71,7 +62,7 @@ def test_learning_is_a_job_and_recommendations_never_wait_for_it(office):
             ranking = api.get(url, params={"k": 5}).json()["ranking"]
             assert ranking["method"] == "learned", ranking
             assert ranking["values"]["learned_at"] == result["learned_at"]
-        page = _pages(server, api).get("/analysis")
+        page = signed_in(server, "wang", cookie=True).get("/analysis")
         assert page.status_code == 200
         assert 'id="learning-run"' in page.text and "可靠性曲线" in page.text
         assert 'id="learn-form"' in page.text
@@ -96,4 +87,4 @@ def test_a_cancelled_run_leaves_the_last_model_and_a_regional_organiser_may_not_
     with signed_in(server, "li") as regional:
         refused = regional.post("/api/analysis/learn")
         assert refused.status_code == 403
-        assert 'id="learn-form"' not in _pages(server, regional).get("/analysis").text
+        assert 'id="learn-form"' not in signed_in(server, "li", cookie=True).get("/analysis").text

@@ -8,7 +8,7 @@ import sqlite3
 import httpx
 import pytest
 
-from tests.web.server import serve_with_accounts
+from tests.web.server import serve_with_accounts, signed_in
 
 PASSWORD = "correct horse battery"
 SECRET = "机密：石墨烯导热膜良率提升方案"
@@ -26,18 +26,9 @@ def server(tmp_path_factory):
         ("han", "expert", "--party", "exp:xian-han-zhenyu")])
 
 
-def client_for(server, username: str) -> httpx.Client:
-    """A client signed in by bearer token (no CSRF needed)."""
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server.url, timeout=30,
-                        headers={"Authorization": f"Bearer {answer.json()['token']}"})
-
-
 @pytest.fixture(scope="module")
 def secret_need(server):
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         answer = firm.post("/api/needs", json={
             "title": SECRET, "text": "导热膜在高温压延后出现褶皱与裂纹，"
             "良率只有六成，需要工艺专家诊断。",
@@ -54,7 +45,7 @@ def test_an_enterprise_submits_a_confidential_need_and_sees_it_with_its_status(
     assert secret_need["status"] == "submitted" and secret_need["confidentiality"] == (
         "confidential")
     assert secret_need["rev"] == 1 and secret_need["can_edit"] is True
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         mine = firm.get("/api/needs", params={"limit": 200}).json()
         assert secret_need["id"] in [n["id"] for n in mine["data"]]
         # An enterprise's list holds its own needs only, and its counts say so.
@@ -71,7 +62,7 @@ def test_an_enterprise_submits_a_confidential_need_and_sees_it_with_its_status(
 
 
 def test_the_same_form_sent_twice_is_a_conflict_not_a_second_need(server, secret_need):
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         again = firm.post("/api/needs", json={"title": SECRET,
                                               "submission_key": "form-0001-secret"})
         assert again.status_code == 409
@@ -82,7 +73,7 @@ def test_the_same_form_sent_twice_is_a_conflict_not_a_second_need(server, secret
 
 def test_another_firm_cannot_see_it_anywhere(server, secret_need):
     need_id = secret_need["id"]
-    with client_for(server, "xinyun") as other:
+    with signed_in(server, "xinyun") as other:
         listed = other.get("/api/needs", params={"limit": 200}).json()
         assert need_id not in [n["id"] for n in listed["data"]]
         assert {n["firm_id"] for n in listed["data"]} <= {"ent:xinyun-wood"}
@@ -106,14 +97,14 @@ def test_another_firm_cannot_see_it_anywhere(server, secret_need):
             "need:nope", need_id)
         firms = other.get("/api/enterprises", params={"limit": 200}).json()
         assert [f["id"] for f in firms["data"]] == ["ent:xinyun-wood"] and firms["count"] == 1
-    with client_for(server, "han") as expert:
+    with signed_in(server, "han") as expert:
         assert need_id not in [n["id"] for n in expert.get("/api/needs").json()["data"]]
         assert expert.get(f"/api/needs/{need_id}").status_code == 404
         assert expert.post("/api/needs/similar", json={"title": SECRET}).json()["count"] == 0
 
 
 def test_organisers_see_it_in_their_scope_only(server, secret_need):
-    with client_for(server, "wang") as office:
+    with signed_in(server, "wang") as office:
         found = office.get("/api/needs", params={"q": "石墨烯 导热膜"}).json()
         assert [n["id"] for n in found["data"]] == [secret_need["id"]]
         assert found["data"][0]["firm_name"] == "艾莱依集团"
@@ -121,7 +112,7 @@ def test_organisers_see_it_in_their_scope_only(server, secret_need):
         assert secret_need["id"] in [h["id"] for h in hints["data"]]
         everything = office.get("/api/needs", params={"limit": 1}).json()["count"]
         assert everything >= 110
-    with client_for(server, "zhou") as xian:  # scope 西安: the 丽水 firm's need is out of it
+    with signed_in(server, "zhou") as xian:  # scope 西安: the 丽水 firm's need is out of it
         assert xian.get(f"/api/needs/{secret_need['id']}").status_code == 404
         listed = xian.get("/api/needs", params={"limit": 200}).json()
         assert 0 < listed["count"] < everything
@@ -129,7 +120,7 @@ def test_organisers_see_it_in_their_scope_only(server, secret_need):
 
 
 def test_a_stale_edit_is_refused_and_nothing_is_half_written(server):
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         need = firm.post("/api/needs", json={"title": "印染废水中水回用", "region": "丽水"}).json()
         first = firm.patch(f"/api/needs/{need['id']}", json={"rev": need["rev"], "trl": 6,
                                                              "budget_wan": 120})
@@ -150,7 +141,7 @@ def test_a_stale_edit_is_refused_and_nothing_is_half_written(server):
 
 
 def test_bad_input_gets_problem_details_never_a_500(server):
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         answers = {
             "wrong types": firm.post("/api/needs", json={"title": ["x"], "trl": "high"}),
             "trl out of range": firm.post("/api/needs", json={"title": "x", "trl": 12}),
@@ -171,7 +162,7 @@ def test_bad_input_gets_problem_details_never_a_500(server):
         assert answer.json()["detail"], what
     assert another_firm.status_code == 403
     assert too_big.status_code == 413
-    with client_for(server, "wang") as office:
+    with signed_in(server, "wang") as office:
         unknown = office.post("/api/needs", json={"title": "x", "firm_id": "ent:no-such-firm"})
         assert unknown.status_code == 404 and "ent:no-such-firm" in unknown.json()["detail"]
         missing = office.post("/api/needs", json={"title": "x"})
@@ -180,13 +171,13 @@ def test_bad_input_gets_problem_details_never_a_500(server):
                                                "firm_id": "ent:xinyun-wood",
                                                "need_type": "policy"})
         assert made.status_code == 201 and made.json()["firm_name"]
-    with client_for(server, "han") as expert:
+    with signed_in(server, "han") as expert:
         assert expert.post("/api/needs", json={"title": "x"}).status_code == 403
     assert httpx.get(server.url + "/api/needs").status_code == 401
 
 
 def test_the_completeness_check_names_what_a_broker_will_miss(server):
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         bare = firm.post("/api/needs/check", json={"title": "降噪"}).json()
         full = firm.post("/api/needs/check", json={
             "title": "红外探测器读出电路降噪",
@@ -201,7 +192,7 @@ def test_the_completeness_check_names_what_a_broker_will_miss(server):
 
 
 def test_reads_and_changes_are_in_the_audit_log(server, secret_need):
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         firm.get(f"/api/needs/{secret_need['id']}")
     from duijie.api.services.accounts import accounts_path
     from duijie.graph.accounts import AccountStore
@@ -217,7 +208,7 @@ def test_reads_and_changes_are_in_the_audit_log(server, secret_need):
 
 
 def test_the_directory_lists_helpers_with_filters_and_pages(server):
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         experts = firm.get("/api/experts", params={"limit": 5, "sort": "name"}).json()
         assert experts["count"] > 5 and len(experts["data"]) == 5
         names = [e["name"] for e in experts["data"]]
@@ -225,7 +216,7 @@ def test_the_directory_lists_helpers_with_filters_and_pages(server):
         institutes = firm.get("/api/institutes", params={"q": "西安交通大学"}).json()
         assert "inst:xian-jiaotong-university" in [i["id"] for i in institutes["data"]]
         assert firm.get("/api/programmes").json()["count"] > 0
-    with client_for(server, "wang") as office:
+    with signed_in(server, "wang") as office:
         firms = office.get("/api/enterprises", params={"region": "丽水"}).json()
         assert "ent:ailaiyi" in [f["id"] for f in firms["data"]]
         assert all("丽水" in f["region"] for f in firms["data"])
@@ -234,12 +225,12 @@ def test_the_directory_lists_helpers_with_filters_and_pages(server):
 def test_an_organisers_region_is_read_by_the_hierarchy_not_the_spelling(server):
     """绍兴市 holds 柯桥区 and 越城区: its organiser sees both; 柯桥区's sees only its own,
     though every name shares 绍兴's place in the hierarchy."""
-    with client_for(server, "wang") as office:
+    with signed_in(server, "wang") as office:
         made = {region: office.post("/api/needs", json={
             "title": f"区域测试需求（{region}）", "firm_id": "ent:wahaha-precision",
             "region": region, "submission_key": f"scope-{n:04d}-keqiao"}).json()["id"]
             for n, region in enumerate(("柯桥区", "越城区", "绍兴"))}
-    with client_for(server, "shaoxing") as shaoxing, client_for(server, "keqiao") as keqiao:
+    with signed_in(server, "shaoxing") as shaoxing, signed_in(server, "keqiao") as keqiao:
         assert {r: shaoxing.get(f"/api/needs/{i}").status_code for r, i in made.items()} == {
             "柯桥区": 200, "越城区": 200, "绍兴": 200}
         assert {r: keqiao.get(f"/api/needs/{i}").status_code for r, i in made.items()} == {

@@ -9,10 +9,9 @@ import re
 import httpx
 import pytest
 
-from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import serve_with_accounts
+from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
+from tests.web.server import PASSWORD, serve_with_accounts
 
-PASSWORD = "correct horse battery"
 SECRET = "碳化硅功率模块封装散热"
 TEXT = ("新能源汽车电驱用碳化硅功率模块在高温工况下结温过高，现有银烧结工艺空洞率偏大，"
         "需要封装与热管理方面的专家帮助改进工艺。")
@@ -26,20 +25,10 @@ def server(tmp_path_factory):
         ("xinyun", "enterprise", "--party", "ent:xinyun-wood")])
 
 
-def sign_in(browser, server, username: str):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
-    return page
-
-
 @pytest.fixture(scope="module")
 def submitted(server, browser):  # noqa: F811
     """The first enterprise submits a confidential need through the form."""
-    page = sign_in(browser, server, "ailaiyi")
+    page = signed_in_page(browser, server, "ailaiyi")
     page.click("header nav a[href='/needs/new']")
     page.wait_for_url(server.url + "/needs/new")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
@@ -86,7 +75,7 @@ def test_an_enterprise_sees_its_confidential_need_in_my_needs(server, submitted)
 
 def test_a_second_enterprise_finds_it_nowhere(server, browser, submitted):  # noqa: F811
     need_id, _ = submitted
-    page = sign_in(browser, server, "xinyun")
+    page = signed_in_page(browser, server, "xinyun")
     page.goto(server.url + "/needs?q=碳化硅 封装")
     assert page.locator("table.needs").count() == 0 and "共 0 条" in page.inner_text("main")
     assert SECRET not in page.content()
@@ -110,7 +99,7 @@ def test_a_second_enterprise_finds_it_nowhere(server, browser, submitted):  # no
 def test_a_stale_edit_form_is_refused_with_a_clear_message(server, browser, submitted):  # noqa: F811
     need_id, first = submitted
     first.goto(server.url + f"/needs/{need_id}/edit")
-    second = sign_in(browser, server, "ailaiyi")
+    second = signed_in_page(browser, server, "ailaiyi")
     second.goto(server.url + f"/needs/{need_id}/edit")
     second.fill("input[name=region]", "丽水市莲都区")
     second.click("form#need-form button[type=submit]")
@@ -128,7 +117,7 @@ def test_a_stale_edit_form_is_refused_with_a_clear_message(server, browser, subm
 
 def test_organisers_filter_the_needs_list(server, browser, submitted):  # noqa: F811
     need_id, _ = submitted
-    page = sign_in(browser, server, "wang")
+    page = signed_in_page(browser, server, "wang")
     page.click("header nav a[href='/needs']")
     page.wait_for_url(server.url + "/needs")  # the old page has an h1 too
     assert page.locator("h1").inner_text() == "需求列表"

@@ -11,30 +11,27 @@ import pytest
 
 from duijie.graph.model import Node
 from duijie.graph.sqlite_store import SqliteStore
-from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user, signed_in
+from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
+from tests.web.server import Server, serve_with_accounts, signed_in
 
-PASSWORD = "correct horse battery"
 MEETING = "mtg:records-web"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("records") / "office.db"
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    add_user(db, "zhou", "organiser", PASSWORD, "--scope", "西安")
-    running = Server(db, seed=True)
-    store = SqliteStore(db)  # a meeting of the seed's firm, written beside the server
-    with store.batch() as b:
-        b.upsert_node(Node("evt:records-web", "Event", {"name": "丽水精准对接会",
-                                                         "region": "丽水"}))
-        b.upsert_node(Node(MEETING, "Meeting", {
-            "event_id": "evt:records-web", "firm_id": "ent:ailaiyi",
-            "helper_id": "inst:xidian-university", "start": "2019-05-23T09:00",
-            "status": "scheduled"}))
-    store.close()
-    yield running
-    running.close()
+    for running in serve_with_accounts(tmp_path_factory, "records", [
+            ("wang", "organiser", "--name", "王老师"),
+            ("zhou", "organiser", "--scope", "西安")]):
+        store = SqliteStore(running.db)  # a meeting of the seed's firm, beside the server
+        with store.batch() as b:
+            b.upsert_node(Node("evt:records-web", "Event", {"name": "丽水精准对接会",
+                                                             "region": "丽水"}))
+            b.upsert_node(Node(MEETING, "Meeting", {
+                "event_id": "evt:records-web", "firm_id": "ent:ailaiyi",
+                "helper_id": "inst:xidian-university", "start": "2019-05-23T09:00",
+                "status": "scheduled"}))
+        store.close()
+        yield running
 
 
 def test_routing_and_officials_over_http(server: Server) -> None:
@@ -104,8 +101,7 @@ def test_the_ledger_a_page_at_a_time_over_http(server: Server) -> None:
 
 
 def test_a_meeting_without_a_table_says_so_in_the_readers_language(server: Server) -> None:
-    token = signed_in(server, "wang").headers["Authorization"].removeprefix("Bearer ")
-    http = httpx.Client(base_url=server.url, cookies={"duijie_session": token})
+    http = signed_in(server, "wang", cookie=True)
     for lang, words in (("zh", "未安排桌号"), ("en", "no table yet")):
         html = http.get(f"/meetings/{MEETING}", params={"lang": lang},
                         headers={"Accept": "text/html"})
@@ -116,12 +112,7 @@ def test_a_meeting_without_a_table_says_so_in_the_readers_language(server: Serve
 
 @pytest.fixture
 def page(browser, server):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", "wang")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
+    page = signed_in_page(browser, server, "wang")
     yield page
     page.close()
 

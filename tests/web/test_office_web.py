@@ -11,28 +11,19 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import Server, add_user, signed_in
-
-PASSWORD = "correct horse battery"
+from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
+from tests.web.server import PASSWORD, Server, serve_with_accounts, signed_in
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("office") / "office.db"
-    add_user(db, "wang", "organiser", PASSWORD, "--name", "王老师")
-    running = Server(db, seed=True)
-    add_user(db, "ail", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
-    yield running
-    running.close()
-
-
-def client(server: Server, username: str) -> httpx.Client:
-    return signed_in(server, username)
+    yield from serve_with_accounts(tmp_path_factory, "office", [
+        ("wang", "organiser", "--name", "王老师"),
+        ("ail", "enterprise", "--party", "ent:ailaiyi")])
 
 
 def test_a_problem_from_the_ledger_to_closure_over_http(server: Server) -> None:
-    http = client(server, "wang")
+    http = signed_in(server, "wang")
     made = http.post("/api/problems", json={
         "firm_id": "ent:ailaiyi", "title": "流动资金贷款难", "need_type": "financing",
         "opened_on": "2019-12-02"})
@@ -66,7 +57,7 @@ def test_a_problem_from_the_ledger_to_closure_over_http(server: Server) -> None:
 
 
 def test_a_firm_sees_its_own_problems_and_profile_only(server: Server) -> None:
-    firm = client(server, "ail")
+    firm = signed_in(server, "ail")
     mine = firm.get("/api/problems").json()
     assert mine["count"] >= 1 and {p["firm_id"] for p in mine["data"]} == {"ent:ailaiyi"}
     assert firm.get("/api/firms/ent:ailaiyi/profile").status_code == 200
@@ -75,7 +66,7 @@ def test_a_firm_sees_its_own_problems_and_profile_only(server: Server) -> None:
     answer = firm.post("/api/problems", json={"firm_id": "ent:ailaiyi", "title": "x"})
     assert answer.status_code == 403
     assert firm.get("/api/programmes/prog:high-tech-enterprise/push").status_code == 403
-    seed_problem = client(server, "wang").get("/api/problems", params={
+    seed_problem = signed_in(server, "wang").get("/api/problems", params={
         "firm_id": "ent:hikvision"}).json()["data"][0]["id"]
     assert firm.get(f"/api/problems/{seed_problem}").status_code == 404
 
@@ -90,7 +81,7 @@ def test_my_firm_keeps_the_chosen_language(server: Server) -> None:
 
 
 def test_profile_and_push(server: Server) -> None:
-    http = client(server, "wang")
+    http = signed_in(server, "wang")
     profile = http.get("/api/firms/ent:ailaiyi/profile").json()
     assert profile["name"] == "艾莱依集团"
     assert any(p["title"] == "数字工程项目建设可享受的政策" for p in profile["problems"])
@@ -102,7 +93,7 @@ def test_profile_and_push(server: Server) -> None:
 
 
 def test_contact_duty_over_http(server: Server) -> None:
-    http = client(server, "wang")
+    http = signed_in(server, "wang")
     for body in ({"name": "王明", "department": "技术创新处", "fields": ["光电与红外"],
                   "capacity": 60, "official_id": "off:wang"},
                  {"name": "李华", "department": "消费品处", "fields": ["纺织印染"],
@@ -130,12 +121,7 @@ def test_contact_duty_over_http(server: Server) -> None:
 
 @pytest.fixture
 def page(browser, server):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", "wang")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
+    page = signed_in_page(browser, server, "wang")
     yield page
     page.close()
 
@@ -160,7 +146,7 @@ def test_the_ledger_pages_in_a_browser(page, server: Server) -> None:
     page.fill(".add-problem-form input[name=title]", "x")
     page.click(".add-problem-form button[type=submit]")
     assert page.locator("#refusal").inner_text() == "找不到该企业：请填写企业全称或编号。"
-    pid = client(server, "wang").post("/api/problems", json={
+    pid = signed_in(server, "wang").post("/api/problems", json={
         "firm_id": "ent:dali-technology", "title": "用地指标紧张",
         "opened_on": "2019-12-02"}).json()["id"]
     page.goto(server.url + f"/problems/{pid}")
@@ -213,7 +199,7 @@ def test_a_firms_own_map_shows_no_other_firm(browser, server: Server) -> None:  
         titles = {n.props.get("title") for n in store.get_nodes(sorted(other_needs)).values()}
     finally:
         store.close()
-    firm = client(server, "ail")
+    firm = signed_in(server, "ail")
     drawn = firm.get("/api/firms/ent:ailaiyi/map")
     assert drawn.status_code == 200, drawn.text
     data = drawn.json()
@@ -222,12 +208,7 @@ def test_a_firms_own_map_shows_no_other_firm(browser, server: Server) -> None:  
     text = drawn.text
     assert not [f for f in others if f in text] and not [n for n in other_needs if n in text]
     assert firm.get("/api/firms/ent:dali-technology/map").status_code == 404
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", "ail")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
+    page = signed_in_page(browser, server, "ail", height=1000)
     page.goto(server.url + "/firms/ent:ailaiyi")
     page.wait_for_selector("#map-canvas[data-drawn]", timeout=120_000)
     drawn_nodes = int(page.locator("#map-canvas").get_attribute("data-drawn"))

@@ -7,10 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import serve_with_accounts
-
-PASSWORD = "correct horse battery"
+from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
+from tests.web.server import serve_with_accounts, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -21,20 +19,9 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, server):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", "wang")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
+    page = signed_in_page(browser, server, "wang")
     yield page
     page.close()
-
-
-def api(server) -> httpx.Client:
-    token = httpx.post(server.url + "/api/session",
-                       json={"username": "wang", "password": PASSWORD}).json()["token"]
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"})
 
 
 def upload(page, server, tmp_path, name: str, text: str, encoding: str = "gbk") -> None:
@@ -104,7 +91,7 @@ def test_an_import_is_previewed_then_confirmed_and_the_review_queue_decided(page
     screenshot(page, "reviews-decided-en")
     page.goto(server.url + "/reviews?lang=zh")
 
-    with api(server) as http:
+    with signed_in(server, "wang") as http:
         decided = {c["incoming"]["name"]: c["status"]
                    for c in http.get("/api/reviews", params={"status": "all"}).json()["items"]}
         assert decided == {"大力科技": "accepted", "海康微视": "rejected"}

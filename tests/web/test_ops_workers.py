@@ -14,28 +14,16 @@ import pytest
 
 from duijie.graph import open_store
 from duijie.graph.store import iter_nodes
-from tests.web.server import Server, add_user
+from tests.web.server import PASSWORD, Server, add_user, serve_with_accounts, session_token
 
-PASSWORD = "correct horse battery"
 SUBMISSIONS = 200
 THREADS = 8
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    db = tmp_path_factory.mktemp("workers") / "office.db"
-    add_user(db, "wang", "organiser", PASSWORD)
-    running = Server(db, seed=True, workers=2)
-    add_user(db, "ail", "enterprise", PASSWORD, "--party", "ent:ailaiyi")
-    yield running
-    running.close()
-
-
-def token(server: Server, username: str) -> str:
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return answer.json()["token"]
+    yield from serve_with_accounts(tmp_path_factory, "workers", [
+        ("wang", "organiser"), ("ail", "enterprise", "--party", "ent:ailaiyi")], workers=2)
 
 
 def stored(server: Server, kind: str) -> list:
@@ -48,8 +36,8 @@ def stored(server: Server, kind: str) -> list:
 
 
 def test_two_workers_store_every_acknowledged_write_exactly_once(served):
-    firm = token(served, "ail")
-    organiser = token(served, "wang")
+    firm = session_token(served, "ail")
+    organiser = session_token(served, "wang")
 
     def submit(i: int) -> tuple[int, str, int]:
         title = f"并发提交的需求第{i:03d}号"
@@ -111,7 +99,7 @@ def test_an_import_confirmed_twice_at_once_is_written_once(tmp_path):
     add_user(db, "wang", "organiser", PASSWORD)
     server = Server(db, seed=False, workers=2)
     try:
-        bearer = {"Authorization": f"Bearer {token(server, 'wang')}"}
+        bearer = {"Authorization": f"Bearer {session_token(server, 'wang')}"}
         with httpx.Client(base_url=server.url, timeout=60, headers=bearer) as http:
             job = http.post("/api/imports", data={"kind": "企业"},
                             files={"file": ("f.csv", "企业名称\n竞态确认企业\n".encode(),

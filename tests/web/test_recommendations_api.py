@@ -9,10 +9,9 @@ import httpx
 import pytest
 
 from duijie.graph.vocab import REASON_MESSAGES, MatchReason, values
-from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
-from tests.web.server import serve_with_accounts
+from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
+from tests.web.server import serve_with_accounts, signed_in
 
-PASSWORD = "correct horse battery"
 OWN_NEED = "need:ailaiyi-digital-project-policy"
 LASER_EXPERT = "exp:xian-han-zhenyu"
 SECRET = "机密：超快光纤激光器光束质量控制"
@@ -30,17 +29,9 @@ def server(tmp_path_factory):
         ("han", "expert", "--party", LASER_EXPERT)])
 
 
-def client_for(server, username: str) -> httpx.Client:
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server.url, timeout=30,
-                        headers={"Authorization": f"Bearer {answer.json()['token']}"})
-
-
 @pytest.fixture(scope="module")
 def secret_need(server):
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         answer = firm.post("/api/needs", json={
             "title": SECRET, "confidentiality": "confidential", "region": "丽水",
             "text": "高功率超快光纤激光器在百瓦级输出时光束质量变差，非线性效应明显，"
@@ -50,15 +41,6 @@ def secret_need(server):
     return answer.json()["id"]
 
 
-def page_client(server, username: str) -> httpx.Client:
-    """A client signed in by the session cookie, as a browser is (for pages)."""
-    answer = httpx.post(server.url + "/api/session",
-                        json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server.url, timeout=30,
-                        cookies={"duijie_session": answer.json()["token"]})
-
-
 def kinds_of(node_ids: set[str]) -> dict[str, str]:
     """The kind of each node by its id's prefix (the seed's ids name their kind)."""
     prefix = {"ent": "Enterprise", "need": "Need", "mtg": "Meeting", "out": "Outcome"}
@@ -66,7 +48,7 @@ def kinds_of(node_ids: set[str]) -> dict[str, str]:
 
 
 def test_an_enterprise_gets_its_need_matches_without_scores_or_other_firms(server):
-    with client_for(server, "ailaiyi") as firm, client_for(server, "wang") as office:
+    with signed_in(server, "ailaiyi") as firm, signed_in(server, "wang") as office:
         for kind in ("expert", "institute"):
             mine = firm.get(f"/api/needs/{OWN_NEED}/recommendations",
                             params={"kind": kind, "k": 10})
@@ -93,7 +75,7 @@ def test_an_enterprise_gets_its_need_matches_without_scores_or_other_firms(serve
 
 
 def test_a_second_enterprise_gets_404_for_that_needs_recommendations(server, secret_need):
-    with client_for(server, "xinyun") as other:
+    with signed_in(server, "xinyun") as other:
         for need in (OWN_NEED, secret_need):
             answer = other.get(f"/api/needs/{need}/recommendations")
             assert answer.status_code == 404
@@ -104,21 +86,21 @@ def test_a_second_enterprise_gets_404_for_that_needs_recommendations(server, sec
         assert hidden["detail"].replace(secret_need, "X") == unknown["detail"].replace(
             "need:nope", "X")
         assert other.get(f"/api/candidates/{LASER_EXPERT}/needs").status_code == 403
-    with client_for(server, "han") as expert:
+    with signed_in(server, "han") as expert:
         assert expert.get(f"/api/needs/{OWN_NEED}/recommendations").status_code == 403
 
 
 def test_a_confidential_need_reaches_its_firm_and_organisers_only(server, secret_need):
-    with client_for(server, "wang") as office:
+    with signed_in(server, "wang") as office:
         found = office.get(f"/api/candidates/{LASER_EXPERT}/needs", params={"k": 10})
         assert found.status_code == 200, found.text
         assert secret_need in [i["id"] for i in found.json()["items"]]
         assert found.json()["items"][0]["score"] is not None
-    with client_for(server, "zhou") as xian:  # an organiser of another region
+    with signed_in(server, "zhou") as xian:  # an organiser of another region
         found = xian.get(f"/api/candidates/{LASER_EXPERT}/needs", params={"k": 50}).json()
         assert secret_need not in [i["id"] for i in found["items"]]
         assert SECRET not in str(found) and found["count"] == len(found["items"])
-    with client_for(server, "jushi") as other:
+    with signed_in(server, "jushi") as other:
         own = other.get("/api/needs", params={"limit": 200}).json()["data"]
         assert own, "the documents give 巨石集团 needs of its own"
         for need in own:
@@ -127,7 +109,7 @@ def test_a_confidential_need_reaches_its_firm_and_organisers_only(server, secret
                                    params={"kind": kind, "k": 10})
                 assert answer.status_code == 200, answer.text
                 assert secret_need not in answer.text and SECRET not in answer.text
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         answer = firm.get(f"/api/needs/{secret_need}/recommendations", params={"k": 5})
         assert answer.status_code == 200
         assert answer.json()["query"]["title"] == SECRET
@@ -136,13 +118,13 @@ def test_a_confidential_need_reaches_its_firm_and_organisers_only(server, secret
 
 def test_text_recommendations_are_for_organisers(server):
     body = {"text": "高功率超快光纤激光器光束质量控制", "kind": "expert", "k": 5}
-    with client_for(server, "wang") as office:
+    with signed_in(server, "wang") as office:
         answer = office.post("/api/recommendations/text", json=body)
         assert answer.status_code == 200, answer.text
         assert LASER_EXPERT in [i["id"] for i in answer.json()["items"]]
         assert office.post("/api/recommendations/text",
                            json={**body, "k": 0}).status_code == 422
-    with client_for(server, "ailaiyi") as firm:
+    with signed_in(server, "ailaiyi") as firm:
         assert firm.post("/api/recommendations/text", json=body).status_code == 403
 
 
@@ -157,10 +139,11 @@ def test_the_schema_documents_every_recommendation_route(server):
 
 
 def test_the_matches_page_speaks_plainly_to_a_firm_and_ranks_for_organisers(server):
-    with client_for(server, "ailaiyi") as api:
+    with signed_in(server, "ailaiyi") as api:
         data = api.get(f"/api/needs/{OWN_NEED}/recommendations",
                        params={"kind": "institute"}).json()
-    with page_client(server, "ailaiyi") as firm, page_client(server, "wang") as office:
+    with (signed_in(server, "ailaiyi", cookie=True) as firm,
+          signed_in(server, "wang", cookie=True) as office):
         need_page = firm.get(f"/needs/{OWN_NEED}")
         assert f'href="/needs/{OWN_NEED}/matches"' in need_page.text
         page = firm.get(f"/needs/{OWN_NEED}/matches", params={"kind": "institute"})
@@ -179,22 +162,12 @@ def test_the_matches_page_speaks_plainly_to_a_firm_and_ranks_for_organisers(serv
         # Organisers read which ranking was used: the seed has no recorded outcomes.
         assert 'data-ranking="hybrid"' in ranked.text and "至少 300 条" in ranked.text
         assert "data-ranking" not in page.text
-    with page_client(server, "xinyun") as other:
+    with signed_in(server, "xinyun", cookie=True) as other:
         assert other.get(f"/needs/{OWN_NEED}/matches").status_code == 404
 
 
-def sign_in(browser, server, username: str):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.url + "/")
-    return page
-
-
 def test_in_a_browser_a_firm_opens_its_matches_from_the_need_page(server, browser):  # noqa: F811
-    page = sign_in(browser, server, "ailaiyi")
+    page = signed_in_page(browser, server, "ailaiyi")
     page.goto(server.url + f"/needs/{OWN_NEED}")
     page.click(f"a[href='/needs/{OWN_NEED}/matches']")
     page.wait_for_url(server.url + f"/needs/{OWN_NEED}/matches")
@@ -204,7 +177,7 @@ def test_in_a_browser_a_firm_opens_its_matches_from_the_need_page(server, browse
     assert page.locator(".rec-score").count() == 0
     screenshot(page, "need-matches-firm-zh")
     page.close()
-    page = sign_in(browser, server, "wang")
+    page = signed_in_page(browser, server, "wang")
     page.goto(server.url + f"/needs/{OWN_NEED}/matches?kind=institute")
     assert page.locator(".rec-score").count() > 0
     screenshot(page, "need-matches-organiser-zh")
