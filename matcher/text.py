@@ -507,12 +507,13 @@ class TextAffinity(BaseEstimator):
         n = self.n_rows_main_
         dense = np.zeros(n)
         ptr, row, weight = self.postings_ptr_, self.postings_row_, self.postings_weight_
-        # np.add.at column by column beats concatenating the postings for one bincount
-        # by about three times (fewer passes over the postings).
+        # Column by column beats concatenating the postings for one bincount by about
+        # three times (fewer passes over the postings); a column's rows are distinct, so
+        # a buffered += is exactly np.add.at, about 7 times faster.
         main_cols = cols[main]
         for s, e, w in zip(ptr[main_cols].tolist(), ptr[main_cols + 1].tolist(),
                            weights[main].tolist(), strict=True):
-            np.add.at(dense, row[s:e], weight[s:e] if w == 1.0 else weight[s:e] * w)
+            dense[row[s:e]] += weight[s:e] if w == 1.0 else weight[s:e] * w
         rows = np.flatnonzero(dense)
         scores = dense[rows]
         side = self._side()
@@ -661,8 +662,10 @@ class TextAffinity(BaseEstimator):
         main_cols = cols[cols < self.n_terms_main_]
         for s, e, w in zip(ptr[main_cols].tolist(), ptr[main_cols + 1].tolist(),
                            weights[cols < self.n_terms_main_].tolist(), strict=True):
-            # np.add.at column by column: fewer passes than one concatenated bincount.
-            np.add.at(dense, row[s:e], weight[s:e] if w == 1.0 else weight[s:e] * w)
+            # Column by column: fewer passes than one concatenated bincount. A column's
+            # rows are distinct (summed when fitted), so a buffered += adds exactly what
+            # np.add.at would, about 7 times faster.
+            dense[row[s:e]] += weight[s:e] if w == 1.0 else weight[s:e] * w
         maxima = dense.reshape(-1, block).max(axis=1)
         bound = np.partition(maxima, len(maxima) - k)[len(maxima) - k] if len(maxima) > k else 0
         rows = np.flatnonzero(dense >= bound) if bound > 0 else np.flatnonzero(dense)

@@ -245,6 +245,21 @@ def test_max_postings_keeps_the_highest_weights_of_a_common_term() -> None:
     assert all(capped[p] == pytest.approx(full[p]) for p in best3)
 
 
+@pytest.mark.parametrize("params", [{}, {"aggregation": "max"}, {"max_postings": 2}])
+def test_a_term_s_postings_name_each_row_once(params) -> None:
+    """Scoring adds a term's postings with a buffered ``+=`` (not np.add.at), which is
+    exact only when no row repeats within a term: repeated words must be summed at fit."""
+    corpus = [{"id": str(i), "docs": [{"text": "laser laser 激光 激光 激光 x"},
+                                      {"text": "laser 激光"}]} for i in range(6)]
+    model = TextAffinity(**params).fit(corpus)
+    ptr, rows = model.postings_ptr_, model.postings_row_
+    for c in range(model.n_terms_main_):
+        column = rows[ptr[c]:ptr[c + 1]]
+        assert len(np.unique(column)) == len(column)
+    top = model.kneighbors(["laser 激光"], k=6)[0]
+    assert [s for _, s in top] == pytest.approx([model.score("laser 激光")[p] for p, _ in top])
+
+
 # -- adding profiles ----------------------------------------------------------------------
 def test_an_added_profile_is_rankable_at_once_and_ranks_as_after_a_refit() -> None:
     new = {"id": "sic-lab", "docs": [{"id": "s1", "text": "碳化硅功率器件的外延生长与缺陷控制"},
