@@ -398,12 +398,14 @@ def accept_review(store: GraphStore, item_id: str, user: str) -> ReviewItem:
                            value=item_id, where="review") from None
     decided = store.decide_review(item_id, True, user)
     if drop_id != item.candidate_id:
-        _repoint_reviews(store, item_id, item.candidate_id, drop_id, user)
+        dropped = present[drop_id].name if drop_id in present else item.name
+        merged = f"{dropped} was merged into {present[item.candidate_id].name}"
+        _repoint_reviews(store, item_id, item.candidate_id, drop_id, user, merged)
     return decided
 
 
 def _repoint_reviews(store: GraphStore, accepted_id: str, keep_id: str, drop_id: str,
-                     user: str) -> None:
+                     user: str, merged: str) -> None:
     """Open items about the node merged away now ask about the kept one.
 
     Each is replaced by an item for the re-pointed pair (unless that pair was already
@@ -411,7 +413,7 @@ def _repoint_reviews(store: GraphStore, accepted_id: str, keep_id: str, drop_id:
     accepting it later says so instead of failing with "no longer exists".
     """
     items = {i.id: i for i in store.list_reviews(None)}
-    note = f"{drop_id} was merged into {keep_id} (review {accepted_id})"
+    note = f"{merged} (review {accepted_id})"  # by name: a person reads it
     moved: list[tuple[ReviewItem, str]] = []
     for item in items.values():
         incoming = str(item.payload.get("id", ""))

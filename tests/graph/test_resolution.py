@@ -325,7 +325,8 @@ def test_accepting_a_review_re_points_the_others_about_the_merged_node(
     accept_review(sqlite_store, first.id, "alice")  # ent:hf2 is folded into ent:hf1
     [moved] = sqlite_store.list_reviews()
     assert moved.id == review_id("ent:hf3", "ent:hf1") and moved.candidate_id == "ent:hf1"
-    assert moved.reasons[-1] == f"re-pointed: ent:hf2 was merged into ent:hf1 (review {first.id})"
+    assert moved.reasons[-1] == (f"re-pointed: 恒峰工具 was merged into 恒锋工具股份有限公司 "
+                                 f"(review {first.id})")
     with pytest.raises(Conflict, match=f"moved to {moved.id}"):
         accept_review(sqlite_store, second.id, "bob")
     accept_review(sqlite_store, moved.id, "bob")
@@ -348,7 +349,7 @@ def test_accepting_re_points_items_whose_incoming_record_was_merged(
     assert moved.id == review_id("ent:hf1", "ent:hy") and moved.candidate_id == "ent:hy"
     assert moved.payload["id"] == "ent:hf1" and "恒峰工具" in moved.payload["aliases"]
     [closed] = [i for i in sqlite_store.list_reviews("rejected") if i.id == other.id]
-    assert closed.decided_by.startswith(f"alice; moved to {moved.id}: ent:hf2 was merged")
+    assert closed.decided_by.startswith(f"alice; moved to {moved.id}: 恒峰工具 was merged")
 
 
 def test_review_reject_sticks(sqlite_store: SqliteStore) -> None:
@@ -500,9 +501,21 @@ def test_cli_resolve_and_review(db_path: Path) -> None:
 
     accepted = duijie(db_path, "review", "accept", item["id"], "--user", "alice")
     assert accepted.returncode == 0, accepted.stderr
+    # A person reads it: both organisations by name, never the stored node's id.
+    assert accepted.stdout.strip() == (f"accepted {item['id']}: 恒峰工具 merged into "
+                                       f"恒锋工具股份有限公司")
     with SqliteStore(db_path) as store:
         assert store.counts()["nodes"]["Enterprise"] == 2
         assert "恒峰工具" in store.get_node("ent:hf1").aliases
+
+    with SqliteStore(db_path) as store:
+        write(store, [ent("ent:jk2", "浙江金凯们业有限公司")])
+    [other] = json.loads(duijie(db_path, "review", "list", "--json").stdout)
+    assert other["candidate_id"] == "ent:jk"
+    rejected = duijie(db_path, "review", "reject", other["id"])
+    assert rejected.returncode == 0, rejected.stderr
+    assert rejected.stdout.strip() == (f"rejected {other['id']}: 浙江金凯们业有限公司 and "
+                                       f"浙江金凯门业有限公司 stay apart")
 
     again = duijie(db_path, "review", "reject", item["id"])
     assert again.returncode == 4 and "already accepted" in again.stderr

@@ -172,7 +172,7 @@ def review_accept(app: AppContext, item_id: str, user: str | None) -> None:
       duijie review accept rev:0123456789abcdef --user alice
     """
     item = accept_review_item(app.store, item_id, user or _default_user())
-    click.echo(f"accepted {item.id}: {item.name} merged into {item.candidate_id}")
+    click.echo(f"accepted {item.id}: {item.name} merged into {_stored_name(item)}")
 
 
 @review.command("reject")
@@ -187,7 +187,20 @@ def review_reject(app: AppContext, item_id: str, user: str | None) -> None:
       duijie review reject rev:0123456789abcdef
     """
     item = reject_review_item(app.store, item_id, user or _default_user())
-    click.echo(f"rejected {item.id}: {item.name} and {item.candidate_id} stay apart")
+    click.echo(f"rejected {item.id}: {item.name} and {_stored_name(item)} stay apart")
+
+
+def _stored_name(item: ReviewEntry) -> str:
+    """The stored organisation as a person reads it: its name (marked 示意 when
+    invented), or its id when the node is gone.
+
+    >>> entry = ReviewEntry("rev:1", "accepted", "Enterprise", 0.9, "恒峰工具", "ent:x",
+    ...                     "ent:hf", "恒锋工具", [], "", "alice", "", False)
+    >>> _stored_name(entry)
+    '恒锋工具'
+    """
+    return item.candidate_name if item.candidate_name is not None else \
+        f"{item.candidate_id} (gone)"
 
 
 def register(group: click.Group) -> None:
