@@ -96,9 +96,14 @@ def read_as_abbreviation(short: str, stem: str) -> tuple[int, str] | None:
     (1, '北(京)外(国语大学)')
     >>> read_as_abbreviation("常州大学", "常州大学怀德学院") is None  # nothing left out
     True
+    >>> read_as_abbreviation("大理大学", "大连理工大学城市学院") is None  # a full name
+    True
     """
     if not is_abbreviation_shaped(short) or len(stem) < len(short) + 2:
         return None
+    # A short name that spells out its own kind (大理大学, 人民大学) is a full name, or
+    # the longer one minus a leading word: that kind ends the longer name too.
+    whole_kind = any(is_generic(short[-size:]) for size in (2, 3) if size < len(short))
     for start, opening in _starts(stem):
         if opening != short[0]:
             continue
@@ -110,6 +115,8 @@ def read_as_abbreviation(short: str, stem: str) -> tuple[int, str] | None:
                 break
             positions.append(at)
         if len(positions) < len(short) or not _rest_is_tail(stem[positions[-1] + 1:]):
+            continue
+        if whole_kind and positions[-1] != len(stem) - 1:
             continue
         skipped = positions[-1] - positions[0] - (len(positions) - 1)
         if skipped == 0 and start == 0 and opening == stem[0]:
