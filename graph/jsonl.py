@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import Edge, Node
-from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes
+from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes, prepare_batch
 
 FORMAT = "duijie-graph"
 VERSION = 1
@@ -204,16 +204,21 @@ def _add_record(batch: WriteBatch, record: Any, where: str, number: int,
         problems.extend(p if p.startswith(where) else f"{where}: {p}" for p in found)
 
 
-def import_jsonl(store: GraphStore, path: str | Path) -> JsonlReport:
+def import_jsonl(store: GraphStore, path: str | Path, *, dry_run: bool = False) -> JsonlReport:
     """Load a JSONL export into `store`: every record, or (on any problem) none.
 
-    Nodes replace the stored node of the same id, so a restore is exact.
+    Nodes replace the stored node of the same id, so a restore is exact. `dry_run`:
+    every check the write would make (edges to unknown nodes or of the wrong kinds
+    included), the counts it would give, and nothing written.
     """
     batch, problems, counts = parse_jsonl(path)
     name = Path(path).name
     if problems:
         raise InvalidInput(f"nothing was imported: {len(problems)} problem(s)", where=name,
                            problems=problems)
+    if dry_run:
+        prepared = prepare_batch(store, batch)
+        return JsonlReport(name, counts["nodes"], counts["edges"], len(prepared.created_ids))
     written = store.apply(batch)
     return JsonlReport(name, counts["nodes"], counts["edges"], written.nodes_created)
 

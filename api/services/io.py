@@ -129,18 +129,16 @@ def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | Non
     file, row and field. `progress` wraps the rows of a table as they are read.
     """
     if is_graph_kind(kind):
-        if dry_run:
-            raise InvalidInput("--dry-run applies to tables (CSV, XLSX), not to a JSONL "
-                               "graph", value=str(path), where="--dry-run")
         if sheet is not None:
             raise InvalidInput("--sheet applies to XLSX workbooks, not to a JSONL graph",
                                value=sheet, where="--sheet")
-        graph = import_jsonl(store, path)
+        # A graph is restored by id: nothing is resolved by name, so nothing merges.
+        graph = import_jsonl(store, path, dry_run=dry_run)
         return ImportResult(True, graph.file, "graph", "graph", "utf-8",
                             rows=graph.nodes + graph.edges, created=graph.created,
                             updated=graph.nodes - graph.created, merged=0,
                             queued_for_review=0, nodes=graph.nodes, edges=graph.edges,
-                            links=0, linked_created=0)
+                            links=0, linked_created=0, dry_run=dry_run)
     table = import_file(store, kind, path, sheet, progress=progress, dry_run=dry_run)
     nodes = table.created + table.updated + table.merged + table.linked_created
     return ImportResult(True, table.file, "table", table.kind, table.encoding,

@@ -264,6 +264,55 @@ def test_cli_import_of_a_bad_graph_file_exits_2_naming_the_line(rich_store, tmp_
     assert dumps_graph(rich_store) == before
 
 
+def test_dry_run_checks_everything_and_writes_nothing(rich_store, tmp_path):
+    backup = tmp_path / "backup.jsonl"
+    export_jsonl(rich_store, backup)
+    rich_store.apply(_renamed())
+    before = dumps_graph(rich_store)
+    report = import_jsonl(rich_store, backup, dry_run=True)
+    assert (report.nodes, report.edges, report.created) == (6, 6, 0)  # all there: updates
+    assert dumps_graph(rich_store) == before
+    with SqliteStore(tmp_path / "fresh.db") as fresh:
+        assert import_jsonl(fresh, backup, dry_run=True).created == 6
+        assert fresh.counts() == {"nodes": {}, "edges": {}}
+        # What only the write would find (an edge to a node in neither the file nor the
+        # store) is found by the dry run too.
+        ghost = tmp_path / "ghost.jsonl"
+        ghost.write_text("\n".join([
+            '{"type":"header","format":"duijie-graph","version":1,"nodes":1,"edges":1}',
+            '{"type":"node","id":"topic:ir","kind":"Topic","props":{"name":"红外"}}',
+            '{"type":"edge","src":"exp:ghost","kind":"has_expertise","dst":"topic:ir"}']),
+            encoding="utf-8")
+        with pytest.raises(InvalidInput) as caught:
+            import_jsonl(fresh, ghost, dry_run=True)
+        assert caught.value.problems == ["g.jsonl, line 3: 'exp:ghost' is not a known node"
+                                         .replace("g.jsonl", "ghost.jsonl")]
+
+
+def test_cli_dry_run_of_a_graph_file(rich_store, tmp_path):
+    backup = tmp_path / "backup.jsonl"
+    export_jsonl(rich_store, backup)
+    root = Path(__file__).resolve().parents[2]
+    fresh = tmp_path / "fresh.db"
+    SqliteStore(fresh).close()
+    env = {**os.environ, "PYTHONPATH": str(root), "DUIJIE_DB": str(fresh)}
+    env.pop("DUIJIE_GRAPH", None)
+    done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "graph",
+                           str(backup), "--dry-run"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ("would import (dry run: nothing written) backup.jsonl: "
+                                   "6 nodes (6 new) and 6 edges")
+    as_json = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "graph",
+                              str(backup), "--dry-run", "--json"], capture_output=True,
+                             text=True, env=env, timeout=120)
+    report = json.loads(as_json.stdout)
+    assert (report["dry_run"], report["created"], report["merged"], report["merges"]) == (
+        True, 6, 0, [])
+    with SqliteStore(fresh) as store:
+        assert store.counts() == {"nodes": {}, "edges": {}}
+
+
 def test_cli_export_to_a_reader_that_stops_early(tmp_path):
     db = tmp_path / "many.db"
     with SqliteStore(db) as store:

@@ -38,10 +38,10 @@ def render_report(report: ImportResult) -> str:
       enterprises created for needs       0
       parts of another (part_of)          0
     """
-    if report.format == "graph":
-        return (f"imported {report.file}: {report.nodes} nodes ({report.created} new) "
-                f"and {report.edges} edges")
     verb = "would import (dry run: nothing written)" if report.dry_run else "imported"
+    if report.format == "graph":  # restored by id: nothing is merged by name
+        return (f"{verb} {report.file}: {report.nodes} nodes ({report.created} new) "
+                f"and {report.edges} edges")
     lines = [f"{verb} {report.file} as {report.kind} (encoding: {report.encoding})"]
     lines += [f"  {label:<30}{getattr(report, name):>7}" for name, label in REPORT_LINES]
     lines += render_merges(report.merges)
