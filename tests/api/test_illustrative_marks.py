@@ -182,8 +182,12 @@ def test_every_report_sentence_on_invented_pairs_says_so(db):
     assert data["data"] == "illustrative"
     drawn = [f for f in data["findings"] if not f["key"].startswith("analysis_find_data_")]
     assert drawn and all(f["data"] == "illustrative" for f in drawn)
-    for lang, tag in (("zh", "[示例（虚构）数据]"), ("en", "[illustrative (invented) data]")):
-        lines = [line for line in run(db, "report", XIAN, "--lang", lang).splitlines()
-                 if line.startswith("  - ")]
+    headings = {"zh": ("做得好的", "（示意）"), "en": ("What went well", " (illustrative)")}
+    for lang, tag in (("zh", "[示意：示例（虚构）数据]"), ("en", "[illustrative (invented) data]")):
+        printed = run(db, "report", XIAN, "--lang", lang).splitlines()
+        lines = [line for line in printed if line.startswith("  - ")]
         assert len(lines) == len(data["findings"])
         assert sum(line.endswith(tag) for line in lines) == len(drawn), lines
+        # "What went well", drawn from invented pairs alone, is itself marked 示意.
+        good, mark = headings[lang]
+        assert good + mark in printed and good not in printed, printed

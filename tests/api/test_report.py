@@ -103,8 +103,11 @@ def test_the_html_file_is_one_language_with_every_figure(seeded):
         assert html.count("<svg") == 6  # funnel, sign rate, rank, score, comparison, coverage
         assert "analysis_" not in re.sub(r"<[^>]+>", " ", html)  # every key has words
         assert "<link" not in html and "http" not in re.sub(r'xmlns[^"]*"[^"]*"', "", html)
-    assert "示例（虚构）数据" in zh and "对接漏斗" in zh
+    assert "示意：示例（虚构）数据" in zh and "对接漏斗" in zh
     assert "illustrative (invented) data" in en and "Funnel" in en
+    # "What went well" over invented pairs alone says 示意 in its heading too.
+    assert re.search(r"<h3[^>]*>做得好的（示意）</h3>", zh)
+    assert re.search(r"<h3[^>]*>What went well \(illustrative\)</h3>", en)
     words = re.sub(r"<[^>]+>", " ", en)
     names = {f["firm_name"] for f in data["firms"]} | {
         p[k] for p in data["partner_ranks"]["pairs"] for k in ("firm_name", "helper_name")}

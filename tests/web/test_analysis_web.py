@@ -51,6 +51,7 @@ def test_the_report_page_reads_as_a_report(browser, server):  # noqa: F811
     assert "示例（虚构）数据" in page.locator("h1").inner_text()
     findings = page.locator("#findings").inner_text()
     assert "8 家企业中 5 家签约（62%，95% 区间 31–86%）" in findings
+    assert "做得好的（示意）" in findings  # what went well, on invented pairs: marked
     assert page.locator("#funnel svg").count() == 1
     assert page.locator("#ranks tr").count() == 9  # header and eight (invented) pairs
     assert page.locator("#learning svg").count() == 1

@@ -69,8 +69,10 @@ def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Pa
     click.echo(title)
     for kind in ("good", "change", "note"):
         items = [f for f in data["findings"] if f["kind"] == kind]
-        if items:
-            click.echo(f"\n{t('analysis_kind_' + kind)}")
+        if items:  # a heading over invented pairs alone ("what went well") is marked too
+            invented = all(f["data"] in ("illustrative", "mixed") for f in items)
+            click.echo(f"\n{t('analysis_kind_' + kind)}"
+                       f"{t('illustrative_mark') if invented else ''}")
             for f in items:  # a finding on invented pairs says so, in every line
                 tag = (f" [{t('analysis_data_' + f['data'])}]"
                        if f["data"] in ("illustrative", "mixed") else "")
