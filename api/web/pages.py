@@ -17,6 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from starlette.datastructures import FormData
 
 from duijie.api.services.accounts import log_in, log_out
 from duijie.api.web.deps import ANALYST_ONLY, SESSION_COOKIE, AccountsDep, analyst_may_open
@@ -87,6 +88,25 @@ def check_form_csrf(session: Session, sent: Any) -> None:
     if not sent or not secrets.compare_digest(str(sent), session.csrf):
         raise Forbidden("this form is stale or was not sent by Duijie's page: reload the page "
                         "and try again", where="csrf")
+
+
+async def signed_in_form(request: Request, *roles: Role
+                         ) -> RedirectResponse | tuple[Session, FormData]:
+    """A page form's post, checked: its session and the form, or the redirect to sign in
+    when signed out; `Forbidden` when `roles` are given and the account's is not one of
+    them, or when the form lacks the session's CSRF token. Every page form starts so:
+
+        sent = await signed_in_form(request, Role.ORGANISER)
+        if isinstance(sent, Response):
+            return sent
+        session, form = sent
+    """
+    session = signed_in_page(request, *roles)
+    if isinstance(session, RedirectResponse):
+        return session
+    form = await request.form()
+    check_form_csrf(session, form.get("csrf_token"))
+    return session, form
 
 
 def _signed_in(request: Request) -> Session | None:

@@ -137,13 +137,12 @@ def _page(request: Request, make) -> HTMLResponse:
 @router.post("/analysis/learn", include_in_schema=False)
 async def learn_page(request: Request) -> Response:
     """Start a learning run (or, while one goes on, show that one) and go back."""
-    from duijie.api.web.pages import check_form_csrf, signed_in_page
+    from duijie.api.web.pages import signed_in_form
 
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await signed_in_form(request, Role.ORGANISER)
+    if isinstance(sent, Response):
+        return sent
+    session, _ = sent
     app = request.app.state
     with contextlib.suppress(Conflict):  # one runs already: the page shows it
         start_learning(app.store, app.jobs, session.user.id, viewer_of(session))

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from duijie.api.jobs import job_dict
 from duijie.api.services import challenges
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import check_form_csrf, render, signed_in_page
+from duijie.api.web.pages import render, signed_in_form, signed_in_page
 from duijie.api.web.routes.challenges import (
     first_run_if_none,
     recompute_job,
@@ -66,11 +66,10 @@ def challenges_page(request: Request) -> Response:
 @router.post("/challenges/recompute")
 async def recompute_page(request: Request) -> Response:
     """Start a run (or, while one goes on, show that one) and go back to the page."""
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await signed_in_form(request, Role.ORGANISER)
+    if isinstance(sent, Response):
+        return sent
+    session, _ = sent
     app = request.app.state
     try:
         start_recompute(app.store, app.accounts, app.jobs, session.user.id,
@@ -102,11 +101,10 @@ def job_panel(job_id: str, request: Request) -> Response:
 @router.post("/challenges/jobs/{job_id}/cancel")
 async def cancel_page(job_id: str, request: Request) -> Response:
     """Stop the run (the stored themes stay as they were) and go back to the page."""
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await signed_in_form(request, Role.ORGANISER)
+    if isinstance(sent, Response):
+        return sent
+    session, _ = sent
     challenges.may_edit_themes(viewer_of(session))
     jobs = request.app.state.jobs
     recompute_job(jobs, job_id)

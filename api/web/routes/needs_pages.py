@@ -20,7 +20,13 @@ from duijie.api.services import needs as use
 from duijie.api.services.directory import list_directory
 from duijie.api.services.need_shares import share_need
 from duijie.api.web.deps import CSRF_HEADER, viewer_of
-from duijie.api.web.pages import check_form_csrf, page_session, render, signed_in_page
+from duijie.api.web.pages import (
+    check_form_csrf,
+    page_session,
+    render,
+    signed_in_form,
+    signed_in_page,
+)
 from duijie.api.web.routes.needs import NeedFields
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -153,11 +159,10 @@ def new_need_page(request: Request) -> Response:
 
 @router.post("/needs/new", response_class=HTMLResponse)
 async def submit_need_page(request: Request) -> Response:
-    session = signed_in_page(request)
-    if not isinstance(session, Session):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await signed_in_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     raw = _form_values(form)
     firm_id = str(form.get("firm_id") or "").strip()[:200] or None
     key = str(form.get("submission_key") or "")[:64] or None
@@ -235,11 +240,10 @@ def _experts_to_share(store, need) -> list[dict[str, str]]:
 @router.post("/needs/{need_id}/shares", response_class=HTMLResponse)
 async def share_need_page(request: Request, need_id: str) -> Response:
     """Share the need with the chosen expert, or take a share back (organisers)."""
-    session = signed_in_page(request)
-    if not isinstance(session, Session):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await signed_in_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     share = form.get("action") != "unshare"
     found = share_need(request.app.state.store, need_id[:200],
                        str(form.get("expert") or "")[:200], share=share,
@@ -271,11 +275,10 @@ def _number(value: Any) -> str:
 
 @router.post("/needs/{need_id}/edit", response_class=HTMLResponse)
 async def save_need_page(request: Request, need_id: str) -> Response:
-    session = signed_in_page(request)
-    if not isinstance(session, Session):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await signed_in_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     store, viewer = request.app.state.store, viewer_of(session)
     need = use.get_need(store, need_id[:200], viewer=viewer).to_dict()
     raw = _form_values(form)
@@ -301,11 +304,10 @@ async def save_need_page(request: Request, need_id: str) -> Response:
 
 @router.post("/needs/{need_id}/withdraw", response_class=HTMLResponse)
 async def withdraw_need_page(request: Request, need_id: str) -> Response:
-    session = signed_in_page(request)
-    if not isinstance(session, Session):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
+    sent = await signed_in_form(request)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
     rev = str(form.get("rev") or "")
     store, viewer = request.app.state.store, viewer_of(session)
     try:

@@ -13,12 +13,11 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import FormData
 
 from duijie.api.services import contacts, firms, problems
 from duijie.api.services.routing import known_departments
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import check_form_csrf, render, signed_in_page
+from duijie.api.web.pages import render, signed_in_form, signed_in_page
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.store import iter_nodes
@@ -57,18 +56,6 @@ def _form(form: Any, *names: str) -> dict[str, str | None]:
     return {n: (str(form.get(n) or "").strip() or None) for n in names}
 
 
-async def organiser_form(request: Request) -> Response | tuple[Session, FormData]:
-    """An organiser's form post, checked: its session and the form, or the redirect to
-    sign in when signed out (`Forbidden` for another role, or a form without the
-    session's CSRF token). Every office form starts with it."""
-    session = signed_in_page(request, Role.ORGANISER)
-    if isinstance(session, Response):
-        return session
-    form = await request.form()
-    check_form_csrf(session, form.get("csrf_token"))
-    return session, form
-
-
 def back_to(path: str, anchor: str = "", **query: str) -> RedirectResponse:
     """The 303 back to a page after its form: ``path?query#anchor``.
 
@@ -94,7 +81,7 @@ def _firm_id(store: Any, text: str | None) -> str:
 
 @router.post("/problems/new")
 async def new_problem_page(request: Request) -> Response:
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent
@@ -169,7 +156,7 @@ def problem_page(request: Request, need_id: str) -> Response:
 
 @router.post("/problems/{need_id}/{action}")
 async def problem_action(request: Request, need_id: str, action: str) -> Response:
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent
@@ -267,7 +254,7 @@ def contacts_page(request: Request) -> Response:
 
 @router.post("/contacts/plan")
 async def contacts_plan(request: Request) -> Response:
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent
@@ -303,7 +290,7 @@ def official_page(request: Request, official_id: str) -> Response:
 
 @router.post("/contacts/{official_id}/record")
 async def record_contact_page(request: Request, official_id: str) -> Response:
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent

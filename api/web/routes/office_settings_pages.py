@@ -18,8 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from duijie.api.services import contacts, firms, problems, routing
 from duijie.api.web.deps import viewer_of
-from duijie.api.web.pages import render, signed_in_page
-from duijie.api.web.routes.office_pages import _form, back_to, organiser_form
+from duijie.api.web.pages import render, signed_in_form, signed_in_page
+from duijie.api.web.routes.office_pages import _form, back_to
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedType, values
@@ -74,7 +74,7 @@ def _refused(error: DuijieError) -> dict[str, str]:
 
 @router.post("/meetings/{meeting_id}/problems")
 async def meeting_problem_page(request: Request, meeting_id: str) -> Response:
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent
@@ -111,7 +111,7 @@ def _firm_back(firm_id: str, anchor: str, **query: str) -> RedirectResponse:
 @router.post("/firms/{firm_id}/visit")
 async def firm_visit_page(request: Request, firm_id: str) -> Response:
     """A visit (走访) to the firm: the contact, and the problem it raised, in one write."""
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent
@@ -132,7 +132,7 @@ async def firm_visit_page(request: Request, firm_id: str) -> Response:
 
 @router.post("/firms/{firm_id}/programmes")
 async def firm_programme_page(request: Request, firm_id: str) -> Response:
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent
@@ -158,7 +158,7 @@ def _split(text: str | None) -> list[str]:
 
 @router.post("/contacts/{official_id}/edit")
 async def official_edit_page(request: Request, official_id: str) -> Response:
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent
@@ -205,7 +205,7 @@ def routing_page(request: Request) -> Response:
 
 @router.post("/routing")
 async def routing_save_page(request: Request) -> Response:
-    sent = await organiser_form(request)
+    sent = await signed_in_form(request, Role.ORGANISER)
     if isinstance(sent, Response):
         return sent
     session, form = sent
