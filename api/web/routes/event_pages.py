@@ -34,7 +34,7 @@ from duijie.api.services.outcomes import event_add_follow_up, event_outcome
 from duijie.api.services.planning import event_publish, event_schedule
 from duijie.api.web.deps import OrganiserSession, StoreDep, viewer_of
 from duijie.api.web.event_models import InvitationIn
-from duijie.api.web.pages import page_session, render
+from duijie.api.web.pages import render, signed_in_page
 from duijie.api.web.routes.events import event_job, start_invitations, start_plan
 from duijie.api.web.routes.office_settings_pages import meeting_problems
 from duijie.graph.accounts import Role
@@ -45,13 +45,6 @@ router = APIRouter(include_in_schema=False)
 
 AGENDA_FORMATS = ("html", "csv", "xlsx", "ics")
 HELPER_KINDS = ("Institute", "Expert")
-
-
-def _signed_in(request: Request):
-    session = page_session(request)
-    if session is None:
-        return None, RedirectResponse("/login", status_code=303)
-    return session, None
 
 
 def _back(event_id: str, **query: str) -> RedirectResponse:
@@ -93,9 +86,9 @@ async def _form(request: Request) -> dict[str, str]:
 
 @router.get("/events", response_class=HTMLResponse)
 def events_page(request: Request, store: StoreDep) -> Response:
-    session, away = _signed_in(request)
-    if away:
-        return away
+    session = signed_in_page(request)
+    if isinstance(session, Response):
+        return session
     events = events_for(store, viewer_of(session)).events
     return render(request, "events_list.html", session=session, events=events)
 
@@ -124,9 +117,9 @@ def _grid(detail, meetings) -> tuple[list[dict[str, Any]], int]:
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def planner_page(event_id: str, request: Request, store: StoreDep) -> Response:
-    session, away = _signed_in(request)
-    if away:
-        return away
+    session = signed_in_page(request)
+    if isinstance(session, Response):
+        return session
     viewer = viewer_of(session)
     if not viewer.is_staff:
         return RedirectResponse(f"/meetings?event={event_id}", status_code=303)
@@ -275,9 +268,9 @@ async def publish_submit(event_id: str, request: Request, store: StoreDep,
 @router.get("/meetings", response_class=HTMLResponse)
 def my_meetings_page(request: Request, store: StoreDep, event: str | None = None
                      ) -> Response:
-    session, away = _signed_in(request)
-    if away:
-        return away
+    session = signed_in_page(request)
+    if isinstance(session, Response):
+        return session
     viewer = viewer_of(session)
     listed = meeting_list(store, event, viewer=viewer) if event else meeting_list(
         store, viewer=viewer)
@@ -287,9 +280,9 @@ def my_meetings_page(request: Request, store: StoreDep, event: str | None = None
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
 def meeting_page(meeting_id: str, request: Request, store: StoreDep) -> Response:
-    session, away = _signed_in(request)
-    if away:
-        return away
+    session = signed_in_page(request)
+    if isinstance(session, Response):
+        return session
     viewer = viewer_of(session)
     meeting = meeting_detail(store, meeting_id, viewer=viewer)
     return render(request, "event_meeting.html", session=session, meeting=meeting,
