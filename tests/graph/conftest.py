@@ -1,9 +1,12 @@
-"""Fixtures of the store tests: the same test on SQLite and on the Bolt server."""
+"""Fixtures of the store tests (the same test on SQLite and on the Bolt server) and of
+the seed dataset's tests (its records, nodes and edges as read from the files)."""
 
 from __future__ import annotations
 
 import pytest
 
+from duijie.api.services.seeding import seed_records
+from duijie.graph.model import Node
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import GraphStore
 from tests.bolt_server import BOLT_SERVER_NAMES
@@ -42,3 +45,21 @@ def store_factory(request, tmp_path):
 @pytest.fixture
 def store(store_factory) -> GraphStore:
     return store_factory()
+
+
+@pytest.fixture(scope="module")
+def records():
+    """Every node and edge the seed files hold, in file order."""
+    return [record for _where, record in seed_records()]
+
+
+@pytest.fixture(scope="module")
+def nodes(records):
+    """The seed's nodes by id."""
+    return {r.id: r for r in records if isinstance(r, Node)}
+
+
+@pytest.fixture(scope="module")
+def edges(records):
+    """The seed's edges."""
+    return [r for r in records if not isinstance(r, Node)]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from duijie.api.services.seeding import XIAN_EVENT, load_seed, seed_folder, seed_records
+from duijie.api.services.seeding import XIAN_EVENT, load_seed, seed_folder
 from duijie.graph.errors import InvalidInput
-from duijie.graph.model import EnterpriseProps, Node
+from duijie.graph.model import EnterpriseProps
 from duijie.graph.normalize import organisation_keys
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import iter_edges, iter_nodes
@@ -23,21 +23,6 @@ SEED_SOURCES = {f"seed:{p}" for p in (
     "000_6e910e093a9df034.txt", "001_0520cc004af2469a.txt", "002_955e07b0edd1b8b7.txt",
     "003_8f1be0d5f7140018.txt", "004_9e2b8a0a13e2c809.txt")}
 REAL_PEOPLE = {"高从塔", "余浩", "厉敏", "金永辉", "冯飞", "高兴夫", "刘家义"}
-
-
-@pytest.fixture(scope="module")
-def records():
-    return [record for _where, record in seed_records()]
-
-
-@pytest.fixture(scope="module")
-def nodes(records):
-    return {r.id: r for r in records if isinstance(r, Node)}
-
-
-@pytest.fixture(scope="module")
-def edges(records):
-    return [r for r in records if not isinstance(r, Node)]
 
 
 @pytest.fixture

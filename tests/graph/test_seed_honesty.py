@@ -9,27 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from duijie.api.services.seeding import seed_records
 from duijie.graph.fields import FIELDS, foreign_terms
 from duijie.graph.model import Node
 
 ORGANISATIONS = ("Enterprise", "Institute")
 PEOPLE = ("Expert",)
-
-
-@pytest.fixture(scope="module")
-def records():
-    return [record for _where, record in seed_records()]
-
-
-@pytest.fixture(scope="module")
-def nodes(records):
-    return {r.id: r for r in records if isinstance(r, Node)}
-
-
-@pytest.fixture(scope="module")
-def edges(records):
-    return [r for r in records if not isinstance(r, Node)]
 
 
 def invented(record) -> bool:
