@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import timed
 
 from duijie.api.services.seeding import load_seed
 from duijie.graph import open_store
@@ -35,12 +36,6 @@ def needs(n: int) -> dict[str, str]:
         title, text, _ = need_text(rng, rng.choice(terms), rng.choice(NEED_TYPES))
         out[f"need:b{i:06d}"] = f"{title} {text}"
     return out
-
-
-def timed(fn):
-    start, cpu = time.perf_counter(), time.process_time()
-    value = fn()
-    return value, time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:

@@ -21,10 +21,11 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import timed
 
 from duijie.api.services.seeding import seed_vocabulary
 from duijie.graph.generate import generate_graph, write_jsonl
@@ -33,12 +34,6 @@ from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import WriteBatch
 
 FULL = {"n_enterprises": 50_000, "n_experts": 200_000, "n_institutes": 2_000, "n_needs": 100_000}
-
-
-def timed(func):
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = func()
-    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def baseline(path: Path, lines: int) -> None:

@@ -34,18 +34,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import timed
+
 from duijie.api.services.generate import generate_synthetic
 from duijie.api.services.innovation_map import innovation_map
 from duijie.api.services.recommendations import shared_recommender
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import iter_nodes
 from duijie.matcher.map_scores import SupplierScores, agreement, strong_suppliers
-
-
-def timed(fn):
-    start, cpu = time.perf_counter(), time.process_time()
-    value = fn()
-    return value, time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
