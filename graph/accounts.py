@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
-from duijie.graph.sqlite_store import connect
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.sqlite_store import SqliteTables
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS account_users (id TEXT PRIMARY KEY, username TEXT NOT NULL "
@@ -105,28 +104,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class AccountStore:
+class AccountStore(SqliteTables):
     """Accounts, sessions and audit entries; safe to share between threads."""
 
     def __init__(self, path: str | Path, *, timeout: float = 30.0):
-        self.path = str(path)
-        try:
-            self._conn = connect(self.path, timeout)
-            for statement in SCHEMA:
-                self._conn.execute(statement)
-        except sqlite3.DatabaseError as exc:
-            raise BackendUnavailable(f"cannot be opened as Duijie's accounts: {exc}",
-                                     value=self.path, where="accounts") from None
-        self._lock = threading.RLock()
+        super().__init__(path, SCHEMA, refusal="cannot be opened as Duijie's accounts",
+                         where="accounts", timeout=timeout)
         self._usernames: dict[str, str] = {}
-
-    def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
-
-    def _write(self, sql: str, params: tuple = ()) -> int:
-        with self._lock:
-            return self._conn.execute(sql, params).rowcount
 
     # -- accounts ------------------------------------------------------------
     def add_user(self, username: str, password_hash: str, role: Role | str, *,
@@ -243,7 +227,3 @@ class AccountStore:
                + " ORDER BY seq DESC LIMIT ?")
         rows = self._rows(sql, (*params, limit))
         return [AuditEntry(*r) for r in reversed(rows)]
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()

@@ -29,15 +29,14 @@ import json
 import os
 import socket
 import sqlite3
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
-from duijie.graph.sqlite_store import connect
+from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.sqlite_store import SqliteTables
 
 UNFINISHED = ("pending", "running")
 FINAL = ("done", "failed", "cancelled")
@@ -120,33 +119,14 @@ def _alive(host: str, pid: int) -> bool:
     return True
 
 
-class JobTable:
+class JobTable(SqliteTables):
     """The jobs of one office, shared by its server's workers; safe between threads."""
 
     KEEP = 200  # finished jobs kept per kind (newest); older ones and their uploads go
 
     def __init__(self, path: str | Path, *, timeout: float = 30.0):
-        self.path = str(path)
-        try:
-            self._conn = connect(self.path, timeout)
-            for statement in SCHEMA:
-                self._conn.execute(statement)
-        except sqlite3.DatabaseError as exc:
-            raise BackendUnavailable(f"cannot hold Duijie's jobs: {exc}", value=self.path,
-                                     where="jobs") from None
-        self._lock = threading.RLock()
-
-    # Rows are fetched under the lock: a half-read SELECT keeps the shared connection's
-    # read snapshot open, and a write on it by another thread then fails at once with
-    # "database is locked" when another worker has written since (no busy wait).
-    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
-
-    def _write(self, sql: str, params: tuple = ()) -> int:
-        """Run one write statement; the rows it changed."""
-        with self._lock:
-            return self._conn.execute(sql, params).rowcount
+        super().__init__(path, SCHEMA, refusal="cannot hold Duijie's jobs", where="jobs",
+                         timeout=timeout)
 
     def _row(self, values: tuple) -> JobRow:
         fields = dict(zip(COLUMNS, values, strict=True))
@@ -184,7 +164,7 @@ class JobTable:
     def _reap(self, kind: str, subject: str | None) -> bool:
         """Mark failed the unfinished jobs on this subject whose process died; whether
         any was."""
-        rows = self._query(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE kind = ? AND "
+        rows = self._rows(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE kind = ? AND "
                            "subject IS ? AND status IN ('pending', 'running')",
                            (kind, subject))
         dead = [r for r in map(self._row, rows) if not _alive(r.host, r.pid)]
@@ -200,7 +180,7 @@ class JobTable:
 
     def get(self, job_id: str) -> JobRow:
         """The job as last written; `NotFound` for an unknown id."""
-        rows = self._query(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE id = ?",
+        rows = self._rows(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE id = ?",
                            (job_id,))
         if not rows:
             raise NotFound("is not a job (finished jobs are kept a while)", value=job_id,
@@ -213,7 +193,7 @@ class JobTable:
 
     def list(self, kind: str, limit: int = KEEP) -> list[JobRow]:
         """Jobs of a kind, newest first."""
-        rows = self._query(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE kind = ? "
+        rows = self._rows(f"SELECT {', '.join(COLUMNS)} FROM job_runs WHERE kind = ? "
                            "ORDER BY started_at DESC, rowid DESC LIMIT ?",
                            (kind, limit))
         return [self._row(r) for r in rows]
@@ -246,7 +226,7 @@ class JobTable:
         return self.get(job_id)
 
     def cancel_requested(self, job_id: str) -> bool:
-        rows = self._query("SELECT cancel FROM job_runs WHERE id = ?", (job_id,))
+        rows = self._rows("SELECT cancel FROM job_runs WHERE id = ?", (job_id,))
         return bool(rows and rows[0][0])
 
     def claim(self, job_id: str) -> bool:
@@ -256,7 +236,7 @@ class JobTable:
 
     def upload(self, job_id: str) -> bytes:
         """The file kept with a job (an import's upload)."""
-        rows = self._query("SELECT upload FROM job_runs WHERE id = ?", (job_id,))
+        rows = self._rows("SELECT upload FROM job_runs WHERE id = ?", (job_id,))
         if not rows or rows[0][0] is None:
             raise NotFound("has no file kept", value=job_id, where="job")
         return bytes(rows[0][0])
@@ -265,7 +245,3 @@ class JobTable:
         self._write("DELETE FROM job_runs WHERE kind = ? AND status IN ('done', 'failed', "
                     "'cancelled') AND id NOT IN (SELECT id FROM job_runs WHERE kind = ? "
                     "ORDER BY started_at DESC, rowid DESC LIMIT ?)", (kind, kind, self.KEEP))
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()

@@ -146,6 +146,49 @@ def connect(path: str, timeout: float) -> sqlite3.Connection:
     return conn
 
 
+class SqliteTables:
+    """Duijie's own tables beside the graph in a SQLite file (accounts, jobs): one
+    connection as `connect` makes it, their schema made if missing, and a lock around
+    every statement, so one object is safe to share between threads. Rows are fetched
+    under the lock: a half-read SELECT would keep the shared connection's read snapshot
+    open, and another thread's write on it would then fail at once with "database is
+    locked" when another process has written since (no busy wait).
+
+    >>> notes = SqliteTables(":memory:", ["CREATE TABLE notes (text TEXT)"],
+    ...                      refusal="cannot hold notes", where="notes")
+    >>> notes._write("INSERT INTO notes VALUES (?)", ("对接",))
+    1
+    >>> notes._rows("SELECT text FROM notes")
+    [('对接',)]
+    >>> notes.close()
+    """
+
+    def __init__(self, path: str | Path, schema: Iterable[str], *, refusal: str, where: str,
+                 timeout: float = 30.0):
+        self.path = str(path)
+        try:
+            self._conn = connect(self.path, timeout)
+            for statement in schema:
+                self._conn.execute(statement)
+        except sqlite3.DatabaseError as exc:
+            raise BackendUnavailable(f"{refusal}: {exc}", value=self.path,
+                                     where=where) from None
+        self._lock = threading.RLock()
+
+    def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _write(self, sql: str, params: tuple = ()) -> int:
+        """Run one write statement; the rows it changed."""
+        with self._lock:
+            return self._conn.execute(sql, params).rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
 class SqliteStore(StoreBase):
     """`GraphStore` on a SQLite file; `":memory:"` for a throwaway store."""
 
