@@ -10,6 +10,14 @@ NDCG@10 with bootstrap intervals for the baselines, the choice and the best of e
     python benchmarks/quality_harness.py            # the table (45 min at load 8-14 on 2 cores)
     python benchmarks/quality_harness.py --all      # every method, tune and held-out
     python benchmarks/quality_harness.py --only "sum_sqrt 0." --skip 1-2-grams --sets acl-en
+    python benchmarks/quality_harness.py --by-language --only fusion_weight "+ semantic" \
+        "by language" --skip expanded    # the per-language choice of the shipped defaults
+
+With ``--by-language`` the choice is also made per language group of the sets (Chinese,
+English, across languages; `duijie.evaluation.sets.language_group`): inside each group, the
+best tune mean among the weights never below BM25 on any tune set of the group, for the
+lexical fusion weight (`matcher.fusion.FUSION_WEIGHT_BY_LANGUAGE`) and the semantic weight
+(`matcher.semantic.SEMANTIC_WEIGHT_BY_GROUP`); it prints both beside the shipped tables.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from duijie.evaluation.harness import (
     bootstrap_interval,
     choose,
+    choose_by_group,
     fused_rankings,
     learn_weights,
     per_query,
@@ -35,6 +44,7 @@ from duijie.evaluation.harness import (
 )
 from duijie.evaluation.methods import (
     as_method,
+    by_pair,
     expand,
     first_doc,
     fuse,
@@ -45,13 +55,18 @@ from duijie.evaluation.methods import (
     titles,
     word_vectors,
 )
-from duijie.evaluation.sets import all_sets
+from duijie.evaluation.sets import all_sets, language_group
+from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE
+from duijie.matcher.semantic import SEMANTIC_WEIGHT_BY_GROUP
 from duijie.matcher.semantic import available as semantic_available
 
 ROOT = Path(__file__).resolve().parents[1]
 METRIC = "ndcg@10"
 BASELINES = ("BM25 (concat)", "TF-IDF (concat)")
 SHIPPED = "TextAffinity() as shipped"
+SHIPPED_SEMANTIC = "TextAffinity() + semantic, weight by language pair (shipped)"
+FUSION_WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+SEMANTIC_WEIGHTS = (0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # Methods the product cannot run within its latency budget (top-10 over 200,000 profiles,
 # p50 <= 5 ms): measured, reported, never chosen. Character unigrams: 13.7 ms p50 at 50,000
 # profiles against 0.57 ms for bigrams (2026-12-03, README "Quality harness"); LSA
@@ -112,9 +127,14 @@ def methods() -> dict[str, object]:
         out[f"bm25 concat + PRF 3 docs 0.2{tag}"] = prf(concat, 3, 0.2)
     if semantic_available():  # duijie[semantic]: sentence embeddings, fused with the lexical
         out["semantic alone (USE multilingual)"] = semantic()
-        for w in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        for w in SEMANTIC_WEIGHTS:
             out[f"TextAffinity() {1 - w:.1f} + semantic {w}"] = fuse(
                 [(lexical(), 1 - w), (semantic(), w)])
+        out[SHIPPED_SEMANTIC] = by_pair(lexical(), semantic())
+    # The shipped fusion (concat + sum_sqrt over the 200 best) at fixed weights: the
+    # family whose weight is chosen per language (`--by-language`).
+    for w in FUSION_WEIGHTS:
+        out[f"TextAffinity(fusion_weight={w})"] = lexical(fusion_weight=w)
     # Title weighting: each profile's first document (a field's own name) scored alone.
     for w in (0.1, 0.2, 0.3):
         out[f"TextAffinity() + title {w}"] = fuse(
@@ -151,6 +171,9 @@ def main() -> None:
                         help="leave out the methods whose names hold one of these words")
     parser.add_argument("--sets", nargs="+", metavar="SET", default=None,
                         help="run only these sets (the choice is then over these)")
+    parser.add_argument("--by-language", action="store_true",
+                        help="also choose the fusion and semantic weights per language group "
+                             "and print them beside the shipped tables")
     parser.add_argument("--json", metavar="PATH", default=None,
                         help="also write every method's tune mean and held-out NDCG@10 with "
                              "its interval, per set, to this file")
@@ -236,6 +259,9 @@ def main() -> None:
     if args.all:
         shown = list(runs)
 
+    if args.by_language:
+        by_language(sets, runs, tune, shown)
+
     head = " | ".join(sets)
     print(f"| method | tune mean | {head} |")
     print("|---|---:|" + "---:|" * len(sets))
@@ -256,6 +282,40 @@ def main() -> None:
     counts = ", ".join(f"{n} {s.count('tune')}/{s.count('heldout')}" for n, s in sets.items())
     print(f"\nheld-out {METRIC} with 95% percentile-bootstrap intervals over queries; "
           f"queries tune/held-out: {counts}")
+
+
+def by_language(sets: dict, runs: dict, tune: dict, shown: list[str]) -> None:
+    """The per-language choice (`choose_by_group`) of both weights, beside the shipped ones;
+    adds the choices and the shipped rows to ``shown``."""
+    groups: dict[str, list[str]] = {}
+    for name, labelled in sets.items():
+        groups.setdefault(language_group(labelled), []).append(name)
+    floor = BASELINES[0]
+    weights = [m for m in runs if m.startswith("TextAffinity(fusion_weight=")]
+    lexical_choice = choose_by_group(tune, groups, floor, weights)
+    meaning = [m for m in runs if m.startswith("TextAffinity() ") and m.endswith(
+        tuple(f"+ semantic {w}" for w in SEMANTIC_WEIGHTS))]
+    semantic_choice = choose_by_group(tune, groups, floor, meaning) if meaning else {}
+    for group, set_names in groups.items():
+        def mean(m: str, names: list[str] = set_names) -> float:
+            return float(np.mean([tune[m][s] for s in names]))
+        print(f"{group} ({', '.join(set_names)}): fusion weight **{lexical_choice[group]}** "
+              f"(tune mean {mean(lexical_choice[group]):.4f}, BM25 {mean(floor):.4f}; shipped "
+              f"{FUSION_WEIGHT_BY_LANGUAGE.get(group, '-')})"
+              + (f"; semantic **{semantic_choice[group]}** (tune mean "
+                 f"{mean(semantic_choice[group]):.4f}; shipped "
+                 f"{SEMANTIC_WEIGHT_BY_GROUP[group]})" if semantic_choice else ""))
+        for m in (*weights, *meaning, SHIPPED, SHIPPED_SEMANTIC):
+            if m in runs:
+                below = [f"{s} {tune[m][s] - tune[floor][s]:+.3f}" for s in set_names
+                         if tune[m][s] < tune[floor][s] - 1e-12]
+                print(f"  {m}: tune mean {mean(m):.4f}"
+                      + (f"; below BM25 on {', '.join(below)}" if below else ""))
+    print()
+    shown += [*lexical_choice.values(), *semantic_choice.values(), SHIPPED]
+    if SHIPPED_SEMANTIC in runs:
+        shown.append(SHIPPED_SEMANTIC)
+    shown[:] = list(dict.fromkeys(shown))
 
 
 if __name__ == "__main__":

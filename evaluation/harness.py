@@ -169,6 +169,29 @@ def choose(tune_scores: dict[str, dict[str, float]], set_names: Sequence[str],
     return best
 
 
+def choose_by_group(tune_scores: dict[str, dict[str, float]],
+                    groups: dict[str, Sequence[str]], baseline: str,
+                    candidates: Sequence[str] | None = None) -> dict[str, str]:
+    """`choose` inside each group of sets: per group, the best mean tune score over the
+    group's sets among the candidates never below ``baseline`` on any set of the group.
+
+    ``groups[group]`` names the group's sets (`evaluation.sets.language_group`: Chinese,
+    English, across languages); a method below the baseline in one group may still be the
+    choice of another.
+
+    >>> scores = {"bm25": {"zh1": 0.5, "zh2": 0.5, "en1": 0.3},
+    ...           "w0.5": {"zh1": 0.6, "zh2": 0.6, "en1": 0.2},
+    ...           "w0.2": {"zh1": 0.55, "zh2": 0.5, "en1": 0.31}}
+    >>> choose_by_group(scores, {"zh": ["zh1", "zh2"], "en": ["en1"]}, "bm25")
+    {'zh': 'w0.5', 'en': 'w0.2'}
+    """
+    out = {}
+    for group, set_names in groups.items():
+        inside = {m: {s: by_set[s] for s in set_names} for m, by_set in tune_scores.items()}
+        out[group] = choose(inside, list(set_names), baseline=baseline, candidates=candidates)
+    return out
+
+
 def _normalised(scores: np.ndarray) -> np.ndarray:
     top = scores.max(axis=1, keepdims=True)
     return np.divide(scores, top, out=np.zeros_like(scores), where=top > 0)

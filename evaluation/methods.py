@@ -18,7 +18,9 @@ the aggregation rules, LSA and pseudo-relevance feedback are combined with BM25.
   found in the same document, reduced by SVD), a text being the idf-weighted sum of its
   words' vectors;
 * `expand(base, vocabulary)`: query expansion from the graph's topic names;
-* `fuse([(scorer, weight), ...])`.
+* `fuse([(scorer, weight), ...])`;
+* `by_pair(base, meaning)`: the shipped fusion with the encoder, each query and profile
+  weighted by their languages (`matcher.semantic.pair_weights`).
 
 Score matrices are memoised per (scorer, profiles, texts) within the process, so a grid of
 fusions costs one pass of each part.
@@ -42,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from duijie.graph.errors import InvalidInput
+from duijie.matcher.semantic import pair_weights, profile_language
 from duijie.matcher.text import TextAffinity
 
 Scorer = Callable[[list[dict], Sequence[str]], np.ndarray]
@@ -138,6 +141,29 @@ class fuse:
             if weight:
                 total += weight * _normalise(scorer(profiles, texts))
         return total
+
+
+@dataclass(frozen=True)
+class by_pair:
+    """Two scorers fused as the product fuses words and meaning: each divided by its best
+    score for the query, the second weighted per query and profile by their language group
+    (`matcher.semantic.SEMANTIC_WEIGHT_BY_GROUP`).
+
+    >>> profiles = [{"id": "zh", "docs": [{"id": "1", "text": "红外"}]},
+    ...             {"id": "en", "docs": [{"id": "2", "text": "infrared"}]}]
+    >>> ones = lambda profiles, texts: np.ones((len(texts), len(profiles)))
+    >>> by_pair(ones, ones)(profiles, ["红外探测"]).tolist()
+    [[1.0, 1.0]]
+    """
+
+    base: Scorer
+    meaning: Scorer
+
+    def __call__(self, profiles: list[dict], texts: Sequence[str]) -> np.ndarray:
+        languages = [profile_language(p) for p in profiles]
+        weight = np.vstack([pair_weights(t, languages) for t in texts])
+        return ((1 - weight) * _normalise(self.base(profiles, texts))
+                + weight * _normalise(self.meaning(profiles, texts)))
 
 
 @dataclass(frozen=True)

@@ -285,6 +285,19 @@ def paper_expert_sets() -> dict[str, LabelledSet]:
     }
 
 
+def language_group(labelled: LabelledSet) -> str:
+    """The language group a set's defaults are chosen in (`matcher.language.GROUPS`):
+    ``"cross"`` for queries in one language against profiles in the other, else the
+    queries' language; the set built here (``zh+en``, mostly Chinese) is ``"zh"``.
+
+    >>> [language_group(s) for s in nsfc_sets().values()]
+    ['zh', 'en', 'zh', 'en', 'cross', 'cross']
+    """
+    if "→" in labelled.language:
+        return "cross"
+    return "en" if labelled.language == "en" else "zh"
+
+
 def all_sets() -> dict[str, LabelledSet]:
     """Every set of the harness by name: the NSFC sets, the one built here, paper → expert."""
     return {**nsfc_sets(), "built-here": text_quality_set(), **paper_expert_sets()}

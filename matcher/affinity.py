@@ -100,9 +100,10 @@ def _with_semantic(model: TextAffinity, profiles: list[dict], checked: list[tupl
     """Lexical and semantic scores of every profile fused, the k best of each query."""
     from duijie.matcher.fusion import fused_scores
     from duijie.matcher.semantic import (
-        SEMANTIC_WEIGHT,
         EmbeddingCache,
         load_encoder,
+        pair_weights,
+        profile_language,
         profile_matrix,
         semantic_scores,
     )
@@ -114,12 +115,14 @@ def _with_semantic(model: TextAffinity, profiles: list[dict], checked: list[tupl
     meaning = semantic_scores(cache.vectors([t for _, t in checked]),
                               profile_matrix(profiles, cache))
     ids = model.profile_ids_
+    languages = [profile_language(p) for p in profiles]
     out = []
     for i, (qid, text) in enumerate(checked):
         words = model._profile_scores(text, f"{name_q(i)}, field text")
         lexical = np.zeros(len(ids))
         lexical[words[0]] = words[1]
-        fused = fused_scores(lexical, meaning[i].astype(np.float64), SEMANTIC_WEIGHT)
+        fused = fused_scores(lexical, meaning[i].astype(np.float64),
+                             pair_weights(text, languages))
         for j in np.lexsort((np.arange(len(ids)), -fused))[:k].tolist():
             out.append({"query": qid, "profile": ids[j], "score": round(float(fused[j]), 6)})
     return out

@@ -25,6 +25,12 @@ import numpy as np
 
 from duijie.matcher.aggregate import aggregate
 
+FUSION_WEIGHT_BY_LANGUAGE = {"zh": 0.5, "en": 0.0}
+"""The per-document part's weight for a query in each language (`matcher.language`), the
+quality harness's choice per language group: the best tune mean among the weights never
+below BM25 (concat alone) on any tune set of the group (README, "Text matching";
+``python benchmarks/quality_harness.py --by-language``). English: 0, concat alone."""
+
 
 def keep_rows_only(doc_model) -> None:
     """Turn a fitted per-document model's postings (term columns) into document rows.
@@ -144,10 +150,11 @@ def document_contributions(doc_model, cols: np.ndarray, weights: np.ndarray, p: 
     return out
 
 
-def fused_scores(concat: np.ndarray, per_doc: np.ndarray, weight: float) -> np.ndarray:
+def fused_scores(concat: np.ndarray, per_doc: np.ndarray, weight: float | np.ndarray
+                 ) -> np.ndarray:
     """``(1 - weight) * concat / max(concat) + weight * per_doc / max(per_doc)``.
 
-    A part whose best score is 0 adds nothing.
+    A part whose best score is 0 adds nothing. ``weight`` may be one per profile.
 
     >>> fused_scores(np.array([2.0, 1.0]), np.array([0.0, 0.0]), 0.5).tolist()
     [0.5, 0.25]

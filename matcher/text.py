@@ -56,11 +56,13 @@ from duijie.matcher.aggregate import RULES, aggregate
 from duijie.matcher.batch_tokenize import count_texts
 from duijie.matcher.explain_terms import index_contributions, whole_words
 from duijie.matcher.fusion import (
+    FUSION_WEIGHT_BY_LANGUAGE,
     candidate_doc_scores,
     document_contributions,
     fused_scores,
     keep_rows_only,
 )
+from duijie.matcher.language import script_language
 from duijie.matcher.records import check_profile, check_text
 from duijie.matcher.tokenize import TextTokenizer, _segmenter
 
@@ -110,8 +112,10 @@ class TextAffinity(BaseEstimator):
         With ``aggregation="concat"``: a per-document rule (`matcher.aggregate.RULES`) whose
         scores are fused with the concat scores of the ``fusion_depth`` best profiles
         (`matcher.fusion`); None scores by concat alone.
-    fusion_weight : float, default 0.5
-        Weight of the per-document part (each part divided by its best score).
+    fusion_weight : float or "by_language", default "by_language"
+        Weight of the per-document part (each part divided by its best score). With
+        ``"by_language"`` each query gets the weight the quality harness chose for its
+        language (`matcher.language.script_language`): `matcher.fusion.FUSION_WEIGHT_BY_LANGUAGE`.
     fusion_depth : int, default 200
         Profiles re-ranked by the fusion (the best by concat).
     temperature : float, default 0.2
@@ -152,7 +156,7 @@ class TextAffinity(BaseEstimator):
         "aggregation": AGGREGATIONS,
         "agg_k": (Integral, 1, None),
         "fusion_rule": (*RULES, None),
-        "fusion_weight": (Real, 0.0, 1.0),
+        "fusion_weight": (Real, 0.0, 1.0, "by_language"),
         "fusion_depth": (Integral, 1, None),
         "temperature": (Real, 1e-6, None),
         "max_df": (Real, 1e-9, 1.0),
@@ -165,7 +169,7 @@ class TextAffinity(BaseEstimator):
                  ngram_range: tuple[int, int] = (2, 2), segmenter: str = "jieba",
                  aggregation: str = "concat",
                  agg_k: int = 2, fusion_rule: str | None = "sum_sqrt",
-                 fusion_weight: float = 0.5, fusion_depth: int = 200,
+                 fusion_weight: float | str = "by_language", fusion_depth: int = 200,
                  temperature: float = 0.2, max_df: float = 1.0,
                  max_postings: int | None = 20_000, extra_terms: tuple[str, ...] | None = None,
                  max_query_chars: int = 10_000, n_jobs: int = 1):
@@ -196,6 +200,8 @@ class TextAffinity(BaseEstimator):
                     raise InvalidInput(f"must be one of {list(rule)}", value=value, where=where)
                 continue
             if value is None and "none" in rule:
+                continue
+            if isinstance(value, str) and value in rule[3:]:
                 continue
             kind, lo, hi = rule[:3]
             if isinstance(value, bool) or not isinstance(value, kind):
@@ -265,8 +271,21 @@ class TextAffinity(BaseEstimator):
         self._side_csc = None
 
     def _fusing(self) -> bool:
+        weights = (FUSION_WEIGHT_BY_LANGUAGE.values() if self.fusion_weight == "by_language"
+                   else [self.fusion_weight])
         return (self.aggregation == "concat" and self.fusion_rule is not None
-                and self.fusion_weight > 0)
+                and max(weights) > 0)
+
+    def fusion_weight_for(self, query: str) -> float:
+        """The fusion weight a query gets: ``fusion_weight``, or its language's.
+
+        >>> model = TextAffinity()
+        >>> model.fusion_weight_for("碳纤维预浸料"), model.fusion_weight_for("carbon fibre")
+        (0.5, 0.0)
+        """
+        if self.fusion_weight == "by_language":
+            return FUSION_WEIGHT_BY_LANGUAGE[script_language(query[: self.max_query_chars])]
+        return float(self.fusion_weight)
 
     def _fusion_model(self, counted) -> TextAffinity:
         """The per-document index of the fusion, built from the same counted tokens."""
@@ -535,8 +554,9 @@ class TextAffinity(BaseEstimator):
             row_profile = np.r_[row_profile, np.asarray(self._side_doc_profile, np.int32)]
         if self.aggregation == "concat":  # one row a profile: nothing to aggregate
             profiles = row_profile[rows].astype(np.int64)
-            if self.doc_model_ is not None:
-                scores = self._fuse(tokens, profiles, scores)
+            weight = self.fusion_weight_for(text) if self.doc_model_ is not None else 0.0
+            if weight > 0:
+                scores = self._fuse(tokens, profiles, scores, weight)
             return profiles, scores
         return aggregate(row_profile[rows], scores, self.n_docs_, self.aggregation,
                          k=self.agg_k, temperature=self.temperature)
@@ -603,16 +623,16 @@ class TextAffinity(BaseEstimator):
         head = self._head_index(scores)
         return profiles[head], scores[head]
 
-    def _fuse(self, tokens: list[str], profiles: np.ndarray, scores: np.ndarray
-              ) -> np.ndarray:
+    def _fuse(self, tokens: list[str], profiles: np.ndarray, scores: np.ndarray,
+              weight: float) -> np.ndarray:
         """Fused scores of the profiles given with their concat scores (`matcher.fusion`):
         the `fusion_depth` best (ties included) get the per-document part."""
         head = self._head_index(scores)
         per_doc = candidate_doc_scores(self.doc_model_, *self.doc_model_._vector(tokens),
                                        profiles[head])
         top = scores.max() if len(scores) else 0.0
-        fused = (1 - self.fusion_weight) * scores / top if top > 0 else scores.copy()
-        fused[head] = fused_scores(scores[head], per_doc, self.fusion_weight)
+        fused = (1 - weight) * scores / top if top > 0 else scores.copy()
+        fused[head] = fused_scores(scores[head], per_doc, weight)
         return fused
 
     def _top(self, query: str, k: int, where: str) -> list[tuple[str, float]]:
@@ -620,7 +640,8 @@ class TextAffinity(BaseEstimator):
             self._check_fitted()
             tokens = self._query_tokens(query, where)
             cols, weights = self._vector(tokens)
-            if self.doc_model_ is None:
+            weight = self.fusion_weight_for(query) if self.doc_model_ is not None else 0.0
+            if weight == 0:
                 profiles, scores = self._concat_candidates(cols, weights, k)
             else:
                 depth = min(max(k, self.fusion_depth), len(self.profile_ids_))
@@ -628,7 +649,7 @@ class TextAffinity(BaseEstimator):
                 # Only the depth best can be in the top k (the others' fused score is at
                 # most their concat part, below every one of them), so fuse those alone.
                 profiles, scores = self._head(profiles, scores)
-                scores = self._fuse(tokens, profiles, scores)
+                scores = self._fuse(tokens, profiles, scores, weight)
         else:
             profiles, scores = self._profile_scores(query, where)
         if len(profiles) > k:
