@@ -128,7 +128,7 @@ def methods() -> dict[str, object]:
     if semantic_available():  # duijie[semantic]: sentence embeddings, fused with the lexical
         out["semantic alone (USE multilingual)"] = semantic()
         for w in SEMANTIC_WEIGHTS:
-            out[f"TextAffinity() {1 - w:.1f} + semantic {w}"] = fuse(
+            out[f"TextAffinity() {round(1 - w, 2):g} + semantic {w}"] = fuse(
                 [(lexical(), 1 - w), (semantic(), w)])
         out[SHIPPED_SEMANTIC] = by_pair(lexical(), semantic())
     # The shipped fusion (concat + sum_sqrt over the 200 best) at fixed weights: the

@@ -22,7 +22,7 @@ GROUPS = ("zh", "en", "cross")
 
 # CJK unified ideographs (with extension A and the compatibility block).
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]+")
 
 
 def script_language(text: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from duijie.evaluation.harness import (
     bootstrap_interval,
     choose,
+    choose_by_group,
     fused_rankings,
     learn_weights,
     per_query,
@@ -19,6 +20,7 @@ from duijie.evaluation.harness import (
 )
 from duijie.evaluation.methods import (
     as_method,
+    by_pair,
     expand,
     first_doc,
     fuse,
@@ -32,6 +34,7 @@ from duijie.evaluation.sets import (
     LabelledSet,
     all_sets,
     fold_of,
+    language_group,
     nsfc_sets,
     read_papers,
     split_of,
@@ -164,6 +167,44 @@ def test_choice_keeps_only_methods_never_below_the_baseline_on_any_set():
     assert choose(level, ["zh"], baseline="BM25", candidates=["worse"]) == "BM25"
     with pytest.raises(ValueError, match="baseline"):
         choose(scores, ["zh"], baseline="TF-IDF")
+
+
+def test_the_choice_per_language_group_applies_the_rule_inside_each_group():
+    # Made-up tune scores shaped like the real ones: a strong fusion wins every Chinese set
+    # and loses one English set; a light one is level with BM25 there.
+    scores = {"BM25": {"zh-a": 0.50, "zh-b": 0.40, "en-a": 0.50, "en-b": 0.20, "x": 0.01},
+              "w0.5": {"zh-a": 0.58, "zh-b": 0.45, "en-a": 0.53, "en-b": 0.18, "x": 0.01},
+              "w0.2": {"zh-a": 0.52, "zh-b": 0.41, "en-a": 0.51, "en-b": 0.20, "x": 0.01},
+              "w0.7": {"zh-a": 0.60, "zh-b": 0.39, "en-a": 0.55, "en-b": 0.21, "x": 0.00}}
+    groups = {"zh": ["zh-a", "zh-b"], "en": ["en-a", "en-b"], "cross": ["x"]}
+    # Over every set at once the strict rule keeps only the light fusion.
+    assert choose(scores, ["zh-a", "zh-b", "en-a", "en-b"], baseline="BM25",
+                  candidates=["w0.5", "w0.2", "w0.7"]) == "w0.2"
+    got = choose_by_group(scores, groups, "BM25", ["w0.5", "w0.2", "w0.7"])
+    # w0.7 has the best Chinese mean but is below BM25 on zh-b; the x set is not Chinese.
+    assert got == {"zh": "w0.5", "en": "w0.7", "cross": "BM25"}
+    assert choose_by_group(scores, groups, "BM25", ["w0.5"])["en"] == "BM25"
+
+
+def test_every_set_has_a_language_group(sets):
+    groups = {name: language_group(s) for name, s in sets.items()}
+    assert groups == {"nsfc-l2-zh": "zh", "nsfc-l2-en": "en", "nsfc-l1-zh": "zh",
+                      "nsfc-l1-en": "en", "nsfc-l2-zh→en": "cross", "nsfc-l2-en→zh": "cross",
+                      "built-here": "zh", "acl-zh": "zh", "acl-zh-en": "cross", "acl-en": "en"}
+
+
+def test_the_shipped_semantic_fusion_weighs_each_pair_by_its_languages():
+    from duijie.matcher.semantic import SEMANTIC_WEIGHT_BY_GROUP as W
+
+    profiles = [{"id": "zh", "docs": [{"id": "1", "text": "红外探测器"}]},
+                {"id": "en", "docs": [{"id": "2", "text": "infrared detector"}]}]
+    words = lambda profiles, texts: np.array([[1.0, 0.5]] * len(texts))  # noqa: E731
+    meaning = lambda profiles, texts: np.array([[0.5, 1.0]] * len(texts))  # noqa: E731
+    got = by_pair(words, meaning)(profiles, ["红外探测器降噪", "infrared noise"])
+    assert got[0].tolist() == pytest.approx([(1 - W["zh"]) + W["zh"] * 0.5,
+                                             (1 - W["cross"]) * 0.5 + W["cross"]])
+    assert got[1].tolist() == pytest.approx([(1 - W["cross"]) + W["cross"] * 0.5,
+                                             (1 - W["en"]) * 0.5 + W["en"]])
 
 
 def test_per_query_rejects_an_unknown_metric(sets):

@@ -95,3 +95,33 @@ def test_the_fused_index_keeps_one_copy_of_the_per_document_weights():
     assert doc.postings_row_.size == 0 and doc.rows_col_.size > 0
     assert model.index_nbytes_ > doc.rows_col_.nbytes + doc.rows_weight_.nbytes
     assert np.all(np.diff(doc.rows_ptr_) >= 0)
+
+
+def test_each_language_gets_its_own_fusion_weight():
+    from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE
+
+    profiles = corpus(80, seed=8)
+    by_language = TextAffinity().fit(profiles)
+    fixed = {lang: TextAffinity(fusion_weight=w).fit(profiles)
+             for lang, w in FUSION_WEIGHT_BY_LANGUAGE.items()}
+    assert FUSION_WEIGHT_BY_LANGUAGE["zh"] != FUSION_WEIGHT_BY_LANGUAGE["en"]
+    for query, lang in (("红外探测器噪声", "zh"), ("碳纤维复合材料 laser", "zh"),
+                        ("battery ageing laser welding", "en")):
+        other = "en" if lang == "zh" else "zh"
+        got = by_language.score(query)
+        assert got == pytest.approx(fixed[lang].score(query))
+        assert got != pytest.approx(fixed[other].score(query))  # the test can tell them apart
+        assert by_language.kneighbors([query], k=5) == fixed[lang].kneighbors([query], k=5)
+
+
+def test_by_language_is_a_parameter_like_any_other():
+    from sklearn.base import clone
+
+    from duijie.graph.errors import InvalidInput
+
+    model = TextAffinity()
+    assert model.get_params()["fusion_weight"] == "by_language"
+    assert clone(model).get_params() == model.get_params()
+    assert TextAffinity(fusion_weight=0.3).fusion_weight_for("红外") == 0.3
+    with pytest.raises(InvalidInput, match="fusion_weight"):
+        TextAffinity(fusion_weight="by_script").fit(corpus(3, seed=9))
