@@ -3,9 +3,10 @@
 With stored document embeddings (`matcher.semantic.SemanticSide`, given to the
 `Recommender` by `api.services.recommendations` when ``duijie[semantic]`` is installed and
 the embeddings job has run), `rank` re-ranks its lexical and graph candidates by meaning:
-the text weight of the config is split, ``semantic_weight`` (0.7, the quality harness's
-choice) to a ``meaning`` component (the cosine of the query's vector with each candidate's
-profile vector, over the best candidate's) and the rest to the lexical ``text`` component.
+the text weight of the config is split, ``semantic_weight`` (0.6, the quality harness's
+choice for Chinese) to a ``meaning`` component (the cosine of the query's vector with each
+candidate's profile vector, over the best candidate's) and the rest to the lexical ``text``
+component.
 A candidate none of whose documents has a vector yet keeps its lexical score as its meaning
 (it is neither helped nor hurt). When words find fewer than k candidates, the nearest
 profiles by meaning are added (a Chinese need and an English profile share no word).

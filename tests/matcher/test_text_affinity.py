@@ -227,7 +227,7 @@ def test_concat_explanations_have_no_document_and_sum_to_the_score() -> None:
 
 def test_max_df_prunes_terms_found_nearly_everywhere() -> None:
     corpus = [{"id": str(i), "docs": [{"text": f"技术 topic{i}"}]} for i in range(10)]
-    model = TextAffinity(max_df=0.5).fit(corpus)
+    model = TextAffinity(max_df=0.5, fusion_rule=None).fit(corpus)
     assert "技术" in model.pruned_terms_ and "技术" not in model.vocabulary_
     assert model.score("技术 topic3") == {str(i): (0.0 if i != 3 else pytest.approx(
         model.score("topic3")["3"])) for i in range(10)}
