@@ -171,7 +171,7 @@ def pair_weights(query: str, profile_languages: Sequence[str]) -> np.ndarray:
     an English profile, where words cannot match.
 
     >>> pair_weights("红外探测器降噪", ["zh", "en"]).tolist()
-    [0.7, 0.8]
+    [0.6, 0.8]
     """
     language = script_language(query)
     return np.array([SEMANTIC_WEIGHT_BY_GROUP[pair_group(language, p)]
