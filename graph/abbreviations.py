@@ -23,6 +23,11 @@ character with the next or the one after, so a query reads one small posting.
 True
 >>> sorted(abbreviation_keys("西北工业大学"))
 ['西北', '西工']
+
+Two levels (`read_as_two_level`): an institute of a larger body is abbreviated as the
+body's abbreviation and the institute's, 中科院西光所 for 中国科学院西安光学精密机械研究所:
+the body read as above (or written whole), then the institute's opening characters in
+order and the last character of its generic tail (所 of 研究所).
 """
 
 from __future__ import annotations
@@ -34,6 +39,11 @@ from duijie.graph.normalize import is_generic
 
 MIN_LENGTH, MAX_LENGTH = 2, 4
 """Lengths of the short names read as abbreviations (北大 … 华东师大, 中国作协)."""
+BODY_ENDS = "院学会所局"
+"""The last character of a body whose institutes are abbreviated in two levels (中国科学院,
+北京大学, 中国科学技术协会)."""
+TWO_LEVEL_LENGTHS = (5, 8)
+"""Lengths of two-level short names (中科院力学所 … 中国科学院计算所, 中科院长春光机所)."""
 SKIPPABLE_PREFIX = "中国"  # 人大 for 中国人民大学
 ONE_CHARACTER_FORMS = {
     "北京": "京", "天津": "津", "上海": "沪", "重庆": "渝", "河北": "冀", "山西": "晋",
@@ -68,6 +78,69 @@ def _starts(stem: str) -> list[tuple[int, str]]:
         if stem.startswith(place) and len(stem) > len(place) + 1:
             out.append((len(place) - 1, char))
     return out
+
+
+def is_two_level_shaped(text: str) -> bool:
+    """Five to eight Chinese characters: the shape of 中科院西光所.
+
+    >>> is_two_level_shaped("中科院西光所"), is_two_level_shaped("西工大")
+    (True, False)
+    """
+    low, high = TWO_LEVEL_LENGTHS
+    return low <= len(text) <= high and bool(_HAN.match(text))
+
+
+def _unit_reading(short: str, stem: str) -> tuple[int, str] | None:
+    """An institute's own abbreviation: its opening characters in order, from the
+    first (the second at most two further on), and the last character of the generic
+    tail that ends it (光机所 of 光学精密机械研究所)."""
+    tail = next((size for size in (3, 2) if size < len(stem) and is_generic(stem[-size:])),
+                None)
+    if tail is None or len(short) < 2 or short[-1] != stem[-1] or short[0] != stem[0] \
+            or len(stem) <= len(short):
+        return None
+    positions, at = [0], 0
+    for char in short[1:-1]:
+        # The second character is in the first word (西(安)光); later ones may skip
+        # whole words (光(学精密)机(械)).
+        limit = at + 3 if at == 0 else len(stem) - tail
+        at = stem.find(char, at + 1, min(limit, len(stem) - tail))
+        if at < 0:
+            return None
+        positions.append(at)
+    positions.append(len(stem) - 1)
+    return len(stem) - len(short), _bracketed(stem, positions, 0, stem[0])
+
+
+def read_as_two_level(short: str, stem: str) -> tuple[int, str] | None:
+    """(characters skipped, the reading) if `short` abbreviates `stem` in two levels:
+    a body (its abbreviation, or written whole) and one of its institutes.
+
+    >>> read_as_two_level("中科院西光所", "中国科学院西安光学精密机械研究所")
+    (10, '中(国)科(学)院西(安)光(学精密机械研究)所')
+    >>> read_as_two_level("中科院计算所", "中国科学院自动化研究所") is None
+    True
+    """
+    if not is_two_level_shaped(short) or stem.startswith(short):
+        return None  # the whole name leading a longer one is a part or another name
+    best = None
+    for split in range(2, len(short) - 1):
+        body, unit = short[:split], short[split:]
+        for end in range(split, len(stem) - len(unit)):
+            # The body's name ends with its kind (科学院, 大学), not a business word (理工).
+            if stem[end - 1] not in BODY_ENDS or not any(
+                    is_generic(stem[end - size:end]) for size in (2, 3) if size < end):
+                continue
+            # Written whole, or abbreviated ending with its kind (中科院).
+            body_reading = (0, body) if body == stem[:end] else (
+                read_as_abbreviation(body, stem[:end]) if body[-1] == stem[end - 1] else None)
+            if body_reading is None:
+                continue
+            unit_reading = _unit_reading(unit, stem[end:])
+            if unit_reading is not None:
+                found = (body_reading[0] + unit_reading[0], body_reading[1] + unit_reading[1])
+                best = found if best is None or found < best else best
+    return best
 
 
 def abbreviation_keys(stem: str) -> set[str]:

@@ -49,9 +49,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Hamming
 
 from duijie.graph.abbreviations import (
+    MAX_LENGTH,
     abbreviation_keys,
     is_abbreviation_shaped,
+    is_two_level_shaped,
     read_as_abbreviation,
+    read_as_two_level,
 )
 from duijie.graph.normalize import (
     INDUSTRY_WORDS,
@@ -814,12 +817,13 @@ class OrganisationIndex:
 
     def _with_abbreviated(self, profile: OrgProfile, out: list[Candidate],
                           exclude: set[str] | frozenset[str]) -> list[Candidate]:
-        """Stored names the query may abbreviate (西工大 → 西北工业大学), as `review`
-        candidates: an abbreviation is never enough to merge (西电 reads as
-        西安电子科技大学 and as 西昌电力 alike)."""
+        """Stored names the query may abbreviate (西工大 → 西北工业大学; in two levels,
+        中科院西光所 → 中国科学院西安光学精密机械研究所), as `review` candidates: an
+        abbreviation is never enough to merge (西电 reads as 西安电子科技大学 and as
+        西昌电力 alike)."""
         # Only a bare short name: 国检集团 or 上港集团 is a firm's own name, not 国检.
-        shorts = [f.stem for f in profile.names
-                  if f.stem == f.norm and is_abbreviation_shaped(f.stem)]
+        shorts = [f.stem for f in profile.names if f.stem == f.norm and (
+            is_abbreviation_shaped(f.stem) or is_two_level_shaped(f.stem))]
         if not shorts:
             return out
         kind, seen = profile.kind, {c.node_id: c for c in out}
@@ -832,8 +836,9 @@ class OrganisationIndex:
                 earlier = seen.get(node_id)
                 if earlier is not None and earlier.decision != "different":
                     continue
+                read = read_as_abbreviation if len(short) <= MAX_LENGTH else read_as_two_level
                 reading = min(((r, f.text) for f in cand.names
-                               if (r := read_as_abbreviation(short, f.stem))), default=None)
+                               if (r := read(short, f.stem))), default=None)
                 if reading is None:
                     continue
                 (skipped, spelled), matched = reading

@@ -114,3 +114,43 @@ def test_no_organisation_sharing_an_abbreviation_is_merged_in_either_half() -> N
         quality = evaluate_cases(register, cases, split, index)
         wrong = quality.wrong["shared_abbreviation"]
         assert wrong.n > 10 and wrong.k == 0, wrong.examples
+
+
+@pytest.fixture(scope="module")
+def institutes() -> OrganisationIndex:
+    """The 38 CAS institutes of the labelled set, beside universities and firms."""
+    index = OrganisationIndex()
+    for row in csv.DictReader((DATA / "institutes.tsv").open(encoding="utf-8"),
+                              delimiter="\t"):
+        index.add(row["name"], row["name"], kind="Institute")
+    for name in UNIVERSITIES + FIRMS:
+        index.add(name, name)
+    return index
+
+
+@pytest.mark.parametrize(("short", "meant"), [
+    ("中科院西光所", "中国科学院西安光学精密机械研究所"),
+    ("中科院长春光机所", "中国科学院长春光学精密机械与物理研究所"),
+    ("中科院上海光机所", "中国科学院上海光学精密机械研究所"),
+    ("中科院大连化物所", "中国科学院大连化学物理研究所"),
+    ("中科院计算所", "中国科学院计算技术研究所"),
+    ("中科院半导体所", "中国科学院半导体研究所"),
+    ("中科院化学所", "中国科学院化学研究所"),  # not 长春应用化学 or 山西煤炭化学
+    ("中国科学院软件所", "中国科学院软件研究所"),  # the body written whole
+])
+def test_a_two_level_abbreviation_puts_its_institute_first_for_review(
+        institutes: OrganisationIndex, short: str, meant: str) -> None:
+    found = institutes.query(short, k=5)
+    assert (found[0].node_id, found[0].decision) == (meant, "review"), found
+    assert not any(c.decision == "same" for c in found)
+    assert sum("may abbreviate" in c.reasons[0] for c in found) == 1, found
+
+
+@pytest.mark.parametrize("name", [
+    "中科院西电所",  # no institute opens 西电
+    "中科院化学院",  # the institute's kind differs (所 / 院)
+    "中科院杭州所",  # no institute of the list is in 杭州
+])
+def test_two_level_names_that_read_as_no_institute_are_not_candidates(
+        institutes: OrganisationIndex, name: str) -> None:
+    assert not any("may abbreviate" in c.reasons[0] for c in institutes.query(name, k=10))
