@@ -42,6 +42,8 @@ MIN_LENGTH, MAX_LENGTH = 2, 4
 BODY_ENDS = "院学会所局"
 """The last character of a body whose institutes are abbreviated in two levels (中国科学院,
 北京大学, 中国科学技术协会)."""
+UNIT_ENDS = "所院"
+"""The last character of an institute abbreviated in two levels (研究所, 研究院, 学院)."""
 TWO_LEVEL_LENGTHS = (5, 8)
 """Lengths of two-level short names (中科院力学所 … 中国科学院计算所, 中科院长春光机所)."""
 SKIPPABLE_PREFIX = "中国"  # 人大 for 中国人民大学
@@ -81,13 +83,17 @@ def _starts(stem: str) -> list[tuple[int, str]]:
 
 
 def is_two_level_shaped(text: str) -> bool:
-    """Five to eight Chinese characters: the shape of 中科院西光所.
+    """Five to eight Chinese characters ending as an institute does (所, 院): the
+    shape of 中科院西光所. (A firm's name is never read so, which keeps this off the
+    path of most queries.)
 
     >>> is_two_level_shaped("中科院西光所"), is_two_level_shaped("西工大")
     (True, False)
+    >>> is_two_level_shaped("浙江恒锋工具")
+    False
     """
     low, high = TWO_LEVEL_LENGTHS
-    return low <= len(text) <= high and bool(_HAN.match(text))
+    return low <= len(text) <= high and text[-1] in UNIT_ENDS and bool(_HAN.match(text))
 
 
 def _unit_reading(short: str, stem: str) -> tuple[int, str] | None:
@@ -121,7 +127,7 @@ def read_as_two_level(short: str, stem: str) -> tuple[int, str] | None:
     >>> read_as_two_level("中科院计算所", "中国科学院自动化研究所") is None
     True
     """
-    if not is_two_level_shaped(short) or stem.startswith(short):
+    if short[-1:] != stem[-1:] or not is_two_level_shaped(short) or stem.startswith(short):
         return None  # the whole name leading a longer one is a part or another name
     best = None
     for split in range(2, len(short) - 1):
