@@ -96,6 +96,9 @@ def test_a_contact_feeds_the_ledger_in_one_write(store: SqliteStore) -> None:
 def test_cli_contact_commands(db_path: Path) -> None:
     SqliteStore(db_path).close()
     assert run("seed", db=db_path).returncode == 0
+    for empty in (("official", "list"), ("contact", "duty")):  # no officials yet: said so
+        said = run(*empty, db=db_path)
+        assert said.returncode == 0 and "尚无联系干部" in said.stdout, said.stderr
     added = run("official", "add", "王明", "--department", "技术创新处", "--fields",
                 "光电与红外,集成电路", "--capacity", "100", "--id", "off:wang", db=db_path)
     assert added.returncode == 0, added.stderr

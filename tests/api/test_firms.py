@@ -99,4 +99,11 @@ def test_seed_push_of_high_tech_skips_every_firm_holding_the_flag(tmp_path: Path
     assert not {i["id"] for i in json.loads(firms.stdout)["items"]} & flagged
     shown = run("firm", "ent:ailaiyi", db=db)
     assert shown.returncode == 0 and "艾莱依集团" in shown.stdout and "问题（" in shown.stdout
+    # the facts' sources by the document's heading, never the raw provenance code
+    assert "来源：浙江省经信厅技术创新处（人工智能处）《秉强国初心" in shown.stdout
+    assert "seed:" not in shown.stdout and "已申报：—" in shown.stdout
+    listed = run("push", "prog:high-tech-enterprise", "--today", "2024-01-01", db=db)
+    to_check = listed.stdout.split("数据不全、需核实")[1]
+    assert "缺 成立年份、研发投入占比" in to_check  # the data to check, named in Chinese
+    assert "rd_ratio_pct" not in to_check and "founded_year" not in to_check
     assert run("push", "prog:nothing", db=db).returncode == 3

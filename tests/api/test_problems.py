@@ -258,3 +258,58 @@ def test_cli_refuses_an_impossible_day(db_path: Path) -> None:
                   "--opened", "2024-13-01", db=db_path)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "opened_on: '2024-13-01' is not a day on the calendar" in refused.stderr
+
+
+REPORT = "seed:000_6e910e093a9df034.txt"  # the Zhejiang division's report of 17 July 2019
+DIVISION = "浙江省经济和信息化厅技术创新处（人工智能处）"
+
+
+def test_the_seed_problem_table_is_ledger_entries_with_their_quotes(tmp_path: Path) -> None:
+    db = tmp_path / "seed.db"
+    assert run("seed", db=db).returncode == 0
+    listed = run("problem", "list", "--department", DIVISION, "--json", db=db)
+    assert listed.returncode == 0, listed.stderr
+    ledger = {p["id"]: p for p in json.loads(listed.stdout)["items"]}
+    assert len(ledger) >= 7  # the report's table of 7, and the others it describes
+    for p in ledger.values():
+        # each is the report's own problem, with the division's answer quoted, none closed:
+        # the report does not say when a firm saw its answer
+        assert p["answer"] and p["state"] == "answered" and p["closed_on"] is None, p["title"]
+        assert any(s["source"] == REPORT and s["quote"] for s in p["sources"]), p["title"]
+        assert p["firm_seen_on"] is None and not p["illustrative"]
+    # dates only where the report gives them: the 5月17日 visit, the steps of 4月1日, 4月10日
+    visited = {p["firm_name"] for p in ledger.values() if p["opened_on"] == "2019-05-17"}
+    assert visited == {"巨石集团", "恒锋工具有限公司", "浙江海利集团"}
+    assert all(p["raised_in_name"] == "赴桐乡、海盐“三服务”走访" for p in ledger.values()
+               if p["opened_on"])
+    steps = {p["firm_name"]: [s["on"] for s in p["steps"]] for p in ledger.values()
+             if p["steps"]}
+    assert steps == {"网易严选": ["2019-04-01"], "长川科技": ["2019-04-10"]}
+    assert {p["opened_on"] for p in ledger.values()} == {None, "2019-05-17"}
+    sheet = tmp_path / "台账.xlsx"
+    assert run("problem", "list", "--department", DIVISION, "--xlsx", str(sheet),
+               db=db).returncode == 0
+    rows = [[c.value for c in row] for row in load_workbook(sheet).active.iter_rows()]
+    assert tuple(rows[1]) == LEDGER_COLUMNS and len(rows) == len(ledger) + 2
+    assert {r[5] for r in rows[2:]} == {"已答复"} and "网易严选" in {r[1] for r in rows[2:]}
+
+
+def test_a_seed_problem_waiting_for_a_department_goes_through_every_state(
+        tmp_path: Path) -> None:
+    db = tmp_path / "seed.db"
+    assert run("seed", db=db).returncode == 0
+    need = "need:huiyou-medical-data-platform"  # 杭州惠优科技: the report names no department
+
+    def state(*args: str) -> str:
+        done = run("problem", *args, "--json", db=db)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)["state"]
+
+    waiting = json.loads(run("problem", "list", "--firm", "ent:huiyou-tech", "--json",
+                             db=db).stdout)["items"]
+    assert [(p["id"], p["state"]) for p in waiting] == [(need, "unassigned")]
+    assert state("assign", need, "--department", DIVISION, "--due", "2019-08-30") == "assigned"
+    assert state("step", need, "走访企业了解平台建设方案", "--on", "2019-08-01") == "in_progress"
+    assert state("step", need, "答复企业", "--on", "2019-08-10", "--answer",
+                 "已推荐至省数字经济专项") == "answered"
+    assert state("close", need, "--seen", "2019-08-12") == "closed"

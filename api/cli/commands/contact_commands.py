@@ -104,6 +104,8 @@ def official_list(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json({"officials": [r.to_dict() for r in rows], "count": len(rows)})
         return
+    if not rows:
+        click.echo("尚无联系干部：用 duijie official add 或 duijie import 联系干部 FILE 添加")
     for r in rows:
         fields, regions = "、".join(r.fields) or "—", "、".join(r.regions) or "—"
         click.echo(f"{r.department}｜{r.name}｜可联系 {r.capacity} 家｜领域：{fields}"
@@ -205,6 +207,8 @@ def contact_duty_cmd(app: AppContext, official_id: str | None, today: str | None
     if as_json:
         echo_json(report.to_dict())
         return
+    if not report.officials:
+        click.echo("尚无联系干部：用 duijie official add 添加，再用 duijie contact plan 分配企业")
     for r in report.officials:
         click.echo(f"{r.department}｜{r.name}：联系企业 {r.firms_contacted}/{r.firms_assigned}，"
                    f"联系 {r.contacts_made} 次（最近 {r.last_contact or '—'}），"

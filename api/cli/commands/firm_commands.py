@@ -10,7 +10,9 @@ from duijie.graph.vocab import NEED_STATUS_LABELS, problem_label
 FACT_LABELS = {"legal_name": "全称", "region": "地区", "industry": "行业",
                "revenue_wan": "营业收入（万元）", "employees": "从业人数",
                "rd_ratio_pct": "研发投入占比（%）", "flags": "资质", "founded_year": "成立年份",
-               "listed": "上市", "group": "所属集团", "website": "网站", "description": "简介"}
+               "listed": "上市", "group": "所属集团", "website": "网站", "description": "简介",
+               "credit_code": "统一社会信用代码", "name": "企业名称", "today": "申报日期"}
+"""How a firm's facts are named in the CLI's Chinese output (the pages' office_fact_* words)."""
 
 
 @click.command()
@@ -27,6 +29,7 @@ def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> Non
       duijie firm ent:ailaiyi --json
     """
     from duijie.api.services.firms import firm_profile
+    from duijie.api.web.source_words import source_words
 
     profile = firm_profile(app.store, firm_id, today=today)
     if as_json:
@@ -40,6 +43,9 @@ def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> Non
             value = "是" if value else "否"
         value = "、".join(value) if isinstance(value, list) else value
         click.echo(f"  {FACT_LABELS.get(fact['field'], fact['field'])}：{value}")
+    for source in d["sources"]:  # where the facts come from, named as the page names them
+        quote = f"：“{source['quote']}”" if source.get("quote") else ""
+        click.echo(f"  来源：{source_words(source, 'zh')}{quote}")
     click.echo(f"需求（{len(d['needs'])}）：")
     for need in d["needs"]:
         status = NEED_STATUS_LABELS["zh"].get(need["status"], need["status"])
@@ -52,6 +58,7 @@ def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> Non
         department = p["department"] or "（未分办）"
         click.echo(f"  {p['title']}｜{department}｜{problem_label(p['state'])}")
     click.echo("已获认定：" + ("、".join(n["name"] for n in d["programmes_held"]) or "—"))
+    click.echo("已申报：" + ("、".join(n["name"] for n in d["programmes_applied"]) or "—"))
     click.echo(f"现可申报（{len(d['programmes_now'])}，按价值排序）：")
     for offer in d["programmes_now"]:
         click.echo(f"  {offer['programme_name']}")
@@ -87,7 +94,8 @@ def push(app: AppContext, programme_id: str, today: str | None, as_json: bool) -
     if d["to_check"]:
         click.echo(f"数据不全、需核实 {len(d['to_check'])} 家：")
         for f in d["to_check"]:
-            click.echo(f"  {f['name']}：缺 {'、'.join(f['missing'])}")
+            missing = "、".join(FACT_LABELS.get(m, m) for m in f["missing"])
+            click.echo(f"  {f['name']}：缺 {missing}")
 
 
 @click.command("programme-status")
