@@ -79,12 +79,18 @@ class FirmOffers:
 
 
 def has_conditions(programme: Mapping[str, Any]) -> bool:
-    """True when a programme says who qualifies (rules, flags, regions or industries).
+    """True when a programme says what a firm must meet: rules or required flags.
+
+    Its regions and industries only say where it applies: a programme with nothing
+    else (浙江省西湖友谊奖, an award for foreign experts, scoped to 浙江) would be
+    offered to every firm of the province, so it is neither pushed nor offered.
 
     >>> has_conditions({"name": "x"}), has_conditions({"name": "x", "regions": ["浙江"]})
-    (False, True)
+    (False, False)
+    >>> has_conditions({"name": "x", "regions": ["浙江"], "required_flags": ["高新技术企业"]})
+    True
     """
-    return any(programme.get(k) for k in ("rules", "required_flags", "regions", "industries"))
+    return any(programme.get(k) for k in ("rules", "required_flags"))
 
 
 def single_change(result: EligibilityResult) -> Check | None:
@@ -214,9 +220,10 @@ def push_programme(programme_id: str, programme: Mapping[str, Any],
     """
     name = str(programme.get("name") or programme_id)
     if not has_conditions(programme):
-        raise InvalidInput("has no eligibility rules (rules, required flags, regions or "
-                           "industries): a push would reach every firm; add its conditions "
-                           "first", value=name, where=f"programme {programme_id}")
+        raise InvalidInput("has no eligibility rules (rules or required flags; its regions "
+                           "and industries only say where it applies): a push would reach "
+                           "every firm there; add its conditions first", value=name,
+                           where=f"programme {programme_id}")
     holders, applied = set(holders), set(applied)
     flag = programme.get("grants_flag")
     # the conditions read once; each firm's verdict without words (no one reads them

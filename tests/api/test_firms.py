@@ -107,3 +107,13 @@ def test_seed_push_of_high_tech_skips_every_firm_holding_the_flag(tmp_path: Path
     assert "缺 成立年份、研发投入占比" in to_check  # the data to check, named in Chinese
     assert "rd_ratio_pct" not in to_check and "founded_year" not in to_check
     assert run("push", "prog:nothing", db=db).returncode == 3
+    # programmes that say only where they apply are offered to no firm and not pushed:
+    # 浙江省西湖友谊奖 honours foreign experts, 国合到家 is a service, 315 an engineering plan
+    scoped = ("prog:west-lake-friendship-award", "prog:guohe-daojia", "prog:zj-315-programme")
+    for firm in ("ent:ailaiyi", "ent:dali-technology"):
+        profile = json.loads(run("firm", firm, "--json", db=db).stdout)
+        offered = {o["programme_id"] for o in profile["programmes_now"]
+                   + profile["programmes_near"]}
+        assert offered.isdisjoint(scoped), (firm, offered & set(scoped))
+    refused = run("push", "prog:west-lake-friendship-award", db=db)
+    assert refused.returncode == 2 and "no eligibility rules" in refused.stderr

@@ -74,3 +74,9 @@ def test_push_excludes_holders_by_edge_or_flag_and_applicants() -> None:
 def test_a_programme_without_rules_is_refused() -> None:
     with pytest.raises(InvalidInput, match="no eligibility rules"):
         push_programme("prog:none", {"name": "无条件"}, [("ent:a", {})])
+    # a scope alone is no condition: an award for foreign experts scoped to 浙江
+    award = {"name": "浙江省西湖友谊奖", "regions": ["浙江"], "industries": []}
+    with pytest.raises(InvalidInput, match="no eligibility rules"):
+        push_programme("prog:award", award, [("ent:a", {"region": "杭州"})])
+    offers = programmes_for_firm({"region": "杭州"}, {"prog:award": award})
+    assert offers.now == [] and offers.near == []

@@ -172,10 +172,14 @@ def test_the_ledger_pages_in_a_browser(page, server: Server) -> None:
 def test_profile_push_and_contacts_pages(page, server: Server) -> None:
     page.goto(server.url + "/firms/ent:dali-technology")
     assert page.locator("h1").inner_text() == "浙江大立科技"
-    assert page.locator("#programmes li").count() > 0
+    # its data leaves every programme's conditions unchecked, and no programme that only
+    # names a province (an award for foreign experts) is offered to it
+    assert "西湖友谊奖" not in page.locator("#programmes").inner_text()
     sources = page.locator("details.sources").text_content()  # the seed document, by its heading
     assert "秉强国初心 担创新使命" in sources and "seed:" not in sources, sources
     screenshot(page, "firm-profile-zh")
+    page.goto(server.url + "/firms/ent:ill-firm-027")
+    assert page.locator("#near li").count() > 0  # one condition away, worded
     page.goto(server.url + "/push")
     page.select_option("select[name=programme]", "prog:high-tech-enterprise")
     page.click("form.filters button[type=submit]")
