@@ -66,10 +66,7 @@ def page(http: httpx.Client, path: str, **params) -> str:
 
 @pytest.fixture(scope="module")
 def office(generated):
-    server, _, _ = generated
-    token = signed_in(server, "wang").headers["Authorization"].removeprefix("Bearer ")
-    with httpx.Client(base_url=server.url, timeout=600,
-                      cookies={"duijie_session": token}) as http:
+    with signed_in(generated[0], "wang", timeout=600, cookie=True) as http:
         yield http
 
 
