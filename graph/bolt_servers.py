@@ -1,7 +1,8 @@
 """Which server is at the other end of a Bolt URL, and what Duijie does differently there.
 
 Every server quirk the Neo4j backend knows sits in one `ServerQuirks` row here;
-`graph.neo4j_store` and `graph.cypher` read the row and never test a server's name.
+`graph.bolt_connection`, `graph.neo4j_store` and `graph.cypher` read the row and never test
+a server's name.
 The servers are told apart from what they answer at connect time
 (`identify_server`): FalkorDB positively, by procedures only it has (its
 `db.idx.fulltext.*`), ArcadeDB by its agent string, Neo4j by `dbms.components()`.

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from duijie.graph import bolt_servers, cypher, falkordb_quirks, neo4j_store, open_store
+from duijie.graph import bolt_connection, bolt_servers, cypher, falkordb_quirks, open_store
 from duijie.graph.bolt_servers import UNKNOWN
 from duijie.graph.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
 from duijie.graph.falkordb_quirks import MESSAGE_BYTES
@@ -366,7 +366,7 @@ def test_an_unknown_server_gets_plain_parameters(bolt_servers, monkeypatch):
     """A server that is neither FalkorDB nor Neo4j: strings go as they are (FalkorDB's
     escaping would corrupt them there) and big batches in small messages."""
     url = bolt_servers.url("arcadedb")  # a server that keeps parameters apart
-    monkeypatch.setattr(neo4j_store, "identify_server", lambda *answers: UNKNOWN)
+    monkeypatch.setattr(bolt_connection, "identify_server", lambda *answers: UNKNOWN)
     store = Neo4jStore.from_url(url)
     try:
         assert store.server is UNKNOWN
