@@ -226,6 +226,8 @@ class GraphStore(Protocol):
 
     def node_props(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]: ...
 
+    def edge_props(self, kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]: ...
+
     def find_nodes(self, kind: str | None = None, where: dict[str, Any] | None = None,
                    after: str | None = None, limit: int = PAGE_SIZE) -> list[Node]: ...
 
@@ -295,6 +297,23 @@ class StoreBase:
         """
         for node in iter_nodes(self, kind, page_size=5000):  # type: ignore[arg-type]
             yield node.id, node.props
+
+    def edge_props(self, kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """``(src, dst, props)`` of every edge of a kind, in edge id order: for a job that
+        reads many edges' ends and properties and nothing else (a backend may read less
+        than whole edges).
+
+        >>> from duijie.graph.sqlite_store import SqliteStore
+        >>> with SqliteStore(":memory:") as store:
+        ...     with store.batch() as b:
+        ...         b.upsert_node(Node("reg:zs", "Region", {"name": "舟山"}))
+        ...         b.upsert_node(Node("reg:zj", "Region", {"name": "浙江"}))
+        ...         b.upsert_edge(Edge("reg:zs", "part_of", "reg:zj", {"weight": 0.5}))
+        ...     list(store.edge_props("part_of"))
+        [('reg:zs', 'reg:zj', {'weight': 0.5})]
+        """
+        for edge in iter_edges(self, kind, page_size=5000):  # type: ignore[arg-type]
+            yield edge.src, edge.dst, edge.props
 
     @contextmanager
     def batch(self) -> Iterator[WriteBatch]:

@@ -22,6 +22,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+"""Types `plain` returns unchanged (exactly these: an enum deriving str is converted)."""
+
 
 def plain(value: Any) -> Any:
     """A value as JSON holds it: dataclasses and objects with `to_dict` as dicts, tuples
@@ -30,6 +33,13 @@ def plain(value: Any) -> Any:
     >>> plain({"at": date(2019, 5, 23), "ids": {"b", "a"}})
     {'at': '2019-05-23', 'ids': ['a', 'b']}
     """
+    kind = type(value)
+    if kind in _AS_IS:  # most values of a big result: no attribute lookups for them
+        return value
+    if kind is dict and all(type(k) is str for k in value):
+        return {k: v if type(v) in _AS_IS else plain(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _AS_IS else plain(v) for v in value]
     if hasattr(value, "to_dict") and not isinstance(value, type):
         return value.to_dict()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -64,11 +64,22 @@ def _read_meetings(store: GraphStore, event_ids: set[str] | None) -> list:
             if event_ids is None or m.props.get("event_id") in event_ids]
 
 
+@dataclass(frozen=True)
+class StoredOutcome:
+    """An Outcome node's id and properties (`GraphStore.node_props`: half the reading of
+    whole nodes). Its invented mark is its ``illustrative`` property, which
+    `outcomes.write_outcome` copies from the meeting (whose provenance is read too)."""
+
+    id: str
+    props: dict[str, Any]
+    provenance: tuple = ()
+
+
 def _read_outcomes(store: GraphStore) -> dict[str, list]:
     """Every Outcome node by its meeting, read in one pass."""
     outcomes: dict[str, list] = {}
-    for o in iter_nodes(store, "Outcome"):
-        outcomes.setdefault(o.props.get("meeting_id"), []).append(o)
+    for outcome_id, props in store.node_props("Outcome"):
+        outcomes.setdefault(props.get("meeting_id"), []).append(StoredOutcome(outcome_id, props))
     return outcomes
 
 
@@ -201,9 +212,9 @@ def _ranks(store: GraphStore, events: list[dict[str, Any]], meetings: list,
         else:
             ids = {m.id for m in mine}
             needs: dict[str, list[str]] = {}
-            for e in iter_edges(store, "involves"):
-                if e.src in ids and e.props.get("role") == "need":
-                    needs.setdefault(e.src, []).append(e.dst)
+            for src, dst, props in store.edge_props("involves"):
+                if src in ids and props.get("role") == "need":
+                    needs.setdefault(src, []).append(dst)
             by_event: dict[str, list] = {}
             for m in mine:
                 by_event.setdefault(m.props.get("event_id"), []).append(m)

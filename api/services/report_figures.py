@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 from matplotlib import font_manager, ticker
@@ -36,6 +37,8 @@ matplotlib.rcParams.update({
     "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
     "svg.hashsalt": "duijie",  # the same report gives the same file
 })
+SCATTER_MAX = 400
+"""Above this many pairs on a side the score figure draws box plots instead of dots."""
 BLUE, GREEN, GREY, ORANGE = "#1f5f99", "#2e7d4f", "#9aa5b1", "#c2571a"
 Translate = Callable[..., str]
 
@@ -119,8 +122,18 @@ def score_figure(report: dict[str, Any], t: Translate) -> str | None:
     if not scores["signed"] and not scores["unsigned"]:
         return None
     fig, ax = _figure(5.6, 2.4)
-    for y, (_key, values, colour) in enumerate((("analysis_unsigned", scores["unsigned"], GREY),
-                                               ("analysis_signed", scores["signed"], GREEN))):
+    groups = ((scores["unsigned"], GREY), (scores["signed"], GREEN))
+    if max(len(values) for values, _ in groups) > SCATTER_MAX:
+        # thousands of dots draw a blot (and megabytes of SVG): a box (quartiles) with
+        # whiskers (5th to 95th percentile) and the median show the same spread
+        for y, (values, colour) in enumerate(groups):
+            if values:
+                p5, q1, median, q3, p95 = np.percentile(values, [5, 25, 50, 75, 95])
+                ax.hlines(y, p5, p95, color=colour)
+                ax.barh(y, q3 - q1, left=q1, height=0.5, color=colour, alpha=0.8)
+                ax.plot([median] * 2, [y - 0.3, y + 0.3], color="black")
+        groups = ()
+    for y, (values, colour) in enumerate(groups):
         jitter = [y + ((i * 37) % 11 - 5) * 0.03 for i in range(len(values))]
         ax.scatter(values, jitter, color=colour, alpha=0.8, s=22)
         if values:

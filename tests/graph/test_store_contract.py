@@ -84,6 +84,16 @@ def test_node_props_of_a_kind(store):
         n.id: n.props for n in store.find_nodes("Enterprise")}
 
 
+def test_edge_props_of_a_kind(store):
+    small_graph(store)
+    wanted = sorted(store.find_edges("has_expertise") + store.find_edges("about_topic"),
+                    key=lambda e: e.id)
+    for kind in ("has_expertise", "about_topic"):
+        assert list(store.edge_props(kind)) == [(e.src, e.dst, e.props) for e in wanted
+                                                if e.kind == kind] != []
+    assert list(store.edge_props("signed")) == []
+
+
 def test_neighbours(store):
     small_graph(store)
     around = store.neighbours("topic:ir")
