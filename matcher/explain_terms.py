@@ -145,6 +145,71 @@ def query_words(query: str, segment: Callable[[str], list[str]]
     return text, surface, tuple(words), {}
 
 
+_LONGEST_ENUMERATED = 12
+"""In longer query words every piece of three or more counts (runs are not cut)."""
+
+
+@lru_cache(maxsize=64)
+def showable_terms(query: str, terms: tuple[str, ...], segment: Callable[[str], list[str]]
+                   ) -> frozenset[str]:
+    """The terms that may lie inside a word `whole_words` shows for this query, whatever
+    the document matched (for `matcher.shown_share.share_bounds`).
+
+    A shown word is one of `_kept`'s candidates and not hidden: a query word of two
+    characters or more, a piece of three or more of a run inside a word of four or more,
+    or a matched term of three characters or more (or Latin). Every such word that is not
+    hidden, wherever its text occurs in the query, covers the characters a shown word may
+    cover; a term is showable when one of its occurrences lies inside them. Generic words
+    (专家, 需求) and fragments across a generic word's edge are not.
+
+    >>> from duijie.matcher.tokenize import _segmenter
+    >>> cut = _segmenter(()).cut
+    >>> cut("需要红外探测器专家")
+    ['需要', '红外探测器', '专家']
+    >>> sorted(showable_terms("需要红外探测器专家", ("要红", "红外", "外探", "器专", "专家"), cut))
+    ['外探', '红外']
+    """
+    text, surface, words, _ = query_words(query, segment)
+    spans: set[tuple[int, int]] = set()
+    for a, b in words:
+        if b - a >= 2:
+            spans.add((a, b))
+        if b - a > _LONGEST_ENUMERATED:  # every piece of 3+ it could be cut into
+            spans.update((s, e) for s in range(a, b - 2) for e in range(s + 3, b + 1))
+        elif b - a >= 4:  # every run of 3+ inside the word, cut as `_kept` cuts it
+            for start in range(a, b - 2):
+                if not _is_cjk(text[start]):
+                    continue
+                for end in range(start + 3, b + 1):
+                    at = start
+                    for piece in segment(text[start:end]):
+                        if len(piece) >= 3:
+                            spans.add((at, at + len(piece)))
+                        at += len(piece)
+    for term in terms:  # vocabulary and Latin terms, as matched
+        if term and (len(term) > 2 or not _is_cjk(term[0])):
+            at = text.find(term)
+            while at >= 0:
+                spans.add((at, at + len(term)))
+                at = text.find(term, at + 1)
+    covered = [False] * len(text)
+    strings = {normalize_for_tokens(surface[a:b]) for a, b in spans if not _hidden(text[a:b])}
+    for word in strings:  # the share counts every occurrence of a shown word's text
+        at = text.find(word)
+        while word and at >= 0:
+            covered[at:at + len(word)] = [True] * len(word)
+            at = text.find(word, at + 1)
+    out = set()
+    for term in terms:
+        at = text.find(term)
+        while term and at >= 0:
+            if all(covered[at:at + len(term)]):
+                out.add(term)
+                break
+            at = text.find(term, at + 1)
+    return frozenset(out)
+
+
 def _kept(text: str, words: tuple[tuple[int, int], ...], weights: frozenset[str],
           segment: Callable[[str], list[str]]) -> list[tuple[int, int, frozenset[str]]]:
     """The shown words' spans, each with the matched terms inside it (`weights`: the

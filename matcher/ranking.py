@@ -131,8 +131,9 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     else:
         read_words = (forward.explain if forward else
                       partial(rec.explained_text, kind, query_text=query_text))
+        bound = None if forward else partial(rec.share_bounds, kind, query_text)
         chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights, k,
-                                                    mirrored=mirrored)
+                                                    mirrored=mirrored, bound=bound)
         # Programmes: fit first, never region or eligibility alone.
         while topical is not None and (off := [c for c in chosen if not _phrases(terms[c])
                                                and not topical(c)]):
@@ -140,11 +141,13 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
             for c in off:
                 del pool[c]
             chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights,
-                                                        k, terms, mirrored=mirrored)
+                                                        k, terms, mirrored=mirrored,
+                                                        bound=bound)
         own = {firm.id, *exclude} - {None}
         reach: dict = {}  # the walks from the seeds, gathered once for every item
         items = [_item(rec, c, kind, pool[c], {n: used[n].get(c, 0.0) for n in used},
-                       terms[c], seeds, rule_results.get(c), own, reach) for c in chosen]
+                       terms[c], seeds, rule_results.get(c), own, reach, tuple(chosen))
+                 for c in chosen]
     reason = None
     if not items and not candidates:
         n_all = len(rec.rows.get(kind, ()))
@@ -197,7 +200,8 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
                                 pool: dict[str, float], used: dict[str, dict[str, float]],
                                 weights: Mapping[str, float], k: int,
                                 terms: dict[str, list[dict]] | None = None,
-                                mirrored: set[str] = frozenset()
+                                mirrored: set[str] = frozenset(),
+                                bound: Callable[[list[str]], dict[str, float]] | None = None
                                 ) -> tuple[list[str], dict[str, list[dict]]]:
     """The best `k` of `pool` once every one of them shows the words its text score
     comes from.
@@ -207,9 +211,14 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
     电力传感器) add is dropped, so no one reads "文本 0.99" with no matched word and no
     candidate wins on a generic word. Candidates are
     explained best first until the best `k` all hold (`pool` and `used["text"]` are
-    changed in place); the matched terms found are returned for the explanations.
-    A `mirrored` candidate's meaning is its lexical score (no stored vector yet), so it
-    keeps the same share.
+    changed in place for those explained); the matched terms found are returned for the
+    explanations. A `mirrored` candidate's meaning is its lexical score (no stored vector
+    yet), so it keeps the same share.
+
+    `bound` gives an upper bound of the share for many candidates at once
+    (`Recommender.share_bounds`): the others are ranked by their score at that bound
+    until explained, so far fewer are explained, and the best `k` are the same (a
+    candidate's score only falls when it is explained, never below its exact score).
     """
     terms = {} if terms is None else terms
     text = used.get("text", {})
@@ -217,8 +226,30 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
     weight = weights.get("text", 0.0) / total
     meaning = used.get("meaning", {})
     meaning_weight = weights.get("meaning", 0.0) / total
+
+    def carrying(c: str, carried: float) -> tuple[float, float, float]:
+        """The candidate's score, text and meaning when its words carry `carried`."""
+        score, t, m = pool[c], text.get(c, 0.0), meaning.get(c, 0.0)
+        if t > 0 and carried < 1.0:
+            score = round(max(score - weight * t * (1.0 - carried), 0.0), 12)
+            t = round(t * carried, 12)
+            if c in mirrored and m > 0:
+                score = round(max(score - meaning_weight * m * (1.0 - carried), 0.0), 12)
+                m = round(m * carried, 12)
+        return score, t, m
+
+    # Explained: the exact score; bounded: the score at the bound; else the score as if
+    # every word were shown. Bounds are asked for the best few at a time.
+    ranked = dict(pool)
+    bounded = set(terms) | {c for c in pool if text.get(c, 0.0) <= 0}
     while True:
-        chosen = top_k(pool, k)
+        chosen = top_k(ranked, k)
+        if bound is not None and any(c not in bounded for c in chosen):
+            batch = [c for c in top_k(ranked, 4 * k) if c not in bounded]
+            for c, at_most in bound(batch).items():
+                ranked[c] = carrying(c, at_most)[0]
+            bounded.update(batch)
+            continue
         todo = [c for c in chosen if c not in terms]
         if not todo:
             return chosen, terms
@@ -226,21 +257,21 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
             terms[c], carried = read_words(c)
             if not _phrases(terms[c]):
                 carried = 0.0
-            if text.get(c, 0.0) > 0 and carried < 1.0:
-                pool[c] = round(max(pool[c] - weight * text[c] * (1.0 - carried), 0.0), 12)
-                text[c] = round(text[c] * carried, 12)
-                if c in mirrored and meaning.get(c, 0.0) > 0:
-                    pool[c] = round(max(pool[c] - meaning_weight * meaning[c]
-                                        * (1.0 - carried), 0.0), 12)
-                    meaning[c] = round(meaning[c] * carried, 12)
+            score, t, m = carrying(c, carried)
+            ranked[c] = pool[c] = score
+            if c in text:
+                text[c] = t
+            if c in meaning:
+                meaning[c] = m
 
 
 def _item(rec: Recommender, c: str, kind: str, score: float, components: dict[str, float],
           terms: list[dict], seeds: Mapping[str, float], rules, own: set[str],
-          reach: dict | None = None) -> RecommendedItem:
+          reach: dict | None = None, among: tuple[str, ...] | None = None
+          ) -> RecommendedItem:
     phrases = _phrases(terms)
     return RecommendedItem(c, kind, rec.name(c), score, components, terms,
-                           rec.paths(seeds, c, own, reach),
+                           rec.paths(seeds, c, own, reach, among),
                            rules.to_dict() if rules is not None else None,
                            rec.props.get(c, {}).get("region"), phrases,
                            bool(rec.props.get(c, {}).get("illustrative")))

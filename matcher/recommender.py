@@ -29,7 +29,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -55,9 +55,10 @@ from duijie.matcher.recommend import (
     seed_weights,
 )
 from duijie.matcher.semantic import SemanticSide
+from duijie.matcher.shown_share import share_bounds, shown_share
 from duijie.matcher.snapshot import CANDIDATE_KINDS, EdgeRecord, GraphSnapshot, NodeRecord
 from duijie.matcher.text import TextAffinity
-from duijie.matcher.tokenize import _segmenter, normalize_for_tokens
+from duijie.matcher.tokenize import _segmenter
 
 MAX_QUERY_CHARS = 10_000
 REVERSE_NOTE = ("文本得分与正向推荐相同（该候选在每个需求的全部候选中的相对得分）；"
@@ -87,51 +88,6 @@ def _warm(model: TextAffinity) -> TextAffinity:
     if getattr(model, "doc_model_", None) is not None:
         model.doc_model_._side()
     return model
-
-
-@lru_cache(maxsize=4096)
-def _normalized(word: str) -> str:
-    # The same words come back for every candidate of a recommendation.
-    return normalize_for_tokens(word)
-
-
-_normalized_query = lru_cache(maxsize=64)(normalize_for_tokens)
-
-
-def _shown_share(query: str, rows: list[tuple[str, float, str | None]],
-                 words: list[tuple[str, float, str | None]]) -> float:
-    """The share of the best document's score carried by index terms that lie inside the
-    words shown (a bigram across two shown words, 硅外 of 碳化硅外延, counts; 力传 of
-    压力传感器 when only 传感器 is shown does not).
-
-    >>> _shown_share("压力传感器", [("传感", 2.0, "d"), ("感器", 1.0, "d"), ("力传", 1.0, "d")],
-    ...              [("传感器", 3.0, "d")])
-    0.75
-    """
-    text = _normalized_query(query)
-    covered = [False] * len(text)
-    for word in {_normalized(w) for w, _, _ in words}:
-        at = text.find(word)
-        while word and at >= 0:
-            covered[at:at + len(word)] = [True] * len(word)
-            at = text.find(word, at + 1)
-    totals: dict[str | None, float] = defaultdict(float)
-    for _, w, doc in rows:
-        totals[doc] += w
-    best = max(totals, key=lambda d: (totals[d], str(d)), default=None)
-    if best is None or totals[best] <= 0:
-        return 0.0
-
-    def inside(term: str) -> bool:
-        at = text.find(term)
-        while term and at >= 0:
-            if all(covered[at:at + len(term)]):
-                return True
-            at = text.find(term, at + 1)
-        return False
-
-    carried = sum(w for term, w, doc in rows if doc == best and inside(term))
-    return min(carried / totals[best], 1.0)
 
 
 class Recommender:
@@ -345,7 +301,7 @@ class Recommender:
         rows = model.contributions(query_text, candidate)
         words = whole_words(query_text[: model.max_query_chars], rows,
                             _segmenter(model.tokenizer_.extra_terms).cut)
-        share = _shown_share(query_text[: model.max_query_chars], rows, words)
+        share = shown_share(query_text[: model.max_query_chars], rows, words)
         best: dict[str, tuple[float, str | None]] = {}
         for term, w, doc in words:
             if term not in best or w > best[term][0]:
@@ -356,19 +312,32 @@ class Recommender:
                  "doc_title": titles.get(doc)}
                 for term, (w, doc) in sorted(best.items(), key=lambda t: -t[1][0])[:12]], share
 
+    def share_bounds(self, kind: str, query_text: str | None, candidates: list[str]
+                     ) -> dict[str, float]:
+        """An upper bound of the share `explained_text` gives each candidate, for many at
+        once and without explaining any (`matcher.shown_share.share_bounds`)."""
+        model = self.text.get(kind)
+        if not query_text or model is None:
+            return dict.fromkeys(candidates, 1.0)
+        return share_bounds(model, query_text, candidates,
+                            _segmenter(model.tokenizer_.extra_terms).cut)
+
     def paths(self, seeds: Mapping[str, float], candidate: str, own: Iterable[str] = (),
-              reach: dict | None = None) -> list[dict]:
+              reach: dict | None = None, among: tuple[str, ...] | None = None
+              ) -> list[dict]:
         """The graph paths that carry most of a candidate's graph score and mean
         something to a person, each with its ``reason`` (`matcher.reasons.path_reason`):
         a path through another firm's records, an event or a chain of regions is left
         out. `own` are the asking firm and its need; `reach` keeps the walks from the
-        seeds for the next candidate of the same query (`explain_paths_indexed`)."""
+        seeds for the next candidate of the same query, `among` every candidate it will
+        be asked for (`explain_paths_indexed`)."""
         if not seeds or candidate not in self.index:
             return []
         # The strongest seeds carry nearly all of a path's score; five bound the work.
         strong = dict(sorted(seeds.items(), key=lambda kv: -kv[1])[:5])
         found = explain_paths_indexed(self.index, self.snapshot, strong, candidate,
-                                      max_paths=4 * self.config.max_paths, reach=reach)
+                                      max_paths=4 * self.config.max_paths, reach=reach,
+                                      among=among)
         own = {*own, candidate}
         out: list[dict] = []
         for path in found:

@@ -293,6 +293,26 @@ def test_walks_kept_for_one_query_give_every_target_the_same_paths(seed):
 
 
 @pytest.mark.parametrize("seed", [5, 6, 7])
+def test_walks_kept_near_the_shown_targets_give_the_same_paths(seed):
+    g = nx.MultiDiGraph(nx.gnm_random_graph(80, 400, seed=seed, directed=True))
+    index = GraphIndex.from_graph(g)
+    seeds = {0: 1.0, 3: 0.5, 8: 0.25}
+    among = tuple(range(10, 20))
+    reach: dict = {}
+    for target in among:
+        alone = explain_paths_indexed(index, g, seeds, target, max_paths=4)
+        near = explain_paths_indexed(index, g, seeds, target, max_paths=4, reach=reach,
+                                     among=among)
+        assert near == alone
+    kept = [v for key, v in reach.items() if key[0] != "near" and v is not None]
+    assert kept and all(len(walks[1]) < index.adjacency.nnz for walks in kept)
+    # a target outside `among` is still explained in full
+    assert explain_paths_indexed(index, g, seeds, 30, max_paths=4, reach=reach,
+                                 among=among) == explain_paths_indexed(index, g, seeds, 30,
+                                                                       max_paths=4)
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
 def test_indexed_paths_match_the_reference(seed):
     g = nx.MultiDiGraph(nx.gnm_random_graph(60, 200, seed=seed, directed=True))
     for u, v, k in g.edges(keys=True):
