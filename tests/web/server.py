@@ -81,6 +81,25 @@ def signed_in(server: Server, username: str, password: str = PASSWORD,
                         headers={"Authorization": f"Bearer {token}"})
 
 
+def ended_job(http: httpx.Client, path: str, *, phase: str | None = None,
+              seconds: float = 300, every: float = 0.1) -> dict:
+    """GET `path` (a job's or an import's address) until the job has ended, and for an
+    import until it has ended `phase` (preview or confirm); its last answer. The test
+    fails after `seconds`.
+
+        job = ended_job(http, f"/api/jobs/{started['id']}")
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = http.get(path)
+        assert answer.status_code == 200, answer.text
+        job = answer.json()
+        if job["status"] not in ("pending", "running") and (phase is None or job["phase"] == phase):
+            return job
+        assert time.monotonic() < deadline, f"{path} has not ended after {seconds} s: {job}"
+        time.sleep(every)
+
+
 def add_user(db: Path, username: str, role: str, password: str, *extra: str) -> dict:
     """Create an account through the real CLI."""
     import json

@@ -10,8 +10,6 @@ this) and 404 (a record the role may not see, answered exactly as an unknown id)
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
@@ -34,24 +32,7 @@ from tests.web.authorization_matrix import (
     Entry,
     Office,
 )
-from tests.web.server import Server, add_user
-
-
-def wait_import(http: httpx.Client, job_id: str, phase: str) -> dict:
-    deadline = time.monotonic() + 120
-    while (job := http.get(f"/api/imports/{job_id}").json())["phase"] != phase or job[
-            "status"] in ("pending", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.1)
-    return job
-
-
-def wait_job(http: httpx.Client, job_id: str, at: str = "/api/jobs") -> dict:
-    deadline = time.monotonic() + 300
-    while (job := http.get(f"{at}/{job_id}").json())["status"] in ("pending", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.1)
-    return job
+from tests.web.server import Server, add_user, ended_job
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +64,8 @@ def office(tmp_path_factory) -> Office:
         assert added.status_code == 200, added.text
         assert org.post(f"/api/events/{ids['event']}/rules", json={
             "kind": "pin", "firm": FIRM_A, "helper": EXPERT}).status_code == 201
-        job = wait_job(org, org.post(f"/api/events/{ids['event']}/plan", json={}).json()["id"])
+        job = ended_job(org, "/api/jobs/" + org.post(f"/api/events/{ids['event']}/plan",
+                                                  json={}).json()["id"])
         assert job["status"] == "done", job
         ids["job"] = job["id"]
         ids["meeting"] = next(m["meeting_id"] for m in job["result"]["meetings"]
@@ -95,9 +77,9 @@ def office(tmp_path_factory) -> Office:
         ids["import"] = upload.json()["id"]
         dupes = org.post("/api/imports", data={"kind": "企业"}, files={
             "file": ("dupes.csv", "企业名称\n海康微视\n".encode(), "text/csv")}).json()
-        wait_import(org, dupes["id"], "preview")
+        ended_job(org, f"/api/imports/{dupes['id']}", phase="preview")
         assert org.post(f"/api/imports/{dupes['id']}/confirm").status_code == 202
-        wait_import(org, dupes["id"], "confirm")
+        ended_job(org, f"/api/imports/{dupes['id']}", phase="confirm")
         ids["review"] = next(c["id"] for c in org.get("/api/reviews").json()["items"]
                              if c["incoming"]["name"] == "海康微视")
         problem = org.post("/api/problems", json={
@@ -111,10 +93,11 @@ def office(tmp_path_factory) -> Office:
         ids["programme"] = org.get("/api/programmes").json()["data"][0]["id"]
         clustering = org.post("/api/challenges/recompute")
         assert clustering.status_code == 202, clustering.text
-        ids["challenge_job"] = wait_job(org, clustering.json()["id"], "/api/challenges/jobs")["id"]
+        ids["challenge_job"] = ended_job(
+            org, "/api/challenges/jobs/" + clustering.json()["id"])["id"]
         learning = org.post("/api/analysis/learn")
         assert learning.status_code == 202, learning.text
-        ids["learn_job"] = wait_job(org, learning.json()["id"], "/api/analysis/learn")["id"]
+        ids["learn_job"] = ended_job(org, "/api/analysis/learn/" + learning.json()["id"])["id"]
     yield found
     server.close()
 

@@ -7,13 +7,18 @@ run, its panel shows the stage and the page reloads with the themes, with screen
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
 from tests.web.browser import browser, screenshot, signed_in_page  # noqa: F401  (fixture)
-from tests.web.server import PASSWORD, Server, add_user, serve_with_accounts, signed_in
+from tests.web.server import (
+    PASSWORD,
+    Server,
+    add_user,
+    ended_job,
+    serve_with_accounts,
+    signed_in,
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +28,8 @@ def server(tmp_path_factory):
         ("ail", "enterprise", "--party", "ent:ailaiyi")])
 
 
-def wait_job(http: httpx.Client, job_id: str, timeout: float = 300) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        job = http.get(f"/api/challenges/jobs/{job_id}")
-        assert job.status_code == 200, job.text
-        if job.json()["status"] not in ("pending", "running"):
-            return job.json()
-        assert time.monotonic() < deadline, job.json()
-        time.sleep(0.3)
+def wait_job(http: httpx.Client, job_id: str) -> dict:
+    return ended_job(http, f"/api/challenges/jobs/{job_id}")
 
 
 def test_themes_rename_and_refusals_over_http(server: Server) -> None:

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from duijie.api.services.accounts import accounts_path
 from duijie.graph.accounts import AccountStore
 from duijie.graph.vocab import PARTY_REASONS
-from tests.web.server import Server, serve_with_accounts, signed_in
+from tests.web.server import Server, ended_job, serve_with_accounts, signed_in
 
 PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
@@ -41,14 +41,8 @@ def client(server: Server, username: str) -> httpx.Client:
     return signed_in(server, username)
 
 
-def wait_for(http: httpx.Client, job_id: str, seconds: float = 300) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = http.get(f"/api/jobs/{job_id}").json()
-        if job["status"] not in ("pending", "running"):
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} still running after {seconds} s")
+def wait_for(http: httpx.Client, job_id: str) -> dict:
+    return ended_job(http, f"/api/jobs/{job_id}")
 
 
 def meetings_of(http: httpx.Client, event_id: str = XIAN) -> dict[str, str]:

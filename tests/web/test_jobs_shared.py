@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.web.server import Server, add_user, signed_in
+from tests.web.server import Server, add_user, ended_job, signed_in
 
 PASSWORD = "correct horse battery"
 XIAN = "evt:xian-docking-2019-05"
@@ -30,17 +30,6 @@ def servers(tmp_path_factory):
 
 def client(server: Server) -> httpx.Client:
     return signed_in(server, "wang")
-
-
-def wait_for(http: httpx.Client, job_id: str, seconds: float = 300) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        answer = http.get(f"/api/jobs/{job_id}")
-        assert answer.status_code == 200, answer.text
-        if answer.json()["status"] not in ("pending", "running"):
-            return answer.json()
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} still running after {seconds} s")
 
 
 def meetings(http: httpx.Client) -> set[str]:
@@ -69,7 +58,8 @@ def test_a_plan_is_read_refused_cancelled_and_finished_through_another_process(s
         assert one.get(f"/api/jobs/{job_id}").json()["status"] == "cancelled"
         assert meetings(one) == before
 
-        job = wait_for(other, one.post(f"/api/events/{XIAN}/plan", json={}).json()["id"])
+        job = ended_job(other, "/api/jobs/" + one.post(f"/api/events/{XIAN}/plan",
+                                                        json={}).json()["id"])
         assert job["status"] == "done", job
         plan = job["result"]
         assert plan["event_id"] == XIAN and plan["meetings"]

@@ -4,14 +4,12 @@ recommendations never wait for it and use the last finished model once it ends."
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from duijie.api.services.simulated_outcomes import write_simulated_outcomes
 from duijie.graph import open_store
 from tests.api.test_learned_ranking import SIZE, _need
-from tests.web.server import PASSWORD, Server, add_user, signed_in
+from tests.web.server import PASSWORD, Server, add_user, ended_job, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +26,8 @@ def office(tmp_path_factory):
     running.close()
 
 
-def _wait(api, job_id: str, seconds: float = 600) -> dict:
-    deadline = time.monotonic() + seconds
-    while (job := api.get(f"/api/analysis/learn/{job_id}").json())["status"] in (
-            "pending", "running"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
-    return job
+def _wait(api, job_id: str) -> dict:
+    return ended_job(api, f"/api/analysis/learn/{job_id}", seconds=600)
 
 
 def test_learning_is_a_job_and_recommendations_never_wait_for_it(office):

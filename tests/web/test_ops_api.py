@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from tests.web.server import Server, serve_with_accounts, signed_in
+from tests.web.server import Server, ended_job, serve_with_accounts, signed_in
 
 PASSWORD = "correct horse battery"
 
@@ -37,14 +36,8 @@ def upload(http: httpx.Client, name: str, data: bytes, kind: str = "企业") -> 
     return answer.json()
 
 
-def finished(http: httpx.Client, job_id: str, seconds: float = 60) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = http.get(f"/api/imports/{job_id}").json()
-        if job["status"] not in ("pending", "running"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"import {job_id} did not finish: {job}")
+def finished(http: httpx.Client, job_id: str) -> dict:
+    return ended_job(http, f"/api/imports/{job_id}", seconds=60, every=0.05)
 
 
 def node_count(server: Server) -> int:

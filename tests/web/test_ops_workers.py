@@ -5,7 +5,6 @@ worker confirmed through the other, and one confirm winning a race."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,7 +13,14 @@ import pytest
 
 from duijie.graph import open_store
 from duijie.graph.store import iter_nodes
-from tests.web.server import PASSWORD, Server, add_user, serve_with_accounts, session_token
+from tests.web.server import (
+    PASSWORD,
+    Server,
+    add_user,
+    ended_job,
+    serve_with_accounts,
+    session_token,
+)
 
 SUBMISSIONS = 200
 THREADS = 8
@@ -84,14 +90,9 @@ def test_two_workers_store_every_acknowledged_write_exactly_once(served):
     assert all(names[name] == 1 for name, _ in imports)
 
 
-def wait(http: httpx.Client, job_id: str, phase: str, seconds: float = 120) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = http.get(f"/api/imports/{job_id}").json()  # either worker answers
-        if job["phase"] == phase and job["status"] not in ("pending", "running"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"import {job_id} still {job}")
+def wait(http: httpx.Client, job_id: str, phase: str) -> dict:
+    # either worker answers
+    return ended_job(http, f"/api/imports/{job_id}", phase=phase, seconds=120, every=0.05)
 
 
 def test_an_import_confirmed_twice_at_once_is_written_once(tmp_path):
