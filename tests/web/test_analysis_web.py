@@ -63,3 +63,26 @@ def test_the_report_page_reads_as_a_report(browser, server):  # noqa: F811
     screenshot(page, "analysis-en")
     page.click("header a.lang")
     page.close()
+
+
+def test_a_kept_report_is_answered_again_until_a_write_moves_the_graph(server):
+    """The report is kept per graph version, reader and language (`kept_reports`): asked
+    again it is the same; after a write (a new event) it is computed again and shows it."""
+    with signed_in(server, "wang") as api:
+        params = {"rank_events": 0, "today": "2019-12-31"}
+        first = api.get("/api/analysis", params=params)
+        again = api.get("/api/analysis", params=params)
+        assert first.status_code == again.status_code == 200
+        assert again.json() == first.json()
+        ids = {e["id"] for e in first.json()["events"]}
+        made = api.post("/api/events", json={"name": "成效复盘会", "event_id": "evt:kept-check",
+                                             "days": ["2030-03-02"]})
+        assert made.status_code == 201, made.text
+        after = api.get("/api/analysis", params=params).json()
+        assert {e["id"] for e in after["events"]} == ids | {"evt:kept-check"}
+        # the page (report and figures kept per language) answers the same way twice
+        with signed_in(server, "wang", cookie=True) as page:
+            pages = [page.get(f"/analysis/{XIAN}", params={"lang": lang})
+                     for lang in ("zh", "en", "zh")]
+        assert [p.status_code for p in pages] == [200, 200, 200]
+        assert pages[0].text == pages[2].text != pages[1].text

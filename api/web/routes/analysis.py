@@ -12,13 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from duijie.api.jobs import SharedJobs, job_dict
 from duijie.api.services.access import Viewer
+from duijie.api.services.kept_reports import kept_figures, kept_report
 from duijie.api.services.learning_runs import LearningRun, learn_ranking
-from duijie.api.services.report import (
-    RANK_EVENTS,
-    AnalysisReport,
-    all_events_report,
-    event_report,
-)
+from duijie.api.services.report import RANK_EVENTS, AnalysisReport
 from duijie.api.web.deps import JobsDep, OrganiserSession, StoreDep, require_role, viewer_of
 from duijie.api.web.event_models import JobFields
 from duijie.graph.accounts import Role, Session
@@ -102,20 +98,21 @@ def all_events_api(store: StoreDep, session: ReaderSession, today: Today = None,
     """Every event in the organiser's scope together: funnel, sign rate with its
     interval, firms, where partners ranked before their events, learning, overdue
     follow-ups, and findings (message keys with values)."""
-    return all_events_report(store, today=today.isoformat() if today else None,
-                             rank_events=rank_events, viewer=viewer_of(session)).to_dict()
+    return kept_report(store, today=today.isoformat() if today else None,
+                       rank_events=rank_events, viewer=viewer_of(session))
 
 
 @router.get("/api/analysis/{event_id}", response_model=AnalysisReport)
 def event_api(event_id: str, store: StoreDep, session: ReaderSession,
               today: Today = None) -> dict:
     """One event's report (as `duijie report EVENT_ID --json`)."""
-    return event_report(store, event_id, today=today.isoformat() if today else None,
-                        viewer=viewer_of(session)).to_dict()
+    return kept_report(store, event_id, today=today.isoformat() if today else None,
+                       viewer=viewer_of(session))
 
 
-def _page(request: Request, make) -> HTMLResponse:
-    from duijie.api.services.report_figures import report_figures
+def _page(request: Request, event_id: str | None) -> HTMLResponse:
+    """The report page (every event's with None), its report and figures kept per graph
+    version, reader and language (`kept_reports`)."""
     from duijie.api.web.pages import language, page_session, render
     from duijie.api.web.report_html import translator
 
@@ -124,8 +121,9 @@ def _page(request: Request, make) -> HTMLResponse:
         return RedirectResponse("/login", status_code=303)
     if session.user.role not in READERS:
         raise Forbidden("the analysis is for organisers and analysts", where="analysis")
-    data = make(request.app.state.store, viewer_of(session)).to_dict()
-    figures = report_figures(data, translator(language(request)))
+    store, viewer, lang = request.app.state.store, viewer_of(session), language(request)
+    data = kept_report(store, event_id, viewer=viewer)
+    figures = kept_figures(store, event_id, data, lang, translator(lang), viewer=viewer)
     json_href = "/api/analysis" + ("" if data["scope"] == "all" else f"/{data['scope']}")
     may_learn = session.user.role == Role.ORGANISER and not session.user.scope
     job = running_learning(request.app.state.jobs) if may_learn else None
@@ -152,10 +150,10 @@ async def learn_page(request: Request) -> Response:
 @router.get("/analysis", include_in_schema=False)
 def all_events_page(request: Request) -> HTMLResponse:
     """Every event's outcomes together, with links to each event's report."""
-    return _page(request, lambda store, viewer: all_events_report(store, viewer=viewer))
+    return _page(request, None)
 
 
 @router.get("/analysis/{event_id}", include_in_schema=False)
 def event_page(event_id: str, request: Request) -> HTMLResponse:
     """One event's report."""
-    return _page(request, lambda store, viewer: event_report(store, event_id, viewer=viewer))
+    return _page(request, event_id)
