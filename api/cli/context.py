@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from duijie.graph import open_store
 from duijie.graph.bolt_wait import WAIT_ENV
+from duijie.graph.errors import NotFound
 from duijie.graph.store import GraphStore
 
 CREATING_COMMANDS = frozenset({"init", "seed", "demo", "import", "generate", "serve"})
@@ -26,11 +27,22 @@ class AppContext:
         self.url = url
         self.create = create
         self._store: GraphStore | None = None
+        self.missing = False  # `existing_store` found no database and stood in an empty one
 
     @property
     def store(self) -> GraphStore:
         if self._store is None:
             self._store = open_store(self.url, create=self.create)
+        return self._store
+
+    def existing_store(self) -> GraphStore:
+        """The store if it exists, else an empty one in memory: a dry run checks against
+        what a new database would hold and writes nothing, not even the file."""
+        if self._store is None:
+            try:
+                self._store = open_store(self.url, create=False)
+            except NotFound:
+                self._store, self.missing = open_store(":memory:"), True
         return self._store
 
     def close(self) -> None:

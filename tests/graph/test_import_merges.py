@@ -82,6 +82,21 @@ def test_dry_run_shows_the_merges_and_writes_nothing(tmp_path: Path) -> None:
         assert store.list_reviews(None) == []
 
 
+def test_dry_run_on_a_database_that_does_not_exist_creates_no_file(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    incoming = write_csv(tmp_path / "in.csv", INCOMING)
+    done = run_cli("import", "企业", str(incoming), "--dry-run", db=db)
+    assert done.returncode == 0, done.stderr
+    assert "dry run: nothing written" in done.stdout and "does not exist yet" in done.stdout
+    as_json = json.loads(run_cli("import", "企业", str(incoming), "--dry-run", "--json",
+                                 db=db).stdout)
+    # Checked as against a new, empty database: row 5 still folds into row 4.
+    assert (as_json["created"], as_json["merged"]) == (4, 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    assert run_cli("import", "企业", str(incoming), db=db).returncode == 0  # a real run creates it
+    assert db.exists()
+
+
 def test_resolve_file_answers_one_row_a_line(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     assert run_cli("import", "企业", str(write_csv(tmp_path / "s.csv", STORED)),

@@ -112,7 +112,8 @@ def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
         return progress(rows, total=len(rows), desc=f"importing {file.name}")
 
     try:
-        report = import_data(app.store, kind, file, sheet, progress=bar, dry_run=dry_run)
+        store = app.existing_store() if dry_run else app.store
+        report = import_data(store, kind, file, sheet, progress=bar, dry_run=dry_run)
     except InvalidInput as exc:
         if as_json:
             echo_json({"ok": False, "error": exc.message, "where": exc.where,
@@ -122,6 +123,9 @@ def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
         echo_json(report.to_dict())
     else:
         click.echo(render_report(report))
+        if app.missing:
+            click.echo("  (the database does not exist yet: checked as if empty, and not "
+                       "created)")
 
 
 @click.command("export")
