@@ -361,7 +361,7 @@ def test_firms_numbered_alike_are_all_created_without_review(tmp_path, sqlite_st
 
 
 def test_each_row_is_validated_once(tmp_path, sqlite_store, monkeypatch):
-    import duijie.graph.importers as importers
+    import duijie.graph.import_rows as import_rows
     import duijie.graph.model as model
     calls = []
     real = model.validate_props
@@ -371,7 +371,7 @@ def test_each_row_is_validated_once(tmp_path, sqlite_store, monkeypatch):
         return real(kind, props, where, partial)
 
     monkeypatch.setattr(model, "validate_props", counted)
-    monkeypatch.setattr(importers, "validate_props", counted)
+    monkeypatch.setattr(import_rows, "validate_props", counted)
     rows = [["领域名称", "同义词"], *[[f"领域{i}", f"方向{i}"] for i in range(50)]]
     import_file(sqlite_store, "Topic", write_csv(tmp_path / "topics.csv", rows))
     assert len(calls) == 50  # parse only: the write batch trusts the parsed records
