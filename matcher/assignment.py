@@ -35,10 +35,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from duijie.graph.errors import Conflict, DuijieError, InvalidInput
-
-SCALE = 10**6
-"""Scores become integers `round(score * SCALE)`; 0.0001 apart stays 100 apart."""
+from duijie.graph.errors import DuijieError, InvalidInput
+from duijie.matcher.assignment_flow import SCALE, PairArrays, solve_flow
 
 Pair = tuple[str, str]
 
@@ -200,113 +198,6 @@ def _forced(rules: PlanRules, firms: dict[str, Participant], helpers: dict[str, 
     return forced
 
 
-# ----------------------------------------------------------------------------- flow path
-
-@dataclass
-class _Arrays:
-    """Acceptable pairs as index arrays (firm row, helper column, integer score), sorted."""
-
-    fids: list[str]
-    hids: list[str]
-    fi: np.ndarray
-    hi: np.ndarray
-    sc: np.ndarray
-
-    def pairs(self, mask: np.ndarray | None = None) -> list[Pair]:
-        fi, hi = (self.fi, self.hi) if mask is None else (self.fi[mask], self.hi[mask])
-        return [(self.fids[a], self.hids[b]) for a, b in zip(fi.tolist(), hi.tolist(),
-                                                               strict=True)]
-
-
-def _max_matched(n_firms: int, n_helpers: int, free: np.ndarray, fi: np.ndarray,
-                 hi: np.ndarray, helper_cap: np.ndarray) -> int:
-    """How many free firms can get one meeting each over the pairs (fi, hi): a max flow."""
-    from ortools.graph.python import max_flow
-
-    if not len(fi):
-        return 0
-    firm_nodes = np.flatnonzero(free)
-    tails = np.concatenate([np.zeros(len(firm_nodes), np.int64), fi + 2,
-                            np.arange(n_helpers) + 2 + n_firms])
-    heads = np.concatenate([firm_nodes + 2, hi + 2 + n_firms, np.ones(n_helpers, np.int64)])
-    caps = np.concatenate([np.ones(len(firm_nodes) + len(fi), np.int64), helper_cap])
-    mf = max_flow.SimpleMaxFlow()
-    mf.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), caps)
-    if mf.solve(0, 1) != mf.OPTIMAL:  # pragma: no cover - only on malformed input
-        raise Conflict("max flow failed", where="plan_meetings")
-    return int(mf.optimal_flow())
-
-
-def _solve_flow(acc: _Arrays, firm_cap: np.ndarray, helper_cap: np.ndarray,
-                n_forced: np.ndarray, n_acceptable_firms: int, fair: bool = True,
-                step: Callable[[str], None] = lambda stage: None
-                ) -> tuple[np.ndarray, int, int | None]:
-    """Stages 1–2 by max-flow probes, stages 3–4 by one min-cost flow; returns a pair mask."""
-    from ortools.graph.python import min_cost_flow
-
-    nf, nh = len(acc.fids), len(acc.hids)
-    free = (n_forced == 0) & (firm_cap > 0)
-    live = (firm_cap[acc.fi] > 0) & (helper_cap[acc.hi] > 0)
-    cover = live & free[acc.fi]
-    step("coverage")
-    c_star = _max_matched(nf, nh, free, acc.fi[cover], acc.hi[cover], helper_cap) if fair else 0
-    tau = None
-    if c_star:
-        levels = np.unique(acc.sc[cover])
-        lo, hi = 0, len(levels) - 1  # levels[lo] is always feasible (every pair)
-        while lo < hi:
-            step("max-min")
-            mid = (lo + hi + 1) // 2
-            m = cover & (acc.sc >= levels[mid])
-            if _max_matched(nf, nh, free, acc.fi[m], acc.hi[m], helper_cap) == c_star:
-                lo = mid
-            else:
-                hi = mid - 1
-        tau = int(levels[lo])
-    squeeze = fair and int((n_forced > 0).sum()) + c_star < n_acceptable_firms
-    cap = firm_cap.copy()
-    if squeeze:  # someone with a match is left out: at most two each (or the forced ones)
-        cap = np.minimum(cap, np.maximum(0, 2 - n_forced))
-    best_tier = free & (cap > 0) if tau is not None else np.zeros(nf, bool)
-    rest = cap - best_tier
-    fb, fr, hn = 2 + np.arange(nf), 2 + nf + np.arange(nf), 2 + 2 * nf + np.arange(nh)
-    high = live & best_tier[acc.fi] & (acc.sc >= (tau or 0))
-    low = live & ~high
-    n_high = int(high.sum())
-    pair_nodes = 2 + 2 * nf + nh + np.arange(n_high)
-    big = (int(firm_cap.sum()) + 1) * SCALE + 1
-    supply = int(best_tier.sum() + rest.sum())
-    bt, rs = np.flatnonzero(best_tier), np.flatnonzero(rest > 0)
-    parts = [  # (tails, heads, caps, costs)
-        (np.zeros(len(bt)), fb[bt], np.ones(len(bt)), np.full(len(bt), -big)),
-        (np.zeros(len(rs)), fr[rs], rest[rs], np.zeros(len(rs))),
-        (fb[acc.fi[high]], pair_nodes, np.ones(n_high), np.zeros(n_high)),
-        (fr[acc.fi[high]], pair_nodes, np.ones(n_high), np.zeros(n_high)),
-        (pair_nodes, hn[acc.hi[high]], np.ones(n_high), -acc.sc[high]),
-        (fr[acc.fi[low]], hn[acc.hi[low]], np.ones(int(low.sum())), -acc.sc[low]),
-        (hn, np.ones(nh), helper_cap, np.zeros(nh)),
-        (np.zeros(1), np.ones(1), np.array([supply]), np.zeros(1)),  # meetings not held
-    ]
-    step("total score")
-    tails, heads, caps, costs = (np.concatenate([p[i] for p in parts]).astype(np.int64)
-                                 for i in range(4))
-    mcf = min_cost_flow.SimpleMinCostFlow()
-    mcf.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
-                                             caps, costs)
-    mcf.set_node_supply(0, supply)
-    mcf.set_node_supply(1, -supply)
-    status = mcf.solve()
-    if status != mcf.OPTIMAL:  # pragma: no cover - the bypass arc keeps it feasible
-        raise Conflict(f"min-cost flow ended with status {status}", where="plan_meetings")
-    start_high = sum(len(p[0]) for p in parts[:4])
-    start_low = start_high + n_high
-    flows = mcf.flows(np.arange(start_high, start_low + int(low.sum()), dtype=np.int64))
-    chosen = np.zeros(len(acc.fi), bool)
-    chosen[np.flatnonzero(high)] = flows[:n_high] > 0
-    chosen[np.flatnonzero(low)] = flows[n_high:] > 0
-    return chosen, c_star, tau
-
-
 # ----------------------------------------------------------------------------- entry point
 
 def _score_arrays(firms: Sequence[Participant], helpers: Sequence[Participant],
@@ -433,7 +324,7 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
     blocked = np.array([fpos[f] * len(hids) + hpos[h] for f, h in never | set(forced)],
                        np.int64)
     ok = (val >= min_score) & ~np.isin(code, blocked)
-    acc = _Arrays(fids, hids, fi[ok], hi[ok], np.rint(val[ok] * SCALE).astype(np.int64))
+    acc = PairArrays(fids, hids, fi[ok], hi[ok], np.rint(val[ok] * SCALE).astype(np.int64))
     if not len(acc.fi) and not forced:
         best = float(val.max()) if len(val) else None
         raise InvalidInput(
@@ -472,7 +363,7 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
         chosen_set = set(chosen_pairs)
         chosen = np.array([p in chosen_set for p in acc.pairs()], bool)
     else:
-        chosen, _, tau = _solve_flow(acc, firm_cap, helper_cap, n_forced, len(has_match), fair,
+        chosen, _, tau = solve_flow(acc, firm_cap, helper_cap, n_forced, len(has_match), fair,
                                      step)
     meetings = [PlannedMeeting(f, h, lookup((f, h)), src) for (f, h), src in sorted(forced.items())]
     meetings += [PlannedMeeting(fids[a], hids[b], s / SCALE) for a, b, s in zip(
@@ -491,7 +382,7 @@ def plan_meetings(firms: Sequence[Participant], helpers: Sequence[Participant],
     )
 
 
-def _supply_demand(fmap: dict[str, Participant], hmap: dict[str, Participant], acc: _Arrays,
+def _supply_demand(fmap: dict[str, Participant], hmap: dict[str, Participant], acc: PairArrays,
                    n_has_match: int, rules: PlanRules) -> list[str]:
     """Supply against demand, before solving: what cannot work and what to change."""
     notes = []
@@ -517,7 +408,7 @@ def _supply_demand(fmap: dict[str, Participant], hmap: dict[str, Participant], a
 
 
 def explain_unassigned(fmap: dict[str, Participant], hmap: dict[str, Participant],
-                       meetings: Iterable[PlannedMeeting], acc: _Arrays, never: set[Pair],
+                       meetings: Iterable[PlannedMeeting], acc: PairArrays, never: set[Pair],
                        score: Callable[[Pair], float], min_score: float) -> dict[str, str]:
     """Why each participant without a meeting has none: capacity, no match, or conflict."""
     met = {m.firm for m in meetings} | {m.helper for m in meetings}
@@ -546,7 +437,7 @@ def explain_unassigned(fmap: dict[str, Participant], hmap: dict[str, Participant
 
 
 def rank_alternates(hmap: dict[str, Participant], meetings: Iterable[PlannedMeeting],
-                    acc: _Arrays, n: int) -> dict[str, list[tuple[str, float]]]:
+                    acc: PairArrays, n: int) -> dict[str, list[tuple[str, float]]]:
     """Per firm, up to `n` stand-ins for a no-show: spare capacity first, then by score."""
     if n <= 0 or not len(acc.fi):
         return {}
