@@ -77,8 +77,12 @@ def _hidden(word: str) -> bool:
             or not any(c.isalpha() for c in w))
 
 
+EXPLAINED_DOCS = 8
+"""How many of a profile's documents an explanation reads (those that contribute most)."""
+
+
 def whole_words(query: str, contributions: Iterable[tuple[str, float, str | None]],
-                segment: Callable[[str], list[str]], max_docs: int = 8
+                segment: Callable[[str], list[str]], max_docs: int = EXPLAINED_DOCS
                 ) -> list[tuple[str, float, str | None]]:
     """Readable matched words of a query, per document, from raw index contributions.
 

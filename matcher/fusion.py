@@ -123,10 +123,12 @@ def candidate_doc_scores(doc_model, cols: np.ndarray, weights: np.ndarray,
     return out
 
 
-def document_contributions(doc_model, cols: np.ndarray, weights: np.ndarray, p: int
-                           ) -> list[tuple[str, float, str | None]]:
+def document_contributions(doc_model, cols: np.ndarray, weights: np.ndarray, p: int,
+                           docs: int | None = None) -> list[tuple[str, float, str | None]]:
     """What each query term adds to each document of profile ``p`` (largest first), read
-    from the document rows; the fused model's `contributions`."""
+    from the document rows; the fused model's `contributions`. With `docs`, only the
+    documents whose summed contributions may be among the `docs` largest (ties, and
+    totals within rounding of the last one, kept), each with all its rows."""
     out = []
     n_main = len(doc_model.doc_start_) - 1
     if p < n_main:
@@ -134,6 +136,8 @@ def document_contributions(doc_model, cols: np.ndarray, weights: np.ndarray, p: 
         main = cols < doc_model.n_terms_main_
         which, col, value = _document_terms(doc_model, np.arange(lo, hi), cols[main],
                                             weights[main])
+        if docs is not None and hi - lo > docs and len(which):
+            which, col, value = _strongest_documents(which, col, value, docs)
         out = [(doc_model.terms_[c], float(v), doc_model.doc_ids_[lo + w])
                for w, c, v in zip(which.tolist(), col.tolist(), value.tolist(), strict=True)]
     else:
@@ -148,6 +152,19 @@ def document_contributions(doc_model, cols: np.ndarray, weights: np.ndarray, p: 
                                 doc_model._side_doc_ids[r]))
     out.sort(key=lambda t: (-t[1], t[0], str(t[2])))
     return out
+
+
+def _strongest_documents(which: np.ndarray, col: np.ndarray, value: np.ndarray, docs: int
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of the documents that may be among the `docs` of largest total: every one
+    at or above the `docs`-th total less a rounding margin (a caller sums in its own order,
+    so totals here may differ from its in the last bits)."""
+    totals = np.bincount(which, weights=value)
+    if np.count_nonzero(totals) <= docs:
+        return which, col, value
+    kth = np.partition(totals, len(totals) - docs)[len(totals) - docs]
+    keep = (totals >= kth - 1e-9 * totals.max())[which]
+    return which[keep], col[keep], value[keep]
 
 
 def fused_scores(concat: np.ndarray, per_doc: np.ndarray, weight: float | np.ndarray

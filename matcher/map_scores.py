@@ -26,8 +26,10 @@ config says. Only the graph part differs, by `graph`:
 Work saved in both: the matched words (the shown-words rule, the costly part of an
 explained ranking) are read only for candidates whose score before that rule reaches
 `strong` (the rule only ever lowers a score), plus the single best candidate of a need
-that has no strong one; explanation paths are not computed (they never change a score);
-one PageRank serves both kinds. With stored embeddings (`rec.semantic`) the meaning
+that has no strong one, and among those only the ones whose score at an upper bound of
+their share (`Recommender.share_bounds`, many at once from the index arrays) still
+reaches the top, as a page ranks; explanation paths are not computed (they never change
+a score); one PageRank serves both kinds. With stored embeddings (`rec.semantic`) the meaning
 part is not batched: every need is then ranked by the page's own path.
 
 >>> from duijie.matcher.recommender import Recommender
@@ -122,9 +124,10 @@ def strong_suppliers(rec: Recommender, need_ids: Iterable[str], *,
         x, skip, pools = joint or (next(vectors), frozenset(seeds), {})
         ranked = [_scored(rec, need, kind, text, firm, x, skip, pools, k) for kind in kinds]
         strong_items = []
-        for pool, used, terms, read, weights in ranked:
+        for pool, used, terms, read, weights, bound in ranked:
             above = {c: s for c, s in pool.items() if s >= strong}
-            chosen, _ = _shown_words_carry_the_text(read, above, used, weights, k, terms)
+            chosen, _ = _shown_words_carry_the_text(read, above, used, weights, k, terms,
+                                                    bound=bound)
             pool.update(above)
             strong_items.append([(c, above[c]) for c in chosen if above[c] >= strong])
         for items in strong_items:
@@ -132,8 +135,9 @@ def strong_suppliers(rec: Recommender, need_ids: Iterable[str], *,
                 out.matches[(need, c)] = score
         tops = [items[0] for items in strong_items if items]
         if not tops:  # a weak need: its best one, to be named as the gap's nearest
-            for pool, used, terms, read, weights in ranked:
-                chosen, _ = _shown_words_carry_the_text(read, pool, used, weights, 1, terms)
+            for pool, used, terms, read, weights, bound in ranked:
+                chosen, _ = _shown_words_carry_the_text(read, pool, used, weights, 1, terms,
+                                                        bound=bound)
                 tops += [(c, pool[c]) for c in chosen]
         for c, score in tops:
             if score > out.best.get(need, (None, -1.0))[1]:
@@ -209,7 +213,8 @@ def _scored(rec: Recommender, need: str, kind: str, query_text: str | None,
     weights = rec.config.weights[kind]
     scores = combine(used, weights)
     pool = {c: s for c, s in scores.items() if c in allowed}
-    return pool, used, {}, partial(rec.explained_text, kind, query_text=query_text), weights
+    return (pool, used, {}, partial(rec.explained_text, kind, query_text=query_text), weights,
+            partial(rec.share_bounds, kind, query_text))
 
 
 def _by_pages(rec: Recommender, need_ids: list[str], kinds: Sequence[str], k: int,

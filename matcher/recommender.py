@@ -38,7 +38,7 @@ from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import shown_name
 from duijie.graph.places import find_places
 from duijie.matcher.eligibility import evaluate_eligibility
-from duijie.matcher.explain_terms import whole_words
+from duijie.matcher.explain_terms import EXPLAINED_DOCS, whole_words
 from duijie.matcher.graph_rank import GraphIndex
 from duijie.matcher.paths import explain_paths_indexed
 from duijie.matcher.profiles import SnapshotFacts, join_text
@@ -298,7 +298,9 @@ class Recommender:
         model = self.text.get(kind)
         if not query_text or model is None or candidate not in model.profile_index_:
             return [], 0.0
-        rows = model.contributions(query_text, candidate)
+        # The strongest documents only (all their rows): the words come from those, and
+        # the share from the best of them; the rest only cost building and sorting rows.
+        rows = model.contributions(query_text, candidate, docs=EXPLAINED_DOCS)
         words = whole_words(query_text[: model.max_query_chars], rows,
                             _segmenter(model.tokenizer_.extra_terms).cut)
         share = shown_share(query_text[: model.max_query_chars], rows, words)

@@ -719,13 +719,15 @@ class TextAffinity(BaseEstimator):
         return whole_words(query[: self.max_query_chars], rows,
                            seg.cut)
 
-    def contributions(self, query: str, profile_id: str
+    def contributions(self, query: str, profile_id: str, docs: int | None = None
                       ) -> list[tuple[str, float, str | None]]:
         """The index terms a query and a profile share, with their contributions.
 
         Returns ``(term, weight, doc_id)`` for every (term, document) pair that adds to the
         document's score, largest first; the weights of one document sum to its score
-        (``doc_id`` is None with ``aggregation="concat"``).
+        (``doc_id`` is None with ``aggregation="concat"``). With `docs`, a fused model
+        gives only the documents that may be among the `docs` of largest score (all
+        rows of each; ties kept): what an explanation of the strongest documents reads.
 
         Raises
         ------
@@ -737,7 +739,7 @@ class TextAffinity(BaseEstimator):
             raise NotFound("is not an indexed profile", value=profile_id, where="explain")
         if self._fused():
             doc = self.doc_model_
-            return document_contributions(doc, *doc._query_vector(query), p)
+            return document_contributions(doc, *doc._query_vector(query), p, docs)
         return index_contributions(self, *self._query_vector(query), p)
 
     def _fused(self) -> bool:

@@ -77,3 +77,34 @@ def test_bad_requests_are_named(rec_and_needs) -> None:
         assert err.value.where == where
     with pytest.raises(InvalidInput, match="not known needs"):
         strong_suppliers(rec, ["need:nope"])
+
+
+def test_explaining_the_strongest_documents_only_changes_nothing(rec_and_needs) -> None:
+    """`Recommender.explained_text` reads the rows of the documents that may be among the
+    strongest (`contributions(docs=...)`): the words and the share are those of reading
+    every row, on institutes with more documents than are read."""
+    from duijie.matcher.explain_terms import EXPLAINED_DOCS, whole_words
+    from duijie.matcher.recommender import _segmenter
+    from duijie.matcher.shown_share import shown_share
+
+    rec, needs = rec_and_needs
+    model = rec.text["Institute"]
+    many = [p for p in model.profile_ids_ if model.doc_model_.n_docs_[
+        model.profile_index_[p]] > EXPLAINED_DOCS]
+    compared = reduced = 0
+    for need in needs[::2]:
+        query = rec.need_query(need)
+        cut = query[: model.max_query_chars]
+        for candidate in model.profile_ids_:
+            rows = model.contributions(query, candidate)
+            if len({d for _, _, d in rows}) <= EXPLAINED_DOCS:
+                continue
+            words = whole_words(cut, rows, _segmenter(model.tokenizer_.extra_terms).cut)
+            terms, share = rec.explained_text("Institute", candidate, query)
+            assert share == shown_share(cut, rows, words)
+            assert {t["term"] for t in terms} <= {w for w, _, _ in words}
+            read = model.contributions(query, candidate, docs=EXPLAINED_DOCS)
+            assert set(read) <= set(rows)  # whole documents, ties at the last one kept
+            compared += 1
+            reduced += len(read) < len(rows)
+    assert many and compared > 0 and reduced > 0
