@@ -2,13 +2,15 @@
 
 - `resolve(store_or_index, name, …)`: ranked candidates, each `same`, `review`
   or `different` with its reasons (see `graph.resolution_index` for the rules).
-- `plan_organisation_writes(store, nodes)`: the write-path hook importers and the
-  seed loader call. Each incoming Enterprise/Institute is compared with the store
-  and with the records before it in the same call: `same` re-targets it at the
+- `plan_organisation_writes(store, nodes)`: the write-path hook importers call.
+  Each incoming Enterprise/Institute is compared with the store and with the
+  records before it in the same call: `same` re-targets it at the
   stored id (the stored name stays, the incoming name becomes an alias, props and
   provenance merge); `review` writes it as a new node and queues a `ReviewItem`;
   anything else is a new node. The output list is aligned with the input, so a
   caller re-points its edges with `retargeted_ids(nodes, planned)`.
+- `likely_duplicates(store, nodes, exclude)`: the same comparison for records written
+  under fixed ids (the seed): reports, writes nothing.
 - `accept_review` merges the pair (`merge_organisations`: props, aliases, edges);
   `reject_review` records the decision so the same pair is not asked again.
 
@@ -63,8 +65,8 @@ from duijie.graph.store import (
 
 __all__ = ["FRESHNESS_SECONDS", "REVIEW_THRESHOLD", "SAME_THRESHOLD", "OrganisationPlan",
            "PlannedMerge", "PlannedPart", "accept_review",
-           "build_index",
-           "index_for", "invalidate", "plan_organisation_writes", "reject_review",
+           "build_index", "index_for", "invalidate", "likely_duplicates",
+           "plan_organisation_writes", "reject_review",
            "resolve", "retargeted_ids", "review_id"]
 
 
@@ -358,6 +360,42 @@ def _plan_writes(store: GraphStore, nodes: list[Node], orgs: list[Node],
     for kind, n in created.items():
         cached.expected[kind] = cached.expected.get(kind, 0) + n
     return out, reviews
+
+
+def likely_duplicates(store: GraphStore, nodes: list[Node], exclude: set[str]
+                      ) -> list[tuple[int, Candidate]]:
+    """For each organisation of `nodes` that fixed ids write as they are (the seed),
+    its best `same` or `review` match among the stored organisations outside
+    `exclude`, as ``(position in nodes, candidate)``; pairs an organiser rejected are
+    left out. Reads only: the caller decides what to write and what to queue.
+
+    >>> from duijie.graph.sqlite_store import SqliteStore
+    >>> store = SqliteStore(":memory:")
+    >>> _ = store.apply(_batch([Node("ent:imp", "Enterprise", {"name": "大立科技",
+    ...                                                       "region": "杭州"})]))
+    >>> seed = Node("ent:dali", "Enterprise", {"name": "浙江大立科技", "region": "杭州"})
+    >>> [(i, c.node_id, c.decision) for i, c in likely_duplicates(store, [seed], {"ent:dali"})]
+    [(0, 'ent:imp', 'same')]
+    """
+    if not any(n.kind in ORGANISATION_KINDS for n in nodes):
+        return []
+    rejected = {review_id(r.payload.get("id", ""), r.candidate_id)
+                for r in store.list_reviews("rejected")}
+    out = []
+    with _LOCK:
+        index = _index_for(store, 0.0)
+        for position, node in enumerate(nodes):
+            if node.kind not in ORGANISATION_KINDS:
+                continue
+            props = node.props
+            best = next((c for c in index.query(
+                node.name, node.aliases, kind=node.kind, region=props.get("region"),
+                industry=props.get("industry"), credit_code=props.get("credit_code"),
+                legal_name=props.get("legal_name"), k=3, exclude=exclude | {node.id})
+                if review_id(node.id, c.node_id) not in rejected), None)
+            if best is not None and best.decision in ("same", "review"):
+                out.append((position, best))
+    return out
 
 
 def retargeted_ids(nodes: list[Node], planned: list[Node]) -> dict[str, str]:

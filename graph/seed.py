@@ -7,9 +7,10 @@ nothing: ids are fixed and upserts merge equal records.
 
 Which folder and files make up the shipped seed dataset is the application's
 business (`duijie.api.services.seeding`); this module only reads the folder it is
-given. Seed ids are fixed, so the loader does not run entity resolution: a firm
-imported earlier under another id stays a separate node until an organiser merges
-the two (`graph.store.merge_organisations`).
+given. Seed ids are fixed, so loading merges nothing by name: the seeding use case
+(`api.services.seeding.load_seed`) resolves the seed's organisations against those
+already stored (`graph.resolution.likely_duplicates`) and queues any pair for an
+organiser to decide (`graph.store.merge_organisations` on accepting).
 
 >>> import tempfile
 >>> from pathlib import Path

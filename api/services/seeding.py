@@ -9,7 +9,7 @@ out like it, this module knows which folder and files make up the shipped one.
 >>> store.get_node(XIAN_EVENT).props["cooperation_reached"]
 8
 >>> sorted(result.to_dict())
-['counts', 'edges_written', 'nodes_created', 'nodes_written']
+['counts', 'edges_written', 'nodes_created', 'nodes_written', 'possible_duplicates']
 >>> load_seed(store).nodes_created
 0
 """
@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duijie.api.services import Result
-from duijie.graph.model import Edge, Node
-from duijie.graph.seed import folder_records, load_folder
-from duijie.graph.store import GraphStore
+from duijie.graph.model import ORGANISATION_KINDS, Edge, Node
+from duijie.graph.resolution import likely_duplicates, review_id
+from duijie.graph.seed import folder_batch, folder_records
+from duijie.graph.store import GraphStore, ReviewItem, WriteBatch, utc_now
 from duijie.seed_data import EDGE_FILE, NODE_FILES, data_dir
 
 XIAN_EVENT = "evt:xian-docking-2019-05"
@@ -34,6 +35,26 @@ VOCABULARY_FILES = ("regions.jsonl", "industries.jsonl", "topics.jsonl")
 
 
 @dataclass
+class PossibleDuplicate(Result):
+    """A seed organisation that may be one already in the store under another id (an
+    imported firm): both written, the pair in the review queue (`review_id`).
+
+    `decision` is the resolver's: `same` (it would merge an import) or `review`;
+    `evidence` its reasons. Accepting the review folds the stored record into the
+    seed's (the seed's fixed id stays, so seeding again changes nothing)."""
+
+    seed_id: str
+    seed_name: str
+    stored_id: str
+    stored_name: str
+    kind: str
+    decision: str
+    score: float
+    evidence: list[str]
+    review_id: str
+
+
+@dataclass
 class SeedResult(Result):
     """What loading the seed did, and what the store holds afterwards."""
 
@@ -41,6 +62,7 @@ class SeedResult(Result):
     nodes_created: int
     edges_written: int
     counts: dict[str, dict[str, int]]
+    possible_duplicates: list[PossibleDuplicate]
 
 
 def seed_folder() -> Path:
@@ -63,15 +85,57 @@ def load_seed(store: GraphStore, folder: str | Path | None = None) -> SeedResult
     folder : path, optional
         A folder of seed files laid out like `seed_data/` (tests use broken copies).
 
+    Seed ids are fixed, so a seed organisation is never merged by name. Into a store
+    that already holds other organisations (imported ones), each seed organisation
+    is first resolved against those, as `duijie import` would: a `same` or `review`
+    match is reported (`possible_duplicates`, by name with its evidence) and queued
+    for review, never merged silently. An empty store skips that step.
+
     Raises
     ------
     InvalidInput
         A line that is not JSON, not a valid record, or an edge to an unknown
         node; the message names the file and line, and the store is unchanged.
     """
-    report = load_folder(store, folder or seed_folder(), NODE_FILES, EDGE_FILE)
+    batch = folder_batch(folder or seed_folder(), NODE_FILES, EDGE_FILE)
+    duplicates = possible_duplicates(store, batch)
+    report = store.apply(batch)
+    if duplicates:
+        store.add_reviews(_review_item(store, d) for d in duplicates)
     return SeedResult(report.nodes_written, report.nodes_created, report.edges_written,
-                      store.counts())
+                      store.counts(), duplicates)
+
+
+def possible_duplicates(store: GraphStore, batch: WriteBatch) -> list[PossibleDuplicate]:
+    """The batch's organisations that may be ones the store holds under other ids.
+
+    Organisations of the batch itself (a seed loaded before) are not candidates; a
+    store holding no others is answered without resolving anything.
+    """
+    seed_orgs = [n for n in batch.nodes.values() if n.kind in ORGANISATION_KINDS]
+    stored = store.counts()["nodes"]
+    others = sum(stored.get(kind, 0) for kind in ORGANISATION_KINDS)
+    if others:
+        others -= len(store.get_nodes({n.id for n in seed_orgs}))
+    if others <= 0:
+        return []
+    seed_ids = {n.id for n in seed_orgs}
+    return [PossibleDuplicate(seed_orgs[i].id, seed_orgs[i].name, c.node_id, c.name,
+                              seed_orgs[i].kind, c.decision, round(c.score, 3),
+                              list(c.reasons), review_id(seed_orgs[i].id, c.node_id))
+            for i, c in likely_duplicates(store, seed_orgs, seed_ids)]
+
+
+def _review_item(store: GraphStore, duplicate: PossibleDuplicate) -> ReviewItem:
+    """The question as the queue asks it: is the stored record the seed's organisation?
+    Accepting folds the stored record into the seed's, whose id the seed fixes."""
+    stored = store.get_node(duplicate.stored_id)
+    reasons = [f"seed record {duplicate.seed_name} ({duplicate.seed_id}): the resolver "
+               f"says {duplicate.decision}", *duplicate.evidence]
+    return ReviewItem(id=duplicate.review_id, name=stored.name,
+                      candidate_id=duplicate.seed_id, score=duplicate.score,
+                      kind=duplicate.kind, payload=stored.to_dict(), created_at=utc_now(),
+                      reasons=reasons)
 
 
 def seed_vocabulary(folder: str | Path | None = None) -> tuple[list[Node], list[Edge]]:

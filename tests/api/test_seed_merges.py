@@ -66,3 +66,55 @@ def test_onto_the_seed_every_merge_is_named_and_into_the_same_organisation(kind,
     for merge in merges:
         assert merge["into_id"] == ids[merge["row"]], merge  # never a distinct organisation
         assert merge["name"] and merge["into_name"] and merge["evidence"], merge
+
+
+def test_seeding_onto_imported_firms_reports_and_queues_every_likely_duplicate(tmp_path):
+    """大立科技 imported from a spreadsheet, then the seed (浙江大立科技, ent:dali-technology):
+    both stay, the pair is reported by name with its evidence and queued, never merged
+    silently; accepting keeps the seed's id, so seeding again reports nothing new."""
+    db = tmp_path / "office.db"
+    firms = tmp_path / "firms.csv"
+    firms.write_text("企业名称,所在地区\n大立科技,杭州\n杭州新松机器人有限公司,杭州\n",
+                     encoding="utf-8")
+    imported = run(db, "import", "enterprise", str(firms))
+    assert imported["created"] == 2
+    text = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "seed"],
+                          capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "可能重复 possible duplicates (1)" in text
+    assert "浙江大立科技 (ent:dali-technology) ~ 大立科技 (" in text
+    assert "same region: 杭州" in text
+
+    from duijie.api.services.seeding import load_seed
+    from duijie.graph.resolution import accept_review
+    from duijie.graph.sqlite_store import SqliteStore
+
+    with SqliteStore(db) as store:
+        dali = [n for n in store.find_nodes("Enterprise") if n.name == "大立科技"]
+        assert len(dali) == 1 and store.get_node("ent:dali-technology").name == "浙江大立科技"
+        [item] = store.list_reviews("open")
+        assert (item.name, item.candidate_id, item.payload["id"]) == (
+            "大立科技", "ent:dali-technology", dali[0].id)
+        assert any("the resolver says same" in r for r in item.reasons)
+        again = load_seed(store)  # the pair is still open: reported again, queued once
+        assert [(d.seed_id, d.stored_id, d.decision) for d in again.possible_duplicates] == [
+            ("ent:dali-technology", dali[0].id, "same")]
+        assert again.nodes_created == 0 and len(store.list_reviews(None)) == 1
+        signed = {e.id for e, _ in store.neighbours("ent:dali-technology")}
+        accept_review(store, item.id, "organiser")
+        assert store.get_nodes([dali[0].id]) == {}  # folded into the seed's record
+        assert "大立科技" in store.get_node("ent:dali-technology").aliases
+        after = load_seed(store)
+        assert (after.possible_duplicates, after.nodes_created) == ([], 0)
+        assert signed <= {e.id for e, _ in store.neighbours("ent:dali-technology")}
+
+
+def test_seeding_an_empty_or_seeded_store_finds_no_duplicates(tmp_path):
+    from duijie.api.services.seeding import load_seed
+    from duijie.graph.sqlite_store import SqliteStore
+
+    with SqliteStore(tmp_path / "fresh.db") as store:
+        first = load_seed(store)
+        assert first.possible_duplicates == [] and first.nodes_created > 0
+        # Its own organisations are never candidates: seeding again is quiet.
+        assert load_seed(store).to_dict()["possible_duplicates"] == []
+        assert store.list_reviews(None) == []

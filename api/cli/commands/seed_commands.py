@@ -9,7 +9,7 @@ import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
 from duijie.api.services.generate import generate_synthetic
-from duijie.api.services.seeding import load_seed
+from duijie.api.services.seeding import PossibleDuplicate, load_seed
 from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS, figure_text, illustrative_mark
 
 
@@ -19,7 +19,9 @@ from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS, figure_text, illustrati
 def seed(app: AppContext, as_json: bool) -> None:
     """Load the seed dataset (built from the five seed documents) into the store.
 
-    All or nothing, and loading twice changes nothing.
+    All or nothing, and loading twice changes nothing. Into a store that already
+    holds other organisations (imported), each seed organisation that may be one of
+    them is listed by name with the evidence and queued for review, never merged.
 
     \b
     Example:
@@ -33,6 +35,28 @@ def seed(app: AppContext, as_json: bool) -> None:
     click.echo(f"种子数据已载入 seed data loaded: {result.nodes_written} nodes "
                f"({result.nodes_created} new), {result.edges_written} edges")
     click.echo(render_kind_counts(result.counts))
+    if result.possible_duplicates:
+        click.echo("\n".join(render_possible_duplicates(result.possible_duplicates)))
+
+
+def render_possible_duplicates(duplicates: list[PossibleDuplicate]) -> list[str]:
+    """Seed organisations that may already be stored under another id, by name, with
+    the evidence and the review item that asks an organiser.
+
+    >>> for line in render_possible_duplicates([PossibleDuplicate("ent:dali", "浙江大立科技",
+    ...         "ent:x", "大立科技", "Enterprise", "same", 1.0, ["same region: 杭州"], "rev:1")]):
+    ...     print(line)
+    可能重复 possible duplicates (1), 待审核 queued for review (duijie review list):
+      浙江大立科技 (ent:dali) ~ 大立科技 (ent:x, stored): same 1.00, review rev:1
+        same region: 杭州
+    """
+    lines = [f"可能重复 possible duplicates ({len(duplicates)}), 待审核 queued for review "
+             "(duijie review list):"]
+    for d in duplicates:
+        lines.append(f"  {d.seed_name} ({d.seed_id}) ~ {d.stored_name} ({d.stored_id}, "
+                     f"stored): {d.decision} {d.score:.2f}, review {d.review_id}")
+        lines += [f"    {reason}" for reason in d.evidence]
+    return lines
 
 
 @click.command()
