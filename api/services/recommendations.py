@@ -34,7 +34,7 @@ import json
 import threading
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -364,27 +364,42 @@ class _Sight:
     readable: frozenset[str]
     own: frozenset[str]
     hidden: frozenset[str]
-    store: GraphStore | None = None
+    _scoped: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, store: GraphStore, viewer: Viewer) -> _Sight:
+        """The sight of this viewer, read once per store version (every need is read
+        for it) and kept for the next question of anyone who sees the same."""
         if viewer.sees_everything:  # nothing to filter: spare reading every need
             return cls(viewer, frozenset(), frozenset(), frozenset())
+        seen_as = replace(viewer, user_id=None)  # who asks does not change what they see
+        return SIGHTS.answer(store, seen_as, lambda: cls._read(store, seen_as))
+
+    @classmethod
+    def _read(cls, store: GraphStore, viewer: Viewer) -> _Sight:
         readable = frozenset(r.node.id for r in visible_needs(store, viewer))
         hidden = frozenset(n.id for n in iter_nodes(store, "Need")) - readable
         own = readable | ({viewer.party_id} if viewer.party_id else set())
-        return cls(viewer, readable, frozenset(own), hidden, store)
+        return cls(viewer, readable, frozenset(own), hidden)
 
-    def within(self, kind: str) -> frozenset[str] | None:
-        """The candidates of `kind` this viewer may be shown (None: all of them)."""
+    def within(self, kind: str, rec: Recommender) -> frozenset[str] | None:
+        """The candidates of `kind` this viewer may be shown (None: all of them), from
+        the recommender that will answer (`rec`, of the same store version)."""
         kind = kind.lower()
         if kind == "need" and not self.viewer.sees_everything:
             return self.readable
         if kind == "enterprise" and not self.viewer.is_staff:
             return frozenset({self.viewer.party_id} if self.viewer.party_id else ())
-        if kind in SCOPED_KINDS and self.viewer.scope and self.store is not None:
-            return frozenset(n.id for n in iter_nodes(self.store, SCOPED_KINDS[kind])
-                             if in_scope(self.viewer, [n.props.get("region") or ""]))
+        if kind in SCOPED_KINDS and self.viewer.scope:
+            # The region rule per distinct region written, not per expert.
+            by_region = rec.facts.by_region(SCOPED_KINDS[kind])
+            key = (kind, id(by_region))
+            if key not in self._scoped:
+                self._scoped.clear()
+                self._scoped[key] = (by_region, frozenset().union(*(
+                    ids for region, ids in by_region.items()
+                    if in_scope(self.viewer, [region]))))
+            return self._scoped[key][1]
         return None
 
     def shown(self, store: GraphStore, rec: Recommendation) -> RecommendResult:
@@ -418,8 +433,24 @@ class _Sight:
                                     if any(p in term or term in p for term in kept)]}
 
 
+SIGHTS = ResultCache(size=256)
+"""What each viewer may see, kept per store version (`_Sight.of`)."""
+
+
 def _is_operator(viewer: Viewer) -> bool:
     return viewer.role is None
+
+
+def _as_seen(store: GraphStore, viewer: Viewer, config: RecommendConfig | None, kind: str,
+             ask: Callable[[Recommender, frozenset[str] | None], Recommendation]
+             ) -> RecommendResult:
+    """`ask(recommender, within)` on the store's current recommender, as `viewer` may
+    read the answer (`within`: the candidates they may be shown, None for all)."""
+    rec = shared_recommender(store, config=config).current()
+    if _is_operator(viewer):
+        return RecommendResult.of(ask(rec, None))
+    sight = _Sight.of(store, viewer)
+    return sight.shown(store, ask(rec, sight.within(kind, rec)))
 
 
 RESULTS = ResultCache(size=2048)
@@ -467,14 +498,9 @@ def recommend_for_need(store: GraphStore, need_id: str, *, kind: str = "expert",
         _check_firm(viewer, firm_id)
 
     def hybrid(size: int) -> RecommendResult:
-        if _is_operator(viewer):
-            return RecommendResult.of(shared_recommender(store, config=config).recommend(
-                need_id, kind, size, region=region, firm_id=firm_id,
-                available_only=available_only))
-        sight = _Sight.of(store, viewer)
-        return sight.shown(store, shared_recommender(store, config=config).recommend(
+        return _as_seen(store, viewer, config, kind, lambda rec, within: rec.recommend(
             need_id, kind, size, region=region, firm_id=firm_id, available_only=available_only,
-            within=sight.within(kind)))
+            within=within))
 
     def compute() -> RecommendResult:
         if kind not in LEARNED_KINDS or config is not None:
@@ -523,14 +549,9 @@ def recommend_for_text(store: GraphStore, text: str, *, kind: str = "expert", k:
         _check_firm(viewer, firm_id)
 
     def compute() -> RecommendResult:
-        if _is_operator(viewer):
-            return RecommendResult.of(shared_recommender(store, config=config).recommend(
-                None, kind, k, text=text, region=region, firm_id=firm_id,
-                available_only=available_only))
-        sight = _Sight.of(store, viewer)
-        return sight.shown(store, shared_recommender(store, config=config).recommend(
+        return _as_seen(store, viewer, config, kind, lambda rec, within: rec.recommend(
             None, kind, k, text=text, region=region, firm_id=firm_id,
-            available_only=available_only, within=sight.within(kind)))
+            available_only=available_only, within=within))
 
     result = _answer(store, ("text", text, kind, k, region, firm_id, available_only), viewer,
                      config, compute)
@@ -551,13 +572,9 @@ def recommend_for_candidate(store: GraphStore, candidate_id: str, *, kind: str =
     matched words reach nobody outside its firm and the organisers. `audit` hears of
     every need the answer shows."""
     def compute() -> RecommendResult:
-        if _is_operator(viewer):
-            return RecommendResult.of(shared_recommender(store, config=config).recommend_for(
-                candidate_id, kind, k, region=region, available_only=available_only))
-        sight = _Sight.of(store, viewer)
-        return sight.shown(store, shared_recommender(store, config=config).recommend_for(
+        return _as_seen(store, viewer, config, kind, lambda rec, within: rec.recommend_for(
             candidate_id, kind, k, region=region, available_only=available_only,
-            within=sight.within(kind)))
+            within=within))
 
     result = _answer(store, ("for", candidate_id, kind, k, region, available_only), viewer,
                      config, compute)

@@ -111,3 +111,43 @@ def test_a_confidential_need_reaches_only_its_firm_and_organisers(seeded):
     if not ids["expert"]:
         assert seen["expert"]["reason"] == NOTHING_SHOWN
     assert seen["office"]["items"][0]["score"] is not None
+
+
+def test_an_organisers_region_is_an_index_read_once_per_graph_version(tmp_path):
+    from duijie.api.services.access import in_scope
+    from duijie.api.services.recommendations import SIGHTS, _Sight
+    from duijie.graph.model import Node, Provenance
+    from duijie.graph.sqlite_store import SqliteStore
+    from duijie.graph.store import iter_nodes
+
+    store = SqliteStore(tmp_path / "duijie.db")
+    load_seed(store)
+    shared = shared_recommender(store)
+    regions = {n.props.get("region") for kind in ("Expert", "Enterprise")
+               for n in iter_nodes(store, kind)} - {None, ""}
+    assert len(regions) > 5
+    for scope in [*sorted(regions), "浙江", "绍兴市", "陕西"]:
+        viewer = Viewer.organiser("usr:org", scope)
+        sight = _Sight.of(store, viewer)
+        for kind, node_kind in (("expert", "Expert"), ("enterprise", "Enterprise")):
+            # the slow rule: every node of the kind read and checked one by one
+            one_by_one = frozenset(n.id for n in iter_nodes(store, node_kind)
+                                   if in_scope(viewer, [n.props.get("region") or ""]))
+            assert sight.within(kind, shared.current()) == one_by_one, (scope, kind)
+    # another organiser of the same region gets the same sight without a read
+    hits = SIGHTS.hits
+    assert _Sight.of(store, Viewer.organiser("usr:other", "西安")) is _Sight.of(
+        store, Viewer.organiser("usr:org", "西安"))
+    assert SIGHTS.hits >= hits + 2
+    # an expert written now is in the region's index of the grown recommender
+    before = shared.current()
+    with store.batch() as batch:
+        batch.upsert_node(Node("exp:new-xian", "Expert", {
+            "name": "新专家", "region": "西安", "docs": [{"id": "d", "text": "红外探测器降噪"}]},
+            [], [Provenance(source="test")]))
+    after = shared.current()
+    assert after is not before and before.snapshot.version != after.snapshot.version
+    sight = _Sight.of(store, Viewer.organiser("usr:org", "西安"))
+    assert "exp:new-xian" in sight.within("expert", after)
+    assert shared.base.incremental_builds >= 1
+    store.close()
