@@ -17,7 +17,8 @@ Layout in the graph database:
   `props_json` is read back (FalkorDB's Bolt bridge keeps 6 digits of a float
   parameter, JSON text keeps them all) and merged with the new props in Python;
 - resolution keys are `(:DuijieKey {node_id, kind, key_type, key})`, the review
-  queue `(:DuijieReview {…})`, and `(:DuijieMeta {id: 'graph', version})` counts
+  queue `(:DuijieReview {…})`, bytes kept with the store (`(:DuijieBlobHead)` and its
+  `(:DuijieBlob)` parts), and `(:DuijieMeta {id: 'graph', version})` counts
   writes so a process knows when its projection is stale.
 
 >>> text, params = write_statement([(DELETE_KEYS, [{"id": "a"}])])
@@ -337,7 +338,21 @@ DECIDE_REVIEW = (f"MATCH (r:{REVIEW} {{id: $id}}) SET r.status = $status,"
 # 384 MB heap failed to delete 100,000 nodes and their edges in one, and Neo4j bounds
 # a transaction's memory. Repeated until a chunk deletes nothing.
 WIPE = ("MATCH (n) WHERE n:DuijieNode OR n:DuijieKey OR n:DuijieReview OR n:DuijieMeta"
-        " OR n:DuijieStage WITH n LIMIT $chunk DETACH DELETE n RETURN count(*)")
+        " OR n:DuijieStage OR n:DuijieBlob OR n:DuijieBlobHead"
+        " WITH n LIMIT $chunk DETACH DELETE n RETURN count(*)")
+# Bytes kept with the store (`GraphStore.put_blob`) as base64 text in parts of
+# `BLOB_PART` characters (FalkorDB crashes on a Bolt message over about 4 KB): the parts
+# of a new stamp are written first, then the head `(:DuijieBlobHead {name, stamp,
+# parts})` moves to it in one statement, then the old parts go. A reader reads the head,
+# then its stamp's parts.
+BLOB_PART = 2048
+PUT_BLOB_PART = ("CREATE (b:DuijieBlob {name: $name, stamp: $stamp, part: $part,"
+                 " data: $data})")
+SET_BLOB_HEAD = ("MERGE (h:DuijieBlobHead {name: $name}) SET h.stamp = $stamp,"
+                 " h.parts = $parts")
+DROP_BLOB_PARTS = "MATCH (b:DuijieBlob {name: $name}) WHERE b.stamp <> $stamp DELETE b"
+BLOB_HEAD = "MATCH (h:DuijieBlobHead {name: $name}) RETURN h.stamp, h.parts"
+BLOB_PARTS = "MATCH (b:DuijieBlob {name: $name, stamp: $stamp}) RETURN b.part, b.data"
 
 
 def find_nodes_query(kind: str | None, where: dict[str, Any], after: str | None

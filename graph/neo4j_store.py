@@ -27,10 +27,12 @@ Example (needs a server, so not run as a doctest)::
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -354,6 +356,33 @@ class Neo4jStore(BoltConnection, StoreBase):
         return cypher.review_from_row(rows[0])
 
     # -- housekeeping ------------------------------------------------------
+    # -- bytes kept with the store -----------------------------------------------
+    def put_blob(self, name: str, data: bytes) -> str:
+        stamp, text = uuid.uuid4().hex, base64.b64encode(bytes(data)).decode("ascii")
+        parts = [text[i:i + cypher.BLOB_PART] for i in range(0, len(text), cypher.BLOB_PART)]
+        for part, chunk in enumerate(parts):  # small messages (see `cypher.BLOB_PART`)
+            self._write(cypher.PUT_BLOB_PART, {"name": name, "stamp": stamp, "part": part,
+                                               "data": chunk})
+        self._write(cypher.SET_BLOB_HEAD, {"name": name, "stamp": stamp, "parts": len(parts)})
+        self._write(cypher.DROP_BLOB_PARTS, {"name": name, "stamp": stamp})
+        return stamp
+
+    def get_blob(self, name: str) -> tuple[str, bytes] | None:
+        for _ in range(3):  # a writer may move the head between our two reads: again
+            head = self._read(cypher.BLOB_HEAD, {"name": name})
+            if not head:
+                return None
+            stamp, count = head[0]
+            parts = dict(self._read(cypher.BLOB_PARTS, {"name": name, "stamp": stamp}))
+            if len(parts) == count:
+                return stamp, base64.b64decode("".join(parts[i] for i in range(count)))
+        raise Conflict("kept bytes changed while being read: try again", value=name,
+                       where="blob")
+
+    def blob_stamp(self, name: str) -> str | None:
+        rows = self._read(cypher.BLOB_HEAD, {"name": name})
+        return rows[0][0] if rows else None
+
     def wipe(self, chunk: int = 10_000) -> None:
         """Delete every Duijie record in this database (tests, and `graph copy --fresh`),
         `chunk` nodes and their edges a transaction (interrupted, it deletes the rest

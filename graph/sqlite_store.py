@@ -25,6 +25,7 @@ import json
 import re
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,10 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         # Each node's revision, bumped by every write of it, for optimistic locking
         # (`expect_rev`). Nodes written before count as revision 1: they exist.
         "ALTER TABLE nodes ADD COLUMN rev INTEGER NOT NULL DEFAULT 1",
+    ]),
+    (4, [
+        # Bytes kept with the store but outside the graph (`put_blob`: a learned model).
+        "CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL, stamp TEXT NOT NULL)",
     ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -306,6 +311,22 @@ class SqliteStore(StoreBase):
                            "WHERE kind = ? ORDER BY id", (kind,))
         loads = json.loads
         return ((src, dst, loads(props)) for src, dst, props in rows)
+
+    def put_blob(self, name: str, data: bytes) -> str:
+        stamp = uuid.uuid4().hex
+        with self._lock:  # one statement: replaced whole
+            self._conn.execute("INSERT INTO blobs VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE"
+                               " SET data = excluded.data, stamp = excluded.stamp",
+                               (name, sqlite3.Binary(bytes(data)), stamp))
+        return stamp
+
+    def get_blob(self, name: str) -> tuple[str, bytes] | None:
+        rows = self._query("SELECT stamp, data FROM blobs WHERE name = ?", (name,))
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
+
+    def blob_stamp(self, name: str) -> str | None:
+        rows = self._query("SELECT stamp FROM blobs WHERE name = ?", (name,))
+        return rows[0][0] if rows else None
 
     def kinds_of(self, node_ids: Iterable[str]) -> dict[str, str]:
         return dict(self._in_chunks("SELECT id, kind FROM nodes WHERE id IN ({})", node_ids))

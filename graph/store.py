@@ -228,6 +228,22 @@ class GraphStore(Protocol):
 
     def edge_props(self, kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]: ...
 
+    def put_blob(self, name: str, data: bytes) -> str:
+        """Keep `data` under `name` in the store, replacing it whole (a reader sees the
+        old bytes or the new, never half); returns its new stamp. For what belongs to
+        the store but not to the graph (a learned model), so every process and host
+        that opens the store reads it."""
+        ...
+
+    def get_blob(self, name: str) -> tuple[str, bytes] | None:
+        """``(stamp, data)`` kept under `name`, None if nothing is."""
+        ...
+
+    def blob_stamp(self, name: str) -> str | None:
+        """The stamp of what is kept under `name` (cheap: to know whether to read it
+        again), None if nothing is."""
+        ...
+
     def find_nodes(self, kind: str | None = None, where: dict[str, Any] | None = None,
                    after: str | None = None, limit: int = PAGE_SIZE) -> list[Node]: ...
 

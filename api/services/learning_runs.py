@@ -4,11 +4,12 @@
 (`evaluation.learning.MIN_OUTCOMES` with `MIN_SIGNED` signings), learns the model
 `recommend` may use (`outcome_learning.learn_recorded`): its stages and progress go to
 `progress`, and `cancelled()` stops it between events (nothing kept). The finished run
-is kept beside the store (`model_file`; a store without a file keeps it in this process)
-with what the report shows of it: the note, the model's scores, its reliability curve
-and its ranking beside the hybrid one. `last_run(store)` reads the latest kept run (in
-any process); `recommend` and the report use it and never wait for a run. The web runs
-it as a job (`POST /api/analysis/learn`), the command line as `duijie evaluate learn`.
+is kept in the store itself (`GraphStore.put_blob`: the SQLite file or the Bolt server,
+so every worker and host reads it) with what the report shows of it: the note, the
+model's scores, its reliability curve and its ranking beside the hybrid one.
+`last_run(store)` reads the latest kept run (in any process); `recommend` and the
+report use it and never wait for a run. The web runs it as a job
+(`POST /api/analysis/learn`), the command line as `duijie evaluate learn`.
 
 >>> from duijie.graph import open_store
 >>> from duijie.api.services.seeding import load_seed
@@ -20,8 +21,9 @@ it as a job (`POST /api/analysis/learn`), the command line as `duijie evaluate l
 
 from __future__ import annotations
 
-import os
+import io
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,9 +64,13 @@ class LearningRun(Result):
     notes: list[str] = field(default_factory=list)
 
 
-def model_file(store: GraphStore) -> Path | None:
-    """Where a store's learned ranking is kept: beside its SQLite file (None for a store
-    in memory or a server store, kept in this process)."""
+MODEL_BLOB = "learned-ranking"
+"""The name the last run is kept under in the store (`GraphStore.put_blob`)."""
+
+
+def legacy_model_file(store: GraphStore) -> Path | None:
+    """Where an earlier Duijie kept the run, beside the SQLite file: read while the store
+    holds none of its own (the next run keeps its model in the store)."""
     path = getattr(store, "path", None)
     if not path or str(path) == ":memory:":
         return None
@@ -72,8 +78,7 @@ def model_file(store: GraphStore) -> Path | None:
     return path.with_name(path.name + ".learned-ranking.joblib")
 
 
-_IN_PROCESS: dict[int, tuple[LearningRun, Any]] = {}
-_READ: dict[str, tuple[int, tuple[LearningRun, Any]]] = {}  # path → (mtime_ns, run)
+_READ: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store → (stamp, run)
 _LOCK = threading.Lock()
 
 
@@ -100,29 +105,34 @@ def learn_ranking(store: GraphStore, *, progress: Progress | None = None,
 
 
 def _keep(store: GraphStore, run: LearningRun, choice: Any) -> None:
-    path = model_file(store)
-    if path is None:
-        _IN_PROCESS[id(store)] = (run, choice)
-        return
-    part = path.with_name(path.name + f".{os.getpid()}.part")
-    joblib.dump({"run": run.to_dict(), "choice": choice}, part)
-    os.replace(part, path)  # readers see the old run or the new one, never half
+    buffer = io.BytesIO()
+    joblib.dump({"run": run.to_dict(), "choice": choice}, buffer)
+    store.put_blob(MODEL_BLOB, buffer.getvalue())  # replaced whole: the old run or the new
 
 
 def last_run(store: GraphStore) -> tuple[LearningRun, Any] | None:
-    """The latest kept run and its model (None before any), read again only when the
-    file changed."""
-    path = model_file(store)
-    if path is None:
-        return _IN_PROCESS.get(id(store))
-    try:
-        stamp = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
+    """The latest kept run and its model (None before any), kept in the store so every
+    process and host that opens it (SQLite file or Bolt server) reads the same; read
+    again only when its stamp changed."""
+    stamp = store.blob_stamp(MODEL_BLOB)
+    if stamp is None:
+        return _legacy(store)
     with _LOCK:
-        found = _READ.get(str(path))
-        if found is None or found[0] != stamp:
-            saved = joblib.load(path)  # written by `_keep` beside the store, not fetched
-            found = (stamp, (LearningRun(**saved["run"]), saved["choice"]))
-            _READ[str(path)] = found
+        found = _READ.get(store)
+    if found is None or found[0] != stamp:
+        kept = store.get_blob(MODEL_BLOB)
+        if kept is None:  # removed meanwhile
+            return None
+        saved = joblib.load(io.BytesIO(kept[1]))  # written by `_keep`, never fetched
+        found = (kept[0], (LearningRun(**saved["run"]), saved["choice"]))
+        with _LOCK:
+            _READ[store] = found
     return found[1]
+
+
+def _legacy(store: GraphStore) -> tuple[LearningRun, Any] | None:
+    path = legacy_model_file(store)
+    if path is None or not path.exists():
+        return None
+    saved = joblib.load(path)  # written beside the store by an earlier Duijie
+    return LearningRun(**saved["run"]), saved["choice"]

@@ -8,7 +8,12 @@ from __future__ import annotations
 import pytest
 
 from duijie.api.services import outcome_learning
-from duijie.api.services.learning_runs import LearningCancelled, learn_ranking, model_file
+from duijie.api.services.learning_runs import (
+    MODEL_BLOB,
+    LearningCancelled,
+    learn_ranking,
+    legacy_model_file,
+)
 from duijie.api.services.recommendations import recommend_for_need
 from duijie.api.services.simulated_outcomes import write_simulated_outcomes
 from duijie.evaluation.learning import MIN_OUTCOMES, MIN_SIGNED
@@ -70,7 +75,8 @@ def test_above_the_threshold_recommendations_rerank_by_the_learned_chance(grown)
     run = learn_ranking(many, progress=lambda stage, *counts: stages.append(stage))
     assert run.kept and run.reliability and run.against_hybrid
     assert stages[0] == "counting" and "features" in stages and stages[-1] == "keeping"
-    assert model_file(many).exists()  # beside the store: every worker reads it
+    assert many.blob_stamp(MODEL_BLOB)  # in the store: every worker and host reads it
+    assert not legacy_model_file(many).exists()
     result = recommend_for_need(many, need, k=10).to_dict()
     ranking = result["ranking"]
     assert ranking["method"] == "learned", ranking
@@ -109,8 +115,30 @@ def test_a_cancelled_run_keeps_nothing_new(tmp_path):
     try:
         with pytest.raises(LearningCancelled):
             learn_ranking(store, cancelled=lambda: True)
-        assert not model_file(store).exists()
+        assert store.blob_stamp(MODEL_BLOB) is None
         assert recommend_for_need(store, _need(store), k=3).to_dict()["ranking"]["key"] == (
             "analysis_ranking_not_learned")
     finally:
         store.close()
+
+
+def test_a_run_on_a_bolt_store_is_kept_there_for_every_connection(grown, bolt_url, bolt_store):
+    """The model is kept in the store itself (`GraphStore.put_blob`), not beside a file:
+    learned over Bolt, another connection (another worker or host) uses it."""
+    from duijie.api.services.learning_runs import last_run
+    from duijie.graph.copy import copy_graph
+    from duijie.graph.neo4j_store import Neo4jStore
+
+    _, many = grown
+    copy_graph(many, bolt_store)
+    run = learn_ranking(bolt_store)
+    assert run.kept and bolt_store.blob_stamp(MODEL_BLOB)
+    other = Neo4jStore.from_url(bolt_url)
+    try:
+        kept = last_run(other)
+        assert kept is not None and kept[0].learned_at == run.learned_at
+        ranking = recommend_for_need(other, _need(other), k=5).to_dict()["ranking"]
+        assert ranking["method"] == "learned", ranking
+        assert ranking["values"]["learned_at"] == run.learned_at
+    finally:
+        other.close()
