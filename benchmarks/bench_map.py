@@ -16,8 +16,10 @@ keeps it; its build time is printed. The industry is the one of median firm coun
 (or --industry). Wall seconds and the process's CPU seconds are both printed: on a
 shared machine wall time is inflated by the other processes, CPU time is not.
 
-    python benchmarks/bench_map.py [--db big.db] [--enterprises 30000 --experts 120000
-        --institutes 3000 --needs 40000] [--industry NAME]
+    python benchmarks/bench_map.py [--db big.db] [--enterprises 5000 --experts 180000
+        --institutes 3000 --needs 6000] [--industry NAME]
+
+The defaults are the README's graph (194,177 nodes: `duijie generate` with seed 5).
 """
 
 from __future__ import annotations
@@ -47,10 +49,10 @@ from duijie.matcher.map_scores import SupplierScores, agreement, strong_supplier
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=Path("bench_map.db"))
-    parser.add_argument("--enterprises", type=int, default=30_000)
-    parser.add_argument("--experts", type=int, default=120_000)
+    parser.add_argument("--enterprises", type=int, default=5_000)
+    parser.add_argument("--experts", type=int, default=180_000)
     parser.add_argument("--institutes", type=int, default=3_000)
-    parser.add_argument("--needs", type=int, default=40_000)
+    parser.add_argument("--needs", type=int, default=6_000)
     parser.add_argument("--industry")
     args = parser.parse_args()
     fresh = not args.db.exists()

@@ -53,6 +53,27 @@ def test_one_pagerank_per_need_gives_the_pages_verdicts_and_scores(rec_and_needs
     assert strict.matches == {m: s for m, s in expected.matches.items() if s >= 0.75}
 
 
+def test_the_pages_verdicts_and_scores_on_a_generated_graph(tmp_path) -> None:
+    """The same on a generated graph (the map's scoring bounds and explains only what can
+    reach each need's top; the pages rank every need alone): every need's strong
+    suppliers, their scores and its best are the pages'."""
+    from duijie.api.services.generate import generate_synthetic
+
+    store = SqliteStore(tmp_path / "generated.db")
+    generate_synthetic(store=store, enterprises=120, experts=1500, institutes=60, needs=160,
+                       seed=3)
+    rec = shared_recommender(store).current()
+    needs = sorted(n for n, kind in rec.kind_of.items() if kind == "Need")[::4]
+    for strong in (0.6, 0.45):
+        expected = pages(rec, needs, strong=strong)
+        found = strong_suppliers(rec, needs, strong=strong)
+        assert found.matches == expected.matches and found.best == expected.best
+        verdicts = agreement(found, expected)
+        assert verdicts["only_first"] == verdicts["only_second"] == 0
+    assert verdicts["strong_both"] > 0 and verdicts["weak_both"] > 0
+    store.close()
+
+
 def test_the_joint_pagerank_differs_only_in_the_graph_part(rec_and_needs) -> None:
     rec, needs = rec_and_needs
     for need in needs[:6]:  # a map of one need: its own seeds only, the page's scores
