@@ -158,7 +158,13 @@ def semantic_rows(model: TextAffinity, profiles: list[dict], qtexts: list[str], 
     from duijie.api.services.embeddings import read_cache, write_cache
     from duijie.matcher.meaning import meaning_component, split_weights
     from duijie.matcher.recommend import RecommendConfig, combine, normalise, top_k
-    from duijie.matcher.semantic import MODEL, EmbeddingCache, SemanticSide, load_encoder
+    from duijie.matcher.semantic import (
+        MODEL,
+        SEMANTIC_WEIGHT,
+        EmbeddingCache,
+        SemanticSide,
+        load_encoder,
+    )
 
     rows = []
     encode = load_encoder()
@@ -199,7 +205,7 @@ def semantic_rows(model: TextAffinity, profiles: list[dict], qtexts: list[str], 
     index = {p["id"]: i for i, p in enumerate(profiles)}
     index |= {f"added{i}": i for i in range(len(profiles))}  # main() added copies of these
     pool = RecommendConfig().text_pool
-    weights = split_weights({"text": 1.0}, RecommendConfig().semantic_weight)
+    weights = split_weights({"text": 1.0}, SEMANTIC_WEIGHT)  # Chinese queries and profiles
     queries = qtexts[: args.semantic_queries]
     rerank, rerank_cpu, encode_t, scan = [], [], [], []
     for text in queries:

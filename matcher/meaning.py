@@ -3,10 +3,12 @@
 With stored document embeddings (`matcher.semantic.SemanticSide`, given to the
 `Recommender` by `api.services.recommendations` when ``duijie[semantic]`` is installed and
 the embeddings job has run), `rank` re-ranks its lexical and graph candidates by meaning:
-the text weight of the config is split, ``semantic_weight`` (0.6, the quality harness's
-choice for Chinese) to a ``meaning`` component (the cosine of the query's vector with each
-candidate's profile vector, over the best candidate's) and the rest to the lexical ``text``
-component.
+each candidate's text weight is split, its *share* to a ``meaning`` component (the cosine
+of the query's vector with the candidate's profile vector, over the best candidate's) and
+the rest to the lexical ``text`` component. The share is the config's ``semantic_weight``:
+``"by_pair"`` (the default) takes it per query and candidate from their languages, as the
+quality harness chose (`meaning_shares`: 0.6 both Chinese, 0.03 both English, 0.8 across);
+a number is every candidate's share.
 A candidate none of whose documents has a vector yet keeps its lexical score as its meaning
 (it is neither helped nor hurt). When words find fewer than k candidates, the nearest
 profiles by meaning are added (a Chinese need and an English profile share no word).
@@ -20,17 +22,27 @@ unsaved text is encoded (`SemanticSide.encode`).
 {'text': 0.18, 'graph': 0.4, 'meaning': 0.42}
 >>> meaning_component({"a": 0.9, "b": None}, {"a": 0.5, "b": 0.8})
 {'a': 1.0, 'b': 0.8}
+>>> used = {"text": {"zh": 1.0, "en": 1.0}, "meaning": {"zh": 0.0, "en": 0.0}}
+>>> combine_by_share(used, {"text": 1.0}, {"zh": 0.6, "en": 0.03})
+{'zh': 0.4, 'en': 0.97}
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from duijie.matcher.recommend import normalise
-from duijie.matcher.semantic import NEAREST_LIMIT
+from duijie.matcher.language import script_language
+from duijie.matcher.recommend import combine, normalise
+from duijie.matcher.semantic import (
+    BY_PAIR,
+    NEAREST_LIMIT,
+    profile_language,
+    semantic_weight_for,
+)
 
 if TYPE_CHECKING:
     from duijie.matcher.recommender import Recommender
@@ -50,6 +62,48 @@ def meaning_component(similarity: Mapping[str, float | None],
     known = normalise({c: s for c, s in similarity.items() if s is not None})
     return {c: known[c] if s is not None else text.get(c, 0.0)
             for c, s in similarity.items()}
+
+
+def combine_by_share(used: Mapping[str, Mapping[str, float]], weights: Mapping[str, float],
+                     shares: Mapping[str, float]) -> dict[str, float]:
+    """`combine` with each candidate's text weight split by its own share (`split_weights`):
+    the candidates of one share are combined together, so a share scores exactly as one
+    share given to every candidate does."""
+    by_share: dict[float, set[str]] = defaultdict(set)
+    for scores in used.values():
+        for c in scores:
+            by_share[shares.get(c, 0.0)].add(c)
+    out: dict[str, float] = {}
+    for share, group in by_share.items():
+        out |= combine({n: {c: v for c, v in scores.items() if c in group}
+                        for n, scores in used.items()}, split_weights(weights, share))
+    return out
+
+
+def meaning_shares(rec: Recommender, candidates: Iterable[str], query_node: str | None,
+                   query_text: str | None) -> dict[str, float]:
+    """Each candidate's share of the text weight for meaning, from the config's
+    ``semantic_weight`` (`matcher.semantic.semantic_weight_for`): by the query's language
+    (its text's script, else its node's profile's) and the candidate profile's."""
+    setting = rec.config.semantic_weight
+    if setting != BY_PAIR:
+        return dict.fromkeys(candidates, float(setting))
+    language = (script_language(query_text) if query_text else
+                profile_language_of(rec, query_node) if query_node else script_language(""))
+    return {c: semantic_weight_for(setting, language, profile_language_of(rec, c))
+            for c in candidates}
+
+
+def profile_language_of(rec: Recommender, node: str) -> str:
+    """The language of the node's profile (`matcher.semantic.profile_language`), found
+    once per recommender, as its profile vector is."""
+    memo = rec._languages
+    if node not in memo:
+        if len(memo) >= VECTOR_MEMO:
+            memo.clear()
+        profile = rec.facts.profile(node)
+        memo[node] = profile_language(profile) if profile else script_language("")
+    return memo[node]
 
 
 VECTOR_MEMO = 50_000

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.meaning import (
+    combine_by_share,
     meaning_component,
+    meaning_shares,
     nearest,
     query_vector,
     similarities,
@@ -107,19 +109,20 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
                   if forward else normalise({c: text_scores.get(c, 0.0) for c in allowed}),
                   "graph": normalise({c: graph_scores.get(c, 0.0) for c in allowed})}
     mirrored: set[str] = set()  # no vector yet: meaning mirrors the lexical score
+    shares: dict[str, float] = {}  # each candidate's share of the text weight for meaning
     if meaning is not None:
         sims = similarities(rec, allowed, meaning)
         if any(v is not None for v in sims.values()):
             components["meaning"] = meaning_component(sims, components["text"])
             mirrored = {c for c, v in sims.items() if v is None}
-            weights = split_weights(weights, rec.config.semantic_weight)
+            shares = meaning_shares(rec, allowed, query_node, query_text)
     rule_results = {}
     if weights.get("rules"):
         for c in allowed:
             rule_results[c] = rec.rules(c, kind, rules_for)
         components["rules"] = {c: r.score for c, r in rule_results.items() if r is not None}
     used = {n: s for n, s in components.items() if n != "rules" or rule_results}
-    scores = combine(used, weights)
+    scores = combine_by_share(used, weights, shares) if shares else combine(used, weights)
     # `within` narrows what is returned (and explained), not what is normalised
     # against, so scores mean what they mean in an unrestricted call.
     pool = {c: s for c, s in scores.items() if c in allowed and (within is None or c in within)}
@@ -133,7 +136,8 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
                       partial(rec.explained_text, kind, query_text=query_text))
         bound = None if forward else partial(rec.share_bounds, kind, query_text)
         chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights, k,
-                                                    mirrored=mirrored, bound=bound)
+                                                    mirrored=mirrored, bound=bound,
+                                                    shares=shares)
         # Programmes: fit first, never region or eligibility alone.
         while topical is not None and (off := [c for c in chosen if not _phrases(terms[c])
                                                and not topical(c)]):
@@ -142,7 +146,7 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
                 del pool[c]
             chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights,
                                                         k, terms, mirrored=mirrored,
-                                                        bound=bound)
+                                                        bound=bound, shares=shares)
         own = {firm.id, *exclude} - {None}
         reach: dict = {}  # the walks from the seeds, gathered once for every item
         items = [_item(rec, c, kind, pool[c], {n: used[n].get(c, 0.0) for n in used},
@@ -201,7 +205,8 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
                                 weights: Mapping[str, float], k: int,
                                 terms: dict[str, list[dict]] | None = None,
                                 mirrored: set[str] = frozenset(),
-                                bound: Callable[[list[str]], dict[str, float]] | None = None
+                                bound: Callable[[list[str]], dict[str, float]] | None = None,
+                                shares: Mapping[str, float] | None = None
                                 ) -> tuple[list[str], dict[str, list[dict]]]:
     """The best `k` of `pool` once every one of them shows the words its text score
     comes from.
@@ -219,18 +224,30 @@ def _shown_words_carry_the_text(read_words: Callable[[str], tuple[list[dict], fl
     (`Recommender.share_bounds`): the others are ranked by their score at that bound
     until explained, so far fewer are explained, and the best `k` are the same (a
     candidate's score only falls when it is explained, never below its exact score).
+
+    With `shares` (meaning's share of each candidate's text weight,
+    `matcher.meaning.meaning_shares`) `weights` are the config's, split per candidate.
     """
     terms = {} if terms is None else terms
     text = used.get("text", {})
-    total = sum(weights.get(n, 0.0) for n in used) or 1.0
-    weight = weights.get("text", 0.0) / total
     meaning = used.get("meaning", {})
-    meaning_weight = weights.get("meaning", 0.0) / total
+
+    def normalised(split: Mapping[str, float]) -> tuple[float, float]:
+        total = sum(split.get(n, 0.0) for n in used) or 1.0
+        return split.get("text", 0.0) / total, split.get("meaning", 0.0) / total
+
+    plain = normalised(weights)
+
+    def weights_of(c: str) -> tuple[float, float]:  # text's and meaning's, normalised
+        if not shares or c not in shares:
+            return plain
+        return normalised(split_weights(weights, shares[c]))
 
     def carrying(c: str, carried: float) -> tuple[float, float, float]:
         """The candidate's score, text and meaning when its words carry `carried`."""
         score, t, m = pool[c], text.get(c, 0.0), meaning.get(c, 0.0)
         if t > 0 and carried < 1.0:
+            weight, meaning_weight = weights_of(c)
             score = round(max(score - weight * t * (1.0 - carried), 0.0), 12)
             t = round(t * carried, 12)
             if c in mirrored and m > 0:

@@ -37,6 +37,7 @@ from typing import Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.reasons import item_reasons, render_reason
+from duijie.matcher.semantic import BY_PAIR
 
 DEFAULT_CONFIG = "config/recommend_v1.json"
 """The packaged config, relative to the `duijie.matcher` package."""
@@ -67,9 +68,12 @@ class RecommendConfig:
     text_pool: int = 300
     max_paths: int = 2
     text_params: dict[str, Any] = field(default_factory=dict)
-    semantic_weight: float = 0.6
+    semantic_weight: float | str = BY_PAIR
     """With stored embeddings (``duijie[semantic]``), the share of the text weight that
-    meaning takes (the quality harness's choice for Chinese: lexical 0.4 + semantic 0.6)."""
+    meaning takes: ``"by_pair"`` (the default) takes each candidate's from the query's and
+    its profile's languages, the quality harness's choice per pair (0.6 both Chinese, 0.03
+    both English, 0.8 across: `matcher.semantic.SEMANTIC_WEIGHT_BY_GROUP`); a number from
+    0 to 1 is used for every pair. Stored as given, resolved per ranking."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str = "recommend config"
@@ -97,9 +101,12 @@ class RecommendConfig:
             raise InvalidInput(f"leaves out {', '.join(missing)}: give weights for every "
                                f"candidate kind ({', '.join(CANDIDATE_KINDS)})",
                                value=sorted(cfg.weights), where=f"{where}, weights")
-        if not isinstance(cfg.semantic_weight, int | float) or not 0 <= cfg.semantic_weight <= 1:
-            raise InvalidInput("must be a number from 0 to 1", value=cfg.semantic_weight,
-                               where=f"{where}, semantic_weight")
+        if cfg.semantic_weight != BY_PAIR and (
+                isinstance(cfg.semantic_weight, bool)
+                or not isinstance(cfg.semantic_weight, int | float)
+                or not 0 <= cfg.semantic_weight <= 1):
+            raise InvalidInput(f'must be "{BY_PAIR}" or a number from 0 to 1',
+                               value=cfg.semantic_weight, where=f"{where}, semantic_weight")
         return cfg
 
     def to_dict(self) -> dict[str, Any]:

@@ -121,6 +121,7 @@ class Recommender:
         self.semantic = semantic
         self._by_meaning: dict[str, tuple[list[str], np.ndarray]] = {}
         self._vectors: dict[str, np.ndarray | None] = {}  # profile vectors (matcher.meaning)
+        self._languages: dict[str, str] = {}  # profile languages (matcher.meaning)
         self.exclude_nodes: frozenset[str] = frozenset()
         self.exclude_edges: frozenset[tuple[str, str, str]] = frozenset()
         self.facts = SnapshotFacts(snapshot)
@@ -181,7 +182,8 @@ class Recommender:
         fresh = set(new_ids)
         edges = [e for e in edges if e[0] in fresh or e[2] in fresh]
         other = copy.copy(self)
-        other._by_meaning, other._vectors = {}, {}  # new candidates, longer profiles
+        # new candidates, longer profiles
+        other._by_meaning, other._vectors, other._languages = {}, {}, {}
         other.snapshot = self.snapshot.with_records(nodes, edges, version)
         other.facts = self.facts.extended(other.snapshot, new_ids)
         other.index = self.index.copy()

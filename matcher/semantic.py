@@ -39,7 +39,25 @@ quality harness's choice per group: the best tune mean among the weights never b
 on any tune set of the group (README, "Text matching"; ``quality_harness.py
 --by-language``). English papers lose with more of the encoder, hence the small weight."""
 SEMANTIC_WEIGHT = SEMANTIC_WEIGHT_BY_GROUP["zh"]
-"""The Chinese weight: what `recommend` uses (``semantic_weight`` of its config)."""
+"""The Chinese weight (both texts Chinese, as the office's needs and profiles mostly are)."""
+BY_PAIR = "by_pair"
+"""The setting (``semantic_weight`` of `recommend`'s config) that takes each query and
+profile's weight from `SEMANTIC_WEIGHT_BY_GROUP` by their languages."""
+
+
+def semantic_weight_for(setting: float | str, query_language: str,
+                        profile_language: str) -> float:
+    """The semantic weight a setting gives a query and a profile of these languages:
+    `BY_PAIR` resolves through `SEMANTIC_WEIGHT_BY_GROUP`, a number is used as given.
+
+    >>> semantic_weight_for(BY_PAIR, "en", "en"), semantic_weight_for(BY_PAIR, "zh", "en")
+    (0.03, 0.8)
+    >>> semantic_weight_for(0.5, "en", "en")
+    0.5
+    """
+    if setting == BY_PAIR:
+        return SEMANTIC_WEIGHT_BY_GROUP[pair_group(query_language, profile_language)]
+    return float(setting)
 
 
 def available() -> bool:

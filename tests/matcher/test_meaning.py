@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from duijie.graph.errors import InvalidInput
+from duijie.matcher.recommend import RecommendConfig, default_config
 from duijie.matcher.recommender import Recommender
 from duijie.matcher.semantic import EmbeddingCache, SemanticSide
 from duijie.matcher.snapshot import GraphSnapshot
@@ -108,3 +110,103 @@ def test_both_directions_read_the_same_meaning(lexical):
     assert forward["exp:cf"].components["meaning"] == 1.0
     assert reverse["need:cf"].components["meaning"] == 1.0
     assert ranked(rec.recommend_for("exp:cf", "need", k=5))[0] == "need:cf"
+
+
+# -- the semantic weight per query–profile language pair ------------------------------
+
+EN_NODES = [
+    ("need:en", "Need", {"title": "Infrared detector noise",
+                         "text": "reduce readout noise of infrared detectors"}),
+    ("exp:en-ir", "Expert", {"name": "Dr. Smith", "docs": [
+        {"id": "d", "text": "infrared detector readout circuits"}]}),
+    # More of the need's words, but composites by meaning.
+    ("exp:en-words", "Expert", {"name": "Dr. Jones", "docs": [
+        {"id": "d", "text": "infrared detector housing noise readout composite moulding"}]}),
+]
+EN_MEANING = {"need:en": IR, "exp:en-ir": IR, "exp:en-words": 0.2 * IR + CF}
+
+
+def english_side(rec: Recommender) -> SemanticSide:
+    cache = EmbeddingCache(model="hand-made")
+    for node, vector in EN_MEANING.items():
+        for doc in rec.profile(node)["docs"]:
+            cache.put(doc["text"], vector)
+    return SemanticSide(cache)
+
+
+def fused(item, share: float, weights=(0.6, 0.4)) -> float:
+    """An expert's score by hand: text weight split `share` to meaning, the rest to words."""
+    text, graph = weights
+    c = item.components
+    return text * (1 - share) * c["text"] + text * share * c["meaning"] + graph * c["graph"]
+
+
+def with_weight(rec: Recommender, weight) -> Recommender:
+    """The same recommender with ``semantic_weight`` set (the profiles are shared)."""
+    other = rec.with_semantic(rec.semantic)
+    other.config = rec.config.set_params(semantic_weight=weight)
+    return other
+
+
+def test_the_default_resolves_the_semantic_weight_per_language_pair():
+    assert default_config().semantic_weight == "by_pair"  # stored as given
+    assert RecommendConfig.from_dict({**default_config().to_dict(), "semantic_weight": 0.3}
+                                     ).semantic_weight == 0.3
+    for bad in ("by_language", 1.5, -0.1, True, None):
+        with pytest.raises(InvalidInput, match="semantic_weight"):
+            default_config().set_params(semantic_weight=bad)
+
+
+def test_an_english_need_against_english_profiles_uses_the_english_weight():
+    lexical = Recommender(GraphSnapshot.from_records(EN_NODES, []))
+    rec = lexical.with_semantic(english_side(lexical))
+    items = rec.recommend("need:en", "expert", k=2).items
+    assert {i.id for i in items} == {"exp:en-ir", "exp:en-words"}
+    for item in items:
+        assert item.score == pytest.approx(fused(item, 0.03), abs=1e-9)
+        assert item.score != pytest.approx(fused(item, 0.6), abs=1e-3)
+    # The same as 0.03 given for every pair; with the Chinese 0.6 meaning would win.
+    fixed = with_weight(rec, 0.03).recommend("need:en", "expert", k=2).items
+    assert [(i.id, i.score) for i in fixed] == [(i.id, i.score) for i in items]
+    assert items[0].id == "exp:en-words"
+    assert with_weight(rec, 0.6).recommend("need:en", "expert", k=2).items[0].id == "exp:en-ir"
+
+
+def test_a_chinese_need_against_an_english_profile_uses_the_cross_weight(lexical):
+    rec = lexical.with_semantic(side_for(lexical))
+    items = {i.id: i for i in rec.recommend("need:ir", "expert", k=10).items}
+    english = items["exp:en"]
+    assert english.components["text"] == 0.0 and english.components["meaning"] == 1.0
+    assert english.score == pytest.approx(fused(english, 0.8), abs=1e-9)
+    crossed = {i.id: i for i in with_weight(rec, 0.8).recommend("need:ir", "expert",
+                                                                   k=10).items}
+    assert english.score == crossed["exp:en"].score
+
+
+def test_a_chinese_need_against_chinese_profiles_scores_as_before(lexical):
+    # Before, `recommend` gave every pair the Chinese 0.6: Chinese pairs keep exactly
+    # those scores (and their order), both directions.
+    rec = lexical.with_semantic(side_for(lexical))
+    before = with_weight(rec, 0.6)
+    for need in ("need:ir", "need:cf"):
+        now = [(i.id, i.score, i.components) for i in rec.recommend(need, "expert", k=10).items
+               if i.id != "exp:en"]
+        then = [(i.id, i.score, i.components) for i in before.recommend(need, "expert",
+                                                                         k=10).items
+                if i.id != "exp:en"]
+        assert now == then and len(now) == 3
+        for item in rec.recommend(need, "expert", k=10).items:
+            if item.id != "exp:en":
+                assert item.score == pytest.approx(fused(item, 0.6), abs=1e-9)
+    for expert in ("exp:ir", "exp:cf"):
+        assert [(i.id, i.score) for i in rec.recommend_for(expert, "need", k=5).items] == \
+            [(i.id, i.score) for i in before.recommend_for(expert, "need", k=5).items]
+
+
+def test_profile_languages_are_found_once_per_recommender(lexical):
+    rec = lexical.with_semantic(side_for(lexical))
+    rec.recommend("need:ir", "expert", k=10)
+    assert rec._languages["exp:en"] == "en" and rec._languages["exp:ir"] == "zh"
+    rec._languages["exp:en"] = "zh"  # a memo hit: the English profile now reads Chinese
+    english = {i.id: i for i in rec.recommend("need:ir", "expert", k=10).items}["exp:en"]
+    assert english.score == pytest.approx(fused(english, 0.6), abs=1e-9)
