@@ -50,10 +50,15 @@ class SnapshotFacts:
         self._affiliations: dict[str, list[str]] = {}
         self._known_regions: set[str] | None = None
         self._by_region: dict[str, dict[str, frozenset[str]]] = {}
+        self._in_region: dict[str, dict[str, frozenset[str]]] = {}
 
-    def extended(self, snapshot: GraphSnapshot, node_ids: list[str]) -> SnapshotFacts:
+    def extended(self, snapshot: GraphSnapshot, node_ids: list[str], *,
+                 same_regions: bool = False) -> SnapshotFacts:
         """The facts of `snapshot`, which is this one's with `node_ids` added: the
-        indexes are copied and extended, the caches start empty."""
+        indexes are copied and extended, the caches start empty. `same_regions`: the
+        additions leave every known node's regions as they were (no new region, no new
+        ``located_in``, ``affiliated_with`` or ``part_of`` edge from a known node), so
+        the region index is grown instead of built again."""
         facts = SnapshotFacts.__new__(SnapshotFacts)
         facts.snapshot = snapshot
         facts.groups = defaultdict(set, {g: set(m) for g, m in self.groups.items()})
@@ -71,6 +76,15 @@ class SnapshotFacts:
                     region = (snapshot.props.get(node_id) or {}).get("region") or ""
                     grown.setdefault(region, set()).add(node_id)
             facts._by_region[kind] = {r: frozenset(ids) for r, ids in grown.items()}
+        facts._in_region = {}
+        if same_regions:
+            for kind, index in self._in_region.items():
+                grown = {name: set(ids) for name, ids in index.items()}
+                for node_id in node_ids:
+                    if snapshot.kinds.get(node_id) == kind:
+                        for name in facts.regions_of(node_id):
+                            grown.setdefault(name, set()).add(node_id)
+                facts._in_region[kind] = {n: frozenset(ids) for n, ids in grown.items()}
         return facts
 
     def _index(self, node_id: str) -> None:
@@ -168,6 +182,28 @@ class SnapshotFacts:
                     grouped[(props.get(node_id) or {}).get("region") or ""].add(node_id)
             index = self._by_region[kind] = {r: frozenset(ids) for r, ids in grouped.items()}
         return index
+
+    def in_region(self, kind: str, region: str) -> frozenset[str]:
+        """The nodes of `kind` that lie in `region` (a normalised name, as `check_region`
+        gives): ``region in regions_of(node)``, from an index built once per snapshot
+        and kind, so a region filter reads a set instead of every candidate's regions.
+
+        >>> from duijie.matcher.snapshot import GraphSnapshot
+        >>> snap = GraphSnapshot.from_records([
+        ...     ("exp:a", "Expert", {"region": "新昌"}),
+        ...     ("exp:b", "Expert", {"region": "西安"})], [])
+        >>> sorted(SnapshotFacts(snap).in_region("Expert", "浙江"))
+        ['exp:a']
+        """
+        index = self._in_region.get(kind)
+        if index is None:
+            grouped: dict[str, set[str]] = defaultdict(set)
+            for node_id, node_kind in self.snapshot.kinds.items():
+                if node_kind == kind:
+                    for name in self.regions_of(node_id):
+                        grouped[name].add(node_id)
+            index = self._in_region[kind] = {n: frozenset(ids) for n, ids in grouped.items()}
+        return index.get(region, frozenset())
 
     def ancestors(self, region: str) -> list[str]:
         """Regions containing `region`: the snapshot's `part_of` edges, then the gazetteer."""

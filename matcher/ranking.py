@@ -99,7 +99,12 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     candidates = set(text_scores) | set(graph_scores) | set(by_meaning)
     excluded: dict[str, int] = defaultdict(int)
     allowed = set()
-    for c in candidates:
+    listed = candidates
+    if wanted:  # outside the region: counted by set operations, not one by one
+        listed = candidates & (rec.facts.in_region(kind, wanted) | exclude)
+        if len(listed) < len(candidates):
+            excluded[f"地区不在{wanted}"] += len(candidates) - len(listed)
+    for c in listed:
         why = _left_out_because(rec, c, kind, wanted, available_only, firm, exclude)
         if why:
             excluded[why] += 1

@@ -185,7 +185,10 @@ class Recommender:
         # new candidates, longer profiles
         other._by_meaning, other._vectors, other._languages = {}, {}, {}
         other.snapshot = self.snapshot.with_records(nodes, edges, version)
-        other.facts = self.facts.extended(other.snapshot, new_ids)
+        placing = {"located_in", "affiliated_with", "part_of"}
+        other.facts = self.facts.extended(other.snapshot, new_ids, same_regions=not any(
+            kind == "Region" for _, kind, _ in nodes) and not any(
+            kind in placing and src not in fresh for src, kind, _, _ in edges))
         other.index = self.index.copy()
         for node_id, kind, _ in nodes:
             other.index.add_node(node_id, kind)

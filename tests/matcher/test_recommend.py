@@ -289,6 +289,33 @@ def test_a_new_need_and_expert_are_rankable_at_once(store, rec):
     assert ids(fresh.recommend("need:sic", "expert", k=1)) == ["exp:sun"]
 
 
+def test_the_region_index_follows_the_one_by_one_rule_and_grows(store, rec):
+    def one_by_one(r, kind, name):
+        return {n for n, k in r.kind_of.items() if k == kind and name in r.regions_of(n)}
+
+    before = rec.current()
+    names = {name for n in before.kind_of for name in before.regions_of(n)}
+    assert {"浙江", "杭州", "西安"} <= names
+    for kind in ("Expert", "Institute", "Enterprise"):
+        for name in names:
+            assert before.facts.in_region(kind, name) == one_by_one(before, kind, name)
+    filtered = rec.recommend("need:ir", "expert", k=5, region="浙江")
+    write(store, [("exp:hz", "Expert", {"name": "钱研究员", "region": "杭州", "docs": [
+        {"id": "h1", "text": "红外探测器读出电路噪声"}]})], [])
+    grown = rec.current()
+    assert rec.base.incremental_builds == 1 and grown.facts._in_region  # grown, not rebuilt
+    for name in names:
+        assert grown.facts.in_region("Expert", name) == one_by_one(grown, "Expert", name)
+    assert "exp:hz" in grown.facts.in_region("Expert", "浙江")
+    again = rec.recommend("need:ir", "expert", k=5, region="浙江")
+    assert "exp:hz" in ids(again) and sum(again.excluded.values()) >= sum(
+        filtered.excluded.values())
+    # a new place for a known expert: the index is built again, not grown
+    write(store, [("reg:nb", "Region", {"name": "宁波"})], [("exp:li", "located_in", "reg:nb")])
+    moved = rec.current()
+    assert "exp:li" in moved.facts.in_region("Expert", "宁波")
+
+
 def test_a_changed_record_reads_the_store_again(store, rec):
     assert "inst:opt" in ids(rec.recommend("need:ir", "institute", k=3, region="西安"))
     write(store, [("inst:opt", "Institute", {"name": "中国科学院西安光学精密机械研究所",
