@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
 from duijie.api.services.outcomes import SIGNED, overdue_in
@@ -430,9 +432,10 @@ def _report(store: GraphStore, scope: str, title: str, event_nodes: list, today:
     with_pairs = [e for e in events if e["pairs"]]
     chosen = (with_pairs if rank_events is None else
               with_pairs[-rank_events:] if rank_events else [])
-    ranks = _ranks(store, chosen, meetings, outcomes) if chosen else {
-        "events_ranked": [], "events_without_date": [], "pairs": [], "summary": {},
-        "shown": SHOWN}
+    with threadpool_limits(1):  # small matrices: more BLAS threads only spin (10× CPU)
+        ranks = _ranks(store, chosen, meetings, outcomes) if chosen else {
+            "events_ranked": [], "events_without_date": [], "pairs": [], "summary": {},
+            "shown": SHOWN}
     ranks["events_with_pairs"] = len(with_pairs)
     # names as read: an invented firm's carries its mark (`Node.shown_name`)
     firms = [{**row, "firm_name": names[row["firm"]].shown_name if row["firm"] in names
