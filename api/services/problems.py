@@ -469,9 +469,16 @@ def ledger_rows(problems: ProblemList, lang: str = "zh") -> list[list[str]]:
             done.append(f"答复（{p.answered_on or '日期未记录'}）：{p.answer}" if lang == "zh"
                         else f"answer ({p.answered_on or 'date not recorded'}): {p.answer}")
         status = problem_label(p.state, lang)
+        notes = []  # what the office chases: days overdue, and an escalation (升级督办)
         if p.overdue_days and p.state != "closed":
-            status += f"（逾期{p.overdue_days}天）" if lang == "zh" else \
-                f" ({p.overdue_days} days overdue)"
+            notes.append(f"逾期{p.overdue_days}天" if lang == "zh"
+                         else f"{p.overdue_days} days overdue")
+        if p.escalated and p.state != "closed":
+            to = p.escalated_to
+            notes.append((f"已升级至{to}" if to else "已升级") if lang == "zh"
+                         else (f"escalated to {to}" if to else "escalated"))
+        if notes:
+            status += f"（{'，'.join(notes)}）" if lang == "zh" else f" ({'; '.join(notes)})"
         rows.append([str(number), p.firm_name or "", p.title,
                      p.department or "", "\n".join(done), status])
     return rows

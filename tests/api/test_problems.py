@@ -17,6 +17,7 @@ from duijie.api.services.problems import (
     add_step,
     assign_problem,
     close_problem,
+    ledger_rows,
     ledger_workbook,
     list_problems,
 )
@@ -114,6 +115,11 @@ def test_overdue_and_escalated_lists(store: SqliteStore) -> None:
     assign_problem(store, slightly.id, escalate_to="分管厅领导", on="2019-12-14")
     escalated = list_problems(store, escalated=True, today=today, routing=ROUTING)
     assert {p.id for p in escalated.items} == {late.id, slightly.id}
+    status = {row[2]: row[5] for row in ledger_rows(escalated)}  # the ledger's 状态 column
+    assert status == {"用地指标": "已交办（逾期25天，已升级）",
+                      "用电扩容": "已交办（逾期5天，已升级至分管厅领导）"}
+    assert ledger_rows(escalated, "en")[1][5] == \
+        "assigned (5 days overdue; escalated to 分管厅领导)"
     add_step(store, late.id, text="答复", on="2019-12-14", answer="已协调")
     close_problem(store, late.id, seen="2019-12-15")
     assert [p.id for p in list_problems(store, escalated=True, today=today,
@@ -197,7 +203,7 @@ def test_cli_problem_commands(db_path: Path, tmp_path: Path) -> None:
     listed = run("problem", "list", "--department", "浙江省经济和信息化厅技术创新处", "--xlsx",
                  str(out), db=db_path)
     assert listed.returncode == 0, listed.stderr
-    assert "甲公司｜政策咨询" in listed.stdout
+    assert f"甲公司｜政策咨询｜浙江省经济和信息化厅技术创新处｜已销号 [{problem['id']}]" in listed.stdout
     assert load_workbook(out).active["F3"].value == "已销号"
     missing = run("problem", "close", "need:none", "--answer", "x", "--seen", "2019-05-03",
                   db=db_path)

@@ -262,9 +262,10 @@ def list_(app: AppContext, department: str | None, state: str | None, overdue: b
         return
     click.echo(f"问题台账（截至 {result.today}）：{result.count} 件，逾期 {result.overdue} 件，"
                f"升级 {result.escalated} 件")
-    for row in ledger_rows(result):
-        number, firm, title, dept, _done, status = row
-        click.echo(f"{number:>3}. {firm or '—'}｜{title}｜{dept or '（未分办）'}｜{status}")
+    for problem, row in zip(result.items, ledger_rows(result), strict=True):
+        number, firm, title, dept, _done, status = row  # the id, for the next command
+        click.echo(f"{number:>3}. {firm or '—'}｜{title}｜{dept or '（未分办）'}｜{status}"
+                   f" [{problem.id}]")
     if xlsx_path is not None:
         click.echo(f"已写入 {xlsx_path}")
 
