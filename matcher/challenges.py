@@ -55,6 +55,9 @@ CRITERION = ("k with the highest mean silhouette (cosine; each k fitted and scor
 # terms either) and the words of problem reports and budgets that only themes need to skip.
 GENERIC_TERMS = generic_words() | frozenset((
     "万元", "人员", "创建", "协调", "反映", "我们", "核心", "研制", "请求", "进一步", "部门",
+    # verbs and degrees of a need's sentence, not its subject ("强度、达到、复配" named none)
+    "达到", "下降", "偏大", "偏高", "偏低", "较低", "较高", "存在", "按期", "时间", "完成",
+    "期内", "成为", "讨论",
 ))
 SAMPLE = 3_000
 DIMENSIONS = 100

@@ -149,6 +149,9 @@ def test_seed_themes_rank_suppliers(tmp_path: Path) -> None:
     theme = lists.themes[0]
     kinds = {s.kind for s in theme.suppliers}
     assert kinds <= {"Expert", "Institute"} and kinds and all(s.name for s in theme.suppliers)
+    # themes are named by their subjects, never by the verbs of a need's sentence
+    sentence_words = {"达到", "下降", "偏大", "存在", "时间", "完成", "期内", "成为", "讨论"}
+    assert not [t.terms for t in lists.themes if sentence_words & set(t.terms)]
     store.close()
 
 
