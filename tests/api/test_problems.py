@@ -203,7 +203,8 @@ def test_cli_problem_commands(db_path: Path, tmp_path: Path) -> None:
     listed = run("problem", "list", "--department", "浙江省经济和信息化厅技术创新处", "--xlsx",
                  str(out), db=db_path)
     assert listed.returncode == 0, listed.stderr
-    assert f"甲公司｜政策咨询｜浙江省经济和信息化厅技术创新处｜已销号 [{problem['id']}]" in listed.stdout
+    line = f"甲公司｜政策咨询｜浙江省经济和信息化厅技术创新处｜已销号 [{problem['id']}]"
+    assert line in listed.stdout  # the id, for the next command
     assert load_workbook(out).active["F3"].value == "已销号"
     missing = run("problem", "close", "need:none", "--answer", "x", "--seen", "2019-05-03",
                   db=db_path)

@@ -305,6 +305,8 @@ MATRIX: dict[str, Entry] = {
     # the plan's own refusal (422, said on the page) is a pass: the role got through
     "POST /contacts/plan": Entry(({OK, 422}, {OK, 422}, DENY, DENY, DENY, 303), {},
                                  form=True),
+    "POST /contacts/officials": Entry(FORM_ORGANISERS, {
+        "name": "矩阵干部", "department": "丽水市经信局", "capacity": "3"}, form=True),
     "GET /contacts/{official_id}": Entry(PAGE_ORGANISERS, params={"official_id": "official"}),
     "POST /contacts/{official_id}/record": Entry(FORM_ORGANISERS, {"firm_id": FIRM_A}, {
         "official_id": "official"}, form=True),

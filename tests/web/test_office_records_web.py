@@ -172,3 +172,31 @@ def test_the_routing_page_refuses_a_bad_edit_and_saves_a_good_one(page, server: 
     assert page.locator("h1").inner_text() == "Problem routing rules"
     screenshot(page, "routing-en")
     page.goto(server.url + "/routing?lang=zh")
+
+
+def test_an_official_is_added_on_the_contacts_page(page, server: Server) -> None:
+    api = signed_in(server, "wang")
+    before = api.get("/api/officials").json()["count"]
+    page.goto(server.url + "/contacts")
+    form = page.locator("#add-official")
+    form.locator("input[name=name]").fill("孙八")
+    form.locator("input[name=department]").fill("科技部门")
+    form.locator("input[name=capacity]").fill("0")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**refused=ledger_err_zero_capacity**")
+    assert "可联系企业数不能为 0" in page.locator("#refusal").inner_text()
+    assert api.get("/api/officials").json()["count"] == before  # nothing written
+    form.locator("input[name=name]").fill("孙八")
+    form.locator("input[name=department]").fill("科技部门")
+    form.locator("input[name=capacity]").fill("12")
+    form.locator("input[name=fields]").fill("光电与红外、集成电路")
+    form.locator("input[name=regions]").fill("杭州")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**/contacts/off*")
+    assert page.locator("h1").inner_text().startswith("孙八")
+    added = [o for o in api.get("/api/officials").json()["officials"] if o["name"] == "孙八"]
+    assert [(o["department"], o["capacity"], o["fields"], o["regions"]) for o in added] == [
+        ("科技部门", 12, ["光电与红外", "集成电路"], ["杭州"])]
+    page.goto(server.url + "/contacts")
+    assert "孙八" in page.locator("#duty").inner_text()
+    screenshot(page, "official-added-zh")

@@ -239,9 +239,11 @@ def _contacts_page(request: Request, session: Session, *, plan: Any = None,
                    message: str | None = None, status_code: int = 200) -> Response:
     store = request.app.state.store
     report = contacts.contact_duty(store)
+    refused = request.query_params.get("refused") or ""  # the add form's refusal, as a key
     return render(request, "office_contacts.html", status_code=status_code, session=session,
-                  report=report.to_dict(), plan=plan, message=message,
-                  done=request.query_params.get("done"))
+                  report=report.to_dict(), plan=plan,
+                  message=message or (refused if refused.startswith("ledger_err_") else None),
+                  done=request.query_params.get("done"), departments=known_departments(store))
 
 
 @router.get("/contacts")

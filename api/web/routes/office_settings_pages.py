@@ -156,6 +156,32 @@ def _split(text: str | None) -> list[str]:
     return [p for p in re.split(r"[,，、;；\n]+", text or "") if p.strip()]
 
 
+@router.post("/contacts/officials")
+async def official_add_page(request: Request) -> Response:
+    """The add form of 联系服务: an official on duty (capacity 1 or more, as the edit form)."""
+    sent = await signed_in_form(request, Role.ORGANISER)
+    if isinstance(sent, Response):
+        return sent
+    session, form = sent
+    v = _form(form, "name", "department", "capacity", "fields", "regions", "title")
+    if not v["name"] or not v["department"]:
+        return back_to("/contacts", "add-official", refused="ledger_err_official_blank")
+    try:
+        capacity = int(v["capacity"] or 20)
+    except ValueError:
+        return back_to("/contacts", "add-official", refused="ledger_err_capacity")
+    if capacity < 1:
+        return back_to("/contacts", "add-official", refused="ledger_err_zero_capacity")
+    try:
+        added = contacts.add_official(
+            request.app.state.store, name=v["name"], department=v["department"],
+            capacity=capacity, fields=_split(v["fields"]), regions=_split(v["regions"]),
+            title=v["title"] or None, author=session.user.username)
+    except InvalidInput as error:
+        return back_to("/contacts", "add-official", **_refused(error))
+    return back_to(f"/contacts/{quote(added.id)}", "edit-official", done="edited")
+
+
 @router.post("/contacts/{official_id}/edit")
 async def official_edit_page(request: Request, official_id: str) -> Response:
     sent = await signed_in_form(request, Role.ORGANISER)
