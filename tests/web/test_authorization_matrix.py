@@ -90,7 +90,11 @@ def office(tmp_path_factory) -> Office:
             "name": "矩阵联络员", "department": "经信局", "regions": ["丽水"]})
         assert official.status_code == 201, official.text
         ids["official"] = official.json()["id"]
-        ids["programme"] = org.get("/api/programmes").json()["data"][0]["id"]
+        # a programme with conditions: one that only names where it applies is not pushed
+        listed = {p["id"] for p in org.get("/api/programmes", params={"limit": 200}).json()[
+            "data"]}
+        ids["programme"] = "prog:high-tech-enterprise"
+        assert ids["programme"] in listed, sorted(listed)
         clustering = org.post("/api/challenges/recompute")
         assert clustering.status_code == 202, clustering.text
         ids["challenge_job"] = ended_job(
