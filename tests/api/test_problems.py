@@ -206,6 +206,9 @@ def test_cli_problem_commands(db_path: Path, tmp_path: Path) -> None:
     line = f"甲公司｜政策咨询｜浙江省经济和信息化厅技术创新处｜已销号 [{problem['id']}]"
     assert line in listed.stdout  # the id, for the next command
     assert load_workbook(out).active["F3"].value == "已销号"
+    typo = run("problem", "list", "--department", "浙江省经信厅技术创新处", db=db_path)
+    assert "0 件" in typo.stdout  # and the departments the ledger does hold, to pick from
+    assert "台账中的责任单位：浙江省经济和信息化厅技术创新处" in typo.stdout
     missing = run("problem", "close", "need:none", "--answer", "x", "--seen", "2019-05-03",
                   db=db_path)
     assert missing.returncode == 3

@@ -266,6 +266,9 @@ def list_(app: AppContext, department: str | None, state: str | None, overdue: b
         number, firm, title, dept, _done, status = row  # the id, for the next command
         click.echo(f"{number:>3}. {firm or '—'}｜{title}｜{dept or '（未分办）'}｜{status}"
                    f" [{problem.id}]")
+    if department and department not in result.departments:  # a typo shows as an empty ledger
+        click.echo(f"“{department}”名下暂无问题；台账中的责任单位："
+                   + ("、".join(result.departments) or "—"))
     if xlsx_path is not None:
         click.echo(f"已写入 {xlsx_path}")
 
