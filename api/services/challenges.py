@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
@@ -39,7 +40,7 @@ from duijie.api.services.needs import OPERATOR, visible_needs
 from duijie.api.services.regions import firm_ids_in
 from duijie.graph.errors import Conflict, Forbidden, InvalidInput
 from duijie.graph.model import Node
-from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
+from duijie.graph.store import GraphStore, WriteBatch, iter_nodes
 from duijie.matcher.challenges import (
     Cancelled,
     ClusteringCancelled,
@@ -153,7 +154,9 @@ def recompute_challenges(store: GraphStore, *, viewer: Viewer = OPERATOR,
     result = condense({i: _text(n) for i, n in needs.items()}, pinned, progress=progress,
                       cancelled=cancelled)
     run = {"criterion": result.criterion, "k": result.k, "silhouette": result.silhouette,
-           "tried": {str(k): v for k, v in result.tried.items()}, "computed_at": utc_now(),
+           "tried": {str(k): v for k, v in result.tried.items()},
+           # to the microsecond: two runs within one second stay ordered
+           "computed_at": datetime.now(UTC).isoformat(timespec="microseconds"),
            "needs": len(needs)}
     batch = WriteBatch()
     made = set()
