@@ -10,7 +10,8 @@
   anything else is a new node. The output list is aligned with the input, so a
   caller re-points its edges with `retargeted_ids(nodes, planned)`.
 - `likely_duplicates(store, nodes, exclude)`: the same comparison for records written
-  under fixed ids (the seed): reports, writes nothing.
+  under fixed ids (the seed): each one's `same`, `review` or `part_of` match; reports,
+  writes nothing.
 - `accept_review` merges the pair (`merge_organisations`: props, aliases, edges);
   `reject_review` records the decision so the same pair is not asked again.
 
@@ -365,9 +366,9 @@ def _plan_writes(store: GraphStore, nodes: list[Node], orgs: list[Node],
 def likely_duplicates(store: GraphStore, nodes: list[Node], exclude: set[str]
                       ) -> list[tuple[int, Candidate]]:
     """For each organisation of `nodes` that fixed ids write as they are (the seed),
-    its best `same` or `review` match among the stored organisations outside
+    its best `same`, `review` or `part_of` match among the stored organisations outside
     `exclude`, as ``(position in nodes, candidate)``; pairs an organiser rejected are
-    left out. Reads only: the caller decides what to write and what to queue.
+    left out. Reads only: the caller decides what to write, link and queue.
 
     >>> from duijie.graph.sqlite_store import SqliteStore
     >>> store = SqliteStore(":memory:")
@@ -376,6 +377,9 @@ def likely_duplicates(store: GraphStore, nodes: list[Node], exclude: set[str]
     >>> seed = Node("ent:dali", "Enterprise", {"name": "浙江大立科技", "region": "杭州"})
     >>> [(i, c.node_id, c.decision) for i, c in likely_duplicates(store, [seed], {"ent:dali"})]
     [(0, 'ent:imp', 'same')]
+    >>> lab = Node("ent:dali-lab", "Enterprise", {"name": "大立科技研究院"})
+    >>> [(c.node_id, c.decision) for _, c in likely_duplicates(store, [lab], {"ent:dali-lab"})]
+    [('ent:imp', 'part_of')]
     """
     if not any(n.kind in ORGANISATION_KINDS for n in nodes):
         return []
@@ -393,7 +397,7 @@ def likely_duplicates(store: GraphStore, nodes: list[Node], exclude: set[str]
                 industry=props.get("industry"), credit_code=props.get("credit_code"),
                 legal_name=props.get("legal_name"), k=3, exclude=exclude | {node.id})
                 if review_id(node.id, c.node_id) not in rejected), None)
-            if best is not None and best.decision in ("same", "review"):
+            if best is not None and best.decision in ("same", "review", "part_of"):
                 out.append((position, best))
     return out
 

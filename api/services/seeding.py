@@ -9,7 +9,7 @@ out like it, this module knows which folder and files make up the shipped one.
 >>> store.get_node(XIAN_EVENT).props["cooperation_reached"]
 8
 >>> sorted(result.to_dict())
-['counts', 'edges_written', 'nodes_created', 'nodes_written', 'possible_duplicates']
+['counts', 'edges_written', 'nodes_created', 'nodes_written', 'parts', 'possible_duplicates']
 >>> load_seed(store).nodes_created
 0
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duijie.api.services import Result
-from duijie.graph.model import ORGANISATION_KINDS, Edge, Node
+from duijie.graph.model import ORGANISATION_KINDS, Edge, Node, Provenance, mark_quoted_names
 from duijie.graph.resolution import likely_duplicates, review_id
 from duijie.graph.seed import folder_batch, folder_records
 from duijie.graph.store import GraphStore, ReviewItem, WriteBatch, utc_now
@@ -41,7 +41,8 @@ class PossibleDuplicate(Result):
 
     `decision` is the resolver's: `same` (it would merge an import) or `review`;
     `evidence` its reasons. Accepting the review folds the stored record into the
-    seed's (the seed's fixed id stays, so seeding again changes nothing)."""
+    seed's (the seed's fixed id stays, so seeding again changes nothing). Names as a
+    person reads them; `illustrative`: either record is invented (示意)."""
 
     seed_id: str
     seed_name: str
@@ -52,6 +53,23 @@ class PossibleDuplicate(Result):
     score: float
     evidence: list[str]
     review_id: str
+    illustrative: bool = False
+
+
+@dataclass
+class SeedPart(Result):
+    """A seed organisation that is part of one already in the store (中国科学院西安光学
+    精密机械研究所 of an imported 中国科学院, a 研究院 of an imported firm): linked by a
+    `part_of` edge, as an import links one, and never merged. Names as a person reads
+    them (an invented record's marked 示意)."""
+
+    seed_id: str
+    seed_name: str
+    parent_id: str
+    parent_name: str
+    kind: str
+    evidence: list[str]
+    illustrative: bool = False
 
 
 @dataclass
@@ -63,6 +81,7 @@ class SeedResult(Result):
     edges_written: int
     counts: dict[str, dict[str, int]]
     possible_duplicates: list[PossibleDuplicate]
+    parts: list[SeedPart]
 
 
 def seed_folder() -> Path:
@@ -89,7 +108,10 @@ def load_seed(store: GraphStore, folder: str | Path | None = None) -> SeedResult
     that already holds other organisations (imported ones), each seed organisation
     is first resolved against those, as `duijie import` would: a `same` or `review`
     match is reported (`possible_duplicates`, by name with its evidence) and queued
-    for review, never merged silently. An empty store skips that step.
+    for review, never merged silently; a seed organisation that is part of a stored
+    one gets a `part_of` edge to it in the same batch and is reported (`parts`), as
+    an import's part is (a review would merge the two on accepting; a part is never
+    merged). An empty store skips that step.
 
     Raises
     ------
@@ -98,16 +120,22 @@ def load_seed(store: GraphStore, folder: str | Path | None = None) -> SeedResult
         node; the message names the file and line, and the store is unchanged.
     """
     batch = folder_batch(folder or seed_folder(), NODE_FILES, EDGE_FILE)
-    duplicates = possible_duplicates(store, batch)
+    duplicates, parts = stored_matches(store, batch)
+    for part in parts:
+        batch.upsert_edge(Edge(part.seed_id, "part_of", part.parent_id, {}, [Provenance(
+            source="resolution:seed", quote="; ".join(part.evidence))]),
+            where=f"seed record {part.seed_id}")
     report = store.apply(batch)
     if duplicates:
         store.add_reviews(_review_item(store, d) for d in duplicates)
     return SeedResult(report.nodes_written, report.nodes_created, report.edges_written,
-                      store.counts(), duplicates)
+                      store.counts(), duplicates, parts)
 
 
-def possible_duplicates(store: GraphStore, batch: WriteBatch) -> list[PossibleDuplicate]:
-    """The batch's organisations that may be ones the store holds under other ids.
+def stored_matches(store: GraphStore, batch: WriteBatch
+                   ) -> tuple[list[PossibleDuplicate], list[SeedPart]]:
+    """The batch's organisations that may be ones the store holds under other ids,
+    and those that are parts of stored ones.
 
     Organisations of the batch itself (a seed loaded before) are not candidates; a
     store holding no others is answered without resolving anything.
@@ -118,12 +146,23 @@ def possible_duplicates(store: GraphStore, batch: WriteBatch) -> list[PossibleDu
     if others:
         others -= len(store.get_nodes({n.id for n in seed_orgs}))
     if others <= 0:
-        return []
+        return [], []
     seed_ids = {n.id for n in seed_orgs}
-    return [PossibleDuplicate(seed_orgs[i].id, seed_orgs[i].name, c.node_id, c.name,
-                              seed_orgs[i].kind, c.decision, round(c.score, 3),
-                              list(c.reasons), review_id(seed_orgs[i].id, c.node_id))
-            for i, c in likely_duplicates(store, seed_orgs, seed_ids)]
+    found = likely_duplicates(store, seed_orgs, seed_ids)
+    matched = store.get_nodes({c.node_id for _, c in found})
+    duplicates, parts = [], []
+    for i, c in found:
+        seed, other = seed_orgs[i], matched[c.node_id]
+        invented = seed.illustrative or other.illustrative
+        evidence = [mark_quoted_names(reason, (seed, other)) for reason in c.reasons]
+        if c.decision == "part_of":
+            parts.append(SeedPart(seed.id, seed.shown_name, other.id, other.shown_name,
+                                  seed.kind, evidence, invented))
+        else:
+            duplicates.append(PossibleDuplicate(
+                seed.id, seed.shown_name, other.id, other.shown_name, seed.kind, c.decision,
+                round(c.score, 3), evidence, review_id(seed.id, other.id), invented))
+    return duplicates, parts
 
 
 def _review_item(store: GraphStore, duplicate: PossibleDuplicate) -> ReviewItem:

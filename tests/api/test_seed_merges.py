@@ -118,3 +118,58 @@ def test_seeding_an_empty_or_seeded_store_finds_no_duplicates(tmp_path):
         # Its own organisations are never candidates: seeding again is quiet.
         assert load_seed(store).to_dict()["possible_duplicates"] == []
         assert store.list_reviews(None) == []
+
+
+def test_seeding_onto_an_imported_parent_links_each_part_and_reports_it(tmp_path):
+    """中国科学院 imported, then the seed, which holds two of its institutes: each is
+    linked `part_of` the imported record and listed by name with its evidence, in text
+    and JSON; none is merged or queued (accepting a review would merge a part into its
+    parent); seeding again changes nothing."""
+    db = tmp_path / "office.db"
+    institutes = tmp_path / "institutes.csv"
+    institutes.write_text("机构名称,所在地区\n中国科学院,北京\n", encoding="utf-8")
+    assert run(db, "import", "institute", str(institutes))["created"] == 1
+    text = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "seed"],
+                          capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "隶属 part of (2), 已连接 linked by part_of, not merged:" in text
+    assert "中国科学院西安光学精密机械研究所 (inst:xian-institute-of-optics) ⊂ 中国科学院 (" in text
+    assert "part of 中国科学院: 科技战略咨询研究院" in text
+    assert "可能重复" not in text
+
+    from duijie.graph.sqlite_store import SqliteStore
+
+    with SqliteStore(db) as store:
+        [academy] = [n for n in store.find_nodes("Institute") if n.name == "中国科学院"]
+        linked = {e.src: e for e in store.find_edges("part_of", dst=academy.id)}
+        assert set(linked) == {"inst:xian-institute-of-optics", "inst:casisd"}
+        assert all(e.provenance[0].source == "resolution:seed" for e in linked.values())
+        assert store.list_reviews(None) == []
+        assert store.get_node("inst:casisd").name == "中国科学院科技战略咨询研究院"
+    again = run(db, "seed")
+    assert again["nodes_created"] == 0 and again["possible_duplicates"] == []
+    assert sorted((p["seed_id"], p["parent_id"], p["parent_name"], p["illustrative"])
+                  for p in again["parts"]) == [
+        ("inst:casisd", academy.id, "中国科学院", False),
+        ("inst:xian-institute-of-optics", academy.id, "中国科学院", False)]
+    assert all(p["seed_name"] and p["evidence"] for p in again["parts"])
+    with SqliteStore(db) as store:
+        assert {e.src for e in store.find_edges("part_of", dst=academy.id)} == set(linked)
+
+
+def test_seed_matches_name_an_invented_record_with_its_mark(tmp_path):
+    """An imported near spelling of an invented seed firm: the seed's report names the
+    invented one marked 示意 (and says `illustrative`), the imported spelling as it is."""
+    from tests.illustrative_marks import unflagged, unmarked
+
+    db = tmp_path / "office.db"
+    firms = tmp_path / "firms.csv"
+    firms.write_text("企业名称,所在地区\n示例绍兴钛才科技,绍兴\n", encoding="utf-8")
+    run(db, "import", "enterprise", str(firms))
+    done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "seed"],
+                          capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "示例绍兴钛材科技（示意） (ent:ill-hengtai-titanium) ~ 示例绍兴钛才科技 (" in done
+    assert unmarked(done) == []
+    again = run(db, "seed")
+    [found] = again["possible_duplicates"]
+    assert (found["seed_name"], found["illustrative"]) == ("示例绍兴钛材科技（示意）", True)
+    assert unflagged(again) == []

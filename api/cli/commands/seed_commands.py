@@ -9,7 +9,7 @@ import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
 from duijie.api.services.generate import generate_synthetic
-from duijie.api.services.seeding import PossibleDuplicate, load_seed
+from duijie.api.services.seeding import PossibleDuplicate, SeedPart, load_seed
 from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS, figure_text, illustrative_mark
 
 
@@ -21,7 +21,9 @@ def seed(app: AppContext, as_json: bool) -> None:
 
     All or nothing, and loading twice changes nothing. Into a store that already
     holds other organisations (imported), each seed organisation that may be one of
-    them is listed by name with the evidence and queued for review, never merged.
+    them is listed by name with the evidence and queued for review, never merged;
+    one that is part of a stored one (a 研究院 of an imported firm) is linked to it by
+    `part_of` and listed the same way.
 
     \b
     Example:
@@ -37,6 +39,8 @@ def seed(app: AppContext, as_json: bool) -> None:
     click.echo(render_kind_counts(result.counts))
     if result.possible_duplicates:
         click.echo("\n".join(render_possible_duplicates(result.possible_duplicates)))
+    if result.parts:
+        click.echo("\n".join(render_parts(result.parts)))
 
 
 def render_possible_duplicates(duplicates: list[PossibleDuplicate]) -> list[str]:
@@ -56,6 +60,23 @@ def render_possible_duplicates(duplicates: list[PossibleDuplicate]) -> list[str]
         lines.append(f"  {d.seed_name} ({d.seed_id}) ~ {d.stored_name} ({d.stored_id}, "
                      f"stored): {d.decision} {d.score:.2f}, review {d.review_id}")
         lines += [f"    {reason}" for reason in d.evidence]
+    return lines
+
+
+def render_parts(parts: list[SeedPart]) -> list[str]:
+    """Seed organisations linked as parts of stored ones, by name, with the evidence.
+
+    >>> for line in render_parts([SeedPart("inst:xiop", "中国科学院西安光学精密机械研究所",
+    ...         "inst:x", "中国科学院", "Institute", ["part of 中国科学院: 西安光学精密机械研究所"])]):
+    ...     print(line)
+    隶属 part of (1), 已连接 linked by part_of, not merged:
+      中国科学院西安光学精密机械研究所 (inst:xiop) ⊂ 中国科学院 (inst:x, stored)
+        part of 中国科学院: 西安光学精密机械研究所
+    """
+    lines = [f"隶属 part of ({len(parts)}), 已连接 linked by part_of, not merged:"]
+    for p in parts:
+        lines.append(f"  {p.seed_name} ({p.seed_id}) ⊂ {p.parent_name} ({p.parent_id}, stored)")
+        lines += [f"    {reason}" for reason in p.evidence]
     return lines
 
 
