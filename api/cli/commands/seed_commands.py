@@ -66,8 +66,9 @@ def render_possible_duplicates(duplicates: list[PossibleDuplicate]) -> list[str]
 def render_parts(parts: list[SeedPart]) -> list[str]:
     """Seed organisations linked as parts of stored ones, by name, with the evidence.
 
-    >>> for line in render_parts([SeedPart("inst:xiop", "中国科学院西安光学精密机械研究所",
-    ...         "inst:x", "中国科学院", "Institute", ["part of 中国科学院: 西安光学精密机械研究所"])]):
+    >>> part = SeedPart("inst:xiop", "中国科学院西安光学精密机械研究所", "inst:x", "中国科学院",
+    ...                 "Institute", ["part of 中国科学院: 西安光学精密机械研究所"])
+    >>> for line in render_parts([part]):
     ...     print(line)
     隶属 part of (1), 已连接 linked by part_of, not merged:
       中国科学院西安光学精密机械研究所 (inst:xiop) ⊂ 中国科学院 (inst:x, stored)
