@@ -1,11 +1,13 @@
 """Copy a graph from one store to another (SQLite ⇄ Neo4j) and check the copy.
 
 `copy_graph` streams nodes, then edges, then the review queue, a batch at a
-time, in id order. After each batch it writes a small checkpoint file (the phase
+time, in id order, then the bytes kept with the store (`GraphStore.put_blob`: a
+learned model), each whole. After each batch it writes a small checkpoint file (the phase
 and the last id copied), so a copy that was interrupted (Ctrl-C, lost server)
 resumes where it stopped. Resolution keys are not copied: the target computes
 them from the nodes, as every write does. `verify` counts nodes and edges by kind
-on both sides and compares an order-independent checksum of every record.
+on both sides and compares an order-independent checksum of every record and of
+the kept bytes (by name and content; their stamps are the store's own).
 
 >>> from duijie.graph.model import Node
 >>> from duijie.graph.sqlite_store import SqliteStore
@@ -33,7 +35,7 @@ from duijie.graph.errors import InvalidInput
 from duijie.graph.model import EDGE_KINDS
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes
 
-PHASES = ("nodes", "edges", "reviews", "done")
+PHASES = ("nodes", "edges", "reviews", "blobs", "done")
 DEFAULT_BATCH = 1000
 
 
@@ -42,6 +44,7 @@ class CopyReport:
     nodes: int = 0
     edges: int = 0
     reviews: int = 0
+    blobs: int = 0
     resumed_from: dict[str, Any] | None = None  # the checkpoint a resumed copy started at
 
 
@@ -55,7 +58,7 @@ class Checkpoint:
     after: str | None = None
     edge_kind: str | None = None  # edges are copied one kind at a time, in EDGE_KINDS order
     report: dict[str, int] = field(default_factory=lambda: {"nodes": 0, "edges": 0,
-                                                            "reviews": 0})
+                                                            "reviews": 0, "blobs": 0})
 
     @classmethod
     def load(cls, path: Path, source: str, target: str) -> Checkpoint | None:
@@ -108,7 +111,7 @@ def _batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
 def copy_graph(source: GraphStore, target: GraphStore, *, batch_size: int = DEFAULT_BATCH,
                state: Path | str | None = None,
                progress: Callable[[str, int], None] | None = None) -> CopyReport:
-    """Copy every node, edge and review item from `source` into `target`.
+    """Copy every node, edge, review item and kept blob from `source` into `target`.
 
     Parameters
     ----------
@@ -120,7 +123,8 @@ def copy_graph(source: GraphStore, target: GraphStore, *, batch_size: int = DEFA
         The checkpoint file; resumes from it when it exists. Without one, the copy
         cannot resume (it is still safe to run again: writes are upserts).
     progress : callable, optional
-        Called as `progress(phase, n)` after each batch of `n` records.
+        Called as `progress(phase, n)` after each batch of `n` records (a blob is
+        one record).
 
     Returns
     -------
@@ -140,8 +144,8 @@ def copy_graph(source: GraphStore, target: GraphStore, *, batch_size: int = DEFA
     point = (Checkpoint.load(path, source.url, target.url) if path else None)
     report = CopyReport(resumed_from=asdict(point) if point else None)
     point = point or Checkpoint(source.url, target.url)
-    report.nodes, report.edges, report.reviews = (point.report[k] for k in
-                                                  ("nodes", "edges", "reviews"))
+    report.nodes, report.edges, report.reviews, report.blobs = (
+        point.report.get(k, 0) for k in ("nodes", "edges", "reviews", "blobs"))
 
     def done_batch(phase: str, last_id: str | None, n: int) -> None:
         point.phase, point.after = phase, last_id
@@ -183,6 +187,17 @@ def copy_graph(source: GraphStore, target: GraphStore, *, batch_size: int = DEFA
         for chunk in _batches(items, batch_size):
             target.add_reviews(chunk)
             done_batch("reviews", chunk[-1].id, len(chunk))
+        point.phase, point.after = "blobs", None
+    if point.phase == "blobs":
+        # Each whole, as `put_blob` writes it (a reader of the target sees none or all of
+        # it); a copy interrupted between two resumes after the last one written.
+        for name in source.blob_names():
+            if point.after is not None and name <= point.after:
+                continue
+            kept = source.get_blob(name)
+            if kept is not None:  # removed meanwhile: nothing to copy
+                target.put_blob(name, kept[1])
+                done_batch("blobs", name, 1)
         point.phase, point.after = "done", None
     if path:
         point.save(path)
@@ -203,16 +218,18 @@ def _digest(record: dict[str, Any]) -> int:
 
 
 def summarise(store: GraphStore, page_size: int = DEFAULT_BATCH) -> Summary:
-    """Counts by kind and checksums of nodes, edges and reviews.
+    """Counts by kind and checksums of nodes, edges, reviews and kept blobs.
 
     A checksum is the sum (mod 2**256) of the SHA-256 of each record's canonical
-    JSON, so it does not depend on the order a backend returns records in.
+    JSON, so it does not depend on the order a backend returns records in. A blob
+    counts by its name and the SHA-256 of its bytes (not its stamp, which each
+    store makes itself); `counts["blobs"]` has 1 under each name kept.
 
     >>> from duijie.graph.sqlite_store import SqliteStore
     >>> summarise(SqliteStore(":memory:")).checksums["nodes"][:8]
     '00000000'
     """
-    sums = {"nodes": 0, "edges": 0, "reviews": 0}
+    sums = {"nodes": 0, "edges": 0, "reviews": 0, "blobs": 0}
     for node in iter_nodes(store, page_size=page_size):
         sums["nodes"] += _digest(node.to_dict())
     for kind in EDGE_KINDS:  # kind by kind: an index walk on Neo4j, see copy_graph
@@ -221,8 +238,16 @@ def summarise(store: GraphStore, page_size: int = DEFAULT_BATCH) -> Summary:
     reviews = store.list_reviews(None)
     for item in reviews:
         sums["reviews"] += _digest(asdict(item))
+    blob_names = []
+    for name in store.blob_names():
+        kept = store.get_blob(name)
+        if kept is not None:
+            blob_names.append(name)
+            sums["blobs"] += _digest({"name": name,
+                                      "sha256": hashlib.sha256(kept[1]).hexdigest()})
     counts = store.counts()
     counts["reviews"] = {"all": len(reviews)} if reviews else {}
+    counts["blobs"] = dict.fromkeys(blob_names, 1)
     return Summary(counts, {k: f"{v % 2**256:064x}" for k, v in sums.items()})
 
 
@@ -238,7 +263,7 @@ class Verification:
     def differences(self) -> list[str]:
         """One line per kind or section that differs."""
         out = []
-        for section in ("nodes", "edges", "reviews"):
+        for section in ("nodes", "edges", "reviews", "blobs"):
             a, b = self.source.counts.get(section, {}), self.target.counts.get(section, {})
             out += [f"{section} {kind}: {a.get(kind, 0)} in source, {b.get(kind, 0)} in target"
                     for kind in sorted(set(a) | set(b)) if a.get(kind, 0) != b.get(kind, 0)]

@@ -353,6 +353,7 @@ SET_BLOB_HEAD = ("MERGE (h:DuijieBlobHead {name: $name}) SET h.stamp = $stamp,"
 DROP_BLOB_PARTS = "MATCH (b:DuijieBlob {name: $name}) WHERE b.stamp <> $stamp DELETE b"
 BLOB_HEAD = "MATCH (h:DuijieBlobHead {name: $name}) RETURN h.stamp, h.parts"
 BLOB_PARTS = "MATCH (b:DuijieBlob {name: $name, stamp: $stamp}) RETURN b.part, b.data"
+BLOB_NAMES = "MATCH (h:DuijieBlobHead) RETURN h.name ORDER BY h.name"
 
 
 def find_nodes_query(kind: str | None, where: dict[str, Any], after: str | None

@@ -383,6 +383,9 @@ class Neo4jStore(BoltConnection, StoreBase):
         rows = self._read(cypher.BLOB_HEAD, {"name": name})
         return rows[0][0] if rows else None
 
+    def blob_names(self) -> list[str]:
+        return [name for (name,) in self._read(cypher.BLOB_NAMES, {})]
+
     def wipe(self, chunk: int = 10_000) -> None:
         """Delete every Duijie record in this database (tests, and `graph copy --fresh`),
         `chunk` nodes and their edges a transaction (interrupted, it deletes the rest

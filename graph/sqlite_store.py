@@ -328,6 +328,9 @@ class SqliteStore(StoreBase):
         rows = self._query("SELECT stamp FROM blobs WHERE name = ?", (name,))
         return rows[0][0] if rows else None
 
+    def blob_names(self) -> list[str]:
+        return [name for (name,) in self._query("SELECT name FROM blobs ORDER BY name")]
+
     def kinds_of(self, node_ids: Iterable[str]) -> dict[str, str]:
         return dict(self._in_chunks("SELECT id, kind FROM nodes WHERE id IN ({})", node_ids))
 

@@ -244,6 +244,10 @@ class GraphStore(Protocol):
         again), None if nothing is."""
         ...
 
+    def blob_names(self) -> list[str]:
+        """The names something is kept under, sorted (for `graph copy`)."""
+        ...
+
     def find_nodes(self, kind: str | None = None, where: dict[str, Any] | None = None,
                    after: str | None = None, limit: int = PAGE_SIZE) -> list[Node]: ...
 

@@ -14,7 +14,7 @@ The use cases take store URLs: they open both stores, do the work and close them
 >>> result.nodes, result.verify.same, (folder / "copy.json").exists()
 (1, True, False)
 >>> sorted(result.to_dict())
-['edges', 'nodes', 'resumed_from', 'reviews', 'source', 'target', 'verify']
+['blobs', 'edges', 'nodes', 'resumed_from', 'reviews', 'source', 'target', 'verify']
 >>> sorted(compare_stores(str(folder / "a.db"), str(folder / "b.db")).to_dict())
 ['checksums', 'counts', 'differences', 'same', 'source', 'target']
 """
@@ -59,14 +59,16 @@ class VerifyResult(Result):
 
 @dataclass
 class CopyResult(Result):
-    """What a copy wrote (a resumed copy counts from its checkpoint), and the check of
-    the copy (None when it was skipped)."""
+    """What a copy wrote (a resumed copy counts from its checkpoint; `blobs`: bytes
+    kept with the store, such as the learned model), and the check of the copy (None
+    when it was skipped)."""
 
     source: str
     target: str
     nodes: int
     edges: int
     reviews: int
+    blobs: int
     resumed_from: dict[str, Any] | None
     verify: VerifyResult | None
 
@@ -93,7 +95,8 @@ def compare_stores(source_url: str, target_url: str) -> VerifyResult:
 def copy_stores(source_url: str, target_url: str, *, batch_size: int = DEFAULT_BATCH,
                 state: str | Path | None = None, check: bool = True,
                 progress: ProgressBar | None = None) -> CopyResult:
-    """Copy every node, edge and review item from one store to another, in batches.
+    """Copy every node, edge, review item and kept blob (the learned model) from one
+    store to another, in batches.
 
     A checkpoint file (`state`, default `.duijie-copy-<hash>.json`) is written after
     each batch, so an interrupted copy resumes when run again. With `check`, the
@@ -126,7 +129,8 @@ def _copy(source: GraphStore, target: GraphStore, batch_size: int, state: str | 
     if progress is None:
         shown: AbstractContextManager[Any] = nullcontext(None)
     else:
-        shown = progress(sum(sum(v.values()) for v in source.counts().values()))
+        shown = progress(sum(sum(v.values()) for v in source.counts().values())
+                         + len(source.blob_names()))
     with shown as bar:
         report = copy_graph(source, target, batch_size=batch_size, state=path,
                             progress=None if bar is None else lambda _phase, n: bar.update(n))
@@ -134,4 +138,4 @@ def _copy(source: GraphStore, target: GraphStore, batch_size: int, state: str | 
     if checked is None or checked.same:
         path.unlink(missing_ok=True)
     return CopyResult(source.url, target.url, report.nodes, report.edges, report.reviews,
-                      report.resumed_from, checked)
+                      report.blobs, report.resumed_from, checked)

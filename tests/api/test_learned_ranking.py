@@ -142,3 +142,33 @@ def test_a_run_on_a_bolt_store_is_kept_there_for_every_connection(grown, bolt_ur
         assert ranking["values"]["learned_at"] == run.learned_at
     finally:
         other.close()
+
+
+def test_graph_copy_carries_the_learned_model(grown, tmp_path):
+    """`duijie graph copy` copies the kept model with the graph: the copy re-ranks with
+    the same run, without learning again."""
+    import subprocess
+    import sys
+
+    from duijie.api.services.learning_runs import last_run
+    from duijie.graph.copy import copy_graph
+
+    _, many = grown
+    learned = open_store(str(tmp_path / "learned.db"))  # `many` stays unlearned for the others
+    copy_graph(many, learned)
+    run = learn_ranking(learned)
+    learned.close()
+    copied = tmp_path / "copied.db"
+    done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "graph", "copy", "--from",
+                           str(tmp_path / "learned.db"), "--to", str(copied), "--state",
+                           str(tmp_path / "copy.json")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "1 kept blobs" in done.stdout and "verified: same" in done.stdout
+    target = open_store(str(copied))
+    try:
+        kept = last_run(target)
+        assert kept is not None and kept[0].learned_at == run.learned_at
+        ranking = recommend_for_need(target, _need(target), k=5).to_dict()["ranking"]
+        assert ranking["method"] == "learned" and ranking["values"]["learned_at"] == run.learned_at
+    finally:
+        target.close()

@@ -38,11 +38,17 @@ def test_round_trip_through_bolt_is_lossless(tmp_path, bolt_store):
     original = SqliteStore(tmp_path / "original.db")
     back = SqliteStore(tmp_path / "back.db")
     chinese_graph(original)
+    model = bytes(range(256)) * 40  # every byte value, several Bolt parts
+    original.put_blob("learned-ranking", model)
+    original.put_blob("另一个", b"")
     report = copy_graph(original, bolt_store, batch_size=50)
-    assert (report.nodes, report.edges, report.reviews) == (123, 121, 1)
+    assert (report.nodes, report.edges, report.reviews, report.blobs) == (123, 121, 1, 2)
     assert verify(original, bolt_store).same
+    assert bolt_store.get_blob("learned-ranking")[1] == model
     copy_graph(bolt_store, back, batch_size=37)
     assert verify(original, back).same
+    assert back.blob_names() == ["learned-ranking", "另一个"]
+    assert back.get_blob("learned-ranking")[1] == model and back.get_blob("另一个")[1] == b""
     assert back.get_node("exp:王").props == original.get_node("exp:王").props
     assert back.find_by_key("norm", next(k for i, t, k in original.iter_keys()
                                          if t == "norm")) == ["ent:浙江大立"]
@@ -121,6 +127,41 @@ def test_verify_names_what_differs(tmp_path):
     assert any("checksums differ" in line for line in result.differences())
 
 
+def test_kept_blobs_are_copied_whole_resumed_and_verified(tmp_path):
+    """The learned model lives in the store as a blob: a copy carries every blob whole,
+    an interrupted copy resumes after the last blob written, and `verify` compares
+    them by name and content."""
+    source, target = SqliteStore(tmp_path / "a.db"), SqliteStore(tmp_path / "b.db")
+    chinese_graph(source, n=3)
+    blobs = {f"blob{i}": bytes([i]) * (1000 * i) for i in range(1, 4)}
+    for name, data in blobs.items():
+        source.put_blob(name, data)
+    state, seen = tmp_path / "copy.json", []
+
+    def stop_after_the_first_blob(phase: str, n: int) -> None:
+        seen.append(phase)
+        if seen.count("blobs") == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        copy_graph(source, target, state=state, progress=stop_after_the_first_blob)
+    assert json.loads(state.read_text())["phase"] == "blobs"
+    assert target.blob_names() == ["blob1"]
+    assert "blobs blob2: 1 in source, 0 in target" in verify(source, target).differences()
+    written: list[str] = []
+    report = copy_graph(source, target, state=state,
+                        progress=lambda phase, n: written.append(phase))
+    assert written == ["blobs", "blobs"]  # only what was not written before
+    assert report.blobs == 3 and report.nodes == 6
+    assert {n: target.get_blob(n)[1] for n in target.blob_names()} == blobs
+    assert verify(source, target).same
+    target.put_blob("blob2", b"changed")
+    assert "blobs: checksums differ (same ids, different content?)" in (
+        verify(source, target).differences())
+    source.close()
+    target.close()
+
+
 def test_cli_copy_and_verify(tmp_path, bolt_url, bolt_store, capsys):
     source = SqliteStore(tmp_path / "cli.db")
     chinese_graph(source, n=10)
@@ -147,6 +188,7 @@ def test_cli_copy_between_files(tmp_path, capsys):
     assert main(["graph", "copy", "--from", a, "--to", b, "--state",
                  str(tmp_path / "s.json")]) == 0
     out = capsys.readouterr().out
-    assert "copied: 6 nodes, 4 edges, 1 review items" in out and "verified: same" in out
+    assert "copied: 6 nodes, 4 edges, 1 review items, 0 kept blobs" in out
+    assert "verified: same" in out
     assert main(["graph", "copy", "--from", a, "--to", a]) == 4
     assert main(["graph", "copy", "--from", a, "--to", b, "--batch-size", "0"]) == 2

@@ -97,12 +97,16 @@ def test_edge_props_of_a_kind(store):
 def test_blobs_are_kept_whole_and_seen_by_another_connection(store_factory):
     store, other = store_factory(), store_factory()
     assert store.get_blob("model") is None and store.blob_stamp("model") is None
+    assert store.blob_names() == []
     data = bytes(range(256)) * 300  # every byte value, 76.8 kB
     stamp = store.put_blob("model", data)
+    assert other.blob_names() == ["model"]
     assert other.get_blob("model") == (stamp, data) and other.blob_stamp("model") == stamp
     again = other.put_blob("model", b"\x00new")
     assert again != stamp and store.get_blob("model") == (again, b"\x00new")
     assert store.get_blob("other") is None
+    store.put_blob("another", b"x")
+    assert other.blob_names() == ["another", "model"]  # sorted, each name once
     assert store.counts()["nodes"] == {}  # kept with the store, not in the graph
 
 

@@ -41,7 +41,7 @@ def _render(check: VerifyResult) -> str:
 @json_option
 def copy_command(source_url: str, target_url: str, batch_size: int, state: Path | None,
                  no_verify: bool, as_json: bool) -> None:
-    """Copy every node, edge and review item, in batches, then verify the copy.
+    """Copy every node, edge, review item and kept blob (the learned model), then verify.
 
     Interrupted copies resume from the checkpoint file when run again; the file
     is removed once the copy is verified.
@@ -59,7 +59,7 @@ def copy_command(source_url: str, target_url: str, batch_size: int, state: Path 
     if not as_json:
         resumed = " (resumed)" if result.resumed_from else ""
         click.echo(f"copied{resumed}: {result.nodes} nodes, {result.edges} edges,"
-                   f" {result.reviews} review items")
+                   f" {result.reviews} review items, {result.blobs} kept blobs")
     if result.verify is not None:
         result.verify.check()  # exit code 4 when the stores differ
     if as_json:
