@@ -57,15 +57,19 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
          weights: Mapping[str, float], strict_text: bool,
          within: frozenset[str] | None = None, explain: bool = True,
          topical: Callable[[str], bool] | None = None,
-         forward: Forward | None = None, query_node: str | None = None) -> Recommendation:
+         forward: Forward | None = None, query_node: str | None = None,
+         shown_rules: bool = True) -> Recommendation:
     """The best `k` candidates of `kind` for a query's text and graph seeds.
 
     A candidate's text component counts only if the words it matched can be shown
     (`_shown_words_carry_the_text`); with `topical` (programmes), a candidate with
     neither shown words nor a topic or industry in common with the query is left out
     (counted in ``excluded``), however eligible or near it is. Without `explain` (for
-    evaluation over many ranks) nothing is explained, so neither rule is applied: the
-    ranking is the plain weighted sum.
+    evaluation over many ranks) the items carry no words, paths or rules, but both rules
+    still rank them: the same ids, scores and components as the explained answer (the
+    exact share is computed only for candidates whose share bound lets them reach the
+    best `k`). `shown_rules=False` drops both rules and ranks by the plain weighted sum
+    (for ranking a whole population, where explaining every candidate costs too much).
 
     With `forward` (the reverse direction), a need's text component is the forward one:
     how the asking expert or institute scores among every candidate for that need's own
@@ -131,11 +135,8 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     # `within` narrows what is returned (and explained), not what is normalised
     # against, so scores mean what they mean in an unrestricted call.
     pool = {c: s for c, s in scores.items() if c in allowed and (within is None or c in within)}
-    if not explain:
-        items = [RecommendedItem(c, kind, rec.name(c), pool[c],
-                                 {n: used[n].get(c, 0.0) for n in used},
-                                 illustrative=bool(rec.props.get(c, {}).get("illustrative")))
-                 for c in top_k(pool, k)]
+    if not explain and not shown_rules:
+        chosen = top_k(pool, k)
     else:
         read_words = (forward.explain if forward else
                       partial(rec.explained_text, kind, query_text=query_text))
@@ -152,6 +153,12 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
             chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights,
                                                         k, terms, mirrored=mirrored,
                                                         bound=bound, shares=shares)
+    if not explain:
+        items = [RecommendedItem(c, kind, rec.name(c), pool[c],
+                                 {n: used[n].get(c, 0.0) for n in used},
+                                 illustrative=bool(rec.props.get(c, {}).get("illustrative")))
+                 for c in chosen]
+    else:
         own = {firm.id, *exclude} - {None}
         reach: dict = {}  # the walks from the seeds, gathered once for every item
         items = [_item(rec, c, kind, pool[c], {n: used[n].get(c, 0.0) for n in used},

@@ -418,13 +418,17 @@ class Recommender:
     def recommend(self, need_id: str | None = None, kind: str = "expert", k: int = 10, *,
                   text: str | None = None, region: str | None = None,
                   available_only: bool = True, firm_id: str | None = None,
-                  within: Iterable[str] | None = None, explain: bool = True
-                  ) -> Recommendation:
+                  within: Iterable[str] | None = None, explain: bool = True,
+                  shown_rules: bool = True) -> Recommendation:
         """Candidates of one kind for a stored need (`need_id`) or an unsaved one (`text`).
 
         `within` keeps only those candidates in the answer (e.g. an event's invited
         experts and institutes); scores are still relative to every candidate. Without
-        `explain` the items carry scores and components only (evaluation ranks many).
+        `explain` the items carry scores and components only (evaluation ranks many),
+        ranked as the explained answer is: the same ids, scores and components.
+        `shown_rules=False` ranks by the plain weighted sum instead, without the share
+        of the text score the shown words carry nor the programmes' topic check
+        (`matcher.ranking.rank`): for ranking a whole population cheaply.
 
         Raises
         ------
@@ -479,7 +483,7 @@ class Recommender:
                     strict_text=text is not None,
                     within=None if within is None else frozenset(
                         c for c in within if self.kind_of.get(c) == kind), explain=explain,
-                    query_node=need_id)
+                    query_node=need_id, shown_rules=shown_rules)
 
     def need_roles(self, need_id: str) -> dict[str, list[str]]:
         """A stored need's seed roles: the need, its topics and its region."""

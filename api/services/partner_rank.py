@@ -233,8 +233,11 @@ def rank_pair(rec: Recommender, pair: dict[str, Any], kind: str, needs: list[str
                             "rank_text": None, "rank_graph": None, "candidates": 0}
     for need in needs:
         if (need, kind) not in cache:
+            # Every candidate ranked: the plain weighted sum (`shown_rules=False`), as the
+            # vectorised walk (`pre_event_graphs`) computes it; explaining each costs too much.
             cache[(need, kind)] = rec.recommend(need, kind=kind, k=MAX_K, available_only=False,
-                                                firm_id=pair["firm"], explain=False).items
+                                                firm_id=pair["firm"], explain=False,
+                                                shown_rules=False).items
         items = cache[(need, kind)]
         rank = _position(items, pair["helper"], lambda i: i.score)
         if rank is not None and (best["rank"] is None or rank < best["rank"]):

@@ -17,8 +17,9 @@ Text scores do not depend on the event (a candidate's text profile is its own
 documents, fields and topics, never a meeting or an outcome): they are computed once per
 need and kind. The graph side is one personalised PageRank per need and firm of the
 event. Each partner's rank is the one `Recommender.recommend(need, k=MAX_K,
-available_only=False, explain=False)` gives on the same pre-event graph (a test checks
-every rank against it): words and graph, without stored embeddings. Its PageRanks are
+available_only=False, explain=False, shown_rules=False)` gives on the same pre-event graph
+(a test checks every rank against it): words and graph by their plain weighted sum,
+without stored embeddings. Its PageRanks are
 solved by conjugate gradients to `WALK_TOL` rather than by the recommender's exact
 factorisation, which each event's graph would need anew (scores within about 1e-9).
 
@@ -315,7 +316,7 @@ class RankerAt:
 
     def scores(self, need: str, firm: str, kind: str) -> dict[str, Any] | None:
         """Every proposable candidate's hybrid score and components for a need asked by
-        a firm, as `matcher.ranking.rank` (explain off) computes them, best first, at most
+        a firm, as `matcher.ranking.rank` (shown rules off) computes them, best first, at most
         `MAX_K`: ``score``, ``text``, ``graph`` (arrays in that order), ``count``,
         ``at`` (each of `candidates(kind)`'s place in that order, -1 if left out) and each
         one's rank by text alone and by graph alone among them."""

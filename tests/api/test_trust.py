@@ -304,3 +304,35 @@ def test_a_candidate_first_for_a_need_by_its_words_finds_that_need_near_its_top(
                               for i in back.items[:at])
             assert at < 10 or fits_better >= at - 2, (need, top.id, at, fits_better)
     assert checked >= 10
+
+
+# -- 6. evaluation ranks what people are shown ------------------------------------------------
+
+def _ranked(result) -> list[tuple[str, float, dict[str, float]]]:
+    return [(item.id, item.score, item.components) for item in result.items]
+
+
+def test_an_unexplained_ranking_is_the_shown_one(seeded):
+    """`explain=False` (evaluation, challenges) gives the ids, scores and components the
+    explained answer shows: the shown-words share and the programmes' topic check rank
+    both; only the plain weighted sum (`shown_rules=False`) differs."""
+    r = rec(seeded)
+    plain_differs = 0
+    for need in [n.id for n in seeded.find_nodes("Need", limit=10**6)]:
+        for kind in ("expert", "institute", "programme"):
+            shown = r.recommend(need, kind, k=10)
+            unexplained = r.recommend(need, kind, k=10, explain=False)
+            assert _ranked(unexplained) == _ranked(shown), (need, kind)
+            assert unexplained.excluded == shown.excluded, (need, kind)
+            plain = r.recommend(need, kind, k=10, explain=False, shown_rules=False)
+            plain_differs += _ranked(plain) != _ranked(shown)
+    assert plain_differs > 0  # the rules do change ranks on the seed: the check has teeth
+    for text in (CFRP, "希望对接专家", "印染废水处理与节水染色"):
+        query = {"text": text, "kind": "programme", "k": 10, "firm_id": JINGGONG}
+        shown = r.recommend(**query)
+        unexplained = r.recommend(**query, explain=False)
+        assert _ranked(unexplained) == _ranked(shown) and shown.items, text
+        assert unexplained.excluded == shown.excluded, text
+    unexplained = r.recommend(text=CFRP, kind="programme", k=10, firm_id=JINGGONG,
+                              explain=False)
+    assert "prog:west-lake-friendship-award" not in [i.id for i in unexplained.items]
