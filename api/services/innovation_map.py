@@ -23,6 +23,11 @@ JSON, a reload) it is answered from memory; any write draws it anew.
 True
 >>> sorted(found.to_dict())[:4]
 ['betweenness', 'brokers', 'communities', 'counts']
+
+Only technology needs are a supplier's to serve: a firm's problems (问题, 政策, 融资, 人才:
+`matcher.problems.is_problem`) are a department's to answer in the ledger, so they are
+neither scored nor counted as gaps; the map lists them apart (`other_needs`, with the
+department answering for each) and counts them (`counts["other_needs"]`).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from duijie.matcher.innovation_map import (
     map_graph,
 )
 from duijie.matcher.map_scores import strong_suppliers
+from duijie.matcher.problems import is_problem
 
 SUPPLIER_SEARCH = {"expert": "Expert", "institute": "Institute"}
 LEFT_OUT = {"not_pursued"}  # needs a firm dropped: neither on the map nor a gap
@@ -108,6 +114,21 @@ class UnusedSupplier(Result):
 
 
 @dataclass
+class OtherNeed(Result):
+    """A need of the map's firms that is not a technology need (a problem, policy,
+    financing or talent need): a department answers it, not an expert or institute,
+    so it is listed apart and never counted as a gap."""
+
+    id: str
+    name: str
+    need_type: str
+    illustrative: bool
+    firm_id: str
+    firm_name: str
+    department: str | None  # who answers for it in the ledger, once routed
+
+
+@dataclass
 class Explanation(Result):
     """A sentence as a code with values (numbers) and ids (names filled in by the reader's
     page or the CLI, with 示意 marks): `broker`, `hub`, `group`."""
@@ -132,6 +153,7 @@ class InnovationMap(Result):
     unused_suppliers: list[UnusedSupplier]
     communities: list[Explanation]
     brokers: list[Explanation]
+    other_needs: list[OtherNeed]  # problems for a department, not supplier gaps
 
 
 def innovation_map(store: GraphStore, *, industry: str | None = None,
@@ -199,6 +221,10 @@ def draw(store: GraphStore, firms: dict, *, strong: float, per_need: int, viewer
                                            frozenset(regions))):
             needs[need_id], firm_of[need_id] = node, firm_id
 
+    others = _other_needs(needs, firm_of, firms)  # a department's, not a supplier's
+    for other in others:
+        del needs[other.id], firm_of[other.id]
+
     scored = strong_suppliers(rec, sorted(needs), kinds=tuple(SUPPLIER_SEARCH.values()),
                               k=per_need, strong=strong, graph=GRAPH)
     matches, best = scored.matches, scored.best
@@ -236,8 +262,19 @@ def draw(store: GraphStore, firms: dict, *, strong: float, per_need: int, viewer
         n for n, node in needs.items() if node.props.get("status") in SERVED])
     central = centrality(graph, sample=BETWEENNESS_SAMPLE, seed=seed)
     groups = communities(graph, seed=seed)
-    return _result(industry, region, strong, per_need, graph, needs, firms, firm_of, rec,
-                   gaps, central, groups)
+    found = _result(industry, region, strong, per_need, graph, needs, firms, firm_of, rec,
+                    gaps, central, groups)
+    found.other_needs, found.counts["other_needs"] = others, len(others)
+    return found
+
+
+def _other_needs(needs: dict, firm_of: dict, firms: dict) -> list[OtherNeed]:
+    """The needs that are problems (not technology needs), by firm then title."""
+    out = [OtherNeed(n, node.shown_name, node.props.get("need_type") or "problem",
+                     _illustrative(node.props) or firms[firm_of[n]].illustrative,
+                     firm_of[n], firms[firm_of[n]].shown_name, node.props.get("department"))
+           for n, node in needs.items() if is_problem(node.props)]
+    return sorted(out, key=lambda o: (o.firm_name, o.name, o.id))
 
 
 def _illustrative(props: dict) -> bool:
@@ -291,4 +328,4 @@ def _result(industry, region, strong, per_need, graph, needs, firms, firm_of, re
         f"sampled from {BETWEENNESS_SAMPLE} nodes" if sampled else "exact",
         counts, link_counts(graph), nodes, edges, unmet, unused,
         [Explanation(**g) for g in describe_groups(graph, groups)],
-        [Explanation(**b) for b in brokers(graph, groups, central, top=5)])
+        [Explanation(**b) for b in brokers(graph, groups, central, top=5)], [])

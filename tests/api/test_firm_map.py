@@ -84,7 +84,8 @@ def test_who_may_open_a_firms_map(store) -> None:
 
 
 def test_the_firms_own_meetings_and_signings_are_on_its_map(store) -> None:
-    need = sorted(e.dst for e in store.find_edges("submitted", src=FIRM))[0]
+    need = next(n for n in sorted(e.dst for e in store.find_edges("submitted", src=FIRM))
+                if store.get_node(n).props.get("need_type", "technology") == "technology")
     met, signed = "exp:xian-han-zhenyu", "inst:xidian-university"  # not strong matches
     with store.batch() as b:
         b.upsert_edge(Edge(need, "met", met))
@@ -95,3 +96,6 @@ def test_the_firms_own_meetings_and_signings_are_on_its_map(store) -> None:
     assert "signed" in links[tuple(sorted((need, signed)))]
     assert drawn.links["met"] >= 1 and drawn.links["signed"] >= 1
     assert need not in {g.id for g in drawn.unmet_needs}  # a signed need is never a gap
+    # its policy question is a department's to answer: listed apart, not drawn
+    assert [o.need_type for o in drawn.other_needs] == ["policy"]
+    assert not {o.id for o in drawn.other_needs} & {n.id for n in drawn.nodes}

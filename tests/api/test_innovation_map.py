@@ -71,6 +71,44 @@ def test_the_map_agrees_with_the_recommender_and_the_threshold(seeded) -> None:
     assert again["communities"] == data["communities"] and again["nodes"] == data["nodes"]
 
 
+def test_only_technology_needs_are_supplier_gaps(seeded) -> None:
+    """A firm's financing, policy, talent or problem need is a department's to answer:
+    listed apart with its department, never drawn, scored or counted as a gap; the same
+    words as a technology need no supplier fits are a gap."""
+    store, _, firm = seeded
+    words = "Zyxwv 驼峰 囗囗囗"  # words no supplier of the seed shares
+    with store.batch() as b:
+        b.upsert_node(Node("need:map-loan", "Need", {"title": words, "need_type": "financing"}))
+        b.upsert_node(Node("need:map-tech", "Need", {"title": words}))
+        b.upsert_edge(Edge(firm.id, "submitted", "need:map-loan"))
+        b.upsert_edge(Edge(firm.id, "submitted", "need:map-tech"))
+    try:
+        data = innovation_map(store, industry=INDUSTRY).to_dict()
+        types = {n.id: n.props.get("need_type", "technology") for n in store.find_nodes(
+            "Need", limit=10_000)}
+    finally:
+        with store.batch() as b:
+            b.delete_node("need:map-loan")
+            b.delete_node("need:map-tech")
+    drawn = {n["id"] for n in data["nodes"]}
+    gaps = {g["id"] for g in data["unmet_needs"]}
+    assert "need:map-tech" in gaps and "need:map-loan" not in gaps | drawn, [
+        e for e in data["edges"] if "need:map-tech" in (e["source"], e["target"])]
+    assert all(types[g] == "technology" for g in gaps)
+    assert all(types[n["id"]] == "technology" for n in data["nodes"] if n["kind"] == "Need")
+    others = {o["id"]: o for o in data["other_needs"]}
+    assert others["need:map-loan"]["need_type"] == "financing"
+    assert others["need:map-loan"]["firm_name"] == firm.shown_name
+    # every problem-type need of the industry's firms is listed apart, with its department
+    firms = {f.id for f in store.find_nodes("Enterprise", where={"industry": INDUSTRY},
+                                            limit=1000)}
+    problems = {e.dst for e in store.find_edges("submitted", limit=100_000)
+                if e.src in firms and types.get(e.dst, "technology") != "technology"}
+    assert len(problems) >= 3 and problems | {"need:map-loan"} == set(others), others
+    assert data["counts"]["other_needs"] == len(others)
+    assert any(o["department"] for o in others.values())  # routed ones name who answers
+
+
 def test_a_map_is_kept_until_the_graph_changes(seeded) -> None:
     store, _, firm = seeded
     first = innovation_map(store, industry=INDUSTRY)
@@ -127,6 +165,7 @@ def test_cli_on_the_seed(seeded) -> None:
     text = run("map", "--region", "浙江", "--industry", INDUSTRY, db=path)
     assert text.returncode == 0, text.stderr
     assert "产业创新地图" in text.stdout and "缺口一" in text.stdout and "群体 1" in text.stdout
+    assert re.search(r"不计入缺口的非技术需求.*\d+ 项", text.stdout), text.stdout
     assert not re.search(r"\b(ent|need|exp|inst):", text.stdout), text.stdout  # names only
     names = {n["name"] for n in data["nodes"] if n["kind"] == "Enterprise"}
     assert any(name in text.stdout for name in names)

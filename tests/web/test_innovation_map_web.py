@@ -33,6 +33,13 @@ def test_the_map_over_http(server: Server) -> None:
     names = {n["id"]: n["name"] for n in data["nodes"]}
     assert all(names[e["source"]] and names[e["target"]] for e in data["edges"])
     assert all(g["firm_name"] and g["score"] < data["strong"] for g in data["unmet_needs"])
+    assert data["other_needs"] and data["counts"]["other_needs"] == len(data["other_needs"])
+    assert not {o["id"] for o in data["other_needs"]} & set(names)  # apart, not gaps
+    pages = signed_in(server, "wang", cookie=True)
+    page = pages.get("/map", params={"industry": INDUSTRY})
+    assert "不计入缺口的非技术需求" in page.text and data["other_needs"][0]["name"] in page.text
+    english = pages.get("/map", params={"industry": INDUSTRY, "lang": "en"})
+    assert "not counted as gaps" in english.text
     missing = http.get("/api/map", params={"region": "拉萨"})
     assert missing.status_code == 404 and "拉萨" in missing.json()["detail"]
     assert missing.headers["content-type"].startswith("application/problem+json")

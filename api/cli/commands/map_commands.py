@@ -7,6 +7,7 @@ import click
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 
 KIND_ZH = {"Enterprise": "企业", "Need": "需求", "Expert": "专家", "Institute": "院所"}
+TYPE_ZH = {"problem": "问题", "policy": "政策", "financing": "融资", "talent": "人才"}
 LINK_ZH = {"submitted": "提出需求", "can_serve": "可承接", "met": "会谈", "signed": "签约",
            "collaborated_with": "合作", "affiliated_with": "任职"}
 
@@ -24,8 +25,10 @@ def map_command(app: AppContext, industry: str | None, region: str | None, stron
                 per_need: int, as_json: bool) -> None:
     """The innovation map: firms, needs, who can serve them, their links, and the gaps.
 
-    Gaps are needs whose best expert or institute anywhere in the graph scores below
-    --strong, and suppliers on the map no firm on it has met, signed or worked with.
+    Gaps are technology needs whose best expert or institute anywhere in the graph scores
+    below --strong (problems, policy, financing and talent needs are a department's to
+    answer: listed apart, never gaps), and suppliers on the map no firm on it has met,
+    signed or worked with.
     Communities (Louvain, fixed seed) and brokers (betweenness) are explained in words.
 
     \b
@@ -54,6 +57,12 @@ def map_command(app: AppContext, industry: str | None, region: str | None, stron
         best = (f"全图最好的是 {gap['best_name']}（{gap['score']:.2f}）" if gap["best_id"]
                 else "全图没有可排的承接方")
         click.echo(f"  · {label[gap['id']]}（{gap['firm_name'] or '—'}）：{best}")
+    others = d["other_needs"]
+    click.echo(f"\n不计入缺口的非技术需求（问题、政策、融资、人才，由责任部门在问题台账中办理，"
+               f"不由专家、院所承接）{len(others)} 项")
+    for o in others:
+        click.echo(f"  · {o['name']}（{TYPE_ZH.get(o['need_type'], o['need_type'])}，"
+                   f"{o['firm_name']}）：{o['department'] or '待分办'}")
     click.echo(f"\n缺口二：图中没有企业会谈、签约或合作过的承接方 {len(d['unused_suppliers'])} 个")
     for s in d["unused_suppliers"]:
         click.echo(f"  · {label[s['id']]}（{KIND_ZH[s['kind']]}），可承接本图 {s['serves']} 项需求")

@@ -38,6 +38,11 @@ def map_page(request: Request) -> Response:
         lang = language(request)
         labels = {n["id"]: n["name"].replace(ILLUSTRATIVE_ZH, illustrative_mark(True, lang))
                   for n in result["nodes"]}
+        for other in result["other_needs"]:  # listed apart, not drawn
+            for key, name in ((other["id"], other["name"]),
+                              (other["firm_id"], other["firm_name"])):
+                labels.setdefault(key, name.replace(ILLUSTRATIVE_ZH,
+                                                    illustrative_mark(True, lang)))
         drawing = {"nodes": [{"id": n["id"], "label": labels[n["id"]], "kind": n["kind"],
                               "community": n["community"], "degree": n["degree"],
                               "betweenness": n["betweenness"]} for n in result["nodes"]],
