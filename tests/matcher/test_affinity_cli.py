@@ -130,6 +130,15 @@ def test_help_states_the_default_weighting_it_uses(files) -> None:
     assert TextAffinity().weighting == "bm25"
     help_text = " ".join(duijie("affinity", "--help").stdout.split())
     assert "default bm25: Okapi BM25" in help_text and "TF-IDF)" in help_text
+    # The fusion and semantic weights it states are the ones the code uses, per language.
+    from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE
+    from duijie.matcher.semantic import SEMANTIC_WEIGHT_BY_GROUP
+
+    assert FUSION_WEIGHT_BY_LANGUAGE == {"zh": 0.5, "en": 0.0}
+    assert "a Chinese query scores each profile by the whole text (0.5) fused with" in help_text
+    assert "an English query by the whole text alone" in help_text
+    assert ("(0.6 both Chinese, 0.03 both English, 0.8 across)" in help_text
+            and SEMANTIC_WEIGHT_BY_GROUP == {"zh": 0.6, "en": 0.03, "cross": 0.8})
     p, q, out = files
     result = duijie("affinity", "--profiles", str(p), "--queries", str(q), "--out", str(out),
                     "--json")
