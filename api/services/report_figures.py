@@ -193,6 +193,11 @@ def follow_up_figure(report: dict[str, Any], t: Translate) -> str | None:
     labels = [f"{r['action']} · {r['owner']}" for r in rows]
     ax.barh(labels[::-1], [r["days_overdue"] for r in rows][::-1], color=ORANGE)
     ax.set_xlabel(t("analysis_axis_days_overdue"))
+    # A follow-up of an invented meeting is invented too (the seed's name real offices
+    # as owners): the figure says so, as every other one does.
+    invented = {bool(r.get("illustrative")) for r in rows}
+    _caption(ax, t, "mixed" if len(invented) > 1 else
+             "illustrative" if True in invented else "recorded")
     return _svg(fig)
 
 

@@ -12,8 +12,9 @@ import pytest
 from duijie.api.services.events import create_event
 from duijie.api.services.replay import plan_event
 from duijie.api.services.report import all_events_report, event_report
+from duijie.api.services.report_figures import report_figures
 from duijie.api.services.seeding import XIAN_EVENT, load_seed
-from duijie.api.web.report_html import report_file_html
+from duijie.api.web.report_html import report_file_html, translator
 from duijie.graph.errors import NotFound
 from duijie.graph.sqlite_store import SqliteStore
 from tests.api.test_cli import run
@@ -77,6 +78,11 @@ def test_after_the_record_is_written_the_report_reads_the_meetings(seeded, tmp_p
     overdue = next(f for f in report.findings if f["key"] == "analysis_find_overdue")
     assert overdue["kind"] == "change" and overdue["values"]["n"] == len(report.follow_ups)
     assert all(p["meeting_id"] for p in report.partner_ranks["pairs"])
+    # Every figure drawn from these invented records says so, the overdue follow-ups too.
+    figures = report_figures(report.to_dict(), translator("zh"), simulation=False)
+    assert "follow_ups" in figures and "funnel" in figures
+    unmarked = [name for name, svg in figures.items() if "示意：示例（虚构）数据" not in svg]
+    assert unmarked == []
 
 
 def test_nothing_recorded_is_said_plainly_and_unknown_events_are_not_found(tmp_path):
