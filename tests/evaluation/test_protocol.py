@@ -25,6 +25,15 @@ def test_a_split_that_cannot_be_made_says_why(dates, message):
         time_split(dates)
 
 
+def test_a_split_that_would_leave_the_test_side_empty_is_refused():
+    dates = {"e1": "2019-01-01", "e2": "2019-02-01", "e3": "2019-03-01"}
+    for share in (0, 0.0, 1, -0.2):  # 0: nothing to test on; 1: nothing to train on
+        with pytest.raises(InvalidInput, match=r"test share: .* must be between 0 and 1"):
+            time_split(dates, test_share=share)
+    # the smallest share still tests on the latest event, never on nothing
+    assert time_split(dates, test_share=0.01).test == ("e3",)
+
+
 def test_query_metrics_by_hand():
     labels = {"q1": {"a": 3, "b": 1, "c": 0}, "q2": {"d": 2}}
     scores = {"q1": {"a": 0.2, "b": 0.9, "c": 0.5, "x": 0.1}, "q2": {"d": 0.4, "x": 0.8}}
