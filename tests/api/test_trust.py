@@ -76,6 +76,30 @@ def test_a_firm_written_any_way_in_keqiao_is_in_keqiao(seeded, region, tmp_path)
         store.close()
 
 
+def test_a_firm_written_inside_a_programmes_region_is_in_it(seeded):
+    """Region strings are read through the region hierarchy: 绍兴市柯桥区 lies in 柯桥,
+    金华市… in 金华, for every seed firm and every programme naming a region."""
+    r = rec(seeded)
+    firms = {n.id: n.props.get("region") or "" for n in seeded.find_nodes("Enterprise",
+                                                                          limit=10**6)}
+    checked = set()
+    for programme in seeded.find_nodes("Programme", limit=10**6):
+        regions = [*(programme.props.get("regions") or [])]
+        for rule in programme.props.get("rules") or []:
+            if rule.get("field") == "region":
+                value = rule.get("value")
+                regions += value if isinstance(value, list) else [value]
+        for firm, written in firms.items():
+            inside = [g for g in regions if g and g.rstrip("省市区县") in written]
+            if not inside:
+                continue
+            result = r.rules(programme.id, "Programme", firm)
+            failed = [c.text_zh for c in result.failed if c.field == "region"]
+            assert not failed, (programme.id, firm, written, failed)
+            checked.add(inside[0].rstrip("省市区县"))
+    assert {"柯桥", "金华"} <= checked, checked
+
+
 def test_eligibility_lines_are_said_in_words_once(seeded):
     r = rec(seeded)
     firms = [n.id for n in seeded.find_nodes("Enterprise", limit=10**6)]
