@@ -47,20 +47,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.innovation_map import DEFAULT_STRONG, SUPPLIER_KINDS
-from duijie.matcher.ranking import _left_out_because, _shown_words_carry_the_text
-from duijie.matcher.recommend import combine, normalise, seed_weights
+from duijie.matcher.ranking import _left_out_because, _phrases
+from duijie.matcher.recommend import seed_weights
 
 if TYPE_CHECKING:
     from duijie.matcher.recommender import Recommender
 
 GRAPH_MODES = ("joint", "per_need")
+_SLACK = 1e-9  # above any rounding of a score to 12 places
+_OPEN = 16
+"""Candidates looked at together (their conflicts checked, then their shares bounded
+in one call): one `share_bounds` call costs about as much for 16 as for 4."""
 
 
 @dataclass
@@ -122,23 +125,20 @@ def strong_suppliers(rec: Recommender, need_ids: Iterable[str], *,
     for need in need_ids:
         text, firm, seeds = queries[need]
         x, skip, pools = joint or (next(vectors), frozenset(seeds), {})
-        ranked = [_scored(rec, need, kind, text, firm, x, skip, pools, k) for kind in kinds]
-        strong_items = []
-        for pool, used, terms, read, weights, bound in ranked:
-            above = {c: s for c, s in pool.items() if s >= strong}
-            chosen, _ = _shown_words_carry_the_text(read, above, used, weights, k, terms,
-                                                    bound=bound)
-            pool.update(above)
-            strong_items.append([(c, above[c]) for c in chosen if above[c] >= strong])
+        party = rec.facts.party(firm)
+        ranked = [_Candidates(rec, need, kind, text, party, x, skip, pools, k)
+                  for kind in kinds]
+        strong_items = [[(c, s) for c, s in r.best(k, at_least=strong) if s >= strong]
+                        for r in ranked]
         for items in strong_items:
             for c, score in items:
                 out.matches[(need, c)] = score
         tops = [items[0] for items in strong_items if items]
         if not tops:  # a weak need: its best one, to be named as the gap's nearest
-            for pool, used, terms, read, weights, bound in ranked:
-                chosen, _ = _shown_words_carry_the_text(read, pool, used, weights, 1, terms,
-                                                        bound=bound)
-                tops += [(c, pool[c]) for c in chosen]
+            for r in ranked:  # a later kind counts only if it scores more (as a page's)
+                found = r.best(1, above=out.best[need][1] if need in out.best else None)
+                if found:
+                    out.best[need] = found[0]
         for c, score in tops:
             if score > out.best.get(need, (None, -1.0))[1]:
                 out.best[need] = (c, score)
@@ -188,33 +188,153 @@ def _graph_pool(rec: Recommender, kind: str, x: np.ndarray, skip: frozenset[str]
             if ids[r] not in skip}
 
 
-def _scored(rec: Recommender, need: str, kind: str, query_text: str | None,
-            firm: str | None, x: np.ndarray | None, skip: frozenset[str], pools: dict,
-            k: int):
-    """One need's candidates of one kind scored before the shown-words rule, as
-    `matcher.ranking.rank` scores them (no region filter, unavailable experts kept)."""
-    try:
-        text = rec.text_scores(kind, query_text, narrowed=False)
-    except InvalidInput:  # nothing searchable in the need's words: graph only
-        query_text, text = None, {}
-    graph_scores: dict[str, float] = {}
-    if x is not None:
-        if kind not in pools:
-            pools[kind] = _graph_pool(rec, kind, x, skip, max(rec.config.text_pool, 3 * k))
-        graph_scores = dict(pools[kind])
-        for c in text:
-            if c not in graph_scores and c in rec.index and c not in skip:
-                graph_scores[c] = float(x[rec.index.index[c]])
-    party = rec.facts.party(firm)
-    allowed = {c for c in set(text) | set(graph_scores)
-               if not _left_out_because(rec, c, kind, None, False, party, {need})}
-    used = {"text": normalise({c: text.get(c, 0.0) for c in allowed}),
-            "graph": normalise({c: graph_scores.get(c, 0.0) for c in allowed})}
-    weights = rec.config.weights[kind]
-    scores = combine(used, weights)
-    pool = {c: s for c, s in scores.items() if c in allowed}
-    return (pool, used, {}, partial(rec.explained_text, kind, query_text=query_text), weights,
-            partial(rec.share_bounds, kind, query_text))
+class _Candidates:
+    """One need's candidates of one kind, scored before the shown-words rule as
+    `matcher.ranking.rank` scores them (no region filter, unavailable experts kept), as
+    arrays; `best` then applies the rule to as few of them as the answer needs.
+
+    Exact where it counts: the combined score is the page's sum (the same float
+    operations, numpy's elementwise), rounded with Python's `round` when a candidate is
+    looked at; conflicts of interest (`_left_out_because`) are checked only for the
+    candidates that set a component's maximum or are looked at, which leaves every
+    score and every answer as checking all would.
+    """
+
+    def __init__(self, rec: Recommender, need: str, kind: str, query_text: str | None,
+                 party, x: np.ndarray | None, skip: frozenset[str], pools: dict,
+                 k: int):
+        self.rec, self.need, self.kind, self.party = rec, need, kind, party
+        try:
+            text = rec.text_scores(kind, query_text, narrowed=False)
+        except InvalidInput:  # nothing searchable in the need's words: graph only
+            query_text, text = None, {}
+        self.query_text = query_text
+        ids = list(text)
+        t = list(text.values())
+        g = [0.0] * len(ids)
+        if x is not None:
+            if kind not in pools:
+                pools[kind] = _graph_pool(rec, kind, x, skip, max(rec.config.text_pool, 3 * k))
+            graph = pools[kind]
+            index = rec.index.index
+            for i, c in enumerate(ids):
+                value = graph.get(c)
+                if value is None and c not in skip:
+                    row = index.get(c)
+                    value = None if row is None else float(x[row])
+                if value is not None:
+                    g[i] = value
+            for c, value in graph.items():
+                if c not in text:
+                    ids.append(c)
+                    t.append(0.0)
+                    g.append(value)
+        self.ids = ids
+        t_raw, g_raw = np.asarray(t, dtype=np.float64), np.asarray(g, dtype=np.float64)
+        self._allowed: dict[int, bool] = {}
+        weights = rec.config.weights[kind]
+        total = sum(weights.get(c, 0.0) for c in ("text", "graph")) or 1.0
+        w_text, w_graph = weights.get("text", 0.0) / total, weights.get("graph", 0.0) / total
+        self.text = self._normalised(t_raw)
+        graph_part = self._normalised(g_raw)
+        # `matcher.recommend.combine`: 0.0 + w·text, then + w·graph (a zero weight adds
+        # nothing there, so nothing here)
+        pre = np.zeros(len(ids))
+        if w_text:
+            pre = pre + w_text * self.text
+        if w_graph:
+            pre = pre + w_graph * graph_part
+        self.pre = pre
+        self.order = np.argsort(-pre, kind="stable")
+        # `_shown_words_carry_the_text`'s weight of the text component
+        self.text_weight = weights.get("text", 0.0) / total
+        self.ranked: dict[int, float] = {}  # looked at: the score as rounded, bounded or exact
+        self.bounded: set[int] = set()
+        self.exact: set[int] = set()
+
+    def allowed(self, i: int) -> bool:
+        found = self._allowed.get(i)
+        if found is None:
+            found = self._allowed[i] = not _left_out_because(
+                self.rec, self.ids[i], self.kind, None, False, self.party, {self.need})
+        return found
+
+    def _normalised(self, raw: np.ndarray) -> np.ndarray:
+        """`matcher.recommend.normalise` over the allowed candidates: each divided by the
+        largest allowed value (found by checking the largest values first)."""
+        top = 0.0
+        for i in np.argsort(-raw, kind="stable").tolist():
+            if raw[i] <= 0:
+                break
+            if self.allowed(i):
+                top = float(raw[i])
+                break
+        if top <= 0:
+            return np.zeros(len(raw))
+        return np.maximum(raw, 0.0) / top
+
+    def _carrying(self, i: int, carried: float) -> float:
+        """The score when the shown words carry `carried` of the text (as
+        `matcher.ranking._shown_words_carry_the_text`)."""
+        score, t = round(float(self.pre[i]), 12), float(self.text[i])
+        if t > 0 and carried < 1.0:
+            score = round(max(score - self.text_weight * t * (1.0 - carried), 0.0), 12)
+        return score
+
+    def best(self, k: int, at_least: float | None = None, above: float | None = None
+             ) -> list[tuple[str, float]]:
+        """The `k` best once the shown-words rule is applied, best first, ties by id: a
+        need's page's items. With `at_least`, among the candidates scoring at least that
+        before the rule; with `above`, only those scoring more than it count (fewer may
+        come back)."""
+        ranked, order, pre, ids = self.ranked, self.order, self.pre, self.ids
+        opened: list[int] = []
+        at = 0
+
+        def chosen() -> list[int]:
+            return sorted(opened, key=lambda i: (-ranked[i], ids[i]))[:k]
+
+        while True:
+            while at < len(order):  # open candidates until none unopened can reach the top
+                upper = float(pre[order[at]]) + _SLACK
+                if (at_least is not None and upper < at_least) or (
+                        above is not None and upper <= above):
+                    at = len(order)
+                    break
+                top = chosen()
+                if len(top) == k and ranked[top[-1]] > upper:
+                    break
+                for i in order[at:at + _OPEN].tolist():
+                    if not self.allowed(i):
+                        continue
+                    if i not in ranked:
+                        ranked[i] = round(float(pre[i]), 12)
+                        if self.text[i] <= 0:  # no text: the rule changes nothing
+                            self.bounded.add(i)
+                            self.exact.add(i)
+                    if at_least is None or round(float(pre[i]), 12) >= at_least:
+                        opened.append(i)
+                at += _OPEN
+            top = chosen()
+            loose = [i for i in top if i not in self.bounded]
+            if loose:
+                batch = [i for i in opened if i not in self.bounded]
+                bounds = self.rec.share_bounds(self.kind, self.query_text,
+                                               [ids[i] for i in batch])
+                for i in batch:
+                    ranked[i] = self._carrying(i, bounds[ids[i]])
+                    self.bounded.add(i)
+                continue
+            todo = [i for i in top if i not in self.exact]
+            if not todo:
+                return [(ids[i], ranked[i]) for i in top
+                        if above is None or ranked[i] > above]
+            for i in todo:
+                terms, carried = self.rec.explained_text(self.kind, ids[i], self.query_text)
+                if not _phrases(terms):
+                    carried = 0.0
+                ranked[i] = self._carrying(i, carried)
+                self.exact.add(i)
 
 
 def _by_pages(rec: Recommender, need_ids: list[str], kinds: Sequence[str], k: int,
