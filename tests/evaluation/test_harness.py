@@ -193,6 +193,39 @@ def test_every_set_has_a_language_group(sets):
                       "built-here": "zh", "acl-zh": "zh", "acl-zh-en": "cross", "acl-en": "en"}
 
 
+def test_the_shipped_weights_are_the_recorded_runs_choice(sets):
+    """The defaults are the harness's choice: the rule applied per language group to the
+    tune figures of the recorded run (`evaluation/data/runs/README.md`) gives the weights
+    the code ships, and a change to either shows here."""
+    import json
+    from importlib.resources import files
+
+    from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE
+    from duijie.matcher.semantic import SEMANTIC_WEIGHT_BY_GROUP
+
+    run = json.loads(files("duijie.evaluation").joinpath(
+        "data/runs/by_language_2026-12-03.json").read_text("utf-8"))
+    assert set(next(iter(run.values()))) == set(sets)
+    tune = {m: {s: v["tune"] for s, v in by_set.items()} for m, by_set in run.items()}
+    groups: dict[str, list[str]] = {}
+    for name, labelled in sets.items():
+        groups.setdefault(language_group(labelled), []).append(name)
+    baseline = "BM25 (concat)"  # the fusion's weight 0: concat alone
+
+    def weight(method: str, pattern: str) -> float:
+        found = re.search(pattern, method)
+        return float(found.group(1)) if found else 0.0
+
+    fusion = choose_by_group(tune, groups, baseline, [
+        m for m in tune if m.startswith("TextAffinity(fusion_weight=")])
+    assert {g: weight(m, r"fusion_weight=([\d.]+)") for g, m in fusion.items()
+            if g in FUSION_WEIGHT_BY_LANGUAGE} == FUSION_WEIGHT_BY_LANGUAGE
+    meaning = choose_by_group(tune, groups, baseline, [
+        m for m in tune if re.fullmatch(r"TextAffinity\(\) [\d.]+ \+ semantic [\d.]+", m)])
+    assert {g: weight(m, r"semantic ([\d.]+)$") for g, m in meaning.items()} == \
+        SEMANTIC_WEIGHT_BY_GROUP
+
+
 def test_the_shipped_semantic_fusion_weighs_each_pair_by_its_languages():
     from duijie.matcher.semantic import SEMANTIC_WEIGHT_BY_GROUP as W
 
