@@ -22,6 +22,7 @@ These functions take the fitted models; `TextAffinity` calls them.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from duijie.matcher.aggregate import aggregate
 
@@ -35,8 +36,9 @@ below BM25 (concat alone) on any tune set of the group (README, "Text matching";
 def keep_rows_only(doc_model) -> None:
     """Turn a fitted per-document model's postings (term columns) into document rows.
 
-    The fusion reads the documents of a few hundred candidate profiles and never scans a
-    term's postings, so rows are what it needs; the columns are freed (one copy in memory).
+    The fusion reads the documents of a few hundred candidate profiles, so rows are what
+    it needs; the columns are freed, unless those profiles have so many documents that
+    reading the query terms' postings is cheaper (`ROWS_OR_COLUMNS`: institutes).
     """
     matrix = doc_model.matrix_.tocsr()
     matrix.sort_indices()
@@ -44,6 +46,9 @@ def keep_rows_only(doc_model) -> None:
     doc_model.rows_col_ = matrix.indices.astype(np.int32)
     doc_model.rows_weight_ = matrix.data.astype(np.float32)
     doc_model.postings_row_ = doc_model.postings_weight_ = np.empty(0)
+    profiles = max(len(doc_model.doc_start_) - 1, 1)
+    if len(doc_model.rows_col_) / profiles * doc_model.fusion_depth > ROWS_OR_COLUMNS:
+        _columns(doc_model)  # profiles of many documents: the fusion reads by term
 
 
 def _document_terms(doc_model, doc_rows: np.ndarray, cols: np.ndarray, weights: np.ndarray
@@ -96,12 +101,17 @@ def candidate_doc_scores(doc_model, cols: np.ndarray, weights: np.ndarray,
         return out
     n_main = len(doc_model.doc_start_) - 1
     main = candidates[candidates < n_main]
-    doc_rows = _ranges(doc_model.doc_start_[main], doc_model.doc_start_[main + 1])
-    owner = np.repeat(main, doc_model.n_docs_[main])
-    which, _, value = _document_terms(doc_model, doc_rows, cols, weights)
-    doc_scores = np.bincount(which, weights=value, minlength=len(doc_rows))
-    touched = doc_scores > 0
-    rows_p, rows_s = owner[touched], doc_scores[touched]
+    starts, ends = doc_model.doc_start_[main], doc_model.doc_start_[main + 1]
+    ptr = doc_model.rows_ptr_
+    if int((ptr[ends] - ptr[starts]).sum()) > ROWS_OR_COLUMNS:
+        rows_p, rows_s = _by_columns(doc_model, main, cols, weights)
+    else:
+        doc_rows = _ranges(starts, ends)
+        owner = np.repeat(main, doc_model.n_docs_[main])
+        which, _, value = _document_terms(doc_model, doc_rows, cols, weights)
+        doc_scores = np.bincount(which, weights=value, minlength=len(doc_rows))
+        touched = doc_scores > 0
+        rows_p, rows_s = owner[touched], doc_scores[touched]
     side = doc_model._side()
     if side is not None:  # documents of profiles added after fit
         s_idx, s_val = doc_model._gather(side, cols, weights)
@@ -121,6 +131,53 @@ def candidate_doc_scores(doc_model, cols: np.ndarray, weights: np.ndarray,
     order = np.argsort(candidates)
     out[order[np.searchsorted(candidates[order], profiles)]] = scores
     return out
+
+
+ROWS_OR_COLUMNS = 200_000
+"""Above this many document terms to read (an institute has about a hundred documents:
+the fusion's 200 institutes are a million terms), the candidates' document scores come
+from the query terms' postings instead (tens of thousands)."""
+
+
+def _columns(doc_model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The per-document model's term columns (postings by term), built from its rows on
+    first use and kept (about 8 bytes a posting): only models whose candidates have
+    many documents ever ask for them."""
+    found = doc_model.__dict__.get("cols_")
+    if found is None:
+        n_rows = len(doc_model.rows_ptr_) - 1
+        csc = sp.csr_matrix((doc_model.rows_weight_, doc_model.rows_col_, doc_model.rows_ptr_),
+                            shape=(n_rows, doc_model.n_terms_main_)).tocsc()
+        csc.sort_indices()
+        found = doc_model.cols_ = (csc.indptr.astype(np.int64), csc.indices, csc.data)
+    return found
+
+
+def _by_columns(doc_model, main: np.ndarray, cols: np.ndarray, weights: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(profile, score) of every touched document of these profiles, by document, from
+    the query terms' postings; each document's score sums its terms in column order, as
+    reading its row does, so the scores are the same bit for bit."""
+    ptr, doc_row, weight = _columns(doc_model)
+    wanted = np.zeros(len(doc_model.doc_start_) - 1, dtype=bool)
+    wanted[main] = True
+    owner_of = doc_model.row_profile_
+    docs, values = [], []
+    for c, w in zip(cols.tolist(), weights.tolist(), strict=True):
+        if c >= len(ptr) - 1:
+            continue
+        s, e = ptr[c], ptr[c + 1]
+        rows = doc_row[s:e]
+        keep = wanted[owner_of[rows]]
+        docs.append(rows[keep])
+        values.append(weight[s:e][keep] * np.float64(w))
+    if not docs:
+        return np.zeros(0, np.int64), np.zeros(0)
+    # one bin a document: summed in input order (column by column), read in document order
+    scores = np.bincount(np.concatenate(docs), weights=np.concatenate(values),
+                         minlength=len(owner_of))
+    touched = np.flatnonzero(scores > 0)
+    return owner_of[touched].astype(np.int64), scores[touched]
 
 
 def document_contributions(doc_model, cols: np.ndarray, weights: np.ndarray, p: int,

@@ -755,11 +755,13 @@ class TextAffinity(BaseEstimator):
 
     @property
     def index_nbytes_(self) -> int:
-        """Bytes held by the index arrays (postings, row owners, document counts, idf)."""
+        """Bytes held by the index arrays (postings, row owners, document counts, idf, and a
+        fusion's document rows and term columns)."""
         self._check_fitted()
         own = int(self.postings_ptr_.nbytes + self.postings_row_.nbytes
                   + self.postings_weight_.nbytes + self.row_profile_.nbytes
                   + self.n_docs_.nbytes + self.idf_.nbytes)
         own += sum(getattr(self, name).nbytes for name in ("rows_ptr_", "rows_col_",
                                                            "rows_weight_") if hasattr(self, name))
+        own += sum(a.nbytes for a in self.__dict__.get("cols_", ()))  # `fusion._columns`
         return own + (self.doc_model_.index_nbytes_ if self.doc_model_ is not None else 0)

@@ -125,3 +125,35 @@ def test_by_language_is_a_parameter_like_any_other():
     assert TextAffinity(fusion_weight=0.3).fusion_weight_for("红外") == 0.3
     with pytest.raises(InvalidInput, match="fusion_weight"):
         TextAffinity(fusion_weight="by_script").fit(corpus(3, seed=9))
+
+
+def test_profiles_of_many_documents_are_fused_from_the_terms_postings_bit_for_bit(
+        monkeypatch):
+    """Institutes have about a hundred documents each: the fusion then reads the query
+    terms' postings (`fusion._by_columns`) instead of every document's row, and the
+    scores are the rows' exactly, with documents added after the fit too."""
+    from duijie.matcher import fusion
+
+    rng = random.Random(4)
+    profiles = [{"id": f"i{i}", "docs": [
+        {"id": f"i{i}/{j}", "text": " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 9)))}
+        for j in range(rng.randint(20, 60))]} for i in range(40)]
+    monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 10 ** 12)
+    by_rows = TextAffinity(fusion_depth=15).fit(profiles)
+    assert "cols_" not in vars(by_rows.doc_model_)
+    monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 100)
+    by_terms = TextAffinity(fusion_depth=15).fit(profiles)
+    assert "cols_" in vars(by_terms.doc_model_)  # built with the model, not by a first query
+    added = [{"id": "new", "docs": [{"id": "new/0", "text": "红外 探测器 噪声 光学"}]}]
+    for model in (by_rows, by_terms):
+        model.add_profiles(added)
+    for query in ("红外探测器噪声", "碳纤维复合材料固化 预浸料", "battery ageing laser", "光学相机"):
+        doc = by_terms.doc_model_
+        cols, weights = doc._query_vector(query)
+        every = np.arange(len(by_terms.profile_ids_))
+        monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 10 ** 12)
+        rows = fusion.candidate_doc_scores(doc, cols, weights, every)
+        monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 0)
+        terms = fusion.candidate_doc_scores(doc, cols, weights, every)
+        assert np.array_equal(rows, terms) and rows.max() > 0
+        assert by_terms.kneighbors([query], k=10) == by_rows.kneighbors([query], k=10)
