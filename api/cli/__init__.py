@@ -3,7 +3,9 @@
 Every command takes `--db PATH` (env `DUIJIE_DB`, default `./duijie.db`) or
 `--graph URL` (env `DUIJIE_GRAPH`), prints a readable answer (or JSON with
 `--json`), and maps Duijie's errors to one line on stderr and an exit code:
-0 ok, 1 error, 2 invalid input, 3 not found, 4 conflict, 5 store unavailable.
+0 ok, 1 error, 2 invalid input, 3 not found, 4 conflict, 5 store unavailable. The line
+is in Chinese, as the output, where `error_words` has the words (``DUIJIE_LANG=en``:
+English).
 
 Commands live in `api/commands/`, one module per capability, imported on first use.
 """
@@ -15,6 +17,7 @@ import sys
 import click
 
 from duijie.api.cli.context import cli_group
+from duijie.api.cli.error_words import error_line, usage_line
 from duijie.graph.errors import DuijieError
 
 
@@ -34,13 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="duijie", standalone_mode=False)
     except DuijieError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(error_line(exc), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
     except click.ClickException as exc:
-        exc.show()
+        words = usage_line(exc)
+        if words is None:
+            exc.show()
+        else:
+            click.echo(words, err=True)
         return 2
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130

@@ -168,7 +168,7 @@ def test_cli_lists_json_edits_and_refuses_stale(store, db_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     stale = run("challenges", "rename", theme["id"], "再改", "--rev", str(theme["rev"]),
                 db=db_path)
-    assert stale.returncode == 4 and "list the challenges again" in stale.stderr
+    assert stale.returncode == 4 and "请重新列出需求榜单" in stale.stderr
     empty = run("challenges", "--region", "拉萨", db=db_path)
     assert empty.returncode == 3 and "拉萨" in empty.stderr and "Traceback" not in empty.stderr
     text = run("challenges", "--suppliers", "0", db=db_path)

@@ -116,4 +116,4 @@ def test_seed_push_of_high_tech_skips_every_firm_holding_the_flag(tmp_path: Path
                    + profile["programmes_near"]}
         assert offered.isdisjoint(scoped), (firm, offered & set(scoped))
     refused = run("push", "prog:west-lake-friendship-award", db=db)
-    assert refused.returncode == 2 and "no eligibility rules" in refused.stderr
+    assert refused.returncode == 2 and "没有申报条件" in refused.stderr

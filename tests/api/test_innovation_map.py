@@ -176,4 +176,4 @@ def test_cli_on_the_seed(seeded) -> None:
     empty = run("map", "--region", "拉萨", db=path)
     assert empty.returncode == 3 and "拉萨" in empty.stderr and "Traceback" not in empty.stderr
     neither = run("map", db=path)
-    assert neither.returncode == 2 and "industry or a region" in neither.stderr
+    assert neither.returncode == 2 and "请给出行业或地区" in neither.stderr

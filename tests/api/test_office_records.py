@@ -174,7 +174,7 @@ def test_the_cli_for_meetings_programmes_officials_and_routing(store, db_path: P
     table.write_text('departments = ["综合处"]\n[[rule]]\nregion = "*"\ndepartment = "综合处"\n'
                      '[[rule]]\nneed_type = "talent"\ndepartment = "人社厅"\n', "utf-8")
     refused = run("problem", "routing", "--set", str(table), db=db_path)
-    assert refused.returncode == 2 and "'人社厅' is not a known department" in refused.stderr
+    assert refused.returncode == 2 and "“人社厅” 不是已知的责任单位" in refused.stderr
     table.write_text(table.read_text("utf-8").replace('["综合处"]', '["综合处", "人社厅"]'),
                      "utf-8")
     shown = run("problem", "routing", "--set", str(table), db=db_path)
@@ -183,7 +183,7 @@ def test_the_cli_for_meetings_programmes_officials_and_routing(store, db_path: P
               db=db_path)
     assert add.returncode == 0, add.stderr
     zero = run("official", "edit", "off:wang", "--capacity", "0", db=db_path)
-    assert zero.returncode == 2 and "capacity 0" in zero.stderr
+    assert zero.returncode == 2 and "可联系企业数为 0" in zero.stderr
     edited = run("official", "edit", "off:wang", "--department", "人社厅", "--json", db=db_path)
     assert json.loads(edited.stdout)["department"] == "人社厅"
 

@@ -192,10 +192,10 @@ def test_cli_problem_commands(db_path: Path, tmp_path: Path) -> None:
     assert problem["department"] == "浙江省经济和信息化厅技术创新处"  # the packaged rules
     assert problem["firm_name"] == "甲公司" and problem["due"] == "2019-05-16"
     bad = run("problem", "step", problem["id"], "走访", "--on", "2019-04-01", db=db_path)
-    assert bad.returncode == 2 and "before the problem was opened" in bad.stderr
+    assert bad.returncode == 2 and "早于问题立案日期" in bad.stderr
     assert bad.stderr.count("\n") == 1
     refused = run("problem", "close", problem["id"], "--seen", "2019-05-03", db=db_path)
-    assert refused.returncode == 2 and "recorded answer" in refused.stderr
+    assert refused.returncode == 2 and "销号须有办理答复" in refused.stderr
     closed = run("problem", "close", problem["id"], "--answer", "已解读政策", "--seen",
                  "2019-05-03", db=db_path)
     assert closed.returncode == 0 and "已销号" in closed.stdout
@@ -267,7 +267,7 @@ def test_cli_refuses_an_impossible_day(db_path: Path) -> None:
     refused = run("problem", "add", "ent:ailaiyi", "流动资金贷款难", "--type", "financing",
                   "--opened", "2024-13-01", db=db_path)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "opened_on: '2024-13-01' is not a day on the calendar" in refused.stderr
+    assert "立案日期：“2024-13-01” 不是日历上有的日期" in refused.stderr
 
 
 REPORT = "seed:000_6e910e093a9df034.txt"  # the Zhejiang division's report of 17 July 2019

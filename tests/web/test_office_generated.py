@@ -148,7 +148,7 @@ def test_contact_duty_at_generated_scale(generated, office) -> None:
     server, _, _ = generated
     # the generated officials were sized for the generated firms, not the seed's as well
     short = cli(server.db, "contact", "plan")
-    assert short.returncode == 2 and "fewer than the" in short.stderr, short.stderr
+    assert short.returncode == 2 and "少于" in short.stderr, short.stderr
     added = cli(server.db, "official", "add", "钱七", "--department", "科技部门",
                 "--capacity", "100")
     assert added.returncode == 0, added.stderr
