@@ -392,7 +392,9 @@ class OfficialProps(_Props):
     title: Name | None = None
     fields: ShortList = []  # topics and industries the official knows
     regions: ShortList = []
-    capacity: Annotated[int, Field(ge=0, le=10_000)] = 20  # firms they can keep contact with
+    # firms they can keep contact with: 1 or more (the plan gives an official of 0 nothing,
+    # so adding one is refused as editing one to 0 is)
+    capacity: Annotated[int, Field(ge=1, le=10_000)] = 20
     contacts: Annotated[list[ContactRecord], Field(max_length=20_000)] = []
 
 

@@ -151,7 +151,22 @@ def _firm(store: GraphStore, firm_id: str) -> Node:
 def add_official(store: GraphStore, *, name: str, department: str, fields: list[str] = (),
                  regions: list[str] = (), capacity: int = 20, title: str | None = None,
                  official_id: str | None = None, author: str = "operator") -> OfficialView:
-    """Add (or update, by id) an official who keeps contact with firms."""
+    """Add (or update, by id) an official who keeps contact with firms.
+
+    A capacity of 0 is refused, as on an edit and in the plan: an official on duty keeps
+    contact with at least one firm. Nothing is written on a refusal.
+
+    >>> from duijie.graph import open_store
+    >>> store = open_store(":memory:")
+    >>> add_official(store, name="休假", department="综合处", capacity=0)
+    Traceback (most recent call last):
+    ...
+    duijie.graph.errors.InvalidInput: official 休假, capacity: 休假 has capacity 0: an \
+official on duty keeps contact with at least one firm; give 1 or more
+    >>> store.find_nodes("Official")
+    []
+    """
+    _check_capacity(capacity, name, f"official {name}")
     props = validate_props("Official", {
         "name": name, "department": department, "fields": list(fields),
         "regions": list(regions), "capacity": capacity, "title": title}, "official")
@@ -162,6 +177,16 @@ def add_official(store: GraphStore, *, name: str, department: str, fields: list[
                                provenance=[Provenance(source=f"user:{author}", at=utc_now())]),
                           where="official")
     return OfficialView.of(store.get_node(official_id))
+
+
+def _check_capacity(capacity: Any, name: str, where: str) -> None:
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
+        raise InvalidInput("must be a whole number of firms", value=capacity,
+                           where=f"{where}, capacity")
+    if capacity == 0:
+        raise InvalidInput(f"{name} has capacity 0: an official on duty keeps "
+                           "contact with at least one firm; give 1 or more",
+                           where=f"{where}, capacity")
 
 
 def update_official(store: GraphStore, official_id: str, *, rev: int,
@@ -192,13 +217,7 @@ department: choose one of the routing table's departments or add it there first
     where = f"official {node.name}"
     changes: dict[str, Any] = {}
     if capacity is not None:
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
-            raise InvalidInput("must be a whole number of firms", value=capacity,
-                               where=f"{where}, capacity")
-        if capacity == 0:
-            raise InvalidInput(f"{node.name} has capacity 0: an official on duty keeps "
-                               "contact with at least one firm; give 1 or more",
-                               where=f"{where}, capacity")
+        _check_capacity(capacity, node.name, where)
         changes["capacity"] = capacity
     if department is not None and department.strip() != node.props.get("department"):
         department = department.strip()

@@ -60,12 +60,16 @@ def test_the_plan_is_stored_and_kept_on_a_replan(store: SqliteStore) -> None:
                                             for e in store.find_edges("contact_for")}
 
 
-def test_zero_capacity_refuses_the_plan_and_writes_nothing(store: SqliteStore) -> None:
+def test_zero_capacity_is_refused_when_added_as_the_plan_refuses_it(store: SqliteStore) -> None:
+    """Add, edit and plan agree: an official on duty takes at least one firm, so adding
+    one of capacity 0 is refused by name and writes nothing (the plan, which would give
+    them nothing, refuses such an official too: tests/matcher/test_contact_duty.py)."""
     _officials(store)
-    add_official(store, name="休假", department="综合处", capacity=0, official_id="off:leave")
-    with pytest.raises(InvalidInput, match="has capacity 0"):
-        plan_contacts(store)
-    assert store.find_edges("contact_for") == []
+    with pytest.raises(InvalidInput, match="休假 has capacity 0"):
+        add_official(store, name="休假", department="综合处", capacity=0, official_id="off:leave")
+    assert store.get_nodes(["off:leave"]) == {}
+    assert {o.id for o in store.find_nodes("Official")} == {"off:wang", "off:li"}
+    assert plan_contacts(store).unassigned == []
 
 
 def test_a_contact_feeds_the_ledger_in_one_write(store: SqliteStore) -> None:
@@ -112,9 +116,12 @@ def test_cli_contact_commands(db_path: Path) -> None:
     assert recorded.returncode == 0 and "问题入账：出口认证费用高" in recorded.stdout
     duty = run("contact", "duty", "--json", db=db_path)
     assert json.loads(duty.stdout)["officials"][0]["problems_raised"] == 1
-    run("official", "add", "休假", "--department", "综合处", "--capacity", "0", db=db_path)
-    refused = run("contact", "plan", db=db_path)
-    assert refused.returncode == 2 and "has capacity 0" in refused.stderr
+    refused = run("official", "add", "休假", "--department", "综合处", "--capacity", "0",
+                  db=db_path)
+    assert refused.returncode == 2 and "休假" in refused.stderr, refused.stdout
+    assert "可联系企业数为 0" in refused.stderr and "已保存" not in refused.stdout
+    listed = json.loads(run("official", "list", "--json", db=db_path).stdout)
+    assert [o["name"] for o in listed["officials"]] == ["王明"]
 
 
 def test_officials_import_from_a_spreadsheet(tmp_path: Path) -> None:
@@ -126,7 +133,12 @@ def test_officials_import_from_a_spreadsheet(tmp_path: Path) -> None:
     refused = run("import", "联系干部", str(sheet), db=db)
     assert refused.returncode == 2
     assert "row 3, field 可联系企业数: '很多' is not a number" in refused.stderr
-    sheet.write_text(sheet.read_text("utf-8").replace("很多", "12"), encoding="utf-8")
+    given = sheet.read_text("utf-8")
+    sheet.write_text(given.replace("很多", "0"), encoding="utf-8")
+    zero = run("import", "联系干部", str(sheet), db=db)  # as the add and edit forms: 1 or more
+    assert zero.returncode == 2 and "row 3, field 可联系企业数: '0'" in zero.stderr
+    assert "尚无联系干部" in run("official", "list", db=db).stdout  # nothing half-written
+    sheet.write_text(given.replace("很多", "12"), encoding="utf-8")
     assert run("import", "official", str(sheet), db=db).returncode == 0
     listed = json.loads(run("official", "list", "--json", db=db).stdout)
     assert {(o["name"], o["capacity"], tuple(o["fields"])) for o in listed["officials"]} == {
