@@ -135,14 +135,28 @@ def strong_suppliers(rec: Recommender, need_ids: Iterable[str], *,
                 out.matches[(need, c)] = score
         tops = [items[0] for items in strong_items if items]
         if not tops:  # a weak need: its best one, to be named as the gap's nearest
-            for r in ranked:  # a later kind counts only if it scores more (as a page's)
-                found = r.best(1, above=out.best[need][1] if need in out.best else None)
-                if found:
-                    out.best[need] = found[0]
+            _best_of_any_kind(need, ranked, out)
         for c, score in tops:
             if score > out.best.get(need, (None, -1.0))[1]:
                 out.best[need] = (c, score)
     return out
+
+
+def _best_of_any_kind(need: str, ranked: list[_Candidates], out: SupplierScores) -> None:
+    """A need's best candidate of any kind, a tie going to the kind given first (as the
+    pages' tops compared in turn). The kind whose candidates score most before the rule
+    is looked at first: the others then need only look at what could beat it."""
+    first = -1  # the kind the best so far is of
+    for j in sorted(range(len(ranked)), key=lambda j: -ranked[j].ceiling()):
+        if need not in out.best:
+            found = ranked[j].best(1)
+        elif j < first:  # given before it: a tie is enough
+            floor = out.best[need][1]
+            found = [f for f in ranked[j].best(1, at_least=floor) if f[1] >= floor]
+        else:
+            found = ranked[j].best(1, above=out.best[need][1])
+        if found:
+            out.best[need], first = found[0], j
 
 
 def _need_seeds(rec: Recommender, need: str) -> tuple[str | None, str | None, dict]:
@@ -251,6 +265,10 @@ class _Candidates:
         self.ranked: dict[int, float] = {}  # looked at: the score as rounded, bounded or exact
         self.bounded: set[int] = set()
         self.exact: set[int] = set()
+
+    def ceiling(self) -> float:
+        """No candidate scores more than this (-1 without candidates)."""
+        return float(self.pre.max()) + _SLACK if len(self.pre) else -1.0
 
     def allowed(self, i: int) -> bool:
         found = self._allowed.get(i)
