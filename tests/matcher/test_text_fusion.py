@@ -147,7 +147,8 @@ def test_profiles_of_many_documents_are_fused_from_the_terms_postings_bit_for_bi
     added = [{"id": "new", "docs": [{"id": "new/0", "text": "红外 探测器 噪声 光学"}]}]
     for model in (by_rows, by_terms):
         model.add_profiles(added)
-    for query in ("红外探测器噪声", "碳纤维复合材料固化 预浸料", "battery ageing laser", "光学相机"):
+    for query in ("红外探测器噪声", "碳纤维复合材料固化 预浸料", "battery ageing laser",
+                  "光学相机"):
         doc = by_terms.doc_model_
         cols, weights = doc._query_vector(query)
         every = np.arange(len(by_terms.profile_ids_))
