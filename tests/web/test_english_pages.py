@@ -17,11 +17,13 @@ import pytest
 from duijie.graph import open_store
 from duijie.graph.model import NODE_KINDS
 from duijie.graph.store import iter_nodes
+from tests.api.test_cli import run
 from tests.web.browser import browser, screenshot  # noqa: F401  (fixture)
 from tests.web.server import PASSWORD, serve_with_accounts
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+")
 RAW_ID = re.compile(r"\b(?:ent|need|inst|exp|evt|prog|mtg|usr|seed|import):[\w.-]+")
+OFFICIAL = "off:english-wang"
 PAGES = {
     "wang": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
              "/events", "/events/evt:xian-docking-2019-05", "/reviews", "/imports",
@@ -30,7 +32,10 @@ PAGES = {
              "/map", "/routing", "/problems/need:shandong-key-firm-difficulties",
              "/push?programme=prog:single-champion",
              # programmes one condition away, worded from the eligibility messages
-             "/firms/ent:ill-firm-027"],
+             "/firms/ent:ill-firm-027",
+             # an official's page: their firms, a contact, the record and edit forms,
+             # and a refusal of the edit form
+             f"/contacts/{OFFICIAL}", f"/contacts/{OFFICIAL}?refused=ledger_err_zero_capacity"],
     "ailaiyi": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
                 "/needs/{need}/matches?kind=programme", "/meetings", "/problems", "/firm"],
     "han": ["/", "/needs", "/meetings"],
@@ -40,11 +45,21 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from serve_with_accounts(tmp_path_factory, "english", [
-        ("wang", "organiser", "--name", "王老师"),
-        ("ailaiyi", "enterprise", "--party", "ent:ailaiyi", "--name", "艾莱依"),
-        ("han", "expert", "--party", "exp:xian-han-zhenyu", "--name", "韩老师"),
-        ("ana", "analyst", "--name", "安分析")])
+    for running in serve_with_accounts(tmp_path_factory, "english", [
+            ("wang", "organiser", "--name", "王老师"),
+            ("ailaiyi", "enterprise", "--party", "ent:ailaiyi", "--name", "艾莱依"),
+            ("han", "expert", "--party", "exp:xian-han-zhenyu", "--name", "韩老师"),
+            ("ana", "analyst", "--name", "安分析")]):
+        # an official on duty with firms, a contact made and a problem raised on it
+        for args in (("official", "add", "王明", "--department", "科技部门", "--fields",
+                      "光电与红外,纺织印染", "--capacity", "200", "--title", "副处长",
+                      "--id", OFFICIAL),
+                     ("contact", "plan"),
+                     ("contact", "record", OFFICIAL, "ent:ailaiyi", "--on", "2019-12-05",
+                      "--note", "走访", "--problem", "出口认证费用高")):
+            done = run(*args, db=running.db)
+            assert done.returncode == 0, (args, done.stderr)
+        yield running
 
 
 def stored_words(db) -> list[str]:
