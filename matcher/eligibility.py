@@ -464,3 +464,55 @@ def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping
     """
     return ProgrammeCheck(programme_props, today, region_ancestors=region_ancestors,
                           industry_ancestors=industry_ancestors).evaluate(firm_props)
+
+
+@dataclass(frozen=True)
+class DataToCheck:
+    """One fact a firm has not given that would decide programmes it may qualify for:
+    a field (``rd_ratio_pct``) or, for ``flags``, one qualification (``flag``)."""
+
+    field: str
+    flag: str | None
+    text_zh: str  # "研发投入占比", "是否为高新技术企业"
+    text_en: str
+    programmes: tuple[str, ...]  # the programmes it would decide, as given
+
+
+def data_to_check(results: Mapping[str, EligibilityResult]) -> list[DataToCheck]:
+    """The facts to ask a firm for: every unknown condition of a programme nothing has
+    ruled out on the firm's own data (status ``unknown``), each fact once with the
+    programmes it decides, the fact deciding most programmes first.
+
+    A programme the firm already fails on its data is left out: asking for more data
+    would not make it eligible.
+
+    >>> firm = {"region": "丽水", "industry": "纺织印染"}
+    >>> results = {p: evaluate_eligibility(firm, prog) for p, prog in {
+    ...     "prog:ht": {"rules": [{"field": "rd_ratio_pct", "op": ">=", "value": 3}],
+    ...                 "required_flags": ["科技型中小企业"]},
+    ...     "prog:sme": {"rules": [{"field": "employees", "op": "<", "value": 500},
+    ...                            {"field": "rd_ratio_pct", "op": ">=", "value": 2}]},
+    ...     "prog:sd": {"regions": ["山东"], "rules": [
+    ...         {"field": "revenue_wan", "op": ">=", "value": 1}]}}.items()}
+    >>> [(d.text_zh, d.programmes) for d in data_to_check(results)]
+    [('研发投入占比', ('prog:ht', 'prog:sme')), ('从业人数', ('prog:sme',)), \
+('是否为科技型中小企业', ('prog:ht',))]
+    """
+    found: dict[tuple[str, str | None], list[str]] = {}
+    words: dict[tuple[str, str | None], tuple[str, str]] = {}
+    for programme_id, result in results.items():
+        if result.status != "unknown":
+            continue
+        for check in result.unknown:
+            flag = str(check.expected) if check.op == "has_flag" else None
+            key = (check.field, flag)
+            if flag is not None:
+                words[key] = (f"是否为{flag}", f"whether it is {flag}")
+            else:
+                zh, en, _ = _label(check.field)
+                words[key] = (zh, en)
+            if programme_id not in found.setdefault(key, []):
+                found[key].append(programme_id)
+    order = sorted(found, key=lambda k: (-len(found[k]), k[1] is not None, k[0], k[1] or ""))
+    return [DataToCheck(field, flag, *words[(field, flag)], tuple(found[(field, flag)]))
+            for field, flag in order]

@@ -29,7 +29,8 @@ from duijie.graph.accounts import Role
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
 from duijie.graph.model import Edge, Node, Provenance, shown_name
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
-from duijie.matcher.programme_push import Offer, programmes_for_firm
+from duijie.matcher.eligibility import DataToCheck, data_to_check, evaluate_eligibility
+from duijie.matcher.programme_push import Offer, has_conditions, programmes_for_firm
 from duijie.matcher.programme_push import push_programme as push_list
 
 PROFILE_FIELDS = ("legal_name", "region", "industry", "revenue_wan", "employees",
@@ -73,6 +74,18 @@ class FirmMeeting(Result):
 
 
 @dataclass
+class FirmDataToCheck(Result):
+    """A fact the firm has not given that would decide programmes it may qualify for
+    (so the office knows what to ask: 研发投入占比, 是否为高新技术企业)."""
+
+    field: str
+    flag: str | None
+    text: str
+    text_en: str
+    programmes: list[Named]
+
+
+@dataclass
 class FirmProfile(Result):
     id: str
     name: str
@@ -87,6 +100,7 @@ class FirmProfile(Result):
     programmes_now: list[Offer]
     programmes_near: list[Offer]
     today: str
+    data_to_check: list[FirmDataToCheck] = field(default_factory=list)
 
 
 @dataclass
@@ -189,15 +203,34 @@ def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
     held_ids = {e.dst for e in store.find_edges("awarded", src=firm_id, limit=10_000)}
     applied_ids = {e.dst for e in store.find_edges("applied_for", src=firm_id, limit=10_000)}
     programmes = {n.id: n for n in iter_nodes(store, "Programme")}
-    offers = programmes_for_firm(
-        p, {pid: n.props for pid, n in programmes.items() if pid not in applied_ids},
-        today=today, held=held_ids, region_ancestors=ancestor_map(store, [p.get("region")]))
+    open_to_it = {pid: n.props for pid, n in programmes.items() if pid not in applied_ids}
+    ancestors = ancestor_map(store, [p.get("region")])
+    offers = programmes_for_firm(p, open_to_it, today=today, held=held_ids,
+                                 region_ancestors=ancestors)
     named = lambda ids: sorted((Named(i, programmes[i].shown_name,  # noqa: E731
                                       programmes[i].illustrative)
                                 for i in ids if i in programmes), key=lambda n: n.name)
     return FirmProfile(firm.id, firm.shown_name, facts, sources, firm.illustrative, needs,
                        meetings, problems, named(held_ids), named(applied_ids), offers.now,
-                       offers.near, today)
+                       offers.near, today, [
+                           FirmDataToCheck(d.field, d.flag, d.text_zh, d.text_en,
+                                           named(d.programmes))
+                           for d in _data_to_check(p, open_to_it, held_ids, today, ancestors)])
+
+
+def _data_to_check(firm: dict, programmes: dict, held: set[str], today: str,
+                   ancestors: dict) -> list[DataToCheck]:
+    """What the firm would need to give for the programmes its data cannot decide (the
+    ones `programmes_for_firm` offers as neither now nor one condition away)."""
+    results = {}
+    for pid, programme in programmes.items():
+        flag = programme.get("grants_flag")
+        if pid in held or not has_conditions(programme) or (
+                flag and flag in (firm.get("flags") or [])):
+            continue
+        results[pid] = evaluate_eligibility(firm, programme, today,
+                                            region_ancestors=ancestors)
+    return data_to_check(results)
 
 
 ProgrammeStatus = Literal["applied", "holds", "none"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,44 @@ def test_seed_push_of_high_tech_skips_every_firm_holding_the_flag(tmp_path: Path
         assert offered.isdisjoint(scoped), (firm, offered & set(scoped))
     refused = run("push", "prog:west-lake-friendship-award", db=db)
     assert refused.returncode == 2 and "没有申报条件" in refused.stderr
+
+
+def test_a_seed_firm_without_figures_is_told_what_data_to_check(tmp_path: Path) -> None:
+    """A real seed firm gives no figures, so no programme can be decided for it: instead
+    of empty lists its profile names the facts to ask for, each with the programmes it
+    decides; once the firm gives one, those programmes are decided and it is no longer
+    asked for."""
+    db = tmp_path / "seed.db"
+    assert run("seed", db=db).returncode == 0
+    store = SqliteStore(db)
+    try:
+        profile = firm_profile(store, "ent:ailaiyi", today="2024-01-01")
+        assert profile.programmes_now == [] and profile.programmes_near == []
+        asked = {d.text: d for d in profile.data_to_check}
+        assert {"研发投入占比", "营业收入", "是否为高新技术企业"} <= set(asked), list(asked)
+        rd = asked["研发投入占比"]
+        assert rd.field == "rd_ratio_pct" and rd.text_en == "R&D ratio"
+        assert "高新技术企业认定" in {p.name for p in rd.programmes}
+        assert all(p.id.startswith("prog:") and p.name for p in rd.programmes)
+        counts = [len(d.programmes) for d in profile.data_to_check]
+        assert counts == sorted(counts, reverse=True)  # what decides most comes first
+        # a programme the firm fails on its own data (a region it is not in) is not asked
+        # about: no data would make it eligible
+        shandong = {n.id for n in store.find_nodes("Programme", limit=1000)
+                    if (n.props.get("regions") or [""])[0] in ("山东", "山东省")}
+        assert shandong and not shandong & {p.id for d in profile.data_to_check
+                                            for p in d.programmes}
+        with store.batch() as b:  # the firm gives its R&D ratio and founding year
+            b.upsert_node(Node("ent:ailaiyi", "Enterprise", {"rd_ratio_pct": 4.2,
+                                                             "founded_year": 2005}))
+        given = firm_profile(store, "ent:ailaiyi", today="2024-01-01")
+        assert "研发投入占比" not in {d.text for d in given.data_to_check}
+        decided = {o.programme_id for o in given.programmes_now + given.programmes_near}
+        assert decided, "giving the figures decides programmes"
+    finally:
+        store.close()
+    shown = run("firm", "ent:dali-technology", db=db)
+    assert shown.returncode == 0 and "待核实的数据" in shown.stdout
+    assert re.search(r"研发投入占比：关系到 \d+ 个项目（.*高新技术企业认定", shown.stdout)
+    data = json.loads(run("firm", "ent:dali-technology", "--json", db=db).stdout)
+    assert data["data_to_check"][0]["programmes"][0]["name"]

@@ -175,6 +175,14 @@ def test_profile_push_and_contacts_pages(page, server: Server) -> None:
     # its data leaves every programme's conditions unchecked, and no programme that only
     # names a province (an award for foreign experts) is offered to it
     assert "西湖友谊奖" not in page.locator("#programmes").inner_text()
+    # ... so the page says which facts to ask for, and for which programmes
+    assert "判断所需的企业数据还不全" in page.locator("#programmes").inner_text()
+    rd = page.locator("#data-to-check li[data-field=rd_ratio_pct]").inner_text()
+    assert rd.startswith("研发投入占比") and "高新技术企业认定" in rd, rd
+    page.goto(server.url + "/firms/ent:dali-technology?lang=en")
+    rd = page.locator("#data-to-check li[data-field=rd_ratio_pct]").inner_text()
+    assert rd.startswith("R&D ratio") and "needed for" in rd, rd
+    page.goto(server.url + "/firms/ent:dali-technology?lang=zh")
     sources = page.locator("details.sources").text_content()  # the seed document, by its heading
     assert "秉强国初心 担创新使命" in sources and "seed:" not in sources, sources
     screenshot(page, "firm-profile-zh")

@@ -65,6 +65,12 @@ def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> Non
     click.echo(f"差一项条件（{len(d['programmes_near'])}）：")
     for offer in d["programmes_near"]:
         click.echo(f"  {offer['change']}")
+    if d["data_to_check"]:  # what to ask the firm, so those programmes can be decided
+        click.echo(f"待核实的数据（{len(d['data_to_check'])}，企业尚未提供，"
+                   "下列项目因此无法判断）：")
+        for item in d["data_to_check"]:
+            names = "、".join(p["name"] for p in item["programmes"])
+            click.echo(f"  {item['text']}：关系到 {len(item['programmes'])} 个项目（{names}）")
 
 
 @click.command()
