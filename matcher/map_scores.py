@@ -302,12 +302,16 @@ class _Candidates:
     def best(self, k: int, at_least: float | None = None, above: float | None = None
              ) -> list[tuple[str, float]]:
         """The `k` best once the shown-words rule is applied, best first, ties by id: a
-        need's page's items. With `at_least`, among the candidates scoring at least that
-        before the rule; with `above`, only those scoring more than it count (fewer may
-        come back)."""
+        need's page's items. With `at_least` (`above`), only the candidates scoring at
+        least (more than) that count: one whose bound falls below is dropped unexplained,
+        and fewer than `k` may come back."""
         ranked, order, pre, ids = self.ranked, self.order, self.pre, self.ids
         opened: list[int] = []
         at = 0
+
+        def counts(i: int) -> bool:  # `ranked` never falls below what a candidate scores
+            return ((at_least is None or ranked[i] >= at_least)
+                    and (above is None or ranked[i] > above))
 
         def chosen() -> list[int]:
             return sorted(opened, key=lambda i: (-ranked[i], ids[i]))[:k]
@@ -330,7 +334,7 @@ class _Candidates:
                         if self.text[i] <= 0:  # no text: the rule changes nothing
                             self.bounded.add(i)
                             self.exact.add(i)
-                    if at_least is None or round(float(pre[i]), 12) >= at_least:
+                    if counts(i):
                         opened.append(i)
                 at += _OPEN
             top = chosen()
@@ -342,17 +346,18 @@ class _Candidates:
                 for i in batch:
                     ranked[i] = self._carrying(i, bounds[ids[i]])
                     self.bounded.add(i)
+                opened = [i for i in opened if counts(i)]
                 continue
             todo = [i for i in top if i not in self.exact]
             if not todo:
-                return [(ids[i], ranked[i]) for i in top
-                        if above is None or ranked[i] > above]
+                return [(ids[i], ranked[i]) for i in top if counts(i)]
             for i in todo:
                 terms, carried = self.rec.explained_text(self.kind, ids[i], self.query_text)
                 if not _phrases(terms):
                     carried = 0.0
                 ranked[i] = self._carrying(i, carried)
                 self.exact.add(i)
+            opened = [i for i in opened if counts(i)]
 
 
 def _by_pages(rec: Recommender, need_ids: list[str], kinds: Sequence[str], k: int,
