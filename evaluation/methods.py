@@ -6,7 +6,8 @@ earn nothing). Scorers compose: `fuse` adds max-normalised scores with weights, 
 the aggregation rules, LSA and pseudo-relevance feedback are combined with BM25.
 
 * `lexical(**params)`: `matcher.text.TextAffinity` with those parameters (BM25 or TF-IDF,
-  any aggregation rule, ``"concat"`` included), the product's own scorer;
+  any aggregation rule, ``"concat"`` included), the product's own scorer (``lexical()`` as
+  shipped, titles included; ``lexical(title_weight=0.0)`` the fusion without them);
 * `lsa(n_components)`: cosine in a truncated-SVD space of TF-IDF over the same tokens, a
   profile being the mean of its documents' unit vectors (a signal learned from the corpus);
 * `prf(base, n_docs, weight)`: pseudo-relevance feedback: the texts of the best
@@ -46,6 +47,7 @@ import numpy as np
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.semantic import pair_weights, profile_language
 from duijie.matcher.text import TextAffinity
+from duijie.matcher.title_index import first_line
 
 Scorer = Callable[[list[dict], Sequence[str]], np.ndarray]
 _MEMO: dict[tuple, np.ndarray] = {}
@@ -207,7 +209,8 @@ class first_doc:
 @dataclass(frozen=True)
 class titles:
     """Title weighting for profiles of papers: the base scorer over the first line (the
-    title) of each document, to be fused with the whole profile (`fuse`).
+    title) of each document (`matcher.title_index.first_line`), to be fused with the whole
+    profile (`fuse`); `TextAffinity` ships it for Chinese queries (``title_weight``).
 
     >>> profiles = [{"id": "a", "docs": [{"id": "1", "text": "红外探测\\n碳纤维"}]}]
     >>> titles(lexical(fusion_rule=None))(profiles, ["碳纤维"]).tolist()
@@ -217,8 +220,7 @@ class titles:
     base: Scorer
 
     def __call__(self, profiles: list[dict], texts: Sequence[str]) -> np.ndarray:
-        return self.base([{"id": p["id"], "docs": [{"id": d["id"],
-                                                    "text": d["text"].split("\n", 1)[0]}
+        return self.base([{"id": p["id"], "docs": [{"id": d["id"], "text": first_line(d["text"])}
                                                    for d in p["docs"]]} for p in profiles],
                          texts)
 

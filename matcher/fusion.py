@@ -32,6 +32,11 @@ quality harness's choice per language group: the best tune mean among the weight
 below BM25 (concat alone) on any tune set of the group (README, "Text matching";
 ``python benchmarks/quality_harness.py --by-language``). English: 0, concat alone."""
 
+TITLE_WEIGHT_BY_LANGUAGE = {"zh": 0.1, "en": 0.0}
+"""The weight of a profile's document titles (`matcher.title_index`) for a query in each
+language, the quality harness's choice per language group (the rule above, on the run that
+measured titles: `evaluation/data/runs/`). English: 0, no title index is read."""
+
 
 def keep_rows_only(doc_model) -> None:
     """Turn a fitted per-document model's postings (term columns) into document rows.

@@ -80,13 +80,16 @@ def _growable(model: TextAffinity) -> TextAffinity:
             setattr(clone, name, copy.copy(value))
     if getattr(model, "doc_model_", None) is not None:  # the fusion's per-document index
         clone.doc_model_ = _growable(model.doc_model_)
+    if getattr(model, "title_model_", None) is not None:  # the titles' index
+        clone.title_model_ = _growable(model.title_model_)
     return clone
 
 
 def _warm(model: TextAffinity) -> TextAffinity:
     model._side()  # the side index's matrix is built on first use: build it now
-    if getattr(model, "doc_model_", None) is not None:
-        model.doc_model_._side()
+    for part in ("doc_model_", "title_model_"):
+        if getattr(model, part, None) is not None:
+            getattr(model, part)._side()
     return model
 
 

@@ -57,6 +57,7 @@ from duijie.matcher.batch_tokenize import count_texts
 from duijie.matcher.explain_terms import index_contributions, whole_words
 from duijie.matcher.fusion import (
     FUSION_WEIGHT_BY_LANGUAGE,
+    TITLE_WEIGHT_BY_LANGUAGE,
     candidate_doc_scores,
     document_contributions,
     fused_scores,
@@ -64,6 +65,7 @@ from duijie.matcher.fusion import (
 )
 from duijie.matcher.language import script_language
 from duijie.matcher.records import check_profile, check_text
+from duijie.matcher.title_index import title_profiles, with_titles
 from duijie.matcher.tokenize import TextTokenizer, _segmenter
 
 AGGREGATIONS = (*RULES, "concat")
@@ -118,6 +120,11 @@ class TextAffinity(BaseEstimator):
         language (`matcher.language.script_language`): `matcher.fusion.FUSION_WEIGHT_BY_LANGUAGE`.
     fusion_depth : int, default 200
         Profiles re-ranked by the fusion (the best by concat).
+    title_weight : float or "by_language", default "by_language"
+        With the fusion: weight of the profile's titles (each document's first line, in a
+        second index, `matcher.title_index`), each part divided by its best score; with
+        ``"by_language"`` the query's language's `matcher.fusion.TITLE_WEIGHT_BY_LANGUAGE`
+        (the harness's choice). 0 everywhere: no title index is built.
     temperature : float, default 0.2
         Temperature of ``"softmax"``, relative to the query's best document score.
     max_df : float, default 1.0
@@ -158,6 +165,7 @@ class TextAffinity(BaseEstimator):
         "fusion_rule": (*RULES, None),
         "fusion_weight": (Real, 0.0, 1.0, "by_language"),
         "fusion_depth": (Integral, 1, None),
+        "title_weight": (Real, 0.0, 1.0, "by_language"),
         "temperature": (Real, 1e-6, None),
         "max_df": (Real, 1e-9, 1.0),
         "max_postings": (Integral, 1, None, "none"),
@@ -170,7 +178,7 @@ class TextAffinity(BaseEstimator):
                  aggregation: str = "concat",
                  agg_k: int = 2, fusion_rule: str | None = "sum_sqrt",
                  fusion_weight: float | str = "by_language", fusion_depth: int = 200,
-                 temperature: float = 0.2, max_df: float = 1.0,
+                 title_weight: float | str = "by_language", temperature: float = 0.2, max_df: float = 1.0,
                  max_postings: int | None = 20_000, extra_terms: tuple[str, ...] | None = None,
                  max_query_chars: int = 10_000, n_jobs: int = 1):
         self.weighting = weighting
@@ -183,6 +191,7 @@ class TextAffinity(BaseEstimator):
         self.fusion_rule = fusion_rule
         self.fusion_weight = fusion_weight
         self.fusion_depth = fusion_depth
+        self.title_weight = title_weight
         self.temperature = temperature
         self.max_df = max_df
         self.max_postings = max_postings
@@ -259,6 +268,8 @@ class TextAffinity(BaseEstimator):
         self._build(*counted)
         self._init_side()
         self.doc_model_ = self._fusion_model(counted) if self._fusing() else None
+        self.title_model_ = (self._title_model(title_profiles(ids, doc_ids, texts, n_docs))
+                             if self._titling() else None)
         return self
 
     def _init_side(self) -> None:
@@ -275,6 +286,30 @@ class TextAffinity(BaseEstimator):
                    else [self.fusion_weight])
         return (self.aggregation == "concat" and self.fusion_rule is not None
                 and max(weights) > 0)
+
+    def _titling(self) -> bool:
+        weights = (TITLE_WEIGHT_BY_LANGUAGE.values() if self.title_weight == "by_language"
+                   else [self.title_weight])
+        return self._fusing() and max(weights) > 0
+
+    def title_weight_for(self, query: str) -> float:
+        """The titles' weight a query gets: ``title_weight``, or its language's; 0 when
+        the model has no title index.
+
+        >>> model = TextAffinity()
+        >>> model.title_weight_for("碳纤维预浸料"), model.title_weight_for("carbon fibre")
+        (0.1, 0.0)
+        """
+        if not self._titling():
+            return 0.0
+        if self.title_weight == "by_language":
+            return TITLE_WEIGHT_BY_LANGUAGE[script_language(query[: self.max_query_chars])]
+        return float(self.title_weight)
+
+    def _title_model(self, profiles: list[dict]) -> TextAffinity:
+        """The titles' index: concat alone over each document's first line."""
+        return TextAffinity(**{**self.get_params(), "fusion_rule": None,
+                               "title_weight": 0.0}).fit(profiles)
 
     def fusion_weight_for(self, query: str) -> float:
         """The fusion weight a query gets: ``fusion_weight``, or its language's.
@@ -300,7 +335,7 @@ class TextAffinity(BaseEstimator):
         model._build(*counted)
         keep_rows_only(model)
         model._init_side()
-        model.doc_model_ = None
+        model.doc_model_ = model.title_model_ = None
         return model
 
     def partial_fit(self, profiles: Iterable[dict], y=None) -> TextAffinity:
@@ -417,6 +452,11 @@ class TextAffinity(BaseEstimator):
         self._side_csc = None
         if getattr(self, "doc_model_", None) is not None:
             self.doc_model_.add_profiles(profiles)
+        if getattr(self, "title_model_", None) is not None:
+            docs_of = [check_profile(p, "")[1] for p in profiles]
+            self.title_model_.add_profiles(title_profiles(
+                added, [d for docs in docs_of for d, _ in docs],
+                [t for docs in docs_of for _, t in docs], [len(docs) for docs in docs_of]))
         return added
 
     def _weigh(self, tf: Counter, length: int) -> tuple[np.ndarray, np.ndarray]:
@@ -557,6 +597,11 @@ class TextAffinity(BaseEstimator):
             weight = self.fusion_weight_for(text) if self.doc_model_ is not None else 0.0
             if weight > 0:
                 scores = self._fuse(tokens, profiles, scores, weight)
+            titles = self.title_weight_for(text) if self.title_model_ is not None else 0.0
+            if titles > 0:
+                profiles, scores = with_titles(profiles, scores,
+                                               *self.title_model_._profile_scores(text, where),
+                                               titles)
             return profiles, scores
         return aggregate(row_profile[rows], scores, self.n_docs_, self.aggregation,
                          k=self.agg_k, temperature=self.temperature)
@@ -641,7 +686,11 @@ class TextAffinity(BaseEstimator):
             tokens = self._query_tokens(query, where)
             cols, weights = self._vector(tokens)
             weight = self.fusion_weight_for(query) if self.doc_model_ is not None else 0.0
-            if weight == 0:
+            titles = self.title_weight_for(query) if self.title_model_ is not None else 0.0
+            if titles > 0:
+                profiles, scores = self._titled_candidates(query, where, tokens, cols,
+                                                           weights, k, weight, titles)
+            elif weight == 0:
                 profiles, scores = self._concat_candidates(cols, weights, k)
             else:
                 depth = min(max(k, self.fusion_depth), len(self.profile_ids_))
@@ -668,7 +717,21 @@ class TextAffinity(BaseEstimator):
                     top.append((pid, 0.0))
         return top
 
-    def _concat_candidates(self, cols, weights, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def _titled_candidates(self, query: str, where: str, tokens: list[str], cols, weights,
+                           k: int, weight: float, titles: float
+                           ) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates and scores with the titles fused in: the profiles that may be in the
+        top k by the main score, and every profile a title matches (any may rise by it),
+        each with its main score as `_profile_scores` gives it."""
+        t_profiles, t_scores = self.title_model_._profile_scores(query, where)
+        depth = k if weight == 0 else min(max(k, self.fusion_depth), len(self.profile_ids_))
+        profiles, scores = self._concat_candidates(cols, weights, depth, extra=t_profiles)
+        if weight > 0:
+            scores = self._fuse(tokens, profiles, scores, weight)
+        return with_titles(profiles, scores, t_profiles, t_scores, titles)
+
+    def _concat_candidates(self, cols, weights, k: int, extra: np.ndarray | None = None
+                           ) -> tuple[np.ndarray, np.ndarray]:
         """Profiles that may be in the top k (all of them, ties included) and their scores.
 
         One row per profile, so the scores go to a dense array, and the k-th largest of its
@@ -690,6 +753,9 @@ class TextAffinity(BaseEstimator):
         maxima = dense.reshape(-1, block).max(axis=1)
         bound = np.partition(maxima, len(maxima) - k)[len(maxima) - k] if len(maxima) > k else 0
         rows = np.flatnonzero(dense >= bound) if bound > 0 else np.flatnonzero(dense)
+        if extra is not None and bound > 0:  # rows asked for besides the best
+            extra = extra[extra < n]
+            rows = np.union1d(rows, extra[dense[extra] > 0])
         scores = dense[rows]
         side = self._side()
         if side is not None:
@@ -764,4 +830,6 @@ class TextAffinity(BaseEstimator):
         own += sum(getattr(self, name).nbytes for name in ("rows_ptr_", "rows_col_",
                                                            "rows_weight_") if hasattr(self, name))
         own += sum(a.nbytes for a in self.__dict__.get("cols_", ()))  # `fusion._columns`
-        return own + (self.doc_model_.index_nbytes_ if self.doc_model_ is not None else 0)
+        own += self.doc_model_.index_nbytes_ if self.doc_model_ is not None else 0
+        title_model = self.__dict__.get("title_model_")
+        return own + (title_model.index_nbytes_ if title_model is not None else 0)
