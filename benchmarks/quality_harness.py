@@ -56,7 +56,7 @@ from duijie.evaluation.methods import (
     word_vectors,
 )
 from duijie.evaluation.sets import all_sets, language_group
-from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE
+from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE, TITLE_WEIGHT_BY_LANGUAGE
 from duijie.matcher.semantic import SEMANTIC_WEIGHT_BY_GROUP
 from duijie.matcher.semantic import available as semantic_available
 
@@ -315,6 +315,13 @@ def by_language(sets: dict, runs: dict, tune: dict, shown: list[str]) -> None:
                          if tune[m][s] < tune[floor][s] - 1e-12]
                 print(f"  {m}: tune mean {mean(m):.4f}"
                       + (f"; below BM25 on {', '.join(below)}" if below else ""))
+    titled = [m for m in runs if m.startswith("TextAffinity() + paper titles ")]
+    if titled:  # the titles' weight, chosen with the fusion weights (a title part must beat them)
+        both = choose_by_group(tune, groups, floor, [*weights, *titled])
+        print("titles: " + "; ".join(
+            f"{group} **{m}** (shipped {TITLE_WEIGHT_BY_LANGUAGE.get(group, '-')})"
+            for group, m in both.items()))
+        shown += list(both.values())
     print()
     shown += [*lexical_choice.values(), *semantic_choice.values(), SHIPPED]
     if SHIPPED_SEMANTIC in runs:

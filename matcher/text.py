@@ -121,10 +121,11 @@ class TextAffinity(BaseEstimator):
     fusion_depth : int, default 200
         Profiles re-ranked by the fusion (the best by concat).
     title_weight : float or "by_language", default "by_language"
-        With the fusion: weight of the profile's titles (each document's first line, in a
-        second index, `matcher.title_index`), each part divided by its best score; with
-        ``"by_language"`` the query's language's `matcher.fusion.TITLE_WEIGHT_BY_LANGUAGE`
-        (the harness's choice). 0 everywhere: no title index is built.
+        With ``aggregation="concat"`` and a ``fusion_rule``: weight of the profile's
+        titles (each document's first line, in a second index, `matcher.title_index`),
+        each part divided by its best score; with ``"by_language"`` the query's language's
+        `matcher.fusion.TITLE_WEIGHT_BY_LANGUAGE` (the harness's choice). 0 everywhere: no
+        title index is built.
     temperature : float, default 0.2
         Temperature of ``"softmax"``, relative to the query's best document score.
     max_df : float, default 1.0
@@ -178,7 +179,8 @@ class TextAffinity(BaseEstimator):
                  aggregation: str = "concat",
                  agg_k: int = 2, fusion_rule: str | None = "sum_sqrt",
                  fusion_weight: float | str = "by_language", fusion_depth: int = 200,
-                 title_weight: float | str = "by_language", temperature: float = 0.2, max_df: float = 1.0,
+                 title_weight: float | str = "by_language", temperature: float = 0.2,
+                 max_df: float = 1.0,
                  max_postings: int | None = 20_000, extra_terms: tuple[str, ...] | None = None,
                  max_query_chars: int = 10_000, n_jobs: int = 1):
         self.weighting = weighting
@@ -290,7 +292,8 @@ class TextAffinity(BaseEstimator):
     def _titling(self) -> bool:
         weights = (TITLE_WEIGHT_BY_LANGUAGE.values() if self.title_weight == "by_language"
                    else [self.title_weight])
-        return self._fusing() and max(weights) > 0
+        return (self.aggregation == "concat" and self.fusion_rule is not None
+                and max(weights) > 0)
 
     def title_weight_for(self, query: str) -> float:
         """The titles' weight a query gets: ``title_weight``, or its language's; 0 when

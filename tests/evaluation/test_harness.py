@@ -200,7 +200,7 @@ def test_the_shipped_weights_are_the_recorded_runs_choice(sets):
     import json
     from importlib.resources import files
 
-    from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE
+    from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE, TITLE_WEIGHT_BY_LANGUAGE
     from duijie.matcher.semantic import SEMANTIC_WEIGHT_BY_GROUP
 
     run = json.loads(files("duijie.evaluation").joinpath(
@@ -224,6 +224,23 @@ def test_the_shipped_weights_are_the_recorded_runs_choice(sets):
         m for m in tune if re.fullmatch(r"TextAffinity\(\) [\d.]+ \+ semantic [\d.]+", m)])
     assert {g: weight(m, r"semantic ([\d.]+)$") for g, m in meaning.items()} == \
         SEMANTIC_WEIGHT_BY_GROUP
+    # The titles (`TextAffinity(title_weight=...)`), measured after the weights above
+    # were shipped: chosen with the fusion weights, so a title part must beat them.
+    run = json.loads(files("duijie.evaluation").joinpath(
+        "data/runs/titles_2026-12-04.json").read_text("utf-8"))
+    assert set(next(iter(run.values()))) == set(sets)
+    tune = {m: {s: v["tune"] for s, v in by_set.items()} for m, by_set in run.items()}
+    candidates = [m for m in tune if m.startswith("TextAffinity(fusion_weight=")
+                  or re.fullmatch(r"TextAffinity\(\) \+ paper titles [\d.]+", m)]
+    assert len(candidates) >= 4
+    both = choose_by_group(tune, groups, baseline, candidates)
+    assert {g: weight(m, r"paper titles ([\d.]+)$") for g, m in both.items()
+            if g in TITLE_WEIGHT_BY_LANGUAGE} == TITLE_WEIGHT_BY_LANGUAGE
+    # and the shipped default scores as the choice on every set of its group
+    for group, method in both.items():
+        if group in TITLE_WEIGHT_BY_LANGUAGE:
+            assert all(run["TextAffinity() as shipped"][s] == run[method][s]
+                       for s in groups[group]), group
 
 
 def test_the_shipped_semantic_fusion_weighs_each_pair_by_its_languages():

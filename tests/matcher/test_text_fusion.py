@@ -31,7 +31,7 @@ def reference(profiles: list[dict], query: str, weight: float = 0.5) -> dict[str
 @pytest.mark.parametrize("weight", [0.5, 0.2])
 def test_fused_scores_equal_the_two_plain_scorers_combined(weight):
     profiles = corpus(60, seed=1)
-    model = TextAffinity(fusion_weight=weight, fusion_depth=1000).fit(profiles)
+    model = TextAffinity(fusion_weight=weight, fusion_depth=1000, title_weight=0.0).fit(profiles)
     for query in ("红外探测器噪声", "碳纤维复合材料固化 预浸料", "battery ageing laser"):
         assert model.score(query) == pytest.approx(reference(profiles, query, weight))
 
@@ -63,7 +63,7 @@ def test_added_profiles_are_fused_like_fitted_ones():
     profiles = corpus(50, seed=4)
     new = {"id": "new", "docs": [{"id": "n1", "text": "红外探测器 噪声 红外"},
                                  {"id": "n2", "text": "光学 相机"}]}
-    fused = TextAffinity(fusion_depth=1000).fit(profiles)
+    fused = TextAffinity(fusion_depth=1000, title_weight=0.0).fit(profiles)  # the fusion alone
     fused.add_profiles([new])
     concat = TextAffinity(fusion_rule=None).fit(profiles)
     concat.add_profiles([new])
@@ -83,7 +83,7 @@ def test_fusion_parameters_are_validated_and_can_be_switched_off():
     for bad in ({"fusion_rule": "median"}, {"fusion_weight": 1.5}, {"fusion_depth": 0}):
         with pytest.raises(InvalidInput):
             TextAffinity(**bad).fit(corpus(3, seed=5))
-    off = TextAffinity(fusion_weight=0.0).fit(corpus(30, seed=6))
+    off = TextAffinity(fusion_weight=0.0, title_weight=0.0).fit(corpus(30, seed=6))
     assert off.doc_model_ is None
     plain = TextAffinity(fusion_rule=None).fit(corpus(30, seed=6))
     assert off.score("红外 电机") == plain.score("红外 电机")
