@@ -137,6 +137,11 @@ def test_help_states_the_default_weighting_it_uses(files) -> None:
     assert FUSION_WEIGHT_BY_LANGUAGE == {"zh": 0.5, "en": 0.0}
     assert "a Chinese query scores each profile by the whole text (0.5) fused with" in help_text
     assert "an English query by the whole text alone" in help_text
+    from duijie.matcher.fusion import TITLE_WEIGHT_BY_LANGUAGE
+
+    assert TITLE_WEIGHT_BY_LANGUAGE == {"zh": 0.1, "en": 0.0}
+    assert ("that (0.9) fused with its documents' first lines (titles) scored alone (0.1)"
+            in help_text)
     assert ("(0.6 both Chinese, 0.03 both English, 0.8 across)" in help_text
             and SEMANTIC_WEIGHT_BY_GROUP == {"zh": 0.6, "en": 0.03, "cross": 0.8})
     p, q, out = files

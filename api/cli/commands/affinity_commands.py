@@ -9,7 +9,7 @@ import click
 from duijie.api.cli.context import echo_json, json_option
 from duijie.api.services.affinity import score_affinity_files
 from duijie.matcher.affinity import DEFAULT_WEIGHTING
-from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE
+from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE, TITLE_WEIGHT_BY_LANGUAGE
 from duijie.matcher.semantic import SEMANTIC_WEIGHT_BY_GROUP
 from duijie.matcher.text import TextAffinity
 
@@ -20,12 +20,17 @@ WEIGHTINGS = {"bm25": f"Okapi BM25, k1 {_PARAMS['k1']}, b {_PARAMS['b']}",
 
 def _fusion_said(language: str) -> str:
     weight = FUSION_WEIGHT_BY_LANGUAGE[language]
-    if not weight:
+    titles = TITLE_WEIGHT_BY_LANGUAGE[language]
+    if not weight and not titles:
         return "the whole text alone (the weighting's raw score)"
-    return (f"the whole text ({1 - weight:g}) fused with the sum of its documents' scores "
+    said = (f"the whole text ({1 - weight:g}) fused with the sum of its documents' scores "
             f"over the square root of their number ({weight:g}) for the "
             f"{_PARAMS['fusion_depth']} best profiles, each part divided by its best "
             "score (so at most 1)")
+    if titles:
+        said += (f", that ({1 - titles:g}) fused with its documents' first lines (titles) "
+                 f"scored alone ({titles:g}), each divided by its best score again")
+    return said
 
 
 # Said from the constants the code uses, so the help cannot drift from the defaults.
