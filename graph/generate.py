@@ -43,10 +43,12 @@ from typing import Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.generate_text import (
+    INDUSTRY_FIELDS,
     between,
     distinct,
     expert_doc,
     field_of,
+    industry_words,
     need_text,
     pick,
     topic_terms,
@@ -211,17 +213,24 @@ def generate_graph(n_enterprises: int = 1000, n_experts: int = 2000, n_institute
     ent_topics: list[tuple[int, ...]] = []
     ent_city: list[int] = []
     ent_industry: list[str] = []
+    # a firm works in its industry's fields, and is named after its trade
+    field_name = {n.id: n.props["name"] for n in vocab_nodes if n.kind == "Topic"}
+    fitting = {ind.props["name"]: [i for i, t in enumerate(terms)
+                                   if field_name.get(t.parent or "") in
+                                   INDUSTRY_FIELDS.get(ind.props["name"], ())]
+               for ind in industries}
     for i in range(n_enterprises):
-        topics = tuple(distinct(rng, len(terms), between(rng, 1, 2)))
-        city = int(rng.random() * len(cities))
         industry = pick(rng, industries)
+        own = fitting[industry.props["name"]] or list(range(len(terms)))
+        topics = tuple(own[k] for k in distinct(rng, len(own), between(rng, 1, 2)))
+        city = int(rng.random() * len(cities))
         ent_topics.append(topics)
         ent_city.append(city)
         ent_industry.append(industry.props["name"])
         revenue = round(rng.lognormvariate(9.0, 1.4), 1)  # 万元; median about 8,000
         props = tagged({
             "name": f"{cities[city].props['name']}{pick(rng, BRAND)}{pick(rng, BRAND)}"
-                    f"{terms[topics[0]].name}{pick(rng, LEGAL)}",
+                    f"{pick(rng, industry_words(industry.props['name']))}{pick(rng, LEGAL)}",
             "region": cities[city].props["name"], "industry": industry.props["name"],
             "revenue_wan": revenue, "employees": max(5, int(revenue / rng.uniform(40, 120))),
             "rd_ratio_pct": round(rng.uniform(0.3, 9.0), 2),

@@ -14,6 +14,7 @@ The same random generator state always gives the same text.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,6 +77,54 @@ ROLES = ("首席科学家", "研发总监", "工艺工程师团队", "博士后�
 
 # `random.choice` and `randint` spend most of their time in rejection sampling;
 # scaling `random()` is about twice as fast and just as deterministic.
+INDUSTRY_FIELDS: dict[str, tuple[str, ...]] = {
+    # industry -> the technology fields (top-level topics) its firms work in
+    "光电与红外": ("光电技术",), "复合材料": ("先进材料",), "电机电器": ("电机与电力电子",),
+    "高端装备制造": ("智能制造",), "工业机器人": ("智能制造",), "电子信息": ("新一代信息技术",),
+    "软件与信息服务": ("新一代信息技术",), "人工智能": ("新一代信息技术",),
+    "集成电路": ("新一代信息技术",),
+    "汽车及零部件": ("电机与电力电子", "智能制造", "新能源与节能环保"),
+    "纺织印染": ("纺织印染技术",), "化学纤维": ("纺织印染技术", "先进材料"),
+    "玻璃纤维": ("先进材料",), "木业家居": ("木材加工与家居",),
+    "医疗器械": ("生物医药与医疗器械",), "生物医药": ("生物医药与医疗器械",),
+    "新能源": ("新能源与节能环保",), "节能环保": ("新能源与节能环保",),
+    "工具与五金": ("智能制造",), "海洋产业": ("海洋技术",), "现代农业": ("农业科技",),
+    "消费品": ("纺织印染技术", "木材加工与家居"), "锅炉与热能装备": ("新能源与节能环保",),
+    "建材与玻璃": ("先进材料",), "金融服务": ("创新服务与管理",), "航空航天": ("航空航天",),
+    "有色金属": ("先进材料",),
+}
+"""Which technology fields fit an industry, so a generated firm's topics (and so its
+needs) are of its trade; an industry not listed takes any field."""
+
+INDUSTRY_WORDS: dict[str, tuple[str, ...]] = {
+    # industry -> words a firm of it is named with (no 科技: a legal form may add it)
+    "光电与红外": ("光电", "红外"), "复合材料": ("复合材料", "新材料"),
+    "电机电器": ("电机", "电器"), "高端装备制造": ("装备", "机械"),
+    "工业机器人": ("机器人", "自动化"), "电子信息": ("电子",),
+    "软件与信息服务": ("软件", "信息技术"), "人工智能": ("智能", "人工智能"),
+    "集成电路": ("微电子", "半导体"), "汽车及零部件": ("汽车部件", "汽配"),
+    "纺织印染": ("纺织", "印染"), "化学纤维": ("化纤", "纤维"), "玻璃纤维": ("玻纤",),
+    "木业家居": ("木业", "家居"), "医疗器械": ("医疗器械", "医疗"),
+    "生物医药": ("生物医药", "药业"), "新能源": ("新能源", "能源"), "节能环保": ("环保", "节能"),
+    "工具与五金": ("工具", "五金"), "海洋产业": ("海洋", "船舶"), "现代农业": ("农业", "茶业"),
+    "消费品": ("日用品", "服饰"), "锅炉与热能装备": ("锅炉", "热能"),
+    "建材与玻璃": ("建材", "玻璃"), "金融服务": ("金融服务", "投资咨询"),
+    "航空航天": ("航空", "航天"), "有色金属": ("有色金属", "金属材料"),
+}
+"""The trade word of a generated firm's name (杭州瑞恒纺织有限公司 for 纺织印染), so a name
+never names another industry than the firm's."""
+
+
+def industry_words(industry: str) -> tuple[str, ...]:
+    """The words a firm of `industry` is named with; the industry's own name (its first
+    part, before 与/及) for one not listed.
+
+    >>> industry_words("纺织印染"), industry_words("海洋牧场与渔业")
+    (('纺织', '印染'), ('海洋牧场',))
+    """
+    return INDUSTRY_WORDS.get(industry) or (re.split("[与及]", industry)[0] or industry,)
+
+
 def pick(rng: random.Random, items: Sequence[Any]) -> Any:
     return items[int(rng.random() * len(items))]
 

@@ -33,6 +33,37 @@ def test_same_seed_same_graph_other_seed_other_graph(small):
     assert [record_to_json(r) for r in other] != [record_to_json(r) for r in small]
 
 
+def test_a_generated_firm_is_named_after_its_industry_and_works_in_its_fields() -> None:
+    """No 纺织 name in 航空航天: a firm's name carries a word of its own industry and no
+    other industry's, and its topics (so its technology needs) are of its industry's
+    fields."""
+    from duijie.graph.generate_text import INDUSTRY_FIELDS, INDUSTRY_WORDS
+
+    records = list(generate_graph(n_enterprises=400, n_experts=0, n_institutes=0,
+                                  n_needs=300, seed=5, vocabulary=VOCABULARY))
+    nodes = {r.id: r for r in records if isinstance(r, Node)}
+    root = {e.src: e.dst for e in VOCABULARY[1] if e.kind == "part_of"}
+    firms = [n for n in nodes.values() if n.kind == "Enterprise"]
+    assert len({f.props["industry"] for f in firms}) >= 20
+    topics: dict[str, set[str]] = {}
+    for r in records:
+        if isinstance(r, Edge) and r.kind == "has_expertise" and r.src in nodes \
+                and nodes[r.src].kind == "Enterprise":
+            topics.setdefault(r.src, set()).add(nodes[root[r.dst]].props["name"])
+    usable = set().union(*topics.values())  # the fields with words to write needs in
+    assert len(usable) >= 10
+    for firm in firms:
+        industry, name = firm.props["industry"], firm.props["name"]
+        own = INDUSTRY_WORDS[industry]
+        assert any(word in name for word in own), (name, industry)
+        others = {w for ind, words in INDUSTRY_WORDS.items() if ind != industry for w in words
+                  if not any(w in o or o in w for o in own)}
+        assert not [w for w in others if w in name], (name, industry)
+        fields = set(INDUSTRY_FIELDS[industry])
+        if fields & usable:  # (金融服务's field has no words of its own: any field)
+            assert topics[firm.id] <= fields, (name, topics[firm.id])
+
+
 def test_counts_match_the_arguments(small):
     generated = Counter(r.kind for r in small if isinstance(r, Node) and ":gen-" in r.id)
     assert generated == {"Enterprise": 40, "Expert": 120, "Institute": 10, "Need": 150}
