@@ -53,3 +53,29 @@ def with_titles(profiles: np.ndarray, scores: np.ndarray, title_profiles_: np.nd
         if top > 0:
             out[np.searchsorted(union, part)] += w * (values / top)
     return union, out
+
+
+def fuse_titles(profiles: np.ndarray, scores: np.ndarray, title_rows: np.ndarray,
+                side_profiles: np.ndarray, side_scores: np.ndarray, weight: float,
+                n_profiles: int) -> tuple[np.ndarray, np.ndarray]:
+    """`with_titles` with the titles' scores dense over the fitted profiles (``title_rows``,
+    profile ``i`` at ``i``) and listed for added ones: the profiles of positive score
+    (ascending) and their scores.
+
+    >>> profiles, scores = fuse_titles(np.array([0, 2]), np.array([4.0, 2.0]),
+    ...                                np.array([0.0, 1.0, 2.0]), np.zeros(0, int),
+    ...                                np.zeros(0), 0.1, 3)
+    >>> profiles.tolist(), [round(s, 2) for s in scores.tolist()]
+    ([0, 1, 2], [0.9, 0.05, 0.55])
+    """
+    out = np.zeros(n_profiles)
+    top = scores.max() if len(scores) else 0.0
+    if top > 0:
+        out[profiles] = (1 - weight) * (scores / top)
+    top = max(title_rows.max() if len(title_rows) else 0.0,
+              side_scores.max() if len(side_scores) else 0.0)
+    if top > 0:
+        out[: len(title_rows)] += weight * (title_rows / top)
+        out[side_profiles] += weight * (side_scores / top)
+    rows = np.flatnonzero(out)
+    return rows, out[rows]

@@ -92,6 +92,10 @@ def test_added_profiles_get_their_titles_too():
     m, t = plain.score(query), title.score(query)
     want = {p: 0.9 * m[p] / max(m.values()) + 0.1 * t[p] / max(t.values()) for p in m}
     assert model.score(query) == pytest.approx(want, abs=1e-12)
+    best = sorted(want.items(), key=lambda kv: -kv[1])[:5]  # the top k reads the side index
+    top = model.kneighbors([query], k=5)[0]
+    assert [p for p, _ in top] == [p for p, _ in best] and best[0][0] == "new"
+    assert [s for _, s in top] == pytest.approx([s for _, s in best], abs=1e-12)
     assert model.title_model_.profile_ids_ == model.profile_ids_
 
 
