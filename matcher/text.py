@@ -65,7 +65,7 @@ from duijie.matcher.fusion import (
 )
 from duijie.matcher.language import script_language
 from duijie.matcher.records import check_profile, check_text
-from duijie.matcher.title_index import fuse_titles, title_profiles, with_titles
+from duijie.matcher.title_index import title_profiles, titled_candidates, with_titles
 from duijie.matcher.tokenize import TextTokenizer, _segmenter
 
 AGGREGATIONS = (*RULES, "concat")
@@ -691,8 +691,8 @@ class TextAffinity(BaseEstimator):
             weight = self.fusion_weight_for(query) if self.doc_model_ is not None else 0.0
             titles = self.title_weight_for(query) if self.title_model_ is not None else 0.0
             if titles > 0:
-                profiles, scores = self._titled_candidates(tokens, cols, weights, k, weight,
-                                                           titles)
+                profiles, scores = titled_candidates(self, tokens, cols, weights, k, weight,
+                                                     titles)
             elif weight == 0:
                 profiles, scores = self._concat_candidates(cols, weights, k)
             else:
@@ -720,22 +720,11 @@ class TextAffinity(BaseEstimator):
                     top.append((pid, 0.0))
         return top
 
-    def _titled_candidates(self, tokens: list[str], cols, weights, k: int, weight: float,
-                           titles: float) -> tuple[np.ndarray, np.ndarray]:
-        """Candidates and scores with the titles fused in (`matcher.title_index`): the
-        profiles that may be in the top k by the main score, and every profile a title
-        matches (any may rise by it), each with its main score as `_profile_scores` gives
-        it; dense arrays over the profiles, cheaper than merging sorted lists."""
-        model = self.title_model_
-        t_cols, t_weights = model._vector(tokens)
-        t_dense = model._concat_dense(t_cols, t_weights)
-        depth = k if weight == 0 else min(max(k, self.fusion_depth), len(self.profile_ids_))
-        profiles, scores = self._concat_candidates(cols, weights, depth, also=t_dense > 0)
-        if weight > 0:
-            scores = self._fuse(tokens, profiles, scores, weight)
-        return fuse_titles(profiles, scores, t_dense[: self.n_rows_main_],
-                           *model._side_scores(t_cols, t_weights), titles,
-                           len(self.profile_ids_))
+    @staticmethod
+    def _block_bound(dense: np.ndarray, k: int) -> float:
+        """The k-th largest of the block maxima: at least k rows score at or above it."""
+        maxima = dense.reshape(-1, _TOPK_BLOCK).max(axis=1)
+        return np.partition(maxima, len(maxima) - k)[len(maxima) - k] if len(maxima) > k else 0
 
     def _concat_dense(self, cols, weights) -> np.ndarray:
         """Scores of the fitted rows (one a profile), padded with zeros to whole blocks."""
@@ -763,25 +752,17 @@ class TextAffinity(BaseEstimator):
                 return owner, np.bincount(inverse, weights=s_val)
         return np.zeros(0, np.int64), np.zeros(0)
 
-    def _concat_candidates(self, cols, weights, k: int, also: np.ndarray | None = None
-                           ) -> tuple[np.ndarray, np.ndarray]:
+    def _concat_candidates(self, cols, weights, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Profiles that may be in the top k (all of them, ties included) and their scores.
 
         One row per profile, so the scores go to a dense array, and the k-th largest of its
         block maxima bounds the k-th best score from below: only the few rows above the
         bound are kept, instead of listing every touched row (most of 200,000 for a query
-        with common bigrams, which cost more than the scoring itself). ``also``: a mask of
-        rows kept besides, when touched.
+        with common bigrams, which cost more than the scoring itself).
         """
         dense = self._concat_dense(cols, weights)
-        maxima = dense.reshape(-1, _TOPK_BLOCK).max(axis=1)
-        bound = np.partition(maxima, len(maxima) - k)[len(maxima) - k] if len(maxima) > k else 0
-        if bound <= 0:
-            rows = np.flatnonzero(dense)
-        elif also is None:
-            rows = np.flatnonzero(dense >= bound)
-        else:
-            rows = np.flatnonzero((dense >= bound) | (also & (dense > 0)))
+        bound = self._block_bound(dense, k)
+        rows = np.flatnonzero(dense >= bound) if bound > 0 else np.flatnonzero(dense)
         owner, side_scores = self._side_scores(cols, weights)
         return np.r_[rows, owner].astype(np.int64), np.r_[dense[rows], side_scores]
 
