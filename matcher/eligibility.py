@@ -105,8 +105,25 @@ class EligibilityResult:
         return {"eligible": 1.0, "unknown": 0.5, "not_eligible": 0.0}[self.status] * (
             0.5 + 0.5 * share)
 
+    @property
+    def illustrative(self) -> bool:
+        """True when an invented (simplified, 示意) threshold decides the verdict: one
+        passed for `eligible` (or `unknown`, or the data missing for one), every failed
+        one for `not_eligible` (a real failure decides it whatever the invented ones say).
+
+        >>> real = Check("region", "in", ["浙江"], "浙江", "", "")
+        >>> made_up = Check("rd_ratio_pct", ">=", 3, 4, "", "", illustrative=True)
+        >>> EligibilityResult("eligible", passed=[real, made_up]).illustrative
+        True
+        >>> EligibilityResult("not_eligible", passed=[made_up], failed=[real]).illustrative
+        False
+        """
+        if self.status == "not_eligible":
+            return all(c.illustrative for c in self.failed)
+        return any(c.illustrative for c in self.passed + self.unknown)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status,
+        return {"status": self.status, "illustrative": self.illustrative,
                 "passed": [c.to_dict() for c in self.passed],
                 "failed": [c.to_dict() for c in self.failed],
                 "unknown": [c.to_dict() for c in self.unknown]}

@@ -115,18 +115,29 @@ def _shown(value: Any, unit: str) -> str:
     return f"{value}%" if unit == "%" else f"{value}{unit}"
 
 
-def _change_words(check: Check, programme: str) -> tuple[str, str]:
+def _change_words(check: Check, programme: str, invented: bool = False) -> tuple[str, str]:
+    """The change in both languages. `invented`: an invented threshold decides the
+    verdict, marked on the target when that one is, else on the verdict itself.
+
+    >>> flag = Check("flags", "has_flag", "高新技术企业", [], "", "", illustrative=True)
+    >>> _change_words(flag, "省级企业技术中心", invented=True)[0]
+    '取得“高新技术企业”即可申报（示意） 省级企业技术中心'
+    """
+    # a flag to hold has no threshold to mark: the verdict is
+    verdict = invented and (check.op == "has_flag" or not check.illustrative)
+    zh_mark, en_mark = illustrative_mark(verdict, "zh"), illustrative_mark(verdict, "en")
     if check.op == "has_flag":
-        return (f"取得“{check.expected}”即可申报 {programme}",
-                f"holding {check.expected} would make it eligible for {programme}")
+        return (f"取得“{check.expected}”即可申报{zh_mark} {programme}",
+                f"holding {check.expected} would make it eligible{en_mark} for {programme}")
     zh, en, unit = FIELDS.get(check.field, (check.field, check.field, ""))
     arrow = {">=": "", ">": "以上", "<=": "", "<": "以下"}.get(check.op, "")
     arrow_en = {">": " (more than)", "<": " (less than)"}.get(check.op, "")
     actual, target = _shown(check.actual, unit), _shown(check.expected, unit)
     target_en = target + illustrative_mark(check.illustrative, "en")
     target += illustrative_mark(check.illustrative, "zh")
-    return (f"{zh} {actual} → {target}{arrow} 即可申报 {programme}",
-            f"{en} {actual} → {target_en}{arrow_en} would make it eligible for {programme}")
+    return (f"{zh} {actual} → {target}{arrow} 即可申报{zh_mark} {programme}",
+            f"{en} {actual} → {target_en}{arrow_en} would make it eligible{en_mark} "
+            f"for {programme}")
 
 
 def _rank(offer: Offer) -> tuple:
@@ -148,7 +159,7 @@ def offer_for(programme_id: str, programme: Mapping[str, Any], result: Eligibili
     check = single_change(result)
     if check is None:
         return None
-    zh, en = _change_words(check, name)
+    zh, en = _change_words(check, name, invented)
     return Offer(**base, status="near", change=zh, change_en=en, field=check.field,
                  op=check.op, actual=check.actual, target=check.expected,
                  target_illustrative=check.illustrative,

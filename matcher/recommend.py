@@ -36,6 +36,7 @@ from importlib import resources
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
+from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.reasons import item_reasons, render_reason
 from duijie.matcher.semantic import BY_PAIR
 
@@ -340,7 +341,9 @@ class RecommendedItem:
                        "en": {"eligible": "Eligibility: eligible",
                               "not_eligible": "Eligibility: not eligible",
                               "unknown": "Eligibility: to be checked"}}
-            lines.append(verdict.get(lang, verdict["zh"])[self.rules["status"]])
+            # a verdict an invented threshold decides says so, as its checks do
+            lines.append(verdict.get(lang, verdict["zh"])[self.rules["status"]]
+                         + illustrative_mark(self.rules.get("illustrative"), lang))
             text = "text" if lang == "zh" else "text_en"
             for c in self.rules["failed"]:
                 lines.append(f"  ✗ {c[text]}")

@@ -118,6 +118,7 @@ class PushResult(Result):
     programme_id: str
     programme_name: str
     illustrative: bool
+    verdict_illustrative: bool  # who qualifies rests on an invented threshold (示意)
     today: str
     checked: int
     holders: int
@@ -169,8 +170,10 @@ def push_programme(store: GraphStore, programme_id: str, *, today: str | None = 
     flag = programme.props.get("grants_flag")
     held_by = sorted(f for f, p in props_of.items() if f in holders
                      or (flag and flag in (p.get("flags") or [])))
-    return PushResult(programme_id, programme.shown_name, programme.illustrative, today,
-                      result.checked, result.holders,
+    invented = programme.illustrative or any(
+        rule.get("illustrative") for rule in programme.props.get("rules") or [])
+    return PushResult(programme_id, programme.shown_name, programme.illustrative, invented,
+                      today, result.checked, result.holders,
                       result.applied, len(eligible), eligible, to_check, held_by)
 
 

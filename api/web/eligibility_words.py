@@ -79,18 +79,27 @@ def change_words(offer: Mapping[str, Any], lang: str) -> str:
     >>> change_words({**offer, "field": "revenue_wan", "op": ">", "actual": 800,
     ...               "target": 1000}, "en")
     'revenue CNY 8,000,000 → more than CNY 10,000,000 would make it eligible for 高新技术企业认定'
+    >>> change_words({**offer, "illustrative": True}, "zh")  # a condition met is invented
+    '研发投入占比 2.1% → 3% 即可申报（示意） 高新技术企业认定'
+    >>> change_words({**offer, "illustrative": True, "target_illustrative": True}, "en")
+    'R&D ratio 2.1% → 3% (illustrative) would make it eligible for 高新技术企业认定'
     """
     name, op = str(offer.get("field")), offer.get("op")
     programme = offer.get("programme_name")
+    # An invented threshold decides it: marked on the target when that one is, else on
+    # the verdict (a condition it already meets is the invented one).
+    # (a flag to hold has no threshold to mark: the verdict is)
+    mark = illustrative_mark(offer.get("illustrative") and (
+        op == "has_flag" or not offer.get("target_illustrative")), lang)
     if op == "has_flag":
         return translate("elig_change_flag", lang, flag=offer.get("target"),
-                         programme=programme)
+                         programme=programme, mark=mark)
     key = {">": "elig_change_gt", "<": "elig_change_lt"}.get(op, "elig_change")
     target = value_words(name, offer.get("target"), lang) + illustrative_mark(
         offer.get("target_illustrative"), lang)
     return translate(key, lang, field=field_words(name, lang),
                      actual=value_words(name, offer.get("actual"), lang), target=target,
-                     programme=programme)
+                     programme=programme, mark=mark)
 
 
 def field_words(field: str, lang: str) -> str:

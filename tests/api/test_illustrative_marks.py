@@ -40,6 +40,7 @@ READS = [
     ("event", "agenda", EVT, "--format", "ics"),
     ("event", "agenda", EVT, "--format", "csv", "--participant", INVENTED_FIRM),
     ("firm", INVENTED_FIRM), ("firm", "ent:ill-firm-011"), ("firm", "ent:ailaiyi"),
+    ("firm", "ent:jiaxipera"), ("push", "prog:first-set-national"),
     ("push", "prog:high-tech-enterprise"), ("push", TITANIUM_CENTRE),
     ("recommend", INVENTED_NEED, "--kind", "expert"),
     ("recommend", INVENTED_NEED, "--kind", "institute"),
@@ -191,3 +192,34 @@ def test_every_report_sentence_on_invented_pairs_says_so(db):
         # "What went well", drawn from invented pairs alone, is itself marked 示意.
         good, mark = headings[lang]
         assert good + mark in printed and good not in printed, printed
+
+
+def test_an_eligibility_verdict_an_invented_threshold_decides_is_marked(db):
+    """加西贝拉 (real) qualifies for 首台（套）重大技术装备 (real) by an invented industry
+    rule: the verdict is marked 示意 wherever it is read, the names are not; a verdict on
+    real thresholds alone (高新技术企业认定) is not marked."""
+    text = run(db, "firm", "ent:jiaxipera").splitlines()
+    now = {o["programme_id"]: o for o in json.loads(
+        run(db, "firm", "ent:jiaxipera", "--json"))["programmes_now"]}
+    assert now["prog:first-set-national"]["illustrative"] is True
+    assert "  首台（套）重大技术装备｜符合条件（示意）" in text
+    real = json.loads(run(db, "firm", "ent:ill-firm-002", "--json"))["programmes_now"]
+    assert [o["illustrative"] for o in real if o["programme_id"] == "prog:high-tech-enterprise"
+            ] == [False]
+    assert "  高新技术企业认定" in run(db, "firm", "ent:ill-firm-002").splitlines()
+
+    for programme, invented in (("prog:first-set-national", True),
+                                ("prog:high-tech-enterprise", False)):
+        head = run(db, "push", programme).splitlines()[0]
+        assert ("家（示意）（查验" in head) is invented, head
+        data = json.loads(run(db, "push", programme, "--json"))
+        assert (data["verdict_illustrative"], data["illustrative"]) == (invented, False)
+
+    # firms for the programme, each checked against its (invented) rules
+    asked = ("recommend-for", "prog:first-set-national", "--kind", "enterprise")
+    found = json.loads(run(db, *asked, "--json"))
+    rules = [i["explanation"]["rules"] for i in found["items"] if i["explanation"]["rules"]]
+    printed = run(db, *asked)
+    verdicts = [line.strip() for line in printed.splitlines() if "政策资格：" in line]
+    assert len(verdicts) == len(rules) and any(r["illustrative"] for r in rules)
+    assert [v.endswith("（示意）") for v in verdicts] == [r["illustrative"] for r in rules]

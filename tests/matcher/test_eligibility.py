@@ -250,3 +250,21 @@ def test_a_programme_s_conditions_are_checked_before_any_firm() -> None:
     check = ProgrammeCheck(prog(rules=[rule("employees", ">", "很多")]))
     with pytest.raises(InvalidInput, match="cannot compare"):
         check.status(FIRM)
+
+
+def test_a_verdict_says_when_an_invented_threshold_decides_it():
+    invented = {**rule("rd_ratio_pct", ">=", 2), "illustrative": True}
+    real_region = {"regions": ["浙江"]}
+    eligible = evaluate_eligibility(FIRM, prog(rules=[invented], **real_region),
+                                    region_ancestors=ANCESTORS)
+    assert (eligible.status, eligible.illustrative) == ("eligible", True)
+    assert eligible.to_dict()["illustrative"] is True
+    real = evaluate_eligibility(FIRM, prog(rules=[rule("rd_ratio_pct", ">=", 2)]))
+    assert (real.status, real.illustrative) == ("eligible", False)
+    # a real condition failing decides "not eligible" whatever the invented one says
+    elsewhere = evaluate_eligibility(FIRM, prog(rules=[invented], regions=["山东"]),
+                                     region_ancestors=ANCESTORS)
+    assert (elsewhere.status, elsewhere.illustrative) == ("not_eligible", False)
+    only_invented = evaluate_eligibility(
+        FIRM, prog(rules=[{**rule("rd_ratio_pct", ">=", 3), "illustrative": True}]))
+    assert (only_invented.status, only_invented.illustrative) == ("not_eligible", True)

@@ -80,3 +80,41 @@ def test_a_programme_without_rules_is_refused() -> None:
         push_programme("prog:award", award, [("ent:a", {"region": "杭州"})])
     offers = programmes_for_firm({"region": "杭州"}, {"prog:award": award})
     assert offers.now == [] and offers.near == []
+
+
+def test_a_verdict_an_invented_threshold_decides_is_marked_where_it_is_read() -> None:
+    """A real programme whose thresholds are simplified (示意): eligible now says so
+    (`illustrative`), one change away marks the invented target or, when the invented
+    one is a condition already met, the verdict; a real threshold alone marks nothing."""
+    invented_revenue = {"field": "revenue_wan", "op": ">=", "value": 30000,
+                        "illustrative": True}
+    real_ratio = {"field": "rd_ratio_pct", "op": ">=", "value": 3}
+    centre = {"name": "省级企业技术中心", "rules": [invented_revenue, real_ratio]}
+    real = {"name": "高新技术企业认定", "rules": [real_ratio]}
+    flagged = {"name": "国家企业技术中心", "rules": [{"field": "flags", "op": "has_flag",
+                                                  "value": "省级企业技术中心",
+                                                  "illustrative": True}]}
+    programmes = {"prog:centre": centre, "prog:real": real, "prog:flag": flagged}
+
+    rich = programmes_for_firm({"revenue_wan": 50000, "rd_ratio_pct": 4, "flags": []},
+                               programmes, today="2020-01-01")
+    assert [(o.programme_id, o.illustrative) for o in rich.now] == [
+        ("prog:centre", True), ("prog:real", False)]
+    assert rich.now[0].programme_name == "省级企业技术中心"  # the programme itself is real
+    assert [o.change for o in rich.near] == [
+        "取得“省级企业技术中心”即可申报（示意） 国家企业技术中心"]
+
+    # the real ratio fails, the invented revenue threshold is met: the verdict is marked
+    low_ratio = programmes_for_firm({"revenue_wan": 50000, "rd_ratio_pct": 2, "flags": []},
+                                    {"prog:centre": centre}, today="2020-01-01")
+    [near] = low_ratio.near
+    assert (near.illustrative, near.target_illustrative) == (True, False)
+    assert near.change == "研发投入占比 2% → 3% 即可申报（示意） 省级企业技术中心"
+    assert near.change_en == ("R&D ratio 2% → 3% would make it eligible (illustrative) "
+                              "for 省级企业技术中心")
+    # the invented revenue threshold fails: marked on the target, once
+    small = programmes_for_firm({"revenue_wan": 1000, "rd_ratio_pct": 4, "flags": []},
+                                {"prog:centre": centre, "prog:real": real}, today="2020-01-01")
+    assert [o.change for o in small.near] == [
+        "营业收入 1000万元 → 30000万元（示意） 即可申报 省级企业技术中心"]
+    assert [(o.programme_id, o.illustrative) for o in small.now] == [("prog:real", False)]

@@ -221,3 +221,31 @@ def test_a_firm_sees_its_meetings_with_the_invented_partner_marked(server):
         assert "示例专家西02（示意）" in text and unmarked(text) == []
         assert unmarked(page_text(session, "/firms/ent:ailaiyi")) == []
         assert unmarked(page_text(session, "/needs")) == []
+
+
+@pytest.mark.parametrize(("lang", "qualifies", "mark"), [
+    ("zh", "符合条件（示意）", "（示意）"), ("en", "qualifies (illustrative)", " (illustrative)")])
+def test_an_eligibility_verdict_an_invented_threshold_decides_is_marked(server, lang,
+                                                                         qualifies, mark):
+    """加西贝拉 (real) qualifies for 首台（套）重大技术装备 (real) by an invented industry
+    rule: its page, the push page and the programme matches mark the verdict in the
+    page's language, not the names; a verdict on real thresholds (高新技术企业认定) is
+    not marked."""
+    with client(server, "marks-org", lang) as session:
+        firm = session.get("/firms/ent:jiaxipera").text
+        offer = re.search(r'<li data-programme="prog:first-set-national">.*?</li>', firm)
+        assert offer and qualifies in TAG.sub("", offer.group()), firm[:300]
+        real = session.get("/firms/ent:ill-firm-002").text
+        offer = re.search(r'<li data-programme="prog:high-tech-enterprise">.*?</li>', real)
+        assert offer and mark not in TAG.sub("", offer.group())
+        for programme, invented in (("prog:first-set-national", True),
+                                    ("prog:high-tech-enterprise", False)):
+            page = session.get(f"/push?programme={programme}").text
+            summary = TAG.sub("", re.search(r'<p id="push-summary">.*?</p>', page).group())
+            assert (mark in summary) is invented, summary
+        # need:ill-0007's firm meets 首台（套）'s invented industry rule and 浙江省省级新产品
+        # （新技术）鉴定, which has no rule at all
+        matches = TAG.sub("", session.get("/needs/need:ill-0007/matches?kind=programme").text)
+        verdict = "符合申报条件" if lang == "zh" else "Eligible to apply"
+        assert verdict + mark in matches
+        assert re.search(re.escape(verdict) + r"(?!（示意）| \(illustrative\))", matches)

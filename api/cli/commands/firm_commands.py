@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-from duijie.graph.vocab import NEED_STATUS_LABELS, problem_label
+from duijie.graph.vocab import NEED_STATUS_LABELS, illustrative_mark, problem_label
 
 FACT_LABELS = {"legal_name": "全称", "region": "地区", "industry": "行业",
                "revenue_wan": "营业收入（万元）", "employees": "从业人数",
@@ -60,8 +60,9 @@ def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> Non
     click.echo("已获认定：" + ("、".join(n["name"] for n in d["programmes_held"]) or "—"))
     click.echo("已申报：" + ("、".join(n["name"] for n in d["programmes_applied"]) or "—"))
     click.echo(f"现可申报（{len(d['programmes_now'])}，按价值排序）：")
-    for offer in d["programmes_now"]:
-        click.echo(f"  {offer['programme_name']}")
+    for offer in d["programmes_now"]:  # a verdict an invented threshold decides says so
+        click.echo(f"  {offer['programme_name']}"
+                   + ("｜符合条件" + illustrative_mark(True) if offer["illustrative"] else ""))
     click.echo(f"差一项条件（{len(d['programmes_near'])}）：")
     for offer in d["programmes_near"]:
         click.echo(f"  {offer['change']}")
@@ -93,7 +94,8 @@ def push(app: AppContext, programme_id: str, today: str | None, as_json: bool) -
         echo_json(result.to_dict())
         return
     d = result.to_dict()
-    click.echo(f"{d['programme_name']}：可推送 {d['count']} 家（查验 {d['checked']} 家，"
+    click.echo(f"{d['programme_name']}：可推送 {d['count']} 家"
+               f"{illustrative_mark(d['verdict_illustrative'])}（查验 {d['checked']} 家，"
                f"已获认定 {d['holders']} 家、已申报 {d['applied']} 家不再推送）")
     for f in d["firms"]:
         click.echo(f"  {f['name']}（{f['region'] or '—'}，{f['industry'] or '—'}）[{f['id']}]")
