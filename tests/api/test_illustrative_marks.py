@@ -69,7 +69,8 @@ NOT_WALKED = {
     "evaluate learn": "learns the ranking from recorded outcomes: counts and scores",
     "embeddings": "vectors of the documents, by id, into a file",
     "user add": "accounts of the web service", "user list": "accounts of the web service",
-    "seed": "counts by kind",
+    "seed": "counts by kind; onto imported organisations its matches and parts name seed "
+            "records marked (tests/api/test_seed_merges.py)",
     "challenges merge": "theme edits: the themes are read by `challenges`",
     "challenges rename": "theme edits: the themes are read by `challenges`",
     "challenges split": "theme edits: the themes are read by `challenges`",
