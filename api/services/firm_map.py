@@ -12,10 +12,11 @@ the organisers in its scope open it; anyone else, as for an unknown id, gets
 >>> from duijie.api.services.access import Viewer
 >>> from duijie.api.services.seeding import load_seed
 >>> store = open_store(":memory:"); _ = load_seed(store)
->>> mine = firm_map(store, "ent:ailaiyi", viewer=Viewer.enterprise("u1", "ent:ailaiyi"))
+>>> firm = "ent:haoting-furniture"
+>>> mine = firm_map(store, firm, viewer=Viewer.enterprise("u1", firm))
 >>> [n.id for n in mine.nodes if n.kind == "Enterprise"], mine.counts["needs"] >= 1
-(['ent:ailaiyi'], True)
->>> firm_map(store, "ent:xinyun-wood", viewer=Viewer.enterprise("u1", "ent:ailaiyi"))
+(['ent:haoting-furniture'], True)
+>>> firm_map(store, "ent:xinyun-wood", viewer=Viewer.enterprise("u1", firm))
 Traceback (most recent call last):
 duijie.graph.errors.NotFound: firm: 'ent:xinyun-wood' is not an enterprise you can open
 """

@@ -19,7 +19,8 @@ from tests.web.server import PASSWORD, Server, serve_with_accounts, signed_in
 def server(tmp_path_factory):
     yield from serve_with_accounts(tmp_path_factory, "office", [
         ("wang", "organiser", "--name", "王老师"),
-        ("ail", "enterprise", "--party", "ent:ailaiyi")])
+        ("ail", "enterprise", "--party", "ent:ailaiyi"),
+        ("haoting", "enterprise", "--party", "ent:haoting-furniture")])
 
 
 def test_a_problem_from_the_ledger_to_closure_over_http(server: Server) -> None:
@@ -205,14 +206,14 @@ def test_a_firms_own_map_shows_no_other_firm(browser, server: Server) -> None:  
     store = open_store(str(server.db))
     try:
         others = {n.id: n.props.get("name") for n in store.find_nodes("Enterprise", limit=10**4)
-                  if n.id != "ent:ailaiyi"}
+                  if n.id != "ent:haoting-furniture"}
         other_needs = {e.dst for e in store.find_edges("submitted", limit=10**5)
-                       if e.src != "ent:ailaiyi"}
+                       if e.src != "ent:haoting-furniture"}
         titles = {n.props.get("title") for n in store.get_nodes(sorted(other_needs)).values()}
     finally:
         store.close()
-    firm = signed_in(server, "ail")
-    drawn = firm.get("/api/firms/ent:ailaiyi/map")
+    firm = signed_in(server, "haoting")
+    drawn = firm.get("/api/firms/ent:haoting-furniture/map")
     assert drawn.status_code == 200, drawn.text
     data = drawn.json()
     assert data["counts"]["firms"] == 1 and data["counts"]["needs"] >= 1
@@ -220,8 +221,11 @@ def test_a_firms_own_map_shows_no_other_firm(browser, server: Server) -> None:  
     text = drawn.text
     assert not [f for f in others if f in text] and not [n for n in other_needs if n in text]
     assert firm.get("/api/firms/ent:dali-technology/map").status_code == 404
-    page = signed_in_page(browser, server, "ail", height=1000)
-    page.goto(server.url + "/firms/ent:ailaiyi")
+    # a firm whose only need is a policy one has no supplier gap: its need is listed apart
+    policy_only = signed_in(server, "ail").get("/api/firms/ent:ailaiyi/map").json()
+    assert policy_only["counts"]["needs"] == 0 and policy_only["counts"]["other_needs"] >= 1
+    page = signed_in_page(browser, server, "haoting", height=1000)
+    page.goto(server.url + "/firms/ent:haoting-furniture")
     page.wait_for_selector("#map-canvas[data-drawn]", timeout=120_000)
     drawn_nodes = int(page.locator("#map-canvas").get_attribute("data-drawn"))
     assert drawn_nodes == len(data["nodes"]) > 1
