@@ -45,6 +45,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import generated_nodes
+
 from duijie.evaluation.metrics import mean_metrics
 from duijie.matcher.batch_tokenize import count_texts
 from duijie.matcher.text import TextAffinity
@@ -115,17 +117,8 @@ def own_corpus(n_profiles: int, n_queries: int, seed: int = 0):
 
 def graph_corpus(n_profiles: int, n_queries: int, seed: int = 0):
     """Experts and needs from `graph.generate` (needs the seed vocabulary files)."""
-    from duijie.api.services.seeding import seed_vocabulary
-    from duijie.graph.generate import generate_graph
-    from duijie.graph.model import Node
-
     profiles, queries, by_field, need_field = [], [], {}, {}
-    for r in generate_graph(n_enterprises=max(1, n_queries // 4), n_experts=n_profiles,
-                            n_institutes=max(1, n_profiles // 10), n_needs=2 * n_queries,
-                            seed=seed, vocabulary=seed_vocabulary(),
-                            include_vocabulary=False):
-        if not isinstance(r, Node):
-            continue
+    for r in generated_nodes(n_profiles, n_queries, seed):
         if r.kind == "Expert":
             profiles.append({"id": r.id, "docs": [{"id": d["id"], "text": d["text"]}
                                                    for d in r.props["docs"]]})

@@ -24,23 +24,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import generated_nodes
+
 from duijie.matcher.profiles import join_text
 from duijie.matcher.text import TextAffinity
 
 
 def corpus(n_profiles: int, n_queries: int, one_line: bool, seed: int = 0):
     """Expert profiles and Chinese need texts from `graph.generate`."""
-    from duijie.api.services.seeding import seed_vocabulary
-    from duijie.graph.generate import generate_graph
-    from duijie.graph.model import Node
-
     profiles, queries = [], []
-    for r in generate_graph(n_enterprises=max(1, n_queries // 4), n_experts=n_profiles,
-                            n_institutes=max(1, n_profiles // 10), n_needs=2 * n_queries,
-                            seed=seed, vocabulary=seed_vocabulary(),
-                            include_vocabulary=False):
-        if not isinstance(r, Node):
-            continue
+    for r in generated_nodes(n_profiles, n_queries, seed):
         if r.kind == "Expert":
             profiles.append({"id": r.id, "docs": [
                 {"id": d["id"], "text": d["text"] if one_line
