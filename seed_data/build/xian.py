@@ -145,7 +145,7 @@ def xian_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         nid = f"need:xian-{slug}"
         nodes.append(node("Need", nid, {
             "title": case.title, "text": need_text(case),
-            "need_type": "technology", "status": status, "owner": "技术创新处",
+            "need_type": "technology", "status": status, "owner": "经办人07",
             "tech_field": _topic_name(field), "trl": 5, "ip_status": "none", "budget_wan": 200.0,
             "deadline": "2019-12-31", "priority": 4, "submitted_at": "2019-05-10"},
             confidentiality="confidential" if confidential else "public"))

@@ -33,6 +33,16 @@ def test_no_invented_fact_touches_a_real_organisation(nodes, edges):
             assert any(p.source.startswith("seed:") and p.quote for p in need.provenance), need.id
 
 
+def test_no_invented_need_is_said_to_be_handled_by_a_real_office(nodes):
+    # an office's or a division's name (…厅, …局, …处) as the handler of an invented need
+    # would be an invented fact about that office
+    invented_needs = [n for n in nodes.values() if n.kind == "Need" and invented(n)]
+    assert len(invented_needs) >= 50
+    handled = [(n.id, n.props["owner"]) for n in invented_needs
+               if any(w in n.props.get("owner", "") for w in ("厅", "局", "处", "委", "部"))]
+    assert handled == []
+
+
 def test_a_real_organisation_is_sourced_and_carries_no_invented_figure(nodes):
     for node in nodes.values():
         if node.kind not in ORGANISATIONS or invented(node):
