@@ -112,6 +112,27 @@ UNIT_WORDS = ("学院", "系", "研究所", "研究院", "研究中心", "实验
 CAMPUS_WORDS = ("校区", "分校", "分院")
 BARE_UNITS = ("研究院", "研究所", "研究中心", "实验室", "研究生院")
 """Units a name may add alone: 格力电器研究院 is the firm's institute."""
+GOVERNMENT_OFFICES = ("厅", "部", "局", "委", "办")
+GOVERNMENT_UNITS = ("处", "司", "科", "室", "办公室", "中心")
+"""Divisions of a government office (工业和信息化部 + 科技司, 浙江省经济和信息化厅 +
+技术创新处): units only after a parent whose name ends as an office does, since alone
+司 or 科 end many a firm's or school's own name."""
+
+
+def unit_after(parent: str, rest: str) -> str:
+    """What `rest` names after the stem `parent` when it is a unit of it, else "".
+
+    >>> unit_after("南京大学", "新闻传播学院"), unit_after("桂林旅游", "学院")
+    ('新闻传播学院', '')
+    >>> unit_after("工业和信息化部", "科技司"), unit_after("大立", "科技司")
+    ('科技司', '')
+    """
+    part = _without_leading_legal_form(rest)
+    unit = next((u for u in UNIT_WORDS if part.endswith(u)), "")
+    if not unit and parent.endswith(GOVERNMENT_OFFICES) and not part.endswith("公司"):
+        unit = next((u for u in GOVERNMENT_UNITS if part.endswith(u)), "")
+    # 新闻传播学院, not 学院 alone (桂林旅游学院 is no school of 桂林旅游)
+    return part if unit and (len(part) > len(unit) or unit in BARE_UNITS) else ""
 
 
 def _without_leading_legal_form(text: str) -> str:
@@ -754,6 +775,8 @@ class OrganisationIndex:
             out.append(Candidate(self._ids[slot], self._names[slot], cand.kind, verdict.score,
                                  verdict.decision, list(verdict.reasons), verdict.matched))
         _one_same(out, strengths)
+        if any(c.decision != "different" for c in out):
+            out = self._without_own_parts(profile, out)
         if not any(c.decision == "same" for c in out):
             out = self._with_parents(profile, out, exclude)
         if not any(c.decision in ("same", "part_of") for c in out):
@@ -775,22 +798,51 @@ class OrganisationIndex:
         out: dict[int, tuple[str, str]] = {}
         for form in profile.names:
             stem = form.stem
-            for size in range(len(stem) - 2, 1, -1):
-                slots = self._exact.get(("stem", stem[:size]))
-                if not slots:
-                    continue
-                part = _without_leading_legal_form(stem[size:])
-                unit = next((u for u in UNIT_WORDS if part.endswith(u)), "")
-                # 新闻传播学院, not 学院 alone (桂林旅游学院 is no school of 桂林旅游)
-                if unit and (len(part) > len(unit) or unit in BARE_UNITS):
-                    for slot in slots:
-                        out.setdefault(slot, (stem[:size], part))
-                break
+            self._parents_of(stem, out)
+            if form.core != stem and stem.endswith(form.core):
+                # 浙江大立科技研究院 under a stored 大立科技: the leading place is the
+                # part's own, unless the parent's region says otherwise.
+                for slot, found in self._parents_of(form.core, {}).items():
+                    parent = self._profiles[slot]
+                    if parent is not None and not parent.name_places and \
+                            _compare_places(profile.places, parent.places)[0] != "conflict":
+                        out.setdefault(slot, found)
             campus = [q for q in form.qualifiers if q.endswith(CAMPUS_WORDS)]
             if campus:
                 for slot in self._exact.get(("stem", stem), ()):
                     out.setdefault(slot, (stem, campus[0]))
         return out
+
+    def _parents_of(self, stem: str, out: dict[int, tuple[str, str]]
+                    ) -> dict[int, tuple[str, str]]:
+        """The longest stored stem `stem` starts with, when what follows names a unit."""
+        for size in range(len(stem) - 2, 1, -1):
+            slots = self._exact.get(("stem", stem[:size]))
+            if not slots:
+                continue
+            part = unit_after(stem[:size], stem[size:])
+            if part:
+                for slot in slots:
+                    out.setdefault(slot, (stem[:size], part))
+            break
+        return out
+
+    def _without_own_parts(self, profile: OrgProfile, out: list[Candidate]) -> list[Candidate]:
+        """A stored part of the query (工业和信息化部科技司 when 工业和信息化部 is asked)
+        is not the query: never `same` nor queued as it."""
+        kept = []
+        for c in out:
+            cand = self._profiles[self._slot[c.node_id]] if c.decision != "different" else None
+            part = next((unit_after(q.stem, f.stem[len(q.stem):]) for q in profile.names
+                         for f in (cand.names if cand is not None else ())
+                         if len(f.stem) > len(q.stem) and f.stem.startswith(q.stem)
+                         and unit_after(q.stem, f.stem[len(q.stem):])), "")
+            if part:
+                c = Candidate(c.node_id, c.name, c.kind, min(c.score, DIFFERENT_KINDS_SCORE),
+                              "different", [f"{c.name} is a unit of {profile.names[0].text}",
+                                            *c.reasons], c.matched_name)
+            kept.append(c)
+        return kept
 
     def _with_parents(self, profile: OrgProfile, out: list[Candidate],
                       exclude: set[str] | frozenset[str]) -> list[Candidate]:

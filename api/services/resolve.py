@@ -247,6 +247,7 @@ REASON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("stem_homophones", r"^names (?P<a>.+) / (?P<b>.+) differ by one character that "
                             r"sounds the same: homophones are only candidates$"),
         ("part_of", r"^part of (?P<parent>.+?): (?P<part>.+)$"),
+        ("has_part", r"^(?P<part>.+) is a unit of (?P<parent>.+)$"),
         ("abbreviation", r"^(?P<short>\S+) may abbreviate (?P<name>.+): (?P<reading>\S+)$"),
         ("ambiguous", r"^ambiguous: (?P<count>\d+) organisations match as well$"),
         ("closer_match", r"^a closer match exists: (?P<name>.+)$"),

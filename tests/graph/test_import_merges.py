@@ -61,6 +61,23 @@ def test_every_merge_is_reported_by_name_with_its_evidence(tmp_path: Path) -> No
             "evidence": merges[2].evidence, "illustrative": False}
 
 
+def test_a_division_imported_after_its_office_is_linked_part_of_and_reported(
+        tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "gov.db") as store:
+        import_data(store, "机构", write_csv(tmp_path / "offices.csv", [
+            ["机构名称", "所在地区"], ["浙江省经济和信息化厅", "杭州"],
+            ["工业和信息化部", "北京"]]))
+        result = import_data(store, "机构", write_csv(tmp_path / "divisions.csv", [
+            ["机构名称", "所在地区"], ["浙江省经济和信息化厅技术创新处", "杭州"],
+            ["工业和信息化部科技司", "北京"]]))
+        assert (result.parts, result.merged, result.queued_for_review) == (2, 0, 0)
+        parts = {store.get_node(e.src).name: store.get_node(e.dst).name
+                 for e in iter_edges(store) if e.kind == "part_of"}
+        assert parts == {"浙江省经济和信息化厅技术创新处": "浙江省经济和信息化厅",
+                         "工业和信息化部科技司": "工业和信息化部"}
+        assert len(list(iter_nodes(store, "Institute"))) == 4
+
+
 def test_dry_run_shows_the_merges_and_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     stored = write_csv(tmp_path / "stored.csv", STORED)

@@ -94,6 +94,12 @@ def test_typos_in_places_legal_forms_and_business_words_are_found(stored: str,
     ("北京邮电大学", "北京邮电大学(宏福校区)", "Institute"),
     ("云南白药集团股份有限公司", "云南白药集团股份有限公司杭州分公司", "Enterprise"),
     ("格力电器", "格力电器研究院", "Enterprise"),
+    # a division of a government office, as a school of a university
+    ("浙江省经济和信息化厅", "浙江省经济和信息化厅技术创新处", "Institute"),
+    ("工业和信息化部", "工业和信息化部科技司", "Institute"),
+    ("浙江省科学技术厅", "浙江省科学技术厅办公室", "Institute"),
+    # a leading place the parent's stored name lacks
+    ("大立科技", "浙江大立科技研究院", "Enterprise"),
 ])
 def test_an_affiliation_is_a_part_of_its_parent_not_the_parent(parent: str, part: str,
                                                                 kind: str) -> None:
@@ -101,6 +107,31 @@ def test_an_affiliation_is_a_part_of_its_parent_not_the_parent(parent: str, part
     found = index.query(part, kind=kind)
     assert (found[0].decision, found[0].node_id) == ("part_of", parent)
     assert found[0].reasons[0].startswith("part of ")
+
+
+@pytest.mark.parametrize(("office", "division"), [
+    ("浙江省经济和信息化厅", "浙江省经济和信息化厅技术创新处"),
+    ("工业和信息化部", "工业和信息化部科技司"),
+])
+def test_an_office_is_never_merged_with_or_queued_as_its_own_division(office: str,
+                                                                      division: str) -> None:
+    index = index_of(division)
+    found = index.query(office, k=3)
+    assert all(c.decision == "different" for c in found), found
+
+
+def test_a_division_word_after_no_office_is_no_part() -> None:
+    index = OrganisationIndex()
+    index.add("ent:dl", "大立", kind="Enterprise")
+    index.add("ent:hg", "杭州工具", kind="Enterprise")
+    assert best(index, "大立科技司")[0] != "part_of"  # 司 ends no firm's division
+    assert best(index, "杭州工具管理处")[0] != "part_of"
+
+
+def test_a_place_the_parents_region_contradicts_makes_no_part() -> None:
+    index = OrganisationIndex()
+    index.add("ent:dl", "大立科技", region="江苏", kind="Enterprise")
+    assert best(index, "浙江大立科技研究院", kind="Enterprise")[0] != "part_of"
 
 
 def test_a_unit_word_alone_after_another_name_is_no_part() -> None:
@@ -154,9 +185,10 @@ def test_every_reason_the_new_rules_give_has_a_code_for_the_pages() -> None:
                        ("南京大学", "Institute"), ("云南白药", "Enterprise"),
                        ("恒锋工具", "Enterprise"), ("恒锋工具股份有限公司", "Enterprise")):
         index.add(name, name, kind=kind)
+    index.add("工业和信息化部科技司", "工业和信息化部科技司", kind="Institute")
     reasons = [r for query in ("中国石油大学（华东）", "中国石油大学", "东营科技职业学院",
-                               "南京大学新闻传播学院", "云男白药", "恒峰工具")
+                               "南京大学新闻传播学院", "云男白药", "恒峰工具", "工业和信息化部")
                for c in index.query(query, k=5) for r in c.reasons]
     assert {"kinds_differ", "brackets_differ", "one_sided_bracket", "stem_homophones",
-            "part_of"} <= {evidence(r).code for r in reasons}
+            "part_of", "has_part"} <= {evidence(r).code for r in reasons}
     assert [r for r in reasons if evidence(r).code == "other"] == []
