@@ -798,10 +798,13 @@ class OrganisationIndex:
         out: dict[int, tuple[str, str]] = {}
         for form in profile.names:
             stem = form.stem
-            self._parents_of(stem, out)
-            if form.core != stem and stem.endswith(form.core):
+            whole = self._parents_of(stem, {})
+            for slot, found in whole.items():
+                out.setdefault(slot, found)
+            if not whole and form.core != stem and stem.endswith(form.core):
                 # 浙江大立科技研究院 under a stored 大立科技: the leading place is the
-                # part's own, unless the parent's region says otherwise.
+                # part's own, unless the parent's region says otherwise. Only when no
+                # stored name holds the place too (杭州园林 before 园林).
                 for slot, found in self._parents_of(form.core, {}).items():
                     parent = self._profiles[slot]
                     if parent is not None and not parent.name_places and \

@@ -134,6 +134,15 @@ def test_a_place_the_parents_region_contradicts_makes_no_part() -> None:
     assert best(index, "浙江大立科技研究院", kind="Enterprise")[0] != "part_of"
 
 
+def test_a_parent_whose_stored_name_holds_the_place_too_is_the_only_parent() -> None:
+    index = OrganisationIndex()
+    index.add("ent:hzyl", "杭州园林", kind="Enterprise")
+    index.add("ent:yl", "园林", kind="Enterprise")
+    found = index.query("杭州园林股份有限公司西安分厂", k=3, kind="Enterprise")
+    assert [(c.decision, c.node_id) for c in found if c.decision == "part_of"] == [
+        ("part_of", "ent:hzyl")]
+
+
 def test_a_unit_word_alone_after_another_name_is_no_part() -> None:
     index = OrganisationIndex()
     index.add("ent:gl", "桂林旅游", kind="Enterprise")
