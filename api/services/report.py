@@ -361,8 +361,14 @@ def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[st
             add("note", "analysis_find_small_numbers", n=rate["n"],
                 width=round(100 * (rate["high"] - rate["low"])))
     if published.get("cooperation_reached") is not None and rate:
-        add("note", "analysis_find_published", published=published["cooperation_reached"],
-            firms=published.get("firms") or rate["n"], recorded=rate["successes"])
+        # the published half is a documented fact: only the recorded half is marked invented
+        invented = report.data == "illustrative"
+        out.append({"kind": "note", "data": None if invented else report.data,
+                    "key": "analysis_find_published" + ("_invented" if invented else ""),
+                    "values": {
+                        "published": published["cooperation_reached"],
+                        "firms": published.get("firms") or rate["n"],
+                        "recorded": rate["successes"]}})
     steps = {s["stage"]: s["count"] for s in report.funnel}
     no_show = steps["invited"] - steps["met"]
     if no_show:

@@ -182,14 +182,22 @@ def test_every_report_sentence_on_invented_pairs_says_so(db):
     """Issue 12's rule: illustrative outcomes are never read as recorded ones."""
     data = json.loads(run(db, "report", XIAN, "--json"))
     assert data["data"] == "illustrative"
-    drawn = [f for f in data["findings"] if not f["key"].startswith("analysis_find_data_")]
+    drawn = [f for f in data["findings"] if not f["key"].startswith(
+        ("analysis_find_data_", "analysis_find_published"))]
     assert drawn and all(f["data"] == "illustrative" for f in drawn)
+    # the published "8 of 11" is the documents' fact; its sentence says the recorded half
+    # here is invented, in its own words
+    published = [f for f in data["findings"] if f["key"] == "analysis_find_published_invented"]
+    assert [f["data"] for f in published] == [None]
     headings = {"zh": ("做得好的", "（示意）"), "en": ("What went well", " (illustrative)")}
     for lang, tag in (("zh", "[示意：示例（虚构）数据]"), ("en", "[illustrative (invented) data]")):
         printed = run(db, "report", XIAN, "--lang", lang).splitlines()
         lines = [line for line in printed if line.startswith("  - ")]
         assert len(lines) == len(data["findings"])
         assert sum(line.endswith(tag) for line in lines) == len(drawn), lines
+        said = {"zh": "是示意（虚构）数据，不是记录",
+                "en": "are illustrative (invented) data"}[lang]
+        assert sum(said in line for line in lines) == 1, lines
         # "What went well", drawn from invented pairs alone, is itself marked 示意.
         good, mark = headings[lang]
         assert good + mark in printed and good not in printed, printed
