@@ -64,6 +64,8 @@ from duijie.matcher.invitations import InvitationPlan
 from duijie.matcher.reasons import as_reason, reason
 from duijie.matcher.scheduling import Schedule
 
+INVENTED_OWNER = "经办人（示意）"  # who owns an invented meeting's follow-up
+
 
 @dataclass
 class EventReplay(Result):
@@ -208,8 +210,9 @@ def record_replay_outcome(store: GraphStore, event_id: str, firms: list[str], *,
                     written["outcomes"] += 1
                 due = date.fromisoformat(sign_day) + timedelta(days=30)
             if not dropped:
-                item = {"action": follow, "owner": owner, "due": due.isoformat(),
-                        "done": False}
+                # an invented meeting's follow-up is never said to be a real office's task
+                item = {"action": follow, "owner": INVENTED_OWNER if meeting.illustrative
+                        else owner, "due": due.isoformat(), "done": False}
                 have = [f for f in meeting.props.get("follow_ups", [])]
                 if not any((f["action"], f["due"]) == (item["action"], item["due"])
                            for f in have):

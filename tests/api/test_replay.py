@@ -148,6 +148,8 @@ def test_record_writes_the_seed_outcome_through_the_outcome_path(seeded):
                           "--json"], capture_output=True, text=True, check=True)
     rows = json.loads(out.stdout)
     assert len(rows) == 7 and {r["action"] for r in rows} == {"技术合同认定登记", "回访合作意向"}
+    # the pairs are invented: their follow-ups are no real office's task
+    assert {r["owner"] for r in rows} == {"经办人（示意）"}
 
 
 def test_cli_event_plan_ignores_the_events_record(seeded):
