@@ -75,8 +75,6 @@ POLICIES = ("高新技术企业认定", "省级企业技术中心", "首台（�
 ROLES = ("首席科学家", "研发总监", "工艺工程师团队", "博士后研究人员", "技术顾问")
 
 
-# `random.choice` and `randint` spend most of their time in rejection sampling;
-# scaling `random()` is about twice as fast and just as deterministic.
 INDUSTRY_FIELDS: dict[str, tuple[str, ...]] = {
     # industry -> the technology fields (top-level topics) its firms work in
     "光电与红外": ("光电技术",), "复合材料": ("先进材料",), "电机电器": ("电机与电力电子",),
@@ -125,6 +123,8 @@ def industry_words(industry: str) -> tuple[str, ...]:
     return INDUSTRY_WORDS.get(industry) or (re.split("[与及]", industry)[0] or industry,)
 
 
+# `random.choice` and `randint` spend most of their time in rejection sampling;
+# scaling `random()` is about twice as fast and just as deterministic.
 def pick(rng: random.Random, items: Sequence[Any]) -> Any:
     return items[int(rng.random() * len(items))]
 

@@ -343,8 +343,10 @@ def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[st
     def add(kind: str, key: str, **values: Any) -> None:
         # Every sentence drawn from the pairs says what they are (issue 12's rule): a
         # finding on invented pairs is never read as one on recorded ones.
-        data = None if key.startswith(("analysis_find_data_", "analysis_find_empty")) \
-            else report.data
+        # (the published figures are the documents' facts; that sentence says in its own
+        # words when the pairs beside them are invented)
+        data = None if key.startswith(("analysis_find_data_", "analysis_find_empty",
+                                       "analysis_find_published_invented")) else report.data
         out.append({"kind": kind, "key": key, "values": values, "data": data})
 
     if report.empty:
@@ -361,14 +363,10 @@ def _findings(report: AnalysisReport, published: dict[str, Any]) -> list[dict[st
             add("note", "analysis_find_small_numbers", n=rate["n"],
                 width=round(100 * (rate["high"] - rate["low"])))
     if published.get("cooperation_reached") is not None and rate:
-        # the published half is a documented fact: only the recorded half is marked invented
-        invented = report.data == "illustrative"
-        out.append({"kind": "note", "data": None if invented else report.data,
-                    "key": "analysis_find_published" + ("_invented" if invented else ""),
-                    "values": {
-                        "published": published["cooperation_reached"],
-                        "firms": published.get("firms") or rate["n"],
-                        "recorded": rate["successes"]}})
+        invented = "_invented" if report.data == "illustrative" else ""
+        add("note", "analysis_find_published" + invented,
+            published=published["cooperation_reached"],
+            firms=published.get("firms") or rate["n"], recorded=rate["successes"])
     steps = {s["stage"]: s["count"] for s in report.funnel}
     no_show = steps["invited"] - steps["met"]
     if no_show:
