@@ -11,7 +11,7 @@
   caller re-points its edges with `retargeted_ids(nodes, planned)`.
 - `likely_duplicates(store, nodes, exclude)`: the same comparison for records written
   under fixed ids (the seed): each one's `same`, `review` or `part_of` match; reports,
-  writes nothing.
+  writes nothing. `stored_parts` the other way: stored records that are parts of them.
 - `accept_review` merges the pair (`merge_organisations`: props, aliases, edges);
   `reject_review` records the decision so the same pair is not asked again.
 
@@ -68,7 +68,7 @@ __all__ = ["FRESHNESS_SECONDS", "REVIEW_THRESHOLD", "SAME_THRESHOLD", "Organisat
            "PlannedMerge", "PlannedPart", "accept_review",
            "build_index", "index_for", "invalidate", "likely_duplicates",
            "plan_organisation_writes", "reject_review",
-           "resolve", "retargeted_ids", "review_id"]
+           "resolve", "retargeted_ids", "review_id", "stored_parts"]
 
 
 FRESHNESS_SECONDS = 1.0
@@ -399,6 +399,51 @@ def likely_duplicates(store: GraphStore, nodes: list[Node], exclude: set[str]
                 if review_id(node.id, c.node_id) not in rejected), None)
             if best is not None and best.decision in ("same", "review", "part_of"):
                 out.append((position, best))
+    return out
+
+
+def stored_parts(store: GraphStore, nodes: list[Node], exclude: set[str]
+                 ) -> list[tuple[int, Candidate]]:
+    """The other direction of `likely_duplicates`' `part_of`: stored organisations
+    outside `exclude` that are part of an organisation of `nodes` (an imported
+    浙江大学计算机科学与技术学院 when the seed adds 浙江大学), as ``(position of the
+    parent in nodes, the part)``; the part's reasons say why. Pairs an organiser
+    rejected are left out. Reads only.
+
+    >>> from duijie.graph.sqlite_store import SqliteStore
+    >>> store = SqliteStore(":memory:")
+    >>> _ = store.apply(_batch([Node("inst:imp", "Institute",
+    ...                              {"name": "浙江大学计算机科学与技术学院"})]))
+    >>> zju = Node("inst:zju", "Institute", {"name": "浙江大学", "region": "杭州"})
+    >>> [(i, c.node_id, c.reasons) for i, c in stored_parts(store, [zju], {"inst:zju"})]
+    [(0, 'inst:imp', ['part of 浙江大学: 计算机科学与技术学院'])]
+    """
+    parents = OrganisationIndex()
+    positions: dict[str, int] = {}
+    for position, node in enumerate(nodes):
+        if node.kind in ORGANISATION_KINDS:
+            _add_node(parents, node)
+            positions[node.id] = position
+    if not positions:
+        return []
+    # A part's name starts with its parent's (or, after a leading place, its core
+    # does): the first two characters of a parent's name rule out nearly every record.
+    heads = {f.stem[:2] for _, _, profile in parents.entries() for f in profile.names}
+    rejected = {review_id(r.payload.get("id", ""), r.candidate_id)
+                for r in store.list_reviews("rejected")}
+    out = []
+    with _LOCK:
+        index = _index_for(store, 0.0)
+        for node_id, name, profile in index.entries():
+            if node_id in exclude or node_id in positions or not any(
+                    f.stem[:2] in heads or f.core[:2] in heads for f in profile.names):
+                continue
+            parent = next((c for c in parents.parent_links(profile)
+                           if review_id(node_id, c.node_id) not in rejected), None)
+            if parent is not None:
+                out.append((positions[parent.node_id], Candidate(
+                    node_id, name, profile.kind, parent.score, "part_of", parent.reasons,
+                    name)))
     return out
 
 

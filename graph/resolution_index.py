@@ -39,7 +39,7 @@ names with other numbers could only be `different`; so thousands of firms number
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -632,6 +632,12 @@ class OrganisationIndex:
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._slot
 
+    def entries(self) -> Iterator[tuple[str, str, OrgProfile]]:
+        """Every organisation held: ``(node id, name, profile)``."""
+        for node_id, name, profile in zip(self._ids, self._names, self._profiles, strict=True):
+            if node_id is not None and profile is not None:
+                yield node_id, name, profile
+
     def add(self, node_id: str, name: str, aliases: tuple[str, ...] | list[str] = (), *,
             region: str | None = None, industry: str | None = None,
             credit_code: str | None = None, kind: str | None = None,
@@ -847,28 +853,47 @@ class OrganisationIndex:
             kept.append(c)
         return kept
 
-    def _with_parents(self, profile: OrgProfile, out: list[Candidate],
-                      exclude: set[str] | frozenset[str]) -> list[Candidate]:
+    def parent_links(self, profile: OrgProfile,
+                     exclude: set[str] | frozenset[str] = frozenset()) -> list[Candidate]:
+        """The stored organisations of the same kind a name is a part of, as
+        `part_of` candidates, the longest parent name first (see `parents`).
+
+        >>> index = OrganisationIndex()
+        >>> index.add("inst:zju", "浙江大学", kind="Institute")
+        >>> [(c.node_id, c.reasons) for c in index.parent_links(
+        ...     org_profile("浙江大学计算机科学与技术学院", kind="Institute"))]
+        [('inst:zju', ['part of 浙江大学: 计算机科学与技术学院'])]
+        """
+        return [self._part_of(slot, parent, part)
+                for slot, (parent, part) in self._parent_slots(profile, exclude)]
+
+    def _parent_slots(self, profile: OrgProfile, exclude: set[str] | frozenset[str]
+                      ) -> list[tuple[int, tuple[str, str]]]:
         kind = profile.kind
-        found = {s: p for s, p in self.parents(profile).items()
+        found = [(s, p) for s, p in self.parents(profile).items()
                  if (node_id := self._ids[s]) is not None and node_id not in exclude
                  and (parent := self._profiles[s]) is not None
-                 and (kind is None or parent.kind in (None, kind))}
+                 and (kind is None or parent.kind in (None, kind))]
+        return sorted(found, key=lambda item: -len(item[1][0]))
+
+    def _part_of(self, slot: int, parent: str, part: str) -> Candidate:
+        return Candidate(self._ids[slot], self._names[slot], self._profiles[slot].kind,
+                         PART_OF_SCORE, "part_of", [f"part of {parent}: {part}"],
+                         self._names[slot])
+
+    def _with_parents(self, profile: OrgProfile, out: list[Candidate],
+                      exclude: set[str] | frozenset[str]) -> list[Candidate]:
+        found = self._parent_slots(profile, exclude)
         # A misspelt sibling (三峡大学科鸡学院 for 三峡大学科技学院) is a review, not a part.
-        stems = {p[0] for p in found.values()}
+        stems = {parent for _, (parent, _) in found}
         if not found or any(c.decision == "review" and any(
                 f.stem.startswith(stem) and len(f.stem) > len(stem)
                 for f in self._profiles[self._slot[c.node_id]].names
                 for stem in stems) for c in out):
             return out
-        ids = {self._ids[s] for s in found}
-        kept = [c for c in out if c.node_id not in ids]
-        for slot, (parent, part) in found.items():
-            cand = self._profiles[slot]
-            kept.append(Candidate(
-                self._ids[slot], self._names[slot], cand.kind, PART_OF_SCORE, "part_of",
-                [f"part of {parent}: {part}"], self._names[slot]))
-        return kept
+        ids = {self._ids[slot] for slot, _ in found}
+        return [c for c in out if c.node_id not in ids] + [
+            self._part_of(slot, parent, part) for slot, (parent, part) in found]
 
     def _with_abbreviated(self, profile: OrgProfile, out: list[Candidate],
                           exclude: set[str] | frozenset[str]) -> list[Candidate]:

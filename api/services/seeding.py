@@ -8,8 +8,8 @@ out like it, this module knows which folder and files make up the shipped one.
 >>> result = load_seed(store)
 >>> store.get_node(XIAN_EVENT).props["cooperation_reached"]
 8
->>> sorted(result.to_dict())
-['counts', 'edges_written', 'nodes_created', 'nodes_written', 'parts', 'possible_duplicates']
+>>> sorted(result.to_dict())[-3:]
+['parts', 'possible_duplicates', 'stored_parts']
 >>> load_seed(store).nodes_created
 0
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from duijie.api.services import Result
 from duijie.graph.model import ORGANISATION_KINDS, Edge, Node, Provenance, mark_quoted_names
-from duijie.graph.resolution import likely_duplicates, review_id
+from duijie.graph.resolution import likely_duplicates, review_id, stored_parts
 from duijie.graph.seed import folder_batch, folder_records
 from duijie.graph.store import GraphStore, ReviewItem, WriteBatch, utc_now
 from duijie.seed_data import EDGE_FILE, NODE_FILES, data_dir
@@ -73,6 +73,23 @@ class SeedPart(Result):
 
 
 @dataclass
+class StoredPart(Result):
+    """A stored organisation (an imported one) that is part of a seed organisation:
+    an imported 浙江大学计算机科学与技术学院 when the seed adds 浙江大学. Linked by a
+    `part_of` edge from the stored record to the seed's, in the seed's own batch, and
+    never merged or queued. Names as a person reads them (an invented record's marked
+    示意)."""
+
+    part_id: str
+    part_name: str
+    seed_id: str
+    seed_name: str
+    kind: str
+    evidence: list[str]
+    illustrative: bool = False
+
+
+@dataclass
 class SeedResult(Result):
     """What loading the seed did, and what the store holds afterwards."""
 
@@ -82,6 +99,7 @@ class SeedResult(Result):
     counts: dict[str, dict[str, int]]
     possible_duplicates: list[PossibleDuplicate]
     parts: list[SeedPart]
+    stored_parts: list[StoredPart]
 
 
 def seed_folder() -> Path:
@@ -111,7 +129,9 @@ def load_seed(store: GraphStore, folder: str | Path | None = None) -> SeedResult
     for review, never merged silently; a seed organisation that is part of a stored
     one gets a `part_of` edge to it in the same batch and is reported (`parts`), as
     an import's part is (a review would merge the two on accepting; a part is never
-    merged). An empty store skips that step.
+    merged); so does, the other way, a stored organisation that is part of a seed one
+    (`stored_parts`: an imported 浙江大学计算机科学与技术学院 under the seed's 浙江大学),
+    unless it is already linked to another parent. An empty store skips that step.
 
     Raises
     ------
@@ -121,15 +141,19 @@ def load_seed(store: GraphStore, folder: str | Path | None = None) -> SeedResult
     """
     batch = folder_batch(folder or seed_folder(), NODE_FILES, EDGE_FILE)
     duplicates, parts = stored_matches(store, batch)
-    for part in parts:
-        batch.upsert_edge(Edge(part.seed_id, "part_of", part.parent_id, {}, [Provenance(
-            source="resolution:seed", quote="; ".join(part.evidence))]),
-            where=f"seed record {part.seed_id}")
-    report = store.apply(batch)
+    taken = {d.stored_id for d in duplicates} | {p.parent_id for p in parts}
+    children = [c for c in stored_children(store, batch) if c.part_id not in taken]
+    links = [(p.seed_id, p.parent_id, p.evidence, f"seed record {p.seed_id}") for p in parts]
+    links += [(c.part_id, c.seed_id, c.evidence, f"stored record {c.part_id} (part of "
+               f"seed record {c.seed_id})") for c in children]
+    for src, dst, evidence, where in links:
+        batch.upsert_edge(Edge(src, "part_of", dst, {}, [Provenance(
+            source="resolution:seed", quote="; ".join(evidence))]), where=where)
+    report = store.apply(batch)  # the links commit with the seed or not at all
     if duplicates:
         store.add_reviews(_review_item(store, d) for d in duplicates)
     return SeedResult(report.nodes_written, report.nodes_created, report.edges_written,
-                      store.counts(), duplicates, parts)
+                      store.counts(), duplicates, parts, children)
 
 
 def stored_matches(store: GraphStore, batch: WriteBatch
@@ -141,11 +165,7 @@ def stored_matches(store: GraphStore, batch: WriteBatch
     store holding no others is answered without resolving anything.
     """
     seed_orgs = [n for n in batch.nodes.values() if n.kind in ORGANISATION_KINDS]
-    stored = store.counts()["nodes"]
-    others = sum(stored.get(kind, 0) for kind in ORGANISATION_KINDS)
-    if others:
-        others -= len(store.get_nodes({n.id for n in seed_orgs}))
-    if others <= 0:
+    if not _holds_others(store, seed_orgs):
         return [], []
     seed_ids = {n.id for n in seed_orgs}
     found = likely_duplicates(store, seed_orgs, seed_ids)
@@ -163,6 +183,36 @@ def stored_matches(store: GraphStore, batch: WriteBatch
                 seed.id, seed.shown_name, other.id, other.shown_name, seed.kind, c.decision,
                 round(c.score, 3), evidence, review_id(seed.id, other.id), invented))
     return duplicates, parts
+
+
+def stored_children(store: GraphStore, batch: WriteBatch) -> list[StoredPart]:
+    """Stored organisations outside the batch that are parts of its organisations and
+    not yet linked to another parent (one already `part_of` the seed's record is
+    listed again: seeding twice reports the same). Empty on a store holding no others.
+    """
+    seed_orgs = [n for n in batch.nodes.values() if n.kind in ORGANISATION_KINDS]
+    if not _holds_others(store, seed_orgs):
+        return []
+    found = stored_parts(store, seed_orgs, {n.id for n in seed_orgs})
+    stored = store.get_nodes({c.node_id for _, c in found})
+    out = []
+    for i, c in found:
+        seed, part = seed_orgs[i], stored[c.node_id]
+        if any(e.dst != seed.id for e in store.find_edges("part_of", src=part.id)):
+            continue  # an organiser's (or an import's) link stands
+        evidence = [mark_quoted_names(reason, (seed, part)) for reason in c.reasons]
+        out.append(StoredPart(part.id, part.shown_name, seed.id, seed.shown_name, part.kind,
+                              evidence, seed.illustrative or part.illustrative))
+    return out
+
+
+def _holds_others(store: GraphStore, seed_orgs: list[Node]) -> bool:
+    """Whether the store holds organisations besides the seed's own."""
+    stored = store.counts()["nodes"]
+    others = sum(stored.get(kind, 0) for kind in ORGANISATION_KINDS)
+    if others:
+        others -= len(store.get_nodes({n.id for n in seed_orgs}))
+    return others > 0
 
 
 def _review_item(store: GraphStore, duplicate: PossibleDuplicate) -> ReviewItem:

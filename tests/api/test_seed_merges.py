@@ -173,3 +173,87 @@ def test_seed_matches_name_an_invented_record_with_its_mark(tmp_path):
     [found] = again["possible_duplicates"]
     assert (found["seed_name"], found["illustrative"]) == ("示例绍兴钛材科技（示意）", True)
     assert unflagged(again) == []
+
+
+def test_seeding_links_an_imported_part_of_a_seed_organisation_and_reports_it(tmp_path):
+    """The other direction: 浙江大学计算机科学与技术学院 imported, then the seed adds
+    浙江大学 (inst:zhejiang-university). The imported school is linked `part_of` the
+    seed's record in the seed's own write, listed by name with its evidence (text and
+    JSON), never merged or queued; an imported record already linked to another parent
+    keeps that link; seeding again changes nothing."""
+    db = tmp_path / "office.db"
+    institutes = tmp_path / "institutes.csv"
+    institutes.write_text("机构名称,所在地区\n浙江大学计算机科学与技术学院,杭州\n"
+                          "上海交通大学医学院,上海\n上海交通大学医学院附属瑞金医院,上海\n"
+                          "杭州电子科技大学,杭州\n", encoding="utf-8")
+    imported = run(db, "import", "institute", str(institutes))
+    assert (imported["created"], imported["merged"], imported["parts"]) == (4, 0, 1)
+    text = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "seed"],
+                          capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "下属 stored parts of seed organisations (2), 已连接 linked by part_of" in text
+    assert "浙江大学计算机科学与技术学院 (" in text
+    assert "⊂ 浙江大学 (inst:zhejiang-university)" in text
+    assert "part of 浙江大学: 计算机科学与技术学院" in text
+    assert "可能重复" not in text
+
+    from duijie.graph.sqlite_store import SqliteStore
+
+    with SqliteStore(db) as store:
+        by_name = {n.name: n for n in store.find_nodes("Institute")}
+        school = by_name["浙江大学计算机科学与技术学院"]
+        [edge] = store.find_edges("part_of", src=school.id)
+        assert edge.dst == "inst:zhejiang-university"
+        assert edge.provenance[0].source == "resolution:seed"
+        assert "part of 浙江大学: 计算机科学与技术学院" in edge.provenance[0].quote
+        assert store.get_node("inst:zhejiang-university").name == "浙江大学"  # not merged
+        assert store.list_reviews(None) == []
+        # 上海交通大学医学院 goes under the seed's 上海交通大学; the hospital the import
+        # linked to the imported 医学院 stays linked there only.
+        medicine = by_name["上海交通大学医学院"]
+        hospital = by_name["上海交通大学医学院附属瑞金医院"]
+        assert [e.dst for e in store.find_edges("part_of", src=medicine.id)] == ["inst:sjtu"]
+        assert [e.dst for e in store.find_edges("part_of", src=hospital.id)] == [medicine.id]
+        assert store.find_edges("part_of", src=by_name["杭州电子科技大学"].id) == []
+    again = run(db, "seed")
+    assert again["nodes_created"] == 0 and again["possible_duplicates"] == []
+    assert sorted((p["part_name"], p["part_id"], p["seed_id"], p["seed_name"], p["illustrative"])
+                  for p in again["stored_parts"]) == [
+        ("上海交通大学医学院", medicine.id, "inst:sjtu", "上海交通大学", False),
+        ("浙江大学计算机科学与技术学院", school.id, "inst:zhejiang-university", "浙江大学",
+         False)]
+    assert all(p["evidence"] for p in again["stored_parts"])
+    with SqliteStore(db) as store:
+        assert len(store.find_edges("part_of", src=school.id)) == 1
+
+
+def test_an_imported_part_is_linked_only_if_the_seed_is_written(tmp_path):
+    """All or nothing: a seed batch that fails (here a seed folder whose last edge names
+    a node nobody has) writes neither the seed nor the link of the imported part."""
+    import shutil
+
+    from duijie.api.services.seeding import load_seed, seed_folder
+    from duijie.graph.errors import InvalidInput
+    from duijie.graph.sqlite_store import SqliteStore
+
+    broken = tmp_path / "seed"
+    shutil.copytree(seed_folder(), broken, ignore=shutil.ignore_patterns("*.py", "build",
+                                                                         "__pycache__"))
+    with (broken / "edges.jsonl").open("a", encoding="utf-8") as edges:
+        edges.write(json.dumps({"src": "inst:zhejiang-university", "kind": "located_in",
+                                "dst": "reg:nowhere", "props": {}, "provenance": [
+                                    {"source": "test", "quote": "none"}]}) + "\n")
+    db = tmp_path / "office.db"
+    institutes = tmp_path / "institutes.csv"
+    institutes.write_text("机构名称\n浙江大学计算机科学与技术学院\n", encoding="utf-8")
+    run(db, "import", "institute", str(institutes))
+    with SqliteStore(db) as store:
+        before = store.counts()
+        [school] = [n for n in store.find_nodes("Institute")]
+        with pytest.raises(InvalidInput, match="unknown nodes"):
+            load_seed(store, broken)
+        assert store.counts() == before
+        assert store.find_edges("part_of") == []
+        assert [(p.part_id, p.seed_id) for p in load_seed(store).stored_parts] == [
+            (school.id, "inst:zhejiang-university")]
+        assert [e.dst for e in store.find_edges("part_of", src=school.id)] == [
+            "inst:zhejiang-university"]

@@ -9,7 +9,7 @@ import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
 from duijie.api.services.generate import generate_synthetic
-from duijie.api.services.seeding import PossibleDuplicate, SeedPart, load_seed
+from duijie.api.services.seeding import PossibleDuplicate, SeedPart, StoredPart, load_seed
 from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS, figure_text, illustrative_mark
 
 
@@ -23,7 +23,8 @@ def seed(app: AppContext, as_json: bool) -> None:
     holds other organisations (imported), each seed organisation that may be one of
     them is listed by name with the evidence and queued for review, never merged;
     one that is part of a stored one (a 研究院 of an imported firm) is linked to it by
-    `part_of` and listed the same way.
+    `part_of` and listed the same way, and so is a stored one that is part of a seed
+    organisation (an imported 浙江大学计算机科学与技术学院 under the seed's 浙江大学).
 
     \b
     Example:
@@ -41,6 +42,8 @@ def seed(app: AppContext, as_json: bool) -> None:
         click.echo("\n".join(render_possible_duplicates(result.possible_duplicates)))
     if result.parts:
         click.echo("\n".join(render_parts(result.parts)))
+    if result.stored_parts:
+        click.echo("\n".join(render_stored_parts(result.stored_parts)))
 
 
 def render_possible_duplicates(duplicates: list[PossibleDuplicate]) -> list[str]:
@@ -77,6 +80,25 @@ def render_parts(parts: list[SeedPart]) -> list[str]:
     lines = [f"隶属 part of ({len(parts)}), 已连接 linked by part_of, not merged:"]
     for p in parts:
         lines.append(f"  {p.seed_name} ({p.seed_id}) ⊂ {p.parent_name} ({p.parent_id}, stored)")
+        lines += [f"    {reason}" for reason in p.evidence]
+    return lines
+
+
+def render_stored_parts(parts: list[StoredPart]) -> list[str]:
+    """Stored organisations linked as parts of seed ones, by name, with the evidence.
+
+    >>> part = StoredPart("inst:x", "浙江大学计算机科学与技术学院", "inst:zju", "浙江大学",
+    ...                   "Institute", ["part of 浙江大学: 计算机科学与技术学院"])
+    >>> for line in render_stored_parts([part]):
+    ...     print(line)
+    下属 stored parts of seed organisations (1), 已连接 linked by part_of, not merged:
+      浙江大学计算机科学与技术学院 (inst:x, stored) ⊂ 浙江大学 (inst:zju)
+        part of 浙江大学: 计算机科学与技术学院
+    """
+    lines = [f"下属 stored parts of seed organisations ({len(parts)}), 已连接 linked by "
+             "part_of, not merged:"]
+    for p in parts:
+        lines.append(f"  {p.part_name} ({p.part_id}, stored) ⊂ {p.seed_name} ({p.seed_id})")
         lines += [f"    {reason}" for reason in p.evidence]
     return lines
 
