@@ -2,7 +2,7 @@
 
 The set (tests/data/resolution/, built by scripts/build_resolution_set.py) is a
 register of real, distinct organisation names (universities, listed companies,
-railway bureaus, CAS institutes) and cases about them, each in the `tune` or the
+railway bureaus, CAS institutes, national bureaus) and cases about them, each in the `tune` or the
 `heldout` half:
 
 - `typo`: found when the expected entry comes back `same`, or `review` ranked first;
@@ -40,7 +40,8 @@ from pathlib import Path
 from duijie.graph.errors import InvalidInput
 from duijie.graph.resolution_index import OrganisationIndex
 
-REGISTER_FILES = ("universities.tsv", "listed.tsv", "railways.tsv", "institutes.tsv")
+REGISTER_FILES = ("universities.tsv", "listed.tsv", "railways.tsv", "institutes.tsv",
+                  "bureaus.tsv")
 CASE_TYPES = ("typo", "affiliation", "distinct", "abbreviation", "shared_abbreviation")
 _KEPT_APART = ("distinct", "shared_abbreviation")  # found unless merged
 

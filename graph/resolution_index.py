@@ -113,10 +113,11 @@ CAMPUS_WORDS = ("校区", "分校", "分院")
 BARE_UNITS = ("研究院", "研究所", "研究中心", "实验室", "研究生院")
 """Units a name may add alone: 格力电器研究院 is the firm's institute."""
 GOVERNMENT_OFFICES = ("厅", "部", "局", "委", "办")
-GOVERNMENT_UNITS = ("处", "司", "科", "室", "办公室", "中心")
+GOVERNMENT_UNITS = ("处", "司", "科", "室", "办公室", "中心", "局")
 """Divisions of a government office (工业和信息化部 + 科技司, 浙江省经济和信息化厅 +
-技术创新处): units only after a parent whose name ends as an office does, since alone
-司 or 科 end many a firm's or school's own name."""
+技术创新处, 国家知识产权局 + 专利局): units only after a parent whose whole name ends as
+an office does, since alone 司 or 科 end many a firm's or school's own name, and a
+regional bureau is not its national namesake's (上海铁路局 does not start with 国家铁路局)."""
 
 
 def unit_after(parent: str, rest: str) -> str:
@@ -126,6 +127,8 @@ def unit_after(parent: str, rest: str) -> str:
     ('新闻传播学院', '')
     >>> unit_after("工业和信息化部", "科技司"), unit_after("大立", "科技司")
     ('科技司', '')
+    >>> unit_after("国家知识产权局", "专利局"), unit_after("上海铁路", "局")
+    ('专利局', '')
     """
     part = _without_leading_legal_form(rest)
     unit = next((u for u in UNIT_WORDS if part.endswith(u)), "")
