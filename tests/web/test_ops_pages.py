@@ -136,3 +136,50 @@ def test_an_upload_over_the_limit_from_the_page_form_gets_the_error_page_in_its_
     assert from_api.status_code == 413
     assert from_api.headers["content-type"] == "application/problem+json"
     assert from_api.json()["detail"] == "the request body is larger than 20,971,520 bytes"
+
+
+def test_a_review_whose_reason_is_a_part_reads_as_a_sentence_in_both_languages(page, server):
+    """The `has_part` reason (one name holds the other as a unit) on the review queue: a
+    sentence naming both organisations, in Chinese and in English, with no id and no
+    code. The resolver decides such a pair `different` and queues nothing itself, so the
+    item is written through the store with the reasons `resolve` gives for the pair (as
+    a queue kept from before that rule would hold it); deciding it leaves the queue empty.
+    """
+    from duijie.graph.model import Node
+    from duijie.graph.resolution import resolve, review_id
+    from duijie.graph.sqlite_store import SqliteStore
+    from duijie.graph.store import ReviewItem, WriteBatch, utc_now
+
+    office = Node("inst:cnipa", "Institute", {"name": "国家知识产权局", "region": "北京"})
+    patent = Node("inst:cnipa-patent", "Institute", {"name": "国家知识产权局专利局"})
+    with SqliteStore(server.db) as store:
+        batch = WriteBatch()
+        batch.upsert_node(office)
+        batch.upsert_node(patent)
+        store.apply(batch)
+        [found] = [c for c in resolve(store, office.name, kind="Institute", k=10)
+                   if c.node_id == patent.id]
+        assert found.decision == "different"
+        assert found.reasons[0] == "国家知识产权局专利局 is a unit of 国家知识产权局"
+        item = ReviewItem(id=review_id(office.id, patent.id), name=office.name,
+                          candidate_id=patent.id, score=round(found.score, 4),
+                          kind="Institute", payload=office.to_dict(), created_at=utc_now(),
+                          reasons=list(found.reasons))
+        store.add_reviews([item])
+    said = {"zh": "国家知识产权局专利局 是 国家知识产权局 的下属单位，不是同一机构",
+            "en": "国家知识产权局专利局 is a unit of 国家知识产权局, not the same organisation"}
+    for lang, sentence in said.items():
+        page.goto(server.url + f"/reviews?lang={lang}")
+        card = page.locator(f"[id='review-{item.id}']")
+        reasons = card.locator("ul.evidence li").all_inner_texts()
+        assert reasons[0] == sentence, reasons
+        text = card.inner_text()
+        assert "国家知识产权局" in card.locator(".incoming h3").inner_text()
+        assert card.locator(".candidate h3").inner_text() == "国家知识产权局专利局"
+        for raw in ("inst:", "has_part", "review_reason", "is a unit of" if lang == "zh"
+                    else "下属单位"):
+            assert raw not in text, (lang, raw)
+        screenshot(page, f"review-has-part-{lang}")
+    card.locator("button.reject").click()
+    page.wait_for_url("**/reviews?decided=*&outcome=reject")
+    assert page.locator(f"[id='review-{item.id}']").count() == 0
