@@ -51,6 +51,9 @@ def expected_records(enterprises: int, experts: int, institutes: int, needs: int
     return institutes * 4 + experts * 5 + enterprises * 4 + needs * 3 + experts // 10 + 300
 
 
+SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xls", ".xlsm")
+
+
 def generate_synthetic(*, store: GraphStore | None = None, out: str | Path | None = None,
              enterprises: int = 1000, experts: int = 2000, institutes: int = 100,
              needs: int = 1000, seed: int = 0, progress: Progress | None = None,
@@ -65,11 +68,16 @@ def generate_synthetic(*, store: GraphStore | None = None, out: str | Path | Non
     ------
     InvalidInput
         A negative count, experts without institutes, needs without enterprises,
-        or not exactly one of `store` and `out`.
+        not exactly one of `store` and `out`, or an `out` named as a spreadsheet
+        (x.csv would hold JSON Lines that Excel shows as one garbled column).
     """
     if (store is None) == (out is None):
         raise InvalidInput("give exactly one of a store and an output file",
                            where="generate")
+    if out is not None and Path(out).suffix.lower() in SPREADSHEET_SUFFIXES:
+        raise InvalidInput("names a spreadsheet, but generate writes JSON Lines (the graph "
+                           "export format): name it .jsonl, and `duijie import graph FILE` "
+                           "reads it", value=str(out), where="--out")
     records: Iterable[Node | Edge] = generate_graph(
         n_enterprises=enterprises, n_experts=experts, n_institutes=institutes,
         n_needs=needs, seed=seed, vocabulary=seed_vocabulary(), n_officials=officials)

@@ -29,6 +29,7 @@ from duijie.api.services import Result
 from duijie.api.services.access import Viewer
 from duijie.graph.errors import Forbidden, InvalidInput
 from duijie.graph.importers import Progress, import_file
+from duijie.graph.jsonl import FORMAT as GRAPH_FORMAT
 from duijie.graph.jsonl import export_jsonl, import_jsonl
 from duijie.graph.model import mark_quoted_names
 from duijie.graph.store import GraphStore
@@ -118,6 +119,34 @@ def is_graph_kind(kind: str) -> bool:
     (True, False)
     """
     return kind.strip().lower() in GRAPH_KINDS
+
+
+def kind_of_file(path: str | Path) -> str:
+    """The KIND of a file named without one: "graph" for a file that opens with the
+    graph export's header (what `duijie export` and `duijie generate --out` write,
+    whatever its name); a table says nothing of what its rows are, so asking which
+    is the only answer.
+
+    >>> kind_of_file("firms.csv")
+    Traceback (most recent call last):
+    ...
+    duijie.graph.errors.InvalidInput: KIND: 'firms.csv' is missing its KIND: say what \
+the file holds, duijie import KIND FILE (enterprise, need, institute, expert, programme, \
+event, topic, industry, region, edges; graph for a file of duijie export)
+    """
+    head = b""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.readline(4096)
+    except OSError:
+        pass
+    if head.lstrip(b"\xef\xbb\xbf").startswith(b"{") and f'"format":"{GRAPH_FORMAT}"'.encode() \
+            in head.replace(b" ", b""):
+        return "graph"
+    raise InvalidInput("is missing its KIND: say what the file holds, duijie import KIND FILE "
+                       "(enterprise, need, institute, expert, programme, event, topic, "
+                       "industry, region, edges; graph for a file of duijie export)",
+                       value=str(path), where="KIND")
 
 
 def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | None = None,

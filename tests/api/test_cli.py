@@ -99,3 +99,21 @@ def test_a_mistyped_db_for_a_read_command_is_not_created(tmp_path: Path) -> None
         assert not missing.exists()
     assert run("init", db=missing).returncode == 0 and missing.exists()
     assert run("stats", db=missing).returncode == 0
+
+
+def test_an_import_names_a_missing_file_or_kind_before_any_database_is_made(
+        tmp_path: Path) -> None:
+    """A mistyped file name, or a table given without its KIND, is a clear exit 2 that
+    says what and where, and leaves no empty database behind."""
+    db = tmp_path / "office.db"
+    missing = run("import", "enterprise", str(tmp_path / "firms.csv"), db=db)
+    assert missing.returncode == 2
+    assert f"FILE: '{tmp_path / 'firms.csv'}' does not exist" in missing.stderr
+    table = tmp_path / "firms.csv"
+    table.write_text("name\n恒锋工具\n", encoding="utf-8")
+    no_kind = run("import", str(table), "--json", db=db)
+    assert no_kind.returncode == 2
+    answer = json.loads(no_kind.stdout)
+    assert answer["where"] == "KIND" and "duijie import KIND FILE" in answer["error"]
+    assert "enterprise" in answer["error"] and "graph" in answer["error"]
+    assert not db.exists()

@@ -190,6 +190,29 @@ def test_cli_generate_to_a_file_is_deterministic(tmp_path):
     assert json.loads(done.stdout)["nodes"] == len(seed_vocabulary()[0]) + 15 + 30 + 4 + 20
 
 
+def test_what_generate_writes_is_imported_by_naming_the_file_alone(tmp_path):
+    """A new user's two commands: `generate --out FILE`, then `import FILE` (the file
+    says in its first line that it is a graph export, so no KIND is needed); a
+    spreadsheet name for JSON Lines is refused before anything is written."""
+    out = tmp_path / "graph.jsonl"
+    made = _duijie("generate", "--out", str(out), "--enterprises", "5", "--experts", "6",
+                   "--institutes", "2", "--needs", "4", "--json")
+    assert made.returncode == 0, made.stderr
+    db = tmp_path / "office.db"
+    loaded = _duijie("--db", str(db), "import", str(out), "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    report = json.loads(loaded.stdout)
+    assert report["format"] == "graph"
+    assert report["nodes"] == json.loads(made.stdout)["nodes"] and report["created"] > 0
+    counted = json.loads(_duijie("--db", str(db), "stats", "--json").stdout)
+    assert counted["nodes"]["Need"] == 4
+    for name in ("graph.csv", "graph.XLSX"):
+        refused = _duijie("generate", "--out", str(tmp_path / name), "--enterprises", "2")
+        assert refused.returncode == 2
+        assert "names a spreadsheet, but generate writes JSON Lines" in refused.stderr
+        assert "--out" in refused.stderr and not (tmp_path / name).exists()
+
+
 def test_cli_generate_into_the_store(db_path):
     done = _duijie("--db", str(db_path), "generate", "--enterprises", "10", "--experts", "25",
                    "--institutes", "3", "--needs", "12", "--json")

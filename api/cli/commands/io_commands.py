@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
-from duijie.api.services.io import ImportResult, MergeReport, export_graph, import_data
+from duijie.api.services.io import (
+    ImportResult,
+    MergeReport,
+    export_graph,
+    import_data,
+    kind_of_file,
+)
 from duijie.graph.errors import InvalidInput
 
 REPORT_LINES = (
@@ -78,7 +84,7 @@ def _every_problem(exc: InvalidInput) -> InvalidInput:
 
 @click.command("import")
 @click.argument("kind")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), required=False)
 @click.option("--sheet", default=None, metavar="NAME",
               help="Sheet of an XLSX workbook (default: the first).")
 @click.option("--dry-run", is_flag=True,
@@ -86,13 +92,14 @@ def _every_problem(exc: InvalidInput) -> InvalidInput:
                    "evidence), writing nothing.")
 @json_option
 @pass_app
-def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
+def import_command(app: AppContext, kind: str, file: Path | None, sheet: str | None,
                    dry_run: bool, as_json: bool) -> None:
     """Import FILE (CSV or XLSX) of one KIND, or a JSONL export of the whole graph.
 
     KIND is enterprise, need, institute, expert, programme, event, topic,
     industry, region or edges (also 企业, 需求, 机构, 专家, 项目, 活动, 关系), or
-    graph for a file written by `duijie export`. Headers may be Chinese or
+    graph for a file written by `duijie export` or `duijie generate --out` (such a
+    file, which says so in its first line, may be given alone). Headers may be Chinese or
     English (企业名称 or name). CSV may be UTF-8 (with or without BOM) or
     GB18030/GBK. Each file is imported whole or not at all: on any problem
     nothing is written, every problem is listed with its row and field, and the
@@ -107,7 +114,20 @@ def import_command(app: AppContext, kind: str, file: Path, sheet: str | None,
       duijie import 需求 needs.csv --json
       duijie import edges links.csv
       duijie import graph backup.jsonl
+      duijie import backup.jsonl
     """
+    try:  # before the store opens: a mistyped file name creates no database
+        if file is None:  # one argument: a file that says what it holds, or a clear error
+            kind, file = "", Path(kind)
+        if not file.is_file():
+            raise InvalidInput("does not exist", value=str(file), where="FILE")
+        kind = kind or kind_of_file(file)
+    except InvalidInput as exc:
+        if as_json:
+            echo_json({"ok": False, "error": exc.message, "where": exc.where,
+                       "problems": exc.problems})
+        raise
+
     def bar(rows):
         return progress(rows, total=len(rows), desc=f"importing {file.name}")
 
