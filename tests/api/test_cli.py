@@ -92,7 +92,8 @@ def test_startup_does_not_load_heavy_libraries() -> None:
 def test_a_mistyped_db_for_a_read_command_is_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "offfice.db"
     for args in (["stats"], ["event", "list"], ["recommend", "--text", "红外", "--kind", "expert"],
-                 ["export", str(tmp_path / "out.jsonl")]):
+                 ["export", str(tmp_path / "out.jsonl")], ["user", "list"],
+                 ["review", "list"], ["resolve", "恒锋工具"], ["problem", "list"]):
         done = run(*args, db=missing)
         assert done.returncode == 3, (args, done.stderr)
         assert "does not exist: create it with `duijie init`" in done.stderr

@@ -121,10 +121,18 @@ def list_users(app: AppContext, as_json: bool) -> None:
     Example:
       duijie user list --json
     """
+    from pathlib import Path
+
     from duijie.api.services.accounts import accounts_path
     from duijie.graph.accounts import AccountStore
+    from duijie.graph.errors import NotFound
 
-    accounts = AccountStore(accounts_path(app.url))
+    path = accounts_path(app.url)
+    if path != ":memory:" and not Path(path).exists():  # a read: never make the file
+        _ = app.store  # the embedded store's own file: says so as every read command does
+        raise NotFound("does not exist: add an account with `duijie user add`", value=path,
+                       where="accounts")
+    accounts = AccountStore(path)
     try:
         users = [u.to_dict() for u in accounts.list_users()]
     finally:
