@@ -91,3 +91,52 @@ def test_rows_beyond_the_limit_are_refused_while_streaming(tmp_path):
     with pytest.raises(InvalidInput, match="more than 20 data rows") as caught:
         read_csv(path, FileLimits(rows=20))
     assert caught.value.where == "rows.csv, row 22"
+
+
+def _one_cell_workbook(path, megabytes: int) -> None:
+    """A workbook (a few hundred KB) whose one data cell unpacks to `megabytes` MiB:
+    under the unpack limit, so only a streaming check keeps it out of memory."""
+    book = Workbook()
+    book.active.append(["企业名称"])
+    book.active.append(["placeholder"])
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {n: source.read(n) for n in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    start = sheet.index(b'<c r="A2"')  # the cell, rewritten as an inline string
+    head, tail = sheet[:start], sheet[sheet.index(b"</c>", start):]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            if name != "xl/worksheets/sheet1.xml":
+                out.writestr(name, data)
+        with out.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            part.write(head + b'<c r="A2" t="inlineStr"><is><t>')
+            for _ in range(megabytes):
+                part.write("甲".encode() * (2**20 // 3))
+            part.write(b"</t></is>" + tail)  # tail starts with the cell's </c>
+
+
+def test_a_huge_cell_under_the_unpack_limit_is_refused_with_bounded_memory(tmp_path):
+    """A 64 MiB cell (the issue's 1 GiB cell, smaller): refused by streaming the sheet
+    through a small buffer before openpyxl holds any of it, naming the file and part."""
+    import tracemalloc
+
+    path = tmp_path / "cell.xlsx"
+    _one_cell_workbook(path, 64)
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvalidInput, match="a cell may have at most 20,000 characters") \
+                as caught:
+            read_xlsx(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.where == "cell.xlsx" and "xl/worksheets/sheet1.xml" in str(caught.value)
+    assert peak < 16 * 2**20, f"peak {peak / 2**20:.0f} MiB while refusing a 64 MiB cell"
+    # A long but legal-sized cell still passes the scan and is reported by row and field.
+    book = Workbook()
+    book.active.append(["企业名称"])
+    book.active.append(["甲" * (LIMITS.cell_chars + 1)])
+    book.save(tmp_path / "long.xlsx")
+    assert read_xlsx(tmp_path / "long.xlsx").rows[0][1][0].length == LIMITS.cell_chars + 1
