@@ -848,7 +848,11 @@ class OrganisationIndex:
             part = next((unit_after(q.stem, f.stem[len(q.stem):]) for q in profile.names
                          for f in (cand.names if cand is not None else ())
                          if len(f.stem) > len(q.stem) and f.stem.startswith(q.stem)
-                         and unit_after(q.stem, f.stem[len(q.stem):])), "")
+                         and unit_after(q.stem, f.stem[len(q.stem):])), "") or next((
+                # a campus of the query (北京邮电大学(宏福校区) when 北京邮电大学 is asked)
+                campus for q in profile.names if not q.qualifiers
+                for f in (cand.names if cand is not None else ()) if f.stem == q.stem
+                for campus in f.qualifiers if campus.endswith(CAMPUS_WORDS)), "")
             if part:
                 c = Candidate(c.node_id, c.name, c.kind, min(c.score, DIFFERENT_KINDS_SCORE),
                               "different", [f"{c.name} is a unit of {profile.names[0].text}",

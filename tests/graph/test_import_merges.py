@@ -78,6 +78,32 @@ def test_a_division_imported_after_its_office_is_linked_part_of_and_reported(
         assert len(list(iter_nodes(store, "Institute"))) == 4
 
 
+
+def test_a_parent_imported_after_its_parts_gets_them_linked(tmp_path: Path) -> None:
+    """The other order: the parts stored first (or an earlier row of the same file), the
+    parent imported after them; each part is linked `part_of` the new parent, never
+    merged or queued; a part already under a parent keeps that link only."""
+    with SqliteStore(tmp_path / "order.db") as store:
+        import_data(store, "机构", write_csv(tmp_path / "parts.csv", [
+            ["机构名称"], ["南京大学新闻传播学院"], ["北京邮电大学(宏福校区)"],
+            ["国家知识产权局专利局"]]))
+        result = import_data(store, "机构", write_csv(tmp_path / "parents.csv", [
+            ["机构名称"], ["南京大学"], ["北京邮电大学"], ["国家知识产权局"]]))
+        assert (result.created, result.parts, result.merged, result.queued_for_review) == (
+            3, 3, 0, 0)
+        # In one file: the school before its university, the hospital after its school.
+        inside = import_data(store, "机构", write_csv(tmp_path / "one.csv", [
+            ["机构名称"], ["浙江大学医学院"], ["浙江大学"], ["浙江大学医学院附属第一医院"]]))
+        assert (inside.created, inside.parts, inside.merged) == (3, 2, 0)
+        parts = {store.get_node(e.src).name: store.get_node(e.dst).name
+                 for e in iter_edges(store) if e.kind == "part_of"}
+        assert parts == {"南京大学新闻传播学院": "南京大学",
+                         "北京邮电大学(宏福校区)": "北京邮电大学",
+                         "国家知识产权局专利局": "国家知识产权局",
+                         "浙江大学医学院": "浙江大学",
+                         "浙江大学医学院附属第一医院": "浙江大学医学院"}
+        assert store.list_reviews(None) == []
+
 def test_dry_run_shows_the_merges_and_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     stored = write_csv(tmp_path / "stored.csv", STORED)
