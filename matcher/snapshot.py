@@ -165,13 +165,16 @@ class GraphSnapshot:
     def edge_kind(self, u: str, v: str, edge_weights: Mapping[str, float]) -> str:
         """The heaviest edge kind between two nodes, either direction ("" if none)."""
         best, best_w = "", -1.0
-        links_u = self.out_links.get(u, ()) + self.in_links.get(u, ())
-        links_v = self.out_links.get(v, ()) + self.in_links.get(v, ())
-        if len(links_v) < len(links_u):  # scan the smaller side (a hub has thousands)
-            u, v, links_u = v, u, links_v
-        for link_kind, other, weight in links_u:
-            if other == v:
-                w = float(edge_weights.get(link_kind, weight))
-                if w > best_w:
-                    best, best_w = link_kind or "", w
+        out_u, in_u = self.out_links.get(u, ()), self.in_links.get(u, ())
+        out_v, in_v = self.out_links.get(v, ()), self.in_links.get(v, ())
+        # Scan the smaller side, never joining a hub's links (a topic has tens of
+        # thousands: copying them cost more than the whole path search).
+        if len(out_v) + len(in_v) < len(out_u) + len(in_u):
+            v, out_u, in_u = u, out_v, in_v
+        for links in (out_u, in_u):
+            for link_kind, other, weight in links:
+                if other == v:
+                    w = float(edge_weights.get(link_kind, weight))
+                    if w > best_w:
+                        best, best_w = link_kind or "", w
         return best

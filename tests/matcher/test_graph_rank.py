@@ -342,3 +342,31 @@ def test_indexed_paths_on_the_paper_example():
     assert paths[1].edge_kinds == ("has_expertise", "has_expertise")
     with pytest.raises(NotFound):
         explain_paths_indexed(GraphIndex.from_graph(g), g, ["ent:dali"], "nobody")
+
+
+def test_a_snapshots_edge_kind_is_the_heaviest_either_way_from_either_side():
+    """`GraphSnapshot.edge_kind` scans the end with fewer links (a hub's are never copied)
+    and gives what the networkx reading of the same edges gives, hub or leaf, either order."""
+    from duijie.matcher.paths import _edge_kind
+    from duijie.matcher.snapshot import GraphSnapshot
+
+    rng = np.random.default_rng(3)
+    kinds = ["signed", "met", "has_expertise", "located_in", "about_topic"]
+    # distinct weights per kind: the heaviest kind between two nodes is one kind
+    weights = {"signed": 3.0, "met": 1.5, "has_expertise": 1.0, "about_topic": 0.8,
+               "located_in": 0.2}
+    edges = [("hub", kinds[i % 5], f"n{i}", 1.0) for i in range(300)]
+    edges += [(f"n{rng.integers(40)}", kinds[rng.integers(5)], f"n{rng.integers(40)}",
+               float(rng.integers(1, 4))) for _ in range(200)]
+    edges += [("n7", "signed", "hub", 1.0), ("n7", "located_in", "hub", 1.0)]
+    snap = GraphSnapshot.from_records([], edges)
+    g = nx.MultiDiGraph()
+    for src, kind, dst, w in edges:
+        g.add_edge(src, dst, kind=kind, weight=w)
+    pairs = [("hub", "n7"), ("n7", "hub"), ("hub", "n3"), ("n3", "hub"), ("hub", "n999")]
+    pairs += [(f"n{a}", f"n{b}") for a in range(40) for b in range(40)]
+    found = {(u, v): snap.edge_kind(u, v, weights) for u, v in pairs}
+    assert found[("hub", "n7")] == found[("n7", "hub")] == "signed"  # n7 → hub outweighs
+    assert found[("hub", "n3")] == "located_in" and found[("hub", "n999")] == ""
+    assert {pair: _edge_kind(g, *pair, weights) for pair in pairs} == found
+    assert sum(kind != "" for kind in found.values()) > 100
