@@ -262,6 +262,7 @@ def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | GraphSnapshot | N
     step_to_t = wt * inv[nt]  # P[v, t] for v in N(t), by symmetry A[v, t] = A[t, v]
     found: list[tuple[float, tuple[int, ...]]] = []
     near = _near(index, among, reach) if among is not None and target in among else None
+    next_to_t = None  # N(t) as a mask over rows, made for the first three-step walks
 
     def keep(scores: np.ndarray, *columns: np.ndarray | int) -> None:
         if len(scores) > max_paths:
@@ -293,9 +294,12 @@ def explain_paths_indexed(index: GraphIndex, graph: nx.Graph | GraphSnapshot | N
         if walks is None or not len(nt):
             continue
         u_all, x, p_all = walks
-        col = np.minimum(np.searchsorted(nt, x), len(nt) - 1)  # N(t) is sorted
-        hit = nt[col] == x
-        u, v, p2, col = u_all[hit], x[hit], p_all[hit], col[hit]
+        if next_to_t is None:  # one lookup per walk (a search per walk cost more)
+            next_to_t = np.zeros(a.shape[0], dtype=bool)
+            next_to_t[nt] = True
+        hit = np.flatnonzero(next_to_t[x])
+        u, v, p2 = u_all[hit], x[hit], p_all[hit]
+        col = np.searchsorted(nt, v)  # N(t) is sorted: where each end sits in it
         ok = (u != t) & (v != s)
         if ok.any():
             u, v, col, p2 = u[ok], v[ok], col[ok], p2[ok]
