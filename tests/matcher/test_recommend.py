@@ -159,6 +159,18 @@ def test_combine_normalise_and_top_k():
     assert normalise({"a": 0.0}) == {"a": 0.0}
 
 
+@pytest.mark.parametrize("k", [1, 3, 10, 40, 120, 500])
+def test_top_k_is_the_best_first_ties_by_id_whether_it_heaps_or_sorts(k):
+    import random
+
+    rng = random.Random(k)
+    # many ties (scores on a coarse grid), zeros among them, ids not in score order
+    scores = {f"c{rng.randrange(10**6):06d}": rng.randrange(8) / 4 for _ in range(400)}
+    expected = [c for c, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))][:k]
+    assert top_k(scores, k) == expected
+    assert len(expected) == min(k, len(scores))
+
+
 @pytest.mark.parametrize("k", [0, -1, MAX_K + 1, 10**9, 2.5, True, "10"])
 def test_bad_k_is_refused(k):
     with pytest.raises(InvalidInput, match="k"):
