@@ -211,9 +211,13 @@ class EligibilityRule(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     field: Name
-    op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before"]
+    op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before",
+                "to_check"]
     value: Any
     label: Name | None = None  # how an organiser reads it: 研发投入占比不低于3%
+    label_en: Name | None = None  # the same in English (a `to_check` condition's words)
+    by: Name | None = None  # a tiered threshold: `value` is [[up to, threshold], …] of `by`
+    source: Text | None = None  # where the criterion is published (国科发火〔2016〕32号 …)
     illustrative: bool | None = None  # True: a simplified, invented threshold (示意)
 
 

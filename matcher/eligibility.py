@@ -47,7 +47,28 @@ FIELDS: dict[str, tuple[str, str, str]] = {
 """Fields a rule may test, with how they are named to organisers. ``today`` is the
 date of the evaluation (for ``before`` rules)."""
 
-OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before")
+TO_CHECK: dict[str, tuple[str, str]] = {
+    "core_ip": ("核心知识产权", "core intellectual property"),
+    "tech_field": ("技术领域", "technology field"),
+    "tech_staff_pct": ("科技人员占比", "share of science and technology staff"),
+    "hitech_income_pct": ("高新技术产品（服务）收入占比", "high-tech product income share"),
+    "innovation_score": ("创新能力评价", "innovation capacity evaluation"),
+    "compliance": ("安全、质量、环境记录", "safety, quality and environmental record"),
+    "total_assets": ("资产总额", "total assets"),
+    "resident": ("居民企业", "resident enterprise"),
+    "products": ("产品（服务）类别", "products and services"),
+    "evaluation_score": ("评价得分", "evaluation score"),
+}
+"""Published criteria the graph holds no data for (a firm's IP, its staff mix): a rule
+``{"field": "core_ip", "op": "to_check", "label": …}`` lists one as a condition to check
+by hand, always unknown, so a verdict never passes over it in silence."""
+
+OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before", "to_check")
+
+NO_RULES = ("申报条件未录入，请以当年申报通知为准",
+            "No conditions recorded: see the year's call for applications")
+"""What a programme with no rules and no required flags answers (field ``rules``): never
+"eligible", since nothing says what a firm must meet."""
 
 # How an operator reads when the condition holds, and when it fails, in each language:
 # an organiser reads "研发投入占比 2.1% < 3%" or "所在地区 柯桥区 属于 柯桥", never a bare `in`.
@@ -78,6 +99,7 @@ class Check:
     text_en: str
     label: str | None = None  # the programme's own wording, if it has one
     illustrative: bool = False  # an invented (simplified) threshold, shown 示意
+    label_en: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {"field": self.field, "op": self.op, "expected": self.expected,
@@ -85,6 +107,8 @@ class Check:
                "illustrative": self.illustrative}
         if self.label:
             out["label"] = self.label
+        if self.label_en:
+            out["label_en"] = self.label_en
         return out
 
 
@@ -140,7 +164,25 @@ def _fmt(value: Any, unit: str = "") -> str:
 
 
 def _label(field_name: str) -> tuple[str, str, str]:
+    if field_name in TO_CHECK:
+        return (*TO_CHECK[field_name], "")
     return FIELDS.get(field_name, (field_name, field_name, ""))
+
+
+def tier_threshold(tiers: Iterable[Iterable[Any]], basis: float) -> float:
+    """The threshold of a tiered rule for a firm whose `by` field is `basis`: that of the
+    first tier whose upper bound (inclusive) reaches it; a bound of None takes the rest.
+
+    高新技术企业认定's R&D rule: sales up to 5,000万元 need 5%, up to 2亿元 4%, above 3%.
+
+    >>> tiers = [[5000, 5], [20000, 4], [None, 3]]
+    >>> [tier_threshold(tiers, r) for r in (4000, 5000, 5001, 20000, 20001)]
+    [5, 5, 4, 4, 3]
+    """
+    for bound, threshold in tiers:
+        if bound is None or basis <= bound:
+            return threshold
+    raise AssertionError("the last tier has no bound")  # checked when the rule is read
 
 
 def _missing(value: Any) -> bool:
@@ -244,6 +286,8 @@ class Condition:
     label: str | None = None
     illustrative: bool = False
     wanted: frozenset[str] | None = None  # a place test's places, normalised
+    by: str | None = None  # a tiered threshold's basis field (`expected` holds the tiers)
+    label_en: str | None = None
 
 
 def programme_conditions(programme_props: Mapping[str, Any]) -> list[Condition]:
@@ -269,7 +313,8 @@ def programme_conditions(programme_props: Mapping[str, Any]) -> list[Condition]:
         rule = rule if isinstance(rule, Mapping) else dict(rule)  # pydantic models too
         where = f"{whole}, rule {i + 1} ({rule.get('label') or rule.get('field')})"
         out.append(_condition(rule.get("field"), rule.get("op"), rule.get("value"), where,
-                              "rule", rule.get("label"), bool(rule.get("illustrative"))))
+                              "rule", rule.get("label"), bool(rule.get("illustrative")),
+                              by=rule.get("by"), label_en=rule.get("label_en")))
     tested = {(c.field, c.expected if c.op == "has_flag" else None) for c in out}
     for flag in programme_props.get("required_flags") or []:
         if ("flags", flag) not in tested:  # a rule tests the same flag: one line, not two
@@ -283,22 +328,56 @@ def programme_conditions(programme_props: Mapping[str, Any]) -> list[Condition]:
     deadline = programme_props.get("deadline")
     if deadline:
         out.append(Condition("deadline", "before", deadline, whole, "deadline"))
+    if not any(c.source in ("rule", "flag") for c in out):
+        out.append(Condition("rules", "to_check", None, whole, "none", *NO_RULES[:1],
+                             label_en=NO_RULES[1]))
     return out
 
 
 def _condition(name: Any, op: Any, expected: Any, where: str, source: str,
-               label: str | None = None, illustrative: bool = False) -> Condition:
-    if name not in FIELDS:
-        raise InvalidInput(f"tests an unknown field (known: {', '.join(FIELDS)})",
-                           value=name, where=where)
+               label: str | None = None, illustrative: bool = False, *,
+               by: str | None = None, label_en: str | None = None) -> Condition:
     if op not in OPS:
         raise InvalidInput(f"is not a rule operator (known: {', '.join(OPS)})", value=op,
                            where=where)
+    if op == "to_check":
+        if name not in TO_CHECK:
+            raise InvalidInput(f"is not a criterion to check by hand (known: "
+                               f"{', '.join(TO_CHECK)})", value=name, where=where)
+        return Condition(name, op, None, where, source, label, illustrative,
+                         label_en=label_en)
+    if name not in FIELDS:
+        raise InvalidInput(f"tests an unknown field (known: {', '.join(FIELDS)})",
+                           value=name, where=where)
+    if by is not None:
+        _check_tiers(by, op, expected, where)
+        return Condition(name, op, [list(t) for t in expected], where, source, label,
+                         illustrative, by=by, label_en=label_en)
     if op in ("in", "not_in") and not isinstance(expected, list | tuple | set):
         raise InvalidInput("needs a list value", value=expected, where=where)
     wanted = (frozenset(_region_wanted(expected))
               if name == "region" and op in ("==", "!=", "in", "not_in") else None)
-    return Condition(name, op, expected, where, source, label, illustrative, wanted)
+    return Condition(name, op, expected, where, source, label, illustrative, wanted,
+                     label_en=label_en)
+
+
+def _check_tiers(by: Any, op: Any, tiers: Any, where: str) -> None:
+    """A tiered rule: a numeric basis field, a comparison, and [[up to, threshold], …]
+    with rising bounds, the last one None (the rest)."""
+    if by not in FIELDS or by in ("region", "industry", "flags", "name", "today"):
+        raise InvalidInput("a tiered threshold needs a numeric basis field", value=by,
+                           where=where)
+    if op not in (">=", ">", "<=", "<"):
+        raise InvalidInput("a tiered threshold needs >=, >, <= or <", value=op, where=where)
+    ok = isinstance(tiers, list | tuple) and tiers and all(
+        isinstance(t, list | tuple) and len(t) == 2 for t in tiers)
+    bounds = [t[0] for t in tiers] if ok else []
+    ok = ok and bounds[-1] is None and all(
+        isinstance(b, int | float) for b in bounds[:-1]) and bounds[:-1] == sorted(
+        bounds[:-1]) and all(isinstance(t[1], int | float) for t in tiers)
+    if not ok:
+        raise InvalidInput("needs tiers [[up to, threshold], …, [null, threshold]] with "
+                           "rising bounds", value=tiers, where=where)
 
 
 class ProgrammeCheck:
@@ -344,8 +423,10 @@ class ProgrammeCheck:
         if cond.source == "deadline":
             ok = self.today.isoformat() <= str(cond.expected)
             return ("passed" if ok else "failed"), self.today.isoformat(), ok
+        if cond.op == "to_check":  # a criterion the graph holds no data for
+            return "unknown", None, False
         actual = self.today.isoformat() if cond.field == "today" else firm.get(cond.field)
-        if _missing(actual):
+        if _missing(actual) or (cond.by and _missing(firm.get(cond.by))):
             return "unknown", None, False
         if cond.source == "industry":
             chain = {actual, *self.industry_ancestors.get(actual, ())}
@@ -358,7 +439,9 @@ class ProgrammeCheck:
             ok = inside if cond.op in ("==", "in") else not inside
             return ("passed" if ok else "failed"), actual, inside
         try:
-            ok = _compare(cond.op, actual, cond.expected)
+            expected = (tier_threshold(cond.expected, firm[cond.by]) if cond.by
+                        else cond.expected)
+            ok = _compare(cond.op, actual, expected)
         except TypeError:
             raise InvalidInput(f"cannot compare {actual!r} with {cond.expected!r}",
                                value=cond.op, where=cond.where) from None
@@ -374,7 +457,7 @@ class ProgrammeCheck:
                 failed = True
             elif outcome == "unknown" and not (cond.source in _SAID_ONCE
                                                and cond.field in unknown):
-                unknown.append(cond.field)
+                unknown.append(_unknown_field(cond, firm))
         return ("not_eligible" if failed else "unknown" if unknown else "eligible"), unknown
 
     def evaluate(self, firm: Mapping[str, Any]) -> EligibilityResult:
@@ -383,7 +466,7 @@ class ProgrammeCheck:
         lists = {"passed": result.passed, "failed": result.failed, "unknown": result.unknown}
         for cond in self.conditions:
             outcome, actual, held = self._outcome(cond, firm)
-            check = _worded(cond, outcome, actual, held)
+            check = _worded(cond, outcome, actual, held, firm)
             if cond.source in _SAID_ONCE and any(c.field == check.field
                                                  for c in lists[outcome]):
                 # a programme-wide region or industry check a rule on the same field
@@ -401,11 +484,27 @@ class ProgrammeCheck:
 _SAID_ONCE = ("region", "industry")
 
 
-def _worded(cond: Condition, outcome: str, actual: Any, held: bool) -> Check:
+def _unknown_field(cond: Condition, firm: Mapping[str, Any]) -> str:
+    """The data an unknown condition lacks: its field, or a tiered threshold's basis."""
+    if cond.by and not _missing(firm.get(cond.field)):
+        return cond.by
+    return cond.field
+
+
+def _worded(cond: Condition, outcome: str, actual: Any, held: bool,
+            firm: Mapping[str, Any]) -> Check:
     """One condition's `Check`, in both languages."""
     name, op, expected = cond.field, cond.op, cond.expected
     zh, en, unit = _label(name)
-    if cond.source == "deadline":
+    if cond.source == "none":  # no rules recorded: said as it is, not as data to check
+        check = Check(name, op, None, None, *NO_RULES, cond.label, label_en=cond.label_en)
+    elif op == "to_check":
+        what_en = cond.label_en or en
+        check = Check(name, op, None, None, f"待核实：{cond.label or zh}",
+                      f"to check: {what_en}", cond.label, label_en=cond.label_en)
+    elif cond.by:
+        check = _worded_tier(cond, outcome, actual, held, firm)
+    elif cond.source == "deadline":
         late = "" if held else " 已过"
         check = Check("deadline", "before", expected, actual, f"申报截止 {expected}{late}",
                       f"deadline {expected}{'' if held else ' has passed'}")
@@ -439,6 +538,25 @@ def _worded(cond: Condition, outcome: str, actual: Any, held: bool) -> Check:
                         text_en=check.text_en + illustrative_mark(True, "en"),
                         illustrative=True)
     return check
+
+
+def _worded_tier(cond: Condition, outcome: str, actual: Any, held: bool,
+                 firm: Mapping[str, Any]) -> Check:
+    """A tiered condition: the threshold of the firm's band, and the band's basis."""
+    zh, en, unit = _label(cond.field)
+    if outcome == "unknown":
+        missing = _unknown_field(cond, firm)
+        mzh, men, _ = _label(missing)
+        return Check(missing, cond.op, cond.expected, None, f"{mzh}：缺少数据",
+                     f"{men}: missing", cond.label)
+    basis = firm[cond.by]
+    bzh, ben, bunit = _label(cond.by)
+    threshold = tier_threshold(cond.expected, basis)
+    shown = _SHOWN if held else _NEGATED
+    a, e, b = _fmt(actual, unit), _fmt(threshold, unit), _fmt(basis, bunit)
+    return Check(cond.field, cond.op, threshold, actual,
+                 f"{zh} {a} {shown['zh'][cond.op]} {e}（按{bzh} {b} 所在档）",
+                 f"{en} {a} {shown['en'][cond.op]} {e} (the band for {ben} {b})", cond.label)
 
 
 def evaluate_eligibility(firm_props: Mapping[str, Any], programme_props: Mapping[str, Any],
@@ -521,6 +639,8 @@ def data_to_check(results: Mapping[str, EligibilityResult]) -> list[DataToCheck]
         if result.status != "unknown":
             continue
         for check in result.unknown:
+            if check.field == "rules":  # no rules recorded: no datum of the firm's decides it
+                continue
             flag = str(check.expected) if check.op == "has_flag" else None
             key = (check.field, flag)
             if flag is not None:

@@ -49,7 +49,12 @@ def check_words(check: Mapping[str, Any], outcome: str, lang: str) -> str:
     name, op = str(check.get("field")), str(check.get("op"))
     field = field_words(name, lang)
     expected, actual = check.get("expected"), check.get("actual")
-    if outcome == "unknown" or actual is None:
+    if op == "to_check" and name == "rules":  # a programme with no rules recorded
+        text = t("elig_no_rules")
+    elif op == "to_check":  # a published criterion the graph holds no data for
+        what = check.get("label_en" if lang == "en" else "label") or field
+        text = t("elig_to_check", what=what)
+    elif outcome == "unknown" or actual is None:
         text = (t("elig_flag_missing", flag=expected) if op == "has_flag"
                 else t("elig_missing", field=field))
     elif name == "deadline":

@@ -11,7 +11,9 @@ from duijie.graph.errors import InvalidInput
 from duijie.graph.model import EnterpriseProps, ProgrammeProps
 from duijie.matcher.eligibility import (
     FIELDS,
+    TO_CHECK,
     ProgrammeCheck,
+    data_to_check,
     evaluate_eligibility,
     normalise_place,
 )
@@ -92,7 +94,8 @@ def test_a_failure_beats_unknowns():
 
 
 def test_region_hierarchy():
-    zj = prog(regions=["浙江省"])
+    # one rule the firm meets, so the verdict turns on the region alone
+    zj = prog(regions=["浙江省"], rules=[rule("employees", "<=", 1000)])
     assert evaluate_eligibility(FIRM, zj, region_ancestors=ANCESTORS).status == "eligible"
     xinchang = {**FIRM, "region": "新昌县"}  # county in 绍兴 in 浙江, suffix stripped
     assert evaluate_eligibility(xinchang, zj, region_ancestors=ANCESTORS).status == "eligible"
@@ -146,7 +149,7 @@ def test_a_flag_tested_twice_is_one_line():
 
 
 def test_industries_with_ancestors():
-    p = prog(industries=["先进制造"])
+    p = prog(industries=["先进制造"], rules=[rule("employees", "<=", 1000)])
     assert evaluate_eligibility(FIRM, p).status == "not_eligible"
     assert evaluate_eligibility(FIRM, p, industry_ancestors={"光电": ["先进制造"]}
                                 ).status == "eligible"
@@ -161,8 +164,74 @@ def test_deadline_and_before_rule():
                                                 "申报截止 2025-06-30 已过"]
 
 
-def test_no_rules_means_eligible():
-    assert evaluate_eligibility({}, prog()).status == "eligible"
+def test_a_programme_without_rules_is_never_eligible():
+    # nothing says what a firm must meet: the verdict says so in both languages
+    for programme in (prog(), prog(regions=["浙江"])):
+        r = evaluate_eligibility(FIRM, programme)
+        assert r.status == "unknown" and not r.failed
+        assert [(c.text_zh, c.text_en) for c in r.unknown] == [
+            ("申报条件未录入，请以当年申报通知为准",
+             "No conditions recorded: see the year's call for applications")]
+        assert data_to_check({"prog:x": r}) == []  # no datum of the firm would decide it
+    # its area still rules out a firm elsewhere (a fact about the programme's name)
+    assert evaluate_eligibility({**FIRM, "region": "西安"}, prog(regions=["浙江"])
+                                ).status == "not_eligible"
+
+
+HIGH_TECH_RD = rule("rd_ratio_pct", ">=", [[5000, 5], [20000, 4], [None, 3]])
+HIGH_TECH_RD["by"] = "revenue_wan"
+
+
+@pytest.mark.parametrize("revenue, ratio, status, threshold", [
+    (4000, 3.5, "not_eligible", 5), (4000, 5, "eligible", 5),
+    (5000, 4.5, "not_eligible", 5),  # 5,000万元 itself is the first band (含)
+    (5001, 4.5, "eligible", 4), (12000, 3.9, "not_eligible", 4), (20000, 4, "eligible", 4),
+    (20001, 3.5, "eligible", 3), (90000, 2.9, "not_eligible", 3),
+])
+def test_a_tiered_threshold_takes_the_band_of_the_firms_revenue(revenue, ratio, status,
+                                                                 threshold):
+    """高新技术企业认定: R&D / sales ≥ 5% up to 5,000万元 of sales, ≥ 4% up to 2亿元,
+    ≥ 3% above (国科发火〔2016〕32号 第十一条)."""
+    firm = {"revenue_wan": revenue, "rd_ratio_pct": ratio}
+    r = evaluate_eligibility(firm, prog(rules=[HIGH_TECH_RD]))
+    assert r.status == status
+    (check,) = r.passed + r.failed
+    assert check.expected == threshold and check.actual == ratio
+    assert f"{threshold}%" in check.text_zh and str(revenue) in check.text_zh
+    push = ProgrammeCheck(prog(rules=[HIGH_TECH_RD]), "2024-01-01")
+    assert push.status(firm) == (status, [])
+
+
+def test_a_tiered_threshold_without_the_basis_asks_for_it():
+    r = evaluate_eligibility({"rd_ratio_pct": 4.5}, prog(rules=[HIGH_TECH_RD]))
+    assert r.status == "unknown"
+    assert [(c.field, c.text_zh) for c in r.unknown] == [("revenue_wan", "营业收入：缺少数据")]
+    check = ProgrammeCheck(prog(rules=[HIGH_TECH_RD]), "2024-01-01")
+    assert check.status({"rd_ratio_pct": 4.5}) == ("unknown", ["revenue_wan"])
+    assert check.status({"revenue_wan": 100}) == ("unknown", ["rd_ratio_pct"])
+
+
+@pytest.mark.parametrize("tiers", [[], [[5000, 5]], [[20000, 4], [5000, 5], [None, 3]],
+                                   [[5000, "五"], [None, 3]], 5])
+def test_a_tiered_threshold_must_be_well_formed(tiers):
+    bad = {**HIGH_TECH_RD, "value": tiers}
+    with pytest.raises(InvalidInput, match="tiers"):
+        evaluate_eligibility(FIRM, prog(rules=[bad]))
+
+
+def test_a_criterion_to_check_by_hand_is_always_unknown_and_listed():
+    ip = {"field": "core_ip", "op": "to_check", "value": None,
+          "label": "拥有核心知识产权", "label_en": "owns core IP"}
+    r = evaluate_eligibility(FIRM, prog(rules=[rule("employees", "<=", 1000), ip]))
+    assert r.status == "unknown"
+    assert [(c.text_zh, c.text_en) for c in r.unknown] == [
+        ("待核实：拥有核心知识产权", "to check: owns core IP")]
+    assert [d.text_zh for d in data_to_check({"prog:x": r})] == ["核心知识产权"]
+    # a failure on the firm's own data still decides the verdict
+    assert evaluate_eligibility(FIRM, prog(rules=[rule("employees", "<=", 10), ip])
+                                ).status == "not_eligible"
+    with pytest.raises(InvalidInput, match="to check by hand"):
+        evaluate_eligibility(FIRM, prog(rules=[{**ip, "field": "rd_ratio_pct"}]))
 
 
 def test_unknown_field_names_programme_and_rule():
@@ -183,6 +252,8 @@ def test_rules_from_the_validated_model_work():
 
 def test_every_rule_field_is_an_enterprise_property():
     assert set(FIELDS) - {"today"} <= set(EnterpriseProps.model_fields)
+    # criteria checked by hand are those the graph holds no data for
+    assert not set(TO_CHECK) & set(EnterpriseProps.model_fields)
 
 
 def test_scores_order_the_verdicts():

@@ -6,13 +6,16 @@ import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.graph.vocab import NEED_STATUS_LABELS, illustrative_mark, problem_label
+from duijie.matcher.eligibility import TO_CHECK
 
 FACT_LABELS = {"legal_name": "全称", "region": "地区", "industry": "行业",
                "revenue_wan": "营业收入（万元）", "employees": "从业人数",
                "rd_ratio_pct": "研发投入占比（%）", "flags": "资质", "founded_year": "成立年份",
                "listed": "上市", "group": "所属集团", "website": "网站", "description": "简介",
                "credit_code": "统一社会信用代码", "name": "企业名称", "today": "申报日期"}
-"""How a firm's facts are named in the CLI's Chinese output (the pages' office_fact_* words)."""
+FACT_LABELS.update({name: words[0] for name, words in TO_CHECK.items()})
+"""How a firm's facts are named in the CLI's Chinese output (the pages' office_fact_* words),
+with the published criteria the graph holds no data for (to check by hand)."""
 
 
 @click.command()
