@@ -28,12 +28,13 @@ from duijie.graph.model import (  # noqa: E402
     validate_node,
 )
 from duijie.seed_data import EDGE_FILE  # noqa: E402
-from duijie.seed_data.build.activities import event_records, programme_records  # noqa: E402
+from duijie.seed_data.build.activities import event_records  # noqa: E402
 from duijie.seed_data.build.common import SEED_FILES  # noqa: E402
 from duijie.seed_data.build.illustrative import REAL_PEOPLE, illustrative_records  # noqa: E402
 from duijie.seed_data.build.ledger import apply_ledger  # noqa: E402
 from duijie.seed_data.build.needs import seed_need_records  # noqa: E402
 from duijie.seed_data.build.organisations import enterprise_records, institute_records  # noqa: E402
+from duijie.seed_data.build.programmes import programme_records  # noqa: E402
 from duijie.seed_data.build.vocabulary import (  # noqa: E402
     industry_records,
     region_records,

@@ -1,10 +1,6 @@
 # ruff: noqa: E501 - data tables: long Chinese lines read better whole
-"""Programmes, events and the real problems of the seed documents.
+"""Events of the seed documents (programmes are in `programmes.py`).
 
-Programmes carry their eligibility rules as data. Most thresholds are a
-simplified reading of the public criteria, written for ranking demos: such a rule
-carries `illustrative: true` (shown 示意) and the authoritative text is the year's
-call; a rule marked `public=True` is the programme's own published criterion.
 Every figure a document gives for an event is a `figures` entry with its
 qualifier (余/多: more than; 近: nearly) and quote; the flat counts (`firms`,
 `cooperation_reached`, …) are kept only where the document's figure is exact.
@@ -14,17 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from duijie.seed_data.build.common import P, Q, edge, node
-from duijie.seed_data.build.organisations import industry_name, region_name
-
-
-def R(field: str, op: str, value: Any, label: str, *, public: bool = False) -> dict[str, Any]:
-    """An eligibility rule; unless `public` (the threshold is the programme's published
-    criterion) it is a simplified, invented threshold and flagged `illustrative`."""
-    rule = {"field": field, "op": op, "value": value, "label": label}
-    if not public:
-        rule["illustrative"] = True
-    return rule
+from duijie.seed_data.build.common import Q, edge, node
 
 
 def F(measure: str, value: float, unit: str, doc: int, quote: str, *, label: str | None = None,
@@ -37,163 +23,6 @@ def F(measure: str, value: float, unit: str, doc: int, quote: str, *, label: str
         out["label"] = label
     Q(doc, quote)  # the document number must exist
     return {**out, "doc": doc}
-
-
-SIMPLIFIED = "规则中标“示意”的门槛为公开条件的简化示意，以当年申报通知为准。"
-
-# slug, name, level, department, rules, required flags, region slugs, industry slugs,
-# supported topic slugs, benefit, quotes
-PROGRAMMES: list[tuple[str, str, str, str, list, list, list, list, list, str, list]] = [
-    ("national-enterprise-tech-centre", "国家企业技术中心", "national", "国家发展改革委等",
-     [R("revenue_wan", ">=", 150000, "年营业收入不低于15亿元"),
-      R("rd_ratio_pct", ">=", 3, "研发经费占营业收入比重不低于3%"),
-      R("flags", "has_flag", "省级企业技术中心", "已认定为省级企业技术中心")],
-     ["省级企业技术中心"], [], [], ["innovation-policy"], "国家级创新平台认定，享受进口税收等政策。",
-     [Q(0, "向企业讲解单项冠军和国家企业技术中心申报条件和要求")]),
-    ("provincial-enterprise-tech-centre", "浙江省省级企业技术中心", "provincial", "浙江省经济和信息化厅",
-     [R("revenue_wan", ">=", 30000, "年营业收入不低于3亿元"),
-      R("rd_ratio_pct", ">=", 2.5, "研发经费占营业收入比重不低于2.5%")],
-     [], ["zhejiang"], [], ["innovation-policy"], "省级创新平台认定。",
-     [P("https://jxt.zj.gov.cn/", "浙江省经济和信息化厅认定省级企业技术中心")]),
-    ("single-champion", "制造业单项冠军示范企业", "national", "工业和信息化部",
-     [R("founded_year", "<=", 2016, "从事相关细分领域10年以上"),
-      R("revenue_wan", ">=", 40000, "主营业务收入达到一定规模（示意：4亿元以上）"),
-      R("rd_ratio_pct", ">=", 3, "研发投入占比不低于3%")],
-     [], [], ["equipment", "tools", "glass-fibre", "electric-machinery", "composites"],
-     ["innovation-policy"], "国家级荣誉，细分市场全球领先的示范企业。",
-     [Q(0, "针对企业拟申报单项冠军示范企业和国家企业技术中心事宜")]),
-    ("first-set-national", "首台（套）重大技术装备", "national", "工业和信息化部",
-     [R("industry", "in", ["高端装备制造", "工业机器人", "电机电器", "医疗器械", "光电与红外"],
-        "属于重大技术装备相关行业")],
-     [], [], ["equipment", "robotics", "electric-machinery", "medical-devices"],
-     ["industrial-robots", "cnc-machine-tools", "medical-devices"],
-     "首台（套）保险补偿与推广应用。", [Q(4, "以首台(套)产品培育和保险补偿为抓手")]),
-    ("zhejiang-first-set", "浙江省首台（套）装备认定", "provincial", "浙江省经济和信息化厅",
-     [R("industry", "in", ["高端装备制造", "工业机器人", "电机电器", "医疗器械", "光电与红外"],
-        "属于装备类行业")],
-     [], ["zhejiang"], ["equipment", "medical-devices"], ["medical-devices", "industrial-robots"],
-     "医疗设备等首台（套）认定和保险补偿。", [Q(1, "医疗设备首台(套)认定和保险补偿制度")]),
-    ("shandong-first-set", "山东省首台（套）技术装备认定及保险补偿", "provincial", "山东省工业和信息化厅",
-     [R("industry", "in", ["高端装备制造", "工业机器人", "电机电器"], "属于高端装备领域")],
-     [], ["shandong"], ["equipment", "robotics"], ["industrial-robots", "cnc-machine-tools"],
-     "2019年新培育认定首台（套）产品143个，对13家企业的13种产品保费补贴。",
-     [Q(4, "新培育认定首台(套)产品143个"), Q(4, "对13家企业的13种首台(套)产品进行保费补贴")]),
-    ("zhejiang-mfg-innovation-centre", "省制造业创新中心", "provincial", "浙江省经济和信息化厅",
-     [R("revenue_wan", ">=", 50000, "牵头企业为行业骨干（示意：营业收入5亿元以上）"),
-      R("rd_ratio_pct", ">=", 3, "研发投入占比不低于3%")],
-     [], ["zhejiang"], [], ["innovation-policy", "high-efficiency-motors", "semiconductor-test"],
-     "省级制造业创新中心创建与支持。", [Q(0, "针对卧龙集团反映省制造业创新中心创建问题")]),
-    ("national-mfg-innovation-centre", "国家制造业创新中心", "national", "工业和信息化部",
-     [R("flags", "has_flag", "省制造业创新中心", "已是省级制造业创新中心")],
-     ["省制造业创新中心"], [], [], ["video-surveillance", "additive-manufacturing"],
-     "国家级制造业创新中心。", [Q(0, "针对争创智慧视频安防国家制造业创新中心事")]),
-    ("high-tech-enterprise", "高新技术企业认定", "national", "科技部、财政部、税务总局",
-     [R("founded_year", "<=", 2025, "注册成立一年以上", public=True),
-      R("rd_ratio_pct", ">=", 3, "近三年研发费用占销售收入比例不低于3%（按规模3%–5%）", public=True)],
-     [], [], [], ["intellectual-property", "innovation-policy"], "企业所得税减按15%征收。",
-     [Q(1, "高新技术企业9152家")]),
-    ("tech-sme", "科技型中小企业评价", "national", "科学技术部",
-     [R("employees", "<=", 500, "职工总数不超过500人", public=True),
-      R("revenue_wan", "<=", 20000, "年销售收入不超过2亿元", public=True),
-      R("rd_ratio_pct", ">=", 3, "研发投入占比达到评价要求（示意：3%）")],
-     [], [], [], ["innovation-policy"], "研发费用加计扣除比例提高。",
-     [Q(3, "省科技型中小企业从843 家增长到1655 家")]),
-    ("tech-enterprise-doubling", "浙江省科技企业“倍增”行动计划", "provincial", "浙江省科学技术厅",
-     [R("rd_ratio_pct", ">", 0, "有研发投入")], [], ["zhejiang"], [], ["innovation-policy"],
-     "科技企业“微成长、小升高、高壮大”梯次培育。",
-     [Q(1, "《浙江省科技企业“倍增”行动计划(2016-2020年)》")]),
-    ("smart-manufacturing-new-model", "智能制造新模式应用项目", "national", "工业和信息化部",
-     [R("revenue_wan", ">=", 20000, "具备一定规模（示意：营业收入2亿元以上）")],
-     [], [], [], ["digital-workshop", "industrial-5g"], "智能制造新模式项目支持。",
-     [Q(0, "针对巨石集团“玻璃纤维智能制造新模式”项目")]),
-    ("jianbing-lingyan", "浙江省“尖兵”“领雁”研发攻关计划", "provincial", "浙江省科学技术厅",
-     [R("flags", "has_flag", "高新技术企业", "申报企业为高新技术企业"),
-      R("rd_ratio_pct", ">=", 3, "研发投入占比不低于3%")],
-     ["高新技术企业"], ["zhejiang"], [], ["artificial-intelligence", "integrated-circuits",
-                                          "composite-materials"],
-     "省重点研发计划项目支持。", [Q(3, "引导企业申报省“尖兵”“领雁”计划等")]),
-    ("shuangjian-shuangling", "省“双尖双领”重大攻关需求征集", "provincial", "浙江省科学技术厅",
-     [R("rd_ratio_pct", ">=", 2, "规上企业且有研发投入")], [], ["zhejiang"], [], [],
-     "征集凝练“进口替代”“技术领跑”攻关榜单。", [Q(3, "组织申报省“双尖双领”重大攻关需求164 项")]),
-    ("jinhua-sixin", "金华市“四新”成果推进计划", "city", "金华市经济和信息化局",
-     [R("region", "in", ["金华", "永康", "义乌", "东阳", "武义"], "企业位于金华市")],
-     [], ["jinhua"], [], ["boilers", "energy-saving"], "以推介会形式推广新技术新产品。",
-     [Q(0, "将该项目列入金华市“四新”成果推进计划")]),
-    ("industrial-innovation-complex", "省级产业创新服务综合体", "provincial", "浙江省科学技术厅",
-     [], [], ["zhejiang"], ["wood", "medical-devices", "environment", "pharma"],
-     ["wooden-doors", "medical-devices"], "面向块状经济的公共创新服务平台。",
-     [Q(0, "江山木门产业创新服务综合体建设"), Q(3, "培育五大省级产业创新服务综合体")]),
-    ("new-product-appraisal", "浙江省省级新产品（新技术）鉴定", "provincial", "浙江省经济和信息化厅",
-     [], [], ["zhejiang"], [], ["standards-testing"], "省级新产品试产计划与鉴定。",
-     [Q(0, "浙江亚太机电省级新产品项目未能在申请期内完成鉴定")]),
-    ("shandong-whitelist", "山东省重点企业融资“白名单”推介", "provincial", "山东省工业和信息化厅",
-     [R("revenue_wan", ">=", 20000, "重点企业（示意：营业收入2亿元以上）")],
-     [], ["shandong"], [], ["tech-finance"], "向金融机构推介，协调银行对接。",
-     [Q(4, "向金融机构推介“白名单”企业311家")]),
-    ("shandong-key-enterprise-liaison", "山东省千户重点企业双向联系服务", "provincial",
-     "山东省工业和信息化厅",
-     [R("revenue_wan", ">=", 100000, "重点企业（示意：营业收入10亿元以上）")],
-     [], ["shandong"], [], [], "一对一、点对点、直通车服务。",
-     [Q(4, "筛选出1268家作为省级双向联系服务重点")]),
-    ("shandong-smart-benchmark", "山东省智能制造标杆企业", "provincial", "山东省工业和信息化厅",
-     [R("revenue_wan", ">=", 50000, "行业骨干（示意：营业收入5亿元以上）")],
-     [], ["shandong"], [], ["digital-workshop"], "智能制造“1+N”带动提升行动。",
-     [Q(4, "已培育21家智能制造标杆企业")]),
-    ("connected-vehicle-pilot-zone", "国家智能网联汽车先导区", "national", "工业和信息化部",
-     [], [], [], ["auto"], ["connected-vehicles", "geographic-information"], "区域性先导区创建。",
-     [Q(0, "目前工信部已同意并积极支持德清县创建国家智能网联汽车先导区")]),
-    ("guohe-daojia", "“国合到家”国际科技合作服务", "provincial", "浙江省科学技术厅",
-     [], [], ["zhejiang"], [], ["talent-development", "lean-management"],
-     "项目送上门、专家送上门、对接会开在家门口。", [Q(1, "“国合到家”服务项目")]),
-    ("shangyu-little-giant", "上虞区科技“小巨人”培育计划", "county", "上虞区科学技术局",
-     [R("flags", "has_flag", "高新技术企业", "已是高新技术企业")], ["高新技术企业"], ["shangyu"], [],
-     [], "科技“小巨人”梯度培育。", [Q(3, "深化科技企业“双倍增”行动和科技“小巨人”培育计划")]),
-    ("leading-innovation-team", "浙江省领军型创新创业团队", "provincial", "浙江省委人才办",
-     [R("rd_ratio_pct", ">=", 3, "依托企业研发投入占比不低于3%")], [], ["zhejiang"], [],
-     ["talent-development"], "高层次创新创业团队引进支持。",
-     [Q(3, "省领军型创新创业团队3 个")]),
-    ("zj-315-programme", "浙江省“315”科技创新体系建设工程", "provincial", "浙江省委、省政府",
-     [], [], ["zhejiang"], [], ["innovation-policy"], "重大科创平台与项目建设，按五星评价考核。",
-     [Q(3, "启动实施“315”科技创新体系建设工程")]),
-    ("qianxiang-wanyi", "浙江省扩大有效投资“千项万亿”工程", "provincial", "浙江省发展改革委",
-     [R("revenue_wan", ">=", 10000, "重大项目投资主体（示意：营业收入1亿元以上）")], [], ["zhejiang"], [],
-     [], "重大项目列入省“千项万亿”工程。", [Q(3, "7项列入省扩大有效投资“千项万亿”工程")]),
-    ("west-lake-friendship-award", "浙江省西湖友谊奖", "provincial", "浙江省人民政府",
-     [], [], ["zhejiang"], [], ["talent-development"], "表彰为浙江发展作出突出贡献的外国专家。",
-     [Q(3, "2 名外国专家入选2022 年度省西湖友谊奖")]),
-    ("zj-sci-tech-commissioner", "浙江省科技特派员制度", "provincial", "浙江省科学技术厅",
-     [], [], ["zhejiang"], ["agriculture"], ["tea-iot", "talent-development"], "科技人员下沉服务企业与农村。",
-     [Q(3, "获评省科技特派员工作20 周年成绩突出集体")]),
-    ("keqiao-tech-policy", "柯桥区《关于加快科技创新的若干政策》", "county", "柯桥区科学技术局",
-     [R("region", "==", "柯桥", "企业位于柯桥区")], [], ["keqiao"], ["textiles"],
-     ["dyeing-finishing"], "“1+9”政策资金兑付。", [Q(3, "研究出台《关于加快科技创新的若干政策》")]),
-]
-
-
-GRANTS_FLAG = {
-    "high-tech-enterprise": "高新技术企业", "tech-sme": "科技型中小企业",
-    "provincial-enterprise-tech-centre": "省级企业技术中心",
-    "zhejiang-mfg-innovation-centre": "省制造业创新中心",
-}
-"""The qualification a firm holds once a programme recognised it: a firm with the flag
-holds the programme, so it is not pushed to it again (a definition, not a claim)."""
-
-
-def programme_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    nodes, edges = [], []
-    for (slug, name, level, dept, rules, flags, regions, industries, topics, benefit,
-         quotes) in PROGRAMMES:
-        pid = f"prog:{slug}"
-        nodes.append(node("Programme", pid, {
-            "name": name, "level": level, "department": dept, "rules": rules,
-            "required_flags": flags, "regions": [region_name(r) for r in regions],
-            "industries": [industry_name(i) for i in industries], "benefit": benefit,
-            "description": SIMPLIFIED if any(r.get("illustrative") for r in rules) else None,
-            "grants_flag": GRANTS_FLAG.get(slug)}, *quotes))
-        edges.extend(edge(pid, "supports", f"topic:{t}") for t in topics)
-        edges.extend(edge(pid, "supports", f"ind:{i}") for i in industries)
-        edges.extend(edge(pid, "supports", f"reg:{r}") for r in regions)
-    return nodes, edges
 
 
 # slug, props, quotes, participants [(actor id, role, quote or None)], organiser id or None

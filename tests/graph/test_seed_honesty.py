@@ -213,3 +213,65 @@ def test_a_page_prints_the_mark_in_its_own_language():
     assert page.render(lang="en", name=shown, t="x") == (
         "<p>示例西安光电研究所 (illustrative)</p><p>x</p>")
     assert page.render(lang="zh", name=shown, t="x") == f"<p>{shown}</p><p>x</p>"
+
+
+# -- programmes: real ones carry only published criteria, invented ones are examples ------
+
+def _programmes(nodes):
+    real = [n for n in nodes.values() if n.kind == "Programme" and not invented(n)]
+    made_up = [n for n in nodes.values() if n.kind == "Programme" and invented(n)]
+    return real, made_up
+
+
+def test_a_real_programmes_rules_are_published_and_name_their_source(nodes):
+    real, _ = _programmes(nodes)
+    assert len(real) >= 25
+    with_rules = {n.id for n in real if n.props.get("rules")}
+    # 高企 and 科技型中小企业 by their published conditions, two areas by their names
+    assert with_rules == {"prog:high-tech-enterprise", "prog:tech-sme",
+                          "prog:keqiao-tech-policy", "prog:jinhua-sixin"}
+    for programme in real:
+        for rule in programme.props.get("rules") or []:
+            assert rule.get("source") and not rule.get("illustrative"), (programme.id, rule)
+        assert not programme.props.get("required_flags"), programme.id
+        assert not programme.props.get("industries"), programme.id
+        assert "示意" not in (programme.props.get("description") or ""), programme.id
+        assert all(p.source.startswith(("seed:", "public:")) and p.quote
+                   for p in programme.provenance), programme.id
+    sme = {r["field"]: r for r in nodes["prog:tech-sme"].props["rules"]}
+    assert "rd_ratio_pct" not in sme  # the invented third rule is gone
+    assert (sme["employees"]["value"], sme["revenue_wan"]["value"]) == (500, 20000)
+
+
+def test_a_real_programmes_benefit_and_subjects_are_quoted(nodes, edges):
+    real, _ = _programmes(nodes)
+    quotes = {p.id: " ".join(q.quote or "" for q in p.provenance) for p in real}
+    assert nodes["prog:high-tech-enterprise"].props["benefit"] == (
+        "企业所得税减按15%的税率征收（《中华人民共和国企业所得税法》第二十八条）。")
+    for programme in real:
+        benefit = programme.props.get("benefit")
+        if benefit and programme.id != "prog:high-tech-enterprise":  # the tax law, cited
+            # each phrase of it stands in a quote (brackets written either width)
+            said = quotes[programme.id].replace("(", "（").replace(")", "）")
+            assert all(part in said for part in benefit.replace("、", "，").split("，")
+                       ), (programme.id, benefit)
+    ids = {p.id for p in real}
+    for e in edges:
+        if e.src in ids:
+            assert e.kind == "supports" and not invented(e), e
+            assert all(p.source.startswith(("seed:", "public:")) and p.quote
+                       for p in e.provenance), e
+
+
+def test_invented_programmes_are_flagged_named_and_carry_the_demos_thresholds(nodes):
+    real, made_up = _programmes(nodes)
+    real_names = {n.name for n in real}
+    assert len(made_up) >= 4
+    for programme in made_up:
+        assert programme.name.startswith("示例") and programme.name not in real_names
+        assert not any(programme.name.removeprefix("示例：") in name for name in real_names)
+        assert [p.source for p in programme.provenance] == ["illustrative"]
+        assert programme.props["department"].startswith("示例"), programme.id
+        assert all(r.get("illustrative") for r in programme.props["rules"]), programme.id
+    ops = {r["op"] for p in made_up for r in p.props["rules"]}
+    assert {">=", "in", "has_flag"} <= ops  # thresholds, industry lists, qualifications
