@@ -53,7 +53,7 @@ TO_CHECK: dict[str, tuple[str, str]] = {
     "tech_staff_pct": ("科技人员占比", "share of science and technology staff"),
     "hitech_income_pct": ("高新技术产品（服务）收入占比", "high-tech product income share"),
     "innovation_score": ("创新能力评价", "innovation capacity evaluation"),
-    "compliance": ("安全、质量、环境记录", "safety, quality and environmental record"),
+    "compliance": ("安全质量与环境合规", "safety, quality and environmental record"),
     "total_assets": ("资产总额", "total assets"),
     "resident": ("居民企业", "resident enterprise"),
     "products": ("产品（服务）类别", "products and services"),
@@ -67,8 +67,26 @@ OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before", "
 
 NO_RULES = ("申报条件未录入，请以当年申报通知为准",
             "No conditions recorded: see the year's call for applications")
-"""What a programme with no rules and no required flags answers (field ``rules``): never
-"eligible", since nothing says what a firm must meet."""
+"""What a programme with no conditions answers (field ``rules``): never "eligible", since
+nothing says what a firm must meet (see `states_conditions`)."""
+
+
+def states_conditions(programme: Mapping[str, Any]) -> bool:
+    """True when a programme says what a firm must meet: a rule on anything but the
+    region, or a required flag. Its regions and industries, and a rule on the region
+    (柯桥区《…若干政策》: the area its name states), only say where it applies.
+
+    >>> states_conditions({"name": "x", "regions": ["浙江"]})
+    False
+    >>> states_conditions({"rules": [{"field": "region", "op": "==", "value": "柯桥"}]})
+    False
+    >>> states_conditions({"regions": ["浙江"], "required_flags": ["高新技术企业"]})
+    True
+    """
+    rules = programme.get("rules") or []
+    return bool(programme.get("required_flags")) or any(
+        (r.get("field") if isinstance(r, Mapping) else getattr(r, "field", None)) != "region"
+        for r in rules)
 
 # How an operator reads when the condition holds, and when it fails, in each language:
 # an organiser reads "研发投入占比 2.1% < 3%" or "所在地区 柯桥区 属于 柯桥", never a bare `in`.
@@ -328,7 +346,8 @@ def programme_conditions(programme_props: Mapping[str, Any]) -> list[Condition]:
     deadline = programme_props.get("deadline")
     if deadline:
         out.append(Condition("deadline", "before", deadline, whole, "deadline"))
-    if not any(c.source in ("rule", "flag") for c in out):
+    if not any(c.source == "flag" or (c.source == "rule" and c.field != "region")
+               for c in out):
         out.append(Condition("rules", "to_check", None, whole, "none", *NO_RULES[:1],
                              label_en=NO_RULES[1]))
     return out

@@ -34,6 +34,7 @@ from duijie.matcher.eligibility import (
     EligibilityResult,
     ProgrammeCheck,
     evaluate_eligibility,
+    states_conditions,
 )
 
 CHANGEABLE_FIELDS = ("revenue_wan", "employees", "rd_ratio_pct", "flags", "listed")
@@ -79,18 +80,18 @@ class FirmOffers:
 
 
 def has_conditions(programme: Mapping[str, Any]) -> bool:
-    """True when a programme says what a firm must meet: rules or required flags.
+    """True when a programme says what a firm must meet (`states_conditions`).
 
-    Its regions and industries only say where it applies: a programme with nothing
-    else (浙江省西湖友谊奖, an award for foreign experts, scoped to 浙江) would be
-    offered to every firm of the province, so it is neither pushed nor offered.
+    Its regions, industries and a rule on its area only say where it applies: a
+    programme with nothing else (浙江省西湖友谊奖, an award for foreign experts, scoped
+    to 浙江) would be offered to every firm there, so it is neither pushed nor offered.
 
     >>> has_conditions({"name": "x"}), has_conditions({"name": "x", "regions": ["浙江"]})
     (False, False)
     >>> has_conditions({"name": "x", "regions": ["浙江"], "required_flags": ["高新技术企业"]})
     True
     """
-    return any(programme.get(k) for k in ("rules", "required_flags"))
+    return states_conditions(programme)
 
 
 def single_change(result: EligibilityResult) -> Check | None:
@@ -231,8 +232,8 @@ def push_programme(programme_id: str, programme: Mapping[str, Any],
     """
     name = str(programme.get("name") or programme_id)
     if not has_conditions(programme):
-        raise InvalidInput("has no eligibility rules (rules or required flags; its regions "
-                           "and industries only say where it applies): a push would reach "
+        raise InvalidInput("has no eligibility rules (rules or required flags; its regions, "
+                           "industries and area only say where it applies): a push would reach "
                            "every firm there; add its conditions first", value=name,
                            where=f"programme {programme_id}")
     holders, applied = set(holders), set(applied)

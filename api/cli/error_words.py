@@ -130,10 +130,11 @@ MESSAGES: Sequence[tuple[str, str]] = (
     (r"is not a status \(.*\)",
      "不是申报状态：可选 applied（已申报）、holds（已获认定）、none（清除）"),
     (r"only the office records a firm's applications", "只有办公室可以登记企业的申报情况"),
-    (r"has no eligibility rules \(rules or required flags; its regions and industries only "
-     r"say where it applies\): a push would reach every firm there; add its conditions first",
-     "没有申报条件（条件或所需资质；地区和行业只说明适用范围）：推送会发给那里的每家企业；"
-     "请先补充申报条件"),
+    (r"has no eligibility rules \(rules or required flags; its regions, industries and area "
+     r"only say where it applies\): a push would reach every firm there; add its conditions "
+     r"first",
+     "申报条件未录入，请以当年申报通知为准（条件或所需资质；地区和行业只说明适用范围）："
+     "推送会发给那里的每家企业；请先补充申报条件"),
     # maps and challenge lists (api.services.innovation_map, regions, challenges)
     (r"the innovation map is for organisers", "创新地图仅供组织者使用"),
     (r"give an industry or a region \(or both\)",

@@ -29,7 +29,12 @@ from duijie.graph.accounts import Role
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
 from duijie.graph.model import Edge, Node, Provenance, shown_name
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
-from duijie.matcher.eligibility import DataToCheck, data_to_check, evaluate_eligibility
+from duijie.matcher.eligibility import (
+    TO_CHECK,
+    DataToCheck,
+    data_to_check,
+    evaluate_eligibility,
+)
 from duijie.matcher.programme_push import Offer, has_conditions, programmes_for_firm
 from duijie.matcher.programme_push import push_programme as push_list
 
@@ -109,8 +114,9 @@ class PushedFirm(Result):
     name: str
     region: str | None
     industry: str | None
-    missing: list[str] = field(default_factory=list)  # data to check (status unknown)
+    missing: list[str] = field(default_factory=list)  # data the firm has not given
     illustrative: bool = False
+    to_check: list[str] = field(default_factory=list)  # published criteria to check by hand
 
 
 @dataclass
@@ -162,8 +168,10 @@ def push_programme(store: GraphStore, programme_id: str, *, today: str | None = 
 
     def shown(firm_id: str, missing: list[str] | None = None) -> PushedFirm:
         p = props_of[firm_id]
+        missing = missing or []
         return PushedFirm(firm_id, shown_name("Enterprise", p, firm_id), p.get("region"),
-                          p.get("industry"), missing or [], bool(p.get("illustrative")))
+                          p.get("industry"), [m for m in missing if m not in TO_CHECK],
+                          bool(p.get("illustrative")), [m for m in missing if m in TO_CHECK])
 
     eligible = sorted((shown(f) for f in result.eligible), key=lambda f: (f.region or "", f.name))
     to_check = [shown(f, missing) for f, missing in result.unknown]

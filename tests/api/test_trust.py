@@ -29,6 +29,7 @@ from duijie.matcher.tokenize import WordSegmenter
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 6, 1)
 KEQIAO = "prog:keqiao-tech-policy"
+KEQIAO_EXAMPLE = "prog:example-keqiao-dyeing"  # invented (示例), for 柯桥 dyeing firms
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +69,17 @@ def test_a_firm_written_any_way_in_keqiao_is_in_keqiao(seeded, region, tmp_path)
             batch.upsert_node(Node("ent:test-keqiao", "Enterprise", {
                 "name": "测试柯桥印染", "region": region, "industry": "纺织印染"},
                 provenance=[Provenance(source="test")]))
-        result = rec(store).rules(KEQIAO, "Programme", "ent:test-keqiao")
-        assert result.status == "eligible", [c.text_zh for c in result.failed]
-        lines = [c.text_zh for c in result.passed + result.failed + result.unknown]
-        assert len(lines) == len(set(lines)) and len(lines) == 2  # region, industry
+        # the real policy: its area (by its name) and no rules recorded; the invented
+        # example: its (invented) area and industry rules
+        no_rules = "申报条件未录入，请以当年申报通知为准"
+        for programme, said, status in (
+                (KEQIAO, ["所在地区 {} 属于 柯桥", no_rules], "unknown"),
+                (KEQIAO_EXAMPLE, ["所在地区 {} 属于 柯桥（示意）",
+                                  "所属行业 纺织印染 属于 纺织印染（示意）"], "eligible")):
+            result = rec(store).rules(programme, "Programme", "ent:test-keqiao")
+            assert result.status == status, [c.text_zh for c in result.failed]
+            lines = [c.text_zh for c in result.passed + result.failed + result.unknown]
+            assert lines == [line.format(region) for line in said]
     finally:
         store.close()
 
@@ -177,11 +185,13 @@ def test_a_programme_does_not_win_a_need_for_saying_expert(seeded):
         assert r._subjects([], JINGGONG) & r._subjects_of_programme(item.id)
 
 
-def test_the_keqiao_policy_comes_first_for_a_keqiao_dyeing_firm(seeded):
+def test_a_keqiao_programme_comes_first_for_a_keqiao_dyeing_firm(seeded):
+    # the invented 柯桥 dyeing example (the real policy's subjects are not in the record)
     result = rec(seeded).recommend(text="印染废水处理与节水染色", kind="programme", k=3,
                                    firm_id="ent:yingfeng-tech")
-    assert result.items[0].id == KEQIAO
+    assert result.items[0].id == KEQIAO_EXAMPLE
     assert result.items[0].rules["status"] == "eligible"
+    assert result.items[0].rules["illustrative"] is True
 
 
 # -- 3. generic words ----------------------------------------------------------------------

@@ -105,8 +105,10 @@ def push(app: AppContext, programme_id: str, today: str | None, as_json: bool) -
     if d["to_check"]:
         click.echo(f"数据不全、需核实 {len(d['to_check'])} 家：")
         for f in d["to_check"]:
-            missing = "、".join(FACT_LABELS.get(m, m) for m in f["missing"])
-            click.echo(f"  {f['name']}：缺 {missing}")
+            said = [f"缺 {'、'.join(FACT_LABELS.get(m, m) for m in f['missing'])}"] * bool(
+                f["missing"]) + [f"待核实 {'、'.join(FACT_LABELS[m] for m in f['to_check'])}"
+                                 ] * bool(f["to_check"])
+            click.echo(f"  {f['name']}：{'；'.join(said)}")
 
 
 @click.command("programme-status")
