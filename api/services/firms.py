@@ -272,11 +272,12 @@ def record_programme(store: GraphStore, firm_id: str, programme_id: str, *,
     >>> from duijie.graph import open_store
     >>> from duijie.api.services.seeding import load_seed
     >>> store = open_store(":memory:"); _ = load_seed(store)
-    >>> before = push_programme(store, "prog:tech-sme", today="2024-01-01")
+    >>> before = push_programme(store, "prog:example-rd-reward", today="2024-01-01")
     >>> firm = before.firms[0].id
-    >>> record_programme(store, firm, "prog:tech-sme", on="2024-03-01").applied
+    >>> record_programme(store, firm, "prog:example-rd-reward", on="2024-03-01").applied
     True
-    >>> firm in {f.id for f in push_programme(store, "prog:tech-sme", today="2024-01-01").firms}
+    >>> firm in {f.id for f in push_programme(store, "prog:example-rd-reward",
+    ...                                       today="2024-01-01").firms}
     False
     """
     where = "programme status"

@@ -30,7 +30,8 @@ from tests.illustrative_marks import (
 )
 
 XIAN = "evt:xian-docking-2019-05"
-TITANIUM_CENTRE = "prog:provincial-enterprise-tech-centre"
+TITANIUM_CENTRE = "prog:example-rd-centre"  # invented; the titanium firm is one step away
+EQUIPMENT = "prog:example-equipment-first-use"  # invented, with an invented industry list
 
 READS = [
     ("event", "list"), ("event", "schedule", EVT),
@@ -40,7 +41,7 @@ READS = [
     ("event", "agenda", EVT, "--format", "ics"),
     ("event", "agenda", EVT, "--format", "csv", "--participant", INVENTED_FIRM),
     ("firm", INVENTED_FIRM), ("firm", "ent:ill-firm-011"), ("firm", "ent:ailaiyi"),
-    ("firm", "ent:jiaxipera"), ("push", "prog:first-set-national"),
+    ("firm", "ent:jiaxipera"), ("push", EQUIPMENT), ("push", "prog:tech-sme"),
     ("push", "prog:high-tech-enterprise"), ("push", TITANIUM_CENTRE),
     ("recommend", INVENTED_NEED, "--kind", "expert"),
     ("recommend", INVENTED_NEED, "--kind", "institute"),
@@ -172,10 +173,12 @@ def test_files_written_mark_invented_names(db, tmp_path):
 def test_an_invented_threshold_is_marked_where_eligibility_is_read(db):
     profile = json.loads(run(db, "firm", INVENTED_FIRM, "--json"))
     near = {o["programme_id"]: o for o in profile["programmes_near"]}
-    offer = near[TITANIUM_CENTRE]  # its thresholds are simplified
-    assert offer["illustrative"] is True and "（示意）" in offer["change"]
+    offer = near[TITANIUM_CENTRE]  # an invented programme, its thresholds invented
+    assert offer["illustrative"] is True and offer["target_illustrative"] is True
+    assert offer["change"] == ("营业收入 26000万元 → 30000万元（示意） 即可申报 "
+                               "示例：企业研发中心培育计划（示意）")
     assert "(illustrative)" in offer["change_en"]
-    assert offer["programme_name"] == "浙江省省级企业技术中心"  # the programme itself is real
+    assert offer["programme_name"] == "示例：企业研发中心培育计划（示意）"
 
 
 def test_every_report_sentence_on_invented_pairs_says_so(db):
@@ -204,28 +207,30 @@ def test_every_report_sentence_on_invented_pairs_says_so(db):
 
 
 def test_an_eligibility_verdict_an_invented_threshold_decides_is_marked(db):
-    """加西贝拉 (real) qualifies for 首台（套）重大技术装备 (real) by an invented industry
-    rule: the verdict is marked 示意 wherever it is read, the names are not; a verdict on
-    real thresholds alone (高新技术企业认定) is not marked."""
+    """加西贝拉 (real) qualifies for an invented example programme by its invented industry
+    list: the verdict and the programme's name are marked 示意 wherever they are read, the
+    firm's name is not; a real programme's published criteria (高新技术企业认定) are not."""
     text = run(db, "firm", "ent:jiaxipera").splitlines()
+    assert text[0].startswith("加西贝拉压缩机有限公司 [")  # a real firm: no mark
     now = {o["programme_id"]: o for o in json.loads(
         run(db, "firm", "ent:jiaxipera", "--json"))["programmes_now"]}
-    assert now["prog:first-set-national"]["illustrative"] is True
-    assert "  首台（套）重大技术装备｜符合条件（示意）" in text
-    real = json.loads(run(db, "firm", "ent:ill-firm-002", "--json"))["programmes_now"]
-    assert [o["illustrative"] for o in real if o["programme_id"] == "prog:high-tech-enterprise"
-            ] == [False]
-    assert "  高新技术企业认定" in run(db, "firm", "ent:ill-firm-002").splitlines()
+    assert now[EQUIPMENT]["illustrative"] is True
+    assert "  示例：装备首用推广计划（示意）｜符合条件（示意）" in text
+    # the real programme's criteria the graph holds no data for are to check, unmarked
+    asked = {d["text"]: d for d in json.loads(
+        run(db, "firm", "ent:ill-firm-005", "--json"))["data_to_check"]}
+    assert [p["name"] for p in asked["核心知识产权"]["programmes"]] == ["高新技术企业认定"]
+    assert "  核心知识产权：关系到 1 个项目（高新技术企业认定）" in run(
+        db, "firm", "ent:ill-firm-005").splitlines()
 
-    for programme, invented in (("prog:first-set-national", True),
-                                ("prog:high-tech-enterprise", False)):
+    for programme, invented in ((EQUIPMENT, True), ("prog:high-tech-enterprise", False)):
         head = run(db, "push", programme).splitlines()[0]
         assert ("家（示意）（查验" in head) is invented, head
         data = json.loads(run(db, "push", programme, "--json"))
-        assert (data["verdict_illustrative"], data["illustrative"]) == (invented, False)
+        assert (data["verdict_illustrative"], data["illustrative"]) == (invented, invented)
 
     # firms for the programme, each checked against its (invented) rules
-    asked = ("recommend-for", "prog:first-set-national", "--kind", "enterprise")
+    asked = ("recommend-for", EQUIPMENT, "--kind", "enterprise")
     found = json.loads(run(db, *asked, "--json"))
     rules = [i["explanation"]["rules"] for i in found["items"] if i["explanation"]["rules"]]
     printed = run(db, *asked)

@@ -36,7 +36,8 @@ from tests.web.server import PASSWORD, Server, add_user
 
 TAG = re.compile(r"<[^>]+>")
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
-TITANIUM_CENTRE = "prog:provincial-enterprise-tech-centre"
+TITANIUM_CENTRE = "prog:example-rd-centre"  # invented; the titanium firm is one step away
+EQUIPMENT = "prog:example-equipment-first-use"  # invented, with an invented industry list
 XIAN = "evt:xian-docking-2019-05"
 
 NOT_WALKED = {
@@ -227,25 +228,29 @@ def test_a_firm_sees_its_meetings_with_the_invented_partner_marked(server):
     ("zh", "符合条件（示意）", "（示意）"), ("en", "qualifies (illustrative)", " (illustrative)")])
 def test_an_eligibility_verdict_an_invented_threshold_decides_is_marked(server, lang,
                                                                          qualifies, mark):
-    """加西贝拉 (real) qualifies for 首台（套）重大技术装备 (real) by an invented industry
-    rule: its page, the push page and the programme matches mark the verdict in the
-    page's language, not the names; a verdict on real thresholds (高新技术企业认定) is
-    not marked."""
+    """加西贝拉 (real) qualifies for an invented example programme by its invented industry
+    list: its page, the push page and the programme matches mark the verdict in the page's
+    language, and the invented programme's name; a real programme's published criteria
+    (高新技术企业认定) and its answer without rules are not marked."""
     with client(server, "marks-org", lang) as session:
         firm = session.get("/firms/ent:jiaxipera").text
-        offer = re.search(r'<li data-programme="prog:first-set-national">.*?</li>', firm)
+        offer = re.search(f'<li data-programme="{EQUIPMENT}">.*?</li>', firm)
         assert offer and qualifies in TAG.sub("", offer.group()), firm[:300]
-        real = session.get("/firms/ent:ill-firm-002").text
-        offer = re.search(r'<li data-programme="prog:high-tech-enterprise">.*?</li>', real)
-        assert offer and mark not in TAG.sub("", offer.group())
-        for programme, invented in (("prog:first-set-national", True),
-                                    ("prog:high-tech-enterprise", False)):
+        assert "示例：装备首用推广计划" + mark in TAG.sub("", offer.group())
+        real = session.get("/firms/ent:ill-firm-005").text  # 高企's criteria to check
+        asked = re.search(r'<li data-field="core_ip">.*?</li>', real)
+        assert asked and "高新技术企业认定" in asked.group()
+        assert mark not in TAG.sub("", asked.group())
+        for programme, invented in ((EQUIPMENT, True), ("prog:high-tech-enterprise", False)):
             page = session.get(f"/push?programme={programme}").text
             summary = TAG.sub("", re.search(r'<p id="push-summary">.*?</p>', page).group())
             assert (mark in summary) is invented, summary
-        # need:ill-0007's firm meets 首台（套）'s invented industry rule and 浙江省省级新产品
-        # （新技术）鉴定, which has no rule at all
+        # need:ill-0007's firm meets the example's invented industry rule; 山东省首台（套）
+        # has no rules recorded (and is 山东's): said so, never "eligible"
         matches = TAG.sub("", session.get("/needs/need:ill-0007/matches?kind=programme").text)
         verdict = "符合申报条件" if lang == "zh" else "Eligible to apply"
         assert verdict + mark in matches
-        assert re.search(re.escape(verdict) + r"(?!（示意）| \(illustrative\))", matches)
+        assert not re.search(r"(?<!不)" + re.escape(verdict) + r"(?!（示意）| \(illustrative\))",
+                             matches)
+        assert ("申报条件未录入，请以当年申报通知为准" if lang == "zh" else
+                "No conditions recorded: see the year&#39;s call for applications") in matches

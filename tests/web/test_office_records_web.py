@@ -73,12 +73,13 @@ def test_routing_and_officials_over_http(server: Server) -> None:
 
 def test_applications_leave_a_firm_out_of_the_push(server: Server) -> None:
     http = signed_in(server, "wang")
-    push = http.get("/api/programmes/prog:tech-sme/push", params={"today": "2024-01-01"}).json()
+    reward = "/api/programmes/prog:example-rd-reward/push"  # an invented example
+    push = http.get(reward, params={"today": "2024-01-01"}).json()
     firm = push["firms"][0]["id"]
     recorded = http.post(f"/api/firms/{firm}/programmes", json={
-        "programme_id": "prog:tech-sme", "status": "applied", "on": "2024-02-01"})
+        "programme_id": "prog:example-rd-reward", "status": "applied", "on": "2024-02-01"})
     assert recorded.status_code == 200 and recorded.json()["status"] == "applied"
-    again = http.get("/api/programmes/prog:tech-sme/push", params={"today": "2024-01-01"}).json()
+    again = http.get(reward, params={"today": "2024-01-01"}).json()
     assert firm not in {f["id"] for f in again["firms"]} and again["applied"] == push[
         "applied"] + 1
     assert http.post(f"/api/firms/{firm}/programmes", json={
