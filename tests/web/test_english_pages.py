@@ -32,7 +32,9 @@ PAGES = {
              "/map", "/routing", "/problems/need:shandong-key-firm-difficulties",
              "/push?programme=prog:single-champion",
              # programmes one condition away, worded from the eligibility messages
-             "/firms/ent:ill-firm-027",
+             "/firms/ent:ill-firm-002", "/push?programme=prog:example-rd-reward",
+             # a real programme's criteria to check by hand
+             "/push?programme=prog:high-tech-enterprise", "/firms/ent:ill-firm-005",
              # an official's page: their firms, a contact, the record and edit forms,
              # and a refusal of the edit form
              f"/contacts/{OFFICIAL}", f"/contacts/{OFFICIAL}?refused=ledger_err_zero_capacity"],
