@@ -30,7 +30,7 @@ PAGES = {
              "/meetings", "/challenges", "/problems", "/push", "/contacts",
              "/firms/ent:xinyun-wood", "/analysis", "/analysis/evt:xian-docking-2019-05",
              "/map", "/routing", "/problems/need:shandong-key-firm-difficulties",
-             "/push?programme=prog:single-champion",
+             "/push?programme=prog:example-equipment-first-use",
              # programmes one condition away, worded from the eligibility messages
              "/firms/ent:ill-firm-002", "/push?programme=prog:example-rd-reward",
              # a real programme's criteria to check by hand
