@@ -106,6 +106,9 @@ class FirmProfile(Result):
     programmes_near: list[Offer]
     today: str
     data_to_check: list[FirmDataToCheck] = field(default_factory=list)
+    # programmes of the firm's area with no conditions recorded (申报条件未录入): named, so
+    # their silence in the lists above is not read as "not eligible" nor "eligible"
+    programmes_without_rules: list[Named] = field(default_factory=list)
 
 
 @dataclass
@@ -221,12 +224,16 @@ def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
     named = lambda ids: sorted((Named(i, programmes[i].shown_name,  # noqa: E731
                                       programmes[i].illustrative)
                                 for i in ids if i in programmes), key=lambda n: n.name)
+    unruled = [pid for pid, props in open_to_it.items() if pid not in held_ids
+               and not has_conditions(props) and evaluate_eligibility(
+                   p, props, today, region_ancestors=ancestors).status != "not_eligible"]
     return FirmProfile(firm.id, firm.shown_name, facts, sources, firm.illustrative, needs,
                        meetings, problems, named(held_ids), named(applied_ids), offers.now,
                        offers.near, today, [
                            FirmDataToCheck(d.field, d.flag, d.text_zh, d.text_en,
                                            named(d.programmes))
-                           for d in _data_to_check(p, open_to_it, held_ids, today, ancestors)])
+                           for d in _data_to_check(p, open_to_it, held_ids, today, ancestors)],
+                       named(unruled))
 
 
 def _data_to_check(firm: dict, programmes: dict, held: set[str], today: str,

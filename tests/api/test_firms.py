@@ -168,3 +168,10 @@ def test_a_seed_firm_without_figures_is_told_what_data_to_check(tmp_path: Path) 
     assert re.search(r"研发投入占比：关系到 \d+ 个项目（.*高新技术企业认定", shown.stdout)
     data = json.loads(run("firm", "ent:dali-technology", "--json", db=db).stdout)
     assert data["data_to_check"][0]["programmes"][0]["name"]
+    # real programmes with no conditions recorded are named as such, never as a verdict;
+    # those of another area (山东) are not this firm's, and 高企 has its criteria
+    unruled = {p["id"] for p in data["programmes_without_rules"]}
+    assert {"prog:national-enterprise-tech-centre", "prog:single-champion"} <= unruled
+    assert not {"prog:high-tech-enterprise", "prog:shandong-first-set"} & unruled
+    assert re.search(r"^申报条件未录入，请以当年申报通知为准（\d+）：.*国家企业技术中心",
+                     shown.stdout, re.M)

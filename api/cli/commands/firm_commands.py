@@ -75,6 +75,9 @@ def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> Non
         for item in d["data_to_check"]:
             names = "、".join(p["name"] for p in item["programmes"])
             click.echo(f"  {item['text']}：关系到 {len(item['programmes'])} 个项目（{names}）")
+    if d["programmes_without_rules"]:  # said, so their absence above is not a verdict
+        click.echo(f"申报条件未录入，请以当年申报通知为准（{len(d['programmes_without_rules'])}）："
+                   + "、".join(p["name"] for p in d["programmes_without_rules"]))
 
 
 @click.command()
