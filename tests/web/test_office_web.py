@@ -191,7 +191,8 @@ def test_profile_push_and_contacts_pages(page, server: Server) -> None:
     sources = page.locator("details.sources").text_content()  # the seed document, by its heading
     assert "秉强国初心 担创新使命" in sources and "seed:" not in sources, sources
     unruled = page.locator("#without-rules").inner_text()  # said, never a verdict
-    assert unruled.startswith("申报条件未录入，请以当年申报通知为准") and "国家企业技术中心" in unruled
+    assert unruled.startswith("申报条件未录入，请以当年申报通知为准")
+    assert "国家企业技术中心" in unruled
     screenshot(page, "firm-profile-zh")
     page.goto(server.url + "/firms/ent:ill-firm-002")
     assert page.locator("#near li").count() > 0  # one condition away, worded
