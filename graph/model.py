@@ -212,7 +212,7 @@ class EligibilityRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     field: Name
     op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before",
-                "to_check"]
+                "to_check", "years_since"]
     value: Any = None  # none for a `to_check` criterion
     label: Name | None = None  # how an organiser reads it: 研发投入占比不低于3%
     label_en: Name | None = None  # the same in English (a `to_check` condition's words)

@@ -63,7 +63,8 @@ TO_CHECK: dict[str, tuple[str, str]] = {
 ``{"field": "core_ip", "op": "to_check", "label": …}`` lists one as a condition to check
 by hand, always unknown, so a verdict never passes over it in silence."""
 
-OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before", "to_check")
+OPS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in", "has_flag", "before", "to_check",
+       "years_since")
 
 NO_RULES = ("申报条件未录入，请以当年申报通知为准",
             "No conditions recorded: see the year's call for applications")
@@ -287,6 +288,8 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
         return expected in actual
     if op == "before":
         return str(actual) < str(expected)
+    if op == "years_since":  # `actual` is already the years elapsed (see _outcome)
+        return actual >= expected
     raise AssertionError(op)  # ops are checked before
 
 
@@ -372,6 +375,10 @@ def _condition(name: Any, op: Any, expected: Any, where: str, source: str,
         _check_tiers(by, op, expected, where)
         return Condition(name, op, [list(t) for t in expected], where, source, label,
                          illustrative, by=by, label_en=label_en)
+    if op == "years_since" and (name != "founded_year" or isinstance(expected, bool)
+                                or not isinstance(expected, int) or expected < 0):
+        raise InvalidInput("years_since tests founded_year with a whole number of years",
+                           value=expected, where=where)
     if op in ("in", "not_in") and not isinstance(expected, list | tuple | set):
         raise InvalidInput("needs a list value", value=expected, where=where)
     wanted = (frozenset(_region_wanted(expected))
@@ -457,6 +464,8 @@ class ProgrammeCheck:
             inside = bool(self._chain(str(actual)) & cond.wanted)
             ok = inside if cond.op in ("==", "in") else not inside
             return ("passed" if ok else "failed"), actual, inside
+        if cond.op == "years_since":  # a year at least N years before the evaluation date
+            actual = self.today.year - int(actual)
         try:
             expected = (tier_threshold(cond.expected, firm[cond.by]) if cond.by
                         else cond.expected)
@@ -547,6 +556,11 @@ def _worded(cond: Condition, outcome: str, actual: Any, held: bool,
     elif op == "has_flag":
         check = Check(name, op, expected, actual, f"{'具备' if held else '不具备'}{expected}",
                       f"{'has' if held else 'lacks'} {expected}", cond.label)
+    elif op == "years_since":  # `actual` holds the years since the founding year
+        check = Check(name, op, expected, actual,
+                      f"成立 {actual} 年，{'不少于' if held else '不足'} {expected} 年",
+                      f"founded {actual} years ago, {'at least' if held else 'under'} "
+                      f"{expected}", cond.label)
     else:
         shown = _SHOWN if held else _NEGATED
         a, e = _fmt(actual, unit), _fmt(expected, unit)

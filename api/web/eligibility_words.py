@@ -62,6 +62,9 @@ def check_words(check: Mapping[str, Any], outcome: str, lang: str) -> str:
                  date=expected)
     elif op == "has_flag":
         text = t("elig_has_flag" if outcome == "passed" else "elig_lacks_flag", flag=expected)
+    elif op == "years_since":  # `actual` holds the years since the founding year
+        text = t("elig_founded_ok" if outcome == "passed" else "elig_founded_short",
+                 years=actual, min=expected)
     else:
         op_name = OP_NAMES.get(op, op)
         if name in PLACE_FIELDS:

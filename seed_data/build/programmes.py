@@ -50,7 +50,7 @@ def by_name(name: str) -> str:
 
 
 HIGH_TECH = [
-    published("founded_year", "<=", 2025, "注册成立一年以上（按成立年份判断）",
+    published("founded_year", "years_since", 1, "注册成立一年以上（按成立年份判断）",
               "registered at least one year before applying (judged by the founding year)",
               HIGH_TECH_RULES),
     published("rd_ratio_pct", ">=", [[5000, 5], [20000, 4], [None, 3]],

@@ -342,3 +342,21 @@ def test_a_verdict_says_when_an_invented_threshold_decides_it():
     only_invented = evaluate_eligibility(
         FIRM, prog(rules=[{**rule("rd_ratio_pct", ">=", 3), "illustrative": True}]))
     assert (only_invented.status, only_invented.illustrative) == ("not_eligible", True)
+
+
+def test_registered_a_year_before_is_counted_from_the_evaluation_date() -> None:
+    # 高企: 注册成立一年以上 — judged by the founding year against the date evaluated,
+    # so the same rule reads right in any year (no fixed year in the seed).
+    p = prog(rules=[rule("founded_year", "years_since", 1)])
+    new = {**FIRM, "founded_year": 2026}
+    assert evaluate_eligibility(new, p, today="2026-12-04").status == "not_eligible"
+    later = evaluate_eligibility(new, p, today="2027-01-02")
+    assert later.status == "eligible"
+    assert [c.text_zh for c in later.passed] == ["成立 1 年，不少于 1 年"]
+    short = evaluate_eligibility(new, p, today="2026-06-01").failed
+    assert [(c.actual, c.text_en) for c in short] == [(0, "founded 0 years ago, under 1")]
+    assert evaluate_eligibility({"name": "x"}, p).status == "unknown"
+    with pytest.raises(InvalidInput):
+        evaluate_eligibility(FIRM, prog(rules=[rule("employees", "years_since", 1)]))
+    with pytest.raises(InvalidInput):
+        evaluate_eligibility(FIRM, prog(rules=[rule("founded_year", "years_since", "1")]))
