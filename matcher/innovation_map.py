@@ -38,6 +38,7 @@ from typing import Any
 import networkx as nx
 
 from duijie.graph.errors import InvalidInput
+from duijie.matcher.betweenness import betweenness_centrality
 
 SUPPLIER_KINDS = frozenset({"Expert", "Institute"})
 NODE_KINDS = frozenset({"Enterprise", "Need"}) | SUPPLIER_KINDS
@@ -181,9 +182,10 @@ def centrality(graph: nx.Graph, *, sample: int = 200, seed: int = 0
                ) -> dict[str, dict[str, float]]:
     """Degree and betweenness centrality of every node, each in [0, 1].
 
-    Betweenness is exact up to `EXACT_BETWEENNESS_UP_TO` nodes; above, it is estimated
-    from `sample` source nodes drawn with `seed` (networkx's `k`), so it stays the same
-    for the same graph.
+    Betweenness is exact up to `EXACT_BETWEENNESS_UP_TO` nodes (compiled:
+    `matcher.betweenness`, networkx's answer); above, it is estimated from `sample`
+    source nodes drawn with `seed` (networkx's `k`), so it stays the same for the same
+    graph.
 
     >>> g = nx.Graph([("a", "b"), ("b", "c")])
     >>> centrality(g)["b"]
@@ -194,8 +196,7 @@ def centrality(graph: nx.Graph, *, sample: int = 200, seed: int = 0
     degree = nx.degree_centrality(graph)
     k = None if graph.number_of_nodes() <= EXACT_BETWEENNESS_UP_TO else min(
         sample, graph.number_of_nodes())
-    between = nx.betweenness_centrality(graph, k=k, seed=seed if k else None,
-                                        normalized=True)
+    between = betweenness_centrality(graph, k=k, seed=seed if k else None, normalized=True)
     return {n: {"degree": round(degree[n], 6), "betweenness": round(between[n], 6)}
             for n in sorted(graph)}
 
