@@ -276,6 +276,7 @@ class TextAffinity(BaseEstimator):
 
     def _init_side(self) -> None:
         self._query_memo: dict = {}  # a new index: vectors of another vocabulary go
+        self._share_memo: dict = {}  # (`shown_share._prepared`) and so do their flags
         self.n_added_ = 0
         self._side_rows: list[tuple[np.ndarray, np.ndarray]] = []
         self._side_doc_profile: list[int] = []

@@ -113,3 +113,43 @@ def test_ranking_with_bounds_explains_fewer_and_chooses_the_same(seeded):
             assert bounded_read <= plain_read
             fewer += bounded_read < plain_read
     assert fewer > 0
+
+
+def test_bounds_read_from_term_columns_equal_the_rows_bit_for_bit(monkeypatch):
+    """Profiles of many (or long) documents keep their per-document model's term columns
+    (`fusion._columns`); their bounds are then summed from the query terms' postings,
+    and must be the rows' sums exactly, for profiles added after the fit too."""
+    import random
+
+    from duijie.matcher import fusion
+
+    rng = random.Random(8)
+    words = ["红外", "探测器", "降噪", "碳纤维", "复合材料", "固化", "专家", "长期合作",
+             "电池", "老化", "激光", "光学", "相机", "企业", "传感器", "标定"]
+    profiles = [{"id": f"i{i}", "docs": [
+        {"id": f"i{i}/{j}", "text": " ".join(rng.choice(words) for _ in range(rng.randint(2, 9)))}
+        for j in range(rng.randint(5, 30))]} for i in range(40)]
+    monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 10 ** 12)
+    by_rows = TextAffinity(fusion_depth=15).fit(profiles)
+    monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 100)
+    by_terms = TextAffinity(fusion_depth=15).fit(profiles)
+    assert "cols_" not in vars(by_rows.doc_model_) and "cols_" in vars(by_terms.doc_model_)
+    added = [{"id": "new", "docs": [{"id": "new/0", "text": "红外 探测器 噪声 光学"}]}]
+    for model in (by_rows, by_terms):
+        model.add_profiles(added)
+    ids = [p["id"] for p in profiles] + ["new"]
+    cut = _segmenter(by_rows.tokenizer_.extra_terms).cut
+    below_one = 0
+    for query in ("红外探测器降噪专家", "碳纤维复合材料固化 长期合作", "电池老化激光标定",
+                  "企业专家"):
+        rows = share_bounds(by_rows, query, ids, cut)
+        terms = share_bounds(by_terms, query, ids, cut)
+        assert rows == terms  # bit for bit
+        assert terms["new"] == 1.0  # added after the fit: not bounded
+        below_one += sum(b < 0.999 for b in terms.values())
+        for pid in ids[:10]:
+            assert terms[pid] >= exact_share(by_terms, query, pid)
+        # asked again, in batches of another size, from the kept query: the same bounds
+        assert {p: b for i in range(0, len(ids), 7)
+                for p, b in share_bounds(by_terms, query, ids[i:i + 7], cut).items()} == terms
+    assert below_one > 20  # the bounds are not all 1
