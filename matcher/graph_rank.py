@@ -392,7 +392,8 @@ def personalized_pagerank_many(t: Transition, personalizations: list[Mapping[int
                 entries.append((np.flatnonzero(vec), vec[np.flatnonzero(vec)]))
         rows = [solver.pagerank(_entry_columns(entries[i:i + BATCH], n)).T
                 for i in range(0, len(entries), BATCH)]
-        return np.concatenate(rows)
+        # one batch (as `pagerank_vectors` asks): its transpose as it is, not a copy
+        return rows[0] if len(rows) == 1 else np.concatenate(rows)
     vectors = [_as_vector(v, n, "personalization") for v in personalizations]
     p = np.stack(vectors)
     bound = tol * n
