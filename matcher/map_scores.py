@@ -63,7 +63,8 @@ GRAPH_MODES = ("joint", "per_need")
 _SLACK = 1e-9  # above any rounding of a score to 12 places
 _OPEN = 16
 """Candidates looked at together (their conflicts checked, then their shares bounded
-in one call): one `share_bounds` call costs about as much for 16 as for 4."""
+in one call): one `share_bounds` call costs about as much for 16 as for 4 (bounding
+all of a need's few hundred at once, measured, costs more than the batches)."""
 
 
 @dataclass
