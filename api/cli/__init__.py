@@ -12,11 +12,13 @@ Commands live in `api/commands/`, one module per capability, imported on first u
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 import click
 
-from duijie.api.cli.context import cli_group
+from duijie.api.cli.context import cli_group, new_store_discarded_on_failure
 from duijie.api.cli.error_words import error_line, usage_line
 from duijie.graph.errors import DuijieError
 
@@ -34,8 +36,21 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; Duijie's errors become one line on stderr and an exit code."""
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    if on_main_thread:  # `kill`/`timeout` stop a command as Ctrl-C does: its new store goes
+        before = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        cli.main(args=argv, prog_name="duijie", standalone_mode=False)
+        return run(argv)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, before)
+
+
+def run(argv: list[str] | None) -> int:
+    """`main` without the signal handling."""
+    try:
+        with new_store_discarded_on_failure():
+            cli.main(args=argv, prog_name="duijie", standalone_mode=False)
     except DuijieError as exc:
         click.echo(error_line(exc), err=True)
         return exc.exit_code

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 from tqdm import tqdm
 
-from duijie.graph import open_store
+from duijie.graph import open_store, store_url
 from duijie.graph.bolt_wait import WAIT_ENV
 from duijie.graph.errors import NotFound
 from duijie.graph.store import GraphStore
@@ -28,6 +29,7 @@ class AppContext:
         self.create = create
         self._store: GraphStore | None = None
         self.missing = False  # `existing_store` found no database and stood in an empty one
+        self.new_file: str | None = None  # the SQLite file this command will create, if any
 
     @property
     def store(self) -> GraphStore:
@@ -51,6 +53,43 @@ class AppContext:
             self._store = None
 
 
+_NEW_STORES: list[AppContext] = []
+
+
+def sqlite_file(url: str | None) -> str | None:
+    """The SQLite file a store URL names, or None (Bolt, in memory).
+
+    >>> sqlite_file("sqlite:///x.db"), sqlite_file("x.db"), sqlite_file("bolt://h:7687")
+    ('x.db', 'x.db', None)
+    """
+    url = store_url(url)
+    if url.startswith("sqlite:///"):
+        return url[len("sqlite:///"):]
+    return None if "://" in url or url == ":memory:" else url
+
+
+@contextmanager
+def new_store_discarded_on_failure() -> Iterator[None]:
+    """A command that fails leaves no database it created behind, not even an empty one:
+    a write into a new store is all or nothing (`serve` keeps what its users wrote).
+
+    A store that existed before the command is never removed: its writes are atomic
+    batches, which a failure does not half-write.
+    """
+    try:
+        yield
+    except BaseException:
+        for app in _NEW_STORES:
+            app.close()
+            for path in (app.new_file, *(f"{app.new_file}{s}" for s in ("-wal", "-shm",
+                                                                          "-journal"))):
+                if path and os.path.exists(path):
+                    os.remove(path)
+        raise
+    finally:
+        _NEW_STORES.clear()
+
+
 def cli_group(func: Callable) -> click.Group:
     """The root group: `--db`/`--graph` select the store for every subcommand."""
 
@@ -71,6 +110,12 @@ def cli_group(func: Callable) -> click.Group:
         if bolt_timeout is not None:  # read where a Bolt store opens, here or in a worker
             os.environ[WAIT_ENV] = str(bolt_timeout)
         app = AppContext(graph_url or db, create=ctx.invoked_subcommand in CREATING_COMMANDS)
+        # `user add` makes the accounts, in the embedded store's file; `serve` keeps its writes
+        creates = app.create or ctx.invoked_subcommand == "user"
+        path = sqlite_file(app.url) if creates and ctx.invoked_subcommand != "serve" else None
+        if path is not None and not os.path.exists(path):
+            app.new_file = path
+            _NEW_STORES.append(app)
         ctx.obj = app
         ctx.call_on_close(app.close)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import cli_lang, pad, status_word
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
     DEFAULT_MIN_SCORE,
@@ -49,10 +50,35 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json(rows)  # a JSON array, as this command has always printed
         return
+    click.echo(event_table(rows, cli_lang()))
+
+
+EVENT_COLUMNS = {  # header words, then what an undated event shows as its date
+    "zh": ("日期", "状态", "记录企业", "参与方", "会谈", "活动", "日期未定", "（示意）"),
+    "en": ("date", "status", "firms", "people", "meetings", "event", "no date", " (示意)"),
+}
+
+
+def event_table(rows: list[dict], lang: str) -> str:
+    """`event list` as a table in one language: date, status, the firms on record, the
+    participants and meetings planned, then the event's name and [id] to type.
+
+    >>> print(event_table([{"id": "evt:x", "name": "西安对接会", "start_date": None,
+    ...     "status": "held", "recorded_firms": 11, "participants": 0, "meetings": 0,
+    ...     "illustrative": False}], "zh"))
+    日期        状态     记录企业   参与方     会谈  活动
+    日期未定    已举办         11        0        0  西安对接会 [evt:x]
+    """
+    date, status, firms, people, meetings, event, undated, mark = EVENT_COLUMNS[lang]
+    lines = [f"{pad(date, 12)}{pad(status, 8)}{pad(firms, 9, right=True)}"
+             f"{pad(people, 9, right=True)}{pad(meetings, 9, right=True)}  {event}"]
     for r in rows:
-        click.echo(f"{r['id']:<36} {r['start_date'] or '':<10} {r['status']:<9} "
-                   f"{r['recorded_firms']:>4} firms (record) {r['participants']:>4} participants "
-                   f"{r['meetings']:>4} meetings  {r['name']}")
+        name = r["name"] + (mark if r.get("illustrative") and "示意" not in r["name"] else "")
+        day, state = r["start_date"] or undated, status_word(r["status"], lang)
+        lines.append(f"{pad(day, 12)}{pad(state, 8)}"
+                     f"{r['recorded_firms']:>9}{r['participants']:>9}{r['meetings']:>9}  "
+                     f"{name} [{r['id']}]")
+    return "\n".join(lines)
 
 
 @event.command()
