@@ -45,3 +45,73 @@ def pad(text: str, columns: int, *, right: bool = False) -> str:
 def status_word(status: str, lang: str) -> str:
     """An event's status in `lang`; an unknown status as stored."""
     return EVENT_STATUS[lang].get(status, status)
+
+
+EVENT_WORDS = {  # what the `event` commands say, by key: [zh] and [en] hold the same keys
+    "zh": {
+        "created": "已创建 {id}：{slots} 个时段，{tables} 张洽谈桌",
+        "added": "已加入 {name} [{id}]（{side}）",
+        "invited": "邀请 {count} 位：{names}",
+        "covered": "覆盖需求优先级 {covered:g} / {total:g}",
+        "uncovered": "  未覆盖 {name} [{id}]：{why}",
+        "rule": "已记录 {kind}（{firm}，{helper}）",
+        "kept": "保留已记录的 {count} 场会谈，其余围绕它们规划",
+        "note": "说明：{note}",
+        "unassigned": "未安排 {name}：{why}",
+        "not_placed": "未排入 {id}：{why}",
+        "placed": "已排入 {placed} 场，未排入 {unplaced} 场，空档 {gaps} 个",
+        "published": "，已发布 {count} 场",
+        "wrote": "已写入 {path}（{fmt}）",
+        "recorded": "已记录会谈 {meeting} 的结果（{stage}）",
+        "no_show": "{id} 未到场；{name} [{helper}] 替补（{start}，{table}），会谈 {new}",
+        "no_alternate": "{id} 未到场；该时段没有空闲的替补",
+        "follow_up_added": "已为 {id} 添加跟进",
+        "overdue": "{due}（逾期 {days} 天） {owner} {action}  {meeting} [{id}]",
+        "no_overdue": "没有逾期的跟进",
+        "side_firm": "企业", "side_helper": "承接方",
+    },
+    "en": {
+        "created": "created {id}: {slots} slots, {tables} tables",
+        "added": "added {name} [{id}] ({side})",
+        "invited": "invited {count}: {names}",
+        "covered": "covered {covered:g} of {total:g} priority",
+        "uncovered": "  uncovered {name} [{id}]: {why}",
+        "rule": "{kind} ({firm}, {helper}) recorded",
+        "kept": "kept {count} recorded meeting(s) and planned around them",
+        "note": "note: {note}",
+        "unassigned": "unassigned {name}: {why}",
+        "not_placed": "not placed {id}: {why}",
+        "placed": "{placed} placed, {unplaced} not placed, {gaps} idle gaps",
+        "published": ", {count} published",
+        "wrote": "wrote {path} ({fmt})",
+        "recorded": "recorded the outcome of meeting {meeting} ({stage})",
+        "no_show": "{id} no-show; {name} [{helper}] takes its place ({start}, {table}) as {new}",
+        "no_alternate": "{id} no-show; no alternate is free in that slot",
+        "follow_up_added": "follow-up added to {id}",
+        "overdue": "{due} ({days} days) {owner} {action}  {meeting} [{id}]",
+        "no_overdue": "no overdue follow-ups",
+        "side_firm": "firm", "side_helper": "helper",
+    },
+}
+
+
+def catalog_word(key: str) -> str:
+    """A word of the web pages' catalog in the CLI's language, so both say the same thing.
+
+    >>> import os; os.environ.pop(LANG_ENV, None) and None
+    >>> catalog_word("events_rule_pin")
+    '锁定'
+    """
+    from duijie.api.web.i18n import translate
+
+    return translate(key, cli_lang())
+
+
+def event_words(key: str, **values: object) -> str:
+    """What an `event` command says, in the CLI's language.
+
+    >>> import os; os.environ.pop(LANG_ENV, None) and None
+    >>> event_words("placed", placed=2, unplaced=0, gaps=1)
+    '已排入 2 场，未排入 0 场，空档 1 个'
+    """
+    return EVENT_WORDS[cli_lang()][key].format(**values)

@@ -64,3 +64,46 @@ def test_event_list_in_english_has_no_chinese_labels(seeded: Path) -> None:
     assert xian.startswith("2019-05-23  held")
     assert any(line.startswith("no date") for line in lines)
     assert "已举办" not in done.stdout and "日期未定" not in done.stdout
+
+
+def chinese_only(text: str, *typed: str) -> list[str]:
+    """Latin words of a Chinese answer once the ids and values the user typed, [ids],
+    (mtg:…) ids and dates are taken out."""
+    for value in typed:
+        text = text.replace(value, " ")
+    return latin_words(re.sub(r"\(?mtg:\w+\)?|T\d+", " ", text))
+
+
+def test_an_event_from_creation_to_follow_up_speaks_chinese(seeded: Path) -> None:
+    firm, expert, evt = "ent:ailaiyi", "exp:xian-han-zhenyu", "evt:one-language"
+    steps = [("event", "create", "语言测试对接会", "--id", evt, "--days", "2019-05-23",
+              "--tables", "2"),
+             ("event", "invite", evt, firm, expert),
+             ("event", "rule", evt, "pin", firm, expert),
+             ("event", "plan", evt, "--simple-scores"),
+             ("event", "schedule", evt, "--publish")]
+    said = {}
+    for args in steps:
+        done = run(*args, db=seeded)
+        assert done.returncode == 0, (args, done.stderr)
+        said[args[1]] = done.stdout
+        assert chinese_only(done.stdout, *args) == [], (args, done.stdout)
+    assert said["create"].startswith(f"已创建 {evt}：6 个时段，2 张洽谈桌")
+    assert f"已加入 艾莱依集团 [{firm}]（企业）" in said["invite"]
+    assert said["rule"].startswith("已记录 锁定（")
+    assert "[锁定]" in said["plan"]
+    assert "已排入 1 场，未排入 0 场，空档 0 个，已发布 1 场" in said["schedule"]
+    meeting = re.search(r"mtg:\w+", said["schedule"]).group()
+    for args in [("event", "followups", "--add", meeting, "--action", "寄送样品", "--owner",
+                  "张三", "--due", "2019-06-30"),
+                 ("event", "followups", "--event", evt, "--today", "2019-07-10"),
+                 ("event", "outcome", meeting, "--held", "--rating-need", "5")]:
+        done = run(*args, db=seeded)
+        assert done.returncode == 0, (args, done.stderr)
+        assert chinese_only(done.stdout, *args) == [], (args, done.stdout)
+        said[args[-1]] = done.stdout
+    assert "2019-06-30（逾期 10 天） 张三" in said["2019-07-10"]
+    assert said["5"].startswith(f"已记录会谈 {meeting} 的结果（会后）")
+    english = in_english("event", "followups", "--event", evt, "--today", "2019-07-10",
+                         db=seeded)
+    assert "2019-06-30 (10 days) 张三" in english.stdout and "逾期" not in english.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-from duijie.api.cli.words import cli_lang, pad, status_word
+from duijie.api.cli.words import catalog_word, cli_lang, event_words, pad, status_word
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
     DEFAULT_MIN_SCORE,
@@ -131,7 +131,8 @@ def create(app: AppContext, name: str, event_id: str | None, place: str | None,
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(f"created {result.id}: {result.slots} slots, {len(result.tables)} tables")
+        click.echo(event_words("created", id=result.id, slots=result.slots,
+                               tables=len(result.tables)))
 
 
 @event.command()
@@ -182,14 +183,15 @@ def invite(app: AppContext, event_id: str, participants: tuple[str, ...],
         echo_json(result.to_dict())
         return
     for a in result.added:
-        click.echo(f"added {a['name']} [{a['id']}] ({a['side']})")
+        side = event_words(f"side_{a['side']}") if a["side"] in ("firm", "helper") else a["side"]
+        click.echo(event_words("added", name=a["name"], id=a["id"], side=side))
     if result.invitations is not None:
         inv, names = result.invitations, result.names
-        click.echo(f"invited {len(inv.invited)}: "
-                   + ", ".join(f"{names.get(i, i)} [{i}]" for i in inv.invited))
-        click.echo(f"covered {inv.covered_weight:g} of {inv.total_weight:g} priority")
+        click.echo(event_words("invited", count=len(inv.invited), names="、".join(
+            f"{names.get(i, i)} [{i}]" for i in inv.invited)))
+        click.echo(event_words("covered", covered=inv.covered_weight, total=inv.total_weight))
         for need, why in inv.uncovered.items():
-            click.echo(f"  uncovered {names.get(need, need)} [{need}]: {why}")
+            click.echo(event_words("uncovered", name=names.get(need, need), id=need, why=why))
 
 
 @event.command()
@@ -219,7 +221,8 @@ def rule(app: AppContext, event_id: str, kind: str, firm: str, helper: str, stat
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(f"{kind} ({firm}, {helper}) recorded")
+        click.echo(event_words("rule", kind=catalog_word(f"events_rule_{kind}"), firm=firm,
+                               helper=helper))
 
 
 @event.command()
@@ -257,14 +260,14 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
         return
     for m in data["meetings"]:
         click.echo(f"{m['firm_name'] or m['firm']} × {m['helper_name'] or m['helper']}  "
-                   f"{m['score']:.2f}  [{m['source']}]  "
+                   f"{m['score']:.2f}  [{catalog_word('events_source_' + m['source'])}]  "
                    f"{'；'.join(render_reason(r) for r in m['reasons'][:2])}")
     if data["kept"]:
-        click.echo(f"kept {len(data['kept'])} recorded meeting(s) and planned around them")
+        click.echo(event_words("kept", count=len(data["kept"])))
     for note in data["diagnostics"]:
-        click.echo(f"note: {note}")
+        click.echo(event_words("note", note=note))
     for pid, why in data["unassigned"].items():
-        click.echo(f"unassigned {data['names'].get(pid) or pid}: {why}")
+        click.echo(event_words("unassigned", name=data["names"].get(pid) or pid, why=why))
 
 
 @event.command("schedule")
@@ -292,10 +295,10 @@ def schedule_cmd(app: AppContext, event_id: str, publish: bool, as_json: bool) -
         click.echo(f"{placed.start:%m-%d %H:%M}-{placed.end:%H:%M} {p['table']:<5} {who}  "
                    f"({p['meeting']})")
     for mid, why in data["unplaced"].items():
-        click.echo(f"not placed {mid}: {why}")
-    click.echo(f"{len(data['placements'])} placed, {len(data['unplaced'])} not placed, "
-               f"{data['idle_gaps']} idle gaps" + (f", {data['published']} published"
-                                                   if publish else ""))
+        click.echo(event_words("not_placed", id=mid, why=why))
+    click.echo(event_words("placed", placed=len(data["placements"]),
+                           unplaced=len(data["unplaced"]), gaps=data["idle_gaps"])
+               + (event_words("published", count=data["published"]) if publish else ""))
 
 
 @event.command()
@@ -330,7 +333,7 @@ def agenda(app: AppContext, event_id: str, fmt: str, participant: str | None,
     tmp = path.with_name(path.name + ".part")  # written whole or not at all
     tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     tmp.replace(path)
-    click.echo(f"wrote {path} ({fmt})")
+    click.echo(event_words("wrote", path=path, fmt=fmt))
 
 
 @event.command()
@@ -369,7 +372,8 @@ def outcome(app: AppContext, meeting_id: str, stage: str, held: bool | None,
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(f"recorded {result.id}")
+        click.echo(event_words("recorded", meeting=meeting_id,
+                               stage=catalog_word(f"events_stage_{stage}")))
 
 
 @event.command("no-show")
@@ -390,10 +394,11 @@ def no_show(app: AppContext, meeting_id: str, as_json: bool) -> None:
         echo_json(result.to_dict())
     elif result.replacement_meeting:
         new = result.replacement_meeting
-        click.echo(f"{meeting_id} no-show; {new['helper_name']} [{new['helper']}] takes its "
-                   f"place ({new['start']}, {new['table']}) as {new['id']}")
+        click.echo(event_words("no_show", id=meeting_id, name=new["helper_name"],
+                               helper=new["helper"], start=new["start"], table=new["table"],
+                               new=new["id"]))
     else:
-        click.echo(f"{meeting_id} no-show; no alternate is free in that slot")
+        click.echo(event_words("no_alternate", id=meeting_id))
 
 
 @event.command()
@@ -423,17 +428,18 @@ def followups(app: AppContext, event_id: str | None, today: str | None, meeting_
         if as_json:
             echo_json(added.to_dict())
         else:
-            click.echo(f"follow-up added to {meeting_id}")
+            click.echo(event_words("follow_up_added", id=meeting_id))
         return
     rows = event_followups(app.store, event_id=event_id, today=today).to_dict()["follow_ups"]
     if as_json:
         echo_json(rows)  # a JSON array, as this command has always printed
         return
     for r in rows:
-        click.echo(f"{r['due']} ({r['days_overdue']} days) {r['owner']:<8} {r['action']}  "
-                   f"{r['meeting']} [{r['meeting_id']}]")
+        click.echo(event_words("overdue", due=r["due"], days=r["days_overdue"],
+                               owner=pad(r["owner"], 8), action=r["action"],
+                               meeting=r["meeting"], id=r["meeting_id"]))
     if not rows:
-        click.echo("no overdue follow-ups")
+        click.echo(event_words("no_overdue"))
 
 
 @event.command()
