@@ -107,3 +107,18 @@ def test_an_event_from_creation_to_follow_up_speaks_chinese(seeded: Path) -> Non
     english = in_english("event", "followups", "--event", evt, "--today", "2019-07-10",
                          db=seeded)
     assert "2019-06-30 (10 days) 张三" in english.stdout and "逾期" not in english.stdout
+
+
+def test_init_and_stats_speak_chinese_and_english_on_request(seeded: Path,
+                                                             tmp_path: Path) -> None:
+    done = run("stats", db=seeded)
+    assert done.returncode == 0, done.stderr
+    assert latin_words(done.stdout) == [], done.stdout
+    lines = done.stdout.splitlines()
+    assert re.fullmatch(r"节点 +\d+", lines[0]) and "  企业" in done.stdout
+    assert "  隶属" in done.stdout and "  提交" in done.stdout
+    assert len({width(line) for line in lines}) == 1, done.stdout  # counts end in one column
+    english = in_english("stats", db=seeded).stdout
+    assert english.startswith("nodes") and "  Enterprise" in english and "企业" not in english
+    made = run("init", db=tmp_path / "new.db")
+    assert made.stdout.startswith("数据库已就绪：") and "new.db" in made.stdout

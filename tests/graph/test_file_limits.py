@@ -29,8 +29,7 @@ def test_a_row_of_two_million_cells_is_one_error_line(tmp_path):
     assert time.monotonic() - started < 120  # seconds, not the minutes it took unbounded
     assert "wide.csv, row 2" in done.stderr and "2,000,002 cells" in done.stderr
     assert len(done.stderr.splitlines()) <= 3
-    assert not (tmp_path / "d.db").exists() or "Enterprise" not in cli(
-        "--db", str(tmp_path / "d.db"), "stats", cwd=tmp_path).stdout
+    assert not (tmp_path / "d.db").exists()  # the import made it: nothing is left
 
 
 def test_an_import_lists_at_most_the_problem_cap(tmp_path):
