@@ -95,7 +95,7 @@ EVENT_WORDS = {  # what the `event` commands say, by key: [zh] and [en] hold the
 }
 
 
-def catalog_word(key: str) -> str:
+def catalog_word(key: str, **values: object) -> str:
     """A word of the web pages' catalog in the CLI's language, so both say the same thing.
 
     >>> import os; os.environ.pop(LANG_ENV, None) and None
@@ -104,7 +104,7 @@ def catalog_word(key: str) -> str:
     """
     from duijie.api.web.i18n import translate
 
-    return translate(key, cli_lang())
+    return translate(key, cli_lang(), **values)
 
 
 def event_words(key: str, **values: object) -> str:
@@ -115,3 +115,50 @@ def event_words(key: str, **values: object) -> str:
     '已排入 2 场，未排入 0 场，空档 1 个'
     """
     return EVENT_WORDS[cli_lang()][key].format(**values)
+
+
+DECISIONS = {
+    "zh": {"same": "同一机构", "part_of": "下属单位", "review": "待核对", "different": "不同机构"},
+    "en": {"same": "same", "part_of": "part_of", "review": "review", "different": "different"},
+}
+
+RESOLVE_WORDS = {
+    "zh": {"new": "（新机构）", "no_candidate": "没有候选：{name} 将作为新机构",
+           "no_items": "没有核对记录", "accepted": "已合并 {id}：{name} 并入 {stored}",
+           "rejected": "已判定不同 {id}：{name} 与 {stored} 保持分开"},
+    "en": {"new": "(new organisation)",
+           "no_candidate": "no candidate for {name}: it would be a new organisation",
+           "no_items": "no review items", "accepted": "accepted {id}: {name} merged into {stored}",
+           "rejected": "rejected {id}: {name} and {stored} stay apart"},
+}
+
+
+def decision_word(decision: str) -> str:
+    """A resolution decision in the CLI's language; an unknown one as given.
+
+    >>> import os; os.environ.pop(LANG_ENV, None) and None
+    >>> decision_word("review"), decision_word("odd")
+    ('待核对', 'odd')
+    """
+    return DECISIONS[cli_lang()].get(decision, decision)
+
+
+def resolve_words(key: str, **values: object) -> str:
+    """What `resolve` and `review` say, in the CLI's language."""
+    return RESOLVE_WORDS[cli_lang()][key].format(**values)
+
+
+def reason_words(reason: str) -> str:
+    """A reason of resolution (written in English by the resolver) in the CLI's language,
+    through the review page's catalog; a reason it has no words for stays as written.
+
+    >>> import os; os.environ.pop(LANG_ENV, None) and None
+    >>> reason_words("names 大立 / 大力: characters 50%, pinyin 100%")
+    '名称 大立 / 大力：字符相似 50%，拼音相似 100%'
+    """
+    from duijie.api.services.resolve import evidence
+
+    found = evidence(reason)
+    if found.code == "other":
+        return reason
+    return catalog_word(f"review_reason_{found.code}", **found.values)

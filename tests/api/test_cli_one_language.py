@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,24 @@ def test_init_and_stats_speak_chinese_and_english_on_request(seeded: Path,
     assert english.startswith("nodes") and "  Enterprise" in english and "企业" not in english
     made = run("init", db=tmp_path / "new.db")
     assert made.stdout.startswith("数据库已就绪：") and "new.db" in made.stdout
+
+
+def test_resolve_and_review_speak_chinese(seeded: Path, tmp_path: Path) -> None:
+    found = run("resolve", "大立科技", db=seeded)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.startswith("同一机构   1.00  浙江大立科技 [ent:dali-technology]")
+    assert "核心名称相同：大立科技" in found.stdout
+    assert latin_words(found.stdout) == [], found.stdout
+    english = in_english("resolve", "大立科技", db=seeded).stdout
+    assert english.startswith("same ") and "same core name: 大立科技" in english
+
+    db, table = tmp_path / "review.db", tmp_path / "firms.csv"
+    shutil.copy(seeded, db)
+    table.write_text("企业名称\n示例德清网联\n", encoding="utf-8")  # only the name agrees
+    assert run("import", "企业", str(table), db=db).returncode == 0
+    listed = run("review", "list", db=db)
+    assert listed.returncode == 0, listed.stderr
+    assert "待核对" in listed.stdout and "示例德清网联 [" in listed.stdout
+    assert "只有名称相符，需要人工确认" in listed.stdout
+    assert latin_words(re.sub(r"rev:\w+", " ", listed.stdout)) == [], listed.stdout
+    assert run("review", "list", "--status", "rejected", db=db).stdout.strip() == "非同一机构：0"

@@ -150,9 +150,9 @@ def test_resolve_file_answers_one_row_a_line(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith("2\t恒峰工具\tsame\t恒锋工具股份有限公司")
-    assert lines[1].startswith("3\t四川路桥\tdifferent\t(new organisation)")
-    assert lines[2].startswith("4\t山东路桥\tsame\t山东路桥")
+    assert lines[0].startswith("2\t恒峰工具\t同一机构\t恒锋工具股份有限公司")
+    assert lines[1].startswith("3\t四川路桥\t不同机构\t（新机构）")
+    assert lines[2].startswith("4\t山东路桥\t同一机构\t山东路桥")
     answers = [json.loads(line) for line in
                run_cli("resolve", "--file", str(names), "--json", db=db).stdout.splitlines()]
     assert [a["decision"] for a in answers] == ["same", "different", "same"]

@@ -502,7 +502,7 @@ def test_cli_resolve_and_review(db_path: Path) -> None:
     accepted = duijie(db_path, "review", "accept", item["id"], "--user", "alice")
     assert accepted.returncode == 0, accepted.stderr
     # A person reads it: both organisations by name, never the stored node's id.
-    assert accepted.stdout.strip() == (f"accepted {item['id']}: 恒峰工具 merged into "
+    assert accepted.stdout.strip() == (f"已合并 {item['id']}：恒峰工具 并入 "
                                        f"恒锋工具股份有限公司")
     with SqliteStore(db_path) as store:
         assert store.counts()["nodes"]["Enterprise"] == 2
@@ -514,8 +514,8 @@ def test_cli_resolve_and_review(db_path: Path) -> None:
     assert other["candidate_id"] == "ent:jk"
     rejected = duijie(db_path, "review", "reject", other["id"])
     assert rejected.returncode == 0, rejected.stderr
-    assert rejected.stdout.strip() == (f"rejected {other['id']}: 浙江金凯们业有限公司 and "
-                                       f"浙江金凯门业有限公司 stay apart")
+    assert rejected.stdout.strip() == (f"已判定不同 {other['id']}：浙江金凯们业有限公司 与 "
+                                       f"浙江金凯门业有限公司 保持分开")
 
     again = duijie(db_path, "review", "reject", item["id"])
     assert again.returncode == 4 and "already accepted" in again.stderr

@@ -10,6 +10,13 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import (
+    catalog_word,
+    decision_word,
+    pad,
+    reason_words,
+    resolve_words,
+)
 from duijie.api.services.resolve import (
     REVIEW_STATUSES,
     BatchAnswer,
@@ -77,7 +84,7 @@ def resolve_command(app: AppContext, name: str | None, names_file: Path | None,
         echo_json(found.to_dict())
         return
     if not found.candidates:
-        click.echo(f"no candidate for {name}: it would be a new organisation")
+        click.echo(resolve_words("no_candidate", name=name))
         return
     click.echo(render_candidates(found.candidates))
 
@@ -86,29 +93,32 @@ def render_answer(answer: BatchAnswer) -> str:
     """One row of a list's answers, tab-separated: row, name, decision, the
     organisation meant, score.
 
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
     >>> answer = BatchAnswer(2, "恒峰工具", "same", "ent:hf", "恒锋工具", 0.97, [], False)
     >>> render_answer(answer).split()
-    ['2', '恒峰工具', 'same', '恒锋工具', '(ent:hf)', '0.97']
+    ['2', '恒峰工具', '同一机构', '恒锋工具', '(ent:hf)', '0.97']
     >>> render_answer(BatchAnswer(3, "新松", "different", None, None, 0.0, [], False)
     ...               ).split("\\t")
-    ['3', '新松', 'different', '(new organisation)', '0.00']
+    ['3', '新松', '不同机构', '（新机构）', '0.00']
     """
-    meant = f"{answer.name} ({answer.node_id})" if answer.node_id else "(new organisation)"
-    return f"{answer.row}\t{answer.query}\t{answer.decision}\t{meant}\t{answer.score:.2f}"
+    meant = f"{answer.name} ({answer.node_id})" if answer.node_id else resolve_words("new")
+    return (f"{answer.row}\t{answer.query}\t{decision_word(answer.decision)}\t{meant}\t"
+            f"{answer.score:.2f}")
 
 
 def render_candidates(found: list[Candidate]) -> str:
     """Candidates as readable lines: decision, score, id, name, then reasons.
 
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
     >>> print(render_candidates([Candidate("ent:a", "恒锋工具", "Enterprise", 0.97, "same",
     ...                                    ["same region: 嘉兴"])]))
-    same       0.97  ent:a  恒锋工具
-                 same region: 嘉兴
+    同一机构   0.97  恒锋工具 [ent:a]
+                 地区相同：嘉兴
     """
     lines = []
     for c in found:
-        lines.append(f"{c.decision:<10} {c.score:.2f}  {c.node_id}  {c.name}")
-        lines.extend(f"             {reason}" for reason in c.reasons)
+        lines.append(f"{pad(decision_word(c.decision), 10)} {c.score:.2f}  {c.name} [{c.node_id}]")
+        lines.extend(f"             {reason_words(reason)}" for reason in c.reasons)
     return "\n".join(lines)
 
 
@@ -143,7 +153,9 @@ def review_list(app: AppContext, status: str, as_json: bool) -> None:
         echo_json(listed.to_dict()["items"])
         return
     if not listed.items:
-        click.echo(f"no {'' if status == 'all' else status + ' '}review items")
+        click.echo(resolve_words("no_items") if status == "all" else
+                   catalog_word("review_empty") if status == "open" else
+                   f"{catalog_word('review_status_' + status)}：0")
         return
     click.echo(render_review_items(listed.items))
 
@@ -152,10 +164,12 @@ def render_review_items(items: list[ReviewEntry]) -> str:
     """Review items as readable lines: id, status, score, both names and ids, reasons."""
     lines = []
     for item in items:
-        stored = item.candidate_name if item.candidate_name is not None else "(gone)"
-        lines.append(f"{item.id}  {item.status:<8} {item.score:.2f}  {item.name} "
-                     f"({item.incoming_id}) ~ {stored} ({item.candidate_id})")
-        lines.extend(f"    {reason}" for reason in item.reasons)
+        stored = (item.candidate_name if item.candidate_name is not None
+                  else catalog_word("review_gone"))
+        status = catalog_word(f"review_status_{item.status}")
+        lines.append(f"{item.id}  {pad(status, 10)} {item.score:.2f}  {item.name} "
+                     f"[{item.incoming_id}] ~ {stored} [{item.candidate_id}]")
+        lines.extend(f"    {reason_words(reason)}" for reason in item.reasons)
     return "\n".join(lines)
 
 
@@ -172,7 +186,7 @@ def review_accept(app: AppContext, item_id: str, user: str | None) -> None:
       duijie review accept rev:0123456789abcdef --user alice
     """
     item = accept_review_item(app.store, item_id, user or _default_user())
-    click.echo(f"accepted {item.id}: {item.name} merged into {_stored_name(item)}")
+    click.echo(resolve_words("accepted", id=item.id, name=item.name, stored=_stored_name(item)))
 
 
 @review.command("reject")
@@ -187,7 +201,7 @@ def review_reject(app: AppContext, item_id: str, user: str | None) -> None:
       duijie review reject rev:0123456789abcdef
     """
     item = reject_review_item(app.store, item_id, user or _default_user())
-    click.echo(f"rejected {item.id}: {item.name} and {_stored_name(item)} stay apart")
+    click.echo(resolve_words("rejected", id=item.id, name=item.name, stored=_stored_name(item)))
 
 
 def _stored_name(item: ReviewEntry) -> str:
@@ -200,7 +214,7 @@ def _stored_name(item: ReviewEntry) -> str:
     '恒锋工具'
     """
     return item.candidate_name if item.candidate_name is not None else \
-        f"{item.candidate_id} (gone)"
+        f"{item.candidate_id} {catalog_word('review_gone')}"
 
 
 def register(group: click.Group) -> None:
