@@ -14,7 +14,10 @@ projection per request (a few calls only).
         [--db /tmp/bench200k.db] [--baselines]
 
 ``--db`` keeps the generated graph in that SQLite file and reuses it on the next run
-(generating and loading 200,000 experts takes minutes); ``--baselines`` also times bm25s'
+(generating and loading 200,000 experts takes minutes; ``--generate-only`` stops there, to
+prepare the file ahead of a timed run). A run leaves a reused file as it found it: the needs
+it writes are deleted again, and the store's counts per kind are compared before and after
+(a difference stops the run with an error). ``--baselines`` also times bm25s'
 and rank_bm25's top 10 over the same expert profile texts (words + bigrams from the
 vocabulary segmenter's batch path), beside the whole call.
 
@@ -64,11 +67,11 @@ PROGRAMMES = [
 ]
 
 
-def load(store: SqliteStore, args: argparse.Namespace) -> dict[str, int]:
+def load(store: SqliteStore, args: argparse.Namespace) -> None:
+    """The generated graph and the programmes of `PROGRAMMES` into `store`."""
     records = generate_graph(n_enterprises=args.enterprises, n_experts=args.experts,
                              n_institutes=args.institutes, n_needs=args.needs, seed=3,
                              vocabulary=seed_vocabulary())
-    counts = {"nodes": 0, "edges": 0}
     topics = []
     batch_nodes, batch_edges = [], []
 
@@ -84,12 +87,10 @@ def load(store: SqliteStore, args: argparse.Namespace) -> dict[str, int]:
     for record in records:
         if isinstance(record, Node):
             batch_nodes.append(record)
-            counts["nodes"] += 1
             if record.kind == "Topic":
                 topics.append(record.id)
         else:
             batch_edges.append(record)
-            counts["edges"] += 1
         if len(batch_nodes) + len(batch_edges) >= 20_000:
             flush()
     prov = [Provenance(source="generated")]
@@ -104,7 +105,24 @@ def load(store: SqliteStore, args: argparse.Namespace) -> dict[str, int]:
         for topic in rng.sample(topics, 5):
             batch_edges.append(Edge(pid, "about_topic", topic, provenance=prov))
     flush()
-    return counts
+
+
+def check_unchanged(store: SqliteStore, before: dict) -> None:
+    """Stop with an error naming the kinds whose counts a run changed in a reused file.
+
+    Compares `SqliteStore.counts()` (per node and edge kind) with `before`."""
+    after = store.counts()
+    changed = [f"{part} {kind}: {before[part].get(kind, 0):,} → {after[part].get(kind, 0):,}"
+               for part in ("nodes", "edges")
+               for kind in sorted(set(before[part]) | set(after[part]))
+               if before[part].get(kind, 0) != after[part].get(kind, 0)]
+    if changed:
+        raise SystemExit(f"error: this run changed the graph file {store.path}: "
+                         + "; ".join(changed))
+
+
+NEW_NEEDS = [f"need:bench-new-{i}" for i in range(5)]
+"""The needs a run writes (and deletes again) to time recommending for a new one."""
 
 
 def pct(times: list[float], q: float) -> float:
@@ -247,18 +265,27 @@ def main() -> None:
                         help="also time recommend with stored embeddings (duijie[semantic])")
     parser.add_argument("--encode-sample", type=int, default=1000,
                         help="document texts the real encoder encodes for its throughput")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="only generate the graph into --db (to reuse in a timed run)")
     args = parser.parse_args()
+    if args.generate_only and args.db is None:
+        parser.error("--generate-only needs --db (where to keep the generated graph)")
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.db"
         reused = path.exists()
         store = SqliteStore(path)
         t = time.perf_counter()
-        counts = store.counts() if reused else load(store, args)
-        if reused:
-            counts = {"nodes": sum(counts["nodes"].values()),
-                      "edges": sum(counts["edges"].values())}
+        if not reused:
+            load(store, args)
         load_s = time.perf_counter() - t
+        before = store.counts()  # what the store holds, programmes included
+        counts = {part: sum(before[part].values()) for part in ("nodes", "edges")}
+        if args.generate_only:
+            print(f"generated graph: {counts['nodes']:,} nodes, {counts['edges']:,} edges in "
+                  f"{path} ({'already there' if reused else f'{load_s:.1f} s'})")
+            store.close()
+            return
         t, c = time.perf_counter(), time.process_time()
         shared = shared_recommender(store, today=date(2026, 1, 1))
         rec = shared.current()
@@ -280,10 +307,7 @@ def main() -> None:
         for (_, kind), w, c in zip(asks, whole, whole_cpu, strict=True):
             per_kind.setdefault(kind, ([], []))[0].append(w)
             per_kind[kind][1].append(c)
-        queries = []
-        for need, _ in asks[: args.queries // 3]:
-            props = rec.props[need]
-            queries.append("\n".join(filter(None, [props.get("title"), props.get("text")])))
+        queries = [rec.need_query(need) for need, _ in asks[: args.queries // 3]]  # as ranked
         text_t, text_c, _ = timed_calls(
             [partial(rec.text["Expert"].kneighbors, [q], k=rec.config.text_pool)
              for q in queries])
@@ -299,7 +323,7 @@ def main() -> None:
         for i in range(5):
             firm = rec.firm_of(rng.choice(needs))
             topic = next(n for n, k in rec.kind_of.items() if k == "Topic")
-            need = f"need:bench-new-{i}"
+            need = NEW_NEEDS[i]
             with store.batch() as batch:
                 batch.upsert_node(Node(need, "Need", {"title": f"新需求{i}：红外探测器读出电路降噪",
                                                       "text": "降低噪声，提升灵敏度"}, [], prov))
@@ -310,8 +334,9 @@ def main() -> None:
             added_t.append(time.perf_counter() - t)
         assert shared.base.full_builds == 1, "a new need must not rebuild"
         with store.batch() as batch:  # a reused file stays as generated (rebuilt below)
-            for node in [n for n in shared.current().kind_of if n.startswith("need:bench-new-")]:
-                batch.delete_node(node)
+            for need in NEW_NEEDS:
+                batch.delete_node(need)  # and its edges
+        check_unchanged(store, before)
         baseline_rows = (lexical_baselines(rec, queries, args.k, args.rank_bm25_queries)
                          if args.baselines else [])
         t = time.perf_counter()
@@ -348,6 +373,9 @@ def main() -> None:
         if args.semantic:
             semantic_part(store, shared, asks, args, Path(tmp))
         print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        check_unchanged(store, before)
+        print(f"the graph file is as before the run: {counts['nodes']:,} nodes, "
+              f"{counts['edges']:,} edges")
         store.close()
 
 
