@@ -14,7 +14,10 @@ patents, awards) and need texts, then measures, all on this machine in this run:
 
 rank_bm25 scores every document in Python, so it runs on a subsample of queries (said in
 the table). The corpus comes from `graph.generate` when the seed vocabulary is there, else
-from the small generator below.
+from the small generator below. From `graph.generate`, profiles and queries are the texts
+`recommend` ranks (`graph_corpus`): each document its title line over its text, a first
+"profile" document of the expert's title, fields, description and tags, and a need's title,
+text and field, so the title index and the per-language fusion weights are timed as shipped.
 
     python benchmarks/bench_text.py --quick          # 20,000 profiles
     python benchmarks/bench_text.py                  # 200,000 profiles
@@ -26,7 +29,10 @@ profiles' document texts (and the time all of them would take, extrapolated), th
 take hours and the values do not change the cost: written and read as the product's float16
 file, then one vector per profile), and the top 10 with the semantic re-rank as `recommend`
 does it: the query encoded by the real encoder, the lexical top `text_pool` (300), their
-cosines, 0.3 lexical + 0.7 meaning, the best 10; beside a scan of every profile vector.
+cosines, each candidate's text weight split between words and meaning by the shipped
+per-language-pair share (`SEMANTIC_WEIGHT_BY_GROUP` through `semantic_weight_for` and
+`combine_by_share`, the profiles' languages found once, as the recommender's memo does), the
+best 10; beside a scan of every profile vector.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ from timing import generated_nodes
 
 from duijie.evaluation.metrics import mean_metrics
 from duijie.matcher.batch_tokenize import count_texts
+from duijie.matcher.profiles import join_text
+from duijie.matcher.recommend import default_config
 from duijie.matcher.text import TextAffinity
 from duijie.matcher.tokenize import project_terms
 
@@ -115,17 +123,34 @@ def own_corpus(n_profiles: int, n_queries: int, seed: int = 0):
     return profiles, queries, [relevant.get(f, set()) for f in truth], "own generator"
 
 
+def expert_profile(node_id: str, props: dict) -> dict:
+    """An expert's profile as `matcher.profiles.SnapshotFacts.profile` writes it, less the
+    names of its topics (edges, not generated here; they repeat its fields).
+
+    >>> profile = expert_profile("exp:1", {"title": "教授", "fields": ["红外"], "docs": [
+    ...     {"id": "d1", "title": "探测器", "text": "降噪"}]})
+    >>> [d["text"].split() for d in profile["docs"]]
+    [['教授', '红外'], ['探测器', '降噪']]
+    """
+    head = join_text(props.get("title"), " ".join(props.get("fields") or []),
+                     props.get("description"), " ".join(props.get("tags") or []))
+    docs = [{"id": d["id"], "text": join_text(d.get("title"), d.get("text"))}
+            for d in props.get("docs") or []]
+    return {"id": node_id, "docs": ([{"id": "profile", "text": head}] if head else []) + docs}
+
+
 def graph_corpus(n_profiles: int, n_queries: int, seed: int = 0):
-    """Experts and needs from `graph.generate` (needs the seed vocabulary files)."""
+    """Experts and needs from `graph.generate` (needs the seed vocabulary files), written
+    as `recommend` ranks them: `expert_profile`, a need's title, text and field."""
     profiles, queries, by_field, need_field = [], [], {}, {}
     for r in generated_nodes(n_profiles, n_queries, seed):
         if r.kind == "Expert":
-            profiles.append({"id": r.id, "docs": [{"id": d["id"], "text": d["text"]}
-                                                   for d in r.props["docs"]]})
+            profiles.append(expert_profile(r.id, r.props))
             for field in r.props.get("fields") or ():
                 by_field.setdefault(field, set()).add(r.id)
         elif r.kind == "Need" and r.props.get("text") and r.props.get("tech_field"):
-            queries.append({"id": r.id, "text": r.props["text"]})  # technology needs only
+            queries.append({"id": r.id, "text": join_text(  # technology needs only
+                r.props.get("title"), r.props["text"], r.props["tech_field"])})
             need_field[r.id] = r.props["tech_field"]
     queries = queries[:n_queries]
     truth = [by_field.get(need_field[q["id"]], set()) for q in queries]
@@ -149,14 +174,16 @@ def semantic_rows(model: TextAffinity, profiles: list[dict], qtexts: list[str], 
     import tempfile
 
     from duijie.api.services.embeddings import read_cache, write_cache
-    from duijie.matcher.meaning import meaning_component, split_weights
-    from duijie.matcher.recommend import RecommendConfig, combine, normalise, top_k
+    from duijie.matcher.language import script_language
+    from duijie.matcher.meaning import combine_by_share, meaning_component
+    from duijie.matcher.recommend import normalise, top_k
     from duijie.matcher.semantic import (
         MODEL,
-        SEMANTIC_WEIGHT,
         EmbeddingCache,
         SemanticSide,
         load_encoder,
+        profile_language,
+        semantic_weight_for,
     )
 
     rows = []
@@ -197,8 +224,13 @@ def semantic_rows(model: TextAffinity, profiles: list[dict], qtexts: list[str], 
                  f"{t_profiles:.1f} s", "the index build once texts are encoded"))
     index = {p["id"]: i for i, p in enumerate(profiles)}
     index |= {f"added{i}": i for i in range(len(profiles))}  # main() added copies of these
-    pool = RecommendConfig().text_pool
-    weights = split_weights({"text": 1.0}, SEMANTIC_WEIGHT)  # Chinese queries and profiles
+    languages, t_languages = timed(lambda: [profile_language(p) for p in profiles])
+    rows.append((f"profile languages ({len(profiles):,} profiles)", f"{t_languages:.1f} s",
+                 "once, as the recommender's memo: "
+                 + ", ".join(f"{lang} {languages.count(lang):,}"
+                             for lang in sorted(set(languages)))))
+    config = default_config()  # the shipped text pool and semantic weight setting
+    pool, setting = config.text_pool, config.semantic_weight
     queries = qtexts[: args.semantic_queries]
     rerank, rerank_cpu, encode_t, scan = [], [], [], []
     for text in queries:
@@ -206,12 +238,17 @@ def semantic_rows(model: TextAffinity, profiles: list[dict], qtexts: list[str], 
         t, c = time.perf_counter(), time.thread_time()
         query = side.text_vector(text)
         encode_t.append(time.perf_counter() - t)
-        lexical = dict(model.kneighbors([text], k=pool)[0])
+        lexical = normalise(dict(model.kneighbors([text], k=pool)[0]))
         ids = list(lexical)
-        sims = matrix[[index[i] for i in ids]] @ query
+        rows_of = [index[i] for i in ids]
+        sims = matrix[rows_of] @ query
         meaning = meaning_component(dict(zip(ids, np.maximum(sims, 0).tolist(), strict=True)),
-                                    normalise(lexical))
-        top_k(combine({"text": normalise(lexical), "meaning": meaning}, weights), 10)
+                                    lexical)
+        language = script_language(text)  # as `matcher.meaning.meaning_shares`
+        shares = {c: semantic_weight_for(setting, language, languages[r])
+                  for c, r in zip(ids, rows_of, strict=True)}
+        top_k(combine_by_share({"text": lexical, "meaning": meaning}, {"text": 1.0}, shares),
+              10)
         rerank_cpu.append(time.thread_time() - c)
         rerank.append(time.perf_counter() - t)
         t = time.perf_counter()
@@ -274,8 +311,9 @@ def main() -> None:
     ids = [p["id"] for p in profiles]
     qtexts = [q["text"] for q in queries]
 
-    # The default model from raw text (tokenising on 2 processes), then its parts.
-    model = TextAffinity(n_jobs=2)
+    # The shipped model (`recommend`'s text parameters) from raw text (tokenising on 2
+    # processes), then its parts.
+    model = TextAffinity(**default_config().text_params, n_jobs=2)
     before = os.times()
     _, t_fit = timed(lambda: model.fit(profiles))
     after = os.times()
@@ -343,7 +381,8 @@ def main() -> None:
     cut = np.frombuffer(doc_indptr, dtype=np.int64)[model.doc_start_]
     prof_tokens = [list(map(terms.__getitem__, term_ids[cut[i]:cut[i + 1]]))
                    for i in range(len(profiles))]
-    bm25_model = TextAffinity(weighting="bm25", aggregation="concat")
+    bm25_model = TextAffinity(weighting="bm25", aggregation="concat", fusion_rule=None,
+                              title_weight=0.0)  # plain BM25, as bm25s scores
     bm25_model.fit(profiles[:1])  # sets the tokenizer; the index is rebuilt below
     bm25_model.profile_ids_, bm25_model.n_docs_ = ids, model.n_docs_
     bm25_model.doc_start_ = model.doc_start_
