@@ -22,6 +22,7 @@ text and field, so the title index and the per-language fusion weights are timed
     python benchmarks/bench_text.py --quick          # 20,000 profiles
     python benchmarks/bench_text.py                  # 200,000 profiles
     python benchmarks/bench_text.py --semantic       # and the semantic re-rank (duijie[semantic])
+    python benchmarks/bench_text.py --corpus-cache /tmp/c.pickle --corpus-only  # make it once
 
 With ``--semantic``, in the same run: the real encoder's throughput on a sample of the
 profiles' document texts (and the time all of them would take, extrapolated), the embeddings
@@ -40,6 +41,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import pickle
 import random
 import resource
 import statistics
@@ -155,6 +157,42 @@ def graph_corpus(n_profiles: int, n_queries: int, seed: int = 0):
     queries = queries[:n_queries]
     truth = [by_field.get(need_field[q["id"]], set()) for q in queries]
     return profiles, queries, truth, "graph.generate (truth: experts listing the need's field)"
+
+
+def make_corpus(args, n: int):
+    """The profiles, needs, truth and source's name for this run's options."""
+    corpus = None
+    if args.generator in ("auto", "graph"):
+        try:
+            corpus = graph_corpus(n, args.queries)
+            if not corpus[0] or not corpus[1] or not any(corpus[2]):
+                corpus = None
+        except Exception as exc:
+            if args.generator == "graph":
+                raise
+            print(f"graph.generate unavailable ({type(exc).__name__}: {exc}); "
+                  "using the own generator")
+    return corpus if corpus is not None else own_corpus(n, args.queries)
+
+
+def cached_corpus(args, n: int):
+    """`make_corpus`, kept in ``--corpus-cache`` (a pickle) and read from it next time;
+    a file made for other sizes or another generator is refused, not reused."""
+    path = args.corpus_cache
+    wanted = {"profiles": n, "queries": args.queries, "generator": args.generator,
+              "version": 2}  # 2: profiles and needs as recommend ranks them
+    if path is not None and path.exists():
+        with path.open("rb") as f:
+            kept, corpus = pickle.load(f)
+        if kept != wanted:
+            raise SystemExit(f"error: --corpus-cache {path} holds {kept}, this run wants "
+                             f"{wanted}: give another path or delete the file")
+        return corpus
+    corpus = make_corpus(args, n)
+    if path is not None:
+        with path.open("wb") as f:
+            pickle.dump((wanted, corpus), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return corpus
 
 
 def peak_rss_mb() -> float:
@@ -283,29 +321,27 @@ def main() -> None:
     ap.add_argument("--encode-sample", type=int, default=500,
                     help="document texts the real encoder encodes for its throughput")
     ap.add_argument("--semantic-queries", type=int, default=100)
+    ap.add_argument("--corpus-cache", type=Path, default=None,
+                    help="keep the generated corpus in this file and reuse it next time")
+    ap.add_argument("--corpus-only", action="store_true",
+                    help="only make the corpus into --corpus-cache (ahead of a timed run)")
     args = ap.parse_args()
     n = args.profiles or (20_000 if args.quick else 200_000)
+    if args.corpus_only and args.corpus_cache is None:
+        ap.error("--corpus-only needs --corpus-cache (where to keep the corpus)")
 
-    corpus = None
-    if args.generator in ("auto", "graph"):
-        try:
-            corpus = graph_corpus(n, args.queries)
-            if not corpus[0] or not corpus[1] or not any(corpus[2]):
-                corpus = None
-        except Exception as exc:
-            if args.generator == "graph":
-                raise
-            print(f"graph.generate unavailable ({type(exc).__name__}: {exc}); "
-                  "using the own generator")
-    if corpus is None:
-        corpus = own_corpus(n, args.queries)
+    corpus, t_corpus = timed(lambda: cached_corpus(args, n))
     profiles, queries, truth, source = corpus
     n_docs = sum(len(p["docs"]) for p in profiles)
     n_chars = sum(len(d["text"]) for p in profiles for d in p["docs"])
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(other work shares this machine)")
     print(f"corpus: {len(profiles):,} profiles, {n_docs:,} documents, {n_chars / 1e6:.1f} M "
-          f"characters, {len(queries):,} needs ({source})")
+          f"characters, {len(queries):,} needs ({source}); "
+          + (f"{t_corpus:.1f} s, kept in {args.corpus_cache}" if args.corpus_cache
+             else f"made in {t_corpus:.1f} s"))
+    if args.corpus_only:
+        return
 
     rows: list[tuple[str, str, str]] = []
     ids = [p["id"] for p in profiles]
