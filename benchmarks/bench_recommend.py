@@ -281,6 +281,12 @@ def main() -> None:
         if not reused:
             load(store, args)
         load_s = time.perf_counter() - t
+        left = store.get_nodes(NEW_NEEDS)  # by a run stopped before its clean-up
+        if left:
+            with store.batch() as batch:
+                for need in left:
+                    batch.delete_node(need)
+            print(f"deleted {len(left)} needs an interrupted run left in {path}")
         before = store.counts()  # what the store holds, programmes included
         counts = {part: sum(before[part].values()) for part in ("nodes", "edges")}
         if args.generate_only:
