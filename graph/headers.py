@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from duijie.graph.errors import InvalidInput
+from duijie.graph.import_words import CellError
 from duijie.graph.model import EDGE_KINDS, EDGE_PROPS, NODE_KINDS, PROPS_SCHEMAS
 
 EDGES = "edges"
@@ -367,7 +368,7 @@ _NUMBER_NOISE = re.compile(r"[,，\s]|%$")
 
 
 def convert_cell(kind: str, field_name: str, value: Any) -> Any:
-    """A cell's value in the shape the model wants; raises ValueError with a reason.
+    """A cell's value in the shape the model wants; raises `CellError` with a reason.
 
     >>> convert_cell("Enterprise", "revenue_wan", "1,200.5")
     1200.5
@@ -381,8 +382,7 @@ def convert_cell(kind: str, field_name: str, value: Any) -> Any:
             and not value.lstrip().startswith(("[", "{")):
         return split_docs(value)
     if field_name in CODE_FIELDS and isinstance(value, float) and abs(value) >= 1e15:
-        raise ValueError("was stored by Excel as a number and has lost digits; format the "
-                         "column as text and type the code again")
+        raise CellError("excel_lost_digits")
     if isinstance(value, str):
         value = value_map(kind, field_name).get(value, value)
     if shape == "list":
@@ -397,19 +397,19 @@ def convert_cell(kind: str, field_name: str, value: Any) -> Any:
             return True
         if word in FALSE_WORDS:
             return False
-        raise ValueError("is not yes or no (是/否)")
+        raise CellError("not_yes_no")
     if shape in ("int", "float"):
         number = value
         if isinstance(value, str):
             try:
                 number = float(_NUMBER_NOISE.sub("", value))
             except ValueError:
-                raise ValueError("is not a number") from None
+                raise CellError("not_number") from None
         if isinstance(number, bool) or not isinstance(number, int | float):
-            raise ValueError("is not a number")
+            raise CellError("not_number")
         if shape == "int":
             if number != int(number):
-                raise ValueError("is not a whole number")
+                raise CellError("not_whole_number")
             return int(number)
         return float(number)
     if shape == "date" and isinstance(value, str):
@@ -420,11 +420,11 @@ def convert_cell(kind: str, field_name: str, value: Any) -> Any:
         return value
     if shape == "json":
         if not isinstance(value, str):
-            raise ValueError("must be JSON text")
+            raise CellError("not_json_text")
         try:
             return json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"is not valid JSON ({exc.msg})") from None
+        except json.JSONDecodeError:
+            raise CellError("not_json") from None
     return _text(value)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.headers import (
+    DATE_FIELDS,
     EDGE_KIND_NAMES,
     EDGES,
     NOT_PROPS,
@@ -31,9 +32,13 @@ from duijie.graph.headers import (
     header_field,
     is_ignored,
     known_headers,
+    value_map,
 )
+from duijie.graph.import_words import CellError, ImportIssue, schema_issue
 from duijie.graph.model import (
     EDGE_KINDS,
+    MAX_ID,
+    MAX_NAME,
     MAX_TEXT,
     ORGANISATION_KINDS,
     Confidentiality,
@@ -74,13 +79,6 @@ class ParsedFile:
     rows_read: int = 0
 
 
-# -- cells -------------------------------------------------------------------
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…'"
-
-
 # -- rows -> records (pure) ---------------------------------------------------
 
 def _header_problems(kind: str, table: Table) -> tuple[dict[int, str], list[str]]:
@@ -92,16 +90,17 @@ def _header_problems(kind: str, table: Table) -> tuple[dict[int, str], list[str]
             continue
         if not header:
             if any(index < len(cells) and cells[index] is not None for _, cells in table.rows):
-                problems.append(f"{table.name}, header: column {index + 1} has values but "
-                                "no header")
+                problems.append(ImportIssue("header_no_name", table.name,
+                                            column=index + 1))
             continue
         name = header_field(kind, header)
         if name is None:
-            problems.append(f"{table.name}, header: unknown column {header!r} (known for "
-                            f"{kind}: {known_headers(kind)})")
+            problems.append(ImportIssue("header_unknown", table.name,
+                                        column_name=header, kind={"key": f"kind_{kind}"},
+                                        known=known_headers(kind)))
         elif name in seen:
-            problems.append(f"{table.name}, header: columns {seen[name]!r} and {header!r} "
-                            f"both mean {name}")
+            problems.append(ImportIssue("header_twice", table.name,
+                                        first_header=seen[name], column_name=header, name=name))
         else:
             seen[name] = header
             columns[index] = name
@@ -109,30 +108,32 @@ def _header_problems(kind: str, table: Table) -> tuple[dict[int, str], list[str]
         if required not in seen:
             spelled = next(s for s in known_headers(kind).split(", ")
                            if s.endswith("/" + required) or s == required)
-            problems.append(f"{table.name}, header: missing required column {spelled}")
+            problems.append(ImportIssue("header_missing", table.name,
+                                        column=spelled))
     return columns, problems
 
 
 def _row_values(kind: str, table: Table, columns: dict[int, str], number: int,
                 cells: list[Any], problems: list[str]) -> dict[str, Any]:
-    where = f"{table.name}, row {number}"
     values: dict[str, Any] = {}
     for index, cell in enumerate(cells):
         if cell is None:
             continue
         if index not in columns:
             if index >= len(table.headers):
-                problems.append(f"{where}: cell {index + 1} is beyond the last column")
+                problems.append(ImportIssue("cell_beyond", table.name, row=number,
+                                            column=index + 1))
             continue
         header, name = table.headers[index], columns[index]
         if isinstance(cell, TooLong):
-            problems.append(f"{where}, field {header}: a cell of {cell.length} characters is "
-                            f"longer than any field may be ({MAX_TEXT})")
+            problems.append(ImportIssue("cell_too_long", table.name, row=number, field=header,
+                                        length=cell.length, most=MAX_TEXT))
             continue
         try:
             values[name] = convert_cell(kind, name, cell)
-        except ValueError as exc:
-            problems.append(f"{where}, field {header}: {_shown(cell)} {exc}")
+        except CellError as exc:
+            problems.append(ImportIssue(exc.key, table.name, row=number, field=header,
+                                        **{"cell": cell, **exc.values}))
     return values
 
 
@@ -159,29 +160,35 @@ def derived_id(kind: str, values: dict[str, Any]) -> str:
     return new_id(kind, name_key(values.get("name")))
 
 
-IDENTITY = {"Enterprise": "credit code or name", "Institute": "credit code or name",
-            "Need": "title and enterprise", "Expert": "name and affiliation",
-            "Event": "name and start date"}
+IDENTITY = {"Enterprise": "identity_credit_or_name", "Institute": "identity_credit_or_name",
+            "Need": "identity_title_enterprise", "Expert": "identity_name_affiliation",
+            "Event": "identity_name_start"}
 
 
-def _props_problems(exc: InvalidInput, where: str, headers: dict[str, str],
-                    values: dict[str, Any], cells: dict[str, Any]) -> list[str]:
+def _props_problems(exc: InvalidInput, kind: str, file: str, number: int,
+                    headers: dict[str, str], cells: dict[str, Any]) -> list[str]:
     """The schema's problems, naming the column as the file does and the cell as typed."""
-    out = []
-    for problem in exc.problems or [str(exc)]:
-        for prop, header in headers.items():
-            prefix = f"{where}, field {prop}"
-            if problem.startswith(prefix + ":") or problem.startswith(prefix + "."):
-                rest = problem[len(prefix):]
-                if rest.endswith(" Field required"):
-                    rest = ": is required but empty"
-                converted = f": {_shown(values.get(prop))} "
-                if prop in cells and rest.startswith(converted):
-                    rest = f": {_shown(cells[prop])} " + rest[len(converted):]
-                problem = f"{where}, field {header}{rest}"
-                break
-        out.append(problem)
+    errors = getattr(exc, "schema_errors", None)
+    if not errors:
+        return exc.problems or [str(exc)]
+    out: list[str] = []
+    for error in errors:
+        prop = str(error["loc"][0]) if error.get("loc") else None
+        words: dict[str, str] = {}
+        for said, value in (value_map(kind, prop) if prop else {}).items():
+            words.setdefault(value, said)  # the first (plainest) word for each value
+        choices = None
+        if error.get("type") in ("literal_error", "enum") and words:
+            choices = [f"{words[c]}/{c}" if c in words else c
+                       for c in _literal_choices(error)]
+        out.append(schema_issue(error, file, number, headers.get(prop, prop), cells.get(
+            prop, error.get("input")), date_field=prop in DATE_FIELDS, choices=choices))
     return out
+
+
+def _literal_choices(error: dict[str, Any]) -> list[str]:
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    return [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
 
 
 def _node_row(kind: str, table: Table, number: int, values: dict[str, Any],
@@ -192,18 +199,19 @@ def _node_row(kind: str, table: Table, number: int, values: dict[str, Any],
     try:
         props = validate_props(kind, props, where)
     except InvalidInput as exc:
-        problems.extend(_props_problems(exc, where, headers, values, cells))
+        problems.extend(_props_problems(exc, kind, table.name, number, headers, cells))
         return None
     conf = values.get("confidentiality", Confidentiality.PUBLIC.value)
     if conf not in {c.value for c in Confidentiality}:
-        problems.append(f"{where}, field {headers['confidentiality']}: {_shown(conf)} is not "
-                        "a confidentiality level (公开/public, 内部/internal, 机密/confidential)")
+        problems.append(ImportIssue("not_confidentiality", table.name, row=number,
+                                    field=headers["confidentiality"], cell=conf))
         return None
     if "id" in values:
         try:
             node_id = check_id(values["id"], f"{where}, field {headers['id']}")
-        except InvalidInput as exc:
-            problems.append(str(exc))
+        except InvalidInput:
+            problems.append(ImportIssue("not_id", table.name, row=number, field=headers["id"],
+                                        cell=values["id"], most=MAX_ID))
             return None
     else:
         node_id = derived_id(kind, values)
@@ -213,7 +221,9 @@ def _node_row(kind: str, table: Table, number: int, values: dict[str, Any],
     try:
         aliases = validate_aliases(list(values.get("aliases", [])), where)
     except InvalidInput as exc:
-        problems.append(str(exc))
+        problems.append(ImportIssue("not_alias", table.name, row=number,
+                                    field=headers.get("aliases"), cell=exc.value,
+                                    most=MAX_NAME))
         return None
     # Checked whole here, so the write batch need not check it again.
     node = Node(node_id, kind, props, aliases,
@@ -226,12 +236,12 @@ def _edge_row(table: Table, number: int, values: dict[str, Any], headers: dict[s
     where = f"{table.name}, row {number}"
     missing = [headers.get(k, k) for k in ("src", "kind", "dst") if not values.get(k)]
     if missing:
-        problems.append(f"{where}: {', '.join(missing)} must not be empty")
+        problems.append(ImportIssue("edge_empty", table.name, row=number, columns=missing))
         return None
     kind = EDGE_KIND_NAMES.get(values["kind"], values["kind"])
     if kind not in EDGE_KINDS:
-        problems.append(f"{where}, field {headers['kind']}: {_shown(kind)} is not an edge kind "
-                        f"(known: {', '.join(EDGE_KINDS)}, or 合作, 提交, 隶属, …)")
+        problems.append(ImportIssue("not_edge_kind", table.name, row=number,
+                                    field=headers["kind"], cell=kind, known=list(EDGE_KINDS)))
         return None
     props = {k: v for k, v in values.items() if k not in ("src", "kind", "dst", "key")}
     edge = Edge(values["src"], kind, values["dst"], props,
@@ -239,9 +249,25 @@ def _edge_row(table: Table, number: int, values: dict[str, Any], headers: dict[s
     try:
         edge = validate_edge(edge, where)
     except InvalidInput as exc:
-        problems.append(str(exc))
+        problems.append(_edge_issue(exc, table.name, number, headers))
         return None
     return ParsedRow(number, where, edge=edge)
+
+
+def _edge_issue(exc: InvalidInput, file: str, number: int, headers: dict[str, str]
+                ) -> ImportIssue:
+    """`validate_edge`'s refusal of a row as an issue: the column by its header."""
+    prop = (exc.where or "").rpartition(", field ")[2] or None
+    field = headers.get(prop, prop) if prop else None
+    if exc.message == "must be >= 0":
+        return ImportIssue("at_least", file, row=number, field=field, cell=exc.value, limit=0)
+    if exc.message.startswith("must be "):
+        return ImportIssue("wrong_shape", file, row=number, field=field, cell=exc.value,
+                           expected=exc.message.removeprefix("must be "))
+    if exc.message.startswith("is not a valid id"):
+        return ImportIssue("not_id", file, row=number, field=field, cell=exc.value,
+                           most=MAX_ID)
+    return ImportIssue("not_valid", file, row=number, field=field, cell=exc.value)
 
 
 def parse_table(kind: str, table: Table, progress: Progress | None = None) -> ParsedFile:
@@ -250,7 +276,7 @@ def parse_table(kind: str, table: Table, progress: Progress | None = None) -> Pa
     >>> from duijie.graph.tabular import parse_csv
     >>> t = parse_csv("name,营业收入\\nA公司,1\\nB公司,-5\\nA公司,3\\n", "firms.csv", "utf-8")
     >>> for p in parse_table("Enterprise", t).problems: print(p)
-    firms.csv, row 3, field 营业收入: '-5' Input should be greater than or equal to 0
+    firms.csv, row 3, field 营业收入: '-5' must be at least 0
     firms.csv, row 4: repeats row 2 (same credit code or name); each record may appear once per file
     """
     kind = canonical_kind(kind)
@@ -263,8 +289,8 @@ def parse_table(kind: str, table: Table, progress: Progress | None = None) -> Pa
     rows = progress(table.rows) if progress else table.rows
     for number, cells in rows:
         if len(parsed.problems) >= LIMITS.problems:
-            parsed.problems.append(f"{table.name}: stopped looking after {LIMITS.problems} "
-                                   f"problems (row {number}); fix these and import again")
+            parsed.problems.append(ImportIssue("stopped", table.name, most=LIMITS.problems,
+                                               row_at=number))
             break
         parsed.rows_read += 1
         values = _row_values(kind, table, columns, number, cells, parsed.problems)
@@ -277,10 +303,10 @@ def parse_table(kind: str, table: Table, progress: Progress | None = None) -> Pa
             continue
         record_id = record.node.id if record.node else record.edge.id
         if record_id in first_row:
-            same = (f"id {record_id!r}" if "id" in headers or kind == EDGES
-                    else f"{IDENTITY.get(kind, 'name')}")
-            parsed.problems.append(f"{record.where}: repeats row {first_row[record_id]} (same "
-                                   f"{same}); each record may appear once per file")
+            same = ({"key": "identity_id", "id": record_id} if "id" in headers
+                    or kind == EDGES else {"key": IDENTITY.get(kind, "identity_name")})
+            parsed.problems.append(ImportIssue("repeats_row", table.name, row=number,
+                                               first=first_row[record_id], identity=same))
             continue
         first_row[record_id] = number
         parsed.records.append(record)

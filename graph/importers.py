@@ -40,7 +40,15 @@ from duijie.graph.import_rows import (
     name_key,
     parse_table,
 )
-from duijie.graph.model import ORGANISATION_KINDS, Edge, Node, check_endpoint_kinds, new_id
+from duijie.graph.import_words import ImportIssue, ImportRefused
+from duijie.graph.model import (
+    EDGE_KINDS,
+    ORGANISATION_KINDS,
+    Edge,
+    Node,
+    check_endpoint_kinds,
+    new_id,
+)
 from duijie.graph.normalize import core_name, normalize_text
 from duijie.graph.places import find_places, match_place
 from duijie.graph.resolution import OrganisationPlan, plan_organisation_writes
@@ -153,8 +161,7 @@ def plan_import(store: GraphStore, parsed: ParsedFile) -> ImportPlan:
             _plan_need_regions(store, parsed, batch, report)
     if problems:
         problems.sort(key=_row_of)  # stable: the header first, then row by row
-        raise InvalidInput(f"nothing was imported: {len(problems)} problem(s)",
-                           where=parsed.name, problems=problems)
+        raise ImportRefused(parsed.name, problems)
     report.queued_for_review = len(reviews)
     return ImportPlan(batch, reviews, report)
 
@@ -200,29 +207,36 @@ def _plan_edges(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
     kinds.update(store.kinds_of({i for found in ids.values() for i in found}))
     first_row: dict[str, int] = {}
     for record in parsed.records:
-        edge, ends, bad = record.edge, {}, []
+        edge, ends, bad = record.edge, {}, False
         for end in ("src", "dst"):
             cell = getattr(edge, end)
             found = ids.get(cell, [])
             if len(found) == 1:
                 ends[end] = found[0]
-            elif found:
-                bad.append(f"{end} {cell!r} names {len(found)} nodes ({', '.join(found[:5])}); "
-                           "give the id")
+                continue
+            bad = True
+            place = {"row": record.row, "end": {"key": f"end_{end}"}, "cell": cell}
+            if found:
+                problems.append(ImportIssue("end_ambiguous", parsed.name, **place,
+                                            count=len(found), ids=found[:5]))
             else:
-                bad.append(f"{end} {cell!r} is not a known node (import the nodes first)")
+                problems.append(ImportIssue("end_unknown", parsed.name, **place))
         if bad:
-            problems.append(f"{record.where}: {' and '.join(bad)}")
             continue
         edge = replace(edge, src=ends["src"], dst=ends["dst"])
         try:
             check_endpoint_kinds(edge, kinds[edge.src], kinds[edge.dst], record.where)
-        except InvalidInput as exc:
-            problems.append(str(exc))
+        except InvalidInput:
+            sources, targets = EDGE_KINDS[edge.kind]
+            problems.append(ImportIssue(
+                "edge_ends", parsed.name, row=record.row, cell=edge.kind,
+                src={"key": f"kind_{kinds[edge.src]}"}, dst={"key": f"kind_{kinds[edge.dst]}"},
+                sources=[{"key": f"kind_{k}"} for k in sources],
+                targets=[{"key": f"kind_{k}"} for k in targets]))
             continue
         if edge.id in first_row:
-            problems.append(f"{record.where}: repeats row {first_row[edge.id]} (the same edge "
-                            f"{edge.id!r}); each record may appear once per file")
+            problems.append(ImportIssue("repeats_edge", parsed.name, row=record.row,
+                                        first=first_row[edge.id], id=edge.id))
             continue
         first_row[edge.id] = record.row
         batch.upsert_edge(edge, where=record.where)
@@ -240,8 +254,8 @@ def _plan_submitters(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
         if credit and not record.links.get("enterprise"):
             ids = store.find_by_key("credit", credit.strip().upper())
             if len(ids) != 1:
-                problems.append(f"{record.where}: no stored enterprise has the credit code "
-                                f"{credit!r}; add a column 企业名称/enterprise to create it")
+                problems.append(ImportIssue("no_credit_code", parsed.name, row=record.row,
+                                            cell=credit))
                 continue
             record.links["enterprise"] = store.get_node(ids[0]).name
     linked = [r for r in parsed.records if r.links.get("enterprise")]
@@ -261,8 +275,9 @@ def _plan_submitters(store: GraphStore, parsed: ParsedFile, batch: WriteBatch,
         if record.derived:
             need_id = new_id("Need", node.id, name_key(record.node.props.get("title")))
             if need_id in first_row:
-                problems.append(f"{record.where}: repeats row {first_row[need_id]} (same "
-                                "title and enterprise); each record may appear once per file")
+                problems.append(ImportIssue(
+                    "repeats_row", parsed.name, row=record.row, first=first_row[need_id],
+                    identity={"key": "identity_title_enterprise"}))
                 continue
             first_row[need_id] = record.row
             record.node = replace(record.node, id=need_id)

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from duijie.graph.errors import InvalidInput
+from duijie.graph.import_words import CellError
 from duijie.graph.vocab import (
     Confidentiality,
     EventStatus,
@@ -77,7 +78,7 @@ def _real_day(value: str) -> str:
     try:
         date.fromisoformat(value[:10])
     except ValueError as exc:
-        raise ValueError(f"is not a day on the calendar ({exc})") from None
+        raise CellError("not_calendar_day", reason=str(exc)) from None
     return value
 
 
@@ -118,7 +119,7 @@ class EnterpriseProps(_Props):
             return None
         value = value.strip().upper()
         if not CREDIT_CODE.match(value):
-            raise ValueError("must be an 18-character unified social credit code")
+            raise CellError("not_credit_code")
         return value
 
 
@@ -753,8 +754,10 @@ def validate_props(kind: str, props: dict[str, Any], where: str = "",
     try:
         model = schema.model_validate({**props, **missing})
     except ValidationError as exc:
-        raise InvalidInput("invalid properties", where=where,
-                           problems=_pydantic_problems(exc, where)) from None
+        error = InvalidInput("invalid properties", where=where,
+                             problems=_pydantic_problems(exc, where))
+        error.schema_errors = exc.errors(include_url=False)  # an import words them by type
+        raise error from None
     data = model.model_dump(mode="json", exclude_none=True)
     # A partial update holds only what the caller gave, so that merging it can never
     # reset a stored prop to its default; a whole record gets its non-empty defaults

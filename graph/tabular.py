@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
+from duijie.graph.import_words import ImportFileError, ImportIssue
 from duijie.graph.model import MAX_TEXT
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -104,8 +105,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     start = error.start
     line = data.count(b"\n", 0, start) + 1
     tried = " nor ".join("GB18030/GBK" if c == "gb18030" else c.upper() for c in candidates)
-    raise InvalidInput(f"cannot be decoded: the file is neither {tried} (save it as CSV UTF-8)",
-                       value=data[start:start + 2], where=f"{name}, line {line}, byte {start}")
+    raise ImportFileError(ImportIssue("file_not_decoded", name, line=line, byte=start,
+                                      tried=tried), value=data[start:start + 2],
+                          where=f"{name}, line {line}, byte {start}")
 
 
 def _cell(value: Any) -> Any:
@@ -125,11 +127,11 @@ def _cell(value: Any) -> Any:
 
 def _check_row(name: str, number: int, raw: Any, data_rows: int, limits: FileLimits) -> None:
     if len(raw) > limits.cells_per_row:
-        raise InvalidInput(f"has {len(raw):,} cells; a row may have at most "
-                           f"{limits.cells_per_row}", where=f"{name}, row {number}")
+        raise ImportFileError(ImportIssue("file_too_many_cells", name, row=number,
+                                          count=f"{len(raw):,}", most=limits.cells_per_row))
     if data_rows > limits.rows:
-        raise InvalidInput(f"has more than {limits.rows:,} data rows; split the file",
-                           where=f"{name}, row {number}")
+        raise ImportFileError(ImportIssue("file_too_many_rows", name, row=number,
+                                          most=f"{limits.rows:,}"))
 
 
 def _table(name: str, encoding: str, lines: Any, limits: FileLimits = LIMITS) -> Table:
@@ -166,9 +168,9 @@ def _table(name: str, encoding: str, lines: Any, limits: FileLimits = LIMITS) ->
         table.headers = _headers(pending[1])
         header_found = True
     if not header_found:
-        raise InvalidInput("is empty: there is no header row", where=name)
+        raise ImportFileError(ImportIssue("file_empty", name))
     if not table.rows:
-        raise InvalidInput("has a header row but no data rows", where=name)
+        raise ImportFileError(ImportIssue("file_no_rows", name))
     return table
 
 
@@ -197,12 +199,11 @@ def parse_csv(text: str, name: str, encoding: str, limits: FileLimits = LIMITS) 
                 return
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
-                    raise InvalidInput(
-                        f"has a cell longer than {csv.field_size_limit()} characters; no field "
-                        f"may be longer than {MAX_TEXT}", where=f"{name}, row {number}",
-                    ) from None
-                raise InvalidInput(f"is not valid CSV: {exc}",
-                                   where=f"{name}, row {number}") from None
+                    raise ImportFileError(ImportIssue(
+                        "file_cell_too_long", name, row=number,
+                        length=csv.field_size_limit(), most=MAX_TEXT)) from None
+                raise ImportFileError(ImportIssue("file_not_csv", name, row=number,
+                                                  reason=str(exc))) from None
             yield number, row
 
     return _table(name, encoding, numbered(), limits)
@@ -212,8 +213,9 @@ def read_csv(path: str | Path, limits: FileLimits = LIMITS) -> Table:
     """Read a CSV file, detecting its encoding."""
     path = Path(path)
     if path.is_file() and path.stat().st_size > limits.csv_bytes:
-        raise InvalidInput(f"is {path.stat().st_size / 2**20:,.0f} MiB; a CSV file may be at "
-                           f"most {limits.csv_bytes // 2**20} MiB: split it", where=path.name)
+        raise ImportFileError(ImportIssue("file_too_big", path.name,
+                                          size=f"{path.stat().st_size / 2**20:,.0f}",
+                                          most=limits.csv_bytes // 2**20))
     text, encoding = decode_bytes(_read_bytes(path), path.name)
     return parse_csv(text, path.name, encoding, limits)
 
@@ -222,12 +224,14 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise InvalidInput("does not exist", value=str(path), where="FILE") from None
+        raise ImportFileError(ImportIssue("file_missing", "FILE", cell=str(path)),
+                              value=str(path)) from None
     except IsADirectoryError:
-        raise InvalidInput("is a folder, not a file", value=str(path), where="FILE") from None
+        raise ImportFileError(ImportIssue("file_is_folder", "FILE", cell=str(path)),
+                              value=str(path)) from None
     except PermissionError:
-        raise InvalidInput("cannot be read (permission denied)", value=str(path),
-                           where="FILE") from None
+        raise ImportFileError(ImportIssue("file_unreadable", "FILE", cell=str(path)),
+                              value=str(path)) from None
 
 
 def _check_xlsx_size(path: Path, limits: FileLimits) -> None:
@@ -237,12 +241,12 @@ def _check_xlsx_size(path: Path, limits: FileLimits) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InvalidInput(f"is not an XLSX workbook ({exc.__class__.__name__})",
-                           where=path.name) from None
+        raise ImportFileError(ImportIssue("file_not_xlsx", path.name,
+                                          reason=exc.__class__.__name__)) from None
     if unpacked > limits.xlsx_uncompressed_bytes:
-        raise InvalidInput(f"unpacks to {unpacked / 2**20:,.0f} MiB; a workbook may unpack to "
-                           f"at most {limits.xlsx_uncompressed_bytes // 2**20} MiB",
-                           where=path.name)
+        raise ImportFileError(ImportIssue(
+            "file_unpacks_too_big", path.name, size=f"{unpacked / 2**20:,.0f}",
+            most=limits.xlsx_uncompressed_bytes // 2**20))
 
 
 XML_BYTES_PER_CHAR = 10  # the most one character can take in a sheet's XML (&#1114111;)
@@ -291,25 +295,26 @@ def read_xlsx(path: str | Path, sheet: str | None = None, limits: FileLimits = L
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise InvalidInput(f"is not an XLSX workbook ({exc.__class__.__name__})",
-                           where=path.name) from None
+        raise ImportFileError(ImportIssue("file_not_xlsx", path.name,
+                                          reason=exc.__class__.__name__)) from None
     try:
         if sheet is None:
             worksheet = book.worksheets[0]
         elif sheet in book.sheetnames:
             worksheet = book[sheet]
         else:
-            raise InvalidInput("is not a sheet of this workbook", value=sheet,
-                               where=f"{path.name} (sheets: {', '.join(book.sheetnames)})")
+            raise ImportFileError(ImportIssue("file_no_sheet", path.name, cell=sheet,
+                                              sheets=list(book.sheetnames)), value=sheet)
         where = path.name if sheet is None else f"{path.name} [{sheet}]"
         # The sheet's own dimension tells a 3-million-row file before it is streamed.
         declared = worksheet.max_row or 0
         if declared > limits.rows + 2:
-            raise InvalidInput(f"declares {declared:,} rows; a sheet may have at most "
-                               f"{limits.rows:,} data rows: split the file", where=where)
+            raise ImportFileError(ImportIssue("file_declares_rows", where,
+                                              count=f"{declared:,}", most=f"{limits.rows:,}"))
         if (worksheet.max_column or 0) > limits.cells_per_row:
-            raise InvalidInput(f"declares {worksheet.max_column:,} columns; a row may have at "
-                               f"most {limits.cells_per_row}", where=where)
+            raise ImportFileError(ImportIssue("file_declares_columns", where,
+                                              count=f"{worksheet.max_column:,}",
+                                              most=limits.cells_per_row))
         rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
         return _table(where, "xlsx", rows, limits)
     finally:

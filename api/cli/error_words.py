@@ -29,6 +29,7 @@ from typing import Any
 import click
 
 from duijie.graph.errors import DuijieError
+from duijie.graph.import_words import ImportFileError, ImportRefused, line
 
 LANG_ENV = "DUIJIE_LANG"
 
@@ -154,6 +155,9 @@ MESSAGES: Sequence[tuple[str, str]] = (
     (r"are not needs of this theme", "不是该主题的需求"),
     (r"name some but not all of the theme's needs", "请给出该主题的部分需求（不能是全部）"),
     (r"have no words to group by", "没有可用于聚类的词"),
+    # imports (graph.headers; a file's own problems are worded by graph.import_words)
+    (r"is not a kind that can be imported \(known: (?P<known>.+)\)",
+     "不是可导入的类型（可选：{known}）"),
     # a write from a stale read (graph.errors.StaleRevision)
     (r"was changed by someone else since it was read \(revision (?P<a>\d+), now (?P<b>\d+)\): "
      r"reload and try again",
@@ -192,7 +196,7 @@ WHERE_WORDS = {
     "industry": "行业", "map": "创新地图", "strong": "--strong", "per_need": "--per-need",
     "suppliers": "--suppliers", "theme": "主题", "themes": "主题", "rev": "--rev",
     "name": "名称", "challenges": "需求榜单", "contact": "联系记录",
-    "escalate_after_days": "升级天数", "default_due_days": "默认办理时限",
+    "escalate_after_days": "升级天数", "KIND": "类型", "default_due_days": "默认办理时限",
 }
 ACTION_WORDS = {"add": "登记", "assign": "交办", "step": "办理步骤", "close": "销号",
                 "raise": "登记"}
@@ -317,6 +321,11 @@ def error_line(error: DuijieError, lang: str | None = None) -> str:
     """What the CLI prints for `error`: Chinese unless `lang` (default ``$DUIJIE_LANG``)
     is ``en`` or the error is not in the tables."""
     lang = lang or os.environ.get(LANG_ENV, "zh")
+    if isinstance(error, ImportRefused):  # its problems carry keys: worded in `lang`
+        lines = error.lines("en" if lang == "en" else "zh")  # every one, as the CLI lists
+        return ("error: " if lang == "en" else "错误：") + "\n  ".join(lines)
+    if isinstance(error, ImportFileError):
+        return ("error: " if lang == "en" else "错误：") + line(error.issue, lang)
     if lang != "en":
         text = chinese(error)
         if text is not None:

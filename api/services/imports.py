@@ -30,6 +30,7 @@ from duijie.api.services.events import display_names
 from duijie.api.services.io import ImportResult, MergeReport, merge_reports
 from duijie.graph.errors import Conflict, InvalidInput
 from duijie.graph.headers import EDGES, canonical_kind
+from duijie.graph.import_words import ImportFileError, ImportIssue, ImportRefused
 from duijie.graph.importers import ImportPlan, ParsedFile, parse_table, plan_import
 from duijie.graph.model import Node
 from duijie.graph.store import GraphStore
@@ -46,12 +47,27 @@ RECORDS_SHOWN = 500
 class ImportProblem(Result):
     """One problem of an upload: the file, the spreadsheet row (None for the header or
     the file as a whole), the column as the file names it (None if not one cell's),
-    and what is wrong."""
+    and what is wrong: `message` in English, and `key` with `values` for wording it in
+    the reader's language (`worded`; a key of `graph/import_words.toml`)."""
 
     file: str
     row: int | None
     field: str | None
     message: str
+    key: str | None = None
+    values: dict = field(default_factory=dict)
+
+    def worded(self, lang: str) -> str:
+        """The message in `lang` (zh or en).
+
+        >>> p = problem_of(ImportIssue("not_number", "a.csv", row=3, field="员工人数",
+        ...                            cell="很多"), "a.csv")
+        >>> p.message, p.worded("zh")
+        ("'很多' is not a number", '“很多” 不是数字')
+        """
+        if self.key is None:
+            return self.message
+        return ImportIssue(self.key, self.file, **self.values).message(lang)
 
 
 @dataclass
@@ -110,12 +126,17 @@ def upload_name(name: str | None) -> str:
 
 
 def problem_of(text: str, file: str) -> ImportProblem:
-    """A problem line of the importers split into file, row, field and message.
+    """A problem line of the importers split into file, row, field and message (an
+    `ImportIssue` keeps its key and values).
 
-    >>> problem_of("a.csv, row 3, field 营业收入: '-5' is negative", "a.csv").to_dict()
-    {'file': 'a.csv', 'row': 3, 'field': '营业收入', 'message': "'-5' is negative"}
+    >>> problem = problem_of("a.csv, row 3, field 营业收入: '-5' is negative", "a.csv")
+    >>> problem.file, problem.row, problem.field, problem.message, problem.key
+    ('a.csv', 3, '营业收入', "'-5' is negative", None)
     >>> problem_of("a.csv, header: missing required column 企业名称/name", "a.csv").row
     """
+    if isinstance(text, ImportIssue):
+        return ImportProblem(file, text.row, text.field, text.message("en"), text.key,
+                             text.values)
     rest = text[len(file) + 2:] if text.startswith(file + ", ") else text
     match = re.match(r"row (\d+)(?:, field ([^:]+))?: (.*)$", rest, re.S)
     if match:
@@ -126,6 +147,8 @@ def problem_of(text: str, file: str) -> ImportProblem:
 
 
 def _problems(exc: InvalidInput, file: str) -> list[ImportProblem]:
+    if isinstance(exc, ImportFileError):
+        return [problem_of(exc.issue, file)]
     lines = exc.problems or [str(exc)]
     return [problem_of(line, file) for line in lines]
 
@@ -241,9 +264,10 @@ def confirm_import(store: GraphStore, kind: str, file: str, data: bytes,
     planned = _plan(store, kind, file, data, sheet, progress)
     plan, problems, rows = planned.plan, planned.problems, planned.rows
     if plan is None:
-        raise InvalidInput(f"nothing was imported: {len(problems)} problem(s)", where=file,
-                           problems=[f"{p.file}, row {p.row}: {p.message}" if p.row else
-                                     f"{p.file}: {p.message}" for p in problems])
+        raise ImportRefused(file, [ImportIssue(p.key, p.file, row=p.row, field=p.field,
+                                               **p.values) if p.key else
+                                   f"{p.file}, row {p.row}: {p.message}" if p.row else
+                                   f"{p.file}: {p.message}" for p in problems])
     r = plan.report
     now = {"created": r.created, "updated": r.updated, "merged": r.merged, "edges": r.edges,
            "links": r.links, "linked_created": r.linked_created,

@@ -132,11 +132,11 @@ def test_officials_import_from_a_spreadsheet(tmp_path: Path) -> None:
                      "李华,消费品处,纺织印染,绍兴,很多\n", encoding="utf-8")
     refused = run("import", "联系干部", str(sheet), db=db)
     assert refused.returncode == 2
-    assert "row 3, field 可联系企业数: '很多' is not a number" in refused.stderr
+    assert "第 3 行，字段 可联系企业数：“很多” 不是数字" in refused.stderr
     given = sheet.read_text("utf-8")
     sheet.write_text(given.replace("很多", "0"), encoding="utf-8")
     zero = run("import", "联系干部", str(sheet), db=db)  # as the add and edit forms: 1 or more
-    assert zero.returncode == 2 and "row 3, field 可联系企业数: '0'" in zero.stderr
+    assert zero.returncode == 2 and "第 3 行，字段 可联系企业数：“0” 不能小于 1" in zero.stderr
     assert "尚无联系干部" in run("official", "list", db=db).stdout  # nothing half-written
     sheet.write_text(given.replace("很多", "12"), encoding="utf-8")
     assert run("import", "official", str(sheet), db=db).returncode == 0

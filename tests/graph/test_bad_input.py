@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from duijie.graph.errors import InvalidInput
+from duijie.graph.import_words import line
 from duijie.graph.importers import import_file
 from duijie.graph.jsonl import dumps_graph
 from duijie.graph.sqlite_store import SqliteStore
@@ -151,8 +152,9 @@ def test_unknown_column_lists_the_known_ones(tmp_path, store):
 def test_negative_revenue(tmp_path, store):
     path = write(tmp_path, "firms.csv", FIRMS + "巨石集团,桐乡,-5\n")
     err = refused(store, "enterprise", path)
-    assert err.problems == ["firms.csv, row 4, field 营业收入（万元）: '-5' Input should be "
-                            "greater than or equal to 0"]
+    assert err.problems == ["firms.csv, row 4, field 营业收入（万元）: '-5' must be at least 0"]
+    assert line(err.problems[0], "zh") == ("firms.csv，第 4 行，字段 营业收入（万元）："
+                                          "“-5” 不能小于 0")
 
 
 def test_every_problem_is_collected(tmp_path, store):
@@ -218,12 +220,19 @@ def test_cli_exit_code_two_lists_every_problem(tmp_path, store):
     done = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "企业", str(path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("error: firms.csv: nothing was imported: 25 problem(s)")
+    assert done.stderr.startswith("错误：firms.csv：未导入任何记录：共 25 个问题")
     for i in range(25):
-        assert f"firms.csv, row {i + 2}, field 营业收入: '-{i + 1}'" in done.stderr
+        assert f"firms.csv，第 {i + 2} 行，字段 营业收入：“-{i + 1}” 不能小于 0" in done.stderr
+    english = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "企业", str(path)],
+                             capture_output=True, text=True, env={**env, "DUIJIE_LANG": "en"},
+                             timeout=120)
+    assert english.stderr.startswith("error: firms.csv: nothing was imported: 25 problem(s)")
+    for i in range(25):
+        assert f"firms.csv, row {i + 2}, field 营业收入: '-{i + 1}' must be at least 0" in (
+            english.stderr)
     unknown = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "飞船", str(path)],
                              capture_output=True, text=True, env=env, timeout=120)
-    assert unknown.returncode == 2 and "'飞船' is not a kind" in unknown.stderr
+    assert unknown.returncode == 2 and "类型：“飞船” 不是可导入的类型" in unknown.stderr
     assert state(store) == before
 
 

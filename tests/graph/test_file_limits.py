@@ -27,7 +27,7 @@ def test_a_row_of_two_million_cells_is_one_error_line(tmp_path):
     done = cli("--db", str(tmp_path / "d.db"), "import", "enterprise", str(path), cwd=tmp_path)
     assert done.returncode == 2
     assert time.monotonic() - started < 120  # seconds, not the minutes it took unbounded
-    assert "wide.csv, row 2" in done.stderr and "2,000,002 cells" in done.stderr
+    assert "wide.csv，第 2 行" in done.stderr and "有 2,000,002 个单元格" in done.stderr
     assert len(done.stderr.splitlines()) <= 3
     assert not (tmp_path / "d.db").exists()  # the import made it: nothing is left
 

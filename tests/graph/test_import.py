@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from duijie.graph.errors import InvalidInput
+from duijie.graph.import_words import line
 from duijie.graph.importers import import_file, parse_table
 from duijie.graph.jsonl import dumps_graph
 from duijie.graph.model import new_id
@@ -385,8 +386,10 @@ def test_over_long_alias_is_reported_at_its_row(tmp_path, sqlite_store):
     rows = [["企业名称", "别名"], ["浙江大立科技", "大立"], ["湖州太平微特电机", "太" * 301]]
     with pytest.raises(InvalidInput) as caught:
         import_file(sqlite_store, "企业", write_csv(tmp_path / "firms.csv", rows))
-    assert caught.value.problems == [
-        f"firms.csv, row 3, aliases: {'太' * 301!r} is not a valid alias"]
+    (problem,) = caught.value.problems
+    assert problem.startswith("firms.csv, row 3, field 别名: '太太") and problem.endswith(
+        "is not a valid alias (1-300 characters)")
+    assert line(problem, "zh").endswith("不是有效的别名（1–300 个字符）")
     assert sqlite_store.counts()["nodes"] == {}
 
 

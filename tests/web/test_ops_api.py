@@ -67,7 +67,11 @@ def test_a_preview_names_every_problem_by_row_and_field_and_writes_nothing(serve
         where = [(p["file"], p["row"], p["field"]) for p in preview["problems"]]
         assert where == [("名单.csv", 3, "营业收入"), ("名单.csv", 4, "企业名称"),
                          ("名单.csv", 5, "营业收入")]
-        assert "abc" in preview["problems"][2]["message"]
+        assert preview["problems"][2]["message"] == "'abc' is not a number"
+        # each problem also says what it is as a key with values, for any language
+        assert [(p["key"], p["values"]) for p in preview["problems"]] == [
+            ("at_least", {"cell": "-5", "limit": 0}), ("required", {}),
+            ("not_number", {"cell": "abc"})]
         assert preview["records"] == [] and preview["created"] == 0
         assert node_count(server) == before  # nothing written
         refused = http.post(f"/api/imports/{job['id']}/confirm")

@@ -58,8 +58,14 @@ def test_an_import_is_previewed_then_confirmed_and_the_review_queue_decided(page
     assert problems.count() == 1
     assert problems.first.locator("td").nth(0).inner_text() == "2"
     assert problems.first.locator("td").nth(1).inner_text() == "营业收入"
+    assert problems.first.locator("td").nth(2).inner_text() == "“abc” 不是数字"
     assert page.locator("#confirm").count() == 0
     screenshot(page, "import-problems-zh")
+    page.click("header a.lang")  # the same preview read in English
+    problems = page.locator("#problems tr.row-problem")
+    assert problems.first.locator("td").nth(2).inner_text() == "'abc' is not a number"
+    assert "不是" not in page.locator("#problems").inner_text()
+    page.click("header a.lang")
     assert httpx.get(server.url + "/ready").json()["nodes"] == before
 
     upload(page, server, tmp_path, "企业名单.csv",

@@ -17,6 +17,7 @@ from duijie.api.services.io import (
     kind_of_file,
 )
 from duijie.graph.errors import InvalidInput
+from duijie.graph.import_words import ImportRefused
 
 REPORT_LINES = (
     ("rows", "rows read"), ("created", "created"), ("updated", "updated"),
@@ -76,7 +77,7 @@ def render_merges(merges: list[MergeReport]) -> list[str]:
 
 def _every_problem(exc: InvalidInput) -> InvalidInput:
     """The same error with every problem in its message, not just the first twenty."""
-    if not exc.problems:
+    if not exc.problems or isinstance(exc, ImportRefused):  # that one lists all, worded
         return exc
     listed = "\n  ".join(exc.problems)
     return InvalidInput(f"{exc.message}\n  {listed}", where=exc.where)
