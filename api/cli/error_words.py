@@ -28,6 +28,7 @@ from typing import Any
 
 import click
 
+from duijie.api.cli.commands import UnknownCommand
 from duijie.graph.errors import DuijieError
 from duijie.graph.import_words import ImportFileError, ImportRefused, line
 
@@ -207,9 +208,6 @@ USAGE: Sequence[tuple[str, str]] = (  # click's own refusals (its words, click 8
     (r"Option '(?P<o>[^']+)' requires an argument\.", "选项 {o} 需要一个值"),
     (r"Missing argument '(?P<a>[^']+)'\.", "缺少参数 {a}"),
     (r"Missing option '(?P<o>[^']+)'\.", "缺少选项 {o}"),
-    (r"No such option[:]? '?(?P<o>[^'.]+)'?\.?(?: Did you mean (?P<m>.+)\?)?",
-     "没有选项 {o}"),
-    (r"No such command '(?P<c>[^']+)'\.(?: Did you mean .+\?)?", "没有命令 {c}"),
     (r"Got unexpected extra arguments? \((?P<a>.+)\)", "多余的参数：{a}"),
     (r"Invalid value for '(?P<o>[^']+)': (?P<v>.+) is not one of (?P<c>.+)\.",
      "{o} 的值 {v} 无效，可选：{c}"),
@@ -234,7 +232,7 @@ def usage_line(error: click.ClickException, lang: str | None = None) -> str | No
     """
     if (lang or os.environ.get(LANG_ENV, "zh")) == "en":
         return None
-    words = _translated(error.format_message(), USAGE)
+    words = _unknown_name(error) or _translated(error.format_message(), USAGE)
     if words is None:
         return None
     context = getattr(error, "ctx", None)
@@ -242,6 +240,22 @@ def usage_line(error: click.ClickException, lang: str | None = None) -> str | No
         return f"错误：{words}"
     return (f"用法：{context.get_usage().removeprefix('Usage: ')}\n"
             f"（{context.command_path} --help 列出全部选项）\n错误：{words}")
+
+
+def _unknown_name(error: click.ClickException) -> str | None:
+    """A mistyped command or option, from what the error carries (its name and the
+    close ones), never from its English words.
+
+    >>> _unknown_name(click.NoSuchOption("--stat", possibilities=["--state", "--today"]))
+    '没有选项 --stat，您是不是要用 --state 或 --today？'
+    """
+    if isinstance(error, UnknownCommand):
+        said, name, close = "没有命令", error.name, error.possibilities
+    elif isinstance(error, click.NoSuchOption):
+        said, name, close = "没有选项", error.option_name, sorted(error.possibilities or [])
+    else:
+        return None
+    return f"{said} {name}" + (f"，您是不是要用 {' 或 '.join(close)}？" if close else "")
 
 
 def _fill(template: str, match: re.Match[str]) -> str:

@@ -7,6 +7,7 @@ command and imports it on first use.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 
 import click
@@ -50,7 +51,38 @@ def commands_of(module_name: str) -> dict[str, click.Command]:
     return dict(scratch.commands)
 
 
-class LazyGroup(click.Group):
+class UnknownCommand(click.UsageError):
+    """A subcommand the group does not have, with the close ones a user may have meant
+    (`possibilities`); the CLI words it in its language (`error_words.usage_line`).
+
+    >>> str(UnknownCommand("problm", ["problem"]))
+    "No such command 'problm'. Did you mean 'problem'?"
+    """
+
+    def __init__(self, name: str, possibilities: list[str],
+                 ctx: click.Context | None = None):
+        self.name, self.possibilities = name, possibilities
+        message = f"No such command {name!r}."
+        if possibilities:
+            message += f" Did you mean {' or '.join(repr(p) for p in possibilities)}?"
+        super().__init__(message, ctx)
+
+
+class SuggestingGroup(click.Group):
+    """A click group that names the close subcommands of a mistyped one (click only
+    does so for options). Every group of the CLI is one (tests/api/test_cli_usage.py)."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = click.utils.make_str(args[0])
+        known = self.list_commands(ctx)
+        if (name not in known and self.get_command(ctx, name) is None
+                and not name.startswith("-") and not ctx.resilient_parsing):
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+            raise UnknownCommand(name, close, ctx)
+        return super().resolve_command(ctx, args)
+
+
+class LazyGroup(SuggestingGroup):
     """A click group whose subcommands are imported when first asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:

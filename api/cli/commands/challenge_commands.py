@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 
 STAGES = {"reading": "读取未结需求", "vectorising": "分词并计算词向量",
@@ -13,7 +14,7 @@ STAGES = {"reading": "读取未结需求", "vectorising": "分词并计算词向
           "fitting": "按选定主题数聚类", "naming": "提炼主题关键词", "storing": "保存主题"}
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=SuggestingGroup, invoke_without_command=True)
 @click.option("--region", help="Only needs of firms in this region (or a region within it).")
 @click.option("--industry", help="Only needs of firms of this industry.")
 @click.option("--suppliers", type=int, default=5, show_default=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.graph.vocab import PROBLEM_NEED_TYPES
 
@@ -13,7 +14,7 @@ def _split(text: str | None) -> list[str]:
             if w.strip()]
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def official() -> None:
     """Officials who keep contact with firms: department, fields, regions, capacity.
 
@@ -112,7 +113,7 @@ def official_list(app: AppContext, as_json: bool) -> None:
                    f"｜地区：{regions} [{r.id}]")
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def contact() -> None:
     """Contact duty: assign firms to officials by fit, record contacts, see who did what.
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def evaluate() -> None:
     """Measure scorers offline.
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.api.cli.words import catalog_word, cli_lang, event_words, pad, status_word
 from duijie.graph.vocab import (
@@ -22,7 +23,7 @@ from duijie.graph.vocab import (
 from duijie.matcher.reasons import render_reason
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def event() -> None:
     """Docking events (对接会): who to invite, who meets whom, when, and what came of it.
 

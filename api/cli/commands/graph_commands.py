@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
+from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import echo_json, json_option
 from duijie.api.services.copy import VerifyResult, compare_stores, copy_stores
 from duijie.graph.copy import DEFAULT_BATCH
 
 
-@click.group("graph")
+@click.group("graph", cls=SuggestingGroup)
 def graph_group() -> None:
     """Copy the graph between stores (SQLite ⇄ Neo4j) and check copies.
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, ProblemState, problem_label
 
@@ -41,7 +42,7 @@ def _show(view, as_json: bool) -> None:
                    f"{'，企业已知悉 ' + d['firm_seen_on'] if d['firm_seen_on'] else ''}）")
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def problem() -> None:
     """The problem ledger: record, assign, step, close (销号) and list firms' problems.
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.api.cli.words import (
     catalog_word,
@@ -122,7 +123,7 @@ def render_candidates(found: list[Candidate]) -> str:
     return "\n".join(lines)
 
 
-@click.group("review")
+@click.group("review", cls=SuggestingGroup)
 def review() -> None:
     """The review queue: pairs of organisations that may be one.
 

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.graph.accounts import Role
 from duijie.graph.vocab import values
@@ -59,7 +60,7 @@ def run_server(app: AppContext, *, host: str, port: int, workers: int = 1, seed:
     uvicorn.run("duijie.api.web.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info")
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def user() -> None:
     """Accounts of the web service: organisers, enterprises, experts.
 
