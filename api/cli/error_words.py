@@ -118,6 +118,17 @@ MESSAGES: Sequence[tuple[str, str]] = (
     (r"official (?P<name>.+) \((?P<id>[^()]+)\) has capacity (?P<n>-?\d+): give them at least "
      r"1 firm, or leave them out",
      "联系干部 {name}（{id}）的可联系企业数为 {n}：请设为至少 1 家，或暂不参与分配"),
+    (r"official (?P<name>.+) \((?P<id>[^()]+)\) has no capacity \(0, stored before capacities "
+     r"were required\) and was left out: give them one with official edit --capacity",
+     "联系干部 {name}（{id}）尚未设定可联系企业数（旧数据为 0），未参与分配：请用 official edit "
+     "--capacity 设定"),
+    (r"(?P<name>.+) has no capacity yet \(0, stored before capacities were required\): give one "
+     r"\(1 or more\) in this edit",
+     "{name} 尚未设定可联系企业数（旧数据为 0）：请在这次修改中一并设定（1 或更多）"),
+    (r"(?P<name>.+) has no capacity yet \(0, stored before capacities were required\): give one "
+     r"\(1 or more\) with official edit before recording contacts",
+     "{name} 尚未设定可联系企业数（旧数据为 0）：请先用 official edit 设定（1 或更多），"
+     "再记录联系"),
     (r"there are no officials: add officials with a department and capacity",
      "尚无联系干部：请先添加联系干部（处室和可联系企业数）"),
     (r"officials can take (?P<total>\d+) firms in all, fewer than the (?P<firms>\d+) firms: "

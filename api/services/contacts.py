@@ -45,12 +45,37 @@ class OfficialView(Result):
     regions: list[str]
     capacity: int
     rev: int
+    needs_capacity: bool = False  # stored with capacity 0 (before 1 or more was required)
 
     @classmethod
     def of(cls, node: Node) -> OfficialView:
         p = node.props
         return cls(node.id, node.name, p["department"], p.get("title"), p.get("fields", []),
-                   p.get("regions", []), p.get("capacity", 20), node.rev)
+                   p.get("regions", []), p.get("capacity", 20), node.rev,
+                   needs_capacity(node))
+
+
+def needs_capacity(node: Node) -> bool:
+    """True for an official stored without a usable capacity: a store written before
+    capacities had to be 1 or more may hold 0. Such an official is read and listed as
+    needing one, and left out of the plan, instead of breaking contact duty.
+
+    >>> needs_capacity(Node("off:x", "Official", {"name": "休假", "capacity": 0})), \
+    ...     needs_capacity(Node("off:y", "Official", {"name": "王"}))
+    (True, False)
+    """
+    capacity = node.props.get("capacity", 20)
+    return isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1
+
+
+@dataclass
+class NeedsCapacity(Result):
+    """An official left out of the plan until given a capacity."""
+
+    id: str
+    name: str
+    department: str
+    firms_before: int  # the firms they held, now given to others (0 if none)
 
 
 @dataclass
@@ -87,6 +112,7 @@ class ContactPlanResult(Result):
     load: list[OfficialLoad]
     unassigned: list[str]
     diagnostics: list[str]
+    needs_capacity: list[NeedsCapacity] = field(default_factory=list)
 
 
 @dataclass
@@ -132,6 +158,7 @@ class DutyReport(Result):
     today: str
     officials: list[DutyRow]
     firms: list[DutyFirm]  # the firms of one official, when one was asked for
+    needs_capacity: list[str] = field(default_factory=list)  # names, of officials at 0
 
 
 def _official(store: GraphStore, official_id: str) -> Node:
@@ -219,6 +246,10 @@ department: choose one of the routing table's departments or add it there first
     if capacity is not None:
         _check_capacity(capacity, node.name, where)
         changes["capacity"] = capacity
+    elif needs_capacity(node):
+        raise InvalidInput(f"{node.name} has no capacity yet (0, stored before capacities "
+                           "were required): give one (1 or more) in this edit",
+                           where=f"{where}, capacity")
     if department is not None and department.strip() != node.props.get("department"):
         department = department.strip()
         if department not in known_departments(store):
@@ -301,7 +332,9 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
     Pairs of an earlier plan are kept unless `fresh`. One write: the new
     `contact_for` edges and the removal of replaced ones; a refusal writes nothing.
     """
-    officials = [n for n in iter_nodes(store, "Official")]
+    everyone = list(iter_nodes(store, "Official"))
+    officials = [o for o in everyone if not needs_capacity(o)]
+    left_out = [o for o in everyone if needs_capacity(o)]
     if firm_ids is None:
         firms = list(iter_nodes(store, "Enterprise", page_size=5000))
     else:
@@ -315,11 +348,18 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
         raise InvalidInput("there are no firms to assign", where="contact plan")
     firm_set = {f.id for f in firms}
     existing = [e for e in iter_edges(store, "contact_for", page_size=5000) if e.dst in firm_set]
-    keep = set() if fresh else {(e.dst, e.src) for e in existing}
-    plan = assign_contacts(_firm_facts(store, firms), [
-        Official(o.id, o.name, o.props["department"], tuple(o.props.get("fields", [])),
-                 tuple(o.props.get("regions", [])), o.props.get("capacity", 20))
-        for o in officials], keep=keep, fair=fair)
+    on_duty = {o.id for o in officials}
+    keep = set() if fresh else {(e.dst, e.src) for e in existing if e.src in on_duty}
+    try:
+        plan = assign_contacts(_firm_facts(store, firms), [
+            Official(o.id, o.name, o.props["department"], tuple(o.props.get("fields", [])),
+                     tuple(o.props.get("regions", [])), o.props.get("capacity", 20))
+            for o in officials], keep=keep, fair=fair)
+    except InvalidInput as refused:
+        if not left_out:
+            raise
+        raise InvalidInput(refused.message, where=refused.where, problems=[
+            *refused.problems, *(_left_out_line(o) for o in left_out)]) from None
     chosen = {(a.official, a.firm) for a in plan.assignments}
     today = office_today()
     batch = WriteBatch()
@@ -344,10 +384,21 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
             for a in plan.assignments]
     load = [OfficialLoad(o.id, o.name, o.props["department"], o.props.get("capacity", 20),
                          plan.load.get(o.id, 0)) for o in officials]
+    held = defaultdict(int)
+    for e in existing:
+        held[e.src] += 1
     return ContactPlanResult(len(firms), len(officials), plan.covered_by_fit,
                              sum(1 for a in plan.assignments if a.source == "capacity"),
                              sum(1 for a in plan.assignments if a.source == "kept"),
-                             plan.total_score, rows, load, plan.unassigned, plan.diagnostics)
+                             plan.total_score, rows, load, plan.unassigned, plan.diagnostics,
+                             [NeedsCapacity(o.id, o.name, o.props["department"], held[o.id])
+                              for o in sorted(left_out, key=lambda o: o.name)])
+
+
+def _left_out_line(official: Node) -> str:
+    return (f"official {official.name} ({official.id}) has no capacity (0, stored before "
+            "capacities were required) and was left out: give them one with official edit "
+            "--capacity")
 
 
 def record_contact(store: GraphStore, official_id: str, firm_id: str, *, on: str | None = None,
@@ -362,6 +413,10 @@ def record_contact(store: GraphStore, official_id: str, firm_id: str, *, on: str
     change), so a bad problem leaves no contact behind.
     """
     official = _official(store, official_id)
+    if needs_capacity(official):  # its record cannot be written back until it has one
+        raise InvalidInput(f"{official.name} has no capacity yet (0, stored before capacities "
+                           "were required): give one (1 or more) with official edit before "
+                           "recording contacts", where=f"official {official.name}, capacity")
     firm = _firm(store, firm_id)
     day = validate_props("Need", {"deadline": on or office_today()}, "contact, on",
                          partial=True)["deadline"]
@@ -419,4 +474,5 @@ def contact_duty(store: GraphStore, *, official_id: str | None = None,
                                       if p.firm_id == fid and p.state != "closed"),
                                   fid in nodes and nodes[fid].illustrative))
     rows.sort(key=lambda r: (r.department, r.name))
-    return DutyReport(today, rows, firms)
+    return DutyReport(today, rows, firms,
+                      sorted(o.name for o in officials if needs_capacity(o)))

@@ -109,8 +109,17 @@ def official_list(app: AppContext, as_json: bool) -> None:
         click.echo("尚无联系干部：用 duijie official add 或 duijie import 联系干部 FILE 添加")
     for r in rows:
         fields, regions = "、".join(r.fields) or "—", "、".join(r.regions) or "—"
-        click.echo(f"{r.department}｜{r.name}｜可联系 {r.capacity} 家｜领域：{fields}"
+        room = "可联系企业数未设定" if r.needs_capacity else f"可联系 {r.capacity} 家"
+        click.echo(f"{r.department}｜{r.name}｜{room}｜领域：{fields}"
                    f"｜地区：{regions} [{r.id}]")
+    _echo_needs_capacity([r.name for r in rows if r.needs_capacity])
+
+
+def _echo_needs_capacity(names: list[str]) -> None:
+    """Officials stored at capacity 0 (an older store), by name: they take no firms."""
+    if names:
+        click.echo(f"需设定可联系企业数：{'、'.join(names)}（旧数据为 0，暂不参与分配；"
+                   "用 duijie official edit ID --capacity N 设定）")
 
 
 @click.group(cls=SuggestingGroup)
@@ -154,6 +163,10 @@ def contact_plan(app: AppContext, firm_ids: tuple[str, ...], fresh: bool, fair: 
                    f"{'；'.join(reason_text(r['code'], r['value']) for r in a.reasons)}")
     for load in result.load:
         click.echo(f"  {load.name}：{load.assigned}/{load.capacity}")
+    for left in result.needs_capacity:
+        moved = f"，原联系的 {left.firms_before} 家企业已改派" if left.firms_before else ""
+        click.echo(f"  {left.name}（{left.department}）未参与分配：尚未设定可联系企业数"
+                   f"（旧数据为 0）{moved}；用 duijie official edit {left.id} --capacity N 设定")
 
 
 @contact.command("record")
@@ -217,6 +230,7 @@ def contact_duty_cmd(app: AppContext, official_id: str | None, today: str | None
     for f in report.firms:
         click.echo(f"  {f.name}：最近联系 {f.last_contact or '未联系'}，"
                    f"联系 {f.contacts} 次，未销号问题 {f.open_problems}")
+    _echo_needs_capacity(report.needs_capacity)
 
 
 def register(group: click.Group) -> None:

@@ -37,6 +37,7 @@ REFUSALS = (  # words of a use case's refusal -> the message shown (office.toml)
     ("says nothing to change", "office_err_nothing"),
     ("not an official", "office_err_no_official"),
     ("has capacity 0", "office_err_zero_capacity"),
+    ("before recording contacts", "office_err_needs_capacity"),
     ("fewer than the", "office_err_capacity"),
     ("there are no officials", "office_err_no_officials"),
     ("no eligibility rules", "office_err_no_rules"),

@@ -37,6 +37,7 @@ REFUSALS = (  # words of a use case's refusal -> the message shown (ledger.toml)
     ("is not a problem type", "ledger_err_type"),
     ("number of days", "ledger_err_days"),
     ("has capacity 0", "ledger_err_zero_capacity"),
+    ("has no capacity yet", "ledger_err_zero_capacity"),
     ("whole number of firms", "ledger_err_capacity"),
     ("says nothing to change", "ledger_err_nothing"),
     ("is a meeting of another firm", "ledger_err_meeting_firm"),
