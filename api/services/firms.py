@@ -1,9 +1,9 @@
 """A firm's profile (精准画像) and pushing a programme to the firms that qualify (服务找企业).
 
 The profile gathers what the graph knows of one firm: what it is (with where each
-fact came from), its needs and their status, its meetings and outcomes, its
-problems in the ledger, and the programmes it qualifies for now or with one
-condition changed, ranked by value. The push lists every firm that qualifies for
+fact came from), its technology needs and their status, its meetings and outcomes, its
+problems in the ledger (each once, with its ledger state), and the programmes it
+qualifies for now or with one condition changed, ranked by value. The push lists every firm that qualifies for
 a programme and neither holds it nor has applied.
 
 >>> from duijie.graph import open_store
@@ -35,6 +35,7 @@ from duijie.matcher.eligibility import (
     data_to_check,
     evaluate_eligibility,
 )
+from duijie.matcher.problems import is_problem
 from duijie.matcher.programme_push import Offer, has_conditions, programmes_for_firm
 from duijie.matcher.programme_push import push_programme as push_list
 
@@ -211,7 +212,8 @@ def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
     needs = [FirmNeed(r.node.id, r.node.shown_name,
                       r.node.props.get("need_type", "technology"),
                       r.node.props.get("status", "submitted"), r.node.illustrative)
-             for r in visible_needs(store, viewer) if r.firm is not None and r.firm.id == firm_id]
+             for r in visible_needs(store, viewer) if r.firm is not None and r.firm.id == firm_id
+             and not is_problem(r.node.props)]  # a problem is listed once: with its ledger state
     meetings = _meetings(store, firm_id, viewer)
     problems = list_problems(store, firm_id=firm_id, today=today, viewer=viewer).items
     held_ids = {e.dst for e in store.find_edges("awarded", src=firm_id, limit=10_000)}

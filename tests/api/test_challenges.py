@@ -166,6 +166,7 @@ def test_cli_lists_json_edits_and_refuses_stale(store, db_path: Path) -> None:
     ok = run("challenges", "rename", theme["id"], "新名字", "--rev", str(theme["rev"]),
              db=db_path)
     assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith(f"已重命名：{theme['id']}（")  # one language
     stale = run("challenges", "rename", theme["id"], "再改", "--rev", str(theme["rev"]),
                 db=db_path)
     assert stale.returncode == 4 and "请重新列出需求榜单" in stale.stderr

@@ -99,8 +99,9 @@ def recompute(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json(run.to_dict())
         return
+    grouped = (f"聚类数 {run.k}" if run.k else "新需求均归入已固定的主题，未另行分组")
     click.echo(f"已重新聚类 {run.needs} 项需求：{run.themes} 个主题（其中 {run.pinned} 个"
-               f"为组织者调整后保留），聚类数 {run.k}")
+               f"为组织者调整后保留），{grouped}")
 
 
 @challenges.command("rename")
@@ -166,8 +167,11 @@ def _done(result, as_json: bool) -> None:
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(f"{result.action}: {', '.join(result.theme_ids)}"
+        click.echo(f"{EDIT_WORDS.get(result.action, result.action)}：{'、'.join(result.theme_ids)}"
                    f"（{result.pinned} 个主题已固定/更新）")
+
+
+EDIT_WORDS = {"rename": "已重命名", "merge": "已合并", "split": "已拆分"}
 
 
 def register(group: click.Group) -> None:
