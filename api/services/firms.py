@@ -3,8 +3,8 @@
 The profile gathers what the graph knows of one firm: what it is (with where each
 fact came from), its technology needs and their status, its meetings and outcomes, its
 problems in the ledger (each once, with its ledger state), and the programmes it
-qualifies for now or with one condition changed, ranked by value. The push lists every firm that qualifies for
-a programme and neither holds it nor has applied.
+qualifies for now or with one condition changed, ranked by value. The push lists every
+firm that qualifies for a programme and neither holds it nor has applied.
 
 >>> from duijie.graph import open_store
 >>> from duijie.api.services.seeding import load_seed
