@@ -8,6 +8,7 @@ tests/web/test_ops_pages.py and tests/web/test_ops_api.py.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -84,6 +85,11 @@ def test_a_bad_firm_file_is_worded_in_chinese_and_english(tmp_path: Path) -> Non
     assert "  企业.csv, row 2, field 研发投入占比: '101' must be at most 100" in en.stderr
     assert "Input should" not in en.stderr and "Value error" not in en.stderr
     assert "不是" not in en.stderr
+    as_json = json.loads(run(db, "import", "企业", str(path), "--json").stdout)
+    assert as_json["ok"] is False and len(as_json["issues"]) == 9
+    assert {"file": "企业.csv", "row": 2, "field": "成立年份", "key": "at_least",
+            "values": {"cell": "1700", "limit": 1800},
+            "message": "'1700' must be at least 1800"} in as_json["issues"]
     assert "Enterprise" not in run(db, "stats").stdout  # nothing half-written
 
 

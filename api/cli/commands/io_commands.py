@@ -17,7 +17,7 @@ from duijie.api.services.io import (
     kind_of_file,
 )
 from duijie.graph.errors import InvalidInput
-from duijie.graph.import_words import ImportRefused
+from duijie.graph.import_words import ImportFileError, ImportIssue, ImportRefused
 
 REPORT_LINES = (
     ("rows", "rows read"), ("created", "created"), ("updated", "updated"),
@@ -73,6 +73,15 @@ def render_merges(merges: list[MergeReport]) -> list[str]:
         lines.append(f"  row {m.row}: {m.name} → {m.into_name} ({m.into_id}, {where})")
         lines += [f"    {reason}" for reason in m.evidence]
     return lines
+
+
+def _issues(exc: InvalidInput) -> list[dict]:
+    """Each problem as the API gives it: file, row, field, key and values (for wording
+    it in any language) beside the English message."""
+    problems = [exc.issue] if isinstance(exc, ImportFileError) else exc.problems
+    return [{"file": p.file, "row": p.row, "field": p.field, "key": p.key,
+             "values": p.values, "message": p.message("en")}
+            for p in problems if isinstance(p, ImportIssue)]
 
 
 def _every_problem(exc: InvalidInput) -> InvalidInput:
@@ -138,7 +147,7 @@ def import_command(app: AppContext, kind: str, file: Path | None, sheet: str | N
     except InvalidInput as exc:
         if as_json:
             echo_json({"ok": False, "error": exc.message, "where": exc.where,
-                       "problems": exc.problems})
+                       "problems": exc.problems, "issues": _issues(exc)})
         raise _every_problem(exc) from None
     if as_json:
         echo_json(report.to_dict())
