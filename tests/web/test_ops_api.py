@@ -233,3 +233,15 @@ def test_a_preview_can_be_cancelled_and_then_never_confirmed(server):
         if job["status"] == "cancelled":  # the preview may have finished first
             assert http.post(f"/api/imports/{job['id']}/confirm").status_code == 409
         assert "取消测试企业1号" not in http.get("/api/export").text
+
+
+def test_a_file_refused_whole_says_so_as_a_key_with_values(server):
+    with client(server, "wang") as http:
+        job = finished(http, upload(http, "空表.csv", "企业名称,所在地区\n".encode())["id"])
+        (problem,) = job["preview"]["problems"]
+        assert (problem["file"], problem["row"], problem["field"]) == ("空表.csv", None, None)
+        assert (problem["key"], problem["message"]) == (
+            "file_no_rows", "has a header row but no data rows")
+        job = finished(http, upload(http, "表头.csv", "企业名称,身高\n甲公司,1\n".encode())["id"])
+        (problem,) = job["preview"]["problems"]
+        assert problem["key"] == "header_unknown" and problem["values"]["column_name"] == "身高"
