@@ -6,6 +6,8 @@ through the tables here: the message and each part of `where` matched whole agai
 pattern and put into Chinese. A line is translated only when every part of it is (the
 message, each part of `where`, each listed problem); otherwise it is printed as raised,
 in English, so no line mixes the two languages. ``DUIJIE_LANG=en`` keeps English.
+An import's problems carry message keys and are worded from `graph/import_words.toml`
+instead, and a mistyped command or option from the name and close names it carries.
 
 >>> from duijie.graph.errors import InvalidInput, NotFound
 >>> error_line(NotFound("is not an official", value="off:x", where="official"))
