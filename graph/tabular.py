@@ -224,13 +224,13 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise ImportFileError(ImportIssue("file_missing", "FILE", cell=str(path)),
+        raise ImportFileError(ImportIssue("file_missing", "FILE", path=str(path)),
                               value=str(path)) from None
     except IsADirectoryError:
-        raise ImportFileError(ImportIssue("file_is_folder", "FILE", cell=str(path)),
+        raise ImportFileError(ImportIssue("file_is_folder", "FILE", path=str(path)),
                               value=str(path)) from None
     except PermissionError:
-        raise ImportFileError(ImportIssue("file_unreadable", "FILE", cell=str(path)),
+        raise ImportFileError(ImportIssue("file_unreadable", "FILE", path=str(path)),
                               value=str(path)) from None
 
 
@@ -271,9 +271,9 @@ def _check_xlsx_cells(path: Path, limits: FileLimits) -> None:
                     text = carry + chunk
                     # The longest stretch without a tag (split runs in C: ~1 s per 100 MB).
                     if max(map(len, text.split(b"<"))) > longest:
-                        raise InvalidInput(
-                            f"holds a text of more than {longest:,} bytes ({name}); a cell may "
-                            f"have at most {limits.cell_chars:,} characters", where=path.name)
+                        raise ImportFileError(ImportIssue(
+                            "file_huge_text", path.name, length=f"{longest:,}", part=name,
+                            most=f"{limits.cell_chars:,}"))
                     carry = text[text.rfind(b"<") + 1:]
 
 
@@ -290,8 +290,8 @@ def read_xlsx(path: str | Path, sheet: str | None = None, limits: FileLimits = L
     try:
         _check_xlsx_cells(path, limits)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InvalidInput(f"is not an XLSX workbook ({exc.__class__.__name__})",
-                           where=path.name) from None
+        raise ImportFileError(ImportIssue("file_not_xlsx", path.name,
+                                          reason=exc.__class__.__name__)) from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:

@@ -172,6 +172,12 @@ MESSAGES: Sequence[tuple[str, str]] = (
     # imports (graph.headers; a file's own problems are worded by graph.import_words)
     (r"is not a kind that can be imported \(known: (?P<known>.+)\)",
      "不是可导入的类型（可选：{known}）"),
+    (r"is missing its KIND: say what the file holds, duijie import KIND FILE \(.*\)",
+     "没有写明类型：请写明文件里是什么，duijie import KIND FILE（enterprise、need、institute、"
+     "expert、programme、event、topic、industry、region、edges；duijie export 导出的文件为 "
+     "graph）"),
+    (r"--sheet applies to XLSX workbooks(?: only|, not to a JSONL graph)",
+     "--sheet 只适用于 XLSX 工作簿"),
     # a write from a stale read (graph.errors.StaleRevision)
     (r"was changed by someone else since it was read \(revision (?P<a>\d+), now (?P<b>\d+)\): "
      r"reload and try again",
@@ -210,7 +216,8 @@ WHERE_WORDS = {
     "industry": "行业", "map": "创新地图", "strong": "--strong", "per_need": "--per-need",
     "suppliers": "--suppliers", "theme": "主题", "themes": "主题", "rev": "--rev",
     "name": "名称", "challenges": "需求榜单", "contact": "联系记录",
-    "escalate_after_days": "升级天数", "KIND": "类型", "default_due_days": "默认办理时限",
+    "escalate_after_days": "升级天数", "KIND": "类型", "--sheet": "--sheet",
+    "default_due_days": "默认办理时限",
 }
 ACTION_WORDS = {"add": "登记", "assign": "交办", "step": "办理步骤", "close": "销号",
                 "raise": "登记"}

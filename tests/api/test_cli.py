@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,7 +110,10 @@ def test_an_import_names_a_missing_file_or_kind_before_any_database_is_made(
     db = tmp_path / "office.db"
     missing = run("import", "enterprise", str(tmp_path / "firms.csv"), db=db)
     assert missing.returncode == 2
-    assert f"FILE: '{tmp_path / 'firms.csv'}' does not exist" in missing.stderr
+    assert f"错误：FILE：“{tmp_path / 'firms.csv'}” 不存在" in missing.stderr
+    english = run("import", "enterprise", str(tmp_path / "firms.csv"), db=db,
+                  env={**os.environ, "DUIJIE_LANG": "en"})
+    assert f"FILE: '{tmp_path / 'firms.csv'}' does not exist" in english.stderr
     table = tmp_path / "firms.csv"
     table.write_text("name\n恒锋工具\n", encoding="utf-8")
     no_kind = run("import", str(table), "--json", db=db)
@@ -117,4 +121,5 @@ def test_an_import_names_a_missing_file_or_kind_before_any_database_is_made(
     answer = json.loads(no_kind.stdout)
     assert answer["where"] == "KIND" and "duijie import KIND FILE" in answer["error"]
     assert "enterprise" in answer["error"] and "graph" in answer["error"]
+    assert "错误：类型：" in no_kind.stderr and "没有写明类型" in no_kind.stderr
     assert not db.exists()

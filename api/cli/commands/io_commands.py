@@ -130,12 +130,13 @@ def import_command(app: AppContext, kind: str, file: Path | None, sheet: str | N
         if file is None:  # one argument: a file that says what it holds, or a clear error
             kind, file = "", Path(kind)
         if not file.is_file():
-            raise InvalidInput("does not exist", value=str(file), where="FILE")
+            raise ImportFileError(ImportIssue("file_missing", "FILE", path=str(file)),
+                                  value=str(file))
         kind = kind or kind_of_file(file)
     except InvalidInput as exc:
         if as_json:
             echo_json({"ok": False, "error": exc.message, "where": exc.where,
-                       "problems": exc.problems})
+                       "problems": exc.problems, "issues": _issues(exc)})
         raise
 
     def bar(rows):
