@@ -13,6 +13,7 @@ import pytest
 
 from duijie.api.cli import cli
 from duijie.api.cli.commands import COMMAND_MODULES, COMMANDS, commands_of
+from duijie.graph.sqlite_store import SqliteStore
 
 
 def run(*args: str, db: Path | None = None, env: dict | None = None
@@ -22,6 +23,14 @@ def run(*args: str, db: Path | None = None, env: dict | None = None
         argv += ["--db", str(db)]
     return subprocess.run([*argv, *args], capture_output=True, text=True, env=env,
                           cwd=Path(__file__).resolve().parents[2], timeout=300)
+
+
+def seeded_by_cli(folder: Path) -> Path:
+    """A seed store written by the real `duijie seed` into `folder` (one per test module)."""
+    db = folder / "seed.db"
+    SqliteStore(db).close()
+    assert run("seed", db=db).returncode == 0
+    return db
 
 
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:

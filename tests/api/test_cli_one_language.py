@@ -12,18 +12,14 @@ from pathlib import Path
 import pytest
 
 from duijie.api.cli.words import width
-from duijie.graph.sqlite_store import SqliteStore
-from tests.api.test_cli import run
+from tests.api.test_cli import run, seeded_by_cli
 
 XIAN = "evt:xian-docking-2019-05"
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("one_language") / "seed.db"
-    SqliteStore(db).close()
-    assert run("seed", db=db).returncode == 0
-    return db
+    return seeded_by_cli(tmp_path_factory.mktemp("one_language"))
 
 
 def in_english(*args: str, db: Path):

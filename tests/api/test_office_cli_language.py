@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from duijie.graph.sqlite_store import SqliteStore
-from tests.api.test_cli import run
+from tests.api.test_cli import run, seeded_by_cli
 
 # What a Chinese line may still hold in Latin letters: the ids and values the user
 # typed, option names, option values to type, date and file formats, click's usage.
@@ -48,10 +47,7 @@ BAD_INPUT = [  # (arguments, exit code)
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("cli_language") / "seed.db"
-    SqliteStore(db).close()
-    assert run("seed", db=db).returncode == 0
-    return db
+    return seeded_by_cli(tmp_path_factory.mktemp("cli_language"))
 
 
 def english_words(text: str) -> list[str]:
