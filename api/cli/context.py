@@ -90,6 +90,13 @@ def new_store_discarded_on_failure() -> Iterator[None]:
         _NEW_STORES.clear()
 
 
+def keep_new_store(app: AppContext) -> None:
+    """The command's own writes are done: a failure or stop from here on (the demo's web
+    service being stopped) keeps the store it created, as `serve` keeps its users' writes."""
+    if app in _NEW_STORES:
+        _NEW_STORES.remove(app)
+
+
 def cli_group(func: Callable) -> click.Group:
     """The root group: `--db`/`--graph` select the store for every subcommand."""
 

@@ -24,7 +24,7 @@ def test_a_failed_import_into_a_new_db_leaves_no_file(tmp_path: Path) -> None:
     bad.write_text("name,营业收入（万元）\n恒锋工具,很多\n", encoding="utf-8")
     done = run("import", "enterprise", str(bad), db=db)
     assert done.returncode == 2, done.stderr
-    assert "firms.csv" in done.stderr and "nothing was imported" in done.stderr
+    assert "firms.csv" in done.stderr and "未导入任何记录" in done.stderr
     assert leftovers(db) == []
 
 

@@ -149,7 +149,10 @@ def demo(app: AppContext, serve: bool | None, host: str, port: int, as_json: boo
                        "(或 duijie demo --serve)")
         return
     from duijie.api.cli.commands.web_commands import run_server
+    from duijie.api.cli.context import keep_new_store
     from duijie.api.services.demo import demo_accounts
+
+    keep_new_store(app)  # seeded and planned: stopping the service keeps the office's store
 
     def announce(store, accounts) -> None:
         made = demo_accounts(accounts, store)
