@@ -16,11 +16,6 @@ import unicodedata
 
 from duijie.api.cli.error_words import LANG_ENV
 
-EVENT_STATUS = {
-    "zh": {"planned": "筹备中", "published": "已发布", "held": "已举办", "closed": "已结束"},
-    "en": {"planned": "planned", "published": "published", "held": "held", "closed": "closed"},
-}
-
 
 def cli_lang() -> str:
     """The language of the CLI's words: ``en`` when ``$DUIJIE_LANG`` says so, else ``zh``."""
@@ -43,8 +38,12 @@ def pad(text: str, columns: int, *, right: bool = False) -> str:
 
 
 def status_word(status: str, lang: str) -> str:
-    """An event's status in `lang`; an unknown status as stored."""
-    return EVENT_STATUS[lang].get(status, status)
+    """An event's status in `lang`, in the events pages' words; an unknown status as stored."""
+    from duijie.api.web.i18n import translate
+
+    key = f"events_event_status_{status}"
+    word = translate(key, lang)
+    return status if word == key else word
 
 
 EVENT_WORDS = {  # what the `event` commands say, by key: [zh] and [en] hold the same keys
