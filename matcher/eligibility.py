@@ -75,7 +75,9 @@ nothing says what a firm must meet (see `states_conditions`)."""
 def states_conditions(programme: Mapping[str, Any]) -> bool:
     """True when a programme says what a firm must meet: a rule on anything but the
     region, or a required flag. Its regions and industries, and a rule on the region
-    (柯桥区《…若干政策》: the area its name states), only say where it applies.
+    (柯桥区《…若干政策》: the area its name states), only say where it applies: a
+    programme with nothing else (浙江省西湖友谊奖, an award for foreign experts, scoped to
+    浙江) would be offered to every firm there, so it is neither pushed nor offered.
 
     >>> states_conditions({"name": "x", "regions": ["浙江"]})
     False

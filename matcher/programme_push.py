@@ -79,21 +79,6 @@ class FirmOffers:
     near: list[Offer] = field(default_factory=list)
 
 
-def has_conditions(programme: Mapping[str, Any]) -> bool:
-    """True when a programme says what a firm must meet (`states_conditions`).
-
-    Its regions, industries and a rule on its area only say where it applies: a
-    programme with nothing else (浙江省西湖友谊奖, an award for foreign experts, scoped
-    to 浙江) would be offered to every firm there, so it is neither pushed nor offered.
-
-    >>> has_conditions({"name": "x"}), has_conditions({"name": "x", "regions": ["浙江"]})
-    (False, False)
-    >>> has_conditions({"name": "x", "regions": ["浙江"], "required_flags": ["高新技术企业"]})
-    True
-    """
-    return states_conditions(programme)
-
-
 def single_change(result: EligibilityResult) -> Check | None:
     """The one failed condition a firm could change, or None.
 
@@ -179,7 +164,7 @@ def programmes_for_firm(firm: Mapping[str, Any], programmes: Mapping[str, Mappin
     held = set(held)
     out = FirmOffers()
     for pid, programme in programmes.items():
-        if pid in held or not has_conditions(programme):
+        if pid in held or not states_conditions(programme):
             continue
         if programme.get("grants_flag") and programme["grants_flag"] in (firm.get("flags") or []):
             continue
@@ -231,7 +216,7 @@ def push_programme(programme_id: str, programme: Mapping[str, Any],
     (['ent:a'], [('ent:d', ['rd_ratio_pct'])], 1, 1)
     """
     name = str(programme.get("name") or programme_id)
-    if not has_conditions(programme):
+    if not states_conditions(programme):
         raise InvalidInput("has no eligibility rules (rules or required flags; its regions, "
                            "industries and area only say where it applies): a push would reach "
                            "every firm there; add its conditions first", value=name,

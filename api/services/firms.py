@@ -34,9 +34,10 @@ from duijie.matcher.eligibility import (
     DataToCheck,
     data_to_check,
     evaluate_eligibility,
+    states_conditions,
 )
 from duijie.matcher.problems import is_problem
-from duijie.matcher.programme_push import Offer, has_conditions, programmes_for_firm
+from duijie.matcher.programme_push import Offer, programmes_for_firm
 from duijie.matcher.programme_push import push_programme as push_list
 
 PROFILE_FIELDS = ("legal_name", "region", "industry", "revenue_wan", "employees",
@@ -227,7 +228,7 @@ def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
                                       programmes[i].illustrative)
                                 for i in ids if i in programmes), key=lambda n: n.name)
     unruled = [pid for pid, props in open_to_it.items() if pid not in held_ids
-               and not has_conditions(props) and evaluate_eligibility(
+               and not states_conditions(props) and evaluate_eligibility(
                    p, props, today, region_ancestors=ancestors).status != "not_eligible"]
     return FirmProfile(firm.id, firm.shown_name, facts, sources, firm.illustrative, needs,
                        meetings, problems, named(held_ids), named(applied_ids), offers.now,
@@ -245,7 +246,7 @@ def _data_to_check(firm: dict, programmes: dict, held: set[str], today: str,
     results = {}
     for pid, programme in programmes.items():
         flag = programme.get("grants_flag")
-        if pid in held or not has_conditions(programme) or (
+        if pid in held or not states_conditions(programme) or (
                 flag and flag in (firm.get("flags") or [])):
             continue
         results[pid] = evaluate_eligibility(firm, programme, today,
