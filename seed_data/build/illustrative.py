@@ -2,8 +2,8 @@
 """The illustrative bulk: invented firms, institutes, experts, needs and cooperation.
 
 All of it is invented (provenance `illustrative`, flag set), and all of it sits on
-invented organisations and people, named 示例… (Example … in English) so that no
-real firm, institute or person holds the name. Nothing here is attached to a
+invented organisations and people, named 示例… (foreign experts too: 示例外籍专家01)
+so that no real firm, institute or person holds the name. Nothing here is attached to a
 real organisation: invented firms may hold a real programme's recognition
 (`awarded`) or take part in a real event, and the flag on the edge says so.
 
@@ -84,7 +84,9 @@ INSTITUTES: list[tuple[str, str, str, str, str, str]] = [
     ("ill-lishui-design", "示例丽水工业设计研究院", "research_institute", "lishui", "中国", ""),
 ]
 
-# Foreign experts for the international events: English documents.
+# Foreign experts for the international events: English documents (they test
+# cross-language matching), Chinese invented names and titles (示例外籍专家NN), as
+# every name a person reads is in one language.
 # institute (slug, name, region, country), [(field, product, method)]
 FOREIGN: list[tuple[tuple[str, str, str, str], list[tuple[str, str, str]]]] = [
     (("ill-japan-institute", "示例日本工业研究所", "tokyo", "日本"), [
@@ -202,7 +204,7 @@ def illustrative_records(taken_names: set[str]) -> tuple[list[dict[str, Any]], l
             xid = f"exp:ill-foreign-{n_foreign:02d}"
             year = rng.randint(2010, 2020)
             nodes.append(node("Expert", xid, {
-                "name": f"Example Expert {n_foreign:02d}", "title": "Senior Researcher",
+                "name": f"示例外籍专家{n_foreign:02d}", "title": "高级研究员",
                 "affiliation": name, "region": region_name(region),
                 "fields": [_topic_name(field)], "languages": ["ja" if country == "日本" else "de", "en"],
                 "docs": [{"id": "d1", "kind": "project", "title": f"{product}: {method}",
