@@ -35,7 +35,7 @@ from scipy import sparse
 
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.assignment import Participant, PlanRules, plan_meetings
-from duijie.matcher.eligibility import normalise_place
+from duijie.matcher.region_paths import normalise_place
 
 FIELD_WEIGHT, DEPARTMENT_WEIGHT, REGION_WEIGHT = 0.5, 0.3, 0.2
 REASON_WORDS = {

@@ -26,7 +26,7 @@ from typing import Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedType, ProblemState, values
-from duijie.matcher.eligibility import normalise_place, region_path
+from duijie.matcher.region_paths import normalise_place, region_path
 
 DEFAULT_ROUTING = "config/problem_routing.toml"
 ANY = "*"
@@ -174,7 +174,7 @@ def route_problem(need_type: str, region: str | None, routing: Routing, *,
 
     A rule naming the type beats one with "*"; among those, a rule for the region
     itself beats one for a region it lies in (nearest first, through the graph's
-    hierarchy and the gazetteer: `eligibility.region_path`, the same path programme
+    hierarchy and the gazetteer: `region_paths.region_path`, the same path programme
     eligibility reads), which beats "*". Ties keep the table's order.
 
     >>> table = parse_routing('[[rule]]\\nregion = "浙江"\\ndepartment = "省厅"\\n'

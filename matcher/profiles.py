@@ -26,8 +26,8 @@ from typing import Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.places import PLACES, place_path
-from duijie.matcher.eligibility import normalise_place
 from duijie.matcher.recommend import Party, close_names
+from duijie.matcher.region_paths import normalise_place
 from duijie.matcher.snapshot import GraphSnapshot
 
 

@@ -28,14 +28,9 @@ from typing import Any
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import shown_name
 from duijie.graph.vocab import illustrative_mark
-from duijie.matcher.eligibility import (
-    FIELDS,
-    Check,
-    EligibilityResult,
-    ProgrammeCheck,
-    evaluate_eligibility,
-    states_conditions,
-)
+from duijie.matcher.eligibility import EligibilityResult, ProgrammeCheck, evaluate_eligibility
+from duijie.matcher.eligibility_checks import Check
+from duijie.matcher.programme_conditions import FIELDS, states_conditions
 
 CHANGEABLE_FIELDS = ("revenue_wan", "employees", "rd_ratio_pct", "flags", "listed")
 """What a firm can change about itself (its region, industry or age it cannot)."""

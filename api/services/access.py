@@ -38,8 +38,8 @@ from typing import Any
 from duijie.graph.accounts import Role
 from duijie.graph.places import find_places, place_path
 from duijie.graph.vocab import PARTY_REASONS, Confidentiality
-from duijie.matcher.eligibility import normalise_place, region_chain
 from duijie.matcher.reasons import as_reason
+from duijie.matcher.region_paths import normalise_place, region_chain
 
 PRIVATE_KINDS = frozenset({"Enterprise", "Need", "Meeting", "Outcome"})
 """Kinds that belong to one firm: shown to others only when they are the viewer's own."""

@@ -29,14 +29,9 @@ from duijie.graph.accounts import Role
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
 from duijie.graph.model import Edge, Node, Provenance, shown_name
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
-from duijie.matcher.eligibility import (
-    TO_CHECK,
-    DataToCheck,
-    data_to_check,
-    evaluate_eligibility,
-    states_conditions,
-)
+from duijie.matcher.eligibility import DataToCheck, data_to_check, evaluate_eligibility
 from duijie.matcher.problems import is_problem
+from duijie.matcher.programme_conditions import TO_CHECK, states_conditions
 from duijie.matcher.programme_push import Offer, programmes_for_firm
 from duijie.matcher.programme_push import push_programme as push_list
 

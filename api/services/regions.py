@@ -10,8 +10,8 @@ from __future__ import annotations
 from duijie.graph.errors import NotFound
 from duijie.graph.places import place_path
 from duijie.graph.store import GraphStore, iter_nodes
-from duijie.matcher.eligibility import normalise_place
 from duijie.matcher.recommend import close_names
+from duijie.matcher.region_paths import normalise_place
 
 
 def ancestors_of(store: GraphStore, region: str | None) -> list[str]:

@@ -1,6 +1,6 @@
 """Programme eligibility in the page's language: each condition from message keys.
 
-The use cases hand pages a programme's checks as data (`matcher.eligibility.Check`:
+The use cases hand pages a programme's checks as data (`matcher.eligibility_checks.Check`:
 field, operator, the programme's value, the firm's) and a firm's offers one change
 away (`matcher.programme_push.Offer`). These functions word them from the
 ``elig_*`` keys of `messages/eligibility.toml`, so an English page reads

@@ -17,7 +17,8 @@ from duijie.graph.model import EnterpriseProps
 from duijie.graph.normalize import organisation_keys
 from duijie.graph.sqlite_store import SqliteStore
 from duijie.graph.store import iter_edges, iter_nodes
-from duijie.matcher.eligibility import TO_CHECK, ProgrammeCheck
+from duijie.matcher.eligibility import ProgrammeCheck
+from duijie.matcher.programme_conditions import TO_CHECK
 
 SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_SOURCES = {f"seed:{p}" for p in (

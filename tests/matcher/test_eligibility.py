@@ -9,14 +9,9 @@ import pytest
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.model import EnterpriseProps, ProgrammeProps
-from duijie.matcher.eligibility import (
-    FIELDS,
-    TO_CHECK,
-    ProgrammeCheck,
-    data_to_check,
-    evaluate_eligibility,
-    normalise_place,
-)
+from duijie.matcher.eligibility import ProgrammeCheck, data_to_check, evaluate_eligibility
+from duijie.matcher.programme_conditions import FIELDS, TO_CHECK
+from duijie.matcher.region_paths import normalise_place
 
 FIRM = {"name": "浙江大立科技", "revenue_wan": 12000.0, "employees": 350,
         "rd_ratio_pct": 2.1, "flags": ["高新技术企业"], "region": "绍兴",

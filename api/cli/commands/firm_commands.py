@@ -6,7 +6,7 @@ import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.graph.vocab import NEED_STATUS_LABELS, illustrative_mark, problem_label
-from duijie.matcher.eligibility import TO_CHECK
+from duijie.matcher.programme_conditions import TO_CHECK
 
 FACT_LABELS = {"legal_name": "全称", "region": "地区", "industry": "行业",
                "revenue_wan": "营业收入（万元）", "employees": "从业人数",
