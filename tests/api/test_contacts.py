@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from duijie.api.services.contacts import (
-    add_official,
-    contact_duty,
-    plan_contacts,
-    record_contact,
-)
+from duijie.api.services.contact_plan import plan_contacts
+from duijie.api.services.contacts import contact_duty, record_contact
+from duijie.api.services.officials import add_official
 from duijie.api.services.problems import close_problem, list_problems
 from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import Node
@@ -164,6 +161,6 @@ def test_contact_duty_at_generated_scale(db_path: Path) -> None:
 
 
 def contacts_of(store: SqliteStore):
-    from duijie.api.services.contacts import list_officials
+    from duijie.api.services.officials import list_officials
 
     return list_officials(store)

@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from duijie.api.services.contacts import add_official, plan_contacts
+from duijie.api.services.contact_plan import plan_contacts
+from duijie.api.services.officials import add_official
 from duijie.graph.model import Node
 from duijie.graph.sqlite_store import SqliteStore
 from tests.api.test_cli import run

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from duijie.api.services.access import Viewer
-from duijie.api.services.contacts import add_official, update_official
 from duijie.api.services.firms import push_programme, record_programme
+from duijie.api.services.officials import add_official, update_official
 from duijie.api.services.problem_list import ProblemQuery, problem_page
 from duijie.api.services.problems import add_problem, list_problems, raise_in_meeting
 from duijie.api.services.routing import routing_table, save_routing, stored_routing

@@ -216,7 +216,9 @@ def test_cli_problem_commands(db_path: Path, tmp_path: Path) -> None:
 
 @pytest.mark.bolt
 def test_ledger_and_contacts_on_the_bolt_backend(bolt_store) -> None:
-    from duijie.api.services.contacts import add_official, plan_contacts, record_contact
+    from duijie.api.services.contact_plan import plan_contacts
+    from duijie.api.services.contacts import record_contact
+    from duijie.api.services.officials import add_official
 
     with bolt_store.batch() as b:
         b.upsert_node(Node("ent:jinan", "Enterprise", {"name": "济南某机床", "region": "济南",

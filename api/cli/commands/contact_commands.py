@@ -45,7 +45,7 @@ def official_add(app: AppContext, name: str, department: str, fields: str | None
     Example:
       duijie official add 李华 --department 金融处 --fields 融资,新材料 --regions 绍兴 --capacity 10
     """
-    from duijie.api.services.contacts import add_official
+    from duijie.api.services.officials import add_official
 
     view = add_official(app.store, name=name, department=department, fields=_split(fields),
                         regions=_split(regions), capacity=capacity, title=title,
@@ -75,10 +75,10 @@ def official_edit(app: AppContext, official_id: str, department: str | None,
     Example:
       duijie official edit off:abc --capacity 12 --fields 红外,集成电路
     """
-    from duijie.api.services.contacts import _official, update_official
+    from duijie.api.services.officials import get_official, update_official
 
     if rev is None:
-        rev = _official(app.store, official_id).rev
+        rev = get_official(app.store, official_id).rev
     view = update_official(app.store, official_id, rev=rev, department=department,
                            capacity=capacity, title=title,
                            fields=_split(fields) if fields is not None else None,
@@ -99,7 +99,7 @@ def official_list(app: AppContext, as_json: bool) -> None:
     Example:
       duijie official list --json
     """
-    from duijie.api.services.contacts import list_officials
+    from duijie.api.services.officials import list_officials
 
     rows = list_officials(app.store)
     if as_json:
@@ -148,7 +148,7 @@ def contact_plan(app: AppContext, firm_ids: tuple[str, ...], fresh: bool, fair: 
     Example:
       duijie contact plan --json
     """
-    from duijie.api.services.contacts import plan_contacts
+    from duijie.api.services.contact_plan import plan_contacts
     from duijie.matcher.contact_duty import reason_text
 
     result = plan_contacts(app.store, firm_ids=list(firm_ids) or None, fresh=fresh, fair=fair)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from duijie.api.services import contacts, firms, problem_list, problems
+from duijie.api.services import contact_plan, contacts, firms, officials, problem_list, problems
 from duijie.api.web.deps import OrganiserSession, StoreDep, ViewerDep
 from duijie.graph.model import ISO_DATE, MAX_NAME, MAX_TEXT
 from duijie.graph.vocab import ProblemState
@@ -185,20 +185,20 @@ def push_programme(store: StoreDep, session: OrganiserSession, viewer: ViewerDep
 
 # -- contact duty -----------------------------------------------------------------------
 
-@router.get("/officials", response_model=contacts.OfficialList)
+@router.get("/officials", response_model=officials.OfficialList)
 def list_officials(store: StoreDep, session: OrganiserSession) -> dict:
-    return contacts.official_list(store).to_dict()
+    return officials.official_list(store).to_dict()
 
 
-@router.post("/officials", response_model=contacts.OfficialView, status_code=201)
+@router.post("/officials", response_model=officials.OfficialView, status_code=201)
 def add_official(store: StoreDep, session: OrganiserSession, body: OfficialCreate) -> dict:
-    return contacts.add_official(store, **body.model_dump(), author=_author(session)).to_dict()
+    return officials.add_official(store, **body.model_dump(), author=_author(session)).to_dict()
 
 
-@router.post("/contacts/plan", response_model=contacts.ContactPlanResult)
+@router.post("/contacts/plan", response_model=contact_plan.ContactPlanResult)
 def plan_contacts(store: StoreDep, session: OrganiserSession, body: ContactPlanRequest) -> dict:
     """Give every firm (or those named) one official by fit, under each capacity."""
-    return contacts.plan_contacts(store, **body.model_dump(), author=_author(session)).to_dict()
+    return contact_plan.plan_contacts(store, **body.model_dump(), author=_author(session)).to_dict()
 
 
 @router.post("/contacts", response_model=contacts.ContactRecorded, status_code=201)

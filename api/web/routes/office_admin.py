@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import Field
 
-from duijie.api.services import contacts, firms, problems, routing
+from duijie.api.services import firms, officials, problems, routing
 from duijie.api.web.deps import OrganiserSession, StoreDep, ViewerDep
 from duijie.api.web.routes.office import Day, NodeId, Strict, Text
 from duijie.graph.model import MAX_NAME
@@ -76,13 +76,13 @@ def put_routing(store: StoreDep, session: OrganiserSession, viewer: ViewerDep,
         rev=body.rev, author=session.user.username, viewer=viewer).to_dict()
 
 
-@router.patch("/officials/{official_id}", response_model=contacts.OfficialView)
+@router.patch("/officials/{official_id}", response_model=officials.OfficialView)
 def update_official(store: StoreDep, session: OrganiserSession, official_id: NodeId,
                     body: OfficialUpdate) -> dict:
     """Change an official's department, capacity, fields, regions or title (capacity 0
     and unknown departments are refused; a stale `rev` is 409)."""
-    return contacts.update_official(store, official_id, **body.model_dump(),
-                                    author=session.user.username).to_dict()
+    return officials.update_official(store, official_id, **body.model_dump(),
+                                     author=session.user.username).to_dict()
 
 
 @router.post("/firms/{firm_id}/programmes", response_model=firms.ProgrammeStanding)

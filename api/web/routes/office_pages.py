@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from duijie.api.services import contacts, firms, problems
+from duijie.api.services import contact_plan, contacts, firms, officials, problems
 from duijie.api.services.routing import known_departments
 from duijie.api.web.deps import viewer_of
 from duijie.api.web.pages import render, signed_in_form, signed_in_page
@@ -141,9 +141,9 @@ def _problem_page(request: Request, session: Session, need_id: str, *, message: 
                   status_code: int = 200) -> Response:
     store = request.app.state.store
     view = problems.get_problem(store, need_id, viewer=viewer_of(session))
-    officials = contacts.list_officials(store) if session.user.role is Role.ORGANISER else []
+    on_duty = officials.list_officials(store) if session.user.role is Role.ORGANISER else []
     return render(request, "office_problem.html", status_code=status_code, session=session,
-                  p=view.to_dict(), officials=officials, message=message,
+                  p=view.to_dict(), officials=on_duty, message=message,
                   done=request.query_params.get("done"))
 
 
@@ -205,7 +205,7 @@ def firm_page(request: Request, firm_id: str) -> Response:
     office = session.user.role is Role.ORGANISER
     q = request.query_params
     return render(request, "office_firm.html", session=session, f=profile.to_dict(),
-                  office=office, officials=contacts.list_officials(store) if office else [],
+                  office=office, officials=officials.list_officials(store) if office else [],
                   programmes=sorted(((n.id, n.shown_name)
                                      for n in iter_nodes(store, "Programme")),
                                     key=lambda p: p[1]) if office else [],
@@ -262,8 +262,9 @@ async def contacts_plan(request: Request) -> Response:
         return sent
     session, form = sent
     try:
-        plan = contacts.plan_contacts(request.app.state.store, fresh=form.get("fresh") == "1",
-                                      author=session.user.username)
+        plan = contact_plan.plan_contacts(request.app.state.store,
+                                          fresh=form.get("fresh") == "1",
+                                          author=session.user.username)
     except InvalidInput as error:
         return _contacts_page(request, session, message=refusal_key(error), status_code=422)
     return _contacts_page(request, session, plan=plan.to_dict())
@@ -273,7 +274,7 @@ def _official_page(request: Request, session: Session, official_id: str, *,
                    message: str | None = None, status_code: int = 200) -> Response:
     store = request.app.state.store
     report = contacts.contact_duty(store, official_id=official_id)
-    official = contacts.OfficialView.of(contacts._official(store, official_id))
+    official = officials.OfficialView.of(officials.get_official(store, official_id))
     q = request.query_params
     return render(request, "office_official.html", status_code=status_code, session=session,
                   o=official.to_dict(), report=report.to_dict(), message=message,

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from duijie.api.services import contacts, firms, problems, routing
+from duijie.api.services import contacts, firms, officials, problems, routing
 from duijie.api.web.deps import viewer_of
 from duijie.api.web.pages import render, signed_in_form, signed_in_page
 from duijie.api.web.routes.office_pages import _form, back_to
@@ -174,7 +174,7 @@ async def official_add_page(request: Request) -> Response:
     if capacity < 1:
         return back_to("/contacts", "add-official", refused="ledger_err_zero_capacity")
     try:
-        added = contacts.add_official(
+        added = officials.add_official(
             request.app.state.store, name=v["name"], department=v["department"],
             capacity=capacity, fields=_split(v["fields"]), regions=_split(v["regions"]),
             title=v["title"] or None, author=session.user.username)
@@ -197,7 +197,7 @@ async def official_edit_page(request: Request, official_id: str) -> Response:
     except ValueError:
         return back_to(back, "edit-official", refused="ledger_err_capacity")
     try:
-        contacts.update_official(
+        officials.update_official(
             request.app.state.store, official_id, rev=max(rev, 0), department=v["department"],
             capacity=capacity, fields=_split(v["fields"]), regions=_split(v["regions"]),
             title=v["title"] or "", author=session.user.username)
