@@ -45,7 +45,7 @@ from duijie.api.services.planning import agenda_items, plan_event_meetings, sche
 from duijie.api.services.scores import firm_scores, need_scores
 from duijie.graph import open_store
 from duijie.graph.copy import copy_graph
-from duijie.graph.errors import NotFound
+from duijie.graph.errors import InvalidInput, NotFound
 from duijie.graph.model import Edge, Node, meeting_props, new_id
 from duijie.graph.store import GraphStore
 from duijie.graph.vocab import (
@@ -248,6 +248,9 @@ def prepare_replay(store: GraphStore, event_id: str, *, tables: int = 6
     """
     event = store.get_node(event_id)
     if not event.props.get("slots"):
+        if not event.props.get("start_date"):  # slots are laid over its dates
+            raise InvalidInput("has no date and no slots to plan meetings in (its record "
+                               "gives none)", value=event_id, where="event")
         days = _days(event.props["start_date"], event.props.get("end_date")
                      or event.props["start_date"])
         slots = slot_grid(days, "09:00", "12:00", 30) + slot_grid(days, "14:00", "17:00", 30)

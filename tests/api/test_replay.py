@@ -9,11 +9,13 @@ import sys
 import pytest
 
 from duijie.api.cli.replay_text import render_replay
+from duijie.api.services.event_views import invite_for
 from duijie.api.services.invitations import invitation_plan
 from duijie.api.services.outcomes import event_record, overdue_follow_ups
 from duijie.api.services.replay import plan_event, prepare_replay
 from duijie.api.services.seeding import XIAN_EVENT, load_seed
 from duijie.graph import open_store
+from duijie.graph.errors import InvalidInput
 from duijie.graph.model import Node
 from duijie.matcher.paths import explain_paths_indexed
 from duijie.matcher.reasons import render_reason
@@ -178,3 +180,17 @@ def test_planning_the_event_again_gives_the_same_plan(tmp_path):
         [(p["firm"], p["helper"], p["start"]) for p in first.pairs]
     assert again.recorded == first.recorded
     store.close()
+
+
+def test_replaying_an_event_without_dates_is_refused_saying_why(seeded):
+    # The seed's Japanese experts event has no date: there is nowhere to put meetings.
+    store, _ = seeded()
+    counts = store.counts()
+    with pytest.raises(InvalidInput, match="has no date") as refused:
+        plan_event(store, "evt:japan-experts-zhejiang", record=True)
+    assert refused.value.where == "event"
+    assert store.counts() == counts  # nothing half-written
+    # inviting its recorded firms lays the same grid over its dates: refused the same way
+    with pytest.raises(InvalidInput, match="has no date"):
+        invite_for(store, "evt:japan-experts-zhejiang", from_record=True)
+    assert store.counts() == counts
