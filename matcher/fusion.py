@@ -53,7 +53,9 @@ def keep_rows_only(doc_model) -> None:
     doc_model.postings_row_ = doc_model.postings_weight_ = np.empty(0)
     profiles = max(len(doc_model.doc_start_) - 1, 1)
     if len(doc_model.rows_col_) / profiles * doc_model.fusion_depth > ROWS_OR_COLUMNS:
-        _columns(doc_model)  # profiles of many documents: the fusion reads by term
+        _columns(doc_model)  # profiles of many documents: the share bounds read by term
+        if doc_model.aggregation in LINEAR_RULES:
+            _profile_sums(doc_model)  # and the fusion by profile
 
 
 def _document_terms(doc_model, doc_rows: np.ndarray, cols: np.ndarray, weights: np.ndarray
@@ -108,15 +110,13 @@ def candidate_doc_scores(doc_model, cols: np.ndarray, weights: np.ndarray,
     main = candidates[candidates < n_main]
     starts, ends = doc_model.doc_start_[main], doc_model.doc_start_[main + 1]
     ptr = doc_model.rows_ptr_
-    if int((ptr[ends] - ptr[starts]).sum()) > ROWS_OR_COLUMNS:
-        rows_p, rows_s = _by_columns(doc_model, main, cols, weights)
+    if int((ptr[ends] - ptr[starts]).sum()) <= ROWS_OR_COLUMNS:
+        rows_p, rows_s = _by_rows(doc_model, main, cols, weights)
+    elif doc_model.aggregation in LINEAR_RULES:
+        out[candidates < n_main] = _linear_scores(doc_model, main, cols, weights)
+        rows_p, rows_s = np.zeros(0, np.int64), np.zeros(0)
     else:
-        doc_rows = _ranges(starts, ends)
-        owner = np.repeat(main, doc_model.n_docs_[main])
-        which, _, value = _document_terms(doc_model, doc_rows, cols, weights)
-        doc_scores = np.bincount(which, weights=value, minlength=len(doc_rows))
-        touched = doc_scores > 0
-        rows_p, rows_s = owner[touched], doc_scores[touched]
+        rows_p, rows_s = _by_columns(doc_model, main, cols, weights)
     side = doc_model._side()
     if side is not None:  # documents of profiles added after fit
         s_idx, s_val = doc_model._gather(side, cols, weights)
@@ -136,6 +136,52 @@ def candidate_doc_scores(doc_model, cols: np.ndarray, weights: np.ndarray,
     order = np.argsort(candidates)
     out[order[np.searchsorted(candidates[order], profiles)]] = scores
     return out
+
+
+def _by_rows(doc_model, main: np.ndarray, cols: np.ndarray, weights: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """(profile, score) of every touched document of these profiles, from their rows."""
+    doc_rows = _ranges(doc_model.doc_start_[main], doc_model.doc_start_[main + 1])
+    owner = np.repeat(main, doc_model.n_docs_[main])
+    which, _, value = _document_terms(doc_model, doc_rows, cols, weights)
+    doc_scores = np.bincount(which, weights=value, minlength=len(doc_rows))
+    touched = doc_scores > 0
+    return owner[touched], doc_scores[touched]
+
+
+LINEAR_RULES = {"sum": None, "sum_sqrt": np.sqrt, "mean": lambda n: n}
+"""Rules whose profile score is its documents' scores added up (then divided by a function
+of their number): a document's score being a sum over the query's terms, the profile's is
+the query's weights times the profile's summed term weights (`_profile_sums`)."""
+
+
+def _profile_sums(doc_model) -> sp.csc_matrix:
+    """Each profile's term weights summed over its documents (profiles by main-index terms,
+    by column), built on first use and kept: about a fifth of the documents' entries for
+    institutes of ~100 documents."""
+    found = doc_model.__dict__.get("profile_sums_")
+    if found is None:
+        n_rows = len(doc_model.rows_ptr_) - 1
+        rows = sp.csr_matrix((doc_model.rows_weight_.astype(np.float64), doc_model.rows_col_,
+                              doc_model.rows_ptr_), shape=(n_rows, doc_model.n_terms_main_))
+        n_profiles = len(doc_model.doc_start_) - 1
+        owner = sp.csr_matrix((np.ones(n_rows), doc_model.row_profile_[:n_rows],
+                               np.arange(n_rows + 1)), shape=(n_rows, n_profiles))
+        found = doc_model.profile_sums_ = (owner.T @ rows).tocsc()
+        found.sort_indices()
+    return found
+
+
+def _linear_scores(doc_model, main: np.ndarray, cols: np.ndarray, weights: np.ndarray
+                   ) -> np.ndarray:
+    """A linear rule's score of each of these profiles (`LINEAR_RULES`): the same as adding
+    up its documents' scores, in another order (so equal to within rounding, ~1e-16
+    relative), reading the query terms' columns of `_profile_sums` (a few thousand entries
+    each) instead of every document's."""
+    known = cols < doc_model.n_terms_main_
+    total = (_profile_sums(doc_model)[:, cols[known]] @ weights[known])[main]
+    scale = LINEAR_RULES[doc_model.aggregation]
+    return total / scale(doc_model.n_docs_[main].astype(np.float64)) if scale else total
 
 
 ROWS_OR_COLUMNS = 200_000

@@ -127,11 +127,14 @@ def test_by_language_is_a_parameter_like_any_other():
         TextAffinity(fusion_weight="by_script").fit(corpus(3, seed=9))
 
 
-def test_profiles_of_many_documents_are_fused_from_the_terms_postings_bit_for_bit(
-        monkeypatch):
+@pytest.mark.parametrize("rule", ["sum_sqrt", "max"])
+def test_profiles_of_many_documents_are_fused_from_the_terms_not_every_row(monkeypatch, rule):
     """Institutes have about a hundred documents each: the fusion then reads the query
-    terms' postings (`fusion._by_columns`) instead of every document's row, and the
-    scores are the rows' exactly, with documents added after the fit too."""
+    terms' columns instead of every document's row. A rule that adds documents up
+    (sum_sqrt, the default) reads each profile's summed term weights
+    (`fusion._linear_scores`): the same scores to within rounding; any other rule reads
+    the terms' postings by document (`fusion._by_columns`): the rows' scores bit for bit.
+    Documents added after the fit count too."""
     from duijie.matcher import fusion
 
     rng = random.Random(4)
@@ -139,11 +142,13 @@ def test_profiles_of_many_documents_are_fused_from_the_terms_postings_bit_for_bi
         {"id": f"i{i}/{j}", "text": " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 9)))}
         for j in range(rng.randint(20, 60))]} for i in range(40)]
     monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 10 ** 12)
-    by_rows = TextAffinity(fusion_depth=15).fit(profiles)
+    by_rows = TextAffinity(fusion_depth=15, fusion_rule=rule).fit(profiles)
     assert "cols_" not in vars(by_rows.doc_model_)
+    assert "profile_sums_" not in vars(by_rows.doc_model_)
     monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 100)
-    by_terms = TextAffinity(fusion_depth=15).fit(profiles)
+    by_terms = TextAffinity(fusion_depth=15, fusion_rule=rule).fit(profiles)
     assert "cols_" in vars(by_terms.doc_model_)  # built with the model, not by a first query
+    assert ("profile_sums_" in vars(by_terms.doc_model_)) == (rule == "sum_sqrt")
     added = [{"id": "new", "docs": [{"id": "new/0", "text": "红外 探测器 噪声 光学"}]}]
     for model in (by_rows, by_terms):
         model.add_profiles(added)
@@ -156,5 +161,11 @@ def test_profiles_of_many_documents_are_fused_from_the_terms_postings_bit_for_bi
         rows = fusion.candidate_doc_scores(doc, cols, weights, every)
         monkeypatch.setattr(fusion, "ROWS_OR_COLUMNS", 0)
         terms = fusion.candidate_doc_scores(doc, cols, weights, every)
-        assert np.array_equal(rows, terms) and rows.max() > 0
-        assert by_terms.kneighbors([query], k=10) == by_rows.kneighbors([query], k=10)
+        assert rows.max() > 0 and terms[-1] == rows[-1]  # the added profile: by its rows
+        if rule == "max":
+            assert np.array_equal(rows, terms)
+        else:
+            assert np.allclose(rows, terms, rtol=1e-12, atol=0)
+        ranked = [[pid for pid, _ in by_terms.kneighbors([query], k=10)[0]],
+                  [pid for pid, _ in by_rows.kneighbors([query], k=10)[0]]]
+        assert ranked[0] == ranked[1]
