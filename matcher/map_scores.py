@@ -62,9 +62,13 @@ if TYPE_CHECKING:
 GRAPH_MODES = ("joint", "per_need")
 _SLACK = 1e-9  # above any rounding of a score to 12 places
 _OPEN = 16
-"""Candidates looked at together (their conflicts checked, then their shares bounded
-in one call): one `share_bounds` call costs about as much for 16 as for 4 (bounding
-all of a need's few hundred at once, measured, costs more than the batches)."""
+"""Candidates first looked at together (their conflicts checked, then their shares
+bounded in one call): one `share_bounds` call costs about as much for 16 as for 4
+(bounding all of a need's few hundred at once, measured, costs more than the batches).
+Each time a need's bounds are not enough, twice as many are looked at next, up to
+`_OPEN_MAX`: a need whose candidates' shown words carry little of their text went
+through 50 calls of 16."""
+_OPEN_MAX = 256
 
 
 @dataclass
@@ -121,11 +125,11 @@ def strong_suppliers(rec: Recommender, need_ids: Iterable[str], *,
         for _, _, seeds in queries.values():
             for s, w in seeds.items():
                 together[s] = together.get(s, 0.0) + w
-        joint = (_ppr(rec, together), frozenset(together), {})
+        joint = (_ppr(rec, together), _rows(rec, together), {})
     vectors = _per_need_pageranks(rec, [queries[n][2] for n in need_ids]) if not joint else None
     for need in need_ids:
         text, firm, seeds = queries[need]
-        x, skip, pools = joint or (next(vectors), frozenset(seeds), {})
+        x, skip, pools = joint or (next(vectors), _rows(rec, seeds), {})
         party = rec.facts.party(firm)
         ranked = [_Candidates(rec, need, kind, text, party, x, skip, pools, k)
                   for kind in kinds]
@@ -171,6 +175,11 @@ def _need_seeds(rec: Recommender, need: str) -> tuple[str | None, str | None, di
     return rec.need_query(need), firm, seeds
 
 
+def _rows(rec: Recommender, seeds: Iterable[str]) -> np.ndarray:
+    """The graph rows of these seeds (all of them are in the index)."""
+    return np.array([rec.index.index[s] for s in seeds], np.int64)
+
+
 def _ppr(rec: Recommender, seeds: dict[str, float]) -> np.ndarray | None:
     if not seeds:
         return None
@@ -189,18 +198,14 @@ def _per_need_pageranks(rec: Recommender, seed_sets: list[dict[str, float]]
         yield next(solved) if seeds else None
 
 
-def _graph_pool(rec: Recommender, kind: str, x: np.ndarray, skip: frozenset[str],
-                pool: int) -> dict[str, float]:
-    """The best `pool` candidates of `kind` by PageRank, seeds left out (as
-    `Recommender.graph_scores`)."""
+def _graph_pool(rec: Recommender, kind: str, x: np.ndarray, skip: np.ndarray, pool: int
+                ) -> np.ndarray:
+    """The graph rows of the best `pool` candidates of `kind` by PageRank, seeds (`skip`,
+    their rows) left out (as `Recommender.graph_scores`)."""
     rows = rec.rows.get(kind, np.zeros(0, np.int64))
-    values = x[rows]
     if len(rows) > pool:
-        best = np.argpartition(-values, pool - 1)[:pool]
-        rows, values = rows[best], values[best]
-    ids = rec.index.node_ids
-    return {ids[r]: float(v) for r, v in zip(rows.tolist(), values.tolist(), strict=True)
-            if ids[r] not in skip}
+        rows = rows[np.argpartition(-x[rows], pool - 1)[:pool]]
+    return rows[~np.isin(rows, skip)]
 
 
 class _Candidates:
@@ -216,36 +221,27 @@ class _Candidates:
     """
 
     def __init__(self, rec: Recommender, need: str, kind: str, query_text: str | None,
-                 party, x: np.ndarray | None, skip: frozenset[str], pools: dict,
+                 party, x: np.ndarray | None, skip: np.ndarray, pools: dict,
                  k: int):
         self.rec, self.need, self.kind, self.party = rec, need, kind, party
         try:
-            text = rec.text_scores(kind, query_text, narrowed=False)
+            ids, t_raw, rows = rec.text_top(kind, query_text)
         except InvalidInput:  # nothing searchable in the need's words: graph only
-            query_text, text = None, {}
+            query_text, (ids, t_raw, rows) = None, rec.text_top(kind, None)
         self.query_text = query_text
-        ids = list(text)
-        t = list(text.values())
-        g = [0.0] * len(ids)
+        g_raw = np.zeros(len(ids))
         if x is not None:
+            # a candidate's PageRank unless it is a seed (`Recommender.graph_scores`)
+            known = (rows >= 0) & ~np.isin(rows, skip)
+            g_raw[known] = x[rows[known]]
             if kind not in pools:
                 pools[kind] = _graph_pool(rec, kind, x, skip, max(rec.config.text_pool, 3 * k))
-            graph = pools[kind]
-            index = rec.index.index
-            for i, c in enumerate(ids):
-                value = graph.get(c)
-                if value is None and c not in skip:
-                    row = index.get(c)
-                    value = None if row is None else float(x[row])
-                if value is not None:
-                    g[i] = value
-            for c, value in graph.items():
-                if c not in text:
-                    ids.append(c)
-                    t.append(0.0)
-                    g.append(value)
+            more = pools[kind][~np.isin(pools[kind], rows)]  # by graph alone
+            names = rec.index.node_ids
+            ids = ids + [names[r] for r in more.tolist()]
+            t_raw = np.r_[t_raw, np.zeros(len(more))]
+            g_raw = np.r_[g_raw, x[more]]
         self.ids = ids
-        t_raw, g_raw = np.asarray(t, dtype=np.float64), np.asarray(g, dtype=np.float64)
         self._allowed: dict[int, bool] = {}
         weights = rec.config.weights[kind]
         total = sum(weights.get(c, 0.0) for c in ("text", "graph")) or 1.0
@@ -263,6 +259,7 @@ class _Candidates:
         self.order = np.argsort(-pre, kind="stable")
         # `_shown_words_carry_the_text`'s weight of the text component
         self.text_weight = weights.get("text", 0.0) / total
+        self.step = _OPEN  # candidates looked at together next
         self.ranked: dict[int, float] = {}  # looked at: the score as rounded, bounded or exact
         self.bounded: set[int] = set()
         self.exact: set[int] = set()
@@ -327,7 +324,7 @@ class _Candidates:
                 top = chosen()
                 if len(top) == k and ranked[top[-1]] > upper:
                     break
-                for i in order[at:at + _OPEN].tolist():
+                for i in order[at:at + self.step].tolist():
                     if not self.allowed(i):
                         continue
                     if i not in ranked:
@@ -337,7 +334,7 @@ class _Candidates:
                             self.exact.add(i)
                     if counts(i):
                         opened.append(i)
-                at += _OPEN
+                at += self.step
             top = chosen()
             loose = [i for i in top if i not in self.bounded]
             if loose:
@@ -347,6 +344,7 @@ class _Candidates:
                 for i in batch:
                     ranked[i] = self._carrying(i, bounds[ids[i]])
                     self.bounded.add(i)
+                self.step = min(2 * self.step, _OPEN_MAX)
                 opened = [i for i in opened if counts(i)]
                 continue
             todo = [i for i in top if i not in self.exact]

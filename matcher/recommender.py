@@ -251,6 +251,34 @@ class Recommender:
             scores = dict(model.kneighbors([query], k=pool)[0])
         return {c: s for c, s in scores.items() if s > 0}
 
+    def text_top(self, kind: str, query: str | None) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """`text_scores` of the best `text_pool` (not narrowed) as arrays, best first: the
+        candidates' ids, their scores and their rows in the graph index (-1 for none).
+
+        Raises
+        ------
+        InvalidInput
+            A query with nothing searchable.
+        """
+        model = self.text.get(kind)
+        if model is None or not query:
+            return [], np.zeros(0), np.zeros(0, np.int64)
+        profiles, scores = model.top_rows(query, self.config.text_pool)
+        ids = model.profile_ids_
+        return [ids[p] for p in profiles.tolist()], scores, self._graph_rows(model)[profiles]
+
+    def _graph_rows(self, model: TextAffinity) -> np.ndarray:
+        """Each profile's row in the graph index (-1 for none), kept until the index or
+        the profiles change."""
+        key = (id(self.index), id(model), len(model.profile_ids_))
+        kept = self.__dict__.setdefault("_graph_rows_of", {})
+        found = kept.get(key)
+        if found is None:
+            index = self.index.index
+            found = kept[key] = np.fromiter((index.get(p, -1) for p in model.profile_ids_),
+                                            np.int64, len(model.profile_ids_))
+        return found
+
     def graph_scores(self, kind: str, seeds: Mapping[str, float], pool: int | None
                      ) -> tuple[dict[str, float], np.ndarray | None]:
         """PPR of candidates of `kind` from `seeds` (the best `pool`), and the vector."""

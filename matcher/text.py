@@ -685,6 +685,37 @@ class TextAffinity(BaseEstimator):
         return fused
 
     def _top(self, query: str, k: int, where: str) -> list[tuple[str, float]]:
+        profiles, scores = self._top_rows(query, k, where)
+        top = [(self.profile_ids_[p], float(s))
+               for p, s in zip(profiles.tolist(), scores.tolist(), strict=True)]
+        if len(top) < k:
+            seen = set(profiles.tolist())
+            for p, pid in enumerate(self.profile_ids_):
+                if len(top) == k:
+                    break
+                if p not in seen:
+                    top.append((pid, 0.0))
+        return top
+
+    def top_rows(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The profiles of `kneighbors`' k best that score above 0, as arrays: their
+        indexes in ``profile_ids_`` and their scores, best first (ties by index).
+
+        >>> model = TextAffinity().fit([
+        ...     {"id": "a", "docs": [{"id": "d1", "text": "红外探测器"}]},
+        ...     {"id": "b", "docs": [{"id": "d2", "text": "碳纤维"}]}])
+        >>> rows, scores = model.top_rows("红外探测器", 2)
+        >>> rows.tolist(), bool(scores[0] > 0)
+        ([0], True)
+        """
+        self._check_fitted()
+        profiles, scores = self._top_rows(query, min(int(k), len(self.profile_ids_)), "query")
+        keep = scores > 0
+        return profiles[keep], scores[keep]
+
+    def _top_rows(self, query: str, k: int, where: str) -> tuple[np.ndarray, np.ndarray]:
+        """At most k profiles (index, score), best first, ties by index; fewer when
+        fewer score."""
         if self.aggregation == "concat":
             self._check_fitted()
             tokens = self._query_tokens(query, where)
@@ -710,16 +741,7 @@ class TextAffinity(BaseEstimator):
             sel = np.flatnonzero(scores >= kth)
             profiles, scores = profiles[sel], scores[sel]
         order = np.lexsort((profiles, -scores))[:k]
-        top = [(self.profile_ids_[p], float(s))
-               for p, s in zip(profiles[order].tolist(), scores[order].tolist(), strict=True)]
-        if len(top) < k:
-            seen = set(profiles.tolist())
-            for p, pid in enumerate(self.profile_ids_):
-                if len(top) == k:
-                    break
-                if p not in seen:
-                    top.append((pid, 0.0))
-        return top
+        return profiles[order], scores[order]
 
     @staticmethod
     def _block_bound(dense: np.ndarray, k: int) -> float:
