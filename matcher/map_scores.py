@@ -45,6 +45,7 @@ part is not batched: every need is then ranked by the page's own path.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -312,7 +313,7 @@ class _Candidates:
                     and (above is None or ranked[i] > above))
 
         def chosen() -> list[int]:
-            return sorted(opened, key=lambda i: (-ranked[i], ids[i]))[:k]
+            return heapq.nsmallest(k, opened, key=lambda i: (-ranked[i], ids[i]))
 
         while True:
             while at < len(order):  # open candidates until none unopened can reach the top

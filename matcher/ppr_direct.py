@@ -33,6 +33,7 @@ conjugate gradients.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.linalg as sla
@@ -160,15 +161,22 @@ class EliminationSolver:
         rows, cols, values = position[live], restart.col[live], scale * restart.data[live]
         y = self._solve(rows, cols, values, k)
         x = np.empty((self.n, k), order="F")
+        gather = self._gather_rows
+        scaled = np.zeros(self.order.size + 1)
         for j in range(k):
             column = x[:, j]
-            column[:] = 0.0
-            mine = restart.col == j  # rows without edges keep their restart mass only
+            np.multiply(self.degree, y[j], out=scaled[:-1])
+            np.take(scaled, gather, out=column)
+            mine = (restart.col == j) & ~live  # rows without edges keep their restart mass only
             column[restart.row[mine]] = scale * restart.data[mine]
-            column[self.order] = self.degree * y[j]
             np.maximum(column, 0.0, out=column)
             column /= column.sum()
         return x
+
+    @cached_property
+    def _gather_rows(self) -> np.ndarray:
+        """By graph row: its position, or one past the last (a 0) for a row without edges."""
+        return np.where(self.position >= 0, self.position, self.order.size)
 
     def _solve(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int
                ) -> np.ndarray:

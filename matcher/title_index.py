@@ -93,7 +93,9 @@ def titled_candidates(model, tokens: list[str], cols, weights, k: int, weight: f
     t_cols, t_weights = titled._vector(tokens)
     t_dense = titled._concat_dense(t_cols, t_weights)
     t_owner, t_side = titled._side_scores(t_cols, t_weights)
-    extra_side = np.setdiff1d(t_owner, profiles)  # added profiles matched by titles alone
+    # added profiles matched by titles alone (sorting every candidate costs more than
+    # the titles' scoring when there are none)
+    extra_side = np.setdiff1d(t_owner, profiles) if len(t_owner) else t_owner
     profiles = np.r_[profiles, extra_side]
     scores = np.r_[scores, np.zeros(len(extra_side))]
     main_top = scores.max() if len(scores) else 0.0
