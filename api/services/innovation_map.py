@@ -40,7 +40,7 @@ from duijie.api.services.needs import OPERATOR
 from duijie.api.services.regions import firm_ids_in
 from duijie.api.services.result_cache import ResultCache
 from duijie.graph.errors import Forbidden, InvalidInput, NotFound
-from duijie.graph.model import shown_name
+from duijie.graph.model import Node, shown_name
 from duijie.graph.store import GraphStore
 from duijie.matcher.innovation_map import (
     DEFAULT_STRONG,
@@ -188,7 +188,11 @@ def innovation_map(store: GraphStore, *, industry: str | None = None,
 
 def _drawn(store: GraphStore, industry: str | None, region: str | None, strong: float,
            per_need: int, viewer: Viewer, seed: int) -> InnovationMap:
-    firms = store.get_nodes(sorted(firm_ids_in(store, region, industry) or ()))
+    from duijie.api.services.recommendations import shared_recommender
+    rec = shared_recommender(store).current()  # the map's snapshot: its firms are read there
+    in_graph = [Node(f, "Enterprise", rec.props.get(f, {}))
+                for f in (rec.index.node_ids[r] for r in rec.rows.get("Enterprise", ()))]
+    firms = store.get_nodes(sorted(firm_ids_in(store, region, industry, in_graph) or ()))
     firms = {i: f for i, f in firms.items() if in_scope(viewer, [f.props.get("region") or ""])}
     if not firms:
         raise NotFound("has no firms in your region scope", value=region or industry,

@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from duijie.graph.errors import NotFound
+from duijie.graph.model import Node
 from duijie.graph.places import place_path
 from duijie.graph.store import GraphStore, iter_nodes
 from duijie.matcher.recommend import close_names
@@ -41,10 +44,11 @@ def ancestor_map(store: GraphStore, regions: list[str | None]) -> dict[str, list
     return {r: ancestors_of(store, r)[1:] for r in set(regions) if r}
 
 
-def firm_ids_in(store: GraphStore, region: str | None, industry: str | None
-                ) -> set[str] | None:
+def firm_ids_in(store: GraphStore, region: str | None, industry: str | None,
+                firms: Iterable[Node] | None = None) -> set[str] | None:
     """Ids of the firms in `region` (or a region within it) and of `industry` (None: no
     filter given). A place or industry with no firms is `NotFound`, naming close ones.
+    `firms` are the enterprises to choose from (default: every one stored).
 
     >>> from duijie.graph import open_store
     >>> from duijie.api.services.seeding import load_seed
@@ -54,7 +58,7 @@ def firm_ids_in(store: GraphStore, region: str | None, industry: str | None
     """
     if region is None and industry is None:
         return None
-    firms = list(iter_nodes(store, "Enterprise", page_size=5000))
+    firms = list(iter_nodes(store, "Enterprise", page_size=5000) if firms is None else firms)
     kept = firms
     if region is not None:
         wanted = normalise_place(region.strip())
