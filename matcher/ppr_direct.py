@@ -206,7 +206,9 @@ class EliminationSolver:
         for j in range(k):
             hit = np.flatnonzero(core[:, j])
             if len(hit):
-                solved[:, j] = self.core_inverse[:, hit] @ core[hit, j]
+                # the inverse is symmetric (as the system): its rows of the entries
+                # reached are contiguous, ~10 times cheaper to gather than its columns
+                solved[:, j] = core[hit, j] @ self.core_inverse[hit]
         rest[self.core_start - offset:] = solved
         for level in reversed(self.levels[1:]):
             lo, hi = level.start - offset, level.stop - offset
