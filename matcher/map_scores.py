@@ -225,6 +225,7 @@ class _Candidates:
                  party, x: np.ndarray | None, skip: np.ndarray, pools: dict,
                  k: int):
         self.rec, self.need, self.kind, self.party = rec, need, kind, party
+        self.itself = {need}
         try:
             ids, t_raw, rows = rec.text_top(kind, query_text)
         except InvalidInput:  # nothing searchable in the need's words: graph only
@@ -273,7 +274,7 @@ class _Candidates:
         found = self._allowed.get(i)
         if found is None:
             found = self._allowed[i] = not _left_out_because(
-                self.rec, self.ids[i], self.kind, None, False, self.party, {self.need})
+                self.rec, self.ids[i], self.kind, None, False, self.party, self.itself)
         return found
 
     def _normalised(self, raw: np.ndarray) -> np.ndarray:

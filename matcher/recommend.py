@@ -294,8 +294,7 @@ def conflict_reasons(firm: Party, candidate_id: str, candidate_kind: str,
     if firm.group and group and group == firm.group:
         reasons.append(f"与需求方同属{firm.group}")
     if candidate_kind == "Expert":
-        affiliated = set(affiliations)
-        if affiliated & ({firm.id} | set(firm.org_ids)):
+        if any(a == firm.id or a in firm.org_ids for a in affiliations):
             reasons.append("专家任职于需求方或其集团")
         elif firm.name and candidate_props.get("affiliation") == firm.name:
             reasons.append(f"专家任职于需求方（{firm.name}）")
