@@ -136,6 +136,7 @@ class Recommender:
                         if (p := self.facts.profile(nid))]
             if profiles:
                 self.text[kind] = TextAffinity(**self.config.text_params).fit(profiles)
+                self._graph_rows(self.text[kind])  # with the rest, not by a first query
         self.index.ready()
         if self.config.method == "direct":  # factorised with the rest, not by a first page
             self.index.transition.direct(self.config.alpha)

@@ -242,14 +242,15 @@ def _document_sums_by_columns(columns, doc_start: np.ndarray, profiles: np.ndarr
     base = np.r_[0, np.cumsum(sizes)[:-1]] - starts  # + a document: its unit
     n_units = int(sizes.sum())
     pieces_lo, pieces_hi, pieces_col = [], [], []
+    edges, n_profiles = np.r_[starts, ends], len(profiles)
     known = cols < len(ptr) - 1
     for j, c in enumerate(cols.tolist()):
         if not known[j]:
             continue
         s, e = int(ptr[c]), int(ptr[c + 1])
-        postings = doc_row[s:e]
-        pieces_lo.append(s + np.searchsorted(postings, starts))
-        pieces_hi.append(s + np.searchsorted(postings, ends))
+        found = s + np.searchsorted(doc_row[s:e], edges)  # both ends in one search
+        pieces_lo.append(found[:n_profiles])
+        pieces_hi.append(found[n_profiles:])
         pieces_col.append(j)
     if not pieces_lo:
         return np.zeros(n_units), np.zeros(n_units)
