@@ -54,7 +54,7 @@ import numpy as np
 
 from duijie.graph.errors import InvalidInput
 from duijie.matcher.innovation_map import DEFAULT_STRONG, SUPPLIER_KINDS
-from duijie.matcher.ranking import _left_out_because, _phrases
+from duijie.matcher.ranking import _left_out_because, _phrases, may_be_left_out
 from duijie.matcher.recommend import seed_weights
 
 if TYPE_CHECKING:
@@ -226,6 +226,7 @@ class _Candidates:
                  k: int):
         self.rec, self.need, self.kind, self.party = rec, need, kind, party
         self.itself = {need}
+        self.suspects = may_be_left_out(rec, party, kind) | self.itself
         try:
             ids, t_raw, rows = rec.text_top(kind, query_text)
         except InvalidInput:  # nothing searchable in the need's words: graph only
@@ -273,8 +274,9 @@ class _Candidates:
     def allowed(self, i: int) -> bool:
         found = self._allowed.get(i)
         if found is None:
-            found = self._allowed[i] = not _left_out_because(
-                self.rec, self.ids[i], self.kind, None, False, self.party, self.itself)
+            c = self.ids[i]
+            found = self._allowed[i] = c not in self.suspects or not _left_out_because(
+                self.rec, c, self.kind, None, False, self.party, self.itself)
         return found
 
     def _normalised(self, raw: np.ndarray) -> np.ndarray:

@@ -141,6 +141,22 @@ class SnapshotFacts:
         docs = [d for d in docs if d["text"].strip()]
         return {"id": node_id, "docs": docs} if docs else None
 
+    def experts_named_at(self, organisation_name: str) -> frozenset[str]:
+        """The experts whose ``affiliation`` property is this name (an index of every
+        expert's, built on first use)."""
+        index = self.__dict__.get("_experts_by_affiliation")
+        if index is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            snap = self.snapshot
+            for node_id, kind in snap.kinds.items():
+                if kind == "Expert":
+                    name = (snap.props.get(node_id) or {}).get("affiliation")
+                    if name:
+                        found[name].add(node_id)
+            index = self._experts_by_affiliation = {n: frozenset(ids)
+                                                    for n, ids in found.items()}
+        return index.get(organisation_name, frozenset())
+
     def affiliations(self, node_id: str) -> list[str]:
         """Organisations a node is `affiliated_with`."""
         if node_id not in self._affiliations:

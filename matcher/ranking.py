@@ -204,6 +204,23 @@ def _left_out_because(rec: Recommender, c: str, kind: str, wanted: str | None,
     return reasons[0] if reasons else None
 
 
+def may_be_left_out(rec: Recommender, firm: Party, kind: str) -> frozenset[str]:
+    """Every candidate of `kind` that `_left_out_because` could leave out for `firm` with
+    no region wanted and unavailable candidates kept (more may be listed; no other is ever
+    left out): the firm's organisations (its group's included) and, for experts, those
+    affiliated with one of them by edge or by name. Checking only these saves the check
+    of each of hundreds of candidates."""
+    if firm.id is None and not firm.name:
+        return frozenset()
+    found = set(firm.org_ids) | ({firm.id} if firm.id else set())
+    if kind == "Expert":
+        for org in list(found):
+            found.update(rec.snapshot.neighbours(org, "affiliated_with", "in"))
+        if firm.name:
+            found |= rec.facts.experts_named_at(firm.name)
+    return frozenset(found)
+
+
 def _phrases(terms: list[dict]) -> list[str]:
     """The matched words shown to people: `explain` already gives whole words of the need,
     strongest first, without generic ones; a word inside a longer matched word (红外探测

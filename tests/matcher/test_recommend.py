@@ -189,6 +189,38 @@ def test_conflicts_of_interest():
 
 # -- the service on a real SQLite file --------------------------------------------------
 
+def _every_left_out_is_suspected(recommender) -> int:
+    """Check `may_be_left_out` against `_left_out_because` for every firm and every
+    expert or institute; the number of (firm, candidate) pairs left out."""
+    from duijie.matcher.ranking import _left_out_because, may_be_left_out
+
+    kinds = recommender.snapshot.kinds
+    left_out = 0
+    for firm in [n for n, k in kinds.items() if k == "Enterprise"]:
+        party = recommender.facts.party(firm)
+        for kind in ("Expert", "Institute"):
+            suspects = may_be_left_out(recommender, party, kind)
+            for c in [n for n, k in kinds.items() if k == kind]:
+                if _left_out_because(recommender, c, kind, None, False, party, set()):
+                    assert c in suspects, (firm, c)
+                    left_out += 1
+    return left_out
+
+
+def test_only_suspected_candidates_can_be_left_out_for_a_conflict(rec, tmp_path):
+    """The map checks conflicts of interest only for `may_be_left_out`'s candidates: on
+    the test graph (a group of two firms, an expert of one by edge and by name) and on
+    the seed (its firms and affiliations), every candidate a page leaves out is among
+    them."""
+    from duijie.api.services.seeding import load_seed
+    from duijie.graph.sqlite_store import SqliteStore
+
+    assert _every_left_out_is_suspected(rec.current()) >= 1  # exp:zhao for 大立集团
+    seeded = SqliteStore(tmp_path / "seed.db")
+    load_seed(seeded)
+    _every_left_out_is_suspected(shared_recommender(seeded).current())  # asserts each
+
+
 def test_experts_for_a_need_with_conflicts_and_availability(rec):
     result = rec.recommend("need:ir", "expert", k=5)
     assert ids(result)[0] == "exp:wang"
