@@ -1,16 +1,27 @@
 """The project's exceptions: one base class and a few typed subclasses.
 
 Every message names the offending value and where it came from, so the CLI can
-print it as one line and the API can map the class to an HTTP status.
+print it as one line and the API can map the class to an HTTP status. Duijie's own
+refusals carry a message key and its values (`graph/refusals.toml`, both languages) and
+where as a `Where`, so the CLI and the pages word them in the reader's language
+(`text`); `str()` stays the English line.
 
 >>> err = InvalidInput("must be >= 0", value="-5", where="row 17, column 营业收入")
 >>> str(err)
 "row 17, column 营业收入: '-5' must be >= 0"
+>>> err = InvalidInput(key="ledger.already_closed", params={"day": "2019-12-20"},
+...                    where=at("where.problem_close"))
+>>> str(err), err.text("zh")
+('problem close: was already closed on 2019-12-20', '问题（销号）：已于 2019-12-20 销号')
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from duijie.graph.refusals import Said, Where, at, refusal_line
+
+__all__ = ["Said", "Where", "at"]  # the refusals' vocabulary, beside the errors
 
 
 class DuijieError(Exception):
@@ -18,13 +29,48 @@ class DuijieError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, value: Any = None, where: str | None = None,
-                 problems: list[str] | None = None):
-        self.message = message
+    def __init__(self, message: str | None = None, *, key: str | None = None,
+                 params: dict[str, Any] | None = None, value: Any = None,
+                 where: str | None = None, problems: list[str] | None = None):
+        said = Said(key, **(params or {})) if key is not None else (
+            message if isinstance(message, Said) else None)
+        self.said = said
+        self.key = said.key if said is not None else None
+        self.params = said.params if said is not None else {}
+        self.message = str(said) if said is not None else str(message or "")
         self.value = value
         self.where = where
         self.problems = list(problems or [])
         super().__init__(self._render())
+
+    def worded(self, lang: str, surface: str | None = None) -> str | None:
+        """The error in `lang` (`surface="cli"`: the command line's wording, where it
+        has one), or None when some part of it has no key (an older refusal, a third
+        party's message): it is then read as raised, in English.
+
+        >>> NotFound(key="contacts.not_official", value="off:x",
+        ...          where=at("where.official")).worded("zh")
+        '联系干部：“off:x” 不是联系干部'
+        >>> NotFound("gone", where="x").worded("zh") is None
+        True
+        """
+        if self.said is None or (self.where and not isinstance(self.where, Where)) or not all(
+                isinstance(p, Said) for p in self.problems):
+            return None
+        return refusal_line(self.said, self.value, self.where or None, self.problems, lang,
+                            surface)
+
+    def text(self, lang: str = "en", surface: str | None = None) -> str:
+        """The error in `lang` when it is keyed, else as raised (`str()`)."""
+        return self.worded(lang, surface) or str(self)
+
+    def to_data(self) -> dict[str, Any] | None:
+        """The keyed error as plain JSON data (for a page's address), or None."""
+        if self.worded("en") is None:
+            return None
+        return {"said": self.said.to_data(), "value": _plain(self.value),  # type: ignore[union-attr]
+                "where": self.where.to_data() if isinstance(self.where, Where) else [],
+                "problems": [p.to_data() for p in self.problems]}  # type: ignore[attr-defined]
 
     def _render(self) -> str:
         text = self.message
@@ -39,6 +85,47 @@ class DuijieError(Exception):
             if more > 0:
                 text += f"\n  … and {more} more"
         return text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value][:20]
+    return value if isinstance(value, int | float | bool) or value is None else str(value)[:300]
+
+
+class Refusal(Exception):
+    """A keyed error read back from `DuijieError.to_data` (a page's address carries it
+    across a redirect): worded again in the reader's language; bad data reads as None.
+
+    >>> err = Conflict(key="challenges.stale_theme", value="theme:1", where=at("where.theme"))
+    >>> Refusal.from_data(err.to_data()).text("en") == str(err)
+    True
+    >>> Refusal.from_data({"said": {"key": "no.such.key"}}) is None
+    True
+    """
+
+    def __init__(self, said: Said, value: Any, where: Where | None, problems: list[Said]):
+        self.said, self.value, self.where, self.problems = said, value, where, problems
+        super().__init__(self.text("en"))
+
+    @property
+    def key(self) -> str:
+        return self.said.key
+
+    def text(self, lang: str = "en", surface: str | None = None) -> str:
+        return refusal_line(self.said, self.value, self.where, self.problems, lang, surface)
+
+    @classmethod
+    def from_data(cls, data: Any) -> Refusal | None:
+        try:
+            value = data.get("value")
+            if isinstance(value, dict):
+                raise ValueError("not a value")
+            return cls(Said.from_data(data.get("said")), value,
+                       Where.from_data(data.get("where") or []) or None,
+                       [Said.from_data(p) for p in (data.get("problems") or [])[:50]])
+        except (ValueError, AttributeError, TypeError):
+            return None
 
 
 class InvalidInput(DuijieError):
@@ -69,17 +156,16 @@ class StaleRevision(Conflict):
     "'evt:x' was created by someone else meanwhile (it must not exist yet; now revision 1): reload and try again"
     """  # noqa: E501
 
-    def __init__(self, node_id: str, *, expected: int, actual: int, where: str | None = None):
+    def __init__(self, node_id: str, *, expected: int, actual: int,
+                 where: str | None = None):
         self.node_id, self.expected, self.actual = node_id, expected, actual
         if expected == 0:
-            what = ("was created by someone else meanwhile"
-                    f" (it must not exist yet; now revision {actual})")
+            key, params = "stale.created", {"now": actual}
         elif actual == 0:
-            what = f"was deleted by someone else since it was read (revision {expected})"
+            key, params = "stale.deleted", {"was": expected}
         else:
-            what = (f"was changed by someone else since it was read"
-                    f" (revision {expected}, now {actual})")
-        super().__init__(f"{what}: reload and try again", value=node_id, where=where)
+            key, params = "stale.changed", {"was": expected, "now": actual}
+        super().__init__(key=key, params=params, value=node_id, where=where)
 
 
 class BackendUnavailable(DuijieError):

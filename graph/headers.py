@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, at
 from duijie.graph.import_words import CellError
 from duijie.graph.model import EDGE_KINDS, EDGE_PROPS, NODE_KINDS, PROPS_SCHEMAS
 
@@ -268,9 +268,8 @@ def canonical_kind(name: str) -> str:
         kind = key
     if kind is None:
         known = ", ".join(k.lower() for k in IMPORT_KINDS)
-        raise InvalidInput(f"is not a kind that can be imported (known: {known}, or 企业, "
-                           "需求, 机构, 专家, 项目, 活动, 领域, 行业, 地区, 关系)",
-                           value=name, where="KIND")
+        raise InvalidInput(key="imports.not_kind", params={"known": known}, value=name,
+                           where=at("where.import_kind"))
     return kind
 
 

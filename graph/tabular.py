@@ -33,7 +33,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, at
 from duijie.graph.import_words import ImportFileError, ImportIssue
 from duijie.graph.model import MAX_TEXT
 
@@ -327,6 +327,6 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     if path.suffix.lower() in XLSX_SUFFIXES:
         return read_xlsx(path, sheet)
     if sheet is not None:
-        raise InvalidInput("--sheet applies to XLSX workbooks only", value=path.name,
-                           where="--sheet")
+        raise InvalidInput(key="imports.sheet_xlsx_only", value=path.name,
+                           where=at("field.sheet"))
     return read_csv(path)

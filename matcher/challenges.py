@@ -45,7 +45,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from duijie.graph.errors import DuijieError, InvalidInput
+from duijie.graph.errors import DuijieError, InvalidInput, at
 from duijie.matcher.explain_terms import generic_words
 from duijie.matcher.tokenize import TextTokenizer, _segmenter, normalize_for_tokens
 
@@ -123,8 +123,8 @@ def vectorise(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
     try:
         matrix = vectoriser.fit_transform(texts)
     except ValueError as exc:  # an empty vocabulary: nothing searchable in any text
-        raise InvalidInput("have no words to group by", value=len(texts),
-                           where="needs") from exc
+        raise InvalidInput(key="challenges.no_words", value=len(texts),
+                           where=at("where.needs")) from exc
     return matrix.tocsr(), vectoriser.get_feature_names_out()
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, Said, at
 from duijie.matcher.assignment import Participant, PlanRules, plan_meetings
 from duijie.matcher.region_paths import normalise_place
 
@@ -98,7 +98,7 @@ def check_officials(officials: Sequence[Official], firms: int) -> None:
     Traceback (most recent call last):
     ...
     duijie.graph.errors.InvalidInput: contact duty: cannot assign firms
-      official 王 (off:a) has capacity 0: give them at least 1 firm, or leave them out
+      official 王 has capacity 0: give them at least 1 firm, or leave them out
       officials can take 0 firms in all, fewer than the 1 firms: raise capacities or \
 add officials
     """
@@ -106,19 +106,19 @@ add officials
     seen: set[str] = set()
     for o in officials:
         if o.id in seen:
-            problems.append(f"official {o.id} listed twice")
+            problems.append(Said("contacts.official_twice", id=o.id))
         seen.add(o.id)
         if not isinstance(o.capacity, int) or o.capacity <= 0:
-            problems.append(f"official {o.name} ({o.id}) has capacity {o.capacity}: give them "
-                            "at least 1 firm, or leave them out")
+            problems.append(Said("contacts.official_capacity", name=o.name, id=o.id,
+                                 n=o.capacity))
     total = sum(max(o.capacity, 0) for o in officials)
     if not officials:
-        problems.append("there are no officials: add officials with a department and capacity")
+        problems.append(Said("contacts.no_officials"))
     elif total < firms:
-        problems.append(f"officials can take {total} firms in all, fewer than the {firms} "
-                        "firms: raise capacities or add officials")
+        problems.append(Said("contacts.too_little_capacity", total=total, firms=firms))
     if problems:
-        raise InvalidInput("cannot assign firms", where="contact duty", problems=problems)
+        raise InvalidInput(key="contacts.cannot_assign", where=at("where.contact_duty"),
+                           problems=problems)
 
 
 def _index(values: Iterable[Iterable[str]]) -> dict[str, int]:
@@ -213,15 +213,15 @@ def assign_contacts(firms: Sequence[Firm], officials: Sequence[Official], *,
     fmap = {f.id: f for f in firms}
     omap = {o.id: o for o in officials}
     if len(fmap) != len(firms):
-        raise InvalidInput("a firm is listed twice", where="contact duty")
+        raise InvalidInput(key="contacts.firm_twice", where=at("where.contact_duty"))
     keep = {(f, o) for f, o in keep}
     bad = [(f, o) for f, o in keep if f not in fmap or o not in omap]
     if bad:
-        raise InvalidInput("kept pairs name firms or officials not in this plan",
-                           value=bad[:5], where="contact duty")
+        raise InvalidInput(key="contacts.kept_not_in_plan", value=bad[:5],
+                           where=at("where.contact_duty"))
     kept_firms = {f for f, _ in keep}
     if len(kept_firms) != len(keep):
-        raise InvalidInput("a firm is kept with two officials", where="contact duty")
+        raise InvalidInput(key="contacts.firm_kept_twice", where=at("where.contact_duty"))
     matrix = fit_matrix(firms, officials)
     scores: dict[tuple[str, str], float] = {}
     for i, f in enumerate(firms):

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, Where, at
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedType, ProblemState, values
 from duijie.matcher.region_paths import normalise_place, region_path
 
@@ -73,7 +73,7 @@ class LedgerState:
                 "escalated": self.escalated}
 
 
-def _day(value: date | str | None, where: str) -> date:
+def _day(value: date | str | None, where: Where) -> date:
     if value is None:
         return date.today()
     if isinstance(value, date):
@@ -84,39 +84,39 @@ def _day(value: date | str | None, where: str) -> date:
             raise ValueError("write it as YYYY-MM-DD")
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"is not a day on the calendar ({exc})", value=value,
-                           where=where) from None
+        raise InvalidInput(key="dates.not_calendar_day", params={"reason": str(exc)},
+                           value=value, where=where) from None
 
 
 RULE_FIELDS = frozenset({"need_type", "region", "department", "due_days"})
 
 
-def check_rule_fields(raw: Mapping[str, Any], where: str) -> None:
+def check_rule_fields(raw: Mapping[str, Any], where: Where) -> None:
     """Refuse a routing rule that names a field rules do not have.
 
-    >>> check_rule_fields({"department": "x", "colour": "red"}, "rule 1")
+    >>> check_rule_fields({"department": "x", "colour": "red"}, at("where.rule", n=1))
     Traceback (most recent call last):
     ...
     duijie.graph.errors.InvalidInput: rule 1: ['colour'] unknown field(s)
     """
     extra = set(raw) - RULE_FIELDS
     if extra:
-        raise InvalidInput("unknown field(s)", value=sorted(extra), where=where)
+        raise InvalidInput(key="routing.unknown_fields", value=sorted(extra), where=where)
 
 
-def check_problem_type(need_type: str, where: str) -> str:
+def check_problem_type(need_type: str, where: Where) -> str:
     """A rule's problem type, or `InvalidInput` naming the rule's field.
 
-    >>> check_problem_type("talent", "rule 1")
+    >>> check_problem_type("talent", at("where.rule", n=1))
     'talent'
     """
     if need_type not in (*values(NeedType), ANY):
-        raise InvalidInput("is not a problem type (problem, policy, financing, talent, "
-                           "technology or *)", value=need_type, where=f"{where}, need_type")
+        raise InvalidInput(key="routing.not_problem_type", value=need_type,
+                           where=where.then("field.need_type"))
     return need_type
 
 
-def parse_routing(text: str, source: str = "routing rules") -> Routing:
+def parse_routing(text: str, source: str | None = None) -> Routing:
     """A routing table from TOML text (the layout of ``problem_routing.toml``).
 
     >>> parse_routing('[[rule]]\\nneed_type = "talent"\\nregion = "*"\\ndepartment = "人社厅"\\n'
@@ -128,33 +128,37 @@ def parse_routing(text: str, source: str = "routing rules") -> Routing:
     duijie.graph.errors.InvalidInput: routing rules, rule 1, need_type: 'loan' is not a \
 problem type (problem, policy, financing, talent, technology or *)
     """
+    source_at = Where(source) if source else at("where.routing_rules")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"is not valid TOML ({exc})", where=source) from None
+        raise InvalidInput(key="routing.not_toml", params={"reason": str(exc)},
+                           where=source_at) from None
     unknown = set(data) - {"rule", "escalate_after_days", "default_due_days"}
     if unknown:
-        raise InvalidInput("unknown setting(s)", value=sorted(unknown), where=source)
+        raise InvalidInput(key="routing.unknown_settings", value=sorted(unknown),
+                           where=source_at)
     default_due = data.get("default_due_days", 30)
     escalate = data.get("escalate_after_days", 15)
-    for name, value in (("default_due_days", default_due), ("escalate_after_days", escalate)):
+    for field_at, value in (("field.default_due_days", default_due),
+                            ("field.escalate_after_days", escalate)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise InvalidInput("must be a whole number of days >= 0", value=value,
-                               where=f"{source}, {name}")
+            raise InvalidInput(key="routing.days_at_least", params={"least": 0}, value=value,
+                               where=source_at.then(field_at))
     rules = []
     for i, raw in enumerate(data.get("rule") or [], start=1):
-        where = f"{source}, rule {i}"
+        where = source_at.then("where.rule", n=i)
         if not isinstance(raw, dict):
-            raise InvalidInput("must be a table", where=where)
+            raise InvalidInput(key="routing.not_table", where=where)
         check_rule_fields(raw, where)
         need_type = check_problem_type(raw.get("need_type", ANY), where)
         department = str(raw.get("department") or "").strip()
         if not department:
-            raise InvalidInput("a rule needs a department", where=where)
+            raise InvalidInput(key="routing.needs_department", where=where)
         due = raw.get("due_days", default_due)
         if not isinstance(due, int) or isinstance(due, bool) or due < 1:
-            raise InvalidInput("must be a whole number of days >= 1", value=due,
-                               where=f"{where}, due_days")
+            raise InvalidInput(key="routing.days_at_least", params={"least": 1}, value=due,
+                               where=where.then("field.due_days"))
         rules.append(RoutingRule(need_type, str(raw.get("region") or ANY).strip(),
                                  department, due))
     return Routing(tuple(rules), escalate, default_due)
@@ -228,7 +232,7 @@ def ledger_state(props: Mapping[str, Any], today: date | str | None = None, *,
     'closed'
     """
     ledger = props.get("ledger") or {}
-    today = _day(today, "today")
+    today = _day(today, at("field.today"))
     if ledger.get("closed_on"):
         return LedgerState(ProblemState.CLOSED.value, 0, False)
     if props.get("resolution"):  # an answer is recorded (its date may be unknown)
@@ -252,63 +256,63 @@ def due_date(opened_on: date | str, due_days: int) -> str:
     >>> due_date("2019-12-20", 30)
     '2020-01-19'
     """
-    return (_day(opened_on, "opened_on") + timedelta(days=due_days)).isoformat()
+    return (_day(opened_on, at("field.opened_on")) + timedelta(days=due_days)).isoformat()
 
 
-def check_step_date(on: date | str, ledger: Mapping[str, Any], where: str) -> str:
+def check_step_date(on: date | str, ledger: Mapping[str, Any], where: Where) -> str:
     """A step's date as ISO text; refused before the problem was opened or after closing.
 
-    >>> check_step_date("2019-05-01", {"opened_on": "2019-05-20"}, "problem need:x")
+    >>> check_step_date("2019-05-01", {"opened_on": "2019-05-20"},
+    ...                 at("where.problem_named", title="贷款难"))
     Traceback (most recent call last):
     ...
-    duijie.graph.errors.InvalidInput: problem need:x, step date: '2019-05-01' is before \
+    duijie.graph.errors.InvalidInput: problem 贷款难, step date: '2019-05-01' is before \
 the problem was opened (2019-05-20)
     """
-    day = _day(on, f"{where}, step date").isoformat()
+    day = _day(on, where.then("field.step_date")).isoformat()
     opened = ledger.get("opened_on")
     if opened and day < opened:
-        raise InvalidInput(f"is before the problem was opened ({opened})", value=day,
-                           where=f"{where}, step date")
+        raise InvalidInput(key="ledger.before_opened", params={"day": opened}, value=day,
+                           where=where.then("field.step_date"))
     if ledger.get("closed_on"):
-        raise InvalidInput(f"the problem was closed on {ledger['closed_on']}: "
-                           "a closed problem takes no more steps", where=where)
+        raise InvalidInput(key="ledger.closed_no_steps", params={"day": ledger["closed_on"]},
+                           where=where)
     return day
 
 
 def check_close(props: Mapping[str, Any], answer: str | None, firm_seen_on: str | None,
-                closed_on: date | str | None, where: str) -> dict[str, Any]:
+                closed_on: date | str | None, where: Where) -> dict[str, Any]:
     """The props that close a problem (销号), or a clear refusal.
 
     Closing needs an answer (given now, or recorded before) and the day the firm saw
     it; neither may predate the opening, and the close cannot predate the firm
     seeing the answer.
 
-    >>> check_close({"ledger": {}}, None, "2019-06-01", "2019-06-02", "problem need:x")
+    >>> check_close({"ledger": {}}, None, "2019-06-01", "2019-06-02",
+    ...             at("where.problem_named", title="贷款难"))
     Traceback (most recent call last):
     ...
-    duijie.graph.errors.InvalidInput: problem need:x: closing needs a recorded answer: \
-give the answer the firm received (--answer)
+    duijie.graph.errors.InvalidInput: problem 贷款难: closing needs a recorded answer: \
+give the answer the firm received
     """
     ledger = dict(props.get("ledger") or {})
     if ledger.get("closed_on"):
-        raise InvalidInput(f"was already closed on {ledger['closed_on']}", where=where)
+        raise InvalidInput(key="ledger.already_closed", params={"day": ledger["closed_on"]},
+                           where=where)
     text = (answer or "").strip() or props.get("resolution")
     if not text:
-        raise InvalidInput("closing needs a recorded answer: give the answer the firm "
-                           "received (--answer)", where=where)
+        raise InvalidInput(key="ledger.no_answer", where=where)
     if not firm_seen_on:
-        raise InvalidInput("closing needs the day the firm saw the answer (--seen "
-                           "YYYY-MM-DD): a problem is closed only with the firm's knowledge",
-                           where=where)
-    seen = _day(firm_seen_on, f"{where}, seen")
-    closed = _day(closed_on, f"{where}, closed") if closed_on else seen
+        raise InvalidInput(key="ledger.no_seen", where=where)
+    seen = _day(firm_seen_on, where.then("field.seen"))
+    closed = _day(closed_on, where.then("field.closed")) if closed_on else seen
     opened = ledger.get("opened_on")
     if opened and seen.isoformat() < opened:
-        raise InvalidInput(f"is before the problem was opened ({opened})",
-                           value=seen.isoformat(), where=f"{where}, seen")
+        raise InvalidInput(key="ledger.before_opened", params={"day": opened},
+                           value=seen.isoformat(), where=where.then("field.seen"))
     if closed < seen:
-        raise InvalidInput(f"is before the firm saw the answer ({seen.isoformat()})",
-                           value=closed.isoformat(), where=f"{where}, closed")
+        raise InvalidInput(key="ledger.before_seen", params={"day": seen.isoformat()},
+                           value=closed.isoformat(), where=where.then("field.closed"))
     if answer and answer.strip() != props.get("resolution"):
         ledger["answered_on"] = seen.isoformat()  # a new answer: given by the time it was seen
     # else: an answer recorded before keeps its date, unknown if it had none

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, at
 from duijie.graph.model import shown_name
 from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.eligibility import EligibilityResult, ProgrammeCheck, evaluate_eligibility
@@ -212,10 +212,7 @@ def push_programme(programme_id: str, programme: Mapping[str, Any],
     """
     name = str(programme.get("name") or programme_id)
     if not states_conditions(programme):
-        raise InvalidInput("has no eligibility rules (rules or required flags; its regions, "
-                           "industries and area only say where it applies): a push would reach "
-                           "every firm there; add its conditions first", value=name,
-                           where=f"programme {programme_id}")
+        raise InvalidInput(key="programmes.no_rules", value=name, where=at("where.programme"))
     holders, applied = set(holders), set(applied)
     flag = programme.get("grants_flag")
     # the conditions read once; each firm's verdict without words (no one reads them

@@ -4,8 +4,8 @@ Every command takes `--db PATH` (env `DUIJIE_DB`, default `./duijie.db`) or
 `--graph URL` (env `DUIJIE_GRAPH`), prints a readable answer (or JSON with
 `--json`), and maps Duijie's errors to one line on stderr and an exit code:
 0 ok, 1 error, 2 invalid input, 3 not found, 4 conflict, 5 store unavailable. The line
-is in Chinese, as the output, where `error_words` has the words (``DUIJIE_LANG=en``:
-English).
+is in Chinese, as the output, where the error carries a message key (`error_words`,
+`graph/refusals.toml`; ``DUIJIE_LANG=en``: English).
 
 Commands live in `api/commands/`, one module per capability, imported on first use.
 """

@@ -38,7 +38,7 @@ from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
 from duijie.api.services.needs import OPERATOR, visible_needs
 from duijie.api.services.regions import firm_ids_in
-from duijie.graph.errors import Conflict, Forbidden, InvalidInput
+from duijie.graph.errors import Conflict, Forbidden, InvalidInput, at
 from duijie.graph.model import Node
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes
 from duijie.matcher.challenges import (
@@ -208,9 +208,10 @@ def challenge_lists(store: GraphStore, *, region: str | None = None,
     `computed_at` until the run has stored them.
     """
     if not viewer.is_staff:
-        raise Forbidden("challenge lists are for organisers", where="challenges")
+        raise Forbidden(key="challenges.organisers_only", where=at("where.challenges"))
     if suppliers < 0 or suppliers > 50:
-        raise InvalidInput("must be between 0 and 50", value=suppliers, where="suppliers")
+        raise InvalidInput(key="map.between", params={"least": 0, "most": 50},
+                           value=suppliers, where=at("field.suppliers"))
     firm_ids = firm_ids_in(store, region, industry)
     stored = _themes(store, run_if_none)
     readable = {r.node.id: r for r in visible_needs(store, viewer)
@@ -269,15 +270,14 @@ def _suppliers(rec, shown, words: list[str], k: int, experts: set[str] | None
 def _current(store: GraphStore, theme_ids: Sequence[str], revs: Sequence[int]
              ) -> dict[str, Node]:
     if len(theme_ids) != len(revs):
-        raise InvalidInput("give one --rev per theme, in the same order",
-                           value=f"{len(theme_ids)} themes, {len(revs)} revisions", where="rev")
+        raise InvalidInput(key="challenges.one_rev_per_theme", params={
+            "themes": len(theme_ids), "revs": len(revs)}, where=at("field.rev"))
     stored = _stored(store)
     for tid, rev in zip(theme_ids, revs, strict=True):
         node = stored.get(tid)
         if node is None or node.rev != rev:
-            raise Conflict("has changed since it was listed (another edit, or new needs "
-                           "regrouped it); list the challenges again", value=tid[:80],
-                           where="theme")
+            raise Conflict(key="challenges.stale_theme", value=tid[:80],
+                           where=at("where.theme"))
     return stored
 
 
@@ -319,7 +319,8 @@ def _pin_all(store: GraphStore, stored: dict[str, Node], changed: dict[str, dict
 def _name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 300:
-        raise InvalidInput("must be 1-300 characters", value=name[:80], where="name")
+        raise InvalidInput(key="challenges.name_length", value=name[:80],
+                           where=at("field.name"))
     return name
 
 
@@ -333,8 +334,7 @@ def may_edit_themes(viewer: Viewer) -> None:
     duijie.graph.errors.Forbidden: challenges: only an organiser without a region scope ...
     """
     if not viewer.sees_everything:
-        raise Forbidden("only an organiser without a region scope may edit themes",
-                        where="challenges")
+        raise Forbidden(key="challenges.unscoped_only", where=at("where.challenges"))
 
 
 def rename_theme(store: GraphStore, theme: str, name: str, *, rev: int,
@@ -352,8 +352,8 @@ def merge_themes(store: GraphStore, themes: Sequence[str], *, revs: Sequence[int
     """Merge two or more themes into the first; the others disappear."""
     may_edit_themes(viewer)
     if len(set(themes)) < 2:
-        raise InvalidInput("name two or more different themes to merge", value=len(themes),
-                           where="themes")
+        raise InvalidInput(key="challenges.merge_two", value=len(themes),
+                           where=at("where.themes"))
     stored = _current(store, themes, revs)
     keep = stored[themes[0]]
     members = sorted({n for t in themes for n in stored[t].props.get("needs", [])})
@@ -376,11 +376,11 @@ def split_theme(store: GraphStore, theme: str, need_ids: Sequence[str], *, rev: 
     moved = sorted(set(need_ids))
     outside = [n for n in moved if n not in members]
     if outside:
-        raise InvalidInput("are not needs of this theme", value=", ".join(outside)[:120],
-                           where="needs")
+        raise InvalidInput(key="challenges.not_theme_needs", value=", ".join(outside)[:120],
+                           where=at("where.needs"))
     if not moved or len(moved) == len(members):
-        raise InvalidInput("name some but not all of the theme's needs", value=len(moved),
-                           where="needs")
+        raise InvalidInput(key="challenges.split_some", value=len(moved),
+                           where=at("where.needs"))
     new = theme_id(moved)
     while new in stored:
         new = theme_id([*moved, new])

@@ -25,7 +25,7 @@ from duijie.api.services import Result
 from duijie.api.services.needs import office_today
 from duijie.api.services.officials import needs_capacity
 from duijie.api.services.regions import ancestor_map
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, Said, at
 from duijie.graph.model import Edge, Node, Provenance
 from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes, utc_now
 from duijie.matcher.contact_duty import Firm, Official, assign_contacts, reason_text
@@ -129,11 +129,11 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
         found = store.get_nodes(firm_ids)
         missing = [f for f in firm_ids if f not in found or found[f].kind != "Enterprise"]
         if missing:
-            raise InvalidInput("are not enterprises in this graph", value=missing[:5],
-                               where="contact plan, firms")
+            raise InvalidInput(key="contacts.not_enterprises", value=missing[:5],
+                               where=at("where.contact_plan").then("field.firms"))
         firms = [found[f] for f in dict.fromkeys(firm_ids)]
     if not firms:
-        raise InvalidInput("there are no firms to assign", where="contact plan")
+        raise InvalidInput(key="contacts.no_firms", where=at("where.contact_plan"))
     firm_set = {f.id for f in firms}
     existing = [e for e in iter_edges(store, "contact_for", page_size=5000) if e.dst in firm_set]
     on_duty = {o.id for o in officials}
@@ -146,7 +146,7 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
     except InvalidInput as refused:
         if not left_out:
             raise
-        raise InvalidInput(refused.message, where=refused.where, problems=[
+        raise InvalidInput(refused.said or refused.message, where=refused.where, problems=[
             *refused.problems, *(_left_out_line(o) for o in left_out)]) from None
     chosen = {(a.official, a.firm) for a in plan.assignments}
     today = office_today()
@@ -183,7 +183,5 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
                               for o in sorted(left_out, key=lambda o: o.name)])
 
 
-def _left_out_line(official: Node) -> str:
-    return (f"official {official.name} ({official.id}) has no capacity (0, stored before "
-            "capacities were required) and was left out: give them one with official edit "
-            "--capacity")
+def _left_out_line(official: Node) -> Said:
+    return Said("contacts.left_out", name=official.name, id=official.id)

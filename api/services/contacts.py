@@ -28,7 +28,7 @@ from duijie.api.services import Result
 from duijie.api.services.needs import office_today
 from duijie.api.services.officials import get_official, needs_capacity
 from duijie.api.services.problems import ProblemView, add_problem, list_problems
-from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.errors import InvalidInput, NotFound, at
 from duijie.graph.model import Node, validate_props
 from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes
 from duijie.matcher.problems import Routing
@@ -83,7 +83,8 @@ class DutyReport(Result):
 def _firm(store: GraphStore, firm_id: str) -> Node:
     node = store.get_nodes([firm_id]).get(firm_id)
     if node is None or node.kind != "Enterprise":
-        raise NotFound("is not an enterprise", value=str(firm_id)[:80], where="firm")
+        raise NotFound(key="contacts.not_enterprise", value=str(firm_id)[:80],
+                       where=at("where.firm"))
     return node
 
 
@@ -100,9 +101,9 @@ def record_contact(store: GraphStore, official_id: str, firm_id: str, *, on: str
     """
     official = get_official(store, official_id)
     if needs_capacity(official):  # its record cannot be written back until it has one
-        raise InvalidInput(f"{official.name} has no capacity yet (0, stored before capacities "
-                           "were required): give one (1 or more) with official edit before "
-                           "recording contacts", where=f"official {official.name}, capacity")
+        raise InvalidInput(key="contacts.no_capacity_record", params={"name": official.name},
+                           where=at("where.official_named", name=official.name).then(
+                               "field.capacity"))
     firm = _firm(store, firm_id)
     day = validate_props("Need", {"deadline": on or office_today()}, "contact, on",
                          partial=True)["deadline"]

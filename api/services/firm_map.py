@@ -27,7 +27,7 @@ from duijie.api.services.access import Viewer, in_scope
 from duijie.api.services.innovation_map import MAPS, InnovationMap, draw
 from duijie.api.services.needs import OPERATOR
 from duijie.graph.accounts import Role
-from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.errors import InvalidInput, NotFound, at
 from duijie.graph.store import GraphStore
 from duijie.matcher.innovation_map import DEFAULT_STRONG
 
@@ -40,8 +40,8 @@ def firm_map(store: GraphStore, firm_id: str, *, strong: float = DEFAULT_STRONG,
     firm's account, an expert, an organiser out of scope); `InvalidInput` for `strong`
     outside [0, 1] or `per_need` outside 1-50.
     """
-    missing = NotFound("is not an enterprise you can open", value=str(firm_id)[:80],
-                       where="firm")
+    missing = NotFound(key="ledger.not_your_enterprise", value=str(firm_id)[:80],
+                       where=at("where.firm"))
     firm = store.get_nodes([firm_id]).get(firm_id)
     if firm is None or firm.kind != "Enterprise":
         raise missing
@@ -51,9 +51,11 @@ def firm_map(store: GraphStore, firm_id: str, *, strong: float = DEFAULT_STRONG,
     elif not viewer.is_staff or not in_scope(viewer, [firm.props.get("region") or ""]):
         raise missing
     if not 0 <= strong <= 1:
-        raise InvalidInput("must be between 0 and 1", value=strong, where="strong")
+        raise InvalidInput(key="map.between", params={"least": 0, "most": 1}, value=strong,
+                           where=at("field.strong"))
     if not 1 <= per_need <= 50:
-        raise InvalidInput("must be between 1 and 50", value=per_need, where="per_need")
+        raise InvalidInput(key="map.between", params={"least": 1, "most": 50},
+                           value=per_need, where=at("field.per_need"))
     # Kept per store version like the industry maps; the key names who asks, since an
     # organiser and the firm may read different needs of it.
     key = ("firm", firm_id, strong, per_need, viewer.role, viewer.party_id, viewer.scope)

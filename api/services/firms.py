@@ -26,7 +26,7 @@ from duijie.api.services.needs import OPERATOR, office_today, visible_needs
 from duijie.api.services.problems import ProblemView, list_problems
 from duijie.api.services.regions import ancestor_map
 from duijie.graph.accounts import Role
-from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound, at
 from duijie.graph.model import Edge, Node, Provenance, shown_name
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
 from duijie.matcher.eligibility import DataToCheck, data_to_check, evaluate_eligibility
@@ -138,7 +138,8 @@ class PushResult(Result):
 def _programme(store: GraphStore, programme_id: str) -> Node:
     node = store.get_nodes([programme_id]).get(programme_id)
     if node is None or node.kind != "Programme":
-        raise NotFound("is not a programme", value=programme_id[:80], where="programme")
+        raise NotFound(key="programmes.not_programme", value=programme_id[:80],
+                       where=at("where.programme"))
     return node
 
 
@@ -192,8 +193,8 @@ def firm_profile(store: GraphStore, firm_id: str, *, today: str | None = None,
     An enterprise account sees its own profile only (another firm answers "not
     found", as an unknown id does); organisers see firms in their scope.
     """
-    missing = NotFound("is not an enterprise you can open", value=str(firm_id)[:80],
-                       where="firm")
+    missing = NotFound(key="ledger.not_your_enterprise", value=str(firm_id)[:80],
+                       where=at("where.firm"))
     firm = store.get_nodes([firm_id]).get(firm_id)
     if firm is None or firm.kind != "Enterprise":
         raise missing
@@ -285,25 +286,26 @@ def record_programme(store: GraphStore, firm_id: str, programme_id: str, *,
     ...                                       today="2024-01-01").firms}
     False
     """
-    where = "programme status"
+    where = at("where.programme_status")
     if status not in PROGRAMME_STATUSES:
-        raise InvalidInput(f"is not a status ({', '.join(PROGRAMME_STATUSES)})", value=status,
-                           where=f"{where}, status")
+        raise InvalidInput(key="programmes.not_status", params={
+            "statuses": list(PROGRAMME_STATUSES)}, value=status,
+            where=where.then("field.status"))
     if viewer.role is not None and viewer.role is not Role.ORGANISER:
-        raise Forbidden("only the office records a firm's applications", where=where)
+        raise Forbidden(key="programmes.office_records", where=where)
     firm = store.get_nodes([firm_id]).get(firm_id)
     if firm is None or firm.kind != "Enterprise" or not in_scope(
             viewer, [firm.props.get("region") or ""]):
-        raise NotFound("is not an enterprise you can open", value=str(firm_id)[:80],
-                       where=f"{where}, firm")
+        raise NotFound(key="ledger.not_your_enterprise", value=str(firm_id)[:80],
+                       where=where.then("field.firm"))
     programme = _programme(store, programme_id)
     day = None
     if on:
         try:
             day = date.fromisoformat(str(on).strip()).isoformat()
         except ValueError:
-            raise InvalidInput("is not a date (YYYY-MM-DD)", value=str(on)[:40],
-                               where=f"{where}, on") from None
+            raise InvalidInput(key="dates.not_date", value=str(on)[:40],
+                               where=where.then("field.on")) from None
     applied = store.find_edges("applied_for", src=firm_id, dst=programme_id, limit=1)
     held = store.find_edges("awarded", src=firm_id, dst=programme_id, limit=1)
     provenance = [Provenance(source=f"user:{author}", user=author, at=utc_now())]

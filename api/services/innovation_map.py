@@ -39,7 +39,7 @@ from duijie.api.services.access import NeedFacts, Viewer, can_read_need, in_scop
 from duijie.api.services.needs import OPERATOR
 from duijie.api.services.regions import firm_ids_in
 from duijie.api.services.result_cache import ResultCache
-from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound, at
 from duijie.graph.model import Node, shown_name
 from duijie.graph.store import GraphStore
 from duijie.matcher.innovation_map import (
@@ -173,15 +173,17 @@ def innovation_map(store: GraphStore, *, industry: str | None = None,
         organiser's scope.
     """
     if not viewer.is_staff:
-        raise Forbidden("the innovation map is for organisers", where="map")
+        raise Forbidden(key="map.organisers_only", where=at("where.map"))
     industry = (industry or "").strip() or None
     region = (region or "").strip() or None
     if industry is None and region is None:
-        raise InvalidInput("give an industry or a region (or both)", where="map")
+        raise InvalidInput(key="map.industry_or_region", where=at("where.map"))
     if not 0 <= strong <= 1:
-        raise InvalidInput("must be between 0 and 1", value=strong, where="strong")
+        raise InvalidInput(key="map.between", params={"least": 0, "most": 1}, value=strong,
+                           where=at("field.strong"))
     if not 1 <= per_need <= 50:
-        raise InvalidInput("must be between 1 and 50", value=per_need, where="per_need")
+        raise InvalidInput(key="map.between", params={"least": 1, "most": 50},
+                           value=per_need, where=at("field.per_need"))
     return MAPS.answer(store, (industry, region, strong, per_need, seed, viewer.scope),
                        lambda: _drawn(store, industry, region, strong, per_need, viewer, seed))
 
@@ -195,8 +197,8 @@ def _drawn(store: GraphStore, industry: str | None, region: str | None, strong: 
     firms = store.get_nodes(sorted(firm_ids_in(store, region, industry, in_graph) or ()))
     firms = {i: f for i, f in firms.items() if in_scope(viewer, [f.props.get("region") or ""])}
     if not firms:
-        raise NotFound("has no firms in your region scope", value=region or industry,
-                       where="region" if region else "industry")
+        raise NotFound(key="map.no_firms_in_scope", value=region or industry,
+                       where=at("where.region") if region else at("where.industry"))
     return draw(store, firms, strong=strong, per_need=per_need, viewer=viewer, seed=seed,
                 industry=industry, region=region)
 

@@ -27,7 +27,7 @@ from typing import IO, Any, Literal
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer
-from duijie.graph.errors import Forbidden, InvalidInput
+from duijie.graph.errors import Forbidden, InvalidInput, at
 from duijie.graph.importers import Progress, import_file
 from duijie.graph.jsonl import FORMAT as GRAPH_FORMAT
 from duijie.graph.jsonl import export_jsonl, import_jsonl
@@ -143,10 +143,7 @@ event, topic, industry, region, edges; graph for a file of duijie export)
     if head.lstrip(b"\xef\xbb\xbf").startswith(b"{") and f'"format":"{GRAPH_FORMAT}"'.encode() \
             in head.replace(b" ", b""):
         return "graph"
-    raise InvalidInput("is missing its KIND: say what the file holds, duijie import KIND FILE "
-                       "(enterprise, need, institute, expert, programme, event, topic, "
-                       "industry, region, edges; graph for a file of duijie export)",
-                       value=str(path), where="KIND")
+    raise InvalidInput(key="imports.no_kind", value=str(path), where=at("where.import_kind"))
 
 
 def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | None = None,
@@ -159,8 +156,8 @@ def import_data(store: GraphStore, kind: str, path: str | Path, sheet: str | Non
     """
     if is_graph_kind(kind):
         if sheet is not None:
-            raise InvalidInput("--sheet applies to XLSX workbooks, not to a JSONL graph",
-                               value=sheet, where="--sheet")
+            raise InvalidInput(key="imports.sheet_not_jsonl", value=sheet,
+                               where=at("field.sheet"))
         # A graph is restored by id: nothing is resolved by name, so nothing merges.
         graph = import_jsonl(store, path, dry_run=dry_run)
         return ImportResult(True, graph.file, "graph", "graph", "utf-8",

@@ -45,7 +45,14 @@ from zoneinfo import ZoneInfo
 from duijie.api.services import Result
 from duijie.api.services.access import NeedFacts, Viewer, can_edit_need, can_read_need
 from duijie.graph.accounts import Role
-from duijie.graph.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleRevision
+from duijie.graph.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleRevision,
+    at,
+)
 from duijie.graph.model import Edge, Node, Provenance, new_id, validate_props
 from duijie.graph.normalize import normalize_text
 from duijie.graph.store import GraphStore, WriteBatch, iter_edges, iter_nodes, utc_now
@@ -133,7 +140,8 @@ def need_record(store: GraphStore, need_id: str, viewer: Viewer = OPERATOR
                 ) -> NeedRecord:
     """One need, if this viewer may read it; else `NotFound`, the same for a need that
     does not exist and one they may not see."""
-    missing = NotFound("is not a need you can open", value=str(need_id)[:80], where="need")
+    missing = NotFound(key="ledger.not_your_need", value=str(need_id)[:80],
+                       where=at("where.need"))
     node = store.get_nodes([need_id]).get(need_id)
     if node is None or node.kind != "Need":
         raise missing
@@ -275,16 +283,17 @@ class NeedQuery:
 
     def check(self) -> NeedQuery:
         if self.sort.lstrip("-") not in SORTS:
-            raise InvalidInput(f"is not a sort order (one of {', '.join(SORTS)}, '-' first for "
-                               "descending)", value=self.sort, where="sort")
+            raise InvalidInput(key="lists.not_sort_desc", params={"sorts": list(SORTS)},
+                               value=self.sort, where=at("field.sort"))
         if self.status and self.status not in values(NeedStatus):
-            raise InvalidInput("is not a need status", value=self.status, where="status")
+            raise InvalidInput(key="lists.not_need_status", value=self.status,
+                               where=at("field.status"))
         if not 0 <= self.offset <= 10**6 or not 1 <= self.limit <= MAX_LIMIT:
-            raise InvalidInput(f"offset 0..1000000 and limit 1..{MAX_LIMIT}",
-                               value=(self.offset, self.limit), where="page")
+            raise InvalidInput(key="lists.offset_limit", params={"most": MAX_LIMIT},
+                               value=(self.offset, self.limit), where=at("where.page"))
         if self.q and len(self.q) > MAX_QUERY_CHARS:
-            raise InvalidInput(f"is longer than {MAX_QUERY_CHARS} characters",
-                               value=self.q[:40], where="q")
+            raise InvalidInput(key="routing.too_long", params={"most": MAX_QUERY_CHARS},
+                               value=self.q[:40], where=at("field.q"))
         return self
 
 
@@ -422,7 +431,8 @@ def firm_not_found(firm_id: str) -> NotFound:
     >>> str(firm_not_found("ent:x"))
     "firm_id: 'ent:x' is not a firm you can open"
     """
-    return NotFound("is not a firm you can open", value=str(firm_id)[:80], where="firm_id")
+    return NotFound(key="ledger.not_your_firm", value=str(firm_id)[:80],
+                    where=at("field.firm_id"))
 
 
 def submit_need(store: GraphStore, fields: Mapping[str, Any], *, firm_id: str | None = None,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from duijie.api.services import Result
-from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.errors import InvalidInput, NotFound, Where, at
 from duijie.graph.model import Node, Provenance, new_id, validate_props
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
 
@@ -66,7 +66,8 @@ def get_official(store: GraphStore, official_id: str) -> Node:
     """
     node = store.get_nodes([official_id]).get(official_id)
     if node is None or node.kind != "Official":
-        raise NotFound("is not an official", value=str(official_id)[:80], where="official")
+        raise NotFound(key="contacts.not_official", value=str(official_id)[:80],
+                       where=at("where.official"))
     return node
 
 
@@ -88,7 +89,7 @@ official on duty keeps contact with at least one firm; give 1 or more
     >>> store.find_nodes("Official")
     []
     """
-    _check_capacity(capacity, name, f"official {name}")
+    _check_capacity(capacity, name, at("where.official_named", name=name))
     props = validate_props("Official", {
         "name": name, "department": department, "fields": list(fields),
         "regions": list(regions), "capacity": capacity, "title": title}, "official")
@@ -101,14 +102,13 @@ official on duty keeps contact with at least one firm; give 1 or more
     return OfficialView.of(store.get_node(official_id))
 
 
-def _check_capacity(capacity: Any, name: str, where: str) -> None:
+def _check_capacity(capacity: Any, name: str, where: Where) -> None:
     if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
-        raise InvalidInput("must be a whole number of firms", value=capacity,
-                           where=f"{where}, capacity")
+        raise InvalidInput(key="contacts.not_whole_firms", value=capacity,
+                           where=where.then("field.capacity"))
     if capacity == 0:
-        raise InvalidInput(f"{name} has capacity 0: an official on duty keeps "
-                           "contact with at least one firm; give 1 or more",
-                           where=f"{where}, capacity")
+        raise InvalidInput(key="contacts.zero_capacity", params={"name": name},
+                           where=where.then("field.capacity"))
 
 
 def update_official(store: GraphStore, official_id: str, *, rev: int,
@@ -136,21 +136,19 @@ department: choose one of the routing table's departments or add it there first
     from duijie.api.services.routing import known_departments
 
     node = get_official(store, official_id)
-    where = f"official {node.name}"
+    where = at("where.official_named", name=node.name)
     changes: dict[str, Any] = {}
     if capacity is not None:
         _check_capacity(capacity, node.name, where)
         changes["capacity"] = capacity
     elif needs_capacity(node):
-        raise InvalidInput(f"{node.name} has no capacity yet (0, stored before capacities "
-                           "were required): give one (1 or more) in this edit",
-                           where=f"{where}, capacity")
+        raise InvalidInput(key="contacts.no_capacity_edit", params={"name": node.name},
+                           where=where.then("field.capacity"))
     if department is not None and department.strip() != node.props.get("department"):
         department = department.strip()
         if department not in known_departments(store):
-            raise InvalidInput("is not a known department: choose one of the routing table's "
-                               "departments or add it there first", value=department,
-                               where=f"{where}, department")
+            raise InvalidInput(key="contacts.unknown_department", value=department,
+                               where=where.then("field.department"))
         changes["department"] = department
     for key, value in (("fields", fields), ("regions", regions)):
         if value is not None:
@@ -158,8 +156,7 @@ department: choose one of the routing table's departments or add it there first
     if title is not None:
         changes["title"] = title.strip() or None
     if not changes:
-        raise InvalidInput("says nothing to change: give a department, capacity, fields, "
-                           "regions or title", where=where)
+        raise InvalidInput(key="contacts.nothing_to_change", where=where)
     props = validate_props("Official", {**node.props, **changes}, where)
     batch = WriteBatch()
     batch.upsert_node(Node(node.id, "Official", {k: v for k, v in props.items()

@@ -22,7 +22,7 @@ from duijie.api.services import Result
 from duijie.api.services.access import Viewer
 from duijie.api.services.needs import OPERATOR
 from duijie.api.services.problems import ProblemView, list_problems
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, at
 from duijie.graph.normalize import normalize_text
 from duijie.graph.vocab import PROBLEM_NEED_TYPES
 
@@ -30,6 +30,7 @@ SORTS = ("urgency", "due", "-due", "opened_on", "-opened_on", "firm_name", "-fir
          "title", "-title")
 """`urgency` is the ledger's own order: open before closed, most overdue first, then due."""
 MAX_LIMIT = 200
+LIST = at("where.problem_list")
 
 
 @dataclass
@@ -50,14 +51,15 @@ class ProblemQuery:
 
     def check(self) -> ProblemQuery:
         if self.sort not in SORTS:
-            raise InvalidInput(f"is not a sort order ({', '.join(SORTS)})", value=self.sort,
-                               where="problem list, sort")
+            raise InvalidInput(key="lists.not_sort", params={"sorts": list(SORTS)},
+                               value=self.sort, where=LIST.then("field.sort"))
         if self.need_type and self.need_type not in PROBLEM_NEED_TYPES:
-            raise InvalidInput(f"is not a problem type ({', '.join(PROBLEM_NEED_TYPES)})",
-                               value=self.need_type, where="problem list, need_type")
+            raise InvalidInput(key="ledger.not_problem_type", params={
+                "types": list(PROBLEM_NEED_TYPES)}, value=self.need_type,
+                where=LIST.then("field.need_type"))
         if not 0 <= self.offset <= 10**6 or not 1 <= self.limit <= MAX_LIMIT:
-            raise InvalidInput(f"offset 0..1000000 and limit 1..{MAX_LIMIT}",
-                               value=(self.offset, self.limit), where="problem list")
+            raise InvalidInput(key="lists.offset_limit", params={"most": MAX_LIMIT},
+                               value=(self.offset, self.limit), where=LIST)
         return self
 
 

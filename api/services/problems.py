@@ -18,8 +18,8 @@ people never lose each other's steps); a refused change writes nothing.
 >>> close_problem(store, p.id, answer="已推介至合作银行")
 Traceback (most recent call last):
 ...
-duijie.graph.errors.InvalidInput: problem ...: closing needs the day the firm saw the \
-answer (--seen YYYY-MM-DD): a problem is closed only with the firm's knowledge
+duijie.graph.errors.InvalidInput: problem 流动资金贷款难: closing needs the day the firm \
+saw the answer: a problem is closed only with the firm's knowledge
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from duijie.api.services.regions import ancestor_map
 from duijie.api.services.routing import stored_routing
 from duijie.graph.accounts import Role
 from duijie.graph.cells import safe_cell
-from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound, Said, Where, at
 from duijie.graph.model import Edge, Node, Provenance, new_id, validate_props
 from duijie.graph.store import GraphStore, WriteBatch, edit_node, utc_now
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedStatus, ProblemState, problem_label
@@ -181,21 +181,29 @@ def _view(store: GraphStore, need_id: str, viewer: Viewer, routing: Routing | No
                           routing.escalate_after_days)
 
 
+_ACTIONS = {"assign": at("where.problem_assign"), "step": at("where.problem_step"),
+            "close": at("where.problem_close")}
+
+
+def _named(record: NeedRecord) -> Where:
+    """Where a refusal about one problem happened: the problem, by its title."""
+    return at("where.problem_named", title=record.node.shown_name)
+
+
 def _problem(store: GraphStore, need_id: str, viewer: Viewer, action: str) -> NeedRecord:
     """The need, if it is a problem this viewer may change; else NotFound/Forbidden."""
     record = need_record(store, need_id, viewer)
     if not is_problem(record.node.props):
-        raise InvalidInput("is a technology need, not a problem: the ledger holds needs of "
-                           f"type {', '.join(PROBLEM_NEED_TYPES)}", value=need_id,
-                           where=f"problem {action}")
+        raise InvalidInput(key="ledger.not_a_problem", params={
+            "types": list(PROBLEM_NEED_TYPES)}, value=need_id, where=_ACTIONS[action])
     if viewer.role is not None and viewer.role is not Role.ORGANISER:
-        raise Forbidden("only the office changes the ledger", where=f"problem {action}")
+        raise Forbidden(key="ledger.office_changes", where=_ACTIONS[action])
     if not can_edit_need(viewer, record.facts):
-        raise NotFound("is not a need you can open", value=need_id, where="need")
+        raise NotFound(key="ledger.not_your_need", value=need_id, where=at("where.need"))
     return record
 
 
-def _person(store: GraphStore, person: str | None, where: str) -> str | None:
+def _person(store: GraphStore, person: str | None, where: Where) -> str | None:
     """An Official's id as given, checked; any other text is a person's name."""
     if not person:
         return None
@@ -203,19 +211,19 @@ def _person(store: GraphStore, person: str | None, where: str) -> str | None:
     if person.startswith("off:"):
         node = store.get_nodes([person]).get(person)
         if node is None or node.kind != "Official":
-            raise InvalidInput("is not an official in this graph", value=person, where=where)
+            raise InvalidInput(key="ledger.not_official_here", value=person, where=where)
     return person
 
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _day(value: str | None, where: str) -> str | None:
+def _day(value: str | None, where: Where) -> str | None:
     """A day as YYYY-MM-DD that exists on the calendar; `InvalidInput` naming the field.
 
-    >>> _day("2024-02-29", "problem, due")
+    >>> _day("2024-02-29", at("where.problem").then("field.due"))
     '2024-02-29'
-    >>> _day("2024-13-01", "problem, opened_on")
+    >>> _day("2024-13-01", at("where.problem").then("field.opened_on"))
     Traceback (most recent call last):
     duijie.graph.errors.InvalidInput: problem, opened_on: '2024-13-01' is not a day on the calendar (month must be in 1..12)
     """  # noqa: E501
@@ -223,12 +231,12 @@ def _day(value: str | None, where: str) -> str | None:
         return None
     text = str(value).strip()
     if not ISO_DAY.fullmatch(text):
-        raise InvalidInput("is not a day: write it as YYYY-MM-DD", value=value, where=where)
+        raise InvalidInput(key="dates.not_day", value=value, where=where)
     try:
         date.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"is not a day on the calendar ({exc})", value=value,
-                           where=where) from None
+        raise InvalidInput(key="dates.not_calendar_day", params={"reason": str(exc)},
+                           value=value, where=where) from None
     return text
 
 
@@ -246,36 +254,38 @@ def add_problem(store: GraphStore, *, firm_id: str, title: str, text: str | None
     caller's batch (a contact visit that raises several problems is one write) and
     the view is of the problem as it will be.
     """
-    where = "problem"
+    where = at("where.problem")
     if need_type not in PROBLEM_NEED_TYPES:
-        raise InvalidInput(f"is not a problem type ({', '.join(PROBLEM_NEED_TYPES)})",
-                           value=need_type, where=f"{where}, need_type")
+        raise InvalidInput(key="ledger.not_problem_type", params={
+            "types": list(PROBLEM_NEED_TYPES)}, value=need_type,
+            where=where.then("field.need_type"))
     if viewer.role is not None and viewer.role is not Role.ORGANISER:
-        raise Forbidden("only the office records problems in the ledger", where=where)
+        raise Forbidden(key="ledger.office_records", where=where)
     firm = store.get_nodes([firm_id]).get(firm_id)
     if firm is None or firm.kind != "Enterprise":
         raise firm_not_found(firm_id)
-    opened = _day(opened_on, f"{where}, opened_on") or office_today()
+    opened = _day(opened_on, where.then("field.opened_on")) or office_today()
     routing = routing or stored_routing(store)
     region = region or firm.props.get("region")
     if not can_edit_need(viewer, _facts(Node("need:new", "Need", {"region": region}), firm)):
         raise firm_not_found(firm_id)  # outside the organiser's region: as if unknown
     route = route_problem(need_type, region, routing,
                           region_ancestors=ancestor_map(store, [region]))
-    for key, value in (("raised_in", raised_in), ("raised_by", raised_by)):
+    for value, ok, kind, field_at in (
+            (raised_in, ("Event", "Meeting"), "kinds.event_or_meeting", "field.raised_in"),
+            (raised_by, ("Official",), "kinds.official", "field.raised_by")):
         if value:
             node = store.get_nodes([value]).get(value)
-            ok = {"raised_in": ("Event", "Meeting"), "raised_by": ("Official",)}[key]
             if node is None or node.kind not in ok:
-                raise InvalidInput(f"is not a stored {' or '.join(ok).lower()}", value=value,
-                                   where=f"{where}, {key}")
+                raise InvalidInput(key="ledger.not_stored", params={"kind": Said(kind)},
+                                   value=value, where=where.then(field_at))
             if node.kind == "Meeting" and node.props.get("firm_id") != firm.id:
-                raise InvalidInput(f"is a meeting of another firm, not of {firm.name}",
-                                   value=value, where=f"{where}, {key}")
-    due = _day(due, f"{where}, due") or due_date(opened, route.due_days)
+                raise InvalidInput(key="ledger.other_firms_meeting", params={
+                    "firm": firm.name}, value=value, where=where.then(field_at))
+    due = _day(due, where.then("field.due")) or due_date(opened, route.due_days)
     if due < opened:
-        raise InvalidInput(f"is before the problem was opened ({opened})", value=due,
-                           where=f"{where}, due")
+        raise InvalidInput(key="ledger.before_opened", params={"day": opened}, value=due,
+                           where=where.then("field.due"))
     ledger = {"opened_on": opened, "due": due, "person": _person(store, person, where),
               "raised_in": raised_in, "raised_by": raised_by,
               "routed_by": None if department else route.rule}
@@ -311,8 +321,8 @@ def raise_in_meeting(store: GraphStore, meeting_id: str, *, title: str,
 
     meeting = editable_meeting(store, meeting_id, viewer)
     if not meeting.firm:
-        raise InvalidInput("has no firm to raise a problem for", value=meeting_id,
-                           where="problem, raised_in")
+        raise InvalidInput(key="ledger.meeting_without_firm", value=meeting_id,
+                           where=at("where.problem").then("field.raised_in"))
     day = (meeting.start or "")[:10] or None
     if opened_on is None and day is not None:
         opened_on = min(day, office_today())
@@ -325,7 +335,8 @@ def _edit_ledger(store: GraphStore, record: NeedRecord, change) -> None:
     """Apply `change(props) -> props to set` to the stored need, re-reading on a race."""
     def apply(node: Node) -> dict[str, Any]:
         if not is_problem(node.props):  # pragma: no cover - checked before, kept for races
-            raise InvalidInput("is not a problem", value=node.id, where="problem")
+            raise InvalidInput(key="ledger.not_problem", value=node.id,
+                               where=at("where.problem"))
         return change(node.props)
     edit_node(store, record.node.id, apply)
 
@@ -335,27 +346,26 @@ def assign_problem(store: GraphStore, need_id: str, *, department: str | None = 
                    escalate_to: str | None = None, on: str | None = None,
                    viewer: Viewer = OPERATOR) -> ProblemView:
     """Give a problem its responsible department, person or due date, or escalate it."""
-    where = f"problem {need_id}"
     record = _problem(store, need_id, viewer, "assign")
+    where = _named(record)
     if not any((department, person, due, escalate_to)):
-        raise InvalidInput("says nothing to change: give --department, --person, --due "
-                           "or --escalate-to", where=where)
-    person = _person(store, person, f"{where}, person")
-    due = _day(due, f"{where}, due")
-    day = _day(on, f"{where}, on") or office_today()
+        raise InvalidInput(key="ledger.nothing_to_assign", where=where)
+    person = _person(store, person, where.then("field.person"))
+    due = _day(due, where.then("field.due"))
+    day = _day(on, where.then("field.on")) or office_today()
 
     def change(props: dict[str, Any]) -> dict[str, Any]:
         ledger = dict(props.get("ledger") or {})
         if ledger.get("closed_on"):
-            raise InvalidInput(f"was closed on {ledger['closed_on']}: a closed problem is "
-                               "not reassigned", where=where)
+            raise InvalidInput(key="ledger.closed_not_reassigned", params={
+                "day": ledger["closed_on"]}, where=where)
         opened = ledger.get("opened_on")
         if due and opened and due < opened:
-            raise InvalidInput(f"is before the problem was opened ({opened})", value=due,
-                               where=f"{where}, due")
+            raise InvalidInput(key="ledger.before_opened", params={"day": opened}, value=due,
+                               where=where.then("field.due"))
         if escalate_to and opened and day < opened:
-            raise InvalidInput(f"is before the problem was opened ({opened})", value=day,
-                               where=f"{where}, on")
+            raise InvalidInput(key="ledger.before_opened", params={"day": opened}, value=day,
+                               where=where.then("field.on"))
         out: dict[str, Any] = {}
         if department:
             out["department"] = department.strip()
@@ -377,10 +387,10 @@ def add_step(store: GraphStore, need_id: str, *, text: str, on: str | None = Non
              by: str | None = None, answer: str | None = None,
              viewer: Viewer = OPERATOR) -> ProblemView:
     """Record a dated step (协调推进); with `answer`, the step gives the firm its answer."""
-    where = f"problem {need_id}"
     record = _problem(store, need_id, viewer, "step")
+    where = _named(record)
     if not (text or "").strip():
-        raise InvalidInput("a step needs a text: what was done", where=where)
+        raise InvalidInput(key="ledger.step_needs_text", where=where)
     day = on or office_today()
 
     def change(props: dict[str, Any]) -> dict[str, Any]:
@@ -402,8 +412,8 @@ def close_problem(store: GraphStore, need_id: str, *, answer: str | None = None,
                   seen: str | None = None, closed_on: str | None = None,
                   viewer: Viewer = OPERATOR) -> ProblemView:
     """Close a problem (销号): only with an answer recorded and the day the firm saw it."""
-    where = f"problem {need_id}"
     record = _problem(store, need_id, viewer, "close")
+    where = _named(record)
     check_close(record.node.props, answer, seen, closed_on, where)  # refuse before writing
     _edit_ledger(store, record, lambda props: check_close(props, answer, seen, closed_on,
                                                           where))
@@ -415,7 +425,7 @@ def get_problem(store: GraphStore, need_id: str, *, today: str | None = None,
     """One ledger entry, if this viewer may read it (else NotFound, as an unknown id)."""
     record = need_record(store, need_id, viewer)
     if not is_problem(record.node.props):
-        raise NotFound("is not a problem in the ledger", value=need_id, where="problem")
+        raise NotFound(key="ledger.not_in_ledger", value=need_id, where=at("where.problem"))
     return _view(store, need_id, viewer, today=today)
 
 
@@ -431,9 +441,9 @@ def list_problems(store: GraphStore, *, department: str | None = None,
     has problems); most overdue first, then by due date.
     """
     if state is not None and state not in STATES:
-        raise InvalidInput(f"is not a ledger state ({', '.join(STATES)})", value=state,
-                           where="problem list, state")
-    today = _day(today, "problem list, today") or office_today()
+        raise InvalidInput(key="ledger.not_state", params={"states": list(STATES)},
+                           value=state, where=at("where.problem_list").then("field.state"))
+    today = _day(today, at("where.problem_list").then("field.today")) or office_today()
     routing = routing or stored_routing(store)
     records = [r for r in visible_needs(store, viewer) if is_problem(r.node.props)]
     if firm_id:

@@ -45,7 +45,7 @@ from duijie.api.services.access import Viewer, in_scope, path_is_visible
 from duijie.api.services.embeddings import semantic_side
 from duijie.api.services.needs import Audit, need_record, visible_needs
 from duijie.api.services.result_cache import ResultCache
-from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.errors import Conflict, InvalidInput, NotFound, at
 from duijie.graph.store import (
     EDGE_WEIGHTS,
     GraphStore,
@@ -644,4 +644,5 @@ def _check_firm(viewer: Viewer, firm_id: str | None) -> None:
     """A firm or an expert may ask only as themselves (another firm's profile shapes the
     seeds and the paths)."""
     if firm_id is not None and not viewer.is_staff and firm_id != viewer.party_id:
-        raise NotFound("is not a firm you can open", value=str(firm_id)[:80], where="firm")
+        raise NotFound(key="ledger.not_your_firm", value=str(firm_id)[:80],
+                       where=at("where.firm"))

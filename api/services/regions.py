@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from duijie.graph.errors import NotFound
+from duijie.graph.errors import NotFound, Where, at
 from duijie.graph.model import Node
 from duijie.graph.places import place_path
 from duijie.graph.store import GraphStore, iter_nodes
@@ -68,19 +68,21 @@ def firm_ids_in(store: GraphStore, region: str | None, industry: str | None,
             or wanted in above.get(f.props["region"], []))]
         if not kept:
             known = sorted({f.props["region"] for f in firms if f.props.get("region")})
-            raise NotFound("has no firms in the graph", value=region[:80],
-                           where="region" + _close(region, known))
+            raise NotFound(key="map.no_firms", value=region[:80],
+                           where=_close("region", region, known))
     if industry is not None:
         in_region = kept
         kept = [f for f in kept if (f.props.get("industry") or "") == industry.strip()]
         if not kept:
             known = sorted({f.props["industry"] for f in in_region if f.props.get("industry")})
-            raise NotFound("has no firms in the graph" + (" in that region" if region else ""),
-                           value=industry[:80],
-                           where="industry" + _close(industry, known))
+            raise NotFound(key="map.no_firms_in_region" if region else "map.no_firms",
+                           value=industry[:80], where=_close("industry", industry, known))
     return {f.id for f in kept}
 
 
-def _close(value: str, known: list[str]) -> str:
+def _close(what: str, value: str, known: list[str]) -> Where:
+    """Where: the region or industry, with the names close to what was typed."""
     close = close_names(value, known)
-    return f" (close: {', '.join(close)})" if close else ""
+    if what == "region":
+        return at("where.region_close", close=close) if close else at("where.region")
+    return at("where.industry_close", close=close) if close else at("where.industry")

@@ -36,7 +36,7 @@ from typing import Any
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer
 from duijie.graph.accounts import Role
-from duijie.graph.errors import Forbidden, InvalidInput
+from duijie.graph.errors import Forbidden, InvalidInput, Where, at
 from duijie.graph.model import MAX_NAME, Node, Provenance
 from duijie.graph.store import GraphStore, WriteBatch, iter_nodes, utc_now
 from duijie.matcher.problems import (
@@ -49,7 +49,7 @@ from duijie.matcher.problems import (
 )
 
 ROUTING_ID = "route:problems"
-WHERE = "routing table"
+WHERE = at("where.routing_table")
 
 
 @dataclass
@@ -114,22 +114,22 @@ def routing_table(store: GraphStore) -> RoutingTableView:
         known_departments(store), routing.escalate_after_days, routing.default_due_days)
 
 
-def _whole_days(value: Any, where: str, least: int) -> int:
+def _whole_days(value: Any, where: Where, least: int) -> int:
     try:
         days = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise InvalidInput("is not a whole number of days", value=value, where=where) from None
+        raise InvalidInput(key="routing.not_whole_days", value=value, where=where) from None
     if isinstance(value, bool) or not least <= days <= 3650:
-        raise InvalidInput(f"must be a whole number of days from {least} to 3650",
+        raise InvalidInput(key="routing.days_between", params={"least": least},
                            value=value, where=where)
     return days
 
 
-def _clean_text(value: Any, where: str) -> str:
+def _clean_text(value: Any, where: Where) -> str:
     text = str(value or "").strip()
     if len(text) > MAX_NAME:
-        raise InvalidInput(f"is longer than {MAX_NAME} characters", value=text[:40] + "…",
-                           where=where)
+        raise InvalidInput(key="routing.too_long", params={"most": MAX_NAME},
+                           value=text[:40] + "…", where=where)
     return text
 
 
@@ -147,33 +147,32 @@ one rule per problem type and region
     out: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
     for number, raw in enumerate(rules, start=1):
-        where = f"{WHERE}, rule {number}"
+        where = WHERE.then("where.rule", n=number)
         if not isinstance(raw, Mapping):
-            raise InvalidInput("must be a table of need_type, region, department, due_days",
-                               where=where)
+            raise InvalidInput(key="routing.not_rule_table", where=where)
         check_rule_fields(raw, where)
         need_type = check_problem_type(
-            _clean_text(raw.get("need_type"), f"{where}, need_type") or ANY, where)
-        region = _clean_text(raw.get("region"), f"{where}, region") or ANY
-        department = _clean_text(raw.get("department"), f"{where}, department")
+            _clean_text(raw.get("need_type"), where.then("field.need_type")) or ANY, where)
+        region = _clean_text(raw.get("region"), where.then("field.region")) or ANY
+        department = _clean_text(raw.get("department"), where.then("field.department"))
         if not department:
-            raise InvalidInput("a rule needs a department", where=where)
+            raise InvalidInput(key="routing.needs_department", where=where)
         if department not in known:
-            raise InvalidInput(f"is not a known department (known: {'、'.join(sorted(known))})"
-                               ": add it to the departments first", value=department,
-                               where=f"{where}, department")
+            raise InvalidInput(key="routing.unknown_department", params={
+                "known": "、".join(sorted(known))}, value=department,
+                where=where.then("field.department"))
         due = raw.get("due_days")
-        due_days = 30 if due in (None, "") else _whole_days(due, f"{where}, due_days", 1)
+        due_days = 30 if due in (None, "") else _whole_days(
+            due, where.then("field.due_days"), 1)
         key = (need_type, region)
         if key in seen:
-            raise InvalidInput(f"repeats rule {seen[key]} ({need_type} @ {region}): one rule "
-                               "per problem type and region", where=where)
+            raise InvalidInput(key="routing.repeats_rule", params={
+                "rule": seen[key], "type": need_type, "region": region}, where=where)
         seen[key] = number
         out.append({"need_type": need_type, "region": region, "department": department,
                     "due_days": due_days})
     if not out:
-        raise InvalidInput("has no rules: every problem would be left unassigned; keep at "
-                           "least one (a catch-all: type * in region *)", where=WHERE)
+        raise InvalidInput(key="routing.no_rules", where=WHERE)
     return out
 
 
@@ -189,17 +188,17 @@ def save_routing(store: GraphStore, *, rules: Iterable[Mapping[str, Any]],
     """
     if viewer is not None and viewer.role is not None and (
             viewer.role is not Role.ORGANISER or viewer.scope):
-        raise Forbidden("only an organiser without a region scope changes the routing table",
-                        where=WHERE)
+        raise Forbidden(key="routing.unscoped_only", where=WHERE)
     declared = list(dict.fromkeys(
-        d for d in (_clean_text(x, f"{WHERE}, departments") for x in departments) if d))
+        d for d in (_clean_text(x, WHERE.then("field.departments")) for x in departments)
+        if d))
     known = {*declared, *official_departments(store)}
     if not declared:  # nothing declared: the rules declare their own departments
         known |= {_clean_text(r.get("department"), WHERE) for r in rules
                   if isinstance(r, Mapping)} - {""}
     checked = check_rules(rules, known)
-    escalate = _whole_days(escalate_after_days, f"{WHERE}, escalate_after_days", 0)
-    default_due = _whole_days(default_due_days, f"{WHERE}, default_due_days", 1)
+    escalate = _whole_days(escalate_after_days, WHERE.then("field.escalate_after_days"), 0)
+    default_due = _whole_days(default_due_days, WHERE.then("field.default_due_days"), 1)
     batch = WriteBatch()
     batch.upsert_node(Node(ROUTING_ID, "RoutingTable", {
         "name": "问题分办规则", "rules": checked, "departments": declared,

@@ -25,7 +25,7 @@ from duijie.api.web.eligibility_words import TEMPLATE_FUNCTIONS
 from duijie.api.web.i18n import pick_language, translate
 from duijie.api.web.source_words import TEMPLATE_FUNCTIONS as SOURCE_FUNCTIONS
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Forbidden, Unauthorized
+from duijie.graph.errors import DuijieError, Forbidden, Refusal, Unauthorized
 from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.reasons import render_reason
 
@@ -109,6 +109,22 @@ async def signed_in_form(request: Request, *roles: Role
     return session, form
 
 
+def worded(key: Any, lang: str, **values: Any) -> str:
+    """A page's words: a catalog key (``t('sign_in')``), or a refusal a use case raised
+    (``t(error)``: worded from its message key, `graph/refusals.toml`).
+
+    >>> from duijie.graph.errors import NotFound, at
+    >>> worded(NotFound(key="contacts.not_official", value="off:x",
+    ...                 where=at("where.official")), "zh")
+    '联系干部：“off:x” 不是联系干部'
+    >>> worded("sign_in", "en")
+    'Sign in'
+    """
+    if isinstance(key, DuijieError | Refusal):
+        return key.text(lang)
+    return translate(key, lang, **values)
+
+
 def _signed_in(request: Request) -> Session | None:
     from duijie.api.services.accounts import current_session
 
@@ -123,7 +139,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any
     lang = language(request)
     session = context.pop("session", None) or _signed_in(request)
     response = templates.TemplateResponse(request, name, {
-        "lang": lang, "t": lambda key, **values: translate(key, lang, **values),
+        "lang": lang, "t": lambda key, **values: worded(key, lang, **values),
         "reason": lambda stored: render_reason(stored, lang),  # a structured reason, read
         "session": session, "path": request.url.path,
         "nav": navigation().get(session.user.role.value, []) if session else [],

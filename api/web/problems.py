@@ -2,7 +2,8 @@
 
 Routes raise `DuijieError`s (or let the use cases raise them); the handlers here turn
 each into ``application/problem+json`` with the same what-and-where message as the
-command line.
+command line (in English; a keyed refusal also gives its ``key`` and ``params``, to word
+it in another language), and a page's error shows it in the page's language.
 
 >>> STATUS[NotFound], STATUS[Conflict]
 (404, 409)
@@ -57,11 +58,15 @@ def wants_html(request: Request) -> bool:
         is_htmx(request) or "text/html" in request.headers.get("accept", ""))
 
 
-def html_problem(request: Request, status: int, detail: str):
+def html_problem(request: Request, status: int, detail: str | DuijieError):
     """The error page; for htmx, a short notice to swap in (htmx swaps no 4xx by
     default, so the notice is for pages that ask for it), and a page whose session
-    ended is sent to sign in (``HX-Redirect``)."""
-    from duijie.api.web.pages import render
+    ended is sent to sign in (``HX-Redirect``). A keyed refusal is worded in the page's
+    language; any other detail is English, shown on English pages only."""
+    from duijie.api.web.pages import language, render
+
+    worded = detail.worded(language(request)) if isinstance(detail, DuijieError) else None
+    detail = str(detail)
 
     if status == 401:
         from fastapi.responses import RedirectResponse, Response
@@ -72,8 +77,9 @@ def html_problem(request: Request, status: int, detail: str):
     key = {403: "forbidden", 404: "not_found"}.get(status, "error")
     if is_htmx(request):
         return render(request, "_problem.html", status_code=status, message_key=key,
-                      detail=detail)
-    return render(request, "error.html", status_code=status, message_key=key, detail=detail)
+                      detail=detail, worded=worded)
+    return render(request, "error.html", status_code=status, message_key=key, detail=detail,
+                  worded=worded)
 
 
 def status_of(exc: DuijieError) -> int:
@@ -89,9 +95,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DuijieError)
     async def duijie_error(request: Request, exc: DuijieError) -> JSONResponse:
         if wants_html(request):
-            return html_problem(request, status_of(exc), str(exc))
+            return html_problem(request, status_of(exc), exc)
+        keyed = ({"key": exc.said.key, "params": exc.said.to_data()["params"]}
+                 if exc.said is not None else {})
         return problem(status_of(exc), str(exc), instance=request.url.path,
-                       where=exc.where, problems=exc.problems)
+                       where=exc.where, problems=exc.problems, **keyed)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -80,7 +80,8 @@ def test_zero_or_too_little_capacity_is_refused() -> None:
     with pytest.raises(InvalidInput) as zero:
         assign_contacts(firms, [Official("off:a", "王", "技术处", capacity=0),
                                 Official("off:b", "李", "技术处", capacity=5)])
-    assert "王 (off:a) has capacity 0" in str(zero.value)
+    assert "official 王 has capacity 0" in str(zero.value)  # the page's words: a name
+    assert "王（off:a）的可联系企业数为 0" in zero.value.text("zh", "cli")  # the CLI's: its id
     with pytest.raises(InvalidInput, match="fewer than the 2 firms"):
         assign_contacts(firms, [Official("off:b", "李", "技术处", capacity=1)])
     with pytest.raises(InvalidInput, match="no officials"):

@@ -11,10 +11,13 @@ mark still counts as a name, and a word the page itself adds in Chinese does not
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
+from duijie.api.web.routes.office_pages import refused_query
 from duijie.graph import open_store
+from duijie.graph.errors import InvalidInput, at
 from duijie.graph.model import NODE_KINDS
 from duijie.graph.store import iter_nodes
 from tests.api.test_cli import run
@@ -24,6 +27,9 @@ from tests.web.server import PASSWORD, serve_with_accounts
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+")
 RAW_ID = re.compile(r"\b(?:ent|need|inst|exp|evt|prog|mtg|usr|seed|import):[\w.-]+")
 OFFICIAL = "off:english-wang"
+ZERO_CAPACITY = urlencode(refused_query(InvalidInput(  # a refusal the edit form carries back
+    key="contacts.zero_capacity", params={"name": "王明"},
+    where=at("where.official_named", name="王明").then("field.capacity"))))
 PAGES = {
     "wang": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
              "/events", "/events/evt:xian-docking-2019-05", "/reviews", "/imports",
@@ -37,7 +43,7 @@ PAGES = {
              "/push?programme=prog:high-tech-enterprise", "/firms/ent:ill-firm-005",
              # an official's page: their firms, a contact, the record and edit forms,
              # and a refusal of the edit form
-             f"/contacts/{OFFICIAL}", f"/contacts/{OFFICIAL}?refused=ledger_err_zero_capacity"],
+             f"/contacts/{OFFICIAL}", f"/contacts/{OFFICIAL}?{ZERO_CAPACITY}"],
     "ailaiyi": ["/", "/needs", "/needs/new", "/needs/{need}", "/needs/{need}/matches",
                 "/needs/{need}/matches?kind=programme", "/meetings", "/problems", "/firm"],
     "han": ["/", "/needs", "/meetings"],

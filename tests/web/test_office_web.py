@@ -150,7 +150,7 @@ def test_the_ledger_pages_in_a_browser(page, server: Server) -> None:
     page.fill(".add-problem-form input[name=firm]", "没有这家公司")
     page.fill(".add-problem-form input[name=title]", "x")
     page.click(".add-problem-form button[type=submit]")
-    assert page.locator("#refusal").inner_text() == "找不到该企业：请填写企业全称或编号。"
+    assert page.locator("#refusal").inner_text() == "企业：“没有这家公司” 不是您可以打开的企业"
     pid = signed_in(server, "wang").post("/api/problems", json={
         "firm_id": "ent:dali-technology", "title": "用地指标紧张",
         "opened_on": "2019-12-02"}).json()["id"]
@@ -158,12 +158,16 @@ def test_the_ledger_pages_in_a_browser(page, server: Server) -> None:
     page.fill("#step-form input[name=on]", "2019-11-30")
     page.fill("#step-form textarea[name=text]", "电话回访")
     page.click("#step-form button[type=submit]")
-    assert page.locator("#refusal").inner_text() == "日期早于问题提出日期，请检查。"
+    assert page.locator("#refusal").inner_text() == (
+        "问题“用地指标紧张”，步骤日期：“2019-11-30” 早于问题立案日期（2019-12-02）")
     assert "电话回访" not in page.locator("#steps").inner_text()
     page.goto(server.url + "/problems/need:changchuan-innovation-centre")
     assert "2019-04-10" in page.locator("#steps").inner_text()
     page.click("#close-form button[type=submit]")
-    assert page.locator("#refusal").inner_text() == "销号须填写企业知悉答复的日期。"
+    said = page.locator("#refusal").inner_text()
+    assert said.startswith("问题“") and said.endswith(
+        "：销号须写明企业知晓答复的日期：问题只有在企业知晓后才能销号"), said
+    assert "--seen" not in said  # the command line's option is the CLI's wording only
     page.fill("#close-form input[name=seen]", "2019-07-01")
     page.click("#close-form button[type=submit]")
     page.wait_for_url("**done=close")

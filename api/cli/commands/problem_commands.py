@@ -136,18 +136,19 @@ def routing_(app: AppContext, table_path: Path | None, rev: int | None, as_json:
     import tomllib
 
     from duijie.api.services.routing import routing_table, save_routing
-    from duijie.graph.errors import InvalidInput
+    from duijie.graph.errors import InvalidInput, Where
 
     table = routing_table(app.store)
     if table_path is not None:
         try:
             data = tomllib.loads(table_path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise InvalidInput(f"is not valid TOML ({exc})", where=str(table_path)) from None
+            raise InvalidInput(key="routing.not_toml", params={"reason": str(exc)},
+                               where=Where(str(table_path))) from None
         unknown = set(data) - {"rule", "departments", "escalate_after_days", "default_due_days"}
         if unknown:
-            raise InvalidInput("unknown setting(s)", value=sorted(unknown),
-                               where=str(table_path))
+            raise InvalidInput(key="routing.unknown_settings", value=sorted(unknown),
+                               where=Where(str(table_path)))
         table = save_routing(app.store, rules=data.get("rule") or [],
                              departments=data.get("departments") or [],
                              escalate_after_days=data.get("escalate_after_days", 15),

@@ -52,8 +52,8 @@ def challenges_page(request: Request) -> Response:
         result = challenges.challenge_lists(app.store, region=region, industry=industry,
                                             suppliers=3, viewer=viewer_of(session),
                                             run_if_none=False).to_dict()
-    except NotFound:
-        missing = region if region and not industry else industry or region
+    except NotFound as error:  # said as the CLI says it, with the close names
+        missing = error
     return render(request, "challenges.html", session=session, result=result,
                   region=region or "", industry=industry or "", missing=missing,
                   may_recompute=not session.user.scope,

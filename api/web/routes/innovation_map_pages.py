@@ -31,8 +31,8 @@ def map_page(request: Request) -> Response:
             result = innovation_map.innovation_map(
                 request.app.state.store, industry=industry, region=region,
                 viewer=viewer_of(session)).to_dict()
-        except NotFound:
-            missing = region if region and not industry else industry or region
+        except NotFound as error:  # said as the CLI says it, with the close names
+            missing = error
     if result:
         # names carry the use case's 示意 mark; `pages` gives it in the page's language
         lang = language(request)

@@ -2,12 +2,14 @@
 profile, pushing a programme, contact duty (plan, officials, record a contact).
 
 They call the same use cases as `/api/problems`, `/api/firms`, `/api/contacts`; a
-refusal from a use case is shown on the page in the reader's language, and a
-page nobody may open is the usual HTML error page.
+refusal from a use case is shown on the page in the reader's language, worded from its
+message key (`graph/refusals.toml`, as the CLI words it), and a page nobody may open is
+the usual HTML error page.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -19,37 +21,44 @@ from duijie.api.services.routing import known_departments
 from duijie.api.web.deps import viewer_of
 from duijie.api.web.pages import render, signed_in_form, signed_in_page
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.errors import DuijieError, InvalidInput, NotFound, Refusal, at
 from duijie.graph.store import iter_nodes
 from duijie.graph.vocab import PROBLEM_NEED_TYPES
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 100
 
-REFUSALS = (  # words of a use case's refusal -> the message shown (office.toml)
-    ("before the problem was opened", "office_err_before_opened"),
-    ("closing needs a recorded answer", "office_err_no_answer"),
-    ("the day the firm saw the answer", "office_err_no_seen"),
-    ("before the firm saw the answer", "office_err_close_before_seen"),
-    ("takes no more steps", "office_err_closed"),
-    ("already closed", "office_err_closed"),
-    ("not reassigned", "office_err_closed"),
-    ("says nothing to change", "office_err_nothing"),
-    ("not an official", "office_err_no_official"),
-    ("has capacity 0", "office_err_zero_capacity"),
-    ("before recording contacts", "office_err_needs_capacity"),
-    ("fewer than the", "office_err_capacity"),
-    ("there are no officials", "office_err_no_officials"),
-    ("no eligibility rules", "office_err_no_rules"),
-    ("is not a date", "office_err_date"),
-)
+_MOST_QUERY = 4000  # characters of a refusal carried in a page's address
 
 
-def refusal_key(error: InvalidInput) -> str:
-    """The message key for a refusal, so the page speaks the reader's language."""
-    text = str(error)
-    return next((key for words, key in REFUSALS if words in text), "office_err_invalid")
+def shown(error: DuijieError) -> DuijieError:
+    """The refusal a page shows: the error itself when it is keyed, else (a third
+    party's words) that the input was not accepted."""
+    if error.worded("en") is not None:
+        return error
+    return InvalidInput(key="forms.not_saved")
 
+
+def refused_query(error: DuijieError) -> dict[str, str]:
+    """A refusal as the query of the page a form goes back to: its key, values and
+    where, worded again there in the reader's language (`refusal_in`).
+
+    >>> refused_query(InvalidInput(key="ledger.no_answer"))["refused"]
+    '{"said":{"key":"ledger.no_answer","params":{}},"value":null,"where":[],"problems":[]}'
+    """
+    data = shown(error).to_data()
+    return {"refused": json.dumps(data, ensure_ascii=False, separators=(",", ":"))}
+
+
+def refusal_in(request: Request) -> Refusal | None:
+    """The refusal a page's address carries, or None (none, or not one Duijie wrote)."""
+    text = request.query_params.get("refused") or ""
+    if not text or len(text) > _MOST_QUERY:
+        return None
+    try:
+        return Refusal.from_data(json.loads(text))
+    except ValueError:
+        return None
 
 
 
@@ -60,8 +69,8 @@ def _form(form: Any, *names: str) -> dict[str, str | None]:
 def back_to(path: str, anchor: str = "", **query: str) -> RedirectResponse:
     """The 303 back to a page after its form: ``path?query#anchor``.
 
-    >>> back_to("/firms/ent:a", "visit", refused="ledger_err_date").headers["location"]
-    '/firms/ent:a?refused=ledger_err_date#visit'
+    >>> back_to("/firms/ent:a", "visit", done="visit").headers["location"]
+    '/firms/ent:a?done=visit#visit'
     """
     return RedirectResponse(f"{path}?{urlencode(query)}" + (f"#{anchor}" if anchor else ""),
                             status_code=303)
@@ -88,17 +97,17 @@ async def new_problem_page(request: Request) -> Response:
     session, form = sent
     values = _form(form, "firm", "title", "need_type", "opened_on", "text")
     store = request.app.state.store
+    if not values["firm"]:
+        return back_to("/problems", **refused_query(InvalidInput(
+            key="contacts.choose_firm", where=at("where.problem").then("field.firm"))))
     try:
         made = problems.add_problem(
             store, firm_id=_firm_id(store, values["firm"]), title=values["title"] or "",
             text=values["text"], need_type=values["need_type"] or "problem",
             opened_on=values["opened_on"], viewer=viewer_of(session),
             author=session.user.username)
-    except NotFound:  # a firm unknown or outside the organiser's region: the same answer
-        return back_to("/problems", refused="office_err_unknown_firm")
-    except InvalidInput as error:
-        key = "office_err_unknown_firm" if "enterprise" in str(error) else refusal_key(error)
-        return back_to("/problems", refused=key)
+    except (NotFound, InvalidInput) as error:  # a firm unknown or outside the organiser's
+        return back_to("/problems", **refused_query(error))  # region: the same answer
     return back_to(f"/problems/{quote(made.id)}", done="added")
 
 
@@ -133,12 +142,11 @@ def problems_page(request: Request) -> Response:
                   department=department, overdue=q.get("overdue") == "1",
                   escalated=q.get("escalated") == "1", xlsx=xlsx,
                   types=[t.value for t in PROBLEM_NEED_TYPES],
-                  refused=q.get("refused") if (q.get("refused") or "").startswith("office_err_")
-                  else None)
+                  refused=refusal_in(request))
 
 
-def _problem_page(request: Request, session: Session, need_id: str, *, message: str | None = None,
-                  status_code: int = 200) -> Response:
+def _problem_page(request: Request, session: Session, need_id: str, *,
+                  message: DuijieError | None = None, status_code: int = 200) -> Response:
     store = request.app.state.store
     view = problems.get_problem(store, need_id, viewer=viewer_of(session))
     on_duty = officials.list_officials(store) if session.user.role is Role.ORGANISER else []
@@ -175,9 +183,9 @@ async def problem_action(request: Request, need_id: str, action: str) -> Respons
             problems.close_problem(store, need_id, viewer=viewer,
                                    **_form(form, "answer", "seen"))
         else:
-            raise NotFound("is not an action on a problem", value=action, where="page")
+            raise NotFound(key="ledger.not_action", value=action, where=at("where.page"))
     except InvalidInput as error:
-        return _problem_page(request, session, need_id, message=refusal_key(error),
+        return _problem_page(request, session, need_id, message=shown(error),
                              status_code=422)
     return back_to(f"/problems/{quote(need_id)}", done=action)
 
@@ -210,8 +218,7 @@ def firm_page(request: Request, firm_id: str) -> Response:
                                      for n in iter_nodes(store, "Programme")),
                                     key=lambda p: p[1]) if office else [],
                   types=[t.value for t in PROBLEM_NEED_TYPES], done=q.get("done"),
-                  refused=q.get("refused") if (q.get("refused") or "").startswith(
-                      "ledger_err_") else None)
+                  refused=refusal_in(request))
 
 
 @router.get("/push")
@@ -228,7 +235,7 @@ def push_page(request: Request) -> Response:
         try:
             result = firms.push_programme(store, chosen, viewer=viewer_of(session)).to_dict()
         except InvalidInput as error:
-            message = refusal_key(error)
+            message = shown(error)
     return render(request, "office_push.html", session=session, programmes=programmes,
                   chosen=chosen, result=result, message=message,
                   status_code=422 if message else 200)
@@ -237,13 +244,12 @@ def push_page(request: Request) -> Response:
 # -- contact duty -----------------------------------------------------------------------
 
 def _contacts_page(request: Request, session: Session, *, plan: Any = None,
-                   message: str | None = None, status_code: int = 200) -> Response:
+                   message: DuijieError | None = None, status_code: int = 200) -> Response:
     store = request.app.state.store
     report = contacts.contact_duty(store)
-    refused = request.query_params.get("refused") or ""  # the add form's refusal, as a key
     return render(request, "office_contacts.html", status_code=status_code, session=session,
                   report=report.to_dict(), plan=plan,
-                  message=message or (refused if refused.startswith("ledger_err_") else None),
+                  message=message or refusal_in(request),  # the add form's, carried back
                   done=request.query_params.get("done"), departments=known_departments(store))
 
 
@@ -266,12 +272,12 @@ async def contacts_plan(request: Request) -> Response:
                                           fresh=form.get("fresh") == "1",
                                           author=session.user.username)
     except InvalidInput as error:
-        return _contacts_page(request, session, message=refusal_key(error), status_code=422)
+        return _contacts_page(request, session, message=shown(error), status_code=422)
     return _contacts_page(request, session, plan=plan.to_dict())
 
 
 def _official_page(request: Request, session: Session, official_id: str, *,
-                   message: str | None = None, status_code: int = 200) -> Response:
+                   message: DuijieError | None = None, status_code: int = 200) -> Response:
     store = request.app.state.store
     report = contacts.contact_duty(store, official_id=official_id)
     official = officials.OfficialView.of(officials.get_official(store, official_id))
@@ -280,8 +286,7 @@ def _official_page(request: Request, session: Session, official_id: str, *,
                   o=official.to_dict(), report=report.to_dict(), message=message,
                   types=[t.value for t in PROBLEM_NEED_TYPES], done=q.get("done"),
                   departments=known_departments(store),
-                  refused=q.get("refused") if (q.get("refused") or "").startswith(
-                      "ledger_err_") else None, refused_value=(q.get("value") or "")[:300])
+                  refused=refusal_in(request))
 
 
 @router.get("/contacts/{official_id}")
@@ -306,8 +311,8 @@ async def record_contact_page(request: Request, official_id: str) -> Response:
                                 on=values["on"], note=values["note"], problems=raised,
                                 author=session.user.username)
     except (InvalidInput, NotFound) as error:
-        key = refusal_key(error) if isinstance(error, InvalidInput) else "office_err_no_firm"
-        return _official_page(request, session, official_id, message=key, status_code=422)
+        return _official_page(request, session, official_id, message=shown(error),
+                              status_code=422)
     return back_to(f"/contacts/{quote(official_id)}", done="recorded")
 
 

@@ -3,8 +3,8 @@ page) or on a visit (on the firm's page), a firm's programme applications, an
 official's capacity, department and fields, and the routing table (分办规则 `/routing`).
 
 Each calls the same use case as its JSON route (`office_admin`). A refusal is shown in
-the reader's language as a message key with its values (the rule, the department),
-never the use case's English text; nothing is written.
+the reader's language from its message key and values (`graph/refusals.toml`, the
+CLI's words too), never the use case's English text; nothing is written.
 """
 
 from __future__ import annotations
@@ -19,9 +19,15 @@ from fastapi.responses import RedirectResponse, Response
 from duijie.api.services import contacts, firms, officials, problems, routing
 from duijie.api.web.deps import viewer_of
 from duijie.api.web.pages import render, signed_in_form, signed_in_page
-from duijie.api.web.routes.office_pages import _form, back_to
+from duijie.api.web.routes.office_pages import (
+    _form,
+    back_to,
+    refusal_in,
+    refused_query,
+)
+from duijie.api.web.routes.office_pages import shown as shown_refusal
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
+from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound, Said, Where, at
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, NeedType, values
 
 router = APIRouter(include_in_schema=False)
@@ -29,46 +35,21 @@ router = APIRouter(include_in_schema=False)
 RULE_TYPES = ("*", *values(NeedType))
 BLANK_RULES = 3  # empty rows under the table, for new rules
 
-REFUSALS = (  # words of a use case's refusal -> the message shown (ledger.toml)
-    ("is not a known department", "ledger_err_unknown_department"),
-    ("repeats rule", "ledger_err_repeated_rule"),
-    ("a rule needs a department", "ledger_err_no_department"),
-    ("has no rules", "ledger_err_no_rules"),
-    ("is not a problem type", "ledger_err_type"),
-    ("number of days", "ledger_err_days"),
-    ("has capacity 0", "ledger_err_zero_capacity"),
-    ("has no capacity yet", "ledger_err_zero_capacity"),
-    ("whole number of firms", "ledger_err_capacity"),
-    ("says nothing to change", "ledger_err_nothing"),
-    ("is a meeting of another firm", "ledger_err_meeting_firm"),
-    ("is not a date", "ledger_err_date"),
-    ("before the problem was opened", "ledger_err_date"),
-    ("is not a programme", "ledger_err_programme"),
-    ("is not an official", "ledger_err_official"),
-    ("longer than", "ledger_err_too_long"),
-)
+def bad_rule(error: DuijieError) -> int | None:
+    """The number of the routing rule a refusal names (to mark its row), if any.
 
-
-def refusal(error: DuijieError) -> dict[str, Any]:
-    """A refusal as a message key and its values (`rule`, `value`) for the page.
-
-    >>> refusal(InvalidInput("is not a known department", value="某处",
-    ...                      where="routing table, rule 2, department"))
-    {'key': 'ledger_err_unknown_department', 'rule': '2', 'value': '某处'}
+    >>> bad_rule(InvalidInput(key="routing.needs_department",
+    ...                       where=at("where.routing_table").then("where.rule", n=2)))
+    2
     """
-    if isinstance(error, Conflict):
-        return {"key": "ledger_err_stale", "rule": "", "value": ""}
-    text = str(error)
-    key = next((k for words, k in REFUSALS if words in text), "ledger_err_invalid")
-    rule = re.search(r"rule (\d+)", error.where or "")
-    value = error.value if isinstance(error.value, str | int) else ""
-    return {"key": key, "rule": rule.group(1) if rule else "", "value": str(value)}
+    parts = error.where.parts if isinstance(error.where, Where) else ()
+    return next((p.params["n"] for p in parts if isinstance(p, Said) and p.key == "where.rule"),
+                None)
 
 
 def _refused(error: DuijieError) -> dict[str, str]:
     """A refusal as the query of the page the form goes back to."""
-    r = refusal(error)
-    return {"refused": r["key"], "value": r["value"]}
+    return refused_query(error)
 
 
 # -- a problem raised at a meeting ------------------------------------------------------
@@ -97,10 +78,8 @@ def meeting_problems(request: Request, store: Any, session: Session,
         return {"raised": None}
     found = problems.list_problems(store, raised_in=meeting_id, viewer=viewer_of(session))
     q = request.query_params
-    refused = q.get("refused") if (q.get("refused") or "").startswith("ledger_err_") else None
     return {"raised": found.to_dict()["items"], "raised_types": list(PROBLEM_NEED_TYPES),
-            "raised_done": q.get("raised") == "1", "raised_refused": refused,
-            "raised_value": (q.get("value") or "")[:300]}
+            "raised_done": q.get("raised") == "1", "raised_refused": refusal_in(request)}
 
 
 # -- a firm's page: a visit, a programme ------------------------------------------------
@@ -125,9 +104,7 @@ async def firm_visit_page(request: Request, firm_id: str) -> Response:
         contacts.record_contact(store, v["official_id"] or "", firm_id, on=v["on"],
                                 note=v["note"], problems=raised, author=session.user.username)
     except (InvalidInput, NotFound) as error:
-        return _firm_back(firm_id, "visit", **dict(
-            refused="ledger_err_official" if isinstance(error, NotFound)
-            else refusal(error)["key"]))
+        return _firm_back(firm_id, "visit", **_refused(error))
     return _firm_back(firm_id, "problems", done="visit")
 
 
@@ -143,11 +120,11 @@ async def firm_programme_page(request: Request, firm_id: str) -> Response:
                                status=v["status"] or "applied", on=v["on"],
                                author=session.user.username, viewer=viewer_of(session))
     except InvalidInput as error:
-        return _firm_back(firm_id, "programme-form", refused=refusal(error)["key"])
+        return _firm_back(firm_id, "programme-form", **_refused(error))
     except NotFound as error:
         if error.where and "firm" in error.where:
             raise
-        return _firm_back(firm_id, "programme-form", refused="ledger_err_programme")
+        return _firm_back(firm_id, "programme-form", **_refused(error))
     return _firm_back(firm_id, "programmes", done="programme")
 
 
@@ -165,14 +142,16 @@ async def official_add_page(request: Request) -> Response:
         return sent
     session, form = sent
     v = _form(form, "name", "department", "capacity", "fields", "regions", "title")
+    where = at("where.official_named", name=v["name"] or "")
     if not v["name"] or not v["department"]:
-        return back_to("/contacts", "add-official", refused="ledger_err_official_blank")
+        return back_to("/contacts", "add-official", **_refused(InvalidInput(
+            key="contacts.official_blank", where=at("where.official"))))
     try:
         capacity = int(v["capacity"] or 20)
     except ValueError:
-        return back_to("/contacts", "add-official", refused="ledger_err_capacity")
-    if capacity < 1:
-        return back_to("/contacts", "add-official", refused="ledger_err_zero_capacity")
+        return back_to("/contacts", "add-official", **_refused(InvalidInput(
+            key="contacts.not_whole_firms", value=v["capacity"],
+            where=where.then("field.capacity"))))
     try:
         added = officials.add_official(
             request.app.state.store, name=v["name"], department=v["department"],
@@ -195,7 +174,9 @@ async def official_edit_page(request: Request, official_id: str) -> Response:
         capacity = int(v["capacity"]) if v["capacity"] is not None else None
         rev = int(v["rev"] or -1)
     except ValueError:
-        return back_to(back, "edit-official", refused="ledger_err_capacity")
+        return back_to(back, "edit-official", **_refused(InvalidInput(
+            key="contacts.not_whole_firms", value=v["capacity"],
+            where=at("where.official").then("field.capacity"))))
     try:
         officials.update_official(
             request.app.state.store, official_id, rev=max(rev, 0), department=v["department"],
@@ -209,7 +190,7 @@ async def official_edit_page(request: Request, official_id: str) -> Response:
 # -- the routing table ------------------------------------------------------------------
 
 def _routing_page(request: Request, session: Session, *, rows: list[dict] | None = None,
-                  sent: dict[str, Any] | None = None, message: dict | None = None,
+                  sent: dict[str, Any] | None = None, message: DuijieError | None = None,
                   status_code: int = 200) -> Response:
     table = routing.routing_table(request.app.state.store).to_dict()
     shown = dict(table, **(sent or {}))
@@ -218,6 +199,7 @@ def _routing_page(request: Request, session: Session, *, rows: list[dict] | None
     return render(request, "office_routing.html", status_code=status_code, session=session,
                   table=table, shown=shown, rows=[*rows, *([blank] * BLANK_RULES)],
                   types=RULE_TYPES, message=message,
+                  bad_rule=bad_rule(message) if message is not None else None,
                   may_edit=session.user.role is Role.ORGANISER and not session.user.scope,
                   done=request.query_params.get("done") == "saved")
 
@@ -250,8 +232,8 @@ async def routing_save_page(request: Request) -> Response:
             default_due_days=v["default_due_days"] or 30, rev=int(v["rev"] or 0),
             author=session.user.username, viewer=viewer_of(session))
     except (InvalidInput, Conflict, ValueError) as error:
-        message = refusal(error) if isinstance(error, DuijieError) else {
-            "key": "ledger_err_invalid", "rule": "", "value": ""}
+        message = shown_refusal(error) if isinstance(error, DuijieError) else InvalidInput(
+            key="forms.not_saved")
         if isinstance(error, Conflict):  # show what is stored now, to redo the change on
             return _routing_page(request, session, message=message, status_code=409)
         sent = {"departments": departments, "escalate_after_days": v["escalate_after_days"],
