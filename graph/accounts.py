@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.errors import Conflict, InvalidInput, NotFound, at
+from duijie.graph.refusals import role_word
 from duijie.graph.sqlite_store import SqliteTables
 
 SCHEMA = (
@@ -119,20 +120,20 @@ class AccountStore(SqliteTables):
         """Create an account; `Conflict` if the username is taken."""
         username = username.strip()
         if not username or len(username) > 100 or any(c.isspace() for c in username):
-            raise InvalidInput("must be 1–100 characters without spaces", value=username,
-                               where="username")
+            raise InvalidInput(key="users.bad_username", value=username,
+                               where=at("field.username"))
         role = Role(role)
         if role in (Role.ENTERPRISE, Role.EXPERT) and not party_id:
-            raise InvalidInput(f"an {role.value} account speaks for one node: give its id",
-                               value=username, where="party")
+            raise InvalidInput(key="users.needs_party", params={"role": role_word(role.value)},
+                               value=username, where=at("field.party"))
         user_id = f"usr:{uuid.uuid4().hex[:12]}"
         try:
             self._write("INSERT INTO account_users VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
                         (user_id, username, display_name or username, role.value, party_id,
                          scope, password_hash, _now()))
         except sqlite3.IntegrityError:
-            raise Conflict("is taken: choose another username", value=username,
-                           where="username") from None
+            raise Conflict(key="users.taken", value=username,
+                           where=at("field.username")) from None
         return self.get_user(username)
 
     @staticmethod
@@ -143,13 +144,14 @@ class AccountStore(SqliteTables):
     def get_user(self, username: str) -> Account:
         rows = self._rows("SELECT * FROM account_users WHERE username = ?", (username,))
         if not rows:
-            raise NotFound("is not an account", value=username, where="username")
+            raise NotFound(key="users.not_account", value=username,
+                           where=at("field.username"))
         return self._account(rows[0])
 
     def get_user_by_id(self, user_id: str) -> Account:
         rows = self._rows("SELECT * FROM account_users WHERE id = ?", (user_id,))
         if not rows:
-            raise NotFound("is not an account", value=user_id, where="user")
+            raise NotFound(key="users.not_account", value=user_id, where=at("where.user"))
         return self._account(rows[0])
 
     def list_users(self) -> list[Account]:

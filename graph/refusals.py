@@ -241,6 +241,36 @@ def _where(parts: tuple[Any, ...]) -> Where:
     return Where(*parts)
 
 
+NODE_KIND_WORDS = {  # a record's kind inside a refusal ("is a Meeting, not an Event")
+    "Enterprise": "node_kinds.enterprise", "Need": "node_kinds.need",
+    "Institute": "node_kinds.institute", "Expert": "node_kinds.expert",
+    "Programme": "node_kinds.programme", "Event": "node_kinds.event",
+    "Meeting": "node_kinds.meeting", "Outcome": "node_kinds.outcome",
+    "Topic": "node_kinds.topic", "Industry": "node_kinds.industry",
+    "Region": "node_kinds.region", "Official": "node_kinds.official",
+    "Theme": "node_kinds.theme", "RoutingTable": "node_kinds.routing_table"}
+ROLE_WORDS = {"organiser": "roles.organiser", "enterprise": "roles.enterprise",
+              "expert": "roles.expert", "analyst": "roles.analyst"}
+
+
+def kind_word(kind: str) -> Said | str:
+    """A record's kind, worded in the reader's language (an unknown kind as it is).
+
+    >>> kind_word("Meeting").text("zh"), kind_word("Meeting")
+    ('会谈', 'Meeting')
+    """
+    return Said(NODE_KIND_WORDS[kind]) if kind in NODE_KIND_WORDS else kind
+
+
+def role_word(role: str) -> Said | str:
+    """An account's role, worded in the reader's language.
+
+    >>> role_word("analyst").text("zh")
+    '分析员'
+    """
+    return Said(ROLE_WORDS[role]) if role in ROLE_WORDS else role
+
+
 def at(key: str, **params: Any) -> Where:
     """A place of one keyed part; `.then(…)` adds more.
 

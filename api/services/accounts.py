@@ -27,7 +27,8 @@ from pathlib import Path
 
 from duijie.api.services import Result
 from duijie.graph.accounts import Account, AccountStore, Role, Session
-from duijie.graph.errors import InvalidInput, NotFound, Unauthorized
+from duijie.graph.errors import InvalidInput, NotFound, Unauthorized, at
+from duijie.graph.refusals import kind_word, role_word
 
 MIN_PASSWORD = 10
 SESSION_HOURS = 8.0
@@ -42,7 +43,8 @@ def _hasher():
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"must be at least {MIN_PASSWORD} characters", where="password")
+        raise InvalidInput(key="users.short_password", params={"least": MIN_PASSWORD},
+                           where=at("field.password"))
     return _hasher().hash(password)
 
 
@@ -63,17 +65,18 @@ def add_user(accounts: AccountStore, username: str, password: str, role: str, *,
     ...              party_id="ent:dali")
     ... except InvalidInput as error:
     ...     print(error.message)
-    is not for an analyst account, which speaks for no firm or expert: leave out --party
+    is not for an analyst account, which speaks for no firm or expert: leave out the party
     """
     role = Role(role)
     if party_id and role not in PARTY_KINDS:
-        raise InvalidInput(f"is not for an {role.value} account, which speaks for no firm "
-                           "or expert: leave out --party", value=party_id, where="party")
+        raise InvalidInput(key="users.no_party", params={"role": role_word(role.value)},
+                           value=party_id, where=at("field.party"))
     if store is not None and party_id:
         node = store.get_node(party_id)  # NotFound names the id
         if role in PARTY_KINDS and node.kind != PARTY_KINDS[role]:
-            raise InvalidInput(f"is a {node.kind}, not an {PARTY_KINDS[role]}",
-                               value=party_id, where="party")
+            raise InvalidInput(key="users.wrong_party_kind", params={
+                "kind": kind_word(node.kind), "wanted": kind_word(PARTY_KINDS[role])},
+                value=party_id, where=at("field.party"))
         display_name = display_name or node.name
     return accounts.add_user(username, hash_password(password), Role(role), party_id=party_id,
                              scope=scope, display_name=display_name)
@@ -96,10 +99,10 @@ def log_in(accounts: AccountStore, username: str, password: str, *,
         account = None
     if account is None:
         _hasher().verify(password, _dummy_hash())  # the same time as a real check
-        raise Unauthorized("wrong username or password", where="login")
+        raise Unauthorized(key="users.wrong_login", where=at("where.login"))
     valid, new_hash = _hasher().verify_and_update(password, account.password_hash)
     if not valid or account.disabled:
-        raise Unauthorized("wrong username or password", where="login")
+        raise Unauthorized(key="users.wrong_login", where=at("where.login"))
     if new_hash:  # the hasher's parameters moved on: store the stronger hash
         accounts.set_password_hash(account.id, new_hash)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
@@ -117,8 +120,7 @@ def current_session(accounts: AccountStore, token: str | None) -> Session:
     """The session a token opens; `Unauthorized` if it is unknown or expired."""
     session = accounts.get_session(token) if token else None
     if session is None:
-        raise Unauthorized("you are not signed in, or your session has ended: sign in again",
-                           where="session")
+        raise Unauthorized(key="users.signed_out", where=at("where.session"))
     return session
 
 

@@ -46,7 +46,7 @@ from duijie.api.services.events import (
 from duijie.api.services.invitations import Invited, event_invite
 from duijie.api.services.outcomes import FollowUps, event_followups
 from duijie.api.services.planning import Agenda, event_agenda
-from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.errors import InvalidInput, NotFound, at
 from duijie.graph.model import Node
 from duijie.graph.store import GraphStore
 from duijie.graph.vocab import (
@@ -67,7 +67,7 @@ def _regions(node: Node) -> set[str]:
 
 
 def _unseen(event_id: str) -> NotFound:
-    return NotFound("is not an event you can see", value=event_id, where="event")
+    return NotFound(key="events.not_your_event", value=event_id, where=at("where.event"))
 
 
 def takes_part(node: Node, party_id: str | None) -> bool:
@@ -213,14 +213,15 @@ def event_set_grid(store: GraphStore, event_id: str, *, days: Sequence[str],
     editable_event(store, event_id, viewer)
     day_list = [d.strip() for d in days if d.strip()]
     if not day_list:
-        raise InvalidInput("needs at least one day (YYYY-MM-DD)", where=f"grid of {event_id}")
+        raise InvalidInput(key="events.grid_no_day", where=at("where.grid"))
     slots = slot_grid(day_list, day_start, day_end, slot_minutes)
     if not slots:
-        raise InvalidInput(f"no {slot_minutes}-minute slot fits between {day_start} and "
-                           f"{day_end}", where=f"grid of {event_id}")
+        raise InvalidInput(key="events.grid_no_slot", params={
+            "minutes": slot_minutes, "start": day_start, "end": day_end},
+            where=at("where.grid"))
     table_list = table_names(tables)
     if not table_list:
-        raise InvalidInput("needs at least one table", where=f"grid of {event_id}")
+        raise InvalidInput(key="events.grid_no_table", where=at("where.grid"))
     update_event(store, event_id, slots=slots, tables=table_list,
                  start_date=day_list[0], end_date=day_list[-1])
     return event_detail(store, event_id, viewer=viewer)
@@ -313,7 +314,8 @@ def meeting_list(store: GraphStore, event_id: str | None = None, *,
 def meeting_detail(store: GraphStore, meeting_id: str, *,
                    viewer: Viewer = OPERATOR) -> MeetingView:
     """One meeting, or `NotFound` when it is not one the viewer may read."""
-    unseen = NotFound("is not a meeting you can see", value=meeting_id, where="meeting")
+    unseen = NotFound(key="events.not_your_meeting", value=meeting_id,
+                      where=at("where.meeting"))
     try:
         m = store.get_node(meeting_id)
     except NotFound:
@@ -333,7 +335,8 @@ def meeting_detail(store: GraphStore, meeting_id: str, *,
 def editable_meeting(store: GraphStore, meeting_id: str, viewer: Viewer) -> MeetingView:
     """A meeting staff may record on; `NotFound` for everyone else."""
     if not viewer.is_staff:
-        raise NotFound("is not a meeting you can see", value=meeting_id, where="meeting")
+        raise NotFound(key="events.not_your_meeting", value=meeting_id,
+                       where=at("where.meeting"))
     return meeting_detail(store, meeting_id, viewer=viewer)
 
 
@@ -346,8 +349,8 @@ def agenda_for(store: GraphStore, event_id: str, fmt: str = "html", *,
     if viewer.is_staff:
         return event_agenda(store, event_id, fmt, participant=participant, lang=lang)
     if participant not in (None, viewer.party_id):
-        raise NotFound("is not a participant you can see", value=participant,
-                       where="agenda")
+        raise NotFound(key="events.not_your_participant", value=participant,
+                       where=at("where.agenda"))
     status = {m.id: str(m.props.get("status", "")) for m in event_meetings(store, event_id)}
 
     def scrub(item: AgendaItem) -> AgendaItem | None:
@@ -380,8 +383,7 @@ def invite_for(store: GraphStore, event_id: str, participants: Sequence[str] = (
         firms, _ = prepare_replay(store, event_id)
         ids = list(dict.fromkeys([*firms, *ids]))
     if not ids:
-        raise InvalidInput("names nobody to invite: give participants or from_record",
-                           where=f"event {event_id}")
+        raise InvalidInput(key="events.nobody_to_invite", where=at("where.event"))
     return event_invite(store, event_id, ids, **options)
 
 
@@ -391,7 +393,7 @@ def follow_ups_for(store: GraphStore, *, event_id: str | None = None,
     if event_id is not None:
         editable_event(store, event_id, viewer)
     elif not viewer.is_staff:
-        raise NotFound("are only for organisers", where="follow-ups")
+        raise NotFound(key="events.organisers_only", where=at("where.follow_ups"))
     result = event_followups(store, event_id=event_id, today=today)
     if not viewer.sees_everything:
         allowed = {e.id for e in events_for(store, viewer).events}

@@ -40,8 +40,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from duijie.api.services import Result
-from duijie.graph.errors import Conflict, InvalidInput, NotFound, StaleRevision
+from duijie.graph.errors import Conflict, InvalidInput, NotFound, StaleRevision, Where, at
 from duijie.graph.model import Edge, Node, Provenance, new_id
+from duijie.graph.refusals import kind_word
 from duijie.graph.store import GraphStore, WriteBatch, edit_node
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
@@ -84,7 +85,8 @@ def slot_grid(days: Iterable[str], start: str = "09:00", end: str = "12:00",
     ['2019-05-23T09:00', '2019-05-23T09:20', '2019-05-23T09:40']
     """
     if minutes <= 0:
-        raise InvalidInput("must be > 0", value=minutes, where="slot length in minutes")
+        raise InvalidInput(key="events.more_than_zero", value=minutes,
+                           where=at("field.slot_minutes"))
     out = []
     for day in days:
         t = datetime.fromisoformat(f"{day}T{start}")
@@ -99,23 +101,26 @@ def slot_grid(days: Iterable[str], start: str = "09:00", end: str = "12:00",
 
 def event_slots(props: Mapping[str, Any]) -> list[Slot]:
     """The event's slots as the scheduler takes them."""
-    return [Slot(s["id"], parse_time(s["start"], f"slot {s['id']}"),
-                 parse_time(s["end"], f"slot {s['id']}")) for s in props.get("slots", [])]
+    return [Slot(s["id"], parse_time(s["start"], at("where.slot", id=s["id"])),
+                 parse_time(s["end"], at("where.slot", id=s["id"])))
+            for s in props.get("slots", [])]
 
 
-def parse_time(text: str, where: str) -> datetime:
+def parse_time(text: str, where: str | Where) -> datetime:
     """An ISO date-time, or `InvalidInput` naming `where`."""
     try:
         return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput("is not an ISO date-time", value=text, where=where) from None
+        raise InvalidInput(key="events.not_date_time", value=text, where=where) from None
 
 
 def get_event(store: GraphStore, event_id: str) -> Node:
     """The Event node, or `NotFound`/`InvalidInput` when the id is not an event."""
     node = store.get_node(event_id)
     if node.kind != "Event":
-        raise InvalidInput(f"is a {node.kind}, not an Event", value=event_id, where="event")
+        raise InvalidInput(key="events.not_event", params={"kind": kind_word(node.kind)},
+                           value=event_id,
+                           where=at("where.event"))
     return node
 
 
@@ -145,18 +150,18 @@ def create_event(store: GraphStore, *, name: str, event_id: str | None = None,
     except NotFound:
         pass
     else:
-        raise Conflict("already exists; pick another id or edit it", value=event_id,
-                       where="create_event")
+        raise Conflict(key="events.exists", value=event_id, where=at("where.create_event"))
     slot_list = [dict(s) for s in slots]
     node_props = {"name": name, **props, "slots": slot_list, "tables": list(tables)}
     validate_slots(event_slots(node_props)) if slot_list else None
     node = Node(event_id, "Event", node_props, provenance=[Provenance(source=f"user:{by}")])
     try:  # expect_rev=0: refused if someone created the id since the check above
         with store.batch() as batch:
-            batch.upsert_node(node, replace_props=True, where="create_event", expect_rev=0)
+            batch.upsert_node(node, replace_props=True, where=at("where.create_event"),
+                              expect_rev=0)
     except StaleRevision:
-        raise Conflict("already exists; pick another id or edit it", value=event_id,
-                       where="create_event") from None
+        raise Conflict(key="events.exists", value=event_id,
+                       where=at("where.create_event")) from None
     return store.get_node(event_id)
 
 
@@ -182,13 +187,13 @@ def _windows(availability: Sequence[tuple[str, str]] | None, participant_ids: Se
     if availability is None:
         return None
     if not list(availability):
-        raise InvalidInput("has no availability: give at least one window (start, end)",
-                           value=list(participant_ids), where=f"event {event_id}")
+        raise InvalidInput(key="events.no_availability", value=list(participant_ids),
+                           where=at("where.event"))
     windows = []
     for a, b in availability:
-        if parse_time(b, "availability") <= parse_time(a, "availability"):
-            raise InvalidInput("availability window ends before it starts",
-                               value=f"{a} – {b}", where=f"event {event_id}")
+        if parse_time(b, at("field.availability")) <= parse_time(a, at("field.availability")):
+            raise InvalidInput(key="events.window_backwards", value=f"{a} – {b}",
+                               where=at("where.event").then("field.availability"))
         windows.append({"start": a, "end": b})
     return windows
 
@@ -199,8 +204,8 @@ def side_of(node: Node, event_id: str) -> str:
         return "firm"
     if node.kind in HELPER_KINDS:
         return "helper"
-    raise InvalidInput(f"is a {node.kind}; participants are Enterprise, Expert or Institute",
-                       value=node.id, where=f"event {event_id}")
+    raise InvalidInput(key="events.not_participant_kind", params={"kind": kind_word(node.kind)},
+                       value=node.shown_name, where=at("where.event"))
 
 
 def add_participants(store: GraphStore, event_id: str, participant_ids: Sequence[str], *,
@@ -221,7 +226,7 @@ def add_participants(store: GraphStore, event_id: str, participant_ids: Sequence
     nodes = store.get_nodes(participant_ids)
     missing = [p for p in participant_ids if p not in nodes]
     if missing:
-        raise NotFound("are not nodes in this graph", value=missing, where=f"event {event_id}")
+        raise NotFound(key="events.not_nodes", value=missing, where=at("where.event"))
     windows = _windows(availability, participant_ids, event_id)
     sides = {pid: side_of(nodes[pid], event_id) for pid in participant_ids}
     submitted = {pid: [n.id for _, n in store.neighbours(pid, "submitted", "out")]
@@ -258,17 +263,18 @@ def add_pair_rule(store: GraphStore, event_id: str, kind: str, firm: str, helper
                   reason: str | None = None) -> dict:
     """Record a request (with its answer), decline, pin, forbid or met-before exclusion."""
     if kind not in set(PairRuleKind):
-        raise InvalidInput(f"is not a pair rule; use one of {', '.join(PairRuleKind)}",
-                           value=kind, where=f"event {event_id}")
+        raise InvalidInput(key="events.not_pair_rule", params={"kinds": list(PairRuleKind)},
+                           value=kind, where=at("where.event"))
     rule = {"kind": str(kind), "firm": firm, "helper": helper, "status": str(status)}
     rule |= {k: v for k, v in (("by", by), ("reason", reason)) if v}
+    names = display_names(store, [firm, helper])
 
     def change(props: dict[str, Any]) -> dict[str, Any]:
         sides = {p["id"]: p["side"] for p in props.get("participants", [])}
         if sides.get(firm) != "firm" or sides.get(helper) != "helper":
-            raise InvalidInput(f"pair ({firm}, {helper}) must be a firm and a helper of the "
-                               "event; add them with add_participant first",
-                               where=f"event {event_id}")
+            raise InvalidInput(key="events.pair_not_sides", params={
+                "firm": names.get(firm, firm), "helper": names.get(helper, helper)},
+                where=at("where.event"))
         rules = [r for r in props.get("pair_rules", [])
                  if (r["kind"], r["firm"], r["helper"]) != (kind, firm, helper)]
         return {**props, "pair_rules": [*rules, rule]}

@@ -185,8 +185,7 @@ def export_graph(store: GraphStore, path_or_stream: str | Path | IO[str], *,
     office-wide organiser (no region scope) may take it (`Forbidden` otherwise).
     """
     if not viewer.sees_everything:
-        raise Forbidden("an export holds every record of the office: only an organiser "
-                        "without a region scope may take it", where="export")
+        raise Forbidden(key="access.export_unscoped", where=at("where.export"))
     counts = export_jsonl(store, path_or_stream)
     file = None if not isinstance(path_or_stream, str | Path) else str(path_or_stream)
     return ExportResult(file, counts["nodes"], counts["edges"])

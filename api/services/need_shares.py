@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer
 from duijie.api.services.needs import OPERATOR, Audit, Named, need_record
-from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound, at
 from duijie.graph.model import Node
 from duijie.graph.store import GraphStore, edit_node
 
@@ -54,7 +54,7 @@ def share_need(store: GraphStore, need_id: str, expert_id: str, *, share: bool =
     as an unknown one; an unknown expert is `NotFound`; a confidential need is
     `InvalidInput`. Sharing twice or unsharing what is not shared changes nothing."""
     if not viewer.is_staff:
-        raise Forbidden("only an organiser shares a need with an expert", where="share")
+        raise Forbidden(key="access.share_organiser", where=at("where.share"))
     record = need_record(store, need_id, viewer)
     expert = store.get_nodes([expert_id]).get(expert_id)
     if expert is None or expert.kind != "Expert":

@@ -409,11 +409,10 @@ def _region_edges(store: GraphStore, batch: WriteBatch, need_id: str, region: st
 
 def _firm_for(store: GraphStore, viewer: Viewer, firm_id: str | None) -> Node:
     if viewer.role is Role.EXPERT:
-        raise Forbidden("an expert account cannot submit needs", where="need")
+        raise Forbidden(key="access.expert_no_needs", where=at("where.need"))
     if viewer.role is Role.ENTERPRISE:
         if firm_id and firm_id != viewer.party_id:
-            raise Forbidden("an enterprise account submits needs for its own firm only",
-                            where="firm_id")
+            raise Forbidden(key="access.own_firm_only", where=at("field.firm_id"))
         firm_id = viewer.party_id
     if not firm_id:
         raise InvalidInput("is required: the firm the need belongs to", where="firm_id")
@@ -493,7 +492,7 @@ def edit_need(store: GraphStore, need_id: str, changes: Mapping[str, Any], *, re
     read at `rev`; else `Conflict` and nothing is written."""
     record = need_record(store, need_id, viewer)
     if not can_edit_need(viewer, record.facts):
-        raise Forbidden("you may read this need but not change it", where="need")
+        raise Forbidden(key="access.read_not_change", where=at("where.need"))
     props, level = _split(changes, "edit")
     merged = {k: v for k, v in {**record.node.props, **props}.items() if v is not None}
     if not merged.get("title"):
@@ -510,7 +509,7 @@ def withdraw_need(store: GraphStore, need_id: str, *, rev: int | None = None,
     """Close a need (status not_pursued): it stays on record, out of matching."""
     record = need_record(store, need_id, viewer)
     if not can_edit_need(viewer, record.facts):
-        raise Forbidden("you may read this need but not close it", where="need")
+        raise Forbidden(key="access.read_not_close", where=at("where.need"))
     props = {**record.node.props, "status": NeedStatus.NOT_PURSUED.value}
     _write(store, record, props, record.node.confidentiality,
            record.node.rev if rev is None else rev, author)

@@ -23,7 +23,9 @@ from typing import Any
 from duijie.api.services import Result
 from duijie.api.services.events import advance_need, event_meetings, set_props
 from duijie.graph.errors import InvalidInput, NotFound
+from duijie.graph.errors import at as place  # `at` is a record's time here
 from duijie.graph.model import Edge, Node, Provenance, meeting_props, new_id
+from duijie.graph.refusals import kind_word
 from duijie.graph.store import GraphStore, edit_node
 from duijie.graph.vocab import (
     DONE_MEETINGS,
@@ -50,10 +52,11 @@ def _meeting(store: GraphStore, meeting_id: str) -> Node:
     try:
         node = store.get_node(meeting_id)
     except NotFound:
-        raise NotFound("is not a meeting: record outcomes for meetings of a planned event "
-                       "(see `duijie event plan`)", value=meeting_id, where="outcome") from None
+        raise NotFound(key="events.not_meeting", value=meeting_id,
+                       where=place("where.outcome")) from None
     if node.kind != "Meeting":
-        raise NotFound(f"is a {node.kind}, not a meeting", value=meeting_id, where="outcome")
+        raise NotFound(key="events.kind_not_meeting", params={"kind": kind_word(node.kind)},
+                       value=meeting_id, where=place("where.outcome"))
     return node
 
 
@@ -75,17 +78,19 @@ def check_contract_value(value: Any, unit: str = "万元") -> float:
                 shown = f" ({float(value):,.0f} 元 = {float(value) / 10_000:,.2f} 万元)"
             except (TypeError, ValueError):
                 shown = ""
-        raise InvalidInput(f"is not 万元: give the value in 万元{shown}", value=unit,
-                           where="contract value")
+        raise InvalidInput(key="events.not_wan", params={"shown": shown}, value=unit,
+                           where=place("field.contract_value"))
     try:
         amount = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput("is not a number (万元)", value=value, where="contract value") from None
+        raise InvalidInput(key="events.not_wan_number", value=value,
+                           where=place("field.contract_value")) from None
     if math.isnan(amount) or amount < 0:
-        raise InvalidInput("must be a number >= 0 (万元)", value=value, where="contract value")
+        raise InvalidInput(key="events.negative_wan", value=value,
+                           where=place("field.contract_value"))
     if amount > MAX_CONTRACT_WAN:
-        raise InvalidInput(f"万元 is over {MAX_CONTRACT_WAN:,} 万元: was it given in 元? "
-                           "divide by 10,000", value=amount, where="contract value")
+        raise InvalidInput(key="events.too_many_wan", params={"most": f"{MAX_CONTRACT_WAN:,}"},
+                           value=amount, where=place("field.contract_value"))
     return amount
 
 
@@ -158,21 +163,21 @@ def write_outcome(store: GraphStore, batch: Any, meeting: Node, needs: list[str]
     Outcome id. `meeting` may be one written earlier in the same batch; `needs` are
     the needs it involves. Everything is checked before anything is added."""
     meeting_id = meeting.id
+    where = place("where.outcome_of", meeting=meeting.shown_name)
     if stage not in STAGES:
-        raise InvalidInput(f"is not a stage; use one of {', '.join(STAGES)}", value=stage,
-                           where=f"outcome of {meeting_id}")
+        raise InvalidInput(key="events.not_stage", params={"stages": list(STAGES)},
+                           value=stage, where=where)
     if stage == OutcomeStage.POST_EVENT and held is None:
-        raise InvalidInput("a post-event outcome needs held (true/false)",
-                           where=f"outcome of {meeting_id}")
+        raise InvalidInput(key="events.needs_held", where=where)
     if stage != OutcomeStage.POST_EVENT and ledger is None:
-        raise InvalidInput(f"a check-in needs a ledger step ({', '.join(LEDGER)})",
-                           where=f"outcome of {meeting_id}, stage {stage}")
+        raise InvalidInput(key="events.needs_ledger", params={"steps": list(LEDGER)},
+                           where=where.then("where.stage", stage=stage))
     if ledger is not None and ledger not in LEDGER:
-        raise InvalidInput(f"is not a ledger step; use one of {', '.join(LEDGER)}", value=ledger,
-                           where=f"outcome of {meeting_id}")
+        raise InvalidInput(key="events.not_ledger_step", params={"steps": list(LEDGER)},
+                           value=ledger, where=where)
     if reason_code is not None and reason_code not in REASON_CODES:
-        raise InvalidInput(f"is not a reason; use one of {', '.join(REASON_CODES)}",
-                           value=reason_code, where=f"outcome of {meeting_id}")
+        raise InvalidInput(key="events.not_reason", params={"reasons": list(REASON_CODES)},
+                           value=reason_code, where=where)
     value = None if contract_value is None else check_contract_value(contract_value, unit)
     stage, ledger = str(stage), None if ledger is None else str(ledger)  # enums as stored
     at = at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -260,8 +265,8 @@ def replace_no_show(store: GraphStore, meeting_id: str, by: str = "organiser") -
     meeting = _meeting(store, meeting_id)
     p = meeting.props
     if not p.get("slot_id"):
-        raise InvalidInput("is not scheduled: only a scheduled meeting can have a no-show",
-                           value=meeting_id, where="no-show")
+        raise InvalidInput(key="events.not_scheduled", value=meeting.shown_name,
+                           where=place("where.no_show"))
     event_id = p["event_id"]
     others = [m for m in event_meetings(store, event_id) if m.id != meeting_id
               and m.props.get("status") not in DONE_MEETINGS]
@@ -304,7 +309,8 @@ def add_follow_up(store: GraphStore, meeting_id: str, action: str, owner: str, d
     try:
         date.fromisoformat(due)
     except (TypeError, ValueError):
-        raise InvalidInput("is not a date (YYYY-MM-DD)", value=due, where="follow-up due") from None
+        raise InvalidInput(key="dates.not_date", value=due,
+                           where=place("where.follow_up").then("field.due")) from None
     item = {"action": action, "owner": owner, "due": due, "done": False}
     # Two people adding follow-ups at once both keep theirs (see `edit_node`).
     edit_node(store, meeting.id, lambda node: {

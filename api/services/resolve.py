@@ -25,7 +25,7 @@ from typing import Literal
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
-from duijie.graph.errors import Forbidden, InvalidInput, NotFound
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound, at
 from duijie.graph.model import mark_quoted_names, shown_name
 from duijie.graph.normalize import normalize_text
 from duijie.graph.resolution import accept_review, reject_review, resolve
@@ -346,8 +346,7 @@ def _visible(viewer: Viewer, case: ReviewCase) -> bool:
 
 def _check_staff(viewer: Viewer) -> None:
     if not viewer.is_staff:
-        raise Forbidden("only an organiser decides which organisations are one",
-                        where="review")
+        raise Forbidden(key="access.review_organiser", where=at("where.review"))
 
 
 def review_queue(store: GraphStore, status: str = "open", *,

@@ -17,7 +17,8 @@ from duijie.api.jobs import SharedJobs
 from duijie.api.services.access import Viewer
 from duijie.api.services.accounts import current_session
 from duijie.graph.accounts import AccountStore, Role, Session
-from duijie.graph.errors import Forbidden, Unauthorized
+from duijie.graph.errors import Forbidden, Unauthorized, at
+from duijie.graph.refusals import role_word
 from duijie.graph.store import GraphStore
 
 SESSION_COOKIE = "duijie_session"
@@ -61,17 +62,15 @@ async def get_session(request: Request) -> Session:
                 ("application/x-www-form-urlencoded", "multipart/form-data")):
             sent = (await request.form()).get("csrf_token")
         if not sent or not hmac.compare_digest(str(sent), session.csrf):
-            raise Forbidden("this form is stale or was not sent by Duijie's page: reload the "
-                            "page and try again", where="csrf")
+            raise Forbidden(key="users.stale_form", where=at("field.csrf"))
     if not analyst_may_open(session, request):
-        raise Forbidden(ANALYST_ONLY, where="role")
+        raise Forbidden(key="users.analyst_only", where=at("field.role"))
     request.state.session = session
     return session
 
 
 ANALYST_PATHS = ("/api/analysis", "/analysis")
 """What an analyst reads (GET only); besides these only signing in and out and "/"."""
-ANALYST_ONLY = "an analyst account reads the analysis of outcomes and changes nothing"
 
 
 def analyst_may_open(session: Session, request: Request) -> bool:
@@ -94,8 +93,8 @@ def require_role(*roles: Role):
 
     async def check(session: CurrentSession) -> Session:
         if session.user.role not in roles:
-            raise Forbidden(f"needs the role {' or '.join(r.value for r in roles)}",
-                            where="role")
+            raise Forbidden(key="users.needs_role", params={
+                "roles": [role_word(r.value) for r in roles]}, where=at("field.role"))
         return session
 
     return Depends(check)

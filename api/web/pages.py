@@ -20,12 +20,12 @@ from jinja2 import pass_context
 from starlette.datastructures import FormData
 
 from duijie.api.services.accounts import log_in, log_out
-from duijie.api.web.deps import ANALYST_ONLY, SESSION_COOKIE, AccountsDep, analyst_may_open
+from duijie.api.web.deps import SESSION_COOKIE, AccountsDep, analyst_may_open
 from duijie.api.web.eligibility_words import TEMPLATE_FUNCTIONS
 from duijie.api.web.i18n import pick_language, translate
 from duijie.api.web.source_words import TEMPLATE_FUNCTIONS as SOURCE_FUNCTIONS
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import DuijieError, Forbidden, Refusal, Unauthorized
+from duijie.graph.errors import DuijieError, Forbidden, Refusal, Unauthorized, at
 from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.reasons import render_reason
 
@@ -68,7 +68,7 @@ def page_session(request: Request) -> Session | None:
     `Forbidden` for an analyst outside the analysis pages (`deps.analyst_may_open`)."""
     session = _signed_in(request)
     if session is not None and not analyst_may_open(session, request):
-        raise Forbidden(ANALYST_ONLY, where="role")
+        raise Forbidden(key="users.analyst_only", where=at("field.role"))
     return session
 
 
@@ -79,15 +79,14 @@ def signed_in_page(request: Request, *roles: Role) -> Session | RedirectResponse
     if session is None:
         return RedirectResponse("/login", status_code=303)
     if roles and session.user.role not in roles:
-        raise Forbidden("this page is for organisers", where="page")
+        raise Forbidden(key="users.organisers_page", where=at("where.page"))
     return session
 
 
 def check_form_csrf(session: Session, sent: Any) -> None:
     """`Forbidden` unless a page's form sent its session's CSRF token."""
     if not sent or not secrets.compare_digest(str(sent), session.csrf):
-        raise Forbidden("this form is stale or was not sent by Duijie's page: reload the page "
-                        "and try again", where="csrf")
+        raise Forbidden(key="users.stale_form", where=at("field.csrf"))
 
 
 async def signed_in_form(request: Request, *roles: Role

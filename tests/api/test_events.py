@@ -232,7 +232,7 @@ def test_cli_end_to_end_on_a_sqlite_file(store, tmp_path, capsys):
     assert list(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
     capsys.readouterr()
     assert main(["--db", db, "event", "outcome", "mtg:none", "--held"]) == 3
-    assert "is not a meeting" in capsys.readouterr().err
+    assert "成效记录：“mtg:none” 不是会谈" in capsys.readouterr().err  # in Chinese, as the output
     assert main(["--db", db, "event", "agenda", EVT, "--format", "csv",
                  "--participant", "ent:none"]) == 2
     assert "no scheduled meetings for ent:none" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from duijie.graph.refusals import SURFACES, Said, catalog, needed, placeholders,
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("api", "graph", "matcher", "evaluation", "seed_data")
-KEY_CALLS = {"Said", "at", "then"}  # their first argument is a key
+KEY_CALLS = {"Said", "at", "place", "then"}  # their first argument is a key (`place`: `at`)
 ERRORS = {"DuijieError", "InvalidInput", "NotFound", "Conflict", "Forbidden",
           "Unauthorized", "BackendUnavailable", "NotFitted"}
 

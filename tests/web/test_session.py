@@ -3,6 +3,7 @@ problem details."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import httpx
@@ -104,19 +105,27 @@ def test_user_add_checks_the_party_and_never_shows_the_hash(tmp_path):
                             "firm2", "--role", "enterprise", "--party",
                             "inst:xidian-university", "--password-stdin"],
                            input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
-    assert wrong.returncode == 2 and "is a Institute, not an Enterprise" in wrong.stderr
+    assert wrong.returncode == 2  # the CLI speaks Chinese, as its output
+    assert wrong.stderr.strip() == "错误：所代表的对象：“inst:xidian-university” 是机构，不是企业"
     short = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user", "add",
                             "wang", "--role", "organiser", "--password-stdin"],
                            input="short\n", capture_output=True, text=True, timeout=120)
-    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    assert short.returncode == 2 and short.stderr.strip() == "错误：密码：须至少 10 个字符"
     # An analyst speaks for no firm: --party is refused, said where, and nothing written.
     analyst = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user",
                               "add", "li", "--role", "analyst", "--party", "ent:ailaiyi",
                               "--password-stdin"],
                              input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
     assert analyst.returncode == 2
-    assert "party: 'ent:ailaiyi' is not for an analyst account" in analyst.stderr
-    assert "leave out --party" in analyst.stderr
+    assert analyst.stderr.strip() == (
+        "错误：所代表的对象：“ent:ailaiyi” 不适用：分析员账号不代表任何企业或专家，请去掉 --party")
+    english = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user",
+                              "add", "li", "--role", "analyst", "--party", "ent:ailaiyi",
+                              "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
+                             text=True, timeout=120, env={**os.environ, "DUIJIE_LANG": "en"})
+    assert english.stderr.strip() == ("error: party: 'ent:ailaiyi' is not for an analyst "
+                                      "account, which speaks for no firm or expert: leave out "
+                                      "--party")
     listed = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user",
                              "list"], capture_output=True, text=True, timeout=120)
     assert "firm1" in listed.stdout and "argon2" not in listed.stdout

@@ -18,7 +18,7 @@ from duijie.api.services.report import RANK_EVENTS, AnalysisReport
 from duijie.api.web.deps import JobsDep, OrganiserSession, StoreDep, require_role, viewer_of
 from duijie.api.web.event_models import JobFields
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Conflict, Forbidden
+from duijie.graph.errors import Conflict, Forbidden, at
 from duijie.graph.job_table import JobRow
 from duijie.graph.store import GraphStore
 
@@ -50,8 +50,7 @@ def start_learning(store: GraphStore, jobs: SharedJobs, user_id: str | None,
     organiser of one region (the model serves the whole office), `Conflict` while a run
     goes on in any worker."""
     if viewer.scope:
-        raise Forbidden("learning serves the whole office: an organiser without a region "
-                        "starts it", where="learning")
+        raise Forbidden(key="access.learning_starts", where=at("where.learning"))
     return jobs.start(lambda progress, cancelled: learn_ranking(
         store, progress=progress, cancelled=cancelled), kind=LEARN, subject=LEARN_SUBJECT,
         name="learn ranking", owner=user_id)
@@ -86,8 +85,7 @@ def cancel_learning(job_id: JobId, session: OrganiserSession, jobs: JobsDep
     """Cancel a learning job (the last kept model stays); a finished one answers as it
     ended."""
     if viewer_of(session).scope:
-        raise Forbidden("learning serves the whole office: an organiser without a region "
-                        "cancels it", where="learning")
+        raise Forbidden(key="access.learning_cancels", where=at("where.learning"))
     learning_job(jobs, job_id)
     return job_dict(jobs.cancel(job_id))
 
@@ -120,7 +118,7 @@ def _page(request: Request, event_id: str | None) -> HTMLResponse:
     if session is None:
         return RedirectResponse("/login", status_code=303)
     if session.user.role not in READERS:
-        raise Forbidden("the analysis is for organisers and analysts", where="analysis")
+        raise Forbidden(key="access.analysis_staff", where=at("where.analysis"))
     store, viewer, lang = request.app.state.store, viewer_of(session), language(request)
     data = kept_report(store, event_id, viewer=viewer)
     figures = kept_figures(store, event_id, data, lang, translator(lang), viewer=viewer)

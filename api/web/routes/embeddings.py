@@ -19,7 +19,7 @@ from duijie.api.services.embeddings import (
 )
 from duijie.api.web.deps import AccountsDep, JobsDep, OrganiserSession, StoreDep
 from duijie.api.web.event_models import JobFields
-from duijie.graph.errors import Forbidden, InvalidInput
+from duijie.graph.errors import Forbidden, InvalidInput, at
 from duijie.matcher.semantic import load_encoder
 
 router = APIRouter(prefix="/api", tags=["embeddings"])
@@ -53,8 +53,7 @@ def start_embeddings(store: StoreDep, session: OrganiserSession, jobs: JobsDep,
     """Encode, in the background, every candidate document that has no stored vector
     yet; 409 while one runs, 503 without ``duijie[semantic]``."""
     if session.user.scope:
-        raise Forbidden("the embeddings serve every region: an organiser without a scope "
-                        "starts them", where="role")
+        raise Forbidden(key="access.embeddings_unscoped", where=at("field.role"))
     path = embeddings_path(store)
     if path is None:
         raise InvalidInput("this store keeps no file to hold embeddings beside",

@@ -36,9 +36,10 @@ from duijie.api.web.deps import OrganiserSession, StoreDep, viewer_of
 from duijie.api.web.event_models import InvitationIn
 from duijie.api.web.pages import render, signed_in_page
 from duijie.api.web.routes.events import event_job, start_invitations, start_plan
+from duijie.api.web.routes.office_pages import refusal_in, refused_query
 from duijie.api.web.routes.office_settings_pages import meeting_problems
 from duijie.graph.accounts import Role
-from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.errors import Conflict, InvalidInput, NotFound, at
 from duijie.graph.vocab import LedgerStep, OutcomeStage, PairRuleKind, ReasonCode, values
 
 router = APIRouter(include_in_schema=False)
@@ -59,7 +60,7 @@ def _try(event_id: str, action: Callable[[], Any], done: str, at: str) -> Redire
     try:
         action()
     except (InvalidInput, Conflict, NotFound) as exc:
-        return _back(event_id, error=str(exc), at=at)
+        return _back(event_id, **refused_query(exc), at=at)
     return _back(event_id, done=done, at=at)
 
 
@@ -144,7 +145,7 @@ def planner_page(event_id: str, request: Request, store: StoreDep) -> Response:
         grid=grid, free_slots=free_slots, unplaced=[m for m in meetings if not m.slot],
         scheduled=[m for m in meetings if m.status == "scheduled"],
         placed=[m for m in meetings if m.slot], job=job, days=", ".join(dict.fromkeys(days)),
-        formats=AGENDA_FORMATS, error=request.query_params.get("error"),
+        formats=AGENDA_FORMATS, refused=refusal_in(request),
         done=request.query_params.get("done"), rule_kinds=values(PairRuleKind))
 
 
@@ -158,14 +159,15 @@ async def grid_submit(event_id: str, request: Request, store: StoreDep,
     def apply() -> None:
         minutes = form.get("slot_minutes", "30")
         if not minutes.isdigit():
-            raise InvalidInput("is not a number of minutes", value=minutes, where="grid")
+            raise InvalidInput(key="events.not_minutes", value=minutes,
+                               where=at("where.grid").then("field.slot_minutes"))
         days = [d for d in form.get("days", "").replace("，", ",").split(",") if d.strip()]
         for d in days:  # a wrong day is the person's to fix, not a server error
             try:
                 date.fromisoformat(d.strip())
             except ValueError:
-                raise InvalidInput("is not a day (YYYY-MM-DD)", value=d.strip(),
-                                   where="grid") from None
+                raise InvalidInput(key="dates.not_day", value=d.strip(),
+                                   where=at("where.grid").then("field.days")) from None
         event_set_grid(store, event_id, days=days, day_start=form.get("day_start", "09:00"),
                        day_end=form.get("day_end", "12:00"), slot_minutes=int(minutes),
                        tables=form.get("tables", "5"), viewer=viewer_of(session))
@@ -189,12 +191,18 @@ async def invitations_submit(event_id: str, request: Request, store: StoreDep,
     form = await _form(request)
     try:
         editable_event(store, event_id, viewer_of(session))
-        budget = int(form.get("budget") or 0)
+        budget = _number(form.get("budget"), "field.budget", True) or 0
+        if not isinstance(budget, int):
+            raise InvalidInput(key="events.not_number", value=form.get("budget"),
+                               where=at("field.budget"))
         body = InvitationIn(budget=max(1, min(budget, 200)), region=form.get("region") or None)
         job = start_invitations(store, request.app.state.accounts, request.app.state.jobs,
                                 event_id, session.user.id, body)
-    except (ValueError, InvalidInput, Conflict) as exc:
-        return _back(event_id, error=str(exc), at="participants")
+    except ValueError:  # the request model's own check (a region too long)
+        return _back(event_id, **refused_query(InvalidInput(key="forms.not_saved")),
+                     at="participants")
+    except (InvalidInput, Conflict) as exc:
+        return _back(event_id, **refused_query(exc), at="participants")
     return _back(event_id, job=job.id, at="job")
 
 
@@ -221,7 +229,7 @@ async def plan_submit(event_id: str, request: Request, store: StoreDep,
         job = start_plan(store, request.app.state.accounts, request.app.state.jobs, event_id,
                          session.user.id)
     except (InvalidInput, Conflict) as exc:
-        return _back(event_id, error=str(exc), at="pairs")
+        return _back(event_id, **refused_query(exc), at="pairs")
     return _back(event_id, job=job.id, at="job")
 
 
@@ -232,7 +240,7 @@ def job_panel(event_id: str, job_id: str, request: Request, session: OrganiserSe
     job = event_job(request.app.state.store, request.app.state.jobs, job_id,
                     viewer_of(session))
     if job.subject != event_id:
-        raise NotFound("is not a job of this event", value=job_id, where="job")
+        raise NotFound(key="events.not_event_job", value=job_id, where=at("where.job"))
     data = job_dict(job)
     response = render(request, "_event_job.html", session=session, job=data,
                       event_id=event_id)
@@ -288,7 +296,7 @@ def meeting_page(meeting_id: str, request: Request, store: StoreDep) -> Response
     return render(request, "event_meeting.html", session=session, meeting=meeting,
                   staff=session.user.role is Role.ORGANISER, stages=values(OutcomeStage),
                   ledger=values(LedgerStep), reason_codes=values(ReasonCode),
-                  error=request.query_params.get("error"),
+                  refused=refusal_in(request),
                   done=request.query_params.get("done"),
                   **meeting_problems(request, store, session, meeting_id))
 
@@ -301,14 +309,16 @@ def _flag(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-def _number(value: str | None, where: str) -> int | float | None:
+def _number(value: str | None, field: str, whole: bool = False) -> int | float | None:
+    """A number from a form's field (`field`, its refusal key's `field.` part); a rating
+    is whole."""
     if not value:
         return None
     try:
         number = float(value)
     except ValueError:
-        raise InvalidInput("is not a number", value=value, where=where) from None
-    return int(number) if number.is_integer() and where.startswith("rating") else number
+        raise InvalidInput(key="events.not_number", value=value, where=at(field)) from None
+    return int(number) if number.is_integer() and whole else number
 
 
 @router.post("/meetings/{meeting_id}/outcome", dependencies=MEETING)
@@ -320,14 +330,15 @@ async def outcome_submit(meeting_id: str, request: Request, store: StoreDep,
         result = event_outcome(
             store, meeting_id, form.get("stage") or OutcomeStage.POST_EVENT,
             held=_flag(form.get("held")), intent=_flag(form.get("intent")),
-            rating_need_side=_number(form.get("rating_need_side"), "rating of the firm"),
-            rating_helper_side=_number(form.get("rating_helper_side"), "rating of the expert"),
+            rating_need_side=_number(form.get("rating_need_side"), "field.rating_firm", True),
+            rating_helper_side=_number(form.get("rating_helper_side"), "field.rating_helper",
+                                       True),
             ledger=form.get("ledger") or None,
-            contract_value=_number(form.get("contract_value"), "contract value"),
+            contract_value=_number(form.get("contract_value"), "field.contract_value"),
             reason_code=form.get("reason_code") or None, notes=form.get("notes") or None,
             by=session.user.username)
     except (InvalidInput, Conflict) as exc:
-        return _meeting_back(meeting_id, error=str(exc))
+        return _meeting_back(meeting_id, **refused_query(exc))
     request.app.state.accounts.audit(session.user.id, "record_outcome", "Outcome", result.id,
                                      f"{meeting_id} {result.props.get('stage')}")
     return _meeting_back(meeting_id, done="outcome")
@@ -340,11 +351,11 @@ async def follow_up_submit(meeting_id: str, request: Request, store: StoreDep,
     try:
         editable_meeting(store, meeting_id, viewer_of(session))
         if not form.get("action") or not form.get("owner"):
-            raise InvalidInput("needs an action and an owner", where="follow-up")
+            raise InvalidInput(key="events.follow_up_blank", where=at("where.follow_up"))
         event_add_follow_up(store, meeting_id, form["action"], form["owner"],
                             form.get("due", ""))
     except (InvalidInput, Conflict) as exc:
-        return _meeting_back(meeting_id, error=str(exc))
+        return _meeting_back(meeting_id, **refused_query(exc))
     request.app.state.accounts.audit(session.user.id, "add_follow_up", "Meeting", meeting_id,
                                      form["action"])
     return _meeting_back(meeting_id, done="follow_up")

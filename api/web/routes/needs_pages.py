@@ -29,7 +29,14 @@ from duijie.api.web.pages import (
 )
 from duijie.api.web.routes.needs import NeedFields
 from duijie.graph.accounts import Role, Session
-from duijie.graph.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from duijie.graph.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+    at,
+)
 from duijie.graph.vocab import Confidentiality, NeedStatus, NeedType, values
 
 router = APIRouter(include_in_schema=False)
@@ -145,7 +152,7 @@ def new_need_page(request: Request) -> Response:
     if not isinstance(session, Session):
         return session
     if session.user.role is Role.EXPERT:
-        raise Forbidden("an expert account cannot submit needs", where="need")
+        raise Forbidden(key="access.expert_no_needs", where=at("where.need"))
     region = ""
     if session.user.role is Role.ENTERPRISE:
         firm = request.app.state.store.get_nodes([session.user.party_id]).get(
@@ -193,8 +200,7 @@ async def need_hints(request: Request) -> Response:
     what a broker will miss."""
     session = page_session(request)
     if session is None:  # problem details; htmx is sent to sign in (`problems`)
-        raise Unauthorized("you are not signed in, or your session has ended: sign in again",
-                           where="session")
+        raise Unauthorized(key="users.signed_out", where=at("where.session"))
     form = await request.form()
     check_form_csrf(session, request.headers.get(CSRF_HEADER) or form.get("csrf_token"))
     raw = _form_values(form)
@@ -260,7 +266,7 @@ def edit_need_page(request: Request, need_id: str) -> Response:
     need = use.get_need(request.app.state.store, need_id[:200], viewer=viewer_of(session),
                         audit=_audit(request, session)).to_dict()
     if not need["can_edit"]:
-        raise Forbidden("you may read this need but not change it", where="need")
+        raise Forbidden(key="access.read_not_change", where=at("where.need"))
     values_ = {k: "" if need.get(k) is None else str(need[k]) for k in FIELDS}
     values_["budget_wan"] = _number(need.get("budget_wan"))
     return _form_page(request, session, values=values_, need=need)

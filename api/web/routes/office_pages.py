@@ -39,20 +39,21 @@ def shown(error: DuijieError) -> DuijieError:
     return InvalidInput(key="forms.not_saved")
 
 
-def refused_query(error: DuijieError) -> dict[str, str]:
+def refused_query(error: DuijieError, name: str = "refused") -> dict[str, str]:
     """A refusal as the query of the page a form goes back to: its key, values and
-    where, worded again there in the reader's language (`refusal_in`).
+    where, worded again there in the reader's language (`refusal_in`); `name` tells one
+    form's refusal from another's on the same page.
 
     >>> refused_query(InvalidInput(key="ledger.no_answer"))["refused"]
     '{"said":{"key":"ledger.no_answer","params":{}},"value":null,"where":[],"problems":[]}'
     """
     data = shown(error).to_data()
-    return {"refused": json.dumps(data, ensure_ascii=False, separators=(",", ":"))}
+    return {name: json.dumps(data, ensure_ascii=False, separators=(",", ":"))}
 
 
-def refusal_in(request: Request) -> Refusal | None:
+def refusal_in(request: Request, name: str = "refused") -> Refusal | None:
     """The refusal a page's address carries, or None (none, or not one Duijie wrote)."""
-    text = request.query_params.get("refused") or ""
+    text = request.query_params.get(name) or ""
     if not text or len(text) > _MOST_QUERY:
         return None
     try:

@@ -66,8 +66,8 @@ async def meeting_problem_page(request: Request, meeting_id: str) -> Response:
         problems.raise_in_meeting(request.app.state.store, meeting_id, title=v["title"] or "",
                                   need_type=v["need_type"] or "problem", text=v["text"],
                                   author=session.user.username, viewer=viewer_of(session))
-    except InvalidInput as error:
-        return back_to(back, "raised-problems", **_refused(error))
+    except InvalidInput as error:  # its own name: the outcome form's refusal is apart
+        return back_to(back, "raised-problems", **refused_query(error, "raised_refused"))
     return back_to(back, "raised-problems", raised="1")
 
 
@@ -79,7 +79,8 @@ def meeting_problems(request: Request, store: Any, session: Session,
     found = problems.list_problems(store, raised_in=meeting_id, viewer=viewer_of(session))
     q = request.query_params
     return {"raised": found.to_dict()["items"], "raised_types": list(PROBLEM_NEED_TYPES),
-            "raised_done": q.get("raised") == "1", "raised_refused": refusal_in(request)}
+            "raised_done": q.get("raised") == "1",
+            "raised_refused": refusal_in(request, "raised_refused")}
 
 
 # -- a firm's page: a visit, a programme ------------------------------------------------

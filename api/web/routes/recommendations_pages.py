@@ -15,7 +15,7 @@ from duijie.api.services import recommendations as use
 from duijie.api.web.deps import viewer_of
 from duijie.api.web.pages import page_session, render
 from duijie.graph.accounts import Role
-from duijie.graph.errors import Forbidden
+from duijie.graph.errors import Forbidden, at
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +29,7 @@ def need_matches_page(request: Request, need_id: str) -> Response:
     if session is None:
         return RedirectResponse("/login", status_code=303)
     if session.user.role is Role.EXPERT:
-        raise Forbidden("an expert account does not see a need's matches", where="role")
+        raise Forbidden(key="access.expert_no_matches", where=at("field.role"))
     kind = request.query_params.get("kind")
     kind = kind if kind in KINDS else "expert"
     store, viewer = request.app.state.store, viewer_of(session)
