@@ -21,7 +21,9 @@ from typing import Any
 
 from duijie.graph.refusals import Said, Where, at, refusal_line
 
-__all__ = ["Said", "Where", "at"]  # the refusals' vocabulary, beside the errors
+__all__ = [  # the errors, and the refusals' vocabulary beside them (`graph.refusals`)
+    "BackendUnavailable", "Conflict", "DuijieError", "Forbidden", "InvalidInput", "NotFitted",
+    "NotFound", "Refusal", "Said", "StaleRevision", "Unauthorized", "Where", "at"]
 
 
 class DuijieError(Exception):

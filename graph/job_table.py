@@ -35,8 +35,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from duijie.graph.errors import Conflict, InvalidInput, NotFound
+from duijie.graph.errors import Conflict, InvalidInput, NotFound, Said, Where
 from duijie.graph.sqlite_store import SqliteTables
+
+JOB_WORDS = {"plan": "jobs.plan", "invite": "jobs.invite", "challenges": "jobs.challenges",
+             "embeddings": "jobs.embeddings", "import": "jobs.import", "learn": "jobs.learn",
+             "demo": "jobs.demo"}  # a job's kind in a refusal, in the reader's language
 
 UNFINISHED = ("pending", "running")
 FINAL = ("done", "failed", "cancelled")
@@ -156,8 +160,9 @@ class JobTable(SqliteTables):
                 break
             except sqlite3.IntegrityError:
                 if not self._reap(kind, subject):  # a live job holds the subject
-                    raise Conflict(f"has a {kind} job running already: wait for it or "
-                                   "cancel it", value=subject, where=kind) from None
+                    job = Said(JOB_WORDS[kind]) if kind in JOB_WORDS else kind
+                    raise Conflict(key="jobs.running", params={"kind": job}, value=subject,
+                                   where=Where(job)) from None
         self._forget_old(kind)
         return self.get(job_id)
 
