@@ -110,7 +110,8 @@ def test_an_organiser_plans_schedules_publishes_and_records(server, browser, tmp
     page.select_option("select[name=stage]", value="m3")
     page.select_option("select[name=ledger]", value="signed")
     submit(page, "record_outcome")
-    assert "未能完成" in page.locator(".notice.warn").inner_text()
+    assert page.locator(".notice.warn").inner_text() == (  # what and where, in Chinese
+        "未能完成: 合同金额：-5.0 须是不小于 0 的数字（万元）")
 
     page.goto(server.url + f"/events/{XIAN}?lang=en")  # everything switches, names stay
     assert page.locator("#pairs h2").inner_text() == "Proposed pairs"
