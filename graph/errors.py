@@ -156,6 +156,9 @@ class StaleRevision(Conflict):
     "'evt:x' was changed by someone else since it was read (revision 3, now 4): reload and try again"
     >>> str(StaleRevision("evt:x", expected=0, actual=1))
     "'evt:x' was created by someone else meanwhile (it must not exist yet; now revision 1): reload and try again"
+    >>> StaleRevision("off:x", expected=1, actual=2,
+    ...               where=at("where.official_named", name="王")).text("zh")
+    '联系干部 王：读取后已被他人修改（读取时第 1 版，现为第 2 版）：请重新读取后再试'
     """  # noqa: E501
 
     def __init__(self, node_id: str, *, expected: int, actual: int,
@@ -167,7 +170,9 @@ class StaleRevision(Conflict):
             key, params = "stale.deleted", {"was": expected}
         else:
             key, params = "stale.changed", {"was": expected, "now": actual}
-        super().__init__(key=key, params=params, value=node_id, where=where)
+        # a keyed place names the record (official 王) where a person reads it: no raw id
+        super().__init__(key=key, params=params, where=where,
+                         value=None if isinstance(where, Where) else node_id)
 
 
 class BackendUnavailable(DuijieError):

@@ -176,3 +176,24 @@ def test_a_stale_theme_edit(server, api) -> None:
     body = answer.json()  # the English line, and the key to word it in any language
     assert (body["key"], body["params"]) == ("challenges.stale_theme", {})
     assert body["detail"].startswith(f"theme: '{theme['id']}' has changed since it was listed")
+
+
+def test_a_stale_edit_of_an_official_names_them_not_their_id(server, pages, api) -> None:
+    """Someone changed the official since the form was read: said by name on the page
+    (the record's id stays in the address), in the page's language."""
+    official = api.post("/api/officials", json={"name": "赵敏", "department": "综合处",
+                                                "capacity": 5}).json()
+    client, csrf = pages
+    sent = client.post(f"/contacts/{official['id']}/edit", data={
+        "capacity": "9", "rev": str(official["rev"] + 5), "csrf_token": csrf})
+    assert sent.status_code == 303 and "refused=" in sent.headers["location"]
+    back = sent.headers["location"].split("#")[0]
+    was, now = official["rev"] + 5, official["rev"]
+    assert refusal(client.get(back + "&lang=zh")) == (
+        f"联系干部 赵敏：读取后已被他人修改（读取时第 {was} 版，现为第 {now} 版）："
+        "请重新读取后再试")
+    assert refusal(client.get(back + "&lang=en")) == (
+        f"official 赵敏: was changed by someone else since it was read (revision {was}, now "
+        f"{now}): reload and try again")
+    stored = [o for o in api.get("/api/officials").json()["officials"] if o["name"] == "赵敏"]
+    assert [o["capacity"] for o in stored] == [5]  # nothing written
