@@ -37,6 +37,7 @@ import numpy as np
 
 from duijie.graph.errors import DuijieError, InvalidInput
 from duijie.matcher.assignment_flow import SCALE, PairArrays, solve_flow
+from duijie.matcher.notes import note
 
 Pair = tuple[str, str]
 
@@ -389,11 +390,9 @@ def _supply_demand(fmap: dict[str, Participant], hmap: dict[str, Participant], a
     demand = sum(f.capacity for f in fmap.values())
     supply = sum(h.capacity for h in hmap.values())
     if supply < n_has_match:
-        notes.append(f"{n_has_match} firms have an acceptable match but helpers offer only "
-                     f"{supply} meetings: raise helpers' max_meetings or invite more helpers")
+        notes.append(note("short_supply", firms=n_has_match, supply=supply))
     elif supply < demand:
-        notes.append(f"firms ask for {demand} meetings, helpers offer {supply}: some firms "
-                     "get fewer meetings than their max_meetings")
+        notes.append(note("fewer_meetings", demand=demand, supply=supply))
     if rules.institute_per_firm:
         inst_supply = sum(h.capacity for h in hmap.values() if h.kind == "institute")
         is_inst = np.array([hmap[h].kind == "institute" for h in acc.hids], bool)
@@ -426,13 +425,12 @@ def explain_unassigned(fmap: dict[str, Participant], hmap: dict[str, Participant
         if pid in met:
             continue
         if p.capacity == 0:
-            out[pid] = "no capacity: max_meetings is 0"
+            out[pid] = note("no_capacity")
         elif not options[pid]:
-            extra = f"; {blocked[pid]} pair(s) blocked by declines/forbids" if blocked[pid] else ""
-            out[pid] = f"no acceptable match: no pair reaches min_score={min_score}{extra}"
+            out[pid] = (note("no_match_blocked", min_score=min_score, blocked=blocked[pid])
+                        if blocked[pid] else note("no_match", min_score=min_score))
         else:
-            out[pid] = (f"conflict: its {options[pid]} acceptable partner(s) were given to "
-                        "better or fairer pairs within their capacity")
+            out[pid] = note("conflict", options=options[pid])
     return out
 
 

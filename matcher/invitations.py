@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
+from duijie.matcher.notes import note
 
 APPROXIMATION = 1 - 1 / 2.718281828459045
 """The greedy's guarantee: covered weight >= (1 - 1/e) × the optimum."""
@@ -131,11 +132,11 @@ def plan_invitations(needs: Mapping[str, float], scores: Mapping[tuple[str, str]
     for n in sorted(set(needs) - done):
         if n in best_for:
             s, cand = best_for[n]
-            uncovered[n] = f"budget exhausted: {cand} ({s:.2f}) would cover it"
+            uncovered[n] = note("budget_exhausted", candidate=cand, score=f"{s:.2f}")
         else:
             top = max((s for (m, _), s in scores.items() if m == n), default=None)
-            uncovered[n] = (f"no candidate above the strong-match threshold {strong}"
-                            + (f" (best {top:.2f})" if top is not None else " (no candidates)"))
+            uncovered[n] = (note("below_strong", strong=strong, best=f"{top:.2f}")
+                            if top is not None else note("below_strong_none", strong=strong))
     weight = sum(needs[n] for n in done)
     return InvitationPlan(invited=chosen, gains=gains, covered=covered, uncovered=uncovered,
                           covered_weight=weight, total_weight=float(sum(needs.values())),

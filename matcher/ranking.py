@@ -24,6 +24,7 @@ from duijie.matcher.meaning import (
     similarities,
     split_weights,
 )
+from duijie.matcher.notes import note
 from duijie.matcher.recommend import (
     Party,
     Recommendation,
@@ -87,7 +88,7 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     except InvalidInput as exc:
         if strict_text:
             raise InvalidInput(exc.message, value=exc.value, where="text") from None
-        query["note"] = f"text not used: {exc.message}"
+        query["note"] = note("text_not_used", message=exc.message)
         query_text, text_scores = None, {}
     pool = None if wanted else max(rec.config.text_pool, 3 * k)
     graph_scores, ppr = rec.graph_scores(kind, seeds, pool)
@@ -107,7 +108,7 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     if wanted:  # outside the region: counted by set operations, not one by one
         listed = candidates & (rec.facts.in_region(kind, wanted) | exclude)
         if len(listed) < len(candidates):
-            excluded[f"地区不在{wanted}"] += len(candidates) - len(listed)
+            excluded[note("left_out_region", region=wanted)] += len(candidates) - len(listed)
     for c in listed:
         why = _left_out_because(rec, c, kind, wanted, available_only, firm, exclude)
         if why:
@@ -147,7 +148,7 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
         # Programmes: fit first, never region or eligibility alone.
         while topical is not None and (off := [c for c in chosen if not _phrases(terms[c])
                                                and not topical(c)]):
-            excluded["与需求没有主题关联"] += len(off)
+            excluded[note("off_topic")] += len(off)
             for c in off:
                 del pool[c]
             chosen, terms = _shown_words_carry_the_text(read_words, pool, used, weights,
@@ -167,13 +168,11 @@ def rank(rec: Recommender, kind: str, query_text: str | None, seeds: dict[str, f
     reason = None
     if not items and not candidates:
         n_all = len(rec.rows.get(kind, ()))
-        reason = (empty_reason(kind, 0, {}) if not n_all else
-                  f"没有{kind}类候选与该需求共享词语或图谱关联 (no {kind} shares a term "
-                  "or a graph link with the query)")
+        reason = (empty_reason(kind, 0, {}) if not n_all else note("nothing_shared", kind=kind))
     elif not items:
         reason = empty_reason(kind, len(candidates), excluded)
     elif len(items) < k:
-        reason = f"只有{len(items)}个候选符合条件 (only {len(items)} candidates qualify)"
+        reason = note("only_some", count=len(items))
     return Recommendation(query, items, reason, dict(excluded))
 
 
@@ -192,13 +191,13 @@ def _left_out_because(rec: Recommender, c: str, kind: str, wanted: str | None,
                       available_only: bool, firm: Party, exclude: set[str]) -> str | None:
     props = rec.props.get(c, {})
     if c in exclude:
-        return "查询对象本身"
+        return note("left_out_self")
     if wanted and wanted not in rec.facts.regions_of(c):
-        return f"地区不在{wanted}"
+        return note("left_out_region", region=wanted)
     if available_only and kind == "Expert" and props.get("max_meetings") == 0:
-        return "专家暂不接受对接"
+        return note("expert_unavailable")
     if available_only and kind == "Need" and props.get("status") in CLOSED_NEED:
-        return "需求已关闭"
+        return note("need_closed")
     reasons = conflict_reasons(firm, c, kind, props, rec.facts.affiliations(c)
                                if kind == "Expert" and firm.id else ())
     return reasons[0] if reasons else None

@@ -38,6 +38,7 @@ from typing import Any
 
 from duijie.graph.errors import InvalidInput
 from duijie.graph.vocab import illustrative_mark
+from duijie.matcher.notes import note
 from duijie.matcher.reasons import item_reasons, render_reason
 from duijie.matcher.semantic import BY_PAIR
 
@@ -289,15 +290,15 @@ def conflict_reasons(firm: Party, candidate_id: str, candidate_kind: str,
     if firm.id is None and not firm.name:
         return reasons
     if candidate_id == firm.id or (candidate_id in firm.org_ids and candidate_kind != "Expert"):
-        reasons.append("需求方自身或同集团单位")
+        reasons.append(note("own_organisation"))
     group = candidate_props.get("group")
     if firm.group and group and group == firm.group:
-        reasons.append(f"与需求方同属{firm.group}")
+        reasons.append(note("same_group", group=firm.group))
     if candidate_kind == "Expert":
         if any(a == firm.id or a in firm.org_ids for a in affiliations):
-            reasons.append("专家任职于需求方或其集团")
+            reasons.append(note("expert_of_group"))
         elif firm.name and candidate_props.get("affiliation") == firm.name:
-            reasons.append(f"专家任职于需求方（{firm.name}）")
+            reasons.append(note("expert_of_firm", firm=firm.name))
     return list(dict.fromkeys(reasons))
 
 
@@ -402,6 +403,6 @@ def empty_reason(kind: str, n_candidates: int, excluded: Mapping[str, int]) -> s
     '3个候选均被排除：地区不在西安 3 (all 3 candidates excluded)'
     """
     if n_candidates == 0:
-        return f"图中没有{kind}类候选 (no {kind} candidates in the graph)"
+        return note("no_candidates", kind=kind)
     shown = "，".join(f"{r} {n}" for r, n in excluded.items())
-    return f"{n_candidates}个候选均被排除：{shown} (all {n_candidates} candidates excluded)"
+    return note("all_excluded", count=n_candidates, excluded=shown)

@@ -40,6 +40,7 @@ from duijie.graph.places import find_places
 from duijie.matcher.eligibility import evaluate_eligibility
 from duijie.matcher.explain_terms import EXPLAINED_DOCS, whole_words
 from duijie.matcher.graph_rank import GraphIndex
+from duijie.matcher.notes import note
 from duijie.matcher.paths import explain_paths_indexed
 from duijie.matcher.profiles import SnapshotFacts, join_text
 from duijie.matcher.ranking import Forward, rank
@@ -61,12 +62,7 @@ from duijie.matcher.text import TextAffinity
 from duijie.matcher.tokenize import _segmenter
 
 MAX_QUERY_CHARS = 10_000
-REVERSE_NOTE = ("文本得分与正向推荐相同（该候选在每个需求的全部候选中的相对得分）；"
-                "图谱关联从该候选出发计算，因此仅凭图谱关联排在某需求首位的候选，"
-                "在本列表中可能把该需求排得靠后 "
-                "(text scores are the forward ones: how this candidate scores among all "
-                "candidates for each need; graph links are measured from this candidate, so a "
-                "need it leads by graph links alone may rank lower here)")
+REVERSE_NOTE = note("reverse")
 """Why the two directions may differ, said on every reverse answer for needs."""
 
 

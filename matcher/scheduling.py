@@ -28,6 +28,7 @@ from itertools import pairwise
 from typing import Any
 
 from duijie.graph.errors import InvalidInput
+from duijie.matcher.notes import note
 
 Window = tuple[datetime, datetime]
 
@@ -339,11 +340,10 @@ def _move(b, i, by_id, open_slots, take, put) -> bool:
 def _why(m, avail, busy, in_slot, n_tables) -> str:
     common = set.intersection(*(avail[p] for p in m.parties))
     if not common:
-        return f"no common available slot for {' and '.join(m.parties)}"
+        return note("no_common_slot", parties=" and ".join(m.parties))
     if all(len(in_slot[i]) >= n_tables for i in common):
-        return f"all {len(common)} common slot(s) have every table taken: add tables or slots"
-    return (f"double booking: in each of the {len(common)} common slot(s) one of "
-            f"{' / '.join(m.parties)} already has a meeting")
+        return note("tables_full", count=len(common))
+    return note("double_booking", count=len(common), parties=" / ".join(m.parties))
 
 
 def _tables(ordered, in_slot, tables, table_of, by_id, fixed_ids) -> list[Placement]:

@@ -161,3 +161,47 @@ def reason_words(reason: str) -> str:
     if found.code == "other":
         return reason
     return catalog_word(f"review_reason_{found.code}", **found.values)
+
+
+def cli_word(key: str, **values: object) -> str:
+    """A line of the command line (``cli_<key>`` of the catalog) in the CLI's language.
+
+    >>> import os; os.environ.pop(LANG_ENV, None) and None
+    >>> cli_word("export_done", nodes=3, edges=2, target="a.jsonl")
+    '已导出 3 个节点、2 条关系到 a.jsonl'
+    """
+    return catalog_word(f"cli_{key}", **values)
+
+
+def joined(items: object) -> str:
+    """Items joined as a list is in the CLI's language (、 in Chinese, a comma in English)."""
+    return cli_word("list_separator").join(str(i) for i in items)  # type: ignore[attr-defined]
+
+
+def note_words(text: str, names: dict[str, str] | None = None) -> str:
+    """A note of the matcher (`matcher.notes`) in the CLI's language, ids it names read as
+    names; a text that is no known note stays as written.
+
+    >>> import os; os.environ.pop(LANG_ENV, None) and None
+    >>> note_words("no acceptable match: no pair reaches min_score=0.3")
+    '没有可接受的配对：没有一对得分达到 0.3'
+    >>> note_words("no common available slot for ent:a and exp:b", {"ent:a": "甲", "exp:b": "乙"})
+    '甲、乙 没有共同的空闲时段'
+    """
+    from duijie.graph.vocab import kind_label
+    from duijie.matcher.notes import read_note
+
+    found = read_note(text)
+    if found is None:
+        return text
+    code, values = found
+    names = names or {}
+    shown: dict[str, object] = dict(values)
+    if "candidate" in values:
+        shown["candidate"] = names.get(values["candidate"], values["candidate"])
+    if "parties" in values:
+        parties = values["parties"].replace(" / ", " and ").split(" and ")
+        shown["parties"] = joined(names.get(p, p) for p in parties)
+    if "kind" in values:
+        shown["kind"] = kind_label(values["kind"], cli_lang())
+    return cli_word(f"note_{code}", **shown)

@@ -51,6 +51,7 @@ from duijie.graph.vocab import (
 )
 from duijie.matcher.agenda import AgendaItem, EventInfo, render_agenda
 from duijie.matcher.assignment import MeetingPlan, Participant, PlanRules, plan_meetings
+from duijie.matcher.notes import note
 from duijie.matcher.reasons import as_reason
 from duijie.matcher.scheduling import MeetingToPlace, Schedule, schedule
 
@@ -154,8 +155,8 @@ def plan_event_meetings(store: GraphStore, event_id: str, *, scorer: Scorer | No
     pending = [f"{r['firm']} → {r['helper']}" for r in setup.rules
                if r["kind"] == PairRuleKind.REQUEST and r.get("status") == RequestStatus.PENDING]
     if pending:
-        plan.diagnostics.append(f"{len(pending)} request(s) still await an answer and were not "
-                                f"planned: {', '.join(pending[:5])}")
+        plan.diagnostics.append(note("requests_pending", count=len(pending),
+                                     pairs=", ".join(pending[:5])))
     kept_pairs = {(m.props.get("firm_id"), m.props.get("helper_id")) for m in kept.values()}
     new_ids = {new_id("Meeting", event_id, m.firm, m.helper): m for m in plan.meetings
                if (m.firm, m.helper) not in kept_pairs}

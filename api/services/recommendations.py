@@ -54,6 +54,7 @@ from duijie.graph.store import (
     on_write,
 )
 from duijie.graph.vocab import PARTY_REASONS
+from duijie.matcher.notes import note
 from duijie.matcher.recommend import (
     Recommendation,
     RecommendConfig,
@@ -302,7 +303,7 @@ def _tell_recommenders(store: GraphStore, batch: PreparedBatch) -> None:
 
 # -- use cases ----------------------------------------------------------------------------
 
-NOTHING_SHOWN = "没有可以显示的结果 (nothing to show)"
+NOTHING_SHOWN = note("nothing_shown")
 """The reason of an empty list a filtered viewer gets: the recommender's own reason
 counts candidates, and those counts may include needs the viewer may not see."""
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import echo_json, json_option
+from duijie.api.cli.words import cli_word
 from duijie.api.services.affinity import score_affinity_files
 from duijie.matcher.affinity import DEFAULT_WEIGHTING
 from duijie.matcher.fusion import FUSION_WEIGHT_BY_LANGUAGE, TITLE_WEIGHT_BY_LANGUAGE
@@ -81,8 +82,8 @@ def affinity(profiles_path: Path, queries_path: Path, out_path: Path, top: int |
                                   weighting=weighting, semantic=semantic)
     if as_json:
         echo_json(result.to_dict())
-    click.echo(f"{result.scores} scores for {result.queries} queries × {result.profiles} "
-               f"profiles → {result.out}", err=True)
+    click.echo(cli_word("affinity_done", scores=result.scores, queries=result.queries,
+                        profiles=result.profiles, out=result.out), err=True)
 
 
 def register(group: click.Group) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import cli_word
 from duijie.api.services.embeddings import compute_embeddings, embeddings_path
 from duijie.graph.errors import InvalidInput
 
@@ -31,14 +32,16 @@ def embeddings(app: AppContext, out_path: Path | None, as_json: bool) -> None:
         raise InvalidInput("this store has no file to keep embeddings beside: give --out",
                            where="embeddings")
 
-    def progress(stage: str) -> None:
-        click.echo(stage, err=True)
+    def progress(stage: str) -> None:  # "encoding 128/610", as the web job shows it
+        done, _, total = stage.removeprefix("encoding ").partition("/")
+        click.echo(cli_word("embeddings_stage", done=done, total=total)
+                   if stage.startswith("encoding ") else stage, err=True)
     result = compute_embeddings(app.store, path, progress=progress)
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(f"{result.encoded} new of {result.texts} texts encoded "
-               f"({result.profiles} profiles) → {result.path}")
+    click.echo(cli_word("embeddings_done", encoded=result.encoded, texts=result.texts,
+                        profiles=result.profiles, path=result.path))
 
 
 def register(group: click.Group) -> None:

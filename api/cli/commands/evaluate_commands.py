@@ -8,6 +8,7 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import catalog_word, cli_lang, cli_word
 
 
 @click.group(cls=SuggestingGroup)
@@ -52,14 +53,14 @@ def affinity(labels_path: Path, score_specs: tuple[str, ...], k: int, relevant_f
         echo_json(result.to_dict())
         return
     data = result.to_dict()
-    click.echo(f"{data['queries']} queries, {data['labelled_pairs']} labelled pairs, "
-               f"k = {k}, relevant from label {relevant_from}")
+    click.echo(cli_word("evaluate_head", queries=data["queries"],
+                        pairs=data["labelled_pairs"], k=k, relevant=relevant_from))
     for name, measures in data["comparison"]["scorers"].items():
         parts = [f"{m} {e['value']:.3f} [{e['low']:.3f}–{e['high']:.3f}]"
                  for m, e in measures.items()]
         click.echo(f"{name}: " + ", ".join(parts))
     for row in data["table"][1:]:
-        verdict = "real" if row["real"] else "not shown to differ"
+        verdict = cli_word("evaluate_real" if row["real"] else "evaluate_not_shown")
         click.echo(f"{row['scorer']} − {data['comparison']['reference']} NDCG@{k}: "
                    f"{row['difference']:+.3f} [{row['difference_low']:+.3f}–"
                    f"{row['difference_high']:+.3f}] {verdict}")
@@ -84,19 +85,28 @@ def rerank(app: AppContext, need_id: str, kind: str, k: int, allow_illustrative:
     Example:
       duijie evaluate rerank need:xian-dali-technology --kind institute
     """
-    from duijie.api.services.outcome_learning import learned_recommendations
+    from duijie.api.services.outcome_learning import learned_ranking, learned_recommendations
 
     result = learned_recommendations(app.store, need_id, kind=kind, k=k,
                                      allow_illustrative=allow_illustrative)
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(f"{result.need_name}: {result.ranking} ranking ({result.reason})")
+    state = learned_ranking(app.store, allow_illustrative=allow_illustrative)  # kept: no work
+    counts = {"need": result.need_name, "outcomes": state.outcomes, "signed": state.signed}
+    if result.ranking == "learned":
+        click.echo(cli_word("rerank_learned", **counts))
+    elif not state.ready:
+        click.echo(cli_word("rerank_wait", min_outcomes=state.min_outcomes,
+                            min_signed=state.min_signed, **counts))
+    else:
+        click.echo(cli_word("rerank_not_better", **counts))
     for n, item in enumerate(result.items, start=1):
         chance = ("" if item["chance_of_signing"] is None
-                  else f"  chance {item['chance_of_signing']:.0%}")
-        click.echo(f"{n:>3}. {item['name']}  score {item['score']:.3f}  "
-                   f"hybrid #{item['hybrid_rank']}{chance}")
+                  else cli_word("rerank_chance", chance=f"{item['chance_of_signing']:.0%}"))
+        click.echo(f"{n:>3}" + cli_word("rerank_item", n="", name=item["name"],
+                                        score=f"{item['score']:.3f}",
+                                        rank=item["hybrid_rank"], chance=chance))
 
 
 @evaluate.command()
@@ -123,7 +133,9 @@ def learn(app: AppContext, as_json: bool) -> None:
     def report(progress, stage: str, done: int = 0, total: int = 0) -> None:
         progress(stage, done, total)
         if stage != shown["stage"]:  # one line a stage
-            click.echo(f"learning: {stage}" + (f" ({total})" if total else ""), err=True)
+            words = catalog_word(f"cli_learn_stage_{stage}")
+            click.echo(cli_word("learn_stage", stage=stage if words.startswith("cli_")
+                                else words) + (f" ({total})" if total else ""), err=True)
         shown["stage"] = stage
 
     job = Job(lambda progress, cancelled: learn_ranking(
@@ -133,7 +145,7 @@ def learn(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json(run.to_dict())
         return
-    t = translator("en")
+    t = translator(cli_lang())
     click.echo(t(run.note["key"], **run.note["values"]), file=sys.stdout)
 
 

@@ -8,7 +8,16 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-from duijie.api.cli.words import catalog_word, cli_lang, event_words, pad, status_word
+from duijie.api.cli.words import (
+    catalog_word,
+    cli_lang,
+    cli_word,
+    event_words,
+    joined,
+    note_words,
+    pad,
+    status_word,
+)
 from duijie.graph.vocab import (
     DEFAULT_MAX_MEETINGS,
     DEFAULT_MIN_SCORE,
@@ -188,11 +197,12 @@ def invite(app: AppContext, event_id: str, participants: tuple[str, ...],
         click.echo(event_words("added", name=a["name"], id=a["id"], side=side))
     if result.invitations is not None:
         inv, names = result.invitations, result.names
-        click.echo(event_words("invited", count=len(inv.invited), names="、".join(
+        click.echo(event_words("invited", count=len(inv.invited), names=joined(
             f"{names.get(i, i)} [{i}]" for i in inv.invited)))
         click.echo(event_words("covered", covered=inv.covered_weight, total=inv.total_weight))
         for need, why in inv.uncovered.items():
-            click.echo(event_words("uncovered", name=names.get(need, need), id=need, why=why))
+            click.echo(event_words("uncovered", name=names.get(need, need), id=need,
+                                   why=note_words(why, names)))
 
 
 @event.command()
@@ -249,7 +259,7 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
 
     def show(stage: str) -> None:  # stages on a terminal; Ctrl-C cancels the job
         if sys.stderr.isatty():
-            click.echo(f"\rplanning: {stage:<12}", err=True, nl=False)
+            click.echo("\r" + pad(cli_word("plan_stage", stage=stage), 24), err=True, nl=False)
 
     job = Job(lambda progress, cancelled: event_plan(
         app.store, event_id, use_recommender=not simple_scores, solver=solver,
@@ -259,16 +269,19 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
     if as_json:
         echo_json(data)
         return
+    lang = cli_lang()
+    joiner = "；" if lang == "zh" else "; "
     for m in data["meetings"]:
         click.echo(f"{m['firm_name'] or m['firm']} × {m['helper_name'] or m['helper']}  "
                    f"{m['score']:.2f}  [{catalog_word('events_source_' + m['source'])}]  "
-                   f"{'；'.join(render_reason(r) for r in m['reasons'][:2])}")
+                   f"{joiner.join(render_reason(r, lang) for r in m['reasons'][:2])}")
     if data["kept"]:
         click.echo(event_words("kept", count=len(data["kept"])))
     for note in data["diagnostics"]:
-        click.echo(event_words("note", note=note))
+        click.echo(event_words("note", note=note_words(note, data["names"])))
     for pid, why in data["unassigned"].items():
-        click.echo(event_words("unassigned", name=data["names"].get(pid) or pid, why=why))
+        click.echo(event_words("unassigned", name=data["names"].get(pid) or pid,
+                               why=note_words(why, data["names"])))
 
 
 @event.command("schedule")
@@ -295,8 +308,12 @@ def schedule_cmd(app: AppContext, event_id: str, publish: bool, as_json: bool) -
                else p["meeting_name"] or p["meeting"])
         click.echo(f"{placed.start:%m-%d %H:%M}-{placed.end:%H:%M} {p['table']:<5} {who}  "
                    f"({p['meeting']})")
+    names = {p[side]: p[f"{side}_name"] for p in data["placements"] for side in ("firm", "helper")
+             if p.get(side) and p.get(f"{side}_name")}
     for mid, why in data["unplaced"].items():
-        click.echo(event_words("not_placed", id=mid, why=why))
+        meeting = data.get("unplaced_names", {}).get(mid)
+        click.echo(event_words("not_placed", id=f"{meeting} [{mid}]" if meeting else mid,
+                               why=note_words(why, names)))
     click.echo(event_words("placed", placed=len(data["placements"]),
                            unplaced=len(data["unplaced"]), gaps=data["idle_gaps"])
                + (event_words("published", count=data["published"]) if publish else ""))
@@ -474,7 +491,7 @@ def replay(app: AppContext, event_id: str, budget: int, simple_scores: bool, rec
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(render_replay(result))
+    click.echo(render_replay(result, cli_lang()))
 
 
 def register(group: click.Group) -> None:

@@ -9,6 +9,7 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import echo_json, json_option
+from duijie.api.cli.words import cli_word
 from duijie.api.services.copy import VerifyResult, compare_stores, copy_stores
 from duijie.graph.copy import DEFAULT_BATCH
 
@@ -26,8 +27,7 @@ def graph_group() -> None:
 def _render(check: VerifyResult) -> str:
     total = sum(sum(v.values()) for v in check.counts.values())
     sums = check.checksums
-    return (f"verified: same {total} records; checksums nodes {sums['nodes'][:12]}…,"
-            f" edges {sums['edges'][:12]}…")
+    return cli_word("verified", total=total, nodes=sums["nodes"][:12], edges=sums["edges"][:12])
 
 
 @graph_group.command("copy")
@@ -53,14 +53,14 @@ def copy_command(source_url: str, target_url: str, batch_size: int, state: Path 
       duijie graph copy --from bolt://localhost:7687 --to sqlite:///back.db
     """
     def bar(total: int):
-        return click.progressbar(length=total, label="copying", file=sys.stderr)
+        return click.progressbar(length=total, label=cli_word("copy_progress"), file=sys.stderr)
 
     result = copy_stores(source_url, target_url, batch_size=batch_size, state=state,
                          check=not no_verify, progress=None if as_json else bar)
     if not as_json:
-        resumed = " (resumed)" if result.resumed_from else ""
-        click.echo(f"copied{resumed}: {result.nodes} nodes, {result.edges} edges,"
-                   f" {result.reviews} review items, {result.blobs} kept blobs")
+        resumed = cli_word("copy_resumed") if result.resumed_from else ""
+        click.echo(cli_word("copy_done", resumed=resumed, nodes=result.nodes,
+                            edges=result.edges, reviews=result.reviews, blobs=result.blobs))
     if result.verify is not None:
         result.verify.check()  # exit code 4 when the stores differ
     if as_json:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
+from duijie.api.cli.words import cli_lang, cli_word, pad, reason_words
 from duijie.api.services.io import (
     ImportResult,
     MergeReport,
@@ -18,23 +19,22 @@ from duijie.api.services.io import (
 )
 from duijie.graph.errors import InvalidInput
 from duijie.graph.import_words import ImportFileError, ImportIssue, ImportRefused
+from duijie.graph.vocab import kind_label
 
-REPORT_LINES = (
-    ("rows", "rows read"), ("created", "created"), ("updated", "updated"),
-    ("merged", "merged into existing"), ("queued_for_review", "queued for review"),
-    ("edges", "edges"), ("links", "links to named organisations"),
-    ("linked_created", "enterprises created for needs"),
-    ("parts", "parts of another (part_of)"),
-)
+REPORT_LINES = ("rows", "created", "updated", "merged", "queued_for_review", "edges", "links",
+                "linked_created", "parts")
+"""The counts of a table import, in order (each worded by ``cli_import_<name>``)."""
 
 
 def render_report(report: ImportResult) -> str:
-    """An import of a table as aligned lines (a graph import is one line).
+    """An import of a table as aligned lines (a graph import is one line), in the CLI's
+    language.
 
+    >>> import os; os.environ["DUIJIE_LANG"] = "en"
     >>> print(render_report(ImportResult(True, "needs.csv", "table", "Need", "gb18030", rows=3,
     ...     created=3, updated=0, merged=0, queued_for_review=0, nodes=3, edges=0, links=0,
     ...     linked_created=0)))
-    imported needs.csv as Need (encoding: gb18030)
+    imported needs.csv as need (encoding: gb18030)
       rows read                           3
       created                             3
       updated                             0
@@ -44,34 +44,43 @@ def render_report(report: ImportResult) -> str:
       links to named organisations        0
       enterprises created for needs       0
       parts of another (part_of)          0
+    >>> del os.environ["DUIJIE_LANG"]
+    >>> print(render_report(ImportResult(True, "needs.csv", "table", "Need", "gb18030", rows=3,
+    ...     created=3, updated=0, merged=0, queued_for_review=0, nodes=3, edges=0, links=0,
+    ...     linked_created=0)).splitlines()[0])
+    已导入 needs.csv，类型：需求（编码：gb18030）
     """
-    verb = "would import (dry run: nothing written)" if report.dry_run else "imported"
     if report.format == "graph":  # restored by id: nothing is merged by name
-        return (f"{verb} {report.file}: {report.nodes} nodes ({report.created} new) "
-                f"and {report.edges} edges")
-    lines = [f"{verb} {report.file} as {report.kind} (encoding: {report.encoding})"]
-    lines += [f"  {label:<30}{getattr(report, name):>7}" for name, label in REPORT_LINES]
+        return cli_word("import_dry" if report.dry_run else "import_done", file=report.file,
+                        nodes=report.nodes, created=report.created, edges=report.edges)
+    lines = [cli_word("import_table_dry" if report.dry_run else "import_table",
+                      file=report.file, kind=kind_label(report.kind, cli_lang()),
+                      encoding=report.encoding)]
+    lines += [f"  {pad(cli_word('import_' + name), 30)}{getattr(report, name):>7}"
+              for name in REPORT_LINES]
     lines += render_merges(report.merges)
     return "\n".join(lines)
 
 
 def render_merges(merges: list[MergeReport]) -> list[str]:
-    """Every merge by name, where it landed and why.
+    """Every row merged into an organisation already there, by name, with the evidence.
 
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
     >>> merge = MergeReport(3, "恒峰工具", "ent:hf", "恒锋工具股份有限公司", False,
     ...                     ["same region: 嘉兴"])
     >>> for line in render_merges([merge]): print(line)
-    merges (1):
-      row 3: 恒峰工具 → 恒锋工具股份有限公司 (ent:hf, stored)
-        same region: 嘉兴
+    合并（1）：
+      第 3 行：恒峰工具 → 恒锋工具股份有限公司 (ent:hf，库中已有)
+        地区相同：嘉兴
     """
     if not merges:
         return []
-    lines = [f"merges ({len(merges)}):"]
+    lines = [cli_word("import_merges", count=len(merges))]
     for m in merges:
-        where = "an earlier row of this file" if m.within_file else "stored"
-        lines.append(f"  row {m.row}: {m.name} → {m.into_name} ({m.into_id}, {where})")
-        lines += [f"    {reason}" for reason in m.evidence]
+        where = cli_word("import_merge_earlier" if m.within_file else "import_merge_stored")
+        lines.append(cli_word("import_merge", row=m.row, name=m.name, into=m.into_name,
+                              into_id=m.into_id, where=where))
+        lines += [f"    {reason_words(reason)}" for reason in m.evidence]
     return lines
 
 
@@ -155,8 +164,7 @@ def import_command(app: AppContext, kind: str, file: Path | None, sheet: str | N
     else:
         click.echo(render_report(report))
         if app.missing:
-            click.echo("  (the database does not exist yet: checked as if empty, and not "
-                       "created)")
+            click.echo(cli_word("import_missing_db"))
 
 
 @click.command("export")
@@ -181,8 +189,8 @@ def export_command(app: AppContext, file: str) -> None:
         # so that Python's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
-    click.echo(f"exported {result.nodes} nodes and {result.edges} edges to "
-               f"{'stdout' if file == '-' else file}", err=True)
+    click.echo(cli_word("export_done", nodes=result.nodes, edges=result.edges,
+                        target=cli_word("stdout") if file == "-" else file), err=True)
 
 
 def register(group: click.Group) -> None:

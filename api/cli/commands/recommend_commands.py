@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import cli_lang
 from duijie.api.services.recommendations import (
     RecommendResult,
     load_config,
@@ -14,45 +15,72 @@ from duijie.api.services.recommendations import (
     recommend_for_need,
     recommend_for_text,
 )
+from duijie.api.web.i18n import translate
 from duijie.graph.errors import InvalidInput
+from duijie.graph.vocab import kind_label
+from duijie.matcher.notes import read_note
 from duijie.matcher.recommend import Recommendation
 
 KIND_CHOICES = ["expert", "institute", "programme", "enterprise"]
-KIND_LABELS = {"Expert": "专家", "Institute": "院所", "Programme": "政策项目",
-               "Enterprise": "企业", "Need": "需求"}
 
 
-def render(rec: RecommendResult | Recommendation) -> str:
-    """A recommendation as readable Chinese-first text, reasons under each line.
+def render(rec: RecommendResult | Recommendation, lang: str | None = None) -> str:
+    """A recommendation as readable text in one language (the CLI's unless `lang`), the
+    reasons under each line, the matcher's notes in words.
 
     >>> from duijie.matcher.recommend import RecommendedItem
     >>> item = RecommendedItem("inst:x", "Institute", "西安光机所", 0.91,
     ...                        {"text": 1.0, "graph": 0.8}, matched_phrases=["红外探测"])
-    >>> print(render(Recommendation({"need": "need:1", "title": "红外降噪"}, [item])))
-    推荐结果：红外降噪 (need:1)
-     1. 西安光机所  [院所]  得分 0.910  (文本 1.00 · 图谱 0.80)  inst:x
+    >>> done = Recommendation({"need": "need:1", "title": "红外降噪"}, [item], None,
+    ...                       {"地区不在西安": 2})
+    >>> print(render(done, "zh"))
+    推荐结果：红外降噪 [need:1]
+     1. 西安光机所  [院所]  得分 0.910  (文本 1.00 · 图谱 0.80)  [inst:x]
         文本匹配：红外探测
+    已排除：地区不在西安 2
+    >>> print(render(done, "en"))
+    Recommendations: 红外降噪 [need:1]
+     1. 西安光机所  [institute]  score 0.910  (text 1.00 · graph 0.80)  [inst:x]
+        Matched words: 红外探测
+    Left out: not in 西安 2
     """
+    lang = lang or cli_lang()
+
+    def words(key: str, **values: object) -> str:
+        return translate(key, lang, **values)
+
+    def note(text: str) -> str:
+        found = read_note(text)
+        if found is None:
+            return text
+        code, values = found
+        if "kind" in values:
+            values["kind"] = kind_label(values["kind"], lang)
+        return words(f"cli_note_{code}", **values)
+
     q = rec.query
     head = q.get("title") or q.get("name") or q.get("text") or ""
     ident = q.get("need") or q.get("candidate")
-    lines = [f"推荐结果：{head}" + (f" ({ident})" if ident else "")]
+    lines = [words("cli_recs_head", head=head) + (f" [{ident}]" if ident else "")]
     if q.get("region"):
-        lines[0] += f"  地区：{q['region']}"
+        lines[0] += words("cli_recs_region", region=q["region"])
     if q.get("firm_name"):
-        lines[0] += f"  需求方：{q['firm_name']}"
+        lines[0] += words("cli_recs_firm", firm=q["firm_name"])
     if q.get("note"):
-        lines.append(f"注意：{q['note']}")
-    names = {"text": "文本", "graph": "图谱", "rules": "资格", "meaning": "语义"}
+        lines.append(words("cli_recs_note", note=note(q["note"])))
     for rank, item in enumerate(rec.items, start=1):
-        parts = " · ".join(f"{names.get(c, c)} {v:.2f}" for c, v in item.components.items())
-        lines.append(f"{rank:>2}. {item.name}  [{KIND_LABELS.get(item.kind, item.kind)}]  "
-                     f"得分 {item.score:.3f}  ({parts})  {item.id}")
-        lines.extend(f"    {line}" for line in item.lines())
+        parts = " · ".join(words(f"recs_component_{c}", value=f"{v:.2f}")
+                           for c, v in item.components.items())
+        lines.append(f"{rank:>2}. {item.name}  [{kind_label(item.kind, lang)}]  "
+                     f"{words('cli_recs_score', score=f'{item.score:.3f}')}  ({parts})  "
+                     f"[{item.id}]")
+        lines.extend(f"    {line}" for line in item.lines(lang))
     if rec.reason:
-        lines.append(f"说明：{rec.reason}")
+        lines.append(words("cli_recs_reason", reason=note(rec.reason)))
     if rec.excluded:
-        lines.append("已排除：" + "，".join(f"{r} {n}" for r, n in rec.excluded.items()))
+        lines.append(words("cli_recs_excluded", excluded=words("cli_list_separator").join(
+            words("cli_recs_excluded_item", reason=note(r), count=n)
+            for r, n in rec.excluded.items())))
     return "\n".join(lines)
 
 

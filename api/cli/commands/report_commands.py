@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import cli_lang
 
 
 @click.command()
@@ -14,8 +15,9 @@ from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 @click.option("--all", "all_events", is_flag=True, help="Every event together.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               metavar="report.html", help="Write the report as one standalone HTML file.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the HTML file and the printed findings.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the HTML file and the printed findings "
+                   "[default: the CLI's, zh unless DUIJIE_LANG=en].")
 @click.option("--today", default=None, metavar="YYYY-MM-DD",
               help="Date the overdue follow-ups are counted from (default: today).")
 @click.option("--rank-events", default=None, type=click.IntRange(0, 100_000),
@@ -27,7 +29,7 @@ from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 @json_option
 @pass_app
 def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Path | None,
-           lang: str, today: str | None, rank_events: int | None, learn: bool,
+           lang: str | None, today: str | None, rank_events: int | None, learn: bool,
            as_json: bool) -> None:
     """Report what came of an event: funnel, sign rate with its interval, where the
     partners ranked before the event, scorer comparison, learning, overdue follow-ups,
@@ -52,6 +54,7 @@ def report(app: AppContext, event_id: str | None, all_events: bool, out_path: Pa
         except ValueError:
             raise click.BadParameter(f"{today!r} is not a date (YYYY-MM-DD)",
                                      param_hint="--today") from None
+    lang = lang or cli_lang()
     result = (all_events_report(app.store, today=today, rank_events=rank_events, learn=learn)
               if all_events else event_report(app.store, event_id, today=today, learn=learn))
     data = result.to_dict()

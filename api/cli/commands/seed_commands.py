@@ -7,10 +7,20 @@ from typing import Any
 
 import click
 
+from duijie.api.cli.commands.store_commands import render_counts
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app, progress
+from duijie.api.cli.words import (
+    catalog_word,
+    cli_lang,
+    cli_word,
+    decision_word,
+    joined,
+    reason_words,
+)
 from duijie.api.services.generate import generate_synthetic
 from duijie.api.services.seeding import PossibleDuplicate, SeedPart, StoredPart, load_seed
-from duijie.graph.vocab import EDGE_LABELS, KIND_LABELS, figure_text, illustrative_mark
+from duijie.api.services.store import StoreCounts
+from duijie.graph.vocab import figure_text
 
 
 @click.command()
@@ -35,9 +45,10 @@ def seed(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(f"种子数据已载入 seed data loaded: {result.nodes_written} nodes "
-               f"({result.nodes_created} new), {result.edges_written} edges")
-    click.echo(render_kind_counts(result.counts))
+    click.echo(cli_word("seed_loaded", nodes=result.nodes_written,
+                        created=result.nodes_created, edges=result.edges_written))
+    click.echo(render_counts(StoreCounts(result.counts["nodes"], result.counts["edges"]),
+                             cli_lang()))
     if result.possible_duplicates:
         click.echo("\n".join(render_possible_duplicates(result.possible_duplicates)))
     if result.parts:
@@ -46,60 +57,70 @@ def seed(app: AppContext, as_json: bool) -> None:
         click.echo("\n".join(render_stored_parts(result.stored_parts)))
 
 
+def _evidence(reasons: list[str]) -> list[str]:
+    return [f"    {reason_words(reason)}" for reason in reasons]
+
+
 def render_possible_duplicates(duplicates: list[PossibleDuplicate]) -> list[str]:
     """Seed organisations that may already be stored under another id, by name, with
-    the evidence and the review item that asks an organiser.
+    the evidence and the review item that asks an organiser, in the CLI's language.
 
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
     >>> for line in render_possible_duplicates([PossibleDuplicate("ent:dali", "浙江大立科技",
     ...         "ent:x", "大立科技", "Enterprise", "same", 1.0, ["same region: 杭州"], "rev:1")]):
     ...     print(line)
-    可能重复 possible duplicates (1), 待审核 queued for review (duijie review list):
-      浙江大立科技 (ent:dali) ~ 大立科技 (ent:x, stored): same 1.00, review rev:1
-        same region: 杭州
+    可能重复（1），已加入待核对（duijie review list）：
+      浙江大立科技 (ent:dali) ~ 大立科技 (ent:x，库中已有)：同一机构 1.00，核对项 rev:1
+        地区相同：杭州
     """
-    lines = [f"可能重复 possible duplicates ({len(duplicates)}), 待审核 queued for review "
-             "(duijie review list):"]
+    lines = [cli_word("seed_duplicates", count=len(duplicates))]
     for d in duplicates:
-        lines.append(f"  {d.seed_name} ({d.seed_id}) ~ {d.stored_name} ({d.stored_id}, "
-                     f"stored): {d.decision} {d.score:.2f}, review {d.review_id}")
-        lines += [f"    {reason}" for reason in d.evidence]
+        lines.append(cli_word("seed_duplicate", seed=d.seed_name, seed_id=d.seed_id,
+                              stored=d.stored_name, stored_id=d.stored_id,
+                              decision=decision_word(d.decision), score=f"{d.score:.2f}",
+                              review=d.review_id))
+        lines += _evidence(d.evidence)
     return lines
 
 
 def render_parts(parts: list[SeedPart]) -> list[str]:
     """Seed organisations linked as parts of stored ones, by name, with the evidence.
 
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
     >>> part = SeedPart("inst:xiop", "中国科学院西安光学精密机械研究所", "inst:x", "中国科学院",
     ...                 "Institute", ["part of 中国科学院: 西安光学精密机械研究所"])
     >>> for line in render_parts([part]):
     ...     print(line)
-    隶属 part of (1), 已连接 linked by part_of, not merged:
-      中国科学院西安光学精密机械研究所 (inst:xiop) ⊂ 中国科学院 (inst:x, stored)
-        part of 中国科学院: 西安光学精密机械研究所
+    隶属（1），已连接为下属单位，未合并：
+      中国科学院西安光学精密机械研究所 (inst:xiop) ⊂ 中国科学院 (inst:x，库中已有)
+        是 中国科学院 的下属单位：西安光学精密机械研究所
     """
-    lines = [f"隶属 part of ({len(parts)}), 已连接 linked by part_of, not merged:"]
+    lines = [cli_word("seed_parts", count=len(parts))]
     for p in parts:
-        lines.append(f"  {p.seed_name} ({p.seed_id}) ⊂ {p.parent_name} ({p.parent_id}, stored)")
-        lines += [f"    {reason}" for reason in p.evidence]
+        lines.append(cli_word("seed_part", part=p.seed_name, part_id=p.seed_id,
+                              parent=p.parent_name, parent_id=p.parent_id))
+        lines += _evidence(p.evidence)
     return lines
 
 
 def render_stored_parts(parts: list[StoredPart]) -> list[str]:
     """Stored organisations linked as parts of seed ones, by name, with the evidence.
 
+    >>> import os; os.environ["DUIJIE_LANG"] = "en"
     >>> part = StoredPart("inst:x", "浙江大学计算机科学与技术学院", "inst:zju", "浙江大学",
     ...                   "Institute", ["part of 浙江大学: 计算机科学与技术学院"])
     >>> for line in render_stored_parts([part]):
     ...     print(line)
-    下属 stored parts of seed organisations (1), 已连接 linked by part_of, not merged:
+    stored parts of seed organisations (1), linked as parts, not merged:
       浙江大学计算机科学与技术学院 (inst:x, stored) ⊂ 浙江大学 (inst:zju)
         part of 浙江大学: 计算机科学与技术学院
+    >>> del os.environ["DUIJIE_LANG"]
     """
-    lines = [f"下属 stored parts of seed organisations ({len(parts)}), 已连接 linked by "
-             "part_of, not merged:"]
+    lines = [cli_word("seed_stored_parts", count=len(parts))]
     for p in parts:
-        lines.append(f"  {p.part_name} ({p.part_id}, stored) ⊂ {p.seed_name} ({p.seed_id})")
-        lines += [f"    {reason}" for reason in p.evidence]
+        lines.append(cli_word("seed_stored_part", part=p.part_name, part_id=p.part_id,
+                              seed=p.seed_name, seed_id=p.seed_id))
+        lines += _evidence(p.evidence)
     return lines
 
 
@@ -139,14 +160,13 @@ def demo(app: AppContext, serve: bool | None, host: str, port: int, as_json: boo
         click.echo(render_demo({**result.summary, "seeded_now": result.seeded_now},
                                result.store))
         if result.replay is not None:
-            click.echo("\n西安精准对接方案 (plan for the Xi'an docking trip)")
-            click.echo(render_replay(result.replay))
+            click.echo("\n" + cli_word("demo_plan"))
+            click.echo(render_replay(result.replay, cli_lang()))
     if serve is None:
         serve = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
     if not serve:
         if not as_json:
-            click.echo("\n网页服务 web service: bash scripts/duijie serve "
-                       "(或 duijie demo --serve)")
+            click.echo("\n" + cli_word("demo_serve_hint"))
         return
     from duijie.api.cli.commands.web_commands import run_server
     from duijie.api.cli.context import keep_new_store
@@ -156,14 +176,15 @@ def demo(app: AppContext, serve: bool | None, host: str, port: int, as_json: boo
 
     def announce(store, accounts) -> None:
         made = demo_accounts(accounts, store)
-        click.echo(f"\n网页服务 web service: http://{host}:{port}/  (Ctrl-C 停止 stops)")
+        click.echo("\n" + cli_word("demo_serving", host=host, port=port))
         for account in made:
-            who = "组织者 organiser" if account.role == "organiser" else \
-                f"企业 enterprise: {account.display_name}"
-            click.echo(f"  演示账号 demo sign-in ({who}): {account.username} / "
-                       f"{account.password}")
+            role = catalog_word(f"role_{account.role}")
+            who = role if account.role == "organiser" else cli_word(
+                "demo_firm_account", role=role, name=account.display_name)
+            click.echo(cli_word("demo_account", who=who, username=account.username,
+                                password=account.password))
         if not made:
-            click.echo("  使用已有账号登录 sign in with an existing account (duijie user list)")
+            click.echo(cli_word("demo_existing"))
 
     app.close()  # the service opens the store itself
     run_server(app, host=host, port=port, before_serving=announce)
@@ -212,70 +233,62 @@ def generate(app: AppContext, out: Path | None, n_enterprises: int, n_experts: i
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(f"generated {result.nodes} nodes and {result.edges} edges -> "
-                   f"{result.out or result.store}")
+        click.echo(cli_word("generate_done", nodes=result.nodes, edges=result.edges,
+                            target=result.out or result.store))
 
 
-def render_kind_counts(counts: dict[str, dict[str, int]]) -> str:
-    """Node and edge counts, Chinese names first (numbers lead, so columns line up).
+def render_figures(figures: list[dict[str, Any]], lang: str = "zh") -> str:
+    """An event's published figures, each with its qualifier: in Chinese as the document
+    words them, in English by what they measure.
 
-    >>> print(render_kind_counts({"nodes": {"Expert": 3}, "edges": {"signed": 8}}))
-    节点 nodes: 3
-          3  专家 Expert
-    边 edges: 8
-          8  签约 signed
+    >>> figure = {"measure": "experts", "value": 40, "qualifier": "more_than",
+    ...           "unit": "名", "label": "高校专家教授", "quote": "40余名高校专家教授"}
+    >>> render_figures([figure]), render_figures([figure], "en")
+    ('高校专家教授 40余 名', 'experts more than 40')
     """
-    lines = [f"节点 nodes: {sum(counts['nodes'].values())}"]
-    lines += [f"  {n:>5}  {KIND_LABELS['zh'].get(k, '')} {k}"
-              for k, n in counts["nodes"].items()]
-    lines.append(f"边 edges: {sum(counts['edges'].values())}")
-    lines += [f"  {n:>5}  {EDGE_LABELS['zh'].get(k, '')} {k}"
-              for k, n in counts["edges"].items()]
-    return "\n".join(lines)
+    from duijie.api.web.i18n import translate
 
-
-def render_figures(figures: list[dict[str, Any]]) -> str:
-    """An event's published figures, each with its qualifier, as the document words them.
-
-    >>> render_figures([{"measure": "experts", "value": 40, "qualifier": "more_than",
-    ...                  "unit": "名", "label": "高校专家教授", "quote": "40余名高校专家教授"}])
-    '高校专家教授 40余 名'
-    """
-    return "，".join(f"{f.get('label') or f['measure']} {figure_text(f['value'], f['qualifier'])} "
-                    f"{f['unit']}".rstrip() for f in figures)
+    return translate("cli_replay_joiner", lang).join(translate(
+        "cli_demo_figure", lang, label=f.get("label") or f["measure"],
+        measure=f["measure"].replace("_", " "), figure=figure_text(f["value"], f["qualifier"],
+                                                                   lang),
+        unit=f["unit"]).rstrip() for f in figures)
 
 
 def render_demo(summary: dict[str, Any], url: str) -> str:
-    """The readable, Chinese-first text of `duijie demo`."""
-    out = ["Duijie 对接 — 知识图谱概览 (knowledge graph overview)", f"存储 store: {url}"]
+    """The readable text of `duijie demo`, in the CLI's language (names as stored)."""
+    lang = cli_lang()
+    out = [cli_word("demo_title"), cli_word("demo_store", url=url)]
     if summary.get("seeded_now"):
-        out.append("已载入种子数据 (seed data loaded)")
-    out += ["", render_kind_counts(summary["counts"]), "",
-            "对接活动及公开数据 (docking events and their published figures)"]
+        out.append(cli_word("demo_seeded"))
+    out += ["", render_counts(StoreCounts(summary["counts"]["nodes"],
+                                          summary["counts"]["edges"]), lang),
+            "", cli_word("demo_events")]
     for event in summary["events"]:
         when = event["start_date"] or ""
         if event["end_date"] and event["end_date"] != event["start_date"]:
             when += f"–{event['end_date'][5:]}"
-        figures = render_figures(event["figures"])
-        place = f"（{event['region']}）" if event["region"] else ""
-        out.append(f"  {when:<17}{event['name']}{place}" + (f"：{figures}" if figures else ""))
+        figures = render_figures(event["figures"], lang)
+        place = ((f"（{event['region']}）" if lang == "zh" else f" ({event['region']})")
+                 if event["region"] else "")
+        colon = "：" if lang == "zh" else ": "
+        out.append(f"  {when:<17}{event['name']}{place}" + (colon + figures if figures else ""))
     xian = summary["xian"]
     if xian["event"]:
         ev = xian["event"]
-        out += ["", f"{ev['name']} {ev.get('start_date', '')}–{ev.get('end_date', '')[5:]}："
-                    + render_figures(ev.get("figures", []))]
-        out.append(f"  浙江企业 firms ({len(xian['firms'])}): "
-                   + "、".join(f["name"] for f in xian["firms"]))
-        out.append(f"  西安院所 institutes ({len(xian['institutes'])}): "
-                   + "、".join(i["name"] for i in xian["institutes"]))
-        out.append(f"  专家 experts ({len(xian['experts'])}): " + "、".join(
-            f"{x['name']}（{x.get('title') or ''}，{x.get('affiliation') or ''}）"
-            for x in xian["experts"]))
-        out.append(f"  示意签约 illustrative signings ({len(xian['signed'])}; 记录未载明"
-                   "哪家企业与谁达成合作 the record does not say who signed with whom):")
+        colon = "：" if lang == "zh" else ": "
+        out += ["", f"{ev['name']} {ev.get('start_date', '')}–{ev.get('end_date', '')[5:]}"
+                    + colon + render_figures(ev.get("figures", []), lang)]
+        out.append(cli_word("demo_firms", count=len(xian["firms"]),
+                            names=joined(f["name"] for f in xian["firms"])))
+        out.append(cli_word("demo_institutes", count=len(xian["institutes"]),
+                            names=joined(i["name"] for i in xian["institutes"])))
+        out.append(cli_word("demo_experts", count=len(xian["experts"]), names=joined(
+            cli_word("demo_expert", name=x["name"], title=x.get("title") or "",
+                     affiliation=x.get("affiliation") or "") for x in xian["experts"])))
+        out.append(cli_word("demo_signings", count=len(xian["signed"])))
         out += [f"    {s['need']} → {s['helper']}" for s in xian["signed"]]
-    out += ["", f"{illustrative_mark(True)} 示例数据（虚构），种子文档未载"
-                " (illustrative: invented, not in the seed documents)"]
+    out += ["", cli_word("demo_legend")]
     return "\n".join(out)
 
 

@@ -8,6 +8,7 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import catalog_word, cli_lang, cli_word, pad
 from duijie.graph.accounts import Role
 from duijie.graph.vocab import values
 
@@ -99,7 +100,8 @@ def add(app: AppContext, username: str, role: str, party_id: str | None, scope: 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(catalog_word("password"), hide_input=True,
+                                confirmation_prompt=cli_word("password_again"))
     accounts = AccountStore(accounts_path(app.url))
     try:
         account = add_user(accounts, username, password, role, party_id=party_id, scope=scope,
@@ -109,7 +111,9 @@ def add(app: AppContext, username: str, role: str, party_id: str | None, scope: 
     if as_json:
         echo_json(account.to_dict())
     else:
-        click.echo(f"created {account.role.value} {account.username} ({account.id})")
+        role = catalog_word(f"role_{account.role.value}")
+        click.echo(cli_word("user_created", role=role if cli_lang() == "zh" else role.lower(),
+                            username=account.username, id=account.id))
 
 
 @user.command("list")
@@ -141,9 +145,24 @@ def list_users(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json(users)
         return
+    click.echo(render_users(users))
+
+
+def render_users(users: list[dict]) -> str:
+    """Accounts as aligned lines: user name, role in words, and whom it speaks for by
+    name with the [id] to type (an account for no party shows its display name).
+
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
+    >>> print(render_users([{"username": "dali", "role": "enterprise", "party_id": "ent:d",
+    ...                      "display_name": "浙江大立科技"}]))
+    dali              企业        浙江大立科技 [ent:d]
+    """
+    lines = []
     for u in users:
-        click.echo(f"{u['username']:<16} {u['role']:<10} {u['party_id'] or '':<28} "
-                   f"{u['display_name']}")
+        party = f" [{u['party_id']}]" if u["party_id"] else ""
+        lines.append(f"{pad(u['username'], 16)}  {pad(catalog_word('role_' + u['role']), 10)}  "
+                     f"{u['display_name']}{party}")
+    return "\n".join(lines)
 
 
 def register(group: click.Group) -> None:
