@@ -163,7 +163,7 @@ def test_graph_copy_carries_the_learned_model(grown, tmp_path):
                            str(tmp_path / "learned.db"), "--to", str(copied), "--state",
                            str(tmp_path / "copy.json")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "1 kept blobs" in done.stdout and "verified: same" in done.stdout
+    assert "1 个保存的模型" in done.stdout and "核对一致：共 " in done.stdout
     target = open_store(str(copied))
     try:
         kept = last_run(target)

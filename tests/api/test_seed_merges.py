@@ -80,9 +80,9 @@ def test_seeding_onto_imported_firms_reports_and_queues_every_likely_duplicate(t
     assert imported["created"] == 2
     text = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "seed"],
                           capture_output=True, text=True, timeout=300, check=True).stdout
-    assert "可能重复 possible duplicates (1)" in text
+    assert "可能重复（1），已加入待核对（duijie review list）：" in text
     assert "浙江大立科技 (ent:dali-technology) ~ 大立科技 (" in text
-    assert "same region: 杭州" in text
+    assert "地区相同：杭州" in text and "same" not in text  # one language: Chinese
 
     from duijie.api.services.seeding import load_seed
     from duijie.graph.resolution import accept_review
@@ -131,9 +131,9 @@ def test_seeding_onto_an_imported_parent_links_each_part_and_reports_it(tmp_path
     assert run(db, "import", "institute", str(institutes))["created"] == 1
     text = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "seed"],
                           capture_output=True, text=True, timeout=300, check=True).stdout
-    assert "隶属 part of (2), 已连接 linked by part_of, not merged:" in text
+    assert "隶属（2），已连接为下属单位，未合并：" in text
     assert "中国科学院西安光学精密机械研究所 (inst:xian-institute-of-optics) ⊂ 中国科学院 (" in text
-    assert "part of 中国科学院: 科技战略咨询研究院" in text
+    assert "是 中国科学院 的下属单位：科技战略咨询研究院" in text
     assert "可能重复" not in text
 
     from duijie.graph.sqlite_store import SqliteStore
@@ -190,10 +190,10 @@ def test_seeding_links_an_imported_part_of_a_seed_organisation_and_reports_it(tm
     assert (imported["created"], imported["merged"], imported["parts"]) == (4, 0, 1)
     text = subprocess.run([sys.executable, "-m", "duijie.api.cli", "--db", str(db), "seed"],
                           capture_output=True, text=True, timeout=300, check=True).stdout
-    assert "下属 stored parts of seed organisations (2), 已连接 linked by part_of" in text
+    assert "库中已有的种子机构下属单位（2），已连接为下属单位，未合并：" in text
     assert "浙江大学计算机科学与技术学院 (" in text
     assert "⊂ 浙江大学 (inst:zhejiang-university)" in text
-    assert "part of 浙江大学: 计算机科学与技术学院" in text
+    assert "是 浙江大学 的下属单位：计算机科学与技术学院" in text
     assert "可能重复" not in text
 
     from duijie.graph.sqlite_store import SqliteStore

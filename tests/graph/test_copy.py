@@ -173,7 +173,7 @@ def test_cli_copy_and_verify(tmp_path, bolt_url, bolt_store, capsys):
     assert (out["nodes"], out["edges"], out["verify"]["same"]) == (13, 11, True)
     assert not state.exists()
     assert main(["graph", "verify", "--from", str(tmp_path / "cli.db"), "--to", bolt_url]) == 0
-    assert "verified: same" in capsys.readouterr().out
+    assert "核对一致：共 " in capsys.readouterr().out
     with bolt_store.batch() as b:
         b.delete_node("topic:主题0003")
     assert main(["graph", "verify", "--from", str(tmp_path / "cli.db"), "--to", bolt_url]) == 4
@@ -188,7 +188,7 @@ def test_cli_copy_between_files(tmp_path, capsys):
     assert main(["graph", "copy", "--from", a, "--to", b, "--state",
                  str(tmp_path / "s.json")]) == 0
     out = capsys.readouterr().out
-    assert "copied: 6 nodes, 4 edges, 1 review items, 0 kept blobs" in out
-    assert "verified: same" in out
+    assert "已复制：6 个节点、4 条关系、1 条核对记录、0 个保存的模型" in out
+    assert "核对一致：共 " in out
     assert main(["graph", "copy", "--from", a, "--to", a]) == 4
     assert main(["graph", "copy", "--from", a, "--to", b, "--batch-size", "0"]) == 2

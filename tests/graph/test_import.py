@@ -266,7 +266,7 @@ def test_cli_import_reports_and_export_round_trips(tmp_path):
     firms = write_csv(tmp_path / "firms.csv", FIRMS_ZH, "gbk")
     done = run_cli("import", "企业", str(firms), db=db)
     assert done.returncode == 0, done.stderr
-    assert "encoding: gb18030" in done.stdout and "created                             3" in \
+    assert "编码：gb18030" in done.stdout and "新建                                3" in \
         done.stdout
     again = run_cli("import", "enterprise", str(firms), "--json", db=db)
     report = json.loads(again.stdout)
@@ -275,7 +275,7 @@ def test_cli_import_reports_and_export_round_trips(tmp_path):
     assert again.stderr == ""  # no progress bar in a pipe
     out = tmp_path / "graph.jsonl"
     exported = run_cli("export", str(out), db=db)
-    assert exported.returncode == 0 and "3 nodes" in exported.stderr
+    assert exported.returncode == 0 and "已导出 3 个节点" in exported.stderr
     to_stdout = run_cli("export", "-", db=db)
     assert to_stdout.stdout == out.read_text(encoding="utf-8")
     restored = run_cli("import", "graph", str(out), db=tmp_path / "restored.db")

@@ -22,8 +22,8 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DUIJIE_DB": str(db)}
+def run_cli(*args: str, db: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DUIJIE_DB": str(db), **(env or {})}
     env.pop("DUIJIE_GRAPH", None)
     return subprocess.run([sys.executable, "-m", "duijie.api.cli", *args], capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=120)
@@ -113,10 +113,14 @@ def test_dry_run_shows_the_merges_and_writes_nothing(tmp_path: Path) -> None:
     incoming = write_csv(tmp_path / "in.csv", INCOMING)
     done = run_cli("import", "企业", str(incoming), "--dry-run", db=db)
     assert done.returncode == 0, done.stderr
-    assert "dry run: nothing written" in done.stdout
-    assert "row 2: 恒峰工具 → 恒锋工具股份有限公司" in done.stdout
-    assert "row 5: 新松机器人有限公司 → 杭州新松机器人有限公司" in done.stdout
-    assert "an earlier row of this file" in done.stdout and "same region: 嘉兴" in done.stdout
+    assert "试运行，未写入任何内容" in done.stdout
+    assert "第 2 行：恒峰工具 → 恒锋工具股份有限公司" in done.stdout
+    assert "第 5 行：新松机器人有限公司 → 杭州新松机器人有限公司" in done.stdout
+    assert "本文件前面的行" in done.stdout and "地区相同：嘉兴" in done.stdout
+    english = run_cli("import", "企业", str(incoming), "--dry-run", db=db,
+                      env={"DUIJIE_LANG": "en"})
+    assert "row 2: 恒峰工具 → 恒锋工具股份有限公司" in english.stdout
+    assert "an earlier row of this file" in english.stdout and "same region: 嘉兴" in english.stdout
     as_json = json.loads(run_cli("import", "企业", str(incoming), "--dry-run", "--json",
                                  db=db).stdout)
     assert as_json["dry_run"] is True and [m["row"] for m in as_json["merges"]] == [2, 5]
@@ -130,7 +134,7 @@ def test_dry_run_on_a_database_that_does_not_exist_creates_no_file(tmp_path: Pat
     incoming = write_csv(tmp_path / "in.csv", INCOMING)
     done = run_cli("import", "企业", str(incoming), "--dry-run", db=db)
     assert done.returncode == 0, done.stderr
-    assert "dry run: nothing written" in done.stdout and "does not exist yet" in done.stdout
+    assert "试运行，未写入任何内容" in done.stdout and "数据库尚不存在" in done.stdout
     as_json = json.loads(run_cli("import", "企业", str(incoming), "--dry-run", "--json",
                                  db=db).stdout)
     # Checked as against a new, empty database: row 5 still folds into row 4.

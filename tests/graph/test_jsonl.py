@@ -301,8 +301,8 @@ def test_cli_dry_run_of_a_graph_file(rich_store, tmp_path):
                            str(backup), "--dry-run"], capture_output=True, text=True, env=env,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ("would import (dry run: nothing written) backup.jsonl: "
-                                   "6 nodes (6 new) and 6 edges")
+    assert done.stdout.strip() == ("将导入（试运行，未写入任何内容）backup.jsonl："
+                                   "6 个节点（新增 6 个），6 条关系")
     as_json = subprocess.run([sys.executable, "-m", "duijie.api.cli", "import", "graph",
                               str(backup), "--dry-run", "--json"], capture_output=True,
                              text=True, env=env, timeout=120)

@@ -48,7 +48,8 @@ def test_demo_serves_the_seeded_store_with_sign_ins_printed_once(tmp_path):
     try:
         out = _read_until_served(process, url)
         assert "西安精准对接方案" in out  # the demo ran first
-        accounts = dict(re.findall(r"demo sign-in \([^)]*\): (\S+) / (\S+)", out))
+        accounts = dict(re.findall(r"演示账号（.*?）：(\S+) / (\S+)", out))
+        assert "演示账号（组织方）：demo / " in out and "demo sign-in" not in out
         assert set(accounts) == {"demo", "demo-firm"}
         with httpx.Client(base_url=url) as client:
             login = client.post("/api/session", json={"username": "demo",
@@ -72,7 +73,7 @@ def test_demo_serves_the_seeded_store_with_sign_ins_printed_once(tmp_path):
     process = _start_demo(tmp_path / "demo.db", port)
     try:
         out = _read_until_served(process, url)
-        assert "demo sign-in" not in out and "sign in with an existing account" in out
+        assert "演示账号" not in out and "请使用已有账号登录" in out
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-
-KIND_ZH = {"Enterprise": "企业", "Need": "需求", "Expert": "专家", "Institute": "院所"}
-TYPE_ZH = {"problem": "问题", "policy": "政策", "financing": "融资", "talent": "人才"}
-LINK_ZH = {"submitted": "提出需求", "can_serve": "可承接", "met": "会谈", "signed": "签约",
-           "collaborated_with": "合作", "affiliated_with": "任职"}
+from duijie.api.cli.words import cli_lang
+from duijie.api.web.i18n import translate
+from duijie.graph.vocab import kind_label, problem_label
 
 
 @click.command("map")
@@ -44,39 +42,48 @@ def map_command(app: AppContext, industry: str | None, region: str | None, stron
     if as_json:
         echo_json(result.to_dict())
         return
-    d = result.to_dict()
+    click.echo(render_map(result.to_dict(), region, industry, cli_lang()))
+
+
+def render_map(d: dict, region: str | None, industry: str | None, lang: str) -> str:
+    """The map as text in `lang`: counts, links, both kinds of gap, brokers and groups."""
+    def words(key: str, **values: object) -> str:
+        return translate(key, lang, **values)
+
     label = {n["id"]: n["name"] for n in d["nodes"]}
     c = d["counts"]
     scope = "·".join(x for x in (region, industry) if x)
-    click.echo(f"产业创新地图（{scope}）：{c['firms']} 家企业、{c['needs']} 项需求、"
-               f"{c['experts']} 位专家、{c['institutes']} 家院所，{c['edges']} 条联系，"
-               f"{c['communities']} 个群体")
-    click.echo("联系：" + "、".join(f"{LINK_ZH.get(k, k)} {v}" for k, v in d["links"].items()))
-    click.echo(f"\n缺口一：没有强匹配（≥ {d['strong']}）承接方的需求 {len(d['unmet_needs'])} 项")
+    sep = words("cli_list_separator")
+    lines = [words("cli_map_head", scope=scope, **{k: c[k] for k in (
+        "firms", "needs", "experts", "institutes", "edges", "communities")}),
+        words("cli_map_links", links=sep.join(f"{words('map_link_' + k)} {v}"
+                                              for k, v in d["links"].items())),
+        "", words("cli_map_unmet", strong=d["strong"], count=len(d["unmet_needs"]))]
     for gap in d["unmet_needs"]:
-        best = (f"全图最好的是 {gap['best_name']}（{gap['score']:.2f}）" if gap["best_id"]
-                else "全图没有可排的承接方")
-        click.echo(f"  · {label[gap['id']]}（{gap['firm_name'] or '—'}）：{best}")
+        best = (words("cli_map_best", name=gap["best_name"], score=f"{gap['score']:.2f}")
+                if gap["best_id"] else words("cli_map_best_none"))
+        lines.append(words("cli_map_unmet_item", need=label[gap["id"]],
+                           firm=gap["firm_name"] or "—", best=best))
     others = d["other_needs"]
-    click.echo(f"\n不计入缺口的非技术需求（问题、政策、融资、人才，由责任部门在问题台账中办理，"
-               f"不由专家、院所承接）{len(others)} 项")
-    for o in others:
-        click.echo(f"  · {o['name']}（{TYPE_ZH.get(o['need_type'], o['need_type'])}，"
-                   f"{o['firm_name']}）：{o['department'] or '待分办'}")
-    click.echo(f"\n缺口二：图中没有企业会谈、签约或合作过的承接方 {len(d['unused_suppliers'])} 个")
-    for s in d["unused_suppliers"]:
-        click.echo(f"  · {label[s['id']]}（{KIND_ZH[s['kind']]}），可承接本图 {s['serves']} 项需求")
-    click.echo("\n关键节点（中介中心性，" + ("精确" if d["betweenness"] == "exact"
-                                            else "抽样估计") + "）：")
-    for b in d["brokers"]:
-        click.echo("  · " + explain(b, label))
-    click.echo("\n群体（Louvain 社区发现，固定随机种子）：")
-    for g in d["communities"]:
-        click.echo("  · " + explain(g, label))
+    lines += ["", words("cli_map_others", count=len(others))]
+    lines += [words("cli_map_other", need=o["name"], type=problem_label(o["need_type"], lang),
+                    firm=o["firm_name"],
+                    department=o["department"] or words("map_department_none"))
+              for o in others]
+    lines += ["", words("cli_map_unused", count=len(d["unused_suppliers"]))]
+    lines += [words("cli_map_unused_item", name=label[s["id"]],
+                    kind=kind_label(s["kind"], lang), serves=s["serves"])
+              for s in d["unused_suppliers"]]
+    how = words("cli_map_exact" if d["betweenness"] == "exact" else "cli_map_sampled")
+    lines += ["", words("cli_map_brokers", how=how)]
+    lines += ["  · " + explain(b, label, lang) for b in d["brokers"]]
+    lines += ["", words("cli_map_groups")]
+    lines += ["  · " + explain(g, label, lang) for g in d["communities"]]
+    return "\n".join(lines)
 
 
-def explain(item: dict, label: dict[str, str]) -> str:
-    """One structured explanation as a Chinese sentence, names with their 示意 marks.
+def explain(item: dict, label: dict[str, str], lang: str = "zh") -> str:
+    """One structured explanation as a sentence in `lang`, names with their 示意 marks.
 
     >>> explain({"code": "broker", "values": {"groups": 2},
     ...          "ids": {"node": "a", "centres": ["b", "c"]}}, {"a": "甲", "b": "乙", "c": "丙"})
@@ -84,12 +91,12 @@ def explain(item: dict, label: dict[str, str]) -> str:
     """
     v, node = item["values"], label.get(item["ids"]["node"], item["ids"]["node"])
     if item["code"] == "broker":
-        centres = "、".join(label.get(c, c) for c in item["ids"]["centres"])
-        return f"{node} 连接了 {v['groups']} 个彼此没有直接联系的群体（以 {centres} 为中心）"
+        centres = translate("cli_list_separator", lang).join(
+            label.get(c, c) for c in item["ids"]["centres"])
+        return translate("map_why_broker", lang, node=node, centres=centres, **v)
     if item["code"] == "hub":
-        return f"{node} 有 {v['links']} 条联系，是所在群体的枢纽"
-    return (f"群体 {v['index']}：{v['firms']} 家企业、{v['needs']} 项需求、{v['experts']} 位专家、"
-            f"{v['institutes']} 家院所，以 {node} 为中心")
+        return translate("map_why_hub", lang, node=node, **v)
+    return translate("map_why_group", lang, node=node, **v)
 
 
 def register(group: click.Group) -> None:

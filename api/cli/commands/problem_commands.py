@@ -8,6 +8,7 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import cli_lang, cli_word, joined
 from duijie.graph.vocab import PROBLEM_NEED_TYPES, ProblemState, problem_label
 
 
@@ -23,23 +24,26 @@ def _show(view, as_json: bool) -> None:
     if as_json:
         echo_json(view.to_dict())
         return
-    d = view.to_dict()
-    state = problem_label(d["state"])
+    d, lang = view.to_dict(), cli_lang()
+    state = problem_label(d["state"], lang)
     if d["overdue_days"] and d["state"] != "closed":
-        state += f"，逾期 {d['overdue_days']} 天"
+        state += cli_word("problem_overdue", days=d["overdue_days"])
     if d["escalated"] and d["state"] != "closed":
-        state += f"，已升级{('至 ' + d['escalated_to']) if d['escalated_to'] else ''}"
+        state += (cli_word("problem_escalated_to", to=d["escalated_to"]) if d["escalated_to"]
+                  else cli_word("problem_escalated"))
     click.echo(f"{d['title']} [{d['id']}]")
-    click.echo(f"  企业：{d['firm_name'] or '—'}　类型：{problem_label(d['need_type'])}　"
-               f"状态：{state}")
-    click.echo(f"  责任单位：{d['department'] or '（未分办）'}　责任人：{d['person_name'] or '—'}"
-               f"　提出：{d['opened_on'] or '—'}　办结时限：{d['due'] or '—'}")
+    click.echo(cli_word("problem_head", firm=d["firm_name"] or "—",
+                        type=problem_label(d["need_type"], lang), state=state))
+    click.echo(cli_word("problem_owner", department=d["department"] or cli_word(
+        "problem_unassigned"), person=d["person_name"] or "—", opened=d["opened_on"] or "—",
+        due=d["due"] or "—"))
     for step in d["steps"]:
-        by = f"（{step['by']}）" if step["by"] else ""
+        by = cli_word("problem_step_by", by=step["by"]) if step["by"] else ""
         click.echo(f"  {step['on']} {step['text']}{by}")
     if d["answer"]:
-        click.echo(f"  答复：{d['answer']}（{d['answered_on'] or '日期未记录'}"
-                   f"{'，企业已知悉 ' + d['firm_seen_on'] if d['firm_seen_on'] else ''}）")
+        seen = cli_word("problem_seen", on=d["firm_seen_on"]) if d["firm_seen_on"] else ""
+        click.echo(cli_word("problem_answer", answer=d["answer"], seen=seen,
+                            on=d["answered_on"] or cli_word("problem_answer_undated")))
 
 
 @click.group(cls=SuggestingGroup)
@@ -157,11 +161,14 @@ def routing_(app: AppContext, table_path: Path | None, rev: int | None, as_json:
     if as_json:
         echo_json(table.to_dict())
         return
-    source = f"本单位规则（第 {table.rev} 版）" if table.source == "stored" else "系统默认规则"
-    click.echo(f"问题分办规则：{source}；逾期超过 {table.escalate_after_days} 天列为升级督办")
+    source = (cli_word("routing_stored", rev=table.rev) if table.source == "stored"
+              else cli_word("routing_default"))
+    click.echo(cli_word("routing_head", source=source, days=table.escalate_after_days))
     for number, rule in enumerate(table.rules, start=1):
-        kind = "任意类型" if rule.need_type == "*" else problem_label(rule.need_type)
-        click.echo(f"{number:>3}. {kind}｜{rule.region}｜{rule.department}｜{rule.due_days} 天")
+        kind = (cli_word("routing_any") if rule.need_type == "*"
+                else problem_label(rule.need_type, cli_lang()))
+        click.echo(f"{number:>3}" + cli_word("routing_rule", kind=kind, region=rule.region,
+                                            department=rule.department, days=rule.due_days))
 
 
 @problem.command("assign")
@@ -262,17 +269,19 @@ def list_(app: AppContext, department: str | None, state: str | None, overdue: b
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(f"问题台账（截至 {result.today}）：{result.count} 件，逾期 {result.overdue} 件，"
-               f"升级 {result.escalated} 件")
-    for problem, row in zip(result.items, ledger_rows(result), strict=True):
+    click.echo(cli_word("ledger_head", today=result.today, count=result.count,
+                        overdue=result.overdue, escalated=result.escalated))
+    for problem, row in zip(result.items, ledger_rows(result, cli_lang()), strict=True):
         number, firm, title, dept, _done, status = row  # the id, for the next command
-        click.echo(f"{number:>3}. {firm or '—'}｜{title}｜{dept or '（未分办）'}｜{status}"
-                   f" [{problem.id}]")
+        click.echo(f"{number:>3}" + cli_word(
+            "ledger_row", firm=firm or "—", title=title,
+            department=dept or cli_word("problem_unassigned"), status=status)
+            + f" [{problem.id}]")
     if department and department not in result.departments:  # a typo shows as an empty ledger
-        click.echo(f"“{department}”名下暂无问题；台账中的责任单位："
-                   + ("、".join(result.departments) or "—"))
+        click.echo(cli_word("ledger_no_department", department=department,
+                            departments=joined(result.departments) or "—"))
     if xlsx_path is not None:
-        click.echo(f"已写入 {xlsx_path}")
+        click.echo(cli_word("wrote", path=xlsx_path))
 
 
 def register(group: click.Group) -> None:
