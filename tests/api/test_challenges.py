@@ -240,5 +240,5 @@ def test_cli_recompute_shows_its_stages(store, db_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["needs"] == 10  # stdout stays JSON; stages on stderr
     lines = done.stderr.splitlines()
-    assert lines[0] == "聚类：读取未结需求" and lines[-1].startswith("聚类：保存主题")
-    assert any(line.startswith("聚类：比较主题数") and "共" in line for line in lines)
+    assert lines[0] == "聚类：正在读取未结需求" and lines[-1].startswith("聚类：正在保存主题")
+    assert any(line.startswith("聚类：正在比较不同的主题数") and "共" in line for line in lines)

@@ -38,7 +38,9 @@ def demo(tmp_path_factory) -> tuple[Path, str]:
     for line in exported.stdout.splitlines():
         record = json.loads(line)
         data += [v for v in _strings(record)]
-    return db, "\n".join(data)
+    routing = (Path(__file__).resolve().parents[2] / "matcher" / "config" /
+               "problem_routing.toml")  # the packaged departments, when none is stored
+    return db, "\n".join([*data, routing.read_text("utf-8")])
 
 
 def _strings(value: object):
@@ -60,8 +62,9 @@ def english_words(text: str, data: str) -> list[str]:
     >>> english_words("得分 0.40  hybrid #1  POCT试纸", "POCT试纸条")
     ['hybrid']
     """
-    left = TYPED.sub(" ", text)
-    return [w for w in re.findall(r"[A-Za-z]{3,}", left) if w not in TERMS and w not in data]
+    left, data = TYPED.sub(" ", text), data.lower()  # a theme's terms are lower case
+    return [w for w in re.findall(r"[A-Za-z]{3,}", left)
+            if w not in TERMS and w.lower() not in data]
 
 
 def chinese_words(text: str, data: str) -> list[str]:
@@ -82,7 +85,7 @@ def english(*args: str, db: Path):
     return run(*args, db=db, env={**os.environ, "DUIJIE_LANG": "en"})
 
 
-READS = [  # (arguments, whether the English answer is English too)
+READS = [  # arguments of each read command walked
     ("stats",),
     ("event", "list"),
     ("event", "replay", "evt:xian-docking-2019-05"),
@@ -103,8 +106,10 @@ READS = [  # (arguments, whether the English answer is English too)
     ("problem", "list"),
     ("problem", "routing"),
     ("challenges",),
+    ("official", "list"),
+    ("contact", "duty"),
 ]
-ENGLISH_TOO = READS[:14]  # the office's commands (map … challenges) answer in Chinese only
+ENGLISH_TOO = READS
 
 
 def _id(args: tuple[str, ...]) -> str:

@@ -8,10 +8,18 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import catalog_word, cli_word, joined, pad
 
-STAGES = {"reading": "读取未结需求", "vectorising": "分词并计算词向量",
-          "joining": "新需求归入已固定的主题", "choosing_k": "比较主题数（轮廓系数）",
-          "fitting": "按选定主题数聚类", "naming": "提炼主题关键词", "storing": "保存主题"}
+
+def stage_words(stage: str) -> str:
+    """A clustering stage in the CLI's language, in the challenges page's words.
+
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
+    >>> stage_words("reading"), stage_words("odd")
+    ('正在读取未结需求', 'odd')
+    """
+    words = catalog_word(f"challenges_stage_{stage}")
+    return stage if words.startswith("challenges_stage_") else words
 
 
 @click.group(cls=SuggestingGroup, invoke_without_command=True)
@@ -46,21 +54,24 @@ def challenges(ctx: click.Context, region: str | None, industry: str | None, sup
         echo_json(result.to_dict())
         return
     d = result.to_dict()
-    scope = "·".join(x for x in (region, industry) if x) or "全部"
+    scope = "·".join(x for x in (region, industry) if x) or cli_word("challenges_all")
     score = "—" if d["silhouette"] is None else f"{d['silhouette']:.3f}"
-    click.echo(f"榜单主题（{scope}）：{d['count']} 个，覆盖 {d['needs_total']} 项需求；"
-               f"聚类数 {d['k']}（轮廓系数 {score}），{(d['computed_at'] or '—')[:16]} 聚类")
+    click.echo(cli_word("challenges_head", scope=scope, count=d["count"],
+                        needs=d["needs_total"], k=d["k"], score=score,
+                        at=(d["computed_at"] or "—")[:16]))
     if d["unthemed"]:
-        click.echo(f"此后新增 {d['unthemed']} 项需求尚未归类：duijie challenges recompute")
+        click.echo(cli_word("challenges_unthemed", count=d["unthemed"]))
     for i, theme in enumerate(d["themes"], 1):
-        mark = "（已固定）" if theme["pinned"] else ""
+        mark = cli_word("challenges_pinned") if theme["pinned"] else ""
         click.echo(f"{i}. {theme['name']}{mark} [{theme['id']} rev {theme['rev']}]")
-        click.echo("   关键词：" + ("、".join(theme["terms"]) or "—"))
-        click.echo("   企业：" + "、".join(f["name"] for f in theme["firms"]))
+        click.echo(cli_word("challenges_terms", terms=joined(theme["terms"]) or "—"))
+        click.echo(cli_word("challenges_firms", firms=joined(f["name"] for f in theme["firms"])))
         for need in theme["needs"]:
-            click.echo(f"   · {need['title']}（{need['firm_name'] or '—'}）")
+            click.echo(cli_word("challenges_need", need=need["title"],
+                                firm=need["firm_name"] or "—"))
         if theme["suppliers"]:
-            click.echo("   可承接：" + "、".join(s["name"] for s in theme["suppliers"]))
+            click.echo(cli_word("challenges_suppliers",
+                                suppliers=joined(s["name"] for s in theme["suppliers"])))
 
 
 @challenges.command("recompute")
@@ -82,12 +93,15 @@ def recompute(app: AppContext, as_json: bool) -> None:
 
     def report(progress, stage: str, done: int = 0, total: int = 0) -> None:
         progress(stage, done, total)
-        words = STAGES.get(stage, stage)
+        words = stage_words(stage)
         if sys.stderr.isatty():
             counted = f"{words} {done}/{total}" if total else words
-            click.echo(f"\r聚类：{counted:<40}", err=True, nl=False)
+            click.echo("\r" + pad(cli_word("challenges_stage", stage=counted), 48), err=True,
+                       nl=False)
         elif stage != shown["stage"]:  # a log: one line a stage
-            click.echo(f"聚类：{words}" + (f"（共 {total}）" if total else ""), err=True)
+            click.echo(cli_word("challenges_stage", stage=words)
+                       + (cli_word("challenges_stage_total", total=total) if total else ""),
+                       err=True)
         shown["stage"] = stage
 
     job = Job(lambda progress, cancelled: recompute_challenges(
@@ -99,9 +113,10 @@ def recompute(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json(run.to_dict())
         return
-    grouped = (f"聚类数 {run.k}" if run.k else "新需求均归入已固定的主题，未另行分组")
-    click.echo(f"已重新聚类 {run.needs} 项需求：{run.themes} 个主题（其中 {run.pinned} 个"
-               f"为组织者调整后保留），{grouped}")
+    grouped = (cli_word("challenges_k", k=run.k) if run.k
+               else cli_word("challenges_all_pinned"))
+    click.echo(cli_word("challenges_recomputed", needs=run.needs, themes=run.themes,
+                        pinned=run.pinned, grouped=grouped))
 
 
 @challenges.command("rename")
@@ -167,11 +182,8 @@ def _done(result, as_json: bool) -> None:
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(f"{EDIT_WORDS.get(result.action, result.action)}：{'、'.join(result.theme_ids)}"
-                   f"（{result.pinned} 个主题已固定/更新）")
-
-
-EDIT_WORDS = {"rename": "已重命名", "merge": "已合并", "split": "已拆分"}
+        click.echo(cli_word(f"challenges_{result.action}", themes=joined(result.theme_ids),
+                            pinned=result.pinned))
 
 
 def register(group: click.Group) -> None:

@@ -6,6 +6,7 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import cli_lang, cli_word, joined
 from duijie.graph.vocab import PROBLEM_NEED_TYPES
 
 
@@ -53,7 +54,8 @@ def official_add(app: AppContext, name: str, department: str, fields: str | None
     if as_json:
         echo_json(view.to_dict())
     else:
-        click.echo(f"已保存 {view.name}（{view.department}，可联系 {view.capacity} 家）[{view.id}]")
+        click.echo(cli_word("official_saved", name=view.name, department=view.department,
+                            capacity=view.capacity) + f" [{view.id}]")
 
 
 @official.command("edit")
@@ -86,7 +88,8 @@ def official_edit(app: AppContext, official_id: str, department: str | None,
     if as_json:
         echo_json(view.to_dict())
     else:
-        click.echo(f"已保存 {view.name}（{view.department}，可联系 {view.capacity} 家）[{view.id}]")
+        click.echo(cli_word("official_saved", name=view.name, department=view.department,
+                            capacity=view.capacity) + f" [{view.id}]")
 
 
 @official.command("list")
@@ -106,20 +109,20 @@ def official_list(app: AppContext, as_json: bool) -> None:
         echo_json({"officials": [r.to_dict() for r in rows], "count": len(rows)})
         return
     if not rows:
-        click.echo("尚无联系干部：用 duijie official add 或 duijie import 联系干部 FILE 添加")
+        click.echo(cli_word("officials_none"))
     for r in rows:
-        fields, regions = "、".join(r.fields) or "—", "、".join(r.regions) or "—"
-        room = "可联系企业数未设定" if r.needs_capacity else f"可联系 {r.capacity} 家"
-        click.echo(f"{r.department}｜{r.name}｜{room}｜领域：{fields}"
-                   f"｜地区：{regions} [{r.id}]")
+        room = (cli_word("official_no_capacity") if r.needs_capacity
+                else cli_word("official_capacity", capacity=r.capacity))
+        click.echo(cli_word("official_row", department=r.department, name=r.name, room=room,
+                            fields=joined(r.fields) or "—", regions=joined(r.regions) or "—")
+                   + f" [{r.id}]")
     _echo_needs_capacity([r.name for r in rows if r.needs_capacity])
 
 
 def _echo_needs_capacity(names: list[str]) -> None:
     """Officials stored at capacity 0 (an older store), by name: they take no firms."""
     if names:
-        click.echo(f"需设定可联系企业数：{'、'.join(names)}（旧数据为 0，暂不参与分配；"
-                   "用 duijie official edit ID --capacity N 设定）")
+        click.echo(cli_word("officials_need_capacity", names=joined(names)))
 
 
 @click.group(cls=SuggestingGroup)
@@ -155,18 +158,22 @@ def contact_plan(app: AppContext, firm_ids: tuple[str, ...], fresh: bool, fair: 
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(f"{result.firms} 家企业分给 {result.officials} 位干部：按匹配 "
-               f"{result.covered_by_fit} 家，按剩余容量 {result.by_capacity} 家，"
-               f"保留原有 {result.kept} 家")
+    lang = cli_lang()
+    click.echo(cli_word("contact_plan_head", firms=result.firms, officials=result.officials,
+                        fit=result.covered_by_fit, room=result.by_capacity, kept=result.kept))
+    joiner = "；" if lang == "zh" else "; "
     for a in sorted(result.assignments, key=lambda a: (a.official_name, a.firm_name)):
-        click.echo(f"  {a.firm_name} → {a.official_name}（{a.department}）{a.score:.2f}  "
-                   f"{'；'.join(reason_text(r['code'], r['value']) for r in a.reasons)}")
+        reasons = joiner.join(reason_text(r["code"], r["value"], lang) for r in a.reasons)
+        click.echo(cli_word("contact_assignment", firm=a.firm_name, official=a.official_name,
+                            department=a.department, score=f"{a.score:.2f}", reasons=reasons))
     for load in result.load:
-        click.echo(f"  {load.name}：{load.assigned}/{load.capacity}")
+        click.echo(cli_word("contact_load", name=load.name, assigned=load.assigned,
+                            capacity=load.capacity))
     for left in result.needs_capacity:
-        moved = f"，原联系的 {left.firms_before} 家企业已改派" if left.firms_before else ""
-        click.echo(f"  {left.name}（{left.department}）未参与分配：尚未设定可联系企业数"
-                   f"（旧数据为 0）{moved}；用 duijie official edit {left.id} --capacity N 设定")
+        moved = (cli_word("contact_moved", count=left.firms_before) if left.firms_before
+                 else "")
+        click.echo(cli_word("contact_left_out", name=left.name, department=left.department,
+                            moved=moved, id=left.id))
 
 
 @contact.command("record")
@@ -196,10 +203,13 @@ def contact_record(app: AppContext, official_id: str, firm_id: str, on: str | No
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(f"{result.on} {result.official_name} 联系 {result.firm_name}"
-               f"{'' if result.on_duty else '（非其联系企业）'}")
+    click.echo(cli_word("contact_recorded", on=result.on, official=result.official_name,
+                        firm=result.firm_name,
+                        off_duty="" if result.on_duty else cli_word("contact_off_duty")))
     for p in result.problems:
-        click.echo(f"  问题入账：{p.title} → {p.department or '（未分办）'}，时限 {p.due} [{p.id}]")
+        click.echo(cli_word("contact_problem", title=p.title, due=p.due,
+                            department=p.department or cli_word("problem_unassigned"))
+                   + f" [{p.id}]")
 
 
 @contact.command("duty")
@@ -222,14 +232,16 @@ def contact_duty_cmd(app: AppContext, official_id: str | None, today: str | None
         echo_json(report.to_dict())
         return
     if not report.officials:
-        click.echo("尚无联系干部：用 duijie official add 添加，再用 duijie contact plan 分配企业")
+        click.echo(cli_word("duty_none"))
     for r in report.officials:
-        click.echo(f"{r.department}｜{r.name}：联系企业 {r.firms_contacted}/{r.firms_assigned}，"
-                   f"联系 {r.contacts_made} 次（最近 {r.last_contact or '—'}），"
-                   f"反映问题 {r.problems_raised} 件（未销号 {r.problems_open}）")
+        click.echo(cli_word("duty_official", department=r.department, name=r.name,
+                            contacted=r.firms_contacted, assigned=r.firms_assigned,
+                            contacts=r.contacts_made, last=r.last_contact or "—",
+                            raised=r.problems_raised, open=r.problems_open))
     for f in report.firms:
-        click.echo(f"  {f.name}：最近联系 {f.last_contact or '未联系'}，"
-                   f"联系 {f.contacts} 次，未销号问题 {f.open_problems}")
+        click.echo(cli_word("duty_firm", name=f.name,
+                            last=f.last_contact or cli_word("duty_never"),
+                            contacts=f.contacts, open=f.open_problems))
     _echo_needs_capacity(report.needs_capacity)
 
 
