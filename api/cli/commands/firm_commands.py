@@ -5,17 +5,20 @@ from __future__ import annotations
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
+from duijie.api.cli.words import catalog_word, cli_lang, cli_word, joined
 from duijie.graph.vocab import NEED_STATUS_LABELS, illustrative_mark, problem_label
-from duijie.matcher.programme_conditions import TO_CHECK
 
-FACT_LABELS = {"legal_name": "全称", "region": "地区", "industry": "行业",
-               "revenue_wan": "营业收入（万元）", "employees": "从业人数",
-               "rd_ratio_pct": "研发投入占比（%）", "flags": "资质", "founded_year": "成立年份",
-               "listed": "上市", "group": "所属集团", "website": "网站", "description": "简介",
-               "credit_code": "统一社会信用代码", "name": "企业名称", "today": "申报日期"}
-FACT_LABELS.update({name: words[0] for name, words in TO_CHECK.items()})
-"""How a firm's facts are named in the CLI's Chinese output (the pages' office_fact_* words),
-with the published criteria the graph holds no data for (to check by hand)."""
+
+def fact_label(field: str) -> str:
+    """A firm's fact (or a criterion the graph holds no data for) named as the pages name it,
+    in the CLI's language.
+
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
+    >>> fact_label("revenue_wan"), fact_label("core_ip"), fact_label("odd")
+    ('营业收入（万元）', '核心知识产权', 'odd')
+    """
+    words = catalog_word(f"office_fact_{field}")
+    return field if words.startswith("office_fact_") else words
 
 
 @click.command()
@@ -38,46 +41,49 @@ def firm(app: AppContext, firm_id: str, today: str | None, as_json: bool) -> Non
     if as_json:
         echo_json(profile.to_dict())
         return
-    d = profile.to_dict()
+    d, lang = profile.to_dict(), cli_lang()
     click.echo(f"{d['name']} [{d['id']}]")  # an invented firm's name carries 示意
     for fact in d["facts"]:
         value = fact["value"]
         if isinstance(value, bool):
-            value = "是" if value else "否"
-        value = "、".join(value) if isinstance(value, list) else value
-        click.echo(f"  {FACT_LABELS.get(fact['field'], fact['field'])}：{value}")
+            value = catalog_word("office_yes" if value else "office_no")
+        value = joined(value) if isinstance(value, list) else value
+        click.echo(cli_word("firm_fact", label=fact_label(fact["field"]), value=value))
     for source in d["sources"]:  # where the facts come from, named as the page names them
-        quote = f"：“{source['quote']}”" if source.get("quote") else ""
-        click.echo(f"  来源：{source_words(source, 'zh')}{quote}")
-    click.echo(f"需求（{len(d['needs'])}）：")
+        quote = cli_word("firm_quote", quote=source["quote"]) if source.get("quote") else ""
+        click.echo(cli_word("firm_source", source=source_words(source, lang), quote=quote))
+    click.echo(cli_word("firm_needs", count=len(d["needs"])))
     for need in d["needs"]:
-        status = NEED_STATUS_LABELS["zh"].get(need["status"], need["status"])
-        click.echo(f"  {need['title']}（{status}）")
-    click.echo(f"洽谈（{len(d['meetings'])}）：")
+        status = NEED_STATUS_LABELS[lang].get(need["status"], need["status"])
+        click.echo(cli_word("firm_need", title=need["title"], status=status))
+    click.echo(cli_word("firm_meetings", count=len(d["meetings"])))
     for m in d["meetings"]:
         click.echo(f"  {m['start'] or '—'} {m['helper_name'] or '—'} · {m['event_name'] or '—'}")
-    click.echo(f"问题（{len(d['problems'])}）：")
+    click.echo(cli_word("firm_problems", count=len(d["problems"])))
     for p in d["problems"]:
-        department = p["department"] or "（未分办）"
-        click.echo(f"  {p['title']}｜{department}｜{problem_label(p['state'])}")
-    click.echo("已获认定：" + ("、".join(n["name"] for n in d["programmes_held"]) or "—"))
-    click.echo("已申报：" + ("、".join(n["name"] for n in d["programmes_applied"]) or "—"))
-    click.echo(f"现可申报（{len(d['programmes_now'])}，按价值排序）：")
+        click.echo(cli_word("firm_problem", title=p["title"],
+                            department=p["department"] or cli_word("problem_unassigned"),
+                            state=problem_label(p["state"], lang)))
+    click.echo(cli_word("firm_held", names=joined(n["name"] for n in d["programmes_held"])
+                        or "—"))
+    click.echo(cli_word("firm_applied", names=joined(
+        n["name"] for n in d["programmes_applied"]) or "—"))
+    click.echo(cli_word("firm_now", count=len(d["programmes_now"])))
     for offer in d["programmes_now"]:  # a verdict an invented threshold decides says so
         click.echo(f"  {offer['programme_name']}"
-                   + ("｜符合条件" + illustrative_mark(True) if offer["illustrative"] else ""))
-    click.echo(f"差一项条件（{len(d['programmes_near'])}）：")
+                   + (cli_word("firm_qualifies") if offer["illustrative"] else ""))
+    click.echo(cli_word("firm_near", count=len(d["programmes_near"])))
     for offer in d["programmes_near"]:
-        click.echo(f"  {offer['change']}")
+        click.echo(f"  {offer['change'] if lang == 'zh' else offer['change_en']}")
     if d["data_to_check"]:  # what to ask the firm, so those programmes can be decided
-        click.echo(f"待核实的数据（{len(d['data_to_check'])}，企业尚未提供，"
-                   "下列项目因此无法判断）：")
+        click.echo(cli_word("firm_to_check", count=len(d["data_to_check"])))
         for item in d["data_to_check"]:
-            names = "、".join(p["name"] for p in item["programmes"])
-            click.echo(f"  {item['text']}：关系到 {len(item['programmes'])} 个项目（{names}）")
+            click.echo(cli_word("firm_decides", text=item["text"] if lang == "zh"
+                                else item["text_en"], count=len(item["programmes"]),
+                                names=joined(p["name"] for p in item["programmes"])))
     if d["programmes_without_rules"]:  # said, so their absence above is not a verdict
-        click.echo(f"申报条件未录入，请以当年申报通知为准（{len(d['programmes_without_rules'])}）："
-                   + "、".join(p["name"] for p in d["programmes_without_rules"]))
+        click.echo(cli_word("firm_no_rules", count=len(d["programmes_without_rules"]),
+                            names=joined(p["name"] for p in d["programmes_without_rules"])))
 
 
 @click.command()
@@ -99,19 +105,21 @@ def push(app: AppContext, programme_id: str, today: str | None, as_json: bool) -
     if as_json:
         echo_json(result.to_dict())
         return
-    d = result.to_dict()
-    click.echo(f"{d['programme_name']}：可推送 {d['count']} 家"
-               f"{illustrative_mark(d['verdict_illustrative'])}（查验 {d['checked']} 家，"
-               f"已获认定 {d['holders']} 家、已申报 {d['applied']} 家不再推送）")
+    d, lang = result.to_dict(), cli_lang()
+    click.echo(cli_word("push_head", name=d["programme_name"], count=d["count"],
+                        mark=illustrative_mark(d["verdict_illustrative"], lang),
+                        checked=d["checked"], holders=d["holders"], applied=d["applied"]))
     for f in d["firms"]:
-        click.echo(f"  {f['name']}（{f['region'] or '—'}，{f['industry'] or '—'}）[{f['id']}]")
+        click.echo(cli_word("push_firm", name=f["name"], region=f["region"] or "—",
+                            industry=f["industry"] or "—") + f"[{f['id']}]")
     if d["to_check"]:
-        click.echo(f"数据不全、需核实 {len(d['to_check'])} 家：")
+        click.echo(cli_word("push_to_check", count=len(d["to_check"])))
         for f in d["to_check"]:
-            said = [f"缺 {'、'.join(FACT_LABELS.get(m, m) for m in f['missing'])}"] * bool(
-                f["missing"]) + [f"待核实 {'、'.join(FACT_LABELS[m] for m in f['to_check'])}"
-                                 ] * bool(f["to_check"])
-            click.echo(f"  {f['name']}：{'；'.join(said)}")
+            said = [cli_word("push_missing", fields=joined(fact_label(m) for m in f["missing"]))
+                    ] * bool(f["missing"]) + [cli_word("push_unknown", fields=joined(
+                        fact_label(m) for m in f["to_check"]))] * bool(f["to_check"])
+            click.echo(cli_word("push_line", name=f["name"],
+                                said=("；" if lang == "zh" else "; ").join(said)))
 
 
 @click.command("programme-status")
@@ -138,9 +146,10 @@ def programme_status(app: AppContext, firm_id: str, programme_id: str, status: s
     if as_json:
         echo_json(standing.to_dict())
         return
-    shown = {"applied": "已申报", "holds": "已获认定", "none": "未申报"}[standing.status]
-    click.echo(f"{standing.firm_name}｜{standing.programme_name}：{shown}"
-               f"{'（' + standing.on + '）' if standing.on else ''}")
+    click.echo(cli_word("status_line", firm=standing.firm_name,
+                        programme=standing.programme_name,
+                        status=cli_word(f"status_{standing.status}"),
+                        on=cli_word("status_on", on=standing.on) if standing.on else ""))
 
 
 def register(group: click.Group) -> None:
