@@ -251,6 +251,8 @@ REASON_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("abbreviation", r"^(?P<short>\S+) may abbreviate (?P<name>.+): (?P<reading>\S+)$"),
         ("ambiguous", r"^ambiguous: (?P<count>\d+) organisations match as well$"),
         ("closer_match", r"^a closer match exists: (?P<name>.+)$"),
+        ("seed_record", r"^seed record (?P<name>.+) \((?P<id>[^)\s]+)\): the resolver says "
+                        r"(?P<decision>\w+)$"),
     ))
 
 

@@ -74,7 +74,8 @@ def test_two_scorers_measured_and_compared(files):
         - data["comparison"]["scorers"]["bm25"]["ndcg"]["value"], abs=1e-6)
     text = run("evaluate", "affinity", "--labels", str(files["labels"]), "--scores",
                str(files["bm25"]))
-    assert text.returncode == 0 and "bm25: ndcg" in text.stdout
+    assert text.returncode == 0 and "bm25: NDCG " in text.stdout and "召回率 " in text.stdout
+    assert "recall" not in text.stdout and "labelled pairs" not in text.stdout  # Chinese
 
 
 def _write(path: Path, lines: list[str]) -> Path:

@@ -8,7 +8,7 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-from duijie.api.cli.words import catalog_word, cli_lang, cli_word
+from duijie.api.cli.words import catalog_word, cli_lang, cli_word, joined
 
 
 @click.group(cls=SuggestingGroup)
@@ -56,14 +56,25 @@ def affinity(labels_path: Path, score_specs: tuple[str, ...], k: int, relevant_f
     click.echo(cli_word("evaluate_head", queries=data["queries"],
                         pairs=data["labelled_pairs"], k=k, relevant=relevant_from))
     for name, measures in data["comparison"]["scorers"].items():
-        parts = [f"{m} {e['value']:.3f} [{e['low']:.3f}–{e['high']:.3f}]"
+        parts = [f"{measure_word(m)} {e['value']:.3f} [{e['low']:.3f}–{e['high']:.3f}]"
                  for m, e in measures.items()]
-        click.echo(f"{name}: " + ", ".join(parts))
+        click.echo(f"{name}: " + joined(parts))
     for row in data["table"][1:]:
         verdict = cli_word("evaluate_real" if row["real"] else "evaluate_not_shown")
         click.echo(f"{row['scorer']} − {data['comparison']['reference']} NDCG@{k}: "
                    f"{row['difference']:+.3f} [{row['difference_low']:+.3f}–"
                    f"{row['difference_high']:+.3f}] {verdict}")
+
+
+def measure_word(measure: str) -> str:
+    """A measure's name in the CLI's language (NDCG and MRR keep their initials).
+
+    >>> import os; os.environ.pop("DUIJIE_LANG", None) and None
+    >>> measure_word("recall"), measure_word("ndcg"), measure_word("odd")
+    ('召回率', 'NDCG', 'odd')
+    """
+    words = catalog_word(f"cli_measure_{measure}")
+    return measure if words.startswith("cli_measure_") else words
 
 
 @evaluate.command()

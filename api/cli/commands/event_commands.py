@@ -259,7 +259,10 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
 
     def show(stage: str) -> None:  # stages on a terminal; Ctrl-C cancels the job
         if sys.stderr.isatty():
-            click.echo("\r" + pad(cli_word("plan_stage", stage=stage), 24), err=True, nl=False)
+            code = stage.replace(" ", "_").replace("-", "_")
+            words = catalog_word(f"cli_plan_stage_{code}")
+            shown = stage if words.startswith("cli_plan_stage_") else words
+            click.echo("\r" + pad(cli_word("plan_stage", stage=shown), 30), err=True, nl=False)
 
     job = Job(lambda progress, cancelled: event_plan(
         app.store, event_id, use_recommender=not simple_scores, solver=solver,
