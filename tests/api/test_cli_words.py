@@ -73,12 +73,12 @@ def chinese_words(text: str, data: str) -> list[str]:
 
     >>> chinese_words("Recommendations: 红外降噪 [need:1]  score 0.9", "红外降噪需求")
     []
-    >>> chinese_words("推荐结果：红外降噪", "红外降噪")
-    ['推荐结果：红外降噪']
+    >>> chinese_words("推荐结果：红外降噪（示意）", "红外降噪")
+    ['推荐结果']
     """
-    runs = CJK.findall(TYPED.sub(" ", text))
-    return [r for r in runs if r.strip("（）()、，：；· ") and r not in data
-            and r.strip() not in ("（示意）", "示意")]
+    pieces = (p for run in CJK.findall(TYPED.sub(" ", text))
+              for p in re.split(r"[（）()、，：；“”·—…\s]+|示意", run))
+    return [p for p in pieces if p and p not in data]
 
 
 def english(*args: str, db: Path):

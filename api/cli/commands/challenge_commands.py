@@ -63,7 +63,7 @@ def challenges(ctx: click.Context, region: str | None, industry: str | None, sup
         click.echo(cli_word("challenges_unthemed", count=d["unthemed"]))
     for i, theme in enumerate(d["themes"], 1):
         mark = cli_word("challenges_pinned") if theme["pinned"] else ""
-        click.echo(f"{i}. {theme['name']}{mark} [{theme['id']} rev {theme['rev']}]")
+        click.echo(f"{i}. {theme['name']}{mark} [{theme['id']} --rev {theme['rev']}]")
         click.echo(cli_word("challenges_terms", terms=joined(theme["terms"]) or "—"))
         click.echo(cli_word("challenges_firms", firms=joined(f["name"] for f in theme["firms"])))
         for need in theme["needs"]:
