@@ -19,7 +19,7 @@ def _short_reasons(reasons: list, terms: int = 3, lang: str = "zh") -> str:
     '共同主题：红外；同在西安'
     >>> _short_reasons([reason("text_match", {"terms": ["红外探测", "噪声"]}),
     ...                 reason("shared_topic", {"topic": "红外探测"})], lang="en")
-    '红外探测, 噪声 | shared topic: 红外探测'
+    '红外探测, 噪声 | Shared topic: 红外探测'
     """
     read = [as_reason(r) for r in reasons]
     text = next((r for r in read if r["code"] == MatchReason.TEXT_MATCH), None)
@@ -85,8 +85,8 @@ def render_replay(replay: EventReplay, lang: str = "zh") -> str:
     赴西安精准对接“三服务”活动 · 西安 · 2019-05-23 – 2019-05-23
     >>> len(text.splitlines()) < 80
     True
-    >>> print(render_replay(replay, "en").splitlines()[1][:25])
-    invite 12 experts/institu
+    >>> render_replay(replay, "en").splitlines()[1].startswith("invite ")
+    True
     """
     from duijie.api.cli.words import note_words
 
