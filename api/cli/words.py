@@ -163,6 +163,18 @@ def reason_words(reason: str) -> str:
     return catalog_word(f"review_reason_{found.code}", **found.values)
 
 
+def catalog_word_or(key: str, fallback: str) -> str:
+    """The catalog's word for `key` in the CLI's language, or `fallback` when it has none
+    (a stage or field code the catalog does not know is shown as it is).
+
+    >>> import os; os.environ.pop(LANG_ENV, None) and None
+    >>> catalog_word_or("office_fact_region", "region"), catalog_word_or("cli_nope", "nope")
+    ('地区', 'nope')
+    """
+    words = catalog_word(key)
+    return fallback if words == key else words
+
+
 def cli_word(key: str, **values: object) -> str:
     """A line of the command line (``cli_<key>`` of the catalog) in the CLI's language.
 

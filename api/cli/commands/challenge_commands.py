@@ -8,7 +8,7 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-from duijie.api.cli.words import catalog_word, cli_word, joined, pad
+from duijie.api.cli.words import catalog_word_or, cli_word, joined, pad
 
 
 def stage_words(stage: str) -> str:
@@ -18,8 +18,7 @@ def stage_words(stage: str) -> str:
     >>> stage_words("reading"), stage_words("odd")
     ('正在读取未结需求', 'odd')
     """
-    words = catalog_word(f"challenges_stage_{stage}")
-    return stage if words.startswith("challenges_stage_") else words
+    return catalog_word_or(f"challenges_stage_{stage}", stage)
 
 
 @click.group(cls=SuggestingGroup, invoke_without_command=True)

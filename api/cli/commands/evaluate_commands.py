@@ -8,7 +8,7 @@ import click
 
 from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-from duijie.api.cli.words import catalog_word, cli_lang, cli_word, joined
+from duijie.api.cli.words import catalog_word_or, cli_lang, cli_word, joined
 
 
 @click.group(cls=SuggestingGroup)
@@ -73,8 +73,7 @@ def measure_word(measure: str) -> str:
     >>> measure_word("recall"), measure_word("ndcg"), measure_word("odd")
     ('召回率', 'NDCG', 'odd')
     """
-    words = catalog_word(f"cli_measure_{measure}")
-    return measure if words.startswith("cli_measure_") else words
+    return catalog_word_or(f"cli_measure_{measure}", measure)
 
 
 @evaluate.command()
@@ -144,9 +143,9 @@ def learn(app: AppContext, as_json: bool) -> None:
     def report(progress, stage: str, done: int = 0, total: int = 0) -> None:
         progress(stage, done, total)
         if stage != shown["stage"]:  # one line a stage
-            words = catalog_word(f"cli_learn_stage_{stage}")
-            click.echo(cli_word("learn_stage", stage=stage if words.startswith("cli_")
-                                else words) + (f" ({total})" if total else ""), err=True)
+            words = catalog_word_or(f"cli_learn_stage_{stage}", stage)
+            click.echo(cli_word("learn_stage", stage=words) + (f" ({total})" if total else ""),
+                       err=True)
         shown["stage"] = stage
 
     job = Job(lambda progress, cancelled: learn_ranking(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from duijie.api.cli.commands import SuggestingGroup
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
 from duijie.api.cli.words import (
     catalog_word,
+    catalog_word_or,
     cli_lang,
     cli_word,
     event_words,
@@ -259,9 +261,7 @@ def plan(app: AppContext, event_id: str, solver: str, simple_scores: bool,
 
     def show(stage: str) -> None:  # stages on a terminal; Ctrl-C cancels the job
         if sys.stderr.isatty():
-            code = stage.replace(" ", "_").replace("-", "_")
-            words = catalog_word(f"cli_plan_stage_{code}")
-            shown = stage if words.startswith("cli_plan_stage_") else words
+            shown = catalog_word_or("cli_plan_stage_" + re.sub(r"[ -]", "_", stage), stage)
             click.echo("\r" + pad(cli_word("plan_stage", stage=shown), 30), err=True, nl=False)
 
     job = Job(lambda progress, cancelled: event_plan(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from duijie.api.cli.context import AppContext, echo_json, json_option, pass_app
-from duijie.api.cli.words import catalog_word, cli_lang, cli_word, joined
+from duijie.api.cli.words import catalog_word, catalog_word_or, cli_lang, cli_word, joined
 from duijie.graph.vocab import NEED_STATUS_LABELS, illustrative_mark, problem_label
 
 
@@ -17,8 +17,7 @@ def fact_label(field: str) -> str:
     >>> fact_label("revenue_wan"), fact_label("core_ip"), fact_label("odd")
     ('营业收入（万元）', '核心知识产权', 'odd')
     """
-    words = catalog_word(f"office_fact_{field}")
-    return field if words.startswith("office_fact_") else words
+    return catalog_word_or(f"office_fact_{field}", field)
 
 
 @click.command()
