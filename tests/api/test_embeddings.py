@@ -152,7 +152,7 @@ def test_recommend_reads_the_stored_embeddings_on_the_cli_and_the_web(tmp_path):
 
     made = cli(db, "embeddings", "--json")
     assert made.returncode == 0, made.stderr
-    assert "encoding" in made.stderr  # progress, as the job reports it
+    assert "编码 " in made.stderr and "encoding" not in made.stderr  # progress, in Chinese
     assert json.loads(made.stdout)["path"] == str(db) + ".embeddings.npz"
 
     after = json.loads(cli(db, *ask).stdout)
