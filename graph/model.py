@@ -531,9 +531,11 @@ class Provenance:
         return cls(**data)
 
 
-MARKED_KINDS = frozenset({"Enterprise", "Institute", "Expert", "Need", "Event", "Programme"})
+MARKED_KINDS = frozenset({"Enterprise", "Institute", "Expert", "Need", "Event", "Programme",
+                          "Official"})
 """Kinds whose invented records are facts about someone and are marked 示意 wherever shown
-(vocabulary kinds, regions, topics and industries, are scaffolding, not claims)."""
+(a generated contact official is an invented person too; vocabulary kinds, regions, topics
+and industries, are scaffolding, not claims)."""
 
 
 def shown_name(kind: str | None, props: dict[str, Any], fallback: str = "",

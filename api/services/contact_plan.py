@@ -166,11 +166,11 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
     onames = {o.id: o for o in officials}
     by_id = {f.id: f for f in firms}
     rows = [ContactAssignment(a.firm, by_id[a.firm].shown_name, a.official,
-                              onames[a.official].name, onames[a.official].props["department"],
+                              onames[a.official].shown_name, onames[a.official].props["department"],
                               a.score, [{"code": c, "value": v} for c, v in a.reasons],
                               a.source, by_id[a.firm].illustrative)
             for a in plan.assignments]
-    load = [OfficialLoad(o.id, o.name, o.props["department"], o.props.get("capacity", 20),
+    load = [OfficialLoad(o.id, o.shown_name, o.props["department"], o.props.get("capacity", 20),
                          plan.load.get(o.id, 0)) for o in officials]
     held = defaultdict(int)
     for e in existing:
@@ -179,7 +179,7 @@ def plan_contacts(store: GraphStore, *, firm_ids: list[str] | None = None, fresh
                              sum(1 for a in plan.assignments if a.source == "capacity"),
                              sum(1 for a in plan.assignments if a.source == "kept"),
                              plan.total_score, rows, load, plan.unassigned, plan.diagnostics,
-                             [NeedsCapacity(o.id, o.name, o.props["department"], held[o.id])
+                             [NeedsCapacity(o.id, o.shown_name, o.props["department"], held[o.id])
                               for o in sorted(left_out, key=lambda o: o.name)])
 
 

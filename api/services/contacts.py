@@ -122,7 +122,7 @@ def record_contact(store: GraphStore, official_id: str, firm_id: str, *, on: str
                       replace_props=True, expect_rev=official.rev, where="contact")
     store.apply(batch)
     on_duty = bool(store.find_edges("contact_for", src=official_id, dst=firm_id, limit=1))
-    return ContactRecorded(official.id, official.name, firm.id, firm.shown_name, day, on_duty,
+    return ContactRecorded(official.id, official.shown_name, firm.id, firm.shown_name, day, on_duty,
                            note, views, firm.illustrative)
 
 
@@ -143,7 +143,7 @@ def contact_duty(store: GraphStore, *, official_id: str | None = None,
         raised = [problems[pid] for c in contacts for pid in c.get("problems", [])
                   if pid in problems]
         contacted = {c["firm"] for c in contacts}
-        rows.append(DutyRow(o.id, o.name, o.props["department"], o.props.get("capacity", 20),
+        rows.append(DutyRow(o.id, o.shown_name, o.props["department"], o.props.get("capacity", 20),
                             len(assigned[o.id]), len(assigned[o.id] & contacted), len(contacts),
                             max((c["on"] for c in contacts), default=None), len(raised),
                             sum(1 for p in raised if p.state != "closed"),
@@ -162,4 +162,4 @@ def contact_duty(store: GraphStore, *, official_id: str | None = None,
                                   fid in nodes and nodes[fid].illustrative))
     rows.sort(key=lambda r: (r.department, r.name))
     return DutyReport(today, rows, firms,
-                      sorted(o.name for o in officials if needs_capacity(o)))
+                      sorted(o.shown_name for o in officials if needs_capacity(o)))

@@ -36,7 +36,7 @@ class OfficialView(Result):
     @classmethod
     def of(cls, node: Node) -> OfficialView:
         p = node.props
-        return cls(node.id, node.name, p["department"], p.get("title"), p.get("fields", []),
+        return cls(node.id, node.shown_name, p["department"], p.get("title"), p.get("fields", []),
                    p.get("regions", []), p.get("capacity", 20), node.rev,
                    needs_capacity(node))
 
