@@ -33,6 +33,7 @@ from duijie.api.services.outcomes import overdue_follow_ups
 from duijie.graph.model import Node
 from duijie.graph.store import GraphStore, iter_nodes
 from duijie.graph.vocab import NeedStatus
+from duijie.matcher.region_paths import normalise_place
 
 OPERATOR = Viewer.operator()  # the command line: sees everything
 UPCOMING_EVENTS = 10
@@ -48,7 +49,8 @@ class StatusCount(Result):
 
 @dataclass
 class RegionCount(Result):
-    """`region` is the region as the records name it; None for needs without one."""
+    """`region` is the region as most of its records name it (the spellings of one place,
+    绍兴市 and 绍兴, counted together); None for needs without one."""
 
     region: str | None
     count: int
@@ -112,12 +114,16 @@ def dashboard(store: GraphStore, *, viewer: Viewer = OPERATOR,
     firms = {n.id: n for n in iter_nodes(store, "Enterprise")}
     by_status: Counter[str] = Counter()
     by_region: Counter[str | None] = Counter()
+    spellings: dict[str | None, Counter[str]] = {}
     for record in visible_needs(store, viewer):  # the same rule as every needs list
         need, firm = record.node, record.firm
         by_status[need.props.get("status") or NeedStatus.SUBMITTED] += 1
-        by_region[need.props.get("region") or (firm.props.get("region") if firm else None)] += 1
+        region = need.props.get("region") or (firm.props.get("region") if firm else None)
+        place = normalise_place(region) if region else None  # 柯桥区 and 柯桥: one place
+        by_region[place] += 1
+        spellings.setdefault(place, Counter())[region] += 1
     statuses = [StatusCount(s.value, by_status.get(s.value, 0)) for s in NeedStatus]
-    regions = [RegionCount(r, c) for r, c in
+    regions = [RegionCount(_commonest(spellings[r]), c) for r, c in
                sorted(by_region.items(), key=lambda rc: (-rc[1], rc[0] is None, rc[0] or ""))]
 
     events = {n.id: n for n in iter_nodes(store, "Event")
@@ -142,6 +148,12 @@ def dashboard(store: GraphStore, *, viewer: Viewer = OPERATOR,
                      overdue[:OVERDUE_SHOWN],
                      [_event_date(e) for e in upcoming[:UPCOMING_EVENTS]],
                      [_event_date(e) for e in recent[:RECENT_EVENTS]])
+
+
+def _commonest(spellings: Counter[str]) -> str | None:
+    """The spelling most records give a place (the shorter on a tie): 柯桥区 × 6 and
+    柯桥 × 1 are shown as 柯桥区."""
+    return min(spellings, key=lambda s: (-spellings[s], len(s or ""), s or ""))
 
 
 def _regions(node: Node | None) -> set[str]:

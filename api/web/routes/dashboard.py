@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse
 from duijie.api.services.dashboard import Dashboard, dashboard
 from duijie.api.web.deps import OrganiserSession, StoreDep, viewer_of
 from duijie.graph.accounts import Session
-from duijie.graph.vocab import NEED_STATUS_LABELS
 
 router = APIRouter(tags=["dashboard"])
 
@@ -28,10 +27,9 @@ def dashboard_api(store: StoreDep, session: OrganiserSession,
 
 def dashboard_page(request: Request, session: Session) -> HTMLResponse:
     """The organisers' home page (`/`)."""
-    from duijie.api.web.pages import language, render
+    from duijie.api.web.pages import render
 
     board = dashboard(request.app.state.store, viewer=viewer_of(session))
-    labels = NEED_STATUS_LABELS.get(language(request), NEED_STATUS_LABELS["zh"])
     top = max((s.count for s in board.needs_by_status), default=0) or 1
-    return render(request, "dashboard.html", session=session, board=board,
-                  status_labels=labels, bar_scale=top)
+    # statuses in the needs list's words, each a link to those needs
+    return render(request, "dashboard.html", session=session, board=board, bar_scale=top)
