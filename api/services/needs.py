@@ -179,6 +179,7 @@ class NeedSummary(Result):
     # the need itself is invented: pages mark its title 示意 (the title is the field a
     # client edits, so it is kept as stored)
     title_illustrative: bool = False
+    firm_region: str | None = None  # where the firm is: a list shows it for a need without one
 
     @classmethod
     def of(cls, record: NeedRecord) -> NeedSummary:
@@ -190,7 +191,8 @@ class NeedSummary(Result):
                    p.get("submitted_at"), record.firm.id if record.firm else None,
                    record.firm.shown_name if record.firm else None, record.node.rev,
                    record.node.illustrative or bool(record.firm and record.firm.illustrative),
-                   bool(record.firm and record.firm.illustrative), record.node.illustrative)
+                   bool(record.firm and record.firm.illustrative), record.node.illustrative,
+                   record.firm.props.get("region") if record.firm else None)
 
 
 @dataclass

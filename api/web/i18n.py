@@ -45,8 +45,14 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
 
     >>> translate("signed_in_as", "en")
     'Signed in as'
+    >>> translate("events_meetings_count", "en", count=1), translate(
+    ...     "events_meetings_count", "en", count=2)
+    ('1 meeting', '2 meetings')
     """
-    text = catalog().get(lang, catalog()[DEFAULT_LANGUAGE]).get(key, key)
+    words = catalog().get(lang, catalog()[DEFAULT_LANGUAGE])
+    if values.get("count") == 1 and f"{key}_one" in words:  # "1 meeting", not "1 meetings"
+        key = f"{key}_one"
+    text = words.get(key, key)
     return text.format(**values) if values else text
 
 
@@ -57,3 +63,14 @@ def pick_language(chosen: str | None) -> str:
     whatever language a shared computer's browser was installed in.
     """
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def moment(stamp: str | None) -> str:
+    """A stored UTC timestamp as a person reads it: to the minute, the zone named.
+
+    >>> moment("2026-12-04T20:39:03+00:00"), moment("2026-12-04"), moment(None)
+    ('2026-12-04 20:39 UTC', '2026-12-04', '')
+    """
+    if not stamp:
+        return ""
+    return f"{stamp[:10]} {stamp[11:16]} UTC" if len(stamp) > 10 else stamp

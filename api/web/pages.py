@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from duijie.api.services.accounts import log_in, log_out
 from duijie.api.web.deps import SESSION_COOKIE, AccountsDep, analyst_may_open
 from duijie.api.web.eligibility_words import TEMPLATE_FUNCTIONS
-from duijie.api.web.i18n import pick_language, translate
+from duijie.api.web.i18n import moment, pick_language, translate
 from duijie.api.web.source_words import TEMPLATE_FUNCTIONS as SOURCE_FUNCTIONS
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import DuijieError, Forbidden, Refusal, Unauthorized, at
@@ -45,6 +45,7 @@ def _marks_in_page_language(context: Any, value: Any) -> Any:
 
 
 templates.env.finalize = _marks_in_page_language
+templates.env.filters["moment"] = moment  # a stored timestamp, to the minute
 templates.env.globals.update(TEMPLATE_FUNCTIONS)  # programme conditions, in the page's words
 templates.env.globals.update(SOURCE_FUNCTIONS)  # where a fact came from, in its words
 LOGIN_CSRF_COOKIE = "duijie_login_csrf"
@@ -160,7 +161,9 @@ def home(request: Request) -> HTMLResponse:
         return dashboard_page(request, session)
     if session.user.role is Role.ANALYST:
         return RedirectResponse("/analysis", status_code=303)
-    return render(request, "home.html", session=session)
+    from duijie.api.web.member_home import member_home
+
+    return member_home(request, session)
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -12,15 +12,17 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from duijie.api.services.report_figures import report_figures
-from duijie.api.web.i18n import pick_language, translate
+from duijie.api.web.i18n import moment, pick_language, translate
 
 HERE = Path(__file__).parent
 
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(HERE / "templates"),
-                       autoescape=select_autoescape(["html"]))
+    env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                      autoescape=select_autoescape(["html"]))
+    env.filters["moment"] = moment  # the pages' filters the shared template uses
+    return env
 
 
 def translator(lang: str):

@@ -45,7 +45,7 @@ def test_the_dashboard_shows_needs_follow_ups_and_events(page):
     screenshot(page, "dashboard-zh")
     page.click("header a.lang")
     assert page.locator("h1").inner_text().startswith("Dashboard")
-    assert "matched" in page.locator("#needs-by-status").inner_text()
+    assert "Matched" in page.locator("#needs-by-status").inner_text()  # as the needs list
     page.click("header a.lang")
 
 
@@ -87,7 +87,7 @@ def test_an_import_is_previewed_then_confirmed_and_the_review_queue_decided(page
     dali = cards.filter(has_text="大力科技")
     dali.locator("button.accept").click()
     page.wait_for_url("**/reviews?decided=*")
-    assert page.locator(".notice").inner_text() == "已合并为同一机构。"
+    assert page.locator(".notice").inner_text() == "已将“大力科技”合并到“浙江大立科技”。"
     cards.filter(has_text="海康微视").locator("button.reject").click()
     page.wait_for_url("**/reviews?decided=*&outcome=reject")
     assert "不再询问" in page.locator(".notice").inner_text()

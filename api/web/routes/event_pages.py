@@ -91,7 +91,11 @@ def events_page(request: Request, store: StoreDep) -> Response:
     if isinstance(session, Response):
         return session
     events = events_for(store, viewer_of(session)).events
-    return render(request, "events_list.html", session=session, events=events)
+    # the latest first, as an organiser looks for the next or the last event; undated last
+    dated = sorted((e for e in events if e.start_date), key=lambda e: e.start_date,
+                   reverse=True)
+    undated = [e for e in events if not e.start_date]
+    return render(request, "events_list.html", session=session, events=dated + undated)
 
 
 def _choices(store, detail) -> dict[str, list[dict[str, str]]]:

@@ -102,8 +102,9 @@ def export(store: StoreDep, accounts: AccountsDep, session: OrganiserSession) ->
 def imports_page(request: Request, jobs: JobsDep, session: OrganiserSession) -> HTMLResponse:
     from duijie.api.web.pages import render
 
+    chosen = request.query_params.get("kind")  # a link from another page picks the kind
     return render(request, "imports.html", session=session, jobs=jobs.list().items[:20],
-                  kinds=IMPORT_KINDS)
+                  kinds=IMPORT_KINDS, chosen=chosen if chosen in IMPORT_KINDS else None)
 
 
 @router.post("/imports", include_in_schema=False)

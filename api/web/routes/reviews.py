@@ -51,8 +51,11 @@ def reviews_page(request: Request, store: StoreDep, session: OrganiserSession,
 
     queue = review_queue(store, status, viewer=viewer_of(session))
     lang = language(request)
+    # the notice names the pair just decided (it has left the open queue)
+    decided_case = next((c for c in review_queue(store, "all", viewer=viewer_of(session)).items
+                         if c.id == decided), None) if decided else None
     return render(request, "reviews.html", session=session, queue=queue, status=status,
-                  kind_name=lambda kind: kind_label(kind, lang),
+                  kind_name=lambda kind: kind_label(kind, lang), decided_case=decided_case,
                   decided=decided, outcome=outcome if outcome in ("accept", "reject") else None)
 
 
