@@ -181,5 +181,30 @@ def test_a_need_without_a_region_shows_where_its_firm_is(server, browser):  # no
     page.goto(server.url + "/needs?region=杭州&lang=zh")
     assert page.locator("tr[data-need='need:ill-0040']").count() == 1
     page.goto(server.url + "/needs/need:ill-0040?lang=en")
-    assert "Not given (the firm is in 杭州)" in page.locator("main").inner_text()
+    text = page.locator("main").inner_text()
+    assert "Not given (the firm is in 杭州)" in text
+    assert "Budget\tCNY 800,000" in text or "Budget\nCNY 800,000" in text, text  # 80 万元
+    page.close()
+
+
+def test_an_overdue_follow_up_on_the_dashboard_opens_its_meeting(server, browser):  # noqa: F811
+    xian = "evt:xian-docking-2019-05"
+    with signed_in(server, "wang") as org:
+        invited = org.post(f"/api/events/{xian}/participants", json={
+            "participants": ["ent:ill-ruiguang-laser", "exp:xian-han-zhenyu"]})
+        assert invited.status_code == 200, invited.text
+        job = ended_job(org, "/api/jobs/" + org.post(f"/api/events/{xian}/plan",
+                                                     json={}).json()["id"])
+        assert job["status"] == "done", job
+        meeting = job["result"]["meetings"][0]["meeting_id"]
+        follow = org.post(f"/api/meetings/{meeting}/follow-ups", json={
+            "action": "寄送样品", "owner": "张工", "due": "2019-06-30"})
+        assert follow.status_code == 201, follow.text
+    page = signed_in_page(browser, server, "wang")
+    page.goto(server.url + "/?lang=zh")
+    row = page.locator("#overdue tr", has_text="寄送样品")
+    assert row.locator("a").first.get_attribute("href") == f"/meetings/{meeting}"
+    row.locator("a").first.click()
+    page.wait_for_url(re.compile(r"/meetings/"))
+    assert "寄送样品" in page.locator("main").inner_text()
     page.close()
