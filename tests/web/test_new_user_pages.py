@@ -208,3 +208,16 @@ def test_an_overdue_follow_up_on_the_dashboard_opens_its_meeting(server, browser
     page.wait_for_url(re.compile(r"/meetings/"))
     assert "寄送样品" in page.locator("main").inner_text()
     page.close()
+
+
+def test_a_firm_page_gives_money_in_one_unit_per_language(server, browser):  # noqa: F811
+    page = signed_in_page(browser, server, "wang")
+    page.goto(server.url + "/firms/ent:ill-firm-002?lang=en")
+    near = page.locator("ul.near li").all_inner_texts()
+    assert near and all("× 10,000 yuan" not in line for line in near), near
+    assert any(line.endswith("· about CNY 1,000,000") for line in near), near
+    assert "7811.0" not in page.locator("#facts").inner_text()  # revenue as 7,811
+    page.goto(server.url + "/firms/ent:ill-firm-002?lang=zh")
+    assert any(line.endswith("· 约 100 万元")
+               for line in page.locator("ul.near li").all_inner_texts())
+    page.close()
