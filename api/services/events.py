@@ -314,15 +314,19 @@ def set_props(batch: WriteBatch, node_id: str, kind: str,
 def advance_need(store: GraphStore, batch: Any, need_id: str, status: str) -> None:
     """Move a need forward (submitted → matched → met → signed); never backwards.
 
-    `not_pursued` applies unless the need is already signed.
+    `not_pursued` applies unless the need is already signed. A need recorded as not
+    pursued stays so when a plan proposes it again (planning never undoes what was
+    recorded); a meeting held or a signing recorded afterwards moves it on.
     """
     node = batch.nodes.get(need_id) or store.get_node(need_id)
     current = node.props.get("status", NeedStatus.SUBMITTED)
     if status == NeedStatus.NOT_PURSUED:
         if current == NeedStatus.SIGNED:
             return
-    elif (NEED_PROGRESS.get(status, 0) <= NEED_PROGRESS.get(current, 0)
-          and current != NeedStatus.NOT_PURSUED):
+    elif current == NeedStatus.NOT_PURSUED:
+        if status == NeedStatus.MATCHED:
+            return
+    elif NEED_PROGRESS.get(status, 0) <= NEED_PROGRESS.get(current, 0):
         return
     set_props(batch, need_id, "Need", {"status": str(status)})
 

@@ -228,3 +228,16 @@ def test_recommend_notes_are_in_one_language(demo) -> None:
                           "--k", "30", db=db).stdout
     assert "Why: only " in narrowed_en and "Left out: not in 西安 " in narrowed_en
     assert chinese_words(narrowed_en, data) == [], narrowed_en
+
+
+def test_a_seed_records_review_reason_names_it_without_its_id(monkeypatch) -> None:
+    """The review queue's reason for a stored record that may be a seed organisation
+    reads its name in the CLI's language, never the seed's id (nor the resolver's
+    English)."""
+    from duijie.api.cli.words import LANG_ENV, reason_words
+
+    reason = "seed record 浙江大学 (inst:zju): the resolver says review"
+    monkeypatch.delenv(LANG_ENV, raising=False)
+    assert reason_words(reason) == "与种子数据中的 浙江大学 可能是同一机构"
+    monkeypatch.setenv(LANG_ENV, "en")
+    assert reason_words(reason) == "may be the same organisation as the seed record 浙江大学"

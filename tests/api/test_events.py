@@ -157,6 +157,22 @@ def test_dropped_pair_keeps_reason_and_need_not_pursued(store):
     assert store.get_node("need:1").props["status"] == "not_pursued"
 
 
+def test_planning_again_leaves_a_need_not_pursued_as_recorded(store):
+    """A firm that withdrew its need is proposed again by a new plan, but its need stays
+    withdrawn (re-planning set it back to 'matched'); a signing recorded later counts."""
+    from duijie.api.services.needs import OPERATOR, withdraw_need
+
+    plan_event_meetings(store, EVT)
+    assert store.get_node("need:1").props["status"] == "matched"
+    withdraw_need(store, "need:1", viewer=OPERATOR)
+    plan_event_meetings(store, EVT)
+    m = next(m for m in event_meetings(store, EVT) if m.props["firm_id"] == "ent:1")
+    assert store.get_node("need:1").props["status"] == "not_pursued"
+    record_outcome(store, m.id, held=True, intent=True)
+    record_outcome(store, m.id, "m3", ledger="signed", contract_value=50)
+    assert store.get_node("need:1").props["status"] == "signed"
+
+
 def test_bad_outcomes_write_nothing(store):
     plan_event_meetings(store, EVT)
     m = event_meetings(store, EVT)[0]
