@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from duijie.graph.cells import EXCEL_CSV_BOM, safe_cell
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, at
 from duijie.graph.vocab import illustrative_mark
 from duijie.matcher.reasons import render_reason
 
@@ -105,7 +105,7 @@ def render_agenda(items: Sequence[AgendaItem], event: EventInfo, fmt: str, *,
     >>> render_agenda([], EventInfo("evt:x", "x"), "csv")
     Traceback (most recent call last):
     ...
-    duijie.graph.errors.InvalidInput: agenda of evt:x: has no scheduled meetings: run ...
+    duijie.graph.errors.InvalidInput: agenda of x: has no scheduled meetings: schedule ...
     """
     if fmt not in FORMATS:
         raise InvalidInput(f"is not an agenda format; use one of {', '.join(FORMATS)}",
@@ -114,11 +114,24 @@ def render_agenda(items: Sequence[AgendaItem], event: EventInfo, fmt: str, *,
         raise InvalidInput("is not a language; use zh or en", value=lang, where="agenda")
     chosen = agenda_for(items, participant)
     if not chosen:
-        who = f" for {participant}" if participant else ""
-        raise InvalidInput(f"has no scheduled meetings{who}: run `duijie event schedule "
-                           f"{event.id}` first", where=f"agenda of {event.id}")
+        raise nothing_scheduled(event, participant)
     render = {"csv": _csv, "xlsx": _xlsx, "ics": _ics, "html": _html}[fmt]
     return render(chosen, event, LABELS[lang], participant, stamp)
+
+
+def nothing_scheduled(event: EventInfo, who: str | None = None) -> InvalidInput:
+    """The refusal of an agenda with no scheduled meetings (`who`: whose agenda, a name
+    where the caller knows it).
+
+    >>> err = nothing_scheduled(EventInfo("evt:x", "西安对接会"), "甲公司")
+    >>> err.text("zh")
+    '“西安对接会”日程：甲公司没有已排期的会谈：请先为活动排期'
+    """
+    where = at("where.agenda_of", event=event.name)
+    if who:
+        return InvalidInput(key="events.agenda_empty_for", params={"who": who, "event": event.id},
+                            where=where)
+    return InvalidInput(key="events.agenda_empty", params={"event": event.id}, where=where)
 
 
 def _reasons(item: AgendaItem, labels: dict) -> list[str]:

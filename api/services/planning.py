@@ -35,7 +35,7 @@ from duijie.api.services.events import (
     set_props,
 )
 from duijie.api.services.scores import Scorer, recommender_scores, shared_topic_scores
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, at
 from duijie.graph.model import Edge, Node, Provenance, meeting_props, new_id
 from duijie.graph.store import GraphStore
 from duijie.graph.vocab import (
@@ -49,7 +49,13 @@ from duijie.graph.vocab import (
     PairRuleKind,
     RequestStatus,
 )
-from duijie.matcher.agenda import AgendaItem, EventInfo, render_agenda
+from duijie.matcher.agenda import (
+    AgendaItem,
+    EventInfo,
+    agenda_for,
+    nothing_scheduled,
+    render_agenda,
+)
 from duijie.matcher.assignment import MeetingPlan, Participant, PlanRules, plan_meetings
 from duijie.matcher.notes import note
 from duijie.matcher.reasons import as_reason
@@ -235,8 +241,8 @@ def publish_event(store: GraphStore, event_id: str) -> int:
     meetings = [m for m in event_meetings(store, event_id)
                 if m.props.get("status") == MeetingStatus.SCHEDULED]
     if not meetings:
-        raise InvalidInput("has no scheduled meetings to publish: run `duijie event schedule` "
-                           "first", value=event_id, where="publish")
+        raise InvalidInput(key="events.nothing_to_publish", params={"event": event_id},
+                           where=at("where.publish_of", event=event.shown_name))
     with store.batch() as batch:
         for m in meetings:
             set_props(batch, m.id, "Meeting", {"status": MeetingStatus.PUBLISHED.value})
@@ -414,8 +420,10 @@ def event_agenda(store: GraphStore, event_id: str, fmt: str = "html", *,
     own = next((p.get("language") for p in props.get("participants", [])
                 if p["id"] == participant), None)
     lang = lang or (own if own in ("zh", "en") else None) or props.get("language", "zh")
-    data = render_agenda(items, info, fmt, participant=participant, lang=lang)
     who = (store.get_nodes([participant]).get(participant) if participant else None)
+    if not agenda_for(items, participant):  # refused naming the participant, not its id
+        raise nothing_scheduled(info, who.shown_name if who else participant)
+    data = render_agenda(items, info, fmt, participant=participant, lang=lang)
     whole = "全部日程" if lang == "zh" else "programme"
     name = agenda_file_name(props.get("name") or event_id, who.name if who else whole, fmt)
     ascii_stem = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{event_id}-{participant or 'all'}")

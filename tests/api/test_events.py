@@ -251,7 +251,7 @@ def test_cli_end_to_end_on_a_sqlite_file(store, tmp_path, capsys):
     assert "成效记录：“mtg:none” 不是会谈" in capsys.readouterr().err  # in Chinese, as the output
     assert main(["--db", db, "event", "agenda", EVT, "--format", "csv",
                  "--participant", "ent:none"]) == 2
-    assert "no scheduled meetings for ent:none" in capsys.readouterr().err
+    assert "ent:none没有已排期的会谈" in capsys.readouterr().err
 
 
 def test_every_event_command_has_an_example():

@@ -79,7 +79,7 @@ def test_html_is_self_contained_and_escaped():
 def test_empty_agenda_is_a_clear_error(fmt):
     with pytest.raises(InvalidInput, match="no scheduled meetings"):
         render_agenda([], EVENT, fmt)
-    with pytest.raises(InvalidInput, match="for ent:zzz"):
+    with pytest.raises(InvalidInput, match="ent:zzz has no scheduled"):
         render_agenda(ITEMS, EVENT, fmt, participant="ent:zzz")
 
 

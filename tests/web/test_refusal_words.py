@@ -197,3 +197,27 @@ def test_a_stale_edit_of_an_official_names_them_not_their_id(server, pages, api)
         f"{now}): reload and try again")
     stored = [o for o in api.get("/api/officials").json()["officials"] if o["name"] == "赵敏"]
     assert [o["capacity"] for o in stored] == [5]  # nothing written
+
+
+def test_an_event_with_nothing_scheduled(server, pages, api) -> None:
+    """Its agenda (the CLI: by the participant's name) and publishing it (the planner
+    page) are refused in the reader's language; the CLI names the command to run."""
+    made = api.post("/api/events", json={"name": "空排期对接会", "event_id": "evt:unscheduled",
+                                         "days": ["2030-03-02"]})
+    assert made.status_code == 201, made.text
+    args = ("event", "agenda", "evt:unscheduled", "--format", "csv")
+    assert cli(server, *args) == (2, "错误：“空排期对接会”日程：没有已排期的会谈："
+                                     "请先运行 duijie event schedule evt:unscheduled")
+    assert cli(server, *args, "--participant", "ent:dali-technology", english=True) == (
+        2, "error: agenda of 空排期对接会: 浙江大立科技 has no scheduled meetings: "
+           "run `duijie event schedule evt:unscheduled` first")
+    client, csrf = pages
+    sent = client.post("/events/evt:unscheduled/publish", data={"csrf_token": csrf})
+    assert sent.status_code == 303 and "refused=" in sent.headers["location"]
+    back = sent.headers["location"].split("#")[0]
+    assert refusal(client.get(back + "&lang=zh")) == (
+        "未能完成: 发布“空排期对接会”：没有可发布的已排期会谈：请先为活动排期")
+    assert refusal(client.get(back + "&lang=en")) == (
+        "Could not do that: publishing 空排期对接会: has no scheduled meetings to publish: "
+        "schedule the event first")
+    assert api.get("/api/events/evt:unscheduled").json()["status"] != "published"
