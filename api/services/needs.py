@@ -51,6 +51,7 @@ from duijie.graph.errors import (
     InvalidInput,
     NotFound,
     StaleRevision,
+    Where,
     at,
 )
 from duijie.graph.model import Edge, Node, Provenance, new_id, validate_props
@@ -357,8 +358,8 @@ def similar_to(store: GraphStore, title: str, text: str = "", *,
                audit: Audit | None = None) -> SimilarNeeds:
     """Needs like the one being typed, among those the viewer may see only."""
     if len(title) + len(text) > 25_000:
-        raise InvalidInput("is too long to compare (25,000 characters at most)",
-                           value=len(title) + len(text), where="similar needs")
+        raise InvalidInput(key="needs.too_long_to_compare", params={"most": 25_000},
+                           value=len(title) + len(text), where=at("where.similar_needs"))
     records = {r.node.id: r for r in visible_needs(store, viewer)}
     hits = similar_needs(title, text, [
         {"id": i, "title": r.node.props.get("title", ""), "text": r.node.props.get("text", "")}
@@ -384,16 +385,17 @@ def check_need(fields: Mapping[str, Any], *, today: str | None = None) -> NeedCh
 
 # -- writing ------------------------------------------------------------------------
 
-def _split(fields: Mapping[str, Any], where: str) -> tuple[dict[str, Any], str | None]:
+def _split(fields: Mapping[str, Any], where: Where) -> tuple[dict[str, Any], str | None]:
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
-        raise InvalidInput(f"cannot be set here (fields: {', '.join(EDITABLE)})",
+        raise InvalidInput(key="needs.not_editable", params={"fields": list(EDITABLE)},
                            value=unknown, where=where)
     props = {k: v for k, v in fields.items() if k != "confidentiality"}
     level = fields.get("confidentiality")
     if level is not None and level not in values(Confidentiality):
-        raise InvalidInput("is not a confidentiality level (public, internal, confidential)",
-                           value=level, where=f"{where}, field confidentiality")
+        raise InvalidInput(key="needs.not_confidentiality",
+                           params={"levels": values(Confidentiality)}, value=level,
+                           where=where.then("field.confidentiality"))
     return props, level
 
 
@@ -417,7 +419,7 @@ def _firm_for(store: GraphStore, viewer: Viewer, firm_id: str | None) -> Node:
             raise Forbidden(key="access.own_firm_only", where=at("field.firm_id"))
         firm_id = viewer.party_id
     if not firm_id:
-        raise InvalidInput("is required: the firm the need belongs to", where="firm_id")
+        raise InvalidInput(key="needs.firm_required", where=at("field.firm_id"))
     firm = store.get_nodes([firm_id]).get(firm_id)
     if firm is None or firm.kind != "Enterprise":
         raise firm_not_found(firm_id)
@@ -444,7 +446,7 @@ def submit_need(store: GraphStore, fields: Mapping[str, Any], *, firm_id: str | 
     An enterprise submits for its own firm; an organiser for any firm in scope.
     `submission_key` (a form's one-time key) makes a form sent twice a `Conflict`
     instead of a second need."""
-    props, level = _split(fields, "need")
+    props, level = _split(fields, at("where.need"))
     firm = _firm_for(store, viewer, firm_id)
     key = submission_key or secrets.token_hex(12)
     need_id = new_id("Need", firm.id, key)
@@ -463,8 +465,7 @@ def submit_need(store: GraphStore, fields: Mapping[str, Any], *, firm_id: str | 
     try:
         store.apply(batch)
     except StaleRevision:
-        raise Conflict("this form was already sent: the need exists; open it from your "
-                       "needs list", where="submit") from None
+        raise Conflict(key="needs.already_sent", where=at("where.need")) from None
     (audit or _no_audit)("create", need_id, None)
     return NeedDetail.of_record(store, need_record(store, need_id, viewer), viewer)
 
@@ -481,10 +482,13 @@ def _write(store: GraphStore, record: NeedRecord, props: dict[str, Any], level: 
         _region_edges(store, batch, node.id, props.get("region"), provenance)
     try:
         store.apply(batch)
-    except StaleRevision as stale:
-        raise Conflict(f"this need was changed by someone else after you opened it (your copy "
-                       f"is revision {rev}, it is now at {stale.actual}): reload it and make "
-                       "your change again", where="edit") from None
+    except StaleRevision as stale:  # said by the need's title, not its id
+        raise StaleRevision(node.id, expected=rev, actual=stale.actual,
+                            where=_named(node)) from None
+
+
+def _named(need: Node) -> Where:
+    return at("where.need_named", title=need.shown_name)
 
 
 def edit_need(store: GraphStore, need_id: str, changes: Mapping[str, Any], *, rev: int,
@@ -495,10 +499,11 @@ def edit_need(store: GraphStore, need_id: str, changes: Mapping[str, Any], *, re
     record = need_record(store, need_id, viewer)
     if not can_edit_need(viewer, record.facts):
         raise Forbidden(key="access.read_not_change", where=at("where.need"))
-    props, level = _split(changes, "edit")
+    props, level = _split(changes, _named(record.node))
     merged = {k: v for k, v in {**record.node.props, **props}.items() if v is not None}
     if not merged.get("title"):
-        raise InvalidInput("is required", where="edit, field title")
+        raise InvalidInput(key="needs.title_required",
+                           where=_named(record.node).then("field.title"))
     merged = validate_props("Need", merged, "edit")
     _write(store, record, merged, level or record.node.confidentiality, rev, author)
     (audit or _no_audit)("update", need_id, ",".join(sorted(changes)) or None)

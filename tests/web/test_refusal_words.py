@@ -221,3 +221,25 @@ def test_an_event_with_nothing_scheduled(server, pages, api) -> None:
         "Could not do that: publishing 空排期对接会: has no scheduled meetings to publish: "
         "schedule the event first")
     assert api.get("/api/events/evt:unscheduled").json()["status"] != "published"
+
+
+def test_need_edits_refused_name_the_need(api) -> None:
+    """A need's edit refusals name it by its title (the API's key and English line): a
+    title cleared, and a stale revision; nothing is written."""
+    made = api.post("/api/needs", json={"firm_id": "ent:dali-technology",
+                                        "title": "红外芯片封装良率"})
+    assert made.status_code == 201, made.text
+    need = made.json()
+    cleared = api.patch(f"/api/needs/{need['id']}", json={"title": None, "rev": need["rev"]})
+    assert cleared.status_code == 422
+    assert (cleared.json()["key"], cleared.json()["detail"]) == (
+        "needs.title_required", "need 红外芯片封装良率, title: is required")
+    stale = api.patch(f"/api/needs/{need['id']}", json={"text": "新说明",
+                                                       "rev": need["rev"] + 3})
+    assert stale.status_code == 409
+    assert (stale.json()["key"], stale.json()["detail"]) == (
+        "stale.changed", f"need 红外芯片封装良率: was changed by someone else since it was read "
+                         f"(revision {need['rev'] + 3}, now {need['rev']}): reload and try again")
+    again = api.get(f"/api/needs/{need['id']}").json()
+    assert (again["title"], again["rev"], again.get("text")) == (
+        "红外芯片封装良率", need["rev"], need.get("text"))

@@ -28,9 +28,11 @@ from duijie.api.web.pages import (
     signed_in_page,
 )
 from duijie.api.web.routes.needs import NeedFields
+from duijie.api.web.routes.office_pages import shown as refusal_shown
 from duijie.graph.accounts import Role, Session
 from duijie.graph.errors import (
     Conflict,
+    DuijieError,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -96,7 +98,7 @@ def _firm_choices(request: Request, session: Session) -> list[dict[str, str]]:
 
 def _form_page(request: Request, session: Session, *, values: dict[str, str],
                need: dict | None = None, firm_id: str = "", errors: list[str] = (),
-               message: str | None = None, status_code: int = 200,
+               message: str | DuijieError | None = None, status_code: int = 200,
                submission_key: str | None = None) -> HTMLResponse:
     firm_name = None
     if session.user.role is Role.ENTERPRISE:
@@ -189,7 +191,7 @@ async def submit_need_page(request: Request) -> Response:
         if isinstance(exc, NotFound) and field is None:
             raise
         return _form_page(request, session, errors=[field] if field else [],
-                          message=None if field else "needs_form_invalid", status_code=422,
+                          message=None if field else refusal_shown(exc), status_code=422,
                           **again)
     return RedirectResponse(f"/needs/{need.id}?done=submitted", status_code=303)
 
@@ -302,9 +304,9 @@ async def save_need_page(request: Request, need_id: str) -> Response:
     except Conflict:
         return _form_page(request, session, values=raw, need=shown,
                           message="needs_stale_edit", status_code=409)
-    except InvalidInput:
+    except InvalidInput as exc:  # keyed: what and where, in the page's language
         return _form_page(request, session, values=raw, need=shown,
-                          message="needs_form_invalid", status_code=422)
+                          message=refusal_shown(exc), status_code=422)
     return RedirectResponse(f"/needs/{need['id']}?done=saved", status_code=303)
 
 
