@@ -28,8 +28,8 @@ the needs they showed.
 >>> edit_need(store, need.id, {"trl": 5}, rev=1, viewer=firm_a, author="alice")
 Traceback (most recent call last):
 ...
-duijie.graph.errors.Conflict: edit: this need was changed by someone else after you opened it \
-(your copy is revision 1, it is now at 2): reload it and make your change again
+duijie.graph.errors.StaleRevision: need 红外探测器降噪: was changed by someone else since it was \
+read (revision 1, now 2): reload and try again
 """
 
 from __future__ import annotations
