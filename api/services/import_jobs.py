@@ -18,9 +18,9 @@ many requests confirm it at once.
 1
 >>> jobs.wait(jobs.confirm(job.id, user="usr:1").id).result.created
 1
->>> jobs.confirm(job.id, user="usr:1")  # doctest: +ELLIPSIS
+>>> jobs.confirm(job.id, user="usr:1")
 Traceback (most recent call last):
-duijie.graph.errors.Conflict: import: '...' was confirmed already
+duijie.graph.errors.Conflict: import of firms.csv: was confirmed already
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from duijie.api.services.imports import (
     upload_name,
 )
 from duijie.api.services.io import ImportResult, MergeReport
-from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound
+from duijie.graph.errors import Conflict, DuijieError, InvalidInput, NotFound, at
 from duijie.graph.headers import canonical_kind
 from duijie.graph.job_table import JobTable
 from duijie.graph.store import GraphStore, utc_now
@@ -142,7 +142,7 @@ class ImportJobs:
         except NotFound:
             row = None
         if row is None or row.kind != self.KIND:
-            raise NotFound("is not an import", value=job_id, where="import")
+            raise NotFound(key="imports.not_import", value=job_id, where=at("where.import"))
         job = _job_from(row.data)
         if row.status == "failed" and job.status in ("pending", "running"):
             # its server process died mid-way: say so rather than "running" forever
@@ -164,7 +164,7 @@ class ImportJobs:
         file = upload_name(file)
         kind = canonical_kind(kind)
         if not data:
-            raise InvalidInput("is empty", value=file, where="file")
+            raise InvalidInput(key="imports.empty_file", value=file, where=at("where.import"))
         row = self.table.create(self.KIND, name=f"import {file}", owner=user, upload=data)
         now = utc_now()
         job = ImportJob(row.id, kind, file, sheet, user, now, None, now, "preview", "pending",
@@ -178,17 +178,15 @@ class ImportJobs:
         """Write a previewed upload: `Conflict` unless its preview is done, without
         problems, and not confirmed already (by anyone, in any worker)."""
         job = self.get(job_id)
+        named = at("where.import_of", file=job.file)  # by its file, not the job's id
         if job.phase == "preview" and job.status in ("pending", "running"):
-            raise Conflict("is still being checked: wait for the preview", value=job_id,
-                           where="import")
+            raise Conflict(key="imports.still_checking", where=named)
         if job.status == "cancelled":
-            raise Conflict("was cancelled: upload the file again", value=job_id,
-                           where="import")
+            raise Conflict(key="imports.cancelled_upload_again", where=named)
         if job.preview is None or not job.preview.ok:
-            raise Conflict("has problems: fix the file and upload it again", value=job_id,
-                           where="import")
+            raise Conflict(key="imports.has_problems", where=named)
         if not self.table.claim(job_id):
-            raise Conflict("was confirmed already", value=job_id, where="import")
+            raise Conflict(key="imports.confirmed_already", where=named)
         job.phase, job.status, job.stage, job.done = "confirm", "pending", "", 0
         job.confirmed_by = user
         self._save(job)
@@ -232,7 +230,8 @@ class ImportJobs:
                 due = now - state["last"] > 0.2 or stage != "checking"
                 # the shared cancel flag is read as often as the row is written
                 if cancelled() or (due and cancel_asked()):
-                    raise Conflict("was cancelled", value=job.id, where="import")
+                    raise Conflict(key="imports.cancelled",
+                                   where=at("where.import_of", file=job.file))
                 stage_of(stage)
                 current = state["job"]
                 current.status, current.stage, current.done, current.total = (

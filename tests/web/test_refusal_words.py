@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.api.test_cli import run
-from tests.web.server import PASSWORD, serve_with_accounts, signed_in
+from tests.web.server import PASSWORD, ended_job, serve_with_accounts, signed_in
 
 ENGLISH = {**os.environ, "DUIJIE_LANG": "en"}
 
@@ -243,3 +243,21 @@ def test_need_edits_refused_name_the_need(api) -> None:
     again = api.get(f"/api/needs/{need['id']}").json()
     assert (again["title"], again["rev"], again.get("text")) == (
         "红外芯片封装良率", need["rev"], need.get("text"))
+
+
+def test_confirming_an_import_with_problems(server, pages, api) -> None:
+    """The import page's confirm of a file with problems is refused by the file's name
+    (not the job's id), in the page's language; nothing is written."""
+    upload = api.post("/api/imports", data={"kind": "企业"}, files={
+        "file": ("无名企业.csv", "企业名称,所在地区\n,嘉兴\n".encode(), "text/csv")})
+    assert upload.status_code == 202, upload.text
+    job = ended_job(api, f"/api/imports/{upload.json()['id']}", phase="preview")
+    assert not job["preview"]["ok"]
+    client, csrf = pages
+    for lang, said in (("zh", "导入“无名企业.csv”：有问题：请修正文件后重新上传"),
+                       ("en", "import of 无名企业.csv: has problems: fix the file and upload it "
+                              "again")):
+        page = client.post(f"/imports/{job['id']}/confirm?lang={lang}",
+                           data={"csrf_token": csrf})
+        assert page.status_code == 409 and refusal(page) == said
+    assert api.get(f"/api/imports/{job['id']}").json()["phase"] == "preview"
