@@ -25,7 +25,7 @@ from typing import Literal
 
 from duijie.api.services import Result
 from duijie.api.services.access import Viewer, in_scope
-from duijie.graph.errors import Forbidden, InvalidInput, NotFound, at
+from duijie.graph.errors import Forbidden, InvalidInput, NotFound, Said, Where, at
 from duijie.graph.model import mark_quoted_names, shown_name
 from duijie.graph.normalize import normalize_text
 from duijie.graph.resolution import accept_review, reject_review, resolve
@@ -155,11 +155,11 @@ def resolve_file(store: GraphStore, path: str | Path, *, kind: str | None = None
         first = rows[0][0] - 1 if rows else 2
         rows.insert(0, (first, list(table.headers)))
         columns = {"name": 0, "region": None, "industry": None, "credit_code": None}
-    problems = [f"{table.name}, row {number}, field name: is empty"
+    problems = [Said("resolve.row_no_name", row=number)
                 for number, cells in rows if not _cell(cells, columns["name"])]
     if problems:
-        raise InvalidInput(f"{len(problems)} row(s) without a name", where=table.name,
-                           problems=problems)
+        raise InvalidInput(key="resolve.rows_without_name", params={"count": len(problems)},
+                           where=Where(table.name), problems=problems)
     for number, cells in rows:
         name = _cell(cells, columns["name"])
         found = resolve(store, name, kind=kind, region=_cell(cells, columns["region"]),
@@ -198,8 +198,9 @@ def _entries(store: GraphStore, items: list[ReviewItem]) -> list[ReviewEntry]:
 def list_review_items(store: GraphStore, status: str = "open") -> ReviewList:
     """Review items of one status ("open", "accepted", "rejected") or "all"."""
     if status != "all" and status not in REVIEW_STATUSES:
-        raise InvalidInput(f"is not a review status ({', '.join(REVIEW_STATUSES)}, all)",
-                           value=status, where="status")
+        raise InvalidInput(key="resolve.not_review_status",
+                           params={"statuses": [*REVIEW_STATUSES, "all"]}, value=status,
+                           where=at("field.status"))
     items = store.list_reviews(None if status == "all" else status)
     return ReviewList(status, _entries(store, items))
 
@@ -357,8 +358,9 @@ def review_queue(store: GraphStore, status: str = "open", *,
     in the viewer's scope. Only staff (organisers, the operator) may read it."""
     _check_staff(viewer)
     if status != "all" and status not in REVIEW_STATUSES:
-        raise InvalidInput(f"is not a review status ({', '.join(REVIEW_STATUSES)}, all)",
-                           value=status, where="status")
+        raise InvalidInput(key="resolve.not_review_status",
+                           params={"statuses": [*REVIEW_STATUSES, "all"]}, value=status,
+                           where=at("field.status"))
     items = store.list_reviews(None if status == "all" else status)
     ids = {i.candidate_id for i in items} | {str(i.payload.get("id")) for i in items
                                               if i.payload.get("id")}
@@ -370,7 +372,7 @@ def review_queue(store: GraphStore, status: str = "open", *,
 def _case_of(store: GraphStore, item_id: str, viewer: Viewer) -> ReviewCase:
     found = [c for c in review_queue(store, "all", viewer=viewer).items if c.id == item_id]
     if not found:
-        raise NotFound("is not a review item", value=item_id, where="review")
+        raise NotFound(key="resolve.not_review_item", value=item_id, where=at("where.review"))
     return found[0]
 
 

@@ -177,4 +177,8 @@ def test_resolve_file_refuses_blank_names_with_their_row(tmp_path: Path) -> None
                    db=db).returncode == 0
     done = run_cli("resolve", "--file", str(names), db=db)
     assert done.returncode == 2
-    assert "names.csv, row 3, field name: is empty" in done.stderr
+    assert done.stderr.strip() == "错误：names.csv：1 行没有名称\n  第 3 行，名称：为空"
+    done = run_cli("resolve", "--file", str(names), db=db, env={"DUIJIE_LANG": "en"})
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("error: names.csv: 1 row(s) without a name\n"
+                                   "  row 3, name: is empty")

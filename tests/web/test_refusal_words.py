@@ -261,3 +261,12 @@ def test_confirming_an_import_with_problems(server, pages, api) -> None:
                            data={"csrf_token": csrf})
         assert page.status_code == 409 and refusal(page) == said
     assert api.get(f"/api/imports/{job['id']}").json()["phase"] == "preview"
+
+
+def test_deciding_an_unknown_review_item(pages) -> None:
+    client, csrf = pages
+    for lang, said in (("zh", "合并审核：“rv:nope” 不是审核条目"),
+                       ("en", "review: 'rv:nope' is not a review item")):
+        page = client.post(f"/reviews/rv:nope?lang={lang}",
+                           data={"decision": "accept", "csrf_token": csrf})
+        assert page.status_code == 404 and refusal(page) == said
