@@ -18,7 +18,7 @@ from typing import Any
 from duijie.api.services import Result
 from duijie.api.services.affinity import read_jsonl
 from duijie.evaluation.protocol import RELEVANT_FROM, compare
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, Where, at
 
 
 def _pair(record: dict, file: str, line: int) -> tuple[str, str]:
@@ -27,9 +27,14 @@ def _pair(record: dict, file: str, line: int) -> tuple[str, str]:
         return query, profile
     for name, value in (("query", query), ("profile", profile)):
         if not isinstance(value, str) or not value:
-            raise InvalidInput(f'needs "{name}" as a non-empty string', value=value,
-                               where=f"{file}, line {line}")
+            raise InvalidInput(key="evaluate.needs_string", params={"name": name}, value=value,
+                               where=_line(file, line))
     return query, profile
+
+
+def _line(file: str, line: int) -> Where:
+    """A line of a JSONL file, as a refusal names it (``L.jsonl, line 3``)."""
+    return Where(file).then("where.line", n=line)
 
 
 def read_labels(path: Path) -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], int]]:
@@ -42,11 +47,12 @@ def read_labels(path: Path) -> tuple[dict[str, dict[str, int]], dict[tuple[str, 
         query, profile = _pair(record, file, line)
         label = record.get("label")
         if type(label) is not int or not 0 <= label <= 5:
-            raise InvalidInput("is not a label: give a whole number from 0 to 5", value=label,
-                               where=f"{file}, line {line}, label")
+            raise InvalidInput(key="evaluate.not_label", value=label,
+                               where=_line(file, line).then("field.label"))
         if (query, profile) in where_of:
-            raise InvalidInput(f"is labelled twice (first on line {where_of[query, profile]})",
-                               value=f"{query} × {profile}", where=f"{file}, line {line}")
+            raise InvalidInput(key="evaluate.labelled_twice",
+                               params={"first": where_of[query, profile]},
+                               value=f"{query} × {profile}", where=_line(file, line))
         labels.setdefault(query, {})[profile] = label
         where_of[query, profile] = line
     return labels, where_of
@@ -61,13 +67,14 @@ def read_scores(path: Path) -> dict[str, dict[str, float]]:
         query, profile = _pair(record, file, line)
         score = record.get("score")
         if type(score) not in (int, float):
-            raise InvalidInput("is not a number", value=score, where=f"{file}, line {line}, score")
+            raise InvalidInput(key="evaluate.not_number", value=score,
+                               where=_line(file, line).then("field.score"))
         if not math.isfinite(score):
-            raise InvalidInput("is not a finite number (NaN or infinite)", value=score,
-                               where=f"{file}, line {line}, score")
+            raise InvalidInput(key="evaluate.not_finite", value=score,
+                               where=_line(file, line).then("field.score"))
         if profile in scores.get(query, {}):
-            raise InvalidInput("is scored twice", value=f"{query} × {profile}",
-                               where=f"{file}, line {line}")
+            raise InvalidInput(key="evaluate.scored_twice", value=f"{query} × {profile}",
+                               where=_line(file, line))
         scores.setdefault(query, {})[profile] = float(score)
     return scores
 
@@ -103,25 +110,25 @@ def evaluate_affinity(labels_path: str | Path, score_specs: list[str | Path], *,
     """Measure one or more score files (``NAME=PATH`` or a path, named by its stem) on
     the labels; the first file is the reference of the paired comparison."""
     if not score_specs:
-        raise InvalidInput("give at least one score file", where="--scores")
+        raise InvalidInput(key="evaluate.no_score_files", where=at("field.scores"))
     if not isinstance(k, int) or k < 1:
-        raise InvalidInput("must be a whole number >= 1", value=k, where="k")
+        raise InvalidInput(key="evaluate.whole_k", value=k, where=at("field.k"))
     labels, line_of = read_labels(Path(labels_path))
     runs, files, unlabelled = {}, {}, {}
     for spec in score_specs:
         name, path = _scorer_name(spec)
         if name in runs:
-            raise InvalidInput("names two score files: name them NAME=PATH", value=name,
-                               where="--scores")
+            raise InvalidInput(key="evaluate.scorer_twice", value=name,
+                               where=at("field.scores"))
         scores = read_scores(path)
         missing = [(q, p) for q, row in labels.items() for p in row
                    if p not in scores.get(q, {})]
         if missing:
             q, p = min(missing, key=lambda pair: line_of[pair])
-            raise InvalidInput(
-                f"{len(missing)} labelled pair(s) have no score, first {q} × {p} "
-                f"({Path(labels_path).name}, line {line_of[q, p]}): score every labelled pair "
-                "(duijie affinity without --top)", value=str(path), where="scores")
+            raise InvalidInput(key="evaluate.unscored", params={
+                "count": len(missing), "query": q, "profile": p,
+                "file": Path(labels_path).name, "line": line_of[q, p]},
+                value=str(path), where=at("field.scores"))
         runs[name], files[name] = scores, str(path)
         unlabelled[name] = sum(1 for q in labels for p in scores.get(q, {})
                                if p not in labels[q])

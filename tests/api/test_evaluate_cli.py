@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,8 @@ import pytest
 from sklearn.metrics import ndcg_score
 
 from tests.api.test_cli import run
+
+ENGLISH = {**os.environ, "DUIJIE_LANG": "en"}
 
 DATA = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "text_quality"
 
@@ -104,7 +107,19 @@ def _write(path: Path, lines: list[str]) -> Path:
 ])
 def test_bad_input_is_refused_with_file_and_line(tmp_path: Path, labels, scores, message):
     done = run("evaluate", "affinity", "--labels", str(_write(tmp_path / "L.jsonl", labels)),
-               "--scores", str(_write(tmp_path / "S.jsonl", scores)))
+               "--scores", str(_write(tmp_path / "S.jsonl", scores)), env=ENGLISH)
     assert done.returncode == 2, done.stdout
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_a_refusal_reads_in_chinese_by_default(tmp_path: Path) -> None:
+    """The same refusals in the CLI's default language: the file, line and field named."""
+    labels = _write(tmp_path / "L.jsonl", ['{"query": "q", "profile": "a", "label": 7}'])
+    scores = _write(tmp_path / "S.jsonl", ['{"query": "q", "profile": "a", "score": 1}'])
+    done = run("evaluate", "affinity", "--labels", str(labels), "--scores", str(scores))
+    assert (done.returncode, done.stderr.strip()) == (
+        2, "错误：L.jsonl，第 1 行，标注：7 不是标注：请给 0 到 5 的整数")
+    done = run("evaluate", "affinity", "--labels", str(labels), "--scores", str(scores),
+               "-k", "0")
+    assert (done.returncode, done.stderr.strip()) == (2, "错误：k：0 须为不小于 1 的整数")
