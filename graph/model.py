@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, Said, Where
 from duijie.graph.import_words import CellError
 from duijie.graph.vocab import (
     Confidentiality,
@@ -734,11 +734,57 @@ def _pydantic_problems(exc: ValidationError, where: str) -> list[str]:
     return problems
 
 
-def validate_props(kind: str, props: dict[str, Any], where: str = "",
+_LIMIT_WORDS = {  # a pydantic error type: its refusal key, and the context value it names
+    "greater_than_equal": ("model.ge", "ge"), "less_than_equal": ("model.le", "le"),
+    "greater_than": ("model.gt", "gt"), "less_than": ("model.lt", "lt"),
+    "string_too_long": ("model.too_long", "max_length"),
+    "too_long": ("model.too_long", "max_length"),
+    "string_too_short": ("model.too_short", "min_length"),
+    "too_short": ("model.too_short", "min_length")}
+
+
+def _keyed_problems(exc: ValidationError) -> list[Said]:
+    """The schema's problems as message keys (the place is the error's own `Where`).
+
+    >>> from pydantic import BaseModel, Field
+    >>> class P(BaseModel):
+    ...     n: int = Field(ge=0)
+    >>> try:
+    ...     P.model_validate({"n": -5})
+    ... except ValidationError as exc:
+    ...     [p.text("zh") for p in _keyed_problems(exc)]
+    ['字段 n：-5 不能小于 0']
+    """
+    problems = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "-"
+        kind, context = err["type"], err.get("ctx") or {}
+        if kind in _LIMIT_WORDS:
+            key, name = _LIMIT_WORDS[kind]
+            limit = context.get(name)
+            reason = Said(key, limit=int(limit) if isinstance(limit, float)
+                          and limit.is_integer() else limit)
+        elif kind in ("literal_error", "enum"):
+            reason = Said("model.one_of", choices=str(context.get("expected", "")))
+        elif kind == "extra_forbidden":
+            reason = Said("model.unknown")
+        elif kind == "missing":
+            problems.append(Said("model.field_required", field=field))
+            continue
+        else:
+            reason = Said("model.not_valid", reason=err["msg"])
+        value = err.get("input")
+        shown = str(value) if len(str(value)) <= 60 else str(value)[:57] + "…"
+        problems.append(Said("model.field_problem", field=field, value=shown, reason=reason))
+    return problems
+
+
+def validate_props(kind: str, props: dict[str, Any], where: str | Where = "",
                    partial: bool = False) -> dict[str, Any]:
     """Check `props` against the schema of `kind`; return them normalised.
 
-    With `partial`, required fields may be missing (an update of some fields).
+    With `partial`, required fields may be missing (an update of some fields). A keyed
+    `where` (`Where`) gives a keyed refusal, read in either language.
 
     >>> validate_props("Enterprise", {"name": "巨石集团", "revenue_wan": 10})["revenue_wan"]
     10.0
@@ -756,8 +802,11 @@ def validate_props(kind: str, props: dict[str, Any], where: str = "",
     try:
         model = schema.model_validate({**props, **missing})
     except ValidationError as exc:
-        error = InvalidInput("invalid properties", where=where,
-                             problems=_pydantic_problems(exc, where))
+        if isinstance(where, Where):
+            error = InvalidInput(key="model.invalid", where=where, problems=_keyed_problems(exc))
+        else:
+            error = InvalidInput("invalid properties", where=where,
+                                 problems=_pydantic_problems(exc, where))
         error.schema_errors = exc.errors(include_url=False)  # an import words them by type
         raise error from None
     data = model.model_dump(mode="json", exclude_none=True)

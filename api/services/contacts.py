@@ -105,8 +105,8 @@ def record_contact(store: GraphStore, official_id: str, firm_id: str, *, on: str
                            where=at("where.official_named", name=official.name).then(
                                "field.capacity"))
     firm = _firm(store, firm_id)
-    day = validate_props("Need", {"deadline": on or office_today()}, "contact, on",
-                         partial=True)["deadline"]
+    day = validate_props("Need", {"deadline": on or office_today()},
+                         at("where.contact").then("field.on"), partial=True)["deadline"]
     batch = WriteBatch()
     views = [add_problem(store, firm_id=firm_id, title=p.get("title", ""), text=p.get("text"),
                          need_type=p.get("need_type", "problem"), opened_on=day,
@@ -116,7 +116,7 @@ def record_contact(store: GraphStore, official_id: str, firm_id: str, *, on: str
     contacts = [*official.props.get("contacts", []), {k: v for k, v in record.items() if v}]
     contacts.sort(key=lambda c: c["on"])
     props = validate_props("Official", {**official.props, "contacts": contacts},
-                           f"contact of {official_id}")
+                           at("where.official_named", name=official.name).then("where.contact"))
     batch.upsert_node(Node(official.id, "Official", props, provenance=official.provenance,
                            confidentiality=official.confidentiality),
                       replace_props=True, expect_rev=official.rev, where="contact")

@@ -451,7 +451,7 @@ def submit_need(store: GraphStore, fields: Mapping[str, Any], *, firm_id: str | 
     key = submission_key or secrets.token_hex(12)
     need_id = new_id("Need", firm.id, key)
     props = validate_props("Need", {**props, "status": NeedStatus.SUBMITTED,
-                                    "submitted_at": office_today()}, "need")
+                                    "submitted_at": office_today()}, at("where.need"))
     level = level or Confidentiality.PUBLIC
     if not can_edit_need(viewer, _facts(Node(need_id, "Need", props, confidentiality=level),
                                         firm)):
@@ -504,7 +504,7 @@ def edit_need(store: GraphStore, need_id: str, changes: Mapping[str, Any], *, re
     if not merged.get("title"):
         raise InvalidInput(key="needs.title_required",
                            where=_named(record.node).then("field.title"))
-    merged = validate_props("Need", merged, "edit")
+    merged = validate_props("Need", merged, _named(record.node))
     _write(store, record, merged, level or record.node.confidentiality, rev, author)
     (audit or _no_audit)("update", need_id, ",".join(sorted(changes)) or None)
     return NeedDetail.of_record(store, need_record(store, need_id, viewer), viewer)

@@ -92,7 +92,8 @@ official on duty keeps contact with at least one firm; give 1 or more
     _check_capacity(capacity, name, at("where.official_named", name=name))
     props = validate_props("Official", {
         "name": name, "department": department, "fields": list(fields),
-        "regions": list(regions), "capacity": capacity, "title": title}, "official")
+        "regions": list(regions), "capacity": capacity, "title": title},
+        at("where.official_named", name=name))
     official_id = official_id or new_id("Official", department, name)
     with store.batch() as batch:
         batch.upsert_node(Node(official_id, "Official", {k: v for k, v in props.items()

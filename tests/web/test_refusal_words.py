@@ -270,3 +270,16 @@ def test_deciding_an_unknown_review_item(pages) -> None:
         page = client.post(f"/reviews/rv:nope?lang={lang}",
                            data={"decision": "accept", "csrf_token": csrf})
         assert page.status_code == 404 and refusal(page) == said
+
+
+def test_an_official_whose_title_is_too_long(server, api) -> None:
+    """The record's schema refuses it in the reader's language, by the official's name."""
+    args = ("official", "add", "长职务", "--department", "综合处", "--capacity", "3",
+            "--title", "职" * 301)
+    shown = "职" * 57 + "…"
+    assert cli(server, *args) == (
+        2, f"错误：联系干部 长职务：属性有误\n  字段 title：{shown} 超过 300 个字符")
+    assert cli(server, *args, english=True) == (
+        2, f"error: official 长职务: invalid properties\n  field title: {shown} is longer "
+           "than 300 characters")
+    assert "长职务" not in api.get("/api/officials").text  # nothing written
