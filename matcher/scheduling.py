@@ -27,7 +27,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from duijie.graph.errors import InvalidInput
+from duijie.graph.errors import InvalidInput, Said, at
 from duijie.matcher.notes import note
 
 Window = tuple[datetime, datetime]
@@ -97,25 +97,26 @@ def validate_slots(slots: Sequence[Slot]) -> list[Slot]:
     >>> validate_slots([Slot("a", dt(2019, 5, 23, 9), dt(2019, 5, 23, 9))])
     Traceback (most recent call last):
     ...
-    duijie.graph.errors.InvalidInput: slot a: 'starts 2019-05-23 09:00, ends 2019-05-23 09:00' is \
-zero-length or ends before it starts
+    duijie.graph.errors.InvalidInput: slot a: is zero-length or ends before it starts \
+(2019-05-23 09:00 to 2019-05-23 09:00)
     """
     if not slots:
-        raise InvalidInput("an event needs at least one time slot", where="schedule")
+        raise InvalidInput(key="schedule.no_slots", where=at("where.schedule"))
     seen = set()
     for s in slots:
         if s.id in seen:
-            raise InvalidInput("is listed twice", value=s.id, where="slots")
+            raise InvalidInput(key="schedule.slot_twice", value=s.id, where=at("where.schedule"))
         seen.add(s.id)
         if s.end <= s.start:
-            raise InvalidInput(
-                "is zero-length or ends before it starts", where=f"slot {s.id}",
-                value=f"starts {s.start:%Y-%m-%d %H:%M}, ends {s.end:%Y-%m-%d %H:%M}")
+            raise InvalidInput(key="schedule.slot_backwards", params={
+                "start": f"{s.start:%Y-%m-%d %H:%M}", "end": f"{s.end:%Y-%m-%d %H:%M}"},
+                where=at("where.slot", id=s.id))
     ordered = sorted(slots, key=lambda s: (s.start, s.end, s.id))
     for a, b in pairwise(ordered):
         if b.start < a.end:
-            raise InvalidInput(f"overlaps slot {a.id} ({a.start:%H:%M}-{a.end:%H:%M})",
-                               where=f"slot {b.id} ({b.start:%H:%M}-{b.end:%H:%M})")
+            raise InvalidInput(key="schedule.slot_overlap", params={
+                "other": a.id, "start": f"{a.start:%H:%M}", "end": f"{a.end:%H:%M}"},
+                where=at("where.slot", id=f"{b.id} ({b.start:%H:%M}-{b.end:%H:%M})"))
     return ordered
 
 
@@ -129,8 +130,8 @@ def _available(slots: list[Slot], meetings: Sequence[MeetingToPlace],
             continue
         windows = list(availability[p])
         if not windows:
-            raise InvalidInput("has no availability: give at least one window or drop its "
-                               "meetings", value=p, where="schedule")
+            raise InvalidInput(key="schedule.no_availability", value=p,
+                               where=at("where.schedule"))
         out[p] = {i for i, s in enumerate(slots)
                   if any(w0 <= s.start and s.end <= w1 for w0, w1 in windows)}
     return out
@@ -178,28 +179,26 @@ def schedule(meetings: Sequence[MeetingToPlace], slots: Sequence[Slot], tables: 
     """
     ordered = validate_slots(slots)
     if not tables or len(set(tables)) != len(tables):
-        raise InvalidInput("an event needs one or more distinct tables", value=list(tables),
-                           where="schedule")
+        raise InvalidInput(key="schedule.no_tables", value=list(tables),
+                           where=at("where.schedule"))
     ids = [m.id for m in meetings]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("meeting ids must be unique", where="schedule")
+        raise InvalidInput(key="schedule.meeting_twice", where=at("where.schedule"))
     fixed = dict(fixed or {})
     n_slots, n_tables = len(ordered), len(tables)
     if len(meetings) > n_slots * n_tables:
-        raise InvalidInput(
-            f"{len(meetings)} meetings requested but only {n_slots} slots × {n_tables} tables "
-            f"= {n_slots * n_tables} places: add slots or tables, or lower max_meetings",
-            where="schedule")
+        raise InvalidInput(key="schedule.too_many", params={
+            "meetings": len(meetings), "slots": n_slots, "tables": n_tables,
+            "places": n_slots * n_tables}, where=at("where.schedule"))
     avail = _available(ordered, meetings, availability or {})
     load: dict[str, int] = defaultdict(int)
     for m in meetings:
         for p in m.parties:
             load[p] += 1
-    problems = [f"{p} has {n} meetings but is available in {len(avail[p])} slot(s): lower its "
-                "max_meetings or widen its availability"
+    problems = [Said("schedule.party_overbooked", party=p, meetings=n, slots=len(avail[p]))
                 for p, n in sorted(load.items()) if n > len(avail[p])]
     if problems:
-        raise InvalidInput("more requested meetings than slots", where="schedule",
+        raise InvalidInput(key="schedule.more_than_slots", where=at("where.schedule"),
                            problems=problems)
     index = {s.id: i for i, s in enumerate(ordered)}
     by_id = {m.id: m for m in meetings}
@@ -224,14 +223,16 @@ def schedule(meetings: Sequence[MeetingToPlace], slots: Sequence[Slot], tables: 
         if mid not in by_id:
             continue  # a fixed meeting dropped from the plan: nothing to keep
         if slot_id not in index or table not in tables:
-            raise InvalidInput(f"is fixed to unknown slot {slot_id!r} or table {table!r}",
-                               value=mid, where="schedule")
+            raise InvalidInput(key="schedule.fixed_unknown",
+                               params={"slot": slot_id, "table": table}, value=mid,
+                               where=at("where.schedule"))
         i = index[slot_id]
         clash = [p for p in by_id[mid].parties if i in busy[p]]
         if clash or table in {table_of[o] for o in in_slot[i]}:
-            raise InvalidInput(f"is fixed to {slot_id}/{table}, which clashes with another "
-                               f"fixed meeting ({', '.join(clash) or 'same table'})",
-                               value=mid, where="schedule")
+            raise InvalidInput(key="schedule.fixed_clash",
+                               params={"slot": slot_id, "table": table,
+                                       "clash": clash or [Said("schedule.same_table")]},
+                               value=mid, where=at("where.schedule"))
         put(mid, i)
         table_of[mid] = table
 

@@ -123,15 +123,23 @@ def test_zero_length_slot_refused():
 def test_more_meetings_than_places_refused():
     slots = two_days(per_day=1)
     meetings = [MeetingToPlace(f"m{i}", (f"ent:{i}", f"exp:{i}")) for i in range(3)]
-    with pytest.raises(InvalidInput, match=r"3 meetings requested but only 2 slots × 1 tables"):
+    with pytest.raises(InvalidInput, match=r"3 meetings requested but only 2 slots × 1 tables"
+                       ) as refused:
         schedule(meetings, slots, ["T1"])
+    assert refused.value.text("zh") == (  # keyed: a page or the CLI words it in Chinese
+        "排期：请求 3 场会谈，但只有 2 个时段 × 1 张桌位 = 2 个位置：请增加时段或桌位，"
+        "或降低每方会谈上限")
 
 
 def test_participant_with_more_meetings_than_slots_refused():
     slots = two_days(per_day=1)
     meetings = [MeetingToPlace(f"m{i}", ("ent:a", f"exp:{i}")) for i in range(3)]
-    with pytest.raises(InvalidInput, match="ent:a has 3 meetings but is available in 2"):
+    with pytest.raises(InvalidInput, match="ent:a has 3 meetings but is available in 2"
+                       ) as refused:
         schedule(meetings, slots, ["T1", "T2"])
+    assert refused.value.text("zh") == (
+        "排期：请求的会谈多于可用时段\n  ent:a 有 3 场会谈，但只在 2 个时段有空："
+        "请降低其会谈上限或放宽可用时间")
 
 
 def test_participant_without_availability_refused():
