@@ -47,7 +47,7 @@ def test_a_refused_account_on_a_new_db_leaves_no_file(tmp_path: Path) -> None:
         [sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user", "add", "wang",
          "--role", "organiser", "--password-stdin"], input="short\n", capture_output=True,
         text=True, timeout=120)
-    assert short.returncode == 2 and "password" in short.stderr
+    assert short.returncode == 2 and "密码" in short.stderr  # the CLI speaks Chinese
     assert leftovers(db) == []
     ok = subprocess.run(
         [sys.executable, "-m", "duijie.api.cli", "--db", str(db), "user", "add", "wang",
