@@ -42,6 +42,7 @@ class SnapshotFacts:
     def __init__(self, snapshot: GraphSnapshot):
         self.snapshot = snapshot
         self.groups: dict[str, set[str]] = defaultdict(set)
+        self.experts_by_affiliation: dict[str, set[str]] = defaultdict(set)
         self.region_nodes_by_name: dict[str, list[str]] = defaultdict(list)
         self.topics: dict[str, str] = {}
         for node_id in snapshot.kinds:
@@ -62,6 +63,8 @@ class SnapshotFacts:
         facts = SnapshotFacts.__new__(SnapshotFacts)
         facts.snapshot = snapshot
         facts.groups = defaultdict(set, {g: set(m) for g, m in self.groups.items()})
+        facts.experts_by_affiliation = defaultdict(
+            set, {a: set(m) for a, m in self.experts_by_affiliation.items()})
         facts.region_nodes_by_name = defaultdict(
             list, {n: list(ids) for n, ids in self.region_nodes_by_name.items()})
         facts.topics = dict(self.topics)
@@ -93,6 +96,8 @@ class SnapshotFacts:
         if props.get("group"):
             self.groups[props["group"]].add(node_id)
         kind, name = snap.kinds.get(node_id), snap.names.get(node_id)
+        if kind == "Expert" and props.get("affiliation"):
+            self.experts_by_affiliation[props["affiliation"]].add(node_id)
         if kind == "Region" and name:
             self.region_nodes_by_name[normalise_place(name)].append(node_id)
         elif kind == "Topic" and name:
@@ -141,21 +146,9 @@ class SnapshotFacts:
         docs = [d for d in docs if d["text"].strip()]
         return {"id": node_id, "docs": docs} if docs else None
 
-    def experts_named_at(self, organisation_name: str) -> frozenset[str]:
-        """The experts whose ``affiliation`` property is this name (an index of every
-        expert's, built on first use)."""
-        index = self.__dict__.get("_experts_by_affiliation")
-        if index is None:
-            found: dict[str, set[str]] = defaultdict(set)
-            snap = self.snapshot
-            for node_id, kind in snap.kinds.items():
-                if kind == "Expert":
-                    name = (snap.props.get(node_id) or {}).get("affiliation")
-                    if name:
-                        found[name].add(node_id)
-            index = self._experts_by_affiliation = {n: frozenset(ids)
-                                                    for n, ids in found.items()}
-        return index.get(organisation_name, frozenset())
+    def experts_named_at(self, organisation_name: str) -> set[str]:
+        """The experts whose ``affiliation`` property is this name."""
+        return self.experts_by_affiliation.get(organisation_name, set())
 
     def affiliations(self, node_id: str) -> list[str]:
         """Organisations a node is `affiliated_with`."""

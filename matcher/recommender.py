@@ -124,7 +124,6 @@ class Recommender:
         self.exclude_nodes: frozenset[str] = frozenset()
         self.exclude_edges: frozenset[tuple[str, str, str]] = frozenset()
         self.facts = SnapshotFacts(snapshot)
-        self.facts.experts_named_at("")  # its index built with the rest, not by a first map
         self.index = GraphIndex.from_edges(snapshot.kinds.items(), snapshot.edges())
         self._index_rows()
         self.text: dict[str, TextAffinity] = {}
